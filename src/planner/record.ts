@@ -1,0 +1,26 @@
+// The record that flows between operators inside one micro-batch. Columns are positional (the
+// planner binds names to indices once); metadata that ksqlDB exposes as pseudo-columns
+// (ROWTIME, ROWPARTITION, ROWOFFSET, WINDOWSTART, WINDOWEND) rides beside them.
+
+import type { Value } from './values.js';
+
+export interface WindowBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Header {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+}
+
+export interface Rec {
+  /** Column values in the bound schema's order (key columns first, then value columns). */
+  cols: Value[];
+  /** Event time, ms (ROWTIME). */
+  ts: number;
+  partition: number;
+  offset: number;
+  window?: WindowBounds;
+  headers?: readonly Header[];
+}
