@@ -1,0 +1,88 @@
+// Contracts between the expression compiler and the function library. A function family is one
+// file that exports definitions; registry.ts collects them. Resolution happens once at plan
+// time (argument types → implementation + return type); the hot path only calls `fn`.
+
+import type { SqlType } from '../../parser/sql-type.js';
+import type { Value } from '../values.js';
+
+/** What the compiler knows about an argument at plan time. */
+export interface ArgInfo {
+  /** null for an untyped NULL literal; for a lambda, its body's type. */
+  readonly type: SqlType | null;
+  /** Set when the argument is a literal (lets functions validate or precompute). */
+  readonly constant?: Value;
+  readonly isConstant: boolean;
+  /** Set when the argument is a lambda: at run time its value is a `LambdaValue`. */
+  readonly lambda?: { readonly arity: number };
+}
+
+/** A lambda argument as a function receives it at run time, bound to the current record. */
+export type LambdaValue = (...params: Value[]) => Value;
+
+export interface ScalarImpl {
+  readonly returnType: SqlType;
+  /** Arguments arrive evaluated, in order; lambda arguments arrive as LambdaValue. */
+  readonly fn: (args: readonly unknown[]) => Value;
+  /**
+   * By default any NULL argument makes the result NULL without calling fn (most ksqlDB UDFs
+   * behave so). Functions that see NULLs themselves (COALESCE, IFNULL, CONCAT…) set this.
+   */
+  readonly nullTolerant?: boolean;
+}
+
+export interface ScalarFunction {
+  readonly name: string;
+  readonly category: 'string' | 'math' | 'datetime' | 'json' | 'collection' | 'lambda' | 'conditional' | 'conversion' | 'other';
+  readonly description: string;
+  /** Human-readable signatures for DESCRIBE FUNCTION and docs, e.g. 'SUBSTRING(str STRING, pos INT[, len INT]) → STRING'. */
+  readonly signatures: readonly string[];
+  /** Pick an implementation for these arguments, or throw an Error whose message is shown to the user. */
+  resolve(args: readonly ArgInfo[]): ScalarImpl;
+  /** For higher-order functions: the parameter types of the lambda at `lambdaIndex`, given the other arguments' types. */
+  lambdaParamTypes?(args: readonly (SqlType | null)[], lambdaIndex: number): SqlType[];
+}
+
+// ---------------------------------------------------------------- aggregates (UDAFs)
+
+export interface AggregateImpl<S = unknown> {
+  readonly returnType: SqlType;
+  /** Type of the state, for DESCRIBE/EXPLAIN only. */
+  readonly stateDescription?: string;
+  init(): S;
+  /** Fold one row's argument values (only the non-constant ones, in order) into the state. */
+  add(state: S, args: readonly Value[]): S;
+  /** Remove a row's contribution: needed when aggregating a table (a changed or deleted row). */
+  undo?(state: S, args: readonly Value[]): S;
+  /** Combine two states: session windows merge when a record bridges them. */
+  merge?(a: S, b: S): S;
+  result(state: S): Value;
+  /** State ↔ JSON-compatible value, to persist in the state store. */
+  serialize(state: S): unknown;
+  deserialize(data: unknown): S;
+}
+
+export interface AggregateFunction {
+  readonly name: string;
+  readonly description: string;
+  readonly signatures: readonly string[];
+  /**
+   * args: every argument as written. ksqlDB UDAFs take columns first and literal parameters
+   * after (TOPK(col, 3)); constant ones carry `constant`.
+   */
+  resolve(args: readonly ArgInfo[]): AggregateImpl;
+}
+
+// ---------------------------------------------------------------- table functions (UDTFs)
+
+export interface TableFunctionImpl {
+  readonly returnType: SqlType;
+  /** One input row's argument values → the values of the rows it becomes. */
+  readonly fn: (args: readonly Value[]) => Value[];
+}
+
+export interface TableFunction {
+  readonly name: string;
+  readonly description: string;
+  readonly signatures: readonly string[];
+  resolve(args: readonly ArgInfo[]): TableFunctionImpl;
+}
