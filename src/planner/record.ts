@@ -23,4 +23,8 @@ export interface Rec {
   offset: number;
   window?: WindowBounds;
   headers?: readonly Header[];
+  /** A table change that deletes its key (value columns are null). */
+  tombstone?: boolean;
+  /** For table changes: the row this change replaces (undefined when unknown, null when new). */
+  prev?: Value[] | null;
 }

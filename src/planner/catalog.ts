@@ -1,0 +1,87 @@
+// The catalog: what streams, tables, types and queries exist. It is rebuilt at start-up by
+// replaying the DDL command log (as ksqlDB replays its command topic), so it holds no state of
+// its own that could drift from the statements that made it.
+
+import type { SqlType } from '../parser/sql-type.js';
+
+export type ColumnRole = 'key' | 'value' | 'header';
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly role: ColumnRole;
+  /** For role 'header': one header's bytes (key) or all headers (undefined). */
+  readonly headerKey?: string;
+}
+
+export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'NONE' | 'AVRO' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'JSON_SR';
+
+export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION';
+
+export interface SourceDef {
+  readonly name: string;
+  readonly kind: 'STREAM' | 'TABLE';
+  /** Key columns first, then value columns, then header columns (declaration order within each). */
+  readonly columns: readonly ColumnDef[];
+  /** Undefined for a static table (Eddy: a plain SQLite table kept by INSERT/UPDATE/DELETE/COPY). */
+  readonly topic?: string;
+  readonly partitions: number;
+  readonly keyFormat: FormatName;
+  readonly valueFormat: FormatName;
+  readonly wrapSingleValue?: boolean;
+  readonly valueDelimiter?: string;
+  readonly keyDelimiter?: string;
+  /** Event time comes from this column instead of the record timestamp. */
+  readonly timestampColumn?: string;
+  readonly timestampFormat?: string;
+  /** Set when the key is windowed (the output of a windowed aggregation). */
+  readonly windowed?: { readonly kind: WindowKind; readonly sizeMs?: number };
+  /** CREATE SOURCE STREAM|TABLE: read-only. */
+  readonly readOnly: boolean;
+  /** The query that writes this source (CSAS/CTAS), if any. */
+  readonly writtenBy?: string;
+  readonly sql: string;
+  /** Extra connector settings (source='datagen' | 'file' | 'socket', …) as given in WITH. */
+  readonly connector?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export function keyColumns(s: SourceDef): ColumnDef[] {
+  return s.columns.filter((c) => c.role === 'key');
+}
+
+export function valueColumns(s: SourceDef): ColumnDef[] {
+  return s.columns.filter((c) => c.role === 'value');
+}
+
+export interface QueryInfo {
+  readonly id: string;
+  readonly sql: string;
+  readonly sink?: string;
+  readonly sources: readonly string[];
+}
+
+/** Names are case-sensitive after normalisation (unquoted identifiers arrive upper-cased). */
+export class Catalog {
+  private readonly sources = new Map<string, SourceDef>();
+  readonly types = new Map<string, SqlType>();
+
+  get(name: string): SourceDef | undefined {
+    return this.sources.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.sources.has(name);
+  }
+
+  put(def: SourceDef): void {
+    this.sources.set(def.name, def);
+  }
+
+  remove(name: string): void {
+    this.sources.delete(name);
+  }
+
+  list(kind?: 'STREAM' | 'TABLE'): SourceDef[] {
+    return [...this.sources.values()].filter((s) => !kind || s.kind === kind);
+  }
+}

@@ -1,0 +1,32 @@
+// The planner's one doorway into the expression compiler and function registry, so plan code
+// reads as plan code and the compiler's signature lives in one place.
+
+import type { Expr, FunctionCall } from '../parser/ast.js';
+import { compileExpression, isAggregateCall as isAggCall } from './expr/index.js';
+import { exprText } from './expr-text.js';
+import { lookupAggregate, lookupTableFunction } from './functions/registry.js';
+import type { AggregateFunction, TableFunction } from './functions/types.js';
+import type { CompiledExpr } from './plan.js';
+import type { EvalErrorSink, Scope } from './scope.js';
+
+/** Evaluation errors of one query go through this; the runtime points it at the processing log. */
+export interface ErrorRoute {
+  sink: EvalErrorSink;
+}
+
+export function compile(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
+  const c = compileExpression(expr, scope, { onError: (m: string) => errors.sink(m) });
+  return { text: exprText(expr), type: c.type, eval: c.eval };
+}
+
+export function isAggregateCall(e: Expr): e is FunctionCall {
+  return e.kind === 'FunctionCall' && isAggCall(e);
+}
+
+export function aggregateFunction(name: string): AggregateFunction | undefined {
+  return lookupAggregate(name);
+}
+
+export function tableFunction(name: string): TableFunction | undefined {
+  return lookupTableFunction(name);
+}

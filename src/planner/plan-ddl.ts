@@ -1,0 +1,140 @@
+// CREATE STREAM / CREATE TABLE → a SourceDef, with ksqlDB's rules for keys and WITH properties.
+
+import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
+import { SqlError } from '../parser/errors.js';
+import type { SqlType } from '../parser/sql-type.js';
+import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
+
+const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
+
+export function propString(props: Properties, key: string): string | undefined {
+  const v = props.get(key);
+  return v === undefined ? undefined : String(v.value);
+}
+
+function propNumber(props: Properties, key: string): number | undefined {
+  const v = props.get(key);
+  if (v === undefined) return undefined;
+  const n = Number(v.value);
+  if (!Number.isFinite(n)) throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
+  return n;
+}
+
+function propBool(props: Properties, key: string): boolean | undefined {
+  const v = props.get(key);
+  if (v === undefined) return undefined;
+  if (typeof v.value === 'boolean') return v.value;
+  const s = String(v.value).toLowerCase();
+  if (s === 'true' || s === 'false') return s === 'true';
+  throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
+}
+
+export function parseFormat(v: PropertyValue | undefined, fallback: FormatName): FormatName {
+  if (!v) return fallback;
+  const f = String(v.value).toUpperCase() as FormatName;
+  if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${String(v.value)}`, v);
+  return f;
+}
+
+export function resolveType(t: SqlType, catalog: Catalog, loc?: { line: number; column: number }): SqlType {
+  switch (t.kind) {
+    case 'CUSTOM': {
+      const r = catalog.types.get(t.name);
+      if (!r) throw new SqlError(`Unknown type: ${t.name}`, loc);
+      return r;
+    }
+    case 'ARRAY':
+      return { kind: 'ARRAY', item: resolveType(t.item, catalog, loc) };
+    case 'MAP':
+      return { kind: 'MAP', key: resolveType(t.key, catalog, loc), value: resolveType(t.value, catalog, loc) };
+    case 'STRUCT':
+      return { kind: 'STRUCT', fields: t.fields.map((f) => ({ name: f.name, type: resolveType(f.type, catalog, loc) })) };
+    default:
+      return t;
+  }
+}
+
+const CONNECTOR_KEYS = new Set(['SOURCE', 'PATH', 'FORMAT_HEADER', 'RATE', 'HOST', 'PORT', 'SCHEMA', 'SEED', 'ROWS', 'MAX_ROWS', 'INTERVAL_MS', 'KEYS']);
+
+export interface DdlDefaults {
+  readonly keyFormat?: FormatName;
+  readonly valueFormat?: FormatName;
+}
+
+export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
+  const p = stmt.properties;
+  const columns: ColumnDef[] = [];
+  const seen = new Set<string>();
+  for (const c of stmt.columns) {
+    if (seen.has(c.name)) throw new SqlError(`Cannot add column '${c.name}' to schema: column already exists.`, c);
+    seen.add(c.name);
+    if (stmt.sourceType === 'STREAM' && c.primaryKey)
+      throw new SqlError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c);
+    if (stmt.sourceType === 'TABLE' && c.key && !c.primaryKey)
+      throw new SqlError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c);
+    const type = resolveType(c.type, catalog, c.loc);
+    const role = c.key || c.primaryKey ? 'key' : c.header ? 'header' : 'value';
+    const headerKey = c.header && 'key' in c.header ? c.header.key : undefined;
+    columns.push(headerKey === undefined ? { name: c.name, type, role } : { name: c.name, type, role, headerKey });
+  }
+  if (columns.some((c) => c.name === 'ROWTIME' || c.name === 'ROWPARTITION' || c.name === 'ROWOFFSET' || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')) {
+    const bad = stmt.columns.find((c) => ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'].includes(c.name))!;
+    throw new SqlError(`'${bad.name}' is a reserved column name. You cannot use it as a name for a column.`, bad);
+  }
+  const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
+
+  const topic = propString(p, 'KAFKA_TOPIC');
+  const format = p.get('FORMAT');
+  const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, defaults.keyFormat ?? 'KAFKA');
+  const isStatic = topic === undefined && stmt.sourceType === 'TABLE' && !p.has('PARTITIONS') && !p.has('SOURCE');
+  let valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON');
+  if (!isStatic && !p.get('VALUE_FORMAT') && !format && !defaults.valueFormat && topic !== undefined && !p.has('SOURCE')) {
+    throw new SqlError(`Statement is missing the 'VALUE_FORMAT' property from the WITH clause.\nEither provide one or set a default via the 'ksql.persistence.default.format.value' config.`, stmt);
+  }
+  if (stmt.sourceType === 'TABLE' && !ordered.some((c) => c.role === 'key')) {
+    throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
+  }
+  if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
+    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: ${ordered.filter((c) => c.role === 'value').map((c) => c.name).join(', ')}`, stmt);
+  }
+  if (isStatic) valueFormat = 'JSON';
+
+  const connector: Record<string, string | number | boolean> = {};
+  for (const [k, v] of p) if (CONNECTOR_KEYS.has(k)) connector[k] = v.value;
+  const tsCol = propString(p, 'TIMESTAMP');
+  const windowType = propString(p, 'WINDOW_TYPE')?.toUpperCase();
+  const windowSize = propString(p, 'WINDOW_SIZE');
+  const def: SourceDef = {
+    name: stmt.name,
+    kind: stmt.sourceType,
+    columns: ordered,
+    ...(isStatic ? {} : { topic: topic ?? stmt.name }),
+    partitions: propNumber(p, 'PARTITIONS') ?? 1,
+    keyFormat: ordered.some((c) => c.role === 'key') ? keyFormat : keyFormat === 'KAFKA' ? 'NONE' : keyFormat,
+    valueFormat,
+    ...(propBool(p, 'WRAP_SINGLE_VALUE') !== undefined ? { wrapSingleValue: propBool(p, 'WRAP_SINGLE_VALUE')! } : {}),
+    ...(propString(p, 'VALUE_DELIMITER') ? { valueDelimiter: propString(p, 'VALUE_DELIMITER')! } : {}),
+    ...(propString(p, 'KEY_DELIMITER') ? { keyDelimiter: propString(p, 'KEY_DELIMITER')! } : {}),
+    ...(tsCol ? { timestampColumn: tsCol.toUpperCase() } : {}),
+    ...(propString(p, 'TIMESTAMP_FORMAT') ? { timestampFormat: propString(p, 'TIMESTAMP_FORMAT')! } : {}),
+    ...(windowType ? { windowed: { kind: windowType as 'TUMBLING' | 'HOPPING' | 'SESSION', ...(windowSize ? { sizeMs: parseWindowSize(windowSize) } : {}) } } : {}),
+    readOnly: stmt.isSource,
+    sql,
+    ...(Object.keys(connector).length ? { connector } : {}),
+  };
+  if (def.timestampColumn && !ordered.some((c) => c.name === def.timestampColumn)) {
+    throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${def.timestampColumn}'`, p.get('TIMESTAMP'));
+  }
+  return def;
+}
+
+/** '10 SECONDS' → 10000 */
+export function parseWindowSize(text: string): number {
+  const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
+  if (!m) throw new SqlError(`Invalid WINDOW_SIZE: ${text}`);
+  const n = Number(m[1]);
+  const unit = m[2]!.toUpperCase().replace(/S$/, '');
+  const f: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
+  if (!(unit in f)) throw new SqlError(`Invalid WINDOW_SIZE unit: ${m[2]}`);
+  return n * f[unit]!;
+}
