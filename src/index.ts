@@ -1,0 +1,8 @@
+// Public API of the eddy package.
+export { Eddy, type EddyOptions } from './runtime/engine.js';
+export type { StatementResult, ColumnHeader } from './runtime/results.js';
+export { PushQuery, type PushRow } from './runtime/push-query.js';
+export type { QueryProgress } from './runtime/query-metrics.js';
+export type { ProcessingLogEntry } from './runtime/processing-log.js';
+export { SqlError } from './parser/errors.js';
+export { Decimal, type Value } from './planner/values.js';

@@ -1,0 +1,28 @@
+// The one interface every data connector implements. A connector turns an outside source
+// (a generator, a file, a socket) into records appended to its stream's topic; from there the
+// micro-batch loop treats it like any other input, so replay and exactly-once come for free.
+
+import type { SourceDef } from '../../planner/catalog.js';
+import type { Value } from '../../planner/values.js';
+
+export interface ConnectorContext {
+  readonly source: SourceDef;
+  /**
+   * Append rows (values for every column, in the source's column order) with event times. With
+   * a checkpoint, the connector's position commits in the same transaction as the rows, so a
+   * restart neither loses nor repeats them.
+   */
+  append(rows: readonly { values: Value[]; ts: number }[], checkpoint?: string): void;
+  /** The last committed checkpoint, if any. */
+  checkpoint(): string | undefined;
+  /** Report a line or record the connector could not use. */
+  reject(reason: string, position?: number): void;
+}
+
+export interface Connector {
+  readonly kind: string;
+  start(): void;
+  stop(): void;
+}
+
+export type ConnectorFactory = (ctx: ConnectorContext, settings: Readonly<Record<string, string | number | boolean>>) => Connector;

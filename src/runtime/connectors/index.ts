@@ -1,0 +1,46 @@
+// Connector registry: `WITH (source='datagen' | 'file' | …)` picks one. A new connector is one
+// file plus one line here.
+
+import type { SourceDef } from '../../planner/catalog.js';
+import type { Value } from '../../planner/values.js';
+import type { Engine } from '../engine.js';
+import { recordCodec } from '../record-codec.js';
+import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
+import { datagenConnector } from './datagen.js';
+import { fileConnector } from './file-tail.js';
+
+const FACTORIES: Record<string, ConnectorFactory> = {
+  datagen: datagenConnector,
+  file: fileConnector,
+};
+
+export function registerConnector(kind: string, factory: ConnectorFactory): void {
+  FACTORIES[kind] = factory;
+}
+
+export function startConnector(engine: Engine, def: SourceDef): Connector | undefined {
+  const kind = String(def.connector?.SOURCE ?? '').toLowerCase();
+  const factory = FACTORIES[kind];
+  if (!factory) throw new Error(`Unknown source connector '${kind}'. Known: ${Object.keys(FACTORIES).join(', ')}`);
+  const { db, log, processingLog } = engine.state;
+  const codec = recordCodec(def);
+  const key = `connector:${def.name}`;
+  const getCp = db.prepare('SELECT value FROM settings WHERE name = ?');
+  const setCp = db.prepare('INSERT INTO settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
+  const ctx: ConnectorContext = {
+    source: def,
+    append: (rows: readonly { values: Value[]; ts: number }[], checkpoint?: string) => {
+      if (!rows.length && checkpoint === undefined) return;
+      db.transaction(() => {
+        if (rows.length) log.append(def.topic!, rows.map((r) => codec.encode({ cols: r.values, ts: r.ts, partition: 0, offset: 0 })));
+        if (checkpoint !== undefined) setCp.run(key, checkpoint);
+      })();
+      engine.wake();
+    },
+    checkpoint: () => (getCp.get(key) as { value: string } | undefined)?.value,
+    reject: (reason, position) => processingLog.write({ queryId: null, topic: def.topic ?? null, partition: null, offset: position ?? null, reason: `${kind} connector for ${def.name}: ${reason}` }),
+  };
+  const c = factory(ctx, def.connector ?? {});
+  c.start();
+  return c;
+}

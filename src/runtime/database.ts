@@ -1,0 +1,29 @@
+// One SQLite database per Eddy data directory: the embedded log, the DDL command log, query
+// state, source offsets, materialised tables and the processing log live side by side, so a
+// batch's output, state and offsets commit in one transaction.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function openDatabase(dataDir: string | undefined): Database.Database {
+  let db: Database.Database;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(join(dataDir, 'eddy.db'));
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL');
+  } else {
+    db = new Database(':memory:');
+  }
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS commands (seq INTEGER PRIMARY KEY, sql TEXT NOT NULL, query_id TEXT);
+    CREATE TABLE IF NOT EXISTS state (owner TEXT NOT NULL, store TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (owner, store, k)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS offsets (owner TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (owner, topic, partition)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS materialized (source TEXT NOT NULL, k TEXT NOT NULL, cols TEXT NOT NULL, ts INTEGER NOT NULL, wstart INTEGER, wend INTEGER, PRIMARY KEY (source, k)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS processing_log (id INTEGER PRIMARY KEY, logged_at INTEGER NOT NULL, query_id TEXT, topic TEXT, partition INTEGER, "offset" INTEGER, reason TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `);
+  return db;
+}

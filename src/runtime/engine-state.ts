@@ -1,0 +1,72 @@
+// Everything one Eddy instance holds, shared by the statement handlers: storage, catalog,
+// running queries and session properties.
+
+import type Database from 'better-sqlite3';
+import { Catalog, type SourceDef } from '../planner/catalog.js';
+import type { ErrorRoute } from '../planner/compile.js';
+import type { QueryPlan } from '../planner/plan.js';
+import type { TopicLog } from './log/index.js';
+import { ProcessingLog } from './processing-log.js';
+import type { PushQuery } from './push-query.js';
+import { QueryTask } from './query-task.js';
+import type { Connector } from './connectors/connector.js';
+
+export interface RunningQuery {
+  readonly id: string;
+  readonly sql: string;
+  readonly plan: QueryPlan;
+  readonly task: QueryTask;
+  readonly errors: ErrorRoute;
+  readonly sink?: string;
+  readonly sources: readonly string[];
+  /** Internal: keeps a source table's pull-query store current. */
+  readonly internal: boolean;
+}
+
+export interface BatchSettings {
+  maxRecords: number;
+  intervalMs: number;
+}
+
+export class EngineState {
+  readonly catalog = new Catalog();
+  readonly processingLog: ProcessingLog;
+  /** Persistent queries and materialisers, in creation order (the order batches run them). */
+  readonly queries = new Map<string, RunningQuery>();
+  readonly pushQueries = new Map<string, { task: QueryTask; query: PushQuery }>();
+  readonly connectors = new Map<string, Connector>();
+  /** SET properties (ksqlDB names, e.g. auto.offset.reset). */
+  readonly properties = new Map<string, string>();
+  /** Offsets [from, to) of each stream's newest batch, for latest.<stream>. */
+  readonly latest = new Map<string, { topic: string; ranges: { partition: number; from: number; to: number }[] }>();
+  readonly lastEnd = new Map<string, number>();
+  queryCounter = 0;
+  transientCounter = 0;
+  replaying = false;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly log: TopicLog,
+    readonly batch: BatchSettings,
+  ) {
+    this.processingLog = new ProcessingLog(db);
+  }
+
+  startAt(): 'earliest' | 'latest' {
+    const v = this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset');
+    return v?.toLowerCase() === 'earliest' ? 'earliest' : 'latest';
+  }
+
+  ensureTopic(def: SourceDef): void {
+    if (def.topic && !this.log.hasTopic(def.topic)) this.log.createTopic(def.topic, def.partitions);
+  }
+
+  /** Queries that read a source (by name). */
+  readersOf(name: string): RunningQuery[] {
+    return [...this.queries.values()].filter((q) => !q.internal && q.sources.includes(name));
+  }
+
+  writersOf(name: string): RunningQuery[] {
+    return [...this.queries.values()].filter((q) => !q.internal && q.sink === name);
+  }
+}

@@ -1,0 +1,384 @@
+// Eddy: the library everything else is built on. Open a data directory (or memory), execute
+// SQL, iterate push queries, close. Internally: a catalog rebuilt from the DDL command log, one
+// QueryTask per running query, and a trigger that runs a micro-batch cycle over all of them.
+
+import type Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { parse } from '../parser/index.js';
+import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
+import { SqlError } from '../parser/errors.js';
+import type { SourceDef } from '../planner/catalog.js';
+import type { ErrorRoute } from '../planner/compile.js';
+import type { QueryPlan } from '../planner/plan.js';
+import { startConnector } from './connectors/index.js';
+import { openDatabase } from './database.js';
+import { EngineState, type BatchSettings } from './engine-state.js';
+import { SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
+import type { ProcessingLogEntry } from './processing-log.js';
+import type { PushQuery } from './push-query.js';
+import type { QueryProgress } from './query-metrics.js';
+import { QueryTask } from './query-task.js';
+import { recordCodec } from './record-codec.js';
+import type { StatementResult } from './results.js';
+import { createSerde } from './serde/index.js';
+import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
+import { copy, deleteRows, insertValues, update } from './statements/dml.js';
+import { createAsSelect, insertInto, newErrorRoute, terminate } from './statements/persistent.js';
+import { runPullQuery, startPushQuery } from './statements/select.js';
+import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
+
+export interface EddyOptions {
+  /** Directory for the SQLite file that holds everything; omit for an in-memory instance. */
+  readonly dataDir?: string;
+  readonly batch?: Partial<BatchSettings>;
+  /** Run the micro-batch trigger automatically (default true). Tests drive `step()` themselves. */
+  readonly autoStart?: boolean;
+  /** Initial session properties (ksqlDB names, e.g. 'auto.offset.reset'). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Another log backend (Kafka); default: the embedded log in the data directory. */
+  readonly log?: (db: Database.Database) => TopicLog;
+}
+
+export class Eddy {
+  readonly state: EngineState;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private closed = false;
+  private readonly autoStart: boolean;
+
+  private constructor(opts: EddyOptions) {
+    const db = openDatabase(opts.dataDir);
+    const log = opts.log ? opts.log(db) : new SqliteLog(db);
+    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100 });
+    for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
+    this.autoStart = opts.autoStart ?? true;
+    this.replay();
+  }
+
+  static open(opts: EddyOptions = {}): Eddy {
+    return new Eddy(opts);
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  /** Execute a script of `;`-separated statements, in order; stops at the first error (SqlError). */
+  execute(sql: string): StatementResult[] {
+    const parsed = parse(sql);
+    const results: StatementResult[] = [];
+    for (const p of parsed) results.push(this.executeStatement(p.statement, p.text));
+    return results;
+  }
+
+  /** Start a push query and return it as an async iterable of rows. */
+  query(sql: string): PushQuery {
+    const parsed = parse(sql);
+    if (parsed.length !== 1 || parsed[0]!.statement.kind !== 'Query') throw new SqlError('query() takes exactly one SELECT statement.');
+    const stmt = parsed[0]!.statement;
+    if (!stmt.emit) throw new SqlError('query() runs push queries: add EMIT CHANGES (or use execute() for a pull query).', stmt);
+    return startPushQuery(this, stmt, parsed[0]!.text);
+  }
+
+  private executeStatement(s: Statement, text: string): StatementResult {
+    switch (s.kind) {
+      case 'CreateSource':
+        return createSource(this, s, text);
+      case 'CreateAsSelect':
+        return createAsSelect(this, s, text);
+      case 'InsertInto':
+        return insertInto(this, s, text);
+      case 'InsertValues':
+        return insertValues(this, s, text);
+      case 'Query':
+        if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
+        return runPullQuery(this, s, text);
+      case 'DropSource':
+        return dropSource(this, s, text);
+      case 'CreateType':
+        return createType(this, s, text);
+      case 'DropType':
+        return dropType(this, s, text);
+      case 'Show':
+        return show(this, s, text);
+      case 'Describe':
+        return describe(this, s, text);
+      case 'Explain':
+        return explain(this, s, text);
+      case 'Terminate':
+        return terminate(this, s, text);
+      case 'Set':
+        return setProperty(this, s, text);
+      case 'Unset':
+        return unsetProperty(this, s, text);
+      case 'RunScript': {
+        let body: string;
+        try {
+          body = readFileSync(s.path, 'utf8');
+        } catch (e) {
+          throw new SqlError(`Cannot read script '${s.path}': ${(e as Error).message}`, s);
+        }
+        const results = this.execute(body);
+        return { kind: 'message', statement: text, message: `Ran ${results.length} statement${results.length === 1 ? '' : 's'} from ${s.path}.` };
+      }
+      case 'Print':
+        return print(this, s, text);
+      case 'Update':
+        return update(this, s, text);
+      case 'Delete':
+        return deleteRows(this, s, text);
+      case 'Copy':
+        return copy(this, s, text);
+    }
+  }
+
+  /** Rebuild catalog and queries from the command log (as ksqlDB replays its command topic). */
+  private replay(): void {
+    const rows = this.state.db.prepare('SELECT sql FROM commands ORDER BY seq').all() as { sql: string }[];
+    this.state.replaying = true;
+    try {
+      for (const r of rows) {
+        try {
+          this.execute(r.sql);
+        } catch (e) {
+          this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
+        }
+      }
+    } finally {
+      this.state.replaying = false;
+    }
+  }
+
+  /** @internal statement handlers record catalog changes so a restart can replay them. */
+  recordCommand(sql: string, queryId?: string): void {
+    if (this.state.replaying) return;
+    this.state.db.prepare('INSERT INTO commands(sql, query_id) VALUES (?, ?)').run(sql, queryId ?? null);
+  }
+
+  /** @internal */
+  setProperty(name: string, value: string): void {
+    this.state.properties.set(name, value);
+  }
+
+  /** @internal reject formats Eddy cannot serve, and column types a format cannot hold. */
+  validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
+    if (!def.topic) return;
+    for (const role of ['key', 'value'] as const) {
+      const format = role === 'key' ? def.keyFormat : def.valueFormat;
+      const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
+      try {
+        createSerde(format as Parameters<typeof createSerde>[0], cols, { role });
+      } catch (e) {
+        throw new SqlError((e as Error).message, stmt);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** @internal */
+  startPersistent(plan: QueryPlan, errors: ErrorRoute, materialize: SourceDef | undefined): void {
+    const { state } = this;
+    const task = new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, {
+      persistent: true,
+      startAt: state.startAt(),
+      ...(materialize ? { materialize } : {}),
+    });
+    errors.sink = (m) => state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
+    const sources = [...new Set(collectSources(plan))];
+    state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
+    this.ensureRunning();
+  }
+
+  /** @internal keep a changelog table's pull-query store current. */
+  startMaterializer(def: SourceDef): void {
+    const id = `MATERIALIZE_${def.name}`;
+    const root = { kind: 'Source' as const, source: def, alias: def.name, schema: { columns: def.columns, isTable: true, ...(def.windowed ? { windowed: def.windowed } : {}) } };
+    const plan: QueryPlan = { id, sql: `(materialise ${def.name})`, root, sink: { kind: 'Source', target: def }, output: root.schema };
+    const task = new QueryTask(plan, { db: this.state.db, log: this.state.log, processingLog: this.state.processingLog }, { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
+    this.state.queries.set(id, { id, sql: plan.sql, plan, task, errors: newErrorRoute(), sources: [def.name], internal: true });
+    this.ensureRunning();
+  }
+
+  /** @internal */
+  stopMaterializer(name: string): void {
+    const id = `MATERIALIZE_${name}`;
+    const q = this.state.queries.get(id);
+    if (!q) return;
+    q.task.stop();
+    this.state.queries.delete(id);
+    this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
+    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+  }
+
+  /** @internal */
+  startConnector(def: SourceDef): void {
+    const c = startConnector(this, def);
+    if (c) this.state.connectors.set(def.name, c);
+  }
+
+  /** @internal */
+  stopConnector(name: string): void {
+    this.state.connectors.get(name)?.stop();
+    this.state.connectors.delete(name);
+  }
+
+  /** @internal */
+  terminate(id: string): void {
+    const q = this.state.queries.get(id);
+    if (!q) return;
+    q.task.stop();
+    this.state.queries.delete(id);
+    this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
+    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+  }
+
+  // ------------------------------------------------------------------ the micro-batch loop
+
+  /** One micro-batch cycle over every running query; returns the records consumed. */
+  step(): number {
+    if (this.closed) return 0;
+    this.trackLatest();
+    let n = 0;
+    const max = this.state.batch.maxRecords;
+    for (const q of [...this.state.queries.values()]) n += q.task.step(max);
+    for (const [, p] of [...this.state.pushQueries]) {
+      n += p.task.step(max);
+      if (p.task.isDone) p.query.close();
+    }
+    return n;
+  }
+
+  /** Run cycles until no query has anything left to read (deterministic tests, the conformance runner). */
+  runUntilIdle(maxCycles = 1_000_000): void {
+    for (let i = 0; i < maxCycles; i++) if (this.step() === 0) return;
+  }
+
+  /** Remember, per stream, the offsets that arrived since the last cycle: that is its newest batch. */
+  private trackLatest(): void {
+    const { state } = this;
+    for (const s of state.catalog.list('STREAM')) {
+      if (!s.topic) continue;
+      const info = state.log.describeTopic(s.topic);
+      if (!info) continue;
+      const ranges: { partition: number; from: number; to: number }[] = [];
+      for (let p = 0; p < info.partitions; p++) {
+        const key = `${s.topic}:${p}`;
+        const end = state.log.endOffset(s.topic, p);
+        const last = state.lastEnd.get(key) ?? 0;
+        if (end > last) ranges.push({ partition: p, from: last, to: end });
+        state.lastEnd.set(key, end);
+      }
+      if (ranges.length) state.latest.set(s.name, { topic: s.topic, ranges });
+    }
+  }
+
+  /** @internal start the trigger if this instance runs itself. */
+  ensureRunning(): void {
+    if (this.autoStart && !this.running && !this.closed) this.start();
+  }
+
+  /** @internal new input arrived: run a cycle soon rather than at the next tick. */
+  wake(): void {
+    if (this.running && this.timer === undefined) this.schedule(0);
+  }
+
+  start(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.running) return;
+      let n = 0;
+      try {
+        n = this.step();
+      } catch (e) {
+        this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `batch cycle failed: ${(e as Error).stack ?? String(e)}` });
+      }
+      this.schedule(n > 0 ? 0 : this.state.batch.intervalMs);
+    }, ms);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.stop();
+    for (const p of [...this.state.pushQueries.values()]) p.query.close();
+    for (const c of this.state.connectors.values()) c.stop();
+    this.closed = true;
+    this.state.db.close();
+  }
+
+  // ------------------------------------------------------------------ data in and out
+
+  /** Append raw records to a topic (tests, the conformance runner, connectors). */
+  produce(topic: string, records: AppendRecord[], partitions = 1): void {
+    const { log, db } = this.state;
+    if (!log.hasTopic(topic)) log.createTopic(topic, partitions);
+    db.transaction(() => log.append(topic, records))();
+    this.wake();
+  }
+
+  /** Every record of a topic, partition by partition. */
+  readTopic(topic: string): LogRecord[] {
+    const { log } = this.state;
+    const info = log.describeTopic(topic);
+    if (!info) return [];
+    const out: LogRecord[] = [];
+    for (let p = 0; p < info.partitions; p++) {
+      for (let off = 0; ; ) {
+        const batch = log.read(topic, p, off, 10_000);
+        if (!batch.length) break;
+        out.push(...batch);
+        off = batch[batch.length - 1]!.offset + 1;
+      }
+    }
+    return out;
+  }
+
+  /** Insert rows given as objects (column name → value) into a stream or table. */
+  insert(source: string, rows: readonly Record<string, unknown>[]): void {
+    const def = this.state.catalog.get(source);
+    if (!def || !def.topic) throw new SqlError(`${source} is not a stream or changelog table.`);
+    const codec = recordCodec(def);
+    const now = Date.now();
+    const records = rows.map((r) => {
+      const upper = new Map(Object.entries(r).map(([k, v]) => [k.toUpperCase(), v]));
+      const cols = def.columns.map((c) => (upper.get(c.name) ?? upper.get(c.name.toUpperCase()) ?? null) as never);
+      const ts = typeof upper.get('ROWTIME') === 'number' ? (upper.get('ROWTIME') as number) : now;
+      return codec.encode({ cols, ts, partition: 0, offset: 0 });
+    });
+    this.produce(def.topic, records);
+  }
+
+  progress(queryId: string): QueryProgress | undefined {
+    return (this.state.queries.get(queryId) ?? this.state.pushQueries.get(queryId))?.task.metrics.snapshot();
+  }
+
+  processingLog(limit = 100): ProcessingLogEntry[] {
+    return this.state.processingLog.recent(limit);
+  }
+}
+
+function collectSources(plan: QueryPlan): string[] {
+  const out: string[] = [];
+  const walk = (n: QueryPlan['root']): void => {
+    if (n.kind === 'Source') out.push(n.source.name);
+    else if (n.kind === 'Join') {
+      walk(n.left);
+      walk(n.right);
+    } else walk(n.input);
+  };
+  walk(plan.root);
+  return out;
+}
+
+/** What statement handlers see of the engine. */
+export type Engine = Eddy;

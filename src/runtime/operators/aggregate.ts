@@ -1,0 +1,104 @@
+// GROUP BY with optional TUMBLING/HOPPING window: folds each record into the state of its group
+// (and window) and emits the group's new result. Over a table input a changed row is first
+// taken out of its old group (undo), then added to its new one — two results, as Kafka Streams
+// emits them. Late records (window end + grace ≤ stream time) are dropped and counted.
+
+import type { AggregateNode } from '../../planner/plan.js';
+import type { Rec, WindowBounds } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { emitFinalBuffer } from './emit-final.js';
+import type { Emit, OperatorEnv } from './operator.js';
+import { graceOf, timeWindowsFor } from './window-assigner.js';
+
+export interface AggEntry {
+  key: Value[];
+  window?: WindowBounds;
+  states: unknown[];
+  ts: number;
+  /** Rows currently folded in (lets a table aggregation notice an emptied group). */
+  rows: number;
+}
+
+export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Emit): { push: Emit; endBatch: () => void } {
+  const aggs = node.aggregates;
+  const store = env.store<AggEntry>(
+    'agg',
+    (e) => ({ k: e.key.map(toJsonValue), w: e.window, s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows }),
+    (j) => {
+      const o = j as { k: unknown[]; w?: WindowBounds; s: unknown[]; t: number; n: number };
+      return { key: o.k.map(fromJsonValue), ...(o.w ? { window: o.w } : {}), states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
+    },
+  );
+  const meta = env.store<number>('meta', (v) => v, (j) => j as number);
+  let streamTime = meta.get('streamTime') ?? -Infinity;
+  const window = node.window;
+  const grace = window ? graceOf(window) : 0;
+  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, grace, out) : undefined;
+  const emit = final ? final.offer : out;
+
+  const results = (e: AggEntry): Value[] => [...e.key, ...e.states.map((s, i) => aggs[i]!.impl.result(s))];
+
+  const groupKey = (r: Rec): Value[] | undefined => {
+    const key = node.groupBy.map((g) => g.eval(r));
+    if (key.some((v) => v === null)) {
+      env.logError(`Group-by column with NULL value dropped: ${node.groupBy.map((g) => g.text).join(', ')}`, r);
+      return undefined;
+    }
+    return key;
+  };
+
+  const apply = (r: Rec, key: Value[], w: WindowBounds | undefined, undo: boolean) => {
+    const k = w ? keyString([...key, w.start]) : keyString(key);
+    let e = store.get(k);
+    const before = e ? results(e) : null;
+    if (!e) {
+      if (undo) return;
+      e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: r.ts, rows: 0 };
+    }
+    for (let i = 0; i < aggs.length; i++) {
+      const a = aggs[i]!;
+      const args = a.args.map((x) => x.eval(r));
+      if (undo) {
+        if (a.impl.undo) e.states[i] = a.impl.undo(e.states[i], args);
+      } else e.states[i] = a.impl.add(e.states[i], args);
+    }
+    e.rows += undo ? -1 : 1;
+    if (r.ts > e.ts) e.ts = r.ts;
+    store.put(k, e);
+    emit({ cols: results(e), ts: e.ts, partition: r.partition, offset: r.offset, ...(w ? { window: w } : {}), prev: before });
+  };
+
+  const push = (r: Rec) => {
+    if (r.ts > streamTime) {
+      streamTime = r.ts;
+      meta.put('streamTime', streamTime);
+    }
+    if (r.prev !== undefined) {
+      // Table input: retract the old row, then add the new one.
+      if (r.prev) {
+        const oldKey = groupKey({ ...r, cols: r.prev });
+        if (oldKey) apply({ ...r, cols: r.prev }, oldKey, undefined, true);
+      }
+      if (r.tombstone) return;
+    }
+    const key = groupKey(r);
+    if (!key) return;
+    if (!window) return apply(r, key, undefined, false);
+    for (const w of timeWindowsFor(window, r.ts)) {
+      if (w.end + grace <= streamTime) {
+        env.countLate();
+        continue;
+      }
+      apply(r, key, w, false);
+    }
+  };
+
+  const endBatch = () => {
+    if (final) final.release();
+    if (!window) return;
+    // Closed windows can no longer change: drop them from the state.
+    for (const [k, e] of store.entries()) if (e.window && e.window.end + grace <= streamTime) store.delete(k);
+  };
+  return { push, endBatch };
+}

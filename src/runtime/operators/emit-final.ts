@@ -1,0 +1,37 @@
+// EMIT FINAL: hold each window's latest result until the window closes (end + grace ≤ stream
+// time), then emit it once — Kafka Streams' suppress(untilWindowCloses).
+
+import type { Rec } from '../../planner/record.js';
+import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import type { Emit, OperatorEnv } from './operator.js';
+
+export function emitFinalBuffer(env: OperatorEnv, keyCount: number, grace: number, out: Emit): { offer: Emit; release: () => void } {
+  const buf = env.store<Rec>(
+    'final',
+    (r) => ({ c: r.cols.map(toJsonValue), t: r.ts, w: r.window, p: r.partition, o: r.offset }),
+    (j) => {
+      const o = j as { c: unknown[]; t: number; w: { start: number; end: number }; p: number; o: number };
+      return { cols: o.c.map(fromJsonValue), ts: o.t, window: o.w, partition: o.p, offset: o.o };
+    },
+  );
+  const meta = env.store<number>('final-meta', (v) => v, (j) => j as number);
+  let suppressTime = meta.get('time') ?? -Infinity;
+  return {
+    offer: (r) => {
+      if (r.ts > suppressTime) {
+        suppressTime = r.ts;
+        meta.put('time', suppressTime);
+      }
+      const { prev: _prev, ...rest } = r;
+      buf.put(keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]), rest);
+    },
+    release: () => {
+      const ready = [...buf.entries()].filter(([, r]) => r.window && r.window.end + grace <= suppressTime);
+      ready.sort((a, b) => a[1].window!.end - b[1].window!.end || a[1].ts - b[1].ts);
+      for (const [k, r] of ready) {
+        buf.delete(k);
+        out(r);
+      }
+    },
+  };
+}

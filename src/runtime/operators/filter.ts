@@ -1,0 +1,25 @@
+// WHERE / HAVING. On a table, a row that fails the predicate becomes a delete of its key, as
+// Kafka Streams' KTable filter forwards it (downstream treats a delete of a missing key as a no-op).
+
+import type { FilterNode } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import type { Emit } from './operator.js';
+
+export function filterOperator(node: FilterNode, out: Emit): Emit {
+  const pred = node.predicate.eval;
+  if (!node.schema.isTable) {
+    return (r) => {
+      if (pred(r) === true) out(r);
+    };
+  }
+  const isKey = node.schema.columns.map((c) => c.role === 'key');
+  return (r: Rec) => {
+    const prevPassed = r.prev ? pred({ ...r, cols: r.prev, tombstone: false, prev: undefined }) === true : false;
+    const prev = r.prev === undefined ? undefined : prevPassed ? r.prev : null;
+    if (!r.tombstone && pred(r) === true) {
+      out({ ...r, ...(prev !== undefined ? { prev } : {}) });
+      return;
+    }
+    out({ ...r, cols: r.cols.map((v, i) => (isKey[i] ? v : null)), tombstone: true, ...(prev !== undefined ? { prev } : {}) });
+  };
+}

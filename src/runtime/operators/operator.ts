@@ -1,0 +1,30 @@
+// The operator contract: records are pushed downstream one at a time within a micro-batch
+// (no per-batch arrays on the hot path); `endBatch` lets stateful operators act once per batch
+// (EMIT FINAL, buffered outputs).
+
+import type { SourceDef } from '../../planner/catalog.js';
+import type { Rec } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import type { StateStore } from '../state/state-store.js';
+
+export type Emit = (r: Rec) => void;
+
+export interface OperatorEnv {
+  /** A named, persisted key/value store owned by this query. */
+  store<V>(name: string, encode: (v: V) => unknown, decode: (j: unknown) => V): StateStore<V>;
+  /** Record a per-record problem in the processing log; the query goes on. */
+  logError(reason: string, rec?: Rec): void;
+  /** Count a record dropped as late (past the window's grace period). */
+  countLate(): void;
+  /** Primary-key lookup into a static table (a SQLite table with no topic). */
+  staticLookup(source: SourceDef): (key: Value) => Value[] | undefined;
+}
+
+export interface BuiltPipeline {
+  /** Entry point per source node (by alias): decoded records go in here. */
+  readonly entries: Map<string, Emit>;
+  /** Called after each batch, upstream first. */
+  readonly endBatch: (() => void)[];
+  /** Called when the batch's transaction commits (state flush). */
+  readonly flush: (() => void)[];
+}

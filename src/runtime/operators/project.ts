@@ -1,0 +1,29 @@
+// SELECT list: computes the output columns (keys first, as the plan ordered them).
+
+import type { CompiledExpr, ProjectNode } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import type { Emit } from './operator.js';
+
+export function projectRow(exprs: readonly CompiledExpr[], r: Rec): Value[] {
+  const out = new Array<Value>(exprs.length);
+  for (let i = 0; i < exprs.length; i++) out[i] = exprs[i]!.eval(r);
+  return out;
+}
+
+export function projectOperator(node: ProjectNode, out: Emit): Emit {
+  const exprs = node.exprs;
+  const keyCount = node.schema.columns.filter((c) => c.role === 'key').length;
+  if (!node.schema.isTable) {
+    return (r) => out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+  }
+  return (r) => {
+    let cols: Value[];
+    if (r.tombstone) {
+      cols = new Array<Value>(exprs.length).fill(null);
+      for (let i = 0; i < keyCount; i++) cols[i] = exprs[i]!.eval(r);
+    } else cols = projectRow(exprs, r);
+    const prev = r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
+    out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
+  };
+}

@@ -1,0 +1,80 @@
+// Table–table joins, by primary key or by foreign key (left row's expression → right's key).
+// A change on either side re-evaluates the rows it touches and emits their new joined row, or a
+// delete when the join no longer holds — Kafka Streams' KTable join semantics.
+
+import type { JoinNode } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import { keyString } from '../state/value-json.js';
+import type { Emit, OperatorEnv } from './operator.js';
+import { tableRowStore, type TableRow } from './table-view.js';
+
+export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
+  const leftRows = tableRowStore(env, 'left');
+  const rightRows = tableRowStore(env, 'right');
+  const lw = node.left.schema.columns.length;
+  const rw = node.right.schema.columns.length;
+  const leftNulls: Value[] = new Array<Value>(lw).fill(null);
+  const rightNulls: Value[] = new Array<Value>(rw).fill(null);
+  const keepLeft = node.joinType === 'LEFT' || node.joinType === 'FULL';
+  const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
+  const fk = node.variant === 'ForeignKey';
+  const leftKeyCount = node.left.schema.columns.filter((c) => c.role === 'key').length;
+  const leftPk = (cols: Value[]) => keyString(cols.slice(0, Math.max(leftKeyCount, 1)));
+
+  const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
+    const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
+    const cols = [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
+    const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
+    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined });
+    else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
+  };
+
+  return {
+    left: (r: Rec) => {
+      const pk = leftPk(r.cols);
+      const before = leftRows.get(pk);
+      if (r.tombstone) leftRows.delete(pk);
+      else leftRows.put(pk, { cols: r.cols, ts: r.ts });
+      const row = r.tombstone ? undefined : { cols: r.cols, ts: r.ts };
+      const k = node.leftKey.eval(r.tombstone && before ? { ...r, cols: before.cols } : r);
+      const match = k === null ? undefined : rightRows.get(keyString([k]));
+      if (!fk && !match && !keepLeft) {
+        if (!keepRight) return;
+      }
+      if (fk && !match && !keepLeft) {
+        if (!before) return;
+        const bk = node.leftKey.eval({ ...r, cols: before.cols });
+        if (bk === null || !rightRows.get(keyString([bk]))) return;
+      }
+      if (!row && !match && !keepLeft && !keepRight) return;
+      emit(row, match, r, r.tombstone ? (before?.cols ?? r.cols) : undefined);
+    },
+    right: (r: Rec) => {
+      const k = node.rightKey.eval(r);
+      if (k === null) return;
+      const ks = keyString([k]);
+      if (r.tombstone) rightRows.delete(ks);
+      else rightRows.put(ks, { cols: r.cols, ts: r.ts });
+      const row = r.tombstone ? undefined : { cols: r.cols, ts: r.ts };
+      if (fk) {
+        for (const [, l] of leftRows.entries()) {
+          const lk = node.leftKey.eval({ cols: l.cols, ts: l.ts, partition: 0, offset: 0 });
+          if (lk === null || keyString([lk]) !== ks) continue;
+          emit(l, row, r, undefined, r.cols);
+        }
+        return;
+      }
+      const l = leftRows.get(ks);
+      if (!l && !keepRight) return;
+      emit(l, row, r, l ? undefined : leftShapeWithKey(lw, k), r.cols);
+    },
+  };
+}
+
+/** A left-side row of NULLs except its key, so a delete still carries the join key. */
+function leftShapeWithKey(width: number, key: Value): Value[] {
+  const cols = new Array<Value>(width).fill(null);
+  cols[0] = key;
+  return cols;
+}

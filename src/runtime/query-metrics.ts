@@ -1,0 +1,60 @@
+// Per-query progress, as Spark's StreamingQueryProgress reports it.
+
+export interface QueryProgress {
+  readonly batches: number;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  /** Input rate: records per second of wall time between the starts of the last batches. */
+  readonly inputRowsPerSecond: number;
+  /** Processing rate: records per second of batch processing time. */
+  readonly processedRowsPerSecond: number;
+  readonly lastBatchMs: number;
+  readonly lag: number;
+  readonly lateDropped: number;
+  readonly errors: number;
+}
+
+export class QueryMetrics {
+  batches = 0;
+  recordsIn = 0;
+  recordsOut = 0;
+  lateDropped = 0;
+  errors = 0;
+  lastBatchMs = 0;
+  lag = 0;
+  private busyMs = 0;
+  private windowStart = performance.now();
+  private windowRecords = 0;
+  private inputRate = 0;
+
+  recordBatch(records: number, ms: number, lag: number): void {
+    this.batches++;
+    this.recordsIn += records;
+    this.lastBatchMs = ms;
+    this.busyMs += ms;
+    this.lag = lag;
+    this.windowRecords += records;
+    const now = performance.now();
+    if (now - this.windowStart >= 1000) {
+      this.inputRate = (this.windowRecords * 1000) / (now - this.windowStart);
+      this.windowStart = now;
+      this.windowRecords = 0;
+    }
+  }
+
+  snapshot(): QueryProgress {
+    const elapsed = performance.now() - this.windowStart;
+    const inputRowsPerSecond = this.inputRate || (elapsed > 0 ? (this.windowRecords * 1000) / elapsed : 0);
+    return {
+      batches: this.batches,
+      recordsIn: this.recordsIn,
+      recordsOut: this.recordsOut,
+      inputRowsPerSecond,
+      processedRowsPerSecond: this.busyMs > 0 ? (this.recordsIn * 1000) / this.busyMs : 0,
+      lastBatchMs: this.lastBatchMs,
+      lag: this.lag,
+      lateDropped: this.lateDropped,
+      errors: this.errors,
+    };
+  }
+}

@@ -1,0 +1,225 @@
+// One running query. Each `step` is one micro-batch: read what arrived on the source partitions
+// (up to the batch size, oldest timestamp first across partitions), decode it, push it through
+// the operators, and commit the output, the operators' state and the new source offsets in one
+// SQLite transaction. Subscribers of push queries see rows only after that commit.
+
+import type Database from 'better-sqlite3';
+import type { SourceDef } from '../planner/catalog.js';
+import { sourcesOf, type QueryPlan, type SourceNode } from '../planner/plan.js';
+import type { Rec } from '../planner/record.js';
+import { buildPipeline } from './build-pipeline.js';
+import type { LogRecord, TopicLog } from './log/index.js';
+import type { BuiltPipeline, OperatorEnv } from './operators/operator.js';
+import type { ProcessingLog } from './processing-log.js';
+import { QueryMetrics } from './query-metrics.js';
+import { recordCodec, type RecordCodec } from './record-codec.js';
+import { StateBacking, StateStore } from './state/state-store.js';
+import { staticLookup } from './static-table.js';
+import { keyString, toJsonValue } from './state/value-json.js';
+
+export interface TaskDeps {
+  readonly db: Database.Database;
+  readonly log: TopicLog;
+  readonly processingLog: ProcessingLog;
+}
+
+export interface TaskOptions {
+  /** Persisted offsets and state (persistent queries), or memory only (push and pull queries). */
+  readonly persistent: boolean;
+  readonly startAt: 'earliest' | 'latest';
+  /** Receives every output record of a push query, after its batch committed. */
+  readonly onRow?: (r: Rec) => void;
+  /** Materialise into this table's pull-query store (CTAS sinks and source tables). */
+  readonly materialize?: SourceDef;
+  /** Write output records to the sink's topic (false for a source table's materialiser). */
+  readonly writeSink?: boolean;
+}
+
+interface PartitionInput {
+  readonly node: SourceNode;
+  readonly topic: string;
+  readonly partition: number;
+  readonly codec: RecordCodec;
+  next: number;
+  buffer: LogRecord[];
+}
+
+export class QueryTask {
+  readonly metrics = new QueryMetrics();
+  private readonly inputs: PartitionInput[] = [];
+  private readonly pipeline: BuiltPipeline;
+  private readonly stores: StateStore<unknown>[] = [];
+  private readonly pendingOut: Rec[] = [];
+  private readonly sinkCodec: RecordCodec | undefined;
+  private readonly saveOffset: Database.Statement | undefined;
+  private readonly upsertMat: Database.Statement;
+  private readonly deleteMat: Database.Statement;
+  private currentRec: Rec | undefined;
+  private currentInput: PartitionInput | undefined;
+  private emitted = 0;
+  private stopped = false;
+
+  constructor(
+    readonly plan: QueryPlan,
+    private readonly deps: TaskDeps,
+    private readonly opts: TaskOptions,
+  ) {
+    const { db } = deps;
+    const backing = opts.persistent ? new StateBacking(db, plan.id) : undefined;
+    const env: OperatorEnv = {
+      store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
+        const s = new StateStore<V>(backing, name, enc, dec);
+        this.stores.push(s as StateStore<unknown>);
+        return s;
+      },
+      logError: (reason, rec) => this.logError(reason, rec),
+      countLate: () => this.metrics.lateDropped++,
+      staticLookup: (source) => staticLookup(db, source),
+    };
+    this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
+    const sink = plan.sink;
+    this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
+    this.saveOffset = opts.persistent
+      ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
+      : undefined;
+    this.upsertMat = db.prepare('INSERT INTO materialized(source, k, cols, ts, wstart, wend) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
+    this.deleteMat = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ?');
+
+    const saved = new Map<string, number>();
+    if (opts.persistent) {
+      for (const r of db.prepare('SELECT topic, partition, next_offset FROM offsets WHERE owner = ?').all(plan.id) as { topic: string; partition: number; next_offset: number }[]) {
+        saved.set(`${r.topic}:${r.partition}`, r.next_offset);
+      }
+    }
+    for (const node of sourcesOf(plan.root)) {
+      const topic = node.source.topic;
+      if (!topic) continue; // static tables are looked up, not read
+      const info = deps.log.describeTopic(topic);
+      const partitions = info?.partitions ?? node.source.partitions;
+      const codec = recordCodec(node.source);
+      for (let p = 0; p < partitions; p++) {
+        const key = `${topic}:${p}`;
+        const savedNext = saved.get(key);
+        const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
+        if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
+        this.inputs.push({ node, topic, partition: p, codec, next, buffer: [] });
+      }
+    }
+  }
+
+  get id(): string {
+    return this.plan.id;
+  }
+
+  get isDone(): boolean {
+    return this.stopped;
+  }
+
+  /** Records waiting on the source partitions (for lag metrics and idleness). */
+  lag(): number {
+    let n = 0;
+    for (const i of this.inputs) if (this.deps.log.hasTopic(i.topic)) n += Math.max(0, this.deps.log.endOffset(i.topic, i.partition) - i.next);
+    return n;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Run one micro-batch of at most maxRecords input records; returns how many were consumed. */
+  step(maxRecords: number): number {
+    if (this.stopped) return 0;
+    const started = performance.now();
+    let consumed = 0;
+    const run = () => {
+      consumed = this.consume(maxRecords);
+      if (consumed === 0) return;
+      for (const f of this.pipeline.endBatch) f();
+      this.flushOutput();
+      for (const s of this.stores) s.flush();
+      for (const i of this.inputs) this.saveOffset?.run(this.plan.id, i.topic, i.partition, i.next);
+    };
+    if (this.opts.persistent) this.deps.db.transaction(run)();
+    else run();
+    if (consumed > 0) {
+      const delivered = this.pendingOut.splice(0);
+      if (this.opts.onRow) for (const r of delivered) if (!this.stopped) this.opts.onRow(r);
+      this.metrics.recordBatch(consumed, performance.now() - started, this.lag());
+    }
+    return consumed;
+  }
+
+  private consume(maxRecords: number): number {
+    let consumed = 0;
+    const { log } = this.deps;
+    for (const i of this.inputs) {
+      if (i.buffer.length === 0 && log.hasTopic(i.topic)) i.buffer = log.read(i.topic, i.partition, i.next, maxRecords);
+    }
+    while (consumed < maxRecords && !this.stopped) {
+      let best: PartitionInput | undefined;
+      for (const i of this.inputs) {
+        const head = i.buffer[0];
+        if (head && (!best || head.timestamp < best.buffer[0]!.timestamp)) best = i;
+      }
+      if (!best) break;
+      const raw = best.buffer.shift()!;
+      best.next = raw.offset + 1;
+      consumed++;
+      this.currentInput = best;
+      const d = best.codec.decode(raw);
+      if (d.error) {
+        this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
+        this.metrics.errors++;
+        continue;
+      }
+      if (!d.rec) continue;
+      this.currentRec = d.rec;
+      this.pipeline.entries.get(best.node.alias)!(d.rec);
+    }
+    for (const i of this.inputs) i.buffer = [];
+    this.currentRec = undefined;
+    this.currentInput = undefined;
+    return consumed;
+  }
+
+  private logError(reason: string, rec?: Rec): void {
+    const r = rec ?? this.currentRec;
+    this.metrics.errors++;
+    this.deps.processingLog.write({ queryId: this.plan.id, topic: this.currentInput?.topic ?? null, partition: r?.partition ?? null, offset: r?.offset ?? null, reason });
+  }
+
+  private output(r: Rec): void {
+    const sink = this.plan.sink;
+    if (sink.kind === 'Push') {
+      if (sink.limit !== undefined && this.emitted >= sink.limit) return;
+      this.emitted++;
+      this.pendingOut.push(r);
+      if (sink.limit !== undefined && this.emitted >= sink.limit) this.stopped = true;
+      return;
+    }
+    const out = sink.timestamp && !r.tombstone ? { ...r, ts: Number(sink.timestamp.eval(r)) } : r;
+    this.pendingOut.push(out);
+  }
+
+  private flushOutput(): void {
+    const sink = this.plan.sink;
+    if (sink.kind !== 'Source') return;
+    const target = sink.target;
+    const out = this.pendingOut;
+    if (this.sinkCodec && target.topic) {
+      const records = out.map((r) => this.sinkCodec!.encode(r));
+      if (records.length) this.deps.log.append(target.topic, records);
+    }
+    const mat = this.opts.materialize;
+    if (mat) {
+      const keyCount = mat.columns.filter((c) => c.role === 'key').length;
+      for (const r of out) {
+        const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]);
+        if (r.tombstone) this.deleteMat.run(mat.name, k);
+        else this.upsertMat.run(mat.name, k, JSON.stringify(r.cols.map(toJsonValue)), r.ts, r.window?.start ?? null, r.window?.end ?? null);
+      }
+    }
+    this.metrics.recordsOut += out.length;
+    if (!this.opts.onRow) out.length = 0;
+  }
+}

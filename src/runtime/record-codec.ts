@@ -1,0 +1,87 @@
+// Log records ↔ Recs for one source: key and value bytes through the source's formats, header
+// columns from record headers, event time from the record or the TIMESTAMP column.
+
+import type { SourceDef } from '../planner/catalog.js';
+import type { Rec } from '../planner/record.js';
+import type { Value } from '../planner/values.js';
+import type { AppendRecord, LogRecord } from './log/index.js';
+import { createSerde, type Serde } from './serde/index.js';
+import { parseTimestampColumn } from './timestamp-column.js';
+
+export interface DecodeResult {
+  readonly rec?: Rec;
+  readonly error?: string;
+}
+
+export interface RecordCodec {
+  decode(r: LogRecord): DecodeResult;
+  encode(r: Rec): AppendRecord;
+}
+
+function serdeFor(def: SourceDef, role: 'key' | 'value'): Serde {
+  const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
+  const format = role === 'key' ? def.keyFormat : def.valueFormat;
+  const delimiter = role === 'key' ? def.keyDelimiter : def.valueDelimiter;
+  return createSerde(format as Parameters<typeof createSerde>[0], cols, {
+    role,
+    ...(role === 'value' && def.wrapSingleValue !== undefined ? { wrapSingleValue: def.wrapSingleValue } : {}),
+    ...(delimiter ? { delimiter } : {}),
+  });
+}
+
+export function recordCodec(def: SourceDef): RecordCodec {
+  const keySerde = serdeFor(def, 'key');
+  const valueSerde = serdeFor(def, 'value');
+  const keyCount = def.columns.filter((c) => c.role === 'key').length;
+  const valueCount = def.columns.filter((c) => c.role === 'value').length;
+  const headerCols = def.columns.filter((c) => c.role === 'header');
+  const isTable = def.kind === 'TABLE';
+  const tsIndex = def.timestampColumn ? def.columns.findIndex((c) => c.name === def.timestampColumn) : -1;
+  const tsType = tsIndex >= 0 ? def.columns[tsIndex]!.type : undefined;
+
+  const decode = (r: LogRecord): DecodeResult => {
+    let keyVals: Value[] | null;
+    let valueVals: Value[] | null;
+    try {
+      keyVals = keyCount ? keySerde.deserialize(r.key) : [];
+    } catch (e) {
+      return { error: `Failed to deserialise key: ${(e as Error).message}` };
+    }
+    try {
+      valueVals = r.value === null ? null : valueSerde.deserialize(r.value);
+    } catch (e) {
+      return { error: `Failed to deserialise value: ${(e as Error).message}` };
+    }
+    const keys = keyVals ?? new Array<Value>(keyCount).fill(null);
+    if (valueVals === null && !isTable) return {};
+    const tombstone = valueVals === null;
+    const vals = valueVals ?? new Array<Value>(valueCount).fill(null);
+    const cols: Value[] = [...keys, ...vals];
+    for (const h of headerCols) {
+      if (h.headerKey !== undefined) {
+        const hit = [...r.headers].reverse().find((x) => x.key === h.headerKey);
+        cols.push(hit?.value ?? null);
+      } else cols.push(r.headers.map((x) => ({ KEY: x.key, VALUE: x.value })));
+    }
+    let ts = r.timestamp;
+    if (tsIndex >= 0 && !tombstone) {
+      const t = parseTimestampColumn(cols[tsIndex] ?? null, tsType!, def.timestampFormat);
+      if (t === undefined) return { error: `Invalid timestamp in column ${def.timestampColumn}: ${String(cols[tsIndex])}` };
+      ts = t;
+    }
+    const rec: Rec = { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}) };
+    return { rec };
+  };
+
+  const encode = (r: Rec): AppendRecord => {
+    const keyVals = r.cols.slice(0, keyCount);
+    const valueVals = r.cols.slice(keyCount, keyCount + valueCount);
+    return {
+      timestamp: r.ts,
+      key: keyCount ? keySerde.serialize(keyVals) : null,
+      value: r.tombstone ? null : valueSerde.serialize(valueVals),
+      ...(r.window ? { window: r.window } : {}),
+    };
+  };
+  return { decode, encode };
+}

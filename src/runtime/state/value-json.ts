@@ -1,0 +1,39 @@
+// Values ↔ JSON for the state store and materialised tables: the types JSON lacks (DECIMAL,
+// MAP, BYTES) are tagged so they come back exactly as they went in.
+
+import { Decimal, type Value } from '../../planner/values.js';
+
+export function toJsonValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { $n: String(v) };
+  if (typeof v !== 'object') return v;
+  if (v instanceof Decimal) return { $d: v.toString(), s: v.scale };
+  if (v instanceof Uint8Array) return { $b: Buffer.from(v).toString('base64') };
+  if (v instanceof Map) return { $m: [...v].map(([k, x]) => [toJsonValue(k), toJsonValue(x)]) };
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) o[k] = toJsonValue(x);
+  return { $s: o };
+}
+
+export function fromJsonValue(j: unknown): Value {
+  if (j === null || j === undefined) return null;
+  if (typeof j !== 'object') return j as Value;
+  if (Array.isArray(j)) return j.map(fromJsonValue);
+  const o = j as Record<string, unknown>;
+  if ('$d' in o) return Decimal.parse(String(o.$d)).rescale(Number(o.s));
+  if ('$b' in o) return Buffer.from(String(o.$b), 'base64');
+  if ('$n' in o) return Number(o.$n);
+  if ('$m' in o) return new Map((o.$m as [unknown, unknown][]).map(([k, x]) => [fromJsonValue(k), fromJsonValue(x)]));
+  if ('$s' in o) {
+    const s: Record<string, Value> = {};
+    for (const [k, x] of Object.entries(o.$s as Record<string, unknown>)) s[k] = fromJsonValue(x);
+    return s;
+  }
+  return null;
+}
+
+/** A stable string for a key (list of values), used as the state-store key. */
+export function keyString(values: readonly Value[]): string {
+  return JSON.stringify(values.map(toJsonValue));
+}

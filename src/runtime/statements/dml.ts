@@ -1,0 +1,158 @@
+// INSERT … VALUES (any source), and Eddy's UPDATE, DELETE and COPY for static tables (COPY also
+// bulk-appends a file to a stream or changelog table).
+
+import { readFileSync } from 'node:fs';
+import type { Copy, Delete, Expr, InsertValues, Update } from '../../parser/ast.js';
+import { SqlError } from '../../parser/errors.js';
+import { formatType, isNumeric, typesEqual, type SqlType } from '../../parser/sql-type.js';
+import type { SourceDef } from '../../planner/catalog.js';
+import { compile } from '../../planner/compile.js';
+import { propString } from '../../planner/plan-ddl.js';
+import { RelationScope } from '../../planner/relation-scope.js';
+import type { Rec } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import type { Engine } from '../engine.js';
+import { recordCodec } from '../record-codec.js';
+import type { StatementResult } from '../results.js';
+import { createSerde } from '../serde/index.js';
+import { deleteStaticRows, readStaticRows, upsertStaticRows } from '../static-table.js';
+import { newErrorRoute } from './persistent.js';
+
+const EMPTY_SCOPE = new RelationScope([], { pseudoColumns: false });
+const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
+
+function assignable(from: SqlType, to: SqlType): boolean {
+  if (typesEqual(from, to)) return true;
+  if (isNumeric(from) && isNumeric(to)) return true;
+  if (from.kind === 'STRING' && (to.kind === 'TIMESTAMP' || to.kind === 'DATE' || to.kind === 'TIME')) return true;
+  if (from.kind === to.kind && (from.kind === 'ARRAY' || from.kind === 'MAP' || from.kind === 'STRUCT')) return true;
+  return false;
+}
+
+/** Evaluate a literal-only expression and coerce it to the column's type. */
+function valueFor(expr: Expr, type: SqlType, column: string): Value {
+  const errors = newErrorRoute();
+  const c = compile(expr, EMPTY_SCOPE, errors);
+  if (expr.kind === 'NullLiteral') return null;
+  if (!assignable(c.type, type)) throw new SqlError(`Expected type ${formatType(type)} for field ${column} but got ${formatType(c.type)}`, expr);
+  if (typesEqual(c.type, type)) return c.eval(NO_REC);
+  return compile({ kind: 'Cast', operand: expr, type, loc: expr.loc }, EMPTY_SCOPE, errors).eval(NO_REC);
+}
+
+export function insertValues(engine: Engine, stmt: InsertValues, text: string): StatementResult {
+  const { state } = engine;
+  const def = state.catalog.get(stmt.target);
+  if (!def) throw new SqlError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt);
+  if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
+  const names = stmt.columns ?? def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
+  if (names.length !== stmt.values.length) {
+    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.join(', ')}, ${stmt.values.map((v) => text.slice(v.loc.offset, v.loc.offset + 20).split(/[,)]/)[0]).join(', ')}`, stmt);
+  }
+  const cols: Value[] = def.columns.map(() => null);
+  let ts = Date.now();
+  names.forEach((name, i) => {
+    const expr = stmt.values[i]!;
+    if (name === 'ROWTIME') {
+      ts = Number(valueFor(expr, { kind: 'BIGINT' }, name));
+      return;
+    }
+    const idx = def.columns.findIndex((c) => c.name === name);
+    if (idx < 0) throw new SqlError(`Column name ${name} does not exist.`, expr);
+    cols[idx] = valueFor(expr, def.columns[idx]!.type, name);
+  });
+  if (!def.topic) {
+    if (def.columns.some((c, i) => c.role === 'key' && cols[i] === null)) throw new SqlError(`Failed to insert values into '${def.name}'. Value for primary key column(s) is required.`, stmt);
+    upsertStaticRows(state.db, def, [cols]);
+    return { kind: 'message', statement: text, message: 'Inserted 1 row.' };
+  }
+  appendRows(engine, def, [{ cols, ts }]);
+  return { kind: 'message', statement: text, message: 'Inserted 1 row.' };
+}
+
+export function appendRows(engine: Engine, def: SourceDef, rows: readonly { cols: Value[]; ts: number }[]): void {
+  const codec = recordCodec(def);
+  const records = rows.map((r) => codec.encode({ cols: r.cols, ts: r.ts, partition: 0, offset: 0 }));
+  engine.state.db.transaction(() => engine.state.log.append(def.topic!, records))();
+  engine.wake();
+}
+
+function staticTarget(engine: Engine, name: string, stmt: Update | Delete): SourceDef {
+  const def = engine.state.catalog.get(name);
+  if (!def) throw new SqlError(`Table ${name} does not exist.`, stmt);
+  if (def.topic) throw new SqlError(`${stmt.kind.toUpperCase()} works on static tables only; ${name} is backed by topic '${def.topic}'. Produce a new row (or a tombstone) to the topic instead.`, stmt);
+  return def;
+}
+
+function rowScope(def: SourceDef): RelationScope {
+  return new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: false }], { pseudoColumns: false });
+}
+
+export function update(engine: Engine, stmt: Update, text: string): StatementResult {
+  const def = staticTarget(engine, stmt.target, stmt);
+  const scope = rowScope(def);
+  const errors = newErrorRoute();
+  const where = stmt.where ? compile(stmt.where, scope, errors) : undefined;
+  const sets = stmt.assignments.map((a) => {
+    const idx = def.columns.findIndex((c) => c.name === a.column);
+    if (idx < 0) throw new SqlError(`Column ${a.column} does not exist in ${def.name}.`, a.value);
+    if (def.columns[idx]!.role === 'key') throw new SqlError(`Cannot UPDATE primary key column ${a.column}.`, a.value);
+    const e = compile(a.value, scope, errors);
+    if (!assignable(e.type, def.columns[idx]!.type)) throw new SqlError(`Expected type ${formatType(def.columns[idx]!.type)} for ${a.column} but got ${formatType(e.type)}`, a.value);
+    return { idx, e };
+  });
+  const changed: Value[][] = [];
+  for (const cols of readStaticRows(engine.state.db, def)) {
+    const rec: Rec = { cols, ts: 0, partition: 0, offset: 0 };
+    if (where && where.eval(rec) !== true) continue;
+    const next = [...cols];
+    for (const s of sets) next[s.idx] = s.e.eval(rec);
+    changed.push(next);
+  }
+  upsertStaticRows(engine.state.db, def, changed);
+  return { kind: 'message', statement: text, message: `Updated ${changed.length} row${changed.length === 1 ? '' : 's'}.` };
+}
+
+export function deleteRows(engine: Engine, stmt: Delete, text: string): StatementResult {
+  const def = staticTarget(engine, stmt.target, stmt);
+  const where = stmt.where ? compile(stmt.where, rowScope(def), newErrorRoute()) : undefined;
+  const keyIdx = def.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
+  const keys: Value[][] = [];
+  for (const cols of readStaticRows(engine.state.db, def)) {
+    if (where && where.eval({ cols, ts: 0, partition: 0, offset: 0 }) !== true) continue;
+    keys.push(keyIdx.map((i) => cols[i]!));
+  }
+  deleteStaticRows(engine.state.db, def, keys);
+  return { kind: 'message', statement: text, message: `Deleted ${keys.length} row${keys.length === 1 ? '' : 's'}.` };
+}
+
+export function copy(engine: Engine, stmt: Copy, text: string): StatementResult {
+  const def = engine.state.catalog.get(stmt.target);
+  if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
+  let body: string;
+  try {
+    body = readFileSync(stmt.path, 'utf8');
+  } catch (e) {
+    throw new SqlError(`Cannot read '${stmt.path}': ${(e as Error).message}`, stmt);
+  }
+  const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
+  const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
+  const columns = def.columns.filter((c) => c.role !== 'header');
+  const serde = createSerde(format === 'CSV' ? 'DELIMITED' : 'JSON', columns.map((c) => ({ name: c.name, type: c.type })), { role: 'value', ...(propString(stmt.properties, 'DELIMITER') ? { delimiter: propString(stmt.properties, 'DELIMITER')! } : {}) });
+  const lines = body.split(/\r?\n/);
+  const rows: Value[][] = [];
+  const rejected: string[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim() || (header && i === 0)) return;
+    try {
+      const vals = serde.deserialize(Buffer.from(line, 'utf8'));
+      if (vals) rows.push(vals);
+    } catch (e) {
+      rejected.push(`line ${i + 1}: ${(e as Error).message}`);
+      engine.state.processingLog.write({ queryId: null, topic: stmt.path, partition: null, offset: i + 1, reason: `COPY ${def.name}: ${(e as Error).message}` });
+    }
+  });
+  if (!def.topic) upsertStaticRows(engine.state.db, def, rows);
+  else appendRows(engine, def, rows.map((cols) => ({ cols, ts: Date.now() })));
+  const note = rejected.length ? ` ${rejected.length} line${rejected.length === 1 ? '' : 's'} rejected (see the processing log), first: ${rejected[0]}` : '';
+  return { kind: 'message', statement: text, message: `Copied ${rows.length} row${rows.length === 1 ? '' : 's'} into ${def.name}.${note}` };
+}

@@ -1,0 +1,150 @@
+// SELECT: push queries (EMIT CHANGES / EMIT FINAL) run as transient tasks; pull queries run
+// the same operator plan once over a snapshot — a table's materialised rows, a static table,
+// a stream's retained log, or `latest.<stream>` (the stream's newest micro-batch).
+
+import type { Query } from '../../parser/ast.js';
+import { SqlError } from '../../parser/errors.js';
+import { formatType } from '../../parser/sql-type.js';
+import type { SourceDef } from '../../planner/catalog.js';
+import { planQuery } from '../../planner/plan-query.js';
+import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import type { Value } from '../../planner/values.js';
+import { buildPipeline } from '../build-pipeline.js';
+import type { Engine } from '../engine.js';
+import type { OperatorEnv } from '../operators/operator.js';
+import { PushQuery } from '../push-query.js';
+import { QueryTask } from '../query-task.js';
+import { recordCodec } from '../record-codec.js';
+import type { ColumnHeader, StatementResult } from '../results.js';
+import { StateStore } from '../state/state-store.js';
+import { fromJsonValue, keyString } from '../state/value-json.js';
+import { readStaticRows, staticLookup } from '../static-table.js';
+import { newErrorRoute } from './persistent.js';
+
+export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
+  return plan.output.columns.map((c) => ({ name: c.name, type: formatType(c.type), ...(c.role === 'key' ? { key: true } : {}) }));
+}
+
+export function startPushQuery(engine: Engine, q: Query, text: string): PushQuery {
+  const { state } = engine;
+  const errors = newErrorRoute();
+  const planned = planQuery(q, state.catalog, errors);
+  const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
+  const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
+  let query: PushQuery | undefined;
+  const task = new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, {
+    persistent: false,
+    startAt: state.startAt(),
+    onRow: (r) => query!.deliver({ values: r.cols, ts: r.ts, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }),
+  });
+  errors.sink = (m) => state.processingLog.write({ queryId: id, topic: null, partition: null, offset: null, reason: m });
+  query = new PushQuery(id, headerOf(plan), () => {
+    task.stop();
+    state.pushQueries.delete(id);
+  });
+  state.pushQueries.set(id, { task, query });
+  engine.ensureRunning();
+  return query;
+}
+
+function memoryEnv(engine: Engine): OperatorEnv {
+  return {
+    store: (name, enc, dec) => new StateStore(undefined, name, enc, dec),
+    logError: () => {},
+    countLate: () => {},
+    staticLookup: (s) => staticLookup(engine.state.db, s),
+  };
+}
+
+/** The records a pull query reads from one source. */
+function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Generator<Rec> {
+  const { state } = engine;
+  if (!source.topic) {
+    for (const cols of readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
+    return;
+  }
+  if (source.kind === 'TABLE' && !latestOnly) {
+    const rows = state.db.prepare('SELECT cols, ts, wstart, wend FROM materialized WHERE source = ?').all(source.name) as { cols: string; ts: number; wstart: number | null; wend: number | null }[];
+    for (const r of rows) {
+      const cols = (JSON.parse(r.cols) as unknown[]).map(fromJsonValue);
+      yield { cols, ts: r.ts, partition: 0, offset: 0, ...(r.wstart !== null ? { window: { start: r.wstart, end: r.wend! } } : {}) };
+    }
+    return;
+  }
+  const codec = recordCodec(source);
+  const info = state.log.describeTopic(source.topic);
+  if (!info) return;
+  const ranges = latestOnly
+    ? (state.latest.get(source.name)?.ranges ?? [])
+    : Array.from({ length: info.partitions }, (_, p) => ({ partition: p, from: 0, to: state.log.endOffset(source.topic!, p) }));
+  for (const { partition, from, to } of ranges) {
+    for (let off = from; off < to; ) {
+      const batch = state.log.read(source.topic, partition, off, Math.min(10_000, to - off));
+      if (batch.length === 0) break;
+      for (const raw of batch) {
+        if (raw.offset >= to) break;
+        const d = codec.decode(raw);
+        if (d.rec) yield d.rec;
+      }
+      off = batch[batch.length - 1]!.offset + 1;
+    }
+  }
+}
+
+export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
+  const { state } = engine;
+  const errors = newErrorRoute();
+  const planned = planQuery(q, state.catalog, errors);
+  const sources = sourcesOf(planned.root);
+  const driving = sources.filter((s) => s.source.topic);
+  if (driving.length > 1) throw new SqlError('Pull queries over joins of streams or tables are not supported; join a static table, or use EMIT CHANGES.', q);
+  const from = q.from.kind === 'SourceRef' ? q.from : undefined;
+  const latestOnly = from?.schema === 'LATEST';
+  if (from?.schema !== undefined && !latestOnly) throw new SqlError(`Unknown schema '${from.schema}': only latest.<stream> is supported.`, from);
+  const rows: Value[][] = [];
+  const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
+  const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
+  const latestByKey = new Map<string, Value[]>();
+  let done = false;
+  const pipeline = buildPipeline(
+    planned.root,
+    (r) => {
+      if (done) return;
+      if (aggregated) {
+        const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null]);
+        if (r.tombstone) latestByKey.delete(k);
+        else latestByKey.set(k, withWindow(r));
+        return;
+      }
+      if (r.tombstone) return;
+      rows.push(withWindow(r));
+      if (q.limit !== undefined && rows.length >= q.limit) done = true;
+    },
+    memoryEnv(engine),
+  );
+  const windowed = !!planned.output.windowed;
+  function withWindow(r: Rec): Value[] {
+    return windowed ? [...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null, ...r.cols.slice(keyCount)] : r.cols;
+  }
+  const main = driving[0] ?? sources[0]!;
+  const entry = pipeline.entries.get(main.alias)!;
+  for (const rec of snapshot(engine, main.source, latestOnly)) {
+    if (done) break;
+    entry(rec);
+  }
+  for (const f of pipeline.endBatch) f();
+  if (aggregated) rows.push(...latestByKey.values());
+  let columns = headerOf({ output: planned.output });
+  if (windowed) {
+    columns = [...columns.slice(0, keyCount), { name: 'WINDOWSTART', type: 'BIGINT', key: true }, { name: 'WINDOWEND', type: 'BIGINT', key: true }, ...columns.slice(keyCount)];
+  }
+  return { kind: 'rows', statement: text, columns, rows: q.limit !== undefined ? rows.slice(0, q.limit) : rows };
+}
+
+function containsAggregate(n: QueryPlan['root']): boolean {
+  if (n.kind === 'Aggregate') return true;
+  if (n.kind === 'Source') return false;
+  if (n.kind === 'Join') return containsAggregate(n.left) || containsAggregate(n.right);
+  return containsAggregate(n.input);
+}

@@ -1,0 +1,117 @@
+// Static tables: plain SQLite tables (`static_<name>`), kept by INSERT/UPDATE/DELETE and COPY,
+// and joined by streams through a primary-key lookup. Simple columns map to SQLite's own types
+// so the tables stay readable with any SQLite tool; nested values are stored as tagged JSON.
+
+import type Database from 'better-sqlite3';
+import type { SqlType } from '../parser/sql-type.js';
+import type { SourceDef } from '../planner/catalog.js';
+import { Decimal, type Value } from '../planner/values.js';
+import { fromJsonValue, toJsonValue } from './state/value-json.js';
+
+export function staticTableName(def: SourceDef): string {
+  return `"static_${def.name.replace(/"/g, '""')}"`;
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqliteType(t: SqlType): string {
+  switch (t.kind) {
+    case 'BOOLEAN':
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return 'INTEGER';
+    case 'DOUBLE':
+      return 'REAL';
+    case 'BYTES':
+      return 'BLOB';
+    default:
+      return 'TEXT';
+  }
+}
+
+export function toSqlite(v: Value, t: SqlType): unknown {
+  if (v === null) return null;
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return v ? 1 : 0;
+    case 'DECIMAL':
+      return (v as Decimal).toString();
+    case 'ARRAY':
+    case 'MAP':
+    case 'STRUCT':
+      return JSON.stringify(toJsonValue(v));
+    case 'BYTES':
+      return Buffer.from(v as Uint8Array);
+    default:
+      return v;
+  }
+}
+
+export function fromSqlite(v: unknown, t: SqlType): Value {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return v === 1 || v === 1n;
+    case 'DECIMAL':
+      return Decimal.parse(String(v)).rescale(t.scale);
+    case 'ARRAY':
+    case 'MAP':
+    case 'STRUCT':
+      return fromJsonValue(JSON.parse(String(v)));
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return Number(v);
+    default:
+      return v as Value;
+  }
+}
+
+export function createStaticTable(db: Database.Database, def: SourceDef): void {
+  const cols = def.columns.map((c) => `${quote(c.name)} ${sqliteType(c.type)}`);
+  const keys = def.columns.filter((c) => c.role === 'key').map((c) => quote(c.name));
+  db.exec(`CREATE TABLE IF NOT EXISTS ${staticTableName(def)} (${cols.join(', ')}${keys.length ? `, PRIMARY KEY (${keys.join(', ')})` : ''})`);
+}
+
+export function dropStaticTable(db: Database.Database, def: SourceDef): void {
+  db.exec(`DROP TABLE IF EXISTS ${staticTableName(def)}`);
+}
+
+/** Insert or replace rows (values in column order). */
+export function upsertStaticRows(db: Database.Database, def: SourceDef, rows: readonly Value[][]): void {
+  const stmt = db.prepare(`INSERT OR REPLACE INTO ${staticTableName(def)} VALUES (${def.columns.map(() => '?').join(', ')})`);
+  db.transaction(() => {
+    for (const r of rows) stmt.run(...def.columns.map((c, i) => toSqlite(r[i] ?? null, c.type)));
+  })();
+}
+
+export function readStaticRows(db: Database.Database, def: SourceDef): Value[][] {
+  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)}`).raw().all() as unknown[][];
+  return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
+}
+
+export function deleteStaticRows(db: Database.Database, def: SourceDef, keys: readonly Value[][]): void {
+  const keyCols = def.columns.filter((c) => c.role === 'key');
+  const stmt = db.prepare(`DELETE FROM ${staticTableName(def)} WHERE ${keyCols.map((c) => `${quote(c.name)} = ?`).join(' AND ')}`);
+  db.transaction(() => {
+    for (const k of keys) stmt.run(...keyCols.map((c, i) => toSqlite(k[i] ?? null, c.type)));
+  })();
+}
+
+/** A primary-key lookup: the stream side of a stream–static join calls this per record. */
+export function staticLookup(db: Database.Database, def: SourceDef): (key: Value) => Value[] | undefined {
+  const keyCol = def.columns.find((c) => c.role === 'key')!;
+  const stmt = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${quote(keyCol.name)} = ?`).raw();
+  return (key) => {
+    const row = stmt.get(toSqlite(key, keyCol.type)) as unknown[] | undefined;
+    return row ? row.map((v, i) => fromSqlite(v, def.columns[i]!.type)) : undefined;
+  };
+}
