@@ -1,0 +1,152 @@
+// JSON that keeps numbers exactly as written, so a DECIMAL(21,19) in a test case or an output
+// record is compared digit for digit rather than through a double.
+
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+export type Json = null | boolean | string | JsonNumber | Json[] | { [k: string]: Json };
+
+export function parseJson(text: string): Json {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (what: string): never => {
+    throw new SyntaxError(`Invalid JSON at ${i}: ${what}`);
+  };
+  const value = (): Json => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const o: Record<string, Json> = {};
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return o;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('expected key');
+        const k = str();
+        ws();
+        if (text[i++] !== ':') fail("expected ':'");
+        o[k] = value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return o;
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === '[') {
+      i++;
+      const a: Json[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return a;
+      }
+      for (;;) {
+        a.push(value());
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return a;
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return str();
+    if (text.startsWith('true', i)) return (i += 4), true;
+    if (text.startsWith('false', i)) return (i += 5), false;
+    if (text.startsWith('null', i)) return (i += 4), null;
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) return fail('unexpected character');
+    i += m[0].length;
+    return new JsonNumber(m[0]);
+  };
+  const str = (): string => {
+    const start = i;
+    i++;
+    let out = '';
+    let simple = true;
+    for (;;) {
+      const ch = text[i];
+      if (ch === undefined) fail('unterminated string');
+      if (ch === '"') break;
+      if (ch === '\\') {
+        simple = false;
+        i += text[i + 1] === 'u' ? 6 : 2;
+      } else i++;
+    }
+    out = simple ? text.slice(start + 1, i) : (JSON.parse(text.slice(start, i + 1)) as string);
+    i++;
+    return out;
+  };
+  const v = value();
+  ws();
+  if (i !== text.length) fail('trailing characters');
+  return v;
+}
+
+export function stringifyJson(v: Json): string {
+  if (v instanceof JsonNumber) return v.text;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(stringifyJson).join(',')}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}:${stringifyJson(x)}`)
+    .join(',')}}`;
+}
+
+/** Plain JS value (numbers as doubles) — for places that need ordinary JSON. */
+export function toPlain(v: Json): unknown {
+  if (v instanceof JsonNumber) return Number(v.text);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(toPlain);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x)]));
+}
+
+function normNumber(t: string): string {
+  if (!/[.eE]/.test(t)) return BigInt(t).toString();
+  const n = Number(t);
+  // Digits beyond a double: compare as decimals with trailing zeros removed.
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(t);
+  if (m && (m[2]! + (m[3] ?? '')).replace(/^0+/, '').length > 15) {
+    const frac = (m[3] ?? '').replace(/0+$/, '');
+    return `${m[1]}${m[2]!.replace(/^0+(?=\d)/, '')}${frac ? '.' + frac : ''}`;
+  }
+  return String(n);
+}
+
+/** Structural equality with numbers compared by value (1 = 1.0), as the QTT harness does. */
+export function jsonEquals(a: Json, b: Json): boolean {
+  if (a instanceof JsonNumber || b instanceof JsonNumber) {
+    if (!(a instanceof JsonNumber && b instanceof JsonNumber)) return false;
+    return normNumber(a.text) === normNumber(b.text);
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as Json[];
+    return a.length === bb.length && a.every((x, i) => jsonEquals(x, bb[i]!));
+  }
+  const ao = a as Record<string, Json>;
+  const bo = b as Record<string, Json>;
+  const ak = Object.keys(ao);
+  if (ak.length !== Object.keys(bo).length) return false;
+  return ak.every((k) => k in bo && jsonEquals(ao[k]!, bo[k]!));
+}

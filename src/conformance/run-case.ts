@@ -1,0 +1,292 @@
+// Runs one test-case variant against a fresh in-memory Eddy, one input record per micro-batch
+// (which reproduces ksqlDB's per-record output), and compares what lands on the sink topics —
+// or, for REST cases, what each pull/push query answers — with the expected records.
+
+import { formatType } from '../parser/sql-type.js';
+import type { SourceDef } from '../planner/catalog.js';
+import { Decimal, isStruct, type Value } from '../planner/values.js';
+import { Eddy } from '../runtime/engine.js';
+import type { LogRecord } from '../runtime/log/index.js';
+import { createSerde } from '../runtime/serde/index.js';
+import type { StatementResult } from '../runtime/results.js';
+import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from './lossless-json.js';
+import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
+
+export interface CaseOutcome {
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly reason?: string;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ------------------------------------------------------------------ values ↔ JSON
+
+export function valueToJson(v: Value): Json {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return new JsonNumber(Number.isInteger(v) ? v.toFixed(0) : String(v));
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Decimal) return new JsonNumber(v.toString());
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(valueToJson);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), valueToJson(x)]));
+  if (isStruct(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valueToJson(x)]));
+  return null;
+}
+
+function jsonToValue(j: Json): Value {
+  if (j instanceof JsonNumber) return Number(j.text);
+  if (j === null || typeof j !== 'object') return j;
+  if (Array.isArray(j)) return j.map(jsonToValue);
+  return Object.fromEntries(Object.entries(j).map(([k, x]) => [k, jsonToValue(x)]));
+}
+
+function encodePart(def: SourceDef | undefined, role: 'key' | 'value', j: Json | undefined): Buffer | null {
+  if (j === undefined || j === null) return null;
+  const format = def ? (role === 'key' ? def.keyFormat : def.valueFormat) : 'JSON';
+  if (format === 'JSON') return Buffer.from(stringifyJson(j), 'utf8');
+  if (format === 'DELIMITED') return Buffer.from(typeof j === 'string' ? j : stringifyJson(j), 'utf8');
+  if (format === 'NONE') return null;
+  const cols = def!.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
+  if (format === 'KAFKA' && cols.length === 1) {
+    const t = cols[0]!.type;
+    const v = t.kind === 'STRING' && typeof j !== 'string' ? stringifyJson(j) : t.kind === 'BYTES' && typeof j === 'string' ? Buffer.from(j, 'base64') : jsonToValue(j);
+    return createSerde('KAFKA', cols, { role }).serialize([v]);
+  }
+  return Buffer.from(typeof j === 'string' ? j : stringifyJson(j), 'utf8');
+}
+
+function decodePart(def: SourceDef | undefined, role: 'key' | 'value', b: Buffer | null): Json {
+  if (b === null) return null;
+  const format = def ? (role === 'key' ? def.keyFormat : def.valueFormat) : 'JSON';
+  if (format === 'JSON') {
+    try {
+      return parseJson(b.toString('utf8'));
+    } catch {
+      return b.toString('utf8');
+    }
+  }
+  if (format === 'KAFKA' && def) {
+    const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
+    if (cols.length === 1) {
+      try {
+        const vals = createSerde('KAFKA', cols, { role }).deserialize(b);
+        return vals ? valueToJson(vals[0] ?? null) : null;
+      } catch (e) {
+        return `<undecodable: ${errorMessage(e)}>`;
+      }
+    }
+  }
+  return b.toString('utf8');
+}
+
+// ------------------------------------------------------------------ comparison
+
+function show(j: Json | undefined): string {
+  return j === undefined ? 'undefined' : stringifyJson(j);
+}
+
+function describeRecord(r: { key?: Json; value?: Json; timestamp?: Json; window?: Json }): string {
+  const parts = [`key=${show(r.key ?? null)}`, `value=${show(r.value ?? null)}`];
+  if (r.timestamp !== undefined) parts.push(`ts=${show(r.timestamp)}`);
+  if (r.window !== undefined && r.window !== null) parts.push(`window=${show(r.window)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+function actualRecord(def: SourceDef | undefined, r: LogRecord): { key: Json; value: Json; timestamp: Json; window?: Json } {
+  return {
+    key: decodePart(def, 'key', r.key),
+    value: decodePart(def, 'value', r.value),
+    timestamp: new JsonNumber(String(r.timestamp)),
+    ...(r.window ? { window: { start: new JsonNumber(String(r.window.start)), end: new JsonNumber(String(r.window.end)) } } : {}),
+  };
+}
+
+function recordMatches(exp: QttRecord, act: ReturnType<typeof actualRecord>): boolean {
+  if (!jsonEquals(exp.key ?? null, act.key)) return false;
+  if (!jsonEquals(exp.value ?? null, act.value)) return false;
+  if (exp.timestamp !== undefined && !jsonEquals(exp.timestamp, act.timestamp)) return false;
+  if (exp.window !== undefined && exp.window !== null) {
+    const w = exp.window as Record<string, Json>;
+    const aw = act.window as Record<string, Json> | undefined;
+    if (!aw || !jsonEquals(w.start ?? null, aw.start ?? null) || !jsonEquals(w.end ?? null, aw.end ?? null)) return false;
+  }
+  return true;
+}
+
+function sourceForTopic(eddy: Eddy, topic: string): SourceDef | undefined {
+  const all = eddy.state.catalog.list();
+  return all.find((s) => s.topic === topic && !s.writtenBy) ?? all.find((s) => s.topic === topic);
+}
+
+function schemaString(def: SourceDef): string {
+  return def.columns.map((c) => `${c.name} ${formatType(c.type)}${c.role === 'key' ? (def.kind === 'TABLE' ? ' PRIMARY KEY' : ' KEY') : c.role === 'header' ? ' HEADERS' : ''}`).join(', ');
+}
+
+export function normaliseSchema(s: string): string {
+  return s
+    .replace(/`/g, '')
+    .replace(/\bINT\b/gi, 'INTEGER')
+    .replace(/\bVARCHAR\b/gi, 'STRING')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([<>(),])\s*/g, '$1')
+    .trim()
+    .toUpperCase();
+}
+
+// ------------------------------------------------------------------ running
+
+function produceInput(eddy: Eddy, rec: QttRecord): void {
+  const def = sourceForTopic(eddy, rec.topic);
+  const headers = Array.isArray(rec.headers)
+    ? (rec.headers as Record<string, Json>[]).map((h) => ({ key: String(h.KEY ?? h.key), value: h.VALUE ?? h.value ? Buffer.from(String(h.VALUE ?? h.value), 'base64') : null }))
+    : [];
+  const w = rec.window as Record<string, Json> | undefined | null;
+  eddy.produce(
+    rec.topic,
+    [
+      {
+        timestamp: asNumber(rec.timestamp) ?? 0,
+        key: encodePart(def, 'key', rec.key),
+        value: encodePart(def, 'value', rec.value),
+        headers,
+        ...(asNumber(rec.partition) !== undefined ? { partition: asNumber(rec.partition)! } : {}),
+        ...(w ? { window: { start: asNumber(w.start) ?? 0, end: asNumber(w.end) ?? 0 } } : {}),
+      },
+    ],
+    def?.partitions ?? 1,
+  );
+  eddy.runUntilIdle(100_000);
+}
+
+function openEngine(v: CaseVariant): Eddy {
+  const properties: Record<string, string> = { 'auto.offset.reset': 'earliest' };
+  for (const [k, x] of Object.entries(v.case.properties ?? {})) properties[k] = String(toPlain(x));
+  return Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
+}
+
+function expectException(v: CaseVariant, err: unknown): CaseOutcome {
+  const want = v.case.expectedException?.message;
+  const got = errorMessage(err);
+  if (!want || got.includes(want)) return { status: 'passed' };
+  return { status: 'failed', reason: `expected exception containing "${want}", got: ${got}` };
+}
+
+export function runVariant(v: CaseVariant): CaseOutcome {
+  if (v.skip) return { status: 'skipped', reason: v.skip };
+  if (v.case.responses) return runRestVariant(v);
+  const eddy = openEngine(v);
+  try {
+    try {
+      for (const s of v.case.statements) eddy.execute(s);
+      for (const input of v.case.inputs) produceInput(eddy, input);
+    } catch (e) {
+      if (v.case.expectedException) return expectException(v, e);
+      return { status: 'failed', reason: `unexpected error: ${errorMessage(e)}` };
+    }
+    if (v.case.expectedException) {
+      return { status: 'failed', reason: `expected exception "${v.case.expectedException.message ?? v.case.expectedException.type}" but none was thrown` };
+    }
+    const outputs = v.case.outputs ?? [];
+    const topics = [...new Set(outputs.map((o) => o.topic))];
+    for (const topic of topics) {
+      const expected = outputs.filter((o) => o.topic === topic);
+      const def = sourceForTopic(eddy, topic);
+      const actual = eddy.readTopic(topic).map((r) => actualRecord(def, r));
+      for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+        const e = expected[i];
+        const a = actual[i];
+        if (!e) return { status: 'failed', reason: `topic ${topic}: unexpected extra record #${i + 1}: ${describeRecord(a!)}` };
+        if (!a) return { status: 'failed', reason: `topic ${topic}: missing record #${i + 1}: expected ${describeRecord(e)} (got ${actual.length} records)` };
+        if (!recordMatches(e, a)) return { status: 'failed', reason: `topic ${topic}: record #${i + 1} differs: expected ${describeRecord(e)}, got ${describeRecord(a)}` };
+      }
+    }
+    return checkPost(eddy, v);
+  } catch (e) {
+    return { status: 'failed', reason: `runner error: ${errorMessage(e)}` };
+  } finally {
+    eddy.close();
+  }
+}
+
+function checkPost(eddy: Eddy, v: CaseVariant): CaseOutcome {
+  const post = v.case.post as { sources?: Record<string, Json>[] } | undefined;
+  for (const s of post?.sources ?? []) {
+    const name = asString(s.name)!;
+    const def = eddy.state.catalog.get(name);
+    if (!def) return { status: 'failed', reason: `post: source ${name} does not exist` };
+    const type = asString(s.type)?.toUpperCase();
+    if (type && type !== def.kind) return { status: 'failed', reason: `post: ${name} is a ${def.kind}, expected ${type}` };
+    const schema = asString(s.schema);
+    if (schema && normaliseSchema(schema) !== normaliseSchema(schemaString(def))) {
+      return { status: 'failed', reason: `post: ${name} schema is "${schemaString(def)}", expected "${schema}"` };
+    }
+    const kf = (s.keyFormat as Record<string, Json> | undefined)?.format;
+    if (kf && asString(kf) !== def.keyFormat) return { status: 'failed', reason: `post: ${name} key format is ${def.keyFormat}, expected ${asString(kf)}` };
+    const vf = (s.valueFormat as Record<string, Json> | undefined)?.format;
+    if (vf && asString(vf) !== def.valueFormat) return { status: 'failed', reason: `post: ${name} value format is ${def.valueFormat}, expected ${asString(vf)}` };
+  }
+  return { status: 'passed' };
+}
+
+// ------------------------------------------------------------------ REST cases
+
+function queryResponse(r: StatementResult, eddy: Eddy): { header: string; rows: Json[] } | undefined {
+  if (r.kind === 'rows') return { header: r.columns.map((c) => `\`${c.name}\` ${c.type}${c.key ? ' KEY' : ''}`).join(', '), rows: r.rows.map((row) => row.map(valueToJson)) };
+  if (r.kind === 'push') {
+    eddy.runUntilIdle(100_000);
+    const rows = r.query.drain().map((x) => x.values.map(valueToJson) as Json);
+    r.query.close();
+    return { header: r.query.columns.map((c) => `\`${c.name}\` ${c.type}${c.key ? ' KEY' : ''}`).join(', '), rows };
+  }
+  return undefined;
+}
+
+function runRestVariant(v: CaseVariant): CaseOutcome {
+  const eddy = openEngine(v);
+  let producedInputs = false;
+  try {
+    const responses = v.case.responses ?? [];
+    for (let i = 0; i < v.case.statements.length; i++) {
+      const stmt = v.case.statements[i]!;
+      const isQuery = /^\s*SELECT\b/i.test(stmt);
+      if (isQuery && !producedInputs) {
+        for (const input of v.case.inputs) produceInput(eddy, input);
+        producedInputs = true;
+      }
+      let results: StatementResult[];
+      try {
+        results = eddy.execute(stmt);
+      } catch (e) {
+        const expected = v.case.expectedError as Record<string, Json> | undefined;
+        const want = expected ? asString(expected.message) : undefined;
+        if (expected && (!want || errorMessage(e).includes(want))) return { status: 'passed' };
+        return { status: 'failed', reason: `statement ${i + 1} failed: ${errorMessage(e)}` };
+      }
+      const resp = responses[i] as Record<string, Json> | undefined;
+      if (!resp || !('query' in resp)) continue;
+      const got = results[0] ? queryResponse(results[0], eddy) : undefined;
+      if (!got) return { status: 'failed', reason: `statement ${i + 1}: expected a query response` };
+      const parts = resp.query as Record<string, Json>[];
+      const header = parts.find((p) => 'header' in p)?.header as Record<string, Json> | undefined;
+      const wantSchema = header ? asString(header.schema) : undefined;
+      if (wantSchema && normaliseSchema(wantSchema) !== normaliseSchema(got.header)) {
+        return { status: 'failed', reason: `statement ${i + 1}: header "${got.header}", expected "${wantSchema}"` };
+      }
+      const wantRows = parts.filter((p) => 'row' in p).map((p) => (p.row as Record<string, Json>).columns ?? null);
+      const sortKey = (j: Json) => stringifyJson(j);
+      const a = [...got.rows].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));
+      const e = [...wantRows].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));
+      if (a.length !== e.length || !a.every((x, k) => jsonEquals(x, e[k]!))) {
+        return { status: 'failed', reason: `statement ${i + 1}: rows ${stringifyJson(got.rows)}, expected ${stringifyJson(wantRows)}` };
+      }
+    }
+    if (v.case.expectedError) return { status: 'failed', reason: `expected error ${stringifyJson(v.case.expectedError)} but none occurred` };
+    return { status: 'passed' };
+  } catch (e) {
+    return { status: 'failed', reason: `runner error: ${errorMessage(e)}` };
+  } finally {
+    eddy.close();
+  }
+}

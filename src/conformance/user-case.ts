@@ -1,0 +1,21 @@
+// `eddy test --sql statements.sql --input input.json --output expected.json`: a user's own case,
+// in the same shape as ksqlDB's test runner takes (inputs/outputs as {"inputs": [...]} and
+// {"outputs": [...]}), run by the same machinery as the conformance suites.
+
+import { readFileSync } from 'node:fs';
+import { parse } from '../parser/index.js';
+import { parseJson, type Json } from './lossless-json.js';
+import type { QttCase, QttRecord } from './qtt-case.js';
+import { runVariant, type CaseOutcome } from './run-case.js';
+
+export function runUserCase(sqlPath: string, inputPath: string | undefined, outputPath: string | undefined): CaseOutcome {
+  const statements = parse(readFileSync(sqlPath, 'utf8')).map((p) => p.text);
+  const read = (p: string | undefined, field: string): QttRecord[] => {
+    if (!p) return [];
+    const doc = parseJson(readFileSync(p, 'utf8')) as Record<string, Json> | Json[];
+    const list = Array.isArray(doc) ? doc : (doc[field] as Json[] | undefined) ?? [];
+    return list as unknown as QttRecord[];
+  };
+  const c: QttCase = { name: sqlPath, statements, inputs: read(inputPath, 'inputs'), outputs: read(outputPath, 'outputs') };
+  return runVariant({ name: sqlPath, format: 'JSON', case: c });
+}

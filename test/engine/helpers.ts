@@ -1,0 +1,39 @@
+// Small helpers shared by the engine suites.
+
+import { Eddy } from '../../src/runtime/engine.js';
+import type { StatementResult } from '../../src/runtime/results.js';
+import type { Value } from '../../src/planner/values.js';
+import { recordCodec } from '../../src/runtime/record-codec.js';
+
+/** An in-memory Eddy driven by hand: one record per batch, earliest offsets. */
+export function engine(maxRecords = 1): Eddy {
+  return Eddy.open({ autoStart: false, batch: { maxRecords }, properties: { 'auto.offset.reset': 'earliest' } });
+}
+
+export function rows(eddy: Eddy, sql: string): Value[][] {
+  const r = eddy.execute(sql).at(-1) as StatementResult;
+  if (r.kind !== 'rows') throw new Error(`expected rows from ${sql}, got ${r.kind}`);
+  return r.rows as Value[][];
+}
+
+/** Records of a topic decoded through its source's formats: key (one column: bare), value object. */
+export function topic(eddy: Eddy, name: string): { key: unknown; value: unknown; ts: number; window?: { start: number; end: number } }[] {
+  const def = eddy.state.catalog.list().find((s) => s.topic === name);
+  if (!def) throw new Error(`no source on topic ${name}`);
+  const codec = recordCodec(def);
+  const keys = def.columns.filter((c) => c.role === 'key');
+  const values = def.columns.filter((c) => c.role === 'value');
+  return eddy.readTopic(name).map((r) => {
+    const d = codec.decode(r);
+    if (!d.rec) throw new Error(`undecodable record at ${r.offset}: ${d.error}`);
+    const cols = d.rec.cols;
+    const key = keys.length === 1 ? cols[0] : cols.slice(0, keys.length);
+    const value = r.value === null ? null : Object.fromEntries(values.map((c, i) => [c.name, cols[keys.length + i]]));
+    return { key, value, ts: r.timestamp, ...(r.window ? { window: r.window } : {}) };
+  });
+}
+
+export function insert(eddy: Eddy, stream: string, cols: string, values: string, ts: number): void {
+  eddy.execute(`INSERT INTO ${stream} (ROWTIME, ${cols}) VALUES (${ts}, ${values});`);
+  eddy.runUntilIdle();
+}
