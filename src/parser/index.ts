@@ -1,0 +1,140 @@
+// The SQL front end's public face: text → typed AST, or a SqlError with line and column.
+
+import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { Expr, ParsedStatement, Statement } from './ast.js';
+import { SqlError } from './errors.js';
+import { SemanticError } from './expression-parser.js';
+import { KEYWORDS, Semicolon, sqlLexer } from './lexer.js';
+import type { SqlType } from './sql-type.js';
+import { StatementParser } from './statement-parser.js';
+
+export * from './ast.js';
+export { SqlError, isSqlError } from './errors.js';
+export * from './sql-type.js';
+export { KEYWORDS } from './lexer.js';
+
+const parser = new StatementParser();
+
+function tokenize(text: string): IToken[] {
+  const lexed = sqlLexer.tokenize(text);
+  const err = lexed.errors[0];
+  if (err) {
+    const ch = text.slice(err.offset, err.offset + err.length);
+    const what = ch.startsWith("'") ? 'unterminated string literal' : ch.startsWith('`') || ch.startsWith('"') ? 'unterminated quoted identifier' : `unexpected character '${ch.slice(0, 1)}'`;
+    throw new SqlError(`Syntax Error: ${what}`, { line: err.line ?? 1, column: err.column ?? 1, offset: err.offset });
+  }
+  return lexed.tokens;
+}
+
+function describeToken(t: IToken): string {
+  return t.tokenType === EOF ? 'end of input' : `'${t.image}'`;
+}
+
+function syntaxError(e: IRecognitionException, text: string): SqlError {
+  const t = e.token;
+  const at = t.tokenType === EOF || Number.isNaN(t.startOffset) ? (e as { previousToken?: IToken }).previousToken ?? t : t;
+  const pos = Number.isNaN(at.startOffset)
+    ? positionAtEnd(text)
+    : t.tokenType === EOF
+      ? { line: at.endLine ?? 1, column: (at.endColumn ?? 0) + 1, offset: (at.endOffset ?? 0) + 1 }
+      : { line: at.startLine ?? 1, column: at.startColumn ?? 1, offset: at.startOffset };
+  const expecting = /Expecting[^\n]*?(?:one of these possible Token sequences|token of type)[^\n]*/.exec(e.message);
+  const hint = e.name === 'MismatchedTokenException' && expecting ? `; ${expecting[0].replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim()}` : '';
+  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}`, pos);
+}
+
+function positionAtEnd(text: string): { line: number; column: number; offset: number } {
+  const lines = text.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length };
+}
+
+function run<T>(text: string, rule: (p: StatementParser) => T): T {
+  parser.input = tokenize(text);
+  let result: T;
+  try {
+    result = rule(parser);
+  } catch (e) {
+    if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
+    throw e;
+  }
+  if (parser.errors.length) throw syntaxError(parser.errors[0]!, text);
+  return result;
+}
+
+/** Parse a script of statements separated by `;` (the last `;` is optional). */
+export function parse(sql: string): ParsedStatement[] {
+  const tokens = tokenize(sql);
+  const out: ParsedStatement[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (tokens[i]!.tokenType === Semicolon) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let depth = 0;
+    // A statement ends at a top-level ';' (never inside parentheses or brackets).
+    while (j < tokens.length && !(tokens[j]!.tokenType === Semicolon && depth === 0)) {
+      const name = tokens[j]!.tokenType.name;
+      if (name === 'LParen' || name === 'LBracket') depth++;
+      else if (name === 'RParen' || name === 'RBracket') depth--;
+      j++;
+    }
+    const slice = tokens.slice(i, j);
+    const first = slice[0]!;
+    const last = slice[slice.length - 1]!;
+    parser.input = slice;
+    let statement: Statement;
+    try {
+      statement = parser.statement();
+    } catch (e) {
+      if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
+      throw e;
+    }
+    if (parser.errors.length) throw syntaxError(parser.errors[0]!, sql);
+    out.push({ statement, text: sql.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1) });
+    i = j + 1;
+  }
+  return out;
+}
+
+export function parseStatement(sql: string): Statement {
+  const all = parse(sql);
+  if (all.length !== 1) throw new SqlError(`Expected exactly one statement, got ${all.length}`);
+  return all[0]!.statement;
+}
+
+export function parseExpression(text: string): Expr {
+  return run(text, (p) => p.expression());
+}
+
+export function parseType(text: string): SqlType {
+  return run(text, (p) => p.sqlType());
+}
+
+/** Keywords that may come next at `offset` (for tab completion); catalog names are the caller's. */
+export function suggestAt(text: string, offset: number): string[] {
+  const before = text.slice(0, offset);
+  const start = before.lastIndexOf(';') + 1;
+  let tokens: IToken[];
+  try {
+    tokens = sqlLexer.tokenize(before.slice(start)).tokens;
+  } catch {
+    return [];
+  }
+  // The word under the cursor is being typed: complete it rather than what follows it.
+  const partial = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? '';
+  if (partial && tokens.length && tokens[tokens.length - 1]!.endOffset === before.length - start - 1) tokens = tokens.slice(0, -1);
+  let paths;
+  try {
+    paths = parser.computeContentAssist('statement', tokens);
+  } catch {
+    return [];
+  }
+  const words = new Set<string>();
+  for (const p of paths) {
+    const name = p.nextTokenType.name;
+    if (KEYWORDS.includes(name)) words.add(name);
+  }
+  return [...words].filter((w) => w.startsWith(partial.toUpperCase())).sort();
+}
