@@ -1,0 +1,226 @@
+// Key and value formats, as ksqlDB serialises them: JSON, DELIMITED, KAFKA and NONE. Formats
+// that need a schema registry (AVRO, PROTOBUF, JSON_SR) are refused at creation.
+
+import { formatType, type SqlType } from '../../parser/sql-type.js';
+import { Decimal, type Value } from '../../planner/values.js';
+import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
+import { JsonNumber, parseJson, stringifyJson, type Json } from './lossless-json.js';
+
+export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'NONE' | 'AVRO' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'JSON_SR';
+
+export interface ColumnSchema {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+export interface Serde {
+  serialize(values: readonly Value[] | null): Buffer | null;
+  /** Throws DecodeError with the reason when the bytes do not fit the schema. */
+  deserialize(bytes: Buffer | null): Value[] | null;
+}
+
+export interface SerdeOptions {
+  readonly role: 'key' | 'value';
+  readonly wrapSingleValue?: boolean;
+  readonly delimiter?: string;
+}
+
+export function createSerde(format: FormatName, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  switch (format) {
+    case 'JSON':
+      return jsonSerde(columns, opts);
+    case 'DELIMITED':
+      return delimitedSerde(columns, opts);
+    case 'KAFKA':
+      return kafkaSerde(columns, opts);
+    case 'NONE':
+      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`);
+      return { serialize: () => null, deserialize: () => [] };
+    default:
+      throw new Error(`The '${format}' format needs a schema registry, which Eddy does not support yet. Use JSON, DELIMITED, KAFKA or NONE.`);
+  }
+}
+
+// ------------------------------------------------------------------ JSON
+
+function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
+  const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
+  const upper = columns.map((c) => c.name.toUpperCase());
+  return {
+    serialize(values) {
+      if (values === null) return null;
+      if (unwrapped) return Buffer.from(stringifyJson(valueToJson(values[0] ?? null, columns[0]!.type)), 'utf8');
+      if (columns.length === 0 && opts.role === 'key') return null;
+      const o: Record<string, Json> = {};
+      columns.forEach((c, i) => (o[c.name] = valueToJson(values[i] ?? null, c.type)));
+      return Buffer.from(stringifyJson(o), 'utf8');
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null;
+      let j: Json;
+      try {
+        j = parseJson(bytes.toString('utf8'));
+      } catch (e) {
+        throw new DecodeError(`Failed to deserialize ${opts.role} as JSON: ${(e as Error).message}`);
+      }
+      if (unwrapped) return [jsonToValue(j, columns[0]!.type)];
+      if (j === null) return null;
+      if (typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) {
+        // A bare value for a single-column value is accepted unless wrapping was demanded.
+        if (columns.length === 1 && opts.wrapSingleValue !== true) return [jsonToValue(j, columns[0]!.type)];
+        throw new DecodeError(`Failed to deserialize ${opts.role}: expected a JSON object, got ${stringifyJson(j).slice(0, 80)}`);
+      }
+      const obj = j as Record<string, Json>;
+      const byUpper = new Map<string, Json>();
+      for (const [k, x] of Object.entries(obj)) if (!byUpper.has(k.toUpperCase())) byUpper.set(k.toUpperCase(), x);
+      return columns.map((c, i) => {
+        const x = c.name in obj ? obj[c.name]! : byUpper.get(upper[i]!);
+        return x === undefined ? null : jsonToValue(x, c.type, `$.${c.name}`);
+      });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ DELIMITED
+
+const DELIMITERS: Record<string, string> = { TAB: '\t', SPACE: ' ', COMMA: ',', SEMICOLON: ';', PIPE: '|' };
+
+function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  for (const c of columns) {
+    if (c.type.kind === 'ARRAY' || c.type.kind === 'MAP' || c.type.kind === 'STRUCT') {
+      throw new Error(`The 'DELIMITED' format does not support type '${c.type.kind}', column: \`${c.name}\``);
+    }
+  }
+  const raw = opts.delimiter ?? ',';
+  const delim = DELIMITERS[raw.toUpperCase()] ?? raw;
+  if (delim.length !== 1) throw new Error(`Invalid delimiter '${raw}': a single character, or TAB, SPACE, COMMA, SEMICOLON or PIPE`);
+  return {
+    serialize(values) {
+      if (values === null) return null;
+      if (columns.length === 0) return opts.role === 'key' ? null : Buffer.from('', 'utf8');
+      return Buffer.from(columns.map((c, i) => formatField(values[i] ?? null, c.type, delim)).join(delim), 'utf8');
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null;
+      const fields = splitCsv(bytes.toString('utf8'), delim);
+      if (fields.length !== columns.length) throw new DecodeError(`Unexpected field count, csvFields:${fields.length} schemaFields:${columns.length}`);
+      return columns.map((c, i) => parseField(fields[i]!, c));
+    },
+  };
+}
+
+function formatField(v: Value, t: SqlType, delim: string): string {
+  if (v === null) return '';
+  let s: string;
+  if (t.kind === 'BYTES') s = Buffer.from(v as Uint8Array).toString('base64');
+  else if (v instanceof Decimal) s = v.toString();
+  else s = String(v);
+  return s.includes(delim) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function splitCsv(line: string, delim: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= line.length) throw new DecodeError('Unterminated quoted field');
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            s += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        s += line[i++];
+      }
+      out.push(s);
+    } else {
+      const j = line.indexOf(delim, i);
+      const s = j < 0 ? line.slice(i) : line.slice(i, j);
+      out.push(s === '' ? null : s);
+      i = j < 0 ? line.length : j;
+    }
+    if (i >= line.length) break;
+    if (line[i] !== delim) throw new DecodeError(`Malformed delimited field near position ${i}`);
+    i++;
+    if (i === line.length) {
+      out.push(null);
+      break;
+    }
+  }
+  return out;
+}
+
+function parseField(s: string | null, c: ColumnSchema): Value {
+  if (s === null) return null;
+  try {
+    return jsonToValue(c.type.kind === 'STRING' || c.type.kind === 'BYTES' ? s : /^-?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(s.trim()) ? parseJson(s.trim()) : s, c.type, c.name);
+  } catch (e) {
+    throw new DecodeError(`Failed to parse '${s}' as ${formatType(c.type)} for column ${c.name}: ${(e as Error).message}`);
+  }
+}
+
+// ------------------------------------------------------------------ KAFKA
+
+function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  if (columns.length > 1) {
+    throw new Error(`The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`);
+  }
+  if (columns.length === 0) return { serialize: () => null, deserialize: () => [] };
+  const t = columns[0]!.type;
+  if (!['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(t.kind)) {
+    throw new Error(`The 'KAFKA' format does not support type '${formatType(t)}'`);
+  }
+  return {
+    serialize(values) {
+      if (values === null) return null;
+      const v = values[0] ?? null;
+      if (v === null) return null;
+      switch (t.kind) {
+        case 'INTEGER': {
+          const b = Buffer.alloc(4);
+          b.writeInt32BE(v as number);
+          return b;
+        }
+        case 'BIGINT': {
+          const b = Buffer.alloc(8);
+          b.writeBigInt64BE(BigInt(Math.trunc(v as number)));
+          return b;
+        }
+        case 'DOUBLE': {
+          const b = Buffer.alloc(8);
+          b.writeDoubleBE(v as number);
+          return b;
+        }
+        case 'STRING':
+          return Buffer.from(String(v), 'utf8');
+        default:
+          return Buffer.from(v as Uint8Array);
+      }
+    },
+    deserialize(bytes) {
+      if (bytes === null) return opts.role === 'key' ? [null] : null;
+      switch (t.kind) {
+        case 'INTEGER':
+          if (bytes.length !== 4) throw new DecodeError(`Size of data received by IntegerDeserializer is not 4`);
+          return [bytes.readInt32BE(0)];
+        case 'BIGINT':
+          if (bytes.length !== 8) throw new DecodeError(`Size of data received by LongDeserializer is not 8`);
+          return [Number(bytes.readBigInt64BE(0))];
+        case 'DOUBLE':
+          if (bytes.length !== 8) throw new DecodeError(`Size of data received by DoubleDeserializer is not 8`);
+          return [bytes.readDoubleBE(0)];
+        case 'STRING':
+          return [bytes.toString('utf8')];
+        default:
+          return [Buffer.from(bytes)];
+      }
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// JSON ↔ SQL values for a declared type, with the leniency of ksqlDB's JSON deserializer
+// (numbers from strings, strings from any scalar, case-insensitive struct fields).
+
+import type { SqlType } from '../../parser/sql-type.js';
+import { formatType } from '../../parser/sql-type.js';
+import { Decimal, isStruct, type Struct, type Value } from '../../planner/values.js';
+import { JsonNumber, stringifyJson, type Json } from './lossless-json.js';
+
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+}
+
+function fail(j: Json, t: SqlType, path: string): never {
+  const shown = j instanceof JsonNumber ? j.text : typeof j === 'string' ? `"${j}"` : stringifyJson(j);
+  throw new DecodeError(`Can't convert type. sourceType: ${jsonKind(j)}, requiredType: ${formatType(t)}, path: ${path}, value: ${shown}`);
+}
+
+function jsonKind(j: Json): string {
+  if (j === null) return 'NullNode';
+  if (j instanceof JsonNumber) return /[.eE]/.test(j.text) ? 'DoubleNode' : 'IntNode';
+  if (typeof j === 'string') return 'TextNode';
+  if (typeof j === 'boolean') return 'BooleanNode';
+  return Array.isArray(j) ? 'ArrayNode' : 'ObjectNode';
+}
+
+function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number {
+  let n: number;
+  if (j instanceof JsonNumber) n = Math.trunc(Number(j.text));
+  else if (typeof j === 'string' && /^\s*[+-]?\d+\s*$/.test(j)) n = Number(j.trim());
+  else return fail(j, t, path);
+  return bits === 32 ? n | 0 : n;
+}
+
+export function jsonToValue(j: Json, t: SqlType, path = '$'): Value {
+  if (j === null) return null;
+  switch (t.kind) {
+    case 'BOOLEAN':
+      if (typeof j === 'boolean') return j;
+      if (typeof j === 'string' && /^(true|false)$/i.test(j)) return j.toLowerCase() === 'true';
+      return fail(j, t, path);
+    case 'INTEGER':
+      return integer(j, t, path, 32);
+    case 'BIGINT':
+      return integer(j, t, path, 64);
+    case 'DOUBLE':
+      if (j instanceof JsonNumber) return Number(j.text);
+      if (typeof j === 'string' && j.trim() !== '' && Number.isFinite(Number(j))) return Number(j);
+      return fail(j, t, path);
+    case 'DECIMAL': {
+      const text = j instanceof JsonNumber ? j.text : typeof j === 'string' ? j.trim() : undefined;
+      if (text === undefined) return fail(j, t, path);
+      let d: Decimal;
+      try {
+        d = Decimal.parse(text);
+      } catch {
+        return fail(j, t, path);
+      }
+      const r = d.rescale(t.scale);
+      if (r.precision() > t.precision) throw new DecodeError(`Cannot fit decimal '${text}' into DECIMAL(${t.precision}, ${t.scale}) without rounding. (Requires ${r.precision()},${t.scale})`);
+      return r;
+    }
+    case 'STRING':
+      if (typeof j === 'string') return j;
+      if (j instanceof JsonNumber) return j.text;
+      if (typeof j === 'boolean') return String(j);
+      return stringifyJson(j);
+    case 'BYTES':
+      if (typeof j === 'string') return Buffer.from(j, 'base64');
+      return fail(j, t, path);
+    case 'TIMESTAMP':
+    case 'TIME':
+      return integer(j, t, path, 64);
+    case 'DATE':
+      return integer(j, t, path, 32);
+    case 'ARRAY':
+      if (!Array.isArray(j)) return fail(j, t, path);
+      return j.map((x, i) => jsonToValue(x, t.item, `${path}[${i}]`));
+    case 'MAP': {
+      if (typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return fail(j, t, path);
+      const m = new Map<Value, Value>();
+      for (const [k, x] of Object.entries(j)) m.set(jsonToValue(k, t.key, `${path}.${k}`), jsonToValue(x, t.value, `${path}.${k}`));
+      return m;
+    }
+    case 'STRUCT': {
+      if (typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return fail(j, t, path);
+      const upper = new Map<string, Json>();
+      for (const [k, x] of Object.entries(j)) upper.set(k.toUpperCase(), x);
+      const s: Struct = {};
+      for (const f of t.fields) {
+        const x = f.name in j ? j[f.name]! : upper.get(f.name.toUpperCase());
+        s[f.name] = x === undefined ? null : jsonToValue(x, f.type, `${path}.${f.name}`);
+      }
+      return s;
+    }
+    case 'CUSTOM':
+      throw new DecodeError(`unresolved type ${t.name}`);
+  }
+}
+
+export function valueToJson(v: Value, t: SqlType): Json {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case 'BOOLEAN':
+    case 'STRING':
+      return v as boolean | string;
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME': {
+      const n = v as number;
+      if (!Number.isFinite(n)) return new JsonNumber(String(n));
+      return new JsonNumber(t.kind === 'DOUBLE' && Number.isInteger(n) ? n.toFixed(1) : String(n));
+    }
+    case 'DECIMAL':
+      return new JsonNumber((v as Decimal).toString());
+    case 'BYTES':
+      return Buffer.from(v as Uint8Array).toString('base64');
+    case 'ARRAY':
+      return (v as Value[]).map((x) => valueToJson(x, t.item));
+    case 'MAP': {
+      const o: Record<string, Json> = {};
+      for (const [k, x] of v as Map<Value, Value>) o[String(k)] = valueToJson(x, t.value);
+      return o;
+    }
+    case 'STRUCT': {
+      const s = isStruct(v) ? v : {};
+      const o: Record<string, Json> = {};
+      for (const f of t.fields) o[f.name] = valueToJson(s[f.name] ?? null, f.type);
+      return o;
+    }
+    case 'CUSTOM':
+      return null;
+  }
+}
