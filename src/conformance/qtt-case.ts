@@ -1,7 +1,7 @@
 // The shape of ksqlDB's query-validation test cases (QTT) and REST cases (RQTT), as read from
 // their JSON files, and their expansion into runnable variants (one per listed format).
 
-import { JsonNumber, type Json } from '../runtime/serde/lossless-json.js';
+import { JsonNumber, type Json } from '../util/lossless-json.js';
 
 export interface QttRecord {
   readonly topic: string;

@@ -9,7 +9,7 @@ import { Eddy } from '../runtime/engine.js';
 import type { LogRecord } from '../runtime/log/index.js';
 import { createSerde } from '../runtime/serde/index.js';
 import type { StatementResult } from '../runtime/results.js';
-import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../runtime/serde/lossless-json.js';
+import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
 
 export interface CaseOutcome {

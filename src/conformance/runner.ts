@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseJson, type Json } from '../runtime/serde/lossless-json.js';
+import { parseJson, type Json } from '../util/lossless-json.js';
 import { expandCase } from './qtt-case.js';
 import { runVariant } from './run-case.js';
 

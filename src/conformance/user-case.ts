@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse } from '../parser/index.js';
-import { parseJson, type Json } from '../runtime/serde/lossless-json.js';
+import { parseJson, type Json } from '../util/lossless-json.js';
 import type { QttCase, QttRecord } from './qtt-case.js';
 import { runVariant, type CaseOutcome } from './run-case.js';
 

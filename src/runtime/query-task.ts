@@ -15,7 +15,7 @@ import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { StateBacking, StateStore } from './state/state-store.js';
 import { staticLookup } from './static-table.js';
-import { keyString, toJsonValue } from './state/value-json.js';
+import { keyString, toJsonValue } from '../planner/value-json.js';
 
 export interface TaskDeps {
   readonly db: Database.Database;
@@ -57,7 +57,10 @@ export class QueryTask {
   private currentRec: Rec | undefined;
   private currentInput: PartitionInput | undefined;
   private emitted = 0;
+  /** Stopped from outside (TERMINATE, cancel): deliver nothing more. */
   private stopped = false;
+  /** A push query reached its LIMIT: deliver what it emitted, then end. */
+  private limitReached = false;
 
   constructor(
     readonly plan: QueryPlan,
@@ -112,7 +115,7 @@ export class QueryTask {
   }
 
   get isDone(): boolean {
-    return this.stopped;
+    return this.stopped || this.limitReached;
   }
 
   /** Records waiting on the source partitions (for lag metrics and idleness). */
@@ -128,7 +131,7 @@ export class QueryTask {
 
   /** Run one micro-batch of at most maxRecords input records; returns how many were consumed. */
   step(maxRecords: number): number {
-    if (this.stopped) return 0;
+    if (this.isDone) return 0;
     const started = performance.now();
     let consumed = 0;
     const run = () => {
@@ -155,7 +158,7 @@ export class QueryTask {
     for (const i of this.inputs) {
       if (i.buffer.length === 0 && log.hasTopic(i.topic)) i.buffer = log.read(i.topic, i.partition, i.next, maxRecords);
     }
-    while (consumed < maxRecords && !this.stopped) {
+    while (consumed < maxRecords && !this.isDone) {
       let best: PartitionInput | undefined;
       for (const i of this.inputs) {
         const head = i.buffer[0];
@@ -194,7 +197,7 @@ export class QueryTask {
       if (sink.limit !== undefined && this.emitted >= sink.limit) return;
       this.emitted++;
       this.pendingOut.push(r);
-      if (sink.limit !== undefined && this.emitted >= sink.limit) this.stopped = true;
+      if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
     const out = sink.timestamp && !r.tombstone ? { ...r, ts: Number(sink.timestamp.eval(r)) } : r;

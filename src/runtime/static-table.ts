@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { SqlType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, type Value } from '../planner/values.js';
-import { fromJsonValue, toJsonValue } from './state/value-json.js';
+import { fromJsonValue, toJsonValue } from '../planner/value-json.js';
 
 export function staticTableName(def: SourceDef): string {
   return `"static_${def.name.replace(/"/g, '""')}"`;

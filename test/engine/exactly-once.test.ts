@@ -33,7 +33,7 @@ function prepare(records: number): string {
   return dir;
 }
 
-function runWorker(dir: string, killAfterMs: number | undefined): Promise<'done' | 'killed'> {
+function runWorker(dir: string, killAfterMs: number | undefined): Promise<{ outcome: 'done' | 'killed'; ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -44,8 +44,9 @@ function runWorker(dir: string, killAfterMs: number | undefined): Promise<'done'
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code, signal) => {
-      if (out.includes('DONE')) resolve('done');
-      else if (signal === 'SIGKILL') resolve('killed');
+      const done = /DONE (\d+)/.exec(out);
+      if (done) resolve({ outcome: 'done', ms: Number(done[1]) });
+      else if (signal === 'SIGKILL') resolve({ outcome: 'killed', ms: 0 });
       else reject(new Error(`worker exited with ${code}: ${err}`));
     });
   });
@@ -65,17 +66,22 @@ function snapshot(dir: string) {
 
 describe('exactly-once across SIGKILL', () => {
   it('output table and sink stream equal an uninterrupted run', async () => {
-    const records = 6000;
+    const records = 20_000;
     const clean = prepare(records);
-    expect(await runWorker(clean, undefined)).toBe('done');
+    const cleanRun = await runWorker(clean, undefined);
+    expect(cleanRun.outcome).toBe('done');
     const crashy = prepare(records);
-    const rnd = prng(Number(process.env.EDDY_EO_SEED ?? Date.now() % 100_000));
+    const seed = Number(process.env.EDDY_EO_SEED ?? Date.now() % 100_000);
+    const rnd = prng(seed);
+    // Kill at random points within the first quarter of the remaining work, a dozen times.
+    const window = Math.max(20, cleanRun.ms / 4);
     let kills = 0;
     for (let attempt = 0; attempt < 60; attempt++) {
-      const r = await runWorker(crashy, kills < 12 ? Math.floor(rnd() * 400) : undefined);
-      if (r === 'done') break;
+      const r = await runWorker(crashy, kills < 12 ? Math.floor(rnd() * window) : undefined);
+      if (r.outcome === 'done') break;
       kills++;
     }
+    console.log(`exactly-once: ${kills} SIGKILLs (seed ${seed}, clean run ${cleanRun.ms} ms)`);
     const a = snapshot(clean);
     const b = snapshot(crashy);
     expect(kills).toBeGreaterThanOrEqual(5);

@@ -134,9 +134,10 @@ describe('statements', () => {
     eddy.execute('CREATE STREAM PRICED AS SELECT O.ID, O.ITEM, I.COST FROM ORDERS O LEFT JOIN ITEMS I ON O.ITEM = I.NAME;');
     insert(eddy, 'ORDERS', 'ID, ITEM, QTY, PRICE', "1, 'pear', 1, 1.0", 1);
     insert(eddy, 'ORDERS', 'ID, ITEM, QTY, PRICE', "2, 'plum', 1, 1.0", 2);
-    expect(topic(eddy, 'PRICED').map((r) => r.value)).toEqual([
-      { O_ITEM: 'pear', I_COST: 1.8 },
-      { O_ITEM: 'plum', I_COST: null },
+    // The join column in the projection becomes the key, as in ksqlDB.
+    expect(topic(eddy, 'PRICED').map((r) => [r.key, r.value])).toEqual([
+      ['pear', { O_ID: 1, I_COST: 1.8 }],
+      ['plum', { O_ID: 2, I_COST: null }],
     ]);
   });
 });

@@ -78,18 +78,17 @@ describe('session windows', () => {
     click('a', 0);
     click('a', 20000);
     click('a', 4000);
-    click('a', 10000); // bridges [0,4000] and… not [20000] (gap 5s): joins the first
-    click('a', 15000); // bridges [0,10000] and [20000,20000]
+    click('a', 10000); // more than the gap after 4000: a session of its own
+    click('a', 15000); // bridges [10000,10000] and [20000,20000]
     expect(counts()).toEqual([
       ['a', 0, 0, 1, 0],
       ['a', 20000, 20000, 1, 20000],
       ['a', 0, 0, null, 0],
       ['a', 0, 4000, 2, 4000],
-      ['a', 0, 4000, null, 4000],
-      ['a', 0, 10000, 3, 10000],
-      ['a', 0, 10000, null, 10000],
+      ['a', 10000, 10000, 1, 10000],
+      ['a', 10000, 10000, null, 10000],
       ['a', 20000, 20000, null, 20000],
-      ['a', 0, 20000, 5, 20000],
+      ['a', 10000, 20000, 3, 20000],
     ]);
   });
 });

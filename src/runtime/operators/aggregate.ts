@@ -6,7 +6,7 @@
 import type { AggregateNode } from '../../planner/plan.js';
 import type { Rec, WindowBounds } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
-import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import { emitFinalBuffer } from './emit-final.js';
 import type { Emit, OperatorEnv } from './operator.js';
 import { graceOf, timeWindowsFor } from './window-assigner.js';

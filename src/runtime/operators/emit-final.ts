@@ -2,7 +2,7 @@
 // time), then emit it once — Kafka Streams' suppress(untilWindowCloses).
 
 import type { Rec } from '../../planner/record.js';
-import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
 
 export function emitFinalBuffer(env: OperatorEnv, keyCount: number, grace: number, out: Emit): { offer: Emit; release: () => void } {

@@ -5,7 +5,7 @@
 import type { AggregateNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
-import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import { emitFinalBuffer } from './emit-final.js';
 import type { Emit, OperatorEnv } from './operator.js';
 import { graceOf } from './window-assigner.js';

@@ -6,7 +6,7 @@
 import type { JoinNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
-import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
 import { DEFAULT_GRACE_MS } from './window-assigner.js';
 

@@ -4,7 +4,7 @@
 import type { JoinNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
-import { keyString } from '../state/value-json.js';
+import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
 import { tableRowStore } from './table-view.js';
 

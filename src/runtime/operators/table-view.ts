@@ -4,7 +4,7 @@
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import type { StateStore } from '../state/state-store.js';
-import { fromJsonValue, keyString, toJsonValue } from '../state/value-json.js';
+import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
 
 export interface TableRow {

@@ -4,7 +4,7 @@
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
 import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
-import { JsonNumber, parseJson, stringifyJson, type Json } from './lossless-json.js';
+import { JsonNumber, parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 
 export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'NONE' | 'AVRO' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'JSON_SR';
 

@@ -4,7 +4,7 @@
 import type { SqlType } from '../../parser/sql-type.js';
 import { formatType } from '../../parser/sql-type.js';
 import { Decimal, isStruct, type Struct, type Value } from '../../planner/values.js';
-import { JsonNumber, stringifyJson, type Json } from './lossless-json.js';
+import { JsonNumber, stringifyJson, type Json } from '../../util/lossless-json.js';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

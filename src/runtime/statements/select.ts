@@ -18,7 +18,7 @@ import { QueryTask } from '../query-task.js';
 import { recordCodec } from '../record-codec.js';
 import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
-import { fromJsonValue, keyString } from '../state/value-json.js';
+import { fromJsonValue, keyString } from '../../planner/value-json.js';
 import { readStaticRows, staticLookup } from '../static-table.js';
 import { newErrorRoute } from './persistent.js';
 

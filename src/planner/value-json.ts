@@ -1,7 +1,7 @@
 // Values ↔ JSON for the state store and materialised tables: the types JSON lacks (DECIMAL,
 // MAP, BYTES) are tagged so they come back exactly as they went in.
 
-import { Decimal, type Value } from '../../planner/values.js';
+import { Decimal, type Value } from './values.js';
 
 export function toJsonValue(v: unknown): unknown {
   if (v === null || v === undefined) return null;

@@ -1,0 +1,165 @@
+// The Nexmark event generator: an auction site's Person, Auction and Bid events in the published
+// proportions (1 : 3 : 46 per 50 events), with "hot" auctions, bidders and sellers, as in the
+// reference generator used by Beam, Flink, RisingWave and Arroyo. Deterministic for a seed.
+
+export interface Person {
+  readonly id: number;
+  readonly name: string;
+  readonly emailAddress: string;
+  readonly creditCard: string;
+  readonly city: string;
+  readonly state: string;
+  readonly dateTime: number;
+  readonly extra: string;
+}
+
+export interface Auction {
+  readonly id: number;
+  readonly itemName: string;
+  readonly description: string;
+  readonly initialBid: number;
+  readonly reserve: number;
+  readonly dateTime: number;
+  readonly expires: number;
+  readonly seller: number;
+  readonly category: number;
+  readonly extra: string;
+}
+
+export interface Bid {
+  readonly auction: number;
+  readonly bidder: number;
+  readonly price: number;
+  readonly channel: string;
+  readonly url: string;
+  readonly dateTime: number;
+  readonly extra: string;
+}
+
+export type NexmarkEvent = { readonly kind: 'person'; readonly person: Person } | { readonly kind: 'auction'; readonly auction: Auction } | { readonly kind: 'bid'; readonly bid: Bid };
+
+const PERSON_PROPORTION = 1;
+const AUCTION_PROPORTION = 3;
+const TOTAL_PROPORTION = 50;
+const FIRST_PERSON_ID = 1000;
+const FIRST_AUCTION_ID = 1000;
+const FIRST_CATEGORY_ID = 10;
+const NUM_CATEGORIES = 5;
+const HOT_AUCTION_RATIO = 2;
+const HOT_BIDDER_RATIO = 4;
+const HOT_SELLER_RATIO = 4;
+const NUM_ACTIVE_PEOPLE = 1000;
+const NUM_IN_FLIGHT_AUCTIONS = 100;
+const FIRST_NAMES = ['Peter', 'Paul', 'Luke', 'John', 'Saul', 'Vicky', 'Kate', 'Julie', 'Sarah', 'Deiter', 'Walter'];
+const LAST_NAMES = ['Shultz', 'Abrams', 'Spencer', 'White', 'Bartels', 'Walton', 'Smith', 'Jones', 'Noris'];
+const US_STATES = ['AZ', 'CA', 'ID', 'OR', 'WA', 'WY'];
+const US_CITIES = ['Phoenix', 'Los Angeles', 'San Francisco', 'Boise', 'Portland', 'Bend', 'Redmond', 'Seattle', 'Kent', 'Cheyenne'];
+const CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'];
+
+export interface GeneratorConfig {
+  /** Events per second of event time (sets the spacing of timestamps). */
+  readonly eventsPerSecond: number;
+  readonly baseTime: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_CONFIG: GeneratorConfig = { eventsPerSecond: 1_000_000, baseTime: 1_700_000_000_000, seed: 1 };
+
+export class NexmarkGenerator {
+  private n = 0;
+  private state: number;
+  private readonly delayUs: number;
+
+  constructor(private readonly config: GeneratorConfig = DEFAULT_CONFIG) {
+    this.state = config.seed >>> 0 || 1;
+    this.delayUs = 1_000_000 / config.eventsPerSecond;
+  }
+
+  /** xorshift32: cheap and repeatable. */
+  private rand(): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state / 4294967296;
+  }
+
+  private int(n: number): number {
+    return Math.floor(this.rand() * n);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  next(): NexmarkEvent {
+    const id = this.n++;
+    const ts = this.config.baseTime + Math.floor((id * this.delayUs) / 1000);
+    const epoch = Math.floor(id / TOTAL_PROPORTION);
+    const offset = id % TOTAL_PROPORTION;
+    if (offset < PERSON_PROPORTION) return { kind: 'person', person: this.person(epoch * PERSON_PROPORTION + offset, ts) };
+    if (offset < PERSON_PROPORTION + AUCTION_PROPORTION) return { kind: 'auction', auction: this.auction(epoch, offset - PERSON_PROPORTION, ts) };
+    return { kind: 'bid', bid: this.bid(epoch, ts) };
+  }
+
+  private person(seq: number, ts: number): Person {
+    const id = FIRST_PERSON_ID + seq;
+    return {
+      id,
+      name: `${FIRST_NAMES[this.int(FIRST_NAMES.length)]} ${LAST_NAMES[this.int(LAST_NAMES.length)]}`,
+      emailAddress: `user${id}@example.com`,
+      creditCard: `${1000 + this.int(9000)} ${1000 + this.int(9000)} ${1000 + this.int(9000)} ${1000 + this.int(9000)}`,
+      city: US_CITIES[this.int(US_CITIES.length)]!,
+      state: US_STATES[this.int(US_STATES.length)]!,
+      dateTime: ts,
+      extra: '',
+    };
+  }
+
+  /** A person id that exists by now: mostly recent ones, "hot" sellers more often. */
+  private lastPersonId(epoch: number): number {
+    return FIRST_PERSON_ID + epoch * PERSON_PROPORTION;
+  }
+
+  private auction(epoch: number, k: number, ts: number): Auction {
+    const id = FIRST_AUCTION_ID + epoch * AUCTION_PROPORTION + k;
+    const last = this.lastPersonId(epoch);
+    const seller = this.int(HOT_SELLER_RATIO) > 0 ? Math.floor(last / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : Math.max(FIRST_PERSON_ID, last - this.int(Math.min(NUM_ACTIVE_PEOPLE, last - FIRST_PERSON_ID + 1)));
+    const initialBid = 1 + this.int(1000);
+    return {
+      id,
+      itemName: `item-${id}`,
+      description: 'a fine thing',
+      initialBid,
+      reserve: initialBid + this.int(1000),
+      dateTime: ts,
+      expires: ts + 10_000 + this.int(10_000),
+      seller: Math.max(FIRST_PERSON_ID, seller),
+      category: FIRST_CATEGORY_ID + this.int(NUM_CATEGORIES),
+      extra: '',
+    };
+  }
+
+  private bid(epoch: number, ts: number): Bid {
+    const lastAuction = FIRST_AUCTION_ID + epoch * AUCTION_PROPORTION;
+    const auction =
+      this.int(HOT_AUCTION_RATIO) > 0
+        ? Math.floor(lastAuction / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO
+        : Math.max(FIRST_AUCTION_ID, lastAuction - this.int(NUM_IN_FLIGHT_AUCTIONS));
+    const lastPerson = this.lastPersonId(epoch);
+    const bidder =
+      this.int(HOT_BIDDER_RATIO) > 0
+        ? Math.floor(lastPerson / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1
+        : Math.max(FIRST_PERSON_ID, lastPerson - this.int(NUM_ACTIVE_PEOPLE));
+    return {
+      auction,
+      bidder,
+      price: 100 + this.int(100_000),
+      channel: CHANNELS[this.int(CHANNELS.length)]!,
+      url: 'https://www.nexmark.com/item',
+      dateTime: ts,
+      extra: '',
+    };
+  }
+}

@@ -1,0 +1,138 @@
+// Aggregates that build collections: COLLECT_LIST, COLLECT_SET, TOPK, TOPKDISTINCT, HISTOGRAM,
+// COUNT_DISTINCT.
+
+import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
+import { compareValues, valuesEqual } from '../../expr/compare.js';
+import type { Value } from '../../values.js';
+import { fromState, toState } from './state-codec.js';
+import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
+
+function colType(name: string, args: readonly ArgInfo[]): SqlType {
+  const t = args.find((a) => !a.isConstant)?.type;
+  if (!t) throw new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  return t;
+}
+
+function constInt(args: readonly ArgInfo[], index: number, fallback: number): number {
+  const a = args[index];
+  return a?.isConstant && typeof a.constant === 'number' ? a.constant : fallback;
+}
+
+const listCodec = { serialize: (s: Value[]) => toState(s), deserialize: (d: unknown) => fromState(d) as Value[] };
+
+/** Maximum list size (ksql.functions.collect_list.limit / collect_set.limit); set by the engine. */
+export const collectLimits = { list: Number.MAX_SAFE_INTEGER, set: Number.MAX_SAFE_INTEGER };
+
+export const COLLECT_LIST: AggregateFunction = {
+  name: 'COLLECT_LIST',
+  description: 'All values of a column (NULLs included), in arrival order.',
+  signatures: ['COLLECT_LIST(col) → ARRAY<type of col>'],
+  resolve(args): AggregateImpl<Value[]> {
+    const t = colType('COLLECT_LIST', args);
+    return {
+      returnType: T.array(t),
+      init: () => [],
+      add: (s, a) => (s.length >= collectLimits.list ? s : [...s, a[0] ?? null]),
+      undo: (s, a) => {
+        const i = s.findIndex((x) => (x === null ? a[0] === null : a[0] !== null && valuesEqual(x, a[0]!)));
+        return i < 0 ? s : [...s.slice(0, i), ...s.slice(i + 1)];
+      },
+      merge: (a, b) => [...a, ...b].slice(0, collectLimits.list),
+      result: (s) => s,
+      ...listCodec,
+    };
+  },
+};
+
+export const COLLECT_SET: AggregateFunction = {
+  name: 'COLLECT_SET',
+  description: 'The distinct values of a column, in order of first arrival.',
+  signatures: ['COLLECT_SET(col) → ARRAY<type of col>'],
+  resolve(args): AggregateImpl<Value[]> {
+    const t = colType('COLLECT_SET', args);
+    const has = (s: Value[], v: Value) => s.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
+    return {
+      returnType: T.array(t),
+      init: () => [],
+      add: (s, a) => (has(s, a[0] ?? null) || s.length >= collectLimits.set ? s : [...s, a[0] ?? null]),
+      undo: (s, a) => s.filter((x) => !(x === null ? a[0] === null : a[0] !== null && valuesEqual(x, a[0]!))),
+      merge: (a, b) => b.reduce<Value[]>((acc, v) => (has(acc, v) ? acc : [...acc, v]), a),
+      result: (s) => s,
+      ...listCodec,
+    };
+  },
+};
+
+function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFunction {
+  return {
+    name,
+    description: `The ${distinct ? 'distinct ' : ''}top K values of a column, largest first.`,
+    signatures: [`${name}(col, k INT) → ARRAY<type of col>`],
+    resolve(args): AggregateImpl<Value[]> {
+      const t = colType(name, args);
+      const k = constInt(args, 1, 1);
+      const insert = (s: Value[], v: Value): Value[] => {
+        if (v === null) return s;
+        if (distinct && s.some((x) => valuesEqual(x, v))) return s;
+        const out = [...s, v].sort((a, b) => compareValues(b, a));
+        return out.slice(0, k);
+      };
+      return {
+        returnType: T.array(t),
+        init: () => [],
+        add: (s, a) => insert(s, a[0] ?? null),
+        merge: (a, b) => b.reduce(insert, a),
+        result: (s) => s,
+        ...listCodec,
+      };
+    },
+  };
+}
+
+export const TOPK = topK('TOPK', false);
+export const TOPKDISTINCT = topK('TOPKDISTINCT', true);
+
+export const HISTOGRAM: AggregateFunction = {
+  name: 'HISTOGRAM',
+  description: 'A map from each distinct (string) value to the number of times it occurred.',
+  signatures: ['HISTOGRAM(col STRING) → MAP<STRING, BIGINT>'],
+  resolve(args): AggregateImpl<[string, number][]> {
+    colType('HISTOGRAM', args);
+    const bump = (s: [string, number][], v: Value, d: number): [string, number][] => {
+      if (v === null) return s;
+      const key = String(v);
+      const i = s.findIndex((e) => e[0] === key);
+      if (i < 0) return d > 0 && s.length < 1000 ? [...s, [key, d]] : s;
+      const n = s[i]![1] + d;
+      return n <= 0 ? [...s.slice(0, i), ...s.slice(i + 1)] : s.map((e, j) => (j === i ? [key, n] : e));
+    };
+    return {
+      returnType: T.map(T.STRING, T.BIGINT),
+      init: () => [],
+      add: (s, a) => bump(s, a[0] ?? null, 1),
+      undo: (s, a) => bump(s, a[0] ?? null, -1),
+      merge: (a, b) => b.reduce((acc, [k, n]) => bump(acc, k, n), a),
+      result: (s) => new Map(s),
+      serialize: (s) => s,
+      deserialize: (d) => d as [string, number][],
+    };
+  },
+};
+
+export const COUNT_DISTINCT: AggregateFunction = {
+  name: 'COUNT_DISTINCT',
+  description: 'The number of distinct non-NULL values of a column.',
+  signatures: ['COUNT_DISTINCT(col) → BIGINT'],
+  resolve(args): AggregateImpl<Value[]> {
+    colType('COUNT_DISTINCT', args);
+    const add = (s: Value[], v: Value): Value[] => (v === null || s.some((x) => valuesEqual(x, v)) ? s : [...s, v]);
+    return {
+      returnType: T.BIGINT,
+      init: () => [],
+      add: (s, a) => add(s, a[0] ?? null),
+      merge: (a, b) => b.reduce(add, a),
+      result: (s) => s.length,
+      ...listCodec,
+    };
+  },
+};

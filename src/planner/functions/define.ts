@@ -1,0 +1,96 @@
+// A compact way to declare functions as overloads (parameter kinds → return type → body), and
+// ksqlDB-style resolution: the first overload whose parameters accept the arguments wins, with
+// implicit widening (INT → BIGINT → DECIMAL/DOUBLE); NULL literals fit any parameter.
+
+import { formatType, type SqlType } from '../../parser/sql-type.js';
+import { Decimal, type Value } from '../values.js';
+import type { ArgInfo, ScalarFunction, ScalarImpl } from './types.js';
+
+export interface Param {
+  readonly name: string;
+  accepts(t: SqlType | null, arg: ArgInfo): boolean;
+  /** Convert an accepted argument's value to what the body expects (e.g. DECIMAL → number). */
+  readonly convert?: (v: unknown) => unknown;
+}
+
+const numeric = (t: SqlType | null) => t === null || t.kind === 'INTEGER' || t.kind === 'BIGINT' || t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
+const kind =
+  (...kinds: string[]) =>
+  (t: SqlType | null) =>
+    t === null || kinds.includes(t.kind);
+
+export const P = {
+  ANY: { name: 'ANY', accepts: () => true } as Param,
+  STRING: { name: 'STRING', accepts: kind('STRING') } as Param,
+  BOOLEAN: { name: 'BOOLEAN', accepts: kind('BOOLEAN') } as Param,
+  INT: { name: 'INT', accepts: kind('INTEGER') } as Param,
+  BIGINT: { name: 'BIGINT', accepts: kind('INTEGER', 'BIGINT') } as Param,
+  DOUBLE: { name: 'DOUBLE', accepts: numeric, convert: (v) => (v instanceof Decimal ? v.toNumber() : v) } as Param,
+  DECIMAL: { name: 'DECIMAL', accepts: kind('DECIMAL') } as Param,
+  /** Any number, passed as is (number or Decimal). */
+  NUMBER: { name: 'NUMBER', accepts: numeric } as Param,
+  BYTES: { name: 'BYTES', accepts: kind('BYTES') } as Param,
+  TIMESTAMP: { name: 'TIMESTAMP', accepts: kind('TIMESTAMP') } as Param,
+  DATE: { name: 'DATE', accepts: kind('DATE') } as Param,
+  TIME: { name: 'TIME', accepts: kind('TIME') } as Param,
+  ARRAY: { name: 'ARRAY', accepts: kind('ARRAY') } as Param,
+  MAP: { name: 'MAP', accepts: kind('MAP') } as Param,
+  STRUCT: { name: 'STRUCT', accepts: kind('STRUCT') } as Param,
+  LAMBDA: { name: 'LAMBDA', accepts: (_t: SqlType | null, a: ArgInfo) => a.lambda !== undefined } as Param,
+  /** A literal string, e.g. a unit name or format. */
+  CONST_STRING: { name: 'STRING', accepts: (t: SqlType | null, a: ArgInfo) => kind('STRING')(t) && a.isConstant } as Param,
+};
+
+export interface Overload {
+  readonly params: readonly Param[];
+  /** Extra trailing arguments of this kind (varargs). */
+  readonly variadic?: Param;
+  readonly returns: SqlType | ((args: readonly (SqlType | null)[], infos: readonly ArgInfo[]) => SqlType);
+  readonly fn: (args: unknown[]) => Value;
+  readonly nullTolerant?: boolean;
+}
+
+function signature(name: string, o: Overload): string {
+  const ps = o.params.map((p) => p.name);
+  if (o.variadic) ps.push(`${o.variadic.name}...`);
+  const r = typeof o.returns === 'function' ? 'T' : formatType(o.returns);
+  return `${name}(${ps.join(', ')}) → ${r}`;
+}
+
+function matches(o: Overload, args: readonly ArgInfo[]): boolean {
+  if (args.length < o.params.length) return false;
+  if (args.length > o.params.length && !o.variadic) return false;
+  return args.every((a, i) => (o.params[i] ?? o.variadic!).accepts(a.type, a));
+}
+
+export function noOverload(name: string, args: readonly ArgInfo[]): Error {
+  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.lambda ? 'LAMBDA' : a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+}
+
+export function scalar(
+  name: string,
+  category: ScalarFunction['category'],
+  description: string,
+  overloads: readonly Overload[],
+  extra: Pick<ScalarFunction, 'lambdaParamTypes'> = {},
+): ScalarFunction {
+  return {
+    name,
+    category,
+    description,
+    signatures: overloads.map((o) => signature(name, o)),
+    ...extra,
+    resolve(args: readonly ArgInfo[]): ScalarImpl {
+      const o = overloads.find((x) => matches(x, args));
+      if (!o) throw noOverload(name, args);
+      const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args) : o.returns;
+      const converters = args.map((_, i) => (o.params[i] ?? o.variadic!).convert);
+      const needs = converters.some((c) => c !== undefined);
+      const body = o.fn;
+      const fn = needs
+        ? (a: readonly unknown[]) => body(a.map((v, i) => (v === null || v === undefined || !converters[i] ? v : converters[i]!(v))))
+        : (a: readonly unknown[]) => body(a as unknown[]);
+      return { returnType, fn, ...(o.nullTolerant ? { nullTolerant: true } : {}) };
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Date and time functions. TIMESTAMP is epoch ms, DATE is epoch days, TIME is ms of day.
+
+import { T } from '../../../parser/sql-type.js';
+import { P, scalar } from '../define.js';
+import type { ScalarFunction } from '../types.js';
+import { formatMillis, parseMillis, zoneOffsetMinutes } from './java-time-format.js';
+
+const DAY = 86_400_000;
+const n = (v: unknown) => v as number;
+const s = (v: unknown) => v as string;
+
+const UNIT_MS: Record<string, number> = {
+  MILLISECOND: 1,
+  MILLISECONDS: 1,
+  SECOND: 1000,
+  SECONDS: 1000,
+  MINUTE: 60_000,
+  MINUTES: 60_000,
+  HOUR: 3_600_000,
+  HOURS: 3_600_000,
+  DAY: DAY,
+  DAYS: DAY,
+};
+
+function unitMs(u: unknown): number {
+  const ms = UNIT_MS[String(u).toUpperCase()];
+  if (ms === undefined) throw new Error(`Unknown time unit: ${String(u)}`);
+  return ms;
+}
+
+export const datetimeFunctions: ScalarFunction[] = [
+  scalar('UNIX_TIMESTAMP', 'datetime', 'Milliseconds since the epoch: now, or of a TIMESTAMP.', [
+    { params: [], returns: T.BIGINT, fn: () => Date.now() },
+    { params: [P.TIMESTAMP], returns: T.BIGINT, fn: (a) => n(a[0]) },
+  ]),
+  scalar('UNIX_DATE', 'datetime', 'Days since the epoch: today, or of a DATE.', [
+    { params: [], returns: T.INTEGER, fn: () => Math.floor(Date.now() / DAY) },
+    { params: [P.DATE], returns: T.INTEGER, fn: (a) => n(a[0]) },
+  ]),
+  scalar('TIMESTAMPTOSTRING', 'datetime', 'Epoch milliseconds formatted with a Java pattern, in a time zone (UTC by default).', [
+    { params: [P.BIGINT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) },
+    { params: [P.BIGINT, P.STRING, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1]), s(a[2])) },
+  ]),
+  scalar('STRINGTOTIMESTAMP', 'datetime', 'Text parsed with a Java pattern to epoch milliseconds, in a time zone (UTC by default).', [
+    { params: [P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => parseMillis(s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
+  ]),
+  scalar('FORMAT_TIMESTAMP', 'datetime', 'A TIMESTAMP formatted with a Java pattern.', [
+    { params: [P.TIMESTAMP, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) },
+    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1]), s(a[2])) },
+  ]),
+  scalar('PARSE_TIMESTAMP', 'datetime', 'Text parsed with a Java pattern to a TIMESTAMP.', [
+    { params: [P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
+  ]),
+  scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [{ params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
+  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE.', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1])) / DAY) }]),
+  scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [{ params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) }]),
+  scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME.', [{ params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => ((parseMillis(s(a[0]), s(a[1])) % DAY) + DAY) % DAY }]),
+  scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [{ params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
+  scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [{ params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1])) / DAY) }]),
+  scalar('FROM_UNIXTIME', 'datetime', 'Epoch milliseconds as a TIMESTAMP.', [{ params: [P.BIGINT], returns: T.TIMESTAMP, fn: (a) => n(a[0]) }]),
+  scalar('FROM_DAYS', 'datetime', 'Epoch days as a DATE.', [{ params: [P.INT], returns: T.DATE, fn: (a) => n(a[0]) }]),
+  scalar('CONVERT_TZ', 'datetime', 'A TIMESTAMP moved from one time zone to another.', [
+    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => n(a[0]) - zoneOffsetMinutes(s(a[1]), n(a[0])) * 60_000 + zoneOffsetMinutes(s(a[2]), n(a[0])) * 60_000 },
+  ]),
+  scalar('TIMESTAMPADD', 'datetime', 'A TIMESTAMP plus a number of units.', [{ params: [P.ANY, P.BIGINT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) + n(a[1]) * unitMs(a[0]) }]),
+  scalar('TIMESTAMPSUB', 'datetime', 'A TIMESTAMP minus a number of units.', [{ params: [P.ANY, P.BIGINT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) - n(a[1]) * unitMs(a[0]) }]),
+  scalar('DATEADD', 'datetime', 'A DATE plus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) + Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
+  scalar('DATESUB', 'datetime', 'A DATE minus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) - Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
+  scalar('TIMEADD', 'datetime', 'A TIME plus a number of units, wrapping at midnight.', [{ params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) + n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY }]),
+  scalar('TIMESUB', 'datetime', 'A TIME minus a number of units, wrapping at midnight.', [{ params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) - n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY }]),
+];

@@ -1,0 +1,150 @@
+// JSON functions over JSON text held in STRING columns.
+
+import { T, type SqlType } from '../../../parser/sql-type.js';
+import { Decimal, isStruct, type Value } from '../../values.js';
+import { JsonNumber, parseJson, stringifyJson, type Json } from '../../../util/lossless-json.js';
+import { noOverload, P, scalar } from '../define.js';
+import type { ScalarFunction } from '../types.js';
+
+const s = (v: unknown) => v as string;
+
+function tryParse(text: string): Json | undefined {
+  try {
+    return parseJson(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** $.a.b[0]['c'] → steps */
+function pathSteps(path: string): (string | number)[] {
+  if (!path.startsWith('$')) throw new Error(`Invalid JSON path: ${path}`);
+  const steps: (string | number)[] = [];
+  const re = /\.([^.[\]]+)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path.slice(1)))) steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]!));
+  return steps;
+}
+
+function walk(j: Json, steps: (string | number)[]): Json | undefined {
+  let cur: Json | undefined = j;
+  for (const st of steps) {
+    if (cur === null || cur === undefined || typeof cur !== 'object' || cur instanceof JsonNumber) return undefined;
+    cur = Array.isArray(cur) ? (typeof st === 'number' ? cur[st] : undefined) : (cur as Record<string, Json>)[String(st)];
+  }
+  return cur;
+}
+
+/** ksqlDB's TO_JSON_STRING rendering of any value. */
+export function toJsonText(v: Value, t: SqlType | null): string {
+  return stringifyJson(toJson(v, t));
+}
+
+function toJson(v: Value, t: SqlType | null): Json {
+  if (v === null) return null;
+  if (typeof v === 'number') return new JsonNumber(t?.kind === 'DOUBLE' && Number.isInteger(v) ? v.toFixed(1) : String(v));
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Decimal) return new JsonNumber(v.toString());
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map((x) => toJson(x, t?.kind === 'ARRAY' ? t.item : null));
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, t?.kind === 'MAP' ? t.value : null)]));
+  if (isStruct(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x, t?.kind === 'STRUCT' ? (t.fields.find((f) => f.name === k)?.type ?? null) : null)]));
+  return null;
+}
+
+export const jsonFunctions: ScalarFunction[] = [
+  scalar('EXTRACTJSONFIELD', 'json', 'The value at a JSON path ($.a.b[0]) in JSON text, as a string.', [
+    {
+      params: [P.STRING, P.STRING],
+      returns: T.STRING,
+      fn: (a) => {
+        const j = tryParse(s(a[0]));
+        if (j === undefined) return null;
+        const v = walk(j, pathSteps(s(a[1])));
+        if (v === undefined || v === null) return null;
+        return typeof v === 'string' ? v : stringifyJson(v);
+      },
+    },
+  ]),
+  scalar('IS_JSON_STRING', 'json', 'Whether a string is valid JSON.', [{ params: [P.STRING], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => a[0] !== null && tryParse(s(a[0])) !== undefined }]),
+  scalar('JSON_ARRAY_LENGTH', 'json', 'The length of a JSON array.', [
+    {
+      params: [P.STRING],
+      returns: T.INTEGER,
+      fn: (a) => {
+        const j = tryParse(s(a[0]));
+        return Array.isArray(j) ? j.length : null;
+      },
+    },
+  ]),
+  scalar('JSON_ARRAY_CONTAINS', 'json', 'Whether a JSON array contains a value.', [
+    {
+      params: [P.STRING, P.ANY],
+      returns: T.BOOLEAN,
+      nullTolerant: true,
+      fn: (a) => {
+        if (a[0] === null) return false;
+        const j = tryParse(s(a[0]));
+        if (!Array.isArray(j)) return false;
+        const want = a[1] ?? null;
+        return j.some((x) => (x instanceof JsonNumber ? typeof want === 'number' && Number(x.text) === want : x === want));
+      },
+    },
+  ]),
+  scalar('JSON_KEYS', 'json', 'The keys of a JSON object.', [
+    {
+      params: [P.STRING],
+      returns: T.array(T.STRING),
+      fn: (a) => {
+        const j = tryParse(s(a[0]));
+        return j && typeof j === 'object' && !Array.isArray(j) && !(j instanceof JsonNumber) ? Object.keys(j) : null;
+      },
+    },
+  ]),
+  scalar('JSON_RECORDS', 'json', 'The entries of a JSON object, each value as JSON text.', [
+    {
+      params: [P.STRING],
+      returns: T.map(T.STRING, T.STRING),
+      fn: (a) => {
+        const j = tryParse(s(a[0]));
+        if (!j || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return null;
+        return new Map(Object.entries(j).map(([k, v]) => [k, stringifyJson(v)]));
+      },
+    },
+  ]),
+  scalar('JSON_ITEMS', 'json', 'The elements of a JSON array, each as JSON text.', [
+    {
+      params: [P.STRING],
+      returns: T.array(T.STRING),
+      fn: (a) => {
+        const j = tryParse(s(a[0]));
+        return Array.isArray(j) ? j.map((x) => stringifyJson(x)) : null;
+      },
+    },
+  ]),
+  scalar('JSON_CONCAT', 'json', 'Merges JSON objects, or concatenates JSON arrays.', [
+    {
+      params: [P.STRING],
+      variadic: P.STRING,
+      returns: T.STRING,
+      fn: (a) => {
+        const parts = a.map((x) => tryParse(s(x)));
+        if (parts.some((p) => p === undefined)) return null;
+        if (parts.every((p) => Array.isArray(p))) return stringifyJson(parts.flatMap((p) => p as Json[]));
+        if (parts.every((p) => p && typeof p === 'object' && !Array.isArray(p) && !(p instanceof JsonNumber))) return stringifyJson(Object.assign({}, ...(parts as object[])) as Json);
+        return stringifyJson(parts.flatMap((p) => (Array.isArray(p) ? p : [p!])));
+      },
+    },
+  ]),
+  {
+    name: 'TO_JSON_STRING',
+    category: 'json',
+    description: 'Any value rendered as JSON text.',
+    signatures: ['TO_JSON_STRING(T) → STRING'],
+    resolve(args) {
+      if (args.length !== 1) throw noOverload('TO_JSON_STRING', args);
+      const t = args[0]!.type;
+      return { returnType: T.STRING, nullTolerant: true, fn: (a) => toJsonText((a[0] ?? null) as Value, t) };
+    },
+  },
+];

@@ -1,0 +1,115 @@
+// Numeric functions. Rounding is HALF_UP on the decimal value, as Java's BigDecimal does it.
+
+import { T, type SqlType } from '../../../parser/sql-type.js';
+import { Decimal, type Value } from '../../values.js';
+import { P, scalar } from '../define.js';
+import type { ScalarFunction } from '../types.js';
+
+const n = (v: unknown) => v as number;
+const d = (v: unknown) => v as Decimal;
+const same = (t: readonly (SqlType | null)[]) => t[0] ?? T.DOUBLE;
+
+function roundDouble(x: number, places: number): number {
+  if (!Number.isFinite(x)) return x;
+  return Decimal.parse(String(x)).rescale(places).toNumber();
+}
+
+function truncDecimal(x: Decimal, places: number): Decimal {
+  if (places >= x.scale) return x;
+  const div = 10n ** BigInt(x.scale - places);
+  return new Decimal((x.unscaled / div) * div, x.scale).rescale(Math.max(places, 0));
+}
+
+function unary(name: string, description: string, f: (x: number) => number): ScalarFunction {
+  return scalar(name, 'math', description, [{ params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => f(n(a[0])) }]);
+}
+
+function decimalOp(x: Decimal, f: (u: bigint, div: bigint) => bigint): Decimal {
+  if (x.scale <= 0) return x;
+  const div = 10n ** BigInt(x.scale);
+  return new Decimal(f(x.unscaled, div), 0);
+}
+
+export const mathFunctions: ScalarFunction[] = [
+  scalar('ABS', 'math', 'The absolute value.', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => Math.abs(n(a[0])) | 0 },
+    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => Math.abs(n(a[0])) },
+    { params: [P.DECIMAL], returns: same, fn: (a) => new Decimal(d(a[0]).unscaled < 0n ? -d(a[0]).unscaled : d(a[0]).unscaled, d(a[0]).scale) },
+    { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.abs(n(a[0])) },
+  ]),
+  scalar('CEIL', 'math', 'The smallest integral value not less than the argument.', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u > 0n && u % div !== 0n ? u / div + 1n : u / div)) },
+    { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.ceil(n(a[0])) },
+  ]),
+  scalar('FLOOR', 'math', 'The largest integral value not greater than the argument.', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u < 0n && u % div !== 0n ? u / div - 1n : u / div)) },
+    { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.floor(n(a[0])) },
+  ]),
+  scalar('ROUND', 'math', 'Rounds half up, to an integer or to a number of decimal places.', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale + 1), 0), fn: (a) => d(a[0]).rescale(0) },
+    { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), 0) },
+    { params: [P.INT, P.INT], returns: T.INTEGER, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
+    { params: [P.BIGINT, P.INT], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
+    { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => d(a[0]).rescale(n(a[1])).rescale(d(a[0]).scale) },
+    { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
+  ]),
+  scalar('TRUNC', 'math', 'Truncates towards zero, to an integer or to a number of decimal places.', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => truncDecimal(d(a[0]), 0) },
+    { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => Math.trunc(n(a[0])) },
+    { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => truncDecimal(d(a[0]), n(a[1])).rescale(d(a[0]).scale) },
+    { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => truncDecimal(Decimal.parse(String(n(a[0]))), n(a[1])).toNumber() },
+  ]),
+  scalar('SIGN', 'math', 'The sign (-1, 0 or 1).', [
+    { params: [P.INT], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
+    { params: [P.BIGINT], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
+    { params: [P.DOUBLE], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
+  ]),
+  scalar('POWER', 'math', 'x raised to y.', [{ params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.pow(n(a[0]), n(a[1])) }]),
+  scalar('LOG', 'math', 'The natural logarithm, or the logarithm in a base: LOG(base, x).', [
+    { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.log(n(a[0])) },
+    { params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.log(n(a[1])) / Math.log(n(a[0])) },
+  ]),
+  unary('LN', 'The natural logarithm.', Math.log),
+  unary('EXP', 'e raised to x.', Math.exp),
+  unary('SQRT', 'The square root.', Math.sqrt),
+  unary('CBRT', 'The cube root.', Math.cbrt),
+  unary('SIN', 'The sine (radians).', Math.sin),
+  unary('COS', 'The cosine (radians).', Math.cos),
+  unary('TAN', 'The tangent (radians).', Math.tan),
+  unary('COT', 'The cotangent (radians).', (x) => 1 / Math.tan(x)),
+  unary('ASIN', 'The arc sine.', Math.asin),
+  unary('ACOS', 'The arc cosine.', Math.acos),
+  unary('ATAN', 'The arc tangent.', Math.atan),
+  unary('SINH', 'The hyperbolic sine.', Math.sinh),
+  unary('COSH', 'The hyperbolic cosine.', Math.cosh),
+  unary('TANH', 'The hyperbolic tangent.', Math.tanh),
+  unary('DEGREES', 'Radians to degrees.', (x) => (x * 180) / Math.PI),
+  unary('RADIANS', 'Degrees to radians.', (x) => (x * Math.PI) / 180),
+  scalar('ATAN2', 'math', 'The angle of the point (x, y).', [{ params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.atan2(n(a[0]), n(a[1])) }]),
+  scalar('PI', 'math', 'π.', [{ params: [], returns: T.DOUBLE, fn: () => Math.PI }]),
+  scalar('RANDOM', 'math', 'A random DOUBLE in [0, 1).', [{ params: [], returns: T.DOUBLE, fn: () => Math.random() }]),
+  scalar('GEO_DISTANCE', 'math', "The great-circle distance between two points, in km (or 'mi').", [
+    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), 'KM') },
+    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), String(a[4])) },
+  ]),
+];
+
+function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, unit: string): Value {
+  const u = unit.toUpperCase();
+  const radius = u === 'MI' || u === 'MILES' ? 3959 : u === 'KM' || u === 'KILOMETERS' ? 6371 : NaN;
+  if (Number.isNaN(radius)) throw new Error(`GEO_DISTANCE: unit must be 'KM' or 'MI', got '${unit}'`);
+  if (Math.abs(lat1) > 90 || Math.abs(lat2) > 90 || Math.abs(lon1) > 180 || Math.abs(lon2) > 180) throw new Error('valid latitude values for GEO_DISTANCE are -90 to 90, longitude -180 to 180');
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * radius * Math.asin(Math.sqrt(h));
+}
