@@ -121,7 +121,7 @@ function sourceForTopic(eddy: Eddy, topic: string): SourceDef | undefined {
 }
 
 function schemaString(def: SourceDef): string {
-  return def.columns.map((c) => `${c.name} ${formatType(c.type)}${c.role === 'key' ? (def.kind === 'TABLE' ? ' PRIMARY KEY' : ' KEY') : c.role === 'header' ? ' HEADERS' : ''}`).join(', ');
+  return def.columns.map((c) => `${c.name} ${formatType(c.type)}${c.role === 'key' ? ' KEY' : c.role === 'header' ? ' HEADERS' : ''}`).join(', ');
 }
 
 export function normaliseSchema(s: string): string {

@@ -4,7 +4,7 @@
 
 import type { ColumnRef, Expr, FunctionCall, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
-import type { SqlType } from '../parser/sql-type.js';
+import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
 import { aggregateFunction, compile, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
@@ -14,6 +14,7 @@ import { planRelation, type PlannedRelation } from './plan-relation.js';
 import { pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
+import type { SourceDef } from './catalog.js';
 
 export interface PlannedQuery {
   readonly root: PlanNode;
@@ -29,10 +30,9 @@ interface SelectColumn {
 
 function columnName(e: Expr, rel: PlannedRelation): string | undefined {
   if (e.kind === 'ColumnRef') {
-    if (!rel.isJoin) return e.name;
-    const entry = e.source
-      ? rel.entries.find((x) => x.alias === e.source || x.sourceName === e.source)
-      : rel.entries.find((x) => x.columns.some((c) => c.name === e.name));
+    // In a join, `l.b` is named L_B; a bare `b` keeps its name, as in ksqlDB.
+    if (!rel.isJoin || !e.source) return e.name;
+    const entry = rel.entries.find((x) => x.alias === e.source || x.sourceName === e.source);
     return entry ? `${entry.alias}_${e.name}` : e.name;
   }
   if (e.kind === 'Dereference') return e.field;
@@ -40,20 +40,27 @@ function columnName(e: Expr, rel: PlannedRelation): string | undefined {
 }
 
 /** Expand `*`, `a.*` and `s->*`, and name every column as ksqlDB does. */
-function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: ErrorRoute): SelectColumn[] {
+function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: ErrorRoute, transient: boolean): SelectColumn[] {
   const out: SelectColumn[] = [];
   let generated = 0;
   for (const item of q.select) {
     if (item.kind === 'AllColumns') {
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
-      for (const e of entries)
-        for (const c of e.columns)
+      for (const e of entries) {
+        for (const c of e.columns) {
           out.push({
             expr: { kind: 'ColumnRef', source: e.alias, name: c.name, loc: item.loc },
             name: rel.isJoin ? `${e.alias}_${c.name}` : c.name,
             loc: item.loc,
           });
+          // A transient query over a windowed source shows the window bounds after the key.
+          const lastKey = c.role === 'key' && e.columns.filter((x) => x.role === 'key').at(-1) === c;
+          if (transient && e.windowed && lastKey && !rel.isJoin) {
+            for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', name: w, loc: item.loc }, name: w, loc: item.loc });
+          }
+        }
+      }
     } else if (item.kind === 'StructAll') {
       const t = compile(item.expr, scope, errors).type;
       if (t.kind !== 'STRUCT') throw new SqlError(`Expected STRUCT type for '->*' but got ${t.kind}`, item);
@@ -145,9 +152,19 @@ class AggregateScope implements Scope {
   }
 }
 
-export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute): PlannedQuery {
+export interface PlanQueryOptions {
+  /** The CSAS/CTAS/INSERT target, for messages that name it. */
+  readonly sinkName?: string;
+}
+
+export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
   const rel = planRelation(q.from, catalog, errors);
-  const relScope = new RelationScope(rel.entries, { pseudoColumns: true });
+  const extra = new Map<string, Binding>();
+  if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
+  const relScope = new RelationScope(rel.entries, { pseudoColumns: true, extra });
+  const sink = opts.sinkName ?? 'OUTPUT';
+  // Persistent and push queries must carry their keys; pull queries may leave them out.
+  const persistent = opts.sinkName !== undefined || q.emit !== undefined;
   let node: PlanNode = rel.node;
 
   if (q.where) {
@@ -157,15 +174,16 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute): Plann
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
-  const columns = selectColumns(q, rel, relScope, errors);
+  const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors);
+  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent);
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
-  return planProjection(q, rel, relScope, node, columns, errors);
+  if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
+  return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
 }
 
-function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
+function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
@@ -173,17 +191,35 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   if (partitionBy && partitionBy.length) {
     let gen = columns.filter((c) => /^KSQL_COL_\d+$/.test(c.name)).length;
     keyExprs = partitionBy.map((pe) => {
+      try {
+        compile(pe, scope, errors);
+      } catch (e) {
+        if (pe.kind === 'ColumnRef') throw new SqlError(`PARTITION BY column '${pe.name}' cannot be resolved. '${pe.name}' must be a column in the source schema since PARTITION BY is applied on the input.`, pe);
+        throw e;
+      }
       const hit = columns.findIndex((c) => sameExpr(c.expr, pe, scope));
       if (hit >= 0) keyIdx.push(hit);
       const name = hit >= 0 ? columns[hit]!.name : columnName(pe, rel) ?? `KSQL_COL_${gen++}`;
       return { expr: pe, name };
     });
   } else if (rel.isJoin) {
-    const hit = columns.findIndex((c) => rel.joinKeyExprs.some((k) => sameExpr(c.expr, k, scope)));
-    if (hit >= 0) keyIdx.push(hit);
-    else {
-      const k = rel.joinKeyExprs[0];
-      if (k) keyExprs = [{ expr: k, name: columnName(k, rel) ?? 'ROWKEY' }];
+    const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
+    const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
+    if (rowkey >= 0) keyIdx.push(rowkey);
+    else if (rel.syntheticKey) {
+      const both = rel.joinKeyExprs.slice(-2).every((k) => columns.some((c) => sameExpr(c.expr, k, scope)));
+      if (!(rel.joinType === 'FULL' && both) && persistent) {
+        throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).`, q);
+      }
+      keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
+    } else {
+      const hit = columns.findIndex((c) => rel.joinKeyExprs.some((k) => sameExpr(c.expr, k, scope)));
+      if (hit >= 0) keyIdx.push(hit);
+      else {
+        const [l, r] = rel.joinKeyExprs.slice(-2);
+        if (persistent) throw new SqlError(`The query used to build \`${sink}\` must include the join expressions ${exprText(l!)} or ${exprText(r!)} in its projection (eg, SELECT ${exprText(l!)}...).`, q);
+        keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
+      }
     }
   } else {
     const keyCols = rel.entries[0]!.columns.map((c, i) => ({ c, i })).filter((x) => x.c.role === 'key');
@@ -192,9 +228,9 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       if (hit >= 0) keyIdx.push(hit);
       else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
     }
-    if (keyExprs.length && rel.isTable) {
+    if (keyExprs.length && rel.isTable && persistent) {
       const names = keyExprs.map((k) => k.name).join(', ');
-      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build this table must include the key columns ${names} in its projection (eg, SELECT ${names}...).`, q);
+      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key columns ${names} in its projection (eg, SELECT ${names}...).`, q);
     }
   }
 
@@ -233,13 +269,56 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
+/**
+ * Pull and push queries answer with the select list as written: columns in select order,
+ * marked KEY only where they are a table's key (or its window bounds), as ksqlDB's REST API does.
+ */
+function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
+  const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
+  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  const outCols: ColumnDef[] = [];
+  const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) throw new SqlError(`Duplicate column name '${c.name}' in the projection. Use AS to give it another name.`, c.loc);
+    seen.add(c.name);
+    const isWindowBound = c.expr.kind === 'ColumnRef' && (c.expr.name === 'WINDOWSTART' || c.expr.name === 'WINDOWEND') && rel.isTable && rel.windowed;
+    const bi = bindingIndex(c.expr, scope);
+    const role = (bi !== undefined && keyIndexes.has(bi)) || isWindowBound ? ('key' as const) : ('value' as const);
+    if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name)) {
+      const tf = tableFunction(c.expr.name)!;
+      const args = c.expr.args.map((a) => compile(a, scope, errors));
+      const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)));
+      exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
+      outCols.push({ name: c.name, type: impl.returnType, role });
+    } else {
+      const e = compile(c.expr, scope, errors);
+      exprs.push(e);
+      outCols.push({ name: c.name, type: e.type, role });
+    }
+  }
+  const schema: Schema = { columns: outCols, isTable: rel.isTable, ...(rel.node.schema.windowed ? { windowed: rel.node.schema.windowed } : {}) };
+  const root: ProjectNode | FlatMapNode = hasTableFn ? { kind: 'FlatMap', input, exprs, schema } : { kind: 'Project', input, exprs: exprs as CompiledExpr[], schema };
+  return { root, output: schema, relation: rel };
+}
+
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
   if (!q.groupBy?.length) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
   if (q.partitionBy?.length) throw new SqlError('PARTITION BY is not supported with GROUP BY.', q.partitionBy[0]!);
   const groupBy = q.groupBy;
-  for (const g of groupBy) if (containsAggregate(g)) throw new SqlError('GROUP BY does not support aggregate functions.', g);
+  for (const g of groupBy) {
+    if (containsAggregate(g)) {
+      let name = '';
+      walkExpr(g, (x) => {
+        if (!name && isAggregateCall(x)) name = (x as FunctionCall).name;
+      });
+      throw new SqlError(`GROUP BY does not support aggregate functions: ${name} is an aggregate function.`, g);
+    }
+  }
+  const kafkaSources = rel.entries.map((e) => catalog_source(rel, e.sourceName)).filter((s) => s?.valueFormat === 'KAFKA');
+  if (kafkaSources.length) throw new SqlError(`Source(s) ${kafkaSources.map((s) => s!.name).join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q);
   const groupCompiled = groupBy.map((g) => compile(g, scope, errors));
 
   // Collect distinct aggregate calls from SELECT and HAVING.
@@ -269,6 +348,14 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     return { text: exprText(call), impl, args: compiled.filter((_, i) => !infos[i]!.isConstant) };
   });
 
+  if (rel.isTable) {
+    const noUndo = aggregates.filter((a) => !a.impl.undo).map((a) => a.text.replace(/\(.*$/, ''));
+    const names = [...new Set(noUndo)];
+    if (names.length) {
+      const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+      throw new SqlError(`The aggregation function${names.length === 1 ? '' : 's'} ${list} cannot be applied to a table source, only to a stream source.`, q);
+    }
+  }
   const aggScope = new AggregateScope(
     groupBy,
     groupCompiled.map((g) => g.type),
@@ -311,6 +398,11 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
       keyNames.push(columnName(g, rel) ?? `KSQL_COL_${generated++}`);
     }
   }
+  const missing = groupBy.findIndex((_, i) => keyIdx[i] === -1);
+  if (missing >= 0 && persistent) {
+    const g = exprText(groupBy[missing]!);
+    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  }
   const outCols: ColumnDef[] = [];
   const exprs: CompiledExpr[] = [];
   groupBy.forEach((g, i) => {
@@ -318,14 +410,36 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     exprs.push(c);
     outCols.push({ name: keyNames[i]!, type: c.type, role: 'key' });
   });
+  const notGrouped: string[] = [];
+  let firstBad: SelectColumn | undefined;
   columns.forEach((col, i) => {
     if (keyIdx.includes(i)) return;
-    const c = compile(col.expr, aggScope, errors);
-    if (outCols.some((o) => o.name === col.name)) throw new SqlError(`Duplicate column name '${col.name}' in the projection.`, col.loc);
+    let c: CompiledExpr;
+    try {
+      c = compile(col.expr, aggScope, errors);
+    } catch (e) {
+      if (e instanceof SqlError && e.bareMessage.startsWith('Non-aggregate SELECT expression(s) not part of GROUP BY')) {
+        notGrouped.push(exprText(col.expr));
+        firstBad ??= col;
+        return;
+      }
+      throw e;
+    }
+    if (outCols.some((o) => o.name === col.name)) throw new SqlError(`Duplicate value columns found in schema: \`${col.name}\` ${formatType(c.type)}`, col.loc);
     exprs.push(c);
     outCols.push({ name: col.name, type: c.type, role: 'value' });
   });
+  if (notGrouped.length) throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}`, firstBad!.loc);
   const schema: Schema = { columns: outCols, isTable: true, ...(windowed ? { windowed } : {}) };
   const root: ProjectNode = { kind: 'Project', input: node, exprs, schema };
   return { root, output: schema, relation: rel };
+}
+
+function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefined {
+  const find = (n: PlanNode): SourceDef | undefined => {
+    if (n.kind === 'Source') return n.source.name === name ? n.source : undefined;
+    if (n.kind === 'Join') return find(n.left) ?? find(n.right);
+    return find(n.input);
+  };
+  return find(rel.node);
 }

@@ -7,6 +7,7 @@ import { compile, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
 import type { JoinNode, PlanNode, Schema, SourceNode } from './plan.js';
 import { RelationScope, type ScopeEntry } from './relation-scope.js';
+import type { Binding } from './scope.js';
 
 export interface PlannedRelation {
   readonly node: PlanNode;
@@ -16,6 +17,11 @@ export interface PlannedRelation {
   readonly isJoin: boolean;
   /** For joins: the ON expressions of every join (each equal to the join key). */
   readonly joinKeyExprs: readonly Expr[];
+  /** For joins: the key of the joined record (ROWKEY): left's join value, right's for RIGHT joins, either for FULL. */
+  readonly joinKey?: Binding;
+  /** The last join's type and whether its key is a plain column on both sides. */
+  readonly joinType?: Join['type'];
+  readonly syntheticKey?: boolean;
 }
 
 export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
@@ -96,7 +102,9 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     const rk = rightEntries[0]!.columns.filter((c) => c.role === 'key');
     if (!(rightExpr.kind === 'ColumnRef' && rk.length === 1 && rk[0]!.name === rightExpr.name)) {
       throw new SqlError(
-        `Invalid join condition: ${variant === 'StreamTable' ? 'stream-table' : 'table-table'} joins require to join on the table's primary key. Got ${exprText(leftExpr)} = ${exprText(rightExpr)}.`,
+        variant === 'StreamTable'
+          ? `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${exprText(j.on.left)} = ${exprText(j.on.right)}.`
+          : `Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${exprText(j.on.left)} = ${exprText(j.on.right)}.`,
         j.on,
       );
     }
@@ -116,6 +124,19 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     text: `${j.type} JOIN ON ${exprText(leftExpr)} = ${exprText(rightExpr)}`,
     schema: { columns, isTable: variant === 'TableTable' || variant === 'ForeignKey' },
   };
+  // The joined record's key, evaluated over the combined columns.
+  const combined = new RelationScope(shifted);
+  const lk = compile(leftExpr, combined, errors);
+  const rk = compile(rightExpr, combined, errors);
+  const read =
+    j.type === 'FULL'
+      ? (r: Parameters<Binding['read']>[0]) => {
+          const v = lk.eval(r);
+          return v !== null ? v : rk.eval(r);
+        }
+      : j.type === 'RIGHT'
+        ? rk.eval
+        : lk.eval;
   return {
     node,
     entries: shifted,
@@ -123,5 +144,8 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     windowed: false,
     isJoin: true,
     joinKeyExprs: [...left.joinKeyExprs, leftExpr, rightExpr],
+    joinKey: { type: lk.type, read },
+    joinType: j.type,
+    syntheticKey: leftExpr.kind !== 'ColumnRef' || rightExpr.kind !== 'ColumnRef' || j.type === 'FULL',
   };
 }

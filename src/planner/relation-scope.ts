@@ -45,11 +45,15 @@ export class RelationScope implements Scope {
 
   constructor(
     readonly entries: readonly ScopeEntry[],
-    opts: { allowAggregates?: boolean; pseudoColumns?: boolean } = {},
+    opts: { allowAggregates?: boolean; pseudoColumns?: boolean; extra?: ReadonlyMap<string, Binding> } = {},
   ) {
     this.allowAggregates = opts.allowAggregates ?? false;
     this.pseudo = opts.pseudoColumns ?? true;
+    this.extra = opts.extra ?? new Map();
   }
+
+  /** Names beyond the sources' columns, e.g. a join's synthetic key ROWKEY. */
+  private readonly extra: ReadonlyMap<string, Binding>;
 
   private readonly pseudo: boolean;
 
@@ -76,6 +80,8 @@ export class RelationScope implements Scope {
       const options = hits.map((h) => `${h.entry.alias}.${ref.name}`).join(', ');
       throw new SqlError(`Column '${ref.name}' is ambiguous. Could be any of: ${options}`, ref);
     }
+    const x = this.extra.get(ref.name);
+    if (x) return x;
     const p = this.pseudo ? pseudoBinding(ref.name, this.entries.some((e) => e.windowed)) : undefined;
     if (p) return p;
     throw new SqlError(`Column '${ref.name}' cannot be resolved.`, ref);

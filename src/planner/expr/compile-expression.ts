@@ -374,8 +374,22 @@ class Compiler {
   }
 
   private comparison(e: Comparison, scope: Scope): Node {
-    const a = this.compile(e.left, scope);
-    const b = this.compile(e.right, scope);
+    let a = this.compile(e.left, scope);
+    let b = this.compile(e.right, scope);
+    // ROWTIME and window bounds may be compared with timestamp text ('2020-02-23T22:45:12.000-0100').
+    const timeColumn = (x: Expr) => x.kind === 'ColumnRef' && ['ROWTIME', 'WINDOWSTART', 'WINDOWEND'].includes(x.name);
+    const asTime = (n: Node, src: Expr): Node => {
+      const text = n.eval(NO_REC) as string;
+      let v: number;
+      try {
+        v = parseTimestampText(text);
+      } catch (err) {
+        throw new SqlError((err as Error).message, src);
+      }
+      return { type: T.BIGINT, eval: () => v, constant: true };
+    };
+    if (timeColumn(e.left) && b.constant && b.type?.kind === 'STRING') b = asTime(b, e.right);
+    if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
     this.checkComparable(a, b, e.op, e);
     // Temporal vs string: the string is parsed as a timestamp (ksqlDB's implicit conversion).
     const toTemporal = (from: MaybeType, other: MaybeType) =>
@@ -467,14 +481,22 @@ class Compiler {
 
   private inList(e: Expr & { kind: 'InList' }, scope: Scope): Node {
     const x = this.compile(e.operand, scope);
-    const items = e.list.map((i) => this.compile(i, scope));
-    for (const [k, i] of items.entries()) {
-      if (!this.comparableKinds(x.type, i.type, '=')) {
-        // A string constant that cannot become the operand's type is a planning error, as in ksqlDB.
-        throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(x.type)}: ${exprText(e.list[k]!)}.`, e.list[k]!);
+    const items = e.list.map((item, k) => {
+      const i = this.compile(item, scope);
+      if (this.comparableKinds(x.type, i.type, '=')) return i;
+      // A string literal is read as the operand's type, as ksqlDB does ('10' for an INT).
+      if (i.constant && i.type?.kind === 'STRING' && x.type) {
+        const text = i.eval(NO_REC) as string;
+        try {
+          const v = castValue(text, T.STRING, x.type);
+          return { type: x.type, eval: () => v, constant: true } as Node;
+        } catch {
+          throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(x.type)}: "${text}".`, e.list[k]!);
+        }
       }
-    }
-    const conv = items.map((i) => this.inCoercer(i, x.type, e));
+      throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(x.type)} = ${typeName(i.type)} (${exprText(e.list[k]!)})`, e.list[k]!);
+    });
+    const conv = items.map((i) => this.coercer(i.type, x.type));
     const neg = e.negated;
     return {
       type: T.BOOLEAN,
@@ -491,20 +513,6 @@ class Compiler {
         return sawNull ? null : neg;
       },
     };
-  }
-
-  private inCoercer(i: Node, to: MaybeType, e: Expr): (v: Value) => Value {
-    if (i.type?.kind === 'STRING' && to && numericRank(to) !== undefined) {
-      return (v) => {
-        if (v === null) return null;
-        try {
-          return castValue(v, T.STRING, to);
-        } catch {
-          throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(to)}: "${String(v)}".`, e);
-        }
-      };
-    }
-    return this.coercer(i.type, to);
   }
 
   private like(e: Expr & { kind: 'Like' }, scope: Scope): Node {

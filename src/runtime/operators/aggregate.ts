@@ -48,25 +48,25 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     return key;
   };
 
-  const apply = (r: Rec, key: Value[], w: WindowBounds | undefined, undo: boolean) => {
+  /** Fold `remove` out of and `add` into one group's state, and emit the group's new result once. */
+  const apply = (key: Value[], w: WindowBounds | undefined, remove: Rec | undefined, add: Rec | undefined) => {
+    const base = (add ?? remove)!;
     const k = w ? keyString([...key, w.start]) : keyString(key);
     let e = store.get(k);
     const before = e ? results(e) : null;
     if (!e) {
-      if (undo) return;
-      e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: r.ts, rows: 0 };
+      if (!add) return;
+      e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
     }
     for (let i = 0; i < aggs.length; i++) {
       const a = aggs[i]!;
-      const args = a.args.map((x) => x.eval(r));
-      if (undo) {
-        if (a.impl.undo) e.states[i] = a.impl.undo(e.states[i], args);
-      } else e.states[i] = a.impl.add(e.states[i], args);
+      if (remove && a.impl.undo) e.states[i] = a.impl.undo(e.states[i], a.args.map((x) => x.eval(remove)));
+      if (add) e.states[i] = a.impl.add(e.states[i], a.args.map((x) => x.eval(add)));
     }
-    e.rows += undo ? -1 : 1;
-    if (r.ts > e.ts) e.ts = r.ts;
+    e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
+    if (base.ts > e.ts) e.ts = base.ts;
     store.put(k, e);
-    emit({ cols: results(e), ts: e.ts, partition: r.partition, offset: r.offset, ...(w ? { window: w } : {}), prev: before });
+    emit({ cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset, ...(w ? { window: w } : {}), prev: before });
   };
 
   const push = (r: Rec) => {
@@ -75,22 +75,25 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
       meta.put('streamTime', streamTime);
     }
     if (r.prev !== undefined) {
-      // Table input: retract the old row, then add the new one.
-      if (r.prev) {
-        const oldKey = groupKey({ ...r, cols: r.prev });
-        if (oldKey) apply({ ...r, cols: r.prev }, oldKey, undefined, true);
-      }
-      if (r.tombstone) return;
+      // Table input: retract the old row from its group and add the new one; when the group is
+      // unchanged that is one update (one output), otherwise one output per group.
+      const oldRec = r.prev ? { ...r, cols: r.prev } : undefined;
+      const oldKey = oldRec ? groupKey(oldRec) : undefined;
+      const newKey = r.tombstone ? undefined : groupKey(r);
+      if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) return apply(newKey, undefined, oldRec, r);
+      if (oldKey) apply(oldKey, undefined, oldRec, undefined);
+      if (newKey) apply(newKey, undefined, undefined, r);
+      return;
     }
     const key = groupKey(r);
     if (!key) return;
-    if (!window) return apply(r, key, undefined, false);
+    if (!window) return apply(key, undefined, undefined, r);
     for (const w of timeWindowsFor(window, r.ts)) {
       if (w.end + grace <= streamTime) {
         env.countLate();
         continue;
       }
-      apply(r, key, w, false);
+      apply(key, w, undefined, r);
     }
   };
 

@@ -13,7 +13,7 @@ export function projectRow(exprs: readonly CompiledExpr[], r: Rec): Value[] {
 
 export function projectOperator(node: ProjectNode, out: Emit): Emit {
   const exprs = node.exprs;
-  const keyCount = node.schema.columns.filter((c) => c.role === 'key').length;
+  const keyIdx = node.schema.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
   if (!node.schema.isTable) {
     return (r) => out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
   }
@@ -21,7 +21,7 @@ export function projectOperator(node: ProjectNode, out: Emit): Emit {
     let cols: Value[];
     if (r.tombstone) {
       cols = new Array<Value>(exprs.length).fill(null);
-      for (let i = 0; i < keyCount; i++) cols[i] = exprs[i]!.eval(r);
+      for (const i of keyIdx) cols[i] = exprs[i]!.eval(r);
     } else cols = projectRow(exprs, r);
     const prev = r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
     out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });

@@ -99,6 +99,7 @@ function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): S
     serialize(values) {
       if (values === null) return null;
       if (columns.length === 0) return opts.role === 'key' ? null : Buffer.from('', 'utf8');
+      if (opts.role === 'key' && values.every((v) => v === null || v === undefined)) return null;
       return Buffer.from(columns.map((c, i) => formatField(values[i] ?? null, c.type, delim)).join(delim), 'utf8');
     },
     deserialize(bytes) {
@@ -116,7 +117,10 @@ function formatField(v: Value, t: SqlType, delim: string): string {
   if (t.kind === 'BYTES') s = Buffer.from(v as Uint8Array).toString('base64');
   else if (v instanceof Decimal) s = v.toString();
   else s = String(v);
-  return s.includes(delim) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
+  // Commons CSV's minimal quoting: delimiter, quote or line break inside, a leading character at
+  // or below '#', or trailing whitespace.
+  const quote = t.kind === 'STRING' && (s === '' || s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') || s.charCodeAt(0) <= 0x23 || /\s$/.test(s));
+  return quote ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function splitCsv(line: string, delim: string): (string | null)[] {

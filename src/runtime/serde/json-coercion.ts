@@ -110,7 +110,8 @@ export function valueToJson(v: Value, t: SqlType): Json {
     case 'DATE':
     case 'TIME': {
       const n = v as number;
-      if (!Number.isFinite(n)) return new JsonNumber(String(n));
+      // JSON has no NaN or Infinity: Jackson writes them as strings.
+      if (!Number.isFinite(n)) return String(n);
       return new JsonNumber(t.kind === 'DOUBLE' && Number.isInteger(n) ? n.toFixed(1) : String(n));
     }
     case 'DECIMAL':

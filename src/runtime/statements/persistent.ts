@@ -27,7 +27,10 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const format = p.get('FORMAT');
   const out = planned.output;
   const hasKey = out.columns.some((c) => c.role === 'key');
-  const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, from.keyFormat === 'NONE' && hasKey ? 'KAFKA' : from.keyFormat);
+  const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
+  // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
+  const inherited = from.keyFormat === 'NONE' && hasKey ? 'KAFKA' : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
   const partitions = p.get('PARTITIONS');
@@ -74,7 +77,8 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
     throw new SqlError(`Cannot add ${stmt.sourceType === 'STREAM' ? 'stream' : 'table'} '${stmt.name}': A ${existing.kind === 'STREAM' ? 'stream' : 'table'} with the same name already exists`, stmt);
   }
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, state.catalog, errors);
+  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: stmt.name });
+  if (!planned.output.columns.some((c) => c.role === 'value')) throw new SqlError('The projection contains no value columns.', stmt.query);
   if (planned.output.isTable && stmt.sourceType === 'STREAM') {
     throw new SqlError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', stmt);
   }
@@ -106,7 +110,7 @@ export function insertInto(engine: Engine, stmt: InsertInto, text: string): Stat
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, state.catalog, errors);
+  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: target.name });
   if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
   const want = target.columns.filter((c) => c.role !== 'header');
   const got = planned.output.columns;

@@ -123,9 +123,8 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
     },
     memoryEnv(engine),
   );
-  const windowed = !!planned.output.windowed;
   function withWindow(r: Rec): Value[] {
-    return windowed ? [...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null, ...r.cols.slice(keyCount)] : r.cols;
+    return r.cols;
   }
   const main = driving[0] ?? sources[0]!;
   const entry = pipeline.entries.get(main.alias)!;
@@ -135,10 +134,7 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   }
   for (const f of pipeline.endBatch) f();
   if (aggregated) rows.push(...latestByKey.values());
-  let columns = headerOf({ output: planned.output });
-  if (windowed) {
-    columns = [...columns.slice(0, keyCount), { name: 'WINDOWSTART', type: 'BIGINT', key: true }, { name: 'WINDOWEND', type: 'BIGINT', key: true }, ...columns.slice(keyCount)];
-  }
+  const columns = headerOf({ output: planned.output });
   return { kind: 'rows', statement: text, columns, rows: q.limit !== undefined ? rows.slice(0, q.limit) : rows };
 }
 
