@@ -22,7 +22,6 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     CREATE TABLE IF NOT EXISTS state (owner TEXT NOT NULL, store TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (owner, store, k)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS offsets (owner TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (owner, topic, partition)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS materialized (source TEXT NOT NULL, k TEXT NOT NULL, cols TEXT NOT NULL, ts INTEGER NOT NULL, wstart INTEGER, wend INTEGER, PRIMARY KEY (source, k)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS processing_log (id INTEGER PRIMARY KEY, logged_at INTEGER NOT NULL, query_id TEXT, topic TEXT, partition INTEGER, "offset" INTEGER, reason TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
   return db;

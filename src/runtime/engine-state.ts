@@ -6,7 +6,7 @@ import { Catalog, type SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
 import type { TopicLog } from './log/index.js';
-import { ProcessingLog } from './processing-log.js';
+import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
 import { QueryTask } from './query-task.js';
 import type { Connector } from './connectors/connector.js';
@@ -50,6 +50,7 @@ export class EngineState {
     readonly batch: BatchSettings,
   ) {
     this.processingLog = new ProcessingLog(db);
+    this.catalog.put(PROCESSING_LOG_SOURCE);
   }
 
   startAt(): 'earliest' | 'latest' {

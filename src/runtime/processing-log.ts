@@ -1,8 +1,29 @@
 // The processing log: every record a query could not use, with where it came from and why.
-// Readable through SQL (SELECT * FROM processing_log in SQLite; `SHOW PROCESSING LOG` planned)
-// and the library; the query that hit the record goes on.
+// It is a built-in static table, so Eddy's own SQL reads it (SELECT * FROM PROCESSING_LOG),
+// as does the library; the query that hit the record goes on.
 
 import type Database from 'better-sqlite3';
+import { T } from '../parser/sql-type.js';
+import type { SourceDef } from '../planner/catalog.js';
+
+export const PROCESSING_LOG_SOURCE: SourceDef = {
+  name: 'PROCESSING_LOG',
+  kind: 'TABLE',
+  columns: [
+    { name: 'ID', type: T.BIGINT, role: 'key' },
+    { name: 'LOGGED_AT', type: T.TIMESTAMP, role: 'value' },
+    { name: 'QUERY_ID', type: T.STRING, role: 'value' },
+    { name: 'TOPIC', type: T.STRING, role: 'value' },
+    { name: 'PARTITION', type: T.INTEGER, role: 'value' },
+    { name: 'OFFSET', type: T.BIGINT, role: 'value' },
+    { name: 'REASON', type: T.STRING, role: 'value' },
+  ],
+  partitions: 1,
+  keyFormat: 'KAFKA',
+  valueFormat: 'JSON',
+  readOnly: true,
+  sql: '(built-in)',
+};
 
 export interface ProcessingLogEntry {
   readonly loggedAt: number;
@@ -17,7 +38,8 @@ export class ProcessingLog {
   private readonly insert: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO processing_log(logged_at, query_id, topic, partition, "offset", reason) VALUES (?, ?, ?, ?, ?, ?)');
+    db.exec('CREATE TABLE IF NOT EXISTS "static_PROCESSING_LOG" ("ID" INTEGER PRIMARY KEY, "LOGGED_AT" INTEGER, "QUERY_ID" TEXT, "TOPIC" TEXT, "PARTITION" INTEGER, "OFFSET" INTEGER, "REASON" TEXT)');
+    this.insert = db.prepare('INSERT INTO "static_PROCESSING_LOG"("LOGGED_AT", "QUERY_ID", "TOPIC", "PARTITION", "OFFSET", "REASON") VALUES (?, ?, ?, ?, ?, ?)');
   }
 
   write(e: Omit<ProcessingLogEntry, 'loggedAt'>): void {
@@ -25,13 +47,13 @@ export class ProcessingLog {
   }
 
   recent(limit = 100): ProcessingLogEntry[] {
-    return (this.db.prepare('SELECT logged_at, query_id, topic, partition, "offset", reason FROM processing_log ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
-      loggedAt: r.logged_at as number,
-      queryId: r.query_id as string | null,
-      topic: r.topic as string | null,
-      partition: r.partition as number | null,
-      offset: r.offset as number | null,
-      reason: r.reason as string,
+    return (this.db.prepare('SELECT * FROM "static_PROCESSING_LOG" ORDER BY "ID" DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+      loggedAt: r.LOGGED_AT as number,
+      queryId: r.QUERY_ID as string | null,
+      topic: r.TOPIC as string | null,
+      partition: r.PARTITION as number | null,
+      offset: r.OFFSET as number | null,
+      reason: r.REASON as string,
     }));
   }
 }

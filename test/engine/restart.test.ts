@@ -29,7 +29,7 @@ describe('restart', () => {
 
     eddy = Eddy.open({ dataDir: dir, autoStart: false });
     expect(rows(eddy, 'SHOW QUERIES;')).toEqual([]);
-    expect(rows(eddy, 'SHOW TABLES;').map((r) => r[0])).toEqual(['T']);
+    expect(rows(eddy, 'SHOW TABLES;').map((r) => r[0])).toEqual(['PROCESSING_LOG', 'T']);
     eddy.close();
   });
 });
