@@ -6,3 +6,5 @@ export type { QueryProgress } from './runtime/query-metrics.js';
 export type { ProcessingLogEntry } from './runtime/processing-log.js';
 export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
+export { EddyServer, type ServerOptions } from './server/server.js';
+export { EddyClient, EddyError, type ClientResult, type RemoteQuery } from './server/client.js';

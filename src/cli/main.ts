@@ -3,11 +3,13 @@
 
 import { Command } from 'commander';
 import { registerDemoCommand } from './demo-command.js';
+import { registerServerCommand } from './server-command.js';
 import { registerTestCommand } from './test-command.js';
 
 const program = new Command();
 program.name('eddy').description('Eddy — a SQL-first streaming database (ksqlDB SQL over micro-batches)').version('0.1.0');
 registerTestCommand(program);
+registerServerCommand(program);
 registerDemoCommand(program, true);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -163,8 +163,9 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
   const relScope = new RelationScope(rel.entries, { pseudoColumns: true, extra });
   const sink = opts.sinkName ?? 'OUTPUT';
-  // Persistent and push queries must carry their keys; pull queries may leave them out.
-  const persistent = opts.sinkName !== undefined || q.emit !== undefined;
+  // Persistent queries (CSAS/CTAS/INSERT) must carry their keys; pull and push queries answer
+  // with the select list as written.
+  const persistent = opts.sinkName !== undefined;
   let node: PlanNode = rel.node;
 
   if (q.where) {

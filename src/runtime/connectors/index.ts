@@ -8,10 +8,12 @@ import { recordCodec } from '../record-codec.js';
 import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
 import { datagenConnector } from './datagen.js';
 import { fileConnector } from './file-tail.js';
+import { socketConnector } from './socket-source.js';
 
 const FACTORIES: Record<string, ConnectorFactory> = {
   datagen: datagenConnector,
   file: fileConnector,
+  socket: socketConnector,
 };
 
 export function registerConnector(kind: string, factory: ConnectorFactory): void {

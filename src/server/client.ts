@@ -1,0 +1,175 @@
+// A small client for the Eddy protocol, used by the shell's --connect and by programs.
+
+import { connect, type Socket } from 'node:net';
+import { parseJson, toPlain } from '../util/lossless-json.js';
+
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: string;
+  readonly key?: boolean;
+}
+
+export type Reply =
+  | { type: 'header'; id: string; columns: ColumnInfo[]; queryId?: string }
+  | { type: 'row'; id: string; values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }
+  | { type: 'message'; id: string; message: string; queryId?: string }
+  | { type: 'end'; id: string; reason: string }
+  | { type: 'error'; id?: string; message: string; line?: number; column?: number }
+  | { type: 'welcome' | 'authenticated' | 'bye'; reason?: string; auth?: string };
+
+export interface ClientResult {
+  readonly messages: string[];
+  readonly columns?: ColumnInfo[];
+  readonly rows: unknown[][];
+}
+
+export class EddyError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(line !== undefined ? `line ${line}:${column}: ${message}` : message);
+  }
+}
+
+interface Pending {
+  onReply(r: Reply): void;
+}
+
+export interface RemoteQuery extends AsyncIterable<{ values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }> {
+  readonly columns: Promise<ColumnInfo[]>;
+  cancel(): void;
+}
+
+export class EddyClient {
+  private buffer = '';
+  private nextId = 1;
+  private readonly pending = new Map<string, Pending>();
+  private closedReason: string | undefined;
+  private readonly closeWaiters: ((reason: string) => void)[] = [];
+
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('close', () => this.onClosed(this.closedReason ?? 'connection closed'));
+    socket.on('error', (e) => this.onClosed(e.message));
+  }
+
+  static connect(host: string, port: number, opts: { token?: string } = {}): Promise<EddyClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port }, () => {
+        const c = new EddyClient(socket);
+        if (opts.token !== undefined) socket.write(`${JSON.stringify({ auth: opts.token })}\n`);
+        resolve(c);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      const r = toPlain(parseJson(line)) as Reply;
+      if (r.type === 'bye') this.closedReason = r.reason;
+      const id = 'id' in r ? r.id : undefined;
+      if (id !== undefined) this.pending.get(String(id))?.onReply(r);
+      else if (r.type === 'error') for (const p of this.pending.values()) p.onReply(r);
+    }
+  }
+
+  private onClosed(reason: string): void {
+    for (const p of [...this.pending.values()]) p.onReply({ type: 'error', message: `disconnected: ${reason}` });
+    this.pending.clear();
+    for (const w of this.closeWaiters.splice(0)) w(reason);
+  }
+
+  /** Resolves with the reason when the server closes the connection. */
+  closed(): Promise<string> {
+    return new Promise((resolve) => (this.socket.destroyed ? resolve(this.closedReason ?? 'closed') : this.closeWaiters.push(resolve)));
+  }
+
+  private request(body: Record<string, unknown>, onReply: (r: Reply, done: () => void) => void): string {
+    const id = String(this.nextId++);
+    const done = () => this.pending.delete(id);
+    this.pending.set(id, { onReply: (r) => onReply(r, done) });
+    this.socket.write(`${JSON.stringify({ id, ...body })}\n`);
+    return id;
+  }
+
+  /** Run statements that answer once (DDL, pull queries, SHOW…). */
+  execute(sql: string): Promise<ClientResult> {
+    return new Promise((resolve, reject) => {
+      const result: { messages: string[]; columns?: ColumnInfo[]; rows: unknown[][] } = { messages: [], rows: [] };
+      this.request({ sql }, (r, done) => {
+        if (r.type === 'message') result.messages.push(r.message);
+        else if (r.type === 'header') result.columns = r.columns;
+        else if (r.type === 'row') result.rows.push(r.values);
+        else if (r.type === 'error') {
+          done();
+          reject(new EddyError(r.message, r.line, r.column));
+        } else if (r.type === 'end') {
+          done();
+          resolve(result);
+        }
+      });
+    });
+  }
+
+  insert(stream: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.request({ insert: stream, rows }, (r, done) => {
+        if (r.type === 'end') {
+          done();
+          resolve();
+        } else if (r.type === 'error') {
+          done();
+          reject(new EddyError(r.message));
+        }
+      });
+    });
+  }
+
+  /** Start a push query; iterate its rows until LIMIT, cancel() or disconnect. */
+  query(sql: string): RemoteQuery {
+    const queue: { values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }[] = [];
+    let wake: (() => void) | undefined;
+    let ended: Error | true | undefined;
+    let setColumns!: (c: ColumnInfo[]) => void;
+    let failColumns!: (e: Error) => void;
+    const columns = new Promise<ColumnInfo[]>((res, rej) => ((setColumns = res), (failColumns = rej)));
+    columns.catch(() => {});
+    const id = this.request({ sql }, (r, done) => {
+      if (r.type === 'header') setColumns(r.columns);
+      else if (r.type === 'row') queue.push({ values: r.values, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) });
+      else if (r.type === 'end' || r.type === 'error') {
+        done();
+        ended = r.type === 'error' ? new EddyError(r.message, r.line, r.column) : true;
+        if (r.type === 'error') failColumns(ended as Error);
+      }
+      wake?.();
+    });
+    const socket = this.socket;
+    return {
+      columns,
+      cancel: () => socket.write(`${JSON.stringify({ id, cancel: true })}\n`),
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          while (queue.length) yield queue.shift()!;
+          if (ended === true) return;
+          if (ended) throw ended;
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
+        }
+      },
+    };
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}

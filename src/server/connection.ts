@@ -1,0 +1,186 @@
+// One client connection: reads request lines, runs them on the shared engine, streams replies.
+// A client is cut off — with a reason — when it sends a line over the limit, fails to
+// authenticate, or stops reading until its output buffer passes the limit; others are unaffected.
+
+import type { Socket } from 'node:net';
+import { isSqlError } from '../parser/errors.js';
+import type { Eddy } from '../runtime/engine.js';
+import type { PushQuery } from '../runtime/push-query.js';
+import type { StatementResult } from '../runtime/results.js';
+import { JsonNumber, type Json } from '../util/lossless-json.js';
+import { frame, parseRequest, valueToWire, type Request } from './protocol.js';
+
+export interface ConnectionLimits {
+  /** Longest accepted request line, in bytes. */
+  readonly maxLineBytes: number;
+  /** Bytes of replies a client may leave unread before it is disconnected. */
+  readonly maxBufferedBytes: number;
+}
+
+export class Connection {
+  private buffer = '';
+  private authed: boolean;
+  private closed = false;
+  private readonly queries = new Map<string, PushQuery>();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly eddy: Eddy,
+    private readonly token: string | undefined,
+    private readonly limits: ConnectionLimits,
+    private readonly onClose: (c: Connection, reason: string | undefined) => void,
+  ) {
+    this.authed = token === undefined;
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('close', () => this.cleanup());
+    socket.on('error', () => this.cleanup());
+    this.send({ type: 'welcome', server: 'eddy', version: '0.1.0', auth: this.authed ? 'none' : 'required' });
+  }
+
+  get activeQueries(): number {
+    return this.queries.size;
+  }
+
+  private onData(chunk: string): void {
+    if (this.closed) return;
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.disconnect(`request line over ${this.limits.maxLineBytes} bytes`);
+      if (line.trim()) this.handle(line);
+      if (this.closed) return;
+    }
+    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) this.disconnect(`request line over ${this.limits.maxLineBytes} bytes`);
+  }
+
+  private handle(line: string): void {
+    const parsed = parseRequest(line);
+    if (!parsed.ok) {
+      this.send({ ...(parsed.id !== undefined ? { id: parsed.id } : {}), type: 'error', message: parsed.message });
+      return;
+    }
+    const req = parsed.request;
+    if (req.kind === 'auth') {
+      if (this.token !== undefined && req.token !== this.token) return this.disconnect('authentication failed');
+      this.authed = true;
+      this.send({ type: 'authenticated' });
+      return;
+    }
+    if (!this.authed) return this.disconnect('authentication required: send AUTH <token> first');
+    this.run(req);
+  }
+
+  private run(req: Exclude<Request, { kind: 'auth' }>): void {
+    const id = req.id;
+    if (req.kind === 'cancel') {
+      const q = this.queries.get(id);
+      if (!q) this.send({ id, type: 'error', message: `no running query with id ${id}` });
+      else this.endQuery(id, 'cancelled');
+      return;
+    }
+    if (this.queries.has(id)) {
+      this.send({ id, type: 'error', message: `id ${id} is already running a query; use another id` });
+      return;
+    }
+    try {
+      if (req.kind === 'insert') {
+        this.eddy.insert(req.target, req.rows);
+        this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
+        return;
+      }
+      const results = this.eddy.execute(req.sql);
+      let push: PushQuery | undefined;
+      for (const r of results) {
+        if (r.kind === 'push') push = r.query;
+        else this.sendResult(id, r);
+      }
+      if (push) this.stream(id, push);
+      else this.send({ id, type: 'end', reason: 'completed' });
+    } catch (e) {
+      const pos = isSqlError(e) ? e.position : undefined;
+      this.send({
+        id,
+        type: 'error',
+        message: isSqlError(e) ? e.bareMessage : (e as Error).message,
+        ...(pos ? { line: new JsonNumber(String(pos.line)), column: new JsonNumber(String(pos.column)) } : {}),
+      });
+    }
+  }
+
+  private sendResult(id: string, r: Exclude<StatementResult, { kind: 'push' }>): void {
+    if (r.kind === 'message') this.send({ id, type: 'message', message: r.message, ...(r.queryId ? { queryId: r.queryId } : {}) });
+    else if (r.kind === 'explain') this.send({ id, type: 'message', message: r.text });
+    else {
+      this.send({ id, type: 'header', columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+      for (const row of r.rows) this.send({ id, type: 'row', values: row.map(valueToWire) });
+    }
+  }
+
+  private stream(id: string, q: PushQuery): void {
+    this.queries.set(id, q);
+    this.send({ id, type: 'header', queryId: q.id, columns: q.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+    void (async () => {
+      for await (const row of q) {
+        if (this.closed) return;
+        this.send({
+          id,
+          type: 'row',
+          values: row.values.map(valueToWire),
+          ...(row.tombstone ? { tombstone: true } : {}),
+          ...(row.window ? { window: { start: new JsonNumber(String(row.window.start)), end: new JsonNumber(String(row.window.end)) } } : {}),
+        });
+      }
+      if (this.queries.get(id) === q) {
+        this.queries.delete(id);
+        this.send({ id, type: 'end', reason: 'limit' });
+      }
+    })();
+  }
+
+  private endQuery(id: string, reason: string): void {
+    const q = this.queries.get(id);
+    if (!q) return;
+    this.queries.delete(id);
+    q.close();
+    this.send({ id, type: 'end', reason });
+  }
+
+  /** Ends every query with a reason and says goodbye (server shutdown). */
+  shutdown(reason: string): void {
+    for (const id of [...this.queries.keys()]) this.endQuery(id, reason);
+    this.disconnect(reason);
+  }
+
+  private send(o: Record<string, Json | undefined>): void {
+    if (this.closed) return;
+    this.socket.write(frame(o));
+    if (this.socket.writableLength > this.limits.maxBufferedBytes) {
+      this.disconnect(`client is not reading: more than ${this.limits.maxBufferedBytes} bytes of replies unread`);
+    }
+  }
+
+  private disconnect(reason: string): void {
+    if (this.closed) return;
+    this.socket.write(frame({ type: 'bye', reason }));
+    this.cleanup(reason);
+    // A client that is not reading cannot take the goodbye: do not wait for it.
+    if (this.socket.writableLength > this.limits.maxBufferedBytes) this.socket.destroy();
+    else this.socket.end();
+  }
+
+  private cleanup(reason?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const q of this.queries.values()) q.close();
+    this.queries.clear();
+    this.onClose(this, reason);
+  }
+
+  get remote(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+}

@@ -1,0 +1,67 @@
+// The Eddy server: one engine, many clients over TCP. Binds loopback unless told otherwise.
+
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Eddy, type EddyOptions } from '../runtime/engine.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+
+export interface ServerOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly token?: string;
+  readonly limits?: Partial<ConnectionLimits>;
+  readonly engine?: EddyOptions;
+  /** Called when the server cuts a client off (the CLI logs it). */
+  readonly onDisconnect?: (client: string, reason: string) => void;
+}
+
+export class EddyServer {
+  readonly eddy: Eddy;
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly limits: ConnectionLimits;
+  /** Clients the server cut off, and why (the client may not have read the goodbye). */
+  readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
+
+  constructor(private readonly opts: ServerOptions = {}, eddy?: Eddy) {
+    this.eddy = eddy ?? Eddy.open(opts.engine ?? {});
+    this.limits = { maxLineBytes: opts.limits?.maxLineBytes ?? 1024 * 1024, maxBufferedBytes: opts.limits?.maxBufferedBytes ?? 8 * 1024 * 1024 };
+    this.server = createServer((socket) => {
+      const c = new Connection(socket, this.eddy, opts.token, this.limits, (x, reason) => {
+        this.connections.delete(x);
+        if (reason) {
+          this.disconnects.push({ client: x.remote, reason, at: Date.now() });
+          if (this.disconnects.length > 1000) this.disconnects.shift();
+          opts.onDisconnect?.(x.remote, reason);
+        }
+      });
+      this.connections.add(c);
+    });
+    this.server.maxConnections = 10_000;
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 7878, this.opts.host ?? '127.0.0.1', () => {
+        this.eddy.start();
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Stops accepting, tells every client, and closes the engine. Batches run synchronously, so
+   * the one in flight has committed by the time this runs.
+   */
+  async close(reason = 'server shutting down'): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const c of [...this.connections]) c.shutdown(reason);
+    });
+    this.eddy.close();
+  }
+}
