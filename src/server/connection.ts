@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import { isSqlError } from '../parser/errors.js';
 import type { Eddy } from '../runtime/engine.js';
-import type { PushQuery } from '../runtime/push-query.js';
+import type { PushQuery, PushRow } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, valueToWire, type Request } from './protocol.js';
@@ -123,16 +123,23 @@ export class Connection {
   private stream(id: string, q: PushQuery): void {
     this.queries.set(id, q);
     this.send({ id, type: 'header', queryId: q.id, columns: q.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+    const rowFrame = (row: PushRow): string =>
+      frame({
+        id,
+        type: 'row',
+        values: row.values.map(valueToWire),
+        ...(row.tombstone ? { tombstone: true } : {}),
+        ...(row.window ? { window: { start: new JsonNumber(String(row.window.start)), end: new JsonNumber(String(row.window.end)) } } : {}),
+      });
     void (async () => {
-      for await (const row of q) {
-        if (this.closed) return;
-        this.send({
-          id,
-          type: 'row',
-          values: row.values.map(valueToWire),
-          ...(row.tombstone ? { tombstone: true } : {}),
-          ...(row.window ? { window: { start: new JsonNumber(String(row.window.start)), end: new JsonNumber(String(row.window.end)) } } : {}),
-        });
+      const it = q[Symbol.asyncIterator]();
+      for (;;) {
+        const first = await it.next();
+        if (first.done || this.closed) break;
+        // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
+        let out = rowFrame(first.value);
+        for (const row of q.drain()) out += rowFrame(row);
+        this.write(out);
       }
       if (this.queries.get(id) === q) {
         this.queries.delete(id);
@@ -156,8 +163,12 @@ export class Connection {
   }
 
   private send(o: Record<string, Json | undefined>): void {
+    this.write(frame(o));
+  }
+
+  private write(text: string): void {
     if (this.closed) return;
-    this.socket.write(frame(o));
+    this.socket.write(text);
     if (this.socket.writableLength > this.limits.maxBufferedBytes) {
       this.disconnect(`client is not reading: more than ${this.limits.maxBufferedBytes} bytes of replies unread`);
     }
