@@ -48,6 +48,8 @@ export class EddyClient {
   private readonly pending = new Map<string, Pending>();
   private closedReason: string | undefined;
   private readonly closeWaiters: ((reason: string) => void)[] = [];
+  /** Waits for the welcome (and, with a token, the server's acceptance). */
+  private handshake: ((r: Reply) => void) | undefined;
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
@@ -56,14 +58,29 @@ export class EddyClient {
     socket.on('error', (e) => this.onClosed(e.message));
   }
 
+  /** Connects and, with a token, authenticates; rejects if the server refuses. */
   static connect(host: string, port: number, opts: { token?: string } = {}): Promise<EddyClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port }, () => {
-        const c = new EddyClient(socket);
-        if (opts.token !== undefined) socket.write(`${JSON.stringify({ auth: opts.token })}\n`);
-        resolve(c);
-      });
+      const socket = connect({ host, port });
       socket.once('error', reject);
+      const c = new EddyClient(socket);
+      c.handshake = (r) => {
+        if (r.type === 'welcome' && r.auth === 'required' && opts.token === undefined) {
+          c.handshake = undefined;
+          reject(new EddyError('the server requires a token'));
+          socket.destroy();
+        } else if (r.type === 'welcome' && opts.token !== undefined) {
+          socket.write(`${JSON.stringify({ auth: opts.token })}\n`);
+        } else if (r.type === 'welcome' || r.type === 'authenticated') {
+          c.handshake = undefined;
+          socket.off('error', reject);
+          resolve(c);
+        } else if (r.type === 'bye' || r.type === 'error') {
+          c.handshake = undefined;
+          reject(new EddyError(`refused: ${'message' in r ? r.message : r.reason}`));
+        }
+      };
+      socket.once('close', () => c.handshake && reject(new EddyError(`refused: ${c.closedReason ?? 'connection closed'}`)));
     });
   }
 
@@ -74,8 +91,17 @@ export class EddyClient {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
       if (!line.trim()) continue;
-      const r = toPlain(parseJson(line)) as Reply;
+      let r: Reply;
+      try {
+        r = toPlain(parseJson(line)) as Reply;
+      } catch {
+        continue; // not a reply line: ignore rather than fail every request
+      }
       if (r.type === 'bye') this.closedReason = r.reason;
+      if (this.handshake && (r.type === 'welcome' || r.type === 'authenticated' || r.type === 'bye' || (r.type === 'error' && r.id === undefined))) {
+        this.handshake(r);
+        continue;
+      }
       const id = 'id' in r ? r.id : undefined;
       if (id !== undefined) this.pending.get(String(id))?.onReply(r);
       else if (r.type === 'error') for (const p of this.pending.values()) p.onReply(r);
@@ -101,13 +127,18 @@ export class EddyClient {
     return id;
   }
 
-  /** Run statements that answer once (DDL, pull queries, SHOW…). */
+  /** Run statements that answer once (DDL, pull queries, SHOW…); push queries go through query(). */
   execute(sql: string): Promise<ClientResult> {
     return new Promise((resolve, reject) => {
       const result: { messages: string[]; columns?: ColumnInfo[]; rows: unknown[][] } = { messages: [], rows: [] };
-      this.request({ sql }, (r, done) => {
+      const id = this.request({ sql }, (r, done) => {
         if (r.type === 'message') result.messages.push(r.message);
-        else if (r.type === 'header') result.columns = r.columns;
+        else if (r.type === 'header' && r.queryId !== undefined) {
+          // A push query never completes: stop it rather than wait forever.
+          this.socket.write(`${JSON.stringify({ id, cancel: true })}\n`);
+          done();
+          reject(new EddyError('execute() answers once; run EMIT CHANGES queries with query()'));
+        } else if (r.type === 'header') result.columns = r.columns;
         else if (r.type === 'row') result.rows.push(r.values);
         else if (r.type === 'error') {
           done();
@@ -154,16 +185,23 @@ export class EddyClient {
       wake?.();
     });
     const socket = this.socket;
+    const cancel = () => {
+      if (ended === undefined && !socket.destroyed) socket.write(`${JSON.stringify({ id, cancel: true })}\n`);
+    };
     return {
       columns,
-      cancel: () => socket.write(`${JSON.stringify({ id, cancel: true })}\n`),
+      cancel,
       async *[Symbol.asyncIterator]() {
-        for (;;) {
-          while (queue.length) yield queue.shift()!;
-          if (ended === true) return;
-          if (ended) throw ended;
-          await new Promise<void>((r) => (wake = r));
-          wake = undefined;
+        try {
+          for (;;) {
+            while (queue.length) yield queue.shift()!;
+            if (ended === true) return;
+            if (ended) throw ended;
+            await new Promise<void>((r) => (wake = r));
+            wake = undefined;
+          }
+        } finally {
+          cancel(); // leaving the loop early (break, throw) stops the query on the server
         }
       },
     };

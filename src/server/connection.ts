@@ -2,19 +2,28 @@
 // A client is cut off — with a reason — when it sends a line over the limit, fails to
 // authenticate, or stops reading until its output buffer passes the limit; others are unaffected.
 
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { isSqlError } from '../parser/errors.js';
 import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery, PushRow } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
-import { frame, parseRequest, valueToWire, type Request } from './protocol.js';
+import { frame, parseRequest, valueToWire, wireRowToValues, type Request } from './protocol.js';
 
 export interface ConnectionLimits {
   /** Longest accepted request line, in bytes. */
   readonly maxLineBytes: number;
   /** Bytes of replies a client may leave unread before it is disconnected. */
   readonly maxBufferedBytes: number;
+  /** With a token: how long a client may take to authenticate. */
+  readonly authTimeoutMs: number;
+}
+
+/** Compares tokens in constant time (hashing first makes the lengths equal). */
+function tokenMatches(given: string, expected: string): boolean {
+  const digest = (t: string) => createHash('sha256').update(t).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export class Connection {
@@ -22,6 +31,7 @@ export class Connection {
   private authed: boolean;
   private closed = false;
   private readonly queries = new Map<string, PushQuery>();
+  private authTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -37,6 +47,10 @@ export class Connection {
     socket.on('close', () => this.cleanup());
     socket.on('error', () => this.cleanup());
     this.send({ type: 'welcome', server: 'eddy', version: '0.1.0', auth: this.authed ? 'none' : 'required' });
+    if (!this.authed) {
+      this.authTimer = setTimeout(() => this.disconnect(`authentication required within ${limits.authTimeoutMs} ms`), limits.authTimeoutMs);
+      this.authTimer.unref();
+    }
   }
 
   get activeQueries(): number {
@@ -65,8 +79,9 @@ export class Connection {
     }
     const req = parsed.request;
     if (req.kind === 'auth') {
-      if (this.token !== undefined && req.token !== this.token) return this.disconnect('authentication failed');
+      if (this.token !== undefined && !tokenMatches(req.token, this.token)) return this.disconnect('authentication failed');
       this.authed = true;
+      clearTimeout(this.authTimer);
       this.send({ type: 'authenticated' });
       return;
     }
@@ -88,17 +103,26 @@ export class Connection {
     }
     try {
       if (req.kind === 'insert') {
-        this.eddy.insert(req.target, req.rows);
+        const def = this.eddy.state.catalog.get(req.target);
+        if (!def || !def.topic) throw new Error(`${req.target} is not a stream or changelog table.`);
+        this.eddy.insert(def.name, req.rows.map((r, i) => {
+          try {
+            return wireRowToValues(def, r);
+          } catch (e) {
+            throw new Error(`rows[${i}]: ${(e as Error).message}`);
+          }
+        }));
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
       const results = this.eddy.execute(req.sql);
-      let push: PushQuery | undefined;
-      for (const r of results) {
-        if (r.kind === 'push') push = r.query;
-        else this.sendResult(id, r);
-      }
-      if (push) this.stream(id, push);
+      const pushes = results.flatMap((r) => (r.kind === 'push' ? [r.query] : []));
+      for (const r of results) if (r.kind !== 'push') this.sendResult(id, r);
+      if (pushes.length > 1) {
+        // One id streams one query: the replies would otherwise be indistinguishable.
+        for (const q of pushes) q.close();
+        this.send({ id, type: 'error', message: 'one push query per request: send each EMIT CHANGES query with its own id' });
+      } else if (pushes[0]) this.stream(id, pushes[0]);
       else this.send({ id, type: 'end', reason: 'completed' });
     } catch (e) {
       const pos = isSqlError(e) ? e.position : undefined;
@@ -135,7 +159,8 @@ export class Connection {
       const it = q[Symbol.asyncIterator]();
       for (;;) {
         const first = await it.next();
-        if (first.done || this.closed) break;
+        // Cancelled or disconnected: the end has been sent; nothing may follow it.
+        if (first.done || this.closed || this.queries.get(id) !== q) break;
         // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
         let out = rowFrame(first.value);
         for (const row of q.drain()) out += rowFrame(row);
@@ -156,10 +181,16 @@ export class Connection {
     this.send({ id, type: 'end', reason });
   }
 
-  /** Ends every query with a reason and says goodbye (server shutdown). */
+  /** Ends every query (reason `shutdown`) and says goodbye with the full reason. */
   shutdown(reason: string): void {
-    for (const id of [...this.queries.keys()]) this.endQuery(id, reason);
+    for (const id of [...this.queries.keys()]) this.endQuery(id, 'shutdown');
     this.disconnect(reason);
+  }
+
+  /** Drops the connection at once (a client that did not leave after the goodbye). */
+  destroy(): void {
+    this.cleanup();
+    this.socket.destroy();
   }
 
   private send(o: Record<string, Json | undefined>): void {
@@ -186,6 +217,7 @@ export class Connection {
   private cleanup(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.authTimer);
     for (const q of this.queries.values()) q.close();
     this.queries.clear();
     this.onClose(this, reason);

@@ -8,12 +8,16 @@
 //            {"id","type":"message","message":…}  {"id","type":"end","reason":…}
 //            {"id","type":"error","message":…,"line":…,"column":…}  {"type":"bye","reason":…}
 
+import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
-import { JsonNumber, stringifyJson, type Json } from '../util/lossless-json.js';
+import { jsonToValue } from '../runtime/serde/json-coercion.js';
+import { JsonNumber, parseJson, stringifyJson, type Json } from '../util/lossless-json.js';
+
+export type WireRow = Readonly<Record<string, Json>>;
 
 export type Request =
   | { readonly kind: 'sql'; readonly id: string; readonly sql: string }
-  | { readonly kind: 'insert'; readonly id: string; readonly target: string; readonly rows: readonly Record<string, unknown>[] }
+  | { readonly kind: 'insert'; readonly id: string; readonly target: string; readonly rows: readonly WireRow[] }
   | { readonly kind: 'cancel'; readonly id: string }
   | { readonly kind: 'auth'; readonly token: string };
 
@@ -22,21 +26,24 @@ export type ParseResult = { readonly ok: true; readonly request: Request } | { r
 export function parseRequest(line: string): ParseResult {
   const text = line.trim();
   if (text.startsWith('{')) {
-    let o: Record<string, unknown>;
+    // Lossless parse: a DECIMAL sent for insert keeps every digit.
+    let parsed: Json;
     try {
-      o = JSON.parse(text) as Record<string, unknown>;
+      parsed = parseJson(text);
     } catch (e) {
       return { ok: false, message: `malformed JSON request: ${(e as Error).message}` };
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) return { ok: false, message: 'a request is a JSON object' };
+    if (!isObject(parsed)) return { ok: false, message: 'a request is a JSON object' };
+    const o = parsed;
     if (typeof o.auth === 'string') return { ok: true, request: { kind: 'auth', token: o.auth } };
-    const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : undefined;
+    const id = typeof o.id === 'string' ? o.id : o.id instanceof JsonNumber ? o.id.text : undefined;
     if (id === undefined) return { ok: false, message: 'a request needs an "id" (string or number)' };
     if (o.cancel === true) return { ok: true, request: { kind: 'cancel', id } };
     if (typeof o.sql === 'string') return { ok: true, request: { kind: 'sql', id, sql: o.sql } };
     if (typeof o.insert === 'string') {
-      if (!Array.isArray(o.rows) || !o.rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) return { ok: false, id, message: '"rows" must be an array of objects' };
-      return { ok: true, request: { kind: 'insert', id, target: o.insert, rows: o.rows as Record<string, unknown>[] } };
+      const rows = o.rows;
+      if (!Array.isArray(rows) || !rows.every(isObject)) return { ok: false, id, message: '"rows" must be an array of objects' };
+      return { ok: true, request: { kind: 'insert', id, target: o.insert, rows: rows as WireRow[] } };
     }
     return { ok: false, id, message: 'a request carries "sql", "insert" or "cancel"' };
   }
@@ -46,6 +53,34 @@ export function parseRequest(line: string): ParseResult {
   if (first!.toUpperCase() === 'AUTH') return { ok: true, request: { kind: 'auth', token: rest!.trim() } };
   if (rest!.trim().toUpperCase() === 'CANCEL') return { ok: true, request: { kind: 'cancel', id: first! } };
   return { ok: true, request: { kind: 'sql', id: first!, sql: rest! } };
+}
+
+function isObject(j: Json | undefined): j is { [k: string]: Json } {
+  return typeof j === 'object' && j !== null && !Array.isArray(j) && !(j instanceof JsonNumber);
+}
+
+/**
+ * An insert row from the wire as SQL values, by the source's column types: the inverse of
+ * valueToWire (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
+ * Names match case-insensitively; ROWTIME sets the event time. Throws on a value of the wrong type.
+ */
+export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Value> {
+  const byName = new Map(Object.entries(row).map(([k, v]) => [k.toUpperCase(), v]));
+  const out: Record<string, Value> = {};
+  for (const c of def.columns) {
+    const j = byName.get(c.name.toUpperCase());
+    byName.delete(c.name.toUpperCase());
+    out[c.name] = j === undefined ? null : jsonToValue(j, c.type, c.name);
+  }
+  const ts = byName.get('ROWTIME');
+  byName.delete('ROWTIME');
+  if (ts !== undefined) {
+    if (!(ts instanceof JsonNumber)) throw new Error('ROWTIME must be a number (milliseconds since the epoch)');
+    out.ROWTIME = Number(ts.text);
+  }
+  const unknown = [...byName.keys()];
+  if (unknown.length) throw new Error(`${def.name} has no column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  return out;
 }
 
 /** A SQL value as JSON: DECIMAL keeps its digits, BYTES are base64, MAP and STRUCT are objects. */

@@ -19,12 +19,17 @@ export class EddyServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private readonly limits: ConnectionLimits;
+  private closing: Promise<void> | undefined;
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
   constructor(private readonly opts: ServerOptions = {}, eddy?: Eddy) {
     this.eddy = eddy ?? Eddy.open(opts.engine ?? {});
-    this.limits = { maxLineBytes: opts.limits?.maxLineBytes ?? 1024 * 1024, maxBufferedBytes: opts.limits?.maxBufferedBytes ?? 8 * 1024 * 1024 };
+    this.limits = {
+      maxLineBytes: opts.limits?.maxLineBytes ?? 1024 * 1024,
+      maxBufferedBytes: opts.limits?.maxBufferedBytes ?? 8 * 1024 * 1024,
+      authTimeoutMs: opts.limits?.authTimeoutMs ?? 10_000,
+    };
     this.server = createServer((socket) => {
       const c = new Connection(socket, this.eddy, opts.token, this.limits, (x, reason) => {
         this.connections.delete(x);
@@ -54,14 +59,21 @@ export class EddyServer {
   }
 
   /**
-   * Stops accepting, tells every client, and closes the engine. Batches run synchronously, so
-   * the one in flight has committed by the time this runs.
+   * Stops accepting, stops the trigger, tells every client, and closes the engine. Batches run
+   * synchronously and commit in one transaction, so the one in flight has committed by the time
+   * this runs; no new one starts. Clients that do not hang up within `graceMs` are dropped.
    */
-  async close(reason = 'server shutting down'): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
+  async close(reason = 'server shutting down', graceMs = 2000): Promise<void> {
+    if (this.closing) return this.closing;
+    this.eddy.stop();
+    this.closing = new Promise<void>((resolve) => {
+      const force = setTimeout(() => [...this.connections].forEach((c) => c.destroy()), graceMs);
+      this.server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       for (const c of [...this.connections]) c.shutdown(reason);
-    });
-    this.eddy.close();
+    }).then(() => this.eddy.close());
+    return this.closing;
   }
 }

@@ -8,7 +8,7 @@ import { recordCodec } from '../record-codec.js';
 import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
 import { datagenConnector } from './datagen.js';
 import { fileConnector } from './file-tail.js';
-import { socketConnector } from './socket-source.js';
+import { socketConnector } from './socket.js';
 
 const FACTORIES: Record<string, ConnectorFactory> = {
   datagen: datagenConnector,
