@@ -39,6 +39,8 @@ interface Pending {
 
 export interface RemoteQuery extends AsyncIterable<{ values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }> {
   readonly columns: Promise<ColumnInfo[]>;
+  /** Why the query ended: `limit`, `cancelled`, `shutdown`…; rejects with the error if it failed. */
+  readonly end: Promise<string>;
   cancel(): void;
 }
 
@@ -174,13 +176,24 @@ export class EddyClient {
     let failColumns!: (e: Error) => void;
     const columns = new Promise<ColumnInfo[]>((res, rej) => ((setColumns = res), (failColumns = rej)));
     columns.catch(() => {});
+    let setEnd!: (reason: string) => void;
+    let failEnd!: (e: Error) => void;
+    const end = new Promise<string>((res, rej) => ((setEnd = res), (failEnd = rej)));
+    end.catch(() => {});
     const id = this.request({ sql }, (r, done) => {
       if (r.type === 'header') setColumns(r.columns);
       else if (r.type === 'row') queue.push({ values: r.values, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) });
       else if (r.type === 'end' || r.type === 'error') {
         done();
-        ended = r.type === 'error' ? new EddyError(r.message, r.line, r.column) : true;
-        if (r.type === 'error') failColumns(ended as Error);
+        if (r.type === 'error') {
+          const e = new EddyError(r.message, r.line, r.column);
+          ended = e;
+          failColumns(e);
+          failEnd(e);
+        } else {
+          ended = true;
+          setEnd(r.reason);
+        }
       }
       wake?.();
     });
@@ -190,6 +203,7 @@ export class EddyClient {
     };
     return {
       columns,
+      end,
       cancel,
       async *[Symbol.asyncIterator]() {
         try {

@@ -1,56 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
-import { EddyServer } from '../../src/server/server.js';
-
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
-const servers: EddyServer[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close().catch(() => {});
-});
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function start(opts: ConstructorParameters<typeof EddyServer>[0] = {}): Promise<{ server: EddyServer; port: number }> {
-  const server = new EddyServer({ port: 0, engine: { batch: { intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest' } }, ...opts });
-  servers.push(server);
-  const addr = await server.listen();
-  return { server, port: addr.port };
-}
-
-/** A raw line-protocol client, as `nc` would be. */
-function raw(port: number): Promise<{ socket: Socket; lines: Record<string, unknown>[]; send: (l: string) => void; closed: Promise<void> }> {
-  return new Promise((resolve) => {
-    const lines: Record<string, unknown>[] = [];
-    let buf = '';
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, lines, send: (l) => socket.write(`${l}\n`), closed }));
-    const closed = new Promise<void>((r) => socket.on('close', () => r()));
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        lines.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
-        buf = buf.slice(nl + 1);
-      }
-    });
-    socket.on('error', () => {});
-  });
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const CLICKS = "CREATE STREAM CLICKS (U STRING KEY, P STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);";
+import { CLICKS, raw, start, until } from './helpers.js';
 
 describe('protocol', () => {
   it('runs DDL, ingests rows, answers pull queries and streams a windowed count live', async () => {
@@ -186,55 +136,5 @@ describe('robustness', () => {
     expect(server.disconnects.map((d) => d.reason)).toEqual([expect.stringMatching(/client is not reading: more than 262144 bytes/)]);
     admin.close();
     fast.close();
-  }, 60_000);
-});
-
-function spawnServer(args: string[]): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--port', '0', '--batch-interval', '10', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), exited });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
-  });
-}
-
-describe('lifecycle (real server processes)', () => {
-  it('SIGTERM tells clients and exits 0; a restart resumes every persistent query', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-server-'));
-    dirs.push(dir);
-    let srv = await spawnServer(['--data', dir]);
-    let c = await EddyClient.connect('127.0.0.1', srv.port);
-    await c.execute("SET 'auto.offset.reset' = 'earliest';");
-    await c.execute(CLICKS);
-    await c.execute('CREATE TABLE PER_USER AS SELECT U, COUNT(*) AS N FROM CLICKS GROUP BY U;');
-    await c.insert('CLICKS', [{ U: 'ada', P: '/' }, { U: 'ada', P: '/' }]);
-    const live = c.query('SELECT U FROM CLICKS EMIT CHANGES;');
-    await live.columns;
-    await until(() => false, 300).catch(() => {});
-    const closed = c.closed();
-    srv.child.kill('SIGTERM');
-    expect(await srv.exited).toBe(0);
-    expect(await closed).toMatch(/shutting down \(SIGTERM\)/);
-
-    srv = await spawnServer(['--data', dir]);
-    c = await EddyClient.connect('127.0.0.1', srv.port);
-    expect((await c.execute('SHOW QUERIES;')).rows.map((r) => r[0])).toEqual(['CTAS_PER_USER_0']);
-    await c.insert('CLICKS', [{ U: 'ada', P: '/' }]);
-    let n: unknown;
-    await until(() => false, 300).catch(() => {});
-    for (let i = 0; i < 50 && n !== 3; i++) {
-      n = (await c.execute("SELECT N FROM PER_USER WHERE U = 'ada';")).rows[0]?.[0];
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(n).toBe(3);
-    srv.child.kill('SIGTERM');
-    expect(await srv.exited).toBe(0);
   }, 60_000);
 });
