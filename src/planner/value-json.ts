@@ -35,5 +35,11 @@ export function fromJsonValue(j: unknown): Value {
 
 /** A stable string for a key (list of values), used as the state-store key. */
 export function keyString(values: readonly Value[]): string {
+  // Hot path: one number or string, the common key. The prefixes keep the forms apart.
+  if (values.length === 1) {
+    const v = values[0];
+    if (typeof v === 'number') return `n${v}`;
+    if (typeof v === 'string') return `s${v}`;
+  }
   return JSON.stringify(values.map(toJsonValue));
 }

@@ -22,7 +22,9 @@ function scopedEnv(env: OperatorEnv, prefix: string): OperatorEnv {
 export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv): BuiltPipeline {
   const built: BuiltPipeline = { entries: new Map(), endBatch: [], flush: [] };
   let counter = 0;
-  const build = (n: PlanNode, down: Emit): void => {
+  // needPrev: whether the consumer uses a change's previous row (table aggregations and table
+  // filters do); when nothing does, operators skip computing it — half the work of a changelog.
+  const build = (n: PlanNode, down: Emit, needPrev = false): void => {
     const id = `${n.kind}${counter++}`;
     const e = scopedEnv(env, id);
     switch (n.kind) {
@@ -33,17 +35,17 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv): Buil
         return;
       }
       case 'Filter':
-        return build(n.input, filterOperator(n, down));
+        return build(n.input, filterOperator(n, down), n.schema.isTable);
       case 'Project':
-        return build(n.input, projectOperator(n, down));
+        return build(n.input, projectOperator(n, down, needPrev), needPrev);
       case 'FlatMap':
         return build(n.input, flatMapOperator(n, down));
       case 'Rekey':
         throw new Error('Rekey is planned as a projection');
       case 'Aggregate': {
-        const op = n.window?.kind === 'SESSION' ? sessionAggregateOperator(n, e, down) : aggregateOperator(n, e, down);
+        const op = n.window?.kind === 'SESSION' ? sessionAggregateOperator(n, e, down) : aggregateOperator(n, e, down, needPrev);
         built.endBatch.push(op.endBatch);
-        return build(n.input, op.push);
+        return build(n.input, op.push, n.input.schema.isTable);
       }
       case 'Join': {
         if (n.variant === 'StreamStream') {

@@ -20,7 +20,7 @@ export interface AggEntry {
   rows: number;
 }
 
-export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Emit): { push: Emit; endBatch: () => void } {
+export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Emit, needPrev = true): { push: Emit; endBatch: () => void } {
   const aggs = node.aggregates;
   const store = env.store<AggEntry>(
     'agg',
@@ -37,7 +37,19 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, grace, out) : undefined;
   const emit = final ? final.offer : out;
 
-  const results = (e: AggEntry): Value[] => [...e.key, ...e.states.map((s, i) => aggs[i]!.impl.result(s))];
+  const results = (e: AggEntry): Value[] => {
+    const out = e.key.slice();
+    for (let i = 0; i < aggs.length; i++) out.push(aggs[i]!.impl.result(e.states[i]));
+    return out;
+  };
+  // Window state by window end, so closing windows costs what closes, not a scan of all state.
+  const byEnd = new Map<number, Set<string>>();
+  const track = (k: string, w: WindowBounds) => {
+    let set = byEnd.get(w.end);
+    if (!set) byEnd.set(w.end, (set = new Set()));
+    set.add(k);
+  };
+  for (const [k, e] of store.entries()) if (e.window) track(k, e.window);
 
   const groupKey = (r: Rec): Value[] | undefined => {
     const key = node.groupBy.map((g) => g.eval(r));
@@ -53,10 +65,11 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     const base = (add ?? remove)!;
     const k = w ? keyString([...key, w.start]) : keyString(key);
     let e = store.get(k);
-    const before = e ? results(e) : null;
+    const before = needPrev && e ? results(e) : null;
     if (!e) {
       if (!add) return;
       e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
+      if (w) track(k, w);
     }
     for (let i = 0; i < aggs.length; i++) {
       const a = aggs[i]!;
@@ -66,7 +79,7 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
     if (base.ts > e.ts) e.ts = base.ts;
     store.put(k, e);
-    emit({ cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset, ...(w ? { window: w } : {}), prev: before });
+    emit({ cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset, ...(w ? { window: w } : {}), ...(needPrev ? { prev: before } : {}) });
   };
 
   const push = (r: Rec) => {
@@ -101,7 +114,11 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     if (final) final.release();
     if (!window) return;
     // Closed windows can no longer change: drop them from the state.
-    for (const [k, e] of store.entries()) if (e.window && e.window.end + grace <= streamTime) store.delete(k);
+    for (const [end, keys] of byEnd) {
+      if (end + grace > streamTime) continue;
+      for (const k of keys) store.delete(k);
+      byEnd.delete(end);
+    }
   };
   return { push, endBatch };
 }

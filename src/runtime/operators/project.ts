@@ -11,7 +11,7 @@ export function projectRow(exprs: readonly CompiledExpr[], r: Rec): Value[] {
   return out;
 }
 
-export function projectOperator(node: ProjectNode, out: Emit): Emit {
+export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): Emit {
   const exprs = node.exprs;
   const keyIdx = node.schema.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
   if (!node.schema.isTable) {
@@ -23,7 +23,7 @@ export function projectOperator(node: ProjectNode, out: Emit): Emit {
       cols = new Array<Value>(exprs.length).fill(null);
       for (const i of keyIdx) cols[i] = exprs[i]!.eval(r);
     } else cols = projectRow(exprs, r);
-    const prev = r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
+    const prev = !needPrev ? undefined : r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
     out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
   };
 }
