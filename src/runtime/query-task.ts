@@ -14,7 +14,7 @@ import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { StateBacking, StateStore } from './state/state-store.js';
-import { staticLookup } from './static-table.js';
+import { staticBatchJoin } from './static-table.js';
 import { keyString, toJsonValue } from '../planner/value-json.js';
 
 export interface TaskDeps {
@@ -77,7 +77,7 @@ export class QueryTask {
       },
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
-      staticLookup: (source) => staticLookup(db, source),
+      staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
     };
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
     const sink = plan.sink;
