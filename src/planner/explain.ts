@@ -45,7 +45,7 @@ function describe(n: PlanNode): { operator: string; detail: string } {
             : ` WINDOW SESSION(gap ${w.gap.ms}ms${w.grace ? `, grace ${w.grace.ms}ms` : ''})`;
       return {
         operator: w ? 'WindowAggregate' : 'Aggregate',
-        detail: `GROUP BY ${n.groupBy.map((g) => g.text).join(', ')}${win}; ${n.aggregates.map((a) => a.text).join(', ')}; state table state_<query>${n.emitFinal ? '; EMIT FINAL' : ''}`,
+        detail: `GROUP BY ${n.groupBy.map((g) => g.text).join(', ')}${win}; ${n.aggregates.map((a) => a.text).join(', ')}; state in SQLite table 'state', one row per group (and window)${n.emitFinal ? '; EMIT FINAL' : ''}`,
       };
     }
     case 'Join':
