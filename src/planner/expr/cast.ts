@@ -63,9 +63,10 @@ export function castValue(v: Value, from: MaybeType, to: SqlType): Value {
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;
       if (typeof v === 'string') {
+        // Like ksqlDB: any non-empty prefix of true/yes or false/no, ignoring case.
         const t = v.trim().toLowerCase();
-        if (t === 'true' || t === 'yes' || t === 't' || t === 'y') return true;
-        if (t === 'false' || t === 'no' || t === 'f' || t === 'n') return false;
+        if (t !== '' && ('true'.startsWith(t) || 'yes'.startsWith(t))) return true;
+        if (t !== '' && ('false'.startsWith(t) || 'no'.startsWith(t))) return false;
         throw new Error(`Cannot cast '${v}' to BOOLEAN`);
       }
       break;

@@ -362,8 +362,21 @@ class Compiler {
     if (temporal(a) && (b.kind === 'STRING' || temporal(b))) return true;
     if (temporal(b) && a.kind === 'STRING') return true;
     if (a.kind !== b.kind) return false;
-    if (a.kind === 'ARRAY' || a.kind === 'MAP' || a.kind === 'STRUCT') return op === '=' || op === '<>' || op.includes('DISTINCT');
+    if (a.kind === 'ARRAY' || a.kind === 'MAP' || a.kind === 'STRUCT') return (op === '=' || op === '<>' || op.includes('DISTINCT')) && this.comparableParts(a, b);
     if (a.kind === 'BOOLEAN') return op === '=' || op === '<>' || op.includes('DISTINCT');
+    return true;
+  }
+
+  /** Containers compare equal only when their element (or same-named field) types do. */
+  private comparableParts(a: SqlType, b: SqlType): boolean {
+    if (a.kind === 'ARRAY' && b.kind === 'ARRAY') return this.comparableKinds(a.item, b.item, '=');
+    if (a.kind === 'MAP' && b.kind === 'MAP') return this.comparableKinds(a.key, b.key, '=') && this.comparableKinds(a.value, b.value, '=');
+    if (a.kind === 'STRUCT' && b.kind === 'STRUCT') {
+      return a.fields.length === b.fields.length && a.fields.every((f) => {
+        const g = b.fields.find((x) => x.name === f.name);
+        return g !== undefined && this.comparableKinds(f.type, g.type, '=');
+      });
+    }
     return true;
   }
 
@@ -481,9 +494,14 @@ class Compiler {
 
   private inList(e: Expr & { kind: 'InList' }, scope: Scope): Node {
     const x = this.compile(e.operand, scope);
+    // ksqlDB widens the operand's type with each numeric item, and names that type in errors.
+    let common = x.type;
     const items = e.list.map((item, k) => {
       const i = this.compile(item, scope);
-      if (this.comparableKinds(x.type, i.type, '=')) return i;
+      if (this.comparableKinds(x.type, i.type, '=')) {
+        if (common && i.type && numericRank(common) !== undefined && numericRank(i.type) !== undefined) common = unify([common, i.type]) ?? common;
+        return i;
+      }
       // A string literal is read as the operand's type, as ksqlDB does ('10' for an INT).
       if (i.constant && i.type?.kind === 'STRING' && x.type) {
         const text = i.eval(NO_REC) as string;
@@ -494,7 +512,7 @@ class Compiler {
           throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(x.type)}: "${text}".`, e.list[k]!);
         }
       }
-      throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(x.type)} = ${typeName(i.type)} (${exprText(e.list[k]!)})`, e.list[k]!);
+      throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(common)} = ${typeName(i.type)} (${exprText(e.list[k]!)})\nHint: You might need to add explicit type casts.`, e.list[k]!);
     });
     const conv = items.map((i) => this.coercer(i.type, x.type));
     const neg = e.negated;
@@ -611,7 +629,8 @@ class Compiler {
     try {
       impl = fn.resolve(infos);
     } catch (err) {
-      throw new SqlError((err as Error).message, e);
+      // ksqlDB's built-in functions are declared in lower case, and its resolution errors say so.
+      throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.name.toLowerCase()}'`), e);
     }
     const f = impl.fn;
     const tolerant = impl.nullTolerant === true;

@@ -34,7 +34,7 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
     case 'KAFKA':
       return kafkaSerde(columns, opts);
     case 'NONE':
-      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`);
+      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${opts.role === 'key' ? ' KEY' : ''}`).join(', ')}]`);
       return { serialize: () => null, deserialize: () => [] };
     default:
       throw new Error(`The '${format}' format needs a schema registry, which Eddy does not support yet. Use JSON, DELIMITED, KAFKA or NONE.`);
@@ -179,7 +179,7 @@ function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde
   if (columns.length === 0) return { serialize: () => null, deserialize: () => [] };
   const t = columns[0]!.type;
   if (!['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(t.kind)) {
-    throw new Error(`The 'KAFKA' format does not support type '${formatType(t)}'`);
+    throw new Error(`The 'KAFKA' format does not support type '${t.kind}'`);
   }
   return {
     serialize(values) {
