@@ -66,6 +66,7 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       if (t.kind !== 'STRUCT') throw new SqlError(`Expected STRUCT type for '->*' but got ${t.kind}`, item);
       for (const f of t.fields) out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
     } else {
+      if (item.expr.kind === 'NullLiteral') throw new SqlError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, item);
       const name = item.alias ?? columnName(item.expr, rel) ?? `KSQL_COL_${generated++}`;
       out.push({ expr: item.expr, name, loc: item.loc });
     }

@@ -195,15 +195,17 @@ class Compiler {
       case 'Lambda':
         throw new SqlError('A lambda can only be an argument of a function such as TRANSFORM, FILTER or REDUCE.', e);
       case 'ArrayLiteral': {
-        const items = e.items.map((i) => this.compile(i, scope));
+        if (e.items.length === 0) throw new SqlError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e);
+        const items = this.constructorItems(e.items, scope);
         const item = unify(items.map((i) => i.type));
         if (item === undefined) throw new SqlError(`invalid input syntax for type ARRAY: elements have incompatible types (${items.map((i) => typeName(i.type)).join(', ')})`, e);
         const conv = items.map((i) => this.coercer(i.type, item));
         return { type: T.array(item ?? T.STRING), constant: items.every((i) => i.constant), eval: (r) => items.map((i, k) => conv[k]!(i.eval(r))) };
       }
       case 'MapLiteral': {
-        const keys = e.entries.map((x) => this.compile(x.key, scope));
-        const vals = e.entries.map((x) => this.compile(x.value, scope));
+        if (e.entries.length === 0) throw new SqlError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e);
+        const keys = this.constructorItems(e.entries.map((x) => x.key), scope);
+        const vals = this.constructorItems(e.entries.map((x) => x.value), scope);
         const kt = unify(keys.map((k) => k.type));
         const vt = unify(vals.map((v) => v.type));
         if (kt === undefined || vt === undefined) throw new SqlError('invalid input syntax for type MAP: keys or values have incompatible types', e);
@@ -216,6 +218,7 @@ class Compiler {
         };
       }
       case 'StructLiteral': {
+        if (new Set(e.fields.map((f) => f.name)).size !== e.fields.length) throw new SqlError('Duplicate field names found in STRUCT', e);
         const fields = e.fields.map((f) => ({ name: f.name, node: this.compile(f.value, scope) }));
         return {
           type: T.struct(fields.map((f) => ({ name: f.name, type: f.node.type ?? T.STRING }))),
@@ -228,6 +231,29 @@ class Compiler {
         };
       }
     }
+  }
+
+  /**
+   * The elements of an ARRAY[...] or MAP(...) constructor. As in ksqlDB, the non-literal elements
+   * fix the type and literals are read as it: '1' as a number, 'true' as a BOOLEAN, 10 as '10'.
+   */
+  private constructorItems(exprs: readonly Expr[], scope: Scope): Node[] {
+    const nodes = exprs.map((x) => this.compile(x, scope));
+    const isLiteral = (x: Expr) => x.kind === 'StringLiteral' || x.kind === 'NumberLiteral';
+    const fixed = nodes.filter((n, i) => !isLiteral(exprs[i]!) && n.type !== null);
+    const base = fixed.length ? unify(fixed.map((n) => n.type)) : undefined;
+    if (!base) return nodes;
+    return nodes.map((n, i) => {
+      const x = exprs[i]!;
+      if (!isLiteral(x) || !n.type || unify([base, n.type]) !== undefined) return n;
+      let v: Value;
+      try {
+        v = x.kind === 'NumberLiteral' && base.kind === 'STRING' ? x.text : castValue(n.eval(NO_REC), n.type, base);
+      } catch {
+        return n;
+      }
+      return { type: base, eval: () => v, constant: true };
+    });
   }
 
   /** Converts values of type `from` to `to` where a numeric widening to DECIMAL/DOUBLE is needed. */
@@ -629,8 +655,7 @@ class Compiler {
     try {
       impl = fn.resolve(infos);
     } catch (err) {
-      // ksqlDB's built-in functions are declared in lower case, and its resolution errors say so.
-      throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.name.toLowerCase()}'`), e);
+      throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.declaredAs ?? fn.name.toLowerCase()}'`), e);
     }
     const f = impl.fn;
     const tolerant = impl.nullTolerant === true;

@@ -22,6 +22,7 @@ function widen(args: readonly ArgInfo[], to: SqlType): ((v: Value) => Value)[] {
 function variadic(name: string, description: string, pick: (vals: Value[]) => Value): ScalarFunction {
   return {
     name,
+    declaredAs: name,
     category: 'conditional',
     description,
     signatures: [`${name}(T, T...) → T`],

@@ -128,6 +128,17 @@ export const stringFunctions: ScalarFunction[] = [
   ]),
   scalar('CONCAT_WS', 'string', 'Joins strings with a separator; NULL values are skipped, a NULL separator gives NULL.', [
     { params: [P.STRING], variadic: P.STRING, returns: T.STRING, nullTolerant: true, fn: (a) => (a[0] === null ? null : a.slice(1).filter((x) => x !== null).join(s(a[0]))) },
+    {
+      params: [P.BYTES],
+      variadic: P.BYTES,
+      returns: T.BYTES,
+      nullTolerant: true,
+      fn: (a) => {
+        if (a[0] === null) return null;
+        const parts = (a.slice(1).filter((x) => x !== null && x !== undefined) as Uint8Array[]).flatMap((x, i) => (i === 0 ? [x] : [a[0] as Uint8Array, x]));
+        return new Uint8Array(Buffer.concat(parts));
+      },
+    },
   ]),
   scalar('REPLACE', 'string', 'Replaces every occurrence of a substring.', [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).split(s(a[1])).join(s(a[2])) }]),
   scalar('INSTR', 'string', 'The 1-based position of a substring (0 when absent), from a position, for an occurrence.', [
