@@ -9,9 +9,20 @@ const n = (v: unknown) => v as number;
 const d = (v: unknown) => v as Decimal;
 const same = (t: readonly (SqlType | null)[]) => t[0] ?? T.DOUBLE;
 
+/** Rounds half towards positive infinity, as ksqlDB's ROUND on DOUBLE does (-1.5 → -1). */
 function roundDouble(x: number, places: number): number {
   if (!Number.isFinite(x)) return x;
-  return Decimal.parse(String(x)).rescale(places).toNumber();
+  const d = Decimal.parse(String(x));
+  if (d.scale <= places) return x;
+  const factor = 10n ** BigInt(d.scale - places);
+  let q = d.unscaled / factor;
+  let r = d.unscaled - q * factor;
+  if (r < 0n) {
+    q -= 1n;
+    r += factor;
+  }
+  if (2n * r >= factor) q += 1n;
+  return places >= 0 ? new Decimal(q, places).toNumber() : Number(q) * 10 ** -places;
 }
 
 function truncDecimal(x: Decimal, places: number): Decimal {
