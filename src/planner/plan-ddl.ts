@@ -2,6 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { formatType } from '../parser/sql-type.js';
 import type { SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 
@@ -95,7 +96,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
   }
   if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
-    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: ${ordered.filter((c) => c.role === 'value').map((c) => c.name).join(', ')}`, stmt);
+    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
   }
   if (isStatic) valueFormat = 'JSON';
 

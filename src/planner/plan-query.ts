@@ -6,7 +6,7 @@ import type { ColumnRef, Expr, FunctionCall, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
-import { aggregateFunction, compile, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
+import { aggregateFunction, compile, compileClause, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
@@ -66,6 +66,7 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       if (t.kind !== 'STRUCT') throw new SqlError(`Expected STRUCT type for '->*' but got ${t.kind}`, item);
       for (const f of t.fields) out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
     } else {
+      if (item.expr.kind === 'NullLiteral') throw new SqlError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, item);
       const name = item.alias ?? columnName(item.expr, rel) ?? `KSQL_COL_${generated++}`;
       out.push({ expr: item.expr, name, loc: item.loc });
     }
@@ -170,7 +171,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
-    const predicate = compile(q.where, relScope, errors);
+    const predicate = compileClause('WHERE', q.where, relScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
@@ -380,7 +381,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     schema: { columns: aggColumns, isTable: true, ...(windowed ? { windowed } : {}) },
   };
   if (q.having) {
-    const predicate = compile(q.having, aggScope, errors);
+    const predicate = compileClause('HAVING', q.having, aggScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`HAVING expression must be boolean: ${exprText(q.having)}`, q.having);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }

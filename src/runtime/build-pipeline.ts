@@ -2,6 +2,7 @@
 // switch makes a new node kind fail to compile until it has an operator.
 
 import type { PlanNode } from '../planner/plan.js';
+import type { Rec } from '../planner/record.js';
 import { aggregateOperator } from './operators/aggregate.js';
 import { filterOperator } from './operators/filter.js';
 import { flatMapOperator } from './operators/flat-map.js';
@@ -31,25 +32,33 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, probe
   let counter = 0;
   // needPrev: whether the consumer uses a change's previous row (table aggregations and table
   // filters do); when nothing does, operators skip computing it — half the work of a changelog.
-  const build = (n: PlanNode, down: Emit, needPrev = false, parent?: PlanNode): void => {
+  // onlyProjects: whether every node between here and the output is a projection; only then does
+  // a stream's null-valued record flow on (as a null value), every other operator drops it.
+  const build = (n: PlanNode, down: Emit, needPrev = false, onlyProjects = false, parent?: PlanNode): void => {
     if (probe) down = probe.input(parent, down);
     const id = `${n.kind}${counter++}`;
     const e = scopedEnv(env, id);
-    const child = (c: PlanNode, d: Emit, np = false): void => build(c, d, np, n);
+    const child = (c: PlanNode, d: Emit, np = false, op = false): void => build(c, d, np, op, n);
     const onEnd = (f: () => void): void => {
       built.endBatch.push(probe ? probe.endBatch(n, f) : f);
     };
     switch (n.kind) {
       case 'Source': {
         // A table read by a query is tracked by the query itself, so changes know what they replace.
-        const entry = n.schema.isTable ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down) : down;
+        const entry = n.schema.isTable
+          ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down)
+          : onlyProjects
+            ? down
+            : (r: Rec) => {
+                if (!r.tombstone) down(r);
+              };
         built.entries.set(n.alias, probe ? probe.input(n, entry) : entry);
         return;
       }
       case 'Filter':
         return child(n.input, filterOperator(n, down), n.schema.isTable);
       case 'Project':
-        return child(n.input, projectOperator(n, down, needPrev), needPrev);
+        return child(n.input, projectOperator(n, down, needPrev), needPrev, onlyProjects);
       case 'FlatMap':
         return child(n.input, flatMapOperator(n, down));
       case 'Rekey':
@@ -82,7 +91,7 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, probe
       }
     }
   };
-  build(root, out);
+  build(root, out, false, true);
   built.endBatch.reverse();
   return built;
 }

@@ -194,14 +194,24 @@ export class QueryTask {
   private output(r: Rec): void {
     const sink = this.plan.sink;
     if (sink.kind === 'Push') {
+      if (r.tombstone && !this.plan.root.schema.isTable) return;
       if (sink.limit !== undefined && this.emitted >= sink.limit) return;
       this.emitted++;
       this.pendingOut.push(r);
       if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
-    const out = sink.timestamp && !r.tombstone ? { ...r, ts: Number(sink.timestamp.eval(r)) } : r;
-    this.pendingOut.push(out);
+    if (sink.timestamp && !r.tombstone) {
+      // A row whose timestamp column is unreadable or negative cannot be written (as in ksqlDB).
+      const ts = sink.timestamp.eval(r);
+      if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) {
+        this.logError(`Invalid timestamp for the sink: ${String(ts)}`, r);
+        return;
+      }
+      this.pendingOut.push({ ...r, ts });
+      return;
+    }
+    this.pendingOut.push(r);
   }
 
   private flushOutput(): void {

@@ -36,6 +36,8 @@ export interface ScalarFunction {
   readonly description: string;
   /** Human-readable signatures for DESCRIBE FUNCTION and docs, e.g. 'SUBSTRING(str STRING, pos INT[, len INT]) → STRING'. */
   readonly signatures: readonly string[];
+  /** The name ksqlDB's error messages quote, when it is not the lower-case name (ksqlDB declares most built-ins in lower case). */
+  readonly declaredAs?: string;
   /** Pick an implementation for these arguments, or throw an Error whose message is shown to the user. */
   resolve(args: readonly ArgInfo[]): ScalarImpl;
   /** For higher-order functions: the parameter types of the lambda at `lambdaIndex`, given the other arguments' types. */

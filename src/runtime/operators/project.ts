@@ -15,7 +15,7 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
   const exprs = node.exprs;
   const keyIdx = node.schema.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
   if (!node.schema.isTable) {
-    return (r) => out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+    return (r) => r.tombstone ? out({ cols: exprs.map((e, i) => (keyIdx.includes(i) ? e.eval(r) : null)), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true }) : out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
   }
   return (r) => {
     let cols: Value[];

@@ -2,7 +2,7 @@
 
 import type { CreateAsSelect, InsertInto, Query, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
-import { formatType, typesEqual } from '../../parser/sql-type.js';
+import { formatType, T, typesEqual } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
 import { parseFormat, propString } from '../../planner/plan-ddl.js';
@@ -10,6 +10,8 @@ import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import { compile } from '../../planner/compile.js';
 import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import { parseTimestampColumn } from '../timestamp-column.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
 
@@ -65,7 +67,9 @@ function checkQueryShape(q: Query): void {
 function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
   if (!def.timestampColumn) return undefined;
   const scope = new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: !!def.windowed }]);
-  return compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
+  const column = compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
+  // Read as the source's TIMESTAMP column would be: a number, or text in timestamp_format.
+  return { ...column, type: T.BIGINT, eval: (r: Rec) => parseTimestampColumn(column.eval(r), column.type, def.timestampFormat) ?? null };
 }
 
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {

@@ -86,7 +86,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
       for (const raw of batch) {
         if (raw.offset >= to) break;
         const d = codec.decode(raw);
-        if (d.rec) yield d.rec;
+        if (d.rec && !(d.rec.tombstone && source.kind === 'STREAM')) yield d.rec;
       }
       off = batch[batch.length - 1]!.offset + 1;
     }
