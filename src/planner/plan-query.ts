@@ -97,7 +97,7 @@ function isConstantExpr(e: Expr): boolean {
 const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
 
 function argInfo(e: Expr, c: CompiledExpr): ArgInfo {
-  if (!isConstantExpr(e)) return { type: c.type, isConstant: false };
+  if (!isConstantExpr(e)) return { type: c.type, isConstant: false, text: c.text };
   const v = c.eval(NO_REC);
   return { type: e.kind === 'NullLiteral' ? null : c.type, isConstant: true, constant: v };
 }

@@ -9,7 +9,7 @@ import { parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import { compile } from '../../planner/compile.js';
-import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { inputsOf, sourcesOf, type PlanNode, type QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import { parseTimestampColumn } from '../timestamp-column.js';
 import type { Engine } from '../engine.js';
@@ -72,6 +72,16 @@ function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
   return { ...column, type: T.BIGINT, eval: (r: Rec) => parseTimestampColumn(column.eval(r), column.type, def.timestampFormat) ?? null };
 }
 
+/** An aggregation keeps its state in its input's value format, which must hold every intermediate type. */
+function checkAggregationFormat(n: PlanNode, stmt: CreateAsSelect): void {
+  if (n.kind === 'Aggregate' && n.aggregates.some((a) => a.impl.intermediate)) {
+    if (sourcesOf(n.input).some((src) => src.source.valueFormat === 'DELIMITED' || src.source.valueFormat === 'KAFKA')) {
+      throw new SqlError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', stmt);
+    }
+  }
+  for (const i of inputsOf(n)) checkAggregationFormat(i, stmt);
+}
+
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {
   const { state } = engine;
   checkQueryShape(stmt.query);
@@ -89,6 +99,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
+  checkAggregationFormat(planned.root, stmt);
   const sink = sinkDefinition(stmt, planned, text);
   engine.validateFormats(sink, stmt);
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {

@@ -30,6 +30,7 @@ export const COLLECT_LIST: AggregateFunction = {
   resolve(args): AggregateImpl<Value[]> {
     const t = colType('COLLECT_LIST', args);
     return {
+      intermediate: 'ARRAY',
       returnType: T.array(t),
       init: () => [],
       add: (s, a) => (s.length >= collectLimits.list ? s : [...s, a[0] ?? null]),
@@ -52,6 +53,7 @@ export const COLLECT_SET: AggregateFunction = {
     const t = colType('COLLECT_SET', args);
     const has = (s: Value[], v: Value) => s.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
     return {
+      intermediate: 'ARRAY',
       returnType: T.array(t),
       init: () => [],
       add: (s, a) => (has(s, a[0] ?? null) || s.length >= collectLimits.set ? s : [...s, a[0] ?? null]),
@@ -78,6 +80,7 @@ function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFuncti
         return out.slice(0, k);
       };
       return {
+        intermediate: 'ARRAY',
         returnType: T.array(t),
         init: () => [],
         add: (s, a) => insert(s, a[0] ?? null),
@@ -107,6 +110,7 @@ export const HISTOGRAM: AggregateFunction = {
       return n <= 0 ? [...s.slice(0, i), ...s.slice(i + 1)] : s.map((e, j) => (j === i ? [key, n] : e));
     };
     return {
+      intermediate: 'MAP',
       returnType: T.map(T.STRING, T.BIGINT),
       init: () => [],
       add: (s, a) => bump(s, a[0] ?? null, 1),
