@@ -156,6 +156,8 @@ class AggregateScope implements Scope {
 export interface PlanQueryOptions {
   /** The CSAS/CTAS/INSERT target, for messages that name it. */
   readonly sinkName?: string;
+  /** Session properties, for functions configured by them (ksql.functions.*). */
+  readonly properties?: ReadonlyMap<string, string>;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -179,7 +181,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent);
+  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, opts.properties);
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
   if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
@@ -304,7 +306,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
   if (!q.groupBy?.length) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
@@ -343,7 +345,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const infos = call.args.map((a, i) => argInfo(a, compiled[i]!));
     let impl;
     try {
-      impl = fn.resolve(infos);
+      impl = fn.resolve(infos, { properties: properties ?? new Map() });
     } catch (e) {
       throw new SqlError((e as Error).message, call);
     }

@@ -70,6 +70,11 @@ export interface AggregateImpl<S = unknown> {
   deserialize(data: unknown): S;
 }
 
+/** Session settings some functions read (ksqlDB's ksql.functions.* properties). */
+export interface FunctionSettings {
+  readonly properties: ReadonlyMap<string, string>;
+}
+
 export interface AggregateFunction {
   readonly name: string;
   readonly description: string;
@@ -78,7 +83,7 @@ export interface AggregateFunction {
    * args: every argument as written. ksqlDB UDAFs take columns first and literal parameters
    * after (TOPK(col, 3)); constant ones carry `constant`.
    */
-  resolve(args: readonly ArgInfo[]): AggregateImpl;
+  resolve(args: readonly ArgInfo[], settings?: FunctionSettings): AggregateImpl;
 }
 
 // ---------------------------------------------------------------- table functions (UDTFs)
