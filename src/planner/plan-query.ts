@@ -4,6 +4,7 @@
 
 import type { ColumnRef, Expr, FunctionCall, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
 import { aggregateFunction, compile, compileClause, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
@@ -67,7 +68,12 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       for (const f of t.fields) out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
     } else {
       if (item.expr.kind === 'NullLiteral') throw new SqlError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, item);
-      const name = item.alias ?? columnName(item.expr, rel) ?? `KSQL_COL_${generated++}`;
+      let name = item.alias ?? columnName(item.expr, rel);
+      // Generated names skip those the sources already use (a source may have a KSQL_COL_n).
+      while (name === undefined) {
+        const candidate = `KSQL_COL_${generated++}`;
+        if (!rel.entries.some((e) => e.columns.some((c) => c.name === candidate))) name = candidate;
+      }
       out.push({ expr: item.expr, name, loc: item.loc });
     }
   }
@@ -97,7 +103,7 @@ function isConstantExpr(e: Expr): boolean {
 const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
 
 function argInfo(e: Expr, c: CompiledExpr): ArgInfo {
-  if (!isConstantExpr(e)) return { type: c.type, isConstant: false };
+  if (!isConstantExpr(e)) return { type: c.type, isConstant: false, text: c.text };
   const v = c.eval(NO_REC);
   return { type: e.kind === 'NullLiteral' ? null : c.type, isConstant: true, constant: v };
 }
@@ -156,6 +162,8 @@ class AggregateScope implements Scope {
 export interface PlanQueryOptions {
   /** The CSAS/CTAS/INSERT target, for messages that name it. */
   readonly sinkName?: string;
+  /** Session properties, for functions configured by them (ksql.functions.*). */
+  readonly properties?: ReadonlyMap<string, string>;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -176,10 +184,11 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
+  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent);
+  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, opts.properties);
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
   if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
@@ -237,6 +246,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   }
 
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -278,6 +288,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
 function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -304,7 +315,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
   if (!q.groupBy?.length) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
@@ -343,7 +354,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const infos = call.args.map((a, i) => argInfo(a, compiled[i]!));
     let impl;
     try {
-      impl = fn.resolve(infos);
+      impl = fn.resolve(infos, { properties: properties ?? new Map() });
     } catch (e) {
       throw new SqlError((e as Error).message, call);
     }

@@ -363,14 +363,19 @@ class Compiler {
     if (!plan) throw new SqlError(`Error processing expression: ${exprText(e)}. Unsupported arithmetic types. ${typeName(a.type)} ${typeName(b.type)}`, e);
     const fn = plan.fn;
     const onError = this.onError;
+    // ksqlDB compiles a lambda body to Java on unboxed numbers: a NULL operand there fails the
+    // whole function call (which then yields NULL) instead of making just this term NULL.
+    const inLambda = scope instanceof LambdaScope;
     return {
       type: plan.type,
       constant,
       eval: (r) => {
         const x = a.eval(r);
-        if (x === null) return null;
-        const y = b.eval(r);
-        if (y === null) return null;
+        const y = x === null ? null : b.eval(r);
+        if (x === null || y === null) {
+          if (inLambda) throw new Error(`NULL operand in ${exprText(e)}`);
+          return null;
+        }
         try {
           return fn(x, y);
         } catch (err) {

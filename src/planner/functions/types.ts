@@ -12,6 +12,8 @@ export interface ArgInfo {
   /** Set when the argument is a literal (lets functions validate or precompute). */
   readonly constant?: Value;
   readonly isConstant: boolean;
+  /** The argument as written, for messages (set by the planner for aggregate arguments). */
+  readonly text?: string;
   /** Set when the argument is a lambda: at run time its value is a `LambdaValue`. */
   readonly lambda?: { readonly arity: number };
 }
@@ -50,6 +52,11 @@ export interface AggregateImpl<S = unknown> {
   readonly returnType: SqlType;
   /** Type of the state, for DESCRIBE/EXPLAIN only. */
   readonly stateDescription?: string;
+  /**
+   * The kind of ksqlDB's intermediate (state) type when it is not a primitive: a query whose
+   * aggregation format cannot hold it (DELIMITED, KAFKA) is rejected, as in ksqlDB.
+   */
+  readonly intermediate?: 'STRUCT' | 'ARRAY' | 'MAP';
   init(): S;
   /** Fold one row's argument values (only the non-constant ones, in order) into the state. */
   add(state: S, args: readonly Value[]): S;
@@ -63,6 +70,11 @@ export interface AggregateImpl<S = unknown> {
   deserialize(data: unknown): S;
 }
 
+/** Session settings some functions read (ksqlDB's ksql.functions.* properties). */
+export interface FunctionSettings {
+  readonly properties: ReadonlyMap<string, string>;
+}
+
 export interface AggregateFunction {
   readonly name: string;
   readonly description: string;
@@ -71,7 +83,7 @@ export interface AggregateFunction {
    * args: every argument as written. ksqlDB UDAFs take columns first and literal parameters
    * after (TOPK(col, 3)); constant ones carry `constant`.
    */
-  resolve(args: readonly ArgInfo[]): AggregateImpl;
+  resolve(args: readonly ArgInfo[], settings?: FunctionSettings): AggregateImpl;
 }
 
 // ---------------------------------------------------------------- table functions (UDTFs)

@@ -27,6 +27,11 @@ export interface SerdeOptions {
 }
 
 export function createSerde(format: FormatName, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  // Maps serialise without a fixed entry order, so equal keys could differ as bytes.
+  const mapKey = opts.role === 'key' ? columns.find((c) => someType(c.type, (t) => t.kind === 'MAP')) : undefined;
+  if (mapKey) {
+    throw new Error(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${formatType(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
+  }
   switch (format) {
     case 'JSON':
       return jsonSerde(columns, opts);
@@ -44,7 +49,16 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
 
 // ------------------------------------------------------------------ JSON
 
+function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
+  if (pred(t)) return true;
+  if (t.kind === 'ARRAY') return someType(t.item, pred);
+  if (t.kind === 'MAP') return someType(t.key, pred) || someType(t.value, pred);
+  if (t.kind === 'STRUCT') return t.fields.some((f) => someType(f.type, pred));
+  return false;
+}
+
 function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  if (columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))) throw new Error('JSON only supports MAP types with STRING keys');
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
   const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
   const upper = columns.map((c) => c.name.toUpperCase());

@@ -29,7 +29,7 @@ export function headerOf(plan: { output: { columns: readonly { name: string; typ
 export function startPushQuery(engine: Engine, q: Query, text: string): PushQuery {
   const { state } = engine;
   const errors = newErrorRoute();
-  const planned = planQuery(q, state.catalog, errors);
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
   const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
   let query: PushQuery | undefined;
@@ -96,7 +96,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
 export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
   const { state } = engine;
   const errors = newErrorRoute();
-  const planned = planQuery(q, state.catalog, errors);
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
   if (driving.length > 1) throw new SqlError('Pull queries over joins of streams or tables are not supported; join a static table, or use EMIT CHANGES.', q);
