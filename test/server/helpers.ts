@@ -11,9 +11,16 @@ export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 export const CLICKS = "CREATE STREAM CLICKS (U STRING KEY, P STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);";
 
 const servers: EddyServer[] = [];
-afterEach(async () => {
+afterEach(() => stopServers());
+
+/**
+ * Closes every server `start` opened. Runs after each test by itself; a suite whose own
+ * afterEach depends on the engines being closed (vitest runs later-registered hooks first)
+ * calls it there.
+ */
+export async function stopServers(): Promise<void> {
   for (const s of servers.splice(0)) await s.close().catch(() => {});
-});
+}
 
 /** An in-process server on a free port; stops by itself at the end of the test. */
 export async function start(opts: ServerOptions = {}): Promise<{ server: EddyServer; port: number }> {
