@@ -69,6 +69,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ServerProcess {
   readonly child: ChildProcess;
+  /** The address the server bound, as it reported it. */
+  readonly host: string;
   readonly port: number;
   readonly exited: Promise<number | null>;
   readonly output: () => string;
@@ -84,8 +86,8 @@ export function spawnServer(args: string[]): Promise<ServerProcess> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), exited, output: () => out + err });
+      const m = /listening on ([\d.]+):(\d+)/.exec(out);
+      if (m) resolve({ child, host: m[1]!, port: Number(m[2]), exited, output: () => out + err });
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
   });
