@@ -66,7 +66,15 @@ describe('protocol', () => {
     ]);
     t.send(`big SELECT '${'x'.repeat(10_000)}' FROM CLICKS;`);
     await t.closed;
-    expect(t.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'request line over 4096 bytes' });
+    expect(t.lines.slice(-2)).toEqual([
+      { type: 'error', message: 'request line over 4096 bytes' },
+      { type: 'bye', reason: 'request line over 4096 bytes' },
+    ]);
+    // A line that never ends is cut off too, without waiting for its newline.
+    const endless = await raw(port);
+    endless.socket.write('x'.repeat(10_000));
+    await endless.closed;
+    expect(endless.lines.map((l) => l.type)).toEqual(['welcome', 'error', 'bye']);
     expect((await bystander.execute('SHOW STREAMS;')).rows.map((r) => r[0])).toContain('CLICKS');
     bystander.close();
   });
