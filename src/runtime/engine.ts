@@ -206,6 +206,8 @@ export class Eddy {
   /** @internal */
   startConnector(def: SourceDef): void {
     const c = startConnector(this, def);
+    // CREATE OR REPLACE: the new definition's connector takes over; the old one must let go.
+    this.stopConnector(def.name);
     if (c) this.state.connectors.set(def.name, c);
   }
 
