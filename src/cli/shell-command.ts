@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { App, HELP } from '../shell/app.js';
@@ -60,7 +61,7 @@ async function interactive(choice: BackendChoice): Promise<void> {
   const { backend, createdDemo } = await openBackend({ ...choice, demo: true });
   const historyFile = defaultHistoryFile();
   const welcome = [
-    `Eddy 0.1.0 — ${backend.description}; history in ${historyFile}`,
+    `Eddy 0.1.0 — ${backend.description}; history in ${historyFile.startsWith(`${homedir()}/`) ? `~${historyFile.slice(homedir().length)}` : historyFile}`,
     ...(createdDemo
       ? ['A datagen stream RIDES (RIDE_ID, REGION, FARE) is producing 5 rows a second. Try:', '  SELECT REGION, COUNT(*) AS RIDES, ROUND(AVG(FARE), 2) AS AVG_FARE FROM RIDES', '    WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY REGION EMIT CHANGES;']
       : ['Try SHOW STREAMS; or SHOW TABLES; to see what is here.']),

@@ -22,7 +22,7 @@ export const HELP = [
   '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
   '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
   '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';',
-  'Keys: Tab completes · ↑/↓ history · Ctrl-R searches history · Ctrl-C clears or cancels · Ctrl-D leaves.',
+  'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-C clears or cancels · Ctrl-D leaves.',
 ];
 
 const META = /^\s*(exit|quit|help|\\q|\\\?)\s*;?\s*$/i;

@@ -41,5 +41,5 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
   const createdDemo = !!c.demo && (fresh || (!dir && eddy.state.catalog.list().length === 0));
   if (createdDemo) eddy.execute(DEMO_STREAM);
-  return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${dir}` : 'embedded, in memory'), createdDemo };
+  return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo };
 }
