@@ -43,9 +43,9 @@ export interface Session {
 
 export const KEYS = { enter: '\r', tab: '\t', up: '\x1b[A', down: '\x1b[B', ctrlC: '\x03', ctrlD: '\x04', ctrlR: '\x12', backspace: '\x7f' };
 
-export function openSession(opts: { backend?: ShellBackend; columns?: number; historyFile?: string } = {}): Session {
+export function openSession(opts: { backend?: ShellBackend; columns?: number; historyFile?: string; maxRecords?: number } = {}): Session {
   const dir = tempDir();
-  const eddy = Eddy.open({ dataDir: join(dir, 'data'), batch: { intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest' } });
+  const eddy = Eddy.open({ dataDir: join(dir, 'data'), batch: { intervalMs: 10, ...(opts.maxRecords ? { maxRecords: opts.maxRecords } : {}) }, properties: { 'auto.offset.reset': 'earliest' } });
   const historyFile = opts.historyFile ?? join(dir, 'history');
   const history = new History(historyFile);
   const backend = opts.backend ?? new EmbeddedBackend(eddy, 'test');

@@ -4,15 +4,15 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EDDY_BIN, ensureBuilt } from './build.js';
 import { tempDir } from './helpers.js';
 
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
 /** Runs the eddy command as a real process (asynchronously: the test worker stays responsive). */
 function eddy(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
+    const child = spawn(process.execPath, [EDDY_BIN, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -31,14 +31,16 @@ const SETUP = `CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, NOTE STRING);
 INSERT INTO T (ID, NAME, NOTE) VALUES (1, 'ada', 'says "hi", twice');
 INSERT INTO T (ID, NAME) VALUES (2, 'bob');`;
 
-describe.concurrent('eddy -e / -f / stdin', () => {
+describe('eddy -e / -f / stdin', () => {
+  beforeAll(ensureBuilt, 180_000);
+
   it('prints CSV with quoting and empty NULLs, keeping messages off standard output', async () => {
     const data = join(tempDir(), 'data');
     const r = await eddy(['--data', data, '-o', 'csv', '-e', `${SETUP} SELECT * FROM T;`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('ID,NAME,NOTE\n1,ada,"says ""hi"", twice"\n2,bob,\n');
     expect(r.stderr).toContain('Inserted 1 row.');
-  });
+  }, 90_000);
 
   it('prints JSON lines, and reads a file with -f (data kept in the directory between runs)', async () => {
     const dir = tempDir();
@@ -51,24 +53,24 @@ describe.concurrent('eddy -e / -f / stdin', () => {
       { ID: 1, NOTE: 'says "hi", twice' },
       { ID: 2, NOTE: null },
     ]);
-  });
+  }, 90_000);
 
   it('reads statements from standard input when it is not a terminal, and prints tables', async () => {
     const r = await eddy(['--memory'], `${SETUP}\nSELECT * FROM T;\n`);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('│  2 │ bob  │ NULL             │');
-  });
+  }, 90_000);
 
   it('stops at the first error with a caret and a non-zero status', async () => {
     const r = await eddy(['--memory', '-e', "SELECT *\nFROM NOWHERE;\nCREATE TABLE NEVER (ID INT PRIMARY KEY);"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ERROR at line 2, column 6: NOWHERE does not exist.\n2 | FROM NOWHERE;\n         ^');
     expect(r.stdout).not.toContain('Table created');
-  });
+  }, 90_000);
 
   it('streams a push query until its LIMIT', async () => {
     const r = await eddy(['--memory', '-o', 'csv', '-e', "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON'); INSERT INTO S (K, V) VALUES ('a', 1); INSERT INTO S (K, V) VALUES ('b', 2); SET 'auto.offset.reset'='earliest'; SELECT K, V * 10 AS V10 FROM S EMIT CHANGES LIMIT 2;"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('K,V10\na,10\nb,20\n');
-  });
+  }, 90_000);
 });

@@ -116,6 +116,19 @@ describe('shell: live push queries', () => {
   });
 });
 
+describe('shell: progress', () => {
+  it('shows a progress bar while a push query catches up with a backlog', async () => {
+    const s = openSession({ maxRecords: 2 });
+    await run(s, CLICKS);
+    s.eddy.insert('CLICKS', Array.from({ length: 3000 }, (_, i) => ({ USER_ID: `u${i % 7}`, PAGE: '/', MS: i })));
+    await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS GROUP BY USER_ID EMIT CHANGES;');
+    await s.waitFor((x) => /catching up \[[█·]+\] +\d+% \d+ behind/.test(x));
+    // Caught up: the bar goes and the counts are complete.
+    await s.waitFor((x) => !x.includes('catching up') && /│ u0 +│ +429 │/.test(x), 30_000);
+    await s.key(KEYS.ctrlC);
+  });
+});
+
 describe('shell: completion and history', () => {
   it('completes keywords, source names and column names with Tab', async () => {
     const s = openSession();

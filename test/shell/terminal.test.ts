@@ -3,12 +3,11 @@
 // Ctrl-D to leave. Needs tmux: skipped loudly without it, and a failure under CI=true.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from './build.js';
 import { sleep, tempDir } from './helpers.js';
 
-const ROOT = join(__dirname, '..', '..');
 const SOCKET = `eddy-shell-test-${process.pid}`;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -16,22 +15,6 @@ if (!hasTmux) {
   const say = '\n\n!!!!!!!!!! tmux is not installed: the terminal test of the shell is SKIPPED (apt-get install -y tmux) !!!!!!!!!!\n\n';
   if (process.env['CI'] === 'true') throw new Error(`${say}Under CI=true this is a failure.`);
   console.warn(say);
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** bin/eddy.js runs dist/: build it when it is missing or older than the sources. */
-function ensureBuilt(): void {
-  const main = join(ROOT, 'dist', 'cli', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
 
 function tmux(...args: string[]): string {
@@ -65,7 +48,7 @@ function counts(s: string): Map<string, number> {
 }
 
 describe.skipIf(!hasTmux)('eddy in a real terminal (tmux)', () => {
-  beforeAll(() => ensureBuilt(), 180_000);
+  beforeAll(ensureBuilt, 180_000);
   afterAll(() => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   });
