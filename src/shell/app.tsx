@@ -4,7 +4,7 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useRef, useState, type ReactElement } from 'react';
 import { styleText } from 'node:util';
-import { ShellError, type LiveQuery, type ShellBackend } from './backend.js';
+import { asShellError, type LiveQuery, type ShellBackend } from './backend.js';
 import { applyCompletion, complete } from './completion.js';
 import { EMPTY, type EditorAction, type EditorState } from './editor-state.js';
 import { errorLines } from './error-caret.js';
@@ -100,7 +100,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
         await new Promise<void>((finished) => setLive({ query: outcome.query, model: new LiveModel(outcome.query.columns), started: Date.now(), finished }));
         return true;
       } catch (e) {
-        const f = e instanceof ShellError ? e : new ShellError(e instanceof Error ? e.message : String(e));
+        const f = asShellError(e);
         print(errorLines(statement, f).map((l, i) => (i === 0 ? styleText('red', l) : l)));
         return false;
       }
@@ -128,7 +128,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
         try {
           script = scriptStatements(path);
         } catch (e) {
-          print(errorLines(statement, e as ShellError));
+          print(errorLines(statement, asShellError(e)));
           break;
         }
         const t0 = performance.now();

@@ -79,3 +79,8 @@ export class ShellError extends Error implements StatementFailure {
     super(message);
   }
 }
+
+/** Any thrown thing as a ShellError (keeping one that already is). */
+export function asShellError(e: unknown): ShellError {
+  return e instanceof ShellError ? e : new ShellError(e instanceof Error ? e.message : String(e));
+}

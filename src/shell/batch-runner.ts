@@ -3,7 +3,7 @@
 // whether everything ran.
 
 import type { LiveQuery, Outcome, ShellBackend, ShellColumn } from './backend.js';
-import { ShellError } from './backend.js';
+import { asShellError } from './backend.js';
 import { drawExplainTree } from './explain-tree.js';
 import { errorLines } from './error-caret.js';
 import { cellText, jsonValue } from './format-value.js';
@@ -94,7 +94,7 @@ export async function runBatch(backend: ShellBackend, statements: readonly strin
       if (outcome.kind === 'live') await follow(outcome.query, p, o.interrupted);
       else p.outcome(outcome);
     } catch (e) {
-      const f = e instanceof ShellError ? e : new ShellError(e instanceof Error ? e.message : String(e));
+      const f = asShellError(e);
       o.err(`${errorLines(statement, f).join('\n')}\n`);
       return 1;
     }

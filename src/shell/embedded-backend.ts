@@ -5,7 +5,7 @@ import { listFunctions } from '../planner/functions/registry.js';
 import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
-import { ShellError, type CatalogNames, type LiveQuery, type Outcome, type ShellBackend } from './backend.js';
+import { asShellError, ShellError, type CatalogNames, type LiveQuery, type Outcome, type ShellBackend } from './backend.js';
 
 export function toOutcome(eddy: Eddy, r: StatementResult): Outcome {
   switch (r.kind) {
@@ -40,7 +40,7 @@ function liveOf(eddy: Eddy, q: PushQuery): LiveQuery {
 
 export function shellErrorOf(e: unknown): ShellError {
   if (isSqlError(e)) return new ShellError(e.bareMessage, e.position?.line, e.position?.column);
-  return new ShellError(e instanceof Error ? e.message : String(e));
+  return asShellError(e);
 }
 
 export class EmbeddedBackend implements ShellBackend {

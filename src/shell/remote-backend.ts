@@ -2,11 +2,11 @@
 
 import { parse } from '../parser/index.js';
 import { EddyClient, EddyError, type RemoteQuery } from '../server/client.js';
-import { ShellError, type CatalogNames, type LiveQuery, type LiveRow, type Outcome, type ShellBackend } from './backend.js';
+import { asShellError, ShellError, type CatalogNames, type LiveQuery, type LiveRow, type Outcome, type ShellBackend } from './backend.js';
 
 function failure(e: unknown): ShellError {
   if (e instanceof EddyError) return new ShellError(e.message.replace(/^line \d+:\d+: /, ''), e.line, e.column);
-  return new ShellError(e instanceof Error ? e.message : String(e));
+  return asShellError(e);
 }
 
 function isPushQuery(sql: string): boolean {
@@ -75,7 +75,7 @@ export class RemoteBackend implements ShellBackend {
     const first = async (sql: string) => (await this.client.execute(sql)).rows.map((r) => String(r[0]));
     const sources = [...(await first('SHOW STREAMS;')), ...(await first('SHOW TABLES;'))];
     const columns = new Set<string>();
-    for (const s of sources) for (const c of await first(`DESCRIBE ${s};`)) columns.add(c);
+    for (const s of sources) for (const c of await first(`DESCRIBE \`${s}\`;`)) columns.add(c);
     const names = { sources, columns: [...columns], functions: await first('SHOW FUNCTIONS;'), queries: await first('SHOW QUERIES;') };
     this.cached = { at: Date.now(), names };
     return names;
