@@ -35,6 +35,8 @@ export interface Session {
   readonly history: History;
   readonly historyFile: string;
   screen(): string;
+  /** Every frame drawn so far (to see states that passed quickly). */
+  frames(): string[];
   type(text: string): Promise<void>;
   key(seq: string): Promise<void>;
   waitFor(pred: (screen: string) => boolean, ms?: number): Promise<string>;
@@ -61,6 +63,7 @@ export function openSession(opts: { backend?: ShellBackend; columns?: number; hi
     history,
     historyFile,
     screen,
+    frames: () => app.frames.map(plain),
     async type(text) {
       app.stdin.write(text);
       await pause();

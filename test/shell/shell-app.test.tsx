@@ -78,6 +78,7 @@ describe('shell: statements and tables', () => {
     const s = openSession();
     await run(s, `RUN SCRIPT '${file}';`);
     await s.waitFor((x) => x.includes(`Ran 3 of 3 statements from ${file}`));
+    expect(s.frames().some((f) => new RegExp(`RUN SCRIPT '${file}' \\[[█·]+\\] +\\d+% [0-2]/3`).test(f))).toBe(true);
     expect(s.eddy.readTopic('clicks')).toHaveLength(2);
   });
 });
@@ -113,6 +114,22 @@ describe('shell: live push queries', () => {
     const screen = await s.waitFor((x) => x.includes('Query ended: 3 rows'));
     expect(screen).toMatch(/│ u3 +│ \/p3 +│ +3 │/);
     expect(screen.trimEnd().endsWith('eddy>')).toBe(true);
+  });
+});
+
+describe('shell: help and leaving', () => {
+  it('answers help without a semicolon, and Ctrl-D on an empty prompt closes the engine', async () => {
+    const s = openSession();
+    await s.type('help');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Ctrl-R searches it'));
+    await s.type('SHOW');
+    await s.key(KEYS.ctrlD); // not empty: deletes under the cursor, stays
+    await s.key(KEYS.ctrlC); // clears the line
+    expect(s.screen()).toMatch(/eddy>$/);
+    await s.key(KEYS.ctrlD);
+    for (let i = 0; i < 100 && s.eddy.state.db.open; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.eddy.state.db.open).toBe(false);
   });
 });
 
