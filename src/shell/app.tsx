@@ -2,7 +2,7 @@
 // prompt, a running script's progress, or a live push query.
 
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
 import { styleText } from 'node:util';
 import { asShellError, type LiveQuery, type ShellBackend } from './backend.js';
 import { applyCompletion, complete } from './completion.js';
@@ -37,6 +37,8 @@ interface Live {
   readonly model: LiveModel;
   readonly started: number;
   readonly finished: () => void;
+  /** Set once its end has been printed (Ctrl-C and the query's own end can race). */
+  settled?: boolean;
 }
 
 export interface AppProps {
@@ -56,7 +58,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
   const { stdout } = useStdout();
   const width = size?.columns ?? stdout.columns ?? 100;
   const height = size?.rows ?? stdout.rows ?? 24;
-  const look: Look = { width, styled: true };
+  const look: Look = useMemo(() => ({ width, styled: true }), [width]);
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
   const [editor, setEditor] = useState<EditorState>(EMPTY);
@@ -78,6 +80,8 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
 
   const finishLive = useCallback(
     (l: Live, how: string) => {
+      if (l.settled) return;
+      l.settled = true;
       l.model.apply(l.query.take());
       const lines = l.model.size ? liveTableLines(l.model, look, Math.max(3, height - 8)) : [];
       print([...lines, dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`)]);

@@ -3,7 +3,7 @@
 // query catches up with a backlog. Polls the query ten times a second.
 
 import { Box, Text } from 'ink';
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
 import type { LiveQuery } from './backend.js';
 import { cellText } from './format-value.js';
 import { statusLine, type LiveModel } from './live-model.js';
@@ -46,17 +46,20 @@ interface Props {
 
 export function LiveView({ query, model, look, maxRows, onEnd }: Props): ReactElement {
   const [, setTick] = useState(0);
+  // The parent's callback changes with its renders; the poller must not restart with it.
+  const endRef = useRef(onEnd);
+  endRef.current = onEnd;
   useEffect(() => {
     const timer = setInterval(() => {
       model.apply(query.take());
       setTick((t) => t + 1);
       if (query.ended) {
         clearInterval(timer);
-        onEnd();
+        endRef.current();
       }
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [query, model, onEnd]);
+  }, [query, model]);
   const p = query.progress();
   const catchingUp = p && p.lag > 0;
   return (
