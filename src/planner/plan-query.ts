@@ -187,6 +187,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
+  if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
   let keyExprs: { expr: Expr; name: string }[] = [];
   if (partitionBy && partitionBy.length) {
@@ -200,9 +201,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       }
       const hit = columns.findIndex((c) => sameExpr(c.expr, pe, scope));
       if (hit >= 0) keyIdx.push(hit);
+      if (persistent) keyOnceInProjection(columns.filter((c) => sameExpr(c.expr, pe, scope)), q);
       const name = hit >= 0 ? columns[hit]!.name : columnName(pe, rel) ?? `KSQL_COL_${gen++}`;
       return { expr: pe, name };
     });
+    const unselected = keyExprs.filter((k) => !columns.some((c) => sameExpr(c.expr, k.expr, scope)));
+    // One unselected key is carried into the output; several, or one whose name a value column
+    // takes, cannot be.
+    if (persistent && unselected.length && (partitionBy.length > 1 || unselected.some((k) => columns.some((c) => c.name === k.name)))) {
+      const texts = keyExprs.map((k) => qualifiedText(k.expr, rel));
+      const plural = texts.length > 1;
+      throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
+    }
   } else if (rel.isJoin) {
     const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
     const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
@@ -228,10 +238,13 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const hit = columns.findIndex((c) => bindingIndex(c.expr, scope) === i);
       if (hit >= 0) keyIdx.push(hit);
       else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
+      if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
     }
-    if (keyExprs.length && rel.isTable && persistent) {
+    // A stream's unselected key is carried, unless a value column already takes its name.
+    const clash = keyExprs.some((k) => columns.some((c) => c.name === k.name));
+    if (keyExprs.length && (rel.isTable || clash) && persistent) {
       const names = keyExprs.map((k) => k.name).join(', ');
-      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key columns ${names} in its projection (eg, SELECT ${names}...).`, q);
+      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key column${keyExprs.length > 1 ? 's' : ''} ${names} in its projection (eg, SELECT ${names}...).`, q);
     }
   }
 
@@ -268,6 +281,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     ? { kind: 'FlatMap', input, exprs, schema }
     : { kind: 'Project', input, exprs: exprs as CompiledExpr[], schema };
   return { root, output: schema, relation: rel };
+}
+
+/** A key column may appear once in a persistent query's projection (it is one column of the key). */
+function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
+  if (uses.length < 2) return;
+  throw new SqlError(`The projection contains a key column (\`${uses[0]!.name}\`) more than once, aliased as: ${uses.map((u) => u.name).join(' and ')}.`, q);
+}
+
+/** `SRC.COL` for a column of the (single) source, as ksqlDB names partitioning expressions. */
+function qualifiedText(e: Expr, rel: PlannedRelation): string {
+  if (e.kind === 'ColumnRef' && !e.source && !rel.isJoin) return `${rel.entries[0]!.alias}.${e.name}`;
+  return exprText(e);
 }
 
 /**
@@ -400,9 +425,9 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     }
   }
   const missing = groupBy.findIndex((_, i) => keyIdx[i] === -1);
-  if (missing >= 0 && persistent) {
-    const g = exprText(groupBy[missing]!);
-    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  for (const g of groupBy) {
+    const uses = columns.filter((c) => sameExpr(c.expr, g, scope));
+    if (persistent && uses.length > 1) throw new SqlError(`The projection contains a key column more than once: ${uses.map((u) => `\`${u.name}\``).join(' and ')}.`, q);
   }
   const outCols: ColumnDef[] = [];
   const exprs: CompiledExpr[] = [];
@@ -413,6 +438,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   });
   const notGrouped: string[] = [];
   let firstBad: SelectColumn | undefined;
+  let duplicate: { col: SelectColumn; type: SqlType } | undefined;
   columns.forEach((col, i) => {
     if (keyIdx.includes(i)) return;
     let c: CompiledExpr;
@@ -426,11 +452,19 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
       }
       throw e;
     }
-    if (outCols.some((o) => o.name === col.name)) throw new SqlError(`Duplicate value columns found in schema: \`${col.name}\` ${formatType(c.type)}`, col.loc);
+    if (outCols.some((o) => o.name === col.name)) duplicate ??= { col, type: c.type };
     exprs.push(c);
     outCols.push({ name: col.name, type: c.type, role: 'value' });
   });
-  if (notGrouped.length) throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}`, firstBad!.loc);
+  if (notGrouped.length) {
+    throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, firstBad!.loc);
+  }
+  // Checked after the select list: a column outside the grouping is the more basic mistake.
+  if (missing >= 0 && persistent) {
+    const g = exprText(groupBy[missing]!);
+    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  }
+  if (duplicate) throw new SqlError(`Duplicate value columns found in schema: \`${duplicate.col.name}\` ${formatType(duplicate.type)}`, duplicate.col.loc);
   const schema: Schema = { columns: outCols, isTable: true, ...(windowed ? { windowed } : {}) };
   const root: ProjectNode = { kind: 'Project', input: node, exprs, schema };
   return { root, output: schema, relation: rel };
