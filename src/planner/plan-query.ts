@@ -170,6 +170,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
+    rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
     const predicate = compile(q.where, relScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
@@ -283,6 +284,25 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   return { root, output: schema, relation: rel };
 }
 
+/**
+ * WINDOWSTART/WINDOWEND of a windowed aggregation exist only after it: WHERE sees them only from a
+ * windowed source, GROUP BY never (a real column of that name is fine in both).
+ */
+function rejectWindowBounds(e: Expr, scope: RelationScope, sourceBounds: boolean, message: (name: string) => string): void {
+  walkExpr(e, (x) => {
+    if (x.kind === 'ColumnRef' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND')) {
+      try {
+        const b = scope.resolveColumn(x);
+        if (b.index !== undefined || sourceBounds) return true;
+      } catch {
+        // unresolvable: reported below
+      }
+      throw new SqlError(message(x.name), x);
+    }
+    return true;
+  });
+}
+
 /** A key column may appear once in a persistent query's projection (it is one column of the key). */
 function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
   if (uses.length < 2) return;
@@ -345,6 +365,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   }
   const kafkaSources = rel.entries.map((e) => catalog_source(rel, e.sourceName)).filter((s) => s?.valueFormat === 'KAFKA');
   if (kafkaSources.length) throw new SqlError(`Source(s) ${kafkaSources.map((s) => s!.name).join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q);
+  for (const g of groupBy) rejectWindowBounds(g, scope, false, (name) => `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations`);
   const groupCompiled = groupBy.map((g) => compile(g, scope, errors));
 
   // Collect distinct aggregate calls from SELECT and HAVING.
@@ -464,10 +485,30 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const g = exprText(groupBy[missing]!);
     throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
   }
+  if (!persistent && q.emit !== undefined) {
+    // A push query answers with the select list as written: unselected group keys are left out.
+    const order = selectOrder(keyIdx, columns.length, groupBy.length);
+    const schema: Schema = { columns: order.map((k) => outCols[k]!), isTable: true, ...(windowed ? { windowed } : {}) };
+    return { root: { kind: 'Project', input: node, exprs: order.map((k) => exprs[k]!), schema }, output: schema, relation: rel };
+  }
   if (duplicate) throw new SqlError(`Duplicate value columns found in schema: \`${duplicate.col.name}\` ${formatType(duplicate.type)}`, duplicate.col.loc);
   const schema: Schema = { columns: outCols, isTable: true, ...(windowed ? { windowed } : {}) };
   const root: ProjectNode = { kind: 'Project', input: node, exprs, schema };
   return { root, output: schema, relation: rel };
+}
+
+/**
+ * Positions, in the keys-then-values projection of an aggregate, of each select column in select
+ * order (keyIdx[g] is the select column holding group key g, or -1).
+ */
+function selectOrder(keyIdx: readonly number[], selectCount: number, keyCount: number): number[] {
+  const order: number[] = [];
+  let value = keyCount;
+  for (let i = 0; i < selectCount; i++) {
+    const g = keyIdx.indexOf(i);
+    order.push(g >= 0 ? g : value++);
+  }
+  return order;
 }
 
 function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefined {
