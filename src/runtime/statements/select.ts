@@ -8,6 +8,7 @@ import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { planQuery } from '../../planner/plan-query.js';
 import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { checkPullQuery } from '../../planner/pull-query-rules.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { buildPipeline } from '../build-pipeline.js';
@@ -97,6 +98,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
 export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
   const { state } = engine;
   const errors = newErrorRoute();
+  checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
   const planned = planQuery(q, state.catalog, errors);
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
