@@ -171,7 +171,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
-    const predicate = compile(q.where, relScope, errors);
+    const predicate = inClause('WHERE', q.where, () => compile(q.where!, relScope, errors));
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
@@ -303,6 +303,18 @@ function rejectWindowBounds(e: Expr, scope: RelationScope, sourceBounds: boolean
   });
 }
 
+/** Type errors of a WHERE/HAVING comparison name the clause and the expression, as ksqlDB's do. */
+function inClause<T>(clause: 'WHERE' | 'HAVING', e: Expr, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof SqlError && err.bareMessage.startsWith('Cannot compare ')) {
+      throw new SqlError(`Error in ${clause} expression: ${err.bareMessage}\nStatement: ${exprText(e)}`, err.position);
+    }
+    throw err;
+  }
+}
+
 /** A key column may appear once in a persistent query's projection (it is one column of the key). */
 function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
   if (uses.length < 2) return;
@@ -426,7 +438,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     schema: { columns: aggColumns, isTable: true, ...(windowed ? { windowed } : {}) },
   };
   if (q.having) {
-    const predicate = compile(q.having, aggScope, errors);
+    const predicate = inClause('HAVING', q.having, () => compile(q.having!, aggScope, errors));
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`HAVING expression must be boolean: ${exprText(q.having)}`, q.having);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
