@@ -48,7 +48,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
       for (const e of entries) {
-        for (const c of e.columns) {
+        // After PARTITION BY the old key columns are values, placed after the others.
+        const repartitioned = !!q.partitionBy?.length && !rel.isJoin;
+        const ordered = repartitioned ? [...e.columns.filter((c) => c.role !== 'key'), ...e.columns.filter((c) => c.role === 'key')] : e.columns;
+        for (const c of ordered) {
           out.push({
             expr: { kind: 'ColumnRef', source: e.alias, name: c.name, loc: item.loc },
             name: rel.isJoin ? `${e.alias}_${c.name}` : c.name,

@@ -22,6 +22,11 @@ function scopedEnv(env: OperatorEnv, prefix: string): OperatorEnv {
 export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv): BuiltPipeline {
   const built: BuiltPipeline = { entries: new Map(), endBatch: [], flush: [] };
   let counter = 0;
+  // Only a stream read straight into projections forwards records without a value (as ksqlDB
+  // does); every other operator drops them at the source.
+  let top: PlanNode = root;
+  while (top.kind === 'Project') top = top.input;
+  const forwardsNullValues = top;
   // needPrev: whether the consumer uses a change's previous row (table aggregations and table
   // filters do); when nothing does, operators skip computing it — half the work of a changelog.
   const build = (n: PlanNode, down: Emit, needPrev = false): void => {
@@ -30,7 +35,13 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv): Buil
     switch (n.kind) {
       case 'Source': {
         // A table read by a query is tracked by the query itself, so changes know what they replace.
-        const entry = n.schema.isTable ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down) : down;
+        const entry: Emit = n.schema.isTable
+          ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down)
+          : n === forwardsNullValues
+            ? down
+            : (r) => {
+                if (!r.tombstone) down(r);
+              };
         built.entries.set(n.alias, entry);
         return;
       }
