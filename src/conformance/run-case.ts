@@ -205,7 +205,7 @@ function expectException(v: CaseVariant, err: unknown): CaseOutcome {
 
 export function runVariant(v: CaseVariant): CaseOutcome {
   if (v.skip) return { status: 'skipped', reason: v.skip };
-  if (v.case.responses) return runRestVariant(v);
+  if (v.case.responses || v.case.expectedError) return runRestVariant(v);
   const eddy = openEngine(v);
   try {
     try {
@@ -281,7 +281,8 @@ function runRestVariant(v: CaseVariant): CaseOutcome {
     for (let i = 0; i < v.case.statements.length; i++) {
       const stmt = v.case.statements[i]!;
       const isQuery = /^\s*SELECT\b/i.test(stmt);
-      if (isQuery && !producedInputs) {
+      const afterQueryStarts = v.case.inputConditions?.waitForActivePushQuery === true;
+      if (isQuery && !producedInputs && !afterQueryStarts) {
         for (const input of v.case.inputs) produceInput(eddy, input);
         producedInputs = true;
       }
@@ -293,6 +294,10 @@ function runRestVariant(v: CaseVariant): CaseOutcome {
         const want = expected ? asString(expected.message) : undefined;
         if (expected && (!want || errorMessage(e).includes(want))) return { status: 'passed' };
         return { status: 'failed', reason: `statement ${i + 1} failed: ${errorMessage(e)}` };
+      }
+      if (isQuery && !producedInputs && afterQueryStarts) {
+        for (const input of v.case.inputs) produceInput(eddy, input);
+        producedInputs = true;
       }
       const resp = responses[i] as Record<string, Json> | undefined;
       if (!resp || !('query' in resp)) continue;

@@ -194,7 +194,7 @@ export class QueryTask {
   private output(r: Rec): void {
     const sink = this.plan.sink;
     if (sink.kind === 'Push') {
-      if (r.tombstone && !this.plan.root.schema.isTable) return;
+      if (r.tombstone && !this.plan.output.isTable) return; // a stream record without a value
       if (sink.limit !== undefined && this.emitted >= sink.limit) return;
       this.emitted++;
       this.pendingOut.push(r);

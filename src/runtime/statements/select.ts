@@ -8,6 +8,7 @@ import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { planQuery } from '../../planner/plan-query.js';
 import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { checkPullQuery } from '../../planner/pull-query-rules.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { buildPipeline } from '../build-pipeline.js';
@@ -39,7 +40,9 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
     onRow: (r) => query!.deliver({ values: r.cols, ts: r.ts, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }),
   });
   errors.sink = (m) => state.processingLog.write({ queryId: id, topic: null, partition: null, offset: null, reason: m });
-  query = new PushQuery(id, headerOf(plan), () => {
+  // ksqlDB's push-query header names and types the columns; it never marks keys.
+  const header = headerOf(plan).map(({ name, type }) => ({ name, type }));
+  query = new PushQuery(id, header, () => {
     task.stop();
     state.pushQueries.delete(id);
   });
@@ -96,6 +99,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
 export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
   const { state } = engine;
   const errors = newErrorRoute();
+  checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
   const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
