@@ -19,9 +19,9 @@ describe('stream–table join', () => {
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '2, 7, 2.0', 3);
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '3, NULL, 3.0', 4);
     expect(topic(eddy, 'ENRICHED').map((r) => [r.key, r.value])).toEqual([
-      [7, { O_AMOUNT: 1, U_NAME: null }],
-      [7, { O_AMOUNT: 2, U_NAME: 'ada' }],
-      [null, { O_AMOUNT: 3, U_NAME: null }],
+      [7, { AMOUNT: 1, NAME: null }],
+      [7, { AMOUNT: 2, NAME: 'ada' }],
+      [null, { AMOUNT: 3, NAME: null }],
     ]);
   });
 
@@ -34,7 +34,7 @@ describe('stream–table join', () => {
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '1, 8, 1.0', 2);
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '2, NULL, 1.0', 3);
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '3, 7, 1.0', 4);
-    expect(topic(eddy, 'ENRICHED').map((r) => r.value)).toEqual([{ U_NAME: 'ada' }]);
+    expect(topic(eddy, 'ENRICHED').map((r) => r.value)).toEqual([{ NAME: 'ada' }]);
   });
 });
 
@@ -49,9 +49,9 @@ describe('stream–stream join', () => {
     insert(eddy, 'R', 'ID, B', "1, 'r2'", 20000); // outside the window of l1
     insert(eddy, 'L', 'ID, A', "1, 'l2'", 15000); // joins r1 (10s before) and r2 (5s after)
     expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([
-      [1, { L_A: 'l1', R_B: 'r1' }, 5000],
-      [1, { L_A: 'l2', R_B: 'r1' }, 15000],
-      [1, { L_A: 'l2', R_B: 'r2' }, 20000],
+      [1, { A: 'l1', B: 'r1' }, 5000],
+      [1, { A: 'l2', B: 'r1' }, 15000],
+      [1, { A: 'l2', B: 'r2' }, 20000],
     ]);
   });
 
@@ -63,8 +63,8 @@ describe('stream–stream join', () => {
     insert(eddy, 'L', 'ID, A', "1, 'l1'", 0);
     insert(eddy, 'R', 'ID, B', "1, 'r1'", 500);
     expect(topic(eddy, 'J').map((r) => r.value)).toEqual([
-      { L_A: 'l1', R_B: null },
-      { L_A: 'l1', R_B: 'r1' },
+      { A: 'l1', B: null },
+      { A: 'l1', B: 'r1' },
     ]);
   });
 });
@@ -81,9 +81,106 @@ describe('table–table join', () => {
     eddy.produce('users', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
     eddy.runUntilIdle();
     expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
-      [1, { U_NAME: 'ada', P_LANG: 'en' }],
-      [1, { U_NAME: 'ada', P_LANG: 'fr' }],
+      [1, { NAME: 'ada', LANG: 'en' }],
+      [1, { NAME: 'ada', LANG: 'fr' }],
       [1, null],
     ]);
+  });
+});
+
+describe('join result columns and key', () => {
+  const columnsOf = (e: Eddy, name: string) => e.state.catalog.get(name)!.columns.map((c) => `${c.name}${c.role === 'key' ? ' KEY' : ''}`);
+
+  it('names a qualified column after its source only when another source has a column of that name', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM A (ID INT KEY, X INT, ONLY_A INT) WITH (kafka_topic='a', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM B (ID INT KEY, X INT, ONLY_B INT) WITH (kafka_topic='b', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT A.ID, A.X, B.X, A.ONLY_A, B.ONLY_B, B.ID AS BID FROM A JOIN B WITHIN 1 SECOND ON A.ID = B.ID;');
+    expect(columnsOf(eddy, 'J')).toEqual(['A_ID KEY', 'A_X', 'B_X', 'ONLY_A', 'ONLY_B', 'BID']);
+  });
+
+  it('keys the result by the first join column the projection selects, holding the join key even when that side is missing', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A STRING) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B STRING) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    // R.ID is NULL for an unmatched left record, but as the key it carries the join value.
+    eddy.execute('CREATE STREAM J AS SELECT R.ID, A, B FROM L LEFT JOIN R WITHIN 1 SECOND ON L.ID = R.ID;');
+    insert(eddy, 'L', 'ID, A', "5, 'l'", 0);
+    expect(columnsOf(eddy, 'J')).toEqual(['R_ID KEY', 'A', 'B']);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([[5, { A: 'l', B: null }]]);
+  });
+
+  it('carries key equivalence through n-way joins and lists every viable column when none is selected', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE T (ID INT PRIMARY KEY, W INT) WITH (kafka_topic='t', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE U (ID INT PRIMARY KEY, Z INT) WITH (kafka_topic='u', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID = U.ID;')).toThrow(
+      'must include the join expressions S.ID, T.ID or U.ID in its projection',
+    );
+    // The second join is on an expression of S, so only U.ID still equals the key.
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID + 1 = U.ID;')).toThrow(
+      'must include the join expression U.ID in its projection',
+    );
+    eddy.execute('CREATE STREAM J AS SELECT T.ID AS K, V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID = U.ID;');
+    expect(columnsOf(eddy, 'J')).toEqual(['K KEY', 'V', 'W', 'Z']);
+  });
+
+  it('needs ROWKEY in the projection when the join is on expressions only', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT A, B FROM L JOIN R WITHIN 1 SECOND ON ABS(L.ID) = ABS(R.ID);')).toThrow(
+      'ROWKEY was added as a synthetic key column because the join criteria did not match any source column',
+    );
+    // One column side is enough for a source key.
+    eddy.execute('CREATE STREAM J AS SELECT L.ID, B FROM L JOIN R WITHIN 1 SECOND ON L.ID = ABS(R.ID);');
+    expect(columnsOf(eddy, 'J')).toEqual(['L_ID KEY', 'B']);
+  });
+});
+
+describe('foreign-key table–table join', () => {
+  it('is keyed by the left primary key and follows changes to the referenced row', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE ITEMS (ID INT PRIMARY KEY, CAT INT, NAME STRING) WITH (kafka_topic='items', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE CATS (CID INT PRIMARY KEY, LABEL STRING) WITH (kafka_topic='cats', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE J AS SELECT ID, NAME, LABEL FROM ITEMS LEFT JOIN CATS ON CAT = CID;');
+    insert(eddy, 'CATS', 'CID, LABEL', "9, 'tools'", 1);
+    insert(eddy, 'ITEMS', 'ID, CAT, NAME', "1, 9, 'saw'", 2);
+    insert(eddy, 'ITEMS', 'ID, CAT, NAME', "2, 8, 'pen'", 3);
+    insert(eddy, 'CATS', 'CID, LABEL', "9, 'hardware'", 4);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([
+      [1, { NAME: 'saw', LABEL: 'tools' }],
+      [2, { NAME: 'pen', LABEL: null }],
+      [1, { NAME: 'saw', LABEL: 'hardware' }],
+    ]);
+  });
+
+  it('requires every left primary key column in the projection and equal join types', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE ITEMS (ID INT PRIMARY KEY, CAT STRING) WITH (kafka_topic='items', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE CATS (CID INT PRIMARY KEY, LABEL STRING) WITH (kafka_topic='cats', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT LABEL FROM ITEMS JOIN CATS ON CAST(CAT AS INT) = CID;')).toThrow('Missing column: `ID`');
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT ID, LABEL FROM ITEMS JOIN CATS ON CAT = CID;')).toThrow(
+      "Invalid join condition: types don't match. Got ITEMS.CAT{STRING} = CATS.CID{INTEGER}.",
+    );
+  });
+});
+
+describe('join criteria errors', () => {
+  it('rejects literals, unknown sources and criteria that skip the joined source', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE T (ID INT PRIMARY KEY, W INT) WITH (kafka_topic='t', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE U (ID INT PRIMARY KEY, Z INT) WITH (kafka_topic='u', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S JOIN T ON S.ID = 1;')).toThrow("Invalid comparison expression '1' in join '(S.ID = 1)'");
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S JOIN T ON NOPE.ID = T.ID;')).toThrow("'NOPE' is not a valid stream/table name or alias.");
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID = T.ID;')).toThrow(
+      'A join criteria is expected to reference the source (`U`) in the FROM clause, instead the right source references `T` and the left source references `S`',
+    );
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S JOIN T ON V = W;')).toThrow(
+      "stream-table joins require to join on the table's primary key. Got S.V = T.W.",
+    );
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S FULL OUTER JOIN T ON S.ID = T.ID;')).toThrow('full-outer join not supported for stream-table join');
   });
 });
