@@ -6,6 +6,8 @@
 
 import type { ColumnRef, Expr, JoinType } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import type { SqlType } from '../parser/sql-type.js';
+import { formatType } from '../parser/sql-type.js';
 import { exprText } from './expr-text.js';
 
 export interface JoinKeyInfo {
@@ -50,6 +52,7 @@ export interface JoinProjectionKey {
 /**
  * Which select columns carry the key of a join's result. `same` compares two expressions by
  * what they bind to. Persistent queries must select the key; push queries get ROWKEY added.
+ * `selectsAll`: the projection has an unqualified `*`.
  */
 export function joinProjectionKey(
   key: JoinKeyInfo,
@@ -58,6 +61,7 @@ export function joinProjectionKey(
   at: Expr | { loc: Expr['loc'] },
   sink: string,
   persistent: boolean,
+  selectsAll: boolean,
 ): JoinProjectionKey {
   const rowkey: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: at.loc };
   const selectedRowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
@@ -77,8 +81,9 @@ export function joinProjectionKey(
     return { keyIdx, missing: [], readsJoinKey: false };
   }
   if (key.synthetic) {
+    // `SELECT *` brings the synthetic key along, as does selecting both sides of a FULL join.
     const both = key.fullOuterSides?.every((side) => columns.some((c) => same(c.expr, side))) ?? false;
-    if (persistent && !both) {
+    if (persistent && !both && !selectsAll) {
       throw new SqlError(
         `Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.`,
         at,
@@ -99,4 +104,27 @@ export function joinProjectionKey(
     );
   }
   return { keyIdx: [], missing: [{ expr: rowkey, name: 'ROWKEY' }], readsJoinKey: false };
+}
+
+function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}
+
+/** A join's key becomes a record key, and maps do not serialize as stable keys. */
+export function checkJoinKeyType(leftExpr: Expr, type: SqlType, at: Expr): void {
+  if (!containsMap(type)) return;
+  const name = leftExpr.kind === 'ColumnRef' ? (leftExpr.source ? `${leftExpr.source}_${leftExpr.name}` : leftExpr.name) : 'ROWKEY';
+  throw new SqlError(
+    `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${name}\`. Column type: ${formatType(type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
+    at,
+  );
 }

@@ -12,7 +12,7 @@ import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
-import { pseudoBinding, RelationScope } from './relation-scope.js';
+import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
@@ -34,7 +34,8 @@ function columnName(e: Expr, rel: PlannedRelation): string | undefined {
     // In a join, `l.b` is named L_B when another source also has a B; otherwise just B.
     if (!rel.isJoin || !e.source) return e.name;
     const entry = rel.entries.find((x) => x.alias === e.source || x.sourceName === e.source);
-    const owners = rel.entries.filter((x) => x.columns.some((c) => c.name === e.name)).length;
+    const pseudo = (PSEUDO_COLUMNS as readonly string[]).includes(e.name);
+    const owners = rel.entries.filter((x) => pseudo || x.columns.some((c) => c.name === e.name)).length;
     return entry && owners > 1 ? `${entry.alias}_${e.name}` : e.name;
   }
   if (e.kind === 'Dereference') return e.field;
@@ -208,7 +209,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       return { expr: pe, name };
     });
   } else if (rel.isJoin && rel.joinKeyInfo) {
-    const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent);
+    const selectsAll = q.select.some((i) => i.kind === 'AllColumns' && !i.source);
+    const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent, selectsAll);
     keyIdx.push(...k.keyIdx);
     keyExprs = k.missing;
     if (k.readsJoinKey && rel.joinKey) joinKeyValue = rel.joinKey;

@@ -6,7 +6,7 @@ import type { Catalog, ColumnDef } from './catalog.js';
 import { compile, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
 import { checkJoinTypes, criteriaText, joinSides, qualifyColumns } from './join-criteria.js';
-import { foreignKeyJoinKey, primaryKeyJoinKey, type JoinKeyInfo } from './join-key.js';
+import { checkJoinKeyType, foreignKeyJoinKey, primaryKeyJoinKey, type JoinKeyInfo } from './join-key.js';
 import type { JoinNode, PlanNode, Schema, SourceNode } from './plan.js';
 import { RelationScope, type ScopeEntry } from './relation-scope.js';
 import type { Binding } from './scope.js';
@@ -107,6 +107,7 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     throw new SqlError(`Can not join windowed source to non-windowed source.\n\`${leftSource.sourceName}\` is ${windowText(left)}\n\`${rightEntry.sourceName}\` is ${windowText(right)}`, j);
   }
   checkJoinTypes(j, sides, leftKey.type, rightKey.type, shifted);
+  if (variant !== 'ForeignKey') checkJoinKeyType(leftExpr, leftKey.type, j.on);
   if (!left.isTable) checkCopartitioned(j, leftExpr, left, rightEntry, catalog);
 
   const columns: ColumnDef[] = shifted.flatMap((e) => e.columns.map((c) => ({ name: `${e.alias}_${c.name}`, type: c.type, role: 'value' as const })));

@@ -184,3 +184,69 @@ describe('join criteria errors', () => {
     expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S FULL OUTER JOIN T ON S.ID = T.ID;')).toThrow('full-outer join not supported for stream-table join');
   });
 });
+
+describe('join changes over time', () => {
+  it('stream–stream: a late record still probes the other side but is not stored; an unmatched late record of the outer side is emitted at once', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A STRING) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B STRING) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT R.ID, A, B FROM L RIGHT JOIN R WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON L.ID = R.ID;');
+    insert(eddy, 'L', 'ID, A', "1, 'far'", 600000); // the left side's stream time leaps ahead
+    insert(eddy, 'R', 'ID, B', "3, 'r3'", 60000); // right's window closed already: emitted with NULLs now
+    insert(eddy, 'L', 'ID, A', "3, 'l3'", 90000); // too late to be stored, but finds r3 in the right store
+    insert(eddy, 'R', 'ID, B', "3, 'again'", 95000); // l3 was never stored: no join, NULLs at once
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([
+      [3, { A: null, B: 'r3' }, 60000],
+      [3, { A: 'l3', B: 'r3' }, 90000],
+      [3, { A: null, B: 'again' }, 95000],
+    ]);
+  });
+
+  it('table–table RIGHT JOIN: left changes without a right row emit nothing; a right row alone is kept', () => {
+    eddy = engine();
+    eddy.execute(USERS);
+    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE UP AS SELECT P.ID, NAME, LANG FROM USERS U RIGHT JOIN PREFS P ON U.ID = P.ID;');
+    insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
+    insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
+    insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
+    expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
+      [2, { NAME: null, LANG: 'en' }],
+      [1, { NAME: 'ada', LANG: 'fr' }],
+    ]);
+  });
+
+  it('foreign-key join: deleting the referenced row clears the right columns; deleting a left row always forwards a delete', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE ITEMS (ID INT PRIMARY KEY, CAT INT) WITH (kafka_topic='items', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE CATS (CID INT PRIMARY KEY, LABEL STRING) WITH (kafka_topic='cats', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE J AS SELECT ID, CID, LABEL FROM ITEMS LEFT JOIN CATS ON CAT = CID;');
+    eddy.execute('CREATE TABLE K AS SELECT ID, CID, LABEL FROM ITEMS JOIN CATS ON CAT = CID;');
+    insert(eddy, 'CATS', 'CID, LABEL', "9, 'tools'", 1);
+    insert(eddy, 'ITEMS', 'ID, CAT', '1, 9', 2);
+    eddy.produce('cats', [{ timestamp: 3, key: Buffer.from([0, 0, 0, 9]), value: null }]);
+    eddy.runUntilIdle();
+    eddy.produce('items', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
+    eddy.runUntilIdle();
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([
+      [1, { CID: 9, LABEL: 'tools' }],
+      [1, { CID: null, LABEL: null }],
+      [1, null],
+    ]);
+    expect(topic(eddy, 'K').map((r) => [r.key, r.value])).toEqual([
+      [1, { CID: 9, LABEL: 'tools' }],
+      [1, null],
+      [1, null],
+    ]);
+  });
+
+  it('SELECT * carries the synthetic key of a join on expressions', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT * FROM L JOIN R WITHIN 1 SECOND ON L.A + 1 = ABS(R.B);');
+    insert(eddy, 'L', 'ID, A', '1, 4', 0);
+    insert(eddy, 'R', 'ID, B', '2, 5', 0);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([[5, { L_ID: 1, L_A: 4, R_ID: 2, R_B: 5 }]]);
+  });
+});

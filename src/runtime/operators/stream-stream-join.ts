@@ -1,7 +1,10 @@
-// Stream–stream join within a time window. Both sides are buffered by key; a record joins the
-// other side's buffered records whose time lies within the window. For outer joins, a record
-// that found no partner is emitted with NULLs: at once when the join names no GRACE PERIOD
-// (ksqlDB's legacy behaviour), or once its window has closed when it does.
+// Stream–stream join within a time window, as Kafka Streams runs it. Each side keeps a window
+// store of its records by key; a record joins the other side's stored records whose time lies
+// within the window. A store keeps what it has seen for before + after + grace of its own stream
+// time: an older record is not stored (it can no longer be joined) but still probes the other
+// side. For outer joins, a record that found no partner is emitted with NULLs: at once when the
+// join names no GRACE PERIOD (ksqlDB's legacy behaviour) or when its window already closed, else
+// once its window closes.
 
 import type { JoinNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
@@ -30,6 +33,8 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const rightBuf = env.store<Buffered[]>('right', codec.enc, codec.dec);
   const meta = env.store<number>('meta', (v) => v, (j) => j as number);
   let streamTime = meta.get('streamTime') ?? -Infinity;
+  const sideTime = { left: meta.get('leftTime') ?? -Infinity, right: meta.get('rightTime') ?? -Infinity };
+  const retention = w.beforeMs + w.afterMs + grace;
   const lw = node.left.schema.columns.length;
   const rw = node.right.schema.columns.length;
   const keepLeft = node.joinType === 'LEFT' || node.joinType === 'FULL';
@@ -46,6 +51,11 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
 
   const side = (isLeft: boolean) => (r: Rec) => {
     advance(r.ts);
+    const sideName = isLeft ? 'left' : 'right';
+    if (r.ts > sideTime[sideName]) {
+      sideTime[sideName] = r.ts;
+      meta.put(`${sideName}Time`, r.ts);
+    }
     const key = (isLeft ? node.leftKey : node.rightKey).eval(r);
     const keep = isLeft ? keepLeft : keepRight;
     if (key === null) {
@@ -68,22 +78,26 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset });
     }
     if (matched) other.put(k, candidates);
-    if (!matched && keep && eager) {
+    // A record whose window has already closed cannot wait for a partner.
+    const closed = r.ts + (isLeft ? w.afterMs : w.beforeMs) < streamTime;
+    const emitted = !matched && keep && (eager || closed);
+    if (emitted) {
       out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset });
     }
+    if (r.ts < sideTime[sideName] - retention) return;
     const list = own.get(k) ?? [];
-    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager });
+    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted });
     own.put(k, list);
   };
 
   const endBatch = () => {
-    const horizon = w.beforeMs + w.afterMs + grace;
     for (const [isLeft, buf] of [
       [true, leftBuf],
       [false, rightBuf],
     ] as const) {
       const keep = isLeft ? keepLeft : keepRight;
       const span = isLeft ? w.afterMs : w.beforeMs;
+      const ownTime = isLeft ? sideTime.left : sideTime.right;
       for (const [k, list] of buf.entries()) {
         const rest: Buffered[] = [];
         let changed = false;
@@ -93,7 +107,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
             b.matched = true;
             changed = true;
           }
-          if (b.ts + horizon < streamTime) changed = true;
+          if (b.ts < ownTime - retention && (b.matched || !keep)) changed = true;
           else rest.push(b);
         }
         if (changed) {

@@ -39,15 +39,15 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
       const row = r.tombstone ? undefined : { cols: r.cols, ts: r.ts };
       const k = node.leftKey.eval(r.tombstone && before ? { ...r, cols: before.cols } : r);
       const match = k === null ? undefined : rightRows.get(keyString([k]));
-      if (!fk && !match && !keepLeft) {
-        if (!keepRight) return;
-      }
-      if (fk && !match && !keepLeft) {
+      // Without a partner, only a LEFT/FULL join has a row for this key; inner and RIGHT joins
+      // had nothing to retract either.
+      if (!fk && !match && !keepLeft) return;
+      // A foreign-key join forwards every delete of a left row it has seen (Kafka Streams does).
+      if (fk && !match && !keepLeft && !(r.tombstone && before)) {
         if (!before) return;
         const bk = node.leftKey.eval({ ...r, cols: before.cols });
         if (bk === null || !rightRows.get(keyString([bk]))) return;
       }
-      if (!row && !match && !keepLeft && !keepRight) return;
       emit(row, match, r, r.tombstone ? (before?.cols ?? r.cols) : undefined);
     },
     right: (r: Rec) => {
@@ -61,7 +61,7 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
         for (const [, l] of leftRows.entries()) {
           const lk = node.leftKey.eval({ cols: l.cols, ts: l.ts, partition: 0, offset: 0 });
           if (lk === null || keyString([lk]) !== ks) continue;
-          emit(l, row, r, undefined, r.cols);
+          emit(l, row, r);
         }
         return;
       }

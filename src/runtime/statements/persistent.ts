@@ -21,7 +21,7 @@ function leftmostSource(p: PlannedQuery): SourceDef {
   return sourcesOf(p.root)[0]!.source;
 }
 
-function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string): SourceDef {
+function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, defaultKeyFormat = 'KAFKA'): SourceDef {
   const p = stmt.properties;
   const from = leftmostSource(planned);
   const format = p.get('FORMAT');
@@ -29,7 +29,8 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  const inherited = from.keyFormat === 'NONE' && hasKey ? 'KAFKA' : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  // A keyless source that gains a key (join, PARTITION BY) takes the configured default key format.
+  const inherited = from.keyFormat === 'NONE' && hasKey ? (defaultKeyFormat.toUpperCase() as SourceDef['keyFormat']) : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
@@ -85,7 +86,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
-  const sink = sinkDefinition(stmt, planned, text);
+  const sink = sinkDefinition(stmt, planned, text, state.properties.get('ksql.persistence.default.format.key'));
   engine.validateFormats(sink, stmt);
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestampColumn}'`, stmt);
