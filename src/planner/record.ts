@@ -25,6 +25,8 @@ export interface Rec {
   headers?: readonly Header[];
   /** A table change that deletes its key (value columns are null). */
   tombstone?: boolean;
+  /** For joined records: each source's own ROWTIME, in FROM order (null for a missing side). */
+  sourceTimes?: readonly (number | null)[];
   /** For table changes: the row this change replaces (undefined when unknown, null when new). */
   prev?: Value[] | null;
 }

@@ -63,6 +63,9 @@ export class RelationScope implements Scope {
       if (!entry) throw new SqlError(`Source '${ref.source}' is not in the FROM clause.`, ref);
       const i = entry.columns.findIndex((c) => c.name === ref.name);
       if (i >= 0) return columnBinding(entry.offset + i, entry.columns[i]!.type);
+      const at = this.entries.indexOf(entry);
+      // In a join, `s.ROWTIME` is that source's record time, not the joined record's.
+      if (this.pseudo && ref.name === 'ROWTIME' && this.entries.length > 1) return { type: T.BIGINT, read: (r: Rec) => (r.sourceTimes ? (r.sourceTimes[at] ?? null) : r.ts) };
       const p = this.pseudo ? pseudoBinding(ref.name, entry.windowed) : undefined;
       if (p) return p;
       throw new SqlError(`Column '${ref.source}.${ref.name}' cannot be resolved.`, ref);

@@ -250,3 +250,15 @@ describe('join changes over time', () => {
     expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([[5, { L_ID: 1, L_A: 4, R_ID: 2, R_B: 5 }]]);
   });
 });
+
+describe('pseudo-columns of joined sources', () => {
+  it('s.ROWTIME is each source record’s own time; the joined record takes the later one', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT L.ID, L.ROWTIME, R.ROWTIME, A, B FROM L JOIN R WITHIN 1 MINUTE ON L.ID = R.ID;');
+    insert(eddy, 'L', 'ID, A', '1, 10', 20);
+    insert(eddy, 'R', 'ID, B', '1, 30', 100);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([[1, { L_ROWTIME: 20, R_ROWTIME: 100, A: 10, B: 30 }, 100]]);
+  });
+});

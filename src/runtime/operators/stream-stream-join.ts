@@ -11,11 +11,13 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { joinTimes, type Timed } from './join-times.js';
 import { DEFAULT_GRACE_MS } from './window-assigner.js';
 
 interface Buffered {
   cols: Value[];
   ts: number;
+  sourceTimes?: (number | null)[];
   partition: number;
   offset: number;
   matched: boolean;
@@ -26,8 +28,16 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const eager = w.graceMs === undefined;
   const grace = w.graceMs ?? DEFAULT_GRACE_MS;
   const codec = {
-    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched })),
-    dec: (j: unknown) => (j as { c: unknown[]; t: number; p: number; o: number; m: boolean }[]).map((b) => ({ cols: b.c.map(fromJsonValue), ts: b.t, partition: b.p, offset: b.o, matched: b.m })),
+    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.sourceTimes ? { s: b.sourceTimes } : {}) })),
+    dec: (j: unknown) =>
+      (j as { c: unknown[]; t: number; p: number; o: number; m: boolean; s?: (number | null)[] }[]).map((b) => ({
+        cols: b.c.map(fromJsonValue),
+        ts: b.t,
+        partition: b.p,
+        offset: b.o,
+        matched: b.m,
+        ...(b.s ? { sourceTimes: b.s } : {}),
+      })),
   };
   const leftBuf = env.store<Buffered[]>('left', codec.enc, codec.dec);
   const rightBuf = env.store<Buffered[]>('right', codec.enc, codec.dec);
@@ -41,6 +51,9 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const nullsL: Value[] = new Array<Value>(lw).fill(null);
   const nullsR: Value[] = new Array<Value>(rw).fill(null);
+
+  const times = joinTimes(node);
+  const alone = (isLeft: boolean, t: Timed) => (isLeft ? times(t, undefined) : times(undefined, t));
 
   const advance = (ts: number) => {
     if (ts > streamTime) {
@@ -59,7 +72,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     const key = (isLeft ? node.leftKey : node.rightKey).eval(r);
     const keep = isLeft ? keepLeft : keepRight;
     if (key === null) {
-      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset });
+      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, sourceTimes: alone(isLeft, r) });
       return;
     }
     const k = keyString([key]);
@@ -75,18 +88,18 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       matched = true;
       o.matched = true;
       const cols = isLeft ? [...r.cols, ...o.cols] : [...o.cols, ...r.cols];
-      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset });
+      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset, sourceTimes: isLeft ? times(r, o) : times(o, r) });
     }
     if (matched) other.put(k, candidates);
     // A record whose window has already closed cannot wait for a partner.
     const closed = r.ts + (isLeft ? w.afterMs : w.beforeMs) < streamTime;
     const emitted = !matched && keep && (eager || closed);
     if (emitted) {
-      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset });
+      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, sourceTimes: alone(isLeft, r) });
     }
     if (r.ts < sideTime[sideName] - retention) return;
     const list = own.get(k) ?? [];
-    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted });
+    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted, ...(r.sourceTimes ? { sourceTimes: [...r.sourceTimes] } : {}) });
     own.put(k, list);
   };
 
@@ -103,7 +116,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
         let changed = false;
         for (const b of list) {
           if (!eager && keep && !b.matched && b.ts + span + grace < streamTime) {
-            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset });
+            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, sourceTimes: alone(isLeft, b) });
             b.matched = true;
             changed = true;
           }
