@@ -62,6 +62,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
           if (transient && e.windowed && lastKey && !rel.isJoin) {
             for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', name: w, loc: item.loc }, name: w, loc: item.loc });
           }
+          // In a join, each windowed source's bounds follow its key, named after the source.
+          if (e.windowed && lastKey && rel.isJoin) {
+            for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', source: e.alias, name: w, loc: item.loc }, name: `${e.alias}_${w}`, loc: item.loc });
+          }
         }
       }
     } else if (item.kind === 'StructAll') {

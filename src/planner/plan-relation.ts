@@ -106,6 +106,9 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     const leftSource = left.entries.find((e) => leftExpr.kind === 'ColumnRef' && e.alias === leftExpr.source) ?? left.entries[0]!;
     throw new SqlError(`Can not join windowed source to non-windowed source.\n\`${leftSource.sourceName}\` is ${windowText(left)}\n\`${rightEntry.sourceName}\` is ${windowText(right)}`, j);
   }
+  if (left.node.schema.windowed && !(isSourceKey(leftExpr, left.entries) && isSourceKey(rightExpr, right.entries))) {
+    throw new SqlError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.on);
+  }
   checkJoinTypes(j, sides, leftKey.type, rightKey.type, shifted);
   if (variant !== 'ForeignKey') checkJoinKeyType(leftExpr, leftKey.type, j.on);
   if (!left.isTable) checkCopartitioned(j, leftExpr, left, rightEntry, catalog);
@@ -122,7 +125,11 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     rightKey,
     ...(w ? { within: { beforeMs: w.before.ms, afterMs: w.after.ms, ...(w.grace ? { graceMs: w.grace.ms } : {}) } } : {}),
     text: `${j.type} JOIN ON ${exprText(leftExpr)} = ${exprText(rightExpr)}`,
-    schema: { columns, isTable: variant === 'TableTable' || variant === 'ForeignKey' },
+    schema: {
+      columns,
+      isTable: variant === 'TableTable' || variant === 'ForeignKey',
+      ...(left.node.schema.windowed && right.node.schema.windowed ? { windowed: left.node.schema.windowed } : {}),
+    },
   };
   if (variant === 'ForeignKey') {
     const table = left.entries[0]!;
@@ -151,6 +158,14 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     joinKey: { type: lk.type, read },
     joinKeyInfo: primaryKeyJoinKey(j.type, leftExpr, rightExpr, left.joinKeyInfo),
   };
+}
+
+/** Whether an expression is the single key column of the source it reads. */
+function isSourceKey(e: Expr, entries: readonly ScopeEntry[]): boolean {
+  if (e.kind !== 'ColumnRef') return false;
+  const entry = entries.find((x) => x.alias === e.source);
+  const keys = entry?.columns.filter((c) => c.role === 'key') ?? [];
+  return keys.length === 1 && keys[0]!.name === e.name;
 }
 
 /** A stream joined to a stream or table must have as many partitions (ksqlDB's co-partitioning rule). */

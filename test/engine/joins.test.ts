@@ -262,3 +262,27 @@ describe('pseudo-columns of joined sources', () => {
     expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([[1, { L_ROWTIME: 20, R_ROWTIME: 100, A: 10, B: 30 }, 100]]);
   });
 });
+
+describe('windowed sources', () => {
+  it('join per key and window start; each source’s bounds follow its key under SELECT *', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM A (ID INT KEY, V INT) WITH (kafka_topic='a', value_format='JSON', partitions=1, window_type='Tumbling', window_size='2 SECONDS');");
+    eddy.execute("CREATE STREAM B (ID INT KEY, W INT) WITH (kafka_topic='b', value_format='JSON', partitions=1, window_type='Hopping', window_size='5 SECONDS');");
+    eddy.execute('CREATE STREAM J AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.ID = B.ID;');
+    expect(eddy.state.catalog.get('J')!.columns.map((c) => c.name)).toEqual(['A_ID', 'A_WINDOWSTART', 'A_WINDOWEND', 'A_V', 'B_ID', 'B_WINDOWSTART', 'B_WINDOWEND', 'B_W']);
+    const key = Buffer.from([0, 0, 0, 1]);
+    const rec = (v: object, start: number, size: number) => ({ timestamp: start, key, value: Buffer.from(JSON.stringify(v)), window: { start, end: start + size } });
+    for (const [t, r] of [
+      ['a', rec({ V: 1 }, 0, 2000)],
+      ['b', rec({ W: 2 }, 1000, 5000)], // another window: no match
+      ['b', rec({ W: 3 }, 0, 5000)],
+    ] as const) {
+      eddy.produce(t, [r]);
+      eddy.runUntilIdle();
+    }
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.window])).toEqual([
+      [1, { A_WINDOWSTART: 0, A_WINDOWEND: 2000, A_V: 1, B_ID: 1, B_WINDOWSTART: 0, B_WINDOWEND: 5000, B_W: 3 }, { start: 0, end: 2000 }],
+    ]);
+    expect(() => eddy.execute('CREATE STREAM K AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.ID = B.W;')).toThrow('Implicit repartitioning of windowed sources is not supported');
+  });
+});

@@ -7,17 +7,18 @@
 // once its window closes.
 
 import type { JoinNode } from '../../planner/plan.js';
-import type { Rec } from '../../planner/record.js';
+import type { Rec, SourceMeta, WindowBounds } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
-import { joinTimes, type Timed } from './join-times.js';
+import { joinSources, type JoinInput } from './join-sources.js';
 import { DEFAULT_GRACE_MS } from './window-assigner.js';
 
 interface Buffered {
   cols: Value[];
   ts: number;
-  sourceTimes?: (number | null)[];
+  window?: WindowBounds;
+  sources?: (SourceMeta | null)[];
   partition: number;
   offset: number;
   matched: boolean;
@@ -28,15 +29,16 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const eager = w.graceMs === undefined;
   const grace = w.graceMs ?? DEFAULT_GRACE_MS;
   const codec = {
-    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.sourceTimes ? { s: b.sourceTimes } : {}) })),
+    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.window ? { w: b.window } : {}), ...(b.sources ? { s: b.sources } : {}) })),
     dec: (j: unknown) =>
-      (j as { c: unknown[]; t: number; p: number; o: number; m: boolean; s?: (number | null)[] }[]).map((b) => ({
+      (j as { c: unknown[]; t: number; p: number; o: number; m: boolean; w?: WindowBounds; s?: (SourceMeta | null)[] }[]).map((b) => ({
         cols: b.c.map(fromJsonValue),
         ts: b.t,
         partition: b.p,
         offset: b.o,
         matched: b.m,
-        ...(b.s ? { sourceTimes: b.s } : {}),
+        ...(b.w ? { window: b.w } : {}),
+        ...(b.s ? { sources: b.s } : {}),
       })),
   };
   const leftBuf = env.store<Buffered[]>('left', codec.enc, codec.dec);
@@ -52,8 +54,8 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const nullsL: Value[] = new Array<Value>(lw).fill(null);
   const nullsR: Value[] = new Array<Value>(rw).fill(null);
 
-  const times = joinTimes(node);
-  const alone = (isLeft: boolean, t: Timed) => (isLeft ? times(t, undefined) : times(undefined, t));
+  const times = joinSources(node);
+  const alone = (isLeft: boolean, t: JoinInput) => (isLeft ? times(t, undefined) : times(undefined, t));
 
   const advance = (ts: number) => {
     if (ts > streamTime) {
@@ -72,10 +74,11 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     const key = (isLeft ? node.leftKey : node.rightKey).eval(r);
     const keep = isLeft ? keepLeft : keepRight;
     if (key === null) {
-      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, sourceTimes: alone(isLeft, r) });
+      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, ...win(r.window), sources: alone(isLeft, r) });
       return;
     }
-    const k = keyString([key]);
+    // Windowed sources join per window: the window start is part of the key.
+    const k = keyString(r.window ? [key, r.window.start] : [key]);
     const own = isLeft ? leftBuf : rightBuf;
     const other = isLeft ? rightBuf : leftBuf;
     // other.ts must lie in [ts - before, ts + after] seen from the left record.
@@ -88,18 +91,18 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       matched = true;
       o.matched = true;
       const cols = isLeft ? [...r.cols, ...o.cols] : [...o.cols, ...r.cols];
-      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset, sourceTimes: isLeft ? times(r, o) : times(o, r) });
+      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset, ...win(isLeft ? r.window : o.window), sources: isLeft ? times(r, o) : times(o, r) });
     }
     if (matched) other.put(k, candidates);
     // A record whose window has already closed cannot wait for a partner.
     const closed = r.ts + (isLeft ? w.afterMs : w.beforeMs) < streamTime;
     const emitted = !matched && keep && (eager || closed);
     if (emitted) {
-      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, sourceTimes: alone(isLeft, r) });
+      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, ...win(r.window), sources: alone(isLeft, r) });
     }
     if (r.ts < sideTime[sideName] - retention) return;
     const list = own.get(k) ?? [];
-    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted, ...(r.sourceTimes ? { sourceTimes: [...r.sourceTimes] } : {}) });
+    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted, ...win(r.window), ...(r.sources ? { sources: [...r.sources] } : {}) });
     own.put(k, list);
   };
 
@@ -116,7 +119,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
         let changed = false;
         for (const b of list) {
           if (!eager && keep && !b.matched && b.ts + span + grace < streamTime) {
-            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, sourceTimes: alone(isLeft, b) });
+            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, ...win(b.window), sources: alone(isLeft, b) });
             b.matched = true;
             changed = true;
           }
@@ -131,4 +134,8 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     }
   };
   return { left: side(true), right: side(false), endBatch };
+}
+
+function win(w: WindowBounds | undefined): { window?: WindowBounds } {
+  return w ? { window: w } : {};
 }

@@ -6,7 +6,7 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
-import { joinTimes } from './join-times.js';
+import { joinSources } from './join-sources.js';
 import { tableRowStore } from './table-view.js';
 
 export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
@@ -17,14 +17,14 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
   // A static table is not read as a changelog: each record looks it up in SQLite directly.
   const staticSource = node.right.kind === 'Source' && !node.right.source.topic ? node.right.source : undefined;
   const lookup = staticSource ? env.staticLookup(staticSource) : undefined;
-  const times = joinTimes(node);
+  const times = joinSources(node);
   return {
     left: (r: Rec) => {
       const k = node.leftKey.eval(r);
       const match = k === null ? undefined : lookup ? wrap(lookup(k)) : rows.get(keyString([k]));
       if (!match && !outer) return;
-      const sourceTimes = times(r, match);
-      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, sourceTimes, ...(r.headers ? { headers: r.headers } : {}) });
+      const sources = times(r, match);
+      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, sources, ...(r.headers ? { headers: r.headers } : {}) });
     },
     right: (r: Rec) => {
       const k = node.rightKey.eval(r);

@@ -7,7 +7,7 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
-import { joinTimes } from './join-times.js';
+import { joinSources } from './join-sources.js';
 import { tableRowStore, type TableRow } from './table-view.js';
 
 export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
@@ -21,14 +21,14 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const fk = node.variant === 'ForeignKey';
   const leftKeyCount = node.left.schema.columns.filter((c) => c.role === 'key').length;
- const times = joinTimes(node);
+ const times = joinSources(node);
   const leftPk = (cols: Value[]) => keyString(cols.slice(0, Math.max(leftKeyCount, 1)));
 
   const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
     const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
     const cols = [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
     const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
-    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sourceTimes: times(l, rgt) });
+    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sources: times(l, rgt) });
     else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
   };
 
