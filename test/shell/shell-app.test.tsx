@@ -71,6 +71,21 @@ describe('shell: statements and tables', () => {
     expect(screen).toMatch(/^A  │ aaaaaaaaaaaa$/m);
   });
 
+  it('turns records on and off with \\x whatever the width', async () => {
+    const s = openSession();
+    await run(s, 'CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);');
+    await run(s, "INSERT INTO T (ID, NAME) VALUES (7, 'ada');");
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Records (one field a line) are on.'));
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => /─\[ RECORD 1 \]─+\nID   │ 7\nNAME │ ada/.test(x));
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => x.includes('│  7 │ ada  │'));
+  });
+
   it('runs RUN SCRIPT files statement by statement', async () => {
     const dir = tempDir();
     const file = join(dir, 'setup.sql');
