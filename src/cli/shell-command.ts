@@ -3,12 +3,8 @@
 
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { render } from 'ink';
-import { createElement } from 'react';
-import { App, HELP } from '../shell/app.js';
 import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
-import { defaultHistoryFile, History } from '../shell/history.js';
+import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
 import { splitStatements } from '../shell/statement-splitter.js';
 
@@ -58,18 +54,13 @@ async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promis
 }
 
 async function interactive(choice: BackendChoice): Promise<void> {
+  // ink draws only a final frame when it thinks it runs in CI (it reads CI when first imported);
+  // a shell on a terminal is interactive whatever the environment says, so ink loads after this.
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  const { runShell } = await import('../shell/run-shell.js');
   const { backend, createdDemo } = await openBackend({ ...choice, demo: true });
-  const historyFile = defaultHistoryFile();
-  const welcome = [
-    `Eddy 0.1.0 — ${backend.description}; history in ${historyFile.startsWith(`${homedir()}/`) ? `~${historyFile.slice(homedir().length)}` : historyFile}`,
-    ...(createdDemo
-      ? ['A datagen stream RIDES (RIDE_ID, REGION, FARE) is producing 5 rows a second. Try:', '  SELECT REGION, COUNT(*) AS RIDES, ROUND(AVG(FARE), 2) AS AVG_FARE FROM RIDES', '    WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY REGION EMIT CHANGES;']
-      : ['Try SHOW STREAMS; or SHOW TABLES; to see what is here.']),
-    ...HELP,
-    '',
-  ];
-  const app = render(createElement(App, { backend, history: new History(historyFile), welcome }), { exitOnCtrlC: false });
-  await app.waitUntilExit();
+  await runShell(backend, defaultHistoryFile(), createdDemo);
 }
 
 export function registerShellCommand(program: Command, isDefault: boolean): void {

@@ -21,11 +21,11 @@ export const HELP = [
   'Statements end with `;` and may span lines. Some to try:',
   '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
   '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
-  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';',
+  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\x turns records (one field a line) on or off',
   'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-C clears or cancels · Ctrl-D leaves.',
 ];
 
-const META = /^\s*(exit|quit|help|\\q|\\\?)\s*;?\s*$/i;
+const META = /^\s*(exit|quit|help|\\q|\\\?|\\x)\s*;?\s*$/i;
 
 interface Block {
   readonly id: number;
@@ -58,7 +58,9 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
   const { stdout } = useStdout();
   const width = size?.columns ?? stdout.columns ?? 100;
   const height = size?.rows ?? stdout.rows ?? 24;
-  const look: Look = useMemo(() => ({ width, styled: true }), [width]);
+  const [vertical, setVertical] = useState(false);
+  const verticalRef = useRef(false);
+  const look: Look = useMemo(() => ({ width, styled: true, vertical }), [width, vertical]);
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
   const [editor, setEditor] = useState<EditorState>(EMPTY);
@@ -120,7 +122,11 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
         if (META.test(statement)) {
           const word = statement.trim().replace(/;$/, '').toLowerCase();
           if (word === 'help' || word === '\\?') print(HELP);
-          else return leave();
+          else if (word === '\\x') {
+            verticalRef.current = !verticalRef.current;
+            setVertical(verticalRef.current);
+            print([`Records (one field a line) are ${verticalRef.current ? 'on' : 'off'}.`]);
+          } else return leave();
           continue;
         }
         const path = runScriptPath(statement);

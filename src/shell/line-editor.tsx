@@ -18,13 +18,14 @@ interface Props {
   readonly active: boolean;
 }
 
-function withCursor(line: string, col: number | undefined): ReactElement {
-  if (col === undefined) return <Text>{line || ' '}</Text>;
+/** One line of the buffer after its prompt, in a single Text so wrapping keeps the prompt's space. */
+function promptLine(prompt: string, line: string, col: number | undefined): ReactElement {
   return (
     <Text>
-      {line.slice(0, col)}
-      <Text inverse>{line[col] ?? ' '}</Text>
-      {line.slice(col + 1)}
+      <Text color="cyan">{prompt}</Text>
+      {col === undefined ? line : line.slice(0, col)}
+      {col === undefined ? null : <Text inverse>{line[col] ?? ' '}</Text>}
+      {col === undefined ? null : line.slice(col + 1)}
     </Text>
   );
 }
@@ -61,10 +62,7 @@ export function LineEditor({ state, onChange, onAction, history, isComplete, act
         offset += line.length + 1;
         const col = active && state.cursor >= start && state.cursor <= start + line.length ? state.cursor - start : undefined;
         return (
-          <Box key={i}>
-            <Text color="cyan">{i === 0 ? PROMPT : CONTINUATION}</Text>
-            {withCursor(line, col)}
-          </Box>
+          <Box key={i}>{promptLine(i === 0 ? PROMPT : CONTINUATION, line, col)}</Box>
         );
       })}
       {state.choices && state.choices.length > 0 ? <Text dimColor>{state.choices.slice(0, 40).join('  ')}{state.choices.length > 40 ? '  …' : ''}</Text> : null}

@@ -71,6 +71,21 @@ describe('shell: statements and tables', () => {
     expect(screen).toMatch(/^A  │ aaaaaaaaaaaa$/m);
   });
 
+  it('turns records on and off with \\x whatever the width', async () => {
+    const s = openSession();
+    await run(s, 'CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);');
+    await run(s, "INSERT INTO T (ID, NAME) VALUES (7, 'ada');");
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Records (one field a line) are on.'));
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => /─\[ RECORD 1 \]─+\nID   │ 7\nNAME │ ada/.test(x));
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => x.includes('│  7 │ ada  │'));
+  });
+
   it('runs RUN SCRIPT files statement by statement', async () => {
     const dir = tempDir();
     const file = join(dir, 'setup.sql');
@@ -104,6 +119,20 @@ describe('shell: live push queries', () => {
     // Still in the shell.
     await run(s, 'SHOW STREAMS;');
     await s.waitFor((x) => x.includes('│ CLICKS │'));
+  });
+
+  it('counts late records in the status line', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) GROUP BY USER_ID EMIT CHANGES;');
+    await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    const t = Date.UTC(2026, 0, 1, 10, 0, 0);
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 1, ROWTIME: t }]);
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 2, ROWTIME: t + 3_600_000 }]);
+    await s.waitFor((x) => x.includes('11:00:00–11:01:00'));
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 3, ROWTIME: t + 1000 }]);
+    await s.waitFor((x) => x.includes('late dropped 1'));
+    await s.key(KEYS.ctrlC);
   });
 
   it('scrolls rows of a plain stream and ends by itself at LIMIT', async () => {

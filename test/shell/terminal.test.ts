@@ -31,7 +31,7 @@ function typeLine(text: string): void {
   tmux('send-keys', '-t', 'eddy', 'Enter');
 }
 
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 30_000): Promise<string> {
+async function waitFor(pred: (s: string) => boolean, what: string, ms = 60_000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
     const s = screen();
@@ -57,7 +57,7 @@ describe.skipIf(!hasTmux)('eddy in a real terminal (tmux)', () => {
     const dir = tempDir();
     const cmd = `cd ${ROOT} && EDDY_HISTORY=${join(dir, 'history')} node bin/eddy.js --data ${join(dir, 'data')} --batch-interval 50`;
     tmux('new-session', '-d', '-s', 'eddy', '-x', '120', '-y', '40', cmd);
-    await waitFor((s) => /^eddy>/m.test(s), 'the prompt');
+    await waitFor((s) => /^eddy>/m.test(s), 'the prompt', 120_000);
     expect(screen()).toContain('A datagen stream RIDES');
 
     typeLine("SET 'auto.offset.reset' = 'earliest';");
@@ -92,5 +92,5 @@ describe.skipIf(!hasTmux)('eddy in a real terminal (tmux)', () => {
       if (Date.now() > end) throw new Error(`Ctrl-D did not leave the shell; the terminal shows:\n${screen()}`);
       await sleep(100);
     }
-  }, 120_000);
+  }, 400_000);
 });
