@@ -186,12 +186,6 @@ export class Connection {
     this.disconnect(reason);
   }
 
-  /** Drops the connection at once (a client that did not leave after the goodbye). */
-  destroy(): void {
-    this.cleanup();
-    this.socket.destroy();
-  }
-
   private send(o: Record<string, Json | undefined>): void {
     this.write(frame(o));
   }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 // The client as the package exports it.
 import { EddyClient } from '../../src/index.js';
@@ -80,7 +81,7 @@ describe('protocol', () => {
   });
 
   it('refuses a wrong token and serves the right one', async () => {
-    const { port } = await start({ token: 's3cret' });
+    const { port } = await start({ token: 's3cret', limits: { authTimeoutMs: 1000 } });
     const bad = await raw(port);
     bad.send('AUTH nope');
     await bad.closed;
@@ -90,6 +91,9 @@ describe('protocol', () => {
     anon.send('q SHOW STREAMS;');
     await anon.closed;
     expect(anon.lines.at(-1)).toMatchObject({ type: 'bye', reason: expect.stringMatching(/authentication required/) });
+    const silent = await raw(port);
+    await silent.closed;
+    expect(silent.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'authentication required within 1000 ms' });
     const good = await EddyClient.connect('127.0.0.1', port, { token: 's3cret' });
     expect((await good.execute('SHOW STREAMS;')).columns?.[0]?.name).toBe('Name');
     good.close();
@@ -136,6 +140,30 @@ describe('queries that answer once, and queries that end with their client', () 
       break;
     }
     admin.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('ends push queries, says goodbye, and stops within the grace period even if a client never hangs up', async () => {
+    const { port, server } = await start();
+    await (await EddyClient.connect('127.0.0.1', port)).execute(CLICKS);
+    // Like nc: keeps its half of the connection open after the server's goodbye.
+    const stubborn = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    let got = '';
+    stubborn.setEncoding('utf8');
+    stubborn.on('data', (d: string) => (got += d));
+    const ended = new Promise((r) => stubborn.on('end', r));
+    stubborn.write('q SELECT U FROM CLICKS EMIT CHANGES;\n');
+    await until(() => got.includes('"header"'));
+    const started = Date.now();
+    await server.close('maintenance', 300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await ended;
+    stubborn.destroy();
+    expect(got.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { id: 'q', type: 'end', reason: 'shutdown' },
+      { type: 'bye', reason: 'maintenance' },
+    ]);
   });
 });
 
