@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 // The client as the package exports it.
 import { EddyClient } from '../../src/index.js';
-import { CLICKS, raw, start, until } from './helpers.js';
+import { CLICKS, raw, sleep, start, until } from './helpers.js';
 
 describe('protocol', () => {
   it('runs DDL, ingests rows, answers pull queries and streams a windowed count live', async () => {
@@ -140,6 +140,35 @@ describe('queries that answer once, and queries that end with their client', () 
       break;
     }
     admin.close();
+  });
+});
+
+describe('sessions', () => {
+  it("keeps each client's SET properties to itself, over the server's own", async () => {
+    const { port } = await start({ engine: { batch: { intervalMs: 10 } } }); // server default: latest
+    const a = await EddyClient.connect('127.0.0.1', port);
+    const b = await EddyClient.connect('127.0.0.1', port);
+    await a.execute(CLICKS);
+    await a.insert('CLICKS', [{ U: 'old', P: '/' }]);
+    expect((await a.execute("SET 'auto.offset.reset' = 'earliest';")).messages).toEqual(["Successfully changed local property 'auto.offset.reset' to 'earliest'."]);
+    const first = async (c: EddyClient) => {
+      for await (const r of c.query('SELECT U FROM CLICKS EMIT CHANGES;')) return r.values[0];
+      return undefined;
+    };
+    const fromA = first(a);
+    const fromB = first(b);
+    // Let both queries start (B at the end of the log) before the next row goes in.
+    await sleep(200);
+    await b.insert('CLICKS', [{ U: 'new', P: '/' }]);
+    expect(await fromA).toBe('old');
+    expect(await fromB).toBe('new');
+    await a.execute("UNSET 'auto.offset.reset';");
+    const again = first(a);
+    await sleep(200);
+    await a.insert('CLICKS', [{ U: 'newer', P: '/' }]);
+    expect(await again).toBe('newer');
+    a.close();
+    b.close();
   });
 });
 
