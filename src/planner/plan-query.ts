@@ -4,9 +4,10 @@
 
 import type { ColumnRef, Expr, FunctionCall, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
-import { aggregateFunction, compile, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
+import { aggregateFunction, compile, compileClause, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
@@ -48,7 +49,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
       for (const e of entries) {
-        for (const c of e.columns) {
+        // After PARTITION BY the old key columns are values, placed after the others.
+        const repartitioned = !!q.partitionBy?.length && !rel.isJoin;
+        const ordered = repartitioned ? [...e.columns.filter((c) => c.role !== 'key'), ...e.columns.filter((c) => c.role === 'key')] : e.columns;
+        for (const c of ordered) {
           out.push({
             expr: { kind: 'ColumnRef', source: e.alias, name: c.name, loc: item.loc },
             name: rel.isJoin ? `${e.alias}_${c.name}` : c.name,
@@ -66,7 +70,13 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       if (t.kind !== 'STRUCT') throw new SqlError(`Expected STRUCT type for '->*' but got ${t.kind}`, item);
       for (const f of t.fields) out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
     } else {
-      const name = item.alias ?? columnName(item.expr, rel) ?? `KSQL_COL_${generated++}`;
+      if (item.expr.kind === 'NullLiteral') throw new SqlError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, item);
+      let name = item.alias ?? columnName(item.expr, rel);
+      // Generated names skip those the sources already use (a source may have a KSQL_COL_n).
+      while (name === undefined) {
+        const candidate = `KSQL_COL_${generated++}`;
+        if (!rel.entries.some((e) => e.columns.some((c) => c.name === candidate))) name = candidate;
+      }
       out.push({ expr: item.expr, name, loc: item.loc });
     }
   }
@@ -96,7 +106,7 @@ function isConstantExpr(e: Expr): boolean {
 const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
 
 function argInfo(e: Expr, c: CompiledExpr): ArgInfo {
-  if (!isConstantExpr(e)) return { type: c.type, isConstant: false };
+  if (!isConstantExpr(e)) return { type: c.type, isConstant: false, text: c.text };
   const v = c.eval(NO_REC);
   return { type: e.kind === 'NullLiteral' ? null : c.type, isConstant: true, constant: v };
 }
@@ -155,6 +165,8 @@ class AggregateScope implements Scope {
 export interface PlanQueryOptions {
   /** The CSAS/CTAS/INSERT target, for messages that name it. */
   readonly sinkName?: string;
+  /** Session properties, for functions configured by them (ksql.functions.*). */
+  readonly properties?: ReadonlyMap<string, string>;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -170,15 +182,17 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
-    const predicate = compile(q.where, relScope, errors);
+    rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
+    const predicate = compileClause('WHERE', q.where, relScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
+  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent);
+  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, opts.properties);
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
   if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
@@ -187,6 +201,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
+  if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
   let keyExprs: { expr: Expr; name: string }[] = [];
   if (partitionBy && partitionBy.length) {
@@ -200,9 +215,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       }
       const hit = columns.findIndex((c) => sameExpr(c.expr, pe, scope));
       if (hit >= 0) keyIdx.push(hit);
+      if (persistent) keyOnceInProjection(columns.filter((c) => sameExpr(c.expr, pe, scope)), q);
       const name = hit >= 0 ? columns[hit]!.name : columnName(pe, rel) ?? `KSQL_COL_${gen++}`;
       return { expr: pe, name };
     });
+    const unselected = keyExprs.filter((k) => !columns.some((c) => sameExpr(c.expr, k.expr, scope)));
+    // One unselected key is carried into the output; several, or one whose name a value column
+    // takes, cannot be.
+    if (persistent && unselected.length && (partitionBy.length > 1 || unselected.some((k) => columns.some((c) => c.name === k.name)))) {
+      const texts = keyExprs.map((k) => qualifiedText(k.expr, rel));
+      const plural = texts.length > 1;
+      throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
+    }
   } else if (rel.isJoin) {
     const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
     const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
@@ -228,14 +252,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const hit = columns.findIndex((c) => bindingIndex(c.expr, scope) === i);
       if (hit >= 0) keyIdx.push(hit);
       else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
+      if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
     }
-    if (keyExprs.length && rel.isTable && persistent) {
+    // A stream's unselected key is carried, unless a value column already takes its name.
+    const clash = keyExprs.some((k) => columns.some((c) => c.name === k.name));
+    if (keyExprs.length && (rel.isTable || clash) && persistent) {
       const names = keyExprs.map((k) => k.name).join(', ');
-      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key columns ${names} in its projection (eg, SELECT ${names}...).`, q);
+      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key column${keyExprs.length > 1 ? 's' : ''} ${names} in its projection (eg, SELECT ${names}...).`, q);
     }
   }
 
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -271,12 +299,45 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
 }
 
 /**
+ * WINDOWSTART/WINDOWEND of a windowed aggregation exist only after it: WHERE sees them only from a
+ * windowed source, GROUP BY never (a real column of that name is fine in both).
+ */
+function rejectWindowBounds(e: Expr, scope: RelationScope, sourceBounds: boolean, message: (name: string) => string): void {
+  walkExpr(e, (x) => {
+    if (x.kind === 'ColumnRef' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND')) {
+      try {
+        const b = scope.resolveColumn(x);
+        if (b.index !== undefined || sourceBounds) return true;
+      } catch {
+        // unresolvable: reported below
+      }
+      throw new SqlError(message(x.name), x);
+    }
+    return true;
+  });
+}
+
+/** Type errors of a WHERE/HAVING comparison name the clause and the expression, as ksqlDB's do. */
+/** A key column may appear once in a persistent query's projection (it is one column of the key). */
+function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
+  if (uses.length < 2) return;
+  throw new SqlError(`The projection contains a key column (\`${uses[0]!.name}\`) more than once, aliased as: ${uses.map((u) => u.name).join(' and ')}.`, q);
+}
+
+/** `SRC.COL` for a column of the (single) source, as ksqlDB names partitioning expressions. */
+function qualifiedText(e: Expr, rel: PlannedRelation): string {
+  if (e.kind === 'ColumnRef' && !e.source && !rel.isJoin) return `${rel.entries[0]!.alias}.${e.name}`;
+  return exprText(e);
+}
+
+/**
  * Pull and push queries answer with the select list as written: columns in select order,
  * marked KEY only where they are a table's key (or its window bounds), as ksqlDB's REST API does.
  */
 function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -303,7 +364,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
   if (!q.groupBy?.length) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
@@ -320,6 +381,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   }
   const kafkaSources = rel.entries.map((e) => catalog_source(rel, e.sourceName)).filter((s) => s?.valueFormat === 'KAFKA');
   if (kafkaSources.length) throw new SqlError(`Source(s) ${kafkaSources.map((s) => s!.name).join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q);
+  for (const g of groupBy) rejectWindowBounds(g, scope, false, (name) => `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations`);
   const groupCompiled = groupBy.map((g) => compile(g, scope, errors));
 
   // Collect distinct aggregate calls from SELECT and HAVING.
@@ -342,7 +404,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const infos = call.args.map((a, i) => argInfo(a, compiled[i]!));
     let impl;
     try {
-      impl = fn.resolve(infos);
+      impl = fn.resolve(infos, { properties: properties ?? new Map() });
     } catch (e) {
       throw new SqlError((e as Error).message, call);
     }
@@ -380,7 +442,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     schema: { columns: aggColumns, isTable: true, ...(windowed ? { windowed } : {}) },
   };
   if (q.having) {
-    const predicate = compile(q.having, aggScope, errors);
+    const predicate = compileClause('HAVING', q.having, aggScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`HAVING expression must be boolean: ${exprText(q.having)}`, q.having);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
@@ -400,9 +462,9 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     }
   }
   const missing = groupBy.findIndex((_, i) => keyIdx[i] === -1);
-  if (missing >= 0 && persistent) {
-    const g = exprText(groupBy[missing]!);
-    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  for (const g of groupBy) {
+    const uses = columns.filter((c) => sameExpr(c.expr, g, scope));
+    if (persistent && uses.length > 1) throw new SqlError(`The projection contains a key column more than once: ${uses.map((u) => `\`${u.name}\``).join(' and ')}.`, q);
   }
   const outCols: ColumnDef[] = [];
   const exprs: CompiledExpr[] = [];
@@ -413,6 +475,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   });
   const notGrouped: string[] = [];
   let firstBad: SelectColumn | undefined;
+  let duplicate: { col: SelectColumn; type: SqlType } | undefined;
   columns.forEach((col, i) => {
     if (keyIdx.includes(i)) return;
     let c: CompiledExpr;
@@ -426,14 +489,42 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
       }
       throw e;
     }
-    if (outCols.some((o) => o.name === col.name)) throw new SqlError(`Duplicate value columns found in schema: \`${col.name}\` ${formatType(c.type)}`, col.loc);
+    if (outCols.some((o) => o.name === col.name)) duplicate ??= { col, type: c.type };
     exprs.push(c);
     outCols.push({ name: col.name, type: c.type, role: 'value' });
   });
-  if (notGrouped.length) throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}`, firstBad!.loc);
+  if (notGrouped.length) {
+    throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, firstBad!.loc);
+  }
+  // Checked after the select list: a column outside the grouping is the more basic mistake.
+  if (missing >= 0 && persistent) {
+    const g = exprText(groupBy[missing]!);
+    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  }
+  if (!persistent && q.emit !== undefined) {
+    // A push query answers with the select list as written: unselected group keys are left out.
+    const order = selectOrder(keyIdx, columns.length, groupBy.length);
+    const schema: Schema = { columns: order.map((k) => outCols[k]!), isTable: true, ...(windowed ? { windowed } : {}) };
+    return { root: { kind: 'Project', input: node, exprs: order.map((k) => exprs[k]!), schema }, output: schema, relation: rel };
+  }
+  if (duplicate) throw new SqlError(`Duplicate value columns found in schema: \`${duplicate.col.name}\` ${formatType(duplicate.type)}`, duplicate.col.loc);
   const schema: Schema = { columns: outCols, isTable: true, ...(windowed ? { windowed } : {}) };
   const root: ProjectNode = { kind: 'Project', input: node, exprs, schema };
   return { root, output: schema, relation: rel };
+}
+
+/**
+ * Positions, in the keys-then-values projection of an aggregate, of each select column in select
+ * order (keyIdx[g] is the select column holding group key g, or -1).
+ */
+function selectOrder(keyIdx: readonly number[], selectCount: number, keyCount: number): number[] {
+  const order: number[] = [];
+  let value = keyCount;
+  for (let i = 0; i < selectCount; i++) {
+    const g = keyIdx.indexOf(i);
+    order.push(g >= 0 ? g : value++);
+  }
+  return order;
 }
 
 function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefined {

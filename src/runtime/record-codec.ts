@@ -35,7 +35,6 @@ export function recordCodec(def: SourceDef): RecordCodec {
   const keyCount = def.columns.filter((c) => c.role === 'key').length;
   const valueCount = def.columns.filter((c) => c.role === 'value').length;
   const headerCols = def.columns.filter((c) => c.role === 'header');
-  const isTable = def.kind === 'TABLE';
   const tsIndex = def.timestampColumn ? def.columns.findIndex((c) => c.name === def.timestampColumn) : -1;
   const tsType = tsIndex >= 0 ? def.columns[tsIndex]!.type : undefined;
 
@@ -53,7 +52,8 @@ export function recordCodec(def: SourceDef): RecordCodec {
       return { error: `Failed to deserialise value: ${(e as Error).message}` };
     }
     const keys = keyVals ?? new Array<Value>(keyCount).fill(null);
-    if (valueVals === null && !isTable) return {};
+    // A stream record without a value still flows: projections forward it as a null value
+    // (PARTITION BY gives it its new key); filters, aggregations and joins drop it.
     const tombstone = valueVals === null;
     const vals = valueVals ?? new Array<Value>(valueCount).fill(null);
     const cols: Value[] = [...keys, ...vals];
