@@ -10,6 +10,7 @@ import type { PushQuery } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, rowFrame, wireRowToValues, type Request } from './protocol.js';
+import { SessionProperties } from './session-properties.js';
 
 export interface ConnectionLimits {
   /** Longest accepted request line, in bytes. */
@@ -31,6 +32,7 @@ export class Connection {
   private authed: boolean;
   private closed = false;
   private readonly queries = new Map<string, PushQuery>();
+  private readonly session = new SessionProperties();
   private authTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -122,7 +124,7 @@ export class Connection {
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
-      const results = this.eddy.execute(req.sql);
+      const results = this.session.run(this.eddy.state.properties, () => this.eddy.execute(req.sql));
       const pushes = results.flatMap((r) => (r.kind === 'push' ? [r.query] : []));
       for (const r of results) if (r.kind !== 'push') this.sendResult(id, r);
       if (pushes.length > 1) {
@@ -184,12 +186,6 @@ export class Connection {
   shutdown(reason: string): void {
     for (const id of [...this.queries.keys()]) this.endQuery(id, 'shutdown');
     this.disconnect(reason);
-  }
-
-  /** Drops the connection at once (a client that did not leave after the goodbye). */
-  destroy(): void {
-    this.cleanup();
-    this.socket.destroy();
   }
 
   private send(o: Record<string, Json | undefined>): void {

@@ -61,7 +61,7 @@ function isObject(j: Json | undefined): j is { [k: string]: Json } {
 
 /**
  * An insert row from the wire as SQL values, by the source's column types: the inverse of
- * valueToWire (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
+ * valueJson (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
  * Names match case-insensitively; ROWTIME sets the event time. Throws on a value of the wrong type.
  */
 export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Value> {

@@ -1,7 +1,8 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 // The client as the package exports it.
 import { EddyClient } from '../../src/index.js';
-import { CLICKS, raw, start, until } from './helpers.js';
+import { CLICKS, raw, sleep, start, until } from './helpers.js';
 
 describe('protocol', () => {
   it('runs DDL, ingests rows, answers pull queries and streams a windowed count live', async () => {
@@ -80,7 +81,7 @@ describe('protocol', () => {
   });
 
   it('refuses a wrong token and serves the right one', async () => {
-    const { port } = await start({ token: 's3cret' });
+    const { port } = await start({ token: 's3cret', limits: { authTimeoutMs: 1000 } });
     const bad = await raw(port);
     bad.send('AUTH nope');
     await bad.closed;
@@ -90,6 +91,9 @@ describe('protocol', () => {
     anon.send('q SHOW STREAMS;');
     await anon.closed;
     expect(anon.lines.at(-1)).toMatchObject({ type: 'bye', reason: expect.stringMatching(/authentication required/) });
+    const silent = await raw(port);
+    await silent.closed;
+    expect(silent.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'authentication required within 1000 ms' });
     const good = await EddyClient.connect('127.0.0.1', port, { token: 's3cret' });
     expect((await good.execute('SHOW STREAMS;')).columns?.[0]?.name).toBe('Name');
     good.close();
@@ -136,6 +140,59 @@ describe('queries that answer once, and queries that end with their client', () 
       break;
     }
     admin.close();
+  });
+});
+
+describe('sessions', () => {
+  it("keeps each client's SET properties to itself, over the server's own", async () => {
+    const { port } = await start({ engine: { batch: { intervalMs: 10 } } }); // server default: latest
+    const a = await EddyClient.connect('127.0.0.1', port);
+    const b = await EddyClient.connect('127.0.0.1', port);
+    await a.execute(CLICKS);
+    await a.insert('CLICKS', [{ U: 'old', P: '/' }]);
+    expect((await a.execute("SET 'auto.offset.reset' = 'earliest';")).messages).toEqual(["Successfully changed local property 'auto.offset.reset' to 'earliest'."]);
+    const first = async (c: EddyClient) => {
+      for await (const r of c.query('SELECT U FROM CLICKS EMIT CHANGES;')) return r.values[0];
+      return undefined;
+    };
+    const fromA = first(a);
+    const fromB = first(b);
+    // Let both queries start (B at the end of the log) before the next row goes in.
+    await sleep(200);
+    await b.insert('CLICKS', [{ U: 'new', P: '/' }]);
+    expect(await fromA).toBe('old');
+    expect(await fromB).toBe('new');
+    await a.execute("UNSET 'auto.offset.reset';");
+    const again = first(a);
+    await sleep(200);
+    await a.insert('CLICKS', [{ U: 'newer', P: '/' }]);
+    expect(await again).toBe('newer');
+    a.close();
+    b.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('ends push queries, says goodbye, and stops within the grace period even if a client never hangs up', async () => {
+    const { port, server } = await start();
+    await (await EddyClient.connect('127.0.0.1', port)).execute(CLICKS);
+    // Like nc: keeps its half of the connection open after the server's goodbye.
+    const stubborn = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    let got = '';
+    stubborn.setEncoding('utf8');
+    stubborn.on('data', (d: string) => (got += d));
+    const ended = new Promise((r) => stubborn.on('end', r));
+    stubborn.write('q SELECT U FROM CLICKS EMIT CHANGES;\n');
+    await until(() => got.includes('"header"'));
+    const started = Date.now();
+    await server.close('maintenance', 300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await ended;
+    stubborn.destroy();
+    expect(got.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { id: 'q', type: 'end', reason: 'shutdown' },
+      { type: 'bye', reason: 'maintenance' },
+    ]);
   });
 });
 
