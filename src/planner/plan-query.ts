@@ -11,6 +11,7 @@ import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
+import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
 import { pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
@@ -161,6 +162,8 @@ export interface PlanQueryOptions {
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
+  if (opts.sinkName !== undefined) checkPersistentQuery(q, catalog);
+  checkEmitFinal(q);
   const rel = planRelation(q.from, catalog, errors);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
