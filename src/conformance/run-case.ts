@@ -127,6 +127,7 @@ function schemaString(def: SourceDef): string {
 export function normaliseSchema(s: string): string {
   return s
     .replace(/`/g, '')
+    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY') // ksqlDB writes a table's key either way
     .replace(/\bINT\b/gi, 'INTEGER')
     .replace(/\bVARCHAR\b/gi, 'STRING')
     .replace(/\s+/g, ' ')
