@@ -58,8 +58,8 @@ function queryIdFor(engine: Engine, kind: 'CSAS' | 'CTAS' | 'INSERTQUERY', name:
   return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
 }
 
-function checkQueryShape(q: Query): void {
-  if (q.limit !== undefined) throw new SqlError('CREATE … AS SELECT and INSERT INTO … SELECT statements do not support LIMIT.', q);
+function checkQueryShape(q: Query, statement: string): void {
+  if (q.limit !== undefined) throw new SqlError(`${statement} statements don't support LIMIT clause.`, q);
 }
 
 function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
@@ -70,7 +70,7 @@ function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
 
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = state.catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {
     if (stmt.ifNotExists) return { kind: 'message', statement: text, message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
@@ -104,7 +104,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
 
 export function insertInto(engine: Engine, stmt: InsertInto, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, 'INSERT INTO');
   const target = state.catalog.get(stmt.target);
   if (!target) throw new SqlError(`Sink '${stmt.target}' does not exist for the INSERT INTO statement.`, stmt);
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
