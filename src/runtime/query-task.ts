@@ -202,6 +202,11 @@ export class QueryTask {
       return;
     }
     const out = sink.timestamp && !r.tombstone ? { ...r, ts: Number(sink.timestamp.eval(r)) } : r;
+    if (!(out.ts >= 0)) {
+      // Kafka cannot carry a negative (or missing) timestamp: the record goes to the processing log.
+      this.logError(`Invalid timestamp ${out.ts} for the sink record: timestamps must be non-negative`, r);
+      return;
+    }
     this.pendingOut.push(out);
   }
 

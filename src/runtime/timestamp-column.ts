@@ -31,7 +31,11 @@ function parseWithJavaPattern(text: string, pattern: string): number {
     }
     let n = 1;
     while (pattern[i + n] === ch) n++;
-    if (/[yMdHhmsSX]/.test(ch)) {
+    if (ch === 'y' && n === 2) {
+      // java.time's `yy` is a year of 2000–2099
+      fields.push('yy');
+      re += '(\\d{2})';
+    } else if (/[yMdHhmsSX]/.test(ch)) {
       fields.push(ch);
       re += ch === 'X' ? '(Z|[+-]\\d{2}(?::?\\d{2})?)' : ch === 'S' ? `(\\d{1,${n}})` : `(\\d{1,${Math.max(n, 4)}})`;
     } else if (ch === 'a') {
@@ -54,6 +58,7 @@ function parseWithJavaPattern(text: string, pattern: string): number {
       }
     } else if (f === 'a') pm = g.toUpperCase() === 'PM';
     else if (f === 'S') p.S = Number(g.padEnd(3, '0').slice(0, 3));
+    else if (f === 'yy') p.y = 2000 + Number(g);
     else p[f] = Number(g);
   });
   const hour = p.h ? (p.h % 12) + (pm ? 12 : 0) : p.H!;
