@@ -180,7 +180,8 @@ export function runVariant(v: CaseVariant): CaseOutcome {
   const eddy = openEngine(v);
   try {
     try {
-      for (const s of v.case.statements) eddy.execute(s);
+      // ksqlDB's harness runs the statements as one script: error positions count lines across it.
+      eddy.execute(v.case.statements.join('\n'));
       for (const input of v.case.inputs) produceInput(eddy, input);
     } catch (e) {
       if (v.case.expectedException) return expectException(v, e);

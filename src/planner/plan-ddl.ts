@@ -136,7 +136,7 @@ export function parseWindowSize(text: string): number {
   const n = Number(m[1]);
   const unit = m[2]!.toUpperCase().replace(/S$/, '');
   const f: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
-  if (!(unit in f)) throw new SqlError(`Invalid WINDOW_SIZE unit: ${m[2]}`);
+  if (!(unit in f)) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text}'. Unknown time unit: '${m[2]!.toUpperCase()}'`);
   return n * f[unit]!;
 }
 

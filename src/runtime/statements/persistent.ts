@@ -21,7 +21,7 @@ function leftmostSource(p: PlannedQuery): SourceDef {
   return sourcesOf(p.root)[0]!.source;
 }
 
-function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string): SourceDef {
+function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, topicPrefix: string): SourceDef {
   const p = stmt.properties;
   const from = leftmostSource(planned);
   const format = p.get('FORMAT');
@@ -39,7 +39,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     name: stmt.name,
     kind: stmt.sourceType,
     columns: out.columns,
-    topic: propString(p, 'KAFKA_TOPIC') ?? stmt.name,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
     partitions: partitions ? Number(partitions.value) : from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
@@ -85,7 +85,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
-  const sink = sinkDefinition(stmt, planned, text);
+  const sink = sinkDefinition(stmt, planned, text, state.properties.get('ksql.output.topic.name.prefix') ?? '');
   engine.validateFormats(sink, stmt);
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestampColumn}'`, stmt);
