@@ -179,7 +179,7 @@ function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde
   if (columns.length === 0) return { serialize: () => null, deserialize: () => [] };
   const t = columns[0]!.type;
   if (!['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(t.kind)) {
-    throw new Error(`The 'KAFKA' format does not support type '${formatType(t)}'`);
+    throw new Error(`The 'KAFKA' format does not support type '${t.kind}'`);
   }
   return {
     serialize(values) {
