@@ -23,7 +23,10 @@ export function emitFinalBuffer(env: OperatorEnv, keyCount: number, grace: numbe
         meta.put('time', suppressTime);
       }
       const { prev: _prev, ...rest } = r;
-      buf.put(keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]), rest);
+      const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]);
+      // A window deleted before it closed (a session merged into another) is never final.
+      if (r.tombstone) buf.delete(k);
+      else buf.put(k, rest);
     },
     release: () => {
       const ready = [...buf.entries()].filter(([, r]) => r.window && r.window.end + grace <= suppressTime);

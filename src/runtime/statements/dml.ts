@@ -42,7 +42,11 @@ function valueFor(expr: Expr, type: SqlType, column: string): Value {
 export function insertValues(engine: Engine, stmt: InsertValues, text: string): StatementResult {
   const { state } = engine;
   const def = state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt);
+  if (!def) {
+    const near = state.catalog.list().find((s) => s.name.toUpperCase() === stmt.target.toUpperCase());
+    const hint = near ? `\nDid you mean "${near.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.` : '';
+    throw new SqlError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt);
+  }
   if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
   const names = stmt.columns ?? def.columns.map((c) => c.name);
   if (names.length !== stmt.values.length) {
