@@ -7,7 +7,7 @@ import { SqlError } from '../parser/errors.js';
 import type { Catalog } from './catalog.js';
 
 /** Pseudo-columns whose names an output column may not take. */
-const RESERVED = ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET'];
+const RESERVED = ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'];
 
 function sourceNames(r: Relation): string[] {
   return r.kind === 'SourceRef' ? [r.name] : [...sourceNames(r.left), r.right.name];
@@ -16,11 +16,12 @@ function sourceNames(r: Relation): string[] {
 export function checkPersistentQuery(q: Query, catalog: Catalog): void {
   for (const item of q.select) {
     if (item.kind !== 'SelectExpr') continue;
-    if (item.alias !== undefined) {
-      if (RESERVED.includes(item.alias)) throw new SqlError(`\`${item.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, item);
-    } else if (item.expr.kind === 'ColumnRef' && !item.expr.source && RESERVED.includes(item.expr.name)) {
-      throw new SqlError(`Reserved column name in select: \`${item.expr.name}\`. Please remove or alias the column.`, item);
-    }
+    const e = item.expr;
+    const name = item.alias ?? (e.kind === 'ColumnRef' && !e.source ? e.name : undefined);
+    if (name === undefined || !RESERVED.includes(name)) continue;
+    // Selecting the pseudo-column itself under its own name, or naming something else after one.
+    if (e.kind === 'ColumnRef' && e.name === name) throw new SqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item);
+    throw new SqlError(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, item);
   }
   if (sourceNames(q.from).some((n) => { const s = catalog.get(n); return s?.kind === 'TABLE' && s.windowed !== undefined; })) {
     throw new SqlError('KSQL does not support persistent queries on windowed tables.', q.from);
