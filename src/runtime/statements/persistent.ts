@@ -3,7 +3,7 @@
 import type { CreateAsSelect, InsertInto, Query, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType, typesEqual } from '../../parser/sql-type.js';
-import type { SourceDef } from '../../planner/catalog.js';
+import type { FormatName, SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
 import { parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
@@ -21,7 +21,7 @@ function leftmostSource(p: PlannedQuery): SourceDef {
   return sourcesOf(p.root)[0]!.source;
 }
 
-function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, topicPrefix: string): SourceDef {
+function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, topicPrefix: string, defaultKeyFormat: FormatName): SourceDef {
   const p = stmt.properties;
   const from = leftmostSource(planned);
   const format = p.get('FORMAT');
@@ -29,7 +29,9 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  const inherited = from.keyFormat === 'NONE' && hasKey ? 'KAFKA' : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  // A keyless source gives no key format to inherit: the session's default applies.
+  const base = from.keyFormat === 'NONE' && hasKey ? defaultKeyFormat : from.keyFormat;
+  const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
@@ -85,7 +87,8 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
-  const sink = sinkDefinition(stmt, planned, text, state.properties.get('ksql.output.topic.name.prefix') ?? '');
+  const defaultKeyFormat = (state.properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
+  const sink = sinkDefinition(stmt, planned, text, state.properties.get('ksql.output.topic.name.prefix') ?? '', defaultKeyFormat);
   engine.validateFormats(sink, stmt);
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestampColumn}'`, stmt);
