@@ -140,10 +140,9 @@ function schemaString(def: SourceDef): string {
 export function normaliseSchema(s: string): string {
   return s
     .replace(/`/g, '')
+    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY') // ksqlDB writes a table's key either way
     .replace(/\bINT\b/gi, 'INTEGER')
     .replace(/\bVARCHAR\b/gi, 'STRING')
-    // ksqlDB parses both spellings of a table's key column alike.
-    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY')
     .replace(/\s+/g, ' ')
     .replace(/\s*([<>(),])\s*/g, '$1')
     .trim()

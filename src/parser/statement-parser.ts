@@ -333,6 +333,13 @@ export class StatementParser extends ExpressionParser {
     return list;
   });
 
+  /** GROUP BY / PARTITION BY items are value expressions: no comparisons or AND/OR/NOT. */
+  valueExprList = this.RULE('valueExprList', (): Expr[] => {
+    const list: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: L.Comma, DEF: () => list.push(this.SUBRULE(this.additive)) });
+    return list;
+  });
+
   query = this.RULE('query', (): Query => {
     const t = this.CONSUME(L.Select);
     const select: SelectItem[] = [];
@@ -356,17 +363,17 @@ export class StatementParser extends ExpressionParser {
           GATE: () => this.LA(1).tokenType === L.LParen && this.parenListAhead(),
           ALT: () => {
             this.CONSUME(L.LParen);
-            groupBy = this.SUBRULE(this.exprList);
+            groupBy = this.SUBRULE(this.valueExprList);
             this.CONSUME(L.RParen);
           },
         },
-        { ALT: () => (groupBy = this.SUBRULE2(this.exprList)) },
+        { ALT: () => (groupBy = this.SUBRULE2(this.valueExprList)) },
       ]);
     });
     this.OPTION4(() => {
       this.CONSUME(L.Partition);
       this.CONSUME2(L.By);
-      partitionBy = this.SUBRULE3(this.exprList);
+      partitionBy = this.SUBRULE3(this.valueExprList);
     });
     this.OPTION5(() => (this.CONSUME(L.Having), (having = this.SUBRULE2(this.expression))));
     this.OPTION6(() => {

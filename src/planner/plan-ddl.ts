@@ -2,8 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { formatType } from '../parser/sql-type.js';
-import type { SqlType } from '../parser/sql-type.js';
+import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
@@ -86,6 +85,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     const type = resolveType(c.type, catalog, c.loc);
     const role = c.key || c.primaryKey ? 'key' : c.header ? 'header' : 'value';
     const headerKey = c.header && 'key' in c.header ? c.header.key : undefined;
+    if (c.header) checkHeaderType(type, headerKey, c.loc);
     columns.push(headerKey === undefined ? { name: c.name, type, role } : { name: c.name, type, role, headerKey });
   }
   if (columns.some((c) => c.name === 'ROWTIME' || c.name === 'ROWPARTITION' || c.name === 'ROWOFFSET' || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')) {
@@ -147,6 +147,14 @@ export function parseWindowSize(text: string): number {
   const n = Number(m[1]);
   const unit = m[2]!.toUpperCase().replace(/S$/, '');
   const f: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
-  if (!(unit in f)) throw new SqlError(`Invalid WINDOW_SIZE unit: ${m[2]}`);
+  if (!(unit in f)) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text}'. Unknown time unit: '${m[2]!.toUpperCase()}'`);
   return n * f[unit]!;
+}
+
+/** HEADERS holds every header as ARRAY<STRUCT<KEY STRING, VALUE BYTES>>; HEADER('k') one header's BYTES. */
+function checkHeaderType(type: SqlType, headerKey: string | undefined, loc: SqlErrorPosition): void {
+  const want = headerKey === undefined ? T.array(T.struct([{ name: 'KEY', type: T.STRING }, { name: 'VALUE', type: T.BYTES }])) : T.BYTES;
+  if (formatType(type) === formatType(want)) return;
+  const what = headerKey === undefined ? 'HEADERS' : `HEADER('${headerKey}')`;
+  throw new SqlError(`Invalid type for ${what} column: expected ${formatType(want)}, got ${formatType(type)}`, loc);
 }

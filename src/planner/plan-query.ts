@@ -13,6 +13,7 @@ import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
+import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
 import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
@@ -177,6 +178,8 @@ export interface PlanQueryOptions {
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
+  if (opts.sinkName !== undefined) checkPersistentQuery(q, catalog);
+  checkEmitFinal(q);
   const rel = planRelation(q.from, catalog, errors);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);

@@ -201,17 +201,17 @@ export class QueryTask {
       if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
+    let out = r;
     if (sink.timestamp && !r.tombstone) {
-      // A row whose timestamp column is unreadable or negative cannot be written (as in ksqlDB).
       const ts = sink.timestamp.eval(r);
-      if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) {
-        this.logError(`Invalid timestamp for the sink: ${String(ts)}`, r);
-        return;
-      }
-      this.pendingOut.push({ ...r, ts });
+      out = { ...r, ts: typeof ts === 'number' ? ts : Number.NaN };
+    }
+    if (!(out.ts >= 0)) {
+      // Kafka cannot carry a negative or missing timestamp: the record goes to the processing log.
+      this.logError(`Invalid timestamp ${String(out.ts)} for the sink record: timestamps must be non-negative`, r);
       return;
     }
-    this.pendingOut.push(r);
+    this.pendingOut.push(out);
   }
 
   private flushOutput(): void {

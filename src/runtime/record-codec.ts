@@ -66,7 +66,7 @@ export function recordCodec(def: SourceDef): RecordCodec {
     let ts = r.timestamp;
     if (tsIndex >= 0 && !tombstone) {
       const t = parseTimestampColumn(cols[tsIndex] ?? null, tsType!, def.timestampFormat);
-      if (t === undefined) return { error: `Invalid timestamp in column ${def.timestampColumn}: ${String(cols[tsIndex])}` };
+      if (t === undefined || t < 0) return { error: `Invalid timestamp in column ${def.timestampColumn}: ${String(cols[tsIndex])}` };
       ts = t;
     }
     const rec: Rec = { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}) };

@@ -152,3 +152,45 @@ describe('pull query rules', () => {
     expect(rows(eddy, 'SELECT * FROM AGG WHERE ID = 1;')).toEqual([[1, 1]]);
   });
 });
+
+describe('persistent query names, key types and sinks', () => {
+  it('tells a selected pseudo-column from an alias onto one', () => {
+    eddy = engine();
+    eddy.execute(PEOPLE);
+    expect(() => eddy.execute('CREATE STREAM S AS SELECT ID, ROWOFFSET FROM PEOPLE;')).toThrow('Reserved column name in select: `ROWOFFSET`. Please remove or alias the column.');
+    expect(() => eddy.execute('CREATE STREAM S AS SELECT ID, AGE AS ROWTIME FROM PEOPLE;')).toThrow('`ROWTIME` is a reserved column name. You cannot use it as an alias for a column.');
+    eddy.execute('CREATE STREAM S AS SELECT ID, ROWOFFSET AS OFF FROM PEOPLE;');
+  });
+
+  it('refuses map keys and key types the key format cannot hold', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM M (ID INT KEY, TAGS MAP<STRING, INT>, L ARRAY<INT>) WITH (kafka_topic='m', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE STREAM S AS SELECT * FROM M PARTITION BY TAGS;')).toThrow('Map keys, including types that contain maps, are not supported');
+    expect(() => eddy.execute('CREATE STREAM S AS SELECT * FROM M PARTITION BY L;')).toThrow("Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`L` ARRAY<INTEGER> KEY], features=[]}\nreason: The 'KAFKA' format does not support type 'ARRAY'");
+  });
+
+  it('names sink topics with the output prefix and drops records whose sink timestamp is negative', () => {
+    eddy = engine();
+    eddy.execute("SET 'ksql.output.topic.name.prefix'='pre-';");
+    eddy.execute(PEOPLE);
+    eddy.execute("CREATE STREAM S WITH (timestamp='AGE') AS SELECT ID, AGE, NAME FROM PEOPLE;");
+    expect(eddy.state.catalog.get('S')!.topic).toBe('pre-S');
+    produce('people', '1', '{"NAME":"a","AGE":-2}');
+    produce('people', '2', '{"NAME":"b","AGE":7}');
+    expect(topic(eddy, 'pre-S').map((r) => [r.key, r.ts])).toEqual([[2, 7]]);
+  });
+});
+
+describe('session windows', () => {
+  it('close once stream time passes end + gap + grace; EMIT FINAL never shows merged-away sessions', () => {
+    eddy = engine();
+    eddy.execute(PEOPLE);
+    eddy.execute('CREATE TABLE C AS SELECT ID, COUNT(*) AS N FROM PEOPLE WINDOW SESSION (5 MILLISECONDS, GRACE PERIOD 6 MILLISECONDS) GROUP BY ID EMIT FINAL;');
+    for (const ts of [0, 4, 8, 30, 17, 42]) produce('people', '1', '{"AGE":1}', ts);
+    // 17: its session would end at 17, and 17 + 5 + 6 < 30, so it is late.
+    expect(topic(eddy, 'C').map((r) => [r.window?.start, r.window?.end, r.value])).toEqual([
+      [0, 8, { N: 3 }],
+      [30, 30, { N: 1 }],
+    ]);
+  });
+});

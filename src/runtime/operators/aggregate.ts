@@ -34,7 +34,7 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   let streamTime = meta.get('streamTime') ?? -Infinity;
   const window = node.window;
   const grace = window ? graceOf(window) : 0;
-  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, grace, out) : undefined;
+  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out) : undefined;
   const emit = final ? final.offer : out;
 
   const results = (e: AggEntry): Value[] => {

@@ -33,7 +33,9 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
   );
   const meta = env.store<number>('meta', (v) => v, (j) => j as number);
   let streamTime = meta.get('streamTime') ?? -Infinity;
-  const final = node.emitFinal ? emitFinalBuffer(env, node.groupBy.length, grace, out) : undefined;
+  // A session can still grow until stream time passes its end by the gap plus the grace period.
+  const closed = (end: number, time: number) => end + gap + grace < time;
+  const final = node.emitFinal ? emitFinalBuffer(env, node.groupBy.length, (w, t) => closed(w.end, t), out) : undefined;
   const emit = final ? final.offer : out;
   const nulls = aggs.map(() => null);
 
@@ -52,7 +54,7 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
     const overlapping = entry.sessions.filter((s) => s.end >= r.ts - gap && s.start <= r.ts + gap);
     const start = Math.min(r.ts, ...overlapping.map((s) => s.start));
     const end = Math.max(r.ts, ...overlapping.map((s) => s.end));
-    if (end + grace <= streamTime) {
+    if (closed(end, streamTime)) {
       env.countLate();
       return;
     }
@@ -78,7 +80,7 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
   const endBatch = () => {
     if (final) final.release();
     for (const [k, e] of store.entries()) {
-      const live = e.sessions.filter((s) => s.end + grace > streamTime);
+      const live = e.sessions.filter((s) => !closed(s.end, streamTime));
       if (live.length === 0) store.delete(k);
       else if (live.length !== e.sessions.length) store.put(k, { key: e.key, sessions: live });
     }

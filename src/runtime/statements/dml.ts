@@ -42,12 +42,20 @@ function valueFor(expr: Expr, type: SqlType, column: string): Value {
 export function insertValues(engine: Engine, stmt: InsertValues, text: string): StatementResult {
   const { state } = engine;
   const def = state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt);
-  if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
-  const names = stmt.columns ?? def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
-  if (names.length !== stmt.values.length) {
-    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.join(', ')}, ${stmt.values.map((v) => text.slice(v.loc.offset, v.loc.offset + 20).split(/[,)]/)[0]).join(', ')}`, stmt);
+  if (!def) {
+    const near = state.catalog.list().find((s) => s.name.toUpperCase() === stmt.target.toUpperCase());
+    const hint = near ? `\nDid you mean "${near.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.` : '';
+    throw new SqlError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt);
   }
+  if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
+  const names = stmt.columns ?? def.columns.map((c) => c.name);
+  if (names.length !== stmt.values.length) {
+    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.length}, ${stmt.values.length}`, stmt);
+  }
+  const pseudo = names.find((n) => n === 'ROWPARTITION' || n === 'ROWOFFSET');
+  if (pseudo) throw new SqlError(`Inserting into column \`${pseudo}\` is not allowed.`, stmt);
+  const headers = names.filter((n) => def.columns.some((c) => c.name === n && c.role === 'header'));
+  if (headers.length) throw new SqlError(`Cannot insert into HEADER columns: ${headers.join(', ')}`, stmt);
   const cols: Value[] = def.columns.map(() => null);
   let ts = Date.now();
   names.forEach((name, i) => {

@@ -3,7 +3,7 @@
 import type { CreateAsSelect, InsertInto, Query, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType, T, typesEqual } from '../../parser/sql-type.js';
-import type { SourceDef } from '../../planner/catalog.js';
+import type { FormatName, SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
 import { checkFormatProperties, parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
@@ -25,7 +25,8 @@ function leftmostSource(p: PlannedQuery): SourceDef {
 
 function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
   const p = stmt.properties;
-  const defaultKeyFormat = properties.get('ksql.persistence.default.format.key') ?? 'KAFKA';
+  const defaultKeyFormat = (properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
+  const topicPrefix = properties.get('ksql.output.topic.name.prefix') ?? '';
   const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
   checkFormatProperties(p, valueColumns, stmt);
   const from = leftmostSource(planned);
@@ -34,8 +35,9 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  // A keyless source that gains a key (join, PARTITION BY) takes the configured default key format.
-  const inherited = from.keyFormat === 'NONE' && hasKey ? (defaultKeyFormat.toUpperCase() as SourceDef['keyFormat']) : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  // A keyless source gives no key format to inherit: the session's default applies.
+  const base = from.keyFormat === 'NONE' && hasKey ? defaultKeyFormat : from.keyFormat;
+  const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
@@ -48,7 +50,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     name: stmt.name,
     kind: stmt.sourceType,
     columns: out.columns,
-    topic: propString(p, 'KAFKA_TOPIC') ?? stmt.name,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
     partitions: partitions ? Number(partitions.value) : from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
@@ -67,8 +69,8 @@ function queryIdFor(engine: Engine, kind: 'CSAS' | 'CTAS' | 'INSERTQUERY', name:
   return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
 }
 
-function checkQueryShape(q: Query): void {
-  if (q.limit !== undefined) throw new SqlError('CREATE … AS SELECT and INSERT INTO … SELECT statements do not support LIMIT.', q);
+function checkQueryShape(q: Query, statement: string): void {
+  if (q.limit !== undefined) throw new SqlError(`${statement} statements don't support LIMIT clause.`, q);
 }
 
 function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
@@ -91,7 +93,7 @@ function checkAggregationFormat(n: PlanNode, stmt: CreateAsSelect): void {
 
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = state.catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {
     if (stmt.ifNotExists) return { kind: 'message', statement: text, message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
@@ -126,7 +128,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
 
 export function insertInto(engine: Engine, stmt: InsertInto, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, 'INSERT INTO');
   const target = state.catalog.get(stmt.target);
   if (!target) throw new SqlError(`Sink '${stmt.target}' does not exist for the INSERT INTO statement.`, stmt);
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
