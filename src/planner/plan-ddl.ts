@@ -2,7 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { formatType } from '../parser/sql-type.js';
+import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 
@@ -62,6 +62,13 @@ export interface DdlDefaults {
   readonly valueFormat?: FormatName;
 }
 
+/** HEADERS is every header as ARRAY<STRUCT<KEY STRING, VALUE BYTES>>; HEADER('k') is one header's BYTES. */
+function checkHeaderType(t: SqlType, headerKey: string | undefined): void {
+  const all = T.array(T.struct([{ name: 'KEY', type: T.STRING }, { name: 'VALUE', type: T.BYTES }]));
+  const want = headerKey === undefined ? all : T.BYTES;
+  if (!typesEqual(t, want)) throw new SqlError(`Invalid type for ${headerKey === undefined ? 'HEADERS' : `HEADER('${headerKey}')`} column: expected ${formatType(want)}, got ${formatType(t)}`);
+}
+
 /** The WITH-clause rules shared by CREATE and CREATE … AS SELECT: FORMAT excludes KEY_/VALUE_FORMAT; unwrapping needs one value column. */
 export function checkFormatProperties(p: Properties, valueColumns: number, at: { loc?: SqlErrorPosition }): void {
   for (const side of ['KEY', 'VALUE']) {
@@ -86,6 +93,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     const type = resolveType(c.type, catalog, c.loc);
     const role = c.key || c.primaryKey ? 'key' : c.header ? 'header' : 'value';
     const headerKey = c.header && 'key' in c.header ? c.header.key : undefined;
+    if (c.header) checkHeaderType(type, headerKey);
     columns.push(headerKey === undefined ? { name: c.name, type, role } : { name: c.name, type, role, headerKey });
   }
   if (columns.some((c) => c.name === 'ROWTIME' || c.name === 'ROWPARTITION' || c.name === 'ROWOFFSET' || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')) {
@@ -143,10 +151,10 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
 /** '10 SECONDS' → 10000 */
 export function parseWindowSize(text: string): number {
   const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
-  if (!m) throw new SqlError(`Invalid WINDOW_SIZE: ${text}`);
+  if (!m) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text}'. Expected '<number> <unit>', e.g. '10 SECONDS'`);
   const n = Number(m[1]);
   const unit = m[2]!.toUpperCase().replace(/S$/, '');
   const f: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
-  if (!(unit in f)) throw new SqlError(`Invalid WINDOW_SIZE unit: ${m[2]}`);
+  if (!(unit in f)) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text.trim()}'. Unknown time unit: '${m[2]!.toUpperCase()}'`);
   return n * f[unit]!;
 }

@@ -7,6 +7,7 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { compile } from '../../planner/compile.js';
+import { exprText } from '../../planner/expr-text.js';
 import { propString } from '../../planner/plan-ddl.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import type { Rec } from '../../planner/record.js';
@@ -46,7 +47,7 @@ export function insertValues(engine: Engine, stmt: InsertValues, text: string): 
   if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
   const names = stmt.columns ?? def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
   if (names.length !== stmt.values.length) {
-    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.join(', ')}, ${stmt.values.map((v) => text.slice(v.loc.offset, v.loc.offset + 20).split(/[,)]/)[0]).join(', ')}`, stmt);
+    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.join(', ')}, ${stmt.values.map((v) => exprText(v)).join(', ')}`, stmt);
   }
   const cols: Value[] = def.columns.map(() => null);
   let ts = Date.now();
