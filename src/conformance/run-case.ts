@@ -140,6 +140,7 @@ function schemaString(def: SourceDef): string {
 export function normaliseSchema(s: string): string {
   return s
     .replace(/`/g, '')
+    .replace(/\bPRIMARY KEY\b/gi, 'KEY')
     .replace(/\bINT\b/gi, 'INTEGER')
     .replace(/\bVARCHAR\b/gi, 'STRING')
     .replace(/\s+/g, ' ')

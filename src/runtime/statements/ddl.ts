@@ -19,6 +19,8 @@ export function createSource(engine: Engine, stmt: CreateSource, text: string): 
     if (stmt.ifNotExists) return { kind: 'message', statement: text, message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
     if (!stmt.orReplace || existing.kind !== stmt.sourceType)
       throw new SqlError(`Cannot add ${lower(stmt.sourceType)} '${stmt.name}': A ${lower(existing.kind)} with the same name already exists`, stmt);
+    if (stmt.isSource !== existing.readOnly)
+      throw new SqlError(`Cannot add ${lower(stmt.sourceType)} '${stmt.name}': CREATE OR REPLACE is not supported on source ${lower(stmt.sourceType)}s.`, stmt);
   }
   const def = planCreateSource(stmt, text, state.catalog, {
     ...(state.properties.get('ksql.persistence.default.format.key') ? { keyFormat: state.properties.get('ksql.persistence.default.format.key')!.toUpperCase() as FormatName } : {}),
@@ -53,6 +55,7 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   if (def.kind !== stmt.sourceType) {
     throw new SqlError(`Incompatible data source type is ${def.kind}, but statement was DROP ${stmt.sourceType}`, stmt);
   }
+  if (stmt.deleteTopic && def.readOnly) throw new SqlError(`Cannot delete topic for read-only source: ${def.name}`, stmt);
   const readers = state.readersOf(def.name).filter((q) => q.sink !== def.name);
   if (readers.length) {
     const names = readers.map((q) => q.sink ?? q.id).join(', ');

@@ -46,7 +46,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     name: stmt.name,
     kind: stmt.sourceType,
     columns: out.columns,
-    topic: propString(p, 'KAFKA_TOPIC') ?? stmt.name,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${properties.get('ksql.output.topic.name.prefix') ?? ''}${stmt.name}`,
     partitions: partitions ? Number(partitions.value) : from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
