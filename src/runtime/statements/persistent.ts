@@ -65,8 +65,14 @@ function queryIdFor(engine: Engine, kind: 'CSAS' | 'CTAS' | 'INSERTQUERY', name:
   return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
 }
 
-function checkQueryShape(q: Query): void {
-  if (q.limit !== undefined) throw new SqlError('CREATE … AS SELECT and INSERT INTO … SELECT statements do not support LIMIT.', q);
+function checkQueryShape(q: Query, statement: string): void {
+  if (q.limit !== undefined) throw new SqlError(`${statement} statements don't support LIMIT clause.`, q);
+  if (q.emit === 'FINAL' && !q.window) throw new SqlError('EMIT FINAL is only supported for windowed aggregations.', q);
+}
+
+/** Windowed tables (WINDOW_TYPE sources and windowed results) feed pull and push queries only. */
+function checkNoWindowedTable(root: PlanNode, q: Query): void {
+  if (sourcesOf(root).some((s) => s.source.kind === 'TABLE' && s.source.windowed)) throw new SqlError('KSQL does not support persistent queries on windowed tables.', q);
 }
 
 function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
@@ -89,7 +95,7 @@ function checkAggregationFormat(n: PlanNode, stmt: CreateAsSelect): void {
 
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = state.catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {
     if (stmt.ifNotExists) return { kind: 'message', statement: text, message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
@@ -104,6 +110,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
+  checkNoWindowedTable(planned.root, stmt.query);
   checkAggregationFormat(planned.root, stmt);
   const sink = sinkDefinition(stmt, planned, text, state.properties);
   engine.validateFormats(sink, stmt);
@@ -124,13 +131,14 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
 
 export function insertInto(engine: Engine, stmt: InsertInto, text: string): StatementResult {
   const { state } = engine;
-  checkQueryShape(stmt.query);
+  checkQueryShape(stmt.query, 'INSERT INTO');
   const target = state.catalog.get(stmt.target);
   if (!target) throw new SqlError(`Sink '${stmt.target}' does not exist for the INSERT INTO statement.`, stmt);
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();
   const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: target.name, properties: state.properties });
+  checkNoWindowedTable(planned.root, stmt.query);
   if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
   const want = target.columns.filter((c) => c.role !== 'header');
   const got = planned.output.columns;
