@@ -7,7 +7,6 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { compile } from '../../planner/compile.js';
-import { exprText } from '../../planner/expr-text.js';
 import { propString } from '../../planner/plan-ddl.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import type { Rec } from '../../planner/record.js';
@@ -43,11 +42,21 @@ function valueFor(expr: Expr, type: SqlType, column: string): Value {
 export function insertValues(engine: Engine, stmt: InsertValues, text: string): StatementResult {
   const { state } = engine;
   const def = state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt);
+  if (!def) {
+    const near = state.catalog.list().find((d) => d.name.toUpperCase() === stmt.target.toUpperCase());
+    const hint = near ? `\nDid you mean "${near.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.` : '';
+    throw new SqlError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt);
+  }
   if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
+  const headers = def.columns.filter((c) => c.role === 'header').map((c) => c.name);
   const names = stmt.columns ?? def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
+  const pseudo = names.find((n) => n === 'ROWPARTITION' || n === 'ROWOFFSET');
+  if (pseudo) throw new SqlError(`Inserting into column \`${pseudo}\` is not allowed.`, stmt);
+  // Header columns come from record headers, so a value for one is refused by name.
+  const headerTargets = stmt.columns ? names.filter((n) => headers.includes(n)) : stmt.values.length === def.columns.length ? headers : [];
+  if (headerTargets.length) throw new SqlError(`Cannot insert into HEADER columns: ${headerTargets.join(', ')}`, stmt);
   if (names.length !== stmt.values.length) {
-    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.join(', ')}, ${stmt.values.map((v) => exprText(v)).join(', ')}`, stmt);
+    throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.length}, ${stmt.values.length}`, stmt);
   }
   const cols: Value[] = def.columns.map(() => null);
   let ts = Date.now();
