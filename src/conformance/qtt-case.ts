@@ -25,6 +25,8 @@ export interface QttCase {
   readonly responses?: readonly Json[];
   readonly expectedError?: Json;
   readonly topics?: readonly Json[];
+  /** REST cases: produce the inputs only once the push query is running (it reads from latest). */
+  readonly inputConditions?: { readonly waitForActivePushQuery?: boolean };
 }
 
 export interface CaseVariant {

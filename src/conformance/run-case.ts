@@ -283,7 +283,8 @@ function runRestVariant(v: CaseVariant): CaseOutcome {
     for (let i = 0; i < v.case.statements.length; i++) {
       const stmt = v.case.statements[i]!;
       const isQuery = /^\s*SELECT\b/i.test(stmt);
-      if (isQuery && !producedInputs) {
+      const afterQueryStarts = v.case.inputConditions?.waitForActivePushQuery === true;
+      if (isQuery && !producedInputs && !afterQueryStarts) {
         for (const input of v.case.inputs) produceInput(eddy, input);
         producedInputs = true;
       }
@@ -295,6 +296,10 @@ function runRestVariant(v: CaseVariant): CaseOutcome {
         const want = expected ? asString(expected.message) : undefined;
         if (expected && (!want || errorMessage(e).includes(want))) return { status: 'passed' };
         return { status: 'failed', reason: `statement ${i + 1} failed: ${errorMessage(e)}` };
+      }
+      if (isQuery && !producedInputs && afterQueryStarts) {
+        for (const input of v.case.inputs) produceInput(eddy, input);
+        producedInputs = true;
       }
       const resp = responses[i] as Record<string, Json> | undefined;
       if (!resp || !('query' in resp)) continue;

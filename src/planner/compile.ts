@@ -25,8 +25,10 @@ export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Sco
   try {
     return compile(expr, scope, errors);
   } catch (e) {
-    if (e instanceof SqlError) throw new SqlError(`Error in ${clause} expression: ${e.bareMessage}`, e.position);
-    throw e;
+    if (!(e instanceof SqlError)) throw e;
+    // ksqlDB names the clause, and for comparisons also repeats the whole predicate.
+    const statement = e.bareMessage.startsWith('Cannot compare ') ? `\nStatement: ${exprText(expr)}` : '';
+    throw new SqlError(`Error in ${clause} expression: ${e.bareMessage}${statement}`, e.position);
   }
 }
 

@@ -49,7 +49,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
       for (const e of entries) {
-        for (const c of e.columns) {
+        // After PARTITION BY the old key columns are values, placed after the others.
+        const repartitioned = !!q.partitionBy?.length && !rel.isJoin;
+        const ordered = repartitioned ? [...e.columns.filter((c) => c.role !== 'key'), ...e.columns.filter((c) => c.role === 'key')] : e.columns;
+        for (const c of ordered) {
           out.push({
             expr: { kind: 'ColumnRef', source: e.alias, name: c.name, loc: item.loc },
             name: rel.isJoin ? `${e.alias}_${c.name}` : c.name,
@@ -179,6 +182,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
+    rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
     const predicate = compileClause('WHERE', q.where, relScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
@@ -197,6 +201,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
+  if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
   let keyExprs: { expr: Expr; name: string }[] = [];
   if (partitionBy && partitionBy.length) {
@@ -210,9 +215,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       }
       const hit = columns.findIndex((c) => sameExpr(c.expr, pe, scope));
       if (hit >= 0) keyIdx.push(hit);
+      if (persistent) keyOnceInProjection(columns.filter((c) => sameExpr(c.expr, pe, scope)), q);
       const name = hit >= 0 ? columns[hit]!.name : columnName(pe, rel) ?? `KSQL_COL_${gen++}`;
       return { expr: pe, name };
     });
+    const unselected = keyExprs.filter((k) => !columns.some((c) => sameExpr(c.expr, k.expr, scope)));
+    // One unselected key is carried into the output; several, or one whose name a value column
+    // takes, cannot be.
+    if (persistent && unselected.length && (partitionBy.length > 1 || unselected.some((k) => columns.some((c) => c.name === k.name)))) {
+      const texts = keyExprs.map((k) => qualifiedText(k.expr, rel));
+      const plural = texts.length > 1;
+      throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
+    }
   } else if (rel.isJoin) {
     const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
     const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
@@ -238,10 +252,13 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const hit = columns.findIndex((c) => bindingIndex(c.expr, scope) === i);
       if (hit >= 0) keyIdx.push(hit);
       else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
+      if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
     }
-    if (keyExprs.length && rel.isTable && persistent) {
+    // A stream's unselected key is carried, unless a value column already takes its name.
+    const clash = keyExprs.some((k) => columns.some((c) => c.name === k.name));
+    if (keyExprs.length && (rel.isTable || clash) && persistent) {
       const names = keyExprs.map((k) => k.name).join(', ');
-      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key columns ${names} in its projection (eg, SELECT ${names}...).`, q);
+      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key column${keyExprs.length > 1 ? 's' : ''} ${names} in its projection (eg, SELECT ${names}...).`, q);
     }
   }
 
@@ -279,6 +296,38 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     ? { kind: 'FlatMap', input, exprs, schema }
     : { kind: 'Project', input, exprs: exprs as CompiledExpr[], schema };
   return { root, output: schema, relation: rel };
+}
+
+/**
+ * WINDOWSTART/WINDOWEND of a windowed aggregation exist only after it: WHERE sees them only from a
+ * windowed source, GROUP BY never (a real column of that name is fine in both).
+ */
+function rejectWindowBounds(e: Expr, scope: RelationScope, sourceBounds: boolean, message: (name: string) => string): void {
+  walkExpr(e, (x) => {
+    if (x.kind === 'ColumnRef' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND')) {
+      try {
+        const b = scope.resolveColumn(x);
+        if (b.index !== undefined || sourceBounds) return true;
+      } catch {
+        // unresolvable: reported below
+      }
+      throw new SqlError(message(x.name), x);
+    }
+    return true;
+  });
+}
+
+/** Type errors of a WHERE/HAVING comparison name the clause and the expression, as ksqlDB's do. */
+/** A key column may appear once in a persistent query's projection (it is one column of the key). */
+function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
+  if (uses.length < 2) return;
+  throw new SqlError(`The projection contains a key column (\`${uses[0]!.name}\`) more than once, aliased as: ${uses.map((u) => u.name).join(' and ')}.`, q);
+}
+
+/** `SRC.COL` for a column of the (single) source, as ksqlDB names partitioning expressions. */
+function qualifiedText(e: Expr, rel: PlannedRelation): string {
+  if (e.kind === 'ColumnRef' && !e.source && !rel.isJoin) return `${rel.entries[0]!.alias}.${e.name}`;
+  return exprText(e);
 }
 
 /**
@@ -332,6 +381,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   }
   const kafkaSources = rel.entries.map((e) => catalog_source(rel, e.sourceName)).filter((s) => s?.valueFormat === 'KAFKA');
   if (kafkaSources.length) throw new SqlError(`Source(s) ${kafkaSources.map((s) => s!.name).join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q);
+  for (const g of groupBy) rejectWindowBounds(g, scope, false, (name) => `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations`);
   const groupCompiled = groupBy.map((g) => compile(g, scope, errors));
 
   // Collect distinct aggregate calls from SELECT and HAVING.
@@ -412,9 +462,9 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     }
   }
   const missing = groupBy.findIndex((_, i) => keyIdx[i] === -1);
-  if (missing >= 0 && persistent) {
-    const g = exprText(groupBy[missing]!);
-    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  for (const g of groupBy) {
+    const uses = columns.filter((c) => sameExpr(c.expr, g, scope));
+    if (persistent && uses.length > 1) throw new SqlError(`The projection contains a key column more than once: ${uses.map((u) => `\`${u.name}\``).join(' and ')}.`, q);
   }
   const outCols: ColumnDef[] = [];
   const exprs: CompiledExpr[] = [];
@@ -425,6 +475,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   });
   const notGrouped: string[] = [];
   let firstBad: SelectColumn | undefined;
+  let duplicate: { col: SelectColumn; type: SqlType } | undefined;
   columns.forEach((col, i) => {
     if (keyIdx.includes(i)) return;
     let c: CompiledExpr;
@@ -438,14 +489,42 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
       }
       throw e;
     }
-    if (outCols.some((o) => o.name === col.name)) throw new SqlError(`Duplicate value columns found in schema: \`${col.name}\` ${formatType(c.type)}`, col.loc);
+    if (outCols.some((o) => o.name === col.name)) duplicate ??= { col, type: c.type };
     exprs.push(c);
     outCols.push({ name: col.name, type: c.type, role: 'value' });
   });
-  if (notGrouped.length) throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}`, firstBad!.loc);
+  if (notGrouped.length) {
+    throw new SqlError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${notGrouped.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, firstBad!.loc);
+  }
+  // Checked after the select list: a column outside the grouping is the more basic mistake.
+  if (missing >= 0 && persistent) {
+    const g = exprText(groupBy[missing]!);
+    throw new SqlError(`The query used to build \`${sink}\` must include the grouping expression ${g} in its projection (eg, SELECT ${g}...).`, groupBy[missing]!);
+  }
+  if (!persistent && q.emit !== undefined) {
+    // A push query answers with the select list as written: unselected group keys are left out.
+    const order = selectOrder(keyIdx, columns.length, groupBy.length);
+    const schema: Schema = { columns: order.map((k) => outCols[k]!), isTable: true, ...(windowed ? { windowed } : {}) };
+    return { root: { kind: 'Project', input: node, exprs: order.map((k) => exprs[k]!), schema }, output: schema, relation: rel };
+  }
+  if (duplicate) throw new SqlError(`Duplicate value columns found in schema: \`${duplicate.col.name}\` ${formatType(duplicate.type)}`, duplicate.col.loc);
   const schema: Schema = { columns: outCols, isTable: true, ...(windowed ? { windowed } : {}) };
   const root: ProjectNode = { kind: 'Project', input: node, exprs, schema };
   return { root, output: schema, relation: rel };
+}
+
+/**
+ * Positions, in the keys-then-values projection of an aggregate, of each select column in select
+ * order (keyIdx[g] is the select column holding group key g, or -1).
+ */
+function selectOrder(keyIdx: readonly number[], selectCount: number, keyCount: number): number[] {
+  const order: number[] = [];
+  let value = keyCount;
+  for (let i = 0; i < selectCount; i++) {
+    const g = keyIdx.indexOf(i);
+    order.push(g >= 0 ? g : value++);
+  }
+  return order;
 }
 
 function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefined {

@@ -200,18 +200,14 @@ export class Eddy {
 
   /** @internal */
   stopMaterializer(name: string): void {
-    const id = `MATERIALIZE_${name}`;
-    const q = this.state.queries.get(id);
-    if (!q) return;
-    q.task.stop();
-    this.state.queries.delete(id);
-    this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    this.terminate(`MATERIALIZE_${name}`);
   }
 
   /** @internal */
   startConnector(def: SourceDef): void {
     const c = startConnector(this, def);
+    // CREATE OR REPLACE: the new definition's connector takes over; the old one must let go.
+    this.stopConnector(def.name);
     if (c) this.state.connectors.set(def.name, c);
   }
 
@@ -221,7 +217,7 @@ export class Eddy {
     this.state.connectors.delete(name);
   }
 
-  /** @internal */
+  /** @internal stop a query for good: its state and offsets go with it. */
   terminate(id: string): void {
     const q = this.state.queries.get(id);
     if (!q) return;

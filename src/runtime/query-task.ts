@@ -14,7 +14,7 @@ import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { StateBacking, StateStore } from './state/state-store.js';
-import { staticLookup } from './static-table.js';
+import { staticBatchJoin } from './static-table.js';
 import { keyString, toJsonValue } from '../planner/value-json.js';
 
 export interface TaskDeps {
@@ -77,7 +77,7 @@ export class QueryTask {
       },
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
-      staticLookup: (source) => staticLookup(db, source),
+      staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
     };
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
     const sink = plan.sink;
@@ -194,7 +194,7 @@ export class QueryTask {
   private output(r: Rec): void {
     const sink = this.plan.sink;
     if (sink.kind === 'Push') {
-      if (r.tombstone && !this.plan.root.schema.isTable) return;
+      if (r.tombstone && !this.plan.output.isTable) return; // a stream record without a value
       if (sink.limit !== undefined && this.emitted >= sink.limit) return;
       this.emitted++;
       this.pendingOut.push(r);

@@ -52,8 +52,8 @@ export function recordCodec(def: SourceDef): RecordCodec {
       return { error: `Failed to deserialise value: ${(e as Error).message}` };
     }
     const keys = keyVals ?? new Array<Value>(keyCount).fill(null);
-    // A null value is a table's delete; on a stream it is a row whose value is null, which a
-    // plain projection passes on as null and every other operator drops (as ksqlDB does).
+    // A stream record without a value still flows: projections forward it as a null value
+    // (PARTITION BY gives it its new key); filters, aggregations and joins drop it.
     const tombstone = valueVals === null;
     const vals = valueVals ?? new Array<Value>(valueCount).fill(null);
     const cols: Value[] = [...keys, ...vals];

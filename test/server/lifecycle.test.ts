@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
-import { CLICKS, sleep, spawnServer, type ServerProcess } from './helpers.js';
+import { CLICKS, raw, sleep, spawnServer, type ServerProcess } from './helpers.js';
 
 const dirs: string[] = [];
 const children: ServerProcess[] = [];
@@ -16,8 +16,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function server(dir: string): Promise<ServerProcess> {
-  const s = await spawnServer(['--data', dir]);
+async function server(dir: string, ...args: string[]): Promise<ServerProcess> {
+  const s = await spawnServer(['--data', dir, ...args]);
   children.push(s);
   return s;
 }
@@ -35,8 +35,8 @@ async function pullUntil(c: EddyClient, sql: string, n: number): Promise<unknown
   return got;
 }
 
-async function setUp(port: number): Promise<EddyClient> {
-  const c = await EddyClient.connect('127.0.0.1', port);
+async function setUp(port: number, token?: string): Promise<EddyClient> {
+  const c = await EddyClient.connect('127.0.0.1', port, token ? { token } : {});
   await c.execute("SET 'auto.offset.reset' = 'earliest';");
   await c.execute(CLICKS);
   await c.execute('CREATE STREAM COPIED AS SELECT U, P FROM CLICKS;');
@@ -84,8 +84,15 @@ describe('lifecycle (real server processes)', () => {
   it('after SIGKILL mid-ingest, a restart produces each input row exactly once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-server-'));
     dirs.push(dir);
-    let srv = await server(dir);
-    let c = await setUp(srv.port);
+    // Also the CLI's own options: loopback by default, and a token that must come first.
+    let srv = await server(dir, '--token', 'tok');
+    expect(srv.host).toBe('127.0.0.1');
+    const intruder = await raw(srv.port);
+    intruder.send('AUTH wrong');
+    await intruder.closed;
+    expect(intruder.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'authentication failed' });
+    await expect(EddyClient.connect('127.0.0.1', srv.port)).rejects.toThrow(/requires a token/);
+    let c = await setUp(srv.port, 'tok');
     let sent = 0;
     const ingest = (async () => {
       try {
@@ -99,8 +106,8 @@ describe('lifecycle (real server processes)', () => {
     await ingest;
     await srv.exited;
 
-    srv = await server(dir);
-    c = await EddyClient.connect('127.0.0.1', srv.port);
+    srv = await server(dir, '--token', 'tok');
+    c = await EddyClient.connect('127.0.0.1', srv.port, { token: 'tok' });
     const input = (await c.execute('SELECT P FROM CLICKS;')).rows.map((r) => r[0]);
     expect(input.length).toBeGreaterThanOrEqual(400);
     const copied = await pullUntil(c, 'SELECT P FROM COPIED;', input.length);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EddyClient } from '../../src/server/client.js';
+// The client as the package exports it.
+import { EddyClient } from '../../src/index.js';
 import { CLICKS, raw, start, until } from './helpers.js';
 
 describe('protocol', () => {
@@ -65,7 +66,15 @@ describe('protocol', () => {
     ]);
     t.send(`big SELECT '${'x'.repeat(10_000)}' FROM CLICKS;`);
     await t.closed;
-    expect(t.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'request line over 4096 bytes' });
+    expect(t.lines.slice(-2)).toEqual([
+      { type: 'error', message: 'request line over 4096 bytes' },
+      { type: 'bye', reason: 'request line over 4096 bytes' },
+    ]);
+    // A line that never ends is cut off too, without waiting for its newline.
+    const endless = await raw(port);
+    endless.socket.write('x'.repeat(10_000));
+    await endless.closed;
+    expect(endless.lines.map((l) => l.type)).toEqual(['welcome', 'error', 'bye']);
     expect((await bystander.execute('SHOW STREAMS;')).rows.map((r) => r[0])).toContain('CLICKS');
     bystander.close();
   });
@@ -84,6 +93,49 @@ describe('protocol', () => {
     const good = await EddyClient.connect('127.0.0.1', port, { token: 's3cret' });
     expect((await good.execute('SHOW STREAMS;')).columns?.[0]?.name).toBe('Name');
     good.close();
+  });
+});
+
+describe('queries that answer once, and queries that end with their client', () => {
+  it('answers ad-hoc queries on latest.<stream> once, with the newest micro-batch only', async () => {
+    const { port, server } = await start();
+    const c = await EddyClient.connect('127.0.0.1', port);
+    await c.execute(CLICKS);
+    const latest = async () => (await c.execute('SELECT U, P FROM latest.CLICKS;')).rows;
+    await c.insert('CLICKS', [{ U: 'ada', P: '/a' }, { U: 'bob', P: '/b' }]);
+    // The rows become the newest batch once a micro-batch has run over them.
+    let rows: unknown[][] = [];
+    for (const end = Date.now() + 10_000; rows.length === 0 && Date.now() < end; ) rows = await latest();
+    expect(rows).toEqual([
+      ['ada', '/a'],
+      ['bob', '/b'],
+    ]);
+    await c.insert('CLICKS', [{ U: 'cy', P: '/c' }]);
+    for (const end = Date.now() + 10_000; rows.length !== 1 && Date.now() < end; ) rows = await latest();
+    expect(rows).toEqual([['cy', '/c']]);
+    // Answered once: nothing keeps running on the server.
+    expect(server.eddy.state.pushQueries.size).toBe(0);
+    c.close();
+  });
+
+  it("ends a client's push queries on the server when it disconnects; other clients' go on", async () => {
+    const { port, server } = await start();
+    const admin = await EddyClient.connect('127.0.0.1', port);
+    await admin.execute(CLICKS);
+    const other = admin.query('SELECT U FROM CLICKS EMIT CHANGES;');
+    await other.columns;
+    const t = await raw(port);
+    for (const id of ['a', 'b', 'c']) t.send(`${id} SELECT U, P FROM CLICKS EMIT CHANGES;`);
+    await until(() => t.lines.filter((l) => l.type === 'header').length === 3);
+    expect(server.eddy.state.pushQueries.size).toBe(4);
+    t.socket.destroy();
+    await until(() => server.eddy.state.pushQueries.size === 1 && server.clientCount === 1);
+    await admin.insert('CLICKS', [{ U: 'ada', P: '/' }]);
+    for await (const r of other) {
+      expect(r.values).toEqual(['ada']);
+      break;
+    }
+    admin.close();
   });
 });
 
@@ -108,32 +160,44 @@ describe('robustness', () => {
     for (const c of [admin, ...clients]) c.close();
   }, 60_000);
 
-  it('disconnects a client that stops reading, with a reason, while others keep receiving', async () => {
+  it('disconnects a client that stops reading, with a reason, while others keep their rate', async () => {
     const { port, server } = await start({ limits: { maxBufferedBytes: 256 * 1024 } });
     const admin = await EddyClient.connect('127.0.0.1', port);
     await admin.execute(CLICKS);
+    const fast = await EddyClient.connect('127.0.0.1', port);
+    const total = 4000;
+    const page = 'p'.repeat(2000);
+    /** Inserts `total` rows and returns how long the fast client took to receive them all. */
+    const deliver = async (run: string): Promise<number> => {
+      // Queries start at the earliest offset here: each run counts only its own rows.
+      const q = fast.query(`SELECT U FROM CLICKS WHERE U LIKE '${run}%' EMIT CHANGES;`);
+      await q.columns;
+      let got = 0;
+      const started = performance.now();
+      const reading = (async () => {
+        for await (const _ of q) if (++got === total) q.cancel();
+      })();
+      for (let i = 0; i < total; i += 200) {
+        await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `${run}${i + k}`, P: page })));
+      }
+      await reading;
+      expect(got).toBe(total);
+      return performance.now() - started;
+    };
+    const alone = await deliver('a');
+
     const slow = await raw(port);
     slow.send('q SELECT U, P FROM CLICKS EMIT CHANGES;');
     await until(() => slow.lines.some((l) => l.type === 'header'));
     slow.socket.pause(); // stops reading: the kernel buffers fill, then the server's
-    const fast = await EddyClient.connect('127.0.0.1', port);
-    const q = fast.query('SELECT U FROM CLICKS EMIT CHANGES;');
-    await q.columns;
-    let got = 0;
-    const total = 4000;
-    const reading = (async () => {
-      for await (const _ of q) if (++got === total) q.cancel();
-    })();
-    const page = 'p'.repeat(2000);
-    for (let i = 0; i < total; i += 200) {
-      await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `u${i + k}`, P: page })));
-    }
-    await reading;
-    expect(got).toBe(total);
+    const besideSlow = await deliver('b');
     slow.socket.resume();
     await slow.closed;
     // The goodbye cannot reach a client that is not reading; the server records why.
     expect(server.disconnects.map((d) => d.reason)).toEqual([expect.stringMatching(/client is not reading: more than 262144 bytes/)]);
+    // Replies are never held back for the stalled client: the other one keeps (roughly) its pace.
+    // Generous bound, the machine is shared; a server that waited on the slow reader would stall.
+    expect(besideSlow).toBeLessThan(3 * alone + 1000);
     admin.close();
     fast.close();
   }, 60_000);

@@ -1,5 +1,6 @@
 // WHERE / HAVING. On a table, a row that fails the predicate becomes a delete of its key, as
-// Kafka Streams' KTable filter forwards it (downstream treats a delete of a missing key as a no-op).
+// Kafka Streams' KTable filter forwards it; when the replaced row is known and failed too, the key
+// was never visible downstream and nothing is forwarded (KTable filter with old values).
 
 import type { FilterNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
@@ -20,6 +21,7 @@ export function filterOperator(node: FilterNode, out: Emit): Emit {
       out({ ...r, ...(prev !== undefined ? { prev } : {}) });
       return;
     }
+    if (prev === null) return;
     out({ ...r, cols: r.cols.map((v, i) => (isKey[i] ? v : null)), tombstone: true, ...(prev !== undefined ? { prev } : {}) });
   };
 }

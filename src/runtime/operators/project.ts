@@ -14,15 +14,19 @@ export function projectRow(exprs: readonly CompiledExpr[], r: Rec): Value[] {
 export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): Emit {
   const exprs = node.exprs;
   const keyIdx = node.schema.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
+  const keysOnly = (r: Rec): Value[] => {
+    const cols = new Array<Value>(exprs.length).fill(null);
+    for (const i of keyIdx) cols[i] = exprs[i]!.eval(r);
+    return cols;
+  };
   if (!node.schema.isTable) {
-    return (r) => r.tombstone ? out({ cols: exprs.map((e, i) => (keyIdx.includes(i) ? e.eval(r) : null)), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true }) : out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+    return (r) => {
+      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}) });
+      out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+    };
   }
   return (r) => {
-    let cols: Value[];
-    if (r.tombstone) {
-      cols = new Array<Value>(exprs.length).fill(null);
-      for (const i of keyIdx) cols[i] = exprs[i]!.eval(r);
-    } else cols = projectRow(exprs, r);
+    const cols = r.tombstone ? keysOnly(r) : projectRow(exprs, r);
     const prev = !needPrev ? undefined : r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
     out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
   };

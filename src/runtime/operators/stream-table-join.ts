@@ -13,13 +13,10 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
   const rightWidth = node.right.schema.columns.length;
   const nulls: Value[] = new Array<Value>(rightWidth).fill(null);
   const outer = node.joinType === 'LEFT' || node.joinType === 'FULL';
-  // A static table is not read as a changelog: each record looks it up in SQLite directly.
-  const staticSource = node.right.kind === 'Source' && !node.right.source.topic ? node.right.source : undefined;
-  const lookup = staticSource ? env.staticLookup(staticSource) : undefined;
   return {
     left: (r: Rec) => {
       const k = node.leftKey.eval(r);
-      const match = k === null ? undefined : lookup ? wrap(lookup(k)) : rows.get(keyString([k]));
+      const match = k === null ? undefined : rows.get(keyString([k]));
       if (!match && !outer) return;
       out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, ...(r.headers ? { headers: r.headers } : {}) });
     },
@@ -30,8 +27,4 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
       else rows.put(keyString([k]), { cols: r.cols, ts: r.ts });
     },
   };
-}
-
-function wrap(cols: Value[] | undefined): { cols: Value[] } | undefined {
-  return cols ? { cols } : undefined;
 }
