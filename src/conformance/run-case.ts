@@ -143,6 +143,8 @@ export function normaliseSchema(s: string): string {
     .replace(/\bPRIMARY KEY\b/gi, 'KEY')
     .replace(/\bINT\b/gi, 'INTEGER')
     .replace(/\bVARCHAR\b/gi, 'STRING')
+    // ksqlDB parses both spellings of a table's key column alike.
+    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY')
     .replace(/\s+/g, ' ')
     .replace(/\s*([<>(),])\s*/g, '$1')
     .trim()

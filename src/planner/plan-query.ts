@@ -11,8 +11,9 @@ import { aggregateFunction, compile, compileClause, isAggregateCall, tableFuncti
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
+import { joinProjectionKey } from './join-key.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
-import { pseudoBinding, RelationScope } from './relation-scope.js';
+import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
@@ -31,10 +32,12 @@ interface SelectColumn {
 
 function columnName(e: Expr, rel: PlannedRelation): string | undefined {
   if (e.kind === 'ColumnRef') {
-    // In a join, `l.b` is named L_B; a bare `b` keeps its name, as in ksqlDB.
+    // In a join, `l.b` is named L_B when another source also has a B; otherwise just B.
     if (!rel.isJoin || !e.source) return e.name;
     const entry = rel.entries.find((x) => x.alias === e.source || x.sourceName === e.source);
-    return entry ? `${entry.alias}_${e.name}` : e.name;
+    const pseudo = (PSEUDO_COLUMNS as readonly string[]).includes(e.name);
+    const owners = rel.entries.filter((x) => pseudo || x.columns.some((c) => c.name === e.name)).length;
+    return entry && owners > 1 ? `${entry.alias}_${e.name}` : e.name;
   }
   if (e.kind === 'Dereference') return e.field;
   return undefined;
@@ -62,6 +65,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
           const lastKey = c.role === 'key' && e.columns.filter((x) => x.role === 'key').at(-1) === c;
           if (transient && e.windowed && lastKey && !rel.isJoin) {
             for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', name: w, loc: item.loc }, name: w, loc: item.loc });
+          }
+          // In a join, each windowed source's bounds follow its key, named after the source.
+          if (e.windowed && lastKey && rel.isJoin) {
+            for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', source: e.alias, name: w, loc: item.loc }, name: `${e.alias}_${w}`, loc: item.loc });
           }
         }
       }
@@ -188,7 +195,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
-  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed);
+  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
@@ -204,6 +211,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
   let keyExprs: { expr: Expr; name: string }[] = [];
+  // A join's key column holds the joined record's key, whichever source's column names it.
+  let joinKeyValue: Binding | undefined;
   if (partitionBy && partitionBy.length) {
     let gen = columns.filter((c) => /^KSQL_COL_\d+$/.test(c.name)).length;
     keyExprs = partitionBy.map((pe) => {
@@ -227,25 +236,12 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const plural = texts.length > 1;
       throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
     }
-  } else if (rel.isJoin) {
-    const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
-    const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
-    if (rowkey >= 0) keyIdx.push(rowkey);
-    else if (rel.syntheticKey) {
-      const both = rel.joinKeyExprs.slice(-2).every((k) => columns.some((c) => sameExpr(c.expr, k, scope)));
-      if (!(rel.joinType === 'FULL' && both) && persistent) {
-        throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).`, q);
-      }
-      keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
-    } else {
-      const hit = columns.findIndex((c) => rel.joinKeyExprs.some((k) => sameExpr(c.expr, k, scope)));
-      if (hit >= 0) keyIdx.push(hit);
-      else {
-        const [l, r] = rel.joinKeyExprs.slice(-2);
-        if (persistent) throw new SqlError(`The query used to build \`${sink}\` must include the join expressions ${exprText(l!)} or ${exprText(r!)} in its projection (eg, SELECT ${exprText(l!)}...).`, q);
-        keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
-      }
-    }
+  } else if (rel.isJoin && rel.joinKeyInfo) {
+    const selectsAll = q.select.some((i) => i.kind === 'AllColumns' && !i.source);
+    const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent, selectsAll);
+    keyIdx.push(...k.keyIdx);
+    keyExprs = k.missing;
+    if (k.readsJoinKey && rel.joinKey) joinKeyValue = rel.joinKey;
   } else {
     const keyCols = rel.entries[0]!.columns.map((c, i) => ({ c, i })).filter((x) => x.c.role === 'key');
     for (const { i } of keyCols) {
@@ -270,7 +266,11 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   const push = (name: string, role: 'key' | 'value', e: Expr, loc: Expr['loc']) => {
     if (seen.has(name)) throw new SqlError(`Duplicate column name '${name}' in the projection. Use AS to give it another name.`, loc);
     seen.add(name);
-    if (e.kind === 'FunctionCall' && tableFunction(e.name)) {
+    if (role === 'key' && joinKeyValue) {
+      const c = compile(e, scope, errors);
+      exprs.push({ text: c.text, type: c.type, eval: joinKeyValue.read });
+      outCols.push({ name, type: c.type, role });
+    } else if (e.kind === 'FunctionCall' && tableFunction(e.name)) {
       const tf = tableFunction(e.name)!;
       const args = e.args.map((a) => compile(a, scope, errors));
       const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));

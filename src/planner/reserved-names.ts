@@ -7,11 +7,14 @@ import { SqlError } from '../parser/errors.js';
 const PSEUDO_COLUMNS = ['ROWTIME', 'ROWOFFSET', 'ROWPARTITION', 'WINDOWSTART', 'WINDOWEND'];
 const WINDOW_BOUNDS = ['WINDOWSTART', 'WINDOWEND'];
 
-/** `windowed`: window bounds are legitimate key columns of a windowed result. */
-export function checkReservedOutputNames(q: Query, windowed: boolean): void {
+/**
+ * `windowed`: window bounds are legitimate key columns of a windowed result. `join`: there a
+ * qualified `s.ROWTIME` is named `S_ROWTIME`, which is no pseudo-column.
+ */
+export function checkReservedOutputNames(q: Query, windowed: boolean, join: boolean): void {
   for (const item of q.select) {
     if (item.kind !== 'SelectExpr') continue;
-    const ref = item.expr.kind === 'ColumnRef' ? item.expr.name : undefined;
+    const ref = item.expr.kind === 'ColumnRef' && !(join && item.expr.source) ? item.expr.name : undefined;
     const name = item.alias ?? ref;
     if (!name || !PSEUDO_COLUMNS.includes(name) || (windowed && WINDOW_BOUNDS.includes(name))) continue;
     if (ref && PSEUDO_COLUMNS.includes(ref)) throw new SqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item);

@@ -30,11 +30,11 @@ describe('stream–static join (SQL join of the batch table with the static tabl
     eddy.execute("UPDATE USERS SET NAME = 'Ada' WHERE ID = 7;");
     insert(eddy, 'ORDERS', 'ID, USER_ID, AMOUNT', '4, 7, 1.0', 4);
     expect(topic(eddy, 'ENRICHED').map((r) => [r.key, r.value])).toEqual([
-      // ksqlDB keys a join's result by the join column.
-      [7, { O_ID: 1, U_NAME: 'ada', U_TIER: null }],
-      [8, { O_ID: 2, U_NAME: null, U_TIER: null }],
-      [null, { O_ID: 3, U_NAME: null, U_TIER: null }],
-      [7, { O_ID: 4, U_NAME: 'Ada', U_TIER: null }],
+      // ksqlDB keys a join's result by the join column; unambiguous names stay bare.
+      [7, { O_ID: 1, NAME: 'ada', TIER: null }],
+      [8, { O_ID: 2, NAME: null, TIER: null }],
+      [null, { O_ID: 3, NAME: null, TIER: null }],
+      [7, { O_ID: 4, NAME: 'Ada', TIER: null }],
     ]);
     // The batch really went through SQLite: its temp table exists, and is empty between batches.
     expect(eddy.state.db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'").pluck().all()).toContain('batch_orders');

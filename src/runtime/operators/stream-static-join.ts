@@ -7,6 +7,7 @@ import type { JoinNode, SourceNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { sourcesOf } from '../../planner/plan.js';
+import { joinSources } from './join-sources.js';
 import type { Emit, OperatorEnv } from './operator.js';
 
 export function streamStaticJoinOperator(node: JoinNode & { right: SourceNode }, env: OperatorEnv, out: Emit): { left: Emit; endBatch: () => void } {
@@ -14,6 +15,8 @@ export function streamStaticJoinOperator(node: JoinNode & { right: SourceNode },
   const join = env.staticJoin(node.right.source, stream);
   const nulls: Value[] = new Array<Value>(node.right.schema.columns.length).fill(null);
   const outer = node.joinType === 'LEFT' || node.joinType === 'FULL';
+  // A static row has no ROWTIME, offset or partition of its own: its side's metadata is null.
+  const times = joinSources(node);
   let held: Rec[] = [];
   return {
     left: (r) => {
@@ -28,7 +31,7 @@ export function streamStaticJoinOperator(node: JoinNode & { right: SourceNode },
         const r = batch[i]!;
         const match = matches[i];
         if (!match && !outer) continue;
-        out({ cols: [...r.cols, ...(match ?? nulls)], ts: r.ts, partition: r.partition, offset: r.offset, ...(r.headers ? { headers: r.headers } : {}) });
+        out({ cols: [...r.cols, ...(match ?? nulls)], ts: r.ts, partition: r.partition, offset: r.offset, sources: times(r, undefined), ...(r.headers ? { headers: r.headers } : {}) });
       }
     },
   };

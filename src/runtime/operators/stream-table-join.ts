@@ -6,6 +6,7 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { joinSources } from './join-sources.js';
 import { tableRowStore } from './table-view.js';
 
 export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
@@ -13,12 +14,14 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
   const rightWidth = node.right.schema.columns.length;
   const nulls: Value[] = new Array<Value>(rightWidth).fill(null);
   const outer = node.joinType === 'LEFT' || node.joinType === 'FULL';
+  const times = joinSources(node);
   return {
     left: (r: Rec) => {
       const k = node.leftKey.eval(r);
       const match = k === null ? undefined : rows.get(keyString([k]));
       if (!match && !outer) return;
-      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, ...(r.headers ? { headers: r.headers } : {}) });
+      const sources = times(r, match);
+      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, sources, ...(r.headers ? { headers: r.headers } : {}) });
     },
     right: (r: Rec) => {
       const k = node.rightKey.eval(r);

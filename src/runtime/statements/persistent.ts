@@ -25,6 +25,7 @@ function leftmostSource(p: PlannedQuery): SourceDef {
 
 function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
   const p = stmt.properties;
+  const defaultKeyFormat = properties.get('ksql.persistence.default.format.key') ?? 'KAFKA';
   const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
   checkFormatProperties(p, valueColumns, stmt);
   const from = leftmostSource(planned);
@@ -33,7 +34,8 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  const inherited = from.keyFormat === 'NONE' && hasKey ? 'KAFKA' : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  // A keyless source that gains a key (join, PARTITION BY) takes the configured default key format.
+  const inherited = from.keyFormat === 'NONE' && hasKey ? (defaultKeyFormat.toUpperCase() as SourceDef['keyFormat']) : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
