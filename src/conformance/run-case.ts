@@ -206,6 +206,7 @@ function expectException(v: CaseVariant, err: unknown): CaseOutcome {
 
 export function runVariant(v: CaseVariant): CaseOutcome {
   if (v.skip) return { status: 'skipped', reason: v.skip };
+  // A REST case states its outcome as responses or as an expected error (which may stand alone).
   if (v.case.responses || v.case.expectedError) return runRestVariant(v);
   const eddy = openEngine(v);
   try {

@@ -306,6 +306,7 @@ export interface CreateAsSelect extends Node {
 export interface InsertInto extends Node {
   readonly kind: 'InsertInto';
   readonly target: string;
+  readonly targetLoc?: Loc;
   readonly properties: Properties;
   readonly query: Query;
 }
