@@ -286,3 +286,41 @@ describe('windowed sources', () => {
     expect(() => eddy.execute('CREATE STREAM K AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.ID = B.W;')).toThrow('Implicit repartitioning of windowed sources is not supported');
   });
 });
+
+describe('outer joins over time', () => {
+  it('stream–stream with GRACE: a closed unmatched record is emitted before the joins of the record that closed it', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A STRING) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B STRING) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 1 SECOND GRACE PERIOD 0 SECONDS ON L.ID = R.ID;');
+    insert(eddy, 'L', 'ID, A', "1, 'lonely'", 0);
+    insert(eddy, 'L', 'ID, A', "2, 'paired'", 900);
+    expect(topic(eddy, 'J')).toEqual([]); // both may still find a partner
+    insert(eddy, 'R', 'ID, B', "2, 'r'", 1500);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([
+      [1, { A: 'lonely', B: null }, 0],
+      [2, { A: 'paired', B: 'r' }, 1500],
+    ]);
+  });
+
+  it('table–table FULL OUTER join: a deleted side shows NULLs while the other remains; the key is whichever side exists', () => {
+    eddy = engine();
+    eddy.execute(USERS);
+    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE UP AS SELECT ROWKEY AS ID, NAME, LANG FROM USERS U FULL OUTER JOIN PREFS P ON U.ID = P.ID;');
+    insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
+    insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
+    insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
+    eddy.produce('users', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
+    eddy.runUntilIdle();
+    eddy.produce('prefs', [{ timestamp: 5, key: Buffer.from([0, 0, 0, 1]), value: null }]);
+    eddy.runUntilIdle();
+    expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
+      [1, { NAME: 'ada', LANG: null }],
+      [2, { NAME: null, LANG: 'en' }],
+      [1, { NAME: 'ada', LANG: 'fr' }],
+      [1, { NAME: null, LANG: 'fr' }],
+      [1, null],
+    ]);
+  });
+});

@@ -26,7 +26,8 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
 
   const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
     const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
-    const cols = [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
+    // A delete keeps the gone rows' columns so its key can still be read; a live row shows NULLs.
+    const cols = alive ? [...(l?.cols ?? leftNulls), ...(rgt?.cols ?? rightNulls)] : [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
     const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
     if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sources: times(l, rgt) });
     else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
