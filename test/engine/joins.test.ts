@@ -324,3 +324,12 @@ describe('outer joins over time', () => {
     ]);
   });
 });
+
+describe('pull queries and joins', () => {
+  it('refuses a pull query joining two topic-backed sources, as ksqlDB does', () => {
+    eddy = engine();
+    eddy.execute(ORDERS);
+    eddy.execute(USERS);
+    expect(() => eddy.execute('SELECT * FROM ORDERS O JOIN USERS U ON O.USER_ID = U.ID;')).toThrow("Pull queries don't support JOIN clauses.");
+  });
+});

@@ -95,10 +95,19 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
 export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
   const { state } = engine;
   const errors = newErrorRoute();
+  // ksqlDB answers no pull query over a join; Eddy joins a static table (no topic) in one.
+  const refs: string[] = [];
+  for (let r: Query['from'] = q.from; ; r = r.left) {
+    if (r.kind === 'SourceRef') {
+      refs.push(r.name);
+      break;
+    }
+    refs.push(r.right.name);
+  }
+  if (refs.filter((n) => state.catalog.get(n)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
   const planned = planQuery(q, state.catalog, errors);
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
-  if (driving.length > 1) throw new SqlError('Pull queries over joins of streams or tables are not supported; join a static table, or use EMIT CHANGES.', q);
   const from = q.from.kind === 'SourceRef' ? q.from : undefined;
   const latestOnly = from?.schema === 'LATEST';
   if (from?.schema !== undefined && !latestOnly) throw new SqlError(`Unknown schema '${from.schema}': only latest.<stream> is supported.`, from);
