@@ -333,3 +333,24 @@ describe('pull queries and joins', () => {
     expect(() => eddy.execute('SELECT * FROM ORDERS O JOIN USERS U ON O.USER_ID = U.ID;')).toThrow("Pull queries don't support JOIN clauses.");
   });
 });
+
+describe('n-way table joins', () => {
+  it('a later join finds left rows by the join key even when the first table is missing', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE C (ID INT PRIMARY KEY, Z STRING) WITH (kafka_topic='c', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE J AS SELECT B.ID, X, Y, Z FROM A RIGHT JOIN B ON A.ID = B.ID JOIN C ON B.ID = C.ID;');
+    insert(eddy, 'B', 'ID, Y', "1, 'y'", 1); // A has no row 1: the first join's row has A.ID NULL
+    insert(eddy, 'C', 'ID, Z', "1, 'z'", 2);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([[1, { X: null, Y: 'y', Z: 'z' }]]);
+  });
+
+  it('reports an unknown source in the criteria before an ambiguous column', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT A.ID, X, Y FROM A JOIN B ON ID = NOPE.ID;')).toThrow("'NOPE' is not a valid stream/table name or alias.");
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT A.ID, X, Y FROM A JOIN B ON ID = ID;')).toThrow("Column 'ID' is ambiguous");
+  });
+});
