@@ -5,7 +5,16 @@ import { engine, insert, topic } from './helpers.js';
 let eddy: Eddy;
 afterEach(() => eddy?.close());
 
+/** Delete an INT-keyed table row through its topic. */
+function tombstone(e: Eddy, topicName: string, key: number, ts: number): void {
+  const k = Buffer.alloc(4);
+  k.writeInt32BE(key);
+  e.produce(topicName, [{ timestamp: ts, key: k, value: null }]);
+  e.runUntilIdle();
+}
+
 const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, USER_ID INT, AMOUNT DOUBLE) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
+const PREFS = "CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);";
 const USERS = "CREATE TABLE USERS (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);";
 
 describe('stream–table join', () => {
@@ -73,13 +82,12 @@ describe('table–table join', () => {
   it('re-evaluates on changes from either side and deletes when a side goes', () => {
     eddy = engine();
     eddy.execute(USERS);
-    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute(PREFS);
     eddy.execute('CREATE TABLE UP AS SELECT U.ID, U.NAME, P.LANG FROM USERS U JOIN PREFS P ON U.ID = P.ID;');
     insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'en'", 2);
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
-    eddy.produce('users', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
+    tombstone(eddy, 'users', 1, 4);
     expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
       [1, { NAME: 'ada', LANG: 'en' }],
       [1, { NAME: 'ada', LANG: 'fr' }],
@@ -205,7 +213,7 @@ describe('join changes over time', () => {
   it('table–table RIGHT JOIN: left changes without a right row emit nothing; a right row alone is kept', () => {
     eddy = engine();
     eddy.execute(USERS);
-    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute(PREFS);
     eddy.execute('CREATE TABLE UP AS SELECT P.ID, NAME, LANG FROM USERS U RIGHT JOIN PREFS P ON U.ID = P.ID;');
     insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
     insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
@@ -224,10 +232,8 @@ describe('join changes over time', () => {
     eddy.execute('CREATE TABLE K AS SELECT ID, CID, LABEL FROM ITEMS JOIN CATS ON CAT = CID;');
     insert(eddy, 'CATS', 'CID, LABEL', "9, 'tools'", 1);
     insert(eddy, 'ITEMS', 'ID, CAT', '1, 9', 2);
-    eddy.produce('cats', [{ timestamp: 3, key: Buffer.from([0, 0, 0, 9]), value: null }]);
-    eddy.runUntilIdle();
-    eddy.produce('items', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
+    tombstone(eddy, 'cats', 9, 3);
+    tombstone(eddy, 'items', 1, 4);
     expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([
       [1, { CID: 9, LABEL: 'tools' }],
       [1, { CID: null, LABEL: null }],
@@ -306,15 +312,13 @@ describe('outer joins over time', () => {
   it('table–table FULL OUTER join: a deleted side shows NULLs while the other remains; the key is whichever side exists', () => {
     eddy = engine();
     eddy.execute(USERS);
-    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute(PREFS);
     eddy.execute('CREATE TABLE UP AS SELECT ROWKEY AS ID, NAME, LANG FROM USERS U FULL OUTER JOIN PREFS P ON U.ID = P.ID;');
     insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
     insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
-    eddy.produce('users', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
-    eddy.produce('prefs', [{ timestamp: 5, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
+    tombstone(eddy, 'users', 1, 4);
+    tombstone(eddy, 'prefs', 1, 5);
     expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
       [1, { NAME: 'ada', LANG: null }],
       [2, { NAME: null, LANG: 'en' }],
