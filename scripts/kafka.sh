@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The bundled single-node Kafka broker for tests and local use (KRaft, broker+controller in one JVM).
 #   scripts/kafka.sh fetch            download Apache Kafka jars from Maven Central into the cache
-#   scripts/kafka.sh start [PORT]     format storage if needed, start on 127.0.0.1:PORT (default 9092), wait until it answers
+#   scripts/kafka.sh start [PORT [CONTROLLER_PORT]]
+#                                     format storage if needed, start on 127.0.0.1:PORT (default 9092;
+#                                     the controller on PORT+1), wait until it answers
 #   scripts/kafka.sh stop             stop the broker started by `start`
 # Environment: EDDY_KAFKA_CACHE (jar cache, default .cache/kafka), EDDY_KAFKA_DIR (data + pid + log,
-# default .cache/kafka-run), KAFKA_VERSION (default 3.9.1).
+# default .cache/kafka-run), KAFKA_VERSION (default 3.9.1), EDDY_KAFKA_WATCH_PID (stop the broker
+# when that process is gone: test runs that die never leave a broker behind).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 version="${KAFKA_VERSION:-3.9.1}"
@@ -36,7 +39,7 @@ POM
 pidfile() { echo "$run/kafka.pid"; }
 
 start() {
-  local port="${1:-9092}" cport=$(( ${1:-9092} + 1 ))
+  local port="${1:-9092}"; local cport="${2:-$(( port + 1 ))}"
   fetch
   if [ -f "$(pidfile)" ] && kill -0 "$(cat "$(pidfile)")" 2>/dev/null; then echo "kafka.sh: already running (pid $(cat "$(pidfile)"))" >&2; return 0; fi
   mkdir -p "$run"
@@ -56,6 +59,7 @@ offsets.topic.num.partitions=4
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=4
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.flush.interval.messages=9223372036854775807
@@ -71,11 +75,14 @@ log4j.logger.kafka.server.BrokerServer=INFO
 L4J
   local cp="$libs/*" jvm=(-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dkafka.logs.dir="$run" -Dlog4j.configuration="file:$run/log4j.properties")
   if [ ! -f "$run/data/meta.properties" ]; then
-    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid)" -c "$run/server.properties" >"$run/format.log" 2>&1 \
+    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)" -c "$run/server.properties" >"$run/format.log" 2>&1 \
       || { cat "$run/format.log" >&2; exit 1; }
   fi
   nohup java "${jvm[@]}" -cp "$cp" kafka.Kafka "$run/server.properties" >"$run/stdout.log" 2>&1 &
   echo $! >"$(pidfile)"
+  if [ -n "${EDDY_KAFKA_WATCH_PID:-}" ]; then
+    ( trap '' HUP; while kill -0 "$EDDY_KAFKA_WATCH_PID" 2>/dev/null && kill -0 "$(cat "$(pidfile)" 2>/dev/null || echo 0)" 2>/dev/null; do sleep 2; done; stop ) </dev/null >/dev/null 2>&1 &
+  fi
   for _ in $(seq 1 240); do
     if ! kill -0 "$(cat "$(pidfile)")" 2>/dev/null; then echo "kafka.sh: broker exited during start-up:" >&2; tail -30 "$run/stdout.log" "$run/server.log" >&2 || true; exit 1; fi
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && grep -q "BrokerServer id=1\] Transition from STARTING to STARTED" "$run/server.log" 2>/dev/null; then
