@@ -197,14 +197,17 @@ export class QueryTask {
   /** Refill empty partition buffers from the log; follow partitions moving between instances. */
   private fill(maxRecords: number): void {
     const { log } = this.deps;
-    const empty = this.inputs.filter((i) => i.buffer.length === 0 && log.hasTopic(i.topic));
-    const polled = this.channel.poll(empty.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords);
-    empty.forEach((i, n) => {
+    const inputs = this.inputs.filter((i) => log.hasTopic(i.topic));
+    const peek = inputs.map((i) => i.buffer.length > 0);
+    const polled = this.channel.poll(inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords, peek);
+    inputs.forEach((i, n) => {
       const p = polled[n]!;
       if (!p.owned) {
         i.owned = false;
+        i.buffer = []; // another instance has it now: records not yet consumed are theirs
         return;
       }
+      if (peek[n]) return;
       if (!i.owned) {
         i.owned = true;
         // Gained from the group: resume where the group got to, unless this instance is further on.

@@ -72,7 +72,8 @@ export interface PolledRecords {
  * output in the caller's SQLite transaction and delivers it after commit.
  */
 export interface QueryChannel {
-  poll(positions: readonly PartitionPosition[], maxRecords: number): PolledRecords[];
+  /** Records at each position; where `peek` is set, only whether the partition is still owned. */
+  poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[];
   /** Called inside the batch transaction with the batch's output (if any) and the source offsets after it. */
   stage(output: { readonly topic: string; readonly records: readonly AppendRecord[] } | undefined, positions: readonly PartitionPosition[]): void;
   /** Called after the batch transaction committed. False: output is still waiting for delivery. */

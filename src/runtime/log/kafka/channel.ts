@@ -32,9 +32,9 @@ export class KafkaChannel implements QueryChannel {
     }
   }
 
-  poll(positions: readonly PartitionPosition[], maxRecords: number): PolledRecords[] {
+  poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[] {
     if (!positions.length) return [];
-    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords });
+    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords, ...(peek ? { peek: [...peek] } : {}) });
     return polled.map((p) => ({ owned: p.owned, groupNext: p.groupNext, records: p.records.map(fromWire) }));
   }
 
@@ -50,7 +50,8 @@ export class KafkaChannel implements QueryChannel {
       if (!batches.length) return true;
       try {
         this.bridge.call('deliver', { transactionalId: this.transactionalId, group: this.group, batches });
-      } catch {
+      } catch (e) {
+        if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: delivery to Kafka failed, will retry: ${(e as Error).message}\n`);
         return false; // the batches stay staged; the next cycle retries them
       }
       this.outbox.delivered(upTo);

@@ -16,6 +16,8 @@ interface PartitionBuffer {
   /** Offset the next fetched record must reach (drops stale in-flight fetches after a seek). */
   fetchNext: number;
   paused: boolean;
+  /** Sought backwards: in-flight fetches from further on must not be taken for the new position. */
+  rewound: boolean;
 }
 
 export class PrefetchReader {
@@ -72,8 +74,17 @@ export class PrefetchReader {
 
   private take({ batch }: EachBatchPayload): void {
     const key = `${batch.topic}:${batch.partition}`;
-    const buf = this.buffers.get(key);
-    if (!buf || !this.owned.has(key)) return;
+    let buf = this.buffers.get(key);
+    if (!buf) {
+      // Buffer what the consumer fetched before the engine asked (it starts at the group's offset).
+      buf = { records: [], cursor: undefined, fetchNext: Number(batch.firstOffset() ?? 0), paused: false, rewound: false };
+      this.buffers.set(key, buf);
+    }
+    if (buf.rewound) {
+      // kafkajs tags a batch with the offset it was fetched from; only a fetch from the new position counts.
+      if (Number((batch as unknown as { fetchedOffset: string }).fetchedOffset) !== buf.fetchNext) return;
+      buf.rewound = false;
+    }
     for (const m of batch.messages) {
       const offset = Number(m.offset);
       if (offset < buf.fetchNext) continue;
@@ -86,18 +97,31 @@ export class PrefetchReader {
     }
   }
 
-  async poll(positions: Position[], max: number): Promise<PolledPartition[]> {
+  async poll(positions: Position[], max: number, peek?: boolean[]): Promise<PolledPartition[]> {
     await this.ready;
     if (this.failure) throw new Error(this.failure);
-    return positions.map(({ topic, partition, next }) => {
+    return positions.map(({ topic, partition, next }, n) => {
       const key = `${topic}:${partition}`;
       if (!this.owned.has(key)) return { owned: false, groupNext: null, records: [] };
+      if (peek?.[n]) return { owned: true, groupNext: this.owned.get(key) ?? null, records: [] };
       let buf = this.buffers.get(key);
-      if (!buf || buf.cursor !== next) {
-        buf = { records: [], cursor: next, fetchNext: next, paused: false };
+      if (!buf) {
+        buf = { records: [], cursor: undefined, fetchNext: next, paused: false, rewound: false };
         this.buffers.set(key, buf);
-        this.consumer.seek({ topic, partition, offset: String(next) });
-        this.consumer.resume([{ topic, partitions: [partition] }]);
+      }
+      if (buf.cursor !== next) {
+        const head = buf.records[0]?.offset ?? buf.fetchNext;
+        if (next >= head && next <= buf.fetchNext) {
+          while (buf.records.length && buf.records[0]!.offset < next) buf.records.shift();
+        } else {
+          buf.records = [];
+          buf.rewound = next < buf.fetchNext;
+          buf.fetchNext = next;
+          this.consumer.seek({ topic, partition, offset: String(next) });
+          this.consumer.resume([{ topic, partitions: [partition] }]);
+          buf.paused = false;
+        }
+        buf.cursor = next;
       }
       const records = buf.records.splice(0, max);
       if (records.length) buf.cursor = records[records.length - 1]!.offset + 1;

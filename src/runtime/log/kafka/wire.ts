@@ -59,7 +59,8 @@ export interface BridgeApi {
   endOffsets: [string, number[]];
   produce: [WireAppend[], { partition: number; offset: number }[]];
   openReader: [{ id: string; topics: string[]; group: string | null }, void];
-  poll: [{ id: string; positions: Position[]; max: number }, PolledPartition[]];
+  /** `peek`: only report ownership of these positions (their records are still buffered on the engine side). */
+  poll: [{ id: string; positions: Position[]; max: number; peek?: boolean[] }, PolledPartition[]];
   closeReader: [string, void];
   groupOffsets: [{ group: string; topics: string[] }, Position[]];
   deliver: [{ transactionalId: string; group: string | null; batches: OutputBatch[] }, void];

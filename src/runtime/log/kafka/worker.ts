@@ -106,10 +106,10 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     const { kafka: k, admin: a } = client();
     readers.set(id, new PrefetchReader(k, a, topics, group, id));
   },
-  async poll({ id, positions, max }) {
+  async poll({ id, positions, max, peek }) {
     const r = readers.get(id);
     if (!r) throw new Error(`no reader ${id}`);
-    return r.poll(positions, max);
+    return r.poll(positions, max, peek);
   },
   async closeReader(id) {
     const r = readers.get(id);
