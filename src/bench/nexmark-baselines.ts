@@ -58,7 +58,7 @@ export function q3(collect = false): Baseline {
       if (e.kind === 'person') persons.set(e.person.id, e.person);
       else if (e.kind === 'auction' && e.auction.category === 10) {
         const p = persons.get(e.auction.seller);
-        if (p && (p.state === 'OR' || p.state === 'ID' || p.state === 'CA')) s.emit([e.auction.id, p.name, p.city, p.state]);
+        if (p && (p.state === 'OR' || p.state === 'ID' || p.state === 'CA')) s.emit([p.id, e.auction.id, p.name, p.city, p.state]);
       }
     },
   };
@@ -99,7 +99,7 @@ export function q7(collect = false): Baseline {
       const w = Math.floor(e.bid.dateTime / 10_000) * 10_000;
       const m = maxPrice.get(w);
       if (m === undefined || e.bid.price > m) maxPrice.set(w, e.bid.price);
-      if (e.bid.price === maxPrice.get(w)) s.emit([e.bid.auction, e.bid.price, e.bid.bidder]);
+      if (e.bid.price === maxPrice.get(w)) s.emit([w, e.bid.auction, e.bid.price, e.bid.bidder]);
     },
   };
 }

@@ -1,7 +1,8 @@
-// Runs a Nexmark query through Eddy's planner and operators, batch by batch, committing operator
-// state to SQLite after every batch, with a discarding sink. Events enter the plan as records
-// (the generator is in-process), so the figures measure the micro-batch loop — planning, the
-// operators, state and commits — not JSON decoding or the embedded log.
+// Operators only: runs a Nexmark query's plans through Eddy's operators, batch by batch, committing
+// operator state to SQLite after every batch, with a discarding sink. Events enter the plans as
+// records from the in-process generator and chained steps are wired in memory, so this measures
+// the operators and state commits alone — no embedded log, no JSON, no sink topic, no offsets.
+// The real path a user's query takes is measured by nexmark-engine-runner.ts.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import type { Emit, OperatorEnv } from '../runtime/operators/operator.js';
 import { StateBacking, StateStore } from '../runtime/state/state-store.js';
 import { staticLookup } from '../runtime/static-table.js';
 import { NexmarkGenerator, type NexmarkEvent } from './nexmark-generator.js';
+import { pct } from './nexmark-engine-runner.js';
 import { NEXMARK_DDL, type BenchQuery } from './nexmark-queries.js';
 
 type Router = (e: NexmarkEvent) => void;
@@ -132,12 +134,7 @@ export interface BenchFigures {
   readonly peakRssMiB: number;
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
-/** Eddy at full speed: `events` events in batches of `batch`. */
+/** The operators at full speed: `events` events in batches of `batch`. */
 export function runEddy(q: BenchQuery, events: number, batch: number): BenchFigures {
   let outputs = 0;
   const prepared = prepareQuery(q, () => void outputs++);
@@ -157,24 +154,4 @@ export function runEddy(q: BenchQuery, events: number, batch: number): BenchFigu
   peak = Math.max(peak, process.memoryUsage().rss);
   prepared.close();
   return { eventsPerSec: events / secs, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), peakRssMiB: peak / 1024 / 1024 };
-}
-
-/**
- * Batch latency at half the maximum rate: every trigger interval a batch holds the events that
- * arrived in it; its latency is the wait for the trigger plus its processing time.
- */
-export function runAtHalfRate(q: BenchQuery, maxRate: number, intervalMs: number, batches: number): { p50Ms: number; p99Ms: number } {
-  const prepared = prepareQuery(q, () => {});
-  const gen = new NexmarkGenerator();
-  const perBatch = Math.max(1, Math.floor(((maxRate / 2) * intervalMs) / 1000));
-  const latencies: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < perBatch; i++) prepared.route(gen.next());
-    prepared.commit();
-    // The oldest event of the batch waited a whole interval for the trigger.
-    latencies.push(intervalMs + (performance.now() - t0));
-  }
-  prepared.close();
-  return { p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99) };
 }

@@ -40,6 +40,7 @@ interface PartitionInput {
   readonly topic: string;
   readonly partition: number;
   readonly codec: RecordCodec;
+  readonly isTable: boolean;
   next: number;
   buffer: LogRecord[];
 }
@@ -105,7 +106,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, next, buffer: [] });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [] });
       }
     }
   }
@@ -162,7 +163,11 @@ export class QueryTask {
       let best: PartitionInput | undefined;
       for (const i of this.inputs) {
         const head = i.buffer[0];
-        if (head && (!best || head.timestamp < best.buffer[0]!.timestamp)) best = i;
+        if (!head) continue;
+        const bestTs = best?.buffer[0]!.timestamp;
+        // On a timestamp tie a table's change goes first: a stream record joins the table as of its
+        // own time, inclusive (as temporal joins define it), not by which topic was listed first.
+        if (bestTs === undefined || head.timestamp < bestTs || (head.timestamp === bestTs && i.isTable && !best!.isTable)) best = i;
       }
       if (!best) break;
       const raw = best.buffer.shift()!;
