@@ -220,9 +220,15 @@ export class QueryTask {
     }
     const mat = this.opts.materialize;
     if (mat) {
+      // The pull-query store holds each key's latest row: write a key once per batch, its last change.
       const keyCount = mat.columns.filter((c) => c.role === 'key').length;
+      const latest = new Map<string, Rec>();
       for (const r of out) {
         const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]);
+        latest.delete(k);
+        latest.set(k, r);
+      }
+      for (const [k, r] of latest) {
         if (r.tombstone) this.deleteMat.run(mat.name, k);
         else this.upsertMat.run(mat.name, k, JSON.stringify(r.cols.map(toJsonValue)), r.ts, r.window?.start ?? null, r.window?.end ?? null);
       }
