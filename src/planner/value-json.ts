@@ -41,5 +41,13 @@ export function keyString(values: readonly Value[]): string {
     if (typeof v === 'number') return `n${v}`;
     if (typeof v === 'string') return `s${v}`;
   }
-  return JSON.stringify(values.map(toJsonValue));
+  // Several numbers and strings (a windowed key, a compound GROUP BY): a length-prefixed form
+  // that cannot collide with itself or with the JSON form below (which starts with '[').
+  let out = '';
+  for (const v of values) {
+    if (typeof v === 'number' && Number.isFinite(v)) out += `n${v};`;
+    else if (typeof v === 'string') out += `s${v.length}:${v}`;
+    else return JSON.stringify(values.map(toJsonValue));
+  }
+  return out;
 }

@@ -40,6 +40,7 @@ interface PartitionInput {
   readonly topic: string;
   readonly partition: number;
   readonly codec: RecordCodec;
+  readonly isTable: boolean;
   next: number;
   buffer: LogRecord[];
   /** `next` came from this instance's committed offsets (not the start-at default). */
@@ -110,7 +111,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, next, buffer: [], committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], committed: savedNext !== undefined, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -171,7 +172,11 @@ export class QueryTask {
       let best: PartitionInput | undefined;
       for (const i of this.inputs) {
         const head = i.buffer[0];
-        if (head && (!best || head.timestamp < best.buffer[0]!.timestamp)) best = i;
+        if (!head) continue;
+        const bestTs = best?.buffer[0]!.timestamp;
+        // On a timestamp tie a table's change goes first: a stream record joins the table as of its
+        // own time, inclusive (as temporal joins define it), not by which topic was listed first.
+        if (bestTs === undefined || head.timestamp < bestTs || (head.timestamp === bestTs && i.isTable && !best!.isTable)) best = i;
       }
       if (!best) break;
       const raw = best.buffer.shift()!;
@@ -263,9 +268,15 @@ export class QueryTask {
     if (this.sinkCodec) this.channel.stage(target.topic ? { topic: target.topic, records } : undefined, this.positions());
     const mat = this.opts.materialize;
     if (mat) {
+      // The pull-query store holds each key's latest row: write a key once per batch, its last change.
       const keyCount = mat.columns.filter((c) => c.role === 'key').length;
+      const latest = new Map<string, Rec>();
       for (const r of out) {
         const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]);
+        latest.delete(k);
+        latest.set(k, r);
+      }
+      for (const [k, r] of latest) {
         if (r.tombstone) this.deleteMat.run(mat.name, k);
         else this.upsertMat.run(mat.name, k, JSON.stringify(r.cols.map(toJsonValue)), r.ts, r.window?.start ?? null, r.window?.end ?? null);
       }

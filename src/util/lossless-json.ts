@@ -13,9 +13,15 @@ export type Json = null | boolean | string | JsonNumber | Json[] | { [k: string]
 /** `allowTrailing`: read the first value and ignore what follows, as Jackson's readTree does. */
 export function parseJson(text: string, opts: { allowTrailing?: boolean } = {}): Json {
   let i = 0;
+  // Hot path (every record of every JSON topic): char codes and indexOf, no per-character strings.
   const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
+      i++;
+    }
   };
+  let nextBackslash = -2;
   const fail = (what: string): never => {
     throw new SyntaxError(`Invalid JSON at ${i}: ${what}`);
   };
@@ -75,14 +81,51 @@ export function parseJson(text: string, opts: { allowTrailing?: boolean } = {}):
     if (text.startsWith('true', i)) return (i += 4), true;
     if (text.startsWith('false', i)) return (i += 5), false;
     if (text.startsWith('null', i)) return (i += 4), null;
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) return fail('unexpected character');
-    i += m[0].length;
-    return new JsonNumber(m[0]);
+    return number();
+  };
+  const isDigit = (at: number) => {
+    const c = text.charCodeAt(at);
+    return c >= 48 && c <= 57;
+  };
+  // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? — a fraction or exponent without digits is not taken.
+  const number = (): JsonNumber => {
+    const start = i;
+    if (text.charCodeAt(i) === 45) i++;
+    if (!isDigit(i)) {
+      i = start;
+      return fail('unexpected character');
+    }
+    if (text.charCodeAt(i) === 48) i++;
+    else while (isDigit(i)) i++;
+    if (text.charCodeAt(i) === 46 && isDigit(i + 1)) {
+      i += 2;
+      while (isDigit(i)) i++;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      const sign = text.charCodeAt(i + 1);
+      const digitsAt = sign === 43 || sign === 45 ? i + 2 : i + 1;
+      if (isDigit(digitsAt)) {
+        i = digitsAt + 1;
+        while (isDigit(i)) i++;
+      }
+    }
+    return new JsonNumber(text.slice(start, i));
   };
   const str = (): string => {
     const start = i;
     i++;
+    // No backslash before the closing quote: the string is the plain slice.
+    const close = text.indexOf('"', i);
+    if (close === -1) {
+      i = text.length;
+      fail('unterminated string');
+    }
+    if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = text.indexOf('\\', i);
+    if (nextBackslash === -1 || nextBackslash > close) {
+      i = close + 1;
+      return text.slice(start + 1, close);
+    }
     let out = '';
     let simple = true;
     for (;;) {
@@ -108,9 +151,9 @@ export function stringifyJson(v: Json): string {
   if (v instanceof JsonNumber) return v.text;
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stringifyJson).join(',')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${JSON.stringify(k)}:${stringifyJson(x)}`)
-    .join(',')}}`;
+  let out = '{';
+  for (const k in v) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${stringifyJson(v[k]!)}`;
+  return `${out}}`;
 }
 
 /** Plain JS value (numbers as doubles) — for places that need ordinary JSON. */

@@ -73,8 +73,9 @@ describe('exactly-once across SIGKILL', () => {
     const crashy = prepare(records);
     const seed = Number(process.env.EDDY_EO_SEED ?? Date.now() % 100_000);
     const rnd = prng(seed);
-    // Kill at random points within the first quarter of the remaining work, a dozen times.
-    const window = Math.max(20, cleanRun.ms / 4);
+    // A dozen kills at random points, each within the first fifteenth of the clean run's time, so
+    // that a dozen fit before the work is done (every killed run commits some progress).
+    const window = Math.max(20, cleanRun.ms / 15);
     let kills = 0;
     for (let attempt = 0; attempt < 60; attempt++) {
       const r = await runWorker(crashy, kills < 12 ? Math.floor(rnd() * window) : undefined);

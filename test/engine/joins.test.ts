@@ -47,6 +47,20 @@ describe('stream–table join', () => {
   });
 });
 
+describe('stream–table join in larger batches', () => {
+  it('a table change and a stream record with the same timestamp: the stream record sees the change', () => {
+    eddy = engine(100);
+    eddy.execute(ORDERS);
+    eddy.execute(USERS);
+    eddy.execute('CREATE STREAM ENRICHED AS SELECT O.USER_ID, U.NAME FROM ORDERS O JOIN USERS U ON O.USER_ID = U.ID;');
+    // Both records wait in their topics and are read in one batch; the stream topic is listed first.
+    eddy.execute("INSERT INTO ORDERS (ROWTIME, ID, USER_ID, AMOUNT) VALUES (5, 1, 7, 1.0);");
+    eddy.execute("INSERT INTO USERS (ROWTIME, ID, NAME) VALUES (5, 7, 'ada');");
+    eddy.runUntilIdle();
+    expect(topic(eddy, 'ENRICHED').map((r) => r.value)).toEqual([{ NAME: 'ada' }]);
+  });
+});
+
 describe('stream–stream join', () => {
   it('joins records within the window, in both directions', () => {
     eddy = engine();

@@ -7,22 +7,19 @@ import type { Header } from '../../planner/record.js';
 import { partitionFor } from './partitioner.js';
 import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
-interface Row {
-  partition: number;
-  offset: number;
-  ts: number;
-  k: Buffer | null;
-  v: Buffer | null;
-  h: string | null;
-  ws: number | null;
-  we: number | null;
-}
+/** A row as `raw` arrays: partition, offset, ts, k, v, h, ws, we. */
+type Row = [number, number, number, Buffer | null, Buffer | null, string | null, number | null, number | null];
+
+/** Rows per multi-row INSERT: one statement call instead of many is most of an append's cost. */
+const INSERT_CHUNK = 32;
+const ROW_PARAMS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export class SqliteLog implements TopicLog {
   private readonly topics = new Map<string, TopicInfo>();
   private readonly ends = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
   private readonly insert: Database.Statement;
+  private readonly insertChunk: Database.Statement;
   private readonly select: Database.Statement;
   private readonly maxOffset: Database.Statement;
 
@@ -33,8 +30,9 @@ export class SqliteLog implements TopicLog {
         k BLOB, v BLOB, h TEXT, ws INTEGER, we INTEGER, PRIMARY KEY (topic, partition, "offset")) WITHOUT ROWID;
     `);
     for (const r of db.prepare('SELECT name, partitions FROM topics').all() as TopicInfo[]) this.topics.set(r.name, { name: r.name, partitions: r.partitions });
-    this.insert = db.prepare('INSERT INTO log(topic, partition, "offset", ts, k, v, h, ws, we) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    this.select = db.prepare('SELECT partition, "offset", ts, k, v, h, ws, we FROM log WHERE topic = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?');
+    this.insert = db.prepare(`INSERT INTO log(topic, partition, "offset", ts, k, v, h, ws, we) VALUES ${ROW_PARAMS}`);
+    this.insertChunk = db.prepare(`INSERT INTO log(topic, partition, "offset", ts, k, v, h, ws, we) VALUES ${new Array<string>(INSERT_CHUNK).fill(ROW_PARAMS).join(', ')}`);
+    this.select = db.prepare('SELECT partition, "offset", ts, k, v, h, ws, we FROM log WHERE topic = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?').raw(true);
     this.maxOffset = db.prepare('SELECT MAX("offset") AS m FROM log WHERE topic = ? AND partition = ?');
   }
 
@@ -79,6 +77,7 @@ export class SqliteLog implements TopicLog {
     const info = this.topics.get(topic);
     if (!info) throw new Error(`Topic '${topic}' does not exist`);
     const out: { partition: number; offset: number }[] = [];
+    const params: unknown[] = [];
     for (const r of records) {
       let p = r.partition;
       if (p === undefined) {
@@ -91,25 +90,21 @@ export class SqliteLog implements TopicLog {
       }
       if (p < 0 || p >= info.partitions) throw new Error(`Partition ${p} of topic '${topic}' does not exist (it has ${info.partitions})`);
       const offset = this.endOffset(topic, p);
-      this.insert.run(topic, p, offset, r.timestamp, r.key, r.value, r.headers?.length ? encodeHeaders(r.headers) : null, r.window?.start ?? null, r.window?.end ?? null);
+      params.push(topic, p, offset, r.timestamp, r.key, r.value, r.headers?.length ? encodeHeaders(r.headers) : null, r.window?.start ?? null, r.window?.end ?? null);
+      if (params.length === INSERT_CHUNK * 9) this.insertChunk.run(params.splice(0));
       this.ends.set(`${topic}\u0000${p}`, offset + 1);
       out.push({ partition: p, offset });
     }
+    for (let i = 0; i < params.length; i += 9) this.insert.run(params.slice(i, i + 9));
     return out;
   }
 
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
     const rows = this.select.all(topic, partition, fromOffset, maxRecords) as Row[];
-    return rows.map((r) => ({
-      topic,
-      partition: r.partition,
-      offset: r.offset,
-      timestamp: r.ts,
-      key: r.k,
-      value: r.v,
-      headers: r.h ? decodeHeaders(r.h) : [],
-      ...(r.ws !== null ? { window: { start: r.ws, end: r.we ?? r.ws } } : {}),
-    }));
+    return rows.map(([p, offset, timestamp, key, value, h, ws, we]): LogRecord => {
+      const headers = h ? decodeHeaders(h) : NO_HEADERS;
+      return ws !== null ? { topic, partition: p, offset, timestamp, key, value, headers, window: { start: ws, end: we ?? ws } } : { topic, partition: p, offset, timestamp, key, value, headers };
+    });
   }
 
   openChannel(_owner: string, _opts: ChannelOptions): QueryChannel {
@@ -128,6 +123,8 @@ export class SqliteLog implements TopicLog {
     this.ends.clear();
   }
 }
+
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
 
 function encodeHeaders(h: readonly Header[]): string {
   return JSON.stringify(h.map((x) => [x.key, x.value === null ? null : Buffer.from(x.value).toString('base64')]));

@@ -63,7 +63,8 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   /** Fold `remove` out of and `add` into one group's state, and emit the group's new result once. */
   const apply = (key: Value[], w: WindowBounds | undefined, remove: Rec | undefined, add: Rec | undefined) => {
     const base = (add ?? remove)!;
-    const k = w ? keyString([...key, w.start]) : keyString(key);
+    // A window's state key: the group's key string and the window start (no array to build).
+    const k = w ? `${keyString(key)}@${w.start}` : keyString(key);
     let e = store.get(k);
     const before = needPrev && e ? results(e) : null;
     if (!e) {
@@ -79,7 +80,10 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
     if (base.ts > e.ts) e.ts = base.ts;
     store.put(k, e);
-    emit({ cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset, ...(w ? { window: w } : {}), ...(needPrev ? { prev: before } : {}) });
+    const rec: Rec = { cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset };
+    if (w) rec.window = w;
+    if (needPrev) rec.prev = before;
+    emit(rec);
   };
 
   const push = (r: Rec) => {

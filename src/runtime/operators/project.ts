@@ -20,9 +20,13 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
     return cols;
   };
   if (!node.schema.isTable) {
+    // The hottest operator: build the record directly (object spreads cost more than the projection).
     return (r) => {
       if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}) });
-      out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+      const rec: Rec = { cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset };
+      if (r.window) rec.window = r.window;
+      if (r.headers) rec.headers = r.headers;
+      out(rec);
     };
   }
   return (r) => {

@@ -87,10 +87,15 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
         throw new DecodeError(`Failed to deserialize ${opts.role}: expected a JSON object, got ${stringifyJson(j).slice(0, 80)}`);
       }
       const obj = j as Record<string, Json>;
-      const byUpper = new Map<string, Json>();
-      for (const [k, x] of Object.entries(obj)) if (!byUpper.has(k.toUpperCase())) byUpper.set(k.toUpperCase(), x);
+      // Field names matched case-insensitively; the upper-cased index is built only on a miss.
+      let byUpper: Map<string, Json> | undefined;
+      const upperIndex = () => {
+        byUpper = new Map<string, Json>();
+        for (const [k, x] of Object.entries(obj)) if (!byUpper.has(k.toUpperCase())) byUpper.set(k.toUpperCase(), x);
+        return byUpper;
+      };
       return columns.map((c, i) => {
-        const x = c.name in obj ? obj[c.name]! : byUpper.get(upper[i]!);
+        const x = c.name in obj ? obj[c.name]! : (byUpper ?? upperIndex()).get(upper[i]!);
         return x === undefined ? null : jsonToValue(x, c.type, `$.${c.name}`);
       });
     },
