@@ -288,7 +288,8 @@ function queryResponse(r: StatementResult, eddy: Eddy): { header: string; rows: 
     eddy.runUntilIdle(100_000);
     const rows = r.query.drain().map((x) => x.values.map(valueToJson) as Json);
     r.query.close();
-    return { header: r.query.columns.map((c) => `\`${c.name}\` ${c.type}${c.key ? ' KEY' : ''}`).join(', '), rows };
+    // ksqlDB's push-query header names and types the columns; it never marks keys.
+    return { header: r.query.columns.map((c) => `\`${c.name}\` ${c.type}`).join(', '), rows };
   }
   return undefined;
 }

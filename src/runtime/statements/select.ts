@@ -40,9 +40,8 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
     onRow: (r) => query!.deliver({ values: r.cols, ts: r.ts, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }),
   });
   errors.sink = (m) => state.processingLog.write({ queryId: id, topic: null, partition: null, offset: null, reason: m });
-  // ksqlDB's push-query header names and types the columns; it never marks keys.
-  const header = headerOf(plan).map(({ name, type }) => ({ name, type }));
-  query = new PushQuery(id, header, () => {
+  // Key flags are Eddy's (the shell updates keyed rows in place); ksqlDB's REST header omits them.
+  query = new PushQuery(id, headerOf(plan), () => {
     task.stop();
     state.pushQueries.delete(id);
   });
