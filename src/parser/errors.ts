@@ -14,9 +14,11 @@ export class SqlError extends Error {
   override readonly name = 'SqlError';
   readonly position: SqlErrorPosition | undefined;
 
-  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }) {
+  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }, kind: 'syntax' | 'statement' = 'statement') {
     const pos = position && 'loc' in position ? position.loc : (position as SqlErrorPosition | undefined);
-    super(pos ? `line ${pos.line}:${pos.column}: ${message}` : message);
+    // ksqlDB's two spellings: the parser's `line 1:8:`, a statement's `Line: 1, Col: 8:`.
+    const at = !pos ? '' : kind === 'syntax' ? `line ${pos.line}:${pos.column}: ` : `Line: ${pos.line}, Col: ${pos.column}: `;
+    super(`${at}${message}`);
     this.position = pos;
     this.bareMessage = message;
   }

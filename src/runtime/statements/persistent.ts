@@ -109,7 +109,7 @@ export function insertInto(engine: Engine, stmt: InsertInto, text: string): Stat
   const { state } = engine;
   checkQueryShape(stmt.query, 'INSERT INTO');
   const target = state.catalog.get(stmt.target);
-  if (!target) throw new SqlError(`Sink '${stmt.target}' does not exist for the INSERT INTO statement.`, stmt);
+  if (!target) throw new SqlError(`Source \`${stmt.target}\` does not exist.`, stmt.targetLoc);
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();
