@@ -15,7 +15,7 @@ import { buildPipeline } from '../runtime/build-pipeline.js';
 import { Eddy } from '../runtime/engine.js';
 import type { Emit, OperatorEnv } from '../runtime/operators/operator.js';
 import { StateBacking, StateStore } from '../runtime/state/state-store.js';
-import { staticLookup } from '../runtime/static-table.js';
+import { staticBatchJoin } from '../runtime/static-table.js';
 import { NexmarkGenerator, type NexmarkEvent } from './nexmark-generator.js';
 import { NEXMARK_DDL, type BenchQuery } from './nexmark-queries.js';
 
@@ -81,7 +81,7 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
       },
       logError: () => {},
       countLate: () => {},
-      staticLookup: (s) => staticLookup(db, s),
+      staticJoin: (s, stream) => staticBatchJoin(db, s, stream),
     };
     const built = buildPipeline(plan.root, downstream, env);
     endBatch.unshift(...built.endBatch);

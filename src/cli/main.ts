@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './bench-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerServerCommand } from './server-command.js';
+import { registerShellCommand } from './shell-command.js';
 import { registerTestCommand } from './test-command.js';
 
 const program = new Command();
@@ -12,7 +13,8 @@ program.name('eddy').description('Eddy — a SQL-first streaming database (ksqlD
 registerTestCommand(program);
 registerServerCommand(program);
 registerBenchCommand(program);
-registerDemoCommand(program, true);
+registerDemoCommand(program, false);
+registerShellCommand(program, true);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`eddy: ${e instanceof Error ? e.message : String(e)}\n`);

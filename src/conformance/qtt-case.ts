@@ -2,6 +2,7 @@
 // their JSON files, and their expansion into runnable variants (one per listed format).
 
 import { JsonNumber, type Json } from '../util/lossless-json.js';
+import { testOnlyFunctionIn } from './test-only-functions.js';
 
 export interface QttRecord {
   readonly topic: string;
@@ -68,6 +69,9 @@ export function expandCase(raw: Json): CaseVariant[] {
     const variant: QttCase = { ...base, statements };
     const reg = REGISTRY_FORMATS.includes(format) ? format : registryFormatIn(statements);
     const name = format ? `${base.name} - ${format}` : base.name;
-    return reg ? { name, format: format || reg, case: variant, skip: `format ${reg} needs a schema registry` } : { name, format: format || 'JSON', case: variant };
+    if (reg) return { name, format: format || reg, case: variant, skip: `format ${reg} needs a schema registry` };
+    const testOnly = testOnlyFunctionIn(statements);
+    if (testOnly) return { name, format: format || 'JSON', case: variant, skip: `uses ksqlDB's test-only function ${testOnly}` };
+    return { name, format: format || 'JSON', case: variant };
   });
 }

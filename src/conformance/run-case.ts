@@ -103,9 +103,22 @@ function actualRecord(def: SourceDef | undefined, r: LogRecord): { key: Json; va
   };
 }
 
-function recordMatches(exp: QttRecord, act: ReturnType<typeof actualRecord>): boolean {
+/**
+ * ksqlDB's harness reads an expected JSON row through the sink's schema: column names match
+ * case-insensitively, unknown fields are ignored and missing ones are null. Both sides are
+ * compared in that shape.
+ */
+function rowThroughSchema(def: SourceDef | undefined, j: Json): Json {
+  if (!def || def.valueFormat !== 'JSON' || j === null || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return j;
+  const cols = def.columns.filter((c) => c.role === 'value');
+  if (cols.length === 1 && def.wrapSingleValue === false) return j;
+  const byUpper = new Map(Object.entries(j).map(([k, x]) => [k.toUpperCase(), x]));
+  return Object.fromEntries(cols.map((c) => [c.name, byUpper.get(c.name.toUpperCase()) ?? null]));
+}
+
+function recordMatches(def: SourceDef | undefined, exp: QttRecord, act: ReturnType<typeof actualRecord>): boolean {
   if (!jsonEquals(exp.key ?? null, act.key)) return false;
-  if (!jsonEquals(exp.value ?? null, act.value)) return false;
+  if (!jsonEquals(rowThroughSchema(def, exp.value ?? null), rowThroughSchema(def, act.value))) return false;
   if (exp.timestamp !== undefined && !jsonEquals(exp.timestamp, act.timestamp)) return false;
   if (exp.window !== undefined && exp.window !== null) {
     const w = exp.window as Record<string, Json>;
@@ -127,9 +140,10 @@ function schemaString(def: SourceDef): string {
 export function normaliseSchema(s: string): string {
   return s
     .replace(/`/g, '')
-    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY') // ksqlDB writes a table's key either way
     .replace(/\bINT\b/gi, 'INTEGER')
     .replace(/\bVARCHAR\b/gi, 'STRING')
+    // ksqlDB parses both spellings of a table's key column alike.
+    .replace(/\bPRIMARY\s+KEY\b/gi, 'KEY')
     .replace(/\s+/g, ' ')
     .replace(/\s*([<>(),])\s*/g, '$1')
     .trim()
@@ -167,8 +181,25 @@ function openEngine(v: CaseVariant): Eddy {
   return Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
 }
 
+/**
+ * ksqlDB runs a case's statements as one script, so positions in its messages count lines from
+ * the first statement: each statement runs on its own, preceded by as many blank lines.
+ */
+function executeAsOneScript(eddy: Eddy, statements: readonly string[]): void {
+  let line = 0;
+  for (const s of statements) {
+    eddy.execute('\n'.repeat(line) + s);
+    line += s.split('\n').length;
+  }
+}
+
+/** ksqlDB writes a position as `line L:C:` or `Line: L, Col: C:`; Eddy always writes the first. */
+function normalisePositions(message: string): string {
+  return message.replace(/Line: (\d+), Col: (\d+): /g, 'line $1:$2: ');
+}
+
 function expectException(v: CaseVariant, err: unknown): CaseOutcome {
-  const want = v.case.expectedException?.message;
+  const want = v.case.expectedException?.message === undefined ? undefined : normalisePositions(v.case.expectedException.message);
   const got = errorMessage(err);
   if (!want || got.includes(want)) return { status: 'passed' };
   return { status: 'failed', reason: `expected exception containing "${want}", got: ${got}` };
@@ -180,8 +211,7 @@ export function runVariant(v: CaseVariant): CaseOutcome {
   const eddy = openEngine(v);
   try {
     try {
-      // ksqlDB's harness runs the statements as one script: error positions count lines across it.
-      eddy.execute(v.case.statements.join('\n'));
+      executeAsOneScript(eddy, v.case.statements);
       for (const input of v.case.inputs) produceInput(eddy, input);
     } catch (e) {
       if (v.case.expectedException) return expectException(v, e);
@@ -201,7 +231,7 @@ export function runVariant(v: CaseVariant): CaseOutcome {
         const a = actual[i];
         if (!e) return { status: 'failed', reason: `topic ${topic}: unexpected extra record #${i + 1}: ${describeRecord(a!)}` };
         if (!a) return { status: 'failed', reason: `topic ${topic}: missing record #${i + 1}: expected ${describeRecord(e)} (got ${actual.length} records)` };
-        if (!recordMatches(e, a)) return { status: 'failed', reason: `topic ${topic}: record #${i + 1} differs: expected ${describeRecord(e)}, got ${describeRecord(a)}` };
+        if (!recordMatches(def, e, a)) return { status: 'failed', reason: `topic ${topic}: record #${i + 1} differs: expected ${describeRecord(e)}, got ${describeRecord(a)}` };
       }
     }
     return checkPost(eddy, v);

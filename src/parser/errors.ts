@@ -14,11 +14,9 @@ export class SqlError extends Error {
   override readonly name = 'SqlError';
   readonly position: SqlErrorPosition | undefined;
 
-  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }, kind: 'syntax' | 'statement' = 'statement') {
+  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }) {
     const pos = position && 'loc' in position ? position.loc : (position as SqlErrorPosition | undefined);
-    // ksqlDB's two spellings: the parser's `line 1:8:`, a statement's `Line: 1, Col: 8:`.
-    const at = !pos ? '' : kind === 'syntax' ? `line ${pos.line}:${pos.column}: ` : `Line: ${pos.line}, Col: ${pos.column}: `;
-    super(`${at}${message}`);
+    super(pos ? `line ${pos.line}:${pos.column}: ${message}` : message);
     this.position = pos;
     this.bareMessage = message;
   }

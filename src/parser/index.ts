@@ -21,7 +21,7 @@ function tokenize(text: string): IToken[] {
   if (err) {
     const ch = text.slice(err.offset, err.offset + err.length);
     const what = ch.startsWith("'") ? 'unterminated string literal' : ch.startsWith('`') || ch.startsWith('"') ? 'unterminated quoted identifier' : `unexpected character '${ch.slice(0, 1)}'`;
-    throw new SqlError(`Syntax Error: ${what}`, { line: err.line ?? 1, column: err.column ?? 1, offset: err.offset }, 'syntax');
+    throw new SqlError(`Syntax Error: ${what}`, { line: err.line ?? 1, column: err.column ?? 1, offset: err.offset });
   }
   return lexed.tokens;
 }
@@ -40,7 +40,7 @@ function syntaxError(e: IRecognitionException, text: string): SqlError {
       : { line: at.startLine ?? 1, column: at.startColumn ?? 1, offset: at.startOffset };
   const expecting = /Expecting[^\n]*?(?:one of these possible Token sequences|token of type)[^\n]*/.exec(e.message);
   const hint = e.name === 'MismatchedTokenException' && expecting ? `; ${expecting[0].replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim()}` : '';
-  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}`, pos, 'syntax');
+  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}`, pos);
 }
 
 function positionAtEnd(text: string): { line: number; column: number; offset: number } {

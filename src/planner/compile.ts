@@ -2,6 +2,7 @@
 // reads as plan code and the compiler's signature lives in one place.
 
 import type { Expr, FunctionCall } from '../parser/ast.js';
+import { SqlError } from '../parser/errors.js';
 import { compileExpression, isAggregateCall as isAggCall } from './expr/index.js';
 import { exprText } from './expr-text.js';
 import { lookupAggregate, lookupTableFunction } from './functions/registry.js';
@@ -17,6 +18,18 @@ export interface ErrorRoute {
 export function compile(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
   const c = compileExpression(expr, scope, { onError: (m: string) => errors.sink(m) });
   return { text: exprText(expr), type: c.type, eval: c.eval };
+}
+
+/** WHERE and HAVING: a compile error names the clause, as ksqlDB's does. */
+export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
+  try {
+    return compile(expr, scope, errors);
+  } catch (e) {
+    if (!(e instanceof SqlError)) throw e;
+    // ksqlDB names the clause, and for comparisons also repeats the whole predicate.
+    const statement = e.bareMessage.startsWith('Cannot compare ') ? `\nStatement: ${exprText(expr)}` : '';
+    throw new SqlError(`Error in ${clause} expression: ${e.bareMessage}${statement}`, e.position);
+  }
 }
 
 export function isAggregateCall(e: Expr): e is FunctionCall {

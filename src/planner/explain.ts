@@ -2,12 +2,14 @@
 // picture cannot drift from what executes.
 
 import { formatType } from '../parser/sql-type.js';
-import type { PlanNode, QueryPlan, Schema } from './plan.js';
+import { sourcesOf, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 
 export interface ExplainLine {
   readonly depth: number;
   readonly operator: string;
   readonly detail: string;
+  /** EXPLAIN ANALYZE: rows into the operator and time spent in it (exclusive of its consumers). */
+  readonly analyze?: { readonly rowsIn: number; readonly ms: number };
 }
 
 function cols(s: Schema): string {
@@ -21,7 +23,7 @@ function describe(n: PlanNode): { operator: string; detail: string } {
       const where = s.topic ? `topic '${s.topic}' (${s.keyFormat}/${s.valueFormat}, ${s.partitions} partition${s.partitions === 1 ? '' : 's'})` : 'static SQLite table';
       return {
         operator: s.kind === 'STREAM' ? 'StreamSource' : 'TableSource',
-        detail: `${s.name}${n.alias !== s.name ? ` AS ${n.alias}` : ''} ← ${where}; batch table batch_${s.name.toLowerCase()}${n.timestamp ? `; event time ${n.timestamp.text}` : ''}`,
+        detail: `${s.name}${n.alias !== s.name ? ` AS ${n.alias}` : ''} ← ${where}${s.topic ? '; new records since the last commit' : ''}${n.timestamp ? `; event time ${n.timestamp.text}` : ''}`,
       };
     }
     case 'Filter':
@@ -43,10 +45,14 @@ function describe(n: PlanNode): { operator: string; detail: string } {
             : ` WINDOW SESSION(gap ${w.gap.ms}ms${w.grace ? `, grace ${w.grace.ms}ms` : ''})`;
       return {
         operator: w ? 'WindowAggregate' : 'Aggregate',
-        detail: `GROUP BY ${n.groupBy.map((g) => g.text).join(', ')}${win}; ${n.aggregates.map((a) => a.text).join(', ')}; state table state_<query>${n.emitFinal ? '; EMIT FINAL' : ''}`,
+        detail: `GROUP BY ${n.groupBy.map((g) => g.text).join(', ')}${win}; ${n.aggregates.map((a) => a.text).join(', ')}; state in SQLite table 'state', one row per group (and window)${n.emitFinal ? '; EMIT FINAL' : ''}`,
       };
     }
     case 'Join':
+      if (n.variant === 'StreamTable' && n.right.kind === 'Source' && !n.right.source.topic) {
+        const stream = sourcesOf(n.left)[0]?.source.name.toLowerCase() ?? 'stream';
+        return { operator: 'StreamStaticJoin', detail: `${n.text}; SQL ${n.joinType} JOIN of batch table temp.batch_${stream} with static_${n.right.source.name}` };
+      }
       return {
         operator: `${n.variant}Join`,
         detail: `${n.text}${n.within ? ` WITHIN (${n.within.beforeMs}ms before, ${n.within.afterMs}ms after${n.within.graceMs !== undefined ? `, grace ${n.within.graceMs}ms` : ''})` : ''}`,
@@ -72,6 +78,6 @@ export function explainPlan(p: QueryPlan): ExplainLine[] {
 }
 
 export function explainText(p: QueryPlan): string {
-  const head = [`Query ${p.id}: ${p.sql}`, `Output: ${cols(p.output)}`, 'Micro-batch plan (each batch: decode → register batch table → operators → emit → commit):'];
+  const head = [`Query ${p.id}: ${p.sql}`, `Output: ${cols(p.output)}`, 'Micro-batch plan (each batch: read new offsets → decode → operators → emit → commit state, output and offsets in one SQLite transaction):'];
   return [...head, ...explainPlan(p).map((l) => `${'  '.repeat(l.depth)}${l.depth ? '└─ ' : ''}${l.operator}: ${l.detail}`)].join('\n');
 }

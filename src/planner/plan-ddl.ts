@@ -61,6 +61,16 @@ export interface DdlDefaults {
   readonly valueFormat?: FormatName;
 }
 
+/** The WITH-clause rules shared by CREATE and CREATE … AS SELECT: FORMAT excludes KEY_/VALUE_FORMAT; unwrapping needs one value column. */
+export function checkFormatProperties(p: Properties, valueColumns: number, at: { loc?: SqlErrorPosition }): void {
+  for (const side of ['KEY', 'VALUE']) {
+    if (p.has('FORMAT') && p.has(`${side}_FORMAT`)) {
+      throw new SqlError(`Cannot supply both '${side}_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`, at);
+    }
+  }
+  if (p.has('WRAP_SINGLE_VALUE') && valueColumns !== 1) throw new SqlError(`'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`, at);
+}
+
 export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
   const p = stmt.properties;
   const columns: ColumnDef[] = [];
@@ -84,6 +94,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   }
   const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
 
+  checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt);
   const topic = propString(p, 'KAFKA_TOPIC');
   const format = p.get('FORMAT');
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, defaults.keyFormat ?? 'KAFKA');
@@ -96,7 +107,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
   }
   if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
-    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: ${ordered.filter((c) => c.role === 'value').map((c) => c.name).join(', ')}`, stmt);
+    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
   }
   if (isStatic) valueFormat = 'JSON';
 

@@ -4,15 +4,17 @@
 
 import type { ColumnRef, Expr, FunctionCall, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
-import { aggregateFunction, compile, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
+import { aggregateFunction, compile, compileClause, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
+import { joinProjectionKey } from './join-key.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
 import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
-import { pseudoBinding, RelationScope } from './relation-scope.js';
+import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
@@ -31,10 +33,12 @@ interface SelectColumn {
 
 function columnName(e: Expr, rel: PlannedRelation): string | undefined {
   if (e.kind === 'ColumnRef') {
-    // In a join, `l.b` is named L_B; a bare `b` keeps its name, as in ksqlDB.
+    // In a join, `l.b` is named L_B when another source also has a B; otherwise just B.
     if (!rel.isJoin || !e.source) return e.name;
     const entry = rel.entries.find((x) => x.alias === e.source || x.sourceName === e.source);
-    return entry ? `${entry.alias}_${e.name}` : e.name;
+    const pseudo = (PSEUDO_COLUMNS as readonly string[]).includes(e.name);
+    const owners = rel.entries.filter((x) => pseudo || x.columns.some((c) => c.name === e.name)).length;
+    return entry && owners > 1 ? `${entry.alias}_${e.name}` : e.name;
   }
   if (e.kind === 'Dereference') return e.field;
   return undefined;
@@ -63,6 +67,10 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
           if (transient && e.windowed && lastKey && !rel.isJoin) {
             for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', name: w, loc: item.loc }, name: w, loc: item.loc });
           }
+          // In a join, each windowed source's bounds follow its key, named after the source.
+          if (e.windowed && lastKey && rel.isJoin) {
+            for (const w of ['WINDOWSTART', 'WINDOWEND']) out.push({ expr: { kind: 'ColumnRef', source: e.alias, name: w, loc: item.loc }, name: `${e.alias}_${w}`, loc: item.loc });
+          }
         }
       }
     } else if (item.kind === 'StructAll') {
@@ -70,7 +78,13 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
       if (t.kind !== 'STRUCT') throw new SqlError(`Expected STRUCT type for '->*' but got ${t.kind}`, item);
       for (const f of t.fields) out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
     } else {
-      const name = item.alias ?? columnName(item.expr, rel) ?? `KSQL_COL_${generated++}`;
+      if (item.expr.kind === 'NullLiteral') throw new SqlError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, item);
+      let name = item.alias ?? columnName(item.expr, rel);
+      // Generated names skip those the sources already use (a source may have a KSQL_COL_n).
+      while (name === undefined) {
+        const candidate = `KSQL_COL_${generated++}`;
+        if (!rel.entries.some((e) => e.columns.some((c) => c.name === candidate))) name = candidate;
+      }
       out.push({ expr: item.expr, name, loc: item.loc });
     }
   }
@@ -100,7 +114,7 @@ function isConstantExpr(e: Expr): boolean {
 const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
 
 function argInfo(e: Expr, c: CompiledExpr): ArgInfo {
-  if (!isConstantExpr(e)) return { type: c.type, isConstant: false };
+  if (!isConstantExpr(e)) return { type: c.type, isConstant: false, text: c.text };
   const v = c.eval(NO_REC);
   return { type: e.kind === 'NullLiteral' ? null : c.type, isConstant: true, constant: v };
 }
@@ -159,6 +173,8 @@ class AggregateScope implements Scope {
 export interface PlanQueryOptions {
   /** The CSAS/CTAS/INSERT target, for messages that name it. */
   readonly sinkName?: string;
+  /** Session properties, for functions configured by them (ksql.functions.*). */
+  readonly properties?: ReadonlyMap<string, string>;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -177,15 +193,16 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
-    const predicate = inClause('WHERE', q.where, () => compile(q.where!, relScope, errors));
+    const predicate = compileClause('WHERE', q.where, relScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
+  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent);
+  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, opts.properties);
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
   if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
@@ -197,6 +214,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
   const partitionBy = q.partitionBy?.filter((e) => e.kind !== 'NullLiteral');
   let keyExprs: { expr: Expr; name: string }[] = [];
+  // A join's key column holds the joined record's key, whichever source's column names it.
+  let joinKeyValue: Binding | undefined;
   if (partitionBy && partitionBy.length) {
     let gen = columns.filter((c) => /^KSQL_COL_\d+$/.test(c.name)).length;
     keyExprs = partitionBy.map((pe) => {
@@ -220,25 +239,12 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const plural = texts.length > 1;
       throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
     }
-  } else if (rel.isJoin) {
-    const rowkey = columns.findIndex((c) => c.expr.kind === 'ColumnRef' && !c.expr.source && c.expr.name === 'ROWKEY');
-    const rowkeyRef: Expr = { kind: 'ColumnRef', name: 'ROWKEY', loc: q.loc };
-    if (rowkey >= 0) keyIdx.push(rowkey);
-    else if (rel.syntheticKey) {
-      const both = rel.joinKeyExprs.slice(-2).every((k) => columns.some((c) => sameExpr(c.expr, k, scope)));
-      if (!(rel.joinType === 'FULL' && both) && persistent) {
-        throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).`, q);
-      }
-      keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
-    } else {
-      const hit = columns.findIndex((c) => rel.joinKeyExprs.some((k) => sameExpr(c.expr, k, scope)));
-      if (hit >= 0) keyIdx.push(hit);
-      else {
-        const [l, r] = rel.joinKeyExprs.slice(-2);
-        if (persistent) throw new SqlError(`The query used to build \`${sink}\` must include the join expressions ${exprText(l!)} or ${exprText(r!)} in its projection (eg, SELECT ${exprText(l!)}...).`, q);
-        keyExprs = [{ expr: rowkeyRef, name: 'ROWKEY' }];
-      }
-    }
+  } else if (rel.isJoin && rel.joinKeyInfo) {
+    const selectsAll = q.select.some((i) => i.kind === 'AllColumns' && !i.source);
+    const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent, selectsAll);
+    keyIdx.push(...k.keyIdx);
+    keyExprs = k.missing;
+    if (k.readsJoinKey && rel.joinKey) joinKeyValue = rel.joinKey;
   } else {
     const keyCols = rel.entries[0]!.columns.map((c, i) => ({ c, i })).filter((x) => x.c.role === 'key');
     for (const { i } of keyCols) {
@@ -256,13 +262,18 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
   }
 
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
   const push = (name: string, role: 'key' | 'value', e: Expr, loc: Expr['loc']) => {
     if (seen.has(name)) throw new SqlError(`Duplicate column name '${name}' in the projection. Use AS to give it another name.`, loc);
     seen.add(name);
-    if (e.kind === 'FunctionCall' && tableFunction(e.name)) {
+    if (role === 'key' && joinKeyValue) {
+      const c = compile(e, scope, errors);
+      exprs.push({ text: c.text, type: c.type, eval: joinKeyValue.read });
+      outCols.push({ name, type: c.type, role });
+    } else if (e.kind === 'FunctionCall' && tableFunction(e.name)) {
       const tf = tableFunction(e.name)!;
       const args = e.args.map((a) => compile(a, scope, errors));
       const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));
@@ -310,17 +321,6 @@ function rejectWindowBounds(e: Expr, scope: RelationScope, sourceBounds: boolean
 }
 
 /** Type errors of a WHERE/HAVING comparison name the clause and the expression, as ksqlDB's do. */
-function inClause<T>(clause: 'WHERE' | 'HAVING', e: Expr, build: () => T): T {
-  try {
-    return build();
-  } catch (err) {
-    if (err instanceof SqlError && err.bareMessage.startsWith('Cannot compare ')) {
-      throw new SqlError(`Error in ${clause} expression: ${err.bareMessage}\nStatement: ${exprText(e)}`, err.position);
-    }
-    throw err;
-  }
-}
-
 /** A key column may appear once in a persistent query's projection (it is one column of the key). */
 function keyOnceInProjection(uses: readonly SelectColumn[], q: Query): void {
   if (uses.length < 2) return;
@@ -340,6 +340,7 @@ function qualifiedText(e: Expr, rel: PlannedRelation): string {
 function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -366,7 +367,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
   if (!q.groupBy?.length) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
@@ -406,7 +407,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const infos = call.args.map((a, i) => argInfo(a, compiled[i]!));
     let impl;
     try {
-      impl = fn.resolve(infos);
+      impl = fn.resolve(infos, { properties: properties ?? new Map() });
     } catch (e) {
       throw new SqlError((e as Error).message, call);
     }
@@ -444,7 +445,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     schema: { columns: aggColumns, isTable: true, ...(windowed ? { windowed } : {}) },
   };
   if (q.having) {
-    const predicate = inClause('HAVING', q.having, () => compile(q.having!, aggScope, errors));
+    const predicate = compileClause('HAVING', q.having, aggScope, errors);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`HAVING expression must be boolean: ${exprText(q.having)}`, q.having);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }

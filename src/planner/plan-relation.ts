@@ -1,10 +1,12 @@
 // FROM clause → plan: a source, or a tree of joins, plus the scope its columns resolve in.
 
-import type { Expr, Join, Relation, SourceRef } from '../parser/ast.js';
+import type { ColumnRef, Expr, Join, Relation, SourceRef } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { Catalog, ColumnDef } from './catalog.js';
 import { compile, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
+import { checkJoinTypes, criteriaText, joinSides, qualifyColumns } from './join-criteria.js';
+import { checkJoinKeyType, foreignKeyJoinKey, primaryKeyJoinKey, type JoinKeyInfo } from './join-key.js';
 import type { JoinNode, PlanNode, Schema, SourceNode } from './plan.js';
 import { RelationScope, type ScopeEntry } from './relation-scope.js';
 import type { Binding } from './scope.js';
@@ -15,13 +17,10 @@ export interface PlannedRelation {
   readonly isTable: boolean;
   readonly windowed: boolean;
   readonly isJoin: boolean;
-  /** For joins: the ON expressions of every join (each equal to the join key). */
-  readonly joinKeyExprs: readonly Expr[];
   /** For joins: the key of the joined record (ROWKEY): left's join value, right's for RIGHT joins, either for FULL. */
   readonly joinKey?: Binding;
-  /** The last join's type and whether its key is a plain column on both sides. */
-  readonly joinType?: Join['type'];
-  readonly syntheticKey?: boolean;
+  /** For joins: which expressions equal that key, and which columns may name it. */
+  readonly joinKeyInfo?: JoinKeyInfo;
 }
 
 export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
@@ -42,74 +41,78 @@ export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute)
     timestamp = compile({ kind: 'ColumnRef', name: source.timestampColumn, loc: ref.loc }, scope, errors);
   }
   const node: SourceNode = { kind: 'Source', source, alias, schema, ...(timestamp ? { timestamp } : {}) };
-  return { node, entries: [entry], isTable: source.kind === 'TABLE', windowed: !!source.windowed, isJoin: false, joinKeyExprs: [] };
+  return { node, entries: [entry], isTable: source.kind === 'TABLE', windowed: !!source.windowed, isJoin: false };
 }
 
 export function planRelation(rel: Relation, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
   return rel.kind === 'SourceRef' ? planSource(rel, catalog, errors) : planJoin(rel, catalog, errors);
 }
 
-function refersOnlyTo(e: Expr, scope: RelationScope, errors: ErrorRoute): boolean {
-  try {
-    compile(e, scope, errors);
-    return true;
-  } catch {
-    return false;
+function joinVariant(j: Join, left: PlannedRelation, right: PlannedRelation, leftIsKey: boolean, rightIsKey: boolean, criteria: string): JoinNode['variant'] {
+  const leftNames = left.entries.map((e) => e.sourceName).join(', ');
+  const rightName = right.entries[0]!.sourceName;
+  if (!left.isTable && !right.isTable) {
+    if (!j.within) throw new SqlError('Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select', j);
+    return 'StreamStream';
   }
+  if (!left.isTable) {
+    if (j.within) throw new SqlError(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.within);
+    if (j.type === 'FULL' || j.type === 'RIGHT') {
+      throw new SqlError(`Invalid join type: ${j.type === 'FULL' ? 'full-outer' : 'right'} join not supported for stream-table join. Got ${leftNames} [${j.type}] OUTER JOIN ${rightName}.`, j);
+    }
+    if (!rightIsKey) throw new SqlError(`Invalid join condition: stream-table joins require to join on the table's primary key. Got ${criteria}.`, j.on);
+    return 'StreamTable';
+  }
+  if (!right.isTable) {
+    throw new SqlError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${leftNames} [${j.type}] JOIN ${rightName}.`, j);
+  }
+  if (j.within) throw new SqlError(`A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.`, j.within);
+  if (!rightIsKey) throw new SqlError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${criteria}.`, j.on);
+  if (leftIsKey) return 'TableTable';
+  if (left.isJoin) throw new SqlError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${criteria}.`, j.on);
+  return 'ForeignKey';
+}
+
+function windowText(r: PlannedRelation): string {
+  const w = r.node.schema.windowed;
+  return w ? `${w.kind} windowed` : 'not windowed';
 }
 
 function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
   const left = planRelation(j.left, catalog, errors);
   const right = planSource(j.right, catalog, errors);
   const leftWidth = left.entries.reduce((n, e) => n + e.columns.length, 0);
-  const rightEntries = right.entries.map((e) => ({ ...e, offset: e.offset }));
-  if (left.entries.some((e) => e.alias === rightEntries[0]!.alias)) {
-    throw new SqlError(`Can not join '${rightEntries[0]!.sourceName}' to '${rightEntries[0]!.sourceName}': self joins are not yet supported.`, j.right);
+  const rightEntry = right.entries[0]!;
+  if (left.entries.some((e) => e.alias === rightEntry.alias)) {
+    throw new SqlError(`Can not join '${rightEntry.sourceName}' to '${rightEntry.sourceName}': self joins are not yet supported.`, j.right);
   }
-  if (j.on.kind !== 'Comparison' || j.on.op !== '=') {
-    throw new SqlError(`Unsupported join expression: ${exprText(j.on)}. Only equality joins (a = b) are supported.`, j.on);
-  }
-  const leftScope = new RelationScope(left.entries);
-  const rightScope = new RelationScope(rightEntries);
-  let leftExpr = j.on.left;
-  let rightExpr = j.on.right;
-  if (!refersOnlyTo(leftExpr, leftScope, errors) || !refersOnlyTo(rightExpr, rightScope, errors)) {
-    [leftExpr, rightExpr] = [rightExpr, leftExpr];
-    if (!refersOnlyTo(leftExpr, leftScope, errors) || !refersOnlyTo(rightExpr, rightScope, errors)) {
-      throw new SqlError(`Invalid join condition: ${exprText(j.on)}. Each side of the '=' must refer to one side of the join only.`, j.on);
-    }
-  }
-  const leftKey = compile(leftExpr, leftScope, errors);
-  const rightKey = compile(rightExpr, rightScope, errors);
+  const shifted: ScopeEntry[] = [...left.entries, { ...rightEntry, offset: rightEntry.offset + leftWidth }];
+  const sides = joinSides(j, left.entries, rightEntry);
+  const leftExpr = qualifyColumns(sides.left, left.entries);
+  const rightExpr = qualifyColumns(sides.right, right.entries);
+  const leftKey = compile(leftExpr, new RelationScope(left.entries), errors);
+  const rightKey = compile(rightExpr, new RelationScope(right.entries), errors);
+  const criteria = criteriaText(j, shifted);
 
-  let variant: JoinNode['variant'];
-  if (!left.isTable && !right.isTable) {
-    if (!j.within) throw new SqlError('Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select', j);
-    variant = 'StreamStream';
-  } else if (!left.isTable && right.isTable) {
-    if (j.within) throw new SqlError(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.within);
-    variant = 'StreamTable';
-  } else if (left.isTable && !right.isTable) {
-    throw new SqlError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${left.entries.map((e) => e.sourceName).join(', ')} [${j.type}] JOIN ${right.entries[0]!.sourceName}.`, j);
-  } else {
-    if (j.within) throw new SqlError(`A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.`, j.within);
-    const rightKeyCols = rightEntries[0]!.columns.filter((c) => c.role === 'key');
-    const rightIsPk = rightExpr.kind === 'ColumnRef' && rightKeyCols.length === 1 && rightKeyCols[0]!.name === rightExpr.name;
-    const leftIsPk = leftExpr.kind === 'ColumnRef' && left.entries.length === 1 && left.entries[0]!.columns.some((c) => c.role === 'key' && c.name === (leftExpr as { name: string }).name);
-    variant = rightIsPk && !leftIsPk ? 'ForeignKey' : 'TableTable';
+  const rightKeyCols = rightEntry.columns.filter((c) => c.role === 'key');
+  const rightIsKey = rightExpr.kind === 'ColumnRef' && rightKeyCols.length === 1 && rightKeyCols[0]!.name === rightExpr.name;
+  const leftKeyCols = left.entries[0]!.columns.filter((c) => c.role === 'key');
+  const leftIsKey = left.isJoin
+    ? !!left.joinKeyInfo?.equivalents.some((e) => exprText(e) === exprText(leftExpr))
+    : leftExpr.kind === 'ColumnRef' && leftKeyCols.length === 1 && leftKeyCols[0]!.name === leftExpr.name;
+  const variant = joinVariant(j, left, right, leftIsKey, rightIsKey, criteria);
+
+  if (!!left.node.schema.windowed !== !!right.node.schema.windowed) {
+    const leftSource = left.entries.find((e) => leftExpr.kind === 'ColumnRef' && e.alias === leftExpr.source) ?? left.entries[0]!;
+    throw new SqlError(`Can not join windowed source to non-windowed source.\n\`${leftSource.sourceName}\` is ${windowText(left)}\n\`${rightEntry.sourceName}\` is ${windowText(right)}`, j);
   }
-  if (variant === 'StreamTable' || variant === 'TableTable') {
-    const rk = rightEntries[0]!.columns.filter((c) => c.role === 'key');
-    if (!(rightExpr.kind === 'ColumnRef' && rk.length === 1 && rk[0]!.name === rightExpr.name)) {
-      throw new SqlError(
-        variant === 'StreamTable'
-          ? `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${exprText(j.on.left)} = ${exprText(j.on.right)}.`
-          : `Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${exprText(j.on.left)} = ${exprText(j.on.right)}.`,
-        j.on,
-      );
-    }
+  if (left.node.schema.windowed && !(isSourceKey(leftExpr, left.entries) && isSourceKey(rightExpr, right.entries))) {
+    throw new SqlError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.on);
   }
-  const shifted: ScopeEntry[] = [...left.entries, ...rightEntries.map((e) => ({ ...e, offset: e.offset + leftWidth }))];
+  checkJoinTypes(j, sides, leftKey.type, rightKey.type, shifted);
+  if (variant !== 'ForeignKey') checkJoinKeyType(leftExpr, leftKey.type, j.on);
+  if (!left.isTable) checkCopartitioned(j, leftExpr, left, rightEntry, catalog);
+
   const columns: ColumnDef[] = shifted.flatMap((e) => e.columns.map((c) => ({ name: `${e.alias}_${c.name}`, type: c.type, role: 'value' as const })));
   const w = j.within;
   const node: JoinNode = {
@@ -122,8 +125,17 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     rightKey,
     ...(w ? { within: { beforeMs: w.before.ms, afterMs: w.after.ms, ...(w.grace ? { graceMs: w.grace.ms } : {}) } } : {}),
     text: `${j.type} JOIN ON ${exprText(leftExpr)} = ${exprText(rightExpr)}`,
-    schema: { columns, isTable: variant === 'TableTable' || variant === 'ForeignKey' },
+    schema: {
+      columns,
+      isTable: variant === 'TableTable' || variant === 'ForeignKey',
+      ...(left.node.schema.windowed && right.node.schema.windowed ? { windowed: left.node.schema.windowed } : {}),
+    },
   };
+  if (variant === 'ForeignKey') {
+    const table = left.entries[0]!;
+    const keyColumns: ColumnRef[] = leftKeyCols.map((c) => ({ kind: 'ColumnRef', source: table.alias, name: c.name, loc: j.loc }));
+    return { node, entries: shifted, isTable: true, windowed: false, isJoin: true, joinKeyInfo: foreignKeyJoinKey(table.sourceName, keyColumns) };
+  }
   // The joined record's key, evaluated over the combined columns.
   const combined = new RelationScope(shifted);
   const lk = compile(leftExpr, combined, errors);
@@ -143,9 +155,27 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     isTable: node.schema.isTable,
     windowed: false,
     isJoin: true,
-    joinKeyExprs: [...left.joinKeyExprs, leftExpr, rightExpr],
     joinKey: { type: lk.type, read },
-    joinType: j.type,
-    syntheticKey: leftExpr.kind !== 'ColumnRef' || rightExpr.kind !== 'ColumnRef' || j.type === 'FULL',
+    joinKeyInfo: primaryKeyJoinKey(j.type, leftExpr, rightExpr, left.joinKeyInfo),
   };
+}
+
+/** Whether an expression is the single key column of the source it reads. */
+function isSourceKey(e: Expr, entries: readonly ScopeEntry[]): boolean {
+  if (e.kind !== 'ColumnRef') return false;
+  const entry = entries.find((x) => x.alias === e.source);
+  const keys = entry?.columns.filter((c) => c.role === 'key') ?? [];
+  return keys.length === 1 && keys[0]!.name === e.name;
+}
+
+/** A stream joined to a stream or table must have as many partitions (ksqlDB's co-partitioning rule). */
+function checkCopartitioned(j: Join, leftExpr: Expr, left: PlannedRelation, rightEntry: ScopeEntry, catalog: Catalog): void {
+  const leftEntry = (leftExpr.kind === 'ColumnRef' && left.entries.find((e) => e.alias === leftExpr.source)) || left.entries[0]!;
+  const l = catalog.get(leftEntry.sourceName);
+  const r = catalog.get(rightEntry.sourceName);
+  if (!l?.topic || !r?.topic || l.partitions === r.partitions) return;
+  throw new SqlError(
+    `Can't join \`${l.name}\` with \`${r.name}\` since the number of partitions don't match. \`${l.name}\` partitions = ${l.partitions}; \`${r.name}\` partitions = ${r.partitions}. Please repartition either one so that the number of partitions match.`,
+    j,
+  );
 }

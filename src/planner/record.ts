@@ -14,6 +14,14 @@ export interface Header {
   readonly value: Uint8Array | null;
 }
 
+/** A joined source's record metadata: what its pseudo-columns read. */
+export interface SourceMeta {
+  readonly ts: number;
+  readonly partition?: number;
+  readonly offset?: number;
+  readonly window?: WindowBounds;
+}
+
 export interface Rec {
   /** Column values in the bound schema's order (key columns first, then value columns). */
   cols: Value[];
@@ -25,6 +33,8 @@ export interface Rec {
   headers?: readonly Header[];
   /** A table change that deletes its key (value columns are null). */
   tombstone?: boolean;
+  /** For joined records: each source's own metadata, in FROM order (null for a missing side). */
+  sources?: readonly (SourceMeta | null)[];
   /** For table changes: the row this change replaces (undefined when unknown, null when new). */
   prev?: Value[] | null;
 }

@@ -5,7 +5,7 @@ import type { ColumnRef } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import { T, type SqlType } from '../parser/sql-type.js';
 import type { ColumnDef } from './catalog.js';
-import type { Rec } from './record.js';
+import type { Rec, SourceMeta } from './record.js';
 import type { Binding, Scope } from './scope.js';
 
 export interface ScopeEntry {
@@ -36,6 +36,27 @@ export function pseudoBinding(name: string, windowed: boolean): Binding | undefi
   }
 }
 
+/** A pseudo-column of one joined source, read from the metadata the join carries. */
+function sourcePseudoBinding(name: string, at: number, windowed: boolean): Binding | undefined {
+  const plain = pseudoBinding(name, windowed);
+  if (!plain) return undefined;
+  const pick = (m: SourceMeta): number | null => {
+    switch (name) {
+      case 'ROWTIME':
+        return m.ts;
+      case 'ROWPARTITION':
+        return m.partition ?? null;
+      case 'ROWOFFSET':
+        return m.offset ?? null;
+      case 'WINDOWSTART':
+        return m.window?.start ?? null;
+      default:
+        return m.window?.end ?? null;
+    }
+  };
+  return { type: plain.type, read: (r: Rec) => (r.sources ? (r.sources[at] ? pick(r.sources[at]) : null) : plain.read(r)) };
+}
+
 function columnBinding(index: number, type: SqlType): Binding {
   return { type, index, read: (r: Rec) => r.cols[index] ?? null };
 }
@@ -63,7 +84,9 @@ export class RelationScope implements Scope {
       if (!entry) throw new SqlError(`Source '${ref.source}' is not in the FROM clause.`, ref);
       const i = entry.columns.findIndex((c) => c.name === ref.name);
       if (i >= 0) return columnBinding(entry.offset + i, entry.columns[i]!.type);
-      const p = this.pseudo ? pseudoBinding(ref.name, entry.windowed) : undefined;
+      // In a join, `s.ROWTIME` (and the like) read that source's record, not the joined record.
+      const own = this.entries.length > 1 ? sourcePseudoBinding(ref.name, this.entries.indexOf(entry), entry.windowed) : undefined;
+      const p = this.pseudo ? (own ?? pseudoBinding(ref.name, entry.windowed)) : undefined;
       if (p) return p;
       throw new SqlError(`Column '${ref.source}.${ref.name}' cannot be resolved.`, ref);
     }

@@ -20,7 +20,7 @@ import type { QueryProgress } from './query-metrics.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
-import { checkNoMapKeys, keyFormatError } from './key-schema-check.js';
+import { keyFormatError } from './key-schema-check.js';
 import { createSerde } from './serde/index.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
 import { copy, deleteRows, insertValues, update } from './statements/dml.js';
@@ -162,11 +162,6 @@ export class Eddy {
   /** @internal reject formats Eddy cannot serve, and column types a format cannot hold. */
   validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
     if (!def.topic) return;
-    try {
-      checkNoMapKeys(def);
-    } catch (e) {
-      throw new SqlError((e as Error).message, stmt);
-    }
     for (const role of ['key', 'value'] as const) {
       const format = role === 'key' ? def.keyFormat : def.valueFormat;
       const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
@@ -207,18 +202,14 @@ export class Eddy {
 
   /** @internal */
   stopMaterializer(name: string): void {
-    const id = `MATERIALIZE_${name}`;
-    const q = this.state.queries.get(id);
-    if (!q) return;
-    q.task.stop();
-    this.state.queries.delete(id);
-    this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    this.terminate(`MATERIALIZE_${name}`);
   }
 
   /** @internal */
   startConnector(def: SourceDef): void {
     const c = startConnector(this, def);
+    // CREATE OR REPLACE: the new definition's connector takes over; the old one must let go.
+    this.stopConnector(def.name);
     if (c) this.state.connectors.set(def.name, c);
   }
 
@@ -228,7 +219,7 @@ export class Eddy {
     this.state.connectors.delete(name);
   }
 
-  /** @internal */
+  /** @internal stop a query for good: its state and offsets go with it. */
   terminate(id: string): void {
     const q = this.state.queries.get(id);
     if (!q) return;

@@ -14,7 +14,7 @@ import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { StateBacking, StateStore } from './state/state-store.js';
-import { staticLookup } from './static-table.js';
+import { staticBatchJoin } from './static-table.js';
 import { keyString, toJsonValue } from '../planner/value-json.js';
 
 export interface TaskDeps {
@@ -77,7 +77,7 @@ export class QueryTask {
       },
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
-      staticLookup: (source) => staticLookup(db, source),
+      staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
     };
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
     const sink = plan.sink;
@@ -201,13 +201,17 @@ export class QueryTask {
       if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
-    const out = sink.timestamp && !r.tombstone ? { ...r, ts: Number(sink.timestamp.eval(r)) } : r;
-    if (!(out.ts >= 0)) {
-      // Kafka cannot carry a negative (or missing) timestamp: the record goes to the processing log.
-      this.logError(`Invalid timestamp ${out.ts} for the sink record: timestamps must be non-negative`, r);
+    if (sink.timestamp && !r.tombstone) {
+      // A row whose timestamp column is unreadable or negative cannot be written (as in ksqlDB).
+      const ts = sink.timestamp.eval(r);
+      if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) {
+        this.logError(`Invalid timestamp for the sink: ${String(ts)}`, r);
+        return;
+      }
+      this.pendingOut.push({ ...r, ts });
       return;
     }
-    this.pendingOut.push(out);
+    this.pendingOut.push(r);
   }
 
   private flushOutput(): void {

@@ -35,7 +35,6 @@ export function recordCodec(def: SourceDef): RecordCodec {
   const keyCount = def.columns.filter((c) => c.role === 'key').length;
   const valueCount = def.columns.filter((c) => c.role === 'value').length;
   const headerCols = def.columns.filter((c) => c.role === 'header');
-  const isTable = def.kind === 'TABLE';
   const tsIndex = def.timestampColumn ? def.columns.findIndex((c) => c.name === def.timestampColumn) : -1;
   const tsType = tsIndex >= 0 ? def.columns[tsIndex]!.type : undefined;
 

@@ -106,12 +106,30 @@ export function deleteStaticRows(db: Database.Database, def: SourceDef, keys: re
   })();
 }
 
-/** A primary-key lookup: the stream side of a stream–static join calls this per record. */
-export function staticLookup(db: Database.Database, def: SourceDef): (key: Value) => Value[] | undefined {
+/**
+ * The stream–static join as the design has it: the batch's join keys are registered as a SQLite
+ * temp table (`temp.batch_<stream>`) and joined with the static table in one SQL statement.
+ * Returns the static row matched by each key, in input order (undefined where none matched).
+ * One temp table per stream name is reused: a join runs synchronously inside its batch.
+ */
+export function staticBatchJoin(db: Database.Database, def: SourceDef, stream: string): (keys: readonly Value[]) => (Value[] | undefined)[] {
   const keyCol = def.columns.find((c) => c.role === 'key')!;
-  const stmt = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${quote(keyCol.name)} = ?`).raw();
-  return (key) => {
-    const row = stmt.get(toSqlite(key, keyCol.type)) as unknown[] | undefined;
-    return row ? row.map((v, i) => fromSqlite(v, def.columns[i]!.type)) : undefined;
-  };
+  const batchTable = `temp.${quote(`batch_${stream.toLowerCase()}`)}`;
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${quote(`batch_${stream.toLowerCase()}`)} (seq INTEGER PRIMARY KEY, k)`);
+  const clear = db.prepare(`DELETE FROM ${batchTable}`);
+  const register = db.prepare(`INSERT INTO ${batchTable} (seq, k) VALUES (?, ?)`);
+  // The matched flag tells a static row whose columns are all NULL from no match at all.
+  const join = db.prepare(`SELECT b.seq, s.rowid IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw();
+  const run = db.transaction((keys: readonly Value[]) => {
+    clear.run();
+    for (let i = 0; i < keys.length; i++) register.run(i, toSqlite(keys[i] ?? null, keyCol.type));
+    const out: (Value[] | undefined)[] = new Array<Value[] | undefined>(keys.length);
+    for (const row of join.all() as unknown[][]) {
+      if (!row[1]) continue;
+      out[Number(row[0])] = row.slice(2).map((v, i) => fromSqlite(v, def.columns[i]!.type));
+    }
+    clear.run();
+    return out;
+  });
+  return (keys) => (keys.length ? run(keys) : []);
 }

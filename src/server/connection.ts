@@ -6,10 +6,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { isSqlError } from '../parser/errors.js';
 import type { Eddy } from '../runtime/engine.js';
-import type { PushQuery, PushRow } from '../runtime/push-query.js';
+import type { PushQuery } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
-import { frame, parseRequest, valueToWire, wireRowToValues, type Request } from './protocol.js';
+import { frame, parseRequest, rowFrame, wireRowToValues, type Request } from './protocol.js';
+import { SessionProperties } from './session-properties.js';
 
 export interface ConnectionLimits {
   /** Longest accepted request line, in bytes. */
@@ -31,6 +32,7 @@ export class Connection {
   private authed: boolean;
   private closed = false;
   private readonly queries = new Map<string, PushQuery>();
+  private readonly session = new SessionProperties();
   private authTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,11 +66,18 @@ export class Connection {
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
-      if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.disconnect(`request line over ${this.limits.maxLineBytes} bytes`);
+      if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.refuseOversize();
       if (line.trim()) this.handle(line);
       if (this.closed) return;
     }
-    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) this.disconnect(`request line over ${this.limits.maxLineBytes} bytes`);
+    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) this.refuseOversize();
+  }
+
+  /** The rest of an oversized line cannot be told from the next request: answer, then close. */
+  private refuseOversize(): void {
+    const reason = `request line over ${this.limits.maxLineBytes} bytes`;
+    this.send({ type: 'error', message: reason });
+    this.disconnect(reason);
   }
 
   private handle(line: string): void {
@@ -115,7 +124,7 @@ export class Connection {
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
-      const results = this.eddy.execute(req.sql);
+      const results = this.session.run(this.eddy.state.properties, () => this.eddy.execute(req.sql));
       const pushes = results.flatMap((r) => (r.kind === 'push' ? [r.query] : []));
       for (const r of results) if (r.kind !== 'push') this.sendResult(id, r);
       if (pushes.length > 1) {
@@ -140,21 +149,13 @@ export class Connection {
     else if (r.kind === 'explain') this.send({ id, type: 'message', message: r.text });
     else {
       this.send({ id, type: 'header', columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
-      for (const row of r.rows) this.send({ id, type: 'row', values: row.map(valueToWire) });
+      for (const row of r.rows) this.write(rowFrame(id, row));
     }
   }
 
   private stream(id: string, q: PushQuery): void {
     this.queries.set(id, q);
     this.send({ id, type: 'header', queryId: q.id, columns: q.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
-    const rowFrame = (row: PushRow): string =>
-      frame({
-        id,
-        type: 'row',
-        values: row.values.map(valueToWire),
-        ...(row.tombstone ? { tombstone: true } : {}),
-        ...(row.window ? { window: { start: new JsonNumber(String(row.window.start)), end: new JsonNumber(String(row.window.end)) } } : {}),
-      });
     void (async () => {
       const it = q[Symbol.asyncIterator]();
       for (;;) {
@@ -162,8 +163,8 @@ export class Connection {
         // Cancelled or disconnected: the end has been sent; nothing may follow it.
         if (first.done || this.closed || this.queries.get(id) !== q) break;
         // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
-        let out = rowFrame(first.value);
-        for (const row of q.drain()) out += rowFrame(row);
+        let out = rowFrame(id, first.value.values, first.value);
+        for (const row of q.drain()) out += rowFrame(id, row.values, row);
         this.write(out);
       }
       if (this.queries.get(id) === q) {
@@ -185,12 +186,6 @@ export class Connection {
   shutdown(reason: string): void {
     for (const id of [...this.queries.keys()]) this.endQuery(id, 'shutdown');
     this.disconnect(reason);
-  }
-
-  /** Drops the connection at once (a client that did not leave after the goodbye). */
-  destroy(): void {
-    this.cleanup();
-    this.socket.destroy();
   }
 
   private send(o: Record<string, Json | undefined>): void {

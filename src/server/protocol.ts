@@ -61,7 +61,7 @@ function isObject(j: Json | undefined): j is { [k: string]: Json } {
 
 /**
  * An insert row from the wire as SQL values, by the source's column types: the inverse of
- * valueToWire (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
+ * valueJson (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
  * Names match case-insensitively; ROWTIME sets the event time. Throws on a value of the wrong type.
  */
 export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Value> {
@@ -83,17 +83,31 @@ export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Va
   return out;
 }
 
-/** A SQL value as JSON: DECIMAL keeps its digits, BYTES are base64, MAP and STRUCT are objects. */
-export function valueToWire(v: Value): Json {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? new JsonNumber(String(v)) : String(v);
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (v instanceof Decimal) return new JsonNumber(v.toString());
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (Array.isArray(v)) return v.map(valueToWire);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), valueToWire(x)]));
-  if (isStruct(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valueToWire(x)]));
-  return null;
+/**
+ * A SQL value as JSON text: DECIMAL keeps its digits, BYTES are base64, MAP and STRUCT are
+ * objects, NaN and infinities are strings. Written straight to text: rows are the hot path.
+ */
+export function valueJson(v: Value): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `"${v}"`;
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (v instanceof Decimal) return v.toString();
+  if (v instanceof Uint8Array) return `"${Buffer.from(v).toString('base64')}"`;
+  if (Array.isArray(v)) return `[${v.map(valueJson).join(',')}]`;
+  if (v instanceof Map) return objectJson([...v].map(([k, x]) => [String(k), x]));
+  if (isStruct(v)) return objectJson(Object.entries(v));
+  return 'null';
+}
+
+function objectJson(entries: [string, Value][]): string {
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${valueJson(x)}`).join(',')}}`;
+}
+
+/** A `row` reply line. */
+export function rowFrame(id: string, values: readonly Value[], change: { readonly tombstone?: boolean; readonly window?: { readonly start: number; readonly end: number } } = {}): string {
+  const tombstone = change.tombstone ? ',"tombstone":true' : '';
+  const window = change.window ? `,"window":{"start":${change.window.start},"end":${change.window.end}}` : '';
+  return `{"id":${JSON.stringify(id)},"type":"row","values":[${values.map(valueJson).join(',')}]${tombstone}${window}}\n`;
 }
 
 export function frame(o: Record<string, Json | undefined>): string {

@@ -1,6 +1,6 @@
 // The Eddy server: one engine, many clients over TCP. Binds loopback unless told otherwise.
 
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Eddy, type EddyOptions } from '../runtime/engine.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 
@@ -18,6 +18,8 @@ export class EddyServer {
   readonly eddy: Eddy;
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
+  /** Every open socket, also those whose Connection has said goodbye but whose peer has not hung up. */
+  private readonly sockets = new Set<Socket>();
   private readonly limits: ConnectionLimits;
   private closing: Promise<void> | undefined;
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
@@ -31,6 +33,8 @@ export class EddyServer {
       authTimeoutMs: opts.limits?.authTimeoutMs ?? 10_000,
     };
     this.server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
       const c = new Connection(socket, this.eddy, opts.token, this.limits, (x, reason) => {
         this.connections.delete(x);
         if (reason) {
@@ -67,7 +71,8 @@ export class EddyServer {
     if (this.closing) return this.closing;
     this.eddy.stop();
     this.closing = new Promise<void>((resolve) => {
-      const force = setTimeout(() => [...this.connections].forEach((c) => c.destroy()), graceMs);
+      // A peer that keeps its half open after the goodbye (nc does) would hold close() forever.
+      const force = setTimeout(() => [...this.sockets].forEach((s) => s.destroy()), graceMs);
       this.server.close(() => {
         clearTimeout(force);
         resolve();

@@ -10,7 +10,8 @@ export class JsonNumber {
 
 export type Json = null | boolean | string | JsonNumber | Json[] | { [k: string]: Json };
 
-export function parseJson(text: string): Json {
+/** `allowTrailing`: read the first value and ignore what follows, as Jackson's readTree does. */
+export function parseJson(text: string, opts: { allowTrailing?: boolean } = {}): Json {
   let i = 0;
   const ws = () => {
     while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
@@ -99,7 +100,7 @@ export function parseJson(text: string): Json {
   };
   const v = value();
   ws();
-  if (i !== text.length) fail('trailing characters');
+  if (i !== text.length && !opts.allowTrailing) fail('trailing characters');
   return v;
 }
 

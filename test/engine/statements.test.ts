@@ -136,8 +136,8 @@ describe('statements', () => {
     insert(eddy, 'ORDERS', 'ID, ITEM, QTY, PRICE', "2, 'plum', 1, 1.0", 2);
     // The join column in the projection becomes the key, as in ksqlDB.
     expect(topic(eddy, 'PRICED').map((r) => [r.key, r.value])).toEqual([
-      ['pear', { O_ID: 1, I_COST: 1.8 }],
-      ['plum', { O_ID: 2, I_COST: null }],
+      ['pear', { ID: 1, COST: 1.8 }],
+      ['plum', { ID: 2, COST: null }],
     ]);
   });
 });

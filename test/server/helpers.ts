@@ -11,9 +11,16 @@ export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 export const CLICKS = "CREATE STREAM CLICKS (U STRING KEY, P STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);";
 
 const servers: EddyServer[] = [];
-afterEach(async () => {
+afterEach(() => stopServers());
+
+/**
+ * Closes every server `start` opened. Runs after each test by itself; a suite whose own
+ * afterEach depends on the engines being closed (vitest runs later-registered hooks first)
+ * calls it there.
+ */
+export async function stopServers(): Promise<void> {
   for (const s of servers.splice(0)) await s.close().catch(() => {});
-});
+}
 
 /** An in-process server on a free port; stops by itself at the end of the test. */
 export async function start(opts: ServerOptions = {}): Promise<{ server: EddyServer; port: number }> {
@@ -62,6 +69,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ServerProcess {
   readonly child: ChildProcess;
+  /** The address the server bound, as it reported it. */
+  readonly host: string;
   readonly port: number;
   readonly exited: Promise<number | null>;
   readonly output: () => string;
@@ -77,8 +86,8 @@ export function spawnServer(args: string[]): Promise<ServerProcess> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), exited, output: () => out + err });
+      const m = /listening on ([\d.]+):(\d+)/.exec(out);
+      if (m) resolve({ child, host: m[1]!, port: Number(m[2]), exited, output: () => out + err });
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
   });

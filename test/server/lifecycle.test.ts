@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
-import { CLICKS, sleep, spawnServer, type ServerProcess } from './helpers.js';
+import { CLICKS, raw, sleep, spawnServer, type ServerProcess } from './helpers.js';
 
 const dirs: string[] = [];
 const children: ServerProcess[] = [];
@@ -16,8 +16,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function server(dir: string): Promise<ServerProcess> {
-  const s = await spawnServer(['--data', dir]);
+async function server(dir: string, ...args: string[]): Promise<ServerProcess> {
+  const s = await spawnServer(['--data', dir, ...args]);
   children.push(s);
   return s;
 }
@@ -35,8 +35,8 @@ async function pullUntil(c: EddyClient, sql: string, n: number): Promise<unknown
   return got;
 }
 
-async function setUp(port: number): Promise<EddyClient> {
-  const c = await EddyClient.connect('127.0.0.1', port);
+async function setUp(port: number, token?: string): Promise<EddyClient> {
+  const c = await EddyClient.connect('127.0.0.1', port, token ? { token } : {});
   await c.execute("SET 'auto.offset.reset' = 'earliest';");
   await c.execute(CLICKS);
   await c.execute('CREATE STREAM COPIED AS SELECT U, P FROM CLICKS;');
@@ -45,11 +45,21 @@ async function setUp(port: number): Promise<EddyClient> {
 }
 
 describe('lifecycle (real server processes)', () => {
-  it('SIGTERM ends push queries with reason shutdown, says goodbye, exits 0; a restart continues with no loss or duplicate', async () => {
+  // One data directory through three processes (each start costs seconds on a busy machine):
+  // SIGTERM, a restart that resumes, SIGKILL mid-ingest, a restart that produces each row once.
+  it('SIGTERM ends push queries with reason shutdown, says goodbye, exits 0; restarts resume with no loss or duplicate, after SIGKILL too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-server-'));
     dirs.push(dir);
-    let srv = await server(dir);
-    let c = await setUp(srv.port);
+    // Also the CLI's own options: loopback by default, and a token that must come first.
+    let srv = await server(dir, '--token', 'tok');
+    expect(srv.host).toBe('127.0.0.1');
+    const intruder = await raw(srv.port);
+    intruder.send('AUTH wrong');
+    await intruder.closed;
+    expect(intruder.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'authentication failed' });
+    await expect(EddyClient.connect('127.0.0.1', srv.port)).rejects.toThrow(/requires a token/);
+
+    let c = await setUp(srv.port, 'tok');
     const live = c.query('SELECT P FROM COPIED EMIT CHANGES;');
     await live.columns;
     await c.insert('CLICKS', rows(0, 50));
@@ -67,8 +77,8 @@ describe('lifecycle (real server processes)', () => {
     expect(await live.end).toBe('shutdown');
     expect(await closed).toMatch(/shutting down \(SIGTERM\)/);
 
-    srv = await server(dir);
-    c = await EddyClient.connect('127.0.0.1', srv.port);
+    srv = await server(dir, '--token', 'tok');
+    c = await EddyClient.connect('127.0.0.1', srv.port, { token: 'tok' });
     expect((await c.execute('SHOW QUERIES;')).rows.map((r) => r[0]).sort()).toEqual(['CSAS_COPIED_0', 'CTAS_PER_USER_1']);
     await c.insert('CLICKS', rows(100, 150));
     const copied = await pullUntil(c, 'SELECT P FROM COPIED;', 150);
@@ -76,17 +86,9 @@ describe('lifecycle (real server processes)', () => {
     await sleep(200);
     const counts = (await c.execute('SELECT U, N FROM PER_USER;')).rows;
     expect(counts.reduce((s, r) => s + Number(r[1]), 0)).toBe(150);
-    c.close();
-    srv.child.kill('SIGTERM');
-    expect(await srv.exited).toBe(0);
-  }, 60_000);
 
-  it('after SIGKILL mid-ingest, a restart produces each input row exactly once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-server-'));
-    dirs.push(dir);
-    let srv = await server(dir);
-    let c = await setUp(srv.port);
-    let sent = 0;
+    // Now killed outright while rows stream in.
+    let sent = 150;
     const ingest = (async () => {
       try {
         for (; sent < 100_000; sent += 20) await c.insert('CLICKS', rows(sent, sent + 20));
@@ -94,22 +96,23 @@ describe('lifecycle (real server processes)', () => {
         // the server died under us
       }
     })();
-    while (sent < 400) await sleep(5);
+    while (sent < 550) await sleep(5);
     srv.child.kill('SIGKILL');
     await ingest;
     await srv.exited;
 
-    srv = await server(dir);
-    c = await EddyClient.connect('127.0.0.1', srv.port);
+    srv = await server(dir, '--token', 'tok');
+    c = await EddyClient.connect('127.0.0.1', srv.port, { token: 'tok' });
     const input = (await c.execute('SELECT P FROM CLICKS;')).rows.map((r) => r[0]);
-    expect(input.length).toBeGreaterThanOrEqual(400);
-    const copied = await pullUntil(c, 'SELECT P FROM COPIED;', input.length);
-    expect(copied.map((r) => r[0])).toEqual(input);
+    expect(input.length).toBeGreaterThanOrEqual(550);
+    expect(input.slice(0, 150)).toEqual(rows(0, 150).map((r) => r.P));
+    const copiedAfterKill = await pullUntil(c, 'SELECT P FROM COPIED;', input.length);
+    expect(copiedAfterKill.map((r) => r[0])).toEqual(input);
     await sleep(200);
-    const counts = (await c.execute('SELECT U, N FROM PER_USER;')).rows;
-    expect(counts.reduce((s, r) => s + Number(r[1]), 0)).toBe(input.length);
+    const countsAfterKill = (await c.execute('SELECT U, N FROM PER_USER;')).rows;
+    expect(countsAfterKill.reduce((s, r) => s + Number(r[1]), 0)).toBe(input.length);
     c.close();
     srv.child.kill('SIGTERM');
     expect(await srv.exited).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });

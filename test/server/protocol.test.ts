@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceDef } from '../../src/planner/catalog.js';
 import { Decimal } from '../../src/planner/values.js';
-import { frame, parseRequest, valueToWire, wireRowToValues } from '../../src/server/protocol.js';
+import { parseRequest, rowFrame, wireRowToValues } from '../../src/server/protocol.js';
 import { JsonNumber } from '../../src/util/lossless-json.js';
 
 describe('parseRequest', () => {
@@ -35,9 +35,11 @@ describe('parseRequest', () => {
 describe('value encoding', () => {
   it('writes DECIMAL digits exactly, BYTES as base64, MAP and STRUCT as objects', () => {
     const row = [new Decimal(123456789012345678901234n, 20), new Uint8Array([1, 2, 3]), new Map([['a', 1]]), [{ X: 2 }], null, Number.NaN, true];
-    expect(frame({ id: 'q', type: 'row', values: row.map(valueToWire) })).toBe(
-      '{"id":"q","type":"row","values":[1234.56789012345678901234,"AQID",{"a":1},[{"X":2}],null,"NaN",true]}\n',
-    );
+    const line = rowFrame('q', row, { window: { start: 0, end: 60000 } });
+    expect(line).toBe('{"id":"q","type":"row","values":[1234.56789012345678901234,"AQID",{"a":1},[{"X":2}],null,"NaN",true],"window":{"start":0,"end":60000}}\n');
+    // Valid JSON whatever the strings hold.
+    const odd = ['quote " backslash \\ newline \n tab \t', '\u2028', -0, 1e21, -Infinity];
+    expect(JSON.parse(rowFrame('x"y', odd))).toEqual({ id: 'x"y', type: 'row', values: ['quote " backslash \\ newline \n tab \t', '\u2028', 0, 1e21, '-Infinity'] });
   });
 
   it('reads insert rows by column type, the inverse of the output encoding', () => {

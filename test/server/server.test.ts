@@ -1,6 +1,8 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { EddyClient } from '../../src/server/client.js';
-import { CLICKS, raw, start, until } from './helpers.js';
+// The client as the package exports it.
+import { EddyClient } from '../../src/index.js';
+import { CLICKS, raw, sleep, start, until } from './helpers.js';
 
 describe('protocol', () => {
   it('runs DDL, ingests rows, answers pull queries and streams a windowed count live', async () => {
@@ -65,13 +67,21 @@ describe('protocol', () => {
     ]);
     t.send(`big SELECT '${'x'.repeat(10_000)}' FROM CLICKS;`);
     await t.closed;
-    expect(t.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'request line over 4096 bytes' });
+    expect(t.lines.slice(-2)).toEqual([
+      { type: 'error', message: 'request line over 4096 bytes' },
+      { type: 'bye', reason: 'request line over 4096 bytes' },
+    ]);
+    // A line that never ends is cut off too, without waiting for its newline.
+    const endless = await raw(port);
+    endless.socket.write('x'.repeat(10_000));
+    await endless.closed;
+    expect(endless.lines.map((l) => l.type)).toEqual(['welcome', 'error', 'bye']);
     expect((await bystander.execute('SHOW STREAMS;')).rows.map((r) => r[0])).toContain('CLICKS');
     bystander.close();
   });
 
   it('refuses a wrong token and serves the right one', async () => {
-    const { port } = await start({ token: 's3cret' });
+    const { port } = await start({ token: 's3cret', limits: { authTimeoutMs: 1000 } });
     const bad = await raw(port);
     bad.send('AUTH nope');
     await bad.closed;
@@ -81,9 +91,108 @@ describe('protocol', () => {
     anon.send('q SHOW STREAMS;');
     await anon.closed;
     expect(anon.lines.at(-1)).toMatchObject({ type: 'bye', reason: expect.stringMatching(/authentication required/) });
+    const silent = await raw(port);
+    await silent.closed;
+    expect(silent.lines.at(-1)).toMatchObject({ type: 'bye', reason: 'authentication required within 1000 ms' });
     const good = await EddyClient.connect('127.0.0.1', port, { token: 's3cret' });
     expect((await good.execute('SHOW STREAMS;')).columns?.[0]?.name).toBe('Name');
     good.close();
+  });
+});
+
+describe('queries that answer once, and queries that end with their client', () => {
+  it('answers ad-hoc queries on latest.<stream> once, with the newest micro-batch only', async () => {
+    const { port, server } = await start();
+    const c = await EddyClient.connect('127.0.0.1', port);
+    await c.execute(CLICKS);
+    const latest = async () => (await c.execute('SELECT U, P FROM latest.CLICKS;')).rows;
+    await c.insert('CLICKS', [{ U: 'ada', P: '/a' }, { U: 'bob', P: '/b' }]);
+    // The rows become the newest batch once a micro-batch has run over them.
+    let rows: unknown[][] = [];
+    for (const end = Date.now() + 10_000; rows.length === 0 && Date.now() < end; ) rows = await latest();
+    expect(rows).toEqual([
+      ['ada', '/a'],
+      ['bob', '/b'],
+    ]);
+    await c.insert('CLICKS', [{ U: 'cy', P: '/c' }]);
+    for (const end = Date.now() + 10_000; rows.length !== 1 && Date.now() < end; ) rows = await latest();
+    expect(rows).toEqual([['cy', '/c']]);
+    // Answered once: nothing keeps running on the server.
+    expect(server.eddy.state.pushQueries.size).toBe(0);
+    c.close();
+  });
+
+  it("ends a client's push queries on the server when it disconnects; other clients' go on", async () => {
+    const { port, server } = await start();
+    const admin = await EddyClient.connect('127.0.0.1', port);
+    await admin.execute(CLICKS);
+    const other = admin.query('SELECT U FROM CLICKS EMIT CHANGES;');
+    await other.columns;
+    const t = await raw(port);
+    for (const id of ['a', 'b', 'c']) t.send(`${id} SELECT U, P FROM CLICKS EMIT CHANGES;`);
+    await until(() => t.lines.filter((l) => l.type === 'header').length === 3);
+    expect(server.eddy.state.pushQueries.size).toBe(4);
+    t.socket.destroy();
+    await until(() => server.eddy.state.pushQueries.size === 1 && server.clientCount === 1);
+    await admin.insert('CLICKS', [{ U: 'ada', P: '/' }]);
+    for await (const r of other) {
+      expect(r.values).toEqual(['ada']);
+      break;
+    }
+    admin.close();
+  });
+});
+
+describe('sessions', () => {
+  it("keeps each client's SET properties to itself, over the server's own", async () => {
+    const { port } = await start({ engine: { batch: { intervalMs: 10 } } }); // server default: latest
+    const a = await EddyClient.connect('127.0.0.1', port);
+    const b = await EddyClient.connect('127.0.0.1', port);
+    await a.execute(CLICKS);
+    await a.insert('CLICKS', [{ U: 'old', P: '/' }]);
+    expect((await a.execute("SET 'auto.offset.reset' = 'earliest';")).messages).toEqual(["Successfully changed local property 'auto.offset.reset' to 'earliest'."]);
+    const first = async (c: EddyClient) => {
+      for await (const r of c.query('SELECT U FROM CLICKS EMIT CHANGES;')) return r.values[0];
+      return undefined;
+    };
+    const fromA = first(a);
+    const fromB = first(b);
+    // Let both queries start (B at the end of the log) before the next row goes in.
+    await sleep(200);
+    await b.insert('CLICKS', [{ U: 'new', P: '/' }]);
+    expect(await fromA).toBe('old');
+    expect(await fromB).toBe('new');
+    await a.execute("UNSET 'auto.offset.reset';");
+    const again = first(a);
+    await sleep(200);
+    await a.insert('CLICKS', [{ U: 'newer', P: '/' }]);
+    expect(await again).toBe('newer');
+    a.close();
+    b.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('ends push queries, says goodbye, and stops within the grace period even if a client never hangs up', async () => {
+    const { port, server } = await start();
+    await (await EddyClient.connect('127.0.0.1', port)).execute(CLICKS);
+    // Like nc: keeps its half of the connection open after the server's goodbye.
+    const stubborn = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    let got = '';
+    stubborn.setEncoding('utf8');
+    stubborn.on('data', (d: string) => (got += d));
+    const ended = new Promise((r) => stubborn.on('end', r));
+    stubborn.write('q SELECT U FROM CLICKS EMIT CHANGES;\n');
+    await until(() => got.includes('"header"'));
+    const started = Date.now();
+    await server.close('maintenance', 300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await ended;
+    stubborn.destroy();
+    expect(got.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { id: 'q', type: 'end', reason: 'shutdown' },
+      { type: 'bye', reason: 'maintenance' },
+    ]);
   });
 });
 
@@ -108,32 +217,44 @@ describe('robustness', () => {
     for (const c of [admin, ...clients]) c.close();
   }, 60_000);
 
-  it('disconnects a client that stops reading, with a reason, while others keep receiving', async () => {
+  it('disconnects a client that stops reading, with a reason, while others keep their rate', async () => {
     const { port, server } = await start({ limits: { maxBufferedBytes: 256 * 1024 } });
     const admin = await EddyClient.connect('127.0.0.1', port);
     await admin.execute(CLICKS);
+    const fast = await EddyClient.connect('127.0.0.1', port);
+    const total = 4000;
+    const page = 'p'.repeat(2000);
+    /** Inserts `total` rows and returns how long the fast client took to receive them all. */
+    const deliver = async (run: string): Promise<number> => {
+      // Queries start at the earliest offset here: each run counts only its own rows.
+      const q = fast.query(`SELECT U FROM CLICKS WHERE U LIKE '${run}%' EMIT CHANGES;`);
+      await q.columns;
+      let got = 0;
+      const started = performance.now();
+      const reading = (async () => {
+        for await (const _ of q) if (++got === total) q.cancel();
+      })();
+      for (let i = 0; i < total; i += 200) {
+        await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `${run}${i + k}`, P: page })));
+      }
+      await reading;
+      expect(got).toBe(total);
+      return performance.now() - started;
+    };
+    const alone = await deliver('a');
+
     const slow = await raw(port);
     slow.send('q SELECT U, P FROM CLICKS EMIT CHANGES;');
     await until(() => slow.lines.some((l) => l.type === 'header'));
     slow.socket.pause(); // stops reading: the kernel buffers fill, then the server's
-    const fast = await EddyClient.connect('127.0.0.1', port);
-    const q = fast.query('SELECT U FROM CLICKS EMIT CHANGES;');
-    await q.columns;
-    let got = 0;
-    const total = 4000;
-    const reading = (async () => {
-      for await (const _ of q) if (++got === total) q.cancel();
-    })();
-    const page = 'p'.repeat(2000);
-    for (let i = 0; i < total; i += 200) {
-      await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `u${i + k}`, P: page })));
-    }
-    await reading;
-    expect(got).toBe(total);
+    const besideSlow = await deliver('b');
     slow.socket.resume();
     await slow.closed;
     // The goodbye cannot reach a client that is not reading; the server records why.
     expect(server.disconnects.map((d) => d.reason)).toEqual([expect.stringMatching(/client is not reading: more than 262144 bytes/)]);
+    // Replies are never held back for the stalled client: the other one keeps (roughly) its pace.
+    // Generous bound, the machine is shared; a server that waited on the slow reader would stall.
+    expect(besideSlow).toBeLessThan(3 * alone + 1000);
     admin.close();
     fast.close();
   }, 60_000);

@@ -38,10 +38,11 @@ function parseNumber(s: string, to: SqlType): number {
 
 export function parseTimestampText(s: string): number {
   const t = s.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
+  // Any prefix of yyyy-MM-ddTHH:mm:ss.SSS, the rest defaulting (as ksqlDB's partial parser).
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
   if (!m) throw new Error(`Cannot parse '${s}' as a TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss.SSS)`);
   const ms = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
-  let v = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  let v = Date.UTC(Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
   if (m[8] && m[8] !== 'Z') {
     const z = /([+-])(\d{2}):?(\d{2})/.exec(m[8])!;
     v -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000;
@@ -63,9 +64,10 @@ export function castValue(v: Value, from: MaybeType, to: SqlType): Value {
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;
       if (typeof v === 'string') {
+        // Like ksqlDB: any non-empty prefix of true/yes or false/no, ignoring case.
         const t = v.trim().toLowerCase();
-        if (t === 'true' || t === 'yes' || t === 't' || t === 'y') return true;
-        if (t === 'false' || t === 'no' || t === 'f' || t === 'n') return false;
+        if (t !== '' && ('true'.startsWith(t) || 'yes'.startsWith(t))) return true;
+        if (t !== '' && ('false'.startsWith(t) || 'no'.startsWith(t))) return false;
         throw new Error(`Cannot cast '${v}' to BOOLEAN`);
       }
       break;

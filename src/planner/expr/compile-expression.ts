@@ -195,15 +195,17 @@ class Compiler {
       case 'Lambda':
         throw new SqlError('A lambda can only be an argument of a function such as TRANSFORM, FILTER or REDUCE.', e);
       case 'ArrayLiteral': {
-        const items = e.items.map((i) => this.compile(i, scope));
+        if (e.items.length === 0) throw new SqlError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e);
+        const items = this.constructorItems(e.items, scope);
         const item = unify(items.map((i) => i.type));
         if (item === undefined) throw new SqlError(`invalid input syntax for type ARRAY: elements have incompatible types (${items.map((i) => typeName(i.type)).join(', ')})`, e);
         const conv = items.map((i) => this.coercer(i.type, item));
         return { type: T.array(item ?? T.STRING), constant: items.every((i) => i.constant), eval: (r) => items.map((i, k) => conv[k]!(i.eval(r))) };
       }
       case 'MapLiteral': {
-        const keys = e.entries.map((x) => this.compile(x.key, scope));
-        const vals = e.entries.map((x) => this.compile(x.value, scope));
+        if (e.entries.length === 0) throw new SqlError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e);
+        const keys = this.constructorItems(e.entries.map((x) => x.key), scope);
+        const vals = this.constructorItems(e.entries.map((x) => x.value), scope);
         const kt = unify(keys.map((k) => k.type));
         const vt = unify(vals.map((v) => v.type));
         if (kt === undefined || vt === undefined) throw new SqlError('invalid input syntax for type MAP: keys or values have incompatible types', e);
@@ -216,6 +218,7 @@ class Compiler {
         };
       }
       case 'StructLiteral': {
+        if (new Set(e.fields.map((f) => f.name)).size !== e.fields.length) throw new SqlError('Duplicate field names found in STRUCT', e);
         const fields = e.fields.map((f) => ({ name: f.name, node: this.compile(f.value, scope) }));
         return {
           type: T.struct(fields.map((f) => ({ name: f.name, type: f.node.type ?? T.STRING }))),
@@ -228,6 +231,29 @@ class Compiler {
         };
       }
     }
+  }
+
+  /**
+   * The elements of an ARRAY[...] or MAP(...) constructor. As in ksqlDB, the non-literal elements
+   * fix the type and literals are read as it: '1' as a number, 'true' as a BOOLEAN, 10 as '10'.
+   */
+  private constructorItems(exprs: readonly Expr[], scope: Scope): Node[] {
+    const nodes = exprs.map((x) => this.compile(x, scope));
+    const isLiteral = (x: Expr) => x.kind === 'StringLiteral' || x.kind === 'NumberLiteral';
+    const fixed = nodes.filter((n, i) => !isLiteral(exprs[i]!) && n.type !== null);
+    const base = fixed.length ? unify(fixed.map((n) => n.type)) : undefined;
+    if (!base) return nodes;
+    return nodes.map((n, i) => {
+      const x = exprs[i]!;
+      if (!isLiteral(x) || !n.type || unify([base, n.type]) !== undefined) return n;
+      let v: Value;
+      try {
+        v = x.kind === 'NumberLiteral' && base.kind === 'STRING' ? x.text : castValue(n.eval(NO_REC), n.type, base);
+      } catch {
+        return n;
+      }
+      return { type: base, eval: () => v, constant: true };
+    });
   }
 
   /** Converts values of type `from` to `to` where a numeric widening to DECIMAL/DOUBLE is needed. */
@@ -337,14 +363,19 @@ class Compiler {
     if (!plan) throw new SqlError(`Error processing expression: ${exprText(e)}. Unsupported arithmetic types. ${typeName(a.type)} ${typeName(b.type)}`, e);
     const fn = plan.fn;
     const onError = this.onError;
+    // ksqlDB compiles a lambda body to Java on unboxed numbers: a NULL operand there fails the
+    // whole function call (which then yields NULL) instead of making just this term NULL.
+    const inLambda = scope instanceof LambdaScope;
     return {
       type: plan.type,
       constant,
       eval: (r) => {
         const x = a.eval(r);
-        if (x === null) return null;
-        const y = b.eval(r);
-        if (y === null) return null;
+        const y = x === null ? null : b.eval(r);
+        if (x === null || y === null) {
+          if (inLambda) throw new Error(`NULL operand in ${exprText(e)}`);
+          return null;
+        }
         try {
           return fn(x, y);
         } catch (err) {
@@ -362,8 +393,21 @@ class Compiler {
     if (temporal(a) && (b.kind === 'STRING' || temporal(b))) return true;
     if (temporal(b) && a.kind === 'STRING') return true;
     if (a.kind !== b.kind) return false;
-    if (a.kind === 'ARRAY' || a.kind === 'MAP' || a.kind === 'STRUCT') return op === '=' || op === '<>' || op.includes('DISTINCT');
+    if (a.kind === 'ARRAY' || a.kind === 'MAP' || a.kind === 'STRUCT') return (op === '=' || op === '<>' || op.includes('DISTINCT')) && this.comparableParts(a, b);
     if (a.kind === 'BOOLEAN') return op === '=' || op === '<>' || op.includes('DISTINCT');
+    return true;
+  }
+
+  /** Containers compare equal only when their element (or same-named field) types do. */
+  private comparableParts(a: SqlType, b: SqlType): boolean {
+    if (a.kind === 'ARRAY' && b.kind === 'ARRAY') return this.comparableKinds(a.item, b.item, '=');
+    if (a.kind === 'MAP' && b.kind === 'MAP') return this.comparableKinds(a.key, b.key, '=') && this.comparableKinds(a.value, b.value, '=');
+    if (a.kind === 'STRUCT' && b.kind === 'STRUCT') {
+      return a.fields.length === b.fields.length && a.fields.every((f) => {
+        const g = b.fields.find((x) => x.name === f.name);
+        return g !== undefined && this.comparableKinds(f.type, g.type, '=');
+      });
+    }
     return true;
   }
 
@@ -481,9 +525,14 @@ class Compiler {
 
   private inList(e: Expr & { kind: 'InList' }, scope: Scope): Node {
     const x = this.compile(e.operand, scope);
+    // ksqlDB widens the operand's type with each numeric item, and names that type in errors.
+    let common = x.type;
     const items = e.list.map((item, k) => {
       const i = this.compile(item, scope);
-      if (this.comparableKinds(x.type, i.type, '=')) return i;
+      if (this.comparableKinds(x.type, i.type, '=')) {
+        if (common && i.type && numericRank(common) !== undefined && numericRank(i.type) !== undefined) common = unify([common, i.type]) ?? common;
+        return i;
+      }
       // A string literal is read as the operand's type, as ksqlDB does ('10' for an INT).
       if (i.constant && i.type?.kind === 'STRING' && x.type) {
         const text = i.eval(NO_REC) as string;
@@ -494,7 +543,7 @@ class Compiler {
           throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(x.type)}: "${text}".`, e.list[k]!);
         }
       }
-      throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(x.type)} = ${typeName(i.type)} (${exprText(e.list[k]!)})`, e.list[k]!);
+      throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(common)} = ${typeName(i.type)} (${exprText(e.list[k]!)})\nHint: You might need to add explicit type casts.`, e.list[k]!);
     });
     const conv = items.map((i) => this.coercer(i.type, x.type));
     const neg = e.negated;
@@ -611,7 +660,7 @@ class Compiler {
     try {
       impl = fn.resolve(infos);
     } catch (err) {
-      throw new SqlError((err as Error).message, e);
+      throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.declaredAs ?? fn.name.toLowerCase()}'`), e);
     }
     const f = impl.fn;
     const tolerant = impl.nullTolerant === true;

@@ -100,6 +100,21 @@ export function unify(types: readonly MaybeType[]): MaybeType | undefined {
       out = T.array(item);
       continue;
     }
+    if (out.kind === 'STRUCT' && t.kind === 'STRUCT') {
+      // Structs with different fields unite: every field of either, shared ones unified.
+      const fields = [...out.fields];
+      for (const f of t.fields) {
+        const i = fields.findIndex((g) => g.name === f.name);
+        if (i < 0) fields.push(f);
+        else {
+          const u = unify([fields[i]!.type, f.type]);
+          if (!u) return undefined;
+          fields[i] = { name: f.name, type: u };
+        }
+      }
+      out = T.struct(fields);
+      continue;
+    }
     if (out.kind === 'MAP' && t.kind === 'MAP') {
       const k = unify([out.key, t.key]);
       const v = unify([out.value, t.value]);

@@ -47,6 +47,8 @@ export interface Overload {
   readonly variadic?: Param;
   readonly returns: SqlType | ((args: readonly (SqlType | null)[], infos: readonly ArgInfo[]) => SqlType);
   readonly fn: (args: unknown[]) => Value;
+  /** Instead of fn when the body depends on the argument types (e.g. how to print an element). */
+  readonly bind?: (types: readonly (SqlType | null)[]) => (args: unknown[]) => Value;
   readonly nullTolerant?: boolean;
 }
 
@@ -86,7 +88,7 @@ export function scalar(
       const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args) : o.returns;
       const converters = args.map((_, i) => (o.params[i] ?? o.variadic!).convert);
       const needs = converters.some((c) => c !== undefined);
-      const body = o.fn;
+      const body = o.bind ? o.bind(args.map((a) => a.type)) : o.fn;
       const fn = needs
         ? (a: readonly unknown[]) => body(a.map((v, i) => (v === null || v === undefined || !converters[i] ? v : converters[i]!(v))))
         : (a: readonly unknown[]) => body(a as unknown[]);

@@ -12,6 +12,8 @@ export interface ArgInfo {
   /** Set when the argument is a literal (lets functions validate or precompute). */
   readonly constant?: Value;
   readonly isConstant: boolean;
+  /** The argument as written, for messages (set by the planner for aggregate arguments). */
+  readonly text?: string;
   /** Set when the argument is a lambda: at run time its value is a `LambdaValue`. */
   readonly lambda?: { readonly arity: number };
 }
@@ -36,6 +38,8 @@ export interface ScalarFunction {
   readonly description: string;
   /** Human-readable signatures for DESCRIBE FUNCTION and docs, e.g. 'SUBSTRING(str STRING, pos INT[, len INT]) → STRING'. */
   readonly signatures: readonly string[];
+  /** The name ksqlDB's error messages quote, when it is not the lower-case name (ksqlDB declares most built-ins in lower case). */
+  readonly declaredAs?: string;
   /** Pick an implementation for these arguments, or throw an Error whose message is shown to the user. */
   resolve(args: readonly ArgInfo[]): ScalarImpl;
   /** For higher-order functions: the parameter types of the lambda at `lambdaIndex`, given the other arguments' types. */
@@ -48,6 +52,11 @@ export interface AggregateImpl<S = unknown> {
   readonly returnType: SqlType;
   /** Type of the state, for DESCRIBE/EXPLAIN only. */
   readonly stateDescription?: string;
+  /**
+   * The kind of ksqlDB's intermediate (state) type when it is not a primitive: a query whose
+   * aggregation format cannot hold it (DELIMITED, KAFKA) is rejected, as in ksqlDB.
+   */
+  readonly intermediate?: 'STRUCT' | 'ARRAY' | 'MAP';
   init(): S;
   /** Fold one row's argument values (only the non-constant ones, in order) into the state. */
   add(state: S, args: readonly Value[]): S;
@@ -61,6 +70,11 @@ export interface AggregateImpl<S = unknown> {
   deserialize(data: unknown): S;
 }
 
+/** Session settings some functions read (ksqlDB's ksql.functions.* properties). */
+export interface FunctionSettings {
+  readonly properties: ReadonlyMap<string, string>;
+}
+
 export interface AggregateFunction {
   readonly name: string;
   readonly description: string;
@@ -69,7 +83,7 @@ export interface AggregateFunction {
    * args: every argument as written. ksqlDB UDAFs take columns first and literal parameters
    * after (TOPK(col, 3)); constant ones carry `constant`.
    */
-  resolve(args: readonly ArgInfo[]): AggregateImpl;
+  resolve(args: readonly ArgInfo[], settings?: FunctionSettings): AggregateImpl;
 }
 
 // ---------------------------------------------------------------- table functions (UDTFs)

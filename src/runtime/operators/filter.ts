@@ -14,6 +14,9 @@ export function filterOperator(node: FilterNode, out: Emit): Emit {
     };
   }
   const isKey = node.schema.columns.map((c) => c.role === 'key');
+  // A join's output has no key columns of its own: its key is read from the sources' columns,
+  // so a delete must keep them.
+  const keepCols = !isKey.includes(true);
   return (r: Rec) => {
     const prevPassed = r.prev ? pred({ ...r, cols: r.prev, tombstone: false, prev: undefined }) === true : false;
     const prev = r.prev === undefined ? undefined : prevPassed ? r.prev : null;
@@ -22,6 +25,6 @@ export function filterOperator(node: FilterNode, out: Emit): Emit {
       return;
     }
     if (prev === null) return;
-    out({ ...r, cols: r.cols.map((v, i) => (isKey[i] ? v : null)), tombstone: true, ...(prev !== undefined ? { prev } : {}) });
+    out({ ...r, cols: keepCols ? r.cols : r.cols.map((v, i) => (isKey[i] ? v : null)), tombstone: true, ...(prev !== undefined ? { prev } : {}) });
   };
 }

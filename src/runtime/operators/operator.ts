@@ -16,8 +16,11 @@ export interface OperatorEnv {
   logError(reason: string, rec?: Rec): void;
   /** Count a record dropped as late (past the window's grace period). */
   countLate(): void;
-  /** Primary-key lookup into a static table (a SQLite table with no topic). */
-  staticLookup(source: SourceDef): (key: Value) => Value[] | undefined;
+  /**
+   * Join a batch's keys with a static table (a SQLite table with no topic) as one SQL join over
+   * the batch registered as `temp.batch_<stream>`: the matched row per key, in order.
+   */
+  staticJoin(source: SourceDef, stream: string): (keys: readonly Value[]) => (Value[] | undefined)[];
 }
 
 export interface BuiltPipeline {

@@ -1,18 +1,24 @@
-// Stream–stream join within a time window. Both sides are buffered by key; a record joins the
-// other side's buffered records whose time lies within the window. For outer joins, a record
-// that found no partner is emitted with NULLs: at once when the join names no GRACE PERIOD
-// (ksqlDB's legacy behaviour), or once its window has closed when it does.
+// Stream–stream join within a time window, as Kafka Streams runs it. Each side keeps a window
+// store of its records by key; a record joins the other side's stored records whose time lies
+// within the window. A store keeps what it has seen for before + after + grace of its own stream
+// time: an older record is not stored (it can no longer be joined) but still probes the other
+// side. For outer joins, a record that found no partner is emitted with NULLs: at once when the
+// join names no GRACE PERIOD (ksqlDB's legacy behaviour) or when its window already closed, else
+// once its window closes.
 
 import type { JoinNode } from '../../planner/plan.js';
-import type { Rec } from '../../planner/record.js';
+import type { Rec, SourceMeta, WindowBounds } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { joinSources, type JoinInput } from './join-sources.js';
 import { DEFAULT_GRACE_MS } from './window-assigner.js';
 
 interface Buffered {
   cols: Value[];
   ts: number;
+  window?: WindowBounds;
+  sources?: (SourceMeta | null)[];
   partition: number;
   offset: number;
   matched: boolean;
@@ -23,19 +29,33 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const eager = w.graceMs === undefined;
   const grace = w.graceMs ?? DEFAULT_GRACE_MS;
   const codec = {
-    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched })),
-    dec: (j: unknown) => (j as { c: unknown[]; t: number; p: number; o: number; m: boolean }[]).map((b) => ({ cols: b.c.map(fromJsonValue), ts: b.t, partition: b.p, offset: b.o, matched: b.m })),
+    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.window ? { w: b.window } : {}), ...(b.sources ? { s: b.sources } : {}) })),
+    dec: (j: unknown) =>
+      (j as { c: unknown[]; t: number; p: number; o: number; m: boolean; w?: WindowBounds; s?: (SourceMeta | null)[] }[]).map((b) => ({
+        cols: b.c.map(fromJsonValue),
+        ts: b.t,
+        partition: b.p,
+        offset: b.o,
+        matched: b.m,
+        ...(b.w ? { window: b.w } : {}),
+        ...(b.s ? { sources: b.s } : {}),
+      })),
   };
   const leftBuf = env.store<Buffered[]>('left', codec.enc, codec.dec);
   const rightBuf = env.store<Buffered[]>('right', codec.enc, codec.dec);
   const meta = env.store<number>('meta', (v) => v, (j) => j as number);
   let streamTime = meta.get('streamTime') ?? -Infinity;
+  const sideTime = { left: meta.get('leftTime') ?? -Infinity, right: meta.get('rightTime') ?? -Infinity };
+  const retention = w.beforeMs + w.afterMs + grace;
   const lw = node.left.schema.columns.length;
   const rw = node.right.schema.columns.length;
   const keepLeft = node.joinType === 'LEFT' || node.joinType === 'FULL';
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const nullsL: Value[] = new Array<Value>(lw).fill(null);
   const nullsR: Value[] = new Array<Value>(rw).fill(null);
+
+  const times = joinSources(node);
+  const alone = (isLeft: boolean, t: JoinInput) => (isLeft ? times(t, undefined) : times(undefined, t));
 
   const advance = (ts: number) => {
     if (ts > streamTime) {
@@ -46,13 +66,19 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
 
   const side = (isLeft: boolean) => (r: Rec) => {
     advance(r.ts);
+    const sideName = isLeft ? 'left' : 'right';
+    if (r.ts > sideTime[sideName]) {
+      sideTime[sideName] = r.ts;
+      meta.put(`${sideName}Time`, r.ts);
+    }
     const key = (isLeft ? node.leftKey : node.rightKey).eval(r);
     const keep = isLeft ? keepLeft : keepRight;
     if (key === null) {
-      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset });
+      if (keep) out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, ...win(r.window), sources: alone(isLeft, r) });
       return;
     }
-    const k = keyString([key]);
+    // Windowed sources join per window: the window start is part of the key.
+    const k = keyString(r.window ? [key, r.window.start] : [key]);
     const own = isLeft ? leftBuf : rightBuf;
     const other = isLeft ? rightBuf : leftBuf;
     // other.ts must lie in [ts - before, ts + after] seen from the left record.
@@ -65,35 +91,39 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       matched = true;
       o.matched = true;
       const cols = isLeft ? [...r.cols, ...o.cols] : [...o.cols, ...r.cols];
-      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset });
+      out({ cols, ts: Math.max(r.ts, o.ts), partition: r.partition, offset: r.offset, ...win(isLeft ? r.window : o.window), sources: isLeft ? times(r, o) : times(o, r) });
     }
     if (matched) other.put(k, candidates);
-    if (!matched && keep && eager) {
-      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset });
+    // A record whose window has already closed cannot wait for a partner.
+    const closed = r.ts + (isLeft ? w.afterMs : w.beforeMs) < streamTime;
+    const emitted = !matched && keep && (eager || closed);
+    if (emitted) {
+      out({ cols: isLeft ? [...r.cols, ...nullsR] : [...nullsL, ...r.cols], ts: r.ts, partition: r.partition, offset: r.offset, ...win(r.window), sources: alone(isLeft, r) });
     }
+    if (r.ts < sideTime[sideName] - retention) return;
     const list = own.get(k) ?? [];
-    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager });
+    list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted, ...win(r.window), ...(r.sources ? { sources: [...r.sources] } : {}) });
     own.put(k, list);
   };
 
   const endBatch = () => {
-    const horizon = w.beforeMs + w.afterMs + grace;
     for (const [isLeft, buf] of [
       [true, leftBuf],
       [false, rightBuf],
     ] as const) {
       const keep = isLeft ? keepLeft : keepRight;
       const span = isLeft ? w.afterMs : w.beforeMs;
+      const ownTime = isLeft ? sideTime.left : sideTime.right;
       for (const [k, list] of buf.entries()) {
         const rest: Buffered[] = [];
         let changed = false;
         for (const b of list) {
           if (!eager && keep && !b.matched && b.ts + span + grace < streamTime) {
-            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset });
+            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, ...win(b.window), sources: alone(isLeft, b) });
             b.matched = true;
             changed = true;
           }
-          if (b.ts + horizon < streamTime) changed = true;
+          if (b.ts < ownTime - retention && (b.matched || !keep)) changed = true;
           else rest.push(b);
         }
         if (changed) {
@@ -104,4 +134,8 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     }
   };
   return { left: side(true), right: side(false), endBatch };
+}
+
+function win(w: WindowBounds | undefined): { window?: WindowBounds } {
+  return w ? { window: w } : {};
 }

@@ -6,6 +6,7 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { joinSources } from './join-sources.js';
 import { tableRowStore } from './table-view.js';
 
 export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
@@ -13,15 +14,14 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
   const rightWidth = node.right.schema.columns.length;
   const nulls: Value[] = new Array<Value>(rightWidth).fill(null);
   const outer = node.joinType === 'LEFT' || node.joinType === 'FULL';
-  // A static table is not read as a changelog: each record looks it up in SQLite directly.
-  const staticSource = node.right.kind === 'Source' && !node.right.source.topic ? node.right.source : undefined;
-  const lookup = staticSource ? env.staticLookup(staticSource) : undefined;
+  const times = joinSources(node);
   return {
     left: (r: Rec) => {
       const k = node.leftKey.eval(r);
-      const match = k === null ? undefined : lookup ? wrap(lookup(k)) : rows.get(keyString([k]));
+      const match = k === null ? undefined : rows.get(keyString([k]));
       if (!match && !outer) return;
-      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, ...(r.headers ? { headers: r.headers } : {}) });
+      const sources = times(r, match);
+      out({ cols: [...r.cols, ...(match ? match.cols : nulls)], ts: r.ts, partition: r.partition, offset: r.offset, sources, ...(r.headers ? { headers: r.headers } : {}) });
     },
     right: (r: Rec) => {
       const k = node.rightKey.eval(r);
@@ -30,8 +30,4 @@ export function streamTableJoinOperator(node: JoinNode, env: OperatorEnv, out: E
       else rows.put(keyString([k]), { cols: r.cols, ts: r.ts });
     },
   };
-}
-
-function wrap(cols: Value[] | undefined): { cols: Value[] } | undefined {
-  return cols ? { cols } : undefined;
 }

@@ -7,6 +7,7 @@ import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { joinSources } from './join-sources.js';
 import { tableRowStore, type TableRow } from './table-view.js';
 
 export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Emit): { left: Emit; right: Emit } {
@@ -20,13 +21,14 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const fk = node.variant === 'ForeignKey';
   const leftKeyCount = node.left.schema.columns.filter((c) => c.role === 'key').length;
+ const times = joinSources(node);
   const leftPk = (cols: Value[]) => keyString(cols.slice(0, Math.max(leftKeyCount, 1)));
 
   const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
     const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
     const cols = [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
     const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
-    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined });
+    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sources: times(l, rgt) });
     else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
   };
 
@@ -39,15 +41,15 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
       const row = r.tombstone ? undefined : { cols: r.cols, ts: r.ts };
       const k = node.leftKey.eval(r.tombstone && before ? { ...r, cols: before.cols } : r);
       const match = k === null ? undefined : rightRows.get(keyString([k]));
-      if (!fk && !match && !keepLeft) {
-        if (!keepRight) return;
-      }
-      if (fk && !match && !keepLeft) {
+      // Without a partner, only a LEFT/FULL join has a row for this key; inner and RIGHT joins
+      // had nothing to retract either.
+      if (!fk && !match && !keepLeft) return;
+      // A foreign-key join forwards every delete of a left row it has seen (Kafka Streams does).
+      if (fk && !match && !keepLeft && !(r.tombstone && before)) {
         if (!before) return;
         const bk = node.leftKey.eval({ ...r, cols: before.cols });
         if (bk === null || !rightRows.get(keyString([bk]))) return;
       }
-      if (!row && !match && !keepLeft && !keepRight) return;
       emit(row, match, r, r.tombstone ? (before?.cols ?? r.cols) : undefined);
     },
     right: (r: Rec) => {
@@ -61,7 +63,7 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
         for (const [, l] of leftRows.entries()) {
           const lk = node.leftKey.eval({ cols: l.cols, ts: l.ts, partition: 0, offset: 0 });
           if (lk === null || keyString([lk]) !== ks) continue;
-          emit(l, row, r, undefined, r.cols);
+          emit(l, row, r);
         }
         return;
       }

@@ -3,6 +3,7 @@
 
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
+import { javaDouble } from '../../planner/expr/java-format.js';
 import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
 import { JsonNumber, parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 
@@ -26,6 +27,11 @@ export interface SerdeOptions {
 }
 
 export function createSerde(format: FormatName, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  // Maps serialise without a fixed entry order, so equal keys could differ as bytes.
+  const mapKey = opts.role === 'key' ? columns.find((c) => someType(c.type, (t) => t.kind === 'MAP')) : undefined;
+  if (mapKey) {
+    throw new Error(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${formatType(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
+  }
   switch (format) {
     case 'JSON':
       return jsonSerde(columns, opts);
@@ -34,7 +40,7 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
     case 'KAFKA':
       return kafkaSerde(columns, opts);
     case 'NONE':
-      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`);
+      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${opts.role === 'key' ? ' KEY' : ''}`).join(', ')}]`);
       return { serialize: () => null, deserialize: () => [] };
     default:
       throw new Error(`The '${format}' format needs a schema registry, which Eddy does not support yet. Use JSON, DELIMITED, KAFKA or NONE.`);
@@ -43,7 +49,16 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
 
 // ------------------------------------------------------------------ JSON
 
+function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
+  if (pred(t)) return true;
+  if (t.kind === 'ARRAY') return someType(t.item, pred);
+  if (t.kind === 'MAP') return someType(t.key, pred) || someType(t.value, pred);
+  if (t.kind === 'STRUCT') return t.fields.some((f) => someType(f.type, pred));
+  return false;
+}
+
 function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
+  if (columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))) throw new Error('JSON only supports MAP types with STRING keys');
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
   const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
   const upper = columns.map((c) => c.name.toUpperCase());
@@ -100,7 +115,7 @@ function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): S
       if (values === null) return null;
       if (columns.length === 0) return opts.role === 'key' ? null : Buffer.from('', 'utf8');
       if (opts.role === 'key' && values.every((v) => v === null || v === undefined)) return null;
-      return Buffer.from(columns.map((c, i) => formatField(values[i] ?? null, c.type, delim)).join(delim), 'utf8');
+      return Buffer.from(columns.map((c, i) => formatField(values[i] ?? null, c.type, delim, i === 0)).join(delim), 'utf8');
     },
     deserialize(bytes) {
       if (bytes === null) return null;
@@ -111,15 +126,16 @@ function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): S
   };
 }
 
-function formatField(v: Value, t: SqlType, delim: string): string {
+function formatField(v: Value, t: SqlType, delim: string, first: boolean): string {
   if (v === null) return '';
   let s: string;
   if (t.kind === 'BYTES') s = Buffer.from(v as Uint8Array).toString('base64');
   else if (v instanceof Decimal) s = v.toString();
+  else if (t.kind === 'DOUBLE') s = javaDouble(v as number);
   else s = String(v);
   // Commons CSV's minimal quoting: delimiter, quote or line break inside, a leading character at
-  // or below '#', or trailing whitespace.
-  const quote = t.kind === 'STRING' && (s === '' || s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') || s.charCodeAt(0) <= 0x23 || /\s$/.test(s));
+  // or below '#', trailing whitespace, or an empty first field (else a lone one reads as no field).
+  const quote = t.kind === 'STRING' && ((s === '' && first) || s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') || s.charCodeAt(0) <= 0x23 || /\s$/.test(s));
   return quote ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

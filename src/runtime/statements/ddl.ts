@@ -36,10 +36,11 @@ export function createSource(engine: Engine, stmt: CreateSource, text: string): 
   } else {
     createStaticTable(state.db, def);
   }
+  // Before the catalog changes: a connector that refuses its settings leaves the old state.
+  if (def.connector?.SOURCE) engine.startConnector(def);
   if (existing) engine.stopMaterializer(existing.name);
   state.catalog.put(def);
   if (def.kind === 'TABLE' && def.topic) engine.startMaterializer(def);
-  if (def.connector?.SOURCE) engine.startConnector(def);
   engine.recordCommand(text);
   return { kind: 'message', statement: text, message: `${def.kind === 'STREAM' ? 'Stream' : 'Table'} created` };
 }

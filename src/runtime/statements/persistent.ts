@@ -2,14 +2,16 @@
 
 import type { CreateAsSelect, InsertInto, Query, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
-import { formatType, typesEqual } from '../../parser/sql-type.js';
-import type { FormatName, SourceDef } from '../../planner/catalog.js';
+import { formatType, T, typesEqual } from '../../parser/sql-type.js';
+import type { SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
-import { parseFormat, propString } from '../../planner/plan-ddl.js';
+import { checkFormatProperties, parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import { compile } from '../../planner/compile.js';
-import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { inputsOf, sourcesOf, type PlanNode, type QueryPlan } from '../../planner/plan.js';
+import type { Rec } from '../../planner/record.js';
+import { parseTimestampColumn } from '../timestamp-column.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
 
@@ -21,31 +23,36 @@ function leftmostSource(p: PlannedQuery): SourceDef {
   return sourcesOf(p.root)[0]!.source;
 }
 
-function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, topicPrefix: string, defaultKeyFormat: FormatName): SourceDef {
+function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
   const p = stmt.properties;
+  const defaultKeyFormat = properties.get('ksql.persistence.default.format.key') ?? 'KAFKA';
+  const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
+  checkFormatProperties(p, valueColumns, stmt);
   const from = leftmostSource(planned);
   const format = p.get('FORMAT');
   const out = planned.output;
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  // A keyless source gives no key format to inherit: the session's default applies.
-  const base = from.keyFormat === 'NONE' && hasKey ? defaultKeyFormat : from.keyFormat;
-  const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
+  // A keyless source that gains a key (join, PARTITION BY) takes the configured default key format.
+  const inherited = from.keyFormat === 'NONE' && hasKey ? (defaultKeyFormat.toUpperCase() as SourceDef['keyFormat']) : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
   const partitions = p.get('PARTITIONS');
-  const wrap = p.get('WRAP_SINGLE_VALUE');
+  const wrapProp = p.get('WRAP_SINGLE_VALUE');
+  // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
+  const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
+  const wrap = wrapProp !== undefined ? wrapProp.value === true || String(wrapProp.value).toLowerCase() === 'true' : wrapDefault;
   return {
     name: stmt.name,
     kind: stmt.sourceType,
     columns: out.columns,
-    topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${properties.get('ksql.output.topic.name.prefix') ?? ''}${stmt.name}`,
     partitions: partitions ? Number(partitions.value) : from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
-    ...(wrap !== undefined ? { wrapSingleValue: wrap.value === true || String(wrap.value).toLowerCase() === 'true' } : {}),
+    ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),
     ...(propString(p, 'VALUE_DELIMITER') ? { valueDelimiter: propString(p, 'VALUE_DELIMITER')! } : from.valueDelimiter && !p.get('VALUE_FORMAT') ? { valueDelimiter: from.valueDelimiter } : {}),
     ...(ts ? { timestampColumn: ts.toUpperCase() } : {}),
     ...(propString(p, 'TIMESTAMP_FORMAT') ? { timestampFormat: propString(p, 'TIMESTAMP_FORMAT')! } : {}),
@@ -67,7 +74,19 @@ function checkQueryShape(q: Query, statement: string): void {
 function sinkTimestamp(def: SourceDef, errors: ErrorRoute) {
   if (!def.timestampColumn) return undefined;
   const scope = new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: !!def.windowed }]);
-  return compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
+  const column = compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
+  // Read as the source's TIMESTAMP column would be: a number, or text in timestamp_format.
+  return { ...column, type: T.BIGINT, eval: (r: Rec) => parseTimestampColumn(column.eval(r), column.type, def.timestampFormat) ?? null };
+}
+
+/** An aggregation keeps its state in its input's value format, which must hold every intermediate type. */
+function checkAggregationFormat(n: PlanNode, stmt: CreateAsSelect): void {
+  if (n.kind === 'Aggregate' && n.aggregates.some((a) => a.impl.intermediate)) {
+    if (sourcesOf(n.input).some((src) => src.source.valueFormat === 'DELIMITED' || src.source.valueFormat === 'KAFKA')) {
+      throw new SqlError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', stmt);
+    }
+  }
+  for (const i of inputsOf(n)) checkAggregationFormat(i, stmt);
 }
 
 export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: string): StatementResult {
@@ -79,7 +98,7 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
     throw new SqlError(`Cannot add ${stmt.sourceType === 'STREAM' ? 'stream' : 'table'} '${stmt.name}': A ${existing.kind === 'STREAM' ? 'stream' : 'table'} with the same name already exists`, stmt);
   }
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: stmt.name });
+  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: stmt.name, properties: state.properties });
   if (!planned.output.columns.some((c) => c.role === 'value')) throw new SqlError('The projection contains no value columns.', stmt.query);
   if (planned.output.isTable && stmt.sourceType === 'STREAM') {
     throw new SqlError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', stmt);
@@ -87,8 +106,8 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
     throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
   }
-  const defaultKeyFormat = (state.properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
-  const sink = sinkDefinition(stmt, planned, text, state.properties.get('ksql.output.topic.name.prefix') ?? '', defaultKeyFormat);
+  checkAggregationFormat(planned.root, stmt);
+  const sink = sinkDefinition(stmt, planned, text, state.properties);
   engine.validateFormats(sink, stmt);
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestampColumn}'`, stmt);
@@ -113,7 +132,7 @@ export function insertInto(engine: Engine, stmt: InsertInto, text: string): Stat
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: target.name });
+  const planned = planQuery(stmt.query, state.catalog, errors, { sinkName: target.name, properties: state.properties });
   if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
   const want = target.columns.filter((c) => c.role !== 'header');
   const got = planned.output.columns;

@@ -2,7 +2,7 @@
 // the same operator plan once over a snapshot — a table's materialised rows, a static table,
 // a stream's retained log, or `latest.<stream>` (the stream's newest micro-batch).
 
-import type { Query } from '../../parser/ast.js';
+import type { Query, Relation, SourceRef } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
@@ -20,7 +20,7 @@ import { recordCodec } from '../record-codec.js';
 import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
-import { readStaticRows, staticLookup } from '../static-table.js';
+import { readStaticRows, staticBatchJoin } from '../static-table.js';
 import { newErrorRoute } from './persistent.js';
 
 export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
@@ -30,7 +30,7 @@ export function headerOf(plan: { output: { columns: readonly { name: string; typ
 export function startPushQuery(engine: Engine, q: Query, text: string): PushQuery {
   const { state } = engine;
   const errors = newErrorRoute();
-  const planned = planQuery(q, state.catalog, errors);
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
   const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
   let query: PushQuery | undefined;
@@ -51,12 +51,13 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
   return query;
 }
 
-function memoryEnv(engine: Engine): OperatorEnv {
+/** Operators that keep their state in memory: pull queries and EXPLAIN ANALYZE. */
+export function memoryEnv(engine: Engine): OperatorEnv {
   return {
     store: (name, enc, dec) => new StateStore(undefined, name, enc, dec),
     logError: () => {},
     countLate: () => {},
-    staticLookup: (s) => staticLookup(engine.state.db, s),
+    staticJoin: (s, stream) => staticBatchJoin(engine.state.db, s, stream),
   };
 }
 
@@ -88,7 +89,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
       for (const raw of batch) {
         if (raw.offset >= to) break;
         const d = codec.decode(raw);
-        if (d.rec) yield d.rec;
+        if (d.rec && !(d.rec.tombstone && source.kind === 'STREAM')) yield d.rec;
       }
       off = batch[batch.length - 1]!.offset + 1;
     }
@@ -99,13 +100,15 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   const { state } = engine;
   const errors = newErrorRoute();
   checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
-  const planned = planQuery(q, state.catalog, errors);
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
   if (driving.length > 1) throw new SqlError('Pull queries over joins of streams or tables are not supported; join a static table, or use EMIT CHANGES.', q);
-  const from = q.from.kind === 'SourceRef' ? q.from : undefined;
-  const latestOnly = from?.schema === 'LATEST';
-  if (from?.schema !== undefined && !latestOnly) throw new SqlError(`Unknown schema '${from.schema}': only latest.<stream> is supported.`, from);
+  const refs = sourceRefs(q.from);
+  for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
+  const main = driving[0] ?? sources[0]!;
+  // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
+  const latestOnly = refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
   const rows: Value[][] = [];
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
   const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
@@ -130,7 +133,6 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   function withWindow(r: Rec): Value[] {
     return r.cols;
   }
-  const main = driving[0] ?? sources[0]!;
   const entry = pipeline.entries.get(main.alias)!;
   for (const rec of snapshot(engine, main.source, latestOnly)) {
     if (done) break;
@@ -140,6 +142,10 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   if (aggregated) rows.push(...latestByKey.values());
   const columns = headerOf({ output: planned.output });
   return { kind: 'rows', statement: text, columns, rows: q.limit !== undefined ? rows.slice(0, q.limit) : rows };
+}
+
+function sourceRefs(r: Relation): SourceRef[] {
+  return r.kind === 'SourceRef' ? [r] : [...sourceRefs(r.left), r.right];
 }
 
 function containsAggregate(n: QueryPlan['root']): boolean {

@@ -11,6 +11,7 @@ import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
+import { explainAnalyze } from './explain-analyze.js';
 import { newErrorRoute } from './persistent.js';
 
 function sourceRow(s: SourceDef): Value[] {
@@ -114,6 +115,7 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
       output: planned.output,
     };
   }
+  if (stmt.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan) };
   return { kind: 'explain', statement: text, text: explainText(plan), lines: explainPlan(plan) };
 }
 

@@ -93,6 +93,7 @@ export const AVG: AggregateFunction = {
     const t = sumType('AVG', args);
     const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : (v as number));
     return {
+      intermediate: 'STRUCT',
       returnType: t.kind === 'DECIMAL' ? T.decimal(Math.min(38, t.precision), t.scale) : T.DOUBLE,
       init: () => [0, 0],
       add: (s, a) => (a[0] === null ? s : [s[0] + num(a[0]!), s[1] + 1]),

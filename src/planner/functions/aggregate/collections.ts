@@ -5,7 +5,7 @@ import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import type { Value } from '../../values.js';
 import { fromState, toState } from './state-codec.js';
-import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
+import type { AggregateFunction, AggregateImpl, ArgInfo, FunctionSettings } from '../types.js';
 
 function colType(name: string, args: readonly ArgInfo[]): SqlType {
   const t = args.find((a) => !a.isConstant)?.type;
@@ -20,24 +20,29 @@ function constInt(args: readonly ArgInfo[], index: number, fallback: number): nu
 
 const listCodec = { serialize: (s: Value[]) => toState(s), deserialize: (d: unknown) => fromState(d) as Value[] };
 
-/** Maximum list size (ksql.functions.collect_list.limit / collect_set.limit); set by the engine. */
-export const collectLimits = { list: Number.MAX_SAFE_INTEGER, set: Number.MAX_SAFE_INTEGER };
+/** Maximum collection size: ksql.functions.collect_list.limit / collect_set.limit (1000 by default, as ksqlDB). */
+function collectLimit(settings: FunctionSettings | undefined, which: 'list' | 'set'): number {
+  const v = Number(settings?.properties.get(`ksql.functions.collect_${which}.limit`));
+  return Number.isInteger(v) && v >= 0 ? v : 1000;
+}
 
 export const COLLECT_LIST: AggregateFunction = {
   name: 'COLLECT_LIST',
   description: 'All values of a column (NULLs included), in arrival order.',
   signatures: ['COLLECT_LIST(col) → ARRAY<type of col>'],
-  resolve(args): AggregateImpl<Value[]> {
+  resolve(args, settings): AggregateImpl<Value[]> {
     const t = colType('COLLECT_LIST', args);
+    const limit = collectLimit(settings, 'list');
     return {
+      intermediate: 'ARRAY',
       returnType: T.array(t),
       init: () => [],
-      add: (s, a) => (s.length >= collectLimits.list ? s : [...s, a[0] ?? null]),
+      add: (s, a) => (s.length >= limit ? s : [...s, a[0] ?? null]),
       undo: (s, a) => {
         const i = s.findIndex((x) => (x === null ? a[0] === null : a[0] !== null && valuesEqual(x, a[0]!)));
         return i < 0 ? s : [...s.slice(0, i), ...s.slice(i + 1)];
       },
-      merge: (a, b) => [...a, ...b].slice(0, collectLimits.list),
+      merge: (a, b) => [...a, ...b].slice(0, limit),
       result: (s) => s,
       ...listCodec,
     };
@@ -48,15 +53,17 @@ export const COLLECT_SET: AggregateFunction = {
   name: 'COLLECT_SET',
   description: 'The distinct values of a column, in order of first arrival.',
   signatures: ['COLLECT_SET(col) → ARRAY<type of col>'],
-  resolve(args): AggregateImpl<Value[]> {
+  resolve(args, settings): AggregateImpl<Value[]> {
     const t = colType('COLLECT_SET', args);
+    const limit = collectLimit(settings, 'set');
     const has = (s: Value[], v: Value) => s.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
     return {
+      intermediate: 'ARRAY',
       returnType: T.array(t),
       init: () => [],
-      add: (s, a) => (has(s, a[0] ?? null) || s.length >= collectLimits.set ? s : [...s, a[0] ?? null]),
+      add: (s, a) => (has(s, a[0] ?? null) || s.length >= limit ? s : [...s, a[0] ?? null]),
       undo: (s, a) => s.filter((x) => !(x === null ? a[0] === null : a[0] !== null && valuesEqual(x, a[0]!))),
-      merge: (a, b) => b.reduce<Value[]>((acc, v) => (has(acc, v) ? acc : [...acc, v]), a),
+      merge: (a, b) => b.reduce<Value[]>((acc, v) => (has(acc, v) || acc.length >= limit ? acc : [...acc, v]), a),
       result: (s) => s,
       ...listCodec,
     };
@@ -78,6 +85,7 @@ function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFuncti
         return out.slice(0, k);
       };
       return {
+        intermediate: 'ARRAY',
         returnType: T.array(t),
         init: () => [],
         add: (s, a) => insert(s, a[0] ?? null),
@@ -107,6 +115,7 @@ export const HISTOGRAM: AggregateFunction = {
       return n <= 0 ? [...s.slice(0, i), ...s.slice(i + 1)] : s.map((e, j) => (j === i ? [key, n] : e));
     };
     return {
+      intermediate: 'MAP',
       returnType: T.map(T.STRING, T.BIGINT),
       init: () => [],
       add: (s, a) => bump(s, a[0] ?? null, 1),
@@ -115,6 +124,32 @@ export const HISTOGRAM: AggregateFunction = {
       result: (s) => new Map(s),
       serialize: (s) => s,
       deserialize: (d) => d as [string, number][],
+    };
+  },
+};
+
+export const ATTR: AggregateFunction = {
+  name: 'ATTR',
+  description: 'The value of a column when every row of the group has the same one, else NULL.',
+  signatures: ['ATTR(col) → type of col'],
+  // State: each distinct value with its count, so a table's retractions can be undone.
+  resolve(args): AggregateImpl<[Value, number][]> {
+    const t = colType('ATTR', args);
+    const bump = (s: [Value, number][], v: Value, d: number): [Value, number][] => {
+      const i = s.findIndex((e) => (e[0] === null ? v === null : v !== null && valuesEqual(e[0], v)));
+      if (i < 0) return d > 0 ? [...s, [v, d]] : s;
+      const n = s[i]![1] + d;
+      return n <= 0 ? [...s.slice(0, i), ...s.slice(i + 1)] : s.map((e, j) => (j === i ? [e[0], n] : e));
+    };
+    return {
+      returnType: t,
+      init: () => [],
+      add: (s, a) => bump(s, a[0] ?? null, 1),
+      undo: (s, a) => bump(s, a[0] ?? null, -1),
+      merge: (a, b) => b.reduce((acc, [v, n]) => bump(acc, v, n), a),
+      result: (s) => (s.length === 1 ? s[0]![0] : null),
+      serialize: (s) => toState(s.map(([v, n]) => [v, n])),
+      deserialize: (d) => fromState(d) as [Value, number][],
     };
   },
 };

@@ -1,6 +1,6 @@
 import type { AggregateFunction } from '../types.js';
 import { AVG, COUNT, MAX, MIN, SUM } from './basic.js';
-import { COLLECT_LIST, COLLECT_SET, COUNT_DISTINCT, HISTOGRAM, TOPK, TOPKDISTINCT } from './collections.js';
+import { ATTR, COLLECT_LIST, COLLECT_SET, COUNT_DISTINCT, HISTOGRAM, TOPK, TOPKDISTINCT } from './collections.js';
 import { CORRELATION, EARLIEST_BY_OFFSET, LATEST_BY_OFFSET, STDDEV_POP, STDDEV_SAMP, STDDEV_SAMPLE } from './offset-and-stats.js';
 
 export const aggregateFunctions: AggregateFunction[] = [
@@ -21,4 +21,5 @@ export const aggregateFunctions: AggregateFunction[] = [
   STDDEV_SAMPLE,
   STDDEV_POP,
   CORRELATION,
+  ATTR,
 ];

@@ -22,6 +22,8 @@ function byOffset(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): AggregateFun
     resolve(args): AggregateImpl<Value[]> {
       const t = cols(args)[0]?.type;
       if (!t) throw bad(name, args);
+      const extra = args.findIndex((a, i) => i > 0 && !a.isConstant);
+      if (extra > 0) throw new Error(`Parameter ${extra + 1} passed to function ${name} must be a literal constant, but was expression: '${args[extra]!.text ?? '?'}'`);
       const consts = args.filter((a) => a.isConstant);
       const n = consts.find((a) => typeof a.constant === 'number')?.constant as number | undefined;
       const ignore = consts.find((a) => typeof a.constant === 'boolean')?.constant as boolean | undefined;
@@ -74,6 +76,7 @@ function stddev(name: string, sample: boolean): AggregateFunction {
         return [n, mean, s[2] - (x - s[1]) * (x - mean)];
       };
       return {
+        intermediate: 'STRUCT',
         returnType: T.DOUBLE,
         init: () => [0, 0, 0],
         add: (s, a) => (a[0] === null ? s : addOne(s, num(a[0]!))),
@@ -110,6 +113,7 @@ export const CORRELATION: AggregateFunction = {
     if (c.length !== 2 || !isNumeric(c[0]!.type) || !isNumeric(c[1]!.type)) throw bad('CORRELATION', args);
     const step = (s: CorrState, x: number, y: number, d: number): CorrState => [s[0] + d, s[1] + d * x, s[2] + d * y, s[3] + d * x * x, s[4] + d * y * y, s[5] + d * x * y];
     return {
+      intermediate: 'STRUCT',
       returnType: T.DOUBLE,
       init: () => [0, 0, 0, 0, 0, 0],
       add: (s, a) => (a[0] === null || a[1] === null ? s : step(s, num(a[0]!), num(a[1]!), 1)),

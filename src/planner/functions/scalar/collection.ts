@@ -14,6 +14,11 @@ const sameArray = (t: readonly (SqlType | null)[]) => t[0] ?? T.array(T.STRING);
 const contains = (a: Value[], v: Value) => a.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
 const distinct = (a: Value[]) => a.reduce<Value[]>((acc, v) => (contains(acc, v) ? acc : [...acc, v]), []);
 
+/** Elements as Java prints them (1.0 for a DOUBLE one), NULL as 'null'. */
+function joinArray(items: Value[], item: SqlType, delimiter: string): string {
+  return items.map((v) => (v === null ? 'null' : javaString(v, item))).join(delimiter);
+}
+
 export const collectionFunctions: ScalarFunction[] = [
   scalar('ARRAY_LENGTH', 'collection', 'The number of elements of an array.', [{ params: [P.ARRAY], returns: T.INTEGER, fn: (a) => arr(a[0]).length }]),
   scalar('ARRAY_CONTAINS', 'collection', 'Whether an array holds a value.', [{ params: [P.ARRAY, P.ANY], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => (a[0] === null ? false : contains(arr(a[0]), (a[1] ?? null) as Value)) }]),
@@ -32,8 +37,8 @@ export const collectionFunctions: ScalarFunction[] = [
     { params: [P.ARRAY, P.STRING], returns: sameArray, fn: (a) => sortArray(arr(a[0]), String(a[1]).toUpperCase()) },
   ]),
   scalar('ARRAY_JOIN', 'collection', "The elements as one string, joined by a delimiter (',' by default).", [
-    { params: [P.ARRAY], returns: T.STRING, fn: (a) => arr(a[0]).map((v) => (v === null ? 'null' : javaString(v, null))).join(',') },
-    { params: [P.ARRAY, P.STRING], returns: T.STRING, nullTolerant: true, fn: (a) => (a[0] === null ? null : arr(a[0]).map((v) => (v === null ? 'null' : javaString(v, null))).join((a[1] as string | null) ?? '')) },
+    { params: [P.ARRAY], returns: T.STRING, fn: () => null, bind: (t) => (a) => joinArray(arr(a[0]), itemOf(t), ',') },
+    { params: [P.ARRAY, P.STRING], returns: T.STRING, nullTolerant: true, fn: () => null, bind: (t) => (a) => (a[0] === null ? null : joinArray(arr(a[0]), itemOf(t), (a[1] as string | null) ?? '')) },
   ]),
   scalar('SLICE', 'collection', 'The elements from one 1-based position to another, inclusive.', [
     { params: [P.ARRAY, P.INT, P.INT], returns: sameArray, fn: (a) => arr(a[0]).slice(Math.max(0, (a[1] as number) - 1), a[2] as number) },

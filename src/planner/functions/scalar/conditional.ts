@@ -1,6 +1,6 @@
 // COALESCE, IFNULL, NULLIF, AS_VALUE, GREATEST, LEAST.
 
-import { T, type SqlType } from '../../../parser/sql-type.js';
+import { formatType, T, typesEqual, type SqlType } from '../../../parser/sql-type.js';
 import { castValue } from '../../expr/cast.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { unify } from '../../expr/types.js';
@@ -22,6 +22,7 @@ function widen(args: readonly ArgInfo[], to: SqlType): ((v: Value) => Value)[] {
 function variadic(name: string, description: string, pick: (vals: Value[]) => Value): ScalarFunction {
   return {
     name,
+    declaredAs: name,
     category: 'conditional',
     description,
     signatures: [`${name}(T, T...) → T`],
@@ -30,6 +31,51 @@ function variadic(name: string, description: string, pick: (vals: Value[]) => Va
       const t = common(name, args);
       const conv = widen(args, t);
       return { returnType: t, nullTolerant: true, fn: (a) => pick(a.map((v, i) => conv[i]!((v ?? null) as Value))) };
+    },
+  };
+}
+
+/**
+ * GREATEST/LEAST are overloaded per type in ksqlDB (INT, BIGINT, DOUBLE, DECIMAL, STRING, BYTES,
+ * DATE, TIME, TIMESTAMP). Arguments of one type pick that overload; mixed numbers pick the one
+ * overload every argument widens to, and are ambiguous when several fit. String literals are
+ * read as the temporal type of the other arguments.
+ */
+function extremumType(name: string, args: readonly ArgInfo[]): SqlType {
+  const typed = args.filter((a) => a.type !== null);
+  const nonLiteral = typed.filter((a) => !(a.isConstant && a.type!.kind === 'STRING'));
+  const kinds = new Set(typed.map((a) => a.type!.kind));
+  if (kinds.size === 0) return T.STRING;
+  if (kinds.size === 1) return unify(typed.map((a) => a.type)) ?? T.STRING;
+  const temporal = new Set(nonLiteral.map((a) => a.type!.kind));
+  if (temporal.size === 1 && ['TIMESTAMP', 'DATE', 'TIME'].includes([...temporal][0]!)) return nonLiteral[0]!.type!;
+  const widensTo: Record<string, string[]> = { INTEGER: ['BIGINT', 'DECIMAL', 'DOUBLE'], BIGINT: ['BIGINT', 'DECIMAL', 'DOUBLE'], DECIMAL: ['DECIMAL', 'DOUBLE'], DOUBLE: ['DOUBLE'] };
+  const fits = ['BIGINT', 'DECIMAL', 'DOUBLE'].filter((target) => [...kinds].every((k) => widensTo[k]?.includes(target)));
+  if (fits.length > 1) {
+    throw new Error(`Function '${name}' cannot be resolved due to ambiguous method parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  }
+  if (fits.length === 0) throw noOverload(name, args);
+  return fits[0] === 'DOUBLE' ? T.DOUBLE : fits[0] === 'BIGINT' ? T.BIGINT : (unify(typed.map((a) => a.type)) ?? T.DOUBLE);
+}
+
+function extremum(name: string, description: string, better: (c: number) => boolean): ScalarFunction {
+  return {
+    name,
+    category: 'conditional',
+    description,
+    signatures: [`${name}(T, T...) → T`],
+    resolve(args): ScalarImpl {
+      if (args.length === 0) throw noOverload(name, args);
+      const t = extremumType(name, args);
+      const conv = args.map((a) => (a.type && !typesEqual(a.type, t) ? (v: Value) => (v === null ? null : castValue(v, a.type, t)) : (v: Value) => v));
+      return {
+        returnType: t,
+        nullTolerant: true,
+        fn: (a) => a.reduce<Value>((m, v, i) => {
+          const x = conv[i]!((v ?? null) as Value);
+          return x !== null && (m === null || better(compareValues(x, m))) ? x : m;
+        }, null),
+      };
     },
   };
 }
@@ -69,7 +115,7 @@ export const conditionalFunctions: ScalarFunction[] = [
       return { returnType: args[0]!.type ?? T.STRING, nullTolerant: true, fn: (a) => (a[0] ?? null) as Value };
     },
   },
-  variadic('GREATEST', 'The largest non-NULL argument.', (vals) => vals.filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) > 0 ? v : m), null)),
-  variadic('LEAST', 'The smallest non-NULL argument.', (vals) => vals.filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) < 0 ? v : m), null)),
+  extremum('GREATEST', 'The largest non-NULL argument.', (c) => c > 0),
+  extremum('LEAST', 'The smallest non-NULL argument.', (c) => c < 0),
   scalar('IF', 'conditional', 'IF(condition, then, else).', [{ params: [P.BOOLEAN, P.ANY, P.ANY], returns: (t) => t[1] ?? t[2] ?? T.STRING, nullTolerant: true, fn: (a) => ((a[0] === true ? a[1] : a[2]) ?? null) as Value }]),
 ];

@@ -54,11 +54,11 @@ export const datetimeFunctions: ScalarFunction[] = [
     { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
   ]),
   scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [{ params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
-  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE.', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1])) / DAY) }]),
+  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE.', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) }]),
   scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [{ params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) }]),
   scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME.', [{ params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => ((parseMillis(s(a[0]), s(a[1])) % DAY) + DAY) % DAY }]),
   scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [{ params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
-  scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [{ params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1])) / DAY) }]),
+  scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [{ params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) }]),
   scalar('FROM_UNIXTIME', 'datetime', 'Epoch milliseconds as a TIMESTAMP.', [{ params: [P.BIGINT], returns: T.TIMESTAMP, fn: (a) => n(a[0]) }]),
   scalar('FROM_DAYS', 'datetime', 'Epoch days as a DATE.', [{ params: [P.INT], returns: T.DATE, fn: (a) => n(a[0]) }]),
   scalar('CONVERT_TZ', 'datetime', 'A TIMESTAMP moved from one time zone to another.', [

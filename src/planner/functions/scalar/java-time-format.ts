@@ -71,6 +71,15 @@ function offsetText(min: number, ch: string, n: number): string {
   return `${sign}${h}${m}`;
 }
 
+/** The zone's name at an instant ('PDT', 'Pacific Daylight Time'), as the platform's locale data has it. */
+function zoneName(zone: string, ms: number, style: 'short' | 'long'): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: style }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value;
+  } catch {
+    return undefined;
+  }
+}
+
 export function formatMillis(ms: number, pattern: string, zone = 'UTC'): string {
   const off = zoneOffsetMinutes(zone, ms);
   const d = new Date(ms + off * 60_000);
@@ -137,6 +146,8 @@ export function formatMillis(ms: number, pattern: string, zone = 'UTC'): string 
         out += offsetText(off, ch, n);
         break;
       case 'z':
+        out += zoneName(zone, ms, n >= 4 ? 'long' : 'short') ?? (off === 0 ? 'UTC' : zone);
+        break;
       case 'V':
       case 'O':
         out += off === 0 ? (ch === 'V' ? zone : 'UTC') : zone;
@@ -148,8 +159,12 @@ export function formatMillis(ms: number, pattern: string, zone = 'UTC'): string 
   return out;
 }
 
-/** Parse text in a pattern to epoch millis; missing fields default to 1970-01-01T00:00:00. */
-export function parseMillis(text: string, pattern: string, zone = 'UTC'): number {
+/**
+ * Parse text in a pattern to epoch millis; missing fields default to 1970-01-01T00:00:00. Case is
+ * ignored (ksqlDB's formatters parse case-insensitively); `allowTrailing` accepts text after the
+ * pattern, as PARSE_DATE's java.text parser does.
+ */
+export function parseMillis(text: string, pattern: string, zone = 'UTC', allowTrailing = false): number {
   const tokens = tokenize(pattern);
   let re = '';
   const fields: { ch: string; n: number }[] = [];
@@ -168,7 +183,7 @@ export function parseMillis(text: string, pattern: string, zone = 'UTC'): number
       else re += n === 1 ? '(\\d{1,9})' : `(\\d{${n}})`;
     }
   }
-  const m = new RegExp(`^${re}$`).exec(text);
+  const m = new RegExp(`^${re}${allowTrailing ? '' : '$'}`, 'i').exec(text);
   if (!m) throw new Error(`Text '${text}' could not be parsed with pattern '${pattern}'`);
   let y = 1970;
   let mo = 1;
@@ -222,7 +237,7 @@ export function parseMillis(text: string, pattern: string, zone = 'UTC'): number
       case 'X':
       case 'x':
       case 'Z':
-        offset = g === 'Z' ? 0 : zoneOffsetMinutes(g, 0);
+        offset = g.toUpperCase() === 'Z' ? 0 : zoneOffsetMinutes(g, 0);
         break;
       case 'z':
       case 'V':

@@ -8,9 +8,9 @@ import type { ScalarFunction } from '../types.js';
 
 const s = (v: unknown) => v as string;
 
-function tryParse(text: string): Json | undefined {
+function tryParse(text: string, allowTrailing = false): Json | undefined {
   try {
-    return parseJson(text);
+    return parseJson(text, { allowTrailing });
   } catch {
     return undefined;
   }
@@ -20,7 +20,7 @@ function tryParse(text: string): Json | undefined {
 function pathSteps(path: string): (string | number)[] {
   if (!path.startsWith('$')) throw new Error(`Invalid JSON path: ${path}`);
   const steps: (string | number)[] = [];
-  const re = /\.([^.[\]]+)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/g;
+  const re = /\.([^.[\]]+)|\[(-?\d+)\]|\[['"]([^'"]+)['"]\]/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(path.slice(1)))) steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]!));
   return steps;
@@ -42,6 +42,8 @@ export function toJsonText(v: Value, t: SqlType | null): string {
 
 function toJson(v: Value, t: SqlType | null): Json {
   if (v === null) return null;
+  // java.sql.Time prints as HH:mm:ss (without millis); DATE and TIMESTAMP stay numbers.
+  if (typeof v === 'number' && t?.kind === 'TIME') return new Date(v).toISOString().slice(11, 19);
   if (typeof v === 'number') return new JsonNumber(t?.kind === 'DOUBLE' && Number.isInteger(v) ? v.toFixed(1) : String(v));
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof Decimal) return new JsonNumber(v.toString());
@@ -58,7 +60,7 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING, P.STRING],
       returns: T.STRING,
       fn: (a) => {
-        const j = tryParse(s(a[0]));
+        const j = tryParse(s(a[0]), true);
         if (j === undefined) return null;
         const v = walk(j, pathSteps(s(a[1])));
         if (v === undefined || v === null) return null;

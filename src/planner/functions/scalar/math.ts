@@ -9,9 +9,20 @@ const n = (v: unknown) => v as number;
 const d = (v: unknown) => v as Decimal;
 const same = (t: readonly (SqlType | null)[]) => t[0] ?? T.DOUBLE;
 
+/** Rounds half towards positive infinity, as ksqlDB's ROUND on DOUBLE does (-1.5 → -1). */
 function roundDouble(x: number, places: number): number {
   if (!Number.isFinite(x)) return x;
-  return Decimal.parse(String(x)).rescale(places).toNumber();
+  const d = Decimal.parse(String(x));
+  if (d.scale <= places) return x;
+  const factor = 10n ** BigInt(d.scale - places);
+  let q = d.unscaled / factor;
+  let r = d.unscaled - q * factor;
+  if (r < 0n) {
+    q -= 1n;
+    r += factor;
+  }
+  if (2n * r >= factor) q += 1n;
+  return places >= 0 ? new Decimal(q, places).toNumber() : Number(q) * 10 ** -places;
 }
 
 function truncDecimal(x: Decimal, places: number): Decimal {
@@ -98,7 +109,8 @@ export const mathFunctions: ScalarFunction[] = [
   scalar('RANDOM', 'math', 'A random DOUBLE in [0, 1).', [{ params: [], returns: T.DOUBLE, fn: () => Math.random() }]),
   scalar('GEO_DISTANCE', 'math', "The great-circle distance between two points, in km (or 'mi').", [
     { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), 'KM') },
-    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), String(a[4])) },
+    // A NULL unit means kilometres; NULL coordinates give NULL.
+    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, nullTolerant: true, fn: (a) => (a.slice(0, 4).some((x) => x === null || x === undefined) ? null : geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), a[4] === null || a[4] === undefined ? 'KM' : String(a[4]))) },
   ]),
 ];
 
@@ -107,9 +119,10 @@ function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, uni
   const radius = u === 'MI' || u === 'MILES' ? 3959 : u === 'KM' || u === 'KILOMETERS' ? 6371 : NaN;
   if (Number.isNaN(radius)) throw new Error(`GEO_DISTANCE: unit must be 'KM' or 'MI', got '${unit}'`);
   if (Math.abs(lat1) > 90 || Math.abs(lat2) > 90 || Math.abs(lon1) > 180 || Math.abs(lon2) > 180) throw new Error('valid latitude values for GEO_DISTANCE are -90 to 90, longitude -180 to 180');
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  // The haversine formula in the operation order ksqlDB's Java uses, so doubles agree to the last digit.
+  const rad = (deg: number) => (deg / 180) * Math.PI;
+  const dLat = rad(lat2 - lat1);
+  const dLon = rad(lon2 - lon1);
+  const h = Math.pow(Math.sin(dLat / 2), 2) + Math.pow(Math.sin(dLon / 2), 2) * Math.cos(rad(lat1)) * Math.cos(rad(lat2));
   return 2 * radius * Math.asin(Math.sqrt(h));
 }

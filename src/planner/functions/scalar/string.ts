@@ -16,6 +16,33 @@ function substring(str: string, pos: number, len?: number): string {
   return str.slice(start, end);
 }
 
+/** Java's Pattern.split with a negative limit: capture groups are not returned, trailing empties kept. */
+function regexpSplit(str: string, pattern: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of str.matchAll(new RegExp(pattern, 'g'))) {
+    if (m[0] === '' && (m.index === 0 || m.index === str.length)) continue;
+    out.push(str.slice(last, m.index));
+    last = m.index + m[0].length;
+  }
+  out.push(str.slice(last));
+  return out;
+}
+
+function splitBytes(bytes: Uint8Array, delim: Uint8Array): Uint8Array[] {
+  const b = Buffer.from(bytes);
+  if (delim.length === 0 && b.length > 0) return [...b].map((x) => Uint8Array.of(x));
+  if (delim.length === 0) return [new Uint8Array(0)];
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (let i = b.indexOf(delim, from); i >= 0; i = b.indexOf(delim, from)) {
+    out.push(new Uint8Array(b.subarray(from, i)));
+    from = i + delim.length;
+  }
+  out.push(new Uint8Array(b.subarray(from)));
+  return out;
+}
+
 function instr(str: string, sub: string, position = 1, occurrence = 1): number {
   if (position >= 0) {
     let from = Math.max(0, position - 1);
@@ -101,6 +128,17 @@ export const stringFunctions: ScalarFunction[] = [
   ]),
   scalar('CONCAT_WS', 'string', 'Joins strings with a separator; NULL values are skipped, a NULL separator gives NULL.', [
     { params: [P.STRING], variadic: P.STRING, returns: T.STRING, nullTolerant: true, fn: (a) => (a[0] === null ? null : a.slice(1).filter((x) => x !== null).join(s(a[0]))) },
+    {
+      params: [P.BYTES],
+      variadic: P.BYTES,
+      returns: T.BYTES,
+      nullTolerant: true,
+      fn: (a) => {
+        if (a[0] === null) return null;
+        const parts = (a.slice(1).filter((x) => x !== null && x !== undefined) as Uint8Array[]).flatMap((x, i) => (i === 0 ? [x] : [a[0] as Uint8Array, x]));
+        return new Uint8Array(Buffer.concat(parts));
+      },
+    },
   ]),
   scalar('REPLACE', 'string', 'Replaces every occurrence of a substring.', [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).split(s(a[1])).join(s(a[2])) }]),
   scalar('INSTR', 'string', 'The 1-based position of a substring (0 when absent), from a position, for an occurrence.', [
@@ -111,17 +149,21 @@ export const stringFunctions: ScalarFunction[] = [
   scalar('LPAD', 'string', 'Pads a string on the left to a length.', [{ params: [P.STRING, P.INT, P.STRING], returns: T.STRING, fn: pad(true) }]),
   scalar('RPAD', 'string', 'Pads a string on the right to a length.', [{ params: [P.STRING, P.INT, P.STRING], returns: T.STRING, fn: pad(false) }]),
   scalar('SPLIT', 'string', 'Splits a string by a delimiter into an array (an empty delimiter splits into characters).', [
-    { params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => (s(a[1]) === '' ? [...s(a[0])] : s(a[0]).split(s(a[1]))) },
+    { params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => (s(a[0]) === '' ? [''] : s(a[1]) === '' ? [...s(a[0])] : s(a[0]).split(s(a[1]))) },
+    { params: [P.BYTES, P.BYTES], returns: T.array(T.BYTES), fn: (a) => splitBytes(a[0] as Uint8Array, a[1] as Uint8Array) },
   ]),
   scalar('SPLIT_TO_MAP', 'string', 'Splits "k1=v1;k2=v2" into a map, given the entry and key/value delimiters.', [
     {
       params: [P.STRING, P.STRING, P.STRING],
       returns: T.map(T.STRING, T.STRING),
+      // Empty entries are skipped; an entry without the key/value delimiter is dropped, and one
+      // with several keeps its first two parts (ksqlDB splits it fully).
       fn: (a) => {
+        if (s(a[1]) === '' || s(a[2]) === '') return null;
         const m = new Map<Value, Value>();
         for (const e of s(a[0]).split(s(a[1]))) {
-          const i = e.indexOf(s(a[2]));
-          if (i > 0 || (i === 0 && e.length > 0)) m.set(e.slice(0, i), e.slice(i + s(a[2]).length));
+          const parts = e.split(s(a[2]));
+          if (e !== '' && parts.length >= 2) m.set(parts[0]!, parts[1]!);
         }
         return m;
       },
@@ -138,7 +180,7 @@ export const stringFunctions: ScalarFunction[] = [
   scalar('REGEXP_REPLACE', 'string', 'Replaces every match of a regular expression.', [
     { params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).replace(new RegExp(s(a[1]), 'g'), s(a[2]).replace(/\$(\d)/g, '$$$1')) },
   ]),
-  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => s(a[0]).split(new RegExp(s(a[1]))) }]),
+  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => regexpSplit(s(a[0]), s(a[1])) }]),
   scalar('ENCODE', 'string', "Re-encodes a string between 'hex', 'utf8', 'ascii' and 'base64'.", [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => encodeText(s(a[0]), s(a[1]), s(a[2])) }]),
   scalar('TO_BYTES', 'conversion', "A string's bytes in an encoding ('hex', 'utf8', 'ascii', 'base64').", [
     {

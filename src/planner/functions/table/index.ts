@@ -33,7 +33,7 @@ const CUBE_EXPLODE: TableFunction = {
         if (!arr) return [];
         const out: Value[] = [];
         const n = arr.length;
-        for (let mask = (1 << n) - 1; mask >= 0; mask--) {
+        for (let mask = 0; mask < 1 << n; mask++) {
           const combo = arr.map((v, i) => ((mask >> (n - 1 - i)) & 1 ? v : null));
           if (!out.some((o) => JSON.stringify(o) === JSON.stringify(combo))) out.push(combo);
         }

@@ -1,0 +1,93 @@
+// `eddy` / `eddy shell`: the interactive shell on the embedded default (./.eddy) or a server;
+// with -f, -e or piped input, runs the statements and prints their answers for scripts.
+
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
+import { defaultHistoryFile } from '../shell/history.js';
+import { openBackend, type BackendChoice } from '../shell/open-backend.js';
+import { splitStatements } from '../shell/statement-splitter.js';
+
+interface ShellOptions {
+  connect?: string;
+  token?: string;
+  data?: string;
+  memory?: boolean;
+  file?: string;
+  execute?: string;
+  output: string;
+  batchInterval?: string;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (d: string) => (text += d));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+function statementsOf(text: string): string[] {
+  const { statements, rest } = splitStatements(text);
+  return rest.trim() && splitStatements(`${rest};`).statements.length ? [...statements, `${rest.trim()};`] : statements;
+}
+
+async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promise<number> {
+  const format = opts.output as OutputFormat;
+  if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--output takes table, csv or json, not '${opts.output}'`);
+  const text = opts.execute ?? (opts.file ? readFileSync(opts.file, 'utf8') : await readStdin());
+  const { backend } = await openBackend(choice);
+  const interrupted = new Promise<void>((r) => process.once('SIGINT', () => r()));
+  try {
+    return await runBatch(backend, statementsOf(text), {
+      format,
+      out: (s) => process.stdout.write(s),
+      err: (s) => process.stderr.write(s),
+      width: process.stdout.isTTY ? process.stdout.columns : Infinity,
+      interrupted,
+    });
+  } finally {
+    await backend.close();
+  }
+}
+
+async function interactive(choice: BackendChoice): Promise<void> {
+  // ink draws only a final frame when it thinks it runs in CI (it reads CI when first imported);
+  // a shell on a terminal is interactive whatever the environment says, so ink loads after this.
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  const { runShell } = await import('../shell/run-shell.js');
+  const { backend, createdDemo } = await openBackend({ ...choice, demo: true });
+  await runShell(backend, defaultHistoryFile(), createdDemo);
+}
+
+export function registerShellCommand(program: Command, isDefault: boolean): void {
+  program
+    .command('shell', { isDefault })
+    .description('the interactive SQL shell (the default command); -f/-e/stdin run statements non-interactively')
+    .option('--connect <host:port>', 'use an Eddy server instead of an embedded engine')
+    .option('--token <token>', 'token for a server started with --token')
+    .option('--data <dir>', 'data directory of the embedded engine', '.eddy')
+    .option('--memory', 'embedded engine in memory only (nothing kept)')
+    .option('-f, --file <file>', 'run the statements in a file and exit')
+    .option('-e, --execute <sql>', 'run these statements and exit')
+    .option('-o, --output <format>', 'non-interactive output: table, csv or json (JSON lines)', 'table')
+    .option('--batch-interval <ms>', 'micro-batch trigger interval of the embedded engine')
+    .action(async (opts: ShellOptions) => {
+      const choice: BackendChoice = {
+        ...(opts.connect ? { connect: opts.connect } : {}),
+        ...(opts.token !== undefined ? { token: opts.token } : {}),
+        ...(opts.data ? { dataDir: opts.data } : {}),
+        ...(opts.memory ? { memory: true } : {}),
+        ...(opts.batchInterval ? { batchIntervalMs: Number(opts.batchInterval) } : {}),
+      };
+      if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {
+        const code = await nonInteractive(opts, choice);
+        process.exit(code);
+      }
+      await interactive(choice);
+      process.exit(0);
+    });
+}

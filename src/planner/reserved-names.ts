@@ -1,0 +1,24 @@
+// A persistent query's output columns cannot take the names of ksqlDB's pseudo-columns: the sink
+// would then carry a value column that its own ROWTIME (or ROWOFFSET…) shadows.
+
+import type { Query } from '../parser/ast.js';
+import { SqlError } from '../parser/errors.js';
+
+const PSEUDO_COLUMNS = ['ROWTIME', 'ROWOFFSET', 'ROWPARTITION', 'WINDOWSTART', 'WINDOWEND'];
+const WINDOW_BOUNDS = ['WINDOWSTART', 'WINDOWEND'];
+
+/**
+ * `windowed`: window bounds are legitimate key columns of a windowed result. `join`: there a
+ * qualified `s.ROWTIME` is named `S_ROWTIME`, which is no pseudo-column.
+ */
+export function checkReservedOutputNames(q: Query, windowed: boolean, join: boolean): void {
+  for (const item of q.select) {
+    if (item.kind !== 'SelectExpr') continue;
+    const ref = item.expr.kind === 'ColumnRef' ? item.expr.name : undefined;
+    const qualifiedInJoin = join && item.expr.kind === 'ColumnRef' && item.expr.source !== undefined;
+    const name = item.alias ?? (qualifiedInJoin ? undefined : ref);
+    if (!name || !PSEUDO_COLUMNS.includes(name) || (windowed && WINDOW_BOUNDS.includes(name))) continue;
+    if (ref && PSEUDO_COLUMNS.includes(ref)) throw new SqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item);
+    throw new SqlError(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, item);
+  }
+}

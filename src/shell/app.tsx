@@ -1,0 +1,213 @@
+// The interactive shell: finished output scrolls away above (ink's Static), below it either the
+// prompt, a running script's progress, or a live push query.
+
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import { styleText } from 'node:util';
+import { asShellError, type LiveQuery, type ShellBackend } from './backend.js';
+import { applyCompletion, complete } from './completion.js';
+import { EMPTY, type EditorAction, type EditorState } from './editor-state.js';
+import { errorLines } from './error-caret.js';
+import type { History } from './history.js';
+import { CONTINUATION, LineEditor, PROMPT } from './line-editor.js';
+import { LiveModel } from './live-model.js';
+import { liveTableLines, LiveView } from './live-view.js';
+import { dim, renderOutcome, timing, type Look } from './render-outcome.js';
+import { runScriptPath, scriptStatements } from './script-file.js';
+import { progressBar } from './sparkline.js';
+import { splitStatements } from './statement-splitter.js';
+
+export const HELP = [
+  'Statements end with `;` and may span lines. Some to try:',
+  '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
+  '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
+  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\x turns records (one field a line) on or off',
+  'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-C clears or cancels · Ctrl-D leaves.',
+];
+
+const META = /^\s*(exit|quit|help|\\q|\\\?|\\x)\s*;?\s*$/i;
+
+interface Block {
+  readonly id: number;
+  readonly text: string;
+}
+
+interface Live {
+  readonly query: LiveQuery;
+  readonly model: LiveModel;
+  readonly started: number;
+  readonly finished: () => void;
+  /** Set once its end has been printed (Ctrl-C and the query's own end can race). */
+  settled?: boolean;
+}
+
+export interface AppProps {
+  readonly backend: ShellBackend;
+  readonly history: History;
+  readonly welcome: readonly string[];
+  /** Width and height when the output is not a terminal that reports them (tests). */
+  readonly size?: { readonly columns: number; readonly rows: number };
+}
+
+export function isComplete(text: string): boolean {
+  return META.test(text) || splitStatements(text).statements.length > 0;
+}
+
+export function App({ backend, history, welcome, size }: AppProps): ReactElement {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const width = size?.columns ?? stdout.columns ?? 100;
+  const height = size?.rows ?? stdout.rows ?? 24;
+  const [vertical, setVertical] = useState(false);
+  const verticalRef = useRef(false);
+  const look: Look = useMemo(() => ({ width, styled: true, vertical }), [width, vertical]);
+  const nextId = useRef(1);
+  const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
+  const [editor, setEditor] = useState<EditorState>(EMPTY);
+  const [busy, setBusy] = useState<{ label: string; done?: number; total?: number } | undefined>();
+  const [live, setLive] = useState<Live | undefined>();
+  const cancelled = useRef(false);
+  const leaving = useRef(false);
+
+  const print = useCallback((lines: readonly string[]) => {
+    const text = lines.join('\n');
+    setBlocks((b) => [...b, { id: nextId.current++, text }]);
+  }, []);
+
+  const leave = useCallback(() => {
+    if (leaving.current) return;
+    leaving.current = true;
+    void backend.close().finally(() => exit());
+  }, [backend, exit]);
+
+  const finishLive = useCallback(
+    (l: Live, how: string) => {
+      if (l.settled) return;
+      l.settled = true;
+      l.model.apply(l.query.take());
+      const lines = l.model.size ? liveTableLines(l.model, look, Math.max(3, height - 8)) : [];
+      print([...lines, dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`)]);
+      setLive(undefined);
+      l.finished();
+    },
+    [look, height, print],
+  );
+
+  /** Run one statement; false when it failed (the rest of a script is skipped). */
+  const runOne = useCallback(
+    async (statement: string): Promise<boolean> => {
+      const t0 = performance.now();
+      try {
+        const outcome = await backend.run(statement);
+        if (outcome.kind !== 'live') {
+          print(renderOutcome(outcome, look, performance.now() - t0));
+          return true;
+        }
+        await new Promise<void>((finished) => setLive({ query: outcome.query, model: new LiveModel(outcome.query.columns), started: Date.now(), finished }));
+        return true;
+      } catch (e) {
+        const f = asShellError(e);
+        print(errorLines(statement, f).map((l, i) => (i === 0 ? styleText('red', l) : l)));
+        return false;
+      }
+    },
+    [backend, look, print],
+  );
+
+  const runStatements = useCallback(
+    async (statements: readonly string[]) => {
+      cancelled.current = false;
+      for (const statement of statements) {
+        if (cancelled.current || leaving.current) break;
+        if (META.test(statement)) {
+          const word = statement.trim().replace(/;$/, '').toLowerCase();
+          if (word === 'help' || word === '\\?') print(HELP);
+          else if (word === '\\x') {
+            verticalRef.current = !verticalRef.current;
+            setVertical(verticalRef.current);
+            print([`Records (one field a line) are ${verticalRef.current ? 'on' : 'off'}.`]);
+          } else return leave();
+          continue;
+        }
+        const path = runScriptPath(statement);
+        if (path === undefined) {
+          if (!(await runOne(statement))) break;
+          continue;
+        }
+        let script: string[];
+        try {
+          script = scriptStatements(path);
+        } catch (e) {
+          print(errorLines(statement, asShellError(e)));
+          break;
+        }
+        const t0 = performance.now();
+        let ok = 0;
+        for (const [i, s] of script.entries()) {
+          if (cancelled.current) break;
+          setBusy({ label: `RUN SCRIPT '${path}'`, done: i, total: script.length });
+          // Let the progress bar draw between statements.
+          await new Promise((r) => setTimeout(r, 0));
+          if (!(await runOne(s))) break;
+          ok++;
+        }
+        print([dim(look, `Ran ${ok} of ${script.length} statement${script.length === 1 ? '' : 's'} from ${path} (${timing(performance.now() - t0)})`)]);
+        if (ok < script.length) break;
+      }
+      setBusy(undefined);
+    },
+    [look, leave, print, runOne],
+  );
+
+  const onAction = useCallback(
+    (a: EditorAction, state: EditorState) => {
+      if (a.kind === 'exit') return leave();
+      if (a.kind === 'complete') {
+        void backend.names().then((names) => {
+          const c = complete(state.text, state.cursor, names);
+          const next = applyCompletion(state.text, state.cursor, c);
+          setEditor({ ...next, ...(c.candidates.length > 1 ? { choices: c.candidates } : {}) });
+        });
+        return;
+      }
+      if (a.kind !== 'submit') return;
+      const split = splitStatements(a.text);
+      const statements = split.statements.length ? split.statements : [a.text.trim()];
+      history.add(split.statements.length ? a.text.slice(0, a.text.length - split.rest.length) : a.text);
+      print(a.text.slice(0, a.text.length - (split.statements.length ? split.rest.length : 0)).trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
+      setEditor({ text: split.statements.length ? split.rest : '', cursor: split.statements.length ? split.rest.length : 0 });
+      setBusy({ label: 'running' });
+      void runStatements(statements);
+    },
+    [backend, history, leave, print, runStatements],
+  );
+
+  // Keys while something runs: Ctrl-C cancels it, Ctrl-D cancels and leaves.
+  useInput(
+    (input, key) => {
+      if (!key.ctrl || (input !== 'c' && input !== 'd')) return;
+      cancelled.current = true;
+      if (live) {
+        live.query.cancel();
+        finishLive(live, 'Cancelled');
+      }
+      if (input === 'd') leave();
+    },
+    { isActive: busy !== undefined || live !== undefined },
+  );
+
+  const onLiveEnd = useCallback(() => live && finishLive(live, 'Query ended'), [live, finishLive]);
+
+  return (
+    <Box flexDirection="column">
+      <Static items={blocks}>{(b) => <Text key={b.id}>{b.text}</Text>}</Static>
+      {live ? (
+        <LiveView query={live.query} model={live.model} look={look} maxRows={Math.max(3, height - 8)} onEnd={onLiveEnd} />
+      ) : busy ? (
+        <Text dimColor>{busy.total ? `${busy.label} ${progressBar(busy.done ?? 0, busy.total, 30)} ${busy.done ?? 0}/${busy.total}` : '…'}</Text>
+      ) : leaving.current ? null : (
+        <LineEditor state={editor} onChange={setEditor} onAction={onAction} history={history} isComplete={isComplete} active={!busy && !live} />
+      )}
+    </Box>
+  );
+}

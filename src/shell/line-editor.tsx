@@ -1,0 +1,71 @@
+// The prompt: draws the editor state (multi-line text, cursor, reverse search, completion
+// choices) and feeds keys to editor-state.ts.
+
+import { Box, Text, useInput } from 'ink';
+import { useRef, type ReactElement } from 'react';
+import { applyKey, type EditorAction, type EditorState } from './editor-state.js';
+import type { History } from './history.js';
+
+export const PROMPT = 'eddy> ';
+export const CONTINUATION = '   -> ';
+
+interface Props {
+  readonly state: EditorState;
+  readonly onChange: (s: EditorState) => void;
+  readonly onAction: (a: EditorAction, s: EditorState) => void;
+  readonly history: History;
+  readonly isComplete: (text: string) => boolean;
+  readonly active: boolean;
+}
+
+/** One line of the buffer after its prompt, in a single Text so wrapping keeps the prompt's space. */
+function promptLine(prompt: string, line: string, col: number | undefined): ReactElement {
+  return (
+    <Text>
+      <Text color="cyan">{prompt}</Text>
+      {col === undefined ? line : line.slice(0, col)}
+      {col === undefined ? null : <Text inverse>{line[col] ?? ' '}</Text>}
+      {col === undefined ? null : line.slice(col + 1)}
+    </Text>
+  );
+}
+
+export function LineEditor({ state, onChange, onAction, history, isComplete, active }: Props): ReactElement {
+  // Keys can arrive faster than renders (typed-ahead, pasted, tmux): each applies to the last one's result.
+  const latest = useRef(state);
+  latest.current = state;
+  useInput(
+    (input, key) => {
+      const [next, action] = applyKey(latest.current, input, key, history, isComplete);
+      latest.current = next;
+      onChange(next);
+      if (action.kind !== 'none') onAction(action, next);
+    },
+    { isActive: active },
+  );
+  if (state.search) {
+    const match = state.search.index !== undefined ? history.entries[state.search.index]! : '';
+    return (
+      <Box flexDirection="column">
+        <Text>
+          <Text dimColor>(reverse-i-search)</Text>`{state.search.query}': {match.replace(/\n/g, ' ')}
+        </Text>
+      </Box>
+    );
+  }
+  const lines = state.text.split('\n');
+  let offset = 0;
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => {
+        const start = offset;
+        offset += line.length + 1;
+        const col = active && state.cursor >= start && state.cursor <= start + line.length ? state.cursor - start : undefined;
+        return (
+          <Box key={i}>{promptLine(i === 0 ? PROMPT : CONTINUATION, line, col)}</Box>
+        );
+      })}
+      {state.choices && state.choices.length > 0 ? <Text dimColor>{state.choices.slice(0, 40).join('  ')}{state.choices.length > 40 ? '  …' : ''}</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,45 @@
+// Where the shell's statements go: an embedded Eddy on a data directory (the default, ./.eddy),
+// in memory, or a server (--connect host:port). A new data directory gets a datagen stream so
+// there is something live to query straight away.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Eddy } from '../runtime/engine.js';
+import type { ShellBackend } from './backend.js';
+import { EmbeddedBackend } from './embedded-backend.js';
+import { RemoteBackend } from './remote-backend.js';
+
+export const DEFAULT_DATA_DIR = '.eddy';
+
+export const DEMO_STREAM = `CREATE STREAM RIDES (RIDE_ID STRING KEY, REGION STRING, FARE DOUBLE)
+  WITH (source='datagen', rate=5, keys=20, kafka_topic='rides', value_format='JSON');`;
+
+export interface BackendChoice {
+  readonly connect?: string;
+  readonly token?: string;
+  readonly dataDir?: string;
+  readonly memory?: boolean;
+  readonly batchIntervalMs?: number;
+  /** Create the demo stream in a new data directory (interactive sessions). */
+  readonly demo?: boolean;
+}
+
+export interface OpenedBackend {
+  readonly backend: ShellBackend;
+  /** True when this run created the demo stream. */
+  readonly createdDemo: boolean;
+}
+
+export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
+  if (c.connect) {
+    const m = /^(.*):(\d+)$/.exec(c.connect);
+    if (!m) throw new Error(`--connect takes host:port, not '${c.connect}'`);
+    return { backend: await RemoteBackend.connect(m[1] || '127.0.0.1', Number(m[2]), c.token), createdDemo: false };
+  }
+  const dir = c.memory ? undefined : resolve(c.dataDir ?? DEFAULT_DATA_DIR);
+  const fresh = dir !== undefined && !existsSync(dir);
+  const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
+  const createdDemo = !!c.demo && (fresh || (!dir && eddy.state.catalog.list().length === 0));
+  if (createdDemo) eddy.execute(DEMO_STREAM);
+  return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo };
+}

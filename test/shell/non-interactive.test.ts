@@ -1,0 +1,76 @@
+// The shell for scripts: -e, -f and standard input; table, CSV and JSON-lines output; exit
+// status non-zero on error. Real processes of the eddy command.
+
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EDDY_BIN, ensureBuilt } from './build.js';
+import { tempDir } from './helpers.js';
+
+
+/** Runs the eddy command as a real process (asynchronously: the test worker stays responsive). */
+function eddy(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [EDDY_BIN, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+const SETUP = `CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, NOTE STRING);
+INSERT INTO T (ID, NAME, NOTE) VALUES (1, 'ada', 'says "hi", twice');
+INSERT INTO T (ID, NAME) VALUES (2, 'bob');`;
+
+describe('eddy -e / -f / stdin', () => {
+  beforeAll(ensureBuilt, 180_000);
+
+  it('prints CSV with quoting and empty NULLs, keeping messages off standard output', async () => {
+    const data = join(tempDir(), 'data');
+    const r = await eddy(['--data', data, '-o', 'csv', '-e', `${SETUP} SELECT * FROM T;`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('ID,NAME,NOTE\n1,ada,"says ""hi"", twice"\n2,bob,\n');
+    expect(r.stderr).toContain('Inserted 1 row.');
+  }, 90_000);
+
+  it('prints JSON lines, and reads a file with -f (data kept in the directory between runs)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'setup.sql');
+    writeFileSync(file, SETUP);
+    expect((await eddy(['--data', join(dir, 'data'), '-f', file])).status).toBe(0);
+    const r = await eddy(['--data', join(dir, 'data'), '--output', 'json', '-e', 'SELECT ID, NOTE FROM T;']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { ID: 1, NOTE: 'says "hi", twice' },
+      { ID: 2, NOTE: null },
+    ]);
+  }, 90_000);
+
+  it('reads statements from standard input when it is not a terminal, and prints tables', async () => {
+    const r = await eddy(['--memory'], `${SETUP}\nSELECT * FROM T;\n`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('│  2 │ bob  │ NULL             │');
+  }, 90_000);
+
+  it('stops at the first error with a caret and a non-zero status', async () => {
+    const r = await eddy(['--memory', '-e', "SELECT *\nFROM NOWHERE;\nCREATE TABLE NEVER (ID INT PRIMARY KEY);"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('ERROR at line 2, column 6: NOWHERE does not exist.\n2 | FROM NOWHERE;\n         ^');
+    expect(r.stdout).not.toContain('Table created');
+  }, 90_000);
+
+  it('streams a push query until its LIMIT', async () => {
+    const r = await eddy(['--memory', '-o', 'csv', '-e', "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON'); INSERT INTO S (K, V) VALUES ('a', 1); INSERT INTO S (K, V) VALUES ('b', 2); SET 'auto.offset.reset'='earliest'; SELECT K, V * 10 AS V10 FROM S EMIT CHANGES LIMIT 2;"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('K,V10\na,10\nb,20\n');
+  }, 90_000);
+});

@@ -1,0 +1,56 @@
+// eddy shell --connect: the same shell over the TCP protocol, against a real server on loopback.
+
+import { describe, expect, it } from 'vitest';
+import { RemoteBackend } from '../../src/shell/remote-backend.js';
+import { ShellError } from '../../src/shell/backend.js';
+import { start } from '../server/helpers.js';
+import { CLICKS, KEYS, openSession, sleep } from './helpers.js';
+
+describe('shell against a server', () => {
+  it('runs statements, reports errors with their position, lists names, and follows a push query', async () => {
+    const { port } = await start({ token: 'sesame' });
+    await expect(RemoteBackend.connect('127.0.0.1', port)).rejects.toThrow(/requires a token/);
+    const b = await RemoteBackend.connect('127.0.0.1', port, 'sesame');
+    try {
+      expect(await b.run(CLICKS)).toEqual({ kind: 'message', message: 'Stream created' });
+      const err = await b.run('SELECT NOPE FROM CLICKS;').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ShellError);
+      expect(err).toMatchObject({ line: 1, column: 8 });
+      const names = await b.names();
+      expect(names.sources).toContain('CLICKS');
+      expect(names.columns).toEqual(expect.arrayContaining(['USER_ID', 'PAGE', 'MS']));
+      expect(names.functions).toContain('COUNT');
+      const out = await b.run('SELECT USER_ID, COUNT(*) AS N FROM CLICKS GROUP BY USER_ID EMIT CHANGES;');
+      if (out.kind !== 'live') throw new Error(`expected a live query, got ${out.kind}`);
+      expect(out.query.columns.map((c) => c.name)).toEqual(['USER_ID', 'N']);
+      await b.run("INSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('ada', '/', 1);");
+      const rows = [];
+      for (let i = 0; i < 200 && !rows.length; i++) {
+        rows.push(...out.query.take());
+        await sleep(20);
+      }
+      expect(rows[0]?.values).toEqual(['ada', 1]);
+      out.query.cancel();
+      for (let i = 0; i < 100 && !out.query.ended; i++) await sleep(20);
+      expect(out.query.ended).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('drives the interactive shell over the connection', async () => {
+    const { port } = await start();
+    const backend = await RemoteBackend.connect('127.0.0.1', port);
+    const s = openSession({ backend });
+    await s.type(CLICKS);
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Stream created'));
+    await s.type('SELECT * FROM CLICKS EMIT CHANGES;');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    await backend.run("INSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('ada', '/x', 7);");
+    await s.waitFor((x) => /│ ada +│ \/x +│ +7 │/.test(x));
+    await s.key(KEYS.ctrlC);
+    await s.waitFor((x) => x.includes('Cancelled: 1 row'));
+  });
+});

@@ -1,0 +1,227 @@
+// The interactive shell as a person uses it: tables, errors with carets, live push queries that
+// update in place and cancel with Ctrl-C, completion, multi-line input and history.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLICKS, KEYS, openSession, tempDir } from './helpers.js';
+
+async function run(s: ReturnType<typeof openSession>, sql: string): Promise<void> {
+  await s.type(sql);
+  await s.key(KEYS.enter);
+}
+
+describe('shell: statements and tables', () => {
+  it('runs a statement typed over several lines and draws the rows as an aligned table with NULLs marked', async () => {
+    const s = openSession();
+    await s.type('CREATE TABLE PEOPLE (ID INT PRIMARY KEY,');
+    await s.key(KEYS.enter);
+    expect(s.screen()).toMatch(/^ {3}->/m);
+    await run(s, ' NAME STRING, CITY STRING);');
+    await s.waitFor((x) => x.includes('Table created'));
+    await run(s, "INSERT INTO PEOPLE (ID, NAME, CITY) VALUES (1, 'ada', 'London');");
+    await run(s, "INSERT INTO PEOPLE (ID, NAME) VALUES (22, 'grace');");
+    await run(s, 'SELECT * FROM PEOPLE;');
+    const screen = await s.waitFor((x) => /2 rows \(/.test(x));
+    expect(screen).toContain('│ ID │ NAME  │ CITY   │');
+    expect(screen).toContain('│  1 │ ada   │ London │');
+    expect(screen).toContain('│ 22 │ grace │ null   │');
+  });
+
+  it('shows DESCRIBE as a titled table and EXPLAIN as a tree of operators', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await run(s, 'DESCRIBE CLICKS;');
+    await s.waitFor((x) => x.includes('Stream CLICKS') && x.includes('│ USER_ID │ STRING (key) │'));
+    await run(s, "EXPLAIN SELECT C.USER_ID, COUNT(*) FROM CLICKS C JOIN USERS U ON C.USER_ID = U.ID GROUP BY C.USER_ID EMIT CHANGES;");
+    await s.waitFor((x) => x.includes('ERROR'));
+    await run(s, "CREATE TABLE USERS (ID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);");
+    await run(s, 'EXPLAIN SELECT C.USER_ID, COUNT(*) FROM CLICKS C JOIN USERS U ON C.USER_ID = U.ID GROUP BY C.USER_ID EMIT CHANGES;');
+    const screen = await s.waitFor((x) => x.includes('PushSink'));
+    const tree = screen.split('\n').filter((l) => /(Sink|Project|Aggregate|Join|Source) /.test(l));
+    expect(tree[0]).toMatch(/^PushSink/);
+    // The join's two inputs hang from it as siblings: the first with ├─, the last with └─.
+    expect(tree.some((l) => /├─ StreamSource +CLICKS/.test(l))).toBe(true);
+    expect(tree.some((l) => /└─ TableSource +USERS/.test(l))).toBe(true);
+  });
+
+  it('repeats the faulty line of a statement with a caret under the column at fault', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await s.type('SELECT USER_ID,');
+    await s.key(KEYS.enter);
+    await run(s, '       NOPE FROM CLICKS;');
+    const screen = await s.waitFor((x) => x.includes('ERROR at line 2, column 8'));
+    const lines = screen.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('ERROR at line 2'));
+    expect(lines[at + 1]).toBe('2 |        NOPE FROM CLICKS;');
+    expect(lines[at + 2]).toBe(`${' '.repeat('2 |        '.length)}^`);
+    // A syntax error points too.
+    await run(s, 'SELECT * FROM CLICKS WHERE;');
+    await s.waitFor((x) => /ERROR at line 1, column 27: Syntax Error/.test(x));
+  });
+
+  it('switches to one field a line when the rows are too wide for the terminal', async () => {
+    const s = openSession({ columns: 40 });
+    await run(s, "CREATE TABLE WIDE (ID INT PRIMARY KEY, A STRING, B STRING, C STRING, D STRING, E STRING);");
+    await run(s, "INSERT INTO WIDE (ID, A, B, C, D, E) VALUES (1, 'aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc', 'dddddddddddd', 'eeeeeeeeeeee');");
+    await run(s, 'SELECT * FROM WIDE;');
+    const screen = await s.waitFor((x) => x.includes('1 row'));
+    expect(screen).toContain('─[ RECORD 1 ]');
+    expect(screen).toMatch(/^A  │ aaaaaaaaaaaa$/m);
+  });
+
+  it('turns records on and off with \\x whatever the width', async () => {
+    const s = openSession();
+    await run(s, 'CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);');
+    await run(s, "INSERT INTO T (ID, NAME) VALUES (7, 'ada');");
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Records (one field a line) are on.'));
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => /─\[ RECORD 1 \]─+\nID   │ 7\nNAME │ ada/.test(x));
+    await s.type('\\x');
+    await s.key(KEYS.enter);
+    await run(s, 'SELECT * FROM T;');
+    await s.waitFor((x) => x.includes('│  7 │ ada  │'));
+  });
+
+  it('runs RUN SCRIPT files statement by statement', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'setup.sql');
+    writeFileSync(file, `${CLICKS}\nINSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('ada', '/a', 1);\nINSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('bob', '/b', 2);\n`);
+    const s = openSession();
+    await run(s, `RUN SCRIPT '${file}';`);
+    await s.waitFor((x) => x.includes(`Ran 3 of 3 statements from ${file}`));
+    expect(s.frames().some((f) => new RegExp(`RUN SCRIPT '${file}' \\[[█·]+\\] +\\d+% [0-2]/3`).test(f))).toBe(true);
+    expect(s.eddy.readTopic('clicks')).toHaveLength(2);
+  });
+});
+
+describe('shell: live push queries', () => {
+  it('updates a windowed count in place by key, shows the status line, and Ctrl-C cancels without leaving', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY USER_ID EMIT CHANGES;');
+    await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    const t = Date.UTC(2026, 0, 1, 10, 0, 0);
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/a', MS: 1, ROWTIME: t }]);
+    await s.waitFor((x) => /│ ada +│ +1 │/.test(x));
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/b', MS: 2, ROWTIME: t + 1000 }, { USER_ID: 'bob', PAGE: '/c', MS: 3, ROWTIME: t + 2000 }]);
+    const screen = await s.waitFor((x) => /│ ada +│ +2 │/.test(x) && /│ bob +│ +1 │/.test(x));
+    // In place: ada's row changed from 1 to 2 instead of a second ada row scrolling in.
+    expect(screen.match(/│ ada /g)).toHaveLength(1);
+    expect(screen).toContain('10:00:00–11:00:00');
+    expect(screen).toMatch(/batch \d+ · \d+ rows\/s · latency .* · late dropped 0 · 3 rows received, 2 keys/);
+    await s.key(KEYS.ctrlC);
+    await s.waitFor((x) => x.includes('Cancelled: 3 rows'));
+    expect(s.eddy.state.pushQueries.size).toBe(0);
+    // Still in the shell.
+    await run(s, 'SHOW STREAMS;');
+    await s.waitFor((x) => x.includes('│ CLICKS │'));
+  });
+
+  it('counts late records in the status line', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) GROUP BY USER_ID EMIT CHANGES;');
+    await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    const t = Date.UTC(2026, 0, 1, 10, 0, 0);
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 1, ROWTIME: t }]);
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 2, ROWTIME: t + 3_600_000 }]);
+    await s.waitFor((x) => x.includes('11:00:00–11:01:00'));
+    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/', MS: 3, ROWTIME: t + 1000 }]);
+    await s.waitFor((x) => x.includes('late dropped 1'));
+    await s.key(KEYS.ctrlC);
+  });
+
+  it('scrolls rows of a plain stream and ends by itself at LIMIT', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    s.eddy.insert('CLICKS', [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    await run(s, 'SELECT * FROM CLICKS EMIT CHANGES LIMIT 3;');
+    const screen = await s.waitFor((x) => x.includes('Query ended: 3 rows'));
+    expect(screen).toMatch(/│ u3 +│ \/p3 +│ +3 │/);
+    expect(screen.trimEnd().endsWith('eddy>')).toBe(true);
+  });
+});
+
+describe('shell: help and leaving', () => {
+  it('answers help without a semicolon, and Ctrl-D on an empty prompt closes the engine', async () => {
+    const s = openSession();
+    await s.type('help');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Ctrl-R searches it'));
+    await s.type('SHOW');
+    await s.key(KEYS.ctrlD); // not empty: deletes under the cursor, stays
+    await s.key(KEYS.ctrlC); // clears the line
+    expect(s.screen()).toMatch(/eddy>$/);
+    await s.key(KEYS.ctrlD);
+    for (let i = 0; i < 100 && s.eddy.state.db.open; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.eddy.state.db.open).toBe(false);
+  });
+});
+
+describe('shell: progress', () => {
+  it('shows a progress bar while a push query catches up with a backlog', async () => {
+    const s = openSession({ maxRecords: 2 });
+    await run(s, CLICKS);
+    s.eddy.insert('CLICKS', Array.from({ length: 3000 }, (_, i) => ({ USER_ID: `u${i % 7}`, PAGE: '/', MS: i })));
+    await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS GROUP BY USER_ID EMIT CHANGES;');
+    await s.waitFor((x) => /catching up \[[█·]+\] +\d+% \d+ behind/.test(x));
+    // Caught up: the bar goes and the counts are complete.
+    await s.waitFor((x) => !x.includes('catching up') && /│ u0 +│ +429 │/.test(x), 30_000);
+    await s.key(KEYS.ctrlC);
+  });
+});
+
+describe('shell: completion and history', () => {
+  it('completes keywords, source names and column names with Tab', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    // A unique completion adds the word and a space: the next word follows directly.
+    await s.type('sel');
+    await s.key(KEYS.tab);
+    await s.type('US');
+    expect(s.screen()).toContain('eddy> SELECT US');
+    await s.key(KEYS.tab);
+    await s.type('FROM CL');
+    expect(s.screen()).toContain('eddy> SELECT USER_ID FROM CL');
+    await s.key(KEYS.tab);
+    await s.type('WINDOW T');
+    await s.waitFor((x) => x.includes('eddy> SELECT USER_ID FROM CLICKS WINDOW T'));
+    await s.key(KEYS.tab);
+    await s.type('(');
+    await s.waitFor((x) => x.includes('WINDOW TUMBLING ('));
+    // Ambiguous: the choices are listed.
+    await s.key(KEYS.ctrlC);
+    await s.type('SELECT C');
+    await s.key(KEYS.tab);
+    const screen = await s.waitFor((x) => x.includes('COUNT'));
+    expect(screen).toMatch(/CASE.*CAST|CAST.*CASE/);
+  });
+
+  it('keeps history across sessions: up arrow recalls, Ctrl-R searches', async () => {
+    const first = openSession();
+    await run(first, 'SHOW STREAMS;');
+    await run(first, 'SHOW TABLES;');
+    await first.waitFor((x) => x.includes('Tables'));
+    first.unmount();
+    expect(readFileSync(first.historyFile, 'utf8')).toBe('"SHOW STREAMS;"\n"SHOW TABLES;"\n');
+    const s = openSession({ historyFile: first.historyFile });
+    await s.key(KEYS.up);
+    expect(s.screen()).toContain('eddy> SHOW TABLES;');
+    await s.key(KEYS.up);
+    expect(s.screen()).toContain('eddy> SHOW STREAMS;');
+    await s.key(KEYS.down);
+    await s.key(KEYS.down);
+    expect(s.screen()).toMatch(/eddy>$/m);
+    await s.key(KEYS.ctrlR);
+    await s.type('str');
+    expect(s.screen()).toContain("(reverse-i-search)`str': SHOW STREAMS;");
+    await s.key(KEYS.enter);
+    expect(s.screen()).toContain('eddy> SHOW STREAMS;');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Streams'));
+  });
+});
