@@ -14,6 +14,7 @@ export const TEST_ONLY_FUNCTIONS: readonly string[] = [
   'OBJ_COL_ARG',
   'SUM_LIST',
   'TOSTRUCT',
+  'BAD_UDF',
 ];
 
 /** The first test-only function the statements call, if any. */

@@ -306,8 +306,7 @@ export interface CreateAsSelect extends Node {
 export interface InsertInto extends Node {
   readonly kind: 'InsertInto';
   readonly target: string;
-  /** Where the target is named (errors about it point there). */
-  readonly targetLoc: Loc;
+  readonly targetLoc?: Loc;
   readonly properties: Properties;
   readonly query: Query;
 }

@@ -134,7 +134,7 @@ export class StatementParser extends ExpressionParser {
   insertStatement = this.RULE('insertStatement', (): Statement => {
     const start = this.CONSUME(L.Insert);
     this.CONSUME(L.Into);
-    const targetToken = this.LA(1);
+    const targetLoc = locOf(this.LA(1));
     const target = this.SUBRULE(this.sourceName);
     return this.OR([
       {
@@ -142,7 +142,7 @@ export class StatementParser extends ExpressionParser {
           let properties: Properties = new Map();
           this.OPTION(() => (properties = this.SUBRULE(this.withClause)));
           const query = this.SUBRULE(this.query);
-          return { kind: 'InsertInto', target, targetLoc: locOf(targetToken), properties, query, loc: locOf(start) } as Statement;
+          return { kind: 'InsertInto', target, targetLoc, properties, query, loc: locOf(start) } as Statement;
         },
       },
       {

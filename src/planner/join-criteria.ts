@@ -54,7 +54,9 @@ function referencedAliases(e: Expr, entries: readonly ScopeEntry[]): Set<string>
       if (!entry) throw new SqlError(`Failed to prepare statement: '${x.source}' is not a valid stream/table name or alias.`, x);
       found.add(entry.alias);
     } else {
-      for (const entry of entries) if (entry.columns.some((c) => c.name === x.name)) found.add(entry.alias);
+      const owners = entries.filter((entry) => entry.columns.some((c) => c.name === x.name));
+      if (owners.length > 1) throw new SqlError(`Column '${x.name}' is ambiguous. Could be any of: ${owners.map((o) => `${o.alias}.${x.name}`).join(', ')}`, x);
+      for (const entry of owners) found.add(entry.alias);
     }
     return true;
   });
@@ -71,6 +73,13 @@ export function joinSides(j: Join, leftEntries: readonly ScopeEntry[], rightEntr
   if (on.kind !== 'Comparison' || on.op !== '=') {
     throw new SqlError(`Unsupported join expression: ${qualifiedText(on, all)}. Only equality joins (a = b) are supported.`, on);
   }
+  // Unknown source names are reported before anything else about the criteria.
+  walkExpr(on, (x) => {
+    if (x.kind === 'ColumnRef' && x.source !== undefined && !all.some((y) => y.alias === x.source || y.sourceName === x.source)) {
+      throw new SqlError(`Failed to prepare statement: '${x.source}' is not a valid stream/table name or alias.`, x);
+    }
+    return x.kind !== 'Lambda';
+  });
   const a = referencedAliases(on.left, all);
   const b = referencedAliases(on.right, all);
   for (const [side, refs] of [

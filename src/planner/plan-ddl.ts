@@ -143,11 +143,11 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
 /** '10 SECONDS' → 10000 */
 export function parseWindowSize(text: string): number {
   const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
-  if (!m) throw new SqlError(`Invalid WINDOW_SIZE: ${text}`);
+  if (!m) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text}'. Expected '<number> <unit>', e.g. '10 SECONDS'`);
   const n = Number(m[1]);
   const unit = m[2]!.toUpperCase().replace(/S$/, '');
   const f: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
-  if (!(unit in f)) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text}'. Unknown time unit: '${m[2]!.toUpperCase()}'`);
+  if (!(unit in f)) throw new SqlError(`Configuration WINDOW_SIZE is invalid: Invalid duration: '${text.trim()}'. Unknown time unit: '${m[2]!.toUpperCase()}'`);
   return n * f[unit]!;
 }
 

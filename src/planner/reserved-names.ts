@@ -14,11 +14,11 @@ const WINDOW_BOUNDS = ['WINDOWSTART', 'WINDOWEND'];
 export function checkReservedOutputNames(q: Query, windowed: boolean, join: boolean): void {
   for (const item of q.select) {
     if (item.kind !== 'SelectExpr') continue;
-    const ref = item.expr.kind === 'ColumnRef' ? item.expr.name : undefined;
-    const qualifiedInJoin = join && item.expr.kind === 'ColumnRef' && item.expr.source !== undefined;
-    const name = item.alias ?? (qualifiedInJoin ? undefined : ref);
+    const pseudoRef = item.expr.kind === 'ColumnRef' && PSEUDO_COLUMNS.includes(item.expr.name);
+    const ref = item.expr.kind === 'ColumnRef' && !(join && item.expr.source) ? item.expr.name : undefined;
+    const name = item.alias ?? ref;
     if (!name || !PSEUDO_COLUMNS.includes(name) || (windowed && WINDOW_BOUNDS.includes(name))) continue;
-    if (ref && PSEUDO_COLUMNS.includes(ref)) throw new SqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item);
+    if (pseudoRef) throw new SqlError(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`, item);
     throw new SqlError(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, item);
   }
 }

@@ -14,6 +14,7 @@ import { startConnector } from './connectors/index.js';
 import { openDatabase } from './database.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
 import { SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
+import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
@@ -36,8 +37,10 @@ export interface EddyOptions {
   readonly autoStart?: boolean;
   /** Initial session properties (ksqlDB names, e.g. 'auto.offset.reset'). */
   readonly properties?: Readonly<Record<string, string>>;
-  /** Another log backend (Kafka); default: the embedded log in the data directory. */
+  /** Another log backend; default: the embedded log in the data directory. */
   readonly log?: (db: Database.Database) => TopicLog;
+  /** Topics live in Kafka (`--kafka host:port`): sources read and sinks write real Kafka topics. */
+  readonly kafka?: KafkaOptions;
 }
 
 export class Eddy {
@@ -49,7 +52,7 @@ export class Eddy {
 
   private constructor(opts: EddyOptions) {
     const db = openDatabase(opts.dataDir);
-    const log = opts.log ? opts.log(db) : new SqliteLog(db);
+    const log = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100 });
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
@@ -310,7 +313,9 @@ export class Eddy {
     this.stop();
     for (const p of [...this.state.pushQueries.values()]) p.query.close();
     for (const c of this.state.connectors.values()) c.stop();
+    for (const q of this.state.queries.values()) q.task.stop();
     this.closed = true;
+    this.state.log.close();
     this.state.db.close();
   }
 

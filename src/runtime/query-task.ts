@@ -8,7 +8,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import { sourcesOf, type QueryPlan, type SourceNode } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { buildPipeline } from './build-pipeline.js';
-import type { LogRecord, TopicLog } from './log/index.js';
+import type { LogRecord, PartitionPosition, QueryChannel, TopicLog } from './log/index.js';
 import type { BuiltPipeline, OperatorEnv } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
@@ -42,11 +42,16 @@ interface PartitionInput {
   readonly codec: RecordCodec;
   next: number;
   buffer: LogRecord[];
+  /** `next` came from this instance's committed offsets (not the start-at default). */
+  committed: boolean;
+  /** This instance reads the partition (always, unless a consumer group gave it to another). */
+  owned: boolean;
 }
 
 export class QueryTask {
   readonly metrics = new QueryMetrics();
   private readonly inputs: PartitionInput[] = [];
+  private readonly channel: QueryChannel;
   private readonly pipeline: BuiltPipeline;
   private readonly stores: StateStore<unknown>[] = [];
   private readonly pendingOut: Rec[] = [];
@@ -105,9 +110,12 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, next, buffer: [] });
+        this.inputs.push({ node, topic, partition: p, codec, next, buffer: [], committed: savedNext !== undefined, owned: false });
       }
     }
+    // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
+    const shared = opts.persistent && opts.writeSink !== false && plan.sink.kind === 'Source';
+    this.channel = deps.log.openChannel(plan.id, { topics: [...new Set(this.inputs.map((i) => i.topic))], shared });
   }
 
   get id(): string {
@@ -121,17 +129,20 @@ export class QueryTask {
   /** Records waiting on the source partitions (for lag metrics and idleness). */
   lag(): number {
     let n = 0;
-    for (const i of this.inputs) if (this.deps.log.hasTopic(i.topic)) n += Math.max(0, this.deps.log.endOffset(i.topic, i.partition) - i.next);
+    for (const i of this.inputs) if (i.owned && this.deps.log.hasTopic(i.topic)) n += Math.max(0, this.deps.log.endOffset(i.topic, i.partition) - i.next);
     return n;
   }
 
   stop(): void {
     this.stopped = true;
+    this.channel.close();
   }
 
   /** Run one micro-batch of at most maxRecords input records; returns how many were consumed. */
   step(maxRecords: number): number {
     if (this.isDone) return 0;
+    // Output of earlier batches still on its way to the sink (Kafka unreachable): wait for it.
+    if (!this.channel.deliver()) return 0;
     const started = performance.now();
     let consumed = 0;
     const run = () => {
@@ -144,6 +155,7 @@ export class QueryTask {
     };
     if (this.opts.persistent) this.deps.db.transaction(run)();
     else run();
+    if (consumed > 0) this.channel.deliver();
     if (consumed > 0) {
       const delivered = this.pendingOut.splice(0);
       if (this.opts.onRow) for (const r of delivered) if (!this.stopped) this.opts.onRow(r);
@@ -154,10 +166,7 @@ export class QueryTask {
 
   private consume(maxRecords: number): number {
     let consumed = 0;
-    const { log } = this.deps;
-    for (const i of this.inputs) {
-      if (i.buffer.length === 0 && log.hasTopic(i.topic)) i.buffer = log.read(i.topic, i.partition, i.next, maxRecords);
-    }
+    this.fill(maxRecords);
     while (consumed < maxRecords && !this.isDone) {
       let best: PartitionInput | undefined;
       for (const i of this.inputs) {
@@ -167,6 +176,7 @@ export class QueryTask {
       if (!best) break;
       const raw = best.buffer.shift()!;
       best.next = raw.offset + 1;
+      best.committed = true;
       consumed++;
       this.currentInput = best;
       const d = best.codec.decode(raw);
@@ -179,10 +189,40 @@ export class QueryTask {
       this.currentRec = d.rec;
       this.pipeline.entries.get(best.node.alias)!(d.rec);
     }
-    for (const i of this.inputs) i.buffer = [];
     this.currentRec = undefined;
     this.currentInput = undefined;
     return consumed;
+  }
+
+  /** Refill empty partition buffers from the log; follow partitions moving between instances. */
+  private fill(maxRecords: number): void {
+    const { log } = this.deps;
+    const inputs = this.inputs.filter((i) => log.hasTopic(i.topic));
+    const peek = inputs.map((i) => i.buffer.length > 0);
+    const polled = this.channel.poll(inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords, peek);
+    inputs.forEach((i, n) => {
+      const p = polled[n]!;
+      if (!p.owned) {
+        i.owned = false;
+        i.buffer = []; // another instance has it now: records not yet consumed are theirs
+        return;
+      }
+      if (peek[n]) return;
+      if (!i.owned) {
+        i.owned = true;
+        // Gained from the group: resume where the group got to, unless this instance is further on.
+        if (p.groupNext !== null && p.groupNext !== i.next) {
+          i.next = i.committed ? Math.max(i.next, p.groupNext) : p.groupNext;
+          return; // records were read from the old position; the next poll reads from the new one
+        }
+      }
+      i.buffer = p.records;
+    });
+  }
+
+  /** Source offsets after this batch, of the partitions this instance owns. */
+  private positions(): PartitionPosition[] {
+    return this.inputs.filter((i) => i.owned).map((i) => ({ topic: i.topic, partition: i.partition, next: i.next }));
   }
 
   private logError(reason: string, rec?: Rec): void {
@@ -201,17 +241,17 @@ export class QueryTask {
       if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
+    let out = r;
     if (sink.timestamp && !r.tombstone) {
-      // A row whose timestamp column is unreadable or negative cannot be written (as in ksqlDB).
       const ts = sink.timestamp.eval(r);
-      if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) {
-        this.logError(`Invalid timestamp for the sink: ${String(ts)}`, r);
-        return;
-      }
-      this.pendingOut.push({ ...r, ts });
+      out = { ...r, ts: typeof ts === 'number' ? ts : Number.NaN };
+    }
+    if (!(out.ts >= 0)) {
+      // Kafka cannot carry a negative or missing timestamp: the record goes to the processing log.
+      this.logError(`Invalid timestamp ${String(out.ts)} for the sink record: timestamps must be non-negative`, r);
       return;
     }
-    this.pendingOut.push(r);
+    this.pendingOut.push(out);
   }
 
   private flushOutput(): void {
@@ -219,10 +259,8 @@ export class QueryTask {
     if (sink.kind !== 'Source') return;
     const target = sink.target;
     const out = this.pendingOut;
-    if (this.sinkCodec && target.topic) {
-      const records = out.map((r) => this.sinkCodec!.encode(r));
-      if (records.length) this.deps.log.append(target.topic, records);
-    }
+    const records = this.sinkCodec && target.topic ? out.map((r) => this.sinkCodec!.encode(r)) : [];
+    if (this.sinkCodec) this.channel.stage(target.topic ? { topic: target.topic, records } : undefined, this.positions());
     const mat = this.opts.materialize;
     if (mat) {
       const keyCount = mat.columns.filter((c) => c.role === 'key').length;

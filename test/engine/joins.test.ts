@@ -5,7 +5,16 @@ import { engine, insert, topic } from './helpers.js';
 let eddy: Eddy;
 afterEach(() => eddy?.close());
 
+/** Delete an INT-keyed table row through its topic. */
+function tombstone(e: Eddy, topicName: string, key: number, ts: number): void {
+  const k = Buffer.alloc(4);
+  k.writeInt32BE(key);
+  e.produce(topicName, [{ timestamp: ts, key: k, value: null }]);
+  e.runUntilIdle();
+}
+
 const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, USER_ID INT, AMOUNT DOUBLE) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
+const PREFS = "CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);";
 const USERS = "CREATE TABLE USERS (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);";
 
 describe('stream–table join', () => {
@@ -73,13 +82,12 @@ describe('table–table join', () => {
   it('re-evaluates on changes from either side and deletes when a side goes', () => {
     eddy = engine();
     eddy.execute(USERS);
-    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute(PREFS);
     eddy.execute('CREATE TABLE UP AS SELECT U.ID, U.NAME, P.LANG FROM USERS U JOIN PREFS P ON U.ID = P.ID;');
     insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'en'", 2);
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
-    eddy.produce('users', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
+    tombstone(eddy, 'users', 1, 4);
     expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
       [1, { NAME: 'ada', LANG: 'en' }],
       [1, { NAME: 'ada', LANG: 'fr' }],
@@ -205,7 +213,7 @@ describe('join changes over time', () => {
   it('table–table RIGHT JOIN: left changes without a right row emit nothing; a right row alone is kept', () => {
     eddy = engine();
     eddy.execute(USERS);
-    eddy.execute("CREATE TABLE PREFS (ID INT PRIMARY KEY, LANG STRING) WITH (kafka_topic='prefs', value_format='JSON', partitions=1);");
+    eddy.execute(PREFS);
     eddy.execute('CREATE TABLE UP AS SELECT P.ID, NAME, LANG FROM USERS U RIGHT JOIN PREFS P ON U.ID = P.ID;');
     insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
     insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
@@ -224,10 +232,8 @@ describe('join changes over time', () => {
     eddy.execute('CREATE TABLE K AS SELECT ID, CID, LABEL FROM ITEMS JOIN CATS ON CAT = CID;');
     insert(eddy, 'CATS', 'CID, LABEL', "9, 'tools'", 1);
     insert(eddy, 'ITEMS', 'ID, CAT', '1, 9', 2);
-    eddy.produce('cats', [{ timestamp: 3, key: Buffer.from([0, 0, 0, 9]), value: null }]);
-    eddy.runUntilIdle();
-    eddy.produce('items', [{ timestamp: 4, key: Buffer.from([0, 0, 0, 1]), value: null }]);
-    eddy.runUntilIdle();
+    tombstone(eddy, 'cats', 9, 3);
+    tombstone(eddy, 'items', 1, 4);
     expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([
       [1, { CID: 9, LABEL: 'tools' }],
       [1, { CID: null, LABEL: null }],
@@ -284,5 +290,71 @@ describe('windowed sources', () => {
       [1, { A_WINDOWSTART: 0, A_WINDOWEND: 2000, A_V: 1, B_ID: 1, B_WINDOWSTART: 0, B_WINDOWEND: 5000, B_W: 3 }, { start: 0, end: 2000 }],
     ]);
     expect(() => eddy.execute('CREATE STREAM K AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.ID = B.W;')).toThrow('Implicit repartitioning of windowed sources is not supported');
+  });
+});
+
+describe('outer joins over time', () => {
+  it('stream–stream with GRACE: a closed unmatched record is emitted before the joins of the record that closed it', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM L (ID INT KEY, A STRING) WITH (kafka_topic='l', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM R (ID INT KEY, B STRING) WITH (kafka_topic='r', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM J AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 1 SECOND GRACE PERIOD 0 SECONDS ON L.ID = R.ID;');
+    insert(eddy, 'L', 'ID, A', "1, 'lonely'", 0);
+    insert(eddy, 'L', 'ID, A', "2, 'paired'", 900);
+    expect(topic(eddy, 'J')).toEqual([]); // both may still find a partner
+    insert(eddy, 'R', 'ID, B', "2, 'r'", 1500);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value, r.ts])).toEqual([
+      [1, { A: 'lonely', B: null }, 0],
+      [2, { A: 'paired', B: 'r' }, 1500],
+    ]);
+  });
+
+  it('table–table FULL OUTER join: a deleted side shows NULLs while the other remains; the key is whichever side exists', () => {
+    eddy = engine();
+    eddy.execute(USERS);
+    eddy.execute(PREFS);
+    eddy.execute('CREATE TABLE UP AS SELECT ROWKEY AS ID, NAME, LANG FROM USERS U FULL OUTER JOIN PREFS P ON U.ID = P.ID;');
+    insert(eddy, 'USERS', 'ID, NAME', "1, 'ada'", 1);
+    insert(eddy, 'PREFS', 'ID, LANG', "2, 'en'", 2);
+    insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 3);
+    tombstone(eddy, 'users', 1, 4);
+    tombstone(eddy, 'prefs', 1, 5);
+    expect(topic(eddy, 'UP').map((r) => [r.key, r.value])).toEqual([
+      [1, { NAME: 'ada', LANG: null }],
+      [2, { NAME: null, LANG: 'en' }],
+      [1, { NAME: 'ada', LANG: 'fr' }],
+      [1, { NAME: null, LANG: 'fr' }],
+      [1, null],
+    ]);
+  });
+});
+
+describe('pull queries and joins', () => {
+  it('refuses a pull query joining two topic-backed sources, as ksqlDB does', () => {
+    eddy = engine();
+    eddy.execute(ORDERS);
+    eddy.execute(USERS);
+    expect(() => eddy.execute('SELECT * FROM ORDERS O JOIN USERS U ON O.USER_ID = U.ID;')).toThrow("Pull queries don't support JOIN clauses.");
+  });
+});
+
+describe('n-way table joins', () => {
+  it('a later join finds left rows by the join key even when the first table is missing', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE C (ID INT PRIMARY KEY, Z STRING) WITH (kafka_topic='c', value_format='JSON', partitions=1);");
+    eddy.execute('CREATE TABLE J AS SELECT B.ID, X, Y, Z FROM A RIGHT JOIN B ON A.ID = B.ID JOIN C ON B.ID = C.ID;');
+    insert(eddy, 'B', 'ID, Y', "1, 'y'", 1); // A has no row 1: the first join's row has A.ID NULL
+    insert(eddy, 'C', 'ID, Z', "1, 'z'", 2);
+    expect(topic(eddy, 'J').map((r) => [r.key, r.value])).toEqual([[1, { X: null, Y: 'y', Z: 'z' }]]);
+  });
+
+  it('reports an unknown source in the criteria before an ambiguous column', () => {
+    eddy = engine();
+    eddy.execute("CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);");
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT A.ID, X, Y FROM A JOIN B ON ID = NOPE.ID;')).toThrow("'NOPE' is not a valid stream/table name or alias.");
+    expect(() => eddy.execute('CREATE TABLE J AS SELECT A.ID, X, Y FROM A JOIN B ON ID = ID;')).toThrow("Column 'ID' is ambiguous");
   });
 });

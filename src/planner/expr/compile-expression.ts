@@ -356,6 +356,10 @@ class Compiler {
         },
       };
     }
+    // An untyped NULL operand is rejected, as ksqlDB does (CAST it to give it a type).
+    if ((a.type === null) !== (b.type === null)) {
+      throw new SqlError(`Error processing expression: ${exprText(e)}. Arithmetic on types ${typeName(a.type ?? b.type)} and null are not supported.`, e);
+    }
     const at = a.type ?? b.type;
     const bt = b.type ?? a.type;
     if (at === null || bt === null) return { type: null, eval: () => null, constant: true };
@@ -432,6 +436,10 @@ class Compiler {
       }
       return { type: T.BIGINT, eval: () => v, constant: true };
     };
+    if ((a.type === null) !== (b.type === null) && !e.op.includes('DISTINCT')) {
+      const side = (t: MaybeType) => (t ? typeName(t) : 'NULL');
+      throw new SqlError(`Comparison with NULL not supported: ${side(a.type)} ${e.op} ${side(b.type)}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${exprText(e)}`, e);
+    }
     if (timeColumn(e.left) && b.constant && b.type?.kind === 'STRING') b = asTime(b, e.right);
     if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
     this.checkComparable(a, b, e.op, e);
@@ -567,7 +575,7 @@ class Compiler {
   private like(e: Expr & { kind: 'Like' }, scope: Scope): Node {
     const x = this.compile(e.operand, scope);
     const p = this.compile(e.pattern, scope);
-    if (x.type && x.type.kind !== 'STRING') throw new SqlError(`LIKE requires a STRING operand, got ${typeName(x.type)}`, e);
+    if (x.type && x.type.kind !== 'STRING') throw new SqlError(`The column type for Like condition must be VARCHAR. The column type is ${typeName(x.type)}`, e);
     const esc = e.escape;
     const toRegex = (pattern: string): RegExp => {
       let re = '';

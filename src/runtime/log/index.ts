@@ -1,3 +1,3 @@
-export type { AppendRecord, LogRecord, TopicInfo, TopicLog } from './topic-log.js';
+export type { AppendRecord, ChannelOptions, LogRecord, PartitionPosition, PolledRecords, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 export { SqliteLog } from './sqlite-log.js';
 export { murmur2, partitionFor } from './partitioner.js';

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Header } from '../../planner/record.js';
 import { partitionFor } from './partitioner.js';
-import type { AppendRecord, LogRecord, TopicInfo, TopicLog } from './topic-log.js';
+import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
 interface Row {
   partition: number;
@@ -111,6 +111,17 @@ export class SqliteLog implements TopicLog {
       ...(r.ws !== null ? { window: { start: r.ws, end: r.we ?? r.ws } } : {}),
     }));
   }
+
+  openChannel(_owner: string, _opts: ChannelOptions): QueryChannel {
+    return {
+      poll: (positions, max, peek) => positions.map((p, n) => ({ owned: true, groupNext: null, records: !peek?.[n] && this.hasTopic(p.topic) ? this.read(p.topic, p.partition, p.next, max) : [] })),
+      stage: (output) => void (output?.records.length && this.append(output.topic, output.records)),
+      deliver: () => true,
+      close: () => {},
+    };
+  }
+
+  close(): void {}
 
   /** Forget cached end offsets (after a rolled-back transaction). */
   resetCache(): void {

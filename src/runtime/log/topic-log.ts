@@ -40,4 +40,43 @@ export interface TopicLog {
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[];
   /** The next offset to be written. */
   endOffset(topic: string, partition: number): number;
+  /** How one query reads its sources and writes its output (see QueryChannel). */
+  openChannel(owner: string, opts: ChannelOptions): QueryChannel;
+  /** Release connections (the embedded log has none). */
+  close(): void;
+}
+
+export interface ChannelOptions {
+  readonly topics: readonly string[];
+  /** Share the topics' partitions with other instances running the same query (a Kafka consumer group). */
+  readonly shared: boolean;
+}
+
+export interface PartitionPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly next: number;
+}
+
+export interface PolledRecords {
+  /** False while another instance owns the partition. */
+  readonly owned: boolean;
+  /** Where the group had got to when this instance gained the partition (shared channels). */
+  readonly groupNext: number | null;
+  readonly records: LogRecord[];
+}
+
+/**
+ * A query's view of the log. The embedded log reads any partition directly and appends in the
+ * caller's transaction. Kafka reads from a prefetched buffer (empty until records arrive), stages
+ * output in the caller's SQLite transaction and delivers it after commit.
+ */
+export interface QueryChannel {
+  /** Records at each position; where `peek` is set, only whether the partition is still owned. */
+  poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[];
+  /** Called inside the batch transaction with the batch's output (if any) and the source offsets after it. */
+  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[] } | undefined, positions: readonly PartitionPosition[]): void;
+  /** Called after the batch transaction committed. False: output is still waiting for delivery. */
+  deliver(): boolean;
+  close(): void;
 }

@@ -66,6 +66,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
 
   const side = (isLeft: boolean) => (r: Rec) => {
     advance(r.ts);
+    if (!eager && (keepLeft || keepRight) && r.ts === streamTime) emitClosed();
     const sideName = isLeft ? 'left' : 'right';
     if (r.ts > sideTime[sideName]) {
       sideTime[sideName] = r.ts;
@@ -106,30 +107,44 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     own.put(k, list);
   };
 
+  // Outer records still waiting for a partner are emitted with NULLs once their window and grace
+  // have passed, oldest first (right before left on a tie, as Kafka Streams orders its store).
+  const emitClosed = () => {
+    const due: { isLeft: boolean; k: string; b: Buffered }[] = [];
+    for (const [isLeft, buf] of [
+      [false, rightBuf],
+      [true, leftBuf],
+    ] as const) {
+      if (!(isLeft ? keepLeft : keepRight)) continue;
+      const span = isLeft ? w.afterMs : w.beforeMs;
+      for (const [k, list] of buf.entries()) {
+        for (const b of list) if (!b.matched && b.ts + span + grace < streamTime) due.push({ isLeft, k, b });
+      }
+    }
+    due.sort((x, y) => x.b.ts - y.b.ts || Number(x.isLeft) - Number(y.isLeft) || (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
+    for (const { isLeft, k, b } of due) {
+      out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, ...win(b.window), sources: alone(isLeft, b) });
+      const buf = isLeft ? leftBuf : rightBuf;
+      const list = buf.get(k)!;
+      const same = list.find((x) => x.ts === b.ts && x.offset === b.offset && x.partition === b.partition && !x.matched);
+      if (same) same.matched = true;
+      buf.put(k, list);
+    }
+  };
+
+  /** Forget records older than the store's retention (outer ones once emitted). */
   const endBatch = () => {
     for (const [isLeft, buf] of [
       [true, leftBuf],
       [false, rightBuf],
     ] as const) {
       const keep = isLeft ? keepLeft : keepRight;
-      const span = isLeft ? w.afterMs : w.beforeMs;
       const ownTime = isLeft ? sideTime.left : sideTime.right;
       for (const [k, list] of buf.entries()) {
-        const rest: Buffered[] = [];
-        let changed = false;
-        for (const b of list) {
-          if (!eager && keep && !b.matched && b.ts + span + grace < streamTime) {
-            out({ cols: isLeft ? [...b.cols, ...nullsR] : [...nullsL, ...b.cols], ts: b.ts, partition: b.partition, offset: b.offset, ...win(b.window), sources: alone(isLeft, b) });
-            b.matched = true;
-            changed = true;
-          }
-          if (b.ts < ownTime - retention && (b.matched || !keep)) changed = true;
-          else rest.push(b);
-        }
-        if (changed) {
-          if (rest.length) buf.put(k, rest);
-          else buf.delete(k);
-        }
+        const rest = list.filter((b) => !(b.ts < ownTime - retention && (b.matched || !keep)));
+        if (rest.length === list.length) continue;
+        if (rest.length) buf.put(k, rest);
+        else buf.delete(k);
       }
     }
   };

@@ -21,12 +21,15 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const fk = node.variant === 'ForeignKey';
   const leftKeyCount = node.left.schema.columns.filter((c) => c.role === 'key').length;
- const times = joinSources(node);
-  const leftPk = (cols: Value[]) => keyString(cols.slice(0, Math.max(leftKeyCount, 1)));
+  const times = joinSources(node);
+  // Left rows are stored by their primary key: the join key itself for a primary-key join (also
+  // when the left input is a join), the left table's key columns for a foreign-key join.
+  const leftPk = (r: Rec) => (fk ? keyString(r.cols.slice(0, Math.max(leftKeyCount, 1))) : keyString([node.leftKey.eval(r)]));
 
   const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
     const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
-    const cols = [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
+    // A delete keeps the gone rows' columns so its key can still be read; a live row shows NULLs.
+    const cols = alive ? [...(l?.cols ?? leftNulls), ...(rgt?.cols ?? rightNulls)] : [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
     const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
     if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sources: times(l, rgt) });
     else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
@@ -34,7 +37,7 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
 
   return {
     left: (r: Rec) => {
-      const pk = leftPk(r.cols);
+      const pk = leftPk(r);
       const before = leftRows.get(pk);
       if (r.tombstone) leftRows.delete(pk);
       else leftRows.put(pk, { cols: r.cols, ts: r.ts });

@@ -43,19 +43,21 @@ export function insertValues(engine: Engine, stmt: InsertValues, text: string): 
   const { state } = engine;
   const def = state.catalog.get(stmt.target);
   if (!def) {
-    const near = state.catalog.list().find((s) => s.name.toUpperCase() === stmt.target.toUpperCase());
+    const near = state.catalog.list().find((d) => d.name.toUpperCase() === stmt.target.toUpperCase());
     const hint = near ? `\nDid you mean "${near.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.` : '';
     throw new SqlError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt);
   }
   if (def.readOnly) throw new SqlError(`Cannot insert values into read-only ${def.kind === 'STREAM' ? 'stream' : 'table'}: ${def.name}`, stmt);
-  const names = stmt.columns ?? def.columns.map((c) => c.name);
+  const headers = def.columns.filter((c) => c.role === 'header').map((c) => c.name);
+  const names = stmt.columns ?? def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
+  const pseudo = names.find((n) => n === 'ROWPARTITION' || n === 'ROWOFFSET');
+  if (pseudo) throw new SqlError(`Inserting into column \`${pseudo}\` is not allowed.`, stmt);
+  // Header columns come from record headers, so a value for one is refused by name.
+  const headerTargets = stmt.columns ? names.filter((n) => headers.includes(n)) : stmt.values.length === def.columns.length ? headers : [];
+  if (headerTargets.length) throw new SqlError(`Cannot insert into HEADER columns: ${headerTargets.join(', ')}`, stmt);
   if (names.length !== stmt.values.length) {
     throw new SqlError(`Failed to prepare statement: Expected number columns and values to match: ${names.length}, ${stmt.values.length}`, stmt);
   }
-  const pseudo = names.find((n) => n === 'ROWPARTITION' || n === 'ROWOFFSET');
-  if (pseudo) throw new SqlError(`Inserting into column \`${pseudo}\` is not allowed.`, stmt);
-  const headers = names.filter((n) => def.columns.some((c) => c.name === n && c.role === 'header'));
-  if (headers.length) throw new SqlError(`Cannot insert into HEADER columns: ${headers.join(', ')}`, stmt);
   const cols: Value[] = def.columns.map(() => null);
   let ts = Date.now();
   names.forEach((name, i) => {

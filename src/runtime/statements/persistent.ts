@@ -3,7 +3,7 @@
 import type { CreateAsSelect, InsertInto, Query, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType, T, typesEqual } from '../../parser/sql-type.js';
-import type { SourceDef } from '../../planner/catalog.js';
+import type { FormatName, SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
 import { checkFormatProperties, parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
@@ -25,7 +25,8 @@ function leftmostSource(p: PlannedQuery): SourceDef {
 
 function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
   const p = stmt.properties;
-  const defaultKeyFormat = properties.get('ksql.persistence.default.format.key') ?? 'KAFKA';
+  const defaultKeyFormat = (properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
+  const topicPrefix = properties.get('ksql.output.topic.name.prefix') ?? '';
   const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
   checkFormatProperties(p, valueColumns, stmt);
   const from = leftmostSource(planned);
@@ -34,8 +35,9 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const hasKey = out.columns.some((c) => c.role === 'key');
   const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
   // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
-  // A keyless source that gains a key (join, PARTITION BY) takes the configured default key format.
-  const inherited = from.keyFormat === 'NONE' && hasKey ? (defaultKeyFormat.toUpperCase() as SourceDef['keyFormat']) : multiKey && from.keyFormat === 'KAFKA' ? 'JSON' : from.keyFormat;
+  // A keyless source gives no key format to inherit: the session's default applies.
+  const base = from.keyFormat === 'NONE' && hasKey ? defaultKeyFormat : from.keyFormat;
+  const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
@@ -48,7 +50,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     name: stmt.name,
     kind: stmt.sourceType,
     columns: out.columns,
-    topic: propString(p, 'KAFKA_TOPIC') ?? `${properties.get('ksql.output.topic.name.prefix') ?? ''}${stmt.name}`,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
     partitions: partitions ? Number(partitions.value) : from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
@@ -128,7 +130,7 @@ export function insertInto(engine: Engine, stmt: InsertInto, text: string): Stat
   const { state } = engine;
   checkQueryShape(stmt.query, 'INSERT INTO');
   const target = state.catalog.get(stmt.target);
-  if (!target) throw new SqlError(`Source \`${stmt.target}\` does not exist.`, stmt.targetLoc);
+  if (!target) throw new SqlError(`Source \`${stmt.target}\` does not exist.`, stmt.targetLoc ?? stmt.loc);
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();

@@ -100,12 +100,13 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   const { state } = engine;
   const errors = newErrorRoute();
   checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
+  // ksqlDB answers no pull query over a join; Eddy joins a static table (no topic) in one.
+  const refs = sourceRefs(q.from);
+  if (refs.filter((r) => state.catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
+  for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
   const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
-  if (driving.length > 1) throw new SqlError('Pull queries over joins of streams or tables are not supported; join a static table, or use EMIT CHANGES.', q);
-  const refs = sourceRefs(q.from);
-  for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
   const main = driving[0] ?? sources[0]!;
   // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
   const latestOnly = refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());

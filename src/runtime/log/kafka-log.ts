@@ -1,0 +1,126 @@
+// The Kafka backend of the log interface. Topic metadata and end offsets are cached (refreshed
+// at most every REFRESH_MS); appends outside queries (INSERT, connectors) are acknowledged before
+// they return; queries read and write through channels (kafka/channel.ts).
+
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { KafkaBridge } from './kafka/bridge.js';
+import { KafkaChannel, fromWire } from './kafka/channel.js';
+import { toWire } from './kafka/records.js';
+import type { KafkaConnection } from './kafka/wire.js';
+import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
+
+const REFRESH_MS = 500;
+/** How long an ad-hoc read (PRINT, a pull query over a stream) waits for records it knows exist. */
+const READ_WAIT_MS = 1_500;
+
+export interface KafkaOptions extends KafkaConnection {
+  /** Names this deployment: instances with the same service id share persistent queries' work. */
+  readonly serviceId?: string;
+}
+
+export class KafkaLog implements TopicLog {
+  private readonly bridge = new KafkaBridge();
+  private topics = new Map<string, TopicInfo>();
+  private topicsAt = 0;
+  private readonly ends = new Map<string, { at: number; offsets: number[] }>();
+  private readonly adhoc = new Map<string, string>();
+  private readonly instanceId: string;
+  private readonly serviceId: string;
+  private channels = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    opts: KafkaOptions,
+  ) {
+    this.serviceId = opts.serviceId ?? 'eddy';
+    try {
+      this.bridge.call('connect', opts);
+    } catch (e) {
+      this.bridge.close();
+      throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
+    }
+    const row = db.prepare("SELECT value FROM settings WHERE name = 'kafka.instance'").get() as { value: string } | undefined;
+    this.instanceId = row?.value ?? randomUUID();
+    if (!row) db.prepare("INSERT INTO settings(name, value) VALUES ('kafka.instance', ?)").run(this.instanceId);
+  }
+
+  private refreshTopics(force: boolean): void {
+    if (!force && Date.now() - this.topicsAt < REFRESH_MS) return;
+    this.topics = new Map(this.bridge.call('topics', undefined).map((t) => [t.name, t]));
+    this.topicsAt = Date.now();
+  }
+
+  createTopic(name: string, partitions: number): void {
+    if (this.hasTopic(name)) return;
+    if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`Invalid partition count for topic '${name}': ${partitions}`);
+    this.bridge.call('createTopic', { name, partitions });
+    this.topics.set(name, { name, partitions });
+  }
+
+  hasTopic(name: string): boolean {
+    return this.describeTopic(name) !== undefined;
+  }
+
+  describeTopic(name: string): TopicInfo | undefined {
+    if (!this.topics.has(name)) this.refreshTopics(false);
+    return this.topics.get(name);
+  }
+
+  listTopics(): TopicInfo[] {
+    this.refreshTopics(true);
+    return [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  deleteTopic(name: string): void {
+    if (!this.hasTopic(name)) return;
+    this.bridge.call('deleteTopic', name);
+    this.topics.delete(name);
+    this.ends.delete(name);
+  }
+
+  endOffset(topic: string, partition: number): number {
+    let e = this.ends.get(topic);
+    if (!e || Date.now() - e.at >= REFRESH_MS) {
+      e = { at: Date.now(), offsets: this.hasTopic(topic) ? this.bridge.call('endOffsets', topic) : [] };
+      this.ends.set(topic, e);
+    }
+    return e.offsets[partition] ?? 0;
+  }
+
+  append(topic: string, records: readonly AppendRecord[]): { partition: number; offset: number }[] {
+    if (!this.hasTopic(topic)) throw new Error(`Topic '${topic}' does not exist`);
+    if (!records.length) return [];
+    this.ends.delete(topic);
+    return this.bridge.call('produce', records.map((r) => toWire(topic, r)));
+  }
+
+  /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */
+  read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
+    this.ends.delete(topic);
+    if (fromOffset >= this.endOffset(topic, partition)) return [];
+    let id = this.adhoc.get(topic);
+    if (!id) {
+      id = `adhoc-${topic}-${randomUUID()}`;
+      this.bridge.call('openReader', { id, topics: [topic], group: null });
+      this.adhoc.set(topic, id);
+    }
+    const deadline = Date.now() + READ_WAIT_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      const [p] = this.bridge.call('poll', { id, positions: [{ topic, partition, next: fromOffset }], max: maxRecords });
+      if (p?.records.length || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+
+  openChannel(owner: string, opts: ChannelOptions): QueryChannel {
+    const readerId = `${owner}-${++this.channels}-${randomUUID()}`;
+    const group = opts.shared ? `${this.serviceId}-${owner}` : null;
+    return new KafkaChannel(this.bridge, this.db, readerId, group, `${this.serviceId}-${this.instanceId}-${owner}`, opts.topics, owner);
+  }
+
+  close(): void {
+    this.bridge.close();
+  }
+}

@@ -1,0 +1,72 @@
+// What crosses the thread boundary between the engine and the Kafka worker: plain, structured-
+// clonable shapes (Buffers arrive as Uint8Arrays and are re-wrapped on the engine side).
+
+import type { Header } from '../../../planner/record.js';
+
+export interface KafkaConnection {
+  /** host:port[,host:port…] */
+  readonly brokers: string;
+  readonly clientId?: string;
+  /** How long the broker waits before aborting a transaction whose producer died (ms). */
+  readonly transactionTimeoutMs?: number;
+}
+
+export interface WireRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Header[];
+}
+
+export interface WireAppend {
+  topic: string;
+  partition?: number;
+  timestamp: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers?: readonly Header[];
+}
+
+export interface Position {
+  topic: string;
+  partition: number;
+  next: number;
+}
+
+export interface PolledPartition {
+  /** False: another group member owns it now. */
+  owned: boolean;
+  /** The group's committed next offset when this reader gained the partition (group readers). */
+  groupNext: number | null;
+  records: WireRecord[];
+}
+
+export interface OutputBatch {
+  records: WireAppend[];
+  /** Source positions after the batch: committed to the consumer group in the same transaction. */
+  offsets: Position[];
+}
+
+/** Requests the worker serves; each method's argument and result types. */
+export interface BridgeApi {
+  connect: [KafkaConnection, void];
+  topics: [void, { name: string; partitions: number }[]];
+  createTopic: [{ name: string; partitions: number }, void];
+  deleteTopic: [string, void];
+  endOffsets: [string, number[]];
+  produce: [WireAppend[], { partition: number; offset: number }[]];
+  openReader: [{ id: string; topics: string[]; group: string | null }, void];
+  /** `peek`: only report ownership of these positions (their records are still buffered on the engine side). */
+  poll: [{ id: string; positions: Position[]; max: number; peek?: boolean[] }, PolledPartition[]];
+  closeReader: [string, void];
+  groupOffsets: [{ group: string; topics: string[] }, Position[]];
+  deliver: [{ transactionalId: string; group: string | null; batches: OutputBatch[] }, void];
+  close: [void, void];
+}
+
+export type BridgeMethod = keyof BridgeApi;
+export type BridgeRequest = { [M in BridgeMethod]: { method: M; arg: BridgeApi[M][0] } }[BridgeMethod];
+export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };

@@ -1,0 +1,56 @@
+// Shared pieces of the Kafka suites: the broker address, unique names, a kafkajs client to check
+// what reached the broker (as a read_committed consumer sees it), and polling.
+
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+export const brokers = inject('kafkaBrokers');
+/** Kafka suites skip (loudly, see broker-setup.ts) when no broker could be started. */
+export const noBroker = brokers === '';
+
+export function unique(prefix: string): string {
+  return `${prefix}_${randomUUID().slice(0, 8)}`;
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: 'eddy-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+}
+
+export interface SeenRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+  timestamp: number;
+  headers: Record<string, string>;
+}
+
+/** Read a topic from the beginning as a read_committed consumer, until `done` holds or the time is up. */
+export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boolean, ms = 30_000): Promise<SeenRecord[]> {
+  const consumer: Consumer = kafka().consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
+  const seen: SeenRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message: m }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
+        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers });
+      },
+    });
+    await until(() => done(seen), ms).catch(() => {});
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
