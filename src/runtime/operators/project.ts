@@ -20,9 +20,11 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
     return cols;
   };
   if (!node.schema.isTable) {
+    const passThrough = node.keyPassThrough === true;
     return (r) => {
-      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}) });
-      out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}) });
+      const keyAbsent = passThrough && r.keyAbsent ? { keyAbsent: true } : {};
+      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}), ...keyAbsent });
+      out({ cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}), ...keyAbsent });
     };
   }
   return (r) => {
