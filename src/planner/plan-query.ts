@@ -295,9 +295,11 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     if (!keyIdx.includes(i)) push(c.name, 'value', c.expr, c.loc);
   });
   const schema: Schema = { columns: outCols, isTable: rel.isTable, ...(rel.node.schema.windowed ? { windowed: rel.node.schema.windowed } : {}) };
+  // Without PARTITION BY or a join, a stream's key columns are the source's own, unchanged.
+  const keyPassThrough = !partitionBy?.length && !rel.isJoin && !rel.isTable;
   const root: ProjectNode | FlatMapNode = hasTableFn
     ? { kind: 'FlatMap', input, exprs, schema }
-    : { kind: 'Project', input, exprs: exprs as CompiledExpr[], schema };
+    : { kind: 'Project', input, exprs: exprs as CompiledExpr[], schema, ...(keyPassThrough ? { keyPassThrough } : {}) };
   return { root, output: schema, relation: rel };
 }
 

@@ -42,6 +42,8 @@ export interface ProjectNode {
   readonly kind: 'Project';
   readonly input: PlanNode;
   readonly exprs: readonly CompiledExpr[];
+  /** The output key columns are the input's, unchanged (so a record without a key keeps none). */
+  readonly keyPassThrough?: boolean;
   readonly schema: Schema;
 }
 

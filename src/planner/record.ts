@@ -31,6 +31,8 @@ export interface Rec {
   offset: number;
   window?: WindowBounds;
   headers?: readonly Header[];
+  /** The record came without a key at all (its key columns read as null, but no key is written). */
+  keyAbsent?: boolean;
   /** A table change that deletes its key (value columns are null). */
   tombstone?: boolean;
   /** For joined records: each source's own metadata, in FROM order (null for a missing side). */

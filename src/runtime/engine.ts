@@ -21,7 +21,7 @@ import type { QueryProgress } from './query-metrics.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
-import { checkNoMapKeys, keyFormatError } from './key-schema-check.js';
+import { keyFormatError } from './key-schema-check.js';
 import { createSerde } from './serde/index.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
 import { copy, deleteRows, insertValues, update } from './statements/dml.js';
@@ -165,11 +165,6 @@ export class Eddy {
   /** @internal reject formats Eddy cannot serve, and column types a format cannot hold. */
   validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
     if (!def.topic) return;
-    try {
-      checkNoMapKeys(def);
-    } catch (e) {
-      throw new SqlError((e as Error).message, stmt);
-    }
     for (const role of ['key', 'value'] as const) {
       const format = role === 'key' ? def.keyFormat : def.valueFormat;
       const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));

@@ -69,7 +69,7 @@ export function recordCodec(def: SourceDef): RecordCodec {
       if (t === undefined || t < 0) return { error: `Invalid timestamp in column ${def.timestampColumn}: ${String(cols[tsIndex])}` };
       ts = t;
     }
-    const rec: Rec = { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}) };
+    const rec: Rec = { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}), ...(keyCount && r.key === null ? { keyAbsent: true } : {}) };
     return { rec };
   };
 
@@ -78,7 +78,7 @@ export function recordCodec(def: SourceDef): RecordCodec {
     const valueVals = r.cols.slice(keyCount, keyCount + valueCount);
     return {
       timestamp: r.ts,
-      key: keyCount ? keySerde.serialize(keyVals) : null,
+      key: keyCount && !r.keyAbsent ? keySerde.serialize(keyVals) : null,
       value: r.tombstone ? null : valueSerde.serialize(valueVals),
       ...(r.window ? { window: r.window } : {}),
     };

@@ -194,3 +194,15 @@ describe('session windows', () => {
     ]);
   });
 });
+
+describe('records without a key', () => {
+  it('keep no key through a projection, but PARTITION BY gives them one', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM MK (A INT KEY, B INT KEY, V INT) WITH (kafka_topic='mk', format='JSON', partitions=1);");
+    eddy.execute('CREATE STREAM COPY AS SELECT * FROM MK;');
+    eddy.execute('CREATE STREAM BYV AS SELECT V, A, B FROM MK PARTITION BY V, A;');
+    produce('mk', null, '{"V":1}');
+    expect(eddy.readTopic('COPY').map((r) => r.key)).toEqual([null]);
+    expect(eddy.readTopic('BYV').map((r) => r.key?.toString())).toEqual(['{"V":1,"A":null}']);
+  });
+});

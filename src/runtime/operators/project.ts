@@ -21,11 +21,14 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
   };
   if (!node.schema.isTable) {
     // The hottest operator: build the record directly (object spreads cost more than the projection).
+    const passThrough = node.keyPassThrough === true;
     return (r) => {
-      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}) });
+      const keyAbsent = passThrough && r.keyAbsent === true;
+      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}), ...(keyAbsent ? { keyAbsent } : {}) });
       const rec: Rec = { cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset };
       if (r.window) rec.window = r.window;
       if (r.headers) rec.headers = r.headers;
+      if (keyAbsent) rec.keyAbsent = true;
       out(rec);
     };
   }
