@@ -64,8 +64,12 @@ export class SemanticError extends Error {
 }
 
 export class ExpressionParser extends EmbeddedActionsParser {
-  constructor(tokens: TokenType[]) {
-    super(tokens, { maxLookahead: 4, recoveryEnabled: false });
+  /**
+   * `validate`: run chevrotain's grammar checks while building (seconds of CPU). Every start
+   * skips them; a test builds the parser with them on, so a grammar error still fails the suite.
+   */
+  constructor(tokens: TokenType[], validate = false) {
+    super(tokens, { maxLookahead: 4, recoveryEnabled: false, skipValidations: !validate });
   }
 
   identifierToken = this.RULE('identifierToken', (): IToken => {

@@ -10,8 +10,8 @@ function stringValue(t: IToken | undefined): string {
 }
 
 export class StatementParser extends ExpressionParser {
-  constructor() {
-    super(L.allTokens);
+  constructor(validate = false) {
+    super(L.allTokens, validate);
     this.performSelfAnalysis();
   }
 

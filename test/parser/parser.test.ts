@@ -158,3 +158,10 @@ describe('property: the parser never crashes', () => {
     );
   });
 });
+
+describe('grammar', () => {
+  it("passes chevrotain's own validations (skipped at start-up for speed)", async () => {
+    const { StatementParser } = await import('../../src/parser/statement-parser.js');
+    expect(() => new StatementParser(true)).not.toThrow();
+  }, 120_000);
+});
