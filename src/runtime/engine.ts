@@ -203,13 +203,7 @@ export class Eddy {
 
   /** @internal */
   stopMaterializer(name: string): void {
-    const id = `MATERIALIZE_${name}`;
-    const q = this.state.queries.get(id);
-    if (!q) return;
-    q.task.stop();
-    this.state.queries.delete(id);
-    this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    this.terminate(`MATERIALIZE_${name}`);
   }
 
   /** @internal */
