@@ -216,8 +216,9 @@ export class QueryTask {
       if (!i.owned) {
         i.owned = true;
         // Gained from the group: resume where the group got to, unless this instance is further on.
-        if (p.groupNext !== null && p.groupNext !== i.next) {
-          i.next = i.committed ? Math.max(i.next, p.groupNext) : p.groupNext;
+        const resume = p.groupNext === null ? i.next : i.committed ? Math.max(i.next, p.groupNext) : p.groupNext;
+        if (resume !== i.next) {
+          i.next = resume;
           return; // records were read from the old position; the next poll reads from the new one
         }
       }
