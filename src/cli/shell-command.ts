@@ -4,11 +4,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
+import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
 import { splitStatements } from '../shell/statement-splitter.js';
 
-interface ShellOptions {
+interface ShellOptions extends KafkaFlags {
   connect?: string;
   token?: string;
   data?: string;
@@ -64,7 +65,7 @@ async function interactive(choice: BackendChoice): Promise<void> {
 }
 
 export function registerShellCommand(program: Command, isDefault: boolean): void {
-  program
+  const cmd = program
     .command('shell', { isDefault })
     .description('the interactive SQL shell (the default command); -f/-e/stdin run statements non-interactively')
     .option('--connect <host:port>', 'use an Eddy server instead of an embedded engine')
@@ -74,14 +75,15 @@ export function registerShellCommand(program: Command, isDefault: boolean): void
     .option('-f, --file <file>', 'run the statements in a file and exit')
     .option('-e, --execute <sql>', 'run these statements and exit')
     .option('-o, --output <format>', 'non-interactive output: table, csv or json (JSON lines)', 'table')
-    .option('--batch-interval <ms>', 'micro-batch trigger interval of the embedded engine')
-    .action(async (opts: ShellOptions) => {
+    .option('--batch-interval <ms>', 'micro-batch trigger interval of the embedded engine');
+  addKafkaOptions(cmd).action(async (opts: ShellOptions) => {
       const choice: BackendChoice = {
         ...(opts.connect ? { connect: opts.connect } : {}),
         ...(opts.token !== undefined ? { token: opts.token } : {}),
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(opts.memory ? { memory: true } : {}),
         ...(opts.batchInterval ? { batchIntervalMs: Number(opts.batchInterval) } : {}),
+        ...kafkaFromFlags(opts),
       };
       if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {
         const code = await nonInteractive(opts, choice);
