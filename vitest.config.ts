@@ -5,6 +5,7 @@ const shared = { testTimeout: 30_000, hookTimeout: 120_000, pool: 'forks' as con
 export default defineConfig({
   test: {
     ...shared,
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       { test: { ...shared, name: 'eddy', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: ['test/kafka/**'] } },
       // One real Kafka broker for every Kafka suite, started only when one of them runs.
