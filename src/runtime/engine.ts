@@ -24,7 +24,8 @@ import type { StatementResult } from './results.js';
 import { keyFormatError } from './key-schema-check.js';
 import { createSerde } from './serde/index.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
-import { copy, deleteRows, insertValues, update } from './statements/dml.js';
+import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
+import { deleteRows, insertValues, update } from './statements/dml.js';
 import { createAsSelect, insertInto, newErrorRoute, terminate } from './statements/persistent.js';
 import { runPullQuery, startPushQuery } from './statements/select.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
@@ -71,6 +72,17 @@ export class Eddy {
     const results: StatementResult[] = [];
     for (const p of parsed) results.push(this.executeStatement(p.statement, p.text));
     return results;
+  }
+
+  /**
+   * Run one COPY statement in chunks (each its own transaction), reporting progress and giving
+   * the event loop a turn between chunks; `signal` cancels after the chunk in hand.
+   */
+  copyAsync(sql: string, opts: CopyOptions = {}): Promise<StatementResult> {
+    const parsed = parse(sql);
+    const stmt = parsed[0]?.statement;
+    if (parsed.length !== 1 || stmt?.kind !== 'Copy') throw new SqlError('copyAsync() takes exactly one COPY statement.');
+    return copyAsync(this, stmt, parsed[0]!.text, opts);
   }
 
   /** Start a push query and return it as an async iterable of rows. */

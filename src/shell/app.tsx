@@ -4,7 +4,7 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
 import { styleText } from 'node:util';
-import { asShellError, type LiveQuery, type ShellBackend } from './backend.js';
+import { asShellError, type LiveQuery, type ShellBackend, type WorkProgress } from './backend.js';
 import { applyCompletion, complete } from './completion.js';
 import { EMPTY, type EditorAction, type EditorState } from './editor-state.js';
 import { errorLines } from './error-caret.js';
@@ -22,6 +22,7 @@ export const HELP = [
   '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
   '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
   '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\x turns records (one field a line) on or off',
+  '  COPY <table> FROM \'file.csv\';   (a bulk load with a progress bar: Ctrl-C stops it)',
   'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-C clears or cancels · Ctrl-D leaves.',
 ];
 
@@ -64,9 +65,11 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
   const [editor, setEditor] = useState<EditorState>(EMPTY);
-  const [busy, setBusy] = useState<{ label: string; done?: number; total?: number } | undefined>();
+  const [busy, setBusy] = useState<{ label: string; done?: number; total?: number; detail?: string } | undefined>();
   const [live, setLive] = useState<Live | undefined>();
   const cancelled = useRef(false);
+  /** Aborts the statement running now (a bulk load stops after its current chunk). */
+  const running = useRef<AbortController | undefined>(undefined);
   const leaving = useRef(false);
 
   const print = useCallback((lines: readonly string[]) => {
@@ -97,8 +100,10 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
   const runOne = useCallback(
     async (statement: string): Promise<boolean> => {
       const t0 = performance.now();
+      const abort = new AbortController();
+      running.current = abort;
       try {
-        const outcome = await backend.run(statement);
+        const outcome = await backend.run(statement, { signal: abort.signal, onProgress: (p: WorkProgress) => setBusy(p) });
         if (outcome.kind !== 'live') {
           print(renderOutcome(outcome, look, performance.now() - t0));
           return true;
@@ -109,6 +114,8 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
         const f = asShellError(e);
         print(errorLines(statement, f).map((l, i) => (i === 0 ? styleText('red', l) : l)));
         return false;
+      } finally {
+        running.current = undefined;
       }
     },
     [backend, look, print],
@@ -187,6 +194,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
     (input, key) => {
       if (!key.ctrl || (input !== 'c' && input !== 'd')) return;
       cancelled.current = true;
+      running.current?.abort();
       if (live) {
         live.query.cancel();
         finishLive(live, 'Cancelled');
@@ -204,7 +212,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
       {live ? (
         <LiveView query={live.query} model={live.model} look={look} maxRows={Math.max(3, height - 8)} onEnd={onLiveEnd} />
       ) : busy ? (
-        <Text dimColor>{busy.total ? `${busy.label} ${progressBar(busy.done ?? 0, busy.total, 30)} ${busy.done ?? 0}/${busy.total}` : '…'}</Text>
+        <Text dimColor>{busy.total ? `${busy.label} ${progressBar(busy.done ?? 0, busy.total, 30)} ${busy.done ?? 0}/${busy.total}${busy.detail ? ` ${busy.detail}` : ''}` : '…'}</Text>
       ) : leaving.current ? null : (
         <LineEditor state={editor} onChange={setEditor} onAction={onAction} history={history} isComplete={isComplete} active={!busy && !live} />
       )}

@@ -61,11 +61,27 @@ export interface CatalogNames {
   readonly queries: readonly string[];
 }
 
+/** How far a long statement has got (a bulk load), drawn as the shell's progress bar. */
+export interface WorkProgress {
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+  /** What `done` counts and anything else worth a word, e.g. "rows · 1.2 of 4.8 MB". */
+  readonly detail?: string;
+}
+
+export interface RunOptions {
+  /** Called as a long statement advances (only backends that can tell call it). */
+  readonly onProgress?: (p: WorkProgress) => void;
+  /** Aborted on Ctrl-C: a statement that can stop part way does. */
+  readonly signal?: AbortSignal;
+}
+
 export interface ShellBackend {
   /** Where the shell is connected, for the welcome line. */
   readonly description: string;
   /** Run exactly one statement (its text, `;` optional). Throws a ShellError on failure. */
-  run(statement: string): Promise<Outcome>;
+  run(statement: string, opts?: RunOptions): Promise<Outcome>;
   names(): Promise<CatalogNames>;
   close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 // The shell on an Eddy in this process (the default: a data directory on this machine).
 
 import { isSqlError } from '../parser/errors.js';
+import { parse } from '../parser/index.js';
 import { listFunctions } from '../planner/functions/registry.js';
 import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
-import { asShellError, ShellError, type CatalogNames, type LiveQuery, type Outcome, type ShellBackend } from './backend.js';
+import type { CopyProgress } from '../runtime/statements/copy.js';
+import { asShellError, ShellError, type CatalogNames, type LiveQuery, type Outcome, type RunOptions, type ShellBackend, type WorkProgress } from './backend.js';
 
 export function toOutcome(eddy: Eddy, r: StatementResult): Outcome {
   switch (r.kind) {
@@ -38,6 +40,23 @@ function liveOf(eddy: Eddy, q: PushQuery): LiveQuery {
   };
 }
 
+function isCopy(statement: string): boolean {
+  try {
+    const parsed = parse(statement);
+    return parsed.length === 1 && parsed[0]!.statement.kind === 'Copy';
+  } catch {
+    return false; // execute() reports the syntax error
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_048_576).toFixed(1);
+}
+
+function copyWork(p: CopyProgress): WorkProgress {
+  return { label: `COPY ${p.target}`, done: p.rowsDone, total: p.rowsTotal, detail: `rows · ${megabytes(p.bytesDone)} of ${megabytes(p.bytesTotal)} MB` };
+}
+
 export function shellErrorOf(e: unknown): ShellError {
   if (isSqlError(e)) return new ShellError(e.bareMessage, e.position?.line, e.position?.column);
   return asShellError(e);
@@ -49,14 +68,23 @@ export class EmbeddedBackend implements ShellBackend {
     readonly description: string,
   ) {}
 
-  run(statement: string): Promise<Outcome> {
+  async run(statement: string, opts: RunOptions = {}): Promise<Outcome> {
+    // A bulk load runs in chunks so the shell can draw its progress and Ctrl-C can stop it.
+    if (isCopy(statement)) {
+      const { onProgress, signal } = opts;
+      try {
+        const result = await this.eddy.copyAsync(statement, { ...(onProgress ? { onProgress: (p) => onProgress(copyWork(p)) } : {}), ...(signal ? { signal } : {}) });
+        return toOutcome(this.eddy, result);
+      } catch (e) {
+        throw shellErrorOf(e);
+      }
+    }
     try {
       const results = this.eddy.execute(statement);
       const last = results[results.length - 1];
-      if (!last) return Promise.resolve({ kind: 'message', message: '' });
-      return Promise.resolve(toOutcome(this.eddy, last));
+      return last ? toOutcome(this.eddy, last) : { kind: 'message', message: '' };
     } catch (e) {
-      return Promise.reject(shellErrorOf(e));
+      throw shellErrorOf(e);
     }
   }
 

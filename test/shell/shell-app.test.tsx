@@ -175,6 +175,49 @@ describe('shell: progress', () => {
   });
 });
 
+describe('shell: bulk load progress', () => {
+  /** A CSV of `n` rows (with a header) in a temp directory. */
+  function ordersCsv(n: number): string {
+    const file = join(tempDir(), 'orders.csv');
+    writeFileSync(file, ['ID,ITEM,QTY', ...Array.from({ length: n }, (_, i) => `${i},item-${i % 97},${i % 13}`)].join('\n') + '\n');
+    return file;
+  }
+  const ORDERS = 'CREATE TABLE ORDERS (ID INT PRIMARY KEY, ITEM STRING, QTY INT);';
+
+  it('draws a progress bar with a growing percentage while COPY loads 50,000 rows', async () => {
+    const file = ordersCsv(50_000);
+    const s = openSession();
+    await run(s, ORDERS);
+    await s.waitFor((x) => x.includes('Table created'));
+    await run(s, `COPY ORDERS FROM '${file}';`);
+    await s.waitFor((x) => x.includes('Copied 50000 rows into ORDERS.'), 30_000);
+    const bar = /COPY ORDERS \[[█·]+\] +(\d+)% (\d+)\/50000 rows · [\d.]+ of [\d.]+ MB/;
+    const percents = s.frames().map((f) => bar.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+    expect(new Set(percents).size).toBeGreaterThan(2);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents.some((p) => p < 100)).toBe(true);
+    expect(s.eddy.execute('SELECT * FROM ORDERS;')[0]).toMatchObject({ rows: { length: 50_000 } });
+  });
+
+  it('stops a COPY on Ctrl-C and says how many rows were committed', async () => {
+    const file = ordersCsv(200_000);
+    const s = openSession();
+    await run(s, ORDERS);
+    await s.waitFor((x) => x.includes('Table created'));
+    await run(s, `COPY ORDERS FROM '${file}';`);
+    await s.waitFor((x) => /COPY ORDERS \[[█·]+\] +\d+%/.test(x));
+    await s.key(KEYS.ctrlC);
+    const screen = await s.waitFor((x) => x.includes('COPY cancelled'), 30_000);
+    const copied = Number(/COPY cancelled: (\d+) rows of 200000 copied into ORDERS and committed/.exec(screen)?.[1]);
+    expect(copied).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(200_000);
+    expect(s.eddy.execute('SELECT * FROM ORDERS;')[0]).toMatchObject({ rows: { length: copied } });
+    // The prompt is back.
+    await run(s, 'SHOW TABLES;');
+    await s.waitFor((x) => x.includes('│ ORDERS'));
+  });
+});
+
 describe('shell: completion and history', () => {
   it('completes keywords, source names and column names with Tab', async () => {
     const s = openSession();

@@ -1,20 +1,16 @@
-// INSERT … VALUES (any source), and Eddy's UPDATE, DELETE and COPY for static tables (COPY also
-// bulk-appends a file to a stream or changelog table).
+// INSERT … VALUES (any source), and Eddy's UPDATE and DELETE for static tables (COPY is in copy.ts).
 
-import { readFileSync } from 'node:fs';
-import type { Copy, Delete, Expr, InsertValues, Update } from '../../parser/ast.js';
+import type { Delete, Expr, InsertValues, Update } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { compile } from '../../planner/compile.js';
-import { propString } from '../../planner/plan-ddl.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine.js';
 import { recordCodec } from '../record-codec.js';
 import type { StatementResult } from '../results.js';
-import { createSerde } from '../serde/index.js';
 import { deleteStaticRows, readStaticRows, upsertStaticRows } from '../static-table.js';
 import { newErrorRoute } from './persistent.js';
 
@@ -133,36 +129,4 @@ export function deleteRows(engine: Engine, stmt: Delete, text: string): Statemen
   }
   deleteStaticRows(engine.state.db, def, keys);
   return { kind: 'message', statement: text, message: `Deleted ${keys.length} row${keys.length === 1 ? '' : 's'}.` };
-}
-
-export function copy(engine: Engine, stmt: Copy, text: string): StatementResult {
-  const def = engine.state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
-  let body: string;
-  try {
-    body = readFileSync(stmt.path, 'utf8');
-  } catch (e) {
-    throw new SqlError(`Cannot read '${stmt.path}': ${(e as Error).message}`, stmt);
-  }
-  const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
-  const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
-  const columns = def.columns.filter((c) => c.role !== 'header');
-  const serde = createSerde(format === 'CSV' ? 'DELIMITED' : 'JSON', columns.map((c) => ({ name: c.name, type: c.type })), { role: 'value', ...(propString(stmt.properties, 'DELIMITER') ? { delimiter: propString(stmt.properties, 'DELIMITER')! } : {}) });
-  const lines = body.split(/\r?\n/);
-  const rows: Value[][] = [];
-  const rejected: string[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim() || (header && i === 0)) return;
-    try {
-      const vals = serde.deserialize(Buffer.from(line, 'utf8'));
-      if (vals) rows.push(vals);
-    } catch (e) {
-      rejected.push(`line ${i + 1}: ${(e as Error).message}`);
-      engine.state.processingLog.write({ queryId: null, topic: stmt.path, partition: null, offset: i + 1, reason: `COPY ${def.name}: ${(e as Error).message}` });
-    }
-  });
-  if (!def.topic) upsertStaticRows(engine.state.db, def, rows);
-  else appendRows(engine, def, rows.map((cols) => ({ cols, ts: Date.now() })));
-  const note = rejected.length ? ` ${rejected.length} line${rejected.length === 1 ? '' : 's'} rejected (see the processing log), first: ${rejected[0]}` : '';
-  return { kind: 'message', statement: text, message: `Copied ${rows.length} row${rows.length === 1 ? '' : 's'} into ${def.name}.${note}` };
 }
