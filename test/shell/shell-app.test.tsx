@@ -176,20 +176,19 @@ describe('shell: progress', () => {
 });
 
 describe('shell: bulk load progress', () => {
-  /** A CSV of `n` rows (with a header) in a temp directory. */
-  function ordersCsv(n: number): string {
+  /** A session that has started `COPY ORDERS FROM` a temp CSV of `n` rows (with a header). */
+  async function startCopy(n: number): Promise<ReturnType<typeof openSession>> {
     const file = join(tempDir(), 'orders.csv');
     writeFileSync(file, ['ID,ITEM,QTY', ...Array.from({ length: n }, (_, i) => `${i},item-${i % 97},${i % 13}`)].join('\n') + '\n');
-    return file;
-  }
-  const ORDERS = 'CREATE TABLE ORDERS (ID INT PRIMARY KEY, ITEM STRING, QTY INT);';
-
-  it('draws a progress bar with a growing percentage while COPY loads 50,000 rows', async () => {
-    const file = ordersCsv(50_000);
     const s = openSession();
-    await run(s, ORDERS);
+    await run(s, 'CREATE TABLE ORDERS (ID INT PRIMARY KEY, ITEM STRING, QTY INT);');
     await s.waitFor((x) => x.includes('Table created'));
     await run(s, `COPY ORDERS FROM '${file}';`);
+    return s;
+  }
+
+  it('draws a progress bar with a growing percentage while COPY loads 50,000 rows', async () => {
+    const s = await startCopy(50_000);
     await s.waitFor((x) => x.includes('Copied 50000 rows into ORDERS.'), 30_000);
     const bar = /COPY ORDERS \[[█·]+\] +(\d+)% (\d+)\/50000 rows · [\d.]+ of [\d.]+ MB/;
     const percents = s.frames().map((f) => bar.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
@@ -200,11 +199,7 @@ describe('shell: bulk load progress', () => {
   });
 
   it('stops a COPY on Ctrl-C and says how many rows were committed', async () => {
-    const file = ordersCsv(200_000);
-    const s = openSession();
-    await run(s, ORDERS);
-    await s.waitFor((x) => x.includes('Table created'));
-    await run(s, `COPY ORDERS FROM '${file}';`);
+    const s = await startCopy(200_000);
     await s.waitFor((x) => /COPY ORDERS \[[█·]+\] +\d+%/.test(x));
     await s.key(KEYS.ctrlC);
     const screen = await s.waitFor((x) => x.includes('COPY cancelled'), 30_000);
