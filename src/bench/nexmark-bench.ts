@@ -60,12 +60,12 @@ function baselineAnswer(q: BenchQuery, events: number, config: GeneratorConfig):
 }
 
 /** The operators' answers (fed in-process) and the hand-written loop's, on the same small input. */
-export function answers(q: BenchQuery, events: number): { eddy: Row[]; baseline: Row[] } {
+export function answers(q: BenchQuery, events: number, batch = 1000): { eddy: Row[]; baseline: Row[] } {
   const eddy: Row[] = [];
   const prepared = prepareQuery(q, (r: Rec) => eddy.push(r.cols));
   const gen = new NexmarkGenerator();
-  for (let i = 0; i < events; i += 1000) {
-    for (let k = 0; k < 1000 && i + k < events; k++) prepared.route(gen.next());
+  for (let i = 0; i < events; i += batch) {
+    for (let k = 0; k < batch && i + k < events; k++) prepared.route(gen.next());
     prepared.commit();
   }
   prepared.close();

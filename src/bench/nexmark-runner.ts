@@ -52,15 +52,28 @@ export interface PreparedQuery {
   readonly close: () => void;
 }
 
-/** Plan every step of a query and wire them; `out` receives the final step's rows. */
+/** A record waiting for a later step's turn in the batch; a table's change goes first on a time tie. */
+interface Queued {
+  readonly rec: Rec;
+  readonly to: Emit;
+  readonly table: boolean;
+}
+
+/**
+ * Plan every step of a query and wire them; `out` receives the final step's rows. Steps take their
+ * turns in each batch as the engine's queries do: the first step reads the events as they come; a
+ * later step reads its batch once the earlier steps have ended theirs (aggregations emit their
+ * changes then), events and earlier steps' changes merged by timestamp, a table's change first.
+ */
 export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuery {
   const dir = mkdtempSync(join(tmpdir(), `eddy-bench-${q.name}-`));
   const eddy = Eddy.open({ dataDir: dir, autoStart: false });
   eddy.execute(NEXMARK_DDL);
   const db = eddy.state.db;
   const stores: StateStore<unknown>[] = [];
-  const endBatch: (() => void)[] = [];
-  const routes = new Map<string, Emit[]>();
+  const endBatch: (() => void)[][] = [];
+  const queues: Queued[][] = [];
+  const routes = new Map<string, { step: number; entry: Emit; table: boolean }[]>();
   // Build from the last step back, so each step knows where its output goes.
   let downstream: Emit = out;
   const steps = [...q.steps];
@@ -87,14 +100,18 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
       staticJoin: (s, stream) => staticBatchJoin(db, s, stream),
     };
     const built = buildPipeline(plan.root, downstream, env);
-    endBatch.unshift(...built.endBatch);
+    endBatch[i] = built.endBatch;
     entriesByStep[i] = built.entries;
+    queues[i] = [];
     const fed = planned[i - 1]?.step.feeds?.source;
     const sources = sourcesOf(plan.root);
     if (fed) {
       const node = sources.find((s) => s.source.name === fed);
       if (!node) throw new Error(`${q.name}: step ${i} does not read ${fed}`);
-      downstream = built.entries.get(node.alias)!;
+      const to = built.entries.get(node.alias)!;
+      const queue = queues[i]!;
+      const table = node.schema.isTable;
+      downstream = (rec) => queue.push({ rec, to, table });
     }
   }
   // Events reach every step that reads their stream, earlier steps first.
@@ -102,7 +119,7 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
     for (const node of sourcesOf(planned[i]!.plan.root)) {
       const entry = entriesByStep[i]!.get(node.alias)!;
       const list = routes.get(node.source.name) ?? [];
-      list.push(entry);
+      list.push({ step: i, entry, table: node.schema.isTable });
       routes.set(node.source.name, list);
     }
   }
@@ -110,8 +127,13 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
     const { sources, rec } = toRec(e);
     for (const source of sources) {
       const targets = routes.get(source);
+      if (!targets) continue;
       // Each reader gets its own record: operators may keep what they are given.
-      if (targets) for (const t of targets) t(sources.length > 1 ? { ...rec } : rec);
+      for (const t of targets) {
+        const r = sources.length > 1 ? { ...rec } : rec;
+        if (t.step === 0) t.entry(r);
+        else queues[t.step]!.push({ rec: r, to: t.entry, table: t.table });
+      }
     }
   };
   const flush = db.transaction(() => {
@@ -120,7 +142,15 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
   return {
     route,
     commit: () => {
-      for (const f of endBatch) f();
+      for (let i = 0; i < planned.length; i++) {
+        const queue = queues[i]!;
+        if (queue.length) {
+          queue.sort((a, b) => a.rec.ts - b.rec.ts || Number(b.table) - Number(a.table)); // stable
+          for (const x of queue) x.to(x.rec);
+          queue.length = 0;
+        }
+        for (const f of endBatch[i]!) f();
+      }
       flush();
     },
     close: () => {

@@ -22,7 +22,8 @@ describe('restart', () => {
     expect(rows(eddy, 'SHOW QUERIES;').map((r) => r[0])).toEqual(['CTAS_T_0']);
     eddy.execute("INSERT INTO S (K, V) VALUES ('a', 3);");
     eddy.runUntilIdle();
-    expect(topic(eddy, 'T').map((r) => r.value)).toEqual([{ TOTAL: 1 }, { TOTAL: 3 }, { TOTAL: 6 }]);
+    // The first two records were one batch: the aggregation emitted its group's change once for both.
+    expect(topic(eddy, 'T').map((r) => r.value)).toEqual([{ TOTAL: 3 }, { TOTAL: 6 }]);
     expect(rows(eddy, 'SELECT * FROM T;')).toEqual([['a', 6]]);
     eddy.execute('TERMINATE CTAS_T_0;');
     eddy.close();

@@ -1,7 +1,10 @@
 // GROUP BY with optional TUMBLING/HOPPING window: folds each record into the state of its group
-// (and window) and emits the group's new result. Over a table input a changed row is first
-// taken out of its old group (undo), then added to its new one — two results, as Kafka Streams
-// emits them. Late records (window end + grace ≤ stream time) are dropped and counted.
+// (and window). Over a table input a changed row is first taken out of its old group (undo), then
+// added to its new one. Late records (window end + grace ≤ stream time) are dropped and counted.
+// Output is collapsed per micro-batch (Spark's update mode; ksqlDB's record cache between
+// commits): at the end of the batch each changed (group, window) emits one change — its result
+// now, its result before the batch as the previous row — in the order the groups were first
+// changed in the batch. With one record per batch that is exactly one change per group touched.
 
 import type { AggregateNode } from '../../planner/plan.js';
 import type { Rec, WindowBounds } from '../../planner/record.js';
@@ -18,6 +21,13 @@ export interface AggEntry {
   ts: number;
   /** Rows currently folded in (lets a table aggregation notice an emptied group). */
   rows: number;
+}
+
+/** A group changed in the current batch: its state, its result before the batch, its latest input. */
+interface PendingChange {
+  entry: AggEntry;
+  before: Value[] | null;
+  last: Rec;
 }
 
 export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Emit, needPrev = true): { push: Emit; endBatch: () => void } {
@@ -60,13 +70,17 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     return key;
   };
 
-  /** Fold `remove` out of and `add` into one group's state, and emit the group's new result once. */
+  const pending = new Map<string, PendingChange>();
+
+  /** Fold `remove` out of and `add` into one group's state; its new result is emitted at batch end. */
   const apply = (key: Value[], w: WindowBounds | undefined, remove: Rec | undefined, add: Rec | undefined) => {
     const base = (add ?? remove)!;
     // A window's state key: the group's key string and the window start (no array to build).
     const k = w ? `${keyString(key)}@${w.start}` : keyString(key);
-    let e = store.get(k);
-    const before = needPrev && e ? results(e) : null;
+    const changed = pending.get(k);
+    let e = changed ? changed.entry : store.get(k);
+    // The previous row of the batch's change: the group's result before its first change here.
+    const before = !changed && needPrev && e ? results(e) : null;
     if (!e) {
       if (!add) return;
       e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
@@ -79,11 +93,23 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     }
     e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
     if (base.ts > e.ts) e.ts = base.ts;
-    store.put(k, e);
-    const rec: Rec = { cols: results(e), ts: e.ts, partition: base.partition, offset: base.offset };
-    if (w) rec.window = w;
-    if (needPrev) rec.prev = before;
-    emit(rec);
+    if (changed) changed.last = base;
+    else {
+      store.put(k, e); // the store holds this object: later changes in the batch need no put
+      pending.set(k, { entry: e, before, last: base });
+    }
+  };
+
+  /** Emit each group changed in the batch once, in the order the groups were first changed. */
+  const emitChanges = () => {
+    for (const p of pending.values()) {
+      const e = p.entry;
+      const rec: Rec = { cols: results(e), ts: e.ts, partition: p.last.partition, offset: p.last.offset };
+      if (e.window) rec.window = e.window;
+      if (needPrev) rec.prev = p.before;
+      emit(rec);
+    }
+    pending.clear();
   };
 
   const push = (r: Rec) => {
@@ -115,6 +141,7 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   };
 
   const endBatch = () => {
+    emitChanges();
     if (final) final.release();
     if (!window) return;
     // Closed windows can no longer change: drop them from the state.
