@@ -167,6 +167,8 @@ export class QueryTask {
 
   private consume(maxRecords: number): number {
     let consumed = 0;
+    // Records read ahead by an earlier batch would make this batch depend on read history.
+    if (this.channel.repeatable) for (const i of this.inputs) i.buffer = [];
     this.fill(maxRecords);
     while (consumed < maxRecords && !this.isDone) {
       let best: PartitionInput | undefined;

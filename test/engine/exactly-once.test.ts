@@ -57,16 +57,6 @@ function runWorker(dir: string, killAfterMs: number | undefined): Promise<{ outc
 
 type Row = unknown[];
 
-/** Per (partition, key, window): the values of its changes, in order. */
-function changesPerWindow(rows: Row[]): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const [partition, key, value, , start, end] of rows) {
-    const k = JSON.stringify([partition, key, start, end]);
-    m.set(k, [...(m.get(k) ?? []), String(value)]);
-  }
-  return m;
-}
-
 function snapshot(dir: string) {
   const eddy = Eddy.open({ dataDir: dir, autoStart: false });
   const read = (t: string) => eddy.readTopic(t).map((r) => [r.partition, r.key?.toString('hex'), r.value?.toString(), r.timestamp, r.window?.start, r.window?.end]);
@@ -103,14 +93,9 @@ describe('exactly-once across SIGKILL', () => {
     expect(kills).toBeGreaterThanOrEqual(5);
     expect(a.perMinute.length).toBeGreaterThan(records / 2);
     expect(b.high).toEqual(a.high);
-    const clean = changesPerWindow(a.perMinute);
-    const crashed = changesPerWindow(b.perMinute);
-    expect([...crashed.keys()].sort()).toEqual([...clean.keys()].sort());
-    for (const [k, values] of crashed) {
-      expect(values.at(-1), k).toBe(clean.get(k)!.at(-1));
-      const counts = values.map((v) => (JSON.parse(v) as { N: number }).N);
-      expect(counts.every((n, i) => i === 0 || n > counts[i - 1]!), k).toBe(true);
-    }
+    // Batches are cut from committed offsets alone, so even the per-batch changes of the
+    // aggregation (one per group and window per batch) equal the uninterrupted run's.
+    expect(b.perMinute).toEqual(a.perMinute);
     expect(b.table).toEqual(a.table);
   }, 420_000); // ~40 s on a quiet 2-core machine; each tsx worker start costs seconds under load
 });

@@ -72,6 +72,13 @@ export interface PolledRecords {
  * output in the caller's SQLite transaction and delivers it after commit.
  */
 export interface QueryChannel {
+  /**
+   * Reads at the same positions always return the same records (the embedded log). Then each
+   * batch is cut from the committed offsets alone, so a restart replays exactly the batches an
+   * uninterrupted run would have made (Spark's deterministic batches); a live Kafka topic's
+   * batches follow arrival instead.
+   */
+  readonly repeatable: boolean;
   /** Records at each position; where `peek` is set, only whether the partition is still owned. */
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[];
   /** Called inside the batch transaction with the batch's output (if any) and the source offsets after it. */

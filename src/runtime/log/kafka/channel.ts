@@ -13,6 +13,8 @@ import { toWire } from './records.js';
 const DELIVER_BATCHES = 50;
 
 export class KafkaChannel implements QueryChannel {
+  /** Records are prefetched from a live consumer: re-reading a position means a seek. */
+  readonly repeatable = false;
   private readonly outbox: Outbox | undefined;
   private closed = false;
 
