@@ -1,19 +1,19 @@
 // Exactly-once inside Eddy: a persistent windowed query runs in a real child process that is
 // killed with SIGKILL at random moments and restarted; its outputs must equal an uninterrupted run.
-// An aggregation emits each group's change once per batch, and a restarted run may cut its batches
-// elsewhere, so its windowed changelog is compared per window: the same final row, counts rising
-// at every change (a replayed or lost record would break one or the other).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
 import { prng } from '../../src/runtime/connectors/datagen.js';
+import { killLiveWorkers, runKillableWorker } from '../killable-worker.js';
 
 const WORKER = join(__dirname, 'fixtures', 'eo-worker.ts');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  killLiveWorkers();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 
 function prepare(records: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-eo-'));
@@ -36,26 +36,10 @@ function prepare(records: number): string {
   return dir;
 }
 
-function runWorker(dir: string, killAfterMs: number | undefined): Promise<{ outcome: 'done' | 'killed'; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (killAfterMs !== undefined && out.includes('READY') && !child.killed) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      const done = /DONE (\d+)/.exec(out);
-      if (done) resolve({ outcome: 'done', ms: Number(done[1]) });
-      else if (signal === 'SIGKILL') resolve({ outcome: 'killed', ms: 0 });
-      else reject(new Error(`worker exited with ${code}: ${err}`));
-    });
-  });
+async function runWorker(dir: string, killAfterMs: number | undefined): Promise<{ outcome: 'done' | 'killed'; ms: number }> {
+  const run = await runKillableWorker(WORKER, [dir], killAfterMs);
+  return { outcome: run.outcome, ms: Number(/DONE (\d+)/.exec(run.stdout)?.[1] ?? 0) };
 }
-
-type Row = unknown[];
 
 function snapshot(dir: string) {
   const eddy = Eddy.open({ dataDir: dir, autoStart: false });

@@ -3,41 +3,20 @@
 // consumer-group offsets. A read_committed consumer therefore sees every output record exactly
 // once, across crashes. Proven with a real Eddy process killed by SIGKILL mid-stream, repeatedly.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../../src/runtime/connectors/datagen.js';
+import { killLiveWorkers, runKillableWorker } from '../killable-worker.js';
 import { brokers, kafka, noBroker, readTopic, unique } from './helpers.js';
 
 const WORKER = join(__dirname, 'fixtures', 'sink-worker.ts');
 const dirs: string[] = [];
-const children = new Set<ReturnType<typeof spawn>>();
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  killLiveWorkers();
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-
-function run(dir: string, args: string[], killAfterMs: number | undefined): Promise<'done' | 'killed'> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (killAfterMs !== undefined && out.includes('READY') && !child.killed) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      if (out.includes('DONE')) resolve('done');
-      else if (signal === 'SIGKILL') resolve('killed');
-      else reject(new Error(`worker exited with ${code}: ${err}`));
-    });
-  });
-}
 
 describe.skipIf(noBroker)('Kafka sinks across SIGKILL', () => {
   it('a read_committed consumer sees each output record exactly once', { timeout: 300_000 }, async () => {
@@ -64,7 +43,7 @@ describe.skipIf(noBroker)('Kafka sinks across SIGKILL', () => {
     let kills = 0;
     for (let attempt = 0; attempt < 30; attempt++) {
       const started = Date.now();
-      const outcome = await run(dir, args, kills < 3 ? 100 + Math.floor(kill() * 800) : undefined);
+      const { outcome } = await runKillableWorker(WORKER, [dir, ...args], kills < 3 ? 100 + Math.floor(kill() * 800) : undefined);
       if (process.env.EDDY_TEST_VERBOSE) console.log(`run ${attempt}: ${outcome} after ${Date.now() - started} ms`);
       if (outcome === 'done') break;
       kills++;

@@ -1,0 +1,141 @@
+// Comparisons: = <> < <= > >=, IS [NOT] DISTINCT FROM, BETWEEN and IN (...).
+
+import type { Comparison, Expr } from '../../parser/ast.js';
+import { SqlError } from '../../parser/errors.js';
+import { T } from '../../parser/sql-type.js';
+import { exprText } from '../expr-text.js';
+import type { Value } from '../values.js';
+import { castValue, parseTimestampText } from './cast.js';
+import { coercer } from './coercion.js';
+import { compareValues, valuesEqual } from './compare.js';
+import { checkComparable, comparableKinds } from './comparability.js';
+import { constantNode, NO_REC, typeName, type CompileContext, type ExprNode } from './expr-node.js';
+import { numericRank, unify, type MaybeType } from './types.js';
+
+export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode {
+  let a = ctx.compile(e.left);
+  let b = ctx.compile(e.right);
+  // ROWTIME and window bounds may be compared with timestamp text ('2020-02-23T22:45:12.000-0100').
+  const timeColumn = (x: Expr) => x.kind === 'ColumnRef' && ['ROWTIME', 'WINDOWSTART', 'WINDOWEND'].includes(x.name);
+  const asTime = (n: ExprNode, src: Expr): ExprNode => {
+    const text = n.eval(NO_REC) as string;
+    let v: number;
+    try {
+      v = parseTimestampText(text);
+    } catch (err) {
+      throw new SqlError((err as Error).message, src);
+    }
+    return constantNode(T.BIGINT, v);
+  };
+  if ((a.type === null) !== (b.type === null) && !e.op.includes('DISTINCT')) {
+    const side = (t: MaybeType) => (t ? typeName(t) : 'NULL');
+    throw new SqlError(`Comparison with NULL not supported: ${side(a.type)} ${e.op} ${side(b.type)}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${exprText(e)}`, e);
+  }
+  if (timeColumn(e.left) && b.constant && b.type?.kind === 'STRING') b = asTime(b, e.right);
+  if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
+  checkComparable(a, b, e.op, e);
+  // Temporal vs string: the string is parsed as a timestamp (ksqlDB's implicit conversion).
+  const toTemporal = (from: MaybeType, other: MaybeType) =>
+    from?.kind === 'STRING' && (other?.kind === 'TIMESTAMP' || other?.kind === 'DATE' || other?.kind === 'TIME') ? (v: Value) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, other)) : (v: Value) => v;
+  const ca = toTemporal(a.type, b.type);
+  const cb = toTemporal(b.type, a.type);
+  const constant = a.constant && b.constant;
+  if (e.op === 'IS DISTINCT FROM' || e.op === 'IS NOT DISTINCT FROM') {
+    const want = e.op === 'IS DISTINCT FROM';
+    return {
+      type: T.BOOLEAN,
+      constant,
+      eval: (r) => {
+        const x = a.eval(r);
+        const y = b.eval(r);
+        if (x === null || y === null) return (x === null) !== (y === null) ? want : !want;
+        return !valuesEqual(ca(x), cb(y)) === want;
+      },
+    };
+  }
+  const neg = e.op === '<>';
+  if (e.op === '=' || e.op === '<>') {
+    const fast = a.type?.kind === b.type?.kind && (a.type?.kind === 'INTEGER' || a.type?.kind === 'BIGINT' || a.type?.kind === 'DOUBLE' || a.type?.kind === 'STRING');
+    return nullRejecting(a, b, constant, fast ? (x, y) => (x === y) !== neg : (x, y) => valuesEqual(ca(x), cb(y)) !== neg);
+  }
+  const test: (c: number) => boolean = e.op === '<' ? (c) => c < 0 : e.op === '<=' ? (c) => c <= 0 : e.op === '>' ? (c) => c > 0 : e.op === '>=' ? (c) => c >= 0 : () => false;
+  return nullRejecting(a, b, constant, (x, y) => test(compareValues(ca(x), cb(y))));
+}
+
+/** A comparison that is NULL when either side is; the right side is not read when the left is NULL. */
+function nullRejecting(a: ExprNode, b: ExprNode, constant: boolean, holds: (x: NonNullable<Value>, y: NonNullable<Value>) => boolean): ExprNode {
+  return {
+    type: T.BOOLEAN,
+    constant,
+    eval: (r) => {
+      const x = a.eval(r);
+      if (x === null) return null;
+      const y = b.eval(r);
+      if (y === null) return null;
+      return holds(x, y);
+    },
+  };
+}
+
+export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' }): ExprNode {
+  const x = ctx.compile(e.operand);
+  const lo = ctx.compile(e.low);
+  const hi = ctx.compile(e.high);
+  checkComparable(x, lo, '>=', e);
+  checkComparable(x, hi, '<=', e);
+  const neg = e.negated;
+  const cx = coercer(x.type, lo.type);
+  const cy = coercer(x.type, hi.type);
+  return {
+    type: T.BOOLEAN,
+    constant: x.constant && lo.constant && hi.constant,
+    eval: (r) => {
+      const v = x.eval(r);
+      const a = lo.eval(r);
+      const b = hi.eval(r);
+      if (v === null || a === null || b === null) return null;
+      const inside = compareValues(v, cx(a)) >= 0 && compareValues(v, cy(b)) <= 0;
+      return inside !== neg;
+    },
+  };
+}
+
+export function compileInList(ctx: CompileContext, e: Expr & { kind: 'InList' }): ExprNode {
+  const x = ctx.compile(e.operand);
+  // ksqlDB widens the operand's type with each numeric item, and names that type in errors.
+  let common = x.type;
+  const items = e.list.map((item, k): ExprNode => {
+    const i = ctx.compile(item);
+    if (comparableKinds(x.type, i.type, '=')) {
+      if (common && i.type && numericRank(common) !== undefined && numericRank(i.type) !== undefined) common = unify([common, i.type]) ?? common;
+      return i;
+    }
+    // A string literal is read as the operand's type, as ksqlDB does ('10' for an INT).
+    if (i.constant && i.type?.kind === 'STRING' && x.type) {
+      const text = i.eval(NO_REC) as string;
+      try {
+        return constantNode(x.type, castValue(text, T.STRING, x.type));
+      } catch {
+        throw new SqlError(`Invalid Predicate: invalid input syntax for type ${typeName(x.type)}: "${text}".`, e.list[k]!);
+      }
+    }
+    throw new SqlError(`Invalid Predicate: operator does not exist: ${typeName(common)} = ${typeName(i.type)} (${exprText(e.list[k]!)})\nHint: You might need to add explicit type casts.`, e.list[k]!);
+  });
+  const conv = items.map((i) => coercer(i.type, x.type));
+  const neg = e.negated;
+  return {
+    type: T.BOOLEAN,
+    constant: x.constant && items.every((i) => i.constant),
+    eval: (r) => {
+      const v = x.eval(r);
+      if (v === null) return null;
+      let sawNull = false;
+      for (let k = 0; k < items.length; k++) {
+        const w = conv[k]!(items[k]!.eval(r));
+        if (w === null) sawNull = true;
+        else if (valuesEqual(v, w)) return !neg;
+      }
+      return sawNull ? null : neg;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Literal values: numbers (typed by their text), strings, booleans, NULL and intervals.
+
+import type { Expr } from '../../parser/ast.js';
+import { SqlError } from '../../parser/errors.js';
+import { T } from '../../parser/sql-type.js';
+import { Decimal, type Value } from '../values.js';
+import { constantNode, type ExprNode } from './expr-node.js';
+import { literalType } from './types.js';
+
+type Literal = Expr & { kind: 'NumberLiteral' | 'StringLiteral' | 'BooleanLiteral' | 'NullLiteral' | 'IntervalLiteral' };
+
+export function compileLiteral(e: Literal): ExprNode {
+  switch (e.kind) {
+    case 'NumberLiteral': {
+      const type = literalType(e.text);
+      let v: Value;
+      if (type.kind === 'DECIMAL') v = Decimal.parse(e.text);
+      else {
+        v = Number(e.text);
+        if (!Number.isFinite(v)) throw new SqlError(`Number overflows DOUBLE: ${e.text}`, e);
+      }
+      return constantNode(type, v);
+    }
+    case 'StringLiteral':
+      return constantNode(T.STRING, e.value);
+    case 'BooleanLiteral':
+      return constantNode(T.BOOLEAN, e.value);
+    case 'NullLiteral':
+      return constantNode(null, null);
+    case 'IntervalLiteral':
+      return constantNode(T.BIGINT, e.duration.ms);
+  }
+}
