@@ -68,5 +68,6 @@ export interface BridgeApi {
 }
 
 export type BridgeMethod = keyof BridgeApi;
-export type BridgeRequest = { [M in BridgeMethod]: { method: M; arg: BridgeApi[M][0] } }[BridgeMethod];
-export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };
+/** `seq` numbers the calls: a reply is matched to its own call, never to a later one. */
+export type BridgeRequest = { [M in BridgeMethod]: { seq: number; method: M; arg: BridgeApi[M][0] } }[BridgeMethod];
+export type BridgeReply = { seq: number } & ({ ok: true; value: unknown } | { ok: false; error: string });
