@@ -56,6 +56,10 @@ export class PrefetchReader {
       // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
       if (e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
     });
+    // A consumer that gave up fetches nothing ever again: say so rather than wait silently.
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.failure = `the Kafka consumer stopped: ${e.payload.error.message}`;
+    });
     if (group) {
       this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
         void this.assign(e.payload.memberAssignment).catch((err: unknown) => (this.failure = String(err)));
