@@ -43,5 +43,9 @@ describe.skipIf(noBroker)('Kafka transactional topics', () => {
     expect(values(2)).toEqual(['last']);
     expect(values(1)).toEqual(['last']);
     expect(values(0)[0]).toBe('first');
+    // After the last record only its commit marker is left: the read says so without waiting.
+    const started = Date.now();
+    expect(values(8)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -118,6 +118,8 @@ export class PrefetchReader {
       buf.records.push({ topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: headersOf(m.headers) });
       buf.fetchNext = offset + 1;
     }
+    // Aborted records and markers after the last record hold nothing either.
+    buf.fetchNext = Math.max(buf.fetchNext, Number(batch.lastOffset()) + 1);
     if (buf.records.length >= HIGH_WATER && !buf.paused) {
       buf.paused = true;
       this.consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
@@ -156,7 +158,7 @@ export class PrefetchReader {
         buf.paused = false;
         this.consumer.resume([{ topic, partitions: [partition] }]);
       }
-      return { owned: true, groupNext: this.owned.get(key) ?? null, records };
+      return { owned: true, groupNext: this.owned.get(key) ?? null, records, fetched: buf.fetchNext };
     });
   }
 

@@ -42,6 +42,8 @@ export interface PolledPartition {
   /** The group's committed next offset when this reader gained the partition (group readers). */
   groupNext: number | null;
   records: WireRecord[];
+  /** Where the prefetch got to: no committed record lies between the records returned and this offset. */
+  fetched?: number;
 }
 
 export interface OutputBatch {
