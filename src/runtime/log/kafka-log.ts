@@ -98,7 +98,8 @@ export class KafkaLog implements TopicLog {
   /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
     this.ends.delete(topic);
-    if (fromOffset >= this.endOffset(topic, partition)) return [];
+    const end = this.endOffset(topic, partition);
+    if (fromOffset >= end) return [];
     let id = this.adhoc.get(topic);
     if (!id) {
       id = `adhoc-${topic}-${randomUUID()}`;
@@ -109,7 +110,8 @@ export class KafkaLog implements TopicLog {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
       const [p] = this.bridge.call('poll', { id, positions: [{ topic, partition, next: fromOffset }], max: maxRecords });
-      if (p?.records.length || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
+      // The end offset counts transaction markers: the prefetch passing it means nothing is left to wait for.
+      if (p?.records.length || (p?.fetched ?? 0) >= end || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
       Atomics.wait(pause, 0, 0, 20);
     }
   }

@@ -13,6 +13,7 @@ export class KafkaBridge {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  private seq = 0;
 
   constructor(private readonly timeoutMs = 60_000) {
     const { port1, port2 } = new MessageChannel();
@@ -28,13 +29,19 @@ export class KafkaBridge {
 
   call<M extends BridgeMethod>(method: M, arg: BridgeApi[M][0]): BridgeApi[M][1] {
     if (this.closed) throw new Error('Kafka connection is closed');
+    const seq = ++this.seq;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ method, arg });
+    this.port.postMessage({ seq, method, arg });
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const msg = receiveMessageOnPort(this.port);
       if (msg) {
         const reply = msg.message as BridgeReply;
+        // The late reply of a call that timed out: taking it for this call's would skew every later one.
+        if (reply.seq !== seq) {
+          Atomics.store(this.flag, 0, 0);
+          continue;
+        }
         if (!reply.ok) throw new Error(`Kafka: ${reply.error}`);
         return reply.value as BridgeApi[M][1];
       }

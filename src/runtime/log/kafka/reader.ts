@@ -2,12 +2,18 @@
 // buffer per partition (pausing the partition when the buffer is full). A group reader shares
 // its topics' partitions with other Eddy instances running the same query (one consumer group
 // per persistent query); a private reader owns every partition and only ever seeks.
+//
+// Under read_committed, offsets taken by aborted records and transaction markers never come back
+// as records: offsets are not contiguous, and a fetch may hold no record at all. kafkajs then
+// moves past it without calling eachBatch, telling only its instrumentation event.
 
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Header } from '../../../planner/record.js';
 import type { PolledPartition, Position, WireRecord } from './wire.js';
 
 const HIGH_WATER = 20_000;
+/** A seek still unanswered after this long was lost (kafkajs drops seeks of unassigned partitions, a rebalance resets positions): repeat it. */
+const RESEEK_MS = 1_000;
 
 interface PartitionBuffer {
   records: WireRecord[];
@@ -18,6 +24,8 @@ interface PartitionBuffer {
   paused: boolean;
   /** Sought backwards: in-flight fetches from further on must not be taken for the new position. */
   rewound: boolean;
+  /** When the last seek was asked for. */
+  soughtAt: number;
 }
 
 export class PrefetchReader {
@@ -44,6 +52,14 @@ export class PrefetchReader {
       allowAutoTopicCreation: false,
       readUncommitted: false,
     });
+    this.consumer.on(this.consumer.events.START_BATCH_PROCESS, (e) => {
+      // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
+      if (e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
+    });
+    // A consumer that gave up fetches nothing ever again: say so rather than wait silently.
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.failure = `the Kafka consumer stopped: ${e.payload.error.message}`;
+    });
     if (group) {
       this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
         void this.assign(e.payload.memberAssignment).catch((err: unknown) => (this.failure = String(err)));
@@ -68,8 +84,19 @@ export class PrefetchReader {
     for (const t of fetched) for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, Number(p.offset));
     const owned = new Map<string, number | null>();
     for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) owned.set(`${topic}:${p}`, this.owned.get(`${topic}:${p}`) ?? committed.get(`${topic}:${p}`) ?? null);
-    for (const k of this.buffers.keys()) if (!owned.has(k)) this.buffers.delete(k);
+    for (const [k, buf] of this.buffers) {
+      if (owned.has(k)) continue;
+      this.buffers.delete(k);
+      // kafkajs keeps a partition paused across rebalances; a buffer made anew must not wait on it.
+      if (buf.paused) this.consumer.resume([partitionOf(k)]);
+    }
     this.owned = owned;
+  }
+
+  /** A fetch that held only aborted records and markers: no record lies in [first, last]. */
+  private skipEmpty(topic: string, partition: number, first: number, last: number): void {
+    const buf = this.buffers.get(`${topic}:${partition}`);
+    if (buf && first <= buf.fetchNext && buf.fetchNext <= last) buf.fetchNext = last + 1;
   }
 
   private take({ batch }: EachBatchPayload): void {
@@ -77,7 +104,7 @@ export class PrefetchReader {
     let buf = this.buffers.get(key);
     if (!buf) {
       // Buffer what the consumer fetched before the engine asked (it starts at the group's offset).
-      buf = { records: [], cursor: undefined, fetchNext: Number(batch.firstOffset() ?? 0), paused: false, rewound: false };
+      buf = { records: [], cursor: undefined, fetchNext: Number(batch.firstOffset() ?? 0), paused: false, rewound: false, soughtAt: 0 };
       this.buffers.set(key, buf);
     }
     if (buf.rewound) {
@@ -91,6 +118,8 @@ export class PrefetchReader {
       buf.records.push({ topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: headersOf(m.headers) });
       buf.fetchNext = offset + 1;
     }
+    // Aborted records and markers after the last record hold nothing either.
+    buf.fetchNext = Math.max(buf.fetchNext, Number(batch.lastOffset()) + 1);
     if (buf.records.length >= HIGH_WATER && !buf.paused) {
       buf.paused = true;
       this.consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
@@ -106,7 +135,7 @@ export class PrefetchReader {
       if (peek?.[n]) return { owned: true, groupNext: this.owned.get(key) ?? null, records: [] };
       let buf = this.buffers.get(key);
       if (!buf) {
-        buf = { records: [], cursor: undefined, fetchNext: next, paused: false, rewound: false };
+        buf = { records: [], cursor: undefined, fetchNext: next, paused: false, rewound: false, soughtAt: 0 };
         this.buffers.set(key, buf);
       }
       if (buf.cursor !== next) {
@@ -117,11 +146,11 @@ export class PrefetchReader {
           buf.records = [];
           buf.rewound = next < buf.fetchNext;
           buf.fetchNext = next;
-          this.consumer.seek({ topic, partition, offset: String(next) });
-          this.consumer.resume([{ topic, partitions: [partition] }]);
-          buf.paused = false;
+          this.seek(topic, partition, buf);
         }
         buf.cursor = next;
+      } else if (buf.rewound && Date.now() - buf.soughtAt > RESEEK_MS) {
+        this.seek(topic, partition, buf);
       }
       const records = buf.records.splice(0, max);
       if (records.length) buf.cursor = records[records.length - 1]!.offset + 1;
@@ -129,14 +158,27 @@ export class PrefetchReader {
         buf.paused = false;
         this.consumer.resume([{ topic, partitions: [partition] }]);
       }
-      return { owned: true, groupNext: this.owned.get(key) ?? null, records };
+      return { owned: true, groupNext: this.owned.get(key) ?? null, records, fetched: buf.fetchNext };
     });
+  }
+
+  /** Fetch from buf.fetchNext next. */
+  private seek(topic: string, partition: number, buf: PartitionBuffer): void {
+    this.consumer.seek({ topic, partition, offset: String(buf.fetchNext) });
+    this.consumer.resume([{ topic, partitions: [partition] }]);
+    buf.paused = false;
+    buf.soughtAt = Date.now();
   }
 
   async close(): Promise<void> {
     await this.ready.catch(() => {});
     await this.consumer.disconnect();
   }
+}
+
+function partitionOf(key: string): { topic: string; partitions: number[] } {
+  const at = key.lastIndexOf(':');
+  return { topic: key.slice(0, at), partitions: [Number(key.slice(at + 1))] };
 }
 
 function headersOf(h: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Header[] {

@@ -42,6 +42,8 @@ export interface PolledPartition {
   /** The group's committed next offset when this reader gained the partition (group readers). */
   groupNext: number | null;
   records: WireRecord[];
+  /** Where the prefetch got to: no committed record lies between the records returned and this offset. */
+  fetched?: number;
 }
 
 export interface OutputBatch {
@@ -68,5 +70,6 @@ export interface BridgeApi {
 }
 
 export type BridgeMethod = keyof BridgeApi;
-export type BridgeRequest = { [M in BridgeMethod]: { method: M; arg: BridgeApi[M][0] } }[BridgeMethod];
-export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };
+/** `seq` numbers the calls: a reply is matched to its own call, never to a later one. */
+export type BridgeRequest = { [M in BridgeMethod]: { seq: number; method: M; arg: BridgeApi[M][0] } }[BridgeMethod];
+export type BridgeReply = { seq: number } & ({ ok: true; value: unknown } | { ok: false; error: string });

@@ -136,8 +136,8 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
 port.on('message', (req: BridgeRequest) => {
   const handler = handlers[req.method] as (arg: unknown) => Promise<unknown>;
   handler(req.arg).then(
-    (value): BridgeReply => ({ ok: true, value }),
-    (e: unknown): BridgeReply => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    (value): BridgeReply => ({ seq: req.seq, ok: true, value }),
+    (e: unknown): BridgeReply => ({ seq: req.seq, ok: false, error: e instanceof Error ? e.message : String(e) }),
   ).then((reply) => {
     port.postMessage(reply);
     Atomics.store(flag, 0, 1);
