@@ -1,8 +1,11 @@
-// Runs a Nexmark query the way a user's persistent queries run: the generator's events are encoded
-// as JSON and appended to the embedded log (the ingest), then the engine's own micro-batch cycle
-// (`Eddy.step`) reads them back, decodes them, runs every step's operators and commits each query's
-// sink records, state and source offsets in one SQLite transaction per batch — into a real
-// data directory (WAL). Nothing is wired by hand: the queries are started with SQL.
+// Runs a Nexmark query the way a user's persistent queries run, started with SQL and driven by the
+// engine's own micro-batch cycle (`Eddy.step`), which commits each query's output, state and source
+// offsets in one SQLite transaction per batch into a real data directory (WAL). Two inputs:
+// - via 'nexmark' (the benchmark): the sources are the nexmark source connector, whose topics are
+//   served straight from the generator — the events are generated inside the timed cycles, as
+//   Flink's and RisingWave's Nexmark sources do — and the answer goes to a discarding sink;
+// - via 'log': the events are JSON records appended to the embedded log (ingest, timed apart) and
+//   read back and parsed by the queries, and the answer is written to its sink topic.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +16,24 @@ import type { Value } from '../planner/values.js';
 import type { AppendRecord } from '../runtime/log/index.js';
 import { Eddy } from '../runtime/engine.js';
 import { recordCodec, type RecordCodec } from '../runtime/record-codec.js';
-import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig, type NexmarkEvent } from './nexmark-generator.js';
-import { NEXMARK_DDL, type BenchQuery } from './nexmark-queries.js';
+import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
+import { nexmarkDdl, type BenchQuery } from './nexmark-queries.js';
+
+export interface EngineSetup {
+  readonly via: 'nexmark' | 'log';
+  /** End in a discarding sink (WITH (sink='discard')) rather than the sink topic. */
+  readonly discard: boolean;
+  /** Events in the sequence (the nexmark source's max_rows). */
+  readonly events: number;
+  readonly config?: GeneratorConfig;
+  /** Pace the nexmark source by the wall clock, events per second. */
+  readonly rate?: number;
+}
 
 export interface EngineQuery {
   readonly eddy: Eddy;
-  /** Encode `n` generated events and append them to their topics; returns the milliseconds spent. */
+  /** Via the log: encode the next `n` events and append them to their topics; returns the milliseconds spent. */
   ingest(n: number): number;
-  /** Run micro-batch cycles until every query has read everything; returns the milliseconds spent. */
-  cycle(): number;
   /** The records of the last step's sink topic, decoded. */
   outputs(): Value[][];
   close(): void;
@@ -38,41 +50,46 @@ function inputFor(def: SourceDef | undefined): TopicInput {
   return { topic: def.topic, codec: recordCodec(def), pending: [] };
 }
 
+/** `CREATE STREAM Q0 AS …` → `CREATE STREAM Q0 WITH (sink='discard') AS …`. */
+function discarding(sql: string): string {
+  return sql.replace(/^(CREATE\s+(?:STREAM|TABLE)\s+\w+)\s+AS\b/i, "$1 WITH (sink='discard') AS");
+}
+
 /** Open a fresh data directory, declare the Nexmark sources and start the query's steps. */
-export function openEngineQuery(q: BenchQuery, batch: number, config: GeneratorConfig = DEFAULT_CONFIG): EngineQuery {
+export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup): EngineQuery {
+  const config = setup.config ?? DEFAULT_CONFIG;
   const dir = mkdtempSync(join(tmpdir(), `eddy-bench-${q.name}-`));
-  const eddy = Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: batch } });
-  eddy.execute(NEXMARK_DDL);
-  for (const step of q.steps) {
-    eddy.execute(step.sql);
+  const eddy = Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: batch }, properties: { 'auto.offset.reset': 'earliest' } });
+  eddy.execute(nexmarkDdl(setup.via === 'log' ? { via: 'log' } : { via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) }));
+  q.steps.forEach((step, i) => {
+    eddy.execute(setup.discard && i === q.steps.length - 1 ? discarding(step.sql) : step.sql);
     if (step.feeds?.ddl) eddy.execute(step.feeds.ddl);
-  }
+  });
   const { catalog } = eddy.state;
-  const bid = inputFor(catalog.get('BID'));
-  const auction = inputFor(catalog.get('AUCTION'));
-  const person = inputFor(catalog.get('PERSON'));
   const sinkName = /^CREATE\s+(?:STREAM|TABLE)\s+(\w+)/i.exec(q.steps[q.steps.length - 1]!.sql)?.[1]?.toUpperCase();
   const sink = sinkName ? catalog.get(sinkName) : undefined;
   if (!sink?.topic) throw new Error(`${q.name}: the last step must create a sink`);
-  const gen = new NexmarkGenerator(config);
 
-  const stage = (e: NexmarkEvent): void => {
-    const rec = (input: TopicInput, cols: Value[], ts: number) => input.pending.push(input.codec.encode({ cols, ts, partition: 0, offset: 0 } satisfies Rec));
-    if (e.kind === 'bid') {
-      const b = e.bid;
-      rec(bid, [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], b.dateTime);
-    } else if (e.kind === 'auction') {
-      const a = e.auction;
-      rec(auction, [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], a.dateTime);
-    } else {
-      const p = e.person;
-      rec(person, [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra], p.dateTime);
-    }
-  };
-
-  return {
-    eddy,
-    ingest(n) {
+  let ingest: (n: number) => number = () => 0;
+  if (setup.via === 'log') {
+    const bid = inputFor(catalog.get('BID'));
+    const auction = inputFor(catalog.get('AUCTION'));
+    const person = inputFor(catalog.get('PERSON'));
+    const gen = new NexmarkGenerator(config);
+    const stage = (e: NexmarkEvent): void => {
+      const rec = (input: TopicInput, cols: Value[], ts: number) => input.pending.push(input.codec.encode({ cols, ts, partition: 0, offset: 0 } satisfies Rec));
+      if (e.kind === 'bid') {
+        const b = e.bid;
+        rec(bid, [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], b.dateTime);
+      } else if (e.kind === 'auction') {
+        const a = e.auction;
+        rec(auction, [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], a.dateTime);
+      } else {
+        const p = e.person;
+        rec(person, [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra], p.dateTime);
+      }
+    };
+    ingest = (n) => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) stage(gen.next());
       for (const input of [bid, auction, person]) {
@@ -80,12 +97,12 @@ export function openEngineQuery(q: BenchQuery, batch: number, config: GeneratorC
         input.pending = [];
       }
       return performance.now() - t0;
-    },
-    cycle() {
-      const t0 = performance.now();
-      eddy.runUntilIdle();
-      return performance.now() - t0;
-    },
+    };
+  }
+
+  return {
+    eddy,
+    ingest,
     outputs() {
       const codec = recordCodec(sink);
       return eddy.readTopic(sink.topic!).flatMap((r) => {
@@ -101,12 +118,12 @@ export function openEngineQuery(q: BenchQuery, batch: number, config: GeneratorC
 }
 
 export interface EngineFigures {
-  /** Events per second through the query's micro-batch cycles (log read → decode → operators → commit). */
+  /** Events per second through the query's micro-batch cycles (read → operators → commit). */
   readonly eventsPerSec: number;
   /** The same per second of this process's CPU time: steadier than wall time on a shared machine. */
   readonly eventsPerCpuSec: number;
-  /** Events per second encoded and appended to the embedded log. */
-  readonly ingestPerSec: number;
+  /** Via the log: events per second encoded and appended to the embedded log. */
+  readonly ingestPerSec?: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly peakRssMiB: number;
@@ -123,37 +140,76 @@ export function pct(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
-/** The engine at full speed: `events` events, ingested and processed `batch` at a time. */
-export function runEngine(q: BenchQuery, events: number, batch: number): EngineFigures {
-  const run = openEngineQuery(q, batch);
+/** Time one engine cycle (every query reads at most one batch); returns [records read, ms]. */
+function timedStep(eddy: Eddy): [number, number] {
+  const t0 = performance.now();
+  const n = eddy.step();
+  return [n, performance.now() - t0];
+}
+
+/**
+ * The engine at full speed on `events` events, `batch` records per query per cycle. Via the
+ * nexmark source all events exist from the start and generating them is part of each cycle; via
+ * the log, each batch's events are ingested (timed apart) before its cycles.
+ */
+export function runEngine(q: BenchQuery, events: number, batch: number, via: 'nexmark' | 'log' = 'nexmark'): EngineFigures {
+  const run = openEngineQuery(q, batch, { via, discard: via === 'nexmark', events });
   const latencies: number[] = [];
   let ingestMs = 0;
   let cpuMicros = 0;
   let peak = process.memoryUsage().rss;
-  for (let done = 0; done < events; done += batch) {
-    ingestMs += run.ingest(Math.min(batch, events - done));
+  const cycle = () => {
     const cpu = process.cpuUsage();
-    latencies.push(run.cycle());
+    for (;;) {
+      const [n, ms] = timedStep(run.eddy);
+      if (n === 0) break;
+      latencies.push(ms);
+      if (latencies.length % 16 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    }
     cpuMicros += cpuSince(cpu);
-    if (latencies.length % 16 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-  }
+  };
+  if (via === 'nexmark') cycle();
+  else
+    for (let done = 0; done < events; done += batch) {
+      ingestMs += run.ingest(Math.min(batch, events - done));
+      cycle();
+    }
   peak = Math.max(peak, process.memoryUsage().rss);
   run.close();
   const cycleMs = latencies.reduce((a, b) => a + b, 0);
-  return { eventsPerSec: events / (cycleMs / 1000), eventsPerCpuSec: events / (cpuMicros / 1e6), ingestPerSec: events / (ingestMs / 1000), p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), peakRssMiB: peak / 1024 / 1024 };
+  return {
+    eventsPerSec: events / (cycleMs / 1000),
+    eventsPerCpuSec: events / (cpuMicros / 1e6),
+    ...(via === 'log' ? { ingestPerSec: events / (ingestMs / 1000) } : {}),
+    p50Ms: pct(latencies, 50),
+    p99Ms: pct(latencies, 99),
+    peakRssMiB: peak / 1024 / 1024,
+  };
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepUntil(t: number): void {
+  const ms = t - performance.now();
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /**
- * Batch latency at half the engine's maximum rate: every trigger interval the events that arrived
- * in it are in the log; the batch's latency is the wait for the trigger plus its cycle time.
+ * Batch latency at half the engine's maximum rate: the nexmark source paced by the wall clock at
+ * `maxRate / 2` events per second, a cycle every `intervalMs` (the trigger). A batch holds what
+ * arrived since the previous trigger, so its oldest event waited from then until the batch
+ * committed: that is the batch's latency. A cycle that overruns delays the next trigger.
  */
 export function runEngineAtHalfRate(q: BenchQuery, maxRate: number, intervalMs: number, batches: number): { p50Ms: number; p99Ms: number } {
-  const perBatch = Math.max(1, Math.floor(((maxRate / 2) * intervalMs) / 1000));
-  const run = openEngineQuery(q, perBatch);
+  const rate = Math.max(1, Math.floor(maxRate / 2));
+  const run = openEngineQuery(q, Number.MAX_SAFE_INTEGER, { via: 'nexmark', discard: true, events: Math.ceil((rate * intervalMs * (batches + 2)) / 1000), rate });
   const latencies: number[] = [];
+  let previous = performance.now();
   for (let b = 0; b < batches; b++) {
-    run.ingest(perBatch);
-    latencies.push(intervalMs + run.cycle());
+    sleepUntil(previous + intervalMs);
+    const trigger = performance.now();
+    run.eddy.step(); // one batch per trigger: everything that arrived (records keep arriving meanwhile)
+    latencies.push(performance.now() - previous);
+    previous = trigger;
   }
   run.close();
   return { p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99) };

@@ -2,16 +2,33 @@
 // last step's sink is the answer. Each step's output changes feed the next step's source in the same
 // micro-batch cycle. Sinks project their key column first, as ksqlDB requires of a join or GROUP BY.
 
-export const NEXMARK_DDL = `
-  CREATE STREAM BID (AUCTION BIGINT, BIDDER BIGINT, PRICE BIGINT, CHANNEL STRING, URL STRING, DATETIME BIGINT, EXTRA STRING)
-    WITH (kafka_topic='bid', value_format='JSON');
-  CREATE STREAM AUCTION (ID BIGINT KEY, ITEMNAME STRING, DESCRIPTION STRING, INITIALBID BIGINT, RESERVE BIGINT, DATETIME BIGINT, EXPIRES BIGINT, SELLER BIGINT, CATEGORY BIGINT, EXTRA STRING)
-    WITH (kafka_topic='auction', value_format='JSON');
-  CREATE TABLE PERSON (ID BIGINT PRIMARY KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING)
-    WITH (kafka_topic='person', value_format='JSON');
-  CREATE STREAM PERSON_STREAM (ID BIGINT KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING)
-    WITH (kafka_topic='person', value_format='JSON');
-`;
+const SOURCES: readonly { readonly name: string; readonly kind: 'STREAM' | 'TABLE'; readonly event: string; readonly columns: string }[] = [
+  { name: 'BID', kind: 'STREAM', event: 'bid', columns: 'AUCTION BIGINT, BIDDER BIGINT, PRICE BIGINT, CHANNEL STRING, URL STRING, DATETIME BIGINT, EXTRA STRING' },
+  {
+    name: 'AUCTION',
+    kind: 'STREAM',
+    event: 'auction',
+    columns: 'ID BIGINT KEY, ITEMNAME STRING, DESCRIPTION STRING, INITIALBID BIGINT, RESERVE BIGINT, DATETIME BIGINT, EXPIRES BIGINT, SELLER BIGINT, CATEGORY BIGINT, EXTRA STRING',
+  },
+  { name: 'PERSON', kind: 'TABLE', event: 'person', columns: 'ID BIGINT PRIMARY KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING' },
+  { name: 'PERSON_STREAM', kind: 'STREAM', event: 'person', columns: 'ID BIGINT KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING' },
+];
+
+/** Where the sources' events come from: the nexmark source connector, or JSON records in the embedded log. */
+export type NexmarkInput = { readonly via: 'nexmark'; readonly events: number; readonly eventsPerSecond: number; readonly rate?: number } | { readonly via: 'log' };
+
+export function nexmarkDdl(input: NexmarkInput): string {
+  return SOURCES.map((s) => {
+    const props =
+      input.via === 'log'
+        ? `kafka_topic='${s.event}', value_format='JSON'`
+        : `source='nexmark', event='${s.event}', max_rows=${input.events}, events_per_second=${input.eventsPerSecond}${input.rate ? `, rate=${input.rate}` : ''}`;
+    return `CREATE ${s.kind} ${s.name} (${s.columns}) WITH (${props});`;
+  }).join('\n');
+}
+
+/** The JSON topics of the embedded log (the operators-only runner declares these). */
+export const NEXMARK_DDL = nexmarkDdl({ via: 'log' });
 
 export interface BenchStep {
   /** A CREATE … AS SELECT; the last step's sink holds the answer. */

@@ -17,7 +17,7 @@ import { Eddy } from '../runtime/engine.js';
 import type { Emit, OperatorEnv } from '../runtime/operators/operator.js';
 import { StateBacking, StateStore } from '../runtime/state/state-store.js';
 import { staticBatchJoin } from '../runtime/static-table.js';
-import { NexmarkGenerator, type NexmarkEvent } from './nexmark-generator.js';
+import { NexmarkGenerator, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
 import { cpuSince, pct } from './nexmark-engine-runner.js';
 import { NEXMARK_DDL, type BenchQuery } from './nexmark-queries.js';
 

@@ -11,11 +11,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--batch <n>', 'events per micro-batch', '10000')
     .option('--trigger <ms>', 'trigger interval for the half-rate latency run', '100')
     .option('--queries <list>', 'comma-separated subset, e.g. q0,q1')
-    .option('--mode <list>', 'engine (the real persistent-query path), operators (in-process, beside the hand-written loop), or both', 'engine,operators')
+    .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON through the embedded log), operators (in-process, no engine); comma-separated', 'engine')
     .option('--json', 'print JSON')
     .action((opts: { events: string; batch: string; trigger: string; queries?: string; mode: string; json?: boolean }) => {
-      const modes = opts.mode.split(',').filter((m): m is BenchMode => m === 'engine' || m === 'operators');
-      if (!modes.length) throw new Error(`--mode takes engine, operators or both, got '${opts.mode}'`);
+      const modes = opts.mode.split(',').filter((m): m is BenchMode => m === 'engine' || m === 'log' || m === 'operators');
+      if (!modes.length) throw new Error(`--mode takes engine, log and/or operators, got '${opts.mode}'`);
       const o = { events: Number(opts.events), batch: Number(opts.batch), triggerMs: Number(opts.trigger), modes, ...(opts.queries ? { queries: opts.queries.split(',') } : {}) };
       const rows = runBench(o);
       process.stdout.write(opts.json ? `${JSON.stringify({ ...o, results: rows })}\n` : `${benchTable(rows, o)}\n`);

@@ -40,6 +40,8 @@ export interface SourceDef {
   readonly readOnly: boolean;
   /** The query that writes this source (CSAS/CTAS), if any. */
   readonly writtenBy?: string;
+  /** WITH (sink='discard'): the query's output is counted and dropped, not written (benchmarks, dry runs). */
+  readonly discard?: boolean;
   readonly sql: string;
   /** Extra connector settings (source='datagen' | 'file' | 'socket', …) as given in WITH. */
   readonly connector?: Readonly<Record<string, string | number | boolean>>;

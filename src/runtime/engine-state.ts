@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { Catalog, type SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
-import type { TopicLog } from './log/index.js';
+import type { GeneratedTopics } from './log/index.js';
 import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
 import { QueryTask } from './query-task.js';
@@ -46,7 +46,7 @@ export class EngineState {
 
   constructor(
     readonly db: Database.Database,
-    readonly log: TopicLog,
+    readonly log: GeneratedTopics,
     readonly batch: BatchSettings,
   ) {
     this.processingLog = new ProcessingLog(db);

@@ -13,7 +13,7 @@ import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { openDatabase } from './database.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
-import { SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
+import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
@@ -53,7 +53,8 @@ export class Eddy {
 
   private constructor(opts: EddyOptions) {
     const db = openDatabase(opts.dataDir);
-    const log = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
+    const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
+    const log = new GeneratedTopics(stored);
     this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100 });
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;

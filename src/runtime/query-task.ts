@@ -42,7 +42,9 @@ interface PartitionInput {
   readonly codec: RecordCodec;
   readonly isTable: boolean;
   next: number;
+  /** Records read and not yet consumed: buffer[pos…] (an index, not shift(): shift is O(n) on big arrays). */
   buffer: LogRecord[];
+  pos: number;
   /** `next` came from this instance's committed offsets (not the start-at default). */
   committed: boolean;
   /** This instance reads the partition (always, unless a consumer group gave it to another). */
@@ -57,6 +59,8 @@ export class QueryTask {
   private readonly stores: StateStore<unknown>[] = [];
   private readonly pendingOut: Rec[] = [];
   private readonly sinkCodec: RecordCodec | undefined;
+  /** The sink drops its records (WITH (sink='discard')): nothing to encode or append. */
+  private readonly discard: boolean;
   private readonly saveOffset: Database.Statement | undefined;
   private readonly upsertMat: Database.Statement;
   private readonly deleteMat: Database.Statement;
@@ -88,6 +92,7 @@ export class QueryTask {
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
     const sink = plan.sink;
     this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
+    this.discard = sink.kind === 'Source' && sink.target.discard === true;
     this.saveOffset = opts.persistent
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
@@ -111,7 +116,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], pos: 0, committed: savedNext !== undefined, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -168,25 +173,25 @@ export class QueryTask {
   private consume(maxRecords: number): number {
     let consumed = 0;
     // Records read ahead by an earlier batch would make this batch depend on read history.
-    if (this.channel.repeatable) for (const i of this.inputs) i.buffer = [];
+    if (this.channel.repeatable) for (const i of this.inputs) this.setBuffer(i, []);
     this.fill(maxRecords);
     while (consumed < maxRecords && !this.isDone) {
       let best: PartitionInput | undefined;
       for (const i of this.inputs) {
-        const head = i.buffer[0];
+        const head = i.buffer[i.pos];
         if (!head) continue;
-        const bestTs = best?.buffer[0]!.timestamp;
+        const bestTs = best?.buffer[best.pos]!.timestamp;
         // On a timestamp tie a table's change goes first: a stream record joins the table as of its
         // own time, inclusive (as temporal joins define it), not by which topic was listed first.
         if (bestTs === undefined || head.timestamp < bestTs || (head.timestamp === bestTs && i.isTable && !best!.isTable)) best = i;
       }
       if (!best) break;
-      const raw = best.buffer.shift()!;
+      const raw = best.buffer[best.pos++]!;
       best.next = raw.offset + 1;
       best.committed = true;
       consumed++;
       this.currentInput = best;
-      const d = best.codec.decode(raw);
+      const d = raw.decoded ? { rec: raw.decoded } : best.codec.decode(raw);
       if (d.error) {
         this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
         this.metrics.errors++;
@@ -205,13 +210,13 @@ export class QueryTask {
   private fill(maxRecords: number): void {
     const { log } = this.deps;
     const inputs = this.inputs.filter((i) => log.hasTopic(i.topic));
-    const peek = inputs.map((i) => i.buffer.length > 0);
+    const peek = inputs.map((i) => i.pos < i.buffer.length);
     const polled = this.channel.poll(inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords, peek);
     inputs.forEach((i, n) => {
       const p = polled[n]!;
       if (!p.owned) {
         i.owned = false;
-        i.buffer = []; // another instance has it now: records not yet consumed are theirs
+        this.setBuffer(i, []); // another instance has it now: records not yet consumed are theirs
         return;
       }
       if (peek[n]) return;
@@ -224,8 +229,13 @@ export class QueryTask {
           return; // records were read from the old position; the next poll reads from the new one
         }
       }
-      i.buffer = p.records;
+      this.setBuffer(i, p.records);
     });
+  }
+
+  private setBuffer(i: PartitionInput, records: LogRecord[]): void {
+    i.buffer = records;
+    i.pos = 0;
   }
 
   /** Source offsets after this batch, of the partitions this instance owns. */
@@ -267,8 +277,10 @@ export class QueryTask {
     if (sink.kind !== 'Source') return;
     const target = sink.target;
     const out = this.pendingOut;
-    const records = this.sinkCodec && target.topic ? out.map((r) => this.sinkCodec!.encode(r)) : [];
-    if (this.sinkCodec) this.channel.stage(target.topic ? { topic: target.topic, records } : undefined, this.positions());
+    if (this.sinkCodec) {
+      const topic = this.discard ? undefined : target.topic;
+      this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)) } : undefined, this.positions());
+    }
     const mat = this.opts.materialize;
     if (mat) {
       // The pull-query store holds each key's latest row: write a key once per batch, its last change.

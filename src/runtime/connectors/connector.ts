@@ -4,6 +4,7 @@
 
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
+import type { GeneratedTopic } from '../log/index.js';
 
 export interface ConnectorContext {
   readonly source: SourceDef;
@@ -15,6 +16,12 @@ export interface ConnectorContext {
   append(rows: readonly { values: Value[]; ts: number }[], checkpoint?: string): void;
   /** The last committed checkpoint, if any. */
   checkpoint(): string | undefined;
+  /**
+   * Serve the stream's topic straight from a replayable source instead of appending to it: for
+   * sources that can generate any offset again, so nothing needs storing (see GeneratedTopics).
+   */
+  serve(source: GeneratedTopic): void;
+  unserve(source: GeneratedTopic): void;
   /** Report a line or record the connector could not use. */
   reject(reason: string, position?: number): void;
 }

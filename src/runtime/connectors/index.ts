@@ -8,11 +8,13 @@ import { recordCodec } from '../record-codec.js';
 import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
 import { datagenConnector } from './datagen.js';
 import { fileConnector } from './file-tail.js';
+import { nexmarkConnector } from './nexmark.js';
 import { socketConnector } from './socket.js';
 
 const FACTORIES: Record<string, ConnectorFactory> = {
   datagen: datagenConnector,
   file: fileConnector,
+  nexmark: nexmarkConnector,
   socket: socketConnector,
 };
 
@@ -40,6 +42,8 @@ export function startConnector(engine: Engine, def: SourceDef): Connector | unde
       engine.wake();
     },
     checkpoint: () => (getCp.get(key) as { value: string } | undefined)?.value,
+    serve: (source) => log.serve(def.topic!, source),
+    unserve: (source) => log.unserve(def.topic!, source),
     reject: (reason, position) => processingLog.write({ queryId: null, topic: def.topic ?? null, partition: null, offset: position ?? null, reason: `${kind} connector for ${def.name}: ${reason}` }),
   };
   const c = factory(ctx, def.connector ?? {});

@@ -1,7 +1,7 @@
 // The log interface: an ordered, partitioned, offset-numbered sequence of records per topic.
 // Two backends implement it — the embedded SQLite log (default) and Kafka.
 
-import type { Header } from '../../planner/record.js';
+import type { Header, Rec } from '../../planner/record.js';
 
 export interface LogRecord {
   readonly topic: string;
@@ -13,6 +13,8 @@ export interface LogRecord {
   readonly headers: readonly Header[];
   /** Windowed keys carry their window (Kafka encodes it inside the key bytes). */
   readonly window?: { readonly start: number; readonly end: number };
+  /** A generated topic's record comes already decoded, with no bytes: nothing to parse. */
+  readonly decoded?: Rec;
 }
 
 export interface AppendRecord {

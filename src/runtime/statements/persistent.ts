@@ -46,6 +46,8 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
   const wrap = wrapProp !== undefined ? wrapProp.value === true || String(wrapProp.value).toLowerCase() === 'true' : wrapDefault;
+  const sinkKind = propString(p, 'SINK')?.toLowerCase();
+  if (sinkKind !== undefined && sinkKind !== 'discard') throw new SqlError(`Unknown sink '${sinkKind}': the one sink besides the topic is 'discard'.`, p.get('SINK') ?? stmt);
   return {
     name: stmt.name,
     kind: stmt.sourceType,
@@ -60,6 +62,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     ...(propString(p, 'TIMESTAMP_FORMAT') ? { timestampFormat: propString(p, 'TIMESTAMP_FORMAT')! } : {}),
     ...(out.windowed ? { windowed: out.windowed } : {}),
     readOnly: false,
+    ...(sinkKind === 'discard' ? { discard: true } : {}),
     sql: text,
   };
 }

@@ -1,6 +1,7 @@
 // The Nexmark event generator: an auction site's Person, Auction and Bid events in the published
 // proportions (1 : 3 : 46 per 50 events), with "hot" auctions, bidders and sellers, as in the
-// reference generator used by Beam, Flink, RisingWave and Arroyo. Deterministic for a seed.
+// reference generator used by Beam, Flink, RisingWave and Arroyo. Deterministic for a seed, and
+// random-access: event n can be generated on its own, so a source built on it replays any offset.
 
 export interface Person {
   readonly id: number;
@@ -65,24 +66,31 @@ export interface GeneratorConfig {
 
 export const DEFAULT_CONFIG: GeneratorConfig = { eventsPerSecond: 1_000_000, baseTime: 1_700_000_000_000, seed: 1 };
 
+/** The kind of event `id` is, from its place in the 50-event cycle (no need to generate it). */
+export function eventKind(id: number): NexmarkEvent['kind'] {
+  const offset = id % TOTAL_PROPORTION;
+  return offset < PERSON_PROPORTION ? 'person' : offset < PERSON_PROPORTION + AUCTION_PROPORTION ? 'auction' : 'bid';
+}
+
 export class NexmarkGenerator {
   private n = 0;
-  private state: number;
+  private state = 0;
   private readonly delayUs: number;
 
   constructor(private readonly config: GeneratorConfig = DEFAULT_CONFIG) {
-    this.state = config.seed >>> 0 || 1;
     this.delayUs = 1_000_000 / config.eventsPerSecond;
   }
 
-  /** xorshift32: cheap and repeatable. */
+  /**
+   * mulberry32 over a state seeded from the event's id: each event is a function of (seed, id)
+   * alone, so any offset can be generated again without generating the ones before it (replay).
+   */
   private rand(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state / 4294967296;
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   private int(n: number): number {
@@ -93,9 +101,19 @@ export class NexmarkGenerator {
     return this.n;
   }
 
+  /** Event time of event `id`. */
+  timeOf(id: number): number {
+    return this.config.baseTime + Math.floor((id * this.delayUs) / 1000);
+  }
+
   next(): NexmarkEvent {
-    const id = this.n++;
-    const ts = this.config.baseTime + Math.floor((id * this.delayUs) / 1000);
+    return this.at(this.n++);
+  }
+
+  /** Event number `id` of the sequence. */
+  at(id: number): NexmarkEvent {
+    this.state = (Math.imul(id, 0x9e3779b1) ^ Math.imul(this.config.seed, 0x85ebca77)) >>> 0;
+    const ts = this.timeOf(id);
     const epoch = Math.floor(id / TOTAL_PROPORTION);
     const offset = id % TOTAL_PROPORTION;
     if (offset < PERSON_PROPORTION) return { kind: 'person', person: this.person(epoch * PERSON_PROPORTION + offset, ts) };
