@@ -58,9 +58,12 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     },
   );
   const segments = new Map<number, WindowSegment>();
+  // Windows of one query hold similar numbers of groups: a new one starts with room for the last
+  // that closed, instead of growing (and copying) its columns step by step.
+  let expected = 0;
   const segmentFor = (start: number): WindowSegment => {
     let seg = segments.get(start);
-    if (!seg) segments.set(start, (seg = new WindowSegment({ start, end: start + size }, width, aggs.length)));
+    if (!seg) segments.set(start, (seg = new WindowSegment({ start, end: start + size }, width, aggs.length, expected)));
     return seg;
   };
   const restore = (e: WindowEntry) => segmentFor(e.window.start).add(groupIdOf(e.key), e.key, e.states, e.ts, e.rows);
@@ -135,6 +138,7 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     for (const [start, seg] of segments) {
       if (seg.bounds.end + grace > streamTime) continue;
       segments.delete(start);
+      expected = seg.size;
       const [lo, hi] = segmentRange(start);
       store.deleteRange(lo, hi);
     }
