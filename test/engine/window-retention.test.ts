@@ -68,4 +68,30 @@ describe('windowed aggregation state retention', () => {
       ['a', 5000, 2],
     ]);
   });
+
+  it('windowed state an older Eddy kept in the plain aggregation store is taken over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
+    dirs.push(dir);
+    eddy = open(dir);
+    eddy.execute(CLICKS);
+    eddy.execute(HOPPING);
+    click(eddy, 'a', 6000);
+    // Rewrite the state as it used to be stored: store 'agg', key '<group key>@<window start>'.
+    const db = eddy.state.db;
+    const old = db.prepare("SELECT owner, store, k, v FROM state WHERE store LIKE '%wagg'").all() as { owner: string; store: string; k: string; v: string }[];
+    db.prepare("DELETE FROM state WHERE store LIKE '%wagg'").run();
+    for (const r of old) {
+      const [start, key] = [r.k.slice(0, r.k.indexOf('/')), r.k.slice(r.k.indexOf('/') + 1)];
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run(r.owner, r.store.replace(/wagg$/, 'agg'), `${key}@${start}`, r.v);
+    }
+    eddy.close();
+    eddy = open(dir);
+    click(eddy, 'a', 7000);
+    expect(counts(eddy).slice(2)).toEqual([
+      ['a', 0, 2],
+      ['a', 5000, 2],
+    ]);
+    expect(persistedWindows(eddy)).toEqual([0, 5000]);
+    expect(eddy.state.db.prepare("SELECT COUNT(*) AS n FROM state WHERE store LIKE '%/agg'").get()).toEqual({ n: 0 });
+  });
 });
