@@ -10,6 +10,7 @@ import type { Value } from '../../planner/values.js';
 import { fromJsonValue, toJsonValue } from '../../planner/value-json.js';
 import { groupIdOf, segmentKey, segmentRange, WindowSegment } from '../state/window-segments.js';
 import type { Emit, OperatorEnv } from './operator.js';
+import { timeWindowSteps } from './window-assigner.js';
 
 /** One (group, window) as persisted: the JSON shape aggregate.ts has always written. */
 export interface WindowEntry {
@@ -44,11 +45,9 @@ export interface WindowedAggregate {
 
 export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: number, needPrev: boolean, legacy: LegacyStore): WindowedAggregate {
   const window = node.window!;
-  if (window.kind === 'SESSION') throw new Error('session windows are aggregated by session-aggregate.ts');
+  const { size, advance } = timeWindowSteps(window, 0);
   const aggs = node.aggregates;
   const width = node.groupBy.length;
-  const size = window.size.ms;
-  const advance = window.kind === 'HOPPING' ? window.advance.ms : size;
   const store = env.store<WindowEntry>(
     'wagg',
     (e) => ({ k: e.key.map(toJsonValue), w: e.window, s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows }),
@@ -94,8 +93,7 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       for (let j = 0; j < args.length; j++) argv[i]![j] = args[j]!.eval(r);
     }
     const id = groupIdOf(key);
-    // Kafka Streams' TimeWindows.windowsFor, without building the list.
-    for (let start = Math.floor(Math.max(0, r.ts - size + advance) / advance) * advance; start <= r.ts; start += advance) {
+    for (let start = timeWindowSteps(window, r.ts).first; start <= r.ts; start += advance) {
       if (start + size + grace <= streamTime) {
         env.countLate();
         continue;
