@@ -1,5 +1,5 @@
 // GROUP BY with optional TUMBLING/HOPPING window: folds each record into the state of its group
-// (and window). Over a table input a changed row is first taken out of its old group (undo), then
+// (windowed stream records: windowed-aggregate.ts, whose state is segmented by window). Over a table input a changed row is first taken out of its old group (undo), then
 // added to its new one. Late records (window end + grace ≤ stream time) are dropped and counted.
 // Output is collapsed per micro-batch (Spark's update mode; ksqlDB's record cache between
 // commits): at the end of the batch each changed (group, window) emits one change — its result
@@ -12,10 +12,12 @@ import type { Value } from '../../planner/values.js';
 import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import { emitFinalBuffer } from './emit-final.js';
 import type { Emit, OperatorEnv } from './operator.js';
-import { graceOf, timeWindowsFor } from './window-assigner.js';
+import { graceOf } from './window-assigner.js';
+import { windowedAggregate } from './windowed-aggregate.js';
 
 export interface AggEntry {
   key: Value[];
+  /** Only in state an older Eddy wrote: windowed-aggregate.ts migrates it to its own store. */
   window?: WindowBounds;
   states: unknown[];
   ts: number;
@@ -47,20 +49,13 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out) : undefined;
   const emit = final ? final.offer : out;
 
+  const windowed = window ? windowedAggregate(node, env, grace, needPrev, store) : undefined;
+
   const results = (e: AggEntry): Value[] => {
     const out = e.key.slice();
     for (let i = 0; i < aggs.length; i++) out.push(aggs[i]!.impl.result(e.states[i]));
     return out;
   };
-  // Window state by window end, so closing windows costs what closes, not a scan of all state.
-  const byEnd = new Map<number, Set<string>>();
-  const track = (k: string, w: WindowBounds) => {
-    let set = byEnd.get(w.end);
-    if (!set) byEnd.set(w.end, (set = new Set()));
-    set.add(k);
-  };
-  for (const [k, e] of store.entries()) if (e.window) track(k, e.window);
-
   const groupKey = (r: Rec): Value[] | undefined => {
     const key = node.groupBy.map((g) => g.eval(r));
     if (key.some((v) => v === null)) {
@@ -73,18 +68,16 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   const pending = new Map<string, PendingChange>();
 
   /** Fold `remove` out of and `add` into one group's state; its new result is emitted at batch end. */
-  const apply = (key: Value[], w: WindowBounds | undefined, remove: Rec | undefined, add: Rec | undefined) => {
+  const apply = (key: Value[], remove: Rec | undefined, add: Rec | undefined) => {
     const base = (add ?? remove)!;
-    // A window's state key: the group's key string and the window start (no array to build).
-    const k = w ? `${keyString(key)}@${w.start}` : keyString(key);
+    const k = keyString(key);
     const changed = pending.get(k);
     let e = changed ? changed.entry : store.get(k);
     // The previous row of the batch's change: the group's result before its first change here.
     const before = !changed && needPrev && e ? results(e) : null;
     if (!e) {
       if (!add) return;
-      e = { key, ...(w ? { window: w } : {}), states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
-      if (w) track(k, w);
+      e = { key, states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
     }
     for (let i = 0; i < aggs.length; i++) {
       const a = aggs[i]!;
@@ -105,7 +98,6 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     for (const p of pending.values()) {
       const e = p.entry;
       const rec: Rec = { cols: results(e), ts: e.ts, partition: p.last.partition, offset: p.last.offset };
-      if (e.window) rec.window = e.window;
       if (needPrev) rec.prev = p.before;
       emit(rec);
     }
@@ -123,33 +115,21 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
       const oldRec = r.prev ? { ...r, cols: r.prev } : undefined;
       const oldKey = oldRec ? groupKey(oldRec) : undefined;
       const newKey = r.tombstone ? undefined : groupKey(r);
-      if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) return apply(newKey, undefined, oldRec, r);
-      if (oldKey) apply(oldKey, undefined, oldRec, undefined);
-      if (newKey) apply(newKey, undefined, undefined, r);
+      if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) return apply(newKey, oldRec, r);
+      if (oldKey) apply(oldKey, oldRec, undefined);
+      if (newKey) apply(newKey, undefined, r);
       return;
     }
     const key = groupKey(r);
     if (!key) return;
-    if (!window) return apply(key, undefined, undefined, r);
-    for (const w of timeWindowsFor(window, r.ts)) {
-      if (w.end + grace <= streamTime) {
-        env.countLate();
-        continue;
-      }
-      apply(key, w, undefined, r);
-    }
+    if (windowed) windowed.push(r, key, streamTime);
+    else apply(key, undefined, r);
   };
 
   const endBatch = () => {
     emitChanges();
+    if (windowed) windowed.endBatch(emit, streamTime);
     if (final) final.release();
-    if (!window) return;
-    // Closed windows can no longer change: drop them from the state.
-    for (const [end, keys] of byEnd) {
-      if (end + grace > streamTime) continue;
-      for (const k of keys) store.delete(k);
-      byEnd.delete(end);
-    }
   };
   return { push, endBatch };
 }

@@ -1,12 +1,17 @@
 // Per-query keyed state (aggregates, table views, join buffers). Reads and writes hit an
 // in-memory map; `flush` writes the changed keys to SQLite inside the batch's transaction, so
-// state commits atomically with the batch's output and source offsets.
+// state commits atomically with the batch's output and source offsets. An operator that keeps
+// its state in its own compact structures (windowed aggregation) takes the loaded entries over,
+// `stage`s each changed entry for the next flush only, and drops whole key ranges at once.
 
 import type Database from 'better-sqlite3';
 
 export class StateStore<V> {
   private readonly mem = new Map<string, V>();
-  private readonly dirty = new Set<string>();
+  /** Keys written since the last flush; `undefined` deletes. Staged values live here only. */
+  private readonly dirty = new Map<string, V | undefined>();
+  /** Key ranges [lo, hi) to delete at the next flush, before the writes. */
+  private readonly ranges: [string, string][] = [];
 
   constructor(
     private readonly backing: StateBacking | undefined,
@@ -23,11 +28,37 @@ export class StateStore<V> {
 
   put(key: string, v: V): void {
     this.mem.set(key, v);
-    if (this.backing) this.dirty.add(key);
+    if (this.backing) this.dirty.set(key, v);
   }
 
   delete(key: string): void {
-    if (this.mem.delete(key) && this.backing) this.dirty.add(key);
+    if (this.mem.delete(key) && this.backing) this.dirty.set(key, undefined);
+  }
+
+  /** Write `v` at the next flush without keeping it here: the caller holds the live state. */
+  stage(key: string, v: V): void {
+    if (this.backing) this.dirty.set(key, v);
+  }
+
+  /** Forget a staged or kept key, in memory and (at the next flush) in SQLite. */
+  unstage(key: string): void {
+    this.mem.delete(key);
+    if (this.backing) this.dirty.set(key, undefined);
+  }
+
+  /** Delete every key in [lo, hi): one range delete in SQLite instead of one per key. */
+  deleteRange(lo: string, hi: string): void {
+    for (const k of this.mem.keys()) if (k >= lo && k < hi) this.mem.delete(k);
+    if (!this.backing) return;
+    for (const k of this.dirty.keys()) if (k >= lo && k < hi) this.dirty.delete(k);
+    this.ranges.push([lo, hi]);
+  }
+
+  /** Hand the loaded entries to an operator that keeps its own state; this store keeps none. */
+  takeLoaded(): Map<string, V> {
+    const loaded = new Map(this.mem);
+    this.mem.clear();
+    return loaded;
   }
 
   entries(): IterableIterator<[string, V]> {
@@ -39,11 +70,11 @@ export class StateStore<V> {
   }
 
   flush(): void {
-    if (!this.backing || this.dirty.size === 0) return;
-    for (const k of this.dirty) {
-      const v = this.mem.get(k);
-      this.backing.write(this.name, k, v === undefined ? undefined : this.encode(v));
-    }
+    if (!this.backing) return;
+    for (const [lo, hi] of this.ranges) this.backing.deleteRange(this.name, lo, hi);
+    this.ranges.length = 0;
+    if (this.dirty.size === 0) return;
+    for (const [k, v] of this.dirty) this.backing.write(this.name, k, v === undefined ? undefined : this.encode(v));
     this.dirty.clear();
   }
 }
@@ -52,6 +83,7 @@ export class StateStore<V> {
 export class StateBacking {
   private readonly upsert: Database.Statement;
   private readonly del: Database.Statement;
+  private readonly delRange: Database.Statement;
   private readonly select: Database.Statement;
 
   constructor(
@@ -60,6 +92,7 @@ export class StateBacking {
   ) {
     this.upsert = db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?) ON CONFLICT(owner, store, k) DO UPDATE SET v = excluded.v');
     this.del = db.prepare('DELETE FROM state WHERE owner = ? AND store = ? AND k = ?');
+    this.delRange = db.prepare('DELETE FROM state WHERE owner = ? AND store = ? AND k >= ? AND k < ?');
     this.select = db.prepare('SELECT k, v FROM state WHERE owner = ? AND store = ?');
   }
 
@@ -70,5 +103,9 @@ export class StateBacking {
   write(store: string, k: string, v: unknown): void {
     if (v === undefined) this.del.run(this.owner, store, k);
     else this.upsert.run(this.owner, store, k, JSON.stringify(v));
+  }
+
+  deleteRange(store: string, lo: string, hi: string): void {
+    this.delRange.run(this.owner, store, lo, hi);
   }
 }
