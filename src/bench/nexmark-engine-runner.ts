@@ -45,9 +45,9 @@ interface TopicInput {
   pending: AppendRecord[];
 }
 
-function inputFor(def: SourceDef | undefined): TopicInput {
-  if (!def?.topic) throw new Error('Nexmark source without a topic');
-  return { topic: def.topic, codec: recordCodec(def), pending: [] };
+/** A declared source's topic; undefined when the query does not use that kind of event. */
+function inputFor(def: SourceDef | undefined): TopicInput | undefined {
+  return def?.topic ? { topic: def.topic, codec: recordCodec(def), pending: [] } : undefined;
 }
 
 /** `CREATE STREAM Q0 AS …` → `CREATE STREAM Q0 WITH (sink='discard') AS …`. */
@@ -60,7 +60,8 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
   const config = setup.config ?? DEFAULT_CONFIG;
   const dir = mkdtempSync(join(tmpdir(), `eddy-bench-${q.name}-`));
   const eddy = Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: batch }, properties: { 'auto.offset.reset': 'earliest' } });
-  eddy.execute(nexmarkDdl(setup.via === 'log' ? { via: 'log' } : { via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) }));
+  const input = setup.via === 'log' ? ({ via: 'log' } as const) : ({ via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) } as const);
+  eddy.execute(nexmarkDdl(input, q.steps.map((s) => s.sql)));
   q.steps.forEach((step, i) => {
     eddy.execute(setup.discard && i === q.steps.length - 1 ? discarding(step.sql) : step.sql);
     if (step.feeds?.ddl) eddy.execute(step.feeds.ddl);
@@ -74,10 +75,10 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
   if (setup.via === 'log') {
     const bid = inputFor(catalog.get('BID'));
     const auction = inputFor(catalog.get('AUCTION'));
-    const person = inputFor(catalog.get('PERSON'));
+    const person = inputFor(catalog.get('PERSON') ?? catalog.get('PERSON_STREAM'));
     const gen = new NexmarkGenerator(config);
     const stage = (e: NexmarkEvent): void => {
-      const rec = (input: TopicInput, cols: Value[], ts: number) => input.pending.push(input.codec.encode({ cols, ts, partition: 0, offset: 0 } satisfies Rec));
+      const rec = (input: TopicInput | undefined, cols: Value[], ts: number) => input?.pending.push(input.codec.encode({ cols, ts, partition: 0, offset: 0 } satisfies Rec));
       if (e.kind === 'bid') {
         const b = e.bid;
         rec(bid, [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], b.dateTime);
@@ -93,7 +94,8 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
       const t0 = performance.now();
       for (let i = 0; i < n; i++) stage(gen.next());
       for (const input of [bid, auction, person]) {
-        if (input.pending.length) eddy.produce(input.topic, input.pending);
+        if (!input?.pending.length) continue;
+        eddy.produce(input.topic, input.pending);
         input.pending = [];
       }
       return performance.now() - t0;

@@ -17,8 +17,10 @@ const SOURCES: readonly { readonly name: string; readonly kind: 'STREAM' | 'TABL
 /** Where the sources' events come from: the nexmark source connector, or JSON records in the embedded log. */
 export type NexmarkInput = { readonly via: 'nexmark'; readonly events: number; readonly eventsPerSecond: number; readonly rate?: number } | { readonly via: 'log' };
 
-export function nexmarkDdl(input: NexmarkInput): string {
-  return SOURCES.map((s) => {
+/** The sources' DDL; with `only`, just the sources those statements name (a table is materialised, so unused ones cost). */
+export function nexmarkDdl(input: NexmarkInput, only?: readonly string[]): string {
+  const used = (name: string) => !only || only.some((sql) => new RegExp(`\\b${name}\\b`, 'i').test(sql));
+  return SOURCES.filter((s) => used(s.name)).map((s) => {
     const props =
       input.via === 'log'
         ? `kafka_topic='${s.event}', value_format='JSON'`
