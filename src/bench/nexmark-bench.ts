@@ -14,7 +14,7 @@ import { prepareQuery, runEddy, type BenchFigures } from './nexmark-runner.js';
 
 export type BenchMode = 'engine' | 'log' | 'operators';
 
-/** Batches timed at half rate: with 200, p99 is the third-worst batch, not the worst alone. */
+/** Batches timed at half rate: with 200, p99 is the second-worst batch, not the worst alone. */
 const HALF_RATE_BATCHES = 200;
 
 export interface EngineRow extends EngineFigures {

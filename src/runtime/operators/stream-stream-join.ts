@@ -13,6 +13,7 @@ import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.
 import type { Emit, OperatorEnv } from './operator.js';
 import { joinSources, type JoinInput } from './join-sources.js';
 import { DEFAULT_GRACE_MS } from './window-assigner.js';
+import { MinHeap } from '../../util/min-heap.js';
 
 interface Buffered {
   cols: Value[];
@@ -53,6 +54,15 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const keepRight = node.joinType === 'RIGHT' || node.joinType === 'FULL';
   const nullsL: Value[] = new Array<Value>(lw).fill(null);
   const nullsR: Value[] = new Array<Value>(rw).fill(null);
+
+  // Keys by the time of what they hold, oldest first: a batch expires only what is due instead of
+  // scanning every key (which made each batch cost as much as everything kept).
+  const expiry = { left: new MinHeap<string>(), right: new MinHeap<string>() };
+  for (const [name, buf] of [
+    ['left', leftBuf],
+    ['right', rightBuf],
+  ] as const)
+    for (const [k, list] of buf.entries()) for (const b of list) expiry[name].push(b.ts, k);
 
   const times = joinSources(node);
   const alone = (isLeft: boolean, t: JoinInput) => (isLeft ? times(t, undefined) : times(undefined, t));
@@ -105,6 +115,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     const list = own.get(k) ?? [];
     list.push({ cols: r.cols, ts: r.ts, partition: r.partition, offset: r.offset, matched: matched || eager || emitted, ...win(r.window), ...(r.sources ? { sources: [...r.sources] } : {}) });
     own.put(k, list);
+    expiry[sideName].push(r.ts, k);
   };
 
   // Outer records still waiting for a partner are emitted with NULLs once their window and grace
@@ -139,13 +150,22 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       [false, rightBuf],
     ] as const) {
       const keep = isLeft ? keepLeft : keepRight;
-      const ownTime = isLeft ? sideTime.left : sideTime.right;
-      for (const [k, list] of buf.entries()) {
-        const rest = list.filter((b) => !(b.ts < ownTime - retention && (b.matched || !keep)));
+      const name = isLeft ? 'left' : 'right';
+      const cutoff = sideTime[name] - retention;
+      const heap = expiry[name];
+      const waiting = new Map<string, number>();
+      while (heap.size && heap.peek()! < cutoff) {
+        const k = heap.pop()!;
+        const list = buf.get(k);
+        if (!list) continue; // already expired through an earlier entry of the same key
+        const rest = list.filter((b) => !(b.ts < cutoff && (b.matched || !keep)));
+        // An outer record past retention that still waits for its NULL row stays, and is looked at again next batch.
+        for (const b of rest) if (b.ts < cutoff) waiting.set(k, Math.min(b.ts, waiting.get(k) ?? Infinity));
         if (rest.length === list.length) continue;
         if (rest.length) buf.put(k, rest);
         else buf.delete(k);
       }
+      for (const [k, ts] of waiting) heap.push(ts, k);
     }
   };
   return { left: side(true), right: side(false), endBatch };
