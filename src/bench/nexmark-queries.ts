@@ -111,6 +111,6 @@ export const NEXMARK_QUERIES: readonly BenchQuery[] = [
     title: 'monitor new users (windowed stream ⋈ stream)',
     compare: 'sequence',
     target: 200_000,
-    steps: [{ sql: 'CREATE STREAM Q8 AS SELECT P.ID, P.NAME, A.RESERVE FROM PERSON_STREAM P JOIN AUCTION A WITHIN 10 SECONDS ON P.ID = A.SELLER;' }],
+    steps: [{ sql: 'CREATE STREAM Q8 AS SELECT P.ID, P.NAME, A.RESERVE FROM PERSON_STREAM P JOIN AUCTION A WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON P.ID = A.SELLER;' }],
   },
 ];

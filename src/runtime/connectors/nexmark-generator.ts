@@ -64,7 +64,8 @@ export interface GeneratorConfig {
   readonly seed: number;
 }
 
-export const DEFAULT_CONFIG: GeneratorConfig = { eventsPerSecond: 1_000_000, baseTime: 1_700_000_000_000, seed: 1 };
+/** 10,000 events per second of event time: the reference generator's default first_event_rate. */
+export const DEFAULT_CONFIG: GeneratorConfig = { eventsPerSecond: 10_000, baseTime: 1_700_000_000_000, seed: 1 };
 
 /** The kind of event `id` is, from its place in the 50-event cycle (no need to generate it). */
 export function eventKind(id: number): NexmarkEvent['kind'] {

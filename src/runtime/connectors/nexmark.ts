@@ -1,6 +1,7 @@
 // nexmark: the Nexmark auction model's Person, Auction or Bid events as a stream or table.
 // WITH (source='nexmark', event='bid' | 'auction' | 'person', max_rows=<events in the sequence>,
-//       [rate=<events per second, paced by the wall clock>], [events_per_second=<event-time spacing>], [seed=n])
+//       [rate=<events per second, paced by the wall clock>], [events_per_second=<event time's pace, default
+//       10,000 as the reference generator's first_event_rate, or the rate when paced>], [seed=n])
 // Offsets are event numbers of the one shared sequence (a bid topic skips the person and auction
 // numbers), and every event is a function of its number, so the topic is served straight from the
 // generator: nothing is stored, replay regenerates the same records, and queries get them decoded.
@@ -46,7 +47,8 @@ export const nexmarkConnector: ConnectorFactory = (ctx, settings) => {
   if (maxRows === undefined && !rate) throw new Error('nexmark: give max_rows (events in the sequence), rate (events per second), or both');
   // Paced by the wall clock: event time follows it from the first start, kept across restarts.
   const base = rate ? Number(ctx.checkpoint() ?? Date.now()) : DEFAULT_CONFIG.baseTime;
-  const eventsPerSecond = rate || (setting(settings, 'EVENTS_PER_SECOND') ?? DEFAULT_CONFIG.eventsPerSecond);
+  // Event time advances at events_per_second; paced and without it, with the wall clock.
+  const eventsPerSecond = setting(settings, 'EVENTS_PER_SECOND') || rate || DEFAULT_CONFIG.eventsPerSecond;
   const gen = new NexmarkGenerator({ eventsPerSecond, baseTime: base, seed: setting(settings, 'SEED') ?? DEFAULT_CONFIG.seed });
 
   // Columns by name from the event's fields, checked once here rather than per record.
