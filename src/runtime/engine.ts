@@ -209,8 +209,11 @@ export class Eddy {
   /** @internal keep a changelog table's pull-query store current. */
   startMaterializer(def: SourceDef): void {
     const id = `MATERIALIZE_${def.name}`;
-    const root = { kind: 'Source' as const, source: def, alias: def.name, schema: { columns: def.columns, isTable: true, ...(def.windowed ? { windowed: def.windowed } : {}) } };
-    const plan: QueryPlan = { id, sql: `(materialise ${def.name})`, root, sink: { kind: 'Source', target: def }, output: root.schema };
+    const schema = { columns: def.columns, isTable: true, ...(def.windowed ? { windowed: def.windowed } : {}) };
+    // Read as a plain changelog: a table view would keep every row in memory to know each change's
+    // previous row, which the pull store does not need — it is itself the last row per key.
+    const root = { kind: 'Source' as const, source: def, alias: def.name, schema: { ...schema, isTable: false } };
+    const plan: QueryPlan = { id, sql: `(materialise ${def.name})`, root, sink: { kind: 'Source', target: def }, output: schema };
     const task = new QueryTask(plan, { db: this.state.db, log: this.state.log, processingLog: this.state.processingLog }, { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
     this.state.queries.set(id, { id, sql: plan.sql, plan, task, errors: newErrorRoute(), sources: [def.name], internal: true });
     this.ensureRunning();

@@ -12,18 +12,43 @@ export interface TableRow {
   ts: number;
 }
 
-export function tableRowStore(env: OperatorEnv, name: string): StateStore<TableRow> {
-  return env.store<TableRow>(
-    name,
-    (v) => ({ c: v.cols.map(toJsonValue), t: v.ts }),
-    (j) => {
-      const o = j as { c: unknown[]; t: number };
-      return { cols: o.c.map(fromJsonValue), ts: o.t };
-    },
-  );
+/**
+ * A table's last row per key. Rows are kept in memory as their JSON text — the same text SQLite
+ * stores — rather than as objects: about a third of the memory (a 400k-row table took ~350 bytes
+ * a row as objects), paid for with a parse per lookup.
+ */
+export class TableRows {
+  constructor(private readonly store: StateStore<string>) {}
+
+  get(k: string): TableRow | undefined {
+    const s = this.store.get(k);
+    return s === undefined ? undefined : decodeRow(JSON.parse(s));
+  }
+
+  put(k: string, row: TableRow): void {
+    this.store.put(k, JSON.stringify({ c: row.cols.map(toJsonValue), t: row.ts }));
+  }
+
+  delete(k: string): void {
+    this.store.delete(k);
+  }
+
+  *entries(): IterableIterator<[string, TableRow]> {
+    for (const [k, s] of this.store.entries()) yield [k, decodeRow(JSON.parse(s))];
+  }
 }
 
-export function tableViewOperator(keyCount: number, store: StateStore<TableRow>, out: Emit): Emit {
+function decodeRow(j: unknown): TableRow {
+  const o = j as { c: unknown[]; t: number };
+  return { cols: o.c.map(fromJsonValue), ts: o.t };
+}
+
+export function tableRowStore(env: OperatorEnv, name: string): TableRows {
+  // Stored as before ({"c": […], "t": …}): the text is parsed back for the backing's own encoding.
+  return new TableRows(env.store<string>(name, (s) => JSON.parse(s), (j) => JSON.stringify(j)));
+}
+
+export function tableViewOperator(keyCount: number, store: TableRows, out: Emit): Emit {
   return (r: Rec) => {
     const k = keyString(r.cols.slice(0, keyCount));
     const before = store.get(k);
