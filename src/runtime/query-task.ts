@@ -13,9 +13,10 @@ import type { BuiltPipeline, OperatorEnv } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
+import { colsJson, materializedKey } from './materialized-row.js';
+import { RowBatch } from './row-batch.js';
 import { StateBacking, StateStore } from './state/state-store.js';
 import { staticBatchJoin } from './static-table.js';
-import { keyString, toJsonValue } from '../planner/value-json.js';
 
 export interface TaskDeps {
   readonly db: Database.Database;
@@ -69,7 +70,7 @@ export class QueryTask {
   /** The sink drops its records (WITH (sink='discard')): nothing to encode or append. */
   private readonly discard: boolean;
   private readonly saveOffset: Database.Statement | undefined;
-  private readonly upsertMat: Database.Statement;
+  private readonly upsertMat: RowBatch;
   private readonly deleteMat: Database.Statement;
   private currentRec: Rec | undefined;
   private currentInput: PartitionInput | undefined;
@@ -103,7 +104,7 @@ export class QueryTask {
     this.saveOffset = opts.persistent
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
-    this.upsertMat = db.prepare('INSERT INTO materialized(source, k, cols, ts, wstart, wend) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
+    this.upsertMat = new RowBatch(db, 'INSERT INTO materialized(source, k, cols, ts, wstart, wend)', 6, 'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
     this.deleteMat = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ?');
 
     const saved = new Map<string, number>();
@@ -311,14 +312,15 @@ export class QueryTask {
       const keyCount = mat.columns.filter((c) => c.role === 'key').length;
       const latest = new Map<string, Rec>();
       for (const r of out) {
-        const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null, r.window?.end ?? null]);
+        const k = materializedKey(r, keyCount);
         latest.delete(k);
         latest.set(k, r);
       }
       for (const [k, r] of latest) {
         if (r.tombstone) this.deleteMat.run(mat.name, k);
-        else this.upsertMat.run(mat.name, k, JSON.stringify(r.cols.map(toJsonValue)), r.ts, r.window?.start ?? null, r.window?.end ?? null);
+        else this.upsertMat.add(mat.name, k, colsJson(r.cols), r.ts, r.window?.start ?? null, r.window?.end ?? null);
       }
+      this.upsertMat.flush();
     }
     this.metrics.recordsOut += out.length;
     if (!this.opts.onRow) out.length = 0;

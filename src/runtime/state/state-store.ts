@@ -5,6 +5,7 @@
 // `stage`s each changed entry for the next flush only, and drops whole key ranges at once.
 
 import type Database from 'better-sqlite3';
+import { RowBatch } from '../row-batch.js';
 
 export class StateStore<V> {
   private readonly mem = new Map<string, V>();
@@ -75,13 +76,15 @@ export class StateStore<V> {
     this.ranges.length = 0;
     if (this.dirty.size === 0) return;
     for (const [k, v] of this.dirty) this.backing.write(this.name, k, v === undefined ? undefined : this.encode(v));
+    this.backing.flushWrites();
     this.dirty.clear();
   }
 }
 
 /** The SQLite table behind every StateStore of one query. */
 export class StateBacking {
-  private readonly upsert: Database.Statement;
+  /** Upserts go out many rows per statement; keys are distinct within a flush. */
+  private readonly upserts: RowBatch;
   private readonly del: Database.Statement;
   private readonly delRange: Database.Statement;
   private readonly select: Database.Statement;
@@ -90,7 +93,7 @@ export class StateBacking {
     db: Database.Database,
     private readonly owner: string,
   ) {
-    this.upsert = db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?) ON CONFLICT(owner, store, k) DO UPDATE SET v = excluded.v');
+    this.upserts = new RowBatch(db, 'INSERT INTO state(owner, store, k, v)', 4, 'ON CONFLICT(owner, store, k) DO UPDATE SET v = excluded.v');
     this.del = db.prepare('DELETE FROM state WHERE owner = ? AND store = ? AND k = ?');
     this.delRange = db.prepare('DELETE FROM state WHERE owner = ? AND store = ? AND k >= ? AND k < ?');
     this.select = db.prepare('SELECT k, v FROM state WHERE owner = ? AND store = ?');
@@ -102,7 +105,12 @@ export class StateBacking {
 
   write(store: string, k: string, v: unknown): void {
     if (v === undefined) this.del.run(this.owner, store, k);
-    else this.upsert.run(this.owner, store, k, JSON.stringify(v));
+    else this.upserts.add(this.owner, store, k, JSON.stringify(v));
+  }
+
+  /** Write the queued upserts (before the batch's transaction commits). */
+  flushWrites(): void {
+    this.upserts.flush();
   }
 
   deleteRange(store: string, lo: string, hi: string): void {
