@@ -158,6 +158,7 @@ export function benchTable(rows: BenchRows, opts: BenchOptions): string {
       "the nexmark source connector (events generated inside the timed cycles) and end in a discarding sink (WITH (sink='discard')); every",
       'cycle commits each query\'s state and offsets in one SQLite transaction (WAL file); chained steps pass changes through their topics.',
       'Beside it, the hand-written loop on the same events (no SQL, no SQLite, no engine). Half rate: the source paced at half the measured rate.',
+      'Each query runs in its own process (unless --in-process): its peak RSS is its own.',
       '',
       '| query | events/s | target | events/CPU-s | loop events/CPU-s | Eddy / loop (CPU) | batch p50 ms | batch p99 ms | p99 at half rate (trigger ms) | peak RSS MiB |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

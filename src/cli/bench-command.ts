@@ -1,23 +1,59 @@
-// `eddy bench`: the Nexmark benchmark (see README for the results table).
+// `eddy bench`: the Nexmark benchmark (see README for the results table). Each query runs in its
+// own child process, so its peak RSS and its garbage collector are its own, not what the queries
+// before it left behind.
 
+import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { benchTable, runBench, type BenchMode } from '../bench/nexmark-bench.js';
+import { benchTable, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
+import { NEXMARK_QUERIES } from '../bench/nexmark-queries.js';
+
+interface BenchCliOptions {
+  events: string;
+  batch: string;
+  trigger: string;
+  queries?: string;
+  mode: string;
+  json?: boolean;
+  inProcess?: boolean;
+}
+
+/** Run one query in a fresh process (this same command, --in-process --json) and return its rows. */
+function runChild(query: string, o: BenchOptions): BenchRows {
+  const args = [...process.execArgv, process.argv[1]!, 'bench', '--in-process', '--json', '--queries', query, '--events', String(o.events), '--batch', String(o.batch), '--trigger', String(o.triggerMs), '--mode', o.modes.join(',')];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`bench ${query} failed (exit ${String(r.status ?? r.signal)})`);
+  return (JSON.parse(r.stdout) as { results: BenchRows }).results;
+}
 
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description('run the Nexmark benchmark (q0 q1 q2 q3 q5 q7 q8) through the engine, and its operators beside hand-written loops')
+    .description('run the Nexmark benchmark (q0 q1 q2 q3 q5 q7 q8) through the engine, beside hand-written loops')
     .option('--events <n>', 'events per query', '2000000')
-    .option('--batch <n>', 'events per micro-batch', '10000')
+    .option('--batch <n>', 'records per query per micro-batch', '10000')
     .option('--trigger <ms>', 'trigger interval for the half-rate latency run', '100')
     .option('--queries <list>', 'comma-separated subset, e.g. q0,q1')
     .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON through the embedded log), operators (in-process, no engine); comma-separated', 'engine')
+    .option('--in-process', 'run every query in this process (default: one child process per query)')
     .option('--json', 'print JSON')
-    .action((opts: { events: string; batch: string; trigger: string; queries?: string; mode: string; json?: boolean }) => {
+    .action((opts: BenchCliOptions) => {
       const modes = opts.mode.split(',').filter((m): m is BenchMode => m === 'engine' || m === 'log' || m === 'operators');
       if (!modes.length) throw new Error(`--mode takes engine, log and/or operators, got '${opts.mode}'`);
-      const o = { events: Number(opts.events), batch: Number(opts.batch), triggerMs: Number(opts.trigger), modes, ...(opts.queries ? { queries: opts.queries.split(',') } : {}) };
-      const rows = runBench(o);
+      const queries = opts.queries ? opts.queries.split(',') : NEXMARK_QUERIES.map((q) => q.name);
+      const unknown = queries.filter((q) => !NEXMARK_QUERIES.some((n) => n.name === q));
+      if (unknown.length) throw new Error(`Unknown queries: ${unknown.join(', ')} (known: ${NEXMARK_QUERIES.map((q) => q.name).join(' ')})`);
+      const o: BenchOptions = { events: Number(opts.events), batch: Number(opts.batch), triggerMs: Number(opts.trigger), modes, queries };
+      let rows: BenchRows;
+      if (opts.inProcess) rows = runBench(o);
+      else {
+        rows = { engine: [], log: [], operators: [] };
+        for (const q of queries) {
+          const r = runChild(q, o);
+          rows.engine.push(...r.engine);
+          rows.log.push(...r.log);
+          rows.operators.push(...r.operators);
+        }
+      }
       process.stdout.write(opts.json ? `${JSON.stringify({ ...o, results: rows })}\n` : `${benchTable(rows, o)}\n`);
     });
 }
