@@ -15,8 +15,8 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     // NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
     // State, pull-store and log B-trees reach tens of MiB; SQLite's default 2 MiB page cache
-    // makes every batch's upserts re-read their pages from the OS.
-    db.pragma('cache_size = -65536');
+    // makes every batch's upserts re-read their pages from the OS. 16 MiB: more counts against memory.
+    db.pragma('cache_size = -16384');
     // A batch of upserts dirties hundreds of pages, so the default (1000 pages) checkpointed and
     // fsynced nearly every commit; a larger WAL checkpoints a page rewritten by many batches once.
     db.pragma('wal_autocheckpoint = 16384');
