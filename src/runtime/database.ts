@@ -17,9 +17,7 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     // State, pull-store and log B-trees reach tens of MiB; SQLite's default 2 MiB page cache
     // makes every batch's upserts re-read their pages from the OS. 16 MiB: more counts against memory.
     db.pragma('cache_size = -16384');
-    // A batch of upserts dirties hundreds of pages, so the default (1000 pages) checkpointed and
-    // fsynced nearly every commit; a larger WAL checkpoints a page rewritten by many batches once.
-    db.pragma('wal_autocheckpoint = 16384');
+    // Checkpoints run beside the writer (Checkpointer), not in the commit that fills the WAL.
   } else {
     db = new Database(':memory:');
   }

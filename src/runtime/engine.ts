@@ -11,6 +11,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
+import { Checkpointer } from './checkpointer.js';
 import { openDatabase } from './database.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
@@ -50,9 +51,11 @@ export class Eddy {
   private running = false;
   private closed = false;
   private readonly autoStart: boolean;
+  private readonly checkpointer: Checkpointer | undefined;
 
   private constructor(opts: EddyOptions) {
     const db = openDatabase(opts.dataDir);
+    this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     const log = new GeneratedTopics(stored);
     this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100 });
@@ -333,6 +336,7 @@ export class Eddy {
     this.closed = true;
     this.state.log.close();
     this.state.db.close();
+    this.checkpointer?.close();
   }
 
   // ------------------------------------------------------------------ data in and out
