@@ -105,12 +105,21 @@ export interface BenchOptions {
   readonly triggerMs: number;
   readonly queries?: readonly string[];
   readonly modes: readonly BenchMode[];
+  /** Measure the half-rate latency here, after the full-speed run (default); false leaves it NaN. */
+  readonly halfRate?: boolean;
 }
 
 export interface BenchRows {
   readonly engine: EngineRow[];
   readonly log: LogRow[];
   readonly operators: OperatorRow[];
+}
+
+/** p50/p99 batch latency of one query with its source paced at half of `maxRate`. */
+export function halfRateLatency(query: string, maxRate: number, triggerMs: number): { p50Ms: number; p99Ms: number } {
+  const q = NEXMARK_QUERIES.find((n) => n.name === query);
+  if (!q) throw new Error(`Unknown query ${query}`);
+  return runEngineAtHalfRate(q, maxRate, triggerMs, HALF_RATE_BATCHES);
 }
 
 export function runBench(opts: BenchOptions): BenchRows {
@@ -124,7 +133,7 @@ export function runBench(opts: BenchOptions): BenchRows {
     if (opts.modes.includes('engine')) {
       runEngine(q, warmUp, opts.batch);
       const f = runEngine(q, opts.events, opts.batch);
-      const half = runEngineAtHalfRate(q, f.eventsPerSec, opts.triggerMs, HALF_RATE_BATCHES);
+      const half = opts.halfRate === false ? { p99Ms: Number.NaN } : halfRateLatency(q.name, f.eventsPerSec, opts.triggerMs);
       rows.engine.push({
         query: q.name,
         title: q.title,

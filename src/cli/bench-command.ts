@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { benchTable, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
+import { benchTable, halfRateLatency, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
 import { NEXMARK_QUERIES } from '../bench/nexmark-queries.js';
 
 interface BenchCliOptions {
@@ -15,14 +15,26 @@ interface BenchCliOptions {
   mode: string;
   json?: boolean;
   inProcess?: boolean;
+  halfRate: boolean;
+  halfRateAt?: string;
 }
 
-/** Run one query in a fresh process (this same command, --in-process --json) and return its rows. */
-function runChild(query: string, o: BenchOptions): BenchRows {
-  const args = [...process.execArgv, process.argv[1]!, 'bench', '--in-process', '--json', '--queries', query, '--events', String(o.events), '--batch', String(o.batch), '--trigger', String(o.triggerMs), '--mode', o.modes.join(',')];
+/** Run `eddy bench … extra` for one query in a fresh process and return what it printed as JSON. */
+function runChild<T>(query: string, o: BenchOptions, extra: readonly string[]): T {
+  const args = [...process.execArgv, process.argv[1]!, 'bench', '--in-process', '--json', '--queries', query, '--events', String(o.events), '--batch', String(o.batch), '--trigger', String(o.triggerMs), '--mode', o.modes.join(','), ...extra];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bench ${query} failed (exit ${String(r.status ?? r.signal)})`);
-  return (JSON.parse(r.stdout) as { results: BenchRows }).results;
+  return JSON.parse(r.stdout) as T;
+}
+
+/**
+ * One query: full speed in one process, then the half-rate latency in another — after a
+ * 20M-event run the heap it leaves behind shows up in the paced run's slowest batches.
+ */
+function runQuery(query: string, o: BenchOptions): BenchRows {
+  const rows = runChild<{ results: BenchRows }>(query, o, ['--no-half-rate']).results;
+  const engine = rows.engine.map((r) => ({ ...r, halfRateP99Ms: runChild<{ p99Ms: number }>(query, o, ['--half-rate-at', String(r.eventsPerSec)]).p99Ms }));
+  return { ...rows, engine };
 }
 
 export function registerBenchCommand(program: Command): void {
@@ -34,7 +46,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--trigger <ms>', 'trigger interval for the half-rate latency run', '100')
     .option('--queries <list>', 'comma-separated subset, e.g. q0,q1')
     .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON through the embedded log), operators (in-process, no engine); comma-separated', 'engine')
-    .option('--in-process', 'run every query in this process (default: one child process per query)')
+    .option('--in-process', 'run every query in this process (default: child processes per query)')
+    .option('--no-half-rate', 'skip the half-rate latency run')
+    .option('--half-rate-at <eventsPerSec>', 'only the half-rate latency run, for this maximum rate (what the child processes run)')
     .option('--json', 'print JSON')
     .action((opts: BenchCliOptions) => {
       const modes = opts.mode.split(',').filter((m): m is BenchMode => m === 'engine' || m === 'log' || m === 'operators');
@@ -42,13 +56,18 @@ export function registerBenchCommand(program: Command): void {
       const queries = opts.queries ? opts.queries.split(',') : NEXMARK_QUERIES.map((q) => q.name);
       const unknown = queries.filter((q) => !NEXMARK_QUERIES.some((n) => n.name === q));
       if (unknown.length) throw new Error(`Unknown queries: ${unknown.join(', ')} (known: ${NEXMARK_QUERIES.map((q) => q.name).join(' ')})`);
-      const o: BenchOptions = { events: Number(opts.events), batch: Number(opts.batch), triggerMs: Number(opts.trigger), modes, queries };
+      const o: BenchOptions = { events: Number(opts.events), batch: Number(opts.batch), triggerMs: Number(opts.trigger), modes, queries, halfRate: opts.halfRate };
+      if (opts.halfRateAt !== undefined) {
+        if (queries.length !== 1) throw new Error('--half-rate-at measures one query: give --queries qN');
+        process.stdout.write(`${JSON.stringify(halfRateLatency(queries[0]!, Number(opts.halfRateAt), o.triggerMs))}\n`);
+        return;
+      }
       let rows: BenchRows;
       if (opts.inProcess) rows = runBench(o);
       else {
         rows = { engine: [], log: [], operators: [] };
         for (const q of queries) {
-          const r = runChild(q, o);
+          const r = opts.halfRate ? runQuery(q, o) : runChild<{ results: BenchRows }>(q, o, ['--no-half-rate']).results;
           rows.engine.push(...r.engine);
           rows.log.push(...r.log);
           rows.operators.push(...r.operators);
