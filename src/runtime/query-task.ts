@@ -190,13 +190,15 @@ export class QueryTask {
     const chunk = repeatable ? Math.min(maxRecords, READ_CHUNK) : maxRecords;
     this.fill(chunk);
     let refill = false;
+    const single = this.inputs.length === 1 ? this.inputs[0] : undefined;
     while (consumed < maxRecords && !this.isDone) {
       if (refill) {
         this.fill(Math.min(chunk, maxRecords - consumed));
         refill = false;
       }
       let best: PartitionInput | undefined;
-      for (const i of this.inputs) {
+      if (single) best = single.pos < single.buffer.length ? single : undefined;
+      else for (const i of this.inputs) {
         const head = i.buffer[i.pos];
         if (!head) continue;
         const bestTs = best?.buffer[best.pos]!.timestamp;
@@ -211,15 +213,19 @@ export class QueryTask {
       best.committed = true;
       consumed++;
       this.currentInput = best;
-      const d = raw.decoded ? { rec: raw.decoded } : best.codec.decode(raw);
-      if (d.error) {
-        this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
-        this.metrics.errors++;
-        continue;
+      let rec = raw.decoded;
+      if (!rec) {
+        const d = best.codec.decode(raw);
+        if (d.error) {
+          this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
+          this.metrics.errors++;
+          continue;
+        }
+        if (!d.rec) continue;
+        rec = d.rec;
       }
-      if (!d.rec) continue;
-      this.currentRec = d.rec;
-      best.entry(d.rec);
+      this.currentRec = rec;
+      best.entry(rec);
     }
     this.currentRec = undefined;
     this.currentInput = undefined;
