@@ -158,6 +158,8 @@ export function runBench(opts: BenchOptions): BenchRows {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
+/** Skipped (--no-half-rate) is NaN here, null once it has been through JSON. */
+const halfRate = (r: EngineRow) => (typeof r.halfRateP99Ms === 'number' && !Number.isNaN(r.halfRateP99Ms) ? `${r.halfRateP99Ms.toFixed(1)} (${r.triggerMs}) ${mark(r.halfRateP99Ms <= 2 * r.triggerMs)}` : '—');
 
 export function benchTable(rows: BenchRows, opts: BenchOptions): string {
   const lines: string[] = [];
@@ -173,7 +175,7 @@ export function benchTable(rows: BenchRows, opts: BenchOptions): string {
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.engine.map(
         (r) =>
-          `| ${r.query} ${r.title} | ${fmt(r.eventsPerSec)} | ${fmt(r.target)} ${mark(r.eventsPerSec >= r.target)} | ${fmt(r.eventsPerCpuSec)} | ${fmt(r.baselinePerCpuSec)} | ${r.ratio.toFixed(2)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.halfRateP99Ms.toFixed(1)} (${r.triggerMs}) ${mark(r.halfRateP99Ms <= 2 * r.triggerMs)} | ${r.peakRssMiB.toFixed(0)} |`,
+          `| ${r.query} ${r.title} | ${fmt(r.eventsPerSec)} | ${fmt(r.target)} ${mark(r.eventsPerSec >= r.target)} | ${fmt(r.eventsPerCpuSec)} | ${fmt(r.baselinePerCpuSec)} | ${r.ratio.toFixed(2)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${halfRate(r)} | ${r.peakRssMiB.toFixed(0)} |`,
       ),
       '',
     );

@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDef } from '../planner/catalog.js';
-import type { Rec } from '../planner/record.js';
 import type { Value } from '../planner/values.js';
 import type { AppendRecord } from '../runtime/log/index.js';
 import { Eddy } from '../runtime/engine.js';
 import { recordCodec, type RecordCodec } from '../runtime/record-codec.js';
 import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
-import { nexmarkDdl, type BenchQuery } from './nexmark-queries.js';
+import { nexmarkDdl, toRec, type BenchQuery } from './nexmark-queries.js';
 
 export interface EngineSetup {
   readonly via: 'nexmark' | 'log';
@@ -73,28 +72,22 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
 
   let ingest: (n: number) => number = () => 0;
   if (setup.via === 'log') {
-    const bid = inputFor(catalog.get('BID'));
-    const auction = inputFor(catalog.get('AUCTION'));
-    const person = inputFor(catalog.get('PERSON') ?? catalog.get('PERSON_STREAM'));
+    const inputs = new Map<string, TopicInput>();
+    for (const name of ['BID', 'AUCTION', 'PERSON', 'PERSON_STREAM']) {
+      const input = inputFor(catalog.get(name));
+      // PERSON and PERSON_STREAM share the person topic: append each person once.
+      if (input && ![...inputs.values()].some((i) => i.topic === input.topic)) inputs.set(name, input);
+    }
     const gen = new NexmarkGenerator(config);
     const stage = (e: NexmarkEvent): void => {
-      const rec = (input: TopicInput | undefined, cols: Value[], ts: number) => input?.pending.push(input.codec.encode({ cols, ts, partition: 0, offset: 0 } satisfies Rec));
-      if (e.kind === 'bid') {
-        const b = e.bid;
-        rec(bid, [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], b.dateTime);
-      } else if (e.kind === 'auction') {
-        const a = e.auction;
-        rec(auction, [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], a.dateTime);
-      } else {
-        const p = e.person;
-        rec(person, [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra], p.dateTime);
-      }
+      const { sources, rec } = toRec(e);
+      for (const name of sources) inputs.get(name)?.pending.push(inputs.get(name)!.codec.encode(rec));
     };
     ingest = (n) => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) stage(gen.next());
-      for (const input of [bid, auction, person]) {
-        if (!input?.pending.length) continue;
+      for (const input of inputs.values()) {
+        if (!input.pending.length) continue;
         eddy.produce(input.topic, input.pending);
         input.pending = [];
       }

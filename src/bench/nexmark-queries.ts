@@ -1,3 +1,6 @@
+import type { Rec } from '../planner/record.js';
+import type { Value } from '../planner/values.js';
+import type { NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
 // The Nexmark queries in Eddy's SQL, each a chain of persistent queries (CREATE … AS SELECT) whose
 // last step's sink is the answer. Each step's output changes feed the next step's source in the same
 // micro-batch cycle. Sinks project their key column first, as ksqlDB requires of a join or GROUP BY.
@@ -28,6 +31,32 @@ export function nexmarkDdl(input: NexmarkInput, only?: readonly string[]): strin
     return `CREATE ${s.kind} ${s.name} (${s.columns}) WITH (${props});`;
   }).join('\n');
 }
+
+/**
+ * An event as the record of its source(s), columns in the order the DDL above declares them: a
+ * person is both the PERSON table and PERSON_STREAM.
+ */
+export function toRec(e: NexmarkEvent): { sources: readonly string[]; rec: Rec } {
+  switch (e.kind) {
+    case 'bid': {
+      const b = e.bid;
+      return { sources: BID_SOURCES, rec: { cols: [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], ts: b.dateTime, partition: 0, offset: 0 } };
+    }
+    case 'auction': {
+      const a = e.auction;
+      return { sources: AUCTION_SOURCES, rec: { cols: [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], ts: a.dateTime, partition: 0, offset: 0 } };
+    }
+    case 'person': {
+      const p = e.person;
+      const cols: Value[] = [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra];
+      return { sources: PERSON_SOURCES, rec: { cols, ts: p.dateTime, partition: 0, offset: 0 } };
+    }
+  }
+}
+const BID_SOURCES = ['BID'];
+const AUCTION_SOURCES = ['AUCTION'];
+const PERSON_SOURCES = ['PERSON', 'PERSON_STREAM'];
+
 
 /** The JSON topics of the embedded log (the operators-only runner declares these). */
 export const NEXMARK_DDL = nexmarkDdl({ via: 'log' });

@@ -11,7 +11,6 @@ import { parseStatement } from '../parser/index.js';
 import { planQuery } from '../planner/plan-query.js';
 import { sourcesOf } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
-import type { Value } from '../planner/values.js';
 import { buildPipeline } from '../runtime/build-pipeline.js';
 import { Eddy } from '../runtime/engine.js';
 import type { Emit, OperatorEnv } from '../runtime/operators/operator.js';
@@ -19,31 +18,9 @@ import { StateBacking, StateStore } from '../runtime/state/state-store.js';
 import { staticBatchJoin } from '../runtime/static-table.js';
 import { NexmarkGenerator, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
 import { cpuSince, pct } from './nexmark-engine-runner.js';
-import { NEXMARK_DDL, type BenchQuery } from './nexmark-queries.js';
+import { NEXMARK_DDL, toRec, type BenchQuery } from './nexmark-queries.js';
 
 type Router = (e: NexmarkEvent) => void;
-
-/** An event as the record of its source(s): a person is both the PERSON table and PERSON_STREAM. */
-function toRec(e: NexmarkEvent): { sources: readonly string[]; rec: Rec } {
-  switch (e.kind) {
-    case 'bid': {
-      const b = e.bid;
-      return { sources: BID_SOURCES, rec: { cols: [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra], ts: b.dateTime, partition: 0, offset: 0 } };
-    }
-    case 'auction': {
-      const a = e.auction;
-      return { sources: AUCTION_SOURCES, rec: { cols: [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], ts: a.dateTime, partition: 0, offset: 0 } };
-    }
-    case 'person': {
-      const p = e.person;
-      const cols: Value[] = [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra];
-      return { sources: PERSON_SOURCES, rec: { cols, ts: p.dateTime, partition: 0, offset: 0 } };
-    }
-  }
-}
-const BID_SOURCES = ['BID'];
-const AUCTION_SOURCES = ['AUCTION'];
-const PERSON_SOURCES = ['PERSON', 'PERSON_STREAM'];
 
 export interface PreparedQuery {
   readonly route: Router;

@@ -30,10 +30,6 @@ export class GeneratedTopics implements TopicLog {
     if (this.generated.get(topic) === source) this.generated.delete(topic);
   }
 
-  isGenerated(topic: string): boolean {
-    return this.generated.has(topic);
-  }
-
   createTopic(name: string, partitions: number): void {
     this.inner.createTopic(name, partitions);
   }
