@@ -25,8 +25,11 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     CREATE TABLE IF NOT EXISTS commands (seq INTEGER PRIMARY KEY, sql TEXT NOT NULL, query_id TEXT);
     CREATE TABLE IF NOT EXISTS state (owner TEXT NOT NULL, store TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (owner, store, k)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS offsets (owner TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (owner, topic, partition)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS materialized (source TEXT NOT NULL, k TEXT NOT NULL, cols TEXT NOT NULL, ts INTEGER NOT NULL, wstart INTEGER, wend INTEGER, PRIMARY KEY (source, k)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS materialized (source TEXT NOT NULL, k TEXT NOT NULL, cols TEXT NOT NULL, ts INTEGER NOT NULL, wstart INTEGER, wend INTEGER, st TEXT, st_owner TEXT, PRIMARY KEY (source, k)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
+  // Data directories from before windowed state moved into the pull store (runtime/pull-store.ts).
+  const matCols = db.prepare("SELECT name FROM pragma_table_info('materialized')").pluck().all() as string[];
+  if (!matCols.includes('st')) db.exec('ALTER TABLE materialized ADD COLUMN st TEXT; ALTER TABLE materialized ADD COLUMN st_owner TEXT;');
   return db;
 }

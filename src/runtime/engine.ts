@@ -17,6 +17,7 @@ import { EngineState, type BatchSettings } from './engine-state.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import type { ProcessingLogEntry } from './processing-log.js';
+import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
 import { QueryTask } from './query-task.js';
@@ -248,6 +249,7 @@ export class Eddy {
     q.task.stop();
     this.state.queries.delete(id);
     this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
+    dropPullState(this.state.db, id);
     this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
   }
 

@@ -13,8 +13,7 @@ import type { BuiltPipeline, OperatorEnv } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
-import { colsJson, materializedKey } from './materialized-row.js';
-import { RowBatch } from './row-batch.js';
+import { PullStore } from './pull-store.js';
 import { StateBacking, StateStore } from './state/state-store.js';
 import { staticBatchJoin } from './static-table.js';
 
@@ -70,8 +69,7 @@ export class QueryTask {
   /** The sink drops its records (WITH (sink='discard')): nothing to encode or append. */
   private readonly discard: boolean;
   private readonly saveOffset: Database.Statement | undefined;
-  private readonly upsertMat: RowBatch;
-  private readonly deleteMat: Database.Statement;
+  private readonly pullStore: PullStore | undefined;
   private currentRec: Rec | undefined;
   private currentInput: PartitionInput | undefined;
   private emitted = 0;
@@ -87,6 +85,7 @@ export class QueryTask {
   ) {
     const { db } = deps;
     const backing = opts.persistent ? new StateBacking(db, plan.id) : undefined;
+    this.pullStore = opts.materialize ? new PullStore(db, opts.materialize, plan.id) : undefined;
     const env: OperatorEnv = {
       store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
         const s = new StateStore<V>(backing, name, enc, dec);
@@ -96,6 +95,7 @@ export class QueryTask {
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
       staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
+      ...(backing && this.pullStore ? { windowRows: this.pullStore } : {}),
     };
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
     const sink = plan.sink;
@@ -104,8 +104,6 @@ export class QueryTask {
     this.saveOffset = opts.persistent
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
-    this.upsertMat = new RowBatch(db, 'INSERT INTO materialized(source, k, cols, ts, wstart, wend)', 6, 'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
-    this.deleteMat = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ?');
 
     const saved = new Map<string, number>();
     if (opts.persistent) {
@@ -312,22 +310,7 @@ export class QueryTask {
       const topic = this.discard ? undefined : target.topic;
       this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)) } : undefined, this.positions());
     }
-    const mat = this.opts.materialize;
-    if (mat) {
-      // The pull-query store holds each key's latest row: write a key once per batch, its last change.
-      const keyCount = mat.columns.filter((c) => c.role === 'key').length;
-      const latest = new Map<string, Rec>();
-      for (const r of out) {
-        const k = materializedKey(r, keyCount);
-        latest.delete(k);
-        latest.set(k, r);
-      }
-      for (const [k, r] of latest) {
-        if (r.tombstone) this.deleteMat.run(mat.name, k);
-        else this.upsertMat.add(mat.name, k, colsJson(r.cols), r.ts, r.window?.start ?? null, r.window?.end ?? null);
-      }
-      this.upsertMat.flush();
-    }
+    this.pullStore?.write(out);
     this.metrics.recordsOut += out.length;
     if (!this.opts.onRow) out.length = 0;
   }

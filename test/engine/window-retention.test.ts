@@ -1,11 +1,14 @@
-// Windowed aggregation state is kept only while a window can still change: once stream time
-// passes window end + grace, the window leaves memory and SQLite, and its late records are dropped.
+// Windowed aggregation state is live only while a window can still change: once stream time
+// passes window end + grace, the window leaves memory and its late records are dropped. Under a
+// CTAS the state is kept in the table's pull-store rows (which keep every window, as a pull query
+// shows them); a restart brings back only the windows still open.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
+import { PullStore } from '../../src/runtime/pull-store.js';
 import { insert, topic } from './helpers.js';
 
 let eddy: Eddy | undefined;
@@ -23,13 +26,20 @@ function open(dir: string): Eddy {
   return Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: 1 }, properties: { 'auto.offset.reset': 'earliest' } });
 }
 const click = (e: Eddy, u: string, ts: number) => insert(e, 'CLICKS', 'U, P', `'${u}', '/'`, ts);
-/** The window starts that the query's persisted aggregation state still holds. */
+/** The window starts of the query's persisted aggregation state (in the pull store's rows). */
 const persistedWindows = (e: Eddy): number[] =>
-  (e.state.db.prepare("SELECT v FROM state WHERE store LIKE '%wagg'").all() as { v: string }[]).map((r) => (JSON.parse(r.v) as { w: { start: number } }).w.start).sort((a, b) => a - b);
+  (e.state.db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]).map((v) => (JSON.parse(v) as { w: { start: number } }).w.start).sort((a, b) => a - b);
+/** The window starts a restart of the query would load (windows still open). */
+const openWindows = (e: Eddy, streamTime: number): number[] =>
+  new PullStore(e.state.db, e.state.catalog.get('C')!, 'CTAS_C_0')
+    .load(0, streamTime)
+    .map((v) => (v as { w: { start: number } }).w.start)
+    .sort((a, b) => a - b);
+const wagg = (e: Eddy) => e.state.db.prepare("SELECT COUNT(*) AS n FROM state WHERE store LIKE '%agg'").get();
 const counts = (e: Eddy) => topic(e, 'C').map((r) => [r.key, r.window?.start, r.value === null ? null : (r.value as { N: number }).N]);
 
 describe('windowed aggregation state retention', () => {
-  it('drops a window from SQLite once it closes, and its late records are not counted', () => {
+  it('stops counting a window once it closes; its state stays in its pull-store row', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
     dirs.push(dir);
     eddy = open(dir);
@@ -39,7 +49,9 @@ describe('windowed aggregation state retention', () => {
     click(eddy, 'b', 6000); // [0,10000) and [5000,15000)
     expect(persistedWindows(eddy)).toEqual([0, 0, 5000]);
     click(eddy, 'a', 12000); // closes [0,10000): stream time ≥ end + 0 grace
-    expect(persistedWindows(eddy)).toEqual([5000, 5000, 10000]);
+    expect(persistedWindows(eddy)).toEqual([0, 0, 5000, 5000, 10000]);
+    expect(openWindows(eddy, 12000)).toEqual([5000, 5000, 10000]);
+    expect(wagg(eddy)).toEqual({ n: 0 }); // no second copy in the state table
     click(eddy, 'a', 3000); // late for [0,10000): dropped, nothing emitted
     expect(counts(eddy)).toEqual([
       ['a', 0, 1],
@@ -67,6 +79,20 @@ describe('windowed aggregation state retention', () => {
       ['a', 0, 2],
       ['a', 5000, 2],
     ]);
+    click(eddy, 'b', 10000); // closes [0,10000)
+    eddy.close();
+    eddy = open(dir);
+    click(eddy, 'a', 9000); // late for [0,10000) after the restart too
+    click(eddy, 'a', 11000);
+    expect(counts(eddy).slice(4)).toEqual([
+      ['b', 5000, 1],
+      ['b', 10000, 1],
+      ['a', 5000, 3],
+      ['a', 5000, 4],
+      ['a', 10000, 1],
+    ]);
+    const pulled = eddy.execute("SELECT U, WINDOWSTART, N FROM C WHERE U = 'a';")[0] as unknown as { rows: [string, number, number][] };
+    expect([...pulled.rows].sort((x, y) => x[1] - y[1])).toEqual([['a', 0, 2], ['a', 5000, 4], ['a', 10000, 1]]);
   });
 
   it('windowed state an older Eddy kept in the plain aggregation store is taken over', () => {
@@ -78,12 +104,11 @@ describe('windowed aggregation state retention', () => {
     click(eddy, 'a', 6000);
     // Rewrite the state as it used to be stored: store 'agg', key '<group key>@<window start>'.
     const db = eddy.state.db;
-    const old = db.prepare("SELECT owner, store, k, v FROM state WHERE store LIKE '%wagg'").all() as { owner: string; store: string; k: string; v: string }[];
-    db.prepare("DELETE FROM state WHERE store LIKE '%wagg'").run();
-    for (const r of old) {
-      const [start, key] = [r.k.slice(0, r.k.indexOf('/')), r.k.slice(r.k.indexOf('/') + 1)];
-      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run(r.owner, r.store.replace(/wagg$/, 'agg'), `${key}@${start}`, r.v);
+    for (const v of db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]) {
+      const w = (JSON.parse(v) as { w: { start: number } }).w.start;
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/agg', `s1:a@${w}`, v);
     }
+    db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
     eddy.close();
     eddy = open(dir);
     click(eddy, 'a', 7000);
@@ -92,6 +117,54 @@ describe('windowed aggregation state retention', () => {
       ['a', 5000, 2],
     ]);
     expect(persistedWindows(eddy)).toEqual([0, 5000]);
-    expect(eddy.state.db.prepare("SELECT COUNT(*) AS n FROM state WHERE store LIKE '%/agg'").get()).toEqual({ n: 0 });
+    expect(wagg(eddy)).toEqual({ n: 0 });
+  });
+
+  it("windowed state in the state table (as the previous release kept it) moves to the pull store's rows", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
+    dirs.push(dir);
+    eddy = open(dir);
+    eddy.execute(CLICKS);
+    eddy.execute(HOPPING);
+    click(eddy, 'a', 6000);
+    const db = eddy.state.db;
+    for (const v of db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]) {
+      const w = (JSON.parse(v) as { w: { start: number } }).w.start;
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/wagg', `${w}/s1:a`, v);
+    }
+    db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
+    eddy.close();
+    eddy = open(dir);
+    click(eddy, 'a', 7000);
+    expect(counts(eddy).slice(2)).toEqual([
+      ['a', 0, 2],
+      ['a', 5000, 2],
+    ]);
+    expect(persistedWindows(eddy)).toEqual([0, 5000]);
+    expect(wagg(eddy)).toEqual({ n: 0 });
+  });
+
+  it('a group that HAVING hides keeps its state in a hidden row; TERMINATE removes what only the state kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
+    dirs.push(dir);
+    eddy = open(dir);
+    eddy.execute(CLICKS);
+    eddy.execute('CREATE TABLE H AS SELECT U, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY U HAVING COUNT(*) > 1;');
+    const pull = (e: Eddy) => (e.execute('SELECT U, WINDOWSTART, N FROM H;')[0] as unknown as { rows: unknown[][] }).rows;
+    click(eddy, 'a', 1000);
+    click(eddy, 'b', 2000);
+    expect(pull(eddy)).toEqual([]);
+    eddy.close();
+    eddy = open(dir);
+    click(eddy, 'a', 3000); // the hidden row's state came back: 2 now
+    expect(pull(eddy)).toEqual([['a', 0, 2]]);
+    const rows = () => eddy!.state.db.prepare("SELECT k, st IS NOT NULL AS st FROM materialized WHERE source = 'H' ORDER BY k").raw().all();
+    expect(rows()).toEqual([
+      ['s1:an0;n10000;', 1],
+      ['s1:bn0;n10000;', 1],
+    ]);
+    eddy.execute('TERMINATE CTAS_H_0;');
+    expect(rows()).toEqual([['s1:an0;n10000;', 0]]);
+    expect(pull(eddy)).toEqual([['a', 0, 2]]);
   });
 });

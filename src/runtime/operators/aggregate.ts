@@ -49,7 +49,7 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out) : undefined;
   const emit = final ? final.offer : out;
 
-  const windowed = window ? windowedAggregate(node, env, grace, needPrev, store) : undefined;
+  const windowed = window ? windowedAggregate(node, env, grace, needPrev, store, streamTime) : undefined;
 
   const results = (e: AggEntry): Value[] => {
     const out = e.key.slice();

@@ -3,7 +3,7 @@
 // (EMIT FINAL, buffered outputs).
 
 import type { SourceDef } from '../../planner/catalog.js';
-import type { Rec } from '../../planner/record.js';
+import type { Rec, WindowBounds } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import type { StateStore } from '../state/state-store.js';
 
@@ -21,6 +21,16 @@ export interface OperatorEnv {
    * the batch registered as `temp.batch_<stream>`: the matched row per key, in order.
    */
   staticJoin(source: SourceDef, stream: string): (keys: readonly Value[]) => (Value[] | undefined)[];
+  /** A CTAS's pull store, where a windowed aggregation keeps its state (persistent CTAS only). */
+  windowRows?: WindowRows;
+}
+
+/** Windowed aggregation state kept in the rows of the table it produces (runtime/pull-store.ts). */
+export interface WindowRows {
+  /** The persisted (group, window) entries of windows still open: end + grace > stream time. */
+  load(grace: number, streamTime: number): unknown[];
+  /** Write this entry's state with the batch. */
+  stage(key: readonly Value[], window: WindowBounds, state: unknown): void;
 }
 
 export interface BuiltPipeline {

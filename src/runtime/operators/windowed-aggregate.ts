@@ -1,7 +1,9 @@
 // The TUMBLING/HOPPING half of GROUP BY over a stream: folds each record into the state of its
 // group in every window it falls in. State is segmented by window (state/window-segments.ts): once
 // a window closes (end + grace ≤ stream time) its records would be late and dropped, so the whole
-// segment leaves memory and SQLite at the end of the batch — ksqlDB's window store retention.
+// segment leaves memory at the end of the batch. Under a CTAS each (group, window)'s state is
+// persisted in the table's pull-store row (runtime/pull-store.ts), which stays; otherwise in the
+// 'wagg' store, where a closed window is deleted as one key range.
 // Changes are collapsed per batch as in aggregate.ts: one change per (group, window) touched.
 
 import type { AggregateNode } from '../../planner/plan.js';
@@ -43,19 +45,24 @@ export interface WindowedAggregate {
   endBatch(emit: Emit, streamTime: number): void;
 }
 
-export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: number, needPrev: boolean, legacy: LegacyStore): WindowedAggregate {
+export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: number, needPrev: boolean, legacy: LegacyStore, streamTime: number): WindowedAggregate {
   const window = node.window!;
   const { size, advance } = timeWindowSteps(window, 0);
   const aggs = node.aggregates;
   const width = node.groupBy.length;
-  const store = env.store<WindowEntry>(
-    'wagg',
-    (e) => ({ k: e.key.map(toJsonValue), w: e.window, s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows }),
-    (j) => {
-      const o = j as { k: unknown[]; w: WindowBounds; s: unknown[]; t: number; n: number };
-      return { key: o.k.map(fromJsonValue), window: o.w, states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
-    },
-  );
+  const encode = (e: WindowEntry): unknown => ({ k: e.key.map(toJsonValue), w: e.window, s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows });
+  const decode = (j: unknown): WindowEntry => {
+    const o = j as { k: unknown[]; w: WindowBounds; s: unknown[]; t: number; n: number };
+    return { key: o.k.map(fromJsonValue), window: o.w, states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
+  };
+  const store = env.store<WindowEntry>('wagg', encode, decode);
+  // Under a CTAS the state lives in the table's pull-store rows (runtime/pull-store.ts); the
+  // 'wagg' store then only holds what an older Eddy wrote, moved over below.
+  const shared = env.windowRows;
+  const stage = (e: WindowEntry): void => {
+    if (shared) shared.stage(e.key, e.window, encode(e));
+    else store.stage(segmentKey(e.window.start, e.key), e);
+  };
   const segments = new Map<number, WindowSegment>();
   // Windows of one query hold similar numbers of groups: a new one starts with room for the last
   // that closed, instead of growing (and copying) its columns step by step.
@@ -66,13 +73,19 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     return seg;
   };
   const restore = (e: WindowEntry) => segmentFor(e.window.start).add(groupIdOf(e.key), e.key, e.states, e.ts, e.rows);
-  for (const e of store.takeLoaded().values()) restore(e);
+  if (shared) for (const j of shared.load(grace, streamTime)) restore(decode(j));
+  const loaded = store.takeLoaded();
+  for (const e of loaded.values()) restore(e);
+  if (shared && loaded.size) {
+    for (const e of loaded.values()) stage(e);
+    store.deleteRange('', '\uffff');
+  }
   // Windowed state that an older Eddy kept in the plain 'agg' store moves here once.
   for (const [k, e] of [...legacy.entries()]) {
     if (!e.window) continue;
     const moved: WindowEntry = { ...e, window: e.window };
     restore(moved);
-    store.stage(segmentKey(moved.window.start, moved.key), moved);
+    stage(moved);
     legacy.delete(k);
   }
 
@@ -127,16 +140,17 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       if (needPrev) rec.prev = p.before;
       emit(rec);
       // Persist only what changed in the batch; the live state stays in the segment.
-      const key = seg.key(slot) as Value[];
-      store.stage(segmentKey(seg.bounds.start, key), { key, window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! });
+      stage({ key: seg.key(slot) as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! });
     }
     pending.length = 0;
     pendingIn.clear();
-    // Closed windows can no longer change: drop each whole, from memory and from SQLite.
+    // Closed windows can no longer change: drop each whole, from memory and from SQLite (unless
+    // its rows are the table's pull store, which keeps every window).
     for (const [start, seg] of segments) {
       if (seg.bounds.end + grace > streamTime) continue;
       segments.delete(start);
       expected = seg.size;
+      if (shared) continue;
       const [lo, hi] = segmentRange(start);
       store.deleteRange(lo, hi);
     }

@@ -14,6 +14,7 @@ import type { Value } from '../../planner/values.js';
 import { buildPipeline } from '../build-pipeline.js';
 import type { Engine } from '../engine.js';
 import type { OperatorEnv } from '../operators/operator.js';
+import { VISIBLE_ROWS } from '../pull-store.js';
 import { PushQuery } from '../push-query.js';
 import { QueryTask } from '../query-task.js';
 import { recordCodec } from '../record-codec.js';
@@ -68,7 +69,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
     return;
   }
   if (source.kind === 'TABLE' && !latestOnly) {
-    const rows = state.db.prepare('SELECT cols, ts, wstart, wend FROM materialized WHERE source = ?').all(source.name) as { cols: string; ts: number; wstart: number | null; wend: number | null }[];
+    const rows = state.db.prepare(`SELECT cols, ts, wstart, wend FROM materialized WHERE source = ? AND ${VISIBLE_ROWS}`).all(source.name) as { cols: string; ts: number; wstart: number | null; wend: number | null }[];
     for (const r of rows) {
       const cols = (JSON.parse(r.cols) as unknown[]).map(fromJsonValue);
       yield { cols, ts: r.ts, partition: 0, offset: 0, ...(r.wstart !== null ? { window: { start: r.wstart, end: r.wend! } } : {}) };

@@ -1,0 +1,96 @@
+// A table's pull-query store (SQLite table `materialized`): each key's latest row, written with
+// the batch that changed it. A windowed aggregation under a CTAS keeps its (group, window) state
+// in these same rows (columns st, st_owner) instead of in `state`, as ksqlDB's window store is
+// both the aggregation's state and what pull queries read: one row written per change, not two,
+// and a closed window costs no delete (its row stays, as the pull store keeps every window).
+// A row whose state has no visible output yet (or whose output was deleted) has cols '' or 'null'.
+
+import type Database from 'better-sqlite3';
+import type { SourceDef } from '../planner/catalog.js';
+import type { Rec, WindowBounds } from '../planner/record.js';
+import type { Value } from '../planner/values.js';
+import { colsJson, materializedKey, windowedKey } from './materialized-row.js';
+import type { WindowRows } from './operators/operator.js';
+import { RowBatch } from './row-batch.js';
+
+/** `cols` of a row that only carries state: pull queries skip it, a later output fills it in. */
+const NO_OUTPUT = '';
+
+interface StagedState {
+  readonly window: WindowBounds;
+  readonly st: string;
+}
+
+/** Rows of the pull store that hold a row to show (not only a windowed aggregation's state). */
+export const VISIBLE_ROWS = "cols NOT IN ('', 'null')";
+
+export class PullStore implements WindowRows {
+  private readonly upsert: RowBatch;
+  private readonly upsertWithState: RowBatch;
+  private readonly deleteRow: Database.Statement;
+  private readonly hideRow: Database.Statement;
+  private readonly loadState: Database.Statement;
+  private readonly keyCount: number;
+  /** Windowed state staged in this batch, by the pull-store key its (group, window) maps to. */
+  private readonly staged = new Map<string, StagedState>();
+
+  constructor(
+    db: Database.Database,
+    private readonly table: SourceDef,
+    private readonly owner: string,
+  ) {
+    this.keyCount = table.columns.filter((c) => c.role === 'key').length;
+    this.upsert = new RowBatch(db, 'INSERT INTO materialized(source, k, cols, ts, wstart, wend)', 6, 'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
+    this.upsertWithState = new RowBatch(
+      db,
+      'INSERT INTO materialized(source, k, cols, ts, wstart, wend, st, st_owner)',
+      8,
+      `ON CONFLICT(source, k) DO UPDATE SET cols = CASE excluded.cols WHEN '${NO_OUTPUT}' THEN cols ELSE excluded.cols END, ts = CASE excluded.cols WHEN '${NO_OUTPUT}' THEN ts ELSE excluded.ts END, wstart = excluded.wstart, wend = excluded.wend, st = excluded.st, st_owner = excluded.st_owner`,
+    );
+    // A deleted key whose row still holds a window's state keeps the row, hidden.
+    this.deleteRow = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ? AND st IS NULL');
+    this.hideRow = db.prepare("UPDATE materialized SET cols = 'null' WHERE source = ? AND k = ?");
+    this.loadState = db.prepare('SELECT st FROM materialized WHERE source = ? AND st_owner = ? AND wend + ? > ?').pluck();
+  }
+
+  load(grace: number, streamTime: number): unknown[] {
+    const after = Number.isFinite(streamTime) ? streamTime : -Number.MAX_VALUE;
+    return (this.loadState.all(this.table.name, this.owner, grace, after) as string[]).map((s) => JSON.parse(s) as unknown);
+  }
+
+  stage(key: readonly Value[], window: WindowBounds, state: unknown): void {
+    this.staged.set(windowedKey(key, key.length, window), { window, st: JSON.stringify(state) });
+  }
+
+  /** Write the batch: each key's last change in `out`, and the windowed state staged meanwhile. */
+  write(out: readonly Rec[]): void {
+    const name = this.table.name;
+    const latest = new Map<string, Rec>();
+    for (const r of out) {
+      const k = materializedKey(r, this.keyCount);
+      latest.delete(k);
+      latest.set(k, r);
+    }
+    for (const [k, r] of latest) {
+      const cols = r.tombstone ? 'null' : colsJson(r.cols);
+      const s = this.staged.get(k);
+      if (s) {
+        this.staged.delete(k);
+        this.upsertWithState.add(name, k, cols, r.ts, s.window.start, s.window.end, s.st, this.owner);
+      } else if (r.tombstone) {
+        this.deleteRow.run(name, k);
+        this.hideRow.run(name, k);
+      } else this.upsert.add(name, k, cols, r.ts, r.window?.start ?? null, r.window?.end ?? null);
+    }
+    for (const [k, s] of this.staged) this.upsertWithState.add(name, k, NO_OUTPUT, 0, s.window.start, s.window.end, s.st, this.owner);
+    this.staged.clear();
+    this.upsert.flush();
+    this.upsertWithState.flush();
+  }
+}
+
+/** A query ends for good: its windowed state leaves the pull store; rows it alone kept go too. */
+export function dropPullState(db: Database.Database, owner: string): void {
+  db.prepare(`DELETE FROM materialized WHERE st_owner = ? AND NOT (${VISIBLE_ROWS})`).run(owner);
+  db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL WHERE st_owner = ?').run(owner);
+}
