@@ -44,6 +44,8 @@ interface PartitionInput {
   next: number;
   /** Records read and not yet consumed: buffer[pos…] (an index, not shift(): shift is O(n) on big arrays). */
   buffer: LogRecord[];
+  /** Instead of `buffer`, records that came decoded (a generated topic): recs[pos…]. */
+  recs: Rec[] | undefined;
   pos: number;
   /** The last read filled its request: the partition may hold more right now. */
   more: boolean;
@@ -122,7 +124,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], pos: 0, more: false, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, more: false, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -189,41 +191,59 @@ export class QueryTask {
     this.fill(chunk);
     let refill = false;
     const single = this.inputs.length === 1 ? this.inputs[0] : undefined;
+    if (single) this.currentInput = single;
     while (consumed < maxRecords && !this.isDone) {
       if (refill) {
         this.fill(Math.min(chunk, maxRecords - consumed));
         refill = false;
       }
       let best: PartitionInput | undefined;
-      if (single) best = single.pos < single.buffer.length ? single : undefined;
-      else for (const i of this.inputs) {
-        const head = i.buffer[i.pos];
-        if (!head) continue;
-        const bestTs = best?.buffer[best.pos]!.timestamp;
-        // On a timestamp tie a table's change goes first: a stream record joins the table as of its
-        // own time, inclusive (as temporal joins define it), not by which topic was listed first.
-        if (bestTs === undefined || head.timestamp < bestTs || (head.timestamp === bestTs && i.isTable && !best!.isTable)) best = i;
+      if (single) best = single.pos < (single.recs ?? single.buffer).length ? single : undefined;
+      else {
+        let bestTs = 0;
+        for (const i of this.inputs) {
+          const ts = i.recs ? i.recs[i.pos]?.ts : i.buffer[i.pos]?.timestamp;
+          if (ts === undefined) continue;
+          // On a timestamp tie a table's change goes first: a stream record joins the table as of its
+          // own time, inclusive (as temporal joins define it), not by which topic was listed first.
+          if (!best || ts < bestTs || (ts === bestTs && i.isTable && !best.isTable)) {
+            best = i;
+            bestTs = ts;
+          }
+        }
       }
       if (!best) break;
+      best.committed = true;
+      if (!single) this.currentInput = best;
+      const recs = best.recs;
+      if (recs) {
+        // Decoded records (a generated topic): nothing to parse, and the partition's whole read
+        // is taken in one run unless another input's record comes first by time.
+        const entry = best.entry;
+        const stop = single ? Math.min(recs.length, best.pos + maxRecords - consumed) : best.pos + 1;
+        while (best.pos < stop && !this.isDone) {
+          const rec = recs[best.pos++]!;
+          best.next = rec.offset + 1;
+          consumed++;
+          this.currentRec = rec;
+          entry(rec);
+        }
+        if (best.pos === recs.length && best.more) refill = repeatable;
+        continue;
+      }
       const raw = best.buffer[best.pos++]!;
       if (best.pos === best.buffer.length && best.more) refill = repeatable;
       best.next = raw.offset + 1;
-      best.committed = true;
       consumed++;
-      this.currentInput = best;
-      let rec = raw.decoded;
-      if (!rec) {
-        const d = best.codec.decode(raw);
-        if (d.error) {
-          this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
-          this.metrics.errors++;
-          continue;
-        }
-        if (!d.rec) continue;
-        rec = d.rec;
+      const d = best.codec.decode(raw);
+      if (d.error) {
+        this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
+        this.metrics.errors++;
+        continue;
       }
-      this.currentRec = rec;
-      best.entry(rec);
+      if (!d.rec) continue;
+      this.currentRec = d.rec;
+      best.entry(d.rec);
     }
     this.currentRec = undefined;
     this.currentInput = undefined;
@@ -234,7 +254,7 @@ export class QueryTask {
   private fill(maxRecords: number): void {
     const { log } = this.deps;
     const inputs = this.inputs.filter((i) => log.hasTopic(i.topic));
-    const peek = inputs.map((i) => i.pos < i.buffer.length);
+    const peek = inputs.map((i) => i.pos < (i.recs ?? i.buffer).length);
     const polled = this.channel.poll(inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords, peek);
     inputs.forEach((i, n) => {
       const p = polled[n]!;
@@ -253,13 +273,14 @@ export class QueryTask {
           return; // records were read from the old position; the next poll reads from the new one
         }
       }
-      this.setBuffer(i, p.records);
-      i.more = p.records.length >= maxRecords;
+      this.setBuffer(i, p.records, p.decoded);
+      i.more = (p.decoded ?? p.records).length >= maxRecords;
     });
   }
 
-  private setBuffer(i: PartitionInput, records: LogRecord[]): void {
+  private setBuffer(i: PartitionInput, records: LogRecord[], decoded?: Rec[]): void {
     i.buffer = records;
+    i.recs = decoded;
     i.pos = 0;
   }
 

@@ -70,19 +70,19 @@ export const nexmarkConnector: ConnectorFactory = (ctx, settings) => {
     const paced = rate ? Math.floor(((Date.now() - base) * rate) / 1000) : Infinity;
     return Math.max(0, Math.min(maxRows ?? Infinity, paced));
   };
-  const recs = (from: number, max: number, each: (rec: Rec) => LogRecord): LogRecord[] => {
-    const out: LogRecord[] = [];
+  const recs = (from: number, max: number): Rec[] => {
+    const out: Rec[] = [];
     for (let id = from, last = end(); id < last && out.length < max; id++) {
       if (eventKind(id) !== kind) continue;
-      out.push(each({ cols: extract(fieldsOf(gen.at(id))), ts: gen.timeOf(id), partition: 0, offset: id }));
+      out.push({ cols: extract(fieldsOf(gen.at(id))), ts: gen.timeOf(id), partition: 0, offset: id });
     }
     return out;
   };
   const topic = def.topic!;
   const source: GeneratedTopic = {
     end,
-    readDecoded: (from, max) => recs(from, max, (rec) => ({ topic, partition: 0, offset: rec.offset, timestamp: rec.ts, key: null, value: null, headers: NO_HEADERS, decoded: rec })),
-    read: (from, max) => recs(from, max, (rec) => ({ ...codec.encode(rec), topic, partition: 0, offset: rec.offset, headers: NO_HEADERS })),
+    readDecoded: recs,
+    read: (from, max) => recs(from, max).map((rec): LogRecord => ({ ...codec.encode(rec), topic, partition: 0, offset: rec.offset, headers: NO_HEADERS })),
   };
   return {
     kind: 'nexmark',

@@ -4,13 +4,14 @@
 // get the records already decoded — no bytes written, read or parsed. Every other topic, and every
 // write, goes to the wrapped log.
 
+import type { Rec } from '../../planner/record.js';
 import type { ChannelOptions, LogRecord, PolledRecords, QueryChannel, TopicInfo, TopicLog, AppendRecord } from './topic-log.js';
 
 export interface GeneratedTopic {
   /** One past the last offset that exists now (grows with time for a rate-limited source). */
   end(): number;
-  /** Up to `max` records from offset `from`, with `decoded` set and no bytes (the query path). */
-  readDecoded(from: number, max: number): LogRecord[];
+  /** Up to `max` records from offset `from`, decoded, with no bytes (the query path). */
+  readDecoded(from: number, max: number): Rec[];
   /** The same records as bytes in the topic's formats (PRINT, pull queries, ad-hoc reads). */
   read(from: number, max: number): LogRecord[];
 }
@@ -80,7 +81,7 @@ export class GeneratedTopics implements TopicLog {
         positions.forEach((p, n) => {
           const g = this.generated.get(p.topic);
           if (!g) rest.push(n);
-          else polled[n] = { owned: true, groupNext: null, records: peek?.[n] || p.partition !== 0 ? [] : g.readDecoded(p.next, max) };
+          else polled[n] = { owned: true, groupNext: null, records: [], decoded: peek?.[n] || p.partition !== 0 ? [] : g.readDecoded(p.next, max) };
         });
         if (rest.length) {
           const got = inner.poll(

@@ -13,8 +13,6 @@ export interface LogRecord {
   readonly headers: readonly Header[];
   /** Windowed keys carry their window (Kafka encodes it inside the key bytes). */
   readonly window?: { readonly start: number; readonly end: number };
-  /** A generated topic's record comes already decoded, with no bytes: nothing to parse. */
-  readonly decoded?: Rec;
 }
 
 export interface AppendRecord {
@@ -66,6 +64,8 @@ export interface PolledRecords {
   /** Where the group had got to when this instance gained the partition (shared channels). */
   readonly groupNext: number | null;
   readonly records: LogRecord[];
+  /** A generated topic's records come already decoded, with no bytes (and `records` is empty). */
+  readonly decoded?: Rec[];
 }
 
 /**
