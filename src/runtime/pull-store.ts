@@ -58,8 +58,8 @@ export class PullStore implements WindowRows {
     return (this.loadState.all(this.table.name, this.owner, grace, after) as string[]).map((s) => JSON.parse(s) as unknown);
   }
 
-  stage(key: readonly Value[], window: WindowBounds, state: unknown): void {
-    this.staged.set(windowedKey(key, key.length, window), { window, st: JSON.stringify(state) });
+  stage(key: readonly Value[], window: WindowBounds, stateJson: string): void {
+    this.staged.set(windowedKey(key, key.length, window), { window, st: stateJson });
   }
 
   /** Write the batch: each key's last change in `out`, and the windowed state staged meanwhile. */

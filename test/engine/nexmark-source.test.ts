@@ -68,12 +68,15 @@ describe('nexmark source', () => {
 
   it('after a restart mid-way, the answer equals an uninterrupted run\'s (offsets replay the same events)', () => {
     const script = `${bidsDdl(20_000)}
-      CREATE TABLE PER_AUCTION AS SELECT AUCTION, COUNT(*) AS N, MAX(PRICE) AS TOP FROM BID GROUP BY AUCTION;`;
+      CREATE TABLE PER_AUCTION AS SELECT AUCTION, COUNT(*) AS N, MAX(PRICE) AS TOP FROM BID GROUP BY AUCTION;
+      CREATE TABLE HOT AS SELECT AUCTION, COUNT(*) AS N, SUM(PRICE) AS S FROM BID WINDOW HOPPING (SIZE 2 SECONDS, ADVANCE BY 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY AUCTION;`;
     const open = (d: string) => Eddy.open({ dataDir: d, autoStart: false, batch: { maxRecords: 700 }, properties: { 'auto.offset.reset': 'earliest' } });
     const clean = open(join(dir, 'clean'));
     clean.execute(script);
     clean.runUntilIdle();
     const want = topic(clean, 'PER_AUCTION');
+    const wantHot = topic(clean, 'HOT');
+    const pullHot = clean.execute('SELECT * FROM HOT;');
     clean.close();
 
     let e = (eddy = open(join(dir, 'restarted')));
@@ -83,6 +86,9 @@ describe('nexmark source', () => {
     e = eddy = open(join(dir, 'restarted'));
     e.runUntilIdle();
     expect(topic(e, 'PER_AUCTION')).toEqual(want);
+    expect(topic(e, 'HOT')).toEqual(wantHot);
+    expect(wantHot.length).toBeGreaterThan(1000);
+    expect(e.execute('SELECT * FROM HOT;')).toEqual(pullHot);
   });
 });
 

@@ -29,8 +29,8 @@ export interface OperatorEnv {
 export interface WindowRows {
   /** The persisted (group, window) entries of windows still open: end + grace > stream time. */
   load(grace: number, streamTime: number): unknown[];
-  /** Write this entry's state with the batch. */
-  stage(key: readonly Value[], window: WindowBounds, state: unknown): void;
+  /** Write this entry's state (its JSON text) with the batch. */
+  stage(key: readonly Value[], window: WindowBounds, stateJson: string): void;
 }
 
 export interface BuiltPipeline {

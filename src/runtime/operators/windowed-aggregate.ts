@@ -60,8 +60,27 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
   // 'wagg' store then only holds what an older Eddy wrote, moved over below.
   const shared = env.windowRows;
   const stage = (e: WindowEntry): void => {
-    if (shared) shared.stage(e.key, e.window, encode(e));
+    if (shared) shared.stage(e.key, e.window, JSON.stringify(encode(e)));
     else store.stage(segmentKey(e.window.start, e.key), e);
+  };
+  /** JSON.stringify(encode(entry)) of a slot, written out directly when every value is a finite number (counts, sums). */
+  const slotJson = (seg: WindowSegment, slot: number, key: readonly Value[]): string => {
+    let k = '';
+    let st = '';
+    let plain = true;
+    for (let i = 0; i < key.length && plain; i++) {
+      const v = key[i];
+      if (typeof v === 'number' && Number.isFinite(v)) k += i ? `,${v}` : `${v}`;
+      else plain = false;
+    }
+    for (let i = 0; i < aggs.length && plain; i++) {
+      const v = aggs[i]!.impl.serialize(seg.states[i]![slot]);
+      if (typeof v === 'number' && Number.isFinite(v)) st += i ? `,${v}` : `${v}`;
+      else plain = false;
+    }
+    const w = seg.bounds;
+    if (!plain) return JSON.stringify(encode({ key: key as Value[], window: w, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! }));
+    return `{"k":[${k}],"w":{"start":${w.start},"end":${w.end}},"s":[${st}],"t":${seg.ts[slot]!},"n":${seg.rows[slot]!}}`;
   };
   const segments = new Map<number, WindowSegment>();
   // Windows of one query hold similar numbers of groups: a new one starts with room for the last
@@ -140,7 +159,9 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       if (needPrev) rec.prev = p.before;
       emit(rec);
       // Persist only what changed in the batch; the live state stays in the segment.
-      stage({ key: seg.key(slot) as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! });
+      const key = seg.key(slot);
+      if (shared) shared.stage(key, seg.bounds, slotJson(seg, slot, key));
+      else stage({ key: key as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! });
     }
     pending.length = 0;
     pendingIn.clear();
