@@ -1,0 +1,139 @@
+// The embedded log serves its newest records from memory. These tests hold it to returning exactly
+// what SQLite returns, and to forgetting records whose transaction rolled back.
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteLog } from '../../src/runtime/log/sqlite-log.js';
+import type { AppendRecord, LogRecord } from '../../src/runtime/log/topic-log.js';
+
+let db: Database.Database | undefined;
+afterEach(() => db?.close());
+
+function open(): { db: Database.Database; log: SqliteLog } {
+  db = new Database(':memory:');
+  return { db, log: new SqliteLog(db) };
+}
+
+/** What SQLite holds: a new log over the same database has nothing cached. */
+function stored(d: Database.Database, topic: string, partition = 0, from = 0, max = 1_000_000): LogRecord[] {
+  return new SqliteLog(d).read(topic, partition, from, max);
+}
+
+function recs(n: number, base = 0): AppendRecord[] {
+  return Array.from({ length: n }, (_, i) => ({ timestamp: base + i, key: Buffer.from(`k${base + i}`), value: Buffer.from(`v${base + i}`) }));
+}
+
+describe('SqliteLog tail', () => {
+  it('serves appended records from memory, equal to what SQLite returns', () => {
+    const { db, log } = open();
+    log.createTopic('t', 2);
+    const odd: AppendRecord[] = [
+      { partition: 0, timestamp: 1, key: null, value: null },
+      { partition: 0, timestamp: 2.5, key: Buffer.alloc(0), value: Buffer.from('x'), headers: [{ key: 'h', value: new Uint8Array([1, 2]) }, { key: 'n', value: null }] },
+      { partition: 1, timestamp: 3, key: Buffer.from('k'), value: Buffer.from('v'), window: { start: 10, end: 20 } },
+      { partition: 0, timestamp: 4, key: Buffer.from('k'), value: Buffer.from('v'), headers: [] },
+    ];
+    db.transaction(() => log.append('t', odd))();
+    db.transaction(() => log.append('t', recs(100, 10)))(); // keyed: both partitions
+    log.append('t', recs(5, 500)); // outside a transaction
+    for (const p of [0, 1]) {
+      const end = log.endOffset('t', p);
+      expect(end).toBe(stored(db, 't', p).length);
+      for (const [from, max] of [[0, 1000], [0, 3], [2, 7], [end - 1, 10], [end, 10], [1, 0]] as const) {
+        expect(log.read('t', p, from, max)).toEqual(stored(db, 't', p, from, max));
+      }
+    }
+    // Served from memory: rows changed behind the log's back do not show.
+    db.prepare("UPDATE log SET v = X'00'").run();
+    expect(stored(db, 't', 0, 1, 1)[0]!.value).toEqual(Buffer.from([0]));
+    expect(log.read('t', 0, 1, 1)[0]!.value).toEqual(Buffer.from('x'));
+  });
+
+  it('keeps its copy of the bytes: a caller reusing its buffer changes nothing', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    const value = Buffer.from('abc');
+    db.transaction(() => log.append('t', [{ timestamp: 1, key: null, value }]))();
+    value.write('zzz');
+    expect(log.read('t', 0, 0, 10)[0]!.value!.toString()).toBe('abc');
+  });
+
+  it('is bounded: reads from before the tail go to SQLite', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    for (let b = 0; b < 10; b++) db.transaction(() => log.append('t', recs(10_000, b * 10_000)))();
+    expect(log.endOffset('t', 0)).toBe(100_000);
+    for (const from of [0, 30_000, 34_463, 34_464, 36_863, 36_864, 99_990]) expect(log.read('t', 0, from, 5000)).toEqual(stored(db, 't', 0, from, 5000));
+    // What is still in memory ignores rows changed behind the log's back; what is not comes from SQLite.
+    db.prepare("UPDATE log SET v = X'00'").run();
+    expect(log.read('t', 0, 0, 1)[0]!.value).toEqual(Buffer.from([0]));
+    expect(log.read('t', 0, 99_999, 1)[0]!.value).toEqual(Buffer.from('v99999'));
+    expect(log.read('t', 0, 100_000 - 60_000, 1)[0]!.value).toEqual(Buffer.from('v40000'));
+  });
+});
+
+describe('SqliteLog after a rollback', () => {
+  function committedThenRolledBack(): { db: Database.Database; log: SqliteLog } {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    db.transaction(() => log.append('t', recs(3)))();
+    expect(() =>
+      db.transaction(() => {
+        log.append('t', recs(4, 100));
+        // Inside the transaction its own rows are there, as SQLite shows them.
+        expect(log.read('t', 0, 0, 100)).toHaveLength(7);
+        expect(log.endOffset('t', 0)).toBe(7);
+        throw new Error('batch failed');
+      })(),
+    ).toThrow('batch failed');
+    return { db, log };
+  }
+
+  it('goes back to the committed end and serves no phantom records', () => {
+    const { db, log } = committedThenRolledBack();
+    expect(log.endOffset('t', 0)).toBe(3);
+    expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+    expect(log.read('t', 0, 3, 100)).toEqual([]);
+    expect(log.append('t', recs(2, 200))).toEqual([{ partition: 0, offset: 3 }, { partition: 0, offset: 4 }]);
+    expect(log.read('t', 0, 0, 100).map((r) => r.value!.toString())).toEqual(['v0', 'v1', 'v2', 'v200', 'v201']);
+    expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+  });
+
+  it('notices the rollback when the next access is inside the next transaction', () => {
+    const { db, log } = committedThenRolledBack();
+    db.transaction(() => {
+      expect(log.read('t', 0, 3, 100)).toEqual([]);
+      expect(log.append('t', recs(1, 300))[0]!.offset).toBe(3);
+    })();
+    expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+    expect(log.endOffset('t', 0)).toBe(4);
+  });
+
+  it('notices a savepoint rolled back inside a transaction that commits', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    db.transaction(() => {
+      log.append('t', recs(2));
+      expect(() =>
+        db.transaction(() => {
+          log.append('t', recs(5, 100));
+          throw new Error('inner');
+        })(),
+      ).toThrow('inner');
+      expect(log.endOffset('t', 0)).toBe(2);
+      expect(log.read('t', 0, 0, 100)).toHaveLength(2);
+      log.append('t', recs(1, 200));
+    })();
+    expect(log.read('t', 0, 0, 100).map((r) => [r.offset, r.value!.toString()])).toEqual([[0, 'v0'], [1, 'v1'], [2, 'v200']]);
+    expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+  });
+
+  it('finds the end in SQLite after an append that failed half-way and was committed anyway', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    const bad = [...recs(40), { partition: 7, timestamp: 0, key: null, value: null }];
+    db.transaction(() => expect(() => log.append('t', bad)).toThrow(/Partition 7/))();
+    expect(log.endOffset('t', 0)).toBe(stored(db, 't').length);
+    expect(log.append('t', recs(1, 99))[0]!.offset).toBe(stored(db, 't').length - 1);
+    expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+  });
+});
