@@ -17,6 +17,8 @@ import { RowBatch } from './row-batch.js';
 const NO_OUTPUT = '';
 
 interface StagedState {
+  /** The pull-store key its (group, window) maps to. */
+  readonly k: string;
   readonly window: WindowBounds;
   readonly st: string;
 }
@@ -31,8 +33,8 @@ export class PullStore implements WindowRows {
   private readonly hideRow: Database.Statement;
   private readonly loadState: Database.Statement;
   private readonly keyCount: number;
-  /** Windowed state staged in this batch, by the pull-store key its (group, window) maps to. */
-  private readonly staged = new Map<string, StagedState>();
+  /** Windowed state staged in this batch, one per (group, window), in the order of their outputs. */
+  private staged: StagedState[] = [];
 
   constructor(
     db: Database.Database,
@@ -59,33 +61,42 @@ export class PullStore implements WindowRows {
   }
 
   stage(key: readonly Value[], window: WindowBounds, stateJson: string): void {
-    this.staged.set(windowedKey(key, key.length, window), { window, st: stateJson });
+    this.staged.push({ k: windowedKey(key, key.length, window), window, st: stateJson });
   }
 
   /** Write the batch: each key's last change in `out`, and the windowed state staged meanwhile. */
   write(out: readonly Rec[]): void {
     const name = this.table.name;
+    const staged = this.staged;
+    this.staged = [];
+    const keys = out.map((r) => materializedKey(r, this.keyCount));
+    // An aggregation emits one change per staged (group, window), in the same order: pair them
+    // without hashing every key twice. Anything else (HAVING, other key columns) is joined by key.
+    if (staged.length === out.length && staged.every((s, i) => s.k === keys[i])) {
+      out.forEach((r, i) => this.upsertWithState.add(name, keys[i], r.tombstone ? 'null' : colsJson(r.cols), r.ts, staged[i]!.window.start, staged[i]!.window.end, staged[i]!.st, this.owner));
+    } else this.join(out, keys, staged);
+    this.upsert.flush();
+    this.upsertWithState.flush();
+  }
+
+  private join(out: readonly Rec[], keys: readonly string[], staged: readonly StagedState[]): void {
+    const name = this.table.name;
     const latest = new Map<string, Rec>();
-    for (const r of out) {
-      const k = materializedKey(r, this.keyCount);
-      latest.delete(k);
-      latest.set(k, r);
-    }
+    out.forEach((r, i) => latest.set(keys[i]!, r));
+    const byKey = new Map<string, StagedState>();
+    for (const s of staged) byKey.set(s.k, s);
     for (const [k, r] of latest) {
       const cols = r.tombstone ? 'null' : colsJson(r.cols);
-      const s = this.staged.get(k);
+      const s = byKey.get(k);
       if (s) {
-        this.staged.delete(k);
+        byKey.delete(k);
         this.upsertWithState.add(name, k, cols, r.ts, s.window.start, s.window.end, s.st, this.owner);
       } else if (r.tombstone) {
         this.deleteRow.run(name, k);
         this.hideRow.run(name, k);
       } else this.upsert.add(name, k, cols, r.ts, r.window?.start ?? null, r.window?.end ?? null);
     }
-    for (const [k, s] of this.staged) this.upsertWithState.add(name, k, NO_OUTPUT, 0, s.window.start, s.window.end, s.st, this.owner);
-    this.staged.clear();
-    this.upsert.flush();
-    this.upsertWithState.flush();
+    for (const [k, s] of byKey) this.upsertWithState.add(name, k, NO_OUTPUT, 0, s.window.start, s.window.end, s.st, this.owner);
   }
 }
 
