@@ -52,12 +52,13 @@ export class PullStore implements WindowRows {
     // A deleted key whose row still holds a window's state keeps the row, hidden.
     this.deleteRow = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ? AND st IS NULL');
     this.hideRow = db.prepare("UPDATE materialized SET cols = 'null' WHERE source = ? AND k = ?");
-    this.loadState = db.prepare('SELECT st FROM materialized WHERE source = ? AND st_owner = ? AND wend + ? > ?').pluck();
+    this.loadState = db.prepare('SELECT st, wstart, wend FROM materialized WHERE source = ? AND st_owner = ? AND wend + ? > ?');
   }
 
-  load(grace: number, streamTime: number): unknown[] {
+  load(grace: number, streamTime: number): [unknown, WindowBounds][] {
     const after = Number.isFinite(streamTime) ? streamTime : -Number.MAX_VALUE;
-    return (this.loadState.all(this.table.name, this.owner, grace, after) as string[]).map((s) => JSON.parse(s) as unknown);
+    const rows = this.loadState.all(this.table.name, this.owner, grace, after) as { st: string; wstart: number; wend: number }[];
+    return rows.map((r) => [JSON.parse(r.st) as unknown, { start: r.wstart, end: r.wend }]);
   }
 
   stage(key: readonly Value[], window: WindowBounds, stateJson: string): void {

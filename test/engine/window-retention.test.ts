@@ -28,12 +28,12 @@ function open(dir: string): Eddy {
 const click = (e: Eddy, u: string, ts: number) => insert(e, 'CLICKS', 'U, P', `'${u}', '/'`, ts);
 /** The window starts of the query's persisted aggregation state (in the pull store's rows). */
 const persistedWindows = (e: Eddy): number[] =>
-  (e.state.db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]).map((v) => (JSON.parse(v) as { w: { start: number } }).w.start).sort((a, b) => a - b);
+  (e.state.db.prepare('SELECT wstart FROM materialized WHERE st IS NOT NULL').pluck().all() as number[]).sort((a, b) => a - b);
 /** The window starts a restart of the query would load (windows still open). */
 const openWindows = (e: Eddy, streamTime: number): number[] =>
   new PullStore(e.state.db, e.state.catalog.get('C')!, 'CTAS_C_0')
     .load(0, streamTime)
-    .map((v) => (v as { w: { start: number } }).w.start)
+    .map(([, w]) => w.start)
     .sort((a, b) => a - b);
 const wagg = (e: Eddy) => e.state.db.prepare("SELECT COUNT(*) AS n FROM state WHERE store LIKE '%agg'").get();
 const counts = (e: Eddy) => topic(e, 'C').map((r) => [r.key, r.window?.start, r.value === null ? null : (r.value as { N: number }).N]);
@@ -104,9 +104,9 @@ describe('windowed aggregation state retention', () => {
     click(eddy, 'a', 6000);
     // Rewrite the state as it used to be stored: store 'agg', key '<group key>@<window start>'.
     const db = eddy.state.db;
-    for (const v of db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]) {
-      const w = (JSON.parse(v) as { w: { start: number } }).w.start;
-      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/agg', `s1:a@${w}`, v);
+    for (const r of db.prepare('SELECT st, wstart, wend FROM materialized WHERE st IS NOT NULL').all() as { st: string; wstart: number; wend: number }[]) {
+      const v = JSON.stringify({ ...(JSON.parse(r.st) as object), w: { start: r.wstart, end: r.wend } });
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/agg', `s1:a@${r.wstart}`, v);
     }
     db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
     eddy.close();
@@ -128,9 +128,9 @@ describe('windowed aggregation state retention', () => {
     eddy.execute(HOPPING);
     click(eddy, 'a', 6000);
     const db = eddy.state.db;
-    for (const v of db.prepare('SELECT st FROM materialized WHERE st IS NOT NULL').pluck().all() as string[]) {
-      const w = (JSON.parse(v) as { w: { start: number } }).w.start;
-      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/wagg', `${w}/s1:a`, v);
+    for (const r of db.prepare('SELECT st, wstart, wend FROM materialized WHERE st IS NOT NULL').all() as { st: string; wstart: number; wend: number }[]) {
+      const v = JSON.stringify({ ...(JSON.parse(r.st) as object), w: { start: r.wstart, end: r.wend } });
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/wagg', `${r.wstart}/s1:a`, v);
     }
     db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
     eddy.close();

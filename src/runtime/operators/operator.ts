@@ -27,8 +27,8 @@ export interface OperatorEnv {
 
 /** Windowed aggregation state kept in the rows of the table it produces (runtime/pull-store.ts). */
 export interface WindowRows {
-  /** The persisted (group, window) entries of windows still open: end + grace > stream time. */
-  load(grace: number, streamTime: number): unknown[];
+  /** The persisted (group, window) entries of windows still open (end + grace > stream time), with their window. */
+  load(grace: number, streamTime: number): [unknown, WindowBounds][];
   /** Write this entry's state (its JSON text) with the batch. */
   stage(key: readonly Value[], window: WindowBounds, stateJson: string): void;
 }

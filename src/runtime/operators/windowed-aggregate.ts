@@ -56,14 +56,16 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     return { key: o.k.map(fromJsonValue), window: o.w, states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
   };
   const store = env.store<WindowEntry>('wagg', encode, decode);
+  // In a pull-store row the window is the row's own (columns wstart, wend): not repeated.
+  const encodeRow = (e: WindowEntry): unknown => ({ k: e.key.map(toJsonValue), s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows });
   // Under a CTAS the state lives in the table's pull-store rows (runtime/pull-store.ts); the
   // 'wagg' store then only holds what an older Eddy wrote, moved over below.
   const shared = env.windowRows;
   const stage = (e: WindowEntry): void => {
-    if (shared) shared.stage(e.key, e.window, JSON.stringify(encode(e)));
+    if (shared) shared.stage(e.key, e.window, JSON.stringify(encodeRow(e)));
     else store.stage(segmentKey(e.window.start, e.key), e);
   };
-  /** JSON.stringify(encode(entry)) of a slot, written out directly when every value is a finite number (counts, sums). */
+  /** JSON.stringify(encodeRow(entry)) of a slot, written out directly when every value is a finite number (counts, sums). */
   const slotJson = (seg: WindowSegment, slot: number, key: readonly Value[]): string => {
     let k = '';
     let st = '';
@@ -78,9 +80,8 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       if (typeof v === 'number' && Number.isFinite(v)) st += i ? `,${v}` : `${v}`;
       else plain = false;
     }
-    const w = seg.bounds;
-    if (!plain) return JSON.stringify(encode({ key: key as Value[], window: w, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! }));
-    return `{"k":[${k}],"w":{"start":${w.start},"end":${w.end}},"s":[${st}],"t":${seg.ts[slot]!},"n":${seg.rows[slot]!}}`;
+    if (!plain) return JSON.stringify(encodeRow({ key: key as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! }));
+    return `{"k":[${k}],"s":[${st}],"t":${seg.ts[slot]!},"n":${seg.rows[slot]!}}`;
   };
   const segments = new Map<number, WindowSegment>();
   // Windows of one query hold similar numbers of groups: a new one starts with room for the last
@@ -92,7 +93,7 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     return seg;
   };
   const restore = (e: WindowEntry) => segmentFor(e.window.start).add(groupIdOf(e.key), e.key, e.states, e.ts, e.rows);
-  if (shared) for (const j of shared.load(grace, streamTime)) restore(decode(j));
+  if (shared) for (const [j, window] of shared.load(grace, streamTime)) restore({ ...decode(j), window });
   const loaded = store.takeLoaded();
   for (const e of loaded.values()) restore(e);
   if (shared && loaded.size) {
