@@ -49,6 +49,8 @@ interface PartitionInput {
   pos: number;
   /** The last read filled its request: the partition may hold more right now. */
   more: boolean;
+  /** This batch reads offsets below this: the partition's end when the batch started. */
+  until: number;
   /** The pipeline's entry for this source. */
   readonly entry: (r: Rec) => void;
   /** `next` came from this instance's committed offsets (not the start-at default). */
@@ -124,7 +126,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, more: false, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -183,6 +185,11 @@ export class QueryTask {
     const repeatable = this.channel.repeatable;
     // Records read ahead by an earlier batch would make this batch depend on read history.
     if (repeatable) for (const i of this.inputs) this.setBuffer(i, []);
+    // A batch is what had arrived when it started (as Spark fixes a micro-batch's end offsets at
+    // the trigger): records arriving while it runs wait for the next one, so a slow batch does
+    // not grow itself. Measured on q3 at half rate: batches that read on doubled and took 160 ms.
+    const { log } = this.deps;
+    for (const i of this.inputs) i.until = repeatable && log.hasTopic(i.topic) ? log.endOffset(i.topic, i.partition) : Infinity;
     // Read the embedded log in chunks: a whole 10k-record batch read at once stays alive until the
     // batch ends, and every young-generation GC meanwhile copies it (such batches ran at a quarter
     // of the speed of 1k-record ones). The batch is the same: a chunk is refilled before the merge
@@ -273,8 +280,16 @@ export class QueryTask {
           return; // records were read from the old position; the next poll reads from the new one
         }
       }
-      this.setBuffer(i, p.records, p.decoded);
-      i.more = (p.decoded ?? p.records).length >= maxRecords;
+      const got = p.decoded ?? p.records;
+      let keep = got.length;
+      while (keep > 0 && got[keep - 1]!.offset >= i.until) keep--;
+      if (keep < got.length) {
+        this.setBuffer(i, p.decoded ? [] : p.records.slice(0, keep), p.decoded?.slice(0, keep));
+        i.more = false;
+      } else {
+        this.setBuffer(i, p.records, p.decoded);
+        i.more = got.length >= maxRecords;
+      }
     });
   }
 
