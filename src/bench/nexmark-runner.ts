@@ -72,6 +72,11 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
         stores.push(s as StateStore<unknown>);
         return s;
       },
+      textStore: (name) => {
+        const s = StateStore.text(backing, name);
+        stores.push(s as StateStore<unknown>);
+        return s;
+      },
       logError: () => {},
       countLate: () => {},
       staticJoin: (s, stream) => staticBatchJoin(db, s, stream),

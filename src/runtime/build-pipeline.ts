@@ -18,7 +18,7 @@ import type { StateStore } from './state/state-store.js';
 
 /** Prefixes store names so every operator instance of a query owns distinct stores. */
 function scopedEnv(env: OperatorEnv, prefix: string): OperatorEnv {
-  return { ...env, store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => env.store(`${prefix}/${name}`, enc, dec) };
+  return { ...env, store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => env.store(`${prefix}/${name}`, enc, dec), textStore: (name) => env.textStore(`${prefix}/${name}`) };
 }
 
 /** EXPLAIN ANALYZE's instrument: wraps the input of each node (and of the sink, node undefined). */

@@ -96,6 +96,11 @@ export class QueryTask {
         this.stores.push(s as StateStore<unknown>);
         return s;
       },
+      textStore: (name) => {
+        const s = StateStore.text(backing, name);
+        this.stores.push(s as StateStore<unknown>);
+        return s;
+      },
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
       staticJoin: (source, stream) => staticBatchJoin(db, source, stream),

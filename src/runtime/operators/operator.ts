@@ -12,6 +12,8 @@ export type Emit = (r: Rec) => void;
 export interface OperatorEnv {
   /** A named, persisted key/value store owned by this query. */
   store<V>(name: string, encode: (v: V) => unknown, decode: (j: unknown) => V): StateStore<V>;
+  /** The same for values that are JSON text already (stored verbatim). */
+  textStore(name: string): StateStore<string>;
   /** Record a per-record problem in the processing log; the query goes on. */
   logError(reason: string, rec?: Rec): void;
   /** Count a record dropped as late (past the window's grace period). */

@@ -44,8 +44,8 @@ function decodeRow(j: unknown): TableRow {
 }
 
 export function tableRowStore(env: OperatorEnv, name: string): TableRows {
-  // Stored as before ({"c": […], "t": …}): the text is parsed back for the backing's own encoding.
-  return new TableRows(env.store<string>(name, (s) => JSON.parse(s), (j) => JSON.stringify(j)));
+  // Stored as before ({"c": […], "t": …}), the text as it is.
+  return new TableRows(env.textStore(name));
 }
 
 export function tableViewOperator(keyCount: number, store: TableRows, out: Emit): Emit {

@@ -19,8 +19,15 @@ export class StateStore<V> {
     private readonly name: string,
     private readonly encode: (v: V) => unknown,
     private readonly decode: (j: unknown) => V,
+    /** Values are JSON text already: stored and loaded verbatim (encode and decode unused). */
+    private readonly text = false,
   ) {
-    if (backing) for (const [k, v] of backing.load(name)) this.mem.set(k, decode(v));
+    if (backing) for (const [k, v] of backing.load(name, text)) this.mem.set(k, text ? (v as V) : decode(v));
+  }
+
+  /** A store of JSON text values, written as they are (no parse and stringify again at each flush). */
+  static text(backing: StateBacking | undefined, name: string): StateStore<string> {
+    return new StateStore<string>(backing, name, (s) => s, (j) => j as string, true);
   }
 
   get(key: string): V | undefined {
@@ -75,7 +82,11 @@ export class StateStore<V> {
     for (const [lo, hi] of this.ranges) this.backing.deleteRange(this.name, lo, hi);
     this.ranges.length = 0;
     if (this.dirty.size === 0) return;
-    for (const [k, v] of this.dirty) this.backing.write(this.name, k, v === undefined ? undefined : this.encode(v));
+    for (const [k, v] of this.dirty) {
+      if (v === undefined) this.backing.write(this.name, k, undefined);
+      else if (this.text) this.backing.writeText(this.name, k, v as string);
+      else this.backing.write(this.name, k, this.encode(v));
+    }
     this.backing.flushWrites();
     this.dirty.clear();
   }
@@ -99,13 +110,18 @@ export class StateBacking {
     this.select = db.prepare('SELECT k, v FROM state WHERE owner = ? AND store = ?');
   }
 
-  load(store: string): [string, unknown][] {
-    return (this.select.all(this.owner, store) as { k: string; v: string }[]).map((r) => [r.k, JSON.parse(r.v)]);
+  /** The store's entries, values parsed (or as their JSON text). */
+  load(store: string, text = false): [string, unknown][] {
+    return (this.select.all(this.owner, store) as { k: string; v: string }[]).map((r) => [r.k, text ? r.v : JSON.parse(r.v)]);
   }
 
   write(store: string, k: string, v: unknown): void {
     if (v === undefined) this.del.run(this.owner, store, k);
     else this.upserts.add(this.owner, store, k, JSON.stringify(v));
+  }
+
+  writeText(store: string, k: string, json: string): void {
+    this.upserts.add(this.owner, store, k, json);
   }
 
   /** Write the queued upserts (before the batch's transaction commits). */

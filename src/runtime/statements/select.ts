@@ -55,6 +55,7 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
 export function memoryEnv(engine: Engine): OperatorEnv {
   return {
     store: (name, enc, dec) => new StateStore(undefined, name, enc, dec),
+    textStore: (name) => StateStore.text(undefined, name),
     logError: () => {},
     countLate: () => {},
     staticJoin: (s, stream) => staticBatchJoin(engine.state.db, s, stream),
