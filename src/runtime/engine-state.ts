@@ -15,7 +15,10 @@ export interface RunningQuery {
   readonly id: string;
   readonly sql: string;
   readonly plan: QueryPlan;
-  readonly task: QueryTask;
+  /** Replaced by a fresh task (`restart`) when a batch fails. */
+  task: QueryTask;
+  /** A new task for this query, resuming from its committed state and offsets. */
+  readonly restart: () => QueryTask;
   readonly errors: ErrorRoute;
   readonly sink?: string;
   readonly sources: readonly string[];

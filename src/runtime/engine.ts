@@ -199,14 +199,11 @@ export class Eddy {
   /** @internal */
   startPersistent(plan: QueryPlan, errors: ErrorRoute, materialize: SourceDef | undefined): void {
     const { state } = this;
-    const task = new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, {
-      persistent: true,
-      startAt: state.startAt(),
-      ...(materialize ? { materialize } : {}),
-    });
+    const startAt = state.startAt();
+    const restart = () => new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, { persistent: true, startAt, ...(materialize ? { materialize } : {}) });
     errors.sink = (m) => state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
     const sources = [...new Set(collectSources(plan))];
-    state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
+    state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task: restart(), restart, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
     this.ensureRunning();
   }
 
@@ -218,8 +215,8 @@ export class Eddy {
     // previous row, which the pull store does not need — it is itself the last row per key.
     const root = { kind: 'Source' as const, source: def, alias: def.name, schema: { ...schema, isTable: false } };
     const plan: QueryPlan = { id, sql: `(materialise ${def.name})`, root, sink: { kind: 'Source', target: def }, output: schema };
-    const task = new QueryTask(plan, { db: this.state.db, log: this.state.log, processingLog: this.state.processingLog }, { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
-    this.state.queries.set(id, { id, sql: plan.sql, plan, task, errors: newErrorRoute(), sources: [def.name], internal: true });
+    const restart = () => new QueryTask(plan, { db: this.state.db, log: this.state.log, processingLog: this.state.processingLog }, { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
+    this.state.queries.set(id, { id, sql: plan.sql, plan, task: restart(), restart, errors: newErrorRoute(), sources: [def.name], internal: true });
     this.ensureRunning();
   }
 
@@ -261,7 +258,19 @@ export class Eddy {
     this.trackLatest();
     let n = 0;
     const max = this.state.batch.maxRecords;
-    for (const q of [...this.state.queries.values()]) n += q.task.step(max);
+    for (const q of [...this.state.queries.values()]) {
+      try {
+        n += q.task.step(max);
+      } catch (e) {
+        // The batch's transaction rolled back, but the task had moved on in memory (input
+        // positions, operator state): a fresh task resumes from what was committed and runs the
+        // batch again, as Kafka Streams restarts a failed task.
+        q.task.stop();
+        q.task = q.restart();
+        this.state.processingLog.write({ queryId: q.id, topic: null, partition: null, offset: null, reason: `batch failed and rolled back; the query resumes from its committed offsets: ${(e as Error).message}` });
+        throw e;
+      }
+    }
     for (const [, p] of [...this.state.pushQueries]) {
       n += p.task.step(max);
       if (p.task.isDone) p.query.close();
