@@ -57,6 +57,42 @@ function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
   return false;
 }
 
+/**
+ * A JSON object decoded with the engine's own JSON.parse, when that gives exactly what the
+ * lossless parser would: every column present by its exact name, numbers only where an INTEGER,
+ * BIGINT or DOUBLE takes them (those read Number(text) either way), strings and booleans (the same
+ * in both). Anything else (a number for a STRING or DECIMAL, nesting, a missing or differently
+ * cased name, invalid JSON) returns undefined and takes the lossless path. Native parsing is
+ * several times faster, and chained queries read every record their predecessor wrote.
+ */
+export function nativeObject(text: string, columns: readonly ColumnSchema[]): Value[] | null | undefined {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (j === null) return null;
+  if (typeof j !== 'object' || Array.isArray(j)) return undefined;
+  const obj = j as Record<string, unknown>;
+  const out = new Array<Value>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (!(c.name in obj)) return undefined;
+    const x = obj[c.name];
+    if (x === null) out[i] = null;
+    else if (typeof x === 'number') {
+      const k = c.type.kind;
+      if (k === 'DOUBLE') out[i] = x;
+      else if (k === 'BIGINT') out[i] = Math.trunc(x);
+      else if (k === 'INTEGER') out[i] = Math.trunc(x) | 0;
+      else return undefined;
+    } else if (typeof x === 'string' || typeof x === 'boolean') out[i] = jsonToValue(x, c.type, `$.${c.name}`);
+    else return undefined;
+  }
+  return out;
+}
+
 function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
   if (columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))) throw new Error('JSON only supports MAP types with STRING keys');
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
@@ -73,9 +109,14 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
     },
     deserialize(bytes) {
       if (bytes === null) return null;
+      const text = bytes.toString('utf8');
+      if (!unwrapped) {
+        const fast = nativeObject(text, columns);
+        if (fast !== undefined) return fast;
+      }
       let j: Json;
       try {
-        j = parseJson(bytes.toString('utf8'));
+        j = parseJson(text);
       } catch (e) {
         throw new DecodeError(`Failed to deserialize ${opts.role} as JSON: ${(e as Error).message}`);
       }
