@@ -11,6 +11,22 @@ export function projectRow(exprs: readonly CompiledExpr[], r: Rec): Value[] {
   return out;
 }
 
+/** Widest SELECT list given its own unrolled function; wider ones use the loop above. */
+const UNROLL_MAX = 64;
+
+/**
+ * The SELECT list as one function with a call site per column (`[e0(r), e1(r), …]`) instead of a
+ * loop whose single call site sees every column's evaluator: each site stays monomorphic and V8
+ * inlines it, as code generation does for Flink's projections. Only the evaluators are passed in;
+ * the generated text holds nothing but their parameter names.
+ */
+export function projector(exprs: readonly CompiledExpr[]): (r: Rec) => Value[] {
+  if (exprs.length === 0 || exprs.length > UNROLL_MAX) return (r) => projectRow(exprs, r);
+  const names = exprs.map((_, i) => `e${i}`);
+  const make = new Function(...names, `return (r) => [${names.map((n) => `${n}(r)`).join(', ')}];`) as (...evals: CompiledExpr['eval'][]) => (r: Rec) => Value[];
+  return make(...exprs.map((e) => e.eval));
+}
+
 export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): Emit {
   const exprs = node.exprs;
   const keyIdx = node.schema.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
@@ -22,10 +38,11 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
   if (!node.schema.isTable) {
     // The hottest operator: build the record directly (object spreads cost more than the projection).
     const passThrough = node.keyPassThrough === true;
+    const project = projector(exprs);
     return (r) => {
       const keyAbsent = passThrough && r.keyAbsent === true;
       if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}), ...(keyAbsent ? { keyAbsent } : {}) });
-      const rec: Rec = { cols: projectRow(exprs, r), ts: r.ts, partition: r.partition, offset: r.offset };
+      const rec: Rec = { cols: project(r), ts: r.ts, partition: r.partition, offset: r.offset };
       if (r.window) rec.window = r.window;
       if (r.headers) rec.headers = r.headers;
       if (keyAbsent) rec.keyAbsent = true;
