@@ -49,9 +49,10 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
       out(rec);
     };
   }
+  const project = projector(exprs);
   return (r) => {
-    const cols = r.tombstone ? keysOnly(r) : projectRow(exprs, r);
-    const prev = !needPrev ? undefined : r.prev ? projectRow(exprs, { ...r, cols: r.prev, tombstone: false }) : r.prev;
+    const cols = r.tombstone ? keysOnly(r) : project(r);
+    const prev = !needPrev ? undefined : r.prev ? project({ ...r, cols: r.prev, tombstone: false }) : r.prev;
     out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
   };
 }
