@@ -74,7 +74,7 @@ export class PullStore implements WindowRows {
     // An aggregation emits one change per staged (group, window), in the same order: pair them
     // without hashing every key twice. Anything else (HAVING, other key columns) is joined by key.
     if (staged.length === out.length && staged.every((s, i) => s.k === keys[i])) {
-      out.forEach((r, i) => this.upsertWithState.add(name, keys[i], r.tombstone ? 'null' : colsJson(r.cols), r.ts, staged[i]!.window.start, staged[i]!.window.end, staged[i]!.st, this.owner));
+      out.forEach((r, i) => this.upsertWithState.add(name, keys[i], rowCols(r), r.ts, staged[i]!.window.start, staged[i]!.window.end, staged[i]!.st, this.owner));
     } else this.join(out, keys, staged);
     this.upsert.flush();
     this.upsertWithState.flush();
@@ -87,7 +87,7 @@ export class PullStore implements WindowRows {
     const byKey = new Map<string, StagedState>();
     for (const s of staged) byKey.set(s.k, s);
     for (const [k, r] of latest) {
-      const cols = r.tombstone ? 'null' : colsJson(r.cols);
+      const cols = rowCols(r);
       const s = byKey.get(k);
       if (s) {
         byKey.delete(k);
@@ -99,6 +99,11 @@ export class PullStore implements WindowRows {
     }
     for (const [k, s] of byKey) this.upsertWithState.add(name, k, NO_OUTPUT, 0, s.window.start, s.window.end, s.st, this.owner);
   }
+}
+
+/** `cols` of a change: a deleted key's row is kept hidden when it still holds window state. */
+function rowCols(r: Rec): string {
+  return r.tombstone ? 'null' : colsJson(r.cols);
 }
 
 /** A query ends for good: its windowed state leaves the pull store; rows it alone kept go too. */

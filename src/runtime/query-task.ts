@@ -72,6 +72,8 @@ export class QueryTask {
   private readonly sinkCodec: RecordCodec | undefined;
   /** The sink drops its records (WITH (sink='discard')): nothing to encode or append. */
   private readonly discard: boolean;
+  /** …and nothing else takes them either (no pull store, no subscriber): counted on arrival, not kept. */
+  private readonly dropOutput: boolean;
   private readonly saveOffset: Database.Statement | undefined;
   private readonly pullStore: PullStore | undefined;
   private currentRec: Rec | undefined;
@@ -110,6 +112,7 @@ export class QueryTask {
     const sink = plan.sink;
     this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
     this.discard = sink.kind === 'Source' && sink.target.discard === true;
+    this.dropOutput = this.discard && !opts.materialize && !opts.onRow;
     this.saveOffset = opts.persistent
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
@@ -325,7 +328,7 @@ export class QueryTask {
       if (sink.limit !== undefined && this.emitted >= sink.limit) this.limitReached = true;
       return;
     }
-    if (this.discard && !this.opts.materialize && !this.opts.onRow) {
+    if (this.dropOutput) {
       this.metrics.recordsOut++; // nothing will read it: do not keep it until the batch ends
       return;
     }

@@ -95,18 +95,21 @@ describe('windowed aggregation state retention', () => {
     expect([...pulled.rows].sort((x, y) => x[1] - y[1])).toEqual([['a', 0, 2], ['a', 5000, 4], ['a', 10000, 1]]);
   });
 
-  it('windowed state an older Eddy kept in the plain aggregation store is taken over', () => {
+  /**
+   * Count one click, rewrite its window state the way an older Eddy stored it (`store`, key from
+   * `keyOf`), restart, count another: the old state must be taken over, and no copy left behind.
+   */
+  const takesOverOldState = (store: string, keyOf: (windowStart: number) => string) => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
     dirs.push(dir);
     eddy = open(dir);
     eddy.execute(CLICKS);
     eddy.execute(HOPPING);
     click(eddy, 'a', 6000);
-    // Rewrite the state as it used to be stored: store 'agg', key '<group key>@<window start>'.
     const db = eddy.state.db;
     for (const r of db.prepare('SELECT st, wstart, wend FROM materialized WHERE st IS NOT NULL').all() as { st: string; wstart: number; wend: number }[]) {
       const v = JSON.stringify({ ...(JSON.parse(r.st) as object), w: { start: r.wstart, end: r.wend } });
-      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/agg', `s1:a@${r.wstart}`, v);
+      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', store, keyOf(r.wstart), v);
     }
     db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
     eddy.close();
@@ -118,30 +121,15 @@ describe('windowed aggregation state retention', () => {
     ]);
     expect(persistedWindows(eddy)).toEqual([0, 5000]);
     expect(wagg(eddy)).toEqual({ n: 0 });
+  };
+
+  it('windowed state an older Eddy kept in the plain aggregation store is taken over', () => {
+    // As it used to be stored: store 'agg', key '<group key>@<window start>'.
+    takesOverOldState('Aggregate1/agg', (w) => `s1:a@${w}`);
   });
 
   it("windowed state in the state table (as the previous release kept it) moves to the pull store's rows", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
-    dirs.push(dir);
-    eddy = open(dir);
-    eddy.execute(CLICKS);
-    eddy.execute(HOPPING);
-    click(eddy, 'a', 6000);
-    const db = eddy.state.db;
-    for (const r of db.prepare('SELECT st, wstart, wend FROM materialized WHERE st IS NOT NULL').all() as { st: string; wstart: number; wend: number }[]) {
-      const v = JSON.stringify({ ...(JSON.parse(r.st) as object), w: { start: r.wstart, end: r.wend } });
-      db.prepare('INSERT INTO state(owner, store, k, v) VALUES (?, ?, ?, ?)').run('CTAS_C_0', 'Aggregate1/wagg', `${r.wstart}/s1:a`, v);
-    }
-    db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
-    eddy.close();
-    eddy = open(dir);
-    click(eddy, 'a', 7000);
-    expect(counts(eddy).slice(2)).toEqual([
-      ['a', 0, 2],
-      ['a', 5000, 2],
-    ]);
-    expect(persistedWindows(eddy)).toEqual([0, 5000]);
-    expect(wagg(eddy)).toEqual({ n: 0 });
+    takesOverOldState('Aggregate1/wagg', (w) => `${w}/s1:a`);
   });
 
   it('a group that HAVING hides keeps its state in a hidden row; TERMINATE removes what only the state kept', () => {

@@ -50,14 +50,14 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
   const { size, advance } = timeWindowSteps(window, 0);
   const aggs = node.aggregates;
   const width = node.groupBy.length;
-  const encode = (e: WindowEntry): unknown => ({ k: e.key.map(toJsonValue), w: e.window, s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows });
+  // In a pull-store row the window is the row's own (columns wstart, wend): not repeated there.
+  const encodeRow = (e: WindowEntry): Record<string, unknown> => ({ k: e.key.map(toJsonValue), s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows });
+  const encode = (e: WindowEntry): unknown => ({ ...encodeRow(e), w: e.window });
   const decode = (j: unknown): WindowEntry => {
     const o = j as { k: unknown[]; w: WindowBounds; s: unknown[]; t: number; n: number };
     return { key: o.k.map(fromJsonValue), window: o.w, states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
   };
   const store = env.store<WindowEntry>('wagg', encode, decode);
-  // In a pull-store row the window is the row's own (columns wstart, wend): not repeated.
-  const encodeRow = (e: WindowEntry): unknown => ({ k: e.key.map(toJsonValue), s: e.states.map((s, i) => aggs[i]!.impl.serialize(s)), t: e.ts, n: e.rows });
   // Under a CTAS the state lives in the table's pull-store rows (runtime/pull-store.ts); the
   // 'wagg' store then only holds what an older Eddy wrote, moved over below.
   const shared = env.windowRows;

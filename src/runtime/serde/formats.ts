@@ -57,6 +57,9 @@ function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
   return false;
 }
 
+/** Column kinds nativeObject can decode. */
+const NATIVE_KINDS: ReadonlySet<SqlType['kind']> = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BOOLEAN']);
+
 /**
  * A JSON object decoded with the engine's own JSON.parse, when that gives exactly what the
  * lossless parser would: every column present by its exact name, numbers only where an INTEGER,
@@ -98,6 +101,8 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
   const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
   const upper = columns.map((c) => c.name.toUpperCase());
+  // Only where every column is of a kind nativeObject can answer: for any other a record would be parsed twice.
+  const native = !unwrapped && columns.every((c) => NATIVE_KINDS.has(c.type.kind));
   return {
     serialize(values) {
       if (values === null) return null;
@@ -110,7 +115,7 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
     deserialize(bytes) {
       if (bytes === null) return null;
       const text = bytes.toString('utf8');
-      if (!unwrapped) {
+      if (native) {
         const fast = nativeObject(text, columns);
         if (fast !== undefined) return fast;
       }
