@@ -15,6 +15,11 @@ export interface ErrorRoute {
   sink: EvalErrorSink;
 }
 
+/** A route that drops errors until the runtime points it somewhere (the processing log). */
+export function newErrorRoute(): ErrorRoute {
+  return { sink: () => {} };
+}
+
 export function compile(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
   const c = compileExpression(expr, scope, { onError: (m: string) => errors.sink(m) });
   return { text: exprText(expr), type: c.type, eval: c.eval };

@@ -9,6 +9,7 @@ import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
+import { checkFormats } from '../planner/format-rules.js';
 import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
@@ -23,12 +24,10 @@ import type { QueryProgress } from './query-metrics.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
-import { keyFormatError } from './key-schema-check.js';
-import { createSerde } from './serde/index.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
 import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
-import { createAsSelect, insertInto, newErrorRoute, terminate } from './statements/persistent.js';
+import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { runPullQuery, startPushQuery } from './statements/select.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
@@ -104,9 +103,8 @@ export class Eddy {
       case 'CreateSource':
         return createSource(this, s, text);
       case 'CreateAsSelect':
-        return createAsSelect(this, s, text);
       case 'InsertInto':
-        return insertInto(this, s, text);
+        return persistentQuery(this, s, text);
       case 'InsertValues':
         return insertValues(this, s, text);
       case 'Query':
@@ -179,19 +177,9 @@ export class Eddy {
     this.state.properties.set(name, value);
   }
 
-  /** @internal reject formats Eddy cannot serve, and column types a format cannot hold. */
+  /** @internal reject formats Eddy cannot serve, and column types a format cannot hold (the planner's rule). */
   validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
-    if (!def.topic) return;
-    for (const role of ['key', 'value'] as const) {
-      const format = role === 'key' ? def.keyFormat : def.valueFormat;
-      const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
-      try {
-        createSerde(format as Parameters<typeof createSerde>[0], cols, { role });
-      } catch (e) {
-        const reason = (e as Error).message;
-        throw new SqlError(role === 'key' && /does not support type/.test(reason) ? keyFormatError(def, reason) : reason, stmt);
-      }
-    }
+    checkFormats(def, stmt);
   }
 
   // ------------------------------------------------------------------ queries

@@ -6,7 +6,7 @@ import type { Rec } from '../planner/record.js';
 import type { Value } from '../planner/values.js';
 import type { AppendRecord, LogRecord } from './log/index.js';
 import { createSerde, type Serde } from './serde/index.js';
-import { parseTimestampColumn } from './timestamp-column.js';
+import { parseTimestampColumn } from '../planner/timestamp-column.js';
 
 export interface DecodeResult {
   readonly rec?: Rec;

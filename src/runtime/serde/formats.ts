@@ -6,8 +6,10 @@ import { Decimal, type Value } from '../../planner/values.js';
 import { javaDouble } from '../../planner/expr/java-format.js';
 import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
 import { JsonNumber, parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
+import type { FormatName } from '../../planner/catalog.js';
+import { formatSchemaProblem } from '../../planner/format-rules.js';
 
-export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'NONE' | 'AVRO' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'JSON_SR';
+export type { FormatName };
 
 export interface ColumnSchema {
   readonly name: string;
@@ -27,11 +29,9 @@ export interface SerdeOptions {
 }
 
 export function createSerde(format: FormatName, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
-  // Maps serialise without a fixed entry order, so equal keys could differ as bytes.
-  const mapKey = opts.role === 'key' ? columns.find((c) => someType(c.type, (t) => t.kind === 'MAP')) : undefined;
-  if (mapKey) {
-    throw new Error(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${formatType(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
-  }
+  // What a format can hold is the planner's rule; a serde never serves a schema the planner refused.
+  const problem = formatSchemaProblem(format, columns, opts.role);
+  if (problem !== undefined) throw new Error(problem);
   switch (format) {
     case 'JSON':
       return jsonSerde(columns, opts);
@@ -39,23 +39,12 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
       return delimitedSerde(columns, opts);
     case 'KAFKA':
       return kafkaSerde(columns, opts);
-    case 'NONE':
-      if (columns.length) throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${opts.role === 'key' ? ' KEY' : ''}`).join(', ')}]`);
-      return { serialize: () => null, deserialize: () => [] };
     default:
-      throw new Error(`The '${format}' format needs a schema registry, which Eddy does not support yet. Use JSON, DELIMITED, KAFKA or NONE.`);
+      return { serialize: () => null, deserialize: () => [] };
   }
 }
 
 // ------------------------------------------------------------------ JSON
-
-function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
-  if (pred(t)) return true;
-  if (t.kind === 'ARRAY') return someType(t.item, pred);
-  if (t.kind === 'MAP') return someType(t.key, pred) || someType(t.value, pred);
-  if (t.kind === 'STRUCT') return t.fields.some((f) => someType(f.type, pred));
-  return false;
-}
 
 /** Column kinds nativeObject can decode. */
 const NATIVE_KINDS: ReadonlySet<SqlType['kind']> = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BOOLEAN']);
@@ -97,7 +86,6 @@ export function nativeObject(text: string, columns: readonly ColumnSchema[]): Va
 }
 
 function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
-  if (columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))) throw new Error('JSON only supports MAP types with STRING keys');
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
   const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
   const upper = columns.map((c) => c.name.toUpperCase());
@@ -153,11 +141,6 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
 const DELIMITERS: Record<string, string> = { TAB: '\t', SPACE: ' ', COMMA: ',', SEMICOLON: ';', PIPE: '|' };
 
 function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
-  for (const c of columns) {
-    if (c.type.kind === 'ARRAY' || c.type.kind === 'MAP' || c.type.kind === 'STRUCT') {
-      throw new Error(`The 'DELIMITED' format does not support type '${c.type.kind}', column: \`${c.name}\``);
-    }
-  }
   const raw = opts.delimiter ?? ',';
   const delim = DELIMITERS[raw.toUpperCase()] ?? raw;
   if (delim.length !== 1) throw new Error(`Invalid delimiter '${raw}': a single character, or TAB, SPACE, COMMA, SEMICOLON or PIPE`);
@@ -240,14 +223,8 @@ function parseField(s: string | null, c: ColumnSchema): Value {
 // ------------------------------------------------------------------ KAFKA
 
 function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
-  if (columns.length > 1) {
-    throw new Error(`The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`);
-  }
   if (columns.length === 0) return { serialize: () => null, deserialize: () => [] };
   const t = columns[0]!.type;
-  if (!['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(t.kind)) {
-    throw new Error(`The 'KAFKA' format does not support type '${t.kind}'`);
-  }
   return {
     serialize(values) {
       if (values === null) return null;

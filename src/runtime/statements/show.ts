@@ -7,6 +7,7 @@ import type { SourceDef } from '../../planner/catalog.js';
 import { explainPlan, explainText } from '../../planner/explain.js';
 import { listFunctions } from '../../planner/functions/registry.js';
 import { planQuery } from '../../planner/plan-query.js';
+import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine.js';
@@ -90,6 +91,9 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   return { kind: 'rows', statement: text, title: `${s.kind === 'STREAM' ? 'Stream' : 'Table'} ${s.name}`, columns: [{ name: 'Field', type: 'STRING' }, { name: 'Type', type: 'STRING' }], rows };
 }
 
+/** The id EXPLAIN gives a plan it has not started. */
+const NOT_STARTED = '(not started)';
+
 export function explain(engine: Engine, stmt: Explain, text: string): StatementResult {
   const { state } = engine;
   let plan: QueryPlan;
@@ -100,20 +104,18 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
     plan = q.plan;
   } else {
     const inner = stmt.target.statement;
-    const query = inner.kind === 'Query' ? inner : inner.kind === 'CreateAsSelect' || inner.kind === 'InsertInto' ? inner.query : undefined;
-    if (!query) throw new SqlError('EXPLAIN supports queries, CREATE … AS SELECT and INSERT INTO … SELECT.', stmt);
-    const planned = planQuery(query, state.catalog, newErrorRoute());
-    const sinkName = inner.kind === 'CreateAsSelect' ? inner.name : inner.kind === 'InsertInto' ? inner.target : undefined;
-    const target = sinkName ? state.catalog.get(sinkName) : undefined;
-    plan = {
-      id: '(not started)',
-      sql: text.replace(/^\s*EXPLAIN\s+(ANALYZE\s+)?/i, ''),
-      root: planned.root,
-      sink: sinkName
-        ? { kind: 'Source', target: target ?? { name: sinkName, kind: planned.output.isTable ? 'TABLE' : 'STREAM', columns: planned.output.columns, topic: sinkName, partitions: 1, keyFormat: 'KAFKA', valueFormat: 'JSON', readOnly: false, sql: '' } }
-        : { kind: 'Push' },
-      output: planned.output,
-    };
+    const sql = text.replace(/^\s*EXPLAIN\s+(ANALYZE\s+)?/i, '');
+    if (inner.kind === 'CreateAsSelect' || inner.kind === 'InsertInto') {
+      // The very door CREATE goes through: EXPLAIN shows what would run, or refuses what would not.
+      const p = planPersistentQuery(inner, sql, state);
+      if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: `${p.message} Nothing would run.` };
+      plan = namedQueryPlan(p, NOT_STARTED);
+    } else if (inner.kind === 'Query') {
+      const planned = planQuery(inner, state.catalog, newErrorRoute());
+      plan = { id: NOT_STARTED, sql, root: planned.root, sink: { kind: 'Push' }, output: planned.output };
+    } else {
+      throw new SqlError('EXPLAIN supports queries, CREATE … AS SELECT and INSERT INTO … SELECT.', stmt);
+    }
   }
   if (stmt.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan) };
   return { kind: 'explain', statement: text, text: explainText(plan), lines: explainPlan(plan) };

@@ -1,8 +1,8 @@
 // Event time from a column (WITH (timestamp='col'[, timestamp_format='…'])).
 
 import type { SqlType } from '../parser/sql-type.js';
-import { parseMillis } from '../planner/functions/scalar/java-time-format.js';
-import type { Value } from '../planner/values.js';
+import { parseMillis } from './functions/scalar/java-time-format.js';
+import type { Value } from './values.js';
 
 export function parseTimestampColumn(v: Value, type: SqlType, format: string | undefined): number | undefined {
   if (v === null) return undefined;

@@ -1,0 +1,188 @@
+// The one planning door for persistent queries: CREATE STREAM|TABLE … AS SELECT and INSERT INTO …
+// SELECT. It returns the checked plan — operator tree, sink definition (formats, partitions,
+// timestamp), every ksqlDB rule of meaning — that CREATE starts and EXPLAIN prints, so EXPLAIN
+// cannot describe anything but what would run. The runtime only names the query and runs it.
+
+import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
+import { SqlError } from '../parser/errors.js';
+import { formatType, T, typesEqual } from '../parser/sql-type.js';
+import type { Catalog, FormatName, SourceDef } from './catalog.js';
+import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
+import { checkFormats } from './format-rules.js';
+import { checkFormatProperties, parseFormat, propString } from './plan-ddl.js';
+import { planQuery, type PlannedQuery } from './plan-query.js';
+import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
+import type { Rec } from './record.js';
+import { RelationScope } from './relation-scope.js';
+import { parseTimestampColumn } from './timestamp-column.js';
+
+export type PersistentQueryKind = 'CSAS' | 'CTAS' | 'INSERTQUERY';
+
+/** A checked persistent query, ready to be given an id and started. */
+export interface PersistentQueryPlan {
+  readonly kind: 'PersistentQuery';
+  readonly queryKind: PersistentQueryKind;
+  readonly sql: string;
+  readonly root: PlanNode;
+  readonly output: Schema;
+  /** The sink: a new source (CSAS/CTAS; `writtenBy` is set when the query is named) or the INSERT target. */
+  readonly target: SourceDef;
+  /** CSAS/CTAS: the sink joins the catalog. INSERT INTO writes a source that is there already. */
+  readonly createsTarget: boolean;
+  /** CREATE OR REPLACE of a query's sink: the query that writes it now, which this one replaces (and whose id it keeps). */
+  readonly replaces?: string;
+  /** The sink's event time, read from its TIMESTAMP column. */
+  readonly timestamp?: CompiledExpr;
+  /** Where evaluation errors of the plan's expressions go; the runtime points it at the processing log. */
+  readonly errors: ErrorRoute;
+}
+
+/** CREATE … IF NOT EXISTS of a source that exists: nothing is planned, nothing runs. */
+export interface SinkExists {
+  readonly kind: 'SinkExists';
+  readonly message: string;
+}
+
+export interface PersistentPlanContext {
+  readonly catalog: Catalog;
+  readonly properties: ReadonlyMap<string, string>;
+}
+
+export function planPersistentQuery(stmt: CreateAsSelect | InsertInto, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
+  return stmt.kind === 'CreateAsSelect' ? planCreateAsSelect(stmt, sql, ctx) : planInsertInto(stmt, sql, ctx);
+}
+
+/** The plan as a running query sees it, once the runtime has named it. */
+export function namedQueryPlan(p: PersistentQueryPlan, id: string): QueryPlan {
+  const target = p.createsTarget ? { ...p.target, writtenBy: id } : p.target;
+  return { id, sql: p.sql, root: p.root, sink: { kind: 'Source', target, ...(p.timestamp ? { timestamp: p.timestamp } : {}) }, output: p.output };
+}
+
+function checkQueryShape(q: Query, statement: string): void {
+  if (q.limit !== undefined) throw new SqlError(`${statement} statements don't support LIMIT clause.`, q);
+}
+
+function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
+  const { catalog, properties } = ctx;
+  checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
+  const existing = catalog.get(stmt.name);
+  if (existing && !stmt.orReplace) {
+    if (stmt.ifNotExists) return { kind: 'SinkExists', message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
+    throw new SqlError(`Cannot add ${stmt.sourceType === 'STREAM' ? 'stream' : 'table'} '${stmt.name}': A ${existing.kind === 'STREAM' ? 'stream' : 'table'} with the same name already exists`, stmt);
+  }
+  const errors = newErrorRoute();
+  const planned = planQuery(stmt.query, catalog, errors, { sinkName: stmt.name, properties });
+  if (!planned.output.columns.some((c) => c.role === 'value')) throw new SqlError('The projection contains no value columns.', stmt.query);
+  if (planned.output.isTable && stmt.sourceType === 'STREAM') {
+    throw new SqlError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', stmt);
+  }
+  if (!planned.output.isTable && stmt.sourceType === 'TABLE') {
+    throw new SqlError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', stmt);
+  }
+  checkAggregationFormat(planned.root, stmt);
+  const target = sinkDefinition(stmt, planned, sql, properties);
+  checkFormats(target, stmt);
+  if (target.timestampColumn && !target.columns.some((c) => c.name === target.timestampColumn)) {
+    throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${target.timestampColumn}'`, stmt);
+  }
+  const timestamp = sinkTimestamp(target, errors);
+  return {
+    kind: 'PersistentQuery',
+    queryKind: stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS',
+    sql,
+    root: planned.root,
+    output: planned.output,
+    target,
+    createsTarget: true,
+    ...(existing?.writtenBy ? { replaces: existing.writtenBy } : {}),
+    ...(timestamp ? { timestamp } : {}),
+    errors,
+  };
+}
+
+function planInsertInto(stmt: InsertInto, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan {
+  const { catalog, properties } = ctx;
+  checkQueryShape(stmt.query, 'INSERT INTO');
+  const target = catalog.get(stmt.target);
+  if (!target) throw new SqlError(`Source \`${stmt.target}\` does not exist.`, stmt.targetLoc ?? stmt.loc);
+  if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
+  if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
+  const errors = newErrorRoute();
+  const planned = planQuery(stmt.query, catalog, errors, { sinkName: target.name, properties });
+  if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
+  const want = target.columns.filter((c) => c.role !== 'header');
+  const got = planned.output.columns;
+  const same = want.length === got.length && want.every((c, i) => c.name === got[i]!.name && c.role === got[i]!.role && typesEqual(c.type, got[i]!.type));
+  if (!same) {
+    const show = (cs: typeof got) => cs.map((c) => `\`${c.name}\` ${formatType(c.type)}${c.role === 'key' ? ' KEY' : ''}`).join(', ');
+    throw new SqlError(`Incompatible schema between results and sink.\nResult schema is ${show(got)}\nSink schema is ${show(want)}`, stmt);
+  }
+  const timestamp = sinkTimestamp(target, errors);
+  return { kind: 'PersistentQuery', queryKind: 'INSERTQUERY', sql, root: planned.root, output: planned.output, target, createsTarget: false, ...(timestamp ? { timestamp } : {}), errors };
+}
+
+function leftmostSource(p: PlannedQuery): SourceDef {
+  return sourcesOf(p.root)[0]!.source;
+}
+
+function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
+  const p = stmt.properties;
+  const defaultKeyFormat = (properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
+  const topicPrefix = properties.get('ksql.output.topic.name.prefix') ?? '';
+  const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
+  checkFormatProperties(p, valueColumns, stmt);
+  const from = leftmostSource(planned);
+  const format = p.get('FORMAT');
+  const out = planned.output;
+  const hasKey = out.columns.some((c) => c.role === 'key');
+  const multiKey = out.columns.filter((c) => c.role === 'key').length > 1;
+  // KAFKA cannot hold several key columns: ksqlDB switches such keys to JSON.
+  // A keyless source gives no key format to inherit: the session's default applies.
+  const base = from.keyFormat === 'NONE' && hasKey ? defaultKeyFormat : from.keyFormat;
+  const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
+  const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
+  const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
+  const ts = propString(p, 'TIMESTAMP');
+  const partitions = p.get('PARTITIONS');
+  const wrapProp = p.get('WRAP_SINGLE_VALUE');
+  // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
+  const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
+  const wrap = wrapProp !== undefined ? wrapProp.value === true || String(wrapProp.value).toLowerCase() === 'true' : wrapDefault;
+  const sinkKind = propString(p, 'SINK')?.toLowerCase();
+  if (sinkKind !== undefined && sinkKind !== 'discard') throw new SqlError(`Unknown sink '${sinkKind}': the one sink besides the topic is 'discard'.`, p.get('SINK') ?? stmt);
+  return {
+    name: stmt.name,
+    kind: stmt.sourceType,
+    columns: out.columns,
+    topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
+    partitions: partitions ? Number(partitions.value) : from.partitions,
+    keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
+    valueFormat,
+    ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),
+    ...(propString(p, 'VALUE_DELIMITER') ? { valueDelimiter: propString(p, 'VALUE_DELIMITER')! } : from.valueDelimiter && !p.get('VALUE_FORMAT') ? { valueDelimiter: from.valueDelimiter } : {}),
+    ...(ts ? { timestampColumn: ts.toUpperCase() } : {}),
+    ...(propString(p, 'TIMESTAMP_FORMAT') ? { timestampFormat: propString(p, 'TIMESTAMP_FORMAT')! } : {}),
+    ...(out.windowed ? { windowed: out.windowed } : {}),
+    readOnly: false,
+    ...(sinkKind === 'discard' ? { discard: true } : {}),
+    sql: text,
+  };
+}
+
+function sinkTimestamp(def: SourceDef, errors: ErrorRoute): CompiledExpr | undefined {
+  if (!def.timestampColumn) return undefined;
+  const scope = new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: !!def.windowed }]);
+  const column = compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
+  // Read as the source's TIMESTAMP column would be: a number, or text in timestamp_format.
+  return { ...column, type: T.BIGINT, eval: (r: Rec) => parseTimestampColumn(column.eval(r), column.type, def.timestampFormat) ?? null };
+}
+
+/** An aggregation keeps its state in its input's value format, which must hold every intermediate type. */
+function checkAggregationFormat(n: PlanNode, stmt: CreateAsSelect): void {
+  if (n.kind === 'Aggregate' && n.aggregates.some((a) => a.impl.intermediate)) {
+    if (sourcesOf(n.input).some((src) => src.source.valueFormat === 'DELIMITED' || src.source.valueFormat === 'KAFKA')) {
+      throw new SqlError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', stmt);
+    }
+  }
+  for (const i of inputsOf(n)) checkAggregationFormat(i, stmt);
+}

@@ -1,0 +1,99 @@
+// EXPLAIN CREATE … AS SELECT must describe the very query CREATE starts: both go through the
+// planner's one door (planner/plan-persistent.ts), so after the create, EXPLAIN <query id> prints
+// the same plan, line for line, save the header that names the query.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Eddy } from '../../src/runtime/engine.js';
+import type { StatementResult } from '../../src/runtime/results.js';
+import { engine } from './helpers.js';
+
+let eddy: Eddy;
+afterEach(() => eddy?.close());
+
+const SOURCES = [
+  "CREATE STREAM SJ (ID INT KEY, V STRING, N INT) WITH (kafka_topic='sj', value_format='JSON', partitions=1);",
+  "CREATE STREAM SD (ID INT KEY, V STRING, N INT) WITH (kafka_topic='sd', key_format='DELIMITED', value_format='DELIMITED', partitions=3);",
+  "CREATE STREAM SK (ID BIGINT KEY, V STRING) WITH (kafka_topic='sk', value_format='KAFKA', partitions=2);",
+  "CREATE STREAM SN (V STRING, N INT) WITH (kafka_topic='sn', value_format='JSON', partitions=1);",
+  "CREATE STREAM SM (A INT KEY, B STRING KEY, N INT) WITH (kafka_topic='sm', format='JSON', partitions=4);",
+  "CREATE STREAM S2 (ID INT KEY, W STRING) WITH (kafka_topic='s2', value_format='JSON', partitions=1);",
+  "CREATE TABLE TT (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='tt', value_format='JSON', partitions=1);",
+  "CREATE TABLE TU (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='tu', value_format='DELIMITED', partitions=1);",
+  'CREATE TABLE ST (ID INT PRIMARY KEY, TIER STRING);',
+  "CREATE STREAM OUTI (ID INT KEY, V STRING, N INT) WITH (kafka_topic='outi', value_format='JSON', partitions=1);",
+];
+
+/** name → statement: formats × keys × partitions, windows, joins, GROUP BY. */
+const CASES: [string, string][] = [
+  ['JSON, one key', 'CREATE STREAM O AS SELECT * FROM SJ WHERE N > 1;'],
+  ['DELIMITED key and value, 3 partitions', 'CREATE STREAM O AS SELECT ID, V FROM SD;'],
+  ['KAFKA value, BIGINT key', 'CREATE STREAM O AS SELECT ID, UCASE(V) AS U FROM SK;'],
+  ['no key', 'CREATE STREAM O AS SELECT V, N * 2 AS M FROM SN;'],
+  ['two keys', 'CREATE STREAM O AS SELECT A, B, N FROM SM;'],
+  ['sink WITH formats and partitions', "CREATE STREAM O WITH (kafka_topic='o_out', key_format='JSON', value_format='DELIMITED', partitions=5) AS SELECT ID, V FROM SJ;"],
+  ['sink timestamp', "CREATE STREAM O WITH (timestamp='T') AS SELECT ID, V, CAST(N AS BIGINT) AS T FROM SJ;"],
+  ['PARTITION BY', 'CREATE STREAM O AS SELECT V, ID, N FROM SD PARTITION BY V;'],
+  ['GROUP BY', 'CREATE TABLE O AS SELECT V, COUNT(*) AS C FROM SJ GROUP BY V;'],
+  ['GROUP BY two keys', 'CREATE TABLE O AS SELECT A, B, SUM(N) AS S FROM SM GROUP BY A, B;'],
+  ['tumbling window', 'CREATE TABLE O AS SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID;'],
+  ['hopping window over DELIMITED', 'CREATE TABLE O AS SELECT ID, SUM(N) AS S FROM SD WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY 10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY ID;'],
+  ['session window', 'CREATE TABLE O AS SELECT ID, COUNT(*) AS C FROM SJ WINDOW SESSION (30 SECONDS) GROUP BY ID;'],
+  ['tumbling window, EMIT FINAL', 'CREATE TABLE O AS SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID EMIT FINAL;'],
+  ['stream–table join', 'CREATE STREAM O AS SELECT S.ID, S.V, T.NAME FROM SJ S JOIN TT T ON S.ID = T.ID;'],
+  ['stream–stream join', 'CREATE STREAM O AS SELECT A.ID, A.V, B.W FROM SJ A JOIN S2 B WITHIN 1 HOUR ON A.ID = B.ID;'],
+  ['stream–static join', 'CREATE STREAM O AS SELECT S.ID, S.V, X.TIER FROM SJ S LEFT JOIN ST X ON S.ID = X.ID;'],
+  ['table–table join', 'CREATE TABLE O AS SELECT T.ID, T.NAME, U.X FROM TT T JOIN TU U ON T.ID = U.ID;'],
+  ['join then GROUP BY', 'CREATE TABLE O AS SELECT S.V, COUNT(*) AS C FROM SJ S JOIN TT T ON S.ID = T.ID GROUP BY S.V;'],
+  ['INSERT INTO … SELECT', 'INSERT INTO OUTI SELECT * FROM SJ;'],
+];
+
+function explainText(sql: string): string {
+  const r: StatementResult = eddy.execute(sql).at(-1)!;
+  if (r.kind !== 'explain') throw new Error(`expected explain from ${sql}, got ${r.kind}`);
+  return r.text;
+}
+
+/** The plan without its first line, which names the query (an id, or "not started"). */
+function body(text: string): string {
+  return text.split('\n').slice(1).join('\n');
+}
+
+describe('EXPLAIN CREATE … AS SELECT equals EXPLAIN <query id> after the create', () => {
+  it.each(CASES)('%s', (_name, sql) => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const before = explainText(`EXPLAIN ${sql}`);
+    const created = eddy.execute(sql).at(-1)!;
+    if (created.kind !== 'message' || !created.queryId) throw new Error(`expected a started query from ${sql}`);
+    const after = explainText(`EXPLAIN ${created.queryId};`);
+    expect(before.split('\n')[0]).toMatch(/^Query \(not started\): /);
+    expect(after.split('\n')[0]).toMatch(new RegExp(`^Query ${created.queryId}: `));
+    expect(body(before)).toBe(body(after));
+  });
+
+  it('prints the sink CREATE makes: its key columns, formats and partitions', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const text = explainText('EXPLAIN CREATE STREAM T AS SELECT ID, V FROM SD;');
+    expect(text).toContain('Output: ID INTEGER KEY, V STRING');
+    expect(text).toContain("StreamSink: T → topic 'T' (DELIMITED/DELIMITED)");
+  });
+
+  it('refuses, with the same error, a statement that CREATE refuses', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const sql = 'CREATE STREAM U AS SELECT ID, ID AS ID2, V FROM SD;';
+    const error = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected an error');
+    };
+    const create = error(() => eddy.execute(sql));
+    expect(create).toMatch(/key/i);
+    expect(error(() => eddy.execute(`EXPLAIN ${sql}`))).toBe(create.replace(/line 1:(\d+)/, (_m, c: string) => `line 1:${Number(c) + 'EXPLAIN '.length}`));
+    expect(eddy.state.catalog.get('U')).toBeUndefined();
+  });
+});
