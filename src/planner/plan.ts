@@ -56,14 +56,6 @@ export interface FlatMapNode {
   readonly schema: Schema;
 }
 
-/** PARTITION BY: new key columns computed from expressions; value columns pass through. */
-export interface RekeyNode {
-  readonly kind: 'Rekey';
-  readonly input: PlanNode;
-  readonly keys: readonly CompiledExpr[];
-  readonly schema: Schema;
-}
-
 export interface AggregateCall {
   readonly text: string;
   readonly impl: AggregateImpl;
@@ -102,7 +94,7 @@ export interface JoinNode {
   readonly schema: Schema;
 }
 
-export type PlanNode = SourceNode | FilterNode | ProjectNode | FlatMapNode | RekeyNode | AggregateNode | JoinNode;
+export type PlanNode = SourceNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
 
 export type SinkSpec =
   /** CSAS/CTAS/INSERT INTO: write to a source's topic (and its materialised table). */

@@ -1,12 +1,14 @@
 // Plan → running operators. Each plan node kind maps to one operator file; the exhaustive
-// switch makes a new node kind fail to compile until it has an operator.
+// switch makes a new node kind fail to compile until it has an operator. This is the one place
+// an operator is chosen, and it names each one as it builds it (OperatorInfo): EXPLAIN and
+// EXPLAIN ANALYZE print that tree, not a second reading of the plan.
 
-import type { PlanNode } from '../planner/plan.js';
+import type { JoinNode, PlanNode, SinkSpec } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { aggregateOperator } from './operators/aggregate.js';
 import { filterOperator } from './operators/filter.js';
 import { flatMapOperator } from './operators/flat-map.js';
-import type { BuiltPipeline, Emit, OperatorEnv } from './operators/operator.js';
+import type { BuiltPipeline, Emit, OperatorEnv, OperatorInfo } from './operators/operator.js';
 import { projectOperator } from './operators/project.js';
 import { sessionAggregateOperator } from './operators/session-aggregate.js';
 import { isStaticJoin, streamStaticJoinOperator } from './operators/stream-static-join.js';
@@ -15,35 +17,87 @@ import { streamTableJoinOperator } from './operators/stream-table-join.js';
 import { tableTableJoinOperator } from './operators/table-table-join.js';
 import { tableRowStore, tableViewOperator } from './operators/table-view.js';
 import type { StateStore } from './state/state-store.js';
+import { describeAggregate, describeJoin, describeSink, describeSource, describeStaticJoin, schemaColumns } from './operator-text.js';
 
-/** Prefixes store names so every operator instance of a query owns distinct stores. */
-function scopedEnv(env: OperatorEnv, prefix: string): OperatorEnv {
-  return { ...env, store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => env.store(`${prefix}/${name}`, enc, dec), textStore: (name) => env.textStore(`${prefix}/${name}`) };
+/** An operator's info while its inputs are still being built. */
+interface OpenInfo extends OperatorInfo {
+  readonly state: string[];
+  readonly inputs: OpenInfo[];
 }
 
-/** EXPLAIN ANALYZE's instrument: wraps the input of each node (and of the sink, node undefined). */
+function info(name: string, detail: string): OpenInfo {
+  return { name, detail, state: [], inputs: [] };
+}
+
+/**
+ * Prefixes store names so every operator instance of a query owns distinct stores, and records
+ * in the operator's info the state it opens.
+ */
+function scopedEnv(env: OperatorEnv, prefix: string, op: OpenInfo): OperatorEnv {
+  const opened: string[] = [];
+  const note = (name: string): void => {
+    if (!opened.length) op.state.push('');
+    opened.push(name);
+    op.state[0] = `${opened.join(', ')} (${env.stateHome ?? 'memory'})`;
+  };
+  const scoped: OperatorEnv = {
+    ...env,
+    store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => {
+      note(name);
+      return env.store(`${prefix}/${name}`, enc, dec);
+    },
+    textStore: (name) => {
+      note(name);
+      return env.textStore(`${prefix}/${name}`);
+    },
+  };
+  const rows = env.windowRows;
+  if (!rows) return scoped;
+  // Only an operator that asks for the pull store's window rows keeps state there.
+  return Object.defineProperty(scoped, 'windowRows', {
+    get: () => {
+      if (!op.state.includes(`window state (${rows.home})`)) op.state.push(`window state (${rows.home})`);
+      return rows;
+    },
+  });
+}
+
+/** EXPLAIN ANALYZE's instrument: wraps the input of each operator (the sink's too) and its end of batch. */
 export interface PipelineProbe {
-  input(node: PlanNode | undefined, fn: Emit): Emit;
-  endBatch(node: PlanNode, fn: () => void): () => void;
+  input(op: OperatorInfo, fn: Emit): Emit;
+  endBatch(op: OperatorInfo, fn: () => void): () => void;
 }
 
-export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, probe?: PipelineProbe): BuiltPipeline {
-  const built: BuiltPipeline = { entries: new Map(), endBatch: [], flush: [] };
+export interface BuildOptions {
+  /** Where the root's output goes, as EXPLAIN names it (a pull query's rows go back to the caller). */
+  readonly sink?: SinkSpec;
+  readonly probe?: PipelineProbe;
+}
+
+export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts: BuildOptions = {}): BuiltPipeline {
+  const { probe } = opts;
+  const sink = opts.sink ? info(...describeSink(opts.sink)) : info('Output', 'to the caller');
+  const entries = new Map<string, Emit>();
+  const endBatch: (() => void)[] = [];
   let counter = 0;
   // needPrev: whether the consumer uses a change's previous row (table aggregations and table
   // filters do); when nothing does, operators skip computing it — half the work of a changelog.
   // onlyProjects: whether every node between here and the output is a projection; only then does
   // a stream's null-valued record flow on (as a null value), every other operator drops it.
-  const build = (n: PlanNode, down: Emit, needPrev = false, onlyProjects = false, parent?: PlanNode): void => {
+  const build = (n: PlanNode, down: Emit, parent: OpenInfo, needPrev = false, onlyProjects = false): void => {
     if (probe) down = probe.input(parent, down);
     const id = `${n.kind}${counter++}`;
-    const e = scopedEnv(env, id);
-    const child = (c: PlanNode, d: Emit, np = false, op = false): void => build(c, d, np, op, n);
-    const onEnd = (f: () => void): void => {
-      built.endBatch.push(probe ? probe.endBatch(n, f) : f);
+    const op = (name: string, detail: string): { self: OpenInfo; env: OperatorEnv } => {
+      const self = info(name, detail);
+      parent.inputs.push(self);
+      return { self, env: scopedEnv(env, id, self) };
+    };
+    const onEnd = (self: OpenInfo, f: () => void): void => {
+      endBatch.push(probe ? probe.endBatch(self, f) : f);
     };
     switch (n.kind) {
       case 'Source': {
+        const { self, env: e } = op(...describeSource(n));
         // A table read by a query is tracked by the query itself, so changes know what they replace.
         const entry = n.schema.isTable
           ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down)
@@ -52,46 +106,63 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, probe
             : (r: Rec) => {
                 if (!r.tombstone) down(r);
               };
-        built.entries.set(n.alias, probe ? probe.input(n, entry) : entry);
+        entries.set(n.alias, probe ? probe.input(self, entry) : entry);
         return;
       }
-      case 'Filter':
-        return child(n.input, filterOperator(n, down), n.schema.isTable);
-      case 'Project':
-        return child(n.input, projectOperator(n, down, needPrev), needPrev, onlyProjects);
-      case 'FlatMap':
-        return child(n.input, flatMapOperator(n, down));
-      case 'Rekey':
-        throw new Error('Rekey is planned as a projection');
+      case 'Filter': {
+        const { self } = op('Filter', n.predicate.text);
+        return build(n.input, filterOperator(n, down), self, n.schema.isTable);
+      }
+      case 'Project': {
+        const { self } = op('Project', schemaColumns(n.schema));
+        return build(n.input, projectOperator(n, down, needPrev), self, needPrev, onlyProjects);
+      }
+      case 'FlatMap': {
+        const { self } = op('FlatMap', n.exprs.map((e) => e.text).join(', '));
+        return build(n.input, flatMapOperator(n, down), self);
+      }
       case 'Aggregate': {
-        const op = n.window?.kind === 'SESSION' ? sessionAggregateOperator(n, e, down) : aggregateOperator(n, e, down, needPrev);
-        onEnd(op.endBatch);
-        return child(n.input, op.push, n.input.schema.isTable);
+        const session = n.window?.kind === 'SESSION';
+        const { self, env: e } = op(n.window ? 'WindowAggregate' : 'Aggregate', describeAggregate(n));
+        const a = session ? sessionAggregateOperator(n, e, down) : aggregateOperator(n, e, down, needPrev);
+        onEnd(self, a.endBatch);
+        return build(n.input, a.push, self, n.input.schema.isTable);
       }
-      case 'Join': {
-        if (n.variant === 'StreamStream') {
-          const op = streamStreamJoinOperator(n, e, down);
-          onEnd(op.endBatch);
-          child(n.left, op.left);
-          child(n.right, op.right);
-        } else if (isStaticJoin(n)) {
-          const op = streamStaticJoinOperator(n, e, down);
-          onEnd(op.endBatch);
-          child(n.left, op.left);
-        } else if (n.variant === 'StreamTable') {
-          const op = streamTableJoinOperator(n, e, down);
-          child(n.left, op.left);
-          child(n.right, op.right);
-        } else {
-          const op = tableTableJoinOperator(n, e, down);
-          child(n.left, op.left);
-          child(n.right, op.right);
-        }
-        return;
-      }
+      case 'Join':
+        return buildJoin(n, down, op, onEnd, build);
     }
   };
-  build(root, out, false, true);
-  built.endBatch.reverse();
-  return built;
+  build(root, out, sink, false, true);
+  endBatch.reverse();
+  return { tree: sink, entries, endBatch, flush: [] };
+}
+
+type OpenOperator = (name: string, detail: string) => { self: OpenInfo; env: OperatorEnv };
+type Build = (n: PlanNode, down: Emit, parent: OpenInfo) => void;
+
+function buildJoin(n: JoinNode, down: Emit, op: OpenOperator, onEnd: (self: OpenInfo, f: () => void) => void, build: Build): void {
+  if (n.variant === 'StreamStream') {
+    const { self, env } = op('StreamStreamJoin', describeJoin(n));
+    const j = streamStreamJoinOperator(n, env, down);
+    onEnd(self, j.endBatch);
+    build(n.left, j.left, self);
+    build(n.right, j.right, self);
+  } else if (isStaticJoin(n)) {
+    const { self, env } = op('StreamStaticJoin', describeStaticJoin(n));
+    const j = streamStaticJoinOperator(n, env, down);
+    onEnd(self, j.endBatch);
+    build(n.left, j.left, self);
+    // The static side is looked up by SQL per batch, not read: it still shows as the join's input.
+    self.inputs.push(info(...describeSource(n.right)));
+  } else if (n.variant === 'StreamTable') {
+    const { self, env } = op('StreamTableJoin', describeJoin(n));
+    const j = streamTableJoinOperator(n, env, down);
+    build(n.left, j.left, self);
+    build(n.right, j.right, self);
+  } else {
+    const { self, env } = op(`${n.variant}Join`, describeJoin(n));
+    const j = tableTableJoinOperator(n, env, down);
+    build(n.left, j.left, self);
+    build(n.right, j.right, self);
+  }
 }

@@ -26,6 +26,11 @@ interface StagedState {
 /** Rows of the pull store that hold a row to show (not only a windowed aggregation's state). */
 export const VISIBLE_ROWS = "cols NOT IN ('', 'null')";
 
+/** Where a table's windowed state lives: in its own rows of the pull store. */
+export function windowRowsHome(table: SourceDef): string {
+  return `${table.name}'s rows in SQLite table materialized`;
+}
+
 export class PullStore implements WindowRows {
   private readonly upsert: RowBatch;
   private readonly upsertWithState: RowBatch;
@@ -35,12 +40,14 @@ export class PullStore implements WindowRows {
   private readonly keyCount: number;
   /** Windowed state staged in this batch, one per (group, window), in the order of their outputs. */
   private staged: StagedState[] = [];
+  readonly home: string;
 
   constructor(
     db: Database.Database,
     private readonly table: SourceDef,
     private readonly owner: string,
   ) {
+    this.home = windowRowsHome(table);
     this.keyCount = table.columns.filter((c) => c.role === 'key').length;
     this.upsert = new RowBatch(db, 'INSERT INTO materialized(source, k, cols, ts, wstart, wend)', 6, 'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
     this.upsertWithState = new RowBatch(

@@ -9,12 +9,12 @@ import { sourcesOf, type QueryPlan, type SourceNode } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { buildPipeline } from './build-pipeline.js';
 import type { LogRecord, PartitionPosition, QueryChannel, TopicLog } from './log/index.js';
-import type { BuiltPipeline, OperatorEnv } from './operators/operator.js';
+import type { BuiltPipeline, OperatorEnv, OperatorInfo } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
-import { StateBacking, StateStore } from './state/state-store.js';
+import { PERSISTENT_STATE_HOME, StateBacking, StateStore } from './state/state-store.js';
 import { staticBatchJoin } from './static-table.js';
 
 export interface TaskDeps {
@@ -84,6 +84,11 @@ export class QueryTask {
   /** A push query reached its LIMIT: deliver what it emitted, then end. */
   private limitReached = false;
 
+  /** The operators this task built, as EXPLAIN prints them. */
+  get operators(): OperatorInfo {
+    return this.pipeline.tree;
+  }
+
   constructor(
     readonly plan: QueryPlan,
     private readonly deps: TaskDeps,
@@ -107,8 +112,9 @@ export class QueryTask {
       countLate: () => this.metrics.lateDropped++,
       staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
       ...(backing && this.pullStore ? { windowRows: this.pullStore } : {}),
+      stateHome: backing ? PERSISTENT_STATE_HOME : 'memory',
     };
-    this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env);
+    this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env, { sink: plan.sink });
     const sink = plan.sink;
     this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
     this.discard = sink.kind === 'Source' && sink.target.discard === true;

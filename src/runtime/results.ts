@@ -1,6 +1,6 @@
 // What executing a statement gives back, to the library, the server and the shell alike.
 
-import type { ExplainLine } from '../planner/explain.js';
+import type { ExplainLine } from './explain.js';
 import type { Value } from '../planner/values.js';
 import type { PushQuery } from './push-query.js';
 

@@ -76,7 +76,19 @@ describe('EXPLAIN CREATE … AS SELECT equals EXPLAIN <query id> after the creat
     eddy.execute(SOURCES.join('\n'));
     const text = explainText('EXPLAIN CREATE STREAM T AS SELECT ID, V FROM SD;');
     expect(text).toContain('Output: ID INTEGER KEY, V STRING');
-    expect(text).toContain("StreamSink: T → topic 'T' (DELIMITED/DELIMITED)");
+    expect(text).toContain("StreamSink: T → topic 'T' (DELIMITED/DELIMITED, 3 partitions)");
+  });
+
+  it('says where each operator keeps its state: a CTAS window in its table\'s rows, a push query in memory', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const ctas = explainText('EXPLAIN CREATE TABLE W AS SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID;');
+    expect(ctas).toMatch(/WindowAggregate: .*window state \(W's rows in SQLite table materialized\)/);
+    const push = explainText('EXPLAIN SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID EMIT CHANGES;');
+    expect(push).toMatch(/WindowAggregate: .*state: [a-z, ]+ \(memory\)$/m);
+    expect(push).not.toContain('materialized');
+    const grouped = explainText('EXPLAIN CREATE TABLE G AS SELECT V, COUNT(*) AS C FROM SJ GROUP BY V;');
+    expect(grouped).toMatch(/Aggregate: GROUP BY V; COUNT\(\*\); state: agg, meta \(SQLite table state\)$/m);
   });
 
   it('refuses, with the same error, a statement that CREATE refuses', () => {

@@ -25,17 +25,36 @@ export interface OperatorEnv {
   staticJoin(source: SourceDef, stream: string): (keys: readonly Value[]) => (Value[] | undefined)[];
   /** A CTAS's pull store, where a windowed aggregation keeps its state (persistent CTAS only). */
   windowRows?: WindowRows;
+  /** Where `store` and `textStore` keep their state, as EXPLAIN says it (default: 'memory'). */
+  readonly stateHome?: string;
 }
 
 /** Windowed aggregation state kept in the rows of the table it produces (runtime/pull-store.ts). */
 export interface WindowRows {
+  /** Where these rows live, as EXPLAIN says it. */
+  readonly home: string;
   /** The persisted (group, window) entries of windows still open (end + grace > stream time), with their window. */
   load(grace: number, streamTime: number): [unknown, WindowBounds][];
   /** Write this entry's state (its JSON text) with the batch. */
   stage(key: readonly Value[], window: WindowBounds, stateJson: string): void;
 }
 
+/**
+ * One built operator, as EXPLAIN and EXPLAIN ANALYZE print it. The pipeline builder makes it in
+ * the very place it chooses the operator, so the picture cannot drift from what runs.
+ */
+export interface OperatorInfo {
+  readonly name: string;
+  readonly detail: string;
+  /** The state the operator opened when built (its stores, and where they live); empty when it keeps none. */
+  readonly state: readonly string[];
+  /** The operators that feed it (a join has two). */
+  readonly inputs: readonly OperatorInfo[];
+}
+
 export interface BuiltPipeline {
+  /** The operator tree, its sink at the root. */
+  readonly tree: OperatorInfo;
   /** Entry point per source node (by alias): decoded records go in here. */
   readonly entries: Map<string, Emit>;
   /** Called after each batch, upstream first. */

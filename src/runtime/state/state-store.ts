@@ -92,6 +92,9 @@ export class StateStore<V> {
   }
 }
 
+/** Where a persistent query's stores live, as EXPLAIN says it. */
+export const PERSISTENT_STATE_HOME = 'SQLite table state';
+
 /** The SQLite table behind every StateStore of one query. */
 export class StateBacking {
   /** Upserts go out many rows per statement; keys are distinct within a flush. */

@@ -3,11 +3,12 @@
 // operator's input instrumented; then draws the plan tree with rows in and time spent per
 // operator. Nothing is written: no state, no sink, no offsets.
 
-import { explainPlan, explainText, type ExplainLine } from '../../planner/explain.js';
-import { inputsOf, sourcesOf, type PlanNode, type QueryPlan } from '../../planner/plan.js';
+import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import { buildPipeline, type PipelineProbe } from '../build-pipeline.js';
 import type { Engine } from '../engine.js';
+import { explainHeader, explainLineOf, operatorsInOrder, treeLine, type ExplainLine } from '../explain.js';
+import type { OperatorInfo } from '../operators/operator.js';
 import { recordCodec } from '../record-codec.js';
 import { memoryEnv } from './select.js';
 
@@ -17,10 +18,10 @@ interface OperatorStats {
 }
 
 /** Times each instrumented call exclusive of the instrumented calls nested inside it. */
-function timingProbe(): { probe: PipelineProbe; stats: Map<PlanNode | undefined, OperatorStats> } {
-  const stats = new Map<PlanNode | undefined, OperatorStats>();
+function timingProbe(): { probe: PipelineProbe; stats: Map<OperatorInfo, OperatorStats> } {
+  const stats = new Map<OperatorInfo, OperatorStats>();
   let nested = 0;
-  const of = (n: PlanNode | undefined): OperatorStats => {
+  const of = (n: OperatorInfo): OperatorStats => {
     let s = stats.get(n);
     if (!s) stats.set(n, (s = { rows: 0, ms: 0 }));
     return s;
@@ -74,24 +75,13 @@ function readInput(engine: Engine, plan: QueryPlan): { alias: string; rec: Rec }
   return out.sort((a, b) => a.rec.ts - b.rec.ts);
 }
 
-/** Plan nodes in the order explainPlan lists them: the sink (undefined), then pre-order. */
-function nodesInExplainOrder(root: PlanNode): (PlanNode | undefined)[] {
-  const out: (PlanNode | undefined)[] = [undefined];
-  const walk = (n: PlanNode): void => {
-    out.push(n);
-    for (const k of inputsOf(n)) walk(k);
-  };
-  walk(root);
-  return out;
-}
-
 export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[] } {
   const decodeStarted = performance.now();
   const input = readInput(engine, plan);
   const decodeMs = performance.now() - decodeStarted;
   const { probe, stats } = timingProbe();
   let emitted = 0;
-  const pipeline = buildPipeline(plan.root, () => emitted++, memoryEnv(engine), probe);
+  const pipeline = buildPipeline(plan.root, () => emitted++, memoryEnv(engine), { sink: plan.sink, probe });
   const size = engine.state.batch.maxRecords;
   const started = performance.now();
   let batches = 0;
@@ -101,15 +91,13 @@ export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string;
     batches++;
   }
   const runMs = performance.now() - started;
-  const order = nodesInExplainOrder(plan.root);
-  const lines = explainPlan(plan).map((l, i) => {
-    const s = stats.get(order[i]) ?? { rows: 0, ms: 0 };
-    return { ...l, analyze: { rowsIn: s.rows, ms: s.ms } };
+  const lines = operatorsInOrder(pipeline.tree).map(({ op, depth }) => {
+    const s = stats.get(op) ?? { rows: 0, ms: 0 };
+    return { ...explainLineOf(op, depth), analyze: { rowsIn: s.rows, ms: s.ms } };
   });
   const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1);
-  const body = explainText(plan).split('\n');
-  const head = body.slice(0, body.length - lines.length);
-  const tree = lines.map((l) => `${'  '.repeat(l.depth)}${l.depth ? '└─ ' : ''}${l.operator}: ${l.detail}  [rows in ${l.analyze.rowsIn}, ${fmt(l.analyze.ms)} ms]`);
+  const head = explainHeader(plan);
+  const tree = lines.map((l) => `${treeLine(l)}  [rows in ${l.analyze.rowsIn}, ${fmt(l.analyze.ms)} ms]`);
   const summary = `Analyzed over ${input.length} input record${input.length === 1 ? '' : 's'} in ${batches} batch${batches === 1 ? '' : 'es'} of at most ${size}: read and decode ${fmt(decodeMs)} ms, operators ${fmt(runMs)} ms, ${emitted} output row${emitted === 1 ? '' : 's'}. Nothing was written.`;
   return { text: [...head, ...tree, summary].join('\n'), lines };
 }

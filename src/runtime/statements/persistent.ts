@@ -4,6 +4,8 @@
 import type { CreateAsSelect, InsertInto, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { namedQueryPlan, planPersistentQuery, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
+import type { SourceDef } from '../../planner/catalog.js';
+import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
 
@@ -12,6 +14,11 @@ export { newErrorRoute } from '../../planner/compile.js';
 function queryIdFor(engine: Engine, kind: PersistentQueryKind, name: string): string {
   const n = engine.state.queryCounter++;
   return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
+}
+
+/** The table whose pull store a persistent query keeps (a CTAS's own), if any. */
+export function materializedTable(plan: QueryPlan): SourceDef | undefined {
+  return plan.sink.kind === 'Source' && plan.sink.target.kind === 'TABLE' ? plan.sink.target : undefined;
 }
 
 /** Start a planned persistent query: name it, register its sink, run it. */
@@ -25,7 +32,7 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
     state.ensureTopic(def);
     state.catalog.put(def);
   }
-  engine.startPersistent(plan, p.errors, p.createsTarget && def.kind === 'TABLE' ? def : undefined);
+  engine.startPersistent(plan, p.errors, materializedTable(plan));
   engine.recordCommand(p.sql, id);
   return { kind: 'message', statement: p.sql, message: `Created query with ID ${id}`, queryId: id };
 }

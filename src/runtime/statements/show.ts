@@ -4,7 +4,6 @@ import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from 
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
-import { explainPlan, explainText } from '../../planner/explain.js';
 import { listFunctions } from '../../planner/functions/registry.js';
 import { planQuery } from '../../planner/plan-query.js';
 import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
@@ -13,7 +12,13 @@ import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
 import { explainAnalyze } from './explain-analyze.js';
-import { newErrorRoute } from './persistent.js';
+import { buildPipeline } from '../build-pipeline.js';
+import { explainLines, explainText } from '../explain.js';
+import type { OperatorEnv, OperatorInfo } from '../operators/operator.js';
+import { windowRowsHome } from '../pull-store.js';
+import { PERSISTENT_STATE_HOME } from '../state/state-store.js';
+import { materializedTable, newErrorRoute } from './persistent.js';
+import { memoryEnv } from './select.js';
 
 function sourceRow(s: SourceDef): Value[] {
   return [s.name, s.topic ?? '(static)', s.keyFormat, s.valueFormat, !!s.windowed];
@@ -97,11 +102,14 @@ const NOT_STARTED = '(not started)';
 export function explain(engine: Engine, stmt: Explain, text: string): StatementResult {
   const { state } = engine;
   let plan: QueryPlan;
+  // A running query's operators are the ones its task built; a planned one's are built here, in memory.
+  let running: OperatorInfo | undefined;
   if (stmt.target.kind === 'queryId') {
     const want = stmt.target.id.toUpperCase();
     const q = [...state.queries.values()].find((x) => x.id.toUpperCase() === want) ?? [...state.pushQueries.values()].map((p) => ({ plan: p.task.plan, task: p.task })).find((p) => p.plan.id.toUpperCase() === want);
     if (!q) throw new SqlError(`Query with id:${stmt.target.id} does not exist, use SHOW QUERIES to view the full set of running queries.`, stmt);
     plan = q.plan;
+    running = q.task.operators;
   } else {
     const inner = stmt.target.statement;
     const sql = text.replace(/^\s*EXPLAIN\s+(ANALYZE\s+)?/i, '');
@@ -118,7 +126,19 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
     }
   }
   if (stmt.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan) };
-  return { kind: 'explain', statement: text, text: explainText(plan), lines: explainPlan(plan) };
+  const lines = explainLines(running ?? plannedOperators(engine, plan));
+  return { kind: 'explain', statement: text, text: explainText(plan, lines), lines };
+}
+
+/** The operators `plan` builds when started: built in memory, their state laid out as its task's will be. */
+function plannedOperators(engine: Engine, plan: QueryPlan): OperatorInfo {
+  const table = materializedTable(plan);
+  const env: OperatorEnv = {
+    ...memoryEnv(engine),
+    ...(plan.sink.kind === 'Source' ? { stateHome: PERSISTENT_STATE_HOME } : {}),
+    ...(table ? { windowRows: { home: windowRowsHome(table), load: () => [], stage: () => {} } } : {}),
+  };
+  return buildPipeline(plan.root, () => {}, env, { sink: plan.sink }).tree;
 }
 
 export function setProperty(engine: Engine, stmt: SetProperty, text: string): StatementResult {
