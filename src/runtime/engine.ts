@@ -14,6 +14,7 @@ import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase } from './database.js';
+import type { Engine } from './engine-context.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
@@ -45,7 +46,7 @@ export interface EddyOptions {
   readonly kafka?: KafkaOptions;
 }
 
-export class Eddy {
+export class Eddy implements Engine {
   readonly state: EngineState;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -401,6 +402,3 @@ function collectSources(plan: QueryPlan): string[] {
   walk(plan.root);
   return out;
 }
-
-/** What statement handlers see of the engine. */
-export type Engine = Eddy;

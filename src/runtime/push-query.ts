@@ -3,7 +3,14 @@
 // without bound (the TCP server applies its own per-client limit on top).
 
 import type { Value } from '../planner/values.js';
-import type { ColumnHeader } from './results.js';
+
+/** A result column as the library, the server and the shell show it. */
+export interface ColumnHeader {
+  readonly name: string;
+  /** ksqlDB's spelling of the type, e.g. `BIGINT`, `ARRAY<STRING>`. */
+  readonly type: string;
+  readonly key?: boolean;
+}
 
 export interface PushRow {
   readonly values: readonly Value[];

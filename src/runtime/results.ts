@@ -2,14 +2,9 @@
 
 import type { ExplainLine } from './explain.js';
 import type { Value } from '../planner/values.js';
-import type { PushQuery } from './push-query.js';
+import type { ColumnHeader, PushQuery } from './push-query.js';
 
-export interface ColumnHeader {
-  readonly name: string;
-  /** ksqlDB's spelling of the type, e.g. `BIGINT`, `ARRAY<STRING>`. */
-  readonly type: string;
-  readonly key?: boolean;
-}
+export type { ColumnHeader };
 
 export type StatementResult =
   | { readonly kind: 'message'; readonly statement: string; readonly message: string; readonly queryId?: string }

@@ -3,7 +3,7 @@
 
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
-import type { Engine } from '../engine.js';
+import type { ConnectorHost } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
 import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
 import { datagenConnector } from './datagen.js';
@@ -22,7 +22,7 @@ export function registerConnector(kind: string, factory: ConnectorFactory): void
   FACTORIES[kind] = factory;
 }
 
-export function startConnector(engine: Engine, def: SourceDef): Connector | undefined {
+export function startConnector(engine: ConnectorHost, def: SourceDef): Connector | undefined {
   const kind = String(def.connector?.SOURCE ?? '').toLowerCase();
   const factory = FACTORIES[kind];
   if (!factory) throw new Error(`Unknown source connector '${kind}'. Known: ${Object.keys(FACTORIES).join(', ')}`);

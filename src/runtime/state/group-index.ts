@@ -2,7 +2,8 @@
 // open-addressing table of typed arrays, off the JS heap: no per-entry objects for the GC to trace
 // and no copy of a million-entry Map on every growth. Other ids fall back to a Map.
 
-import type { GroupId } from './window-segments.js';
+/** A group's identity inside one window: a one-number key is its own id (no string to keep). */
+export type GroupId = number | string;
 
 export class GroupIndex {
   private keys: Float64Array;

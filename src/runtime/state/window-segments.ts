@@ -6,10 +6,9 @@
 import type { WindowBounds } from '../../planner/record.js';
 import { keyString } from '../../planner/value-json.js';
 import type { Value } from '../../planner/values.js';
-import { GroupIndex } from './group-index.js';
+import { GroupIndex, type GroupId } from './group-index.js';
 
-/** A group's identity inside one window: a one-number key is its own id (no string to keep). */
-export type GroupId = number | string;
+export type { GroupId };
 
 export function groupIdOf(key: readonly Value[]): GroupId {
   if (key.length === 1 && typeof key[0] === 'number') return key[0];

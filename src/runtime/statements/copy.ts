@@ -13,7 +13,7 @@ import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { propString } from '../../planner/plan-ddl.js';
 import type { Value } from '../../planner/values.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createSerde, type Serde } from '../serde/index.js';
 import { upsertStaticRows } from '../static-table.js';

@@ -4,7 +4,7 @@ import type { CreateSource, CreateType, DropSource, DropType } from '../../parse
 import { SqlError } from '../../parser/errors.js';
 import type { FormatName } from '../../planner/catalog.js';
 import { planCreateSource, resolveType } from '../../planner/plan-ddl.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createStaticTable, dropStaticTable } from '../static-table.js';
 

@@ -8,7 +8,7 @@ import { compile } from '../../planner/compile.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
 import type { StatementResult } from '../results.js';
 import { deleteStaticRows, readStaticRows, upsertStaticRows } from '../static-table.js';

@@ -6,7 +6,7 @@
 import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import { buildPipeline, type PipelineProbe } from '../build-pipeline.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import { explainHeader, explainLineOf, operatorsInOrder, treeLine, type ExplainLine } from '../explain.js';
 import type { OperatorInfo } from '../operators/operator.js';
 import { recordCodec } from '../record-codec.js';

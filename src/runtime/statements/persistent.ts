@@ -6,7 +6,7 @@ import { SqlError } from '../../parser/errors.js';
 import { namedQueryPlan, planPersistentQuery, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { QueryPlan } from '../../planner/plan.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 
 export { newErrorRoute } from '../../planner/compile.js';

@@ -12,7 +12,7 @@ import { checkPullQuery } from '../../planner/pull-query-rules.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { buildPipeline } from '../build-pipeline.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import type { OperatorEnv } from '../operators/operator.js';
 import { VISIBLE_ROWS } from '../pull-store.js';
 import { PushQuery } from '../push-query.js';

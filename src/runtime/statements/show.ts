@@ -9,7 +9,7 @@ import { planQuery } from '../../planner/plan-query.js';
 import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { explainAnalyze } from './explain-analyze.js';
 import { buildPipeline } from '../build-pipeline.js';

@@ -1,0 +1,36 @@
+// What statement handlers and connectors may ask of the engine: a narrow interface that `Eddy`
+// (engine.ts) implements, so nothing under runtime imports the engine facade, and the engine can
+// import its handlers without an import circle.
+
+import type { CreateAsSelect, CreateSource } from '../parser/ast.js';
+import type { SourceDef } from '../planner/catalog.js';
+import type { ErrorRoute } from '../planner/compile.js';
+import type { QueryPlan } from '../planner/plan.js';
+import type { EngineState } from './engine-state.js';
+
+/** What a connector's host gives it: storage to append to and a nudge to run a cycle. */
+export interface ConnectorHost {
+  readonly state: Pick<EngineState, 'db' | 'log' | 'processingLog'>;
+  /** New input arrived: run a cycle soon rather than at the next tick. */
+  wake(): void;
+}
+
+/** What statement handlers see of the engine. */
+export interface Engine extends ConnectorHost {
+  readonly state: EngineState;
+  /** Record a catalog change so a restart can replay it. */
+  recordCommand(sql: string, queryId?: string): void;
+  setProperty(name: string, value: string): void;
+  /** Reject formats Eddy cannot serve, and column types a format cannot hold. */
+  validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void;
+  startPersistent(plan: QueryPlan, errors: ErrorRoute, materialize: SourceDef | undefined): void;
+  /** Keep a changelog table's pull-query store current. */
+  startMaterializer(def: SourceDef): void;
+  stopMaterializer(name: string): void;
+  startConnector(def: SourceDef): void;
+  stopConnector(name: string): void;
+  /** Stop a query for good: its state and offsets go with it. */
+  terminate(id: string): void;
+  /** Start the trigger if this instance runs itself. */
+  ensureRunning(): void;
+}
