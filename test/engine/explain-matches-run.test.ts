@@ -91,6 +91,15 @@ describe('EXPLAIN CREATE … AS SELECT equals EXPLAIN <query id> after the creat
     expect(grouped).toMatch(/Aggregate: GROUP BY V; COUNT\(\*\); state: agg, meta \(SQLite table state\)$/m);
   });
 
+  it('explains nothing for CREATE … IF NOT EXISTS of a source that exists, as CREATE starts nothing', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const sql = 'CREATE STREAM IF NOT EXISTS SJ AS SELECT * FROM SD;';
+    expect(eddy.execute(`EXPLAIN ${sql}`)[0]).toMatchObject({ kind: 'message', message: 'Stream SJ already exists. Nothing would run.' });
+    expect(eddy.execute(sql)[0]).toMatchObject({ kind: 'message', message: 'Stream SJ already exists.' });
+    expect(eddy.execute('SHOW QUERIES;')[0]).toMatchObject({ kind: 'rows', rows: [] });
+  });
+
   it('refuses, with the same error, a statement that CREATE refuses', () => {
     eddy = engine();
     eddy.execute(SOURCES.join('\n'));
