@@ -3,7 +3,7 @@
 // QueryTask per running query, and a trigger that runs a micro-batch cycle over all of them.
 
 import type Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { parse } from '../parser/index.js';
 import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
@@ -13,6 +13,8 @@ import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase } from './database.js';
+import { DataDirLock } from './data-dir-lock.js';
+import { faultPoint } from './fault-point.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
@@ -54,7 +56,10 @@ export class Eddy {
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
 
-  private constructor(opts: EddyOptions) {
+  private constructor(
+    opts: EddyOptions,
+    private readonly lock: DataDirLock | undefined,
+  ) {
     const db = openDatabase(opts.dataDir);
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
@@ -65,8 +70,16 @@ export class Eddy {
     this.replay();
   }
 
+  /** Throws DataDirInUseError when another process (or instance) has the data directory open. */
   static open(opts: EddyOptions = {}): Eddy {
-    return new Eddy(opts);
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    const lock = opts.dataDir ? DataDirLock.acquire(opts.dataDir) : undefined;
+    try {
+      return new Eddy(opts, lock);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ statements
@@ -102,22 +115,22 @@ export class Eddy {
   private executeStatement(s: Statement, text: string): StatementResult {
     switch (s.kind) {
       case 'CreateSource':
-        return createSource(this, s, text);
+        return this.catalogChange(() => createSource(this, s, text));
       case 'CreateAsSelect':
-        return createAsSelect(this, s, text);
+        return this.catalogChange(() => createAsSelect(this, s, text));
       case 'InsertInto':
-        return insertInto(this, s, text);
+        return this.catalogChange(() => insertInto(this, s, text));
       case 'InsertValues':
         return insertValues(this, s, text);
       case 'Query':
         if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
         return runPullQuery(this, s, text);
       case 'DropSource':
-        return dropSource(this, s, text);
+        return this.catalogChange(() => dropSource(this, s, text));
       case 'CreateType':
-        return createType(this, s, text);
+        return this.catalogChange(() => createType(this, s, text));
       case 'DropType':
-        return dropType(this, s, text);
+        return this.catalogChange(() => dropType(this, s, text));
       case 'Show':
         return show(this, s, text);
       case 'Describe':
@@ -125,7 +138,7 @@ export class Eddy {
       case 'Explain':
         return explain(this, s, text);
       case 'Terminate':
-        return terminate(this, s, text);
+        return this.catalogChange(() => terminate(this, s, text));
       case 'Set':
         return setProperty(this, s, text);
       case 'Unset':
@@ -151,20 +164,44 @@ export class Eddy {
     }
   }
 
-  /** Rebuild catalog and queries from the command log (as ksqlDB replays its command topic). */
+  /**
+   * A catalog change (DDL) commits its command-log entry together with the state, offsets and
+   * topic rows it implies, in one transaction: a crash at any point leaves before or after it.
+   */
+  private catalogChange(change: () => StatementResult): StatementResult {
+    if (this.state.replaying) return change();
+    const result = this.state.db.transaction(() => {
+      const r = change();
+      faultPoint('ddl.before-commit');
+      return r;
+    })();
+    faultPoint('ddl.after-commit');
+    return result;
+  }
+
+  /**
+   * Rebuild catalog and queries from the command log (as ksqlDB replays its command topic). Replay
+   * only rebuilds what is in memory: the storage already holds the outcome of every command, so
+   * handlers skip their destructive steps (terminate's deletes, DROP's table and topic) while
+   * `replaying`, and queries keep the ids they were given.
+   */
   private replay(): void {
-    const rows = this.state.db.prepare('SELECT sql FROM commands ORDER BY seq').all() as { sql: string }[];
+    const rows = this.state.db.prepare('SELECT sql, query_id FROM commands ORDER BY seq').all() as { sql: string; query_id: string | null }[];
     this.state.replaying = true;
     try {
-      for (const r of rows) {
-        try {
-          this.execute(r.sql);
-        } catch (e) {
-          this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
+      this.state.db.transaction(() => {
+        for (const r of rows) {
+          this.state.replayQueryId = r.query_id ?? undefined;
+          try {
+            this.execute(r.sql);
+          } catch (e) {
+            this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
+          }
         }
-      }
+      })();
     } finally {
       this.state.replaying = false;
+      this.state.replayQueryId = undefined;
     }
   }
 
@@ -172,6 +209,7 @@ export class Eddy {
   recordCommand(sql: string, queryId?: string): void {
     if (this.state.replaying) return;
     this.state.db.prepare('INSERT INTO commands(sql, query_id) VALUES (?, ?)').run(sql, queryId ?? null);
+    faultPoint('ddl.recorded');
   }
 
   /** @internal */
@@ -239,15 +277,25 @@ export class Eddy {
     this.state.connectors.delete(name);
   }
 
-  /** @internal stop a query for good: its state and offsets go with it. */
-  terminate(id: string): void {
+  /** @internal stop a query's task and forget it; its state and offsets stay (CREATE OR REPLACE resumes from them). */
+  stopQuery(id: string): boolean {
     const q = this.state.queries.get(id);
-    if (!q) return;
+    if (!q) return false;
     q.task.stop();
     this.state.queries.delete(id);
+    return true;
+  }
+
+  /** @internal stop a query for good: its state and offsets go with it (on replay they are gone already). */
+  terminate(id: string): void {
+    if (!this.stopQuery(id) || this.state.replaying) return;
+    faultPoint('terminate.stopped');
     this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
+    faultPoint('terminate.state-deleted');
     dropPullState(this.state.db, id);
+    faultPoint('terminate.pull-state-dropped');
     this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    faultPoint('terminate.offsets-deleted');
   }
 
   // ------------------------------------------------------------------ the micro-batch loop
@@ -348,6 +396,7 @@ export class Eddy {
     this.state.log.close();
     this.state.db.close();
     this.checkpointer?.close();
+    this.lock?.release();
   }
 
   // ------------------------------------------------------------------ data in and out

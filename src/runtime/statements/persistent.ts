@@ -8,6 +8,7 @@ import type { ErrorRoute } from '../../planner/compile.js';
 import { checkFormatProperties, parseFormat, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
 import { RelationScope } from '../../planner/relation-scope.js';
+import { planUpgradeProblem, sourceUpgradeProblem } from '../../planner/upgrade-rules.js';
 import { compile } from '../../planner/compile.js';
 import { inputsOf, sourcesOf, type PlanNode, type QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
@@ -68,8 +69,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
 }
 
 function queryIdFor(engine: Engine, kind: 'CSAS' | 'CTAS' | 'INSERTQUERY', name: string): string {
-  const n = engine.state.queryCounter++;
-  return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
+  return engine.state.nextQueryId((n) => (kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`));
 }
 
 function checkQueryShape(q: Query, statement: string): void {
@@ -117,8 +117,12 @@ export function createAsSelect(engine: Engine, stmt: CreateAsSelect, text: strin
   if (sink.timestampColumn && !sink.columns.some((c) => c.name === sink.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${sink.timestampColumn}'`, stmt);
   }
+  // CREATE OR REPLACE upgrades in place: same id, so the new plan resumes from the old one's state and offsets.
+  const replaced = existing?.writtenBy ? state.queries.get(existing.writtenBy) : undefined;
+  const problem = existing && (sourceUpgradeProblem(existing, sink) ?? (replaced && planUpgradeProblem(replaced.plan.root, planned.root)));
+  if (problem) throw new SqlError(problem, stmt);
   const id = existing?.writtenBy ?? queryIdFor(engine, stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', stmt.name);
-  if (existing?.writtenBy) engine.terminate(existing.writtenBy);
+  if (existing?.writtenBy) engine.stopQuery(existing.writtenBy);
   const def: SourceDef = { ...sink, writtenBy: id };
   const ts = sinkTimestamp(def, errors);
   const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Source', target: def, ...(ts ? { timestamp: ts } : {}) }, output: planned.output };
