@@ -7,6 +7,7 @@ import { planCreateSource, resolveType } from '../../planner/plan-ddl.js';
 import { sourceUpgradeProblem } from '../../planner/upgrade-rules.js';
 import type { Engine } from '../engine.js';
 import type { StatementResult } from '../results.js';
+import { PROCESSING_LOG_SOURCE } from '../processing-log.js';
 import { createStaticTable, dropStaticTable } from '../static-table.js';
 
 function lower(kind: 'STREAM' | 'TABLE'): string {
@@ -58,6 +59,7 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   if (def.kind !== stmt.sourceType) {
     throw new SqlError(`Incompatible data source type is ${def.kind}, but statement was DROP ${stmt.sourceType}`, stmt);
   }
+  if (def.sql === PROCESSING_LOG_SOURCE.sql) throw new SqlError(`Cannot drop ${def.name}: it is the engine's processing log.`, stmt);
   if (stmt.deleteTopic && def.readOnly) throw new SqlError(`Cannot delete topic for read-only source: ${def.name}`, stmt);
   const readers = state.readersOf(def.name).filter((q) => q.sink !== def.name);
   if (readers.length) {
