@@ -12,6 +12,7 @@ import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
 import { openDatabase } from './database.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { faultPoint } from './fault-point.js';
@@ -186,15 +187,25 @@ export class Eddy {
    * `replaying`, and queries keep the ids they were given.
    */
   private replay(): void {
-    const rows = this.state.db.prepare('SELECT sql, query_id FROM commands ORDER BY seq').all() as { sql: string; query_id: string | null }[];
+    const { db } = this.state;
+    const rows = db.prepare('SELECT seq, sql, query_id FROM commands ORDER BY seq').all() as { seq: number; sql: string; query_id: string | null }[];
+    const counter = db.prepare("SELECT value FROM settings WHERE name = 'query.counter'").pluck().get() as string | undefined;
+    this.state.queryCounter = Number(counter ?? 0);
+    const effects: CommandEffect[] = [];
+    let failed = false;
     this.state.replaying = true;
     try {
-      this.state.db.transaction(() => {
+      db.transaction(() => {
         for (const r of rows) {
           this.state.replayQueryId = r.query_id ?? undefined;
           try {
-            this.execute(r.sql);
+            for (const p of parse(r.sql)) {
+              const result = this.executeStatement(p.statement, p.text);
+              const queryId = result.kind === 'message' ? result.queryId : undefined;
+              effects.push(commandEffect(r.seq, p.statement, queryId, (id) => this.state.queries.get(id)?.sources ?? []));
+            }
           } catch (e) {
+            failed = true;
             this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
           }
         }
@@ -203,6 +214,19 @@ export class Eddy {
       this.state.replaying = false;
       this.state.replayQueryId = undefined;
     }
+    // A command that no longer replays leaves its effect unknown: compact only a clean history.
+    if (!failed) this.compactCommands(removableCommands(effects));
+  }
+
+  /** Drop what replay showed to be out of effect (command-log.ts); the counter keeps ids unique. */
+  private compactCommands(removed: ReadonlySet<number>): void {
+    if (!removed.size) return;
+    const { db } = this.state;
+    const del = db.prepare('DELETE FROM commands WHERE seq = ?');
+    db.transaction(() => {
+      for (const seq of removed) del.run(seq);
+      db.prepare("INSERT INTO settings(name, value) VALUES ('query.counter', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(String(this.state.queryCounter));
+    })();
   }
 
   /** @internal statement handlers record catalog changes so a restart can replay them. */
