@@ -10,7 +10,7 @@
 // case-insensitive table names; engine tables never start with `static_`.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const USER_PREFIX = 'static_';
@@ -66,12 +66,46 @@ function migrate(db: Database.Database): void {
   })();
 }
 
+/** The data directory's database is not one Eddy can trust: truncated, not SQLite, or with damaged pages. */
+export class DatabaseDamagedError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path} is damaged: ${reason}. Eddy will not open it as it is; restore it from a backup, or move it away to start afresh.`);
+    this.name = 'DatabaseDamagedError';
+  }
+}
+
+/** Refuse a database that SQLite would open silently as empty or serve wrong pages from. */
+function checkIntact(path: string, open: () => Database.Database): Database.Database {
+  // SQLite takes a zero-length file for a new, empty database: here it is a truncated one.
+  if (existsSync(path) && statSync(path).size === 0) throw new DatabaseDamagedError(path, 'the file is empty (0 bytes)');
+  let db: Database.Database | undefined;
+  try {
+    db = open();
+    // Reads every page once (about a second per GB): damage is found at start, not mid-batch.
+    const problems = db.pragma('quick_check(3)', { simple: false }) as { quick_check: string }[];
+    if (problems[0]?.quick_check !== 'ok') throw new DatabaseDamagedError(path, problems.map((p) => p.quick_check).join('; '));
+    return db;
+  } catch (e) {
+    db?.close();
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') throw new DatabaseDamagedError(path, (e as Error).message);
+    throw e;
+  }
+}
+
 export function openDatabase(dataDir: string | undefined): Database.Database {
   let db: Database.Database;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
-    db = new Database(join(dataDir, 'eddy.db'));
-    db.pragma('journal_mode = WAL');
+    const path = join(dataDir, 'eddy.db');
+    db = checkIntact(path, () => {
+      const d = new Database(path);
+      d.pragma('journal_mode = WAL');
+      return d;
+    });
     // NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
     // State, pull-store and log B-trees reach tens of MiB; SQLite's default 2 MiB page cache
