@@ -14,6 +14,7 @@ import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 import type { Rec } from './record.js';
 import { RelationScope } from './relation-scope.js';
+import { planUpgradeProblem, sourceUpgradeProblem } from './upgrade-rules.js';
 import { parseTimestampColumn } from './timestamp-column.js';
 
 export type PersistentQueryKind = 'CSAS' | 'CTAS' | 'INSERTQUERY';
@@ -46,6 +47,8 @@ export interface SinkExists {
 export interface PersistentPlanContext {
   readonly catalog: Catalog;
   readonly properties: ReadonlyMap<string, string>;
+  /** The running persistent queries: CREATE OR REPLACE checks the new plan against the old one's. */
+  readonly queries: ReadonlyMap<string, { readonly plan: { readonly root: PlanNode } }>;
 }
 
 export function planPersistentQuery(stmt: CreateAsSelect | InsertInto, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
@@ -85,6 +88,10 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   if (target.timestampColumn && !target.columns.some((c) => c.name === target.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${target.timestampColumn}'`, stmt);
   }
+  // CREATE OR REPLACE upgrades in place, so the sink and the plan must fit what the old query left.
+  const replaced = existing?.writtenBy ? ctx.queries.get(existing.writtenBy) : undefined;
+  const problem = existing && (sourceUpgradeProblem(existing, target) ?? (replaced && planUpgradeProblem(replaced.plan.root, planned.root)));
+  if (problem) throw new SqlError(problem, stmt);
   const timestamp = sinkTimestamp(target, errors);
   return {
     kind: 'PersistentQuery',

@@ -29,6 +29,8 @@ export interface Engine extends ConnectorHost {
   stopMaterializer(name: string): void;
   startConnector(def: SourceDef): void;
   stopConnector(name: string): void;
+  /** Stop a running query but keep its state and offsets (CREATE OR REPLACE resumes from them). */
+  stopQuery(id: string): boolean;
   /** Stop a query for good: its state and offsets go with it. */
   terminate(id: string): void;
   /** Start the trigger if this instance runs itself. */

@@ -46,6 +46,8 @@ export class EngineState {
   queryCounter = 0;
   transientCounter = 0;
   replaying = false;
+  /** On replay: the id the command being replayed gave its query. */
+  replayQueryId: string | undefined;
 
   constructor(
     readonly db: Database.Database,
@@ -54,6 +56,14 @@ export class EngineState {
   ) {
     this.processingLog = new ProcessingLog(db);
     this.catalog.put(PROCESSING_LOG_SOURCE);
+  }
+
+  /** A new query id from `format(counter)`; on replay, the id the command gave its query then. */
+  nextQueryId(format: (n: number) => string): string {
+    const replayed = this.replayQueryId;
+    if (replayed === undefined) return format(this.queryCounter++);
+    this.queryCounter = Math.max(this.queryCounter, Number(/_(\d+)$/.exec(replayed)?.[1] ?? -1) + 1);
+    return replayed;
   }
 
   startAt(): 'earliest' | 'latest' {

@@ -3,7 +3,7 @@
 // QueryTask per running query, and a trigger that runs a micro-batch cycle over all of them.
 
 import type Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { parse } from '../parser/index.js';
 import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
@@ -13,8 +13,11 @@ import { checkFormats } from '../planner/format-rules.js';
 import type { QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
 import { openDatabase } from './database.js';
 import type { Engine } from './engine-context.js';
+import { DataDirLock } from './data-dir-lock.js';
+import { faultPoint } from './fault-point.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
@@ -54,7 +57,10 @@ export class Eddy implements Engine {
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
 
-  private constructor(opts: EddyOptions) {
+  private constructor(
+    opts: EddyOptions,
+    private readonly lock: DataDirLock | undefined,
+  ) {
     const db = openDatabase(opts.dataDir);
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
@@ -65,8 +71,16 @@ export class Eddy implements Engine {
     this.replay();
   }
 
+  /** Throws DataDirInUseError when another process (or instance) has the data directory open. */
   static open(opts: EddyOptions = {}): Eddy {
-    return new Eddy(opts);
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    const lock = opts.dataDir ? DataDirLock.acquire(opts.dataDir) : undefined;
+    try {
+      return new Eddy(opts, lock);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ statements
@@ -102,21 +116,21 @@ export class Eddy implements Engine {
   private executeStatement(s: Statement, text: string): StatementResult {
     switch (s.kind) {
       case 'CreateSource':
-        return createSource(this, s, text);
+        return this.catalogChange(() => createSource(this, s, text));
       case 'CreateAsSelect':
       case 'InsertInto':
-        return persistentQuery(this, s, text);
+        return this.catalogChange(() => persistentQuery(this, s, text));
       case 'InsertValues':
         return insertValues(this, s, text);
       case 'Query':
         if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
         return runPullQuery(this, s, text);
       case 'DropSource':
-        return dropSource(this, s, text);
+        return this.catalogChange(() => dropSource(this, s, text));
       case 'CreateType':
-        return createType(this, s, text);
+        return this.catalogChange(() => createType(this, s, text));
       case 'DropType':
-        return dropType(this, s, text);
+        return this.catalogChange(() => dropType(this, s, text));
       case 'Show':
         return show(this, s, text);
       case 'Describe':
@@ -124,7 +138,7 @@ export class Eddy implements Engine {
       case 'Explain':
         return explain(this, s, text);
       case 'Terminate':
-        return terminate(this, s, text);
+        return this.catalogChange(() => terminate(this, s, text));
       case 'Set':
         return setProperty(this, s, text);
       case 'Unset':
@@ -150,27 +164,75 @@ export class Eddy implements Engine {
     }
   }
 
-  /** Rebuild catalog and queries from the command log (as ksqlDB replays its command topic). */
+  /**
+   * A catalog change (DDL) commits its command-log entry together with the state, offsets and
+   * topic rows it implies, in one transaction: a crash at any point leaves before or after it.
+   */
+  private catalogChange(change: () => StatementResult): StatementResult {
+    if (this.state.replaying) return change();
+    const result = this.state.db.transaction(() => {
+      const r = change();
+      faultPoint('ddl.before-commit');
+      return r;
+    })();
+    faultPoint('ddl.after-commit');
+    return result;
+  }
+
+  /**
+   * Rebuild catalog and queries from the command log (as ksqlDB replays its command topic). Replay
+   * only rebuilds what is in memory: the storage already holds the outcome of every command, so
+   * handlers skip their destructive steps (terminate's deletes, DROP's table and topic) while
+   * `replaying`, and queries keep the ids they were given.
+   */
   private replay(): void {
-    const rows = this.state.db.prepare('SELECT sql FROM commands ORDER BY seq').all() as { sql: string }[];
+    const { db } = this.state;
+    const rows = db.prepare('SELECT seq, sql, query_id FROM commands ORDER BY seq').all() as { seq: number; sql: string; query_id: string | null }[];
+    const counter = db.prepare("SELECT value FROM settings WHERE name = 'query.counter'").pluck().get() as string | undefined;
+    this.state.queryCounter = Number(counter ?? 0);
+    const effects: CommandEffect[] = [];
+    let failed = false;
     this.state.replaying = true;
     try {
-      for (const r of rows) {
-        try {
-          this.execute(r.sql);
-        } catch (e) {
-          this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
+      db.transaction(() => {
+        for (const r of rows) {
+          this.state.replayQueryId = r.query_id ?? undefined;
+          try {
+            for (const p of parse(r.sql)) {
+              const result = this.executeStatement(p.statement, p.text);
+              const queryId = result.kind === 'message' ? result.queryId : undefined;
+              effects.push(commandEffect(r.seq, p.statement, queryId, (id) => this.state.queries.get(id)?.sources ?? []));
+            }
+          } catch (e) {
+            failed = true;
+            this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
+          }
         }
-      }
+      })();
     } finally {
       this.state.replaying = false;
+      this.state.replayQueryId = undefined;
     }
+    // A command that no longer replays leaves its effect unknown: compact only a clean history.
+    if (!failed) this.compactCommands(removableCommands(effects));
+  }
+
+  /** Drop what replay showed to be out of effect (command-log.ts); the counter keeps ids unique. */
+  private compactCommands(removed: ReadonlySet<number>): void {
+    if (!removed.size) return;
+    const { db } = this.state;
+    const del = db.prepare('DELETE FROM commands WHERE seq = ?');
+    db.transaction(() => {
+      for (const seq of removed) del.run(seq);
+      db.prepare("INSERT INTO settings(name, value) VALUES ('query.counter', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(String(this.state.queryCounter));
+    })();
   }
 
   /** @internal statement handlers record catalog changes so a restart can replay them. */
   recordCommand(sql: string, queryId?: string): void {
     if (this.state.replaying) return;
     this.state.db.prepare('INSERT INTO commands(sql, query_id) VALUES (?, ?)').run(sql, queryId ?? null);
+    faultPoint('ddl.recorded');
   }
 
   /** @internal */
@@ -228,15 +290,25 @@ export class Eddy implements Engine {
     this.state.connectors.delete(name);
   }
 
-  /** @internal stop a query for good: its state and offsets go with it. */
-  terminate(id: string): void {
+  /** @internal stop a query's task and forget it; its state and offsets stay (CREATE OR REPLACE resumes from them). */
+  stopQuery(id: string): boolean {
     const q = this.state.queries.get(id);
-    if (!q) return;
+    if (!q) return false;
     q.task.stop();
     this.state.queries.delete(id);
+    return true;
+  }
+
+  /** @internal stop a query for good: its state and offsets go with it (on replay they are gone already). */
+  terminate(id: string): void {
+    if (!this.stopQuery(id) || this.state.replaying) return;
+    faultPoint('terminate.stopped');
     this.state.db.prepare('DELETE FROM state WHERE owner = ?').run(id);
+    faultPoint('terminate.state-deleted');
     dropPullState(this.state.db, id);
+    faultPoint('terminate.pull-state-dropped');
     this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    faultPoint('terminate.offsets-deleted');
   }
 
   // ------------------------------------------------------------------ the micro-batch loop
@@ -337,6 +409,7 @@ export class Eddy implements Engine {
     this.state.log.close();
     this.state.db.close();
     this.checkpointer?.close();
+    this.lock?.release();
   }
 
   // ------------------------------------------------------------------ data in and out

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { T } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
+import { PROCESSING_LOG_TABLE } from './database.js';
 
 export const PROCESSING_LOG_SOURCE: SourceDef = {
   name: 'PROCESSING_LOG',
@@ -38,8 +39,8 @@ export class ProcessingLog {
   private readonly insert: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    db.exec('CREATE TABLE IF NOT EXISTS "static_PROCESSING_LOG" ("ID" INTEGER PRIMARY KEY, "LOGGED_AT" INTEGER, "QUERY_ID" TEXT, "TOPIC" TEXT, "PARTITION" INTEGER, "OFFSET" INTEGER, "REASON" TEXT)');
-    this.insert = db.prepare('INSERT INTO "static_PROCESSING_LOG"("LOGGED_AT", "QUERY_ID", "TOPIC", "PARTITION", "OFFSET", "REASON") VALUES (?, ?, ?, ?, ?, ?)');
+    db.exec(`CREATE TABLE IF NOT EXISTS "${PROCESSING_LOG_TABLE}" ("ID" INTEGER PRIMARY KEY, "LOGGED_AT" INTEGER, "QUERY_ID" TEXT, "TOPIC" TEXT, "PARTITION" INTEGER, "OFFSET" INTEGER, "REASON" TEXT)`);
+    this.insert = db.prepare(`INSERT INTO "${PROCESSING_LOG_TABLE}"("LOGGED_AT", "QUERY_ID", "TOPIC", "PARTITION", "OFFSET", "REASON") VALUES (?, ?, ?, ?, ?, ?)`);
   }
 
   write(e: Omit<ProcessingLogEntry, 'loggedAt'>): void {
@@ -47,7 +48,7 @@ export class ProcessingLog {
   }
 
   recent(limit = 100): ProcessingLogEntry[] {
-    return (this.db.prepare('SELECT * FROM "static_PROCESSING_LOG" ORDER BY "ID" DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map((r) => ({
+    return (this.db.prepare(`SELECT * FROM "${PROCESSING_LOG_TABLE}" ORDER BY "ID" DESC LIMIT ?`).all(limit) as Record<string, unknown>[]).map((r) => ({
       loggedAt: r.LOGGED_AT as number,
       queryId: r.QUERY_ID as string | null,
       topic: r.TOPIC as string | null,

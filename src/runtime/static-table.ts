@@ -1,4 +1,4 @@
-// Static tables: plain SQLite tables (`static_<name>`), kept by INSERT/UPDATE/DELETE and COPY,
+// Static tables: plain SQLite tables in the user namespace (`static_<name>`, database.ts), kept by INSERT/UPDATE/DELETE and COPY,
 // and joined by streams through a primary-key lookup. Simple columns map to SQLite's own types
 // so the tables stay readable with any SQLite tool; nested values are stored as tagged JSON.
 
@@ -7,9 +7,12 @@ import type { SqlType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, type Value } from '../planner/values.js';
 import { fromJsonValue, toJsonValue } from '../planner/value-json.js';
+import { PROCESSING_LOG_TABLE, userTableName } from './database.js';
+import { PROCESSING_LOG_SOURCE } from './processing-log.js';
 
+/** The table holding a static table's rows: the user namespace, or the engine's for the built-in processing log. */
 export function staticTableName(def: SourceDef): string {
-  return `"static_${def.name.replace(/"/g, '""')}"`;
+  return quote(def.name === PROCESSING_LOG_SOURCE.name && def.sql === PROCESSING_LOG_SOURCE.sql ? PROCESSING_LOG_TABLE : userTableName(def.name));
 }
 
 function quote(name: string): string {

@@ -4,8 +4,10 @@ import type { CreateSource, CreateType, DropSource, DropType } from '../../parse
 import { SqlError } from '../../parser/errors.js';
 import type { FormatName } from '../../planner/catalog.js';
 import { planCreateSource, resolveType } from '../../planner/plan-ddl.js';
+import { sourceUpgradeProblem } from '../../planner/upgrade-rules.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
+import { PROCESSING_LOG_SOURCE } from '../processing-log.js';
 import { createStaticTable, dropStaticTable } from '../static-table.js';
 
 function lower(kind: 'STREAM' | 'TABLE'): string {
@@ -26,6 +28,8 @@ export function createSource(engine: Engine, stmt: CreateSource, text: string): 
     ...(state.properties.get('ksql.persistence.default.format.value') ? { valueFormat: state.properties.get('ksql.persistence.default.format.value')!.toUpperCase() as FormatName } : {}),
   });
   engine.validateFormats(def, stmt);
+  const problem = existing && sourceUpgradeProblem(existing, def);
+  if (problem) throw new SqlError(problem, stmt);
   if (def.topic) {
     const info = state.log.describeTopic(def.topic);
     if (info && stmt.properties.has('PARTITIONS') && info.partitions !== def.partitions) {
@@ -55,6 +59,7 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   if (def.kind !== stmt.sourceType) {
     throw new SqlError(`Incompatible data source type is ${def.kind}, but statement was DROP ${stmt.sourceType}`, stmt);
   }
+  if (def.sql === PROCESSING_LOG_SOURCE.sql) throw new SqlError(`Cannot drop ${def.name}: it is the engine's processing log.`, stmt);
   if (stmt.deleteTopic && def.readOnly) throw new SqlError(`Cannot delete topic for read-only source: ${def.name}`, stmt);
   const readers = state.readersOf(def.name).filter((q) => q.sink !== def.name);
   if (readers.length) {
@@ -65,9 +70,12 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   engine.stopMaterializer(def.name);
   engine.stopConnector(def.name);
   state.catalog.remove(def.name);
-  state.db.prepare('DELETE FROM materialized WHERE source = ?').run(def.name);
-  if (!def.topic) dropStaticTable(state.db, def);
-  if (stmt.deleteTopic && def.topic) state.log.deleteTopic(def.topic);
+  // On replay the storage already went (and a later CREATE of the same name may own it now).
+  if (!state.replaying) {
+    state.db.prepare('DELETE FROM materialized WHERE source = ?').run(def.name);
+    if (!def.topic) dropStaticTable(state.db, def);
+    if (stmt.deleteTopic && def.topic) state.log.deleteTopic(def.topic);
+  }
   engine.recordCommand(text);
   return { kind: 'message', statement: text, message: `Source \`${def.name}\` (topic: ${def.topic ?? '-'}) was dropped.` };
 }

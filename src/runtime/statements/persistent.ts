@@ -12,8 +12,7 @@ import type { StatementResult } from '../results.js';
 export { newErrorRoute } from '../../planner/compile.js';
 
 function queryIdFor(engine: Engine, kind: PersistentQueryKind, name: string): string {
-  const n = engine.state.queryCounter++;
-  return kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`;
+  return engine.state.nextQueryId((n) => (kind === 'INSERTQUERY' ? `INSERTQUERY_${n}` : `${kind}_${name}_${n}`));
 }
 
 /** The table whose pull store a persistent query keeps (a CTAS's own), if any. */
@@ -25,7 +24,8 @@ export function materializedTable(plan: QueryPlan): SourceDef | undefined {
 function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
   const { state } = engine;
   const id = p.replaces ?? queryIdFor(engine, p.queryKind, p.target.name);
-  if (p.replaces) engine.terminate(p.replaces);
+  // CREATE OR REPLACE upgrades in place: same id, so the new plan resumes from the old one's state and offsets.
+  if (p.replaces) engine.stopQuery(p.replaces);
   const plan = namedQueryPlan(p, id);
   const def = plan.sink.kind === 'Source' ? plan.sink.target : p.target;
   if (p.createsTarget) {
