@@ -18,7 +18,7 @@ afterEach(() => {
   dir = undefined;
 });
 
-const BACKOFF = { initial: 200, max: 400 };
+const BACKOFF = { initial: 300, max: 600 };
 
 function open(dataDir: string): Eddy {
   eddy = Eddy.open({ dataDir, autoStart: false, batch: { maxRecords: 10 }, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': String(BACKOFF.initial), 'ksql.query.retry.backoff.max.ms': String(BACKOFF.max) } });
@@ -67,23 +67,31 @@ describe('a query whose batches keep failing', () => {
     const described = new Map(rows(e, 'DESCRIBE CSAS_BAD_1 EXTENDED;').map((r) => [r[0], r[1]]));
     expect(described.get('status')).toBe('ERROR');
     expect(described.get('lastError')).toBe('injected fault in CSAS_BAD_1');
-    expect(described.get('failures')).toBe(1);
+    // At least one failure: on a loaded machine the feed may outlast a backoff and see a retry.
+    expect(described.get('failures')).toBeGreaterThanOrEqual(1);
     const source = rows(e, 'DESCRIBE S EXTENDED;').filter((r) => r[0] === 'Read by').map((r) => r[1]);
     expect(source).toEqual(['CSAS_BEFORE_BAD_0 (RUNNING)', 'CSAS_BAD_1 (ERROR: injected fault in CSAS_BAD_1)']);
     expect(new Map(rows(e, 'DESCRIBE BAD EXTENDED;').map((r) => [r[0], r[1]])).get('Written by')).toBe('CSAS_BAD_1 (ERROR: injected fault in CSAS_BAD_1)');
 
     // Within the backoff it is not retried; after it, it is, and each failure doubles the wait up to the maximum.
     const health = () => new Map(rows(e, 'DESCRIBE CSAS_BAD_1;').map((r) => [r[0], r[1]]));
+    await sleep(BACKOFF.max + 10);
+    e.step(); // a retry that fails again: a full backoff starts now
+    expect(health().get('retryInMs')).toBeGreaterThan(BACKOFF.max / 2);
     let cycles = 0;
-    for (; (health().get('retryInMs') as number) > 20; cycles++) e.step();
+    const before = health().get('failures');
+    // Cycles for half the backoff (600 ms, just started): none of them may retry.
+    for (const until = Date.now() + BACKOFF.max / 2; Date.now() < until; cycles++) e.step();
     expect(cycles).toBeGreaterThan(0);
-    expect(health().get('failures')).toBe(1);
+    expect(health().get('failures')).toBe(before);
     for (let i = 0; i < 4; i++) {
       await sleep(BACKOFF.max + 10);
       e.step();
     }
     const waits = e.processingLog(100).filter((r) => r.queryId === 'CSAS_BAD_1').map((r) => Number(/retries from its committed offsets in (\d+) ms/.exec(r.reason)?.[1])).reverse();
-    expect(waits).toEqual([200, 400, 400, 400, 400]);
+    expect(waits.slice(0, 2)).toEqual([300, 600]);
+    expect(waits.length).toBeGreaterThanOrEqual(5);
+    expect(waits.slice(2).every((w) => w === 600)).toBe(true);
 
     // A query created after the failure runs.
     e.execute('CREATE STREAM AFTER_BAD AS SELECT ID, V FROM S;');
