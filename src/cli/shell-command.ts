@@ -7,7 +7,9 @@ import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
-import { splitStatements } from '../shell/statement-splitter.js';
+import type { StatementFailure } from '../shell/backend.js';
+import { errorLines } from '../shell/error-caret.js';
+import { lineColumn, splitStatements } from '../shell/statement-splitter.js';
 
 interface ShellOptions extends KafkaFlags {
   connect?: string;
@@ -30,9 +32,11 @@ function readStdin(): Promise<string> {
   });
 }
 
-function statementsOf(text: string): string[] {
-  const { statements, rest } = splitStatements(text);
-  return rest.trim() && splitStatements(`${rest};`).statements.length ? [...statements, `${rest.trim()};`] : statements;
+/** The script's statements, and why its end cannot be run (an open string or bracket), with where. */
+function statementsOf(text: string): { statements: string[]; unclosed?: StatementFailure } {
+  const { statements, rest, unclosed } = splitStatements(text);
+  if (unclosed) return { statements, unclosed: { message: unclosed.message, ...lineColumn(text, unclosed.offset) } };
+  return { statements: rest.trim() && splitStatements(`${rest};`).statements.length ? [...statements, `${rest.trim()};`] : statements };
 }
 
 async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promise<number> {
@@ -41,14 +45,21 @@ async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promis
   const text = opts.execute ?? (opts.file ? readFileSync(opts.file, 'utf8') : await readStdin());
   const { backend } = await openBackend(choice);
   const interrupted = new Promise<void>((r) => process.once('SIGINT', () => r()));
+  const { statements, unclosed } = statementsOf(text);
   try {
-    return await runBatch(backend, statementsOf(text), {
+    const code = await runBatch(backend, statements, {
       format,
       out: (s) => process.stdout.write(s),
       err: (s) => process.stderr.write(s),
       width: process.stdout.isTTY ? process.stdout.columns : Infinity,
       interrupted,
     });
+    // What runs before the error runs (as psql does); the script then fails, pointing at the spot.
+    if (code === 0 && unclosed) {
+      process.stderr.write(`${errorLines(text, unclosed).join('\n')}\n`);
+      return 1;
+    }
+    return code;
   } finally {
     await backend.close();
   }

@@ -8,6 +8,7 @@ import type { QueryPlan } from '../planner/plan.js';
 import type { GeneratedTopics } from './log/index.js';
 import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
+import { QuerySupervisor } from './query-health.js';
 import { QueryTask } from './query-task.js';
 import type { Connector } from './connectors/connector.js';
 
@@ -34,6 +35,8 @@ export interface BatchSettings {
 export class EngineState {
   readonly catalog = new Catalog();
   readonly processingLog: ProcessingLog;
+  /** Each persistent query's RUNNING/ERROR status and retry backoff. */
+  readonly supervisor: QuerySupervisor;
   /** Persistent queries and materialisers, in creation order (the order batches run them). */
   readonly queries = new Map<string, RunningQuery>();
   readonly pushQueries = new Map<string, { task: QueryTask; query: PushQuery }>();
@@ -55,6 +58,7 @@ export class EngineState {
     readonly batch: BatchSettings,
   ) {
     this.processingLog = new ProcessingLog(db);
+    this.supervisor = new QuerySupervisor(this.processingLog);
     this.catalog.put(PROCESSING_LOG_SOURCE);
   }
 

@@ -25,6 +25,7 @@ import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
+import { retryBackoff } from './query-health.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
@@ -319,21 +320,17 @@ export class Eddy implements Engine {
     this.trackLatest();
     let n = 0;
     const max = this.state.batch.maxRecords;
-    for (const q of [...this.state.queries.values()]) {
-      try {
-        n += q.task.step(max);
-      } catch (e) {
-        // The batch's transaction rolled back, but the task had moved on in memory (input
-        // positions, operator state): a fresh task resumes from what was committed and runs the
-        // batch again, as Kafka Streams restarts a failed task.
-        q.task.stop();
-        q.task = q.restart();
-        this.state.processingLog.write({ queryId: q.id, topic: null, partition: null, offset: null, reason: `batch failed and rolled back; the query resumes from its committed offsets: ${(e as Error).message}` });
-        throw e;
-      }
-    }
+    const backoff = retryBackoff(this.state.properties);
+    for (const q of [...this.state.queries.values()]) n += this.state.supervisor.step(q, max, backoff);
     for (const [, p] of [...this.state.pushQueries]) {
-      n += p.task.step(max);
+      try {
+        n += p.task.step(max);
+      } catch (e) {
+        // A push query's batch failed: it ends (as ksqlDB ends a failed push query), the others go on.
+        this.state.processingLog.write({ queryId: p.task.id, topic: null, partition: null, offset: null, reason: `push query failed and was closed: ${(e as Error).message}` });
+        p.query.close();
+        continue;
+      }
       if (p.task.isDone) p.query.close();
     }
     return n;

@@ -79,7 +79,8 @@ export function fromSqlite(v: unknown, t: SqlType): Value {
 }
 
 export function createStaticTable(db: Database.Database, def: SourceDef): void {
-  const cols = def.columns.map((c) => `${quote(c.name)} ${sqliteType(c.type)}`);
+  // NOT NULL on the key: SQLite's PRIMARY KEY allows NULL, and on one INTEGER column would invent a rowid for it.
+  const cols = def.columns.map((c) => `${quote(c.name)} ${sqliteType(c.type)}${c.role === 'key' ? ' NOT NULL' : ''}`);
   const keys = def.columns.filter((c) => c.role === 'key').map((c) => quote(c.name));
   db.exec(`CREATE TABLE IF NOT EXISTS ${staticTableName(def)} (${cols.join(', ')}${keys.length ? `, PRIMARY KEY (${keys.join(', ')})` : ''})`);
 }
@@ -88,8 +89,21 @@ export function dropStaticTable(db: Database.Database, def: SourceDef): void {
   db.exec(`DROP TABLE IF EXISTS ${staticTableName(def)}`);
 }
 
-/** Insert or replace rows (values in column order). */
+/** The primary-key columns a row (values in column order) leaves NULL: a table row needs every one. */
+export function missingKeyColumns(def: SourceDef, row: readonly Value[]): string[] {
+  return def.columns.filter((c, i) => c.role === 'key' && (row[i] ?? null) === null).map((c) => c.name);
+}
+
+export function missingKeyMessage(def: SourceDef, missing: readonly string[]): string {
+  return `Failed to insert values into '${def.name}'. Value for primary key column(s) ${missing.join(', ')} is required for tables`;
+}
+
+/** Insert or replace rows (values in column order); a row without its whole primary key is refused. */
 export function upsertStaticRows(db: Database.Database, def: SourceDef, rows: readonly Value[][]): void {
+  for (const r of rows) {
+    const missing = missingKeyColumns(def, r);
+    if (missing.length) throw new Error(missingKeyMessage(def, missing));
+  }
   const stmt = db.prepare(`INSERT OR REPLACE INTO ${staticTableName(def)} VALUES (${def.columns.map(() => '?').join(', ')})`);
   db.transaction(() => {
     for (const r of rows) stmt.run(...def.columns.map((c, i) => toSqlite(r[i] ?? null, c.type)));
@@ -121,8 +135,9 @@ export function staticBatchJoin(db: Database.Database, def: SourceDef, stream: s
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${quote(`batch_${stream.toLowerCase()}`)} (seq INTEGER PRIMARY KEY, k)`);
   const clear = db.prepare(`DELETE FROM ${batchTable}`);
   const register = db.prepare(`INSERT INTO ${batchTable} (seq, k) VALUES (?, ?)`);
-  // The matched flag tells a static row whose columns are all NULL from no match at all.
-  const join = db.prepare(`SELECT b.seq, s.rowid IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw();
+  // The matched flag tells a static row whose columns are all NULL from no match at all: a matched
+  // row's key equals b.k, so it is not NULL (not s.rowid: a user column may be named ROWID).
+  const join = db.prepare(`SELECT b.seq, s.${quote(keyCol.name)} IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw();
   const run = db.transaction((keys: readonly Value[]) => {
     clear.run();
     for (let i = 0; i < keys.length; i++) register.run(i, toSqlite(keys[i] ?? null, keyCol.type));

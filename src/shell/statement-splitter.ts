@@ -8,6 +8,8 @@ export interface Split {
   readonly statements: string[];
   /** What follows the last complete statement (still being typed). */
   readonly rest: string;
+  /** Why the rest cannot end however it goes on: an open string, quoted name or bracket, and where (offset in the text). */
+  readonly unclosed?: { readonly offset: number; readonly message: string };
 }
 
 export function splitStatements(text: string): Split {
@@ -16,19 +18,32 @@ export function splitStatements(text: string): Split {
   const stopAt = lexed.errors[0]?.offset ?? Infinity;
   const statements: string[] = [];
   let start = 0;
-  let depth = 0;
+  /** Offsets of the brackets open at this point. */
+  const open: number[] = [];
   for (const t of lexed.tokens) {
     if (t.startOffset >= stopAt) break;
     const name = t.tokenType.name;
-    if (name === 'LParen' || name === 'LBracket') depth++;
-    else if (name === 'RParen' || name === 'RBracket') depth = Math.max(0, depth - 1);
-    else if (name === 'Semicolon' && depth === 0) {
+    if (name === 'LParen' || name === 'LBracket') open.push(t.startOffset);
+    else if (name === 'RParen' || name === 'RBracket') open.pop();
+    else if (name === 'Semicolon' && open.length === 0) {
       const stmt = text.slice(start, t.startOffset + 1);
       if (stmt.replace(/;$/, '').trim() && hasTokens(stmt)) statements.push(stmt.trim());
       start = t.startOffset + 1;
     }
   }
-  return { statements, rest: text.slice(start).replace(/^\s*\n/, '') };
+  const rest = text.slice(start).replace(/^\s*\n/, '');
+  if (stopAt !== Infinity) return { statements, rest, unclosed: { offset: stopAt, message: QUOTES[text[stopAt] ?? ''] ?? `Unexpected character '${text[stopAt]}'` } };
+  if (open.length) return { statements, rest, unclosed: { offset: open[0]!, message: `'${text[open[0]!]}' is never closed` } };
+  return { statements, rest };
+}
+
+const QUOTES: Record<string, string> = { "'": 'String literal is never closed', '"': 'Quoted name is never closed', '`': 'Quoted name is never closed' };
+
+/** 1-based line and column of an offset in the text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
 }
 
 function hasTokens(stmt: string): boolean {

@@ -11,6 +11,12 @@ export class JsonNumber {
 export type Json = null | boolean | string | JsonNumber | Json[] | { [k: string]: Json };
 
 /** `allowTrailing`: read the first value and ignore what follows, as Jackson's readTree does. */
+/** Set a field of a plain object; `__proto__` is a key like any other (an own property, not the prototype). */
+export function setField<V>(o: Record<string, V>, k: string, v: V): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 export function parseJson(text: string, opts: { allowTrailing?: boolean } = {}): Json {
   let i = 0;
   // Hot path (every record of every JSON topic): char codes and indexOf, no per-character strings.
@@ -42,7 +48,7 @@ export function parseJson(text: string, opts: { allowTrailing?: boolean } = {}):
         const k = str();
         ws();
         if (text[i++] !== ':') fail("expected ':'");
-        o[k] = value();
+        setField(o, k, value());
         ws();
         if (text[i] === ',') {
           i++;

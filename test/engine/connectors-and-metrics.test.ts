@@ -60,7 +60,7 @@ describe('metrics', () => {
     insert(eddy, 'S', 'K, V', "'a', 9", 10); // late
     const ext = rows(eddy, 'SHOW QUERIES EXTENDED;');
     expect(ext[0]!.slice(0, 3)).toEqual(['CTAS_T_0', 'PERSISTENT', 'T']);
-    const [batches, recordsIn, , lag, late, errors] = ext[0]!.slice(4) as number[];
+    const [batches, recordsIn, , lag, late, errors] = ext[0]!.slice(5) as number[];
     expect(batches).toBe(6);
     expect(recordsIn).toBe(6);
     expect(lag).toBe(0);

@@ -1,14 +1,18 @@
 // A compact way to declare functions as overloads (parameter kinds → return type → body), and
 // ksqlDB-style resolution: the first overload whose parameters accept the arguments wins, with
-// implicit widening (INT → BIGINT → DECIMAL/DOUBLE); NULL literals fit any parameter.
+// implicit widening (INT → BIGINT → DECIMAL/DOUBLE); NULL literals fit any parameter. Generic
+// parameters (T, ARRAY<T>, MAP<K, V>) bind their type variables across the arguments, as ksqlDB's
+// UDF index does: one variable, one type, or the overload does not match (a planning error).
 
-import { formatType, type SqlType } from '../../parser/sql-type.js';
+import { formatType, typesEqual, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../values.js';
 import type { ArgInfo, ScalarFunction, ScalarImpl } from './types.js';
 
 export interface Param {
   readonly name: string;
   accepts(t: SqlType | null, arg: ArgInfo): boolean;
+  /** A generic parameter's type, whose variables must bind to one type across the arguments. */
+  readonly pattern?: TypePattern;
   /** Convert an accepted argument's value to what the body expects (e.g. DECIMAL → number). */
   readonly convert?: (v: unknown) => unknown;
 }
@@ -41,11 +45,53 @@ export const P = {
   CONST_STRING: { name: 'STRING', accepts: (t: SqlType | null, a: ArgInfo) => kind('STRING')(t) && a.isConstant } as Param,
 };
 
+/** A parameter type with type variables: `T`, `ARRAY<T>`, `MAP<K, V>` (ksqlDB's generic UDF parameters). */
+export type TypePattern = { readonly variable: string } | { readonly array: TypePattern } | { readonly map: readonly [TypePattern, TypePattern] };
+
+function patternText(p: TypePattern): string {
+  if ('variable' in p) return p.variable;
+  if ('array' in p) return `ARRAY<${patternText(p.array)}>`;
+  return `MAP<${patternText(p.map[0])}, ${patternText(p.map[1])}>`;
+}
+
+/** The argument's type has the pattern's shape (a NULL literal has every shape). */
+function hasShape(p: TypePattern, t: SqlType | null): boolean {
+  if (t === null || 'variable' in p) return true;
+  if ('array' in p) return t.kind === 'ARRAY' && hasShape(p.array, t.item);
+  return t.kind === 'MAP' && hasShape(p.map[0], t.key) && hasShape(p.map[1], t.value);
+}
+
+/** Bind the pattern's variables to the parts of `t`; false when one is already bound to another type. */
+function bind(p: TypePattern, t: SqlType, bound: Map<string, SqlType>): boolean {
+  if ('variable' in p) {
+    const old = bound.get(p.variable);
+    if (old === undefined) bound.set(p.variable, t);
+    return old === undefined || typesEqual(old, t);
+  }
+  if ('array' in p) return t.kind === 'ARRAY' && bind(p.array, t.item, bound);
+  return t.kind === 'MAP' && bind(p.map[0], t.key, bound) && bind(p.map[1], t.value, bound);
+}
+
+function generic(pattern: TypePattern): Param {
+  return { name: patternText(pattern), pattern, accepts: (t: SqlType | null, a: ArgInfo) => a.lambda === undefined && hasShape(pattern, t) };
+}
+
+const T_ = { variable: 'T' };
+/** Generic parameters: every T (K, V) of one call is the same type. */
+export const G = {
+  T: generic(T_),
+  ARRAY_T: generic({ array: T_ }),
+  MAP_KV: generic({ map: [{ variable: 'K' }, { variable: 'V' }] }),
+};
+
+/** What the type variables of a matched overload were bound to. */
+export type Bindings = ReadonlyMap<string, SqlType>;
+
 export interface Overload {
   readonly params: readonly Param[];
   /** Extra trailing arguments of this kind (varargs). */
   readonly variadic?: Param;
-  readonly returns: SqlType | ((args: readonly (SqlType | null)[], infos: readonly ArgInfo[]) => SqlType);
+  readonly returns: SqlType | ((args: readonly (SqlType | null)[], infos: readonly ArgInfo[], bound: Bindings) => SqlType);
   readonly fn: (args: unknown[]) => Value;
   /** Instead of fn when the body depends on the argument types (e.g. how to print an element). */
   readonly bind?: (types: readonly (SqlType | null)[]) => (args: unknown[]) => Value;
@@ -59,10 +105,17 @@ function signature(name: string, o: Overload): string {
   return `${name}(${ps.join(', ')}) → ${r}`;
 }
 
-function matches(o: Overload, args: readonly ArgInfo[]): boolean {
-  if (args.length < o.params.length) return false;
-  if (args.length > o.params.length && !o.variadic) return false;
-  return args.every((a, i) => (o.params[i] ?? o.variadic!).accepts(a.type, a));
+/** The overload's type-variable bindings when it accepts the arguments, else undefined. */
+function matches(o: Overload, args: readonly ArgInfo[]): Bindings | undefined {
+  if (args.length < o.params.length) return undefined;
+  if (args.length > o.params.length && !o.variadic) return undefined;
+  const bound = new Map<string, SqlType>();
+  for (const [i, a] of args.entries()) {
+    const p = o.params[i] ?? o.variadic!;
+    if (!p.accepts(a.type, a)) return undefined;
+    if (p.pattern && a.type !== null && !bind(p.pattern, a.type, bound)) return undefined;
+  }
+  return bound;
 }
 
 export function noOverload(name: string, args: readonly ArgInfo[]): Error {
@@ -83,9 +136,10 @@ export function scalar(
     signatures: overloads.map((o) => signature(name, o)),
     ...extra,
     resolve(args: readonly ArgInfo[]): ScalarImpl {
-      const o = overloads.find((x) => matches(x, args));
-      if (!o) throw noOverload(name, args);
-      const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args) : o.returns;
+      let bound: Bindings | undefined;
+      const o = overloads.find((x) => (bound = matches(x, args)) !== undefined);
+      if (!o || !bound) throw noOverload(name, args);
+      const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args, bound) : o.returns;
       const converters = args.map((_, i) => (o.params[i] ?? o.variadic!).convert);
       const needs = converters.some((c) => c !== undefined);
       const body = o.bind ? o.bind(args.map((a) => a.type)) : o.fn;

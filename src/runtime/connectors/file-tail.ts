@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createSerde } from '../serde/index.js';
 import type { ConnectorFactory } from './connector.js';
+import { isBlank, withoutCr } from './line-bytes.js';
 
 export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const path = String(settings.PATH ?? '');
@@ -15,8 +16,22 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const skipHeader = csv && String(settings.FORMAT_HEADER ?? 'false').toLowerCase() === 'true';
   let position = Number(ctx.checkpoint() ?? 0);
   let timer: NodeJS.Timeout | undefined;
+  /** The last read failure reported, so a lasting one (a directory at the path) is logged once. */
+  let failure: string | undefined;
 
   const poll = () => {
+    try {
+      read();
+      failure = undefined;
+    } catch (e) {
+      // Whatever is at the path (a directory, a file without read permission) must not stop the server.
+      const reason = `cannot read '${path}': ${(e as Error).message}`;
+      if (reason !== failure) ctx.reject(reason);
+      failure = reason;
+    }
+  };
+
+  const read = () => {
     let size: number;
     try {
       size = statSync(path).size;
@@ -38,12 +53,13 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
     let start = 0;
     while (start <= lastNl) {
       const end = buf.indexOf(0x0a, start);
-      const line = buf.subarray(start, end).toString('utf8').replace(/\r$/, '');
+      // The line's bytes as they are: the format decides whether they are text (invalid UTF-8 is rejected).
+      const line = withoutCr(buf.subarray(start, end));
       const lineStart = position + start;
       start = end + 1;
-      if (!line.trim() || (skipHeader && lineStart === 0)) continue;
+      if (isBlank(line) || (skipHeader && lineStart === 0)) continue;
       try {
-        const values = serde.deserialize(Buffer.from(line, 'utf8'));
+        const values = serde.deserialize(line);
         if (values) rows.push({ values: [...values, ...ctx.source.columns.filter((c) => c.role === 'header').map(() => null)], ts: Date.now() });
       } catch (e) {
         ctx.reject(`byte ${lineStart}: ${(e as Error).message}`, lineStart);

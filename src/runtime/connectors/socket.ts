@@ -6,6 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { createSerde } from '../serde/index.js';
 import type { ConnectorFactory } from './connector.js';
+import { isBlank, withoutCr } from './line-bytes.js';
 
 export const socketConnector: ConnectorFactory = (ctx, settings) => {
   const host = String(settings.HOST ?? '127.0.0.1');
@@ -17,33 +18,42 @@ export const socketConnector: ConnectorFactory = (ctx, settings) => {
   let socket: Socket | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
-  let buffer = '';
+  /** Bytes of the line not yet complete, as received: joined once its newline arrives. */
+  let partial: Buffer[] = [];
   let lineNo = 0;
 
   const open = () => {
     if (stopped) return;
     socket = connect({ host, port });
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
+    // Each chunk is searched once, from its own start, and a line's chunks are joined once: linear
+    // in the bytes received however long a line is (a growing string searched from its start
+    // each time took 80 s for a 50 MB line).
+    socket.on('data', (chunk: Buffer) => {
       const rows = [];
+      let from = 0;
       let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl).replace(/\r$/, '');
-        buffer = buffer.slice(nl + 1);
+      while ((nl = chunk.indexOf(0x0a, from)) >= 0) {
+        const piece = chunk.subarray(from, nl);
+        const whole = partial.length ? Buffer.concat([...partial, piece]) : piece;
+        partial = [];
+        from = nl + 1;
         lineNo++;
-        if (!line.trim()) continue;
+        const line = withoutCr(whole);
+        if (isBlank(line)) continue;
         try {
-          const values = serde.deserialize(Buffer.from(line, 'utf8'));
+          // The bytes as sent: the format rejects what is not valid UTF-8 rather than altering it.
+          const values = serde.deserialize(line);
           if (values) rows.push({ values: [...values, ...headers], ts: Date.now() });
         } catch (e) {
           ctx.reject(`line ${lineNo}: ${(e as Error).message}`, lineNo);
         }
       }
+      if (from < chunk.length) partial.push(chunk.subarray(from));
       if (rows.length) ctx.append(rows);
     });
     socket.on('error', () => {});
     socket.on('close', () => {
+      partial = []; // a line cut off by the connection's end is no line
       if (!stopped) retry = setTimeout(open, 500);
     });
   };

@@ -5,7 +5,8 @@ import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
 import { javaDouble } from '../../planner/expr/java-format.js';
 import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
-import { JsonNumber, parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
+import { utf8Text } from './utf8-text.js';
+import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
 import type { FormatName } from '../../planner/catalog.js';
 import { formatSchemaProblem } from '../../planner/format-rules.js';
 
@@ -70,15 +71,15 @@ export function nativeObject(text: string, columns: readonly ColumnSchema[]): Va
   const out = new Array<Value>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
-    if (!(c.name in obj)) return undefined;
+    if (!Object.hasOwn(obj, c.name)) return undefined;
     const x = obj[c.name];
     if (x === null) out[i] = null;
     else if (typeof x === 'number') {
       const k = c.type.kind;
       if (k === 'DOUBLE') out[i] = x;
-      else if (k === 'BIGINT') out[i] = Math.trunc(x);
-      else if (k === 'INTEGER') out[i] = Math.trunc(x) | 0;
-      else return undefined;
+      else if (k === 'BIGINT' && Math.abs(x) < 2 ** 63) out[i] = Math.trunc(x) + 0; // + 0: no -0, as the lossless path gives
+      else if (k === 'INTEGER' && (x | 0) === Math.trunc(x)) out[i] = x | 0;
+      else return undefined; // out of range too: the lossless path says why
     } else if (typeof x === 'string' || typeof x === 'boolean') out[i] = jsonToValue(x, c.type, `$.${c.name}`);
     else return undefined;
   }
@@ -97,12 +98,17 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
       if (unwrapped) return Buffer.from(stringifyJson(valueToJson(values[0] ?? null, columns[0]!.type)), 'utf8');
       if (columns.length === 0 && opts.role === 'key') return null;
       const o: Record<string, Json> = {};
-      columns.forEach((c, i) => (o[c.name] = valueToJson(values[i] ?? null, c.type)));
+      columns.forEach((c, i) => setField(o, c.name, valueToJson(values[i] ?? null, c.type)));
       return Buffer.from(stringifyJson(o), 'utf8');
     },
     deserialize(bytes) {
       if (bytes === null) return null;
-      const text = bytes.toString('utf8');
+      let text: string;
+      try {
+        text = utf8Text(bytes);
+      } catch (e) {
+        throw new DecodeError(`Failed to deserialize ${opts.role} as JSON: ${(e as Error).message}`);
+      }
       if (native) {
         const fast = nativeObject(text, columns);
         if (fast !== undefined) return fast;
@@ -129,7 +135,7 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
         return byUpper;
       };
       return columns.map((c, i) => {
-        const x = c.name in obj ? obj[c.name]! : (byUpper ?? upperIndex()).get(upper[i]!);
+        const x = Object.hasOwn(obj, c.name) ? obj[c.name]! : (byUpper ?? upperIndex()).get(upper[i]!);
         return x === undefined ? null : jsonToValue(x, c.type, `$.${c.name}`);
       });
     },
@@ -153,7 +159,7 @@ function delimitedSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): S
     },
     deserialize(bytes) {
       if (bytes === null) return null;
-      const fields = splitCsv(bytes.toString('utf8'), delim);
+      const fields = splitCsv(utf8Text(bytes), delim);
       if (fields.length !== columns.length) throw new DecodeError(`Unexpected field count, csvFields:${fields.length} schemaFields:${columns.length}`);
       return columns.map((c, i) => parseField(fields[i]!, c));
     },
@@ -265,7 +271,7 @@ function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde
           if (bytes.length !== 8) throw new DecodeError(`Size of data received by DoubleDeserializer is not 8`);
           return [bytes.readDoubleBE(0)];
         case 'STRING':
-          return [bytes.toString('utf8')];
+          return [utf8Text(bytes)];
         default:
           return [Buffer.from(bytes)];
       }

@@ -4,7 +4,7 @@
 import type { SqlType } from '../../parser/sql-type.js';
 import { formatType } from '../../parser/sql-type.js';
 import { Decimal, isStruct, type Struct, type Value } from '../../planner/values.js';
-import { JsonNumber, stringifyJson, type Json } from '../../util/lossless-json.js';
+import { JsonNumber, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
@@ -17,18 +17,38 @@ function fail(j: Json, t: SqlType, path: string): never {
 
 function jsonKind(j: Json): string {
   if (j === null) return 'NullNode';
-  if (j instanceof JsonNumber) return /[.eE]/.test(j.text) ? 'DoubleNode' : 'IntNode';
+  if (j instanceof JsonNumber) {
+    if (/[.eE]/.test(j.text)) return 'DoubleNode';
+    const n = BigInt(j.text);
+    return n >= INT_MIN && n <= INT_MAX ? 'IntNode' : n >= LONG_MIN && n <= LONG_MAX ? 'LongNode' : 'BigIntegerNode';
+  }
   if (typeof j === 'string') return 'TextNode';
   if (typeof j === 'boolean') return 'BooleanNode';
   return Array.isArray(j) ? 'ArrayNode' : 'ObjectNode';
 }
 
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** A whole number within the column type's range; one outside it is rejected, never wrapped. */
 function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number {
-  let n: number;
-  if (j instanceof JsonNumber) n = Math.trunc(Number(j.text));
-  else if (typeof j === 'string' && /^\s*[+-]?\d+\s*$/.test(j)) n = Number(j.trim());
+  let whole: bigint;
+  if (j instanceof JsonNumber) whole = /[.eE]/.test(j.text) ? wholePart(Number(j.text)) : BigInt(j.text);
+  else if (typeof j === 'string' && /^\s*[+-]?\d+\s*$/.test(j)) whole = BigInt(j.trim());
   else return fail(j, t, path);
-  return bits === 32 ? n | 0 : n;
+  const [min, max] = bits === 32 ? [INT_MIN, INT_MAX] : [LONG_MIN, LONG_MAX];
+  if (whole < min || whole > max) {
+    if (typeof j === 'string') throw new DecodeError(`Can't coerce string to type. targetType: ${formatType(t)}, path: ${path}, value: "${j}" is out of range`);
+    throw new DecodeError(`Can't convert type. sourceType: ${jsonKind(j)}, requiredType: ${formatType(t)}, path: ${path}, value: ${j instanceof JsonNumber ? j.text : String(j)} is out of range`);
+  }
+  return Number(whole);
+}
+
+/** A fractional number's whole part, as Jackson's intValue/longValue truncate (NaN and infinities: out of any range). */
+function wholePart(x: number): bigint {
+  return Number.isFinite(x) ? BigInt(Math.trunc(x)) : LONG_MAX + 1n;
 }
 
 export function jsonToValue(j: Json, t: SqlType, path = '$'): Value {
@@ -87,8 +107,9 @@ export function jsonToValue(j: Json, t: SqlType, path = '$'): Value {
       for (const [k, x] of Object.entries(j)) upper.set(k.toUpperCase(), x);
       const s: Struct = {};
       for (const f of t.fields) {
-        const x = f.name in j ? j[f.name]! : upper.get(f.name.toUpperCase());
-        s[f.name] = x === undefined ? null : jsonToValue(x, f.type, `${path}.${f.name}`);
+        // Own fields only: an inherited name (`constructor`, a `__proto__` key's fields) is no field.
+        const x = Object.hasOwn(j, f.name) ? j[f.name]! : upper.get(f.name.toUpperCase());
+        setField(s, f.name, x === undefined ? null : jsonToValue(x, f.type, `${path}.${f.name}`));
       }
       return s;
     }
@@ -122,13 +143,13 @@ export function valueToJson(v: Value, t: SqlType): Json {
       return (v as Value[]).map((x) => valueToJson(x, t.item));
     case 'MAP': {
       const o: Record<string, Json> = {};
-      for (const [k, x] of v as Map<Value, Value>) o[String(k)] = valueToJson(x, t.value);
+      for (const [k, x] of v as Map<Value, Value>) setField(o, String(k), valueToJson(x, t.value));
       return o;
     }
     case 'STRUCT': {
       const s = isStruct(v) ? v : {};
       const o: Record<string, Json> = {};
-      for (const f of t.fields) o[f.name] = valueToJson(s[f.name] ?? null, f.type);
+      for (const f of t.fields) setField(o, f.name, valueToJson(Object.hasOwn(s, f.name) ? s[f.name]! : null, f.type));
       return o;
     }
     case 'CUSTOM':

@@ -16,7 +16,8 @@ import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createSerde, type Serde } from '../serde/index.js';
-import { upsertStaticRows } from '../static-table.js';
+import { isBlank, withoutCr } from '../connectors/line-bytes.js';
+import { missingKeyColumns, missingKeyMessage, upsertStaticRows } from '../static-table.js';
 import { appendRows } from './dml.js';
 
 export const DEFAULT_CHUNK_ROWS = 1000;
@@ -72,9 +73,10 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
   const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
   const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
   const serde = serdeFor(def, stmt, format);
-  // Split on '\n' and drop a '\r' after, so each line's byte length (plus its newline) is exact.
-  const lines = file.toString('utf8').split('\n');
-  const isData = (line: string, i: number) => line.trim() !== '' && !(header && i === 0);
+  // Lines as bytes, split on '\n' (a '\r' before it dropped): the format decides whether they are
+  // valid text, so invalid UTF-8 is a rejected line, not one silently altered.
+  const lines = splitLines(file);
+  const isData = (line: Buffer, i: number) => !isBlank(line) && !(header && i === 0);
   let rowsTotal = 0;
   lines.forEach((line, i) => isData(line, i) && rowsTotal++);
   let rowsDone = 0;
@@ -85,13 +87,15 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
   let inChunk = 0;
   const progress = (): CopyProgress => ({ target: def.name, rowsDone, rowsTotal, bytesDone: Math.min(bytesDone, file.length), bytesTotal: file.length, copied, rejected: rejected.length });
   for (const [i, raw] of lines.entries()) {
-    bytesDone += Buffer.byteLength(raw, 'utf8') + 1;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    bytesDone += raw.length + 1;
+    const line = withoutCr(raw);
     if (!isData(line, i)) continue;
     rowsDone++;
     inChunk++;
     try {
-      const vals = serde.deserialize(Buffer.from(line, 'utf8'));
+      const vals = serde.deserialize(line);
+      const missing = vals && def.kind === 'TABLE' ? missingKeyColumns(def, vals) : [];
+      if (missing.length) throw new Error(missingKeyMessage(def, missing));
       if (vals) chunk.push(vals);
     } catch (e) {
       rejected.push(`line ${i + 1}: ${(e as Error).message}`);
@@ -139,4 +143,12 @@ export async function copyAsync(engine: Engine, stmt: Copy, text: string, opts: 
       return { kind: 'message', statement: text, message: cancelledMessage(step.value) };
     }
   }
+}
+
+function splitLines(file: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  for (let nl: number; (nl = file.indexOf(0x0a, from)) >= 0; from = nl + 1) out.push(file.subarray(from, nl));
+  out.push(file.subarray(from));
+  return out;
 }

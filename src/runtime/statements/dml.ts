@@ -11,7 +11,7 @@ import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
 import type { StatementResult } from '../results.js';
-import { deleteStaticRows, readStaticRows, upsertStaticRows } from '../static-table.js';
+import { deleteStaticRows, missingKeyColumns, missingKeyMessage, readStaticRows, upsertStaticRows } from '../static-table.js';
 import { newErrorRoute } from './persistent.js';
 
 const EMPTY_SCOPE = new RelationScope([], { pseudoColumns: false });
@@ -67,7 +67,8 @@ export function insertValues(engine: Engine, stmt: InsertValues, text: string): 
     cols[idx] = valueFor(expr, def.columns[idx]!.type, name);
   });
   if (!def.topic) {
-    if (def.columns.some((c, i) => c.role === 'key' && cols[i] === null)) throw new SqlError(`Failed to insert values into '${def.name}'. Value for primary key column(s) is required.`, stmt);
+    const missing = missingKeyColumns(def, cols);
+    if (missing.length) throw new SqlError(missingKeyMessage(def, missing), stmt);
     upsertStaticRows(state.db, def, [cols]);
     return { kind: 'message', statement: text, message: 'Inserted 1 row.' };
   }

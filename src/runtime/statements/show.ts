@@ -10,6 +10,7 @@ import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persiste
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
+import type { RunningQuery } from '../engine-state.js';
 import type { StatementResult } from '../results.js';
 import { explainAnalyze } from './explain-analyze.js';
 import { buildPipeline } from '../build-pipeline.js';
@@ -38,14 +39,15 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       for (const q of state.queries.values()) {
         if (q.internal) continue;
         const m = q.task.metrics.snapshot();
-        rows.push(stmt.extended ? [q.id, 'PERSISTENT', q.sink ?? null, q.sql, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors] : [q.id, 'PERSISTENT', q.sink ?? null, q.sql]);
+        const h = state.supervisor.status(q);
+        rows.push(stmt.extended ? [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, h.lastError ?? null] : [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status]);
       }
       for (const [id, p] of state.pushQueries) {
         const m = p.task.metrics.snapshot();
-        rows.push(stmt.extended ? [id, 'PUSH', null, p.task.plan.sql, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors] : [id, 'PUSH', null, p.task.plan.sql]);
+        rows.push(stmt.extended ? [id, 'PUSH', null, p.task.plan.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.task.plan.sql, 'RUNNING']);
       }
-      const base = [{ name: 'Query ID', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Sink', type: 'STRING' }, { name: 'Query', type: 'STRING' }];
-      const ext = [{ name: 'Batches', type: 'BIGINT' }, { name: 'Records In', type: 'BIGINT' }, { name: 'Rows/s', type: 'BIGINT' }, { name: 'Lag', type: 'BIGINT' }, { name: 'Late Dropped', type: 'BIGINT' }, { name: 'Errors', type: 'BIGINT' }];
+      const base = [{ name: 'Query ID', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Sink', type: 'STRING' }, { name: 'Query', type: 'STRING' }, { name: 'Status', type: 'STRING' }];
+      const ext = [{ name: 'Batches', type: 'BIGINT' }, { name: 'Records In', type: 'BIGINT' }, { name: 'Rows/s', type: 'BIGINT' }, { name: 'Lag', type: 'BIGINT' }, { name: 'Late Dropped', type: 'BIGINT' }, { name: 'Errors', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
       return { kind: 'rows', statement: text, title: 'Queries', columns: stmt.extended ? [...base, ...ext] : base, rows };
     }
     case 'TOPICS': {
@@ -79,8 +81,11 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   }
   const id = [...state.queries.keys()].find((k) => k.toUpperCase() === t.name.toUpperCase());
   if (id) {
-    const m = state.queries.get(id)!.task.metrics.snapshot();
-    const rows: Value[][] = Object.entries(m).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 100) / 100 : String(v)]);
+    const q = state.queries.get(id)!;
+    const h = state.supervisor.status(q);
+    const m = q.task.metrics.snapshot();
+    const rows: Value[][] = [['status', h.status], ...Object.entries(m).map(([k, v]): Value[] => [k, typeof v === 'number' ? Math.round(v * 100) / 100 : String(v)])];
+    if (h.lastError !== undefined) rows.push(['lastError', h.lastError], ['failures', h.failures], ['retryInMs', h.retryInMs]);
     return { kind: 'rows', statement: text, title: `Query ${id}`, columns: [{ name: 'Metric', type: 'STRING' }, { name: 'Value', type: 'DOUBLE' }], rows };
   }
   const s = state.catalog.get(t.name);
@@ -90,8 +95,13 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
     rows.push(['--', '--'], ['Type', s.kind], ['Topic', s.topic ?? '(static table)'], ['Key format', s.keyFormat], ['Value format', s.valueFormat], ['Partitions', String(s.partitions)]);
     if (s.timestampColumn) rows.push(['Timestamp column', s.timestampColumn]);
     if (s.windowed) rows.push(['Window', s.windowed.kind]);
-    if (s.writtenBy) rows.push(['Written by', s.writtenBy]);
-    for (const q of state.readersOf(s.name)) rows.push(['Read by', q.id]);
+    const withStatus = (q: RunningQuery): string => {
+      const h = state.supervisor.status(q);
+      return `${q.id} (${h.status}${h.status === 'ERROR' ? `: ${h.lastError}` : ''})`;
+    };
+    const writer = s.writtenBy ? state.queries.get(s.writtenBy) : undefined;
+    if (s.writtenBy) rows.push(['Written by', writer ? withStatus(writer) : s.writtenBy]);
+    for (const q of state.readersOf(s.name)) rows.push(['Read by', withStatus(q)]);
   }
   return { kind: 'rows', statement: text, title: `${s.kind === 'STREAM' ? 'Stream' : 'Table'} ${s.name}`, columns: [{ name: 'Field', type: 'STRING' }, { name: 'Type', type: 'STRING' }], rows };
 }

@@ -4,13 +4,14 @@ import { T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { javaString } from '../../expr/java-format.js';
 import type { Value } from '../../values.js';
-import { P, scalar } from '../define.js';
+import { G, P, scalar, type Bindings } from '../define.js';
 import type { ScalarFunction } from '../types.js';
 
 const arr = (v: unknown) => v as Value[];
 const map = (v: unknown) => v as Map<Value, Value>;
 const itemOf = (t: readonly (SqlType | null)[], i = 0): SqlType => (t[i]?.kind === 'ARRAY' ? (t[i] as { item: SqlType }).item : T.STRING);
 const sameArray = (t: readonly (SqlType | null)[]) => t[0] ?? T.array(T.STRING);
+const arrayOfT = (_t: unknown, _a: unknown, g: Bindings) => T.array(g.get('T') ?? T.STRING);
 const contains = (a: Value[], v: Value) => a.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
 const distinct = (a: Value[]) => a.reduce<Value[]>((acc, v) => (contains(acc, v) ? acc : [...acc, v]), []);
 
@@ -21,14 +22,14 @@ function joinArray(items: Value[], item: SqlType, delimiter: string): string {
 
 export const collectionFunctions: ScalarFunction[] = [
   scalar('ARRAY_LENGTH', 'collection', 'The number of elements of an array.', [{ params: [P.ARRAY], returns: T.INTEGER, fn: (a) => arr(a[0]).length }]),
-  scalar('ARRAY_CONTAINS', 'collection', 'Whether an array holds a value.', [{ params: [P.ARRAY, P.ANY], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => (a[0] === null ? false : contains(arr(a[0]), (a[1] ?? null) as Value)) }]),
+  scalar('ARRAY_CONTAINS', 'collection', 'Whether an array holds a value.', [{ params: [G.ARRAY_T, G.T], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => (a[0] === null ? false : contains(arr(a[0]), (a[1] ?? null) as Value)) }]),
   scalar('ARRAY_DISTINCT', 'collection', 'The distinct elements, in first-seen order.', [{ params: [P.ARRAY], returns: sameArray, fn: (a) => distinct(arr(a[0])) }]),
-  scalar('ARRAY_EXCEPT', 'collection', 'The distinct elements of the first array that are not in the second.', [{ params: [P.ARRAY, P.ARRAY], returns: sameArray, fn: (a) => distinct(arr(a[0]).filter((v) => !contains(arr(a[1]), v))) }]),
-  scalar('ARRAY_INTERSECT', 'collection', 'The distinct elements present in both arrays.', [{ params: [P.ARRAY, P.ARRAY], returns: sameArray, fn: (a) => distinct(arr(a[0]).filter((v) => contains(arr(a[1]), v))) }]),
-  scalar('ARRAY_UNION', 'collection', 'The distinct elements of both arrays.', [{ params: [P.ARRAY, P.ARRAY], returns: sameArray, fn: (a) => distinct([...arr(a[0]), ...arr(a[1])]) }]),
-  scalar('ARRAY_CONCAT', 'collection', 'The elements of both arrays.', [{ params: [P.ARRAY, P.ARRAY], returns: sameArray, nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : [...(arr(a[0]) ?? []), ...(arr(a[1]) ?? [])]) }]),
+  scalar('ARRAY_EXCEPT', 'collection', 'The distinct elements of the first array that are not in the second.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => !contains(arr(a[1]), v))) }]),
+  scalar('ARRAY_INTERSECT', 'collection', 'The distinct elements present in both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => contains(arr(a[1]), v))) }]),
+  scalar('ARRAY_UNION', 'collection', 'The distinct elements of both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct([...arr(a[0]), ...arr(a[1])]) }]),
+  scalar('ARRAY_CONCAT', 'collection', 'The elements of both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : [...(arr(a[0]) ?? []), ...(arr(a[1]) ?? [])]) }]),
   scalar('ARRAY_REMOVE', 'collection', 'The array without every element equal to a value.', [
-    { params: [P.ARRAY, P.ANY], returns: sameArray, nullTolerant: true, fn: (a) => (a[0] === null ? null : arr(a[0]).filter((v) => !(v === null ? a[1] === null || a[1] === undefined : a[1] !== null && a[1] !== undefined && valuesEqual(v, a[1] as Value)))) },
+    { params: [G.ARRAY_T, G.T], returns: arrayOfT, nullTolerant: true, fn: (a) => (a[0] === null ? null : arr(a[0]).filter((v) => !(v === null ? a[1] === null || a[1] === undefined : a[1] !== null && a[1] !== undefined && valuesEqual(v, a[1] as Value)))) },
   ]),
   scalar('ARRAY_MAX', 'collection', 'The largest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) > 0 ? v : m), null) }]),
   scalar('ARRAY_MIN', 'collection', 'The smallest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) < 0 ? v : m), null) }]),
@@ -51,7 +52,7 @@ export const collectionFunctions: ScalarFunction[] = [
   ]),
   scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
   scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
-  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [P.MAP, P.MAP], returns: (t) => t[0] ?? t[1]!, nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
+  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [G.MAP_KV, G.MAP_KV], returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING), nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
   scalar('AS_MAP', 'collection', 'A map from an array of keys and an array of values.', [
     { params: [P.ARRAY, P.ARRAY], returns: (t) => T.map(itemOf(t, 0), itemOf(t, 1)), fn: (a) => new Map(arr(a[0]).map((k, i) => [k, arr(a[1])[i] ?? null])) },
   ]),

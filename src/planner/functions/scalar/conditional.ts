@@ -5,7 +5,7 @@ import { castValue } from '../../expr/cast.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { unify } from '../../expr/types.js';
 import type { Value } from '../../values.js';
-import { noOverload, P, scalar } from '../define.js';
+import { G, noOverload, P, scalar } from '../define.js';
 import type { ArgInfo, ScalarFunction, ScalarImpl } from '../types.js';
 
 function common(name: string, args: readonly ArgInfo[]): SqlType {
@@ -117,5 +117,5 @@ export const conditionalFunctions: ScalarFunction[] = [
   },
   extremum('GREATEST', 'The largest non-NULL argument.', (c) => c > 0),
   extremum('LEAST', 'The smallest non-NULL argument.', (c) => c < 0),
-  scalar('IF', 'conditional', 'IF(condition, then, else).', [{ params: [P.BOOLEAN, P.ANY, P.ANY], returns: (t) => t[1] ?? t[2] ?? T.STRING, nullTolerant: true, fn: (a) => ((a[0] === true ? a[1] : a[2]) ?? null) as Value }]),
+  scalar('IF', 'conditional', 'IF(condition, then, else).', [{ params: [P.BOOLEAN, G.T, G.T], returns: (_t, _a, g) => g.get('T') ?? T.STRING, nullTolerant: true, fn: (a) => ((a[0] === true ? a[1] : a[2]) ?? null) as Value }]),
 ];
