@@ -11,14 +11,21 @@ export function registerServerCommand(program: Command): void {
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
     .option('--port <port>', 'port', '7878')
     .option('--data <dir>', 'data directory (omit for memory only)')
-    .option('--token <token>', 'require clients to send AUTH <token> first')
+    .option('--token <token>', 'require clients to send AUTH <token> first (or set EDDY_TOKEN); needed to bind a non-loopback address')
+    .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
+    .option('--allow-connect <host:port,…>', "let clients' socket sources connect to these host:port pairs (host:* for any port); default: none")
     .option('--batch-interval <ms>', 'micro-batch trigger interval', '100')
     .option('--batch-max <n>', 'maximum records per batch', '10000')
-    .action(async (opts: { host: string; port: string; data?: string; token?: string; batchInterval: string; batchMax: string } & KafkaFlags) => {
+    .action(async (opts: { host: string; port: string; data?: string; token?: string; allowFiles?: string; allowConnect?: string; batchInterval: string; batchMax: string } & KafkaFlags) => {
+      const token = opts.token ?? process.env.EDDY_TOKEN;
       const server = new EddyServer({
         host: opts.host,
         port: Number(opts.port),
-        ...(opts.token ? { token: opts.token } : {}),
+        ...(token ? { token } : {}),
+        access: {
+          ...(opts.allowFiles !== undefined ? { fileRoot: opts.allowFiles } : {}),
+          ...(opts.allowConnect !== undefined ? { connect: opts.allowConnect.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+        },
         onDisconnect: (client, reason) => process.stderr.write(`disconnected ${client}: ${reason}\n`),
         engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), batch: { intervalMs: Number(opts.batchInterval), maxRecords: Number(opts.batchMax) } },
       });

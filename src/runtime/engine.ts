@@ -14,6 +14,7 @@ import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase } from './database.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
+import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import type { ProcessingLogEntry } from './processing-log.js';
@@ -44,6 +45,8 @@ export interface EddyOptions {
   readonly log?: (db: Database.Database) => TopicLog;
   /** Topics live in Kafka (`--kafka host:port`): sources read and sinks write real Kafka topics. */
   readonly kafka?: KafkaOptions;
+  /** Confine file access and outgoing connections (a server for network clients); omit for none. */
+  readonly access?: AccessPolicy;
 }
 
 export class Eddy {
@@ -53,8 +56,10 @@ export class Eddy {
   private closed = false;
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
+  private externalAccess: ExternalAccess;
 
   private constructor(opts: EddyOptions) {
+    this.externalAccess = opts.access ? ExternalAccess.confinedTo(opts.access) : ExternalAccess.unrestricted;
     const db = openDatabase(opts.dataDir);
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
@@ -67,6 +72,16 @@ export class Eddy {
 
   static open(opts: EddyOptions = {}): Eddy {
     return new Eddy(opts);
+  }
+
+  /** What statements may reach outside the engine (files, connections). */
+  get access(): ExternalAccess {
+    return this.externalAccess;
+  }
+
+  /** From now on, confine statements' files and connections to `policy` (a server does this). */
+  confine(policy: AccessPolicy): void {
+    this.externalAccess = ExternalAccess.confinedTo(policy);
   }
 
   // ------------------------------------------------------------------ statements
@@ -133,7 +148,7 @@ export class Eddy {
       case 'RunScript': {
         let body: string;
         try {
-          body = readFileSync(s.path, 'utf8');
+          body = readFileSync(this.access.file(s.path, 'RUN SCRIPT'), 'utf8');
         } catch (e) {
           throw new SqlError(`Cannot read script '${s.path}': ${(e as Error).message}`, s);
         }

@@ -2,6 +2,7 @@
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Eddy, type EddyOptions } from '../runtime/engine.js';
+import type { AccessPolicy } from '../runtime/external-access.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 
 export interface ServerOptions {
@@ -10,6 +11,11 @@ export interface ServerOptions {
   readonly token?: string;
   readonly limits?: Partial<ConnectionLimits>;
   readonly engine?: EddyOptions;
+  /**
+   * What clients' statements may reach on the server's machine: a directory their file paths are
+   * confined to, and host:port entries they may connect to. Omitted: no files, no connections.
+   */
+  readonly access?: AccessPolicy;
   /** Called when the server cuts a client off (the CLI logs it). */
   readonly onDisconnect?: (client: string, reason: string) => void;
 }
@@ -26,7 +32,13 @@ export class EddyServer {
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
   constructor(private readonly opts: ServerOptions = {}, eddy?: Eddy) {
-    this.eddy = eddy ?? Eddy.open(opts.engine ?? {});
+    const host = opts.host ?? '127.0.0.1';
+    if (opts.token === undefined && !isLoopback(host)) {
+      throw new Error(`binding ${host} exposes the server beyond this machine: give it a --token (clients send AUTH <token>), or bind 127.0.0.1`);
+    }
+    const access = opts.access ?? {};
+    if (eddy) eddy.confine(access);
+    this.eddy = eddy ?? Eddy.open({ ...(opts.engine ?? {}), access });
     this.limits = {
       maxLineBytes: opts.limits?.maxLineBytes ?? 1024 * 1024,
       maxBufferedBytes: opts.limits?.maxBufferedBytes ?? 8 * 1024 * 1024,
@@ -81,4 +93,10 @@ export class EddyServer {
     }).then(() => this.eddy.close());
     return this.closing;
   }
+}
+
+/** Only this machine can reach a loopback address; anything else may be reachable by others. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
 }

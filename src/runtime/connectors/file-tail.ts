@@ -9,24 +9,36 @@ import type { ConnectorFactory } from './connector.js';
 export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const path = String(settings.PATH ?? '');
   if (!path) throw new Error("source='file' needs path='…'");
+  ctx.file(path); // refused at CREATE time, before the catalog changes
   const cols = ctx.source.columns.filter((c) => c.role !== 'header').map((c) => ({ name: c.name, type: c.type }));
   const csv = ctx.source.valueFormat === 'DELIMITED';
   const serde = createSerde(csv ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
   const skipHeader = csv && String(settings.FORMAT_HEADER ?? 'false').toLowerCase() === 'true';
   let position = Number(ctx.checkpoint() ?? 0);
   let timer: NodeJS.Timeout | undefined;
+  let refused = false;
 
   const poll = () => {
+    let real: string;
+    try {
+      // Judged again each time: a symlink swapped in later must not lead outside the allowance.
+      real = ctx.file(path);
+      refused = false;
+    } catch (e) {
+      if (!refused) ctx.reject((e as Error).message);
+      refused = true;
+      return;
+    }
     let size: number;
     try {
-      size = statSync(path).size;
+      size = statSync(real).size;
     } catch {
       return; // not there yet
     }
     if (size < position) position = 0; // truncated or rotated: start over
     if (size === position) return;
     const buf = Buffer.alloc(size - position);
-    const fd = openSync(path, 'r');
+    const fd = openSync(real, 'r');
     try {
       readSync(fd, buf, 0, buf.length, position);
     } finally {
