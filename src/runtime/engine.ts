@@ -30,7 +30,7 @@ import { createSource, createType, dropSource, dropType } from './statements/ddl
 import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { createAsSelect, insertInto, newErrorRoute, terminate } from './statements/persistent.js';
-import { runPullQuery, startPushQuery } from './statements/select.js';
+import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
 export interface EddyOptions {
@@ -47,6 +47,8 @@ export interface EddyOptions {
   readonly kafka?: KafkaOptions;
   /** Confine file access and outgoing connections (a server for network clients); omit for none. */
   readonly access?: AccessPolicy;
+  /** Stop a pull query that runs longer than this with an error (a server sets it); omit for no limit. */
+  readonly pullTimeoutMs?: number;
 }
 
 export class Eddy {
@@ -57,9 +59,12 @@ export class Eddy {
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
   private externalAccess: ExternalAccess;
+  /** Time budget of each pull query, if any. */
+  pullTimeoutMs: number | undefined;
 
   private constructor(opts: EddyOptions) {
     this.externalAccess = opts.access ? ExternalAccess.confinedTo(opts.access) : ExternalAccess.unrestricted;
+    this.pullTimeoutMs = opts.pullTimeoutMs;
     const db = openDatabase(opts.dataDir);
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
@@ -103,6 +108,17 @@ export class Eddy {
     const stmt = parsed[0]?.statement;
     if (parsed.length !== 1 || stmt?.kind !== 'Copy') throw new SqlError('copyAsync() takes exactly one COPY statement.');
     return copyAsync(this, stmt, parsed[0]!.text, opts);
+  }
+
+  /**
+   * A single pull query as a cursor whose rows come a slice of work at a time, so a caller (the
+   * server) can give others a turn between slices; undefined when `sql` is anything else.
+   */
+  pull(sql: string): PullCursor | undefined {
+    const parsed = parse(sql);
+    const stmt = parsed[0]?.statement;
+    if (parsed.length !== 1 || stmt?.kind !== 'Query' || stmt.emit) return undefined;
+    return openPull(this, stmt, parsed[0]!.text, this.pullTimeoutMs);
   }
 
   /** Start a push query and return it as an async iterable of rows. */

@@ -5,7 +5,7 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType, T, typesEqual } from '../../parser/sql-type.js';
 import type { FormatName, SourceDef } from '../../planner/catalog.js';
 import type { ErrorRoute } from '../../planner/compile.js';
-import { checkFormatProperties, parseFormat, propString } from '../../planner/plan-ddl.js';
+import { checkFormatProperties, parseFormat, propPartitions, propString } from '../../planner/plan-ddl.js';
 import { planQuery, type PlannedQuery } from '../../planner/plan-query.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import { compile } from '../../planner/compile.js';
@@ -41,7 +41,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
-  const partitions = p.get('PARTITIONS');
+  const partitions = propPartitions(p);
   const wrapProp = p.get('WRAP_SINGLE_VALUE');
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
@@ -53,7 +53,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     kind: stmt.sourceType,
     columns: out.columns,
     topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
-    partitions: partitions ? Number(partitions.value) : from.partitions,
+    partitions: partitions ?? from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
     ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),

@@ -5,6 +5,7 @@ import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { javaString } from '../../expr/java-format.js';
 import type { Value } from '../../values.js';
 import { P, scalar } from '../define.js';
+import { checkElements } from '../output-limits.js';
 import type { ScalarFunction } from '../types.js';
 
 const arr = (v: unknown) => v as Value[];
@@ -77,6 +78,7 @@ function sortArray(a: Value[], dir: string): Value[] {
 function series(start: number, end: number, step: number): Value[] {
   if (step === 0) throw new Error('GENERATE_SERIES step cannot be zero');
   if ((end - start) * step < 0) throw new Error('GENERATE_SERIES step has wrong sign');
+  checkElements('GENERATE_SERIES', Math.floor((end - start) / step) + 1);
   const out: number[] = [];
   for (let x = start; step > 0 ? x <= end : x >= end; x += step) out.push(x);
   return out;
