@@ -111,14 +111,16 @@ export class Eddy {
   }
 
   /**
-   * A single pull query as a cursor whose rows come a slice of work at a time, so a caller (the
-   * server) can give others a turn between slices; undefined when `sql` is anything else.
+   * A script's statements, to run one at a time: a pull query opens as a cursor whose rows come a
+   * slice of work at a time, so a caller (the server) can give others a turn between slices and
+   * between statements; anything else runs as execute() runs it.
    */
-  pull(sql: string): PullCursor | undefined {
-    const parsed = parse(sql);
-    const stmt = parsed[0]?.statement;
-    if (parsed.length !== 1 || stmt?.kind !== 'Query' || stmt.emit) return undefined;
-    return openPull(this, stmt, parsed[0]!.text, this.pullTimeoutMs);
+  script(sql: string): ScriptStep[] {
+    return parse(sql).map((p) => {
+      const s = p.statement;
+      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', open: () => openPull(this, s, p.text, this.pullTimeoutMs) };
+      return { kind: 'statement', run: () => this.executeStatement(s, p.text) };
+    });
   }
 
   /** Start a push query and return it as an async iterable of rows. */
@@ -444,6 +446,9 @@ function collectSources(plan: QueryPlan): string[] {
   walk(plan.root);
   return out;
 }
+
+/** One statement of a script (see Eddy.script). */
+export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };
 
 /** What statement handlers see of the engine. */
 export type Engine = Eddy;

@@ -10,7 +10,7 @@ import type { PushQuery } from '../runtime/push-query.js';
 import type { PullCursor } from '../runtime/statements/select.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
-import { frame, parseRequest, rowFrame, wireRowToValues, type Request } from './protocol.js';
+import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
 import { SessionProperties } from './session-properties.js';
 
 export interface ConnectionLimits {
@@ -52,7 +52,7 @@ export class Connection {
   private authTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Request lines read and waiting for their turn: one runs per turn of the event loop. */
-  private readonly pending: string[] = [];
+  private readonly pending: ParseResult[] = [];
   private pumping = false;
   /** Pull queries streaming their rows, by id: CANCEL stops one between slices. */
   private readonly pulls = new Map<string, { cancelled: boolean }>();
@@ -109,7 +109,12 @@ export class Connection {
       const line = this.buffer.slice(from, nl);
       from = nl + 1;
       if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.refuseOversize();
-      if (line.trim()) this.pending.push(line);
+      if (!line.trim()) continue;
+      const parsed = parseRequest(line);
+      // A cancel cannot wait behind the request it cancels.
+      if (parsed.ok && parsed.request.kind === 'cancel') void this.handle(parsed);
+      else this.pending.push(parsed);
+      if (this.closed) return;
     }
     this.buffer = this.buffer.slice(from);
     if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) return this.refuseOversize();
@@ -131,8 +136,8 @@ export class Connection {
 
   private async pump(): Promise<void> {
     try {
-      const line = this.pending.shift();
-      if (line !== undefined && !this.closed) await this.handle(line);
+      const next = this.pending.shift();
+      if (next !== undefined && !this.closed) await this.handle(next);
     } finally {
       this.pumping = false;
       if (!this.closed && this.socket.isPaused() && this.pending.length < this.limits.maxQueuedRequests / 2) this.socket.resume();
@@ -147,8 +152,7 @@ export class Connection {
     this.disconnect(reason);
   }
 
-  private handle(line: string): Promise<void> | void {
-    const parsed = parseRequest(line);
+  private handle(parsed: ParseResult): Promise<void> | void {
     if (!parsed.ok) {
       this.send({ ...(parsed.id !== undefined ? { id: parsed.id } : {}), type: 'error', message: parsed.message });
       return;
@@ -193,20 +197,47 @@ export class Connection {
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
-      const pull = this.session.run(this.eddy.state.properties, () => this.eddy.pull(req.sql));
-      if (pull) return this.streamPull(id, pull);
-      const results = this.session.run(this.eddy.state.properties, () => this.eddy.execute(req.sql));
-      const pushes = results.flatMap((r) => (r.kind === 'push' ? [r.query] : []));
-      for (const r of results) if (r.kind !== 'push') this.sendResult(id, r);
-      if (pushes.length > 1) {
-        // One id streams one query: the replies would otherwise be indistinguishable.
-        for (const q of pushes) q.close();
-        this.send({ id, type: 'error', message: 'one push query per request: send each EMIT CHANGES query with its own id' });
-      } else if (pushes[0]) this.stream(id, pushes[0]);
-      else this.send({ id, type: 'end', reason: 'completed' });
+      return this.runScript(id, req.sql);
     } catch (e) {
       this.sendError(id, e);
     }
+  }
+
+  /** Runs with this client's SET properties in force (see SessionProperties). */
+  private inSession<T>(fn: () => T): T {
+    return this.session.run(this.eddy.state.properties, fn);
+  }
+
+  /**
+   * A request's statements one at a time, each on its own turn of the event loop; a pull query
+   * streams its rows (streamPull). Stops at the first error, as execute() does.
+   */
+  private async runScript(id: string, sql: string): Promise<void> {
+    const pushes: PushQuery[] = [];
+    try {
+      const steps = this.inSession(() => this.eddy.script(sql));
+      for (const [i, step] of steps.entries()) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed) break;
+        if (step.kind === 'pull') {
+          if (!(await this.streamPull(id, this.inSession(() => step.open())))) return;
+          continue;
+        }
+        const r = this.inSession(() => step.run());
+        if (r.kind === 'push') pushes.push(r.query);
+        else this.sendResult(id, r);
+      }
+    } catch (e) {
+      for (const q of pushes) q.close();
+      this.sendError(id, e);
+      return;
+    }
+    if (pushes.length > 1) {
+      // One id streams one query: the replies would otherwise be indistinguishable.
+      for (const q of pushes) q.close();
+      this.send({ id, type: 'error', message: 'one push query per request: send each EMIT CHANGES query with its own id' });
+    } else if (pushes[0]) this.stream(id, pushes[0]);
+    else this.send({ id, type: 'end', reason: 'completed' });
   }
 
   private sendError(id: string, e: unknown): void {
@@ -220,11 +251,12 @@ export class Connection {
   }
 
   /**
-   * A pull query's rows as they are found, a slice of work per turn of the event loop, so other
-   * clients are answered meanwhile; while this client has a buffer's worth unread the pull waits
-   * for it to read, so its rows are never all held in memory.
+   * A pull query's header and rows as they are found, a slice of work per turn of the event loop,
+   * so other clients are answered meanwhile; while this client has a buffer's worth unread the
+   * pull waits for it to read, so its rows are never all held in memory. False when it ended
+   * otherwise than by running out of rows (error, cancel, disconnect): the reply has been sent.
    */
-  private async streamPull(id: string, cursor: PullCursor): Promise<void> {
+  private async streamPull(id: string, cursor: PullCursor): Promise<boolean> {
     const state = { cancelled: false };
     this.pulls.set(id, state);
     this.send({ id, type: 'header', columns: cursor.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
@@ -232,13 +264,13 @@ export class Connection {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         while (!this.closed && this.socket.writableLength > this.limits.maxBufferedBytes / 4) await this.drained();
-        if (this.closed) return;
+        if (this.closed) return false;
         if (state.cancelled) {
           cursor.chunks.return();
           this.send({ id, type: 'end', reason: 'cancelled' });
-          return;
+          return false;
         }
-        const next = cursor.chunks.next();
+        const next = this.inSession(() => cursor.chunks.next());
         if (next.done) break;
         if (next.value.length) {
           let out = '';
@@ -246,9 +278,10 @@ export class Connection {
           this.write(out);
         }
       }
-      this.send({ id, type: 'end', reason: 'completed' });
+      return true;
     } catch (e) {
       this.sendError(id, e);
+      return false;
     } finally {
       this.pulls.delete(id);
     }

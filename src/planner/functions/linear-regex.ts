@@ -5,6 +5,8 @@
 // matching, and a query applies the same pattern to every row.
 
 import { RE2JS, RE2JSException } from 're2js';
+import type { SqlType } from '../../parser/sql-type.js';
+import type { ArgInfo } from './types.js';
 
 const cache = new Map<string, RE2JS>();
 const CACHE_SIZE = 512;
@@ -24,6 +26,18 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
   if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(key, re);
   return re;
+}
+
+/**
+ * A function's return type that also compiles a constant pattern argument while planning, so a
+ * pattern RE2 refuses is a planning error with line and column, not a NULL for every row.
+ */
+export function checkedPattern(fn: string, patternArg: number, returns: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
+  return (_types, infos) => {
+    const a = infos[patternArg];
+    if (a?.isConstant && typeof a.constant === 'string') linearRegex(fn, a.constant);
+    return returns;
+  };
 }
 
 /** Group `group` of the first match (0: the whole match), or null. */

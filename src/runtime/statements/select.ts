@@ -102,8 +102,9 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
 }
 
 const PAGE_ROWS = 1000;
-/** Input records a pull query reads between two looks at the clock (and two turns of a server's event loop). */
-const SLICE_RECORDS = 500;
+/** A slice of a pull query's work ends after this long, or this many records, whichever comes first. */
+const SLICE_MS = 10;
+const SLICE_RECORDS = 1000;
 
 /** A pull query under way: its header now, its rows as they are found, a slice of work per chunk. */
 export interface PullCursor {
@@ -155,15 +156,21 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
     );
     const entry = pipeline.entries.get(main.alias)!;
     let n = 0;
+    let sliceStart = Date.now();
+    let inSlice = 0;
     for (const rec of snapshot(engine, main.source, latestOnly)) {
       if (done) break;
       entry(rec);
-      if (++n % SLICE_RECORDS === 0) {
-        if (Date.now() > deadline) throw overBudget(timeoutMs!, n, q);
+      n++;
+      const now = Date.now();
+      if (++inSlice >= SLICE_RECORDS || now - sliceStart >= SLICE_MS) {
+        if (now > deadline) throw overBudget(timeoutMs!, n, q);
         const out = limited(pending);
         emitted += out.length;
         yield out;
         pending = [];
+        sliceStart = Date.now();
+        inSlice = 0;
       }
     }
     for (const f of pipeline.endBatch) f();

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { T } from '../../../parser/sql-type.js';
 import type { Value } from '../../values.js';
 import { P, scalar } from '../define.js';
-import { regexAll, regexFirst, regexReplace, regexSplit } from '../linear-regex.js';
+import { checkedPattern, regexAll, regexFirst, regexReplace, regexSplit } from '../linear-regex.js';
 import { checkChars } from '../output-limits.js';
 import type { ScalarFunction } from '../types.js';
 
@@ -156,17 +156,17 @@ export const stringFunctions: ScalarFunction[] = [
     },
   ]),
   scalar('REGEXP_EXTRACT', 'string', 'The first match of a regular expression (or of one capturing group) in a string.', [
-    { params: [P.STRING, P.STRING], returns: T.STRING, fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1])) },
-    { params: [P.STRING, P.STRING, P.INT], returns: T.STRING, fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1]), n(a[2])) },
+    { params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_EXTRACT', 0, T.STRING), fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.INT], returns: checkedPattern('REGEXP_EXTRACT', 0, T.STRING), fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1]), n(a[2])) },
   ]),
   scalar('REGEXP_EXTRACT_ALL', 'string', 'Every match of a regular expression (or of one capturing group).', [
-    { params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1])) },
-    { params: [P.STRING, P.STRING, P.INT], returns: T.array(T.STRING), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1]), n(a[2])) },
+    { params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_EXTRACT_ALL', 0, T.array(T.STRING)), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.INT], returns: checkedPattern('REGEXP_EXTRACT_ALL', 0, T.array(T.STRING)), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1]), n(a[2])) },
   ]),
   scalar('REGEXP_REPLACE', 'string', 'Replaces every match of a regular expression.', [
-    { params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => regexReplace('REGEXP_REPLACE', s(a[1]), s(a[0]), s(a[2])) },
+    { params: [P.STRING, P.STRING, P.STRING], returns: checkedPattern('REGEXP_REPLACE', 1, T.STRING), fn: (a) => regexReplace('REGEXP_REPLACE', s(a[1]), s(a[0]), s(a[2])) },
   ]),
-  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => regexSplit('REGEXP_SPLIT_TO_ARRAY', s(a[1]), s(a[0])) }]),
+  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_SPLIT_TO_ARRAY', 1, T.array(T.STRING)), fn: (a) => regexSplit('REGEXP_SPLIT_TO_ARRAY', s(a[1]), s(a[0])) }]),
   scalar('ENCODE', 'string', "Re-encodes a string between 'hex', 'utf8', 'ascii' and 'base64'.", [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => encodeText(s(a[0]), s(a[1]), s(a[2])) }]),
   scalar('TO_BYTES', 'conversion', "A string's bytes in an encoding ('hex', 'utf8', 'ascii', 'base64').", [
     {
