@@ -62,9 +62,7 @@ function pad(left: boolean) {
     if (len < 0 || p === '') return null;
     if (str.length >= len) return str.slice(0, len);
     checkChars(left ? 'LPAD' : 'RPAD', len);
-    let fill = '';
-    while (fill.length < len - str.length) fill += p;
-    fill = fill.slice(0, len - str.length);
+    const fill = p.repeat(Math.ceil((len - str.length) / p.length)).slice(0, len - str.length);
     return left ? fill + str : str + fill;
   };
 }
