@@ -6,7 +6,7 @@
 /** Elements of an array (or rows of a table function) one call may produce. */
 export const MAX_FUNCTION_ELEMENTS = 1_000_000;
 /** Characters of a string one call may produce. */
-export const MAX_FUNCTION_CHARS = 16 * 1024 * 1024;
+export const MAX_FUNCTION_CHARS = 1024 * 1024;
 
 /** Throws unless `count` elements fit under the cap. */
 export function checkElements(fn: string, count: number): void {
