@@ -20,6 +20,18 @@ function propNumber(props: Properties, key: string): number | undefined {
   return n;
 }
 
+/** Partitions a topic may have: each one is read every cycle, so a huge count freezes the engine. */
+export const MAX_PARTITIONS = 1000;
+
+/** PARTITIONS=…, if given: a whole number from 1 to MAX_PARTITIONS. */
+export function propPartitions(props: Properties): number | undefined {
+  const v = props.get('PARTITIONS');
+  if (v === undefined) return undefined;
+  const n = Number(v.value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) throw new SqlError(`Invalid value for PARTITIONS: ${v.text}. A topic has from 1 to ${MAX_PARTITIONS} partitions.`, v);
+  return n;
+}
+
 function propBool(props: Properties, key: string): boolean | undefined {
   const v = props.get(key);
   if (v === undefined) return undefined;
@@ -121,7 +133,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     kind: stmt.sourceType,
     columns: ordered,
     ...(isStatic ? {} : { topic: topic ?? stmt.name }),
-    partitions: propNumber(p, 'PARTITIONS') ?? 1,
+    partitions: propPartitions(p) ?? 1,
     keyFormat: ordered.some((c) => c.role === 'key') ? keyFormat : keyFormat === 'KAFKA' ? 'NONE' : keyFormat,
     valueFormat,
     ...(propBool(p, 'WRAP_SINGLE_VALUE') !== undefined ? { wrapSingleValue: propBool(p, 'WRAP_SINGLE_VALUE')! } : {}),

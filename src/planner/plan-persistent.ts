@@ -9,7 +9,7 @@ import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
 import { checkFormats } from './format-rules.js';
-import { checkFormatProperties, parseFormat, propString } from './plan-ddl.js';
+import { checkFormatProperties, parseFormat, propPartitions, propString } from './plan-ddl.js';
 import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 import type { Rec } from './record.js';
@@ -150,7 +150,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
   const ts = propString(p, 'TIMESTAMP');
-  const partitions = p.get('PARTITIONS');
+  const partitions = propPartitions(p);
   const wrapProp = p.get('WRAP_SINGLE_VALUE');
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
@@ -162,7 +162,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     kind: stmt.sourceType,
     columns: out.columns,
     topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
-    partitions: partitions ? Number(partitions.value) : from.partitions,
+    partitions: partitions ?? from.partitions,
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
     ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),

@@ -7,10 +7,13 @@ import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
 import type { EngineState } from './engine-state.js';
+import type { ExternalAccess } from './external-access.js';
 
 /** What a connector's host gives it: storage to append to and a nudge to run a cycle. */
 export interface ConnectorHost {
   readonly state: Pick<EngineState, 'db' | 'log' | 'processingLog'>;
+  /** What statements and connectors may reach outside the engine (files, connections). */
+  readonly access: ExternalAccess;
   /** New input arrived: run a cycle soon rather than at the next tick. */
   wake(): void;
 }
@@ -18,6 +21,8 @@ export interface ConnectorHost {
 /** What statement handlers see of the engine. */
 export interface Engine extends ConnectorHost {
   readonly state: EngineState;
+  /** Time budget of each pull query, if any. */
+  readonly pullTimeoutMs: number | undefined;
   /** Record a catalog change so a restart can replay it. */
   recordCommand(sql: string, queryId?: string): void;
   setProperty(name: string, value: string): void;

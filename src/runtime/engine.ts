@@ -19,6 +19,7 @@ import type { Engine } from './engine-context.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { faultPoint } from './fault-point.js';
 import { EngineState, type BatchSettings } from './engine-state.js';
+import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import type { ProcessingLogEntry } from './processing-log.js';
@@ -33,7 +34,7 @@ import { createSource, createType, dropSource, dropType } from './statements/ddl
 import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
-import { runPullQuery, startPushQuery } from './statements/select.js';
+import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
 export interface EddyOptions {
@@ -48,6 +49,10 @@ export interface EddyOptions {
   readonly log?: (db: Database.Database) => TopicLog;
   /** Topics live in Kafka (`--kafka host:port`): sources read and sinks write real Kafka topics. */
   readonly kafka?: KafkaOptions;
+  /** Confine file access and outgoing connections (a server for network clients); omit for none. */
+  readonly access?: AccessPolicy;
+  /** Stop a pull query that runs longer than this with an error (a server sets it); omit for no limit. */
+  readonly pullTimeoutMs?: number;
 }
 
 export class Eddy implements Engine {
@@ -57,11 +62,16 @@ export class Eddy implements Engine {
   private closed = false;
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
+  private externalAccess: ExternalAccess;
+  /** Time budget of each pull query, if any. */
+  pullTimeoutMs: number | undefined;
 
   private constructor(
     opts: EddyOptions,
     private readonly lock: DataDirLock | undefined,
   ) {
+    this.externalAccess = opts.access ? ExternalAccess.confinedTo(opts.access) : ExternalAccess.unrestricted;
+    this.pullTimeoutMs = opts.pullTimeoutMs;
     const db = openDatabase(opts.dataDir);
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
@@ -84,6 +94,16 @@ export class Eddy implements Engine {
     }
   }
 
+  /** What statements may reach outside the engine (files, connections). */
+  get access(): ExternalAccess {
+    return this.externalAccess;
+  }
+
+  /** From now on, confine statements' files and connections to `policy` (a server does this). */
+  confine(policy: AccessPolicy): void {
+    this.externalAccess = ExternalAccess.confinedTo(policy);
+  }
+
   // ------------------------------------------------------------------ statements
 
   /** Execute a script of `;`-separated statements, in order; stops at the first error (SqlError). */
@@ -103,6 +123,19 @@ export class Eddy implements Engine {
     const stmt = parsed[0]?.statement;
     if (parsed.length !== 1 || stmt?.kind !== 'Copy') throw new SqlError('copyAsync() takes exactly one COPY statement.');
     return copyAsync(this, stmt, parsed[0]!.text, opts);
+  }
+
+  /**
+   * A script's statements, to run one at a time: a pull query opens as a cursor whose rows come a
+   * slice of work at a time, so a caller (the server) can give others a turn between slices and
+   * between statements; anything else runs as execute() runs it.
+   */
+  script(sql: string): ScriptStep[] {
+    return parse(sql).map((p) => {
+      const s = p.statement;
+      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', open: () => openPull(this, s, p.text, this.pullTimeoutMs) };
+      return { kind: 'statement', run: () => this.executeStatement(s, p.text) };
+    });
   }
 
   /** Start a push query and return it as an async iterable of rows. */
@@ -147,7 +180,7 @@ export class Eddy implements Engine {
       case 'RunScript': {
         let body: string;
         try {
-          body = readFileSync(s.path, 'utf8');
+          body = readFileSync(this.access.file(s.path, 'RUN SCRIPT'), 'utf8');
         } catch (e) {
           throw new SqlError(`Cannot read script '${s.path}': ${(e as Error).message}`, s);
         }
@@ -472,3 +505,6 @@ function collectSources(plan: QueryPlan): string[] {
   walk(plan.root);
   return out;
 }
+
+/** One statement of a script (see Eddy.script). */
+export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };

@@ -7,9 +7,10 @@ import type { Socket } from 'node:net';
 import { isSqlError } from '../parser/errors.js';
 import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery } from '../runtime/push-query.js';
+import type { PullCursor } from '../runtime/statements/select.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
-import { frame, parseRequest, rowFrame, wireRowToValues, type Request } from './protocol.js';
+import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
 import { SessionProperties } from './session-properties.js';
 
 export interface ConnectionLimits {
@@ -19,7 +20,22 @@ export interface ConnectionLimits {
   readonly maxBufferedBytes: number;
   /** With a token: how long a client may take to authenticate. */
   readonly authTimeoutMs: number;
+  /** A client that sends nothing and runs no push query for this long is disconnected. */
+  readonly idleTimeoutMs: number;
+  /** Requests read but not yet run, per client, before the server stops reading from it. */
+  readonly maxQueuedRequests: number;
 }
+
+/** What connections share: the server-wide cap on unread replies, and who holds them. */
+export interface SharedBudget {
+  /** Bytes of replies all clients together may leave unread. */
+  readonly maxTotalBufferedBytes: number;
+  /** The open connections (to find the one holding the most). */
+  readonly connections: ReadonlySet<Connection>;
+}
+
+/** Past this many unread bytes a client's writes also check the server-wide total. */
+const LOOK_AT_TOTAL_ABOVE = 64 * 1024;
 
 /** Compares tokens in constant time (hashing first makes the lengths equal). */
 function tokenMatches(given: string, expected: string): boolean {
@@ -34,12 +50,19 @@ export class Connection {
   private readonly queries = new Map<string, PushQuery>();
   private readonly session = new SessionProperties();
   private authTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Request lines read and waiting for their turn: one runs per turn of the event loop. */
+  private readonly pending: ParseResult[] = [];
+  private pumping = false;
+  /** Pull queries streaming their rows, by id: CANCEL stops one between slices. */
+  private readonly pulls = new Map<string, { cancelled: boolean }>();
 
   constructor(
     private readonly socket: Socket,
     private readonly eddy: Eddy,
     private readonly token: string | undefined,
     private readonly limits: ConnectionLimits,
+    private readonly shared: SharedBudget,
     private readonly onClose: (c: Connection, reason: string | undefined) => void,
   ) {
     this.authed = token === undefined;
@@ -53,6 +76,23 @@ export class Connection {
       this.authTimer = setTimeout(() => this.disconnect(`authentication required within ${limits.authTimeoutMs} ms`), limits.authTimeoutMs);
       this.authTimer.unref();
     }
+    this.touch();
+  }
+
+  /** Bytes of replies written to this client and not yet taken by it. */
+  get unread(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Restarts the idle clock; when it runs out, a client with no push query running is cut off. */
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.closed || !(this.limits.idleTimeoutMs > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.queries.size > 0 || this.pulls.size > 0 || this.pending.length > 0) this.touch();
+      else this.disconnect(`idle for ${this.limits.idleTimeoutMs} ms`);
+    }, this.limits.idleTimeoutMs);
+    this.idleTimer.unref();
   }
 
   get activeQueries(): number {
@@ -61,16 +101,48 @@ export class Connection {
 
   private onData(chunk: string): void {
     if (this.closed) return;
+    this.touch();
     this.buffer += chunk;
     let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
+    let from = 0;
+    while ((nl = this.buffer.indexOf('\n', from)) >= 0) {
+      const line = this.buffer.slice(from, nl);
+      from = nl + 1;
       if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.refuseOversize();
-      if (line.trim()) this.handle(line);
+      if (!line.trim()) continue;
+      const parsed = parseRequest(line);
+      // A cancel cannot wait behind the request it cancels.
+      if (parsed.ok && parsed.request.kind === 'cancel') void this.handle(parsed);
+      else this.pending.push(parsed);
       if (this.closed) return;
     }
-    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) this.refuseOversize();
+    this.buffer = this.buffer.slice(from);
+    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) return this.refuseOversize();
+    // A client that sends faster than its requests run waits: the server stops reading from it.
+    if (this.pending.length >= this.limits.maxQueuedRequests) this.socket.pause();
+    this.schedule();
+  }
+
+  /**
+   * Runs the next request on a later turn of the event loop. Every client's next request waits
+   * in the same queue (setImmediate), so a client that floods requests gets one turn in each
+   * round, like every other client, instead of running its whole backlog first.
+   */
+  private schedule(): void {
+    if (this.pumping || this.closed || this.pending.length === 0) return;
+    this.pumping = true;
+    setImmediate(() => void this.pump());
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      const next = this.pending.shift();
+      if (next !== undefined && !this.closed) await this.handle(next);
+    } finally {
+      this.pumping = false;
+      if (!this.closed && this.socket.isPaused() && this.pending.length < this.limits.maxQueuedRequests / 2) this.socket.resume();
+      this.schedule();
+    }
   }
 
   /** The rest of an oversized line cannot be told from the next request: answer, then close. */
@@ -80,8 +152,7 @@ export class Connection {
     this.disconnect(reason);
   }
 
-  private handle(line: string): void {
-    const parsed = parseRequest(line);
+  private handle(parsed: ParseResult): Promise<void> | void {
     if (!parsed.ok) {
       this.send({ ...(parsed.id !== undefined ? { id: parsed.id } : {}), type: 'error', message: parsed.message });
       return;
@@ -95,18 +166,20 @@ export class Connection {
       return;
     }
     if (!this.authed) return this.disconnect('authentication required: send AUTH <token> first');
-    this.run(req);
+    return this.run(req);
   }
 
-  private run(req: Exclude<Request, { kind: 'auth' }>): void {
+  private run(req: Exclude<Request, { kind: 'auth' }>): Promise<void> | void {
     const id = req.id;
     if (req.kind === 'cancel') {
       const q = this.queries.get(id);
-      if (!q) this.send({ id, type: 'error', message: `no running query with id ${id}` });
+      const pull = this.pulls.get(id);
+      if (pull) pull.cancelled = true;
+      else if (!q) this.send({ id, type: 'error', message: `no running query with id ${id}` });
       else this.endQuery(id, 'cancelled');
       return;
     }
-    if (this.queries.has(id)) {
+    if (this.queries.has(id) || this.pulls.has(id)) {
       this.send({ id, type: 'error', message: `id ${id} is already running a query; use another id` });
       return;
     }
@@ -124,24 +197,106 @@ export class Connection {
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
-      const results = this.session.run(this.eddy.state.properties, () => this.eddy.execute(req.sql));
-      const pushes = results.flatMap((r) => (r.kind === 'push' ? [r.query] : []));
-      for (const r of results) if (r.kind !== 'push') this.sendResult(id, r);
-      if (pushes.length > 1) {
-        // One id streams one query: the replies would otherwise be indistinguishable.
-        for (const q of pushes) q.close();
-        this.send({ id, type: 'error', message: 'one push query per request: send each EMIT CHANGES query with its own id' });
-      } else if (pushes[0]) this.stream(id, pushes[0]);
-      else this.send({ id, type: 'end', reason: 'completed' });
+      return this.runScript(id, req.sql);
     } catch (e) {
-      const pos = isSqlError(e) ? e.position : undefined;
-      this.send({
-        id,
-        type: 'error',
-        message: isSqlError(e) ? e.bareMessage : (e as Error).message,
-        ...(pos ? { line: new JsonNumber(String(pos.line)), column: new JsonNumber(String(pos.column)) } : {}),
-      });
+      this.sendError(id, e);
     }
+  }
+
+  /** Runs with this client's SET properties in force (see SessionProperties). */
+  private inSession<T>(fn: () => T): T {
+    return this.session.run(this.eddy.state.properties, fn);
+  }
+
+  /**
+   * A request's statements one at a time, each on its own turn of the event loop; a pull query
+   * streams its rows (streamPull). Stops at the first error, as execute() does.
+   */
+  private async runScript(id: string, sql: string): Promise<void> {
+    const pushes: PushQuery[] = [];
+    try {
+      const steps = this.inSession(() => this.eddy.script(sql));
+      for (const [i, step] of steps.entries()) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed) break;
+        if (step.kind === 'pull') {
+          if (!(await this.streamPull(id, this.inSession(() => step.open())))) return;
+          continue;
+        }
+        const r = this.inSession(() => step.run());
+        if (r.kind === 'push') pushes.push(r.query);
+        else this.sendResult(id, r);
+      }
+    } catch (e) {
+      for (const q of pushes) q.close();
+      this.sendError(id, e);
+      return;
+    }
+    if (pushes.length > 1) {
+      // One id streams one query: the replies would otherwise be indistinguishable.
+      for (const q of pushes) q.close();
+      this.send({ id, type: 'error', message: 'one push query per request: send each EMIT CHANGES query with its own id' });
+    } else if (pushes[0]) this.stream(id, pushes[0]);
+    else this.send({ id, type: 'end', reason: 'completed' });
+  }
+
+  private sendError(id: string, e: unknown): void {
+    const pos = isSqlError(e) ? e.position : undefined;
+    this.send({
+      id,
+      type: 'error',
+      message: isSqlError(e) ? e.bareMessage : (e as Error).message,
+      ...(pos ? { line: new JsonNumber(String(pos.line)), column: new JsonNumber(String(pos.column)) } : {}),
+    });
+  }
+
+  /**
+   * A pull query's header and rows as they are found, a slice of work per turn of the event loop,
+   * so other clients are answered meanwhile; while this client has a buffer's worth unread the
+   * pull waits for it to read, so its rows are never all held in memory. False when it ended
+   * otherwise than by running out of rows (error, cancel, disconnect): the reply has been sent.
+   */
+  private async streamPull(id: string, cursor: PullCursor): Promise<boolean> {
+    const state = { cancelled: false };
+    this.pulls.set(id, state);
+    this.send({ id, type: 'header', columns: cursor.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+    try {
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        while (!this.closed && this.socket.writableLength > this.limits.maxBufferedBytes / 4) await this.drained();
+        if (this.closed) return false;
+        if (state.cancelled) {
+          cursor.chunks.return();
+          this.send({ id, type: 'end', reason: 'cancelled' });
+          return false;
+        }
+        const next = this.inSession(() => cursor.chunks.next());
+        if (next.done) break;
+        if (next.value.length) {
+          let out = '';
+          for (const row of next.value) out += rowFrame(id, row);
+          this.write(out);
+        }
+      }
+      return true;
+    } catch (e) {
+      this.sendError(id, e);
+      return false;
+    } finally {
+      this.pulls.delete(id);
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
   }
 
   private sendResult(id: string, r: Exclude<StatementResult, { kind: 'push' }>): void {
@@ -195,17 +350,29 @@ export class Connection {
   private write(text: string): void {
     if (this.closed) return;
     this.socket.write(text);
-    if (this.socket.writableLength > this.limits.maxBufferedBytes) {
+    const unread = this.socket.writableLength;
+    if (unread > this.limits.maxBufferedBytes) {
       this.disconnect(`client is not reading: more than ${this.limits.maxBufferedBytes} bytes of replies unread`);
+    } else if (unread > LOOK_AT_TOTAL_ABOVE) {
+      let total = 0;
+      let largest: Connection = this;
+      for (const c of this.shared.connections) {
+        total += c.unread;
+        if (c.unread > largest.unread) largest = c;
+      }
+      if (total > this.shared.maxTotalBufferedBytes) {
+        largest.disconnect(`server-wide cap on unread replies reached (${this.shared.maxTotalBufferedBytes} bytes over all clients): this client held the most unread (${largest.unread} bytes)`, true);
+      }
     }
   }
 
-  private disconnect(reason: string): void {
+  /** `hard`: drop what it has not read at once (its memory is the point), not after the goodbye. */
+  private disconnect(reason: string, hard = false): void {
     if (this.closed) return;
     this.socket.write(frame({ type: 'bye', reason }));
     this.cleanup(reason);
     // A client that is not reading cannot take the goodbye: do not wait for it.
-    if (this.socket.writableLength > this.limits.maxBufferedBytes) this.socket.destroy();
+    if (hard || this.socket.writableLength > this.limits.maxBufferedBytes) this.socket.destroy();
     else this.socket.end();
   }
 
@@ -213,6 +380,8 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.authTimer);
+    clearTimeout(this.idleTimer);
+    this.pending.length = 0;
     for (const q of this.queries.values()) q.close();
     this.queries.clear();
     this.onClose(this, reason);

@@ -2,17 +2,28 @@
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Eddy, type EddyOptions } from '../runtime/engine.js';
-import { Connection, type ConnectionLimits } from './connection.js';
+import type { AccessPolicy } from '../runtime/external-access.js';
+import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
 
 export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly token?: string;
-  readonly limits?: Partial<ConnectionLimits>;
+  readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
+  /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
+  readonly queryTimeoutMs?: number;
   readonly engine?: EddyOptions;
+  /**
+   * What clients' statements may reach on the server's machine: a directory their file paths are
+   * confined to, and host:port entries they may connect to. Omitted: no files, no connections.
+   */
+  readonly access?: AccessPolicy;
   /** Called when the server cuts a client off (the CLI logs it). */
   readonly onDisconnect?: (client: string, reason: string) => void;
 }
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 export class EddyServer {
   readonly eddy: Eddy;
@@ -26,16 +37,27 @@ export class EddyServer {
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
   constructor(private readonly opts: ServerOptions = {}, eddy?: Eddy) {
-    this.eddy = eddy ?? Eddy.open(opts.engine ?? {});
+    const host = opts.host ?? '127.0.0.1';
+    if (opts.token === undefined && !isLoopback(host)) {
+      throw new Error(`binding ${host} exposes the server beyond this machine: give it a --token (clients send AUTH <token>), or bind 127.0.0.1`);
+    }
+    const access = opts.access ?? {};
+    if (eddy) eddy.confine(access);
+    const queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.eddy = eddy ?? Eddy.open({ ...(opts.engine ?? {}), access });
+    this.eddy.pullTimeoutMs = queryTimeoutMs > 0 ? queryTimeoutMs : undefined;
     this.limits = {
       maxLineBytes: opts.limits?.maxLineBytes ?? 1024 * 1024,
       maxBufferedBytes: opts.limits?.maxBufferedBytes ?? 8 * 1024 * 1024,
       authTimeoutMs: opts.limits?.authTimeoutMs ?? 10_000,
+      idleTimeoutMs: opts.limits?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      maxQueuedRequests: opts.limits?.maxQueuedRequests ?? 64,
     };
+    const shared: SharedBudget = { maxTotalBufferedBytes: opts.limits?.maxTotalBufferedBytes ?? 256 * 1024 * 1024, connections: this.connections };
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      const c = new Connection(socket, this.eddy, opts.token, this.limits, (x, reason) => {
+      const c = new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => {
         this.connections.delete(x);
         if (reason) {
           this.disconnects.push({ client: x.remote, reason, at: Date.now() });
@@ -81,4 +103,10 @@ export class EddyServer {
     }).then(() => this.eddy.close());
     return this.closing;
   }
+}
+
+/** Only this machine can reach a loopback address; anything else may be reachable by others. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
 }

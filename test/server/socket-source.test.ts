@@ -70,7 +70,7 @@ describe('socket source', () => {
       s.write('{"ID": 1, "ITEM": "apple"}\n{"ID": 2, "ITEM": "pear"}\r\nnot json\n{"ID": 3, "IT');
       setTimeout(() => s.write('EM": "fig"}\n'), 50);
     });
-    const { port } = await start();
+    const { port } = await start({ access: { connect: ['127.0.0.1:*'] } });
     const c = await EddyClient.connect('127.0.0.1', port);
     await c.execute(`CREATE STREAM ORDERS (ID INT KEY, ITEM STRING) WITH (source='socket', host='127.0.0.1', port=${feedPort}, kafka_topic='orders', value_format='JSON');`);
     expect(await collect(c, 'SELECT ID, ITEM FROM ORDERS EMIT CHANGES;', 3)).toEqual([
@@ -90,7 +90,7 @@ describe('socket source', () => {
       if (connections === 1) s.end('1,apple\n2,pear\n');
       else s.write('3,fig\n');
     });
-    const { port, server } = await start();
+    const { port, server } = await start({ access: { connect: ['127.0.0.1:*'] } });
     const c = await EddyClient.connect('127.0.0.1', port);
     await c.execute(`CREATE STREAM ORDERS (ID INT KEY, ITEM STRING) WITH (source='socket', host='127.0.0.1', port=${feedPort}, kafka_topic='orders', value_format='DELIMITED');`);
     expect(await collect(c, 'SELECT ID, ITEM FROM ORDERS EMIT CHANGES;', 3)).toEqual([
@@ -104,7 +104,7 @@ describe('socket source', () => {
   });
 
   it('waits for a sender that is not up yet, and refuses a definition without a port', async () => {
-    const { port } = await start();
+    const { port } = await start({ access: { connect: ['127.0.0.1:*'] } });
     const c = await EddyClient.connect('127.0.0.1', port);
     await expect(c.execute("CREATE STREAM NOPORT (V STRING) WITH (source='socket', kafka_topic='np', value_format='JSON');")).rejects.toThrow(/needs port/);
     expect((await c.execute('SHOW STREAMS;')).rows.map((r) => r[0])).not.toContain('NOPORT');
@@ -121,7 +121,7 @@ describe('socket source', () => {
 
   it('closes its socket when the stream is dropped, and a replaced definition does not leave the old one open', async () => {
     const feed = await lineServer((s) => s.write('{"V": "x"}\n'));
-    const { port } = await start();
+    const { port } = await start({ access: { connect: ['127.0.0.1:*'] } });
     const c = await EddyClient.connect('127.0.0.1', port);
     const ddl = (topic: string) => `CREATE OR REPLACE STREAM FEED (V STRING) WITH (source='socket', host='127.0.0.1', port=${feed.port}, kafka_topic='${topic}', value_format='JSON');`;
     await c.execute(ddl('feed'));

@@ -22,6 +22,10 @@ export interface ConnectorContext {
    */
   serve(source: GeneratedTopic): void;
   unserve(source: GeneratedTopic): void;
+  /** The real path the connector may open; throws when the engine's access policy refuses it. */
+  file(path: string): string;
+  /** Throws when the engine's access policy refuses a connection to host:port. */
+  connect(host: string, port: number): void;
   /** Report a line or record the connector could not use. */
   reject(reason: string, position?: number): void;
 }

@@ -10,6 +10,7 @@ import { isBlank, withoutCr } from './line-bytes.js';
 export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const path = String(settings.PATH ?? '');
   if (!path) throw new Error("source='file' needs path='…'");
+  ctx.file(path); // refused at CREATE time, before the catalog changes
   const cols = ctx.source.columns.filter((c) => c.role !== 'header').map((c) => ({ name: c.name, type: c.type }));
   const csv = ctx.source.valueFormat === 'DELIMITED';
   const serde = createSerde(csv ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
@@ -20,8 +21,18 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
   let failure: string | undefined;
 
   const poll = () => {
+    let real: string;
     try {
-      read();
+      // Judged again each time: a symlink swapped in later must not lead outside the allowance.
+      real = ctx.file(path);
+    } catch (e) {
+      const reason = (e as Error).message;
+      if (reason !== failure) ctx.reject(reason);
+      failure = reason;
+      return;
+    }
+    try {
+      read(real);
       failure = undefined;
     } catch (e) {
       // Whatever is at the path (a directory, a file without read permission) must not stop the server.
@@ -31,17 +42,17 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
     }
   };
 
-  const read = () => {
+  const read = (real: string) => {
     let size: number;
     try {
-      size = statSync(path).size;
+      size = statSync(real).size;
     } catch {
       return; // not there yet
     }
     if (size < position) position = 0; // truncated or rotated: start over
     if (size === position) return;
     const buf = Buffer.alloc(size - position);
-    const fd = openSync(path, 'r');
+    const fd = openSync(real, 'r');
     try {
       readSync(fd, buf, 0, buf.length, position);
     } finally {

@@ -44,6 +44,8 @@ export function startConnector(engine: ConnectorHost, def: SourceDef): Connector
     checkpoint: () => (getCp.get(key) as { value: string } | undefined)?.value,
     serve: (source) => log.serve(def.topic!, source),
     unserve: (source) => log.unserve(def.topic!, source),
+    file: (path) => engine.access.file(path, `source='${kind}'`),
+    connect: (host, port) => engine.access.connect(host, port, `source='${kind}'`),
     reject: (reason, position) => processingLog.write({ queryId: null, topic: def.topic ?? null, partition: null, offset: position ?? null, reason: `${kind} connector for ${def.name}: ${reason}` }),
   };
   const c = factory(ctx, def.connector ?? {});

@@ -12,6 +12,7 @@ export const socketConnector: ConnectorFactory = (ctx, settings) => {
   const host = String(settings.HOST ?? '127.0.0.1');
   const port = Number(settings.PORT);
   if (!Number.isInteger(port)) throw new Error("source='socket' needs port=…");
+  ctx.connect(host, port);
   const cols = ctx.source.columns.filter((c) => c.role !== 'header').map((c) => ({ name: c.name, type: c.type }));
   const serde = createSerde(ctx.source.valueFormat === 'DELIMITED' ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
   const headers = ctx.source.columns.filter((c) => c.role === 'header').map(() => null);

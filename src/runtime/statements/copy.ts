@@ -66,7 +66,7 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
   if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
   let file: Buffer;
   try {
-    file = readFileSync(stmt.path);
+    file = readFileSync(engine.access.file(stmt.path, 'COPY'));
   } catch (e) {
     throw new SqlError(`Cannot read '${stmt.path}': ${(e as Error).message}`, stmt);
   }

@@ -62,7 +62,7 @@ export function memoryEnv(engine: Engine): OperatorEnv {
   };
 }
 
-/** The records a pull query reads from one source. */
+/** The records a pull query reads from one source, read page by page (no page stays open across a yield). */
 function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Generator<Rec> {
   const { state } = engine;
   if (!source.topic) {
@@ -70,12 +70,16 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
     return;
   }
   if (source.kind === 'TABLE' && !latestOnly) {
-    const rows = state.db.prepare(`SELECT cols, ts, wstart, wend FROM materialized WHERE source = ? AND ${VISIBLE_ROWS}`).all(source.name) as { cols: string; ts: number; wstart: number | null; wend: number | null }[];
-    for (const r of rows) {
-      const cols = (JSON.parse(r.cols) as unknown[]).map(fromJsonValue);
-      yield { cols, ts: r.ts, partition: 0, offset: 0, ...(r.wstart !== null ? { window: { start: r.wstart, end: r.wend! } } : {}) };
+    const page = state.db.prepare(`SELECT k, cols, ts, wstart, wend FROM materialized WHERE source = ? AND k > ? AND ${VISIBLE_ROWS} ORDER BY k LIMIT ${PAGE_ROWS}`);
+    for (let after = ''; ; ) {
+      const rows = page.all(source.name, after) as { k: string; cols: string; ts: number; wstart: number | null; wend: number | null }[];
+      for (const r of rows) {
+        const cols = (JSON.parse(r.cols) as unknown[]).map(fromJsonValue);
+        yield { cols, ts: r.ts, partition: 0, offset: 0, ...(r.wstart !== null ? { window: { start: r.wstart, end: r.wend! } } : {}) };
+      }
+      if (rows.length < PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.k;
     }
-    return;
   }
   const codec = recordCodec(source);
   const info = state.log.describeTopic(source.topic);
@@ -85,7 +89,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
     : Array.from({ length: info.partitions }, (_, p) => ({ partition: p, from: 0, to: state.log.endOffset(source.topic!, p) }));
   for (const { partition, from, to } of ranges) {
     for (let off = from; off < to; ) {
-      const batch = state.log.read(source.topic, partition, off, Math.min(10_000, to - off));
+      const batch = state.log.read(source.topic, partition, off, Math.min(PAGE_ROWS, to - off));
       if (batch.length === 0) break;
       for (const raw of batch) {
         if (raw.offset >= to) break;
@@ -97,7 +101,21 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Gene
   }
 }
 
-export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
+const PAGE_ROWS = 1000;
+/** A slice of a pull query's work ends after this long, or this many records, whichever comes first. */
+const SLICE_MS = 10;
+const SLICE_RECORDS = 1000;
+
+/** A pull query under way: its header now, its rows as they are found, a slice of work per chunk. */
+export interface PullCursor {
+  readonly statement: string;
+  readonly columns: ColumnHeader[];
+  /** Each chunk is the rows one slice of work produced (maybe none); throws when the time budget runs out. */
+  readonly chunks: Generator<Value[][], void, void>;
+}
+
+/** Plans a pull query now (errors are thrown here) and returns its rows as a cursor. */
+export function openPull(engine: Engine, q: Query, text: string, timeoutMs: number | undefined): PullCursor {
   const { state } = engine;
   const errors = newErrorRoute();
   checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
@@ -111,39 +129,69 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
   const main = driving[0] ?? sources[0]!;
   // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
   const latestOnly = refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
-  const rows: Value[][] = [];
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
   const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
-  const latestByKey = new Map<string, Value[]>();
-  let done = false;
-  const pipeline = buildPipeline(
-    planned.root,
-    (r) => {
-      if (done) return;
-      if (aggregated) {
-        const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null]);
-        if (r.tombstone) latestByKey.delete(k);
-        else latestByKey.set(k, withWindow(r));
-        return;
-      }
-      if (r.tombstone) return;
-      rows.push(withWindow(r));
-      if (q.limit !== undefined && rows.length >= q.limit) done = true;
-    },
-    memoryEnv(engine),
-  );
-  function withWindow(r: Rec): Value[] {
-    return r.cols;
-  }
-  const entry = pipeline.entries.get(main.alias)!;
-  for (const rec of snapshot(engine, main.source, latestOnly)) {
-    if (done) break;
-    entry(rec);
-  }
-  for (const f of pipeline.endBatch) f();
-  if (aggregated) rows.push(...latestByKey.values());
   const columns = headerOf({ output: planned.output });
-  return { kind: 'rows', statement: text, columns, rows: q.limit !== undefined ? rows.slice(0, q.limit) : rows };
+  const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+  function* chunks(): Generator<Value[][], void, void> {
+    let pending: Value[][] = [];
+    let emitted = 0;
+    const latestByKey = new Map<string, Value[]>();
+    let done = false;
+    const pipeline = buildPipeline(
+      planned.root,
+      (r) => {
+        if (done) return;
+        if (aggregated) {
+          const k = keyString([...r.cols.slice(0, keyCount), r.window?.start ?? null]);
+          if (r.tombstone) latestByKey.delete(k);
+          else latestByKey.set(k, r.cols);
+          return;
+        }
+        if (r.tombstone) return;
+        pending.push(r.cols);
+        if (q.limit !== undefined && emitted + pending.length >= q.limit) done = true;
+      },
+      memoryEnv(engine),
+    );
+    const entry = pipeline.entries.get(main.alias)!;
+    let n = 0;
+    let sliceStart = Date.now();
+    let inSlice = 0;
+    for (const rec of snapshot(engine, main.source, latestOnly)) {
+      if (done) break;
+      entry(rec);
+      n++;
+      const now = Date.now();
+      if (++inSlice >= SLICE_RECORDS || now - sliceStart >= SLICE_MS) {
+        if (now > deadline) throw overBudget(timeoutMs!, n, q);
+        const out = limited(pending);
+        emitted += out.length;
+        yield out;
+        pending = [];
+        sliceStart = Date.now();
+        inSlice = 0;
+      }
+    }
+    for (const f of pipeline.endBatch) f();
+    if (aggregated) pending.push(...latestByKey.values());
+    yield limited(pending);
+    function limited(rows: Value[][]): Value[][] {
+      return q.limit !== undefined && emitted + rows.length > q.limit ? rows.slice(0, Math.max(0, q.limit - emitted)) : rows;
+    }
+  }
+  return { statement: text, columns, chunks: chunks() };
+}
+
+function overBudget(ms: number, records: number, at: Query): SqlError {
+  return new SqlError(`Pull query stopped: it ran past its time budget of ${ms} ms after reading ${records} records. Narrow it with WHERE or LIMIT, or raise the budget (eddy server --query-timeout).`, at);
+}
+
+export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
+  const cursor = openPull(engine, q, text, engine.pullTimeoutMs);
+  const rows: Value[][] = [];
+  for (const chunk of cursor.chunks) for (const r of chunk) rows.push(r);
+  return { kind: 'rows', statement: text, columns: cursor.columns, rows };
 }
 
 function sourceRefs(r: Relation): SourceRef[] {

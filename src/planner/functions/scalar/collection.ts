@@ -5,7 +5,8 @@ import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { javaString } from '../../expr/java-format.js';
 import type { Value } from '../../values.js';
 import { G, P, scalar, type Bindings } from '../define.js';
-import type { ScalarFunction } from '../types.js';
+import { checkElements } from '../output-limits.js';
+import type { ArgInfo, ScalarFunction } from '../types.js';
 
 const arr = (v: unknown) => v as Value[];
 const map = (v: unknown) => v as Map<Value, Value>;
@@ -45,10 +46,10 @@ export const collectionFunctions: ScalarFunction[] = [
     { params: [P.ARRAY, P.INT, P.INT], returns: sameArray, fn: (a) => arr(a[0]).slice(Math.max(0, (a[1] as number) - 1), a[2] as number) },
   ]),
   scalar('GENERATE_SERIES', 'collection', 'The numbers from start to end, inclusive, by a step.', [
-    { params: [P.INT, P.INT], returns: T.array(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, 1) },
-    { params: [P.INT, P.INT, P.INT], returns: T.array(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
-    { params: [P.BIGINT, P.BIGINT], returns: T.array(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, 1) },
-    { params: [P.BIGINT, P.BIGINT, P.INT], returns: T.array(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
+    { params: [P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, 1) },
+    { params: [P.INT, P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
+    { params: [P.BIGINT, P.BIGINT], returns: seriesType(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, 1) },
+    { params: [P.BIGINT, P.BIGINT, P.INT], returns: seriesType(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
   ]),
   scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
   scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
@@ -75,9 +76,20 @@ function sortArray(a: Value[], dir: string): Value[] {
   return [...vals, ...a.filter((v) => v === null)];
 }
 
+/** ARRAY<item>; a series whose bounds are constants is checked against the cap while planning. */
+function seriesType(item: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
+  return (_types, infos) => {
+    const [a, b, c] = infos.map((i) => (i.isConstant && typeof i.constant === 'number' ? i.constant : undefined));
+    const step = infos.length > 2 ? c : 1;
+    if (a !== undefined && b !== undefined && step !== undefined && step !== 0 && (b - a) * step >= 0) checkElements('GENERATE_SERIES', Math.floor((b - a) / step) + 1);
+    return T.array(item);
+  };
+}
+
 function series(start: number, end: number, step: number): Value[] {
   if (step === 0) throw new Error('GENERATE_SERIES step cannot be zero');
   if ((end - start) * step < 0) throw new Error('GENERATE_SERIES step has wrong sign');
+  checkElements('GENERATE_SERIES', Math.floor((end - start) / step) + 1);
   const out: number[] = [];
   for (let x = start; step > 0 ? x <= end : x >= end; x += step) out.push(x);
   return out;

@@ -1,6 +1,8 @@
 // java.time / SimpleDateFormat patterns (yyyy-MM-dd HH:mm:ss.SSS, 'literals', a, E, X, Z…):
 // formatting and parsing epoch milliseconds in a time zone, with Node's ICU for zone offsets.
 
+import { linearRegex } from '../linear-regex.js';
+
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -183,7 +185,7 @@ export function parseMillis(text: string, pattern: string, zone = 'UTC', allowTr
       else re += n === 1 ? '(\\d{1,9})' : `(\\d{${n}})`;
     }
   }
-  const m = new RegExp(`^${re}${allowTrailing ? '' : '$'}`, 'i').exec(text);
+  const m = linearRegex('a datetime pattern', `^${re}${allowTrailing ? '' : '$'}`, true).exec(text) as (string | undefined)[] | null;
   if (!m) throw new Error(`Text '${text}' could not be parsed with pattern '${pattern}'`);
   let y = 1970;
   let mo = 1;

@@ -4,6 +4,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { T } from '../../../parser/sql-type.js';
 import type { Value } from '../../values.js';
 import { P, scalar } from '../define.js';
+import { checkedPattern, regexAll, regexFirst, regexReplace, regexSplit } from '../linear-regex.js';
+import { checkChars } from '../output-limits.js';
 import type { ScalarFunction } from '../types.js';
 
 const s = (v: unknown) => v as string;
@@ -14,19 +16,6 @@ function substring(str: string, pos: number, len?: number): string {
   if (start >= str.length) return '';
   const end = len === undefined ? str.length : Math.min(str.length, start + Math.max(0, len));
   return str.slice(start, end);
-}
-
-/** Java's Pattern.split with a negative limit: capture groups are not returned, trailing empties kept. */
-function regexpSplit(str: string, pattern: string): string[] {
-  const out: string[] = [];
-  let last = 0;
-  for (const m of str.matchAll(new RegExp(pattern, 'g'))) {
-    if (m[0] === '' && (m.index === 0 || m.index === str.length)) continue;
-    out.push(str.slice(last, m.index));
-    last = m.index + m[0].length;
-  }
-  out.push(str.slice(last));
-  return out;
 }
 
 function splitBytes(bytes: Uint8Array, delim: Uint8Array): Uint8Array[] {
@@ -72,9 +61,8 @@ function pad(left: boolean) {
     const p = s(a[2]);
     if (len < 0 || p === '') return null;
     if (str.length >= len) return str.slice(0, len);
-    let fill = '';
-    while (fill.length < len - str.length) fill += p;
-    fill = fill.slice(0, len - str.length);
+    checkChars(left ? 'LPAD' : 'RPAD', len);
+    const fill = p.repeat(Math.ceil((len - str.length) / p.length)).slice(0, len - str.length);
     return left ? fill + str : str + fill;
   };
 }
@@ -89,10 +77,6 @@ function encodeText(text: string, from: string, to: string): string {
   const d = decode[from.toLowerCase()];
   if (!d || !decode[to.toLowerCase()]) throw new Error(`Unsupported encoding: ${!d ? from : to}`);
   return d(text).toString(to.toLowerCase() as BufferEncoding);
-}
-
-function regex(pattern: string): RegExp {
-  return new RegExp(pattern);
 }
 
 export const stringFunctions: ScalarFunction[] = [
@@ -170,17 +154,17 @@ export const stringFunctions: ScalarFunction[] = [
     },
   ]),
   scalar('REGEXP_EXTRACT', 'string', 'The first match of a regular expression (or of one capturing group) in a string.', [
-    { params: [P.STRING, P.STRING], returns: T.STRING, fn: (a) => regex(s(a[0])).exec(s(a[1]))?.[0] ?? null },
-    { params: [P.STRING, P.STRING, P.INT], returns: T.STRING, fn: (a) => regex(s(a[0])).exec(s(a[1]))?.[n(a[2])] ?? null },
+    { params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_EXTRACT', 0, T.STRING), fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.INT], returns: checkedPattern('REGEXP_EXTRACT', 0, T.STRING), fn: (a) => regexFirst('REGEXP_EXTRACT', s(a[0]), s(a[1]), n(a[2])) },
   ]),
   scalar('REGEXP_EXTRACT_ALL', 'string', 'Every match of a regular expression (or of one capturing group).', [
-    { params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => [...s(a[1]).matchAll(new RegExp(s(a[0]), 'g'))].map((m) => m[0]) },
-    { params: [P.STRING, P.STRING, P.INT], returns: T.array(T.STRING), fn: (a) => [...s(a[1]).matchAll(new RegExp(s(a[0]), 'g'))].map((m) => m[n(a[2])] ?? null) },
+    { params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_EXTRACT_ALL', 0, T.array(T.STRING)), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING, P.INT], returns: checkedPattern('REGEXP_EXTRACT_ALL', 0, T.array(T.STRING)), fn: (a) => regexAll('REGEXP_EXTRACT_ALL', s(a[0]), s(a[1]), n(a[2])) },
   ]),
   scalar('REGEXP_REPLACE', 'string', 'Replaces every match of a regular expression.', [
-    { params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).replace(new RegExp(s(a[1]), 'g'), s(a[2]).replace(/\$(\d)/g, '$$$1')) },
+    { params: [P.STRING, P.STRING, P.STRING], returns: checkedPattern('REGEXP_REPLACE', 1, T.STRING), fn: (a) => regexReplace('REGEXP_REPLACE', s(a[1]), s(a[0]), s(a[2])) },
   ]),
-  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: T.array(T.STRING), fn: (a) => regexpSplit(s(a[0]), s(a[1])) }]),
+  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_SPLIT_TO_ARRAY', 1, T.array(T.STRING)), fn: (a) => regexSplit('REGEXP_SPLIT_TO_ARRAY', s(a[1]), s(a[0])) }]),
   scalar('ENCODE', 'string', "Re-encodes a string between 'hex', 'utf8', 'ascii' and 'base64'.", [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => encodeText(s(a[0]), s(a[1]), s(a[2])) }]),
   scalar('TO_BYTES', 'conversion', "A string's bytes in an encoding ('hex', 'utf8', 'ascii', 'base64').", [
     {

@@ -2,6 +2,7 @@
 
 import { formatType, T } from '../../../parser/sql-type.js';
 import type { Value } from '../../values.js';
+import { checkElements } from '../output-limits.js';
 import type { ArgInfo, TableFunction } from '../types.js';
 
 function bad(name: string, args: readonly ArgInfo[]): Error {
@@ -33,9 +34,15 @@ const CUBE_EXPLODE: TableFunction = {
         if (!arr) return [];
         const out: Value[] = [];
         const n = arr.length;
-        for (let mask = 0; mask < 1 << n; mask++) {
-          const combo = arr.map((v, i) => ((mask >> (n - 1 - i)) & 1 ? v : null));
-          if (!out.some((o) => JSON.stringify(o) === JSON.stringify(combo))) out.push(combo);
+        checkElements('CUBE_EXPLODE', 2 ** n);
+        const seen = new Set<string>();
+        for (let mask = 0; mask < 2 ** n; mask++) {
+          const combo = arr.map((v, i) => (Math.floor(mask / 2 ** (n - 1 - i)) % 2 ? v : null));
+          const k = JSON.stringify(combo);
+          if (!seen.has(k)) {
+            seen.add(k);
+            out.push(combo);
+          }
         }
         return out;
       },
