@@ -15,7 +15,7 @@ import { liveTableLines, LiveView } from './live-view.js';
 import { dim, renderOutcome, timing, type Look } from './render-outcome.js';
 import { runScriptPath, scriptStatements } from './script-file.js';
 import { progressBar } from './sparkline.js';
-import { splitStatements } from './statement-splitter.js';
+import { isBlank, splitStatements } from './statement-splitter.js';
 
 export const HELP = [
   'Statements end with `;` and may span lines. Some to try:',
@@ -50,8 +50,14 @@ export interface AppProps {
   readonly size?: { readonly columns: number; readonly rows: number };
 }
 
+/** Enter submits a meta-command, a finished statement, or nothing at all (blanks and comments). */
 export function isComplete(text: string): boolean {
-  return META.test(text) || splitStatements(text).statements.length > 0;
+  return META.test(text) || isBlank(text) || splitStatements(text).statements.length > 0;
+}
+
+/** What stays in the editor after the finished statements ran: an unfinished one, on a line of its own. */
+function leftOver(rest: string): string {
+  return isBlank(rest) ? '' : `${rest.trim()}\n`;
 }
 
 export function App({ backend, history, welcome, size }: AppProps): ReactElement {
@@ -179,10 +185,14 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
       }
       if (a.kind !== 'submit') return;
       const split = splitStatements(a.text);
-      const statements = split.statements.length ? split.statements : [a.text.trim()];
-      history.add(split.statements.length ? a.text.slice(0, a.text.length - split.rest.length) : a.text);
-      print(a.text.slice(0, a.text.length - (split.statements.length ? split.rest.length : 0)).trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
-      setEditor({ text: split.statements.length ? split.rest : '', cursor: split.statements.length ? split.rest.length : 0 });
+      const blank = isBlank(a.text);
+      const statements = split.statements.length ? split.statements : blank ? [] : [a.text.trim()];
+      const kept = split.statements.length ? leftOver(split.rest) : '';
+      const ran = split.statements.length && kept ? a.text.slice(0, a.text.length - split.rest.length) : a.text;
+      if (!blank) history.add(ran);
+      print(ran.trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
+      setEditor({ text: kept, cursor: kept.length });
+      if (!statements.length) return;
       setBusy({ label: 'running' });
       void runStatements(statements);
     },
