@@ -7,7 +7,7 @@ import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
-import { splitStatements } from '../shell/statement-splitter.js';
+import { scriptOf } from '../shell/script-file.js';
 
 interface ShellOptions extends KafkaFlags {
   connect?: string;
@@ -30,19 +30,15 @@ function readStdin(): Promise<string> {
   });
 }
 
-function statementsOf(text: string): string[] {
-  const { statements, rest } = splitStatements(text);
-  return rest.trim() && splitStatements(`${rest};`).statements.length ? [...statements, `${rest.trim()};`] : statements;
-}
-
 async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promise<number> {
   const format = opts.output as OutputFormat;
   if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--output takes table, csv or json, not '${opts.output}'`);
   const text = opts.execute ?? (opts.file ? readFileSync(opts.file, 'utf8') : await readStdin());
+  const script = scriptOf(text, opts.execute === undefined ? opts.file : undefined);
   const { backend } = await openBackend(choice);
   const interrupted = new Promise<void>((r) => process.once('SIGINT', () => r()));
   try {
-    return await runBatch(backend, statementsOf(text), {
+    return await runBatch(backend, script, {
       format,
       out: (s) => process.stdout.write(s),
       err: (s) => process.stderr.write(s),

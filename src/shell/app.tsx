@@ -13,7 +13,7 @@ import { CONTINUATION, LineEditor, PROMPT } from './line-editor.js';
 import { LiveModel } from './live-model.js';
 import { liveTableLines, LiveView } from './live-view.js';
 import { dim, renderOutcome, timing, type Look } from './render-outcome.js';
-import { runScriptPath, scriptStatements } from './script-file.js';
+import { readScript, runScriptPath, scriptErrorLines, type Script, type ScriptStatement } from './script-file.js';
 import { progressBar } from './sparkline.js';
 import { isBlank, splitStatements } from './statement-splitter.js';
 
@@ -102,9 +102,9 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
     [look, height, print],
   );
 
-  /** Run one statement; false when it failed (the rest of a script is skipped). */
+  /** Run one statement (of a script: errors point into its file); false when it failed (the rest of a script is skipped). */
   const runOne = useCallback(
-    async (statement: string): Promise<boolean> => {
+    async (statement: string, from?: { script: Script; at: ScriptStatement }): Promise<boolean> => {
       const t0 = performance.now();
       const abort = new AbortController();
       running.current = abort;
@@ -118,7 +118,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
         return true;
       } catch (e) {
         const f = asShellError(e);
-        print(errorLines(statement, f).map((l, i) => (i === 0 ? styleText('red', l) : l)));
+        print((from ? scriptErrorLines(from.script, from.at, f) : errorLines(statement, f)).map((l, i) => (i === 0 ? styleText('red', l) : l)));
         return false;
       } finally {
         running.current = undefined;
@@ -147,25 +147,26 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
           if (!(await runOne(statement))) break;
           continue;
         }
-        let script: string[];
+        let script: Script;
         try {
-          script = scriptStatements(path);
+          script = readScript(path);
         } catch (e) {
           print(errorLines(statement, asShellError(e)));
           break;
         }
         const t0 = performance.now();
         let ok = 0;
-        for (const [i, s] of script.entries()) {
+        const total = script.statements.length;
+        for (const [i, s] of script.statements.entries()) {
           if (cancelled.current) break;
-          setBusy({ label: `RUN SCRIPT '${path}'`, done: i, total: script.length });
+          setBusy({ label: `RUN SCRIPT '${path}'`, done: i, total });
           // Let the progress bar draw between statements.
           await new Promise((r) => setTimeout(r, 0));
-          if (!(await runOne(s))) break;
+          if (!(await runOne(s.sql, { script, at: s }))) break;
           ok++;
         }
-        print([dim(look, `Ran ${ok} of ${script.length} statement${script.length === 1 ? '' : 's'} from ${path} (${timing(performance.now() - t0)})`)]);
-        if (ok < script.length) break;
+        print([dim(look, `Ran ${ok} of ${total} statement${total === 1 ? '' : 's'} from ${path} (${timing(performance.now() - t0)})`)]);
+        if (ok < total) break;
       }
       setBusy(undefined);
     },

@@ -5,9 +5,8 @@
 import type { LiveQuery, Outcome, ShellBackend, ShellColumn } from './backend.js';
 import { asShellError } from './backend.js';
 import { drawExplainTree } from './explain-tree.js';
-import { errorLines } from './error-caret.js';
 import { cellText, jsonValue } from './format-value.js';
-import { runScriptPath, scriptStatements } from './script-file.js';
+import { readScript, runScriptPath, scriptErrorLines, type Script } from './script-file.js';
 import { renderTable } from './table-layout.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
@@ -59,7 +58,7 @@ class Printer {
       case 'text':
         return this.note(o.text);
       case 'explain':
-        return this.note([...o.header, ...drawExplainTree(o.lines)].join('\n'));
+        return this.note([...o.header, ...drawExplainTree(o.lines), ...o.footer].join('\n'));
       case 'rows':
         return this.rows(o.columns, o.rows, true);
     }
@@ -80,22 +79,22 @@ async function follow(q: LiveQuery, p: Printer, interrupted: Promise<void> | und
 }
 
 /** Runs the statements in order and stops at the first error; returns the exit status. */
-export async function runBatch(backend: ShellBackend, statements: readonly string[], o: BatchOptions): Promise<number> {
+export async function runBatch(backend: ShellBackend, script: Script, o: BatchOptions): Promise<number> {
   const p = new Printer(o);
-  for (const statement of statements) {
+  for (const statement of script.statements) {
     try {
-      const path = runScriptPath(statement);
+      const path = runScriptPath(statement.sql);
       if (path !== undefined) {
-        const code = await runBatch(backend, scriptStatements(path), o);
+        const code = await runBatch(backend, readScript(path), o);
         if (code !== 0) return code;
         continue;
       }
-      const outcome = await backend.run(statement);
+      const outcome = await backend.run(statement.sql);
       if (outcome.kind === 'live') await follow(outcome.query, p, o.interrupted);
       else p.outcome(outcome);
     } catch (e) {
       const f = asShellError(e);
-      o.err(`${errorLines(statement, f).join('\n')}\n`);
+      o.err(`${scriptErrorLines(script, statement, f).join('\n')}\n`);
       return 1;
     }
   }

@@ -6,6 +6,8 @@ import { sqlLexer } from '../parser/lexer.js';
 export interface Split {
   /** Complete statements, each with its `;`. */
   readonly statements: string[];
+  /** Where each statement starts in the text (its first character after blanks). */
+  readonly starts: number[];
   /** What follows the last complete statement (still being typed). */
   readonly rest: string;
 }
@@ -15,6 +17,7 @@ export function splitStatements(text: string): Split {
   // An unterminated string or quoted name swallows everything after it: nothing there ends.
   const stopAt = lexed.errors[0]?.offset ?? Infinity;
   const statements: string[] = [];
+  const starts: number[] = [];
   let start = 0;
   let depth = 0;
   for (const t of lexed.tokens) {
@@ -24,11 +27,14 @@ export function splitStatements(text: string): Split {
     else if (name === 'RParen' || name === 'RBracket') depth = Math.max(0, depth - 1);
     else if (name === 'Semicolon' && depth === 0) {
       const stmt = text.slice(start, t.startOffset + 1);
-      if (stmt.replace(/;$/, '').trim() && hasTokens(stmt)) statements.push(stmt.trim());
+      if (stmt.replace(/;$/, '').trim() && hasTokens(stmt)) {
+        statements.push(stmt.trim());
+        starts.push(start + stmt.length - stmt.trimStart().length);
+      }
       start = t.startOffset + 1;
     }
   }
-  return { statements, rest: text.slice(start).replace(/^\s*\n/, '') };
+  return { statements, starts, rest: text.slice(start).replace(/^\s*\n/, '') };
 }
 
 function hasTokens(stmt: string): boolean {

@@ -1,31 +1,12 @@
 // The shell for scripts: -e, -f and standard input; table, CSV and JSON-lines output; exit
 // status non-zero on error. Real processes of the eddy command.
 
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EDDY_BIN, ensureBuilt } from './build.js';
+import { ensureBuilt } from './build.js';
 import { tempDir } from './helpers.js';
-
-
-/** Runs the eddy command as a real process (asynchronously: the test worker stays responsive). */
-function eddy(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EDDY_BIN, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
+import { eddy } from './process.js';
 
 const SETUP = `CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, NOTE STRING);
 INSERT INTO T (ID, NAME, NOTE) VALUES (1, 'ada', 'says "hi", twice');

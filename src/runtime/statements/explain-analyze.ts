@@ -85,7 +85,7 @@ function nodesInExplainOrder(root: PlanNode): (PlanNode | undefined)[] {
   return out;
 }
 
-export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[] } {
+export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[]; summary: string } {
   const decodeStarted = performance.now();
   const input = readInput(engine, plan);
   const decodeMs = performance.now() - decodeStarted;
@@ -111,5 +111,5 @@ export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string;
   const head = body.slice(0, body.length - lines.length);
   const tree = lines.map((l) => `${'  '.repeat(l.depth)}${l.depth ? '└─ ' : ''}${l.operator}: ${l.detail}  [rows in ${l.analyze.rowsIn}, ${fmt(l.analyze.ms)} ms]`);
   const summary = `Analyzed over ${input.length} input record${input.length === 1 ? '' : 's'} in ${batches} batch${batches === 1 ? '' : 'es'} of at most ${size}: read and decode ${fmt(decodeMs)} ms, operators ${fmt(runMs)} ms, ${emitted} output row${emitted === 1 ? '' : 's'}. Nothing was written.`;
-  return { text: [...head, ...tree, summary].join('\n'), lines };
+  return { text: [...head, ...tree, summary].join('\n'), lines, summary };
 }
