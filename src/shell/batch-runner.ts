@@ -5,7 +5,7 @@
 import type { LiveQuery, Outcome, ShellBackend, ShellColumn } from './backend.js';
 import { asShellError } from './backend.js';
 import { drawExplainTree } from './explain-tree.js';
-import { cellText, jsonValue } from './format-value.js';
+import { cellText, jsonText, type CellColumn } from './format-value.js';
 import { readScript, runScriptPath, scriptErrorLines, type Script } from './script-file.js';
 import { renderTable } from './table-layout.js';
 
@@ -21,8 +21,8 @@ export interface BatchOptions {
   readonly interrupted?: Promise<void>;
 }
 
-function csvCell(v: unknown): string {
-  const t = cellText(v);
+function csvCell(v: unknown, column?: CellColumn): string {
+  const t = cellText(v, column);
   if (t === undefined) return '';
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
@@ -41,7 +41,7 @@ class Printer {
     }
     if (withHeader) this.header(columns);
     for (const r of rows) {
-      this.o.out(this.o.format === 'csv' ? `${r.map(csvCell).join(',')}\n` : `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, jsonValue(r[i])])))}\n`);
+      this.o.out(this.o.format === 'csv' ? `${r.map((v, i) => csvCell(v, columns[i])).join(',')}\n` : `{${columns.map((c, i) => `${JSON.stringify(c.name)}:${jsonText(r[i], c)}`).join(',')}}\n`);
     }
   }
 

@@ -49,6 +49,16 @@ describe('eddy -e / -f / stdin', () => {
     expect(r.stdout).not.toContain('Table created');
   }, 90_000);
 
+  it('formats DATE, TIME, TIMESTAMP and DOUBLE as ksqlDB does, and writes DECIMAL in JSON as a number with every digit', async () => {
+    const setup = "CREATE TABLE V (ID INT PRIMARY KEY, D DATE, T TIME, TS TIMESTAMP, X DOUBLE, Y DOUBLE, M DECIMAL(5,2)); INSERT INTO V (ID, D, T, TS, X, Y, M) VALUES (1, '1970-01-14', '01:02:03.004', '2026-12-01T10:20:30.123', 1.0E0, 1.0E10, 3.10);";
+    const json = await eddy(['--memory', '-o', 'json', '-e', `${setup} SELECT * FROM V;`]);
+    expect(json.stdout.trim().split('\n').pop()).toBe('{"ID":1,"D":"1970-01-14","T":"01:02:03.004","TS":"2026-12-01T10:20:30.123","X":1,"Y":10000000000,"M":3.10}');
+    const csv = await eddy(['--memory', '-o', 'csv', '-e', `${setup} SELECT * FROM V;`]);
+    expect(csv.stdout).toBe('ID,D,T,TS,X,Y,M\n1,1970-01-14,01:02:03.004,2026-12-01T10:20:30.123,1.0,1.0E10,3.10\n');
+    const table = await eddy(['--memory', '-e', `${setup} SELECT * FROM V;`]);
+    expect(table.stdout).toContain('│  1 │ 1970-01-14 │ 01:02:03.004 │ 2026-12-01T10:20:30.123 │ 1.0 │ 1.0E10 │ 3.10 │');
+  }, 90_000);
+
   it('streams a push query until its LIMIT', async () => {
     const r = await eddy(['--memory', '-o', 'csv', '-e', "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON'); INSERT INTO S (K, V) VALUES ('a', 1); INSERT INTO S (K, V) VALUES ('b', 2); SET 'auto.offset.reset'='earliest'; SELECT K, V * 10 AS V10 FROM S EMIT CHANGES LIMIT 2;"]);
     expect(r.status).toBe(0);
