@@ -60,6 +60,7 @@ class Printer {
       case 'explain':
         return this.note([...o.header, ...drawExplainTree(o.lines), ...o.footer].join('\n'));
       case 'rows':
+        if (o.title && this.o.format === 'table') this.o.out(`${o.title}\n`);
         return this.rows(o.columns, o.rows, true);
     }
   }

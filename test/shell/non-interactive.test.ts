@@ -59,6 +59,14 @@ describe('eddy -e / -f / stdin', () => {
     expect(table.stdout).toContain('│  1 │ 1970-01-14 │ 01:02:03.004 │ 2026-12-01T10:20:30.123 │ 1.0 │ 1.0E10 │ 3.10 │');
   }, 90_000);
 
+  it('PRINT shows INT keys as numbers and names the formats it detects, as ksqlDB does', async () => {
+    const r = await eddy(['--memory', '-e', "CREATE STREAM S (K INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1); INSERT INTO S (K, V) VALUES (42, 'x'); INSERT INTO S (K, V) VALUES (7, 'y'); PRINT 's' FROM BEGINNING;"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Topic s · Key format: KAFKA_INT · Value format: JSON or KAFKA_STRING');
+    expect(r.stdout).toMatch(/│ +0 │ 42  │ \{"V":"x"\} │/);
+    expect(r.stdout).toMatch(/│ +1 │ 7   │ \{"V":"y"\} │/);
+  }, 90_000);
+
   it('streams a push query until its LIMIT', async () => {
     const r = await eddy(['--memory', '-o', 'csv', '-e', "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON'); INSERT INTO S (K, V) VALUES ('a', 1); INSERT INTO S (K, V) VALUES ('b', 2); SET 'auto.offset.reset'='earliest'; SELECT K, V * 10 AS V10 FROM S EMIT CHANGES LIMIT 2;"]);
     expect(r.status).toBe(0);
