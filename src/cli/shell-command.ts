@@ -7,9 +7,8 @@ import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
-import type { StatementFailure } from '../shell/backend.js';
 import { errorLines } from '../shell/error-caret.js';
-import { lineColumn, splitStatements } from '../shell/statement-splitter.js';
+import { scriptOf } from '../shell/script-file.js';
 
 interface ShellOptions extends KafkaFlags {
   connect?: string;
@@ -32,22 +31,15 @@ function readStdin(): Promise<string> {
   });
 }
 
-/** The script's statements, and why its end cannot be run (an open string or bracket), with where. */
-function statementsOf(text: string): { statements: string[]; unclosed?: StatementFailure } {
-  const { statements, rest, unclosed } = splitStatements(text);
-  if (unclosed) return { statements, unclosed: { message: unclosed.message, ...lineColumn(text, unclosed.offset) } };
-  return { statements: rest.trim() && splitStatements(`${rest};`).statements.length ? [...statements, `${rest.trim()};`] : statements };
-}
-
 async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promise<number> {
   const format = opts.output as OutputFormat;
   if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--output takes table, csv or json, not '${opts.output}'`);
   const text = opts.execute ?? (opts.file ? readFileSync(opts.file, 'utf8') : await readStdin());
+  const script = scriptOf(text, opts.execute === undefined ? opts.file : undefined);
   const { backend } = await openBackend(choice);
   const interrupted = new Promise<void>((r) => process.once('SIGINT', () => r()));
-  const { statements, unclosed } = statementsOf(text);
   try {
-    const code = await runBatch(backend, statements, {
+    const code = await runBatch(backend, script, {
       format,
       out: (s) => process.stdout.write(s),
       err: (s) => process.stderr.write(s),
@@ -55,8 +47,8 @@ async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promis
       interrupted,
     });
     // What runs before the error runs (as psql does); the script then fails, pointing at the spot.
-    if (code === 0 && unclosed) {
-      process.stderr.write(`${errorLines(text, unclosed).join('\n')}\n`);
+    if (code === 0 && script.unclosed) {
+      process.stderr.write(`${errorLines(text, script.unclosed).join('\n')}\n`);
       return 1;
     }
     return code;

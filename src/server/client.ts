@@ -39,6 +39,8 @@ interface Pending {
 
 export interface RemoteQuery extends AsyncIterable<{ values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }> {
   readonly columns: Promise<ColumnInfo[]>;
+  /** The server's id of the push query (`transient_…`), once its header has come. */
+  readonly queryId: string | undefined;
   /** Why the query ended: `limit`, `cancelled`, `shutdown`…; rejects with the error if it failed. */
   readonly end: Promise<string>;
   cancel(): void;
@@ -116,6 +118,11 @@ export class EddyClient {
     for (const w of this.closeWaiters.splice(0)) w(reason);
   }
 
+  /** True once the connection is gone (the server closed it, or it broke). */
+  get isClosed(): boolean {
+    return this.socket.destroyed || !this.socket.writable;
+  }
+
   /** Resolves with the reason when the server closes the connection. */
   closed(): Promise<string> {
     return new Promise((resolve) => (this.socket.destroyed ? resolve(this.closedReason ?? 'closed') : this.closeWaiters.push(resolve)));
@@ -124,6 +131,11 @@ export class EddyClient {
   private request(body: Record<string, unknown>, onReply: (r: Reply, done: () => void) => void): string {
     const id = String(this.nextId++);
     const done = () => this.pending.delete(id);
+    // A request after the connection closed would wait for ever: it fails at once, as those pending did.
+    if (this.socket.destroyed || !this.socket.writable) {
+      queueMicrotask(() => onReply({ type: 'error', id, message: `disconnected: ${this.closedReason ?? 'connection closed'}` }, done));
+      return id;
+    }
     this.pending.set(id, { onReply: (r) => onReply(r, done) });
     this.socket.write(`${JSON.stringify({ id, ...body })}\n`);
     return id;
@@ -180,8 +192,12 @@ export class EddyClient {
     let failEnd!: (e: Error) => void;
     const end = new Promise<string>((res, rej) => ((setEnd = res), (failEnd = rej)));
     end.catch(() => {});
+    let queryId: string | undefined;
     const id = this.request({ sql }, (r, done) => {
-      if (r.type === 'header') setColumns(r.columns);
+      if (r.type === 'header') {
+        queryId = r.queryId;
+        setColumns(r.columns);
+      }
       else if (r.type === 'row') queue.push({ values: r.values, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) });
       else if (r.type === 'end' || r.type === 'error') {
         done();
@@ -203,6 +219,9 @@ export class EddyClient {
     };
     return {
       columns,
+      get queryId() {
+        return queryId;
+      },
       end,
       cancel,
       async *[Symbol.asyncIterator]() {

@@ -2,31 +2,35 @@
 // prompt, a running script's progress, or a live push query.
 
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { styleText } from 'node:util';
-import { asShellError, type LiveQuery, type ShellBackend, type WorkProgress } from './backend.js';
+import { asShellError, type CatalogNames, type LiveQuery, type Outcome, type ShellBackend, type WorkProgress } from './backend.js';
 import { applyCompletion, complete } from './completion.js';
-import { EMPTY, type EditorAction, type EditorState } from './editor-state.js';
+import { EMPTY, type EditorAction, type EditorEnv, type EditorState } from './editor-state.js';
 import { errorLines } from './error-caret.js';
 import type { History } from './history.js';
 import { CONTINUATION, LineEditor, PROMPT } from './line-editor.js';
 import { LiveModel } from './live-model.js';
+import { isMetaCommand, META_HELP, parseMetaCommand, type MetaCommand, type Setting } from './meta-command.js';
 import { liveTableLines, LiveView } from './live-view.js';
 import { dim, renderOutcome, timing, type Look } from './render-outcome.js';
-import { runScriptPath, scriptStatements } from './script-file.js';
+import { readScript, runScriptPath, scriptErrorLines, type Script, type ScriptStatement } from './script-file.js';
 import { progressBar } from './sparkline.js';
-import { splitStatements } from './statement-splitter.js';
+import { isBlank, splitStatements } from './statement-splitter.js';
 
 export const HELP = [
   'Statements end with `;` and may span lines. Some to try:',
   '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
   '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
-  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\x turns records (one field a line) on or off',
+  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\? lists the meta-commands (\\d, \\x, \\timing, \\o …)',
   '  COPY <table> FROM \'file.csv\';   (a bulk load with a progress bar: Ctrl-C stops it)',
-  'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-C clears or cancels · Ctrl-D leaves.',
+  'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-L clears · Ctrl-C clears or cancels · Ctrl-D leaves.',
 ];
 
-const META = /^\s*(exit|quit|help|\\q|\\\?|\\x)\s*;?\s*$/i;
+const NO_NAMES: CatalogNames = { sources: [], columns: [], functions: [], queries: [] };
+
+const SETTING_NAMES: Record<Setting, string> = { records: 'Records (one field a line)', timing: 'Timing', pager: 'The pager' };
 
 interface Block {
   readonly id: number;
@@ -48,20 +52,31 @@ export interface AppProps {
   readonly welcome: readonly string[];
   /** Width and height when the output is not a terminal that reports them (tests). */
   readonly size?: { readonly columns: number; readonly rows: number };
+  /** Shows text in a pager on the terminal (false when it could not); absent when there is no terminal to page on. */
+  readonly pager?: (text: string) => boolean;
 }
 
+/** Enter submits a meta-command, a finished statement, or nothing at all (blanks and comments). */
 export function isComplete(text: string): boolean {
-  return META.test(text) || splitStatements(text).statements.length > 0;
+  return isMetaCommand(text) || isBlank(text) || splitStatements(text).statements.length > 0;
 }
 
-export function App({ backend, history, welcome, size }: AppProps): ReactElement {
+/** What stays in the editor after the finished statements ran: an unfinished one, on a line of its own. */
+function leftOver(rest: string): string {
+  return isBlank(rest) ? '' : `${rest.trim()}\n`;
+}
+
+export function App({ backend, history, welcome, size, pager }: AppProps): ReactElement {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const width = size?.columns ?? stdout.columns ?? 100;
   const height = size?.rows ?? stdout.rows ?? 24;
-  const [vertical, setVertical] = useState(false);
-  const verticalRef = useRef(false);
-  const look: Look = useMemo(() => ({ width, styled: true, vertical }), [width, vertical]);
+  const [settings, setSettings] = useState<Record<Setting, boolean>>({ records: false, timing: true, pager: true });
+  const settingsRef = useRef(settings);
+  /** `\o file`: finished results go to this file instead of the screen. */
+  const outFile = useRef<string | undefined>(undefined);
+  const names = useRef<CatalogNames>(NO_NAMES);
+  const look: Look = useMemo(() => ({ width, styled: true, vertical: settings.records }), [width, settings.records]);
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
   const [editor, setEditor] = useState<EditorState>(EMPTY);
@@ -76,6 +91,30 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
     const text = lines.join('\n');
     setBlocks((b) => [...b, { id: nextId.current++, text }]);
   }, []);
+
+  /** A finished statement's answer: to the \\o file, through the pager when taller than the screen, or printed. */
+  const show = useCallback(
+    (outcome: Exclude<Outcome, { kind: 'live' }>, ms: number) => {
+      const took = settingsRef.current.timing ? ms : undefined;
+      if (outFile.current) {
+        appendFileSync(outFile.current, `${renderOutcome(outcome, { width: Infinity, styled: false, vertical: look.vertical ?? false }, took).join('\n')}\n`);
+        return;
+      }
+      const lines = renderOutcome(outcome, look, took);
+      if (pager && settingsRef.current.pager && lines.length > height - 1 && pager(lines.join('\n'))) {
+        // The pager's screen goes when it closes; the count stays as a record of what ran.
+        print(outcome.kind === 'rows' ? lines.slice(-1) : [dim(look, `(${lines.length} lines shown in the pager)`)]);
+        return;
+      }
+      print(lines);
+    },
+    [look, height, pager, print],
+  );
+
+  const refreshNames = useCallback(() => {
+    void backend.names().then((n) => (names.current = n), () => undefined);
+  }, [backend]);
+  useEffect(refreshNames, [refreshNames]);
 
   const leave = useCallback(() => {
     if (leaving.current) return;
@@ -96,29 +135,101 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
     [look, height, print],
   );
 
-  /** Run one statement; false when it failed (the rest of a script is skipped). */
+  /** Run one statement (of a script: errors point into its file); false when it failed (the rest of a script is skipped). */
   const runOne = useCallback(
-    async (statement: string): Promise<boolean> => {
+    async (statement: string, from?: { script: Script; at: ScriptStatement }): Promise<boolean> => {
       const t0 = performance.now();
       const abort = new AbortController();
       running.current = abort;
       try {
         const outcome = await backend.run(statement, { signal: abort.signal, onProgress: (p: WorkProgress) => setBusy(p) });
         if (outcome.kind !== 'live') {
-          print(renderOutcome(outcome, look, performance.now() - t0));
+          show(outcome, performance.now() - t0);
           return true;
         }
         await new Promise<void>((finished) => setLive({ query: outcome.query, model: new LiveModel(outcome.query.columns), started: Date.now(), finished }));
         return true;
       } catch (e) {
         const f = asShellError(e);
-        print(errorLines(statement, f).map((l, i) => (i === 0 ? styleText('red', l) : l)));
+        print((from ? scriptErrorLines(from.script, from.at, f) : errorLines(statement, f)).map((l, i) => (i === 0 ? styleText('red', l) : l)));
         return false;
       } finally {
         running.current = undefined;
       }
     },
-    [backend, look, print],
+    [backend, print, show],
+  );
+
+  /** RUN SCRIPT and \\i: the file's statements one by one under a progress bar; false when one failed. */
+  const runScript = useCallback(
+    async (path: string, statement: string): Promise<boolean> => {
+      let script: Script;
+      try {
+        script = readScript(path);
+      } catch (e) {
+        print(errorLines(statement, asShellError(e)));
+        return false;
+      }
+      const t0 = performance.now();
+      let ok = 0;
+      const total = script.statements.length;
+      for (const [i, s] of script.statements.entries()) {
+        if (cancelled.current) break;
+        setBusy({ label: `RUN SCRIPT '${path}'`, done: i, total });
+        // Let the progress bar draw between statements.
+        await new Promise((r) => setTimeout(r, 0));
+        if (!(await runOne(s.sql, { script, at: s }))) break;
+        ok++;
+      }
+      print([dim(look, `Ran ${ok} of ${total} statement${total === 1 ? '' : 's'} from ${path} (${timing(performance.now() - t0)})`)]);
+      return ok === total;
+    },
+    [look, print, runOne],
+  );
+
+  /** One meta-command; false when the rest of the input should not run. */
+  const runMeta = useCallback(
+    async (m: MetaCommand, statement: string): Promise<boolean> => {
+      switch (m.kind) {
+        case 'quit':
+          leave();
+          return false;
+        case 'help':
+          print([...HELP, ...META_HELP]);
+          return true;
+        case 'clear':
+          write('\x1b[H\x1b[2J');
+          return true;
+        case 'set': {
+          const on = m.on ?? !settingsRef.current[m.setting];
+          settingsRef.current = { ...settingsRef.current, [m.setting]: on };
+          setSettings(settingsRef.current);
+          print([`${SETTING_NAMES[m.setting]} ${m.setting === 'records' ? 'are' : 'is'} ${on ? 'on' : 'off'}.${m.setting === 'pager' && on && !pager ? ' (No terminal to page on: results print as they are.)' : ''}`]);
+          return true;
+        }
+        case 'output':
+          if (m.path !== undefined) {
+            try {
+              writeFileSync(m.path, '', { flag: 'a' });
+            } catch (e) {
+              print([styleText('red', `ERROR: Cannot write to '${m.path}': ${(e as Error).message}`)]);
+              return false;
+            }
+          }
+          outFile.current = m.path;
+          print([m.path !== undefined ? `Results go to ${m.path} (\\o alone sends them back to the screen).` : 'Results go to the screen.']);
+          return true;
+        case 'include':
+          return runScript(m.path, statement);
+        case 'sql':
+          for (const sql of m.statements) if (!(await runOne(sql))) return false;
+          return true;
+        case 'error':
+          print([styleText('red', `ERROR: ${m.message}`)]);
+          return false;
+      }
+    },
+    [leave, print, write, pager, runScript, runOne],
   );
 
   const runStatements = useCallback(
@@ -126,67 +237,48 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
       cancelled.current = false;
       for (const statement of statements) {
         if (cancelled.current || leaving.current) break;
-        if (META.test(statement)) {
-          const word = statement.trim().replace(/;$/, '').toLowerCase();
-          if (word === 'help' || word === '\\?') print(HELP);
-          else if (word === '\\x') {
-            verticalRef.current = !verticalRef.current;
-            setVertical(verticalRef.current);
-            print([`Records (one field a line) are ${verticalRef.current ? 'on' : 'off'}.`]);
-          } else return leave();
-          continue;
-        }
-        const path = runScriptPath(statement);
-        if (path === undefined) {
-          if (!(await runOne(statement))) break;
-          continue;
-        }
-        let script: string[];
-        try {
-          script = scriptStatements(path);
-        } catch (e) {
-          print(errorLines(statement, asShellError(e)));
-          break;
-        }
-        const t0 = performance.now();
-        let ok = 0;
-        for (const [i, s] of script.entries()) {
-          if (cancelled.current) break;
-          setBusy({ label: `RUN SCRIPT '${path}'`, done: i, total: script.length });
-          // Let the progress bar draw between statements.
-          await new Promise((r) => setTimeout(r, 0));
-          if (!(await runOne(s))) break;
-          ok++;
-        }
-        print([dim(look, `Ran ${ok} of ${script.length} statement${script.length === 1 ? '' : 's'} from ${path} (${timing(performance.now() - t0)})`)]);
-        if (ok < script.length) break;
+        const path = isMetaCommand(statement) ? undefined : runScriptPath(statement);
+        const ok = isMetaCommand(statement) ? await runMeta(parseMetaCommand(statement), statement) : path !== undefined ? await runScript(path, statement) : await runOne(statement);
+        if (!ok) break;
       }
       setBusy(undefined);
+      refreshNames();
     },
-    [look, leave, print, runOne],
+    [runMeta, runScript, runOne, refreshNames],
+  );
+
+  const env: EditorEnv = useMemo(
+    () => ({
+      history,
+      isComplete,
+      complete: (text, cursor) => {
+        // Names as of the last statement: completion answers at once, so keys typed after Tab follow it.
+        const c = complete(text, cursor, names.current);
+        return { ...applyCompletion(text, cursor, c), ...(c.candidates.length > 1 ? { choices: c.candidates } : {}) };
+      },
+    }),
+    [history],
   );
 
   const onAction = useCallback(
-    (a: EditorAction, state: EditorState) => {
+    (a: EditorAction) => {
       if (a.kind === 'exit') return leave();
-      if (a.kind === 'complete') {
-        void backend.names().then((names) => {
-          const c = complete(state.text, state.cursor, names);
-          const next = applyCompletion(state.text, state.cursor, c);
-          setEditor({ ...next, ...(c.candidates.length > 1 ? { choices: c.candidates } : {}) });
-        });
-        return;
-      }
+      if (a.kind === 'clear') return write('\x1b[H\x1b[2J');
       if (a.kind !== 'submit') return;
-      const split = splitStatements(a.text);
-      const statements = split.statements.length ? split.statements : [a.text.trim()];
-      history.add(split.statements.length ? a.text.slice(0, a.text.length - split.rest.length) : a.text);
-      print(a.text.slice(0, a.text.length - (split.statements.length ? split.rest.length : 0)).trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
-      setEditor({ text: split.statements.length ? split.rest : '', cursor: split.statements.length ? split.rest.length : 0 });
+      const meta = isMetaCommand(a.text);
+      const split = meta ? { statements: [a.text.trim()], rest: '' } : splitStatements(a.text);
+      const blank = isBlank(a.text);
+      const statements = split.statements.length ? split.statements : blank ? [] : [a.text.trim()];
+      const kept = split.statements.length ? leftOver(split.rest) : '';
+      const ran = split.statements.length && kept ? a.text.slice(0, a.text.length - split.rest.length) : a.text;
+      if (!blank) history.add(ran);
+      print(ran.trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
+      setEditor({ text: kept, cursor: kept.length });
+      if (!statements.length) return;
       setBusy({ label: 'running' });
       void runStatements(statements);
     },
-    [backend, history, leave, print, runStatements],
+    [history, leave, print, write, runStatements],
   );
 
   // Keys while something runs: Ctrl-C cancels it, Ctrl-D cancels and leaves.
@@ -214,7 +306,7 @@ export function App({ backend, history, welcome, size }: AppProps): ReactElement
       ) : busy ? (
         <Text dimColor>{busy.total ? `${busy.label} ${progressBar(busy.done ?? 0, busy.total, 30)} ${busy.done ?? 0}/${busy.total}${busy.detail ? ` ${busy.detail}` : ''}` : '…'}</Text>
       ) : leaving.current ? null : (
-        <LineEditor state={editor} onChange={setEditor} onAction={onAction} history={history} isComplete={isComplete} active={!busy && !live} />
+        <LineEditor state={editor} onChange={setEditor} onAction={onAction} env={env} active={!busy && !live} />
       )}
     </Box>
   );

@@ -1,6 +1,8 @@
 // What the shell needs from an Eddy, whether it runs in this process or behind a server: run one
 // statement, follow a push query, and list the names that tab completion offers.
 
+import type { OperatorLine } from './explain-tree.js';
+
 export interface ShellColumn {
   readonly name: string;
   readonly type: string;
@@ -43,7 +45,7 @@ export interface LiveQuery {
 export type Outcome =
   | { readonly kind: 'message'; readonly message: string }
   | { readonly kind: 'rows'; readonly columns: readonly ShellColumn[]; readonly rows: readonly (readonly unknown[])[]; readonly title?: string }
-  | { readonly kind: 'explain'; readonly lines: readonly { depth: number; operator: string; detail: string }[]; readonly header: readonly string[] }
+  | { readonly kind: 'explain'; readonly lines: readonly OperatorLine[]; readonly header: readonly string[]; readonly footer: readonly string[] }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'live'; readonly query: LiveQuery };
 

@@ -5,9 +5,8 @@
 import type { LiveQuery, Outcome, ShellBackend, ShellColumn } from './backend.js';
 import { asShellError } from './backend.js';
 import { drawExplainTree } from './explain-tree.js';
-import { errorLines } from './error-caret.js';
-import { cellText, jsonValue } from './format-value.js';
-import { runScriptPath, scriptStatements } from './script-file.js';
+import { cellText, jsonText, type CellColumn } from './format-value.js';
+import { readScript, runScriptPath, scriptErrorLines, type Script } from './script-file.js';
 import { renderTable } from './table-layout.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
@@ -22,8 +21,8 @@ export interface BatchOptions {
   readonly interrupted?: Promise<void>;
 }
 
-function csvCell(v: unknown): string {
-  const t = cellText(v);
+function csvCell(v: unknown, column?: CellColumn): string {
+  const t = cellText(v, column);
   if (t === undefined) return '';
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
@@ -42,7 +41,7 @@ class Printer {
     }
     if (withHeader) this.header(columns);
     for (const r of rows) {
-      this.o.out(this.o.format === 'csv' ? `${r.map(csvCell).join(',')}\n` : `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, jsonValue(r[i])])))}\n`);
+      this.o.out(this.o.format === 'csv' ? `${r.map((v, i) => csvCell(v, columns[i])).join(',')}\n` : `{${columns.map((c, i) => `${JSON.stringify(c.name)}:${jsonText(r[i], c)}`).join(',')}}\n`);
     }
   }
 
@@ -59,8 +58,9 @@ class Printer {
       case 'text':
         return this.note(o.text);
       case 'explain':
-        return this.note([...o.header, ...drawExplainTree(o.lines)].join('\n'));
+        return this.note([...o.header, ...drawExplainTree(o.lines), ...o.footer].join('\n'));
       case 'rows':
+        if (o.title && this.o.format === 'table') this.o.out(`${o.title}\n`);
         return this.rows(o.columns, o.rows, true);
     }
   }
@@ -80,22 +80,22 @@ async function follow(q: LiveQuery, p: Printer, interrupted: Promise<void> | und
 }
 
 /** Runs the statements in order and stops at the first error; returns the exit status. */
-export async function runBatch(backend: ShellBackend, statements: readonly string[], o: BatchOptions): Promise<number> {
+export async function runBatch(backend: ShellBackend, script: Script, o: BatchOptions): Promise<number> {
   const p = new Printer(o);
-  for (const statement of statements) {
+  for (const statement of script.statements) {
     try {
-      const path = runScriptPath(statement);
+      const path = runScriptPath(statement.sql);
       if (path !== undefined) {
-        const code = await runBatch(backend, scriptStatements(path), o);
+        const code = await runBatch(backend, readScript(path), o);
         if (code !== 0) return code;
         continue;
       }
-      const outcome = await backend.run(statement);
+      const outcome = await backend.run(statement.sql);
       if (outcome.kind === 'live') await follow(outcome.query, p, o.interrupted);
       else p.outcome(outcome);
     } catch (e) {
       const f = asShellError(e);
-      o.err(`${errorLines(statement, f).join('\n')}\n`);
+      o.err(`${scriptErrorLines(script, statement, f).join('\n')}\n`);
       return 1;
     }
   }

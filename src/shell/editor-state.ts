@@ -16,7 +16,16 @@ export interface EditorState {
   readonly choices?: readonly string[];
 }
 
-export type EditorAction = { kind: 'submit'; text: string } | { kind: 'complete' } | { kind: 'exit' } | { kind: 'none' };
+export type EditorAction = { kind: 'submit'; text: string } | { kind: 'clear' } | { kind: 'exit' } | { kind: 'none' };
+
+/** What the keys consult beyond the state itself. */
+export interface EditorEnv {
+  readonly history: History;
+  /** Whether Enter should submit the text as it stands. */
+  readonly isComplete: (text: string) => boolean;
+  /** Tab: the text and cursor after completing at the cursor, and the choices when ambiguous. */
+  readonly complete: (text: string, cursor: number) => EditorState;
+}
 
 export const EMPTY: EditorState = { text: '', cursor: 0 };
 
@@ -82,8 +91,9 @@ function searchKey(s: EditorState, input: string, key: Key, history: History): E
   return s;
 }
 
-/** Apply one key; `isComplete` says whether Enter should submit the text as it stands. */
-export function applyKey(s: EditorState, input: string, key: Key, history: History, isComplete: (text: string) => boolean): [EditorState, EditorAction] {
+/** Apply one key. */
+export function applyKey(s: EditorState, input: string, key: Key, env: EditorEnv): [EditorState, EditorAction] {
+  const { history, isComplete } = env;
   const none: EditorAction = { kind: 'none' };
   if (s.search) return [searchKey(s, input, key, history), none];
   const plain: EditorState = { text: s.text, cursor: s.cursor, ...(s.historyIndex !== undefined ? { historyIndex: s.historyIndex, draft: s.draft ?? '' } : {}) };
@@ -96,19 +106,24 @@ export function applyKey(s: EditorState, input: string, key: Key, history: Histo
         return [EMPTY, none];
       case 'r':
         return [{ ...plain, search: { query: '' } }, none];
+      case 'l':
+        return [plain, { kind: 'clear' }];
       case 'a':
         return [{ ...plain, cursor: lineStart(s.text, s.cursor) }, none];
       case 'e':
         return [{ ...plain, cursor: lineEnd(s.text, s.cursor) }, none];
-      case 'u':
-        return [{ text: s.text.slice(lineStart(s.text, s.cursor)), cursor: 0 }, none];
+      case 'u': {
+        // Deletes from the start of the line to the cursor, as readline does.
+        const from = lineStart(s.text, s.cursor);
+        return [{ text: s.text.slice(0, from) + s.text.slice(s.cursor), cursor: from }, none];
+      }
       case 'k':
         return [{ text: s.text.slice(0, s.cursor) + s.text.slice(lineEnd(s.text, s.cursor)), cursor: s.cursor }, none];
       default:
         return [s, none];
     }
   }
-  if (key.tab) return [plain, { kind: 'complete' }];
+  if (key.tab) return [env.complete(s.text, s.cursor), none];
   if (key.return) {
     if (isComplete(s.text)) return [EMPTY, { kind: 'submit', text: s.text }];
     return [insert(plain, '\n'), none];

@@ -16,8 +16,10 @@ export function toOutcome(eddy: Eddy, r: StatementResult): Outcome {
     case 'rows':
       return { kind: 'rows', columns: r.columns, rows: r.rows, ...(r.title ? { title: r.title } : {}) };
     case 'explain': {
+      // The text is the header, one line per operator, then EXPLAIN ANALYZE's summary.
       const all = r.text.split('\n');
-      return { kind: 'explain', lines: r.lines, header: all.slice(0, Math.max(0, all.length - r.lines.length)) };
+      const footer = r.summary !== undefined ? [r.summary] : [];
+      return { kind: 'explain', lines: r.lines, header: all.slice(0, Math.max(0, all.length - r.lines.length - footer.length)), footer };
     }
     case 'push':
       return { kind: 'live', query: liveOf(eddy, r.query) };

@@ -3,11 +3,12 @@
 
 import type { StatementFailure } from './backend.js';
 
-export function errorLines(statement: string, f: StatementFailure): string[] {
+/** `where` names the file (" of setup.sql") when the text is a script's. */
+export function errorLines(statement: string, f: StatementFailure, where = ''): string[] {
   if (f.line === undefined || f.column === undefined) return [`ERROR: ${f.message}`];
   const lines = statement.split('\n');
   const at = lines[f.line - 1];
-  const head = `ERROR at line ${f.line}, column ${f.column}: ${f.message}`;
+  const head = `ERROR at line ${f.line}, column ${f.column}${where}: ${f.message}`;
   if (at === undefined) return [head];
   const gutter = lines.length > 1 ? `${f.line} | ` : '';
   // Keep tabs as tabs so the caret lines up under them.

@@ -5,6 +5,12 @@ export interface OperatorLine {
   readonly depth: number;
   readonly operator: string;
   readonly detail: string;
+  /** EXPLAIN ANALYZE's figures for the operator. */
+  readonly analyze?: { readonly rowsIn: number; readonly ms: number };
+}
+
+function figures(a: NonNullable<OperatorLine['analyze']>): string {
+  return `  [rows in ${a.rowsIn}, ${a.ms.toFixed(a.ms < 10 ? 2 : 1)} ms]`;
 }
 
 export function drawExplainTree(lines: readonly OperatorLine[], bold: (s: string) => string = (s) => s): string[] {
@@ -26,7 +32,7 @@ export function drawExplainTree(lines: readonly OperatorLine[], bold: (s: string
       prefix += hasNextSibling(d, a) ? '│  ' : '   ';
     }
     if (l.depth > 0) prefix += hasNextSibling(l.depth, i) ? '├─ ' : '└─ ';
-    out.push(`${prefix}${bold(l.operator)}  ${l.detail}`);
+    out.push(`${prefix}${bold(l.operator)}  ${l.detail}${l.analyze ? figures(l.analyze) : ''}`);
   });
   return out;
 }

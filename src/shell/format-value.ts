@@ -1,7 +1,15 @@
 // One cell's text: how every SQL value reads in a table, CSV or JSON line, whether it came from
-// the engine (Decimal, Map, Buffer…) or from the wire (plain JSON).
+// the engine (Decimal, Map, Buffer…) or from the wire (plain JSON). As ksqlDB's CLI shows them:
+// DATE, TIME and TIMESTAMP as ISO text (UTC), DOUBLE as Java's Double.toString, DECIMAL with
+// every digit (a number in JSON, as the protocol sends it).
 
+import { isoDate, isoTime, isoTimestamp, javaDouble } from '../planner/expr/java-format.js';
 import { Decimal } from '../planner/values.js';
+
+export interface CellColumn {
+  readonly name: string;
+  readonly type: string;
+}
 
 function toJsonish(v: unknown): unknown {
   if (v instanceof Decimal) return v.toString();
@@ -13,18 +21,51 @@ function toJsonish(v: unknown): unknown {
   return v;
 }
 
+/** A top-level number as its column's type reads (undefined when the type says nothing). */
+function typedNumber(v: number, type: string | undefined): string | undefined {
+  switch (type?.toUpperCase()) {
+    case 'DATE':
+      return isoDate(v);
+    case 'TIME':
+      return isoTime(v);
+    case 'TIMESTAMP':
+      return isoTimestamp(v);
+    case 'DOUBLE':
+      return javaDouble(v);
+    default:
+      return undefined;
+  }
+}
+
 /** Text of a non-null cell; null/undefined give undefined so each output picks its NULL mark. */
-export function cellText(v: unknown): string | undefined {
+export function cellText(v: unknown, column?: CellColumn): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'number') return typedNumber(v, column?.type) ?? String(v);
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Decimal) return v.toString();
   return JSON.stringify(toJsonish(v));
 }
 
-/** A value as plain JSON (JSON-lines output). */
-export function jsonValue(v: unknown): unknown {
-  return v === undefined ? null : toJsonish(v);
+/** A window's bounds are BIGINT milliseconds; a table for people shows them as timestamps. */
+export function tableCellText(v: unknown, column: CellColumn): string | undefined {
+  if (typeof v === 'number' && /^WINDOW(START|END)$/i.test(column.name) && /^BIGINT$/i.test(column.type)) return isoTimestamp(v);
+  return cellText(v, column);
+}
+
+/** A value as JSON text (JSON-lines output): DECIMAL keeps every digit as a number, as the protocol writes it. */
+export function jsonText(v: unknown, column?: CellColumn): string {
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof Decimal) return v.toString();
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return `"${v}"`;
+    const typed = /^(DATE|TIME|TIMESTAMP)$/i.test(column?.type ?? '') ? typedNumber(v, column?.type) : undefined;
+    return typed !== undefined ? JSON.stringify(typed) : String(v);
+  }
+  if (Array.isArray(v)) return `[${v.map((x) => jsonText(x)).join(',')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${jsonText(x)}`).join(',')}}`;
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
+  return JSON.stringify(toJsonish(v));
 }
 
 export function isNumericType(type: string): boolean {

@@ -3,8 +3,8 @@
 
 import { Box, Text, useInput } from 'ink';
 import { useRef, type ReactElement } from 'react';
-import { applyKey, type EditorAction, type EditorState } from './editor-state.js';
-import type { History } from './history.js';
+import { applyKey, type EditorAction, type EditorEnv, type EditorState } from './editor-state.js';
+import { splitKeys } from './key-chunks.js';
 
 export const PROMPT = 'eddy> ';
 export const CONTINUATION = '   -> ';
@@ -13,8 +13,7 @@ interface Props {
   readonly state: EditorState;
   readonly onChange: (s: EditorState) => void;
   readonly onAction: (a: EditorAction, s: EditorState) => void;
-  readonly history: History;
-  readonly isComplete: (text: string) => boolean;
+  readonly env: EditorEnv;
   readonly active: boolean;
 }
 
@@ -30,16 +29,19 @@ function promptLine(prompt: string, line: string, col: number | undefined): Reac
   );
 }
 
-export function LineEditor({ state, onChange, onAction, history, isComplete, active }: Props): ReactElement {
+export function LineEditor({ state, onChange, onAction, env, active }: Props): ReactElement {
+  const { history } = env;
   // Keys can arrive faster than renders (typed-ahead, pasted, tmux): each applies to the last one's result.
   const latest = useRef(state);
   latest.current = state;
   useInput(
-    (input, key) => {
-      const [next, action] = applyKey(latest.current, input, key, history, isComplete);
-      latest.current = next;
-      onChange(next);
-      if (action.kind !== 'none') onAction(action, next);
+    (chunk, chunkKey) => {
+      for (const [input, key] of splitKeys(chunk, chunkKey)) {
+        const [next, action] = applyKey(latest.current, input, key, env);
+        latest.current = next;
+        onChange(next);
+        if (action.kind !== 'none') onAction(action, next);
+      }
     },
     { isActive: active },
   );

@@ -5,7 +5,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import type { LiveQuery } from './backend.js';
-import { cellText } from './format-value.js';
+import { tableCellText } from './format-value.js';
 import { statusLine, type LiveModel } from './live-model.js';
 import { nullMark, type Look } from './render-outcome.js';
 import { progressBar, sparkline } from './sparkline.js';
@@ -27,8 +27,8 @@ export function liveTableLines(model: LiveModel, look: Look, limit: number): str
   const columns = showWindow ? [{ name: 'WINDOW', type: 'STRING' }, ...model.columns] : model.columns;
   const cells = rows.map((r, i) => {
     const values = showWindow ? [r.window ? `${clock(r.window.start)}–${clock(r.window.end)}` : null, ...r.values] : r.values;
-    return values.map((v) => {
-      const t = cellText(v);
+    return values.map((v, k) => {
+      const t = tableCellText(v, columns[k]!);
       if (t === undefined) return mark;
       return look.styled && changed[i] ? styleText('bold', t) : t;
     });

@@ -37,7 +37,7 @@ export function renderOutcome(o: Exclude<Outcome, { kind: 'live' }>, look: Look,
     case 'text':
       return [...o.text.split('\n'), ...(took ? [dim(look, took.trim())] : [])];
     case 'explain':
-      return [...o.header, ...drawExplainTree(o.lines, (s) => bold(look, s))];
+      return [...o.header, ...drawExplainTree(o.lines, (s) => bold(look, s)), ...o.footer];
     case 'rows': {
       const table = renderTable({ columns: o.columns, rows: o.rows, width: look.width, nullMark: nullMark(look), ...(look.vertical ? { vertical: true } : {}) });
       const count = `${o.rows.length} row${o.rows.length === 1 ? '' : 's'}${took}`;

@@ -6,6 +6,8 @@ import { sqlLexer } from '../parser/lexer.js';
 export interface Split {
   /** Complete statements, each with its `;`. */
   readonly statements: string[];
+  /** Where each statement starts in the text (its first character after blanks). */
+  readonly starts: number[];
   /** What follows the last complete statement (still being typed). */
   readonly rest: string;
   /** Why the rest cannot end however it goes on: an open string, quoted name or bracket, and where (offset in the text). */
@@ -17,6 +19,7 @@ export function splitStatements(text: string): Split {
   // An unterminated string or quoted name swallows everything after it: nothing there ends.
   const stopAt = lexed.errors[0]?.offset ?? Infinity;
   const statements: string[] = [];
+  const starts: number[] = [];
   let start = 0;
   /** Offsets of the brackets open at this point. */
   const open: number[] = [];
@@ -27,24 +30,20 @@ export function splitStatements(text: string): Split {
     else if (name === 'RParen' || name === 'RBracket') open.pop();
     else if (name === 'Semicolon' && open.length === 0) {
       const stmt = text.slice(start, t.startOffset + 1);
-      if (stmt.replace(/;$/, '').trim() && hasTokens(stmt)) statements.push(stmt.trim());
+      if (stmt.replace(/;$/, '').trim() && hasTokens(stmt)) {
+        statements.push(stmt.trim());
+        starts.push(start + stmt.length - stmt.trimStart().length);
+      }
       start = t.startOffset + 1;
     }
   }
   const rest = text.slice(start).replace(/^\s*\n/, '');
-  if (stopAt !== Infinity) return { statements, rest, unclosed: { offset: stopAt, message: QUOTES[text[stopAt] ?? ''] ?? `Unexpected character '${text[stopAt]}'` } };
-  if (open.length) return { statements, rest, unclosed: { offset: open[0]!, message: `'${text[open[0]!]}' is never closed` } };
-  return { statements, rest };
+  if (stopAt !== Infinity) return { statements, starts, rest, unclosed: { offset: stopAt, message: QUOTES[text[stopAt] ?? ''] ?? `Unexpected character '${text[stopAt]}'` } };
+  if (open.length) return { statements, starts, rest, unclosed: { offset: open[0]!, message: `'${text[open[0]!]}' is never closed` } };
+  return { statements, starts, rest };
 }
 
 const QUOTES: Record<string, string> = { "'": 'String literal is never closed', '"': 'Quoted name is never closed', '`': 'Quoted name is never closed' };
-
-/** 1-based line and column of an offset in the text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
-}
 
 function hasTokens(stmt: string): boolean {
   return sqlLexer.tokenize(stmt).tokens.some((t) => t.tokenType.name !== 'Semicolon');

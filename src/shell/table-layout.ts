@@ -1,9 +1,10 @@
-// Aligned tables that fit the terminal: columns shrink (cells wrap) while they can stay readable,
-// and when they cannot, rows turn into records, one field a line — psql's `\x`. Widths are
+// Aligned tables that fit the terminal: columns shrink (cells wrap between words) while they can
+// stay readable, and when they cannot (too narrow, or a word would break), rows turn into
+// records, one field a line — psql's `\x`. Widths are
 // measured by string-width, so wide characters and colour codes line up.
 
 import stringWidth from 'string-width';
-import { cellText, isNumericType } from './format-value.js';
+import { isNumericType, tableCellText } from './format-value.js';
 
 export interface TableInput {
   readonly columns: readonly { readonly name: string; readonly type: string }[];
@@ -19,12 +20,23 @@ export interface TableInput {
 /** Narrowest a shrunk column may get before records read better. */
 const MIN_COLUMN = 8;
 
-/** Hard-wraps text to `width` columns (by character, keeping embedded newlines). */
+/** Wraps text to `width` columns between words, breaking a word only when it is wider than a line (keeping embedded newlines). */
 export function wrapText(text: string, width: number): string[] {
   const out: string[] = [];
   for (const line of text.split('\n')) {
     if (stringWidth(line) <= width) {
       out.push(line);
+      continue;
+    }
+    if (!line.split(' ').some((word) => stringWidth(word) > width)) {
+      let cur = '';
+      for (const word of line.split(' ')) {
+        if (cur && stringWidth(`${cur} ${word}`) > width) {
+          out.push(cur);
+          cur = word;
+        } else cur = cur ? `${cur} ${word}` : word;
+      }
+      out.push(cur);
       continue;
     }
     let cur = '';
@@ -65,9 +77,12 @@ function fitWidths(natural: readonly number[], avail: number): number[] | undefi
 }
 
 export function renderTable(t: TableInput): string[] {
-  const texts = t.rows.map((r) => t.columns.map((_, i) => cellText(r[i]) ?? t.nullMark));
+  const texts = t.rows.map((r) => t.columns.map((c, i) => tableCellText(r[i], c) ?? t.nullMark));
   const natural = t.columns.map((c, i) => Math.max(stringWidth(c.name), ...texts.map((r) => Math.max(...r[i]!.split('\n').map((l) => stringWidth(l))))));
-  const widths = t.vertical ? undefined : natural.reduce((a, b) => a + b, 0) + 3 * t.columns.length + 1 <= t.width ? natural : fitWidths(natural, t.width - 3 * t.columns.length - 1);
+  const fitted = t.vertical ? undefined : natural.reduce((a, b) => a + b, 0) + 3 * t.columns.length + 1 <= t.width ? natural : fitWidths(natural, t.width - 3 * t.columns.length - 1);
+  // A name or value cut mid-word (CTAS_CLICKS_/PER_USER_0) misreads: records keep words whole.
+  const wordsFit = (cell: string, w: number) => cell.split(/[\s]+/).every((word) => stringWidth(word) <= w);
+  const widths = fitted && (fitted === natural || [t.columns.map((c) => c.name), ...texts].every((r) => r.every((cell, i) => wordsFit(cell, fitted[i]!)))) ? fitted : undefined;
   if (!widths) return renderRecords(t, texts);
   const numeric = t.columns.map((c) => isNumericType(c.type));
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;

@@ -1,31 +1,12 @@
 // The shell for scripts: -e, -f and standard input; table, CSV and JSON-lines output; exit
 // status non-zero on error. Real processes of the eddy command.
 
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EDDY_BIN, ensureBuilt } from './build.js';
+import { ensureBuilt } from './build.js';
 import { tempDir } from './helpers.js';
-
-
-/** Runs the eddy command as a real process (asynchronously: the test worker stays responsive). */
-function eddy(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EDDY_BIN, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
+import { eddy } from './process.js';
 
 const SETUP = `CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, NOTE STRING);
 INSERT INTO T (ID, NAME, NOTE) VALUES (1, 'ada', 'says "hi", twice');
@@ -66,6 +47,24 @@ describe('eddy -e / -f / stdin', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ERROR at line 2, column 6: NOWHERE does not exist.\n2 | FROM NOWHERE;\n         ^');
     expect(r.stdout).not.toContain('Table created');
+  }, 90_000);
+
+  it('formats DATE, TIME, TIMESTAMP and DOUBLE as ksqlDB does, and writes DECIMAL in JSON as a number with every digit', async () => {
+    const setup = "CREATE TABLE V (ID INT PRIMARY KEY, D DATE, T TIME, TS TIMESTAMP, X DOUBLE, Y DOUBLE, M DECIMAL(5,2)); INSERT INTO V (ID, D, T, TS, X, Y, M) VALUES (1, '1970-01-14', '01:02:03.004', '2026-12-01T10:20:30.123', 1.0E0, 1.0E10, 3.10);";
+    const json = await eddy(['--memory', '-o', 'json', '-e', `${setup} SELECT * FROM V;`]);
+    expect(json.stdout.trim().split('\n').pop()).toBe('{"ID":1,"D":"1970-01-14","T":"01:02:03.004","TS":"2026-12-01T10:20:30.123","X":1,"Y":10000000000,"M":3.10}');
+    const csv = await eddy(['--memory', '-o', 'csv', '-e', `${setup} SELECT * FROM V;`]);
+    expect(csv.stdout).toBe('ID,D,T,TS,X,Y,M\n1,1970-01-14,01:02:03.004,2026-12-01T10:20:30.123,1.0,1.0E10,3.10\n');
+    const table = await eddy(['--memory', '-e', `${setup} SELECT * FROM V;`]);
+    expect(table.stdout).toContain('│  1 │ 1970-01-14 │ 01:02:03.004 │ 2026-12-01T10:20:30.123 │ 1.0 │ 1.0E10 │ 3.10 │');
+  }, 90_000);
+
+  it('PRINT shows INT keys as numbers and names the formats it detects, as ksqlDB does', async () => {
+    const r = await eddy(['--memory', '-e', "CREATE STREAM S (K INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1); INSERT INTO S (K, V) VALUES (42, 'x'); INSERT INTO S (K, V) VALUES (7, 'y'); PRINT 's' FROM BEGINNING;"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Topic s · Key format: KAFKA_INT · Value format: JSON or KAFKA_STRING');
+    expect(r.stdout).toMatch(/│ +0 │ 42  │ \{"V":"x"\} │/);
+    expect(r.stdout).toMatch(/│ +1 │ 7   │ \{"V":"y"\} │/);
   }, 90_000);
 
   it('streams a push query until its LIMIT', async () => {

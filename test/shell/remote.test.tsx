@@ -1,10 +1,13 @@
 // eddy shell --connect: the same shell over the TCP protocol, against a real server on loopback.
 
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { EddyServer } from '../../src/server/server.js';
 import { RemoteBackend } from '../../src/shell/remote-backend.js';
 import { ShellError } from '../../src/shell/backend.js';
-import { start } from '../server/helpers.js';
-import { CLICKS, KEYS, openSession, sleep } from './helpers.js';
+import { spawnServer, start } from '../server/helpers.js';
+import { CLICKS, KEYS, openSession, sleep, tempDir } from './helpers.js';
 
 describe('shell against a server', () => {
   it('runs statements, reports errors with their position, lists names, and follows a push query', async () => {
@@ -52,5 +55,68 @@ describe('shell against a server', () => {
     await s.waitFor((x) => /│ ada +│ \/x +│ +7 │/.test(x));
     await s.key(KEYS.ctrlC);
     await s.waitFor((x) => x.includes('Cancelled: 1 row'));
+  });
+
+  it('shows the server\'s query id for a push query', async () => {
+    const { port } = await start();
+    const backend = await RemoteBackend.connect('127.0.0.1', port);
+    const s = openSession({ backend });
+    await s.type(CLICKS);
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Stream created'));
+    await s.type('SELECT * FROM CLICKS EMIT CHANGES;');
+    await s.key(KEYS.enter);
+    const screen = await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    expect(screen).toMatch(/Push query transient_\w+ running/);
+    expect(screen).not.toContain('remote_1');
+    await s.key(KEYS.ctrlC);
+  });
+
+  it('says the connection is lost when the server goes away, and reconnects when it is back', async () => {
+    const first = new EddyServer({ port: 0, engine: { batch: { intervalMs: 10 } } });
+    const { port } = await first.listen();
+    const backend = await RemoteBackend.connect('127.0.0.1', port);
+    const s = openSession({ backend });
+    await s.type('SHOW STREAMS;');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('0 rows'));
+    await first.close();
+    await s.type('SHOW STREAMS;');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes(`ERROR: The connection to the server at 127.0.0.1:${port} is lost and reconnecting failed`) && x.includes('or \\q to leave.'), 5000);
+    expect(s.screen().trimEnd().endsWith('eddy>')).toBe(true);
+    const second = new EddyServer({ port, engine: { batch: { intervalMs: 10 } } });
+    await second.listen();
+    try {
+      await s.type(CLICKS);
+      await s.key(KEYS.enter);
+      await s.waitFor((x) => x.includes(`(Reconnected to the server at 127.0.0.1:${port}.)\nStream created`), 5000);
+    } finally {
+      s.unmount();
+      await backend.close();
+      await second.close();
+    }
+  });
+
+  it('gives up waiting for a statement on Ctrl-C and keeps the shell', async () => {
+    // A server process of its own: an in-process one would block this test's event loop while it loads.
+    const server = await spawnServer([]);
+    onTestFinished(() => {
+      server.child.kill();
+    });
+    const { port } = server;
+    const file = join(tempDir(), 'big.csv');
+    writeFileSync(file, `ID,NAME\n${Array.from({ length: 100_000 }, (_, i) => `${i},name number ${i}`).join('\n')}\n`);
+    const backend = await RemoteBackend.connect('127.0.0.1', port);
+    const s = openSession({ backend });
+    await s.type('CREATE TABLE BIG (ID INT PRIMARY KEY, NAME STRING);');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.includes('Table created'));
+    await s.type(`COPY BIG FROM '${file}' WITH (format='CSV', header=true);`);
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => x.trimEnd().endsWith('…'));
+    await s.key(KEYS.ctrlC);
+    await s.waitFor((x) => x.includes('ERROR: Cancelled while waiting for the server'), 2000);
+    expect(s.screen().trimEnd().endsWith('eddy>')).toBe(true);
   });
 });

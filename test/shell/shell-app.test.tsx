@@ -86,6 +86,31 @@ describe('shell: statements and tables', () => {
     await s.waitFor((x) => x.includes('│  7 │ ada  │'));
   });
 
+  it('shows EXPLAIN ANALYZE figures on every operator and its summary', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    s.eddy.insert('CLICKS', [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    await run(s, 'EXPLAIN ANALYZE SELECT USER_ID, MS FROM CLICKS WHERE MS > 1 EMIT CHANGES;');
+    const screen = await s.waitFor((x) => x.includes('Nothing was written.'));
+    // Long lines wrap at the test terminal's width: read the text with its line breaks as spaces.
+    const flat = screen.replace(/\s+/g, ' ');
+    expect(flat).toMatch(/PushSink to subscriber \[rows in 2, \d+\.\d+ ms\]/);
+    expect(flat).toMatch(/Project USER_ID STRING, MS INTEGER \[rows in 2, \d+\.\d+ ms\]/);
+    expect(flat).toMatch(/Filter \(MS > 1\) \[rows in 3, \d+\.\d+ ms\]/);
+    expect(flat).toMatch(/StreamSource CLICKS ← .* \[rows in 3, \d+\.\d+ ms\]/);
+    expect(screen).toContain('Analyzed over 3 input records');
+  });
+
+  it('points a RUN SCRIPT error at the line and column of the file', async () => {
+    const file = join(tempDir(), 'bad.sql');
+    writeFileSync(file, `${CLICKS}\n\nSELECT USER_ID,\n   NOPE FROM CLICKS EMIT CHANGES;\n`);
+    const s = openSession();
+    await run(s, `RUN SCRIPT '${file}';`);
+    const screen = await s.waitFor((x) => x.includes('Ran 1 of 2'));
+    expect(screen).toContain(`ERROR at line 4, column 4 of ${file}: Column 'NOPE'`);
+    expect(screen).toContain('4 |    NOPE FROM CLICKS EMIT CHANGES;\n       ^');
+  });
+
   it('runs RUN SCRIPT files statement by statement', async () => {
     const dir = tempDir();
     const file = join(dir, 'setup.sql');

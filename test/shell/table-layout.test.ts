@@ -2,6 +2,7 @@
 
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/planner/values.js';
 import { drawExplainTree } from '../../src/shell/explain-tree.js';
 import { splitStatements } from '../../src/shell/statement-splitter.js';
 import { renderTable } from '../../src/shell/table-layout.js';
@@ -30,11 +31,25 @@ describe('table layout', () => {
     expect(widths.size).toBe(1);
   });
 
-  it('wraps long cells to fit the width while columns stay readable', () => {
-    const long = 'x'.repeat(50);
+  it('wraps long cells between words to fit the width while columns stay readable', () => {
+    const long = 'the quick brown fox jumps over the lazy dog again';
     const lines = renderTable({ columns: cols, rows: [[1, long]], width: 30, nullMark: 'NULL' });
     for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(30);
-    expect(lines.join('').replace(/[^x]/g, '')).toBe(long);
+    const cells = lines.slice(3, -1).map((l) => l.split('│')[2]!.trim());
+    expect(cells.join(' ')).toBe(long);
+  });
+
+  it('turns rows into records rather than cut a word (a query id) in two', () => {
+    const q = [{ name: 'QUERY_ID', type: 'STRING' }, { name: 'STATUS', type: 'STRING' }, { name: 'SQL', type: 'STRING' }];
+    const lines = renderTable({ columns: q, rows: [['CTAS_CLICKS_PER_USER_0', 'RUNNING', 'CREATE TABLE CLICKS_PER_USER AS SELECT USER_ID, COUNT(*) FROM CLICKS GROUP BY USER_ID']], width: 50, nullMark: 'NULL' });
+    expect(lines[0]).toMatch(/^─\[ RECORD 1 \]─+$/);
+    expect(lines[1]).toBe('QUERY_ID │ CTAS_CLICKS_PER_USER_0');
+  });
+
+  it('formats DATE, TIME, TIMESTAMP, DOUBLE and window bounds as ksqlDB shows them', () => {
+    const columns = ['DATE', 'TIME', 'TIMESTAMP', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DECIMAL(5, 2)'].map((type, i) => ({ name: `C${i}`, type }));
+    const [, , , row] = renderTable({ columns: [...columns, { name: 'WINDOWSTART', type: 'BIGINT' }], rows: [[13, 3723004, 1796120430123, 1, 1e10, 0.1, Decimal.parse('3.10'), 1796161230000]], width: 200, nullMark: 'NULL' });
+    expect(row!.split('│').slice(1, -1).map((c) => c.trim())).toEqual(['1970-01-14', '01:02:03.004', '2026-12-01T10:20:30.123', '1.0', '1.0E10', '0.1', '3.10', '2026-12-01T21:40:30.000']);
   });
 
   it('turns rows into records when the columns cannot fit', () => {

@@ -2,44 +2,16 @@
 // CREATE STREAM, INSERTs, a windowed push query whose rows update on screen, Ctrl-C to cancel it,
 // Ctrl-D to leave. Needs tmux: skipped loudly without it, and a failure under CI=true.
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from './build.js';
-import { sleep, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { hasTmux, Terminal } from './tmux.js';
 
-const SOCKET = `eddy-shell-test-${process.pid}`;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-if (!hasTmux) {
-  const say = '\n\n!!!!!!!!!! tmux is not installed: the terminal test of the shell is SKIPPED (apt-get install -y tmux) !!!!!!!!!!\n\n';
-  if (process.env['CI'] === 'true') throw new Error(`${say}Under CI=true this is a failure.`);
-  console.warn(say);
-}
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', 'eddy');
-}
-
-/** Types one line; tmux would read a trailing `;` as its own command separator, hence `\;`. */
-function typeLine(text: string): void {
-  tmux('send-keys', '-t', 'eddy', '-l', text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text);
-  tmux('send-keys', '-t', 'eddy', 'Enter');
-}
-
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 60_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${s}`);
-    await sleep(100);
-  }
-}
+const term = new Terminal('shell-test');
+const screen = () => term.screen();
+const typeLine = (text: string) => term.typeLine(text);
+const waitFor = (pred: (s: string) => boolean, what: string, ms?: number) => term.waitFor(pred, what, ms);
 
 function counts(s: string): Map<string, number> {
   const m = new Map<string, number>();
@@ -49,14 +21,12 @@ function counts(s: string): Map<string, number> {
 
 describe.skipIf(!hasTmux)('eddy in a real terminal (tmux)', () => {
   beforeAll(ensureBuilt, 180_000);
-  afterAll(() => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  });
+  afterAll(() => term.stop());
 
   it('creates a stream, inserts, watches a windowed count update in place, cancels with Ctrl-C and leaves with Ctrl-D', async () => {
     const dir = tempDir();
     const cmd = `cd ${ROOT} && EDDY_HISTORY=${join(dir, 'history')} node bin/eddy.js --data ${join(dir, 'data')} --batch-interval 50`;
-    tmux('new-session', '-d', '-s', 'eddy', '-x', '120', '-y', '40', cmd);
+    term.start(cmd);
     await waitFor((s) => /^eddy>/m.test(s), 'the prompt', 120_000);
     expect(screen()).toContain('A datagen stream RIDES');
 
@@ -81,16 +51,12 @@ describe.skipIf(!hasTmux)('eddy in a real terminal (tmux)', () => {
     }, 'a count to grow');
     for (const region of counts(later).keys()) expect(later.match(new RegExp(`│ ${region} `, 'g'))).toHaveLength(1);
 
-    tmux('send-keys', '-t', 'eddy', 'C-c');
+    term.keys('C-c');
     await waitFor((s) => /Cancelled: \d+ rows/.test(s) && /^eddy>/m.test(s.split('Cancelled:')[1] ?? ''), 'the cancel and a fresh prompt');
     typeLine('SHOW QUERIES;');
     await waitFor((s) => /0 rows/.test(s.split('SHOW QUERIES;')[1] ?? ''), 'no query left running');
 
-    tmux('send-keys', '-t', 'eddy', 'C-d');
-    const end = Date.now() + 15_000;
-    while (spawnSync('tmux', ['-L', SOCKET, 'has-session', '-t', 'eddy']).status === 0) {
-      if (Date.now() > end) throw new Error(`Ctrl-D did not leave the shell; the terminal shows:\n${screen()}`);
-      await sleep(100);
-    }
+    term.keys('C-d');
+    await term.waitForExit('Ctrl-D');
   }, 400_000);
 });

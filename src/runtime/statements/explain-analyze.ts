@@ -75,7 +75,7 @@ function readInput(engine: Engine, plan: QueryPlan): { alias: string; rec: Rec }
   return out.sort((a, b) => a.rec.ts - b.rec.ts);
 }
 
-export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[] } {
+export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[]; summary: string } {
   const decodeStarted = performance.now();
   const input = readInput(engine, plan);
   const decodeMs = performance.now() - decodeStarted;
@@ -99,5 +99,5 @@ export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string;
   const head = explainHeader(plan);
   const tree = lines.map((l) => `${treeLine(l)}  [rows in ${l.analyze.rowsIn}, ${fmt(l.analyze.ms)} ms]`);
   const summary = `Analyzed over ${input.length} input record${input.length === 1 ? '' : 's'} in ${batches} batch${batches === 1 ? '' : 'es'} of at most ${size}: read and decode ${fmt(decodeMs)} ms, operators ${fmt(runMs)} ms, ${emitted} output row${emitted === 1 ? '' : 's'}. Nothing was written.`;
-  return { text: [...head, ...tree, summary].join('\n'), lines };
+  return { text: [...head, ...tree, summary].join('\n'), lines, summary };
 }

@@ -1,6 +1,7 @@
 // SHOW, DESCRIBE, EXPLAIN, SET/UNSET, PRINT: statements that report and do not change data.
 
 import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from '../../parser/ast.js';
+import { FormatGuess } from './print-format.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
@@ -167,14 +168,18 @@ export function print(engine: Engine, stmt: Print, text: string): StatementResul
   if (!info) throw new SqlError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt);
   const limit = stmt.limit ?? 100;
   const rows: Value[][] = [];
+  const keys = new FormatGuess();
+  const values = new FormatGuess();
   for (let p = 0; p < info.partitions && rows.length < limit; p++) {
     const end = log.endOffset(info.name, p);
     const from = stmt.fromBeginning ? 0 : Math.max(0, end - limit);
     for (const r of log.read(info.name, p, from, limit - rows.length)) {
-      rows.push([new Date(r.timestamp).toISOString(), p, r.offset, r.key ? r.key.toString('utf8') : null, r.value ? r.value.toString('utf8') : null]);
+      rows.push([new Date(r.timestamp).toISOString(), p, r.offset, keys.show(r.key), values.show(r.value)]);
     }
   }
-  return { kind: 'rows', statement: text, title: `Topic ${info.name}`, columns: [{ name: 'rowtime', type: 'STRING' }, { name: 'partition', type: 'INTEGER' }, { name: 'offset', type: 'BIGINT' }, { name: 'key', type: 'STRING' }, { name: 'value', type: 'STRING' }], rows };
+  const title = `Topic ${info.name} · Key format: ${keys.describe()} · Value format: ${values.describe()}`;
+  // Keys and values are texts or numbers, whichever format fits: typed ANY so neither is forced.
+  return { kind: 'rows', statement: text, title, columns: [{ name: 'rowtime', type: 'STRING' }, { name: 'partition', type: 'INTEGER' }, { name: 'offset', type: 'BIGINT' }, { name: 'key', type: 'ANY' }, { name: 'value', type: 'ANY' }], rows };
 }
 
 export type { Value };
