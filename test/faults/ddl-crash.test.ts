@@ -35,6 +35,9 @@ function runDdl(dir: string, c: DdlCase, reset: OffsetReset, env: Record<string,
   });
 }
 
+/** A turn of the event loop, so that vitest hears from this worker between long synchronous steps. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
 /** Restart (re-running the DDL if it had not committed), feed more input across two more restarts, and read every output. */
 function finish(dir: string, c: DdlCase, reset: OffsetReset) {
   let eddy = openAt(dir, reset);
@@ -67,6 +70,7 @@ describe('a crash inside a DDL statement', () => {
     const clean = tempDir();
     cpSync(base, clean, { recursive: true });
     const { killed, points } = await runDdl(clean, c, reset, { EDDY_FAULT_TRACE: '1' });
+    await turn();
     expect(killed).toBe(false);
     expect(points).toContain('ddl.before-commit');
     if (c.name !== 'CREATE OR REPLACE STREAM' && c.name !== 'CREATE OR REPLACE TABLE') expect(points).toContain('terminate.offsets-deleted');
@@ -90,6 +94,7 @@ describe('a crash inside a DDL statement', () => {
       });
       for (const { fault, dir, run } of pair) {
         expect((await run).killed, `killed at ${fault}`).toBe(true);
+        await turn();
         expect(finish(dir, c, reset), `killed at ${fault}`).toEqual(expected);
       }
     }
