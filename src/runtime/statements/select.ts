@@ -21,7 +21,8 @@ import { recordCodec } from '../record-codec.js';
 import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
-import { readStaticRows, staticBatchJoin } from '../static-table.js';
+import { readStaticRowByKey, readStaticRows, staticBatchJoin } from '../static-table.js';
+import { staticKeyLookup } from '../../planner/static-key-lookup.js';
 import { newErrorRoute } from './persistent.js';
 
 export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
@@ -63,10 +64,10 @@ export function memoryEnv(engine: Engine): OperatorEnv {
 }
 
 /** The records a pull query reads from one source. */
-function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Generator<Rec> {
+function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?: readonly Value[]): Generator<Rec> {
   const { state } = engine;
   if (!source.topic) {
-    for (const cols of readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
+    for (const cols of key ? readStaticRowByKey(state.db, source, key) : readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
     return;
   }
   if (source.kind === 'TABLE' && !latestOnly) {
@@ -136,7 +137,8 @@ export function runPullQuery(engine: Engine, q: Query, text: string): StatementR
     return r.cols;
   }
   const entry = pipeline.entries.get(main.alias)!;
-  for (const rec of snapshot(engine, main.source, latestOnly)) {
+  const key = sources.length === 1 ? staticKeyLookup(q, main.source) : undefined;
+  for (const rec of snapshot(engine, main.source, latestOnly, key)) {
     if (done) break;
     entry(rec);
   }
