@@ -353,11 +353,6 @@ export class Eddy {
     this.checkpointer?.close();
   }
 
-  /** Whether close() has run. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** After close() the SQLite handle is gone: say so instead of letting it throw a TypeError. */
   private assertOpen(): void {
     if (this.closed) throw new Error('This Eddy instance is closed; open another with Eddy.open().');
