@@ -1,10 +1,11 @@
 // `eddy` / `eddy shell`: the interactive shell on the embedded default (./.eddy) or a server;
 // with -f, -e or piped input, runs the statements and prints their answers for scripts.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
+import { dataDirectory, milliseconds } from './option-values.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
 import { errorLines } from '../shell/error-caret.js';
@@ -18,7 +19,7 @@ interface ShellOptions extends KafkaFlags {
   file?: string;
   execute?: string;
   output: string;
-  batchInterval?: string;
+  batchInterval?: number;
 }
 
 function readStdin(): Promise<string> {
@@ -32,8 +33,7 @@ function readStdin(): Promise<string> {
 }
 
 async function nonInteractive(opts: ShellOptions, choice: BackendChoice): Promise<number> {
-  const format = opts.output as OutputFormat;
-  if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--output takes table, csv or json, not '${opts.output}'`);
+  const format = opts.output as OutputFormat; // one of the choices: commander checked it
   const text = opts.execute ?? (opts.file ? readFileSync(opts.file, 'utf8') : await readStdin());
   const script = scriptOf(text, opts.execute === undefined ? opts.file : undefined);
   const { backend } = await openBackend(choice);
@@ -67,25 +67,30 @@ async function interactive(choice: BackendChoice): Promise<void> {
   await runShell(backend, defaultHistoryFile(), createdDemo);
 }
 
-export function registerShellCommand(program: Command, isDefault: boolean): void {
+export function registerShellCommand(program: Command, isDefault: boolean): Command {
   const cmd = program
     .command('shell', { isDefault })
+    .usage('[options]')
     .description('the interactive SQL shell (the default command); -f/-e/stdin run statements non-interactively')
     .option('--connect <host:port>', 'use an Eddy server instead of an embedded engine')
     .option('--token <token>', 'token for a server started with --token')
-    .option('--data <dir>', 'data directory of the embedded engine', '.eddy')
+    .addOption(new Option('--data <dir>', 'data directory of the embedded engine, created if missing (its parent must exist)').argParser(dataDirectory).default('.eddy'))
     .option('--memory', 'embedded engine in memory only (nothing kept)')
     .option('-f, --file <file>', 'run the statements in a file and exit')
     .option('-e, --execute <sql>', 'run these statements and exit')
-    .option('-o, --output <format>', 'non-interactive output: table, csv or json (JSON lines)', 'table')
-    .option('--batch-interval <ms>', 'micro-batch trigger interval of the embedded engine');
-  addKafkaOptions(cmd).action(async (opts: ShellOptions) => {
+    .addOption(new Option('-o, --output <format>', 'non-interactive output (json: JSON lines)').choices(['table', 'csv', 'json']).default('table'))
+    .addOption(new Option('--batch-interval <ms>', 'micro-batch trigger interval of the embedded engine').argParser(milliseconds))
+    // `eddy vresion` lands here as the default command: name it as an unknown command.
+    .argument('[command]')
+    .allowExcessArguments(false);
+  return addKafkaOptions(cmd).action(async (word: string | undefined, opts: ShellOptions) => {
+      if (word !== undefined) cmd.error(`error: unknown command '${word}' (eddy --help lists the commands; SQL goes in -e "…" or the shell)`);
       const choice: BackendChoice = {
         ...(opts.connect ? { connect: opts.connect } : {}),
         ...(opts.token !== undefined ? { token: opts.token } : {}),
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(opts.memory ? { memory: true } : {}),
-        ...(opts.batchInterval ? { batchIntervalMs: Number(opts.batchInterval) } : {}),
+        ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
         ...kafkaFromFlags(opts),
       };
       if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {

@@ -1,8 +1,32 @@
 // `eddy test`: the conformance runner for QTT/RQTT files, and for a user's own statements + records.
 
 import type { Command } from 'commander';
-import { fileSummary, runFiles, summaryLine, type CaseReport } from '../conformance/runner.js';
+import { countsOf, fileSummary, runFiles, runSucceeded, summaryLine, type CaseReport } from '../conformance/runner.js';
 import { runUserCase } from '../conformance/user-case.js';
+
+interface TestOptions {
+  json?: boolean;
+  filter?: string;
+  sql?: string;
+  input?: string;
+  output?: string;
+}
+
+function failureLine(r: CaseReport): string {
+  return `${r.status === 'unchecked' ? 'UNCHECKED' : 'FAIL'} ${r.file} :: ${r.name}: ${r.reason ?? ''}`;
+}
+
+function runOwnCase(opts: TestOptions & { sql: string }): void {
+  const outcome = runUserCase(opts.sql, opts.input, opts.output);
+  const report: CaseReport = { file: opts.sql, name: opts.sql, format: 'JSON', status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) };
+  const counts = countsOf([report]);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ cases: [report] })}\n`);
+  else {
+    if (report.status !== 'passed') process.stdout.write(`${failureLine(report)}\n`);
+    process.stdout.write(`${summaryLine(counts)}\n`);
+  }
+  process.exitCode = runSucceeded(counts) ? 0 : 1;
+}
 
 export function registerTestCommand(program: Command): void {
   program
@@ -13,27 +37,23 @@ export function registerTestCommand(program: Command): void {
     .option('--filter <regex>', 'only cases whose name matches')
     .option('--sql <file>', 'your statements (with --input/--output)')
     .option('--input <file>', 'input records: {"inputs":[{"topic","key","value","timestamp"}]}')
-    .option('--output <file>', 'expected records: {"outputs":[…]}')
-    .action((paths: string[], opts: { json?: boolean; filter?: string; sql?: string; input?: string; output?: string }) => {
-      if (opts.sql) {
-        const r = runUserCase(opts.sql, opts.input, opts.output);
-        if (r.status === 'failed') process.stdout.write(`FAILED: ${r.reason}\n`);
-        process.stdout.write(`${r.status === 'passed' ? 1 : 0} passed, ${r.status === 'failed' ? 1 : 0} failed\n`);
-        process.exitCode = r.status === 'failed' ? 1 : 0;
-        return;
-      }
+    .option('--output <file>', 'expected records: {"outputs":[…]}; every topic your queries write is checked')
+    .action((paths: string[], opts: TestOptions) => {
+      if (opts.sql) return runOwnCase({ ...opts, sql: opts.sql });
       if (!paths.length) throw new Error('name test files or directories, or use --sql');
       const json = !!opts.json;
       const summary = runFiles(paths, {
         ...(opts.filter ? { filter: new RegExp(opts.filter) } : {}),
         onFile: (file, reports: CaseReport[]) => {
           if (json) return;
-          for (const r of reports) if (r.status === 'failed') process.stdout.write(`FAIL ${file} :: ${r.name}: ${r.reason}\n`);
+          for (const r of reports) if (r.status === 'failed' || r.status === 'unchecked') process.stdout.write(`${failureLine(r)}\n`);
           process.stdout.write(`${fileSummary(file, reports)}\n`);
         },
       });
-      if (json) process.stdout.write(`${JSON.stringify({ cases: summary.cases })}\n`);
+      for (const f of summary.notTestFiles) process.stderr.write(`eddy test: ${f.file}: ${f.reason}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ cases: summary.cases, notTestFiles: summary.notTestFiles })}\n`);
       else process.stdout.write(`${summaryLine(summary)}\n`);
-      process.exitCode = summary.failed > 0 ? 1 : 0;
+      if (!summary.cases.length) process.stderr.write(`eddy test: no test cases in ${paths.join(', ')}${opts.filter ? ` matching /${opts.filter}/` : ''}\n`);
+      process.exitCode = runSucceeded(summary) ? 0 : 1;
     });
 }

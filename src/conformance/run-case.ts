@@ -13,7 +13,8 @@ import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } 
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
 
 export interface CaseOutcome {
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /** `unchecked`: the case states no expectation, so running it proves nothing (never a pass). */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'unchecked';
   readonly reason?: string;
 }
 
@@ -222,8 +223,29 @@ function expectException(v: CaseVariant, err: unknown): CaseOutcome {
   return { status: 'failed', reason: `expected exception containing "${want}", got: ${got}` };
 }
 
+const NO_EXPECTATION = 'the case states no expectation (no outputs, expectedException, post, responses or expectedError)';
+
+function statesExpectation(v: CaseVariant): boolean {
+  const c = v.case;
+  return c.outputs !== undefined || c.expectedException !== undefined || c.post !== undefined || c.responses !== undefined || c.expectedError !== undefined;
+}
+
+/**
+ * The topics whose records are compared: those the expected outputs name (as ksqlDB's harness
+ * does); when they name none, every topic a persistent query writes (and the case does not feed),
+ * which must then stay empty — `"outputs": []` for a query that emits records is no pass.
+ */
+function checkedTopics(eddy: Eddy, v: CaseVariant, outputs: readonly QttRecord[]): { topic: string; expectsNone: boolean }[] {
+  if (outputs.length) return [...new Set(outputs.map((o) => o.topic))].map((topic) => ({ topic, expectsNone: false }));
+  const fed = new Set(v.case.inputs.map((i) => i.topic));
+  const sinks = [...eddy.state.queries.values()].filter((q) => !q.internal && q.sink !== undefined).map((q) => eddy.state.catalog.get(q.sink!));
+  const topics = sinks.map((d) => (d?.discard ? undefined : d?.topic)).filter((t): t is string => t !== undefined && !fed.has(t));
+  return [...new Set(topics)].map((topic) => ({ topic, expectsNone: true }));
+}
+
 export function runVariant(v: CaseVariant): CaseOutcome {
   if (v.skip) return { status: 'skipped', reason: v.skip };
+  if (!statesExpectation(v)) return { status: 'unchecked', reason: NO_EXPECTATION };
   // A REST case states its outcome as responses or as an expected error (which may stand alone).
   if (v.case.responses || v.case.expectedError) return runRestVariant(v);
   const eddy = openEngine(v);
@@ -239,11 +261,11 @@ export function runVariant(v: CaseVariant): CaseOutcome {
       return { status: 'failed', reason: `expected exception "${v.case.expectedException.message ?? v.case.expectedException.type}" but none was thrown` };
     }
     const outputs = v.case.outputs ?? [];
-    const topics = [...new Set(outputs.map((o) => o.topic))];
-    for (const topic of topics) {
+    for (const { topic, expectsNone } of checkedTopics(eddy, v, outputs)) {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
       const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r));
+      if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];
         const a = actual[i];

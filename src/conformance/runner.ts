@@ -1,17 +1,17 @@
 // `eddy test`: runs QTT/RQTT files (or directories of them) and reports one line per failing
-// case, a summary per file, and a last line `N passed, M failed[, K skipped]`.
+// case, a summary per file, and a last line `N passed, M failed[, K skipped][, U unchecked]`.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseJson, type Json } from '../util/lossless-json.js';
 import { expandCase } from './qtt-case.js';
-import { runVariant } from './run-case.js';
+import { runVariant, type CaseOutcome } from './run-case.js';
 
 export interface CaseReport {
   readonly file: string;
   readonly name: string;
   readonly format: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly status: CaseOutcome['status'];
   readonly reason?: string;
 }
 
@@ -25,10 +25,23 @@ export function collectFiles(paths: readonly string[]): string[] {
   return out;
 }
 
+/** The cases of a QTT/RQTT file, or why it is not one (so a folder of other files is not a pass). */
+export function testsIn(path: string): Json[] | string {
+  let doc: Json;
+  try {
+    doc = parseJson(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
+  const tests = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, Json>).tests : undefined;
+  return Array.isArray(tests) ? tests : 'not a test file (no "tests" array)';
+}
+
 export function runFile(path: string, filter?: RegExp): CaseReport[] {
-  const doc = parseJson(readFileSync(path, 'utf8')) as { tests?: Json[] };
+  const tests = testsIn(path);
+  if (typeof tests === 'string') throw new Error(`${path}: ${tests}`);
   const reports: CaseReport[] = [];
-  for (const raw of doc.tests ?? []) {
+  for (const raw of tests) {
     for (const v of expandCase(raw)) {
       if (filter && !filter.test(v.name)) continue;
       let outcome;
@@ -43,35 +56,49 @@ export function runFile(path: string, filter?: RegExp): CaseReport[] {
   return reports;
 }
 
-export interface RunSummary {
+export interface Counts {
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
+  readonly unchecked: number;
+}
+
+export interface RunSummary extends Counts {
   readonly cases: CaseReport[];
+  /** JSON files named or found that hold no test cases, with why. */
+  readonly notTestFiles: { readonly file: string; readonly reason: string }[];
+}
+
+export function countsOf(reports: readonly CaseReport[]): Counts {
+  const n = (s: CaseReport['status']) => reports.filter((r) => r.status === s).length;
+  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped'), unchecked: n('unchecked') };
 }
 
 export function runFiles(paths: readonly string[], opts: { filter?: RegExp; onFile?: (file: string, reports: CaseReport[]) => void } = {}): RunSummary {
   const cases: CaseReport[] = [];
+  const notTestFiles: { file: string; reason: string }[] = [];
   for (const f of collectFiles(paths)) {
+    const tests = testsIn(f);
+    if (typeof tests === 'string') {
+      notTestFiles.push({ file: f, reason: tests });
+      continue;
+    }
     const r = runFile(f, opts.filter);
     opts.onFile?.(f, r);
     cases.push(...r);
   }
-  return {
-    passed: cases.filter((c) => c.status === 'passed').length,
-    failed: cases.filter((c) => c.status === 'failed').length,
-    skipped: cases.filter((c) => c.status === 'skipped').length,
-    cases,
-  };
+  return { ...countsOf(cases), cases, notTestFiles };
 }
 
-export function summaryLine(s: { passed: number; failed: number; skipped: number }): string {
-  return `${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`;
+/** Passed only when something ran and everything that ran passed (skips aside). */
+export function runSucceeded(s: Counts): boolean {
+  return s.failed === 0 && s.unchecked === 0 && s.passed > 0;
+}
+
+export function summaryLine(s: Counts): string {
+  return `${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}${s.unchecked ? `, ${s.unchecked} unchecked (no expectation)` : ''}`;
 }
 
 export function fileSummary(file: string, reports: readonly CaseReport[]): string {
-  const p = reports.filter((r) => r.status === 'passed').length;
-  const f = reports.filter((r) => r.status === 'failed').length;
-  const s = reports.filter((r) => r.status === 'skipped').length;
-  return `${basename(file)}: ${summaryLine({ passed: p, failed: f, skipped: s })}`;
+  return `${basename(file)}: ${summaryLine(countsOf(reports))}`;
 }

@@ -108,6 +108,7 @@ export class Eddy implements Engine {
 
   /** Execute a script of `;`-separated statements, in order; stops at the first error (SqlError). */
   execute(sql: string): StatementResult[] {
+    this.assertOpen();
     const parsed = parse(sql);
     const results: StatementResult[] = [];
     for (const p of parsed) results.push(this.executeStatement(p.statement, p.text));
@@ -119,6 +120,7 @@ export class Eddy implements Engine {
    * the event loop a turn between chunks; `signal` cancels after the chunk in hand.
    */
   copyAsync(sql: string, opts: CopyOptions = {}): Promise<StatementResult> {
+    this.assertOpen();
     const parsed = parse(sql);
     const stmt = parsed[0]?.statement;
     if (parsed.length !== 1 || stmt?.kind !== 'Copy') throw new SqlError('copyAsync() takes exactly one COPY statement.');
@@ -140,6 +142,7 @@ export class Eddy implements Engine {
 
   /** Start a push query and return it as an async iterable of rows. */
   query(sql: string): PushQuery {
+    this.assertOpen();
     const parsed = parse(sql);
     if (parsed.length !== 1 || parsed[0]!.statement.kind !== 'Query') throw new SqlError('query() takes exactly one SELECT statement.');
     const stmt = parsed[0]!.statement;
@@ -442,10 +445,16 @@ export class Eddy implements Engine {
     this.lock?.release();
   }
 
+  /** After close() the SQLite handle is gone: say so instead of letting it throw a TypeError. */
+  private assertOpen(): void {
+    if (this.closed) throw new Error('This Eddy instance is closed; open another with Eddy.open().');
+  }
+
   // ------------------------------------------------------------------ data in and out
 
   /** Append raw records to a topic (tests, the conformance runner, connectors). */
   produce(topic: string, records: AppendRecord[], partitions = 1): void {
+    this.assertOpen();
     const { log, db } = this.state;
     if (!log.hasTopic(topic)) log.createTopic(topic, partitions);
     db.transaction(() => log.append(topic, records))();
@@ -471,6 +480,7 @@ export class Eddy implements Engine {
 
   /** Insert rows given as objects (column name → value) into a stream or table. */
   insert(source: string, rows: readonly Record<string, unknown>[]): void {
+    this.assertOpen();
     const def = this.state.catalog.get(source);
     if (!def || !def.topic) throw new SqlError(`${source} is not a stream or changelog table.`);
     const codec = recordCodec(def);

@@ -115,6 +115,14 @@ export function readStaticRows(db: Database.Database, def: SourceDef): Value[][]
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
+/** The row of one primary key (none or one), read through the primary-key index. */
+export function readStaticRowByKey(db: Database.Database, def: SourceDef, key: readonly Value[]): Value[][] {
+  const keyCols = def.columns.filter((c) => c.role === 'key');
+  const where = keyCols.map((c) => `${quote(c.name)} = ?`).join(' AND ');
+  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${where}`).raw().all(...keyCols.map((c, i) => toSqlite(key[i] ?? null, c.type))) as unknown[][];
+  return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
+}
+
 export function deleteStaticRows(db: Database.Database, def: SourceDef, keys: readonly Value[][]): void {
   const keyCols = def.columns.filter((c) => c.role === 'key');
   const stmt = db.prepare(`DELETE FROM ${staticTableName(def)} WHERE ${keyCols.map((c) => `${quote(c.name)} = ?`).join(' AND ')}`);

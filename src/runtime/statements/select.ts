@@ -21,7 +21,8 @@ import { recordCodec } from '../record-codec.js';
 import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
-import { readStaticRows, staticBatchJoin } from '../static-table.js';
+import { readStaticRowByKey, readStaticRows, staticBatchJoin } from '../static-table.js';
+import { staticKeyLookup } from '../../planner/static-key-lookup.js';
 import { newErrorRoute } from './persistent.js';
 
 export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
@@ -62,11 +63,11 @@ export function memoryEnv(engine: Engine): OperatorEnv {
   };
 }
 
-/** The records a pull query reads from one source, read page by page (no page stays open across a yield). */
-function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean): Generator<Rec> {
+/** The records a pull query reads from one source, read page by page (no page stays open across a yield); a static table's row by its key when the query fixes it. */
+function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?: readonly Value[]): Generator<Rec> {
   const { state } = engine;
   if (!source.topic) {
-    for (const cols of readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
+    for (const cols of key ? readStaticRowByKey(state.db, source, key) : readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
     return;
   }
   if (source.kind === 'TABLE' && !latestOnly) {
@@ -131,6 +132,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const latestOnly = refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
   const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
+  const key = sources.length === 1 ? staticKeyLookup(q, main.source) : undefined;
   const columns = headerOf({ output: planned.output });
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   function* chunks(): Generator<Value[][], void, void> {
@@ -158,7 +160,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
     let n = 0;
     let sliceStart = Date.now();
     let inSlice = 0;
-    for (const rec of snapshot(engine, main.source, latestOnly)) {
+    for (const rec of snapshot(engine, main.source, latestOnly, key)) {
       if (done) break;
       entry(rec);
       n++;

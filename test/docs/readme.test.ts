@@ -1,0 +1,68 @@
+// README.md runs as written: every ```sql block through `eddy --memory -f`, and every command
+// line of every ```sh block, as real processes. A block preceded by `<!-- needs: X -->` needs
+// what this project does not have (a terminal, the network, a server, Kafka, ../shared); those
+// are listed here so an unmarked block is never silently left out. The ```ts embedding example
+// runs in test/install (it needs the packed package).
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, readmeBlocks, type CodeBlock } from './readme-blocks.js';
+
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const work = mkdtempSync(join(tmpdir(), 'eddy-readme-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// `eddy` on the PATH of the commands: the CLI from source, as `npm start` would run it built.
+writeFileSync(join(work, 'eddy'), `#!/bin/sh\nexec "${process.execPath}" --import ${TSX} ${join(ROOT, 'src', 'cli', 'main.ts')} "$@"\n`);
+chmodSync(join(work, 'eddy'), 0o755);
+
+const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+function needs(b: CodeBlock): string | undefined {
+  return /^<!-- needs: (.+) -->$/.exec(lines[b.line - 2] ?? '')?.[1];
+}
+
+const blocks = readmeBlocks();
+const tour = blocks.find((b) => b.lang === 'sql' && b.code.includes('CREATE STREAM CLICKS'));
+
+function sh(command: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, PATH: `${work}:${process.env['PATH'] ?? ''}` };
+    const child = execFile('sh', ['-c', command], { cwd, env, encoding: 'utf8', timeout: 180_000 }, (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+  });
+}
+
+describe('README.md', { timeout: 600_000 }, () => {
+  it('marks every block it does not run with what it needs', () => {
+    const marked = blocks.filter((b) => needs(b)).map((b) => `${b.lang}:${needs(b)}`);
+    expect(marked).toEqual(['sh:terminal', 'sh:network', 'sh:server', 'sh:kafka', 'sh:../shared']);
+    // text: the shell's banner; '': the source layout — neither is a command.
+    expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sh', '']);
+  });
+
+  it('the tour runs as written with eddy --memory -f', async () => {
+    expect(tour).toBeDefined();
+    writeFileSync(join(work, 'tour.sql'), tour!.code);
+    const r = await sh('eddy --memory -f tour.sql', work);
+    expect(r.stderr).not.toMatch(/ERROR/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('│ ada     │ Ada Lovelace │');
+    expect(r.stdout).toContain('WindowAggregate  GROUP BY USER_ID');
+  });
+
+  for (const b of blocks.filter((x) => x.lang === 'sh' && !needs(x))) {
+    for (const line of b.code.split('\n').filter((l) => l.trim())) {
+      const command = line.replace(/\s+# .*$/, '');
+      it(`runs: ${command}`, async () => {
+        writeFileSync(join(work, 'tour.sql'), tour!.code);
+        const inRepo = command.startsWith('node bin/eddy.js');
+        const r = await sh(inRepo ? command.replace('node bin/eddy.js', join(work, 'eddy')) : command, inRepo ? ROOT : work);
+        expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+        expect(r.stdout.length).toBeGreaterThan(0);
+      });
+    }
+  }
+});
