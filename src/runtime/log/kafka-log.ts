@@ -25,7 +25,6 @@ export class KafkaLog implements TopicLog {
   private topicsAt = 0;
   private readonly ends = new Map<string, { at: number; offsets: number[] }>();
   private readonly adhoc = new Map<string, string>();
-  private readonly instanceId: string;
   private readonly serviceId: string;
   private channels = 0;
 
@@ -40,9 +39,6 @@ export class KafkaLog implements TopicLog {
       this.bridge.close();
       throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
     }
-    const row = db.prepare("SELECT value FROM settings WHERE name = 'kafka.instance'").get() as { value: string } | undefined;
-    this.instanceId = row?.value ?? randomUUID();
-    if (!row) db.prepare("INSERT INTO settings(name, value) VALUES ('kafka.instance', ?)").run(this.instanceId);
   }
 
   private refreshTopics(force: boolean): void {
@@ -119,7 +115,7 @@ export class KafkaLog implements TopicLog {
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {
     const readerId = `${owner}-${++this.channels}-${randomUUID()}`;
     const group = opts.shared ? `${this.serviceId}-${owner}` : null;
-    return new KafkaChannel(this.bridge, this.db, readerId, group, `${this.serviceId}-${this.instanceId}-${owner}`, opts.topics, owner);
+    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner);
   }
 
   close(): void {

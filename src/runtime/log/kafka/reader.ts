@@ -1,7 +1,8 @@
 // The worker side of a query's reading: one kafkajs consumer that prefetches into a bounded
 // buffer per partition (pausing the partition when the buffer is full). A group reader shares
 // its topics' partitions with other Eddy instances running the same query (one consumer group
-// per persistent query); a private reader owns every partition and only ever seeks.
+// per persistent query), owns a partition once its task is acquired (tasks.ts) and delivers the
+// task's output; a private reader owns every partition and only ever seeks.
 //
 // Under read_committed, offsets taken by aborted records and transaction markers never come back
 // as records: offsets are not contiguous, and a fetch may hold no record at all. kafkajs then
@@ -9,7 +10,9 @@
 
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Header } from '../../../planner/record.js';
-import type { PolledPartition, Position, WireRecord } from './wire.js';
+import { taskAssignor } from './assignor.js';
+import { TaskProducers } from './tasks.js';
+import type { DeliverOutcome, PolledPartition, Position, TaskDelivery, WireRecord } from './wire.js';
 
 const HIGH_WATER = 20_000;
 /** A seek still unanswered after this long was lost (kafkajs drops seeks of unassigned partitions, a rebalance resets positions): repeat it. */
@@ -31,8 +34,9 @@ interface PartitionBuffer {
 export class PrefetchReader {
   private readonly consumer: Consumer;
   private readonly buffers = new Map<string, PartitionBuffer>();
-  /** Owned partitions → the group's committed next offset when they were gained. */
-  private owned = new Map<string, number | null>();
+  /** A private reader's partitions (a group reader's come from its tasks). */
+  private readonly all = new Set<string>();
+  private readonly tasks: TaskProducers | undefined;
   private ready: Promise<void>;
   private failure: string | undefined;
 
@@ -42,7 +46,9 @@ export class PrefetchReader {
     private readonly topics: string[],
     private readonly group: string | null,
     id: string,
+    transactionTimeout: number,
   ) {
+    this.tasks = group ? new TaskProducers(kafka, admin, group, transactionTimeout) : undefined;
     this.consumer = kafka.consumer({
       groupId: group ?? `eddy-reader-${id}-${process.pid}-${Date.now()}`,
       sessionTimeout: 6_000,
@@ -51,6 +57,7 @@ export class PrefetchReader {
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
       readUncommitted: false,
+      partitionAssigners: [taskAssignor],
     });
     this.consumer.on(this.consumer.events.START_BATCH_PROCESS, (e) => {
       // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
@@ -61,9 +68,7 @@ export class PrefetchReader {
       if (!e.payload.restart) this.failure = `the Kafka consumer stopped: ${e.payload.error.message}`;
     });
     if (group) {
-      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-        void this.assign(e.payload.memberAssignment).catch((err: unknown) => (this.failure = String(err)));
-      });
+      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.assign(e.payload.memberAssignment));
     }
     this.ready = this.start();
   }
@@ -73,24 +78,32 @@ export class PrefetchReader {
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     if (!this.group) {
       const meta = await this.admin.fetchTopicMetadata({ topics: this.topics });
-      for (const t of meta.topics) for (const p of t.partitions) this.owned.set(`${t.name}:${p.partitionId}`, null);
+      for (const t of meta.topics) for (const p of t.partitions) this.all.add(`${t.name}:${p.partitionId}`);
     }
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: async (b) => this.take(b) });
   }
 
-  private async assign(assignment: Record<string, number[]>): Promise<void> {
-    const committed = new Map<string, number>();
-    const fetched = await this.admin.fetchOffsets({ groupId: this.group!, topics: Object.keys(assignment) });
-    for (const t of fetched) for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, Number(p.offset));
-    const owned = new Map<string, number | null>();
-    for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) owned.set(`${topic}:${p}`, this.owned.get(`${topic}:${p}`) ?? committed.get(`${topic}:${p}`) ?? null);
+  private assign(assignment: Record<string, number[]>): void {
+    this.tasks!.assign(assignment);
+    const owned = new Set(Object.entries(assignment).flatMap(([topic, parts]) => parts.map((p) => `${topic}:${p}`)));
     for (const [k, buf] of this.buffers) {
       if (owned.has(k)) continue;
       this.buffers.delete(k);
       // kafkajs keeps a partition paused across rebalances; a buffer made anew must not wait on it.
       if (buf.paused) this.consumer.resume([partitionOf(k)]);
     }
-    this.owned = owned;
+  }
+
+  /** Deliver each task's batches in its own transaction (at once: they are independent). */
+  async deliver(tasks: TaskDelivery[]): Promise<DeliverOutcome[]> {
+    const t = this.tasks;
+    if (!t) throw new Error('a private reader delivers nothing');
+    return Promise.all(tasks.map((d) => t.deliver(d.task, d.epoch, d.batches)));
+  }
+
+  private ownership(topic: string, partition: number): { epoch: number; committed: number | null } | undefined {
+    if (this.tasks) return this.tasks.owned(topic, partition);
+    return this.all.has(`${topic}:${partition}`) ? { epoch: 0, committed: null } : undefined;
   }
 
   /** A fetch that held only aborted records and markers: no record lies in [first, last]. */
@@ -131,8 +144,9 @@ export class PrefetchReader {
     if (this.failure) throw new Error(this.failure);
     return positions.map(({ topic, partition, next }, n) => {
       const key = `${topic}:${partition}`;
-      if (!this.owned.has(key)) return { owned: false, groupNext: null, records: [] };
-      if (peek?.[n]) return { owned: true, groupNext: this.owned.get(key) ?? null, records: [] };
+      const own = this.ownership(topic, partition);
+      if (!own) return { owned: false, groupNext: null, epoch: 0, records: [] };
+      if (peek?.[n]) return { owned: true, groupNext: own.committed, epoch: own.epoch, records: [] };
       let buf = this.buffers.get(key);
       if (!buf) {
         buf = { records: [], cursor: undefined, fetchNext: next, paused: false, rewound: false, soughtAt: 0 };
@@ -158,7 +172,7 @@ export class PrefetchReader {
         buf.paused = false;
         this.consumer.resume([{ topic, partitions: [partition] }]);
       }
-      return { owned: true, groupNext: this.owned.get(key) ?? null, records, fetched: buf.fetchNext };
+      return { owned: true, groupNext: own.committed, epoch: own.epoch, records, fetched: buf.fetchNext };
     });
   }
 
@@ -173,6 +187,7 @@ export class PrefetchReader {
   async close(): Promise<void> {
     await this.ready.catch(() => {});
     await this.consumer.disconnect();
+    await this.tasks?.close();
   }
 }
 

@@ -1,11 +1,12 @@
 // The Kafka worker thread: owns the kafkajs clients (admin, a plain producer for INSERTs, one
-// transactional producer per persistent query, one prefetching consumer per reader) and serves
-// the engine's synchronous calls (see bridge.ts).
+// prefetching consumer per reader, and a group reader's transactional producers, one per task)
+// and serves the engine's synchronous calls (see bridge.ts).
 
-import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
-import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection, OutputBatch, Position, WireAppend } from './wire.js';
+import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 
@@ -14,58 +15,10 @@ let kafka: Kafka | undefined;
 let admin: Admin | undefined;
 let producer: Producer | undefined;
 const readers = new Map<string, PrefetchReader>();
-const transactional = new Map<string, Producer>();
 
 function client(): { kafka: Kafka; admin: Admin } {
   if (!kafka || !admin) throw new Error('not connected');
   return { kafka, admin };
-}
-
-function message(r: WireAppend): Message {
-  return {
-    key: r.key ? Buffer.from(r.key) : null,
-    value: r.value ? Buffer.from(r.value) : null,
-    timestamp: String(r.timestamp),
-    ...(r.partition !== undefined ? { partition: r.partition } : {}),
-    ...(r.headers?.length ? { headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value ? Buffer.from(h.value) : ''])) } : {}),
-  };
-}
-
-function byTopic(records: readonly WireAppend[]): { topic: string; messages: Message[] }[] {
-  const m = new Map<string, Message[]>();
-  for (const r of records) {
-    let list = m.get(r.topic);
-    if (!list) m.set(r.topic, (list = []));
-    list.push(message(r));
-  }
-  return [...m].map(([topic, messages]) => ({ topic, messages }));
-}
-
-async function deliver(transactionalId: string, group: string | null, batches: OutputBatch[]): Promise<void> {
-  let p = transactional.get(transactionalId);
-  if (!p) {
-    p = client().kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: conn?.transactionTimeoutMs ?? 10_000, createPartitioner: Partitioners.DefaultPartitioner });
-    await p.connect(); // InitProducerId: fences a previous incarnation and aborts its open transaction
-    transactional.set(transactionalId, p);
-  }
-  const txn = await p.transaction();
-  try {
-    const topicMessages = byTopic(batches.flatMap((b) => b.records));
-    if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
-    if (group) {
-      const last = new Map<string, Position>();
-      for (const b of batches) for (const o of b.offsets) last.set(`${o.topic}:${o.partition}`, o);
-      const topics = new Map<string, { partition: number; offset: string }[]>();
-      for (const o of last.values()) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: String(o.next) }]);
-      if (topics.size) await txn.sendOffsets({ consumerGroupId: group, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
-    }
-    await txn.commit();
-  } catch (e) {
-    await txn.abort().catch(() => {});
-    transactional.delete(transactionalId);
-    await p.disconnect().catch(() => {});
-    throw e;
-  }
 }
 
 const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeApi[M][1]> } = {
@@ -104,7 +57,7 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
   },
   async openReader({ id, topics, group }) {
     const { kafka: k, admin: a } = client();
-    readers.set(id, new PrefetchReader(k, a, topics, group, id));
+    readers.set(id, new PrefetchReader(k, a, topics, group, id, conn?.transactionTimeoutMs ?? 10_000));
   },
   async poll({ id, positions, max, peek }) {
     const r = readers.get(id);
@@ -116,18 +69,14 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     readers.delete(id);
     await r?.close();
   },
-  async groupOffsets({ group, topics }) {
-    const fetched = await client().admin.fetchOffsets({ groupId: group, topics });
-    return fetched.flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic: t.topic, partition: p.partition, next: Number(p.offset) })));
-  },
-  async deliver({ transactionalId, group, batches }) {
-    await deliver(transactionalId, group, batches);
+  async deliver({ id, tasks }) {
+    const r = readers.get(id);
+    if (!r) throw new Error(`no reader ${id}`);
+    return r.deliver(tasks);
   },
   async close() {
     await Promise.allSettled([...readers.values()].map((r) => r.close()));
     readers.clear();
-    await Promise.allSettled([...transactional.values()].map((p) => p.disconnect()));
-    transactional.clear();
     await producer?.disconnect().catch(() => {});
     await admin?.disconnect().catch(() => {});
   },
