@@ -10,10 +10,14 @@ import type { AppendRecord, LogRecord, PartitionPosition, PolledRecords, QueryCh
 import type { KafkaBridge } from './bridge.js';
 import { Outbox } from './outbox.js';
 import { toWire } from './records.js';
-import type { Position, WireAppend } from './wire.js';
+import type { OutputBatch, Position, WireAppend } from './wire.js';
 
 /** Batches delivered per Kafka transaction when a backlog built up. */
 const DELIVER_BATCHES = 50;
+/** How long one engine cycle waits for a delivery's outcome before it moves on (and asks again next cycle). */
+const DELIVER_WAIT_MS = 250;
+/** Polls are answered from the worker's buffers: they never wait on the broker. */
+const POLL_MS = 2_000;
 
 export class KafkaChannel implements QueryChannel {
   /** Records are prefetched from a live consumer: re-reading a position means a seek. */
@@ -25,6 +29,8 @@ export class KafkaChannel implements QueryChannel {
   private readonly live = new Set<number>();
   /** `topic:partition` → where the next staged row of its task starts. */
   private readonly expected = new Map<string, number>();
+  /** The delivery running in the worker, and what it carries. */
+  private inFlight: { seq: number; parts: { task: number; upTo: number }[] } | undefined;
   private closed = false;
 
   constructor(
@@ -41,7 +47,7 @@ export class KafkaChannel implements QueryChannel {
 
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[] {
     if (!positions.length) return [];
-    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords, ...(peek ? { peek: [...peek] } : {}) });
+    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords, ...(peek ? { peek: [...peek] } : {}) }, POLL_MS);
     if (!this.outbox) return polled.map((p) => ({ owned: p.owned, groupNext: p.groupNext, records: p.records.map(fromWire) }));
     // Tasks acquired anew since the last poll: check their staged rows against the committed offsets.
     const gained = new Map<number, { epoch: number; committed: Map<string, number> }>();
@@ -105,31 +111,42 @@ export class KafkaChannel implements QueryChannel {
     if (!this.outbox || this.closed) return true;
     let clear = true;
     for (;;) {
-      const parts: { task: number; upTo: number; batches: ReturnType<Outbox['pending']>['batches'] }[] = [];
+      if (this.inFlight) {
+        // The transactions run in the worker; the engine waits only briefly, so that a broker outage
+        // leaves the server answering its clients (the rows stay staged until they are delivered).
+        let done;
+        try {
+          done = this.bridge.result('deliver', this.inFlight.seq, DELIVER_WAIT_MS);
+        } catch (e) {
+          if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: delivery to Kafka failed, will retry: ${(e as Error).message}\n`);
+          this.inFlight = undefined;
+          return false;
+        }
+        if (!done) return false;
+        const { parts } = this.inFlight;
+        this.inFlight = undefined;
+        parts.forEach((p, i) => {
+          if (done.value[i] === 'delivered') return this.outbox!.delivered(p.task, p.upTo);
+          // Moved, fenced or unknown: the rows wait until the task is acquired again and checked.
+          this.live.delete(p.task);
+          clear = false;
+        });
+      }
+      const parts: { task: number; upTo: number; batches: OutputBatch[] }[] = [];
       for (const task of this.live) {
         const { upTo, batches } = this.outbox.pending(task, DELIVER_BATCHES);
         if (batches.length) parts.push({ task, upTo, batches });
       }
       if (!parts.length) return clear;
-      let outcomes;
-      try {
-        outcomes = this.bridge.call('deliver', { id: this.readerId, tasks: parts.map((p) => ({ task: p.task, epoch: this.epochs.get(p.task)!, batches: p.batches })) });
-      } catch (e) {
-        if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: delivery to Kafka failed, will retry: ${(e as Error).message}\n`);
-        return false; // the batches stay staged; the next cycle retries them
-      }
-      parts.forEach((p, i) => {
-        if (outcomes[i] === 'delivered') return this.outbox!.delivered(p.task, p.upTo);
-        // Moved, fenced or unknown: the rows wait until the task is acquired again and checked.
-        this.live.delete(p.task);
-        clear = false;
-      });
+      const seq = this.bridge.start('deliver', { id: this.readerId, tasks: parts.map((p) => ({ task: p.task, epoch: this.epochs.get(p.task)!, batches: p.batches })) });
+      this.inFlight = { seq, parts };
     }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.inFlight) this.bridge.forget(this.inFlight.seq);
     try {
       this.bridge.call('closeReader', this.readerId);
     } catch {

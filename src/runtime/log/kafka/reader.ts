@@ -32,25 +32,34 @@ interface PartitionBuffer {
 }
 
 export class PrefetchReader {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly buffers = new Map<string, PartitionBuffer>();
   /** A private reader's partitions (a group reader's come from its tasks). */
   private readonly all = new Set<string>();
   private readonly tasks: TaskProducers | undefined;
   private ready: Promise<void>;
-  private failure: string | undefined;
+  /** The consumer crashed and kafkajs is restarting it (see revive). */
+  private restarting = false;
+  /** Consumers replaced since one last joined its group (the back-off between them). */
+  private replaced = 0;
+  private closed = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly topics: string[],
     private readonly group: string | null,
-    id: string,
+    private readonly id: string,
     transactionTimeout: number,
   ) {
     this.tasks = group ? new TaskProducers(kafka, admin, group, transactionTimeout) : undefined;
-    this.consumer = kafka.consumer({
-      groupId: group ?? `eddy-reader-${id}-${process.pid}-${Date.now()}`,
+    this.consumer = this.makeConsumer();
+    this.ready = this.start(0);
+  }
+
+  private makeConsumer(): Consumer {
+    const c = this.kafka.consumer({
+      groupId: this.group ?? `eddy-reader-${this.id}-${process.pid}-${Date.now()}`,
       sessionTimeout: 6_000,
       heartbeatInterval: 500,
       rebalanceTimeout: 10_000,
@@ -58,29 +67,65 @@ export class PrefetchReader {
       allowAutoTopicCreation: false,
       readUncommitted: false,
       partitionAssigners: [taskAssignor],
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
-    this.consumer.on(this.consumer.events.START_BATCH_PROCESS, (e) => {
+    c.on(c.events.START_BATCH_PROCESS, (e) => {
       // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
-      if (e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
+      if (c === this.consumer && e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
     });
-    // A consumer that gave up fetches nothing ever again: say so rather than wait silently.
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) this.failure = `the Kafka consumer stopped: ${e.payload.error.message}`;
+    // A consumer that gave up fetches nothing ever again: a new one takes its place.
+    c.on(c.events.CRASH, (e) => {
+      if (c !== this.consumer) return;
+      if (e.payload.restart) this.restarting = true;
+      else this.replace();
     });
-    if (group) {
-      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.assign(e.payload.memberAssignment));
-    }
-    this.ready = this.start();
+    c.on(c.events.GROUP_JOIN, (e) => {
+      if (c !== this.consumer) return;
+      this.restarting = false;
+      this.replaced = 0;
+      if (this.group) this.assign(e.payload.memberAssignment);
+    });
+    return c;
   }
 
-  private async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    if (!this.group) {
-      const meta = await this.admin.fetchTopicMetadata({ topics: this.topics });
-      for (const t of meta.topics) for (const p of t.partitions) this.all.add(`${t.name}:${p.partitionId}`);
+  /** Connect, subscribe and run the consumer, retrying (with a new one) until it runs or the reader closes. */
+  private async start(delayMs: number): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      const c = this.consumer;
+      try {
+        await c.connect();
+        await c.subscribe({ topics: this.topics, fromBeginning: true });
+        if (!this.group) {
+          const meta = await this.admin.fetchTopicMetadata({ topics: this.topics });
+          for (const t of meta.topics) for (const p of t.partitions) this.all.add(`${t.name}:${p.partitionId}`);
+        }
+        await c.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: async (b) => (c === this.consumer ? this.take(b) : undefined) });
+        return;
+      } catch {
+        await c.disconnect().catch(() => {});
+        if (this.closed) return;
+        this.consumer = this.makeConsumer();
+        this.buffers.clear();
+        delayMs = Math.min(250 * 2 ** attempt, 5_000);
+      }
     }
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: async (b) => this.take(b) });
+  }
+
+  /** kafkajs restarts a crashed consumer from a timer and never retries a failed restart: if this one was restarting, replace it. */
+  revive(): void {
+    if (this.restarting) this.replace();
+  }
+
+  private replace(): void {
+    if (this.closed) return;
+    const old = this.consumer;
+    this.restarting = false;
+    this.consumer = this.makeConsumer();
+    this.buffers.clear();
+    void old.disconnect().catch(() => {});
+    const delay = Math.min(500 * 2 ** this.replaced++, 10_000);
+    this.ready = this.ready.then(() => this.start(delay));
   }
 
   private assign(assignment: Record<string, number[]>): void {
@@ -139,9 +184,8 @@ export class PrefetchReader {
     }
   }
 
+  /** Answered from the buffers at once, whatever the broker's state (nothing is owned until the consumer runs). */
   async poll(positions: Position[], max: number, peek?: boolean[]): Promise<PolledPartition[]> {
-    await this.ready;
-    if (this.failure) throw new Error(this.failure);
     return positions.map(({ topic, partition, next }, n) => {
       const key = `${topic}:${partition}`;
       const own = this.ownership(topic, partition);
@@ -185,6 +229,7 @@ export class PrefetchReader {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.ready.catch(() => {});
     await this.consumer.disconnect();
     await this.tasks?.close();

@@ -67,10 +67,11 @@ export interface OutputBatch {
 /** Requests the worker serves; each method's argument and result types. */
 export interface BridgeApi {
   connect: [KafkaConnection, void];
-  topics: [void, { name: string; partitions: number }[]];
+  /** `fresh`: ask the broker now instead of answering from the kept list. */
+  topics: [{ fresh: boolean }, { name: string; partitions: number }[]];
   createTopic: [{ name: string; partitions: number }, void];
   deleteTopic: [string, void];
-  endOffsets: [string, number[]];
+  endOffsets: [{ topic: string; fresh: boolean }, number[]];
   produce: [WireAppend[], { partition: number; offset: number }[]];
   openReader: [{ id: string; topics: string[]; group: string | null }, void];
   /** `peek`: only report ownership of these positions (their records are still buffered on the engine side). */

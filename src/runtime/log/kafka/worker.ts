@@ -6,6 +6,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkaj
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
+import { Refreshed } from './refreshed.js';
 import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
@@ -15,6 +16,24 @@ let kafka: Kafka | undefined;
 let admin: Admin | undefined;
 let producer: Producer | undefined;
 const readers = new Map<string, PrefetchReader>();
+/** Topic metadata and end offsets, kept so the engine's every-cycle questions never wait on the broker. */
+let topicList: Refreshed<{ name: string; partitions: number }[]> | undefined;
+const ends = new Map<string, Refreshed<number[]>>();
+/** How old a kept answer may be before a background refresh is started. */
+const MAX_AGE_MS = 200;
+
+function endsOf(topic: string): Refreshed<number[]> {
+  let r = ends.get(topic);
+  if (!r) {
+    r = new Refreshed(async () => {
+      const out: number[] = [];
+      for (const o of await client().admin.fetchTopicOffsets(topic)) out[o.partition] = Number(o.high);
+      return out;
+    }, MAX_AGE_MS);
+    ends.set(topic, r);
+  }
+  return r;
+}
 
 function client(): { kafka: Kafka; admin: Admin } {
   if (!kafka || !admin) throw new Error('not connected');
@@ -34,24 +53,30 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     await admin.connect();
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    const a = admin;
+    topicList = new Refreshed(async () => {
+      const meta = await a.fetchTopicMetadata();
+      return meta.topics.filter((t) => !t.name.startsWith('__')).map((t) => ({ name: t.name, partitions: t.partitions.length }));
+    }, MAX_AGE_MS);
   },
-  async topics() {
-    const meta = await client().admin.fetchTopicMetadata();
-    return meta.topics.filter((t) => !t.name.startsWith('__')).map((t) => ({ name: t.name, partitions: t.partitions.length }));
+  async topics({ fresh }) {
+    if (!topicList) throw new Error('not connected');
+    return fresh ? topicList.refresh() : topicList.get();
   },
   async createTopic({ name, partitions }) {
     await client().admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: true });
+    topicList?.invalidate();
   },
   async deleteTopic(name) {
     await client().admin.deleteTopics({ topics: [name] });
+    topicList?.invalidate();
+    ends.delete(name);
   },
-  async endOffsets(topic) {
-    const offsets = await client().admin.fetchTopicOffsets(topic);
-    const out: number[] = [];
-    for (const o of offsets) out[o.partition] = Number(o.high);
-    return out;
+  async endOffsets({ topic, fresh }) {
+    return fresh ? endsOf(topic).refresh() : endsOf(topic).get();
   },
   async produce(records) {
+    for (const r of records) ends.get(r.topic)?.invalidate();
     const meta = await producer!.sendBatch({ topicMessages: byTopic(records), acks: -1 });
     return meta.map((m) => ({ partition: m.partition, offset: Number(m.baseOffset ?? -1) }));
   },
@@ -67,7 +92,8 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
   async closeReader(id) {
     const r = readers.get(id);
     readers.delete(id);
-    await r?.close();
+    // Leaving the group needs the broker: the engine does not wait for it.
+    r?.close().catch(() => {});
   },
   async deliver({ id, tasks }) {
     const r = readers.get(id);
@@ -81,6 +107,14 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     await admin?.disconnect().catch(() => {});
   },
 };
+
+// kafkajs restarts a crashed consumer from a timer and leaves that promise unhandled: during a broker
+// outage the restart's own failure lands here. Left alone it would end this thread (and the server
+// with it); each reader whose consumer was restarting makes a new one instead.
+process.on('unhandledRejection', (e) => {
+  if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: Kafka worker: ${e instanceof Error ? e.message : String(e)}\n`);
+  for (const r of readers.values()) r.revive();
+});
 
 port.on('message', (req: BridgeRequest) => {
   const handler = handlers[req.method] as (arg: unknown) => Promise<unknown>;
