@@ -70,8 +70,7 @@ export class KafkaChannel implements QueryChannel {
         const key = `${pos.topic}:${pos.partition}`;
         const at = end?.get(key) ?? g.committed.get(key) ?? null;
         resume.set(key, at);
-        if (at !== null) this.expected.set(key, at);
-        else this.expected.delete(key);
+        this.expected.set(key, at ?? pos.next); // null: the engine stays where it is
       });
       this.epochs.set(task, g.epoch);
     }

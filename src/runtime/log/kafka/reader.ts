@@ -42,6 +42,8 @@ export class PrefetchReader {
   private restarting = false;
   /** Consumers replaced since one last joined its group (the back-off between them). */
   private replaced = 0;
+  /** The member id this reader's consumer last joined its group with. */
+  private memberId: string | undefined;
   private closed = false;
 
   constructor(
@@ -83,7 +85,12 @@ export class PrefetchReader {
       if (c !== this.consumer) return;
       this.restarting = false;
       this.replaced = 0;
-      if (this.group) this.assign(e.payload.memberAssignment);
+      // A member dropped from the group (frozen past the session or rebalance timeout, or a new
+      // consumer) rejoins under a new member id: generations went by without it.
+      const { memberId } = e.payload;
+      const continuous = this.memberId === memberId;
+      this.memberId = memberId;
+      if (this.group) this.assign(e.payload.memberAssignment, continuous);
     });
     return c;
   }
@@ -128,8 +135,8 @@ export class PrefetchReader {
     this.ready = this.ready.then(() => this.start(delay));
   }
 
-  private assign(assignment: Record<string, number[]>): void {
-    this.tasks!.assign(assignment);
+  private assign(assignment: Record<string, number[]>, continuous: boolean): void {
+    this.tasks!.assign(assignment, continuous);
     const owned = new Set(Object.entries(assignment).flatMap(([topic, parts]) => parts.map((p) => `${topic}:${p}`)));
     for (const [k, buf] of this.buffers) {
       if (owned.has(k)) continue;

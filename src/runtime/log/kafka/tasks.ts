@@ -38,11 +38,15 @@ export class TaskProducers {
     private readonly transactionTimeout: number,
   ) {}
 
-  /** The group's new assignment: release the tasks that went, acquire those that came. */
-  assign(assignment: Record<string, number[]>): void {
+  /**
+   * The group's new assignment: release the tasks that went, acquire those that came. Not
+   * `continuous` (this member missed a generation: it was frozen, or its consumer was replaced):
+   * a task kept may have had another owner meanwhile, so every task is acquired anew.
+   */
+  assign(assignment: Record<string, number[]>, continuous: boolean): void {
     this.assigned = new Set(Object.entries(assignment).flatMap(([topic, parts]) => parts.map((p) => `${topic}:${p}`)));
     const now = new Set(Object.values(assignment).flat());
-    for (const n of [...this.tasks.keys()]) if (!now.has(n)) this.release(n);
+    for (const n of [...this.tasks.keys()]) if (!now.has(n) || !continuous) this.release(n);
     for (const n of now) if (!this.tasks.has(n)) this.acquire(n);
   }
 
