@@ -3,10 +3,11 @@
 // kafkajs's retries last and started again. Throughout, a client asks SHOW QUERIES every 100 ms and
 // each reply must come within a second; afterwards the output equals one uninterrupted run.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,9 +36,11 @@ function freePort(): Promise<number> {
   });
 }
 
+// Asynchronous: a synchronous child process would stop this process's clock-keeping prober too.
+const run = promisify(execFile);
 const broker = {
-  start: (port: number, controller: number) => execFileSync('bash', [SCRIPT, 'start', String(port), String(controller)], { env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 }),
-  stop: () => execFileSync('bash', [SCRIPT, 'stop'], { env, stdio: 'inherit', timeout: 60_000 }),
+  start: (port: number, controller: number) => run('bash', [SCRIPT, 'start', String(port), String(controller)], { env, timeout: 120_000 }),
+  stop: () => run('bash', [SCRIPT, 'stop'], { env, timeout: 60_000 }),
 };
 
 /** Asks SHOW QUERIES every 100 ms, one question at a time, and keeps the slowest reply. */
@@ -67,7 +70,7 @@ function prober(c: RawClient): { worst: () => number; stop: () => Promise<void> 
 describe.skipIf(noBroker)('a Kafka broker outage', () => {
   it('the server keeps answering within a second, and after the broker is back nothing is lost or doubled', { timeout: 300_000 }, async () => {
     const [port, controller] = [await freePort(), await freePort()];
-    broker.start(port, controller);
+    await broker.start(port, controller);
     const brokers = `127.0.0.1:${port}`;
     const k = new Kafka({ clientId: 'eddy-outage-test', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 10 } });
     const admin = k.admin();
@@ -110,9 +113,9 @@ describe.skipIf(noBroker)('a Kafka broker outage', () => {
     const probe = prober(c);
     // Input keeps the query busy when the broker goes: a delivery is likely under way.
     await send(1_000, 1_500);
-    broker.stop();
+    await broker.stop();
     await new Promise((r) => setTimeout(r, 20_000)); // longer than kafkajs's retries of any one call
-    broker.start(port, controller);
+    await broker.start(port, controller);
     const worstDuring = probe.worst();
     await admin.connect();
     await send(1_500, 2_000);
