@@ -64,7 +64,14 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     return fresh ? topicList.refresh() : topicList.get();
   },
   async createTopic({ name, partitions }) {
-    await client().admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: true });
+    const a = client().admin;
+    await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: false });
+    // kafkajs's own wait for leaders gives up on a slow broker ("does not host this topic-partition"): wait here instead.
+    for (const end = Date.now() + 8_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const meta = await a.fetchTopicMetadata({ topics: [name] }).catch(() => undefined);
+      if (meta?.topics[0]?.partitions.length === partitions && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+      if (Date.now() > end) throw new Error(`topic '${name}' was created but has no leader yet`);
+    }
     topicList?.invalidate();
   },
   async deleteTopic(name) {
