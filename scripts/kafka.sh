@@ -63,6 +63,9 @@ transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.flush.interval.messages=9223372036854775807
+# No time retention: tests and benchmarks write records stamped in 1970 or 2023, which the default
+# 7 days would let the broker delete while they run.
+log.retention.ms=-1
 PROPS
   cat >"$run/log4j.properties" <<'L4J'
 log4j.rootLogger=WARN, file

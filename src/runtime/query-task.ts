@@ -284,12 +284,17 @@ export class QueryTask {
         this.setBuffer(i, []); // another instance has it now: records not yet consumed are theirs
         return;
       }
-      if (peek[n]) return;
+      if (p.gained) {
+        // (Re)gained: records buffered before were read for an ownership that has ended.
+        if (peek[n]) this.setBuffer(i, []);
+        i.owned = false;
+      }
+      if (peek[n] && i.owned) return;
       if (!i.owned) {
         i.owned = true;
-        // Gained from the group: resume where the group got to, unless this instance is further on.
-        const resume = p.groupNext === null ? i.next : i.committed ? Math.max(i.next, p.groupNext) : p.groupNext;
-        if (resume !== i.next) {
+        // Gained from the group: resume where the channel says (its staged output, or the group's offsets).
+        const resume = p.groupNext ?? i.next;
+        if (resume !== i.next || peek[n]) {
           i.next = resume;
           return; // records were read from the old position; the next poll reads from the new one
         }
@@ -358,7 +363,7 @@ export class QueryTask {
     const out = this.pendingOut;
     if (this.sinkCodec) {
       const topic = this.discard ? undefined : target.topic;
-      this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)) } : undefined, this.positions());
+      this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)), partitions: out.map((r) => r.partition) } : undefined, this.positions());
     }
     this.pullStore?.write(out);
     this.metrics.recordsOut += out.length;

@@ -26,8 +26,8 @@ export interface SeenRecord {
   headers: Record<string, string>;
 }
 
-/** Read a topic from the beginning as a read_committed consumer, until `done` holds or the time is up. */
-export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boolean, ms = 30_000): Promise<SeenRecord[]> {
+/** Read a topic from the beginning as a read_committed consumer, until `done` holds or the time is up (then `settleMs` longer: what arrives late shows too). */
+export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boolean, ms = 30_000, settleMs = 0): Promise<SeenRecord[]> {
   const consumer: Consumer = kafka().consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
   const seen: SeenRecord[] = [];
   await consumer.connect();
@@ -41,6 +41,7 @@ export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boo
       },
     });
     await until(() => done(seen), ms).catch(() => {});
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
     return seen;
   } finally {
     await consumer.disconnect();

@@ -1,11 +1,13 @@
 // Scale-out: two `eddy server --kafka` processes with the same service id run the same persistent
 // query; Kafka's consumer group shares the input partitions between them. One is killed with
-// SIGKILL; the other takes over its partitions from the group's committed offsets, and the
-// combined output (as a read_committed consumer sees it) equals one uninterrupted run.
+// SIGKILL, or frozen with SIGSTOP past the session timeout (a zombie) and woken again; the other
+// takes over its partitions, and the combined output (as a read_committed consumer sees it, once
+// the group has committed every input offset) equals one uninterrupted run: 0 lost, 0 doubled.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Admin, Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type ServerProcess } from '../server/helpers.js';
 import { brokers, kafka, noBroker, readTopic, unique, until } from './helpers.js';
@@ -13,7 +15,10 @@ import { brokers, kafka, noBroker, readTopic, unique, until } from './helpers.js
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
-  for (const s of servers) s.child.kill('SIGKILL');
+  for (const s of servers) {
+    s.child.kill('SIGCONT');
+    s.child.kill('SIGKILL');
+  }
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
@@ -34,48 +39,129 @@ async function run(port: number, sql: string): Promise<void> {
   if (err) throw new Error(String(err.message));
 }
 
+/** Poll an admin call until `ok` holds; the broker's own errors meanwhile (a coordinator still loading) are retried. */
+async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<void> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 200))) {
+    const v = await get().catch(() => undefined);
+    if (v !== undefined && ok(v)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+  }
+}
+
+interface Cluster {
+  a: ServerProcess;
+  b: ServerProcess;
+  admin: Admin;
+  producer: Producer;
+  input: string;
+  output: string;
+  group: string;
+  /** Send input records from..to-1 (N = n, key k<n mod 97). */
+  send(from: number, to: number): Promise<void>;
+  members(): Promise<number>;
+  /** Wait until the group committed every input offset: all output so far is in the output topic. */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function cluster(): Promise<Cluster> {
+  const input = unique('events');
+  const output = unique('events_out');
+  const serviceId = unique('svc');
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: input, numPartitions: 4 }], waitForLeaders: true });
+  const sql = `SET 'auto.offset.reset' = 'earliest';
+    CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
+    CREATE STREAM OUT WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N, N * N AS SQ FROM EVENTS WHERE N % 5 <> 0;`;
+  const [a, b] = await Promise.all([server(serviceId), server(serviceId)]);
+  await Promise.all([run(a.port, sql), run(b.port, sql)]);
+  const group = `${serviceId}-CSAS_OUT_0`;
+  const members = async () => (await admin.describeGroups([group])).groups[0]!.members.length;
+  await waitFor('both servers joined the group', members, (n) => n === 2);
+  const producer = kafka().producer();
+  await producer.connect();
+  return {
+    a,
+    b,
+    admin,
+    producer,
+    input,
+    output,
+    group,
+    members,
+    send: async (from, to) => {
+      await producer.send({ topic: input, messages: Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % 97}`, value: JSON.stringify({ N: from + i }) })) });
+    },
+    drained: () =>
+      waitFor(
+        'the group committed every input offset',
+        async () => {
+          const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(input), admin.fetchOffsets({ groupId: group, topics: [input] })]);
+          return ends.every((e) => committed!.partitions.some((p) => p.partition === e.partition && p.offset === e.high));
+        },
+        (done) => done,
+        90_000,
+      ),
+    close: async () => {
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** The output of inputs 0..to-1, as one uninterrupted run writes it: `N:SQ` for every N not divisible by 5. */
+function expected(to: number): string[] {
+  return Array.from({ length: to }, (_, n) => n).filter((n) => n % 5 !== 0).map((n) => `${n}:${n * n}`);
+}
+
+/** Everything in the output topic, in N order (read a second longer than needed, so late duplicates show). */
+async function outputOf(c: Cluster, to: number): Promise<string[]> {
+  const want = expected(to).length;
+  const records = await readTopic(c.output, (s) => s.length >= want, 60_000, 1_000);
+  return records
+    .map((r) => JSON.parse(r.value!) as { N: number; SQ: number })
+    .sort((x, y) => x.N - y.N)
+    .map((v) => `${v.N}:${v.SQ}`);
+}
+
 describe.skipIf(noBroker)('two Eddy servers share a persistent query', () => {
   it('the survivor takes over the killed server’s partitions; output equals one uninterrupted run', { timeout: 180_000 }, async () => {
-    const input = unique('events');
-    const output = unique('events_out');
-    const serviceId = unique('svc');
-    const admin = kafka().admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: input, numPartitions: 4 }] });
-    const sql = `SET 'auto.offset.reset' = 'earliest';
-      CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
-      CREATE STREAM OUT WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N, N * N AS SQ FROM EVENTS WHERE N % 5 <> 0;`;
-    const [a, b] = await Promise.all([server(serviceId), server(serviceId)]);
-    await Promise.all([run(a.port, sql), run(b.port, sql)]);
-    const group = `${serviceId}-CSAS_OUT_0`;
-    const members = async () => (await admin.describeGroups([group])).groups[0]!.members.length;
-    for (const end = Date.now() + 60_000; (await members()) < 2; ) {
-      if (Date.now() > end) throw new Error('the second server never joined the group');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-
-    const producer = kafka().producer();
-    await producer.connect();
-    const send = (from: number, to: number) =>
-      producer.send({ topic: input, messages: Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % 97}`, value: JSON.stringify({ N: from + i }) })) });
-    const expected = (to: number) => Array.from({ length: to }, (_, n) => n).filter((n) => n % 5 !== 0).map((n) => `${n}:${n * n}`);
-    const seen = (records: { value: string | null }[]) => records.map((r) => {
-      const v = JSON.parse(r.value!) as { N: number; SQ: number };
-      return `${v.N}:${v.SQ}`;
-    });
-
-    await send(0, 2_000);
-    await readTopic(output, (s) => s.length >= expected(2_000).length, 60_000);
-    a.child.kill('SIGKILL');
-    await a.exited;
-    await send(2_000, 4_000);
-    const all = await readTopic(output, (s) => s.length >= expected(4_000).length, 90_000);
-    await producer.disconnect();
-    await admin.disconnect();
-    const got = seen(all).sort((x, y) => Number(x.split(':')[0]) - Number(y.split(':')[0]));
+    const c = await cluster();
+    await c.send(0, 2_000);
+    await c.drained();
+    c.a.child.kill('SIGKILL');
+    await c.a.exited;
+    await c.send(2_000, 4_000);
+    await c.drained();
+    const got = await outputOf(c, 4_000);
+    await c.close();
     expect(got.length).toBe(expected(4_000).length);
     expect(got).toEqual(expected(4_000));
-    b.child.kill('SIGTERM');
-    await b.exited;
+    c.b.child.kill('SIGTERM');
+    await c.b.exited;
+  });
+
+  it('a server frozen past its session timeout is fenced: after it wakes, nothing it did then is committed', { timeout: 180_000 }, async () => {
+    const c = await cluster();
+    await c.send(0, 1_000);
+    await c.drained();
+    // Freeze A while it works on a fresh chunk (it may be inside a batch or a Kafka transaction).
+    await c.send(1_000, 3_000);
+    c.a.child.kill('SIGSTOP');
+    await waitFor('the frozen server left the group', c.members, (n) => n === 1, 30_000);
+    await c.send(3_000, 4_000);
+    await c.drained(); // B took over A's partitions and committed everything
+    c.a.child.kill('SIGCONT');
+    // A wakes with staged output for partitions that moved: fenced, it must drop it and rejoin.
+    await waitFor('the woken server rejoined the group', c.members, (n) => n === 2, 60_000);
+    await c.send(4_000, 6_000);
+    await c.drained();
+    const got = await outputOf(c, 6_000);
+    await c.close();
+    expect(got.length).toBe(expected(6_000).length);
+    expect(got).toEqual(expected(6_000));
+    for (const s of [c.a, c.b]) s.child.kill('SIGTERM');
+    await Promise.all([c.a.exited, c.b.exited]);
   });
 });

@@ -11,6 +11,10 @@ import type { KafkaConnection } from './kafka/wire.js';
 import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
 const REFRESH_MS = 500;
+/** How long a call waits for the broker when it must (DDL, INSERT, a first look at a topic): the whole server waits with it. */
+const ASK_MS = 5_000;
+/** How long a call the worker answers from what it keeps may take (it never waits on the broker). */
+const WORKER_MS = 1_000;
 /** How long an ad-hoc read (PRINT, a pull query over a stream) waits for records it knows exist. */
 const READ_WAIT_MS = 1_500;
 
@@ -25,7 +29,6 @@ export class KafkaLog implements TopicLog {
   private topicsAt = 0;
   private readonly ends = new Map<string, { at: number; offsets: number[] }>();
   private readonly adhoc = new Map<string, string>();
-  private readonly instanceId: string;
   private readonly serviceId: string;
   private channels = 0;
 
@@ -40,14 +43,12 @@ export class KafkaLog implements TopicLog {
       this.bridge.close();
       throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
     }
-    const row = db.prepare("SELECT value FROM settings WHERE name = 'kafka.instance'").get() as { value: string } | undefined;
-    this.instanceId = row?.value ?? randomUUID();
-    if (!row) db.prepare("INSERT INTO settings(name, value) VALUES ('kafka.instance', ?)").run(this.instanceId);
   }
 
   private refreshTopics(force: boolean): void {
     if (!force && Date.now() - this.topicsAt < REFRESH_MS) return;
-    this.topics = new Map(this.bridge.call('topics', undefined).map((t) => [t.name, t]));
+    // Forced (SHOW TOPICS, DDL): ask the broker. Otherwise the worker answers from its kept list.
+    this.topics = new Map(this.bridge.call('topics', { fresh: force }, force ? ASK_MS : WORKER_MS).map((t) => [t.name, t]));
     this.topicsAt = Date.now();
   }
 
@@ -82,7 +83,17 @@ export class KafkaLog implements TopicLog {
   endOffset(topic: string, partition: number): number {
     let e = this.ends.get(topic);
     if (!e || Date.now() - e.at >= REFRESH_MS) {
-      e = { at: Date.now(), offsets: this.hasTopic(topic) ? this.bridge.call('endOffsets', topic) : [] };
+      // No entry (first use, or dropped to see an append): ask the broker. A refresh is answered
+      // from the worker's kept offsets (never waiting on the broker), falling back to the last.
+      let offsets = e?.offsets ?? [];
+      if (this.hasTopic(topic)) {
+        try {
+          offsets = this.bridge.call('endOffsets', { topic, fresh: !e }, e ? WORKER_MS : ASK_MS);
+        } catch (err) {
+          if (!e) throw err;
+        }
+      }
+      e = { at: Date.now(), offsets };
       this.ends.set(topic, e);
     }
     return e.offsets[partition] ?? 0;
@@ -92,7 +103,7 @@ export class KafkaLog implements TopicLog {
     if (!this.hasTopic(topic)) throw new Error(`Topic '${topic}' does not exist`);
     if (!records.length) return [];
     this.ends.delete(topic);
-    return this.bridge.call('produce', records.map((r) => toWire(topic, r)));
+    return this.bridge.call('produce', records.map((r) => toWire(topic, r)), ASK_MS);
   }
 
   /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */
@@ -109,7 +120,7 @@ export class KafkaLog implements TopicLog {
     const deadline = Date.now() + READ_WAIT_MS;
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
-      const [p] = this.bridge.call('poll', { id, positions: [{ topic, partition, next: fromOffset }], max: maxRecords });
+      const [p] = this.bridge.call('poll', { id, positions: [{ topic, partition, next: fromOffset }], max: maxRecords }, WORKER_MS);
       // The end offset counts transaction markers: the prefetch passing it means nothing is left to wait for.
       if (p?.records.length || (p?.fetched ?? 0) >= end || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
       Atomics.wait(pause, 0, 0, 20);
@@ -119,7 +130,7 @@ export class KafkaLog implements TopicLog {
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {
     const readerId = `${owner}-${++this.channels}-${randomUUID()}`;
     const group = opts.shared ? `${this.serviceId}-${owner}` : null;
-    return new KafkaChannel(this.bridge, this.db, readerId, group, `${this.serviceId}-${this.instanceId}-${owner}`, opts.topics, owner);
+    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner);
   }
 
   close(): void {

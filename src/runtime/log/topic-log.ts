@@ -63,6 +63,8 @@ export interface PolledRecords {
   readonly owned: boolean;
   /** Where the group had got to when this instance gained the partition (shared channels). */
   readonly groupNext: number | null;
+  /** The partition was (re)gained since the last poll — moved here, or fenced and acquired again: resume at groupNext. */
+  readonly gained?: boolean;
   readonly records: LogRecord[];
   /** A generated topic's records come already decoded, with no bytes (and `records` is empty). */
   readonly decoded?: Rec[];
@@ -83,8 +85,11 @@ export interface QueryChannel {
   readonly repeatable: boolean;
   /** Records at each position; where `peek` is set, only whether the partition is still owned. */
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[];
-  /** Called inside the batch transaction with the batch's output (if any) and the source offsets after it. */
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[] } | undefined, positions: readonly PartitionPosition[]): void;
+  /**
+   * Called inside the batch transaction with the batch's output (if any) and the source offsets
+   * after it; `partitions[i]` is the input partition output record i came from (its task's).
+   */
+  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[]): void;
   /** Called after the batch transaction committed. False: output is still waiting for delivery. */
   deliver(): boolean;
   close(): void;

@@ -1,68 +1,151 @@
 // A query's channel to Kafka. Reads come from the worker's prefetch buffers; a persistent query
 // reads through its consumer group, stages each batch's output in the SQLite outbox (inside the
-// batch transaction) and, once that committed, delivers it in a Kafka transaction that also
-// commits the group offsets — so Kafka's view (read_committed) matches Eddy's state exactly.
+// batch transaction), one row per task (task n = partition n of each input topic), and, once that
+// committed, delivers each task's rows in a Kafka transaction of the task's own producer that also
+// commits the task's group offsets — so Kafka's view (read_committed) matches Eddy's state. A task
+// this server (re)gains resumes where its checked rows end, or else at the group's offsets.
 
 import type Database from 'better-sqlite3';
 import type { AppendRecord, LogRecord, PartitionPosition, PolledRecords, QueryChannel } from '../topic-log.js';
 import type { KafkaBridge } from './bridge.js';
 import { Outbox } from './outbox.js';
 import { toWire } from './records.js';
+import type { OutputBatch, Position, WireAppend } from './wire.js';
 
 /** Batches delivered per Kafka transaction when a backlog built up. */
 const DELIVER_BATCHES = 50;
+/** How long one engine cycle waits for a delivery's outcome before it moves on (and asks again next cycle). */
+const DELIVER_WAIT_MS = 250;
+/** Polls are answered from the worker's buffers: they never wait on the broker. */
+const POLL_MS = 2_000;
 
 export class KafkaChannel implements QueryChannel {
   /** Records are prefetched from a live consumer: re-reading a position means a seek. */
   readonly repeatable = false;
   private readonly outbox: Outbox | undefined;
+  /** Task → the acquisition (epoch) whose staged rows were checked: deliveries name it. */
+  private readonly epochs = new Map<number, number>();
+  /** Tasks owned as of the last poll and not lost at a delivery since. */
+  private readonly live = new Set<number>();
+  /** `topic:partition` → where the next staged row of its task starts. */
+  private readonly expected = new Map<string, number>();
+  /** The delivery running in the worker, and what it carries. */
+  private inFlight: { seq: number; parts: { task: number; upTo: number }[] } | undefined;
   private closed = false;
 
   constructor(
     private readonly bridge: KafkaBridge,
     db: Database.Database,
     private readonly readerId: string,
-    private readonly group: string | null,
-    private readonly transactionalId: string,
+    group: string | null,
     topics: readonly string[],
     owner: string,
   ) {
     bridge.call('openReader', { id: readerId, topics: [...topics], group });
-    if (group) {
-      this.outbox = new Outbox(db, owner);
-      this.outbox.dropDelivered(bridge.call('groupOffsets', { group, topics: [...topics] }));
-    }
+    if (group) this.outbox = new Outbox(db, owner);
   }
 
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[] {
     if (!positions.length) return [];
-    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords, ...(peek ? { peek: [...peek] } : {}) });
-    return polled.map((p) => ({ owned: p.owned, groupNext: p.groupNext, records: p.records.map(fromWire) }));
+    const polled = this.bridge.call('poll', { id: this.readerId, positions: [...positions], max: maxRecords, ...(peek ? { peek: [...peek] } : {}) }, POLL_MS);
+    if (!this.outbox) return polled.map((p) => ({ owned: p.owned, groupNext: p.groupNext, records: p.records.map(fromWire) }));
+    // Tasks acquired anew since the last poll: check their staged rows against the committed offsets.
+    const gained = new Map<number, { epoch: number; committed: Map<string, number> }>();
+    positions.forEach((pos, n) => {
+      const p = polled[n]!;
+      if (!p.owned) {
+        this.live.delete(pos.partition);
+        return;
+      }
+      if (this.epochs.get(pos.partition) === p.epoch) return;
+      let g = gained.get(pos.partition);
+      if (!g) gained.set(pos.partition, (g = { epoch: p.epoch, committed: new Map() }));
+      if (p.groupNext !== null) g.committed.set(`${pos.topic}:${pos.partition}`, p.groupNext);
+    });
+    const resume = new Map<string, number | null>();
+    for (const [task, g] of gained) {
+      const end = this.outbox.validate(task, g.committed);
+      positions.forEach((pos) => {
+        if (pos.partition !== task) return;
+        const key = `${pos.topic}:${pos.partition}`;
+        const at = end?.get(key) ?? g.committed.get(key) ?? null;
+        resume.set(key, at);
+        this.expected.set(key, at ?? pos.next); // null: the engine stays where it is
+      });
+      this.epochs.set(task, g.epoch);
+    }
+    return polled.map((p, n) => {
+      const pos = positions[n]!;
+      if (p.owned) this.live.add(pos.partition);
+      const key = `${pos.topic}:${pos.partition}`;
+      const records = p.records.map(fromWire);
+      return resume.has(key) ? { owned: true, gained: true, groupNext: resume.get(key)!, records } : { owned: p.owned, groupNext: p.groupNext, records };
+    });
   }
 
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[] } | undefined, positions: readonly PartitionPosition[]): void {
+  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[]): void {
     if (!this.outbox) throw new Error('this query does not write to Kafka');
-    this.outbox.stage({ records: output ? output.records.map((r) => toWire(output.topic, r)) : [], offsets: [...positions] });
+    const tasks = new Map<number, { from: Position[]; offsets: Position[]; records: WireAppend[] }>();
+    for (const p of positions) {
+      let t = tasks.get(p.partition);
+      if (!t) tasks.set(p.partition, (t = { from: [], offsets: [], records: [] }));
+      const key = `${p.topic}:${p.partition}`;
+      t.from.push({ topic: p.topic, partition: p.partition, next: this.expected.get(key) ?? p.next });
+      t.offsets.push({ topic: p.topic, partition: p.partition, next: p.next });
+      this.expected.set(key, p.next);
+    }
+    const moved = [...tasks].find(([, t]) => t.offsets.some((o, i) => o.next !== t.from[i]!.next))?.[0];
+    output?.records.forEach((r, i) => {
+      // A record belongs to the task of the input partition it came from (an aggregate's: the last record that changed it).
+      const from = output.partitions?.[i];
+      const task = from !== undefined && tasks.has(from) ? from : (moved ?? tasks.keys().next().value);
+      if (task !== undefined) tasks.get(task)!.records.push(toWire(output.topic, r));
+    });
+    for (const [task, t] of tasks) {
+      if (t.records.length || t.offsets.some((o, i) => o.next !== t.from[i]!.next)) this.outbox.stage(task, t);
+    }
   }
 
   deliver(): boolean {
     if (!this.outbox || this.closed) return true;
+    let clear = true;
     for (;;) {
-      const { upTo, batches } = this.outbox.pending(DELIVER_BATCHES);
-      if (!batches.length) return true;
-      try {
-        this.bridge.call('deliver', { transactionalId: this.transactionalId, group: this.group, batches });
-      } catch (e) {
-        if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: delivery to Kafka failed, will retry: ${(e as Error).message}\n`);
-        return false; // the batches stay staged; the next cycle retries them
+      if (this.inFlight) {
+        // The transactions run in the worker; the engine waits only briefly, so that a broker outage
+        // leaves the server answering its clients (the rows stay staged until they are delivered).
+        let done;
+        try {
+          done = this.bridge.result('deliver', this.inFlight.seq, DELIVER_WAIT_MS);
+        } catch (e) {
+          if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: delivery to Kafka failed, will retry: ${(e as Error).message}\n`);
+          this.inFlight = undefined;
+          return false;
+        }
+        if (!done) return false;
+        const { parts } = this.inFlight;
+        this.inFlight = undefined;
+        parts.forEach((p, i) => {
+          if (done.value[i] === 'delivered') return this.outbox!.delivered(p.task, p.upTo);
+          // Moved, fenced or unknown: the rows wait until the task is acquired again and checked.
+          this.live.delete(p.task);
+          clear = false;
+        });
       }
-      this.outbox.delivered(upTo);
+      const parts: { task: number; upTo: number; batches: OutputBatch[] }[] = [];
+      for (const task of this.live) {
+        const { upTo, batches } = this.outbox.pending(task, DELIVER_BATCHES);
+        if (batches.length) parts.push({ task, upTo, batches });
+      }
+      if (!parts.length) return clear;
+      const seq = this.bridge.start('deliver', { id: this.readerId, tasks: parts.map((p) => ({ task: p.task, epoch: this.epochs.get(p.task)!, batches: p.batches })) });
+      this.inFlight = { seq, parts };
     }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.inFlight) this.bridge.forget(this.inFlight.seq);
     try {
       this.bridge.call('closeReader', this.readerId);
     } catch {

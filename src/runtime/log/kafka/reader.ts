@@ -1,7 +1,8 @@
 // The worker side of a query's reading: one kafkajs consumer that prefetches into a bounded
 // buffer per partition (pausing the partition when the buffer is full). A group reader shares
 // its topics' partitions with other Eddy instances running the same query (one consumer group
-// per persistent query); a private reader owns every partition and only ever seeks.
+// per persistent query), owns a partition once its task is acquired (tasks.ts) and delivers the
+// task's output; a private reader owns every partition and only ever seeks.
 //
 // Under read_committed, offsets taken by aborted records and transaction markers never come back
 // as records: offsets are not contiguous, and a fetch may hold no record at all. kafkajs then
@@ -9,7 +10,9 @@
 
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Header } from '../../../planner/record.js';
-import type { PolledPartition, Position, WireRecord } from './wire.js';
+import { taskAssignor } from './assignor.js';
+import { TaskProducers } from './tasks.js';
+import type { DeliverOutcome, PolledPartition, Position, TaskDelivery, WireRecord } from './wire.js';
 
 const HIGH_WATER = 20_000;
 /** A seek still unanswered after this long was lost (kafkajs drops seeks of unassigned partitions, a rebalance resets positions): repeat it. */
@@ -29,68 +32,130 @@ interface PartitionBuffer {
 }
 
 export class PrefetchReader {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly buffers = new Map<string, PartitionBuffer>();
-  /** Owned partitions → the group's committed next offset when they were gained. */
-  private owned = new Map<string, number | null>();
+  /** A private reader's partitions (a group reader's come from its tasks). */
+  private readonly all = new Set<string>();
+  private readonly tasks: TaskProducers | undefined;
   private ready: Promise<void>;
-  private failure: string | undefined;
+  /** The consumer crashed and kafkajs is restarting it (see revive). */
+  private restarting = false;
+  /** Consumers replaced since one last joined its group (the back-off between them). */
+  private replaced = 0;
+  /** The member id this reader's consumer last joined its group with. */
+  private memberId: string | undefined;
+  private closed = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly topics: string[],
     private readonly group: string | null,
-    id: string,
+    private readonly id: string,
+    transactionTimeout: number,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: group ?? `eddy-reader-${id}-${process.pid}-${Date.now()}`,
+    this.tasks = group ? new TaskProducers(kafka, admin, group, transactionTimeout) : undefined;
+    this.consumer = this.makeConsumer();
+    this.ready = this.start(0);
+  }
+
+  private makeConsumer(): Consumer {
+    const c = this.kafka.consumer({
+      groupId: this.group ?? `eddy-reader-${this.id}-${process.pid}-${Date.now()}`,
       sessionTimeout: 6_000,
       heartbeatInterval: 500,
       rebalanceTimeout: 10_000,
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
       readUncommitted: false,
+      partitionAssigners: [taskAssignor],
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
-    this.consumer.on(this.consumer.events.START_BATCH_PROCESS, (e) => {
+    c.on(c.events.START_BATCH_PROCESS, (e) => {
       // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
-      if (e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
+      if (c === this.consumer && e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
     });
-    // A consumer that gave up fetches nothing ever again: say so rather than wait silently.
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) this.failure = `the Kafka consumer stopped: ${e.payload.error.message}`;
+    // A consumer that gave up fetches nothing ever again: a new one takes its place.
+    c.on(c.events.CRASH, (e) => {
+      if (c !== this.consumer) return;
+      if (e.payload.restart) this.restarting = true;
+      else this.replace();
     });
-    if (group) {
-      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-        void this.assign(e.payload.memberAssignment).catch((err: unknown) => (this.failure = String(err)));
-      });
-    }
-    this.ready = this.start();
+    c.on(c.events.GROUP_JOIN, (e) => {
+      if (c !== this.consumer) return;
+      this.restarting = false;
+      this.replaced = 0;
+      // A member dropped from the group (frozen past the session or rebalance timeout, or a new
+      // consumer) rejoins under a new member id: generations went by without it.
+      const { memberId } = e.payload;
+      const continuous = this.memberId === memberId;
+      this.memberId = memberId;
+      if (this.group) this.assign(e.payload.memberAssignment, continuous);
+    });
+    return c;
   }
 
-  private async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    if (!this.group) {
-      const meta = await this.admin.fetchTopicMetadata({ topics: this.topics });
-      for (const t of meta.topics) for (const p of t.partitions) this.owned.set(`${t.name}:${p.partitionId}`, null);
+  /** Connect, subscribe and run the consumer, retrying (with a new one) until it runs or the reader closes. */
+  private async start(delayMs: number): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      const c = this.consumer;
+      try {
+        await c.connect();
+        await c.subscribe({ topics: this.topics, fromBeginning: true });
+        if (!this.group) {
+          const meta = await this.admin.fetchTopicMetadata({ topics: this.topics });
+          for (const t of meta.topics) for (const p of t.partitions) this.all.add(`${t.name}:${p.partitionId}`);
+        }
+        await c.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: async (b) => (c === this.consumer ? this.take(b) : undefined) });
+        return;
+      } catch {
+        await c.disconnect().catch(() => {});
+        if (this.closed) return;
+        this.consumer = this.makeConsumer();
+        this.buffers.clear();
+        delayMs = Math.min(250 * 2 ** attempt, 5_000);
+      }
     }
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: async (b) => this.take(b) });
   }
 
-  private async assign(assignment: Record<string, number[]>): Promise<void> {
-    const committed = new Map<string, number>();
-    const fetched = await this.admin.fetchOffsets({ groupId: this.group!, topics: Object.keys(assignment) });
-    for (const t of fetched) for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, Number(p.offset));
-    const owned = new Map<string, number | null>();
-    for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) owned.set(`${topic}:${p}`, this.owned.get(`${topic}:${p}`) ?? committed.get(`${topic}:${p}`) ?? null);
+  /** kafkajs restarts a crashed consumer from a timer and never retries a failed restart: if this one was restarting, replace it. */
+  revive(): void {
+    if (this.restarting) this.replace();
+  }
+
+  private replace(): void {
+    if (this.closed) return;
+    const old = this.consumer;
+    this.restarting = false;
+    this.consumer = this.makeConsumer();
+    this.buffers.clear();
+    void old.disconnect().catch(() => {});
+    const delay = Math.min(500 * 2 ** this.replaced++, 10_000);
+    this.ready = this.ready.then(() => this.start(delay));
+  }
+
+  private assign(assignment: Record<string, number[]>, continuous: boolean): void {
+    this.tasks!.assign(assignment, continuous);
+    const owned = new Set(Object.entries(assignment).flatMap(([topic, parts]) => parts.map((p) => `${topic}:${p}`)));
     for (const [k, buf] of this.buffers) {
       if (owned.has(k)) continue;
       this.buffers.delete(k);
       // kafkajs keeps a partition paused across rebalances; a buffer made anew must not wait on it.
       if (buf.paused) this.consumer.resume([partitionOf(k)]);
     }
-    this.owned = owned;
+  }
+
+  /** Deliver each task's batches in its own transaction (at once: they are independent). */
+  async deliver(tasks: TaskDelivery[]): Promise<DeliverOutcome[]> {
+    const t = this.tasks;
+    if (!t) throw new Error('a private reader delivers nothing');
+    return Promise.all(tasks.map((d) => t.deliver(d.task, d.epoch, d.batches)));
+  }
+
+  private ownership(topic: string, partition: number): { epoch: number; committed: number | null } | undefined {
+    if (this.tasks) return this.tasks.owned(topic, partition);
+    return this.all.has(`${topic}:${partition}`) ? { epoch: 0, committed: null } : undefined;
   }
 
   /** A fetch that held only aborted records and markers: no record lies in [first, last]. */
@@ -126,13 +191,13 @@ export class PrefetchReader {
     }
   }
 
+  /** Answered from the buffers at once, whatever the broker's state (nothing is owned until the consumer runs). */
   async poll(positions: Position[], max: number, peek?: boolean[]): Promise<PolledPartition[]> {
-    await this.ready;
-    if (this.failure) throw new Error(this.failure);
     return positions.map(({ topic, partition, next }, n) => {
       const key = `${topic}:${partition}`;
-      if (!this.owned.has(key)) return { owned: false, groupNext: null, records: [] };
-      if (peek?.[n]) return { owned: true, groupNext: this.owned.get(key) ?? null, records: [] };
+      const own = this.ownership(topic, partition);
+      if (!own) return { owned: false, groupNext: null, epoch: 0, records: [] };
+      if (peek?.[n]) return { owned: true, groupNext: own.committed, epoch: own.epoch, records: [] };
       let buf = this.buffers.get(key);
       if (!buf) {
         buf = { records: [], cursor: undefined, fetchNext: next, paused: false, rewound: false, soughtAt: 0 };
@@ -158,7 +223,7 @@ export class PrefetchReader {
         buf.paused = false;
         this.consumer.resume([{ topic, partitions: [partition] }]);
       }
-      return { owned: true, groupNext: this.owned.get(key) ?? null, records, fetched: buf.fetchNext };
+      return { owned: true, groupNext: own.committed, epoch: own.epoch, records, fetched: buf.fetchNext };
     });
   }
 
@@ -171,8 +236,10 @@ export class PrefetchReader {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.ready.catch(() => {});
     await this.consumer.disconnect();
+    await this.tasks?.close();
   }
 }
 

@@ -41,10 +41,22 @@ export interface PolledPartition {
   owned: boolean;
   /** The group's committed next offset when this reader gained the partition (group readers). */
   groupNext: number | null;
+  /** Which acquisition of the partition's task this is (group readers): a new one means it was lost and gained again. */
+  epoch: number;
   records: WireRecord[];
   /** Where the prefetch got to: no committed record lies between the records returned and this offset. */
   fetched?: number;
 }
+
+/** Task n's staged batches, delivered in one transaction if this server still holds acquisition `epoch` of the task. */
+export interface TaskDelivery {
+  task: number;
+  epoch: number;
+  batches: OutputBatch[];
+}
+
+/** `lost`: the task is no longer this acquisition's (moved, fenced, or the outcome unknown): its staged output waits for the next. */
+export type DeliverOutcome = 'delivered' | 'lost';
 
 export interface OutputBatch {
   records: WireAppend[];
@@ -55,17 +67,17 @@ export interface OutputBatch {
 /** Requests the worker serves; each method's argument and result types. */
 export interface BridgeApi {
   connect: [KafkaConnection, void];
-  topics: [void, { name: string; partitions: number }[]];
+  /** `fresh`: ask the broker now instead of answering from the kept list. */
+  topics: [{ fresh: boolean }, { name: string; partitions: number }[]];
   createTopic: [{ name: string; partitions: number }, void];
   deleteTopic: [string, void];
-  endOffsets: [string, number[]];
+  endOffsets: [{ topic: string; fresh: boolean }, number[]];
   produce: [WireAppend[], { partition: number; offset: number }[]];
   openReader: [{ id: string; topics: string[]; group: string | null }, void];
   /** `peek`: only report ownership of these positions (their records are still buffered on the engine side). */
   poll: [{ id: string; positions: Position[]; max: number; peek?: boolean[] }, PolledPartition[]];
   closeReader: [string, void];
-  groupOffsets: [{ group: string; topics: string[] }, Position[]];
-  deliver: [{ transactionalId: string; group: string | null; batches: OutputBatch[] }, void];
+  deliver: [{ id: string; tasks: TaskDelivery[] }, DeliverOutcome[]];
   close: [void, void];
 }
 

@@ -1,11 +1,13 @@
 // The Kafka worker thread: owns the kafkajs clients (admin, a plain producer for INSERTs, one
-// transactional producer per persistent query, one prefetching consumer per reader) and serves
-// the engine's synchronous calls (see bridge.ts).
+// prefetching consumer per reader, and a group reader's transactional producers, one per task)
+// and serves the engine's synchronous calls (see bridge.ts).
 
-import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
-import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection, OutputBatch, Position, WireAppend } from './wire.js';
+import { Refreshed } from './refreshed.js';
+import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 
@@ -14,58 +16,28 @@ let kafka: Kafka | undefined;
 let admin: Admin | undefined;
 let producer: Producer | undefined;
 const readers = new Map<string, PrefetchReader>();
-const transactional = new Map<string, Producer>();
+/** Topic metadata and end offsets, kept so the engine's every-cycle questions never wait on the broker. */
+let topicList: Refreshed<{ name: string; partitions: number }[]> | undefined;
+const ends = new Map<string, Refreshed<number[]>>();
+/** How old a kept answer may be before a background refresh is started. */
+const MAX_AGE_MS = 200;
+
+function endsOf(topic: string): Refreshed<number[]> {
+  let r = ends.get(topic);
+  if (!r) {
+    r = new Refreshed(async () => {
+      const out: number[] = [];
+      for (const o of await client().admin.fetchTopicOffsets(topic)) out[o.partition] = Number(o.high);
+      return out;
+    }, MAX_AGE_MS);
+    ends.set(topic, r);
+  }
+  return r;
+}
 
 function client(): { kafka: Kafka; admin: Admin } {
   if (!kafka || !admin) throw new Error('not connected');
   return { kafka, admin };
-}
-
-function message(r: WireAppend): Message {
-  return {
-    key: r.key ? Buffer.from(r.key) : null,
-    value: r.value ? Buffer.from(r.value) : null,
-    timestamp: String(r.timestamp),
-    ...(r.partition !== undefined ? { partition: r.partition } : {}),
-    ...(r.headers?.length ? { headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value ? Buffer.from(h.value) : ''])) } : {}),
-  };
-}
-
-function byTopic(records: readonly WireAppend[]): { topic: string; messages: Message[] }[] {
-  const m = new Map<string, Message[]>();
-  for (const r of records) {
-    let list = m.get(r.topic);
-    if (!list) m.set(r.topic, (list = []));
-    list.push(message(r));
-  }
-  return [...m].map(([topic, messages]) => ({ topic, messages }));
-}
-
-async function deliver(transactionalId: string, group: string | null, batches: OutputBatch[]): Promise<void> {
-  let p = transactional.get(transactionalId);
-  if (!p) {
-    p = client().kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: conn?.transactionTimeoutMs ?? 10_000, createPartitioner: Partitioners.DefaultPartitioner });
-    await p.connect(); // InitProducerId: fences a previous incarnation and aborts its open transaction
-    transactional.set(transactionalId, p);
-  }
-  const txn = await p.transaction();
-  try {
-    const topicMessages = byTopic(batches.flatMap((b) => b.records));
-    if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
-    if (group) {
-      const last = new Map<string, Position>();
-      for (const b of batches) for (const o of b.offsets) last.set(`${o.topic}:${o.partition}`, o);
-      const topics = new Map<string, { partition: number; offset: string }[]>();
-      for (const o of last.values()) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: String(o.next) }]);
-      if (topics.size) await txn.sendOffsets({ consumerGroupId: group, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
-    }
-    await txn.commit();
-  } catch (e) {
-    await txn.abort().catch(() => {});
-    transactional.delete(transactionalId);
-    await p.disconnect().catch(() => {});
-    throw e;
-  }
 }
 
 const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeApi[M][1]> } = {
@@ -81,30 +53,43 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     await admin.connect();
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    const a = admin;
+    topicList = new Refreshed(async () => {
+      const meta = await a.fetchTopicMetadata();
+      return meta.topics.filter((t) => !t.name.startsWith('__')).map((t) => ({ name: t.name, partitions: t.partitions.length }));
+    }, MAX_AGE_MS);
   },
-  async topics() {
-    const meta = await client().admin.fetchTopicMetadata();
-    return meta.topics.filter((t) => !t.name.startsWith('__')).map((t) => ({ name: t.name, partitions: t.partitions.length }));
+  async topics({ fresh }) {
+    if (!topicList) throw new Error('not connected');
+    return fresh ? topicList.refresh() : topicList.get();
   },
   async createTopic({ name, partitions }) {
-    await client().admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: true });
+    const a = client().admin;
+    await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: false });
+    // kafkajs's own wait for leaders gives up on a slow broker ("does not host this topic-partition"): wait here instead.
+    for (const end = Date.now() + 8_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const meta = await a.fetchTopicMetadata({ topics: [name] }).catch(() => undefined);
+      if (meta?.topics[0]?.partitions.length === partitions && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+      if (Date.now() > end) throw new Error(`topic '${name}' was created but has no leader yet`);
+    }
+    topicList?.invalidate();
   },
   async deleteTopic(name) {
     await client().admin.deleteTopics({ topics: [name] });
+    topicList?.invalidate();
+    ends.delete(name);
   },
-  async endOffsets(topic) {
-    const offsets = await client().admin.fetchTopicOffsets(topic);
-    const out: number[] = [];
-    for (const o of offsets) out[o.partition] = Number(o.high);
-    return out;
+  async endOffsets({ topic, fresh }) {
+    return fresh ? endsOf(topic).refresh() : endsOf(topic).get();
   },
   async produce(records) {
+    for (const r of records) ends.get(r.topic)?.invalidate();
     const meta = await producer!.sendBatch({ topicMessages: byTopic(records), acks: -1 });
     return meta.map((m) => ({ partition: m.partition, offset: Number(m.baseOffset ?? -1) }));
   },
   async openReader({ id, topics, group }) {
     const { kafka: k, admin: a } = client();
-    readers.set(id, new PrefetchReader(k, a, topics, group, id));
+    readers.set(id, new PrefetchReader(k, a, topics, group, id, conn?.transactionTimeoutMs ?? 10_000));
   },
   async poll({ id, positions, max, peek }) {
     const r = readers.get(id);
@@ -114,24 +99,29 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
   async closeReader(id) {
     const r = readers.get(id);
     readers.delete(id);
-    await r?.close();
+    // Leaving the group needs the broker: the engine does not wait for it.
+    r?.close().catch(() => {});
   },
-  async groupOffsets({ group, topics }) {
-    const fetched = await client().admin.fetchOffsets({ groupId: group, topics });
-    return fetched.flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic: t.topic, partition: p.partition, next: Number(p.offset) })));
-  },
-  async deliver({ transactionalId, group, batches }) {
-    await deliver(transactionalId, group, batches);
+  async deliver({ id, tasks }) {
+    const r = readers.get(id);
+    if (!r) throw new Error(`no reader ${id}`);
+    return r.deliver(tasks);
   },
   async close() {
     await Promise.allSettled([...readers.values()].map((r) => r.close()));
     readers.clear();
-    await Promise.allSettled([...transactional.values()].map((p) => p.disconnect()));
-    transactional.clear();
     await producer?.disconnect().catch(() => {});
     await admin?.disconnect().catch(() => {});
   },
 };
+
+// kafkajs restarts a crashed consumer from a timer and leaves that promise unhandled: during a broker
+// outage the restart's own failure lands here. Left alone it would end this thread (and the server
+// with it); each reader whose consumer was restarting makes a new one instead.
+process.on('unhandledRejection', (e) => {
+  if (process.env.EDDY_KAFKA_LOG) process.stderr.write(`eddy: Kafka worker: ${e instanceof Error ? e.message : String(e)}\n`);
+  for (const r of readers.values()) r.revive();
+});
 
 port.on('message', (req: BridgeRequest) => {
   const handler = handlers[req.method] as (arg: unknown) => Promise<unknown>;
