@@ -29,6 +29,13 @@ export interface ConnectorContext {
 export interface Connector {
   readonly kind: string;
   start(): void;
+  /**
+   * Pulled connectors (a file) do their reading here, called by each micro-batch cycle before the
+   * queries run: append at most a bounded chunk and return the rows appended.
+   */
+  poll?(): number;
+  /** Input the connector has seen and not yet appended (a file read only in part): queries merging this source with others wait for it. */
+  backlog?(): boolean;
   stop(): void;
 }
 

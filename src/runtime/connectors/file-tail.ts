@@ -1,67 +1,133 @@
-// file: tails a JSON-lines or CSV file, as `tail -f` would; each complete line is a row with
-// every column (key and value). The byte position commits with the rows it produced.
-// WITH (source='file', path='/var/log/orders.jsonl', value_format='JSON' | 'DELIMITED', format_header=true)
+// file: tails a JSON-lines or CSV file, as `tail -F` would; each complete line is a row with
+// every column (key and value). The micro-batch cycle polls it: each poll appends at most a
+// chunk of lines, with the byte position (and the file's inode) committed in the same
+// transaction, so a file of any size is read in bounded memory, other work runs between chunks,
+// and a restart neither loses nor repeats a line.
+// It follows the file as it grows; truncated in place, it starts over; renamed away (rotation),
+// the old file is read to its end, then the new one from its start.
+// WITH (source='file', path='/var/log/orders.jsonl', value_format='JSON' | 'DELIMITED', format_header=true,
+//       poll_bytes=4194304)
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import type { Value } from '../../planner/values.js';
 import { createSerde } from '../serde/index.js';
 import type { ConnectorFactory } from './connector.js';
+import { hasContent, LineReader } from './line-reader.js';
+
+/** Bytes read per poll by default (poll_bytes): a chunk is appended in one transaction. */
+const POLL_BYTES = 4 * 1024 * 1024;
+
+interface FilePosition {
+  readonly position: number;
+  /** The inode the position is in; absent in checkpoints from before rotation was followed. */
+  readonly inode?: string;
+}
+
+function parseCheckpoint(s: string | undefined): FilePosition {
+  if (s === undefined) return { position: 0 };
+  if (/^\d+$/.test(s)) return { position: Number(s) };
+  const p = JSON.parse(s) as FilePosition;
+  return { position: p.position, ...(p.inode !== undefined ? { inode: p.inode } : {}) };
+}
+
+function inodeOf(path: string): string | undefined {
+  try {
+    return statSync(path, { bigint: true }).ino.toString();
+  } catch {
+    return undefined;
+  }
+}
 
 export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const path = String(settings.PATH ?? '');
   if (!path) throw new Error("source='file' needs path='…'");
   const cols = ctx.source.columns.filter((c) => c.role !== 'header').map((c) => ({ name: c.name, type: c.type }));
+  const headerNulls = ctx.source.columns.filter((c) => c.role === 'header').map(() => null);
   const csv = ctx.source.valueFormat === 'DELIMITED';
   const serde = createSerde(csv ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
   const skipHeader = csv && String(settings.FORMAT_HEADER ?? 'false').toLowerCase() === 'true';
-  let position = Number(ctx.checkpoint() ?? 0);
-  let timer: NodeJS.Timeout | undefined;
+  const pollBytes = Number(settings.POLL_BYTES ?? POLL_BYTES);
+  if (!Number.isInteger(pollBytes) || pollBytes < 1) throw new Error(`poll_bytes must be a positive whole number of bytes, not ${String(settings.POLL_BYTES)}`);
+  const reader = new LineReader(pollBytes);
+  let resumeAt = parseCheckpoint(ctx.checkpoint());
+  let fd: number | undefined;
+  let inode = '';
+  let position = 0;
+  let behind = false;
+  /** The last read failure reported, so a lasting one (a directory at the path) is logged once. */
+  let failure: string | undefined;
 
-  const poll = () => {
-    let size: number;
+  const open = (): boolean => {
     try {
-      size = statSync(path).size;
+      fd = openSync(path, 'r');
     } catch {
-      return; // not there yet
+      return false; // not there yet
     }
-    if (size < position) position = 0; // truncated or rotated: start over
-    if (size === position) return;
-    const buf = Buffer.alloc(size - position);
-    const fd = openSync(path, 'r');
+    inode = fstatSync(fd, { bigint: true }).ino.toString();
+    // Another file at the path than the checkpoint's: it was rotated while Eddy was down.
+    position = resumeAt.inode === undefined || resumeAt.inode === inode ? resumeAt.position : 0;
+    return true;
+  };
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+
+  const poll = (): number => {
     try {
-      readSync(fd, buf, 0, buf.length, position);
-    } finally {
-      closeSync(fd);
+      const n = read();
+      failure = undefined;
+      return n;
+    } catch (e) {
+      // Whatever is at the path (a directory, a file without read permission) must not stop the engine.
+      const reason = `cannot read '${path}': ${(e as Error).message}`;
+      if (reason !== failure) ctx.reject(reason);
+      failure = reason;
+      close();
+      return 0;
     }
-    const lastNl = buf.lastIndexOf(0x0a);
-    if (lastNl < 0) return; // wait for a whole line
-    const rows = [];
-    let start = 0;
-    while (start <= lastNl) {
-      const end = buf.indexOf(0x0a, start);
-      const line = buf.subarray(start, end).toString('utf8').replace(/\r$/, '');
-      const lineStart = position + start;
-      start = end + 1;
-      if (!line.trim() || (skipHeader && lineStart === 0)) continue;
-      try {
-        const values = serde.deserialize(Buffer.from(line, 'utf8'));
-        if (values) rows.push({ values: [...values, ...ctx.source.columns.filter((c) => c.role === 'header').map(() => null)], ts: Date.now() });
-      } catch (e) {
-        ctx.reject(`byte ${lineStart}: ${(e as Error).message}`, lineStart);
-      }
+  };
+
+  const read = (): number => {
+    behind = false;
+    if (fd === undefined && !open()) return 0;
+    if (fstatSync(fd!).size < position) position = 0; // truncated in place: start over
+    const rotated = inodeOf(path) !== inode;
+    const rows: { values: Value[]; ts: number }[] = [];
+    const ts = Date.now();
+    const chunk = reader.read(
+      fd!,
+      position,
+      (line, at) => {
+        if (!hasContent(line) || (skipHeader && at === 0)) return;
+        try {
+          const values = serde.deserialize(line);
+          if (values) rows.push({ values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
+        } catch (e) {
+          ctx.reject(`byte ${at}: ${(e as Error).message}`, at);
+        }
+      },
+      rotated,
+    );
+    if (chunk.next !== position) {
+      position = chunk.next;
+      ctx.append(rows, JSON.stringify({ position, inode } satisfies FilePosition));
     }
-    position += lastNl + 1;
-    ctx.append(rows, String(position));
+    behind = chunk.more;
+    if (rotated && !chunk.more) {
+      // The old file is read to its end; the new one (when it appears) is read from its start.
+      close();
+      resumeAt = { position: 0 };
+      behind = inodeOf(path) !== undefined;
+    }
+    return rows.length;
   };
 
   return {
     kind: 'file',
-    start() {
-      poll();
-      timer = setInterval(poll, 200);
-      timer.unref?.();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-    },
+    start() {},
+    poll,
+    backlog: () => behind,
+    stop: close,
   };
 };
