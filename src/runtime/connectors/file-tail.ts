@@ -9,9 +9,8 @@
 //       poll_bytes=4194304)
 
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
-import type { Value } from '../../planner/values.js';
 import { createSerde } from '../serde/index.js';
-import type { ConnectorFactory } from './connector.js';
+import type { ConnectorFactory, ConnectorRow } from './connector.js';
 import { hasContent, LineReader } from './line-reader.js';
 
 /** Bytes read per poll by default (poll_bytes): a chunk is appended in one transaction. */
@@ -22,6 +21,8 @@ interface FilePosition {
   /** The inode the position is in; absent in checkpoints from before rotation was followed. */
   readonly inode?: string;
 }
+
+const NO_VALUES: readonly never[] = [];
 
 function parseCheckpoint(s: string | undefined): FilePosition {
   if (s === undefined) return { position: 0 };
@@ -45,6 +46,11 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const headerNulls = ctx.source.columns.filter((c) => c.role === 'header').map(() => null);
   const csv = ctx.source.valueFormat === 'DELIMITED';
   const serde = createSerde(csv ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
+  const keyCount = ctx.source.columns.filter((c) => c.role === 'key').length;
+  // A line is stored as the record's value as it is, not decoded and encoded again, when it is one:
+  // a JSON object (its value decoder passes over the key columns' fields) or a delimited line of
+  // value columns only. It is then checked when a query decodes it; lines with keys are read here.
+  const asValue = headerNulls.length === 0 && (csv ? keyCount === 0 : ctx.source.wrapSingleValue !== false);
   const skipHeader = csv && String(settings.FORMAT_HEADER ?? 'false').toLowerCase() === 'true';
   const pollBytes = Number(settings.POLL_BYTES ?? POLL_BYTES);
   if (!Number.isInteger(pollBytes) || pollBytes < 1) throw new Error(`poll_bytes must be a positive whole number of bytes, not ${String(settings.POLL_BYTES)}`);
@@ -93,16 +99,20 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
     if (fd === undefined && !open()) return 0;
     if (fstatSync(fd!).size < position) position = 0; // truncated in place: start over
     const rotated = inodeOf(path) !== inode;
-    const rows: { values: Value[]; ts: number }[] = [];
+    const rows: ConnectorRow[] = [];
     const ts = Date.now();
     const chunk = reader.read(
       fd!,
       position,
       (line, at) => {
         if (!hasContent(line) || (skipHeader && at === 0)) return;
+        if (asValue && keyCount === 0) {
+          rows.push({ values: NO_VALUES, ts, value: line });
+          return;
+        }
         try {
           const values = serde.deserialize(line);
-          if (values) rows.push({ values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
+          if (values) rows.push(asValue ? { values, ts, value: line } : { values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
         } catch (e) {
           ctx.reject(`byte ${at}: ${(e as Error).message}`, at);
         }
