@@ -285,7 +285,7 @@ export class Eddy {
     this.polling = true;
     try {
       for (const [name, c] of [...this.state.connectors]) {
-        if (!c.poll) continue;
+        if (!c.poll || this.readerBehind(name)) continue;
         try {
           n += c.poll();
         } catch (e) {
@@ -296,6 +296,19 @@ export class Eddy {
       this.polling = false;
     }
     return n;
+  }
+
+  /**
+   * A polled source reads ahead of its slowest reader by at most two batches: its readers then take
+   * records from the log's in-memory tail, not from SQLite (on q1 over a file, reads from SQLite were
+   * 18 % of the time with the file read ahead freely); a source nothing reads is read at full speed.
+   */
+  private readerBehind(name: string): boolean {
+    const topic = this.state.catalog.get(name)?.topic;
+    if (!topic) return false;
+    const bound = 2 * this.state.batch.maxRecords;
+    for (const q of this.state.queries.values()) if (q.task.lagOf(topic) >= bound) return true;
+    return false;
   }
 
   /** Run cycles until no query has anything left to read (deterministic tests, the conformance runner). */

@@ -163,6 +163,13 @@ export class QueryTask {
     return n;
   }
 
+  /** Records waiting on one source topic's partitions. */
+  lagOf(topic: string): number {
+    let n = 0;
+    for (const i of this.inputs) if (i.topic === topic && i.owned && this.deps.log.hasTopic(topic)) n += Math.max(0, this.deps.log.endOffset(topic, i.partition) - i.next);
+    return n;
+  }
+
   stop(): void {
     this.stopped = true;
     this.channel.close();
