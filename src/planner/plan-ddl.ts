@@ -66,7 +66,7 @@ export function resolveType(t: SqlType, catalog: Catalog, loc?: { line: number; 
   }
 }
 
-const CONNECTOR_KEYS = new Set(['SOURCE', 'PATH', 'FORMAT_HEADER', 'RATE', 'HOST', 'PORT', 'SCHEMA', 'SEED', 'ROWS', 'MAX_ROWS', 'INTERVAL_MS', 'KEYS', 'EVENT', 'EVENTS_PER_SECOND']);
+const CONNECTOR_KEYS = new Set(['SOURCE', 'PATH', 'FORMAT_HEADER', 'RATE', 'HOST', 'PORT', 'SCHEMA', 'SEED', 'ROWS', 'MAX_ROWS', 'INTERVAL_MS', 'KEYS', 'EVENT', 'EVENTS_PER_SECOND', 'POLL_BYTES']);
 
 export interface DdlDefaults {
   readonly keyFormat?: FormatName;

@@ -9,7 +9,7 @@ import type { GeneratedTopics } from './log/index.js';
 import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
 import type { PushQuery } from './push-query.js';
 import { QuerySupervisor } from './query-health.js';
-import { QueryTask } from './query-task.js';
+import { QueryTask, type TaskDeps } from './query-task.js';
 import type { Connector } from './connectors/connector.js';
 
 export interface RunningQuery {
@@ -77,6 +77,17 @@ export class EngineState {
 
   ensureTopic(def: SourceDef): void {
     if (def.topic && !this.log.hasTopic(def.topic)) this.log.createTopic(def.topic, def.partitions);
+  }
+
+  /** What a query task needs of the engine. */
+  taskDeps(): TaskDeps {
+    return { db: this.db, log: this.log, processingLog: this.processingLog, backlog: (topic) => this.backlog(topic) };
+  }
+
+  /** Whether a connector appending to the topic has input it has not appended yet (see Connector.backlog). */
+  backlog(topic: string): boolean {
+    for (const [name, c] of this.connectors) if (c.backlog?.() && this.catalog.get(name)?.topic === topic) return true;
+    return false;
   }
 
   /** Queries that read a source (by name). */

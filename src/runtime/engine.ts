@@ -60,6 +60,7 @@ export class Eddy implements Engine {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private closed = false;
+  private polling = false;
   private readonly autoStart: boolean;
   private readonly checkpointer: Checkpointer | undefined;
   private externalAccess: ExternalAccess;
@@ -288,7 +289,7 @@ export class Eddy implements Engine {
   startPersistent(plan: QueryPlan, errors: ErrorRoute, materialize: SourceDef | undefined): void {
     const { state } = this;
     const startAt = state.startAt();
-    const restart = () => new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, { persistent: true, startAt, ...(materialize ? { materialize } : {}) });
+    const restart = () => new QueryTask(plan, state.taskDeps(), { persistent: true, startAt, ...(materialize ? { materialize } : {}) });
     errors.sink = (m) => state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
     const sources = [...new Set(collectSources(plan))];
     state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task: restart(), restart, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
@@ -303,7 +304,7 @@ export class Eddy implements Engine {
     // previous row, which the pull store does not need — it is itself the last row per key.
     const root = { kind: 'Source' as const, source: def, alias: def.name, schema: { ...schema, isTable: false } };
     const plan: QueryPlan = { id, sql: `(materialise ${def.name})`, root, sink: { kind: 'Source', target: def }, output: schema };
-    const restart = () => new QueryTask(plan, { db: this.state.db, log: this.state.log, processingLog: this.state.processingLog }, { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
+    const restart = () => new QueryTask(plan, this.state.taskDeps(), { persistent: true, startAt: 'earliest', materialize: def, writeSink: false });
     this.state.queries.set(id, { id, sql: plan.sql, plan, task: restart(), restart, errors: newErrorRoute(), sources: [def.name], internal: true });
     this.ensureRunning();
   }
@@ -319,6 +320,7 @@ export class Eddy implements Engine {
     // CREATE OR REPLACE: the new definition's connector takes over; the old one must let go.
     this.stopConnector(def.name);
     if (c) this.state.connectors.set(def.name, c);
+    if (c?.poll) this.ensureRunning();
   }
 
   /** @internal */
@@ -350,11 +352,11 @@ export class Eddy implements Engine {
 
   // ------------------------------------------------------------------ the micro-batch loop
 
-  /** One micro-batch cycle over every running query; returns the records consumed. */
+  /** One micro-batch cycle: connectors that are polled append a chunk, then every running query runs a batch; returns the records appended and consumed. */
   step(): number {
     if (this.closed) return 0;
+    let n = this.pollConnectors();
     this.trackLatest();
-    let n = 0;
     const max = this.state.batch.maxRecords;
     const backoff = retryBackoff(this.state.properties);
     for (const q of [...this.state.queries.values()]) n += this.state.supervisor.step(q, max, backoff);
@@ -370,6 +372,37 @@ export class Eddy implements Engine {
       if (p.task.isDone) p.query.close();
     }
     return n;
+  }
+
+  private pollConnectors(): number {
+    let n = 0;
+    this.polling = true;
+    try {
+      for (const [name, c] of [...this.state.connectors]) {
+        if (!c.poll || this.readerBehind(name)) continue;
+        try {
+          n += c.poll();
+        } catch (e) {
+          this.state.processingLog.write({ queryId: null, topic: this.state.catalog.get(name)?.topic ?? null, partition: null, offset: null, reason: `${c.kind} connector for ${name}: ${(e as Error).message}` });
+        }
+      }
+    } finally {
+      this.polling = false;
+    }
+    return n;
+  }
+
+  /**
+   * A polled source reads ahead of its slowest reader by at most two batches: its readers then take
+   * records from the log's in-memory tail, not from SQLite (on q1 over a file, reads from SQLite were
+   * 18 % of the time with the file read ahead freely); a source nothing reads is read at full speed.
+   */
+  private readerBehind(name: string): boolean {
+    const topic = this.state.catalog.get(name)?.topic;
+    if (!topic) return false;
+    const bound = 2 * this.state.batch.maxRecords;
+    for (const q of this.state.queries.values()) if (q.task.lagOf(topic) >= bound) return true;
+    return false;
   }
 
   /** Run cycles until no query has anything left to read (deterministic tests, the conformance runner). */
@@ -403,6 +436,8 @@ export class Eddy implements Engine {
 
   /** @internal new input arrived: run a cycle soon rather than at the next tick. */
   wake(): void {
+    // Appends by polled connectors happen inside a cycle, which schedules the next itself.
+    if (this.polling) return;
     if (this.running && this.timer === undefined) this.schedule(0);
   }
 

@@ -21,6 +21,8 @@ export interface TaskDeps {
   readonly db: Database.Database;
   readonly log: TopicLog;
   readonly processingLog: ProcessingLog;
+  /** The topic's connector has read its input only in part (a file being caught up on): more is on its way. */
+  readonly backlog?: (topic: string) => boolean;
 }
 
 export interface TaskOptions {
@@ -47,6 +49,8 @@ interface PartitionInput {
   /** Instead of `buffer`, records that came decoded (a generated topic): recs[pos…]. */
   recs: Rec[] | undefined;
   pos: number;
+  /** buffer[pos] decoded, when a merge of several inputs has looked at its event time. */
+  head: Rec | undefined;
   /** The last read filled its request: the partition may hold more right now. */
   more: boolean;
   /** This batch reads offsets below this: the partition's end when the batch started. */
@@ -79,6 +83,8 @@ export class QueryTask {
   private currentRec: Rec | undefined;
   private currentInput: PartitionInput | undefined;
   private emitted = 0;
+  /** Records the merge skipped as undecodable (counted towards the batch). */
+  private skipped = 0;
   /** Stopped from outside (TERMINATE, cancel): deliver nothing more. */
   private stopped = false;
   /** A push query reached its LIMIT: deliver what it emitted, then end. */
@@ -140,7 +146,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -160,6 +166,13 @@ export class QueryTask {
   lag(): number {
     let n = 0;
     for (const i of this.inputs) if (i.owned && this.deps.log.hasTopic(i.topic)) n += Math.max(0, this.deps.log.endOffset(i.topic, i.partition) - i.next);
+    return n;
+  }
+
+  /** Records waiting on one source topic's partitions. */
+  lagOf(topic: string): number {
+    let n = 0;
+    for (const i of this.inputs) if (i.topic === topic && i.owned && this.deps.log.hasTopic(topic)) n += Math.max(0, this.deps.log.endOffset(topic, i.partition) - i.next);
     return n;
   }
 
@@ -222,9 +235,20 @@ export class QueryTask {
       if (single) best = single.pos < (single.recs ?? single.buffer).length ? single : undefined;
       else {
         let bestTs = 0;
+        let held = false;
+        let starved = false;
         for (const i of this.inputs) {
-          const ts = i.recs ? i.recs[i.pos]?.ts : i.buffer[i.pos]?.timestamp;
-          if (ts === undefined) continue;
+          // By event time (the TIMESTAMP column, if declared), as Kafka Streams picks its next
+          // record by the extracted timestamp: the log record's own time may be the ingest's clock.
+          const ts = i.recs ? i.recs[i.pos]?.ts : this.headOf(i)?.ts;
+          if (ts === undefined) {
+            // Read to its end while its connector still has input to append: records of any other
+            // input now could be ahead of it in event time (Kafka Streams waits likewise on a
+            // partition it knows to have unfetched records, KIP-695).
+            if (i.more && repeatable) starved = true;
+            else if (i.owned && this.deps.backlog?.(i.topic)) held = true;
+            continue;
+          }
           // On a timestamp tie a table's change goes first: a stream record joins the table as of its
           // own time, inclusive (as temporal joins define it), not by which topic was listed first.
           if (!best || ts < bestTs || (ts === bestTs && i.isTable && !best.isTable)) {
@@ -232,6 +256,13 @@ export class QueryTask {
             bestTs = ts;
           }
         }
+        consumed += this.skipped;
+        this.skipped = 0;
+        if (starved) {
+          refill = true; // its undecodable records were skipped to the chunk's end: read on first
+          continue;
+        }
+        if (held) break;
       }
       if (!best) break;
       best.committed = true;
@@ -252,10 +283,17 @@ export class QueryTask {
         if (best.pos === recs.length && best.more) refill = repeatable;
         continue;
       }
+      const head = best.head;
       const raw = best.buffer[best.pos++]!;
       if (best.pos === best.buffer.length && best.more) refill = repeatable;
       best.next = raw.offset + 1;
       consumed++;
+      if (head) {
+        best.head = undefined;
+        this.currentRec = head;
+        best.entry(head);
+        continue;
+      }
       const d = best.codec.decode(raw);
       if (d.error) {
         this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
@@ -269,6 +307,26 @@ export class QueryTask {
     this.currentRec = undefined;
     this.currentInput = undefined;
     return consumed;
+  }
+
+  /** The next decodable record of a partition's buffer (kept as its head); undecodable ones are logged and skipped. */
+  private headOf(i: PartitionInput): Rec | undefined {
+    while (!i.head && i.pos < i.buffer.length) {
+      const raw = i.buffer[i.pos]!;
+      const d = i.codec.decode(raw);
+      if (d.rec) {
+        i.head = d.rec;
+        break;
+      }
+      if (d.error) {
+        this.deps.processingLog.write({ queryId: this.plan.id, topic: raw.topic, partition: raw.partition, offset: raw.offset, reason: d.error });
+        this.metrics.errors++;
+      }
+      i.pos++;
+      i.next = raw.offset + 1;
+      this.skipped++;
+    }
+    return i.head;
   }
 
   /** Refill empty partition buffers from the log; follow partitions moving between instances. */
@@ -316,6 +374,7 @@ export class QueryTask {
     i.buffer = records;
     i.recs = decoded;
     i.pos = 0;
+    i.head = undefined;
   }
 
   /** Source offsets after this batch, of the partitions this instance owns. */

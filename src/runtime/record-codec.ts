@@ -16,6 +16,8 @@ export interface DecodeResult {
 export interface RecordCodec {
   decode(r: LogRecord): DecodeResult;
   encode(r: Rec): AppendRecord;
+  /** The key bytes of a row whose columns are `cols` (null for a source without key columns). */
+  encodeKey(cols: readonly Value[]): Buffer | null;
 }
 
 function serdeFor(def: SourceDef, role: 'key' | 'value'): Serde {
@@ -83,5 +85,6 @@ export function recordCodec(def: SourceDef): RecordCodec {
       ...(r.window ? { window: r.window } : {}),
     };
   };
-  return { decode, encode };
+  const encodeKey = (cols: readonly Value[]): Buffer | null => (keyCount ? keySerde.serialize(cols.slice(0, keyCount)) : null);
+  return { decode, encode, encodeKey };
 }

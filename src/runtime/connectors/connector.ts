@@ -6,6 +6,14 @@ import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
 import type { GeneratedTopic } from '../log/index.js';
 
+export interface ConnectorRow {
+  /** Every column's value, in the source's column order (only the key columns' when `value` is given). */
+  readonly values: readonly Value[];
+  readonly ts: number;
+  /** The record value as it is, already in the source's value format (a JSON line read from a file): not encoded again. */
+  readonly value?: Buffer;
+}
+
 export interface ConnectorContext {
   readonly source: SourceDef;
   /**
@@ -13,7 +21,7 @@ export interface ConnectorContext {
    * a checkpoint, the connector's position commits in the same transaction as the rows, so a
    * restart neither loses nor repeats them.
    */
-  append(rows: readonly { values: Value[]; ts: number }[], checkpoint?: string): void;
+  append(rows: readonly ConnectorRow[], checkpoint?: string): void;
   /** The last committed checkpoint, if any. */
   checkpoint(): string | undefined;
   /**
@@ -33,6 +41,13 @@ export interface ConnectorContext {
 export interface Connector {
   readonly kind: string;
   start(): void;
+  /**
+   * Pulled connectors (a file) do their reading here, called by each micro-batch cycle before the
+   * queries run: append at most a bounded chunk and return the rows appended.
+   */
+  poll?(): number;
+  /** Input the connector has seen and not yet appended (a file read only in part): queries merging this source with others wait for it. */
+  backlog?(): boolean;
   stop(): void;
 }
 

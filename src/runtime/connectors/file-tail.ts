@@ -1,94 +1,149 @@
-// file: tails a JSON-lines or CSV file, as `tail -f` would; each complete line is a row with
-// every column (key and value). The byte position commits with the rows it produced.
-// WITH (source='file', path='/var/log/orders.jsonl', value_format='JSON' | 'DELIMITED', format_header=true)
+// file: tails a JSON-lines or CSV file, as `tail -F` would; each complete line is a row with
+// every column (key and value). The micro-batch cycle polls it: each poll appends at most a
+// chunk of lines, with the byte position (and the file's inode) committed in the same
+// transaction, so a file of any size is read in bounded memory, other work runs between chunks,
+// and a restart neither loses nor repeats a line.
+// It follows the file as it grows; truncated in place, it starts over; renamed away (rotation),
+// the old file is read to its end, then the new one from its start.
+// WITH (source='file', path='/var/log/orders.jsonl', value_format='JSON' | 'DELIMITED', format_header=true,
+//       poll_bytes=4194304)
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { createSerde } from '../serde/index.js';
-import type { ConnectorFactory } from './connector.js';
-import { isBlank, withoutCr } from './line-bytes.js';
+import type { ConnectorFactory, ConnectorRow } from './connector.js';
+import { hasContent, LineReader } from './line-reader.js';
+
+/** Bytes read per poll by default (poll_bytes): a chunk is appended in one transaction. */
+const POLL_BYTES = 4 * 1024 * 1024;
+
+interface FilePosition {
+  readonly position: number;
+  /** The inode the position is in; absent in checkpoints from before rotation was followed. */
+  readonly inode?: string;
+}
+
+const NO_VALUES: readonly never[] = [];
+
+function parseCheckpoint(s: string | undefined): FilePosition {
+  if (s === undefined) return { position: 0 };
+  if (/^\d+$/.test(s)) return { position: Number(s) };
+  const p = JSON.parse(s) as FilePosition;
+  return { position: p.position, ...(p.inode !== undefined ? { inode: p.inode } : {}) };
+}
+
+function inodeOf(path: string): string | undefined {
+  try {
+    return statSync(path, { bigint: true }).ino.toString();
+  } catch {
+    return undefined;
+  }
+}
 
 export const fileConnector: ConnectorFactory = (ctx, settings) => {
   const path = String(settings.PATH ?? '');
   if (!path) throw new Error("source='file' needs path='…'");
-  ctx.file(path); // refused at CREATE time, before the catalog changes
+  // Over a server the path must lie inside its --allow-files directory: judged now (refused at
+  // CREATE, before the catalog changes) and again at each open, so a symlink swapped in later
+  // cannot lead outside it.
+  const where = (): string => ctx.file(path);
+  where();
   const cols = ctx.source.columns.filter((c) => c.role !== 'header').map((c) => ({ name: c.name, type: c.type }));
+  const headerNulls = ctx.source.columns.filter((c) => c.role === 'header').map(() => null);
   const csv = ctx.source.valueFormat === 'DELIMITED';
   const serde = createSerde(csv ? 'DELIMITED' : 'JSON', cols, { role: 'value', ...(ctx.source.valueDelimiter ? { delimiter: ctx.source.valueDelimiter } : {}) });
+  const keyCount = ctx.source.columns.filter((c) => c.role === 'key').length;
+  // A line is stored as the record's value as it is, not decoded and encoded again, when it is one:
+  // a JSON object (its value decoder passes over the key columns' fields) or a delimited line of
+  // value columns only. It is then checked when a query decodes it; lines with keys are read here.
+  const asValue = headerNulls.length === 0 && (csv ? keyCount === 0 : ctx.source.wrapSingleValue !== false);
   const skipHeader = csv && String(settings.FORMAT_HEADER ?? 'false').toLowerCase() === 'true';
-  let position = Number(ctx.checkpoint() ?? 0);
-  let timer: NodeJS.Timeout | undefined;
+  const pollBytes = Number(settings.POLL_BYTES ?? POLL_BYTES);
+  if (!Number.isInteger(pollBytes) || pollBytes < 1) throw new Error(`poll_bytes must be a positive whole number of bytes, not ${String(settings.POLL_BYTES)}`);
+  const reader = new LineReader(pollBytes);
+  let resumeAt = parseCheckpoint(ctx.checkpoint());
+  let fd: number | undefined;
+  let inode = '';
+  let position = 0;
+  let behind = false;
   /** The last read failure reported, so a lasting one (a directory at the path) is logged once. */
   let failure: string | undefined;
 
-  const poll = () => {
-    let real: string;
+  const open = (): boolean => {
+    const real = where(); // a refusal throws: poll logs it once
     try {
-      // Judged again each time: a symlink swapped in later must not lead outside the allowance.
-      real = ctx.file(path);
-    } catch (e) {
-      const reason = (e as Error).message;
-      if (reason !== failure) ctx.reject(reason);
-      failure = reason;
-      return;
+      fd = openSync(real, 'r');
+    } catch {
+      return false; // not there yet
     }
+    inode = fstatSync(fd, { bigint: true }).ino.toString();
+    // Another file at the path than the checkpoint's: it was rotated while Eddy was down.
+    position = resumeAt.inode === undefined || resumeAt.inode === inode ? resumeAt.position : 0;
+    return true;
+  };
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+
+  const poll = (): number => {
     try {
-      read(real);
+      const n = read();
       failure = undefined;
+      return n;
     } catch (e) {
-      // Whatever is at the path (a directory, a file without read permission) must not stop the server.
+      // Whatever is at the path (a directory, a file without read permission) must not stop the engine.
       const reason = `cannot read '${path}': ${(e as Error).message}`;
       if (reason !== failure) ctx.reject(reason);
       failure = reason;
+      close();
+      return 0;
     }
   };
 
-  const read = (real: string) => {
-    let size: number;
-    try {
-      size = statSync(real).size;
-    } catch {
-      return; // not there yet
+  const read = (): number => {
+    behind = false;
+    if (fd === undefined && !open()) return 0;
+    if (fstatSync(fd!).size < position) position = 0; // truncated in place: start over
+    const rotated = inodeOf(where()) !== inode;
+    const rows: ConnectorRow[] = [];
+    const ts = Date.now();
+    const chunk = reader.read(
+      fd!,
+      position,
+      (line, at) => {
+        if (!hasContent(line) || (skipHeader && at === 0)) return;
+        if (asValue && keyCount === 0) {
+          rows.push({ values: NO_VALUES, ts, value: line });
+          return;
+        }
+        try {
+          const values = serde.deserialize(line);
+          if (values) rows.push(asValue ? { values, ts, value: line } : { values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
+        } catch (e) {
+          ctx.reject(`byte ${at}: ${(e as Error).message}`, at);
+        }
+      },
+      rotated,
+    );
+    if (chunk.next !== position) {
+      position = chunk.next;
+      ctx.append(rows, JSON.stringify({ position, inode } satisfies FilePosition));
     }
-    if (size < position) position = 0; // truncated or rotated: start over
-    if (size === position) return;
-    const buf = Buffer.alloc(size - position);
-    const fd = openSync(real, 'r');
-    try {
-      readSync(fd, buf, 0, buf.length, position);
-    } finally {
-      closeSync(fd);
+    behind = chunk.more;
+    if (rotated && !chunk.more) {
+      // The old file is read to its end; the new one (when it appears) is read from its start.
+      close();
+      resumeAt = { position: 0 };
+      behind = inodeOf(where()) !== undefined;
     }
-    const lastNl = buf.lastIndexOf(0x0a);
-    if (lastNl < 0) return; // wait for a whole line
-    const rows = [];
-    let start = 0;
-    while (start <= lastNl) {
-      const end = buf.indexOf(0x0a, start);
-      // The line's bytes as they are: the format decides whether they are text (invalid UTF-8 is rejected).
-      const line = withoutCr(buf.subarray(start, end));
-      const lineStart = position + start;
-      start = end + 1;
-      if (isBlank(line) || (skipHeader && lineStart === 0)) continue;
-      try {
-        const values = serde.deserialize(line);
-        if (values) rows.push({ values: [...values, ...ctx.source.columns.filter((c) => c.role === 'header').map(() => null)], ts: Date.now() });
-      } catch (e) {
-        ctx.reject(`byte ${lineStart}: ${(e as Error).message}`, lineStart);
-      }
-    }
-    position += lastNl + 1;
-    ctx.append(rows, String(position));
+    return rows.length;
   };
 
   return {
     kind: 'file',
-    start() {
-      poll();
-      timer = setInterval(poll, 200);
-      timer.unref?.();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-    },
+    start() {},
+    poll,
+    backlog: () => behind,
+    stop: close,
   };
 };

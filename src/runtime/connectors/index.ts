@@ -5,7 +5,8 @@ import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
 import type { ConnectorHost } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
-import type { Connector, ConnectorContext, ConnectorFactory } from './connector.js';
+import type { AppendRecord } from '../log/index.js';
+import type { Connector, ConnectorContext, ConnectorFactory, ConnectorRow } from './connector.js';
 import { datagenConnector } from './datagen.js';
 import { fileConnector } from './file-tail.js';
 import { nexmarkConnector } from './nexmark.js';
@@ -33,10 +34,11 @@ export function startConnector(engine: ConnectorHost, def: SourceDef): Connector
   const setCp = db.prepare('INSERT INTO settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
   const ctx: ConnectorContext = {
     source: def,
-    append: (rows: readonly { values: Value[]; ts: number }[], checkpoint?: string) => {
+    append: (rows: readonly ConnectorRow[], checkpoint?: string) => {
       if (!rows.length && checkpoint === undefined) return;
+      const encode = (r: ConnectorRow): AppendRecord => (r.value ? { timestamp: r.ts, key: codec.encodeKey(r.values), value: r.value } : codec.encode({ cols: r.values as Value[], ts: r.ts, partition: 0, offset: 0 }));
       db.transaction(() => {
-        if (rows.length) log.append(def.topic!, rows.map((r) => codec.encode({ cols: r.values, ts: r.ts, partition: 0, offset: 0 })));
+        if (rows.length) log.append(def.topic!, rows.map(encode));
         if (checkpoint !== undefined) setCp.run(key, checkpoint);
       })();
       engine.wake();

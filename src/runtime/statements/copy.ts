@@ -2,12 +2,13 @@
 // table (upserts) or a stream/changelog table (appends to its topic).
 //
 // One generator does the work in chunks of rows, each chunk written in its own SQLite
-// transaction, and yields its progress after every chunk. `execute('COPY …')` runs it as a single
-// chunk (one transaction, as it always has); `copyAsync` runs chunks of DEFAULT_CHUNK_ROWS and
+// transaction, and yields its progress after every chunk; it reads the file a few MiB at a time,
+// so memory does not grow with the file. `execute('COPY …')` runs it in chunks of
+// EXECUTE_CHUNK_ROWS without yielding to the event loop; `copyAsync` runs chunks of DEFAULT_CHUNK_ROWS and
 // gives the event loop a turn between them, so a shell can draw progress and cancel. A cancelled
 // load keeps every chunk already committed and reads no further.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { Copy } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
@@ -16,11 +17,13 @@ import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createSerde, type Serde } from '../serde/index.js';
-import { isBlank, withoutCr } from '../connectors/line-bytes.js';
 import { missingKeyColumns, missingKeyMessage, upsertStaticRows } from '../static-table.js';
+import { hasContent, LineReader } from '../connectors/line-reader.js';
 import { appendRows } from './dml.js';
 
 export const DEFAULT_CHUNK_ROWS = 1000;
+/** Rows per transaction of a COPY run by execute(). */
+const EXECUTE_CHUNK_ROWS = 10_000;
 
 export interface CopyProgress {
   readonly target: string;
@@ -60,65 +63,98 @@ function write(engine: Engine, def: SourceDef, rows: Value[][]): void {
   else appendRows(engine, def, rows.map((cols) => ({ cols, ts: Date.now() })));
 }
 
+/** Bytes of the file held at once: the load reads the file a piece at a time, never whole. */
+const READ_BYTES = 4 * 1024 * 1024;
+
+/** Data lines in the file (not blank, not the header), counted a piece at a time for the progress total. */
+function countDataLines(fd: number, header: boolean): number {
+  const reader = new LineReader(READ_BYTES);
+  let n = 0;
+  for (let pos = 0, more = true; more; ) {
+    const chunk = reader.read(fd, pos, (line, at) => void (hasContent(line) && !(header && at === 0) && n++), true);
+    more = chunk.next > pos;
+    pos = chunk.next;
+  }
+  return n;
+}
+
 /** The load, chunk by chunk: yields after each chunk is committed, returns the final result. */
 export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows: number): Generator<CopyProgress, StatementResult, void> {
   const def = engine.state.catalog.get(stmt.target);
   if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
-  let file: Buffer;
+  let fd: number;
+  let size: number;
   try {
-    file = readFileSync(engine.access.file(stmt.path, 'COPY'));
+    fd = openSync(engine.access.file(stmt.path, 'COPY'), 'r');
+    size = fstatSync(fd).size;
   } catch (e) {
     throw new SqlError(`Cannot read '${stmt.path}': ${(e as Error).message}`, stmt);
   }
-  const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
-  const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
-  const serde = serdeFor(def, stmt, format);
-  // Lines as bytes, split on '\n' (a '\r' before it dropped): the format decides whether they are
-  // valid text, so invalid UTF-8 is a rejected line, not one silently altered.
-  const lines = splitLines(file);
-  const isData = (line: Buffer, i: number) => !isBlank(line) && !(header && i === 0);
-  let rowsTotal = 0;
-  lines.forEach((line, i) => isData(line, i) && rowsTotal++);
-  let rowsDone = 0;
-  let bytesDone = 0;
-  let copied = 0;
-  const rejected: string[] = [];
-  let chunk: Value[][] = [];
-  let inChunk = 0;
-  const progress = (): CopyProgress => ({ target: def.name, rowsDone, rowsTotal, bytesDone: Math.min(bytesDone, file.length), bytesTotal: file.length, copied, rejected: rejected.length });
-  for (const [i, raw] of lines.entries()) {
-    bytesDone += raw.length + 1;
-    const line = withoutCr(raw);
-    if (!isData(line, i)) continue;
-    rowsDone++;
-    inChunk++;
-    try {
-      const vals = serde.deserialize(line);
-      const missing = vals && def.kind === 'TABLE' ? missingKeyColumns(def, vals) : [];
-      if (missing.length) throw new Error(missingKeyMessage(def, missing));
-      if (vals) chunk.push(vals);
-    } catch (e) {
-      rejected.push(`line ${i + 1}: ${(e as Error).message}`);
-      engine.state.processingLog.write({ queryId: null, topic: stmt.path, partition: null, offset: i + 1, reason: `COPY ${def.name}: ${(e as Error).message}` });
+  try {
+    const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
+    const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
+    const serde = serdeFor(def, stmt, format);
+    const rowsTotal = countDataLines(fd, header);
+    let rowsDone = 0;
+    let bytesDone = 0;
+    let copied = 0;
+    let lineNo = 0;
+    const rejected: string[] = [];
+    let chunk: Value[][] = [];
+    let inChunk = 0;
+    const progress = (): CopyProgress => ({ target: def.name, rowsDone, rowsTotal, bytesDone: Math.min(bytesDone, size), bytesTotal: size, copied, rejected: rejected.length });
+    const reader = new LineReader(READ_BYTES);
+    // Lines are split on '\n' (a '\r' before it dropped) a piece of the file at a time; the piece's
+    // data lines are then written in chunks of rows, each chunk committed and yielded.
+    let piece: { vals: Value[] | null; end: number }[] = [];
+    const onLine = (line: Buffer, at: number) => {
+      lineNo++;
+      if (!hasContent(line) || (header && at === 0)) return;
+      let vals: Value[] | null = null;
+      try {
+        vals = serde.deserialize(line);
+        const missing = vals && def.kind === 'TABLE' ? missingKeyColumns(def, vals) : [];
+        if (missing.length) throw new Error(missingKeyMessage(def, missing));
+      } catch (e) {
+        vals = null;
+        rejected.push(`line ${lineNo}: ${(e as Error).message}`);
+        engine.state.processingLog.write({ queryId: null, topic: stmt.path, partition: null, offset: lineNo, reason: `COPY ${def.name}: ${(e as Error).message}` });
+      }
+      piece.push({ vals, end: at + line.length + 1 });
+    };
+    for (let pos = 0; pos < size; ) {
+      const read = reader.read(fd, pos, onLine, true);
+      if (read.next === pos) break; // the file shrank under the load
+      pos = read.next;
+      for (const line of piece) {
+        rowsDone++;
+        inChunk++;
+        bytesDone = line.end;
+        if (line.vals) chunk.push(line.vals);
+        if (inChunk >= chunkRows && rowsDone < rowsTotal) {
+          write(engine, def, chunk);
+          copied += chunk.length;
+          chunk = [];
+          inChunk = 0;
+          yield progress();
+        }
+      }
+      piece = [];
+      bytesDone = pos;
     }
-    if (inChunk >= chunkRows && rowsDone < rowsTotal) {
-      write(engine, def, chunk);
-      copied += chunk.length;
-      chunk = [];
-      inChunk = 0;
-      yield progress();
-    }
+    write(engine, def, chunk);
+    copied += chunk.length;
+    yield progress();
+    const note = rejected.length ? ` ${plural(rejected.length, 'line')} rejected (see the processing log), first: ${rejected[0]}` : '';
+    return { kind: 'message', statement: text, message: `Copied ${plural(copied, 'row')} into ${def.name}.${note}` };
+  } finally {
+    closeSync(fd);
   }
-  write(engine, def, chunk);
-  copied += chunk.length;
-  yield progress();
-  const note = rejected.length ? ` ${plural(rejected.length, 'line')} rejected (see the processing log), first: ${rejected[0]}` : '';
-  return { kind: 'message', statement: text, message: `Copied ${plural(copied, 'row')} into ${def.name}.${note}` };
 }
 
-/** COPY in one transaction, for `execute`. */
+/** COPY for `execute`: in transactions of EXECUTE_CHUNK_ROWS rows, so memory stays bounded whatever the file's size. */
 export function copy(engine: Engine, stmt: Copy, text: string): StatementResult {
-  const chunks = copyChunks(engine, stmt, text, Infinity);
+  const chunks = copyChunks(engine, stmt, text, EXECUTE_CHUNK_ROWS);
   for (;;) {
     const step = chunks.next();
     if (step.done) return step.value;
@@ -143,12 +179,4 @@ export async function copyAsync(engine: Engine, stmt: Copy, text: string, opts: 
       return { kind: 'message', statement: text, message: cancelledMessage(step.value) };
     }
   }
-}
-
-function splitLines(file: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let from = 0;
-  for (let nl: number; (nl = file.indexOf(0x0a, from)) >= 0; from = nl + 1) out.push(file.subarray(from, nl));
-  out.push(file.subarray(from));
-  return out;
 }

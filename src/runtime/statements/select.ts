@@ -36,7 +36,7 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
   const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
   let query: PushQuery | undefined;
-  const task = new QueryTask(plan, { db: state.db, log: state.log, processingLog: state.processingLog }, {
+  const task = new QueryTask(plan, state.taskDeps(), {
     persistent: false,
     startAt: state.startAt(),
     onRow: (r) => query!.deliver({ values: r.cols, ts: r.ts, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }),
