@@ -100,12 +100,14 @@ describe('shell against a server', () => {
 
   it('gives up waiting for a statement on Ctrl-C and keeps the shell', async () => {
     // A server process of its own: an in-process one would block this test's event loop while it loads.
-    const server = await spawnServer([]);
+    // COPY over a server reads only inside the directory the server allows (--allow-files).
+    const dir = tempDir();
+    const server = await spawnServer(['--allow-files', dir]);
     onTestFinished(() => {
       server.child.kill();
     });
     const { port } = server;
-    const file = join(tempDir(), 'big.csv');
+    const file = join(dir, 'big.csv');
     writeFileSync(file, `ID,NAME\n${Array.from({ length: 100_000 }, (_, i) => `${i},name number ${i}`).join('\n')}\n`);
     const backend = await RemoteBackend.connect('127.0.0.1', port);
     const s = openSession({ backend });
