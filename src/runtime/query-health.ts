@@ -4,8 +4,16 @@
 // ksql.query.retry.backoff.initial.ms / .max.ms) and then resumes from its committed offsets on a
 // fresh task. Nothing here throws, so one query's failure never stops the others.
 
-import type { RunningQuery } from './engine-state.js';
 import type { ProcessingLog } from './processing-log.js';
+import type { QueryTask } from './query-task.js';
+
+/** What the supervisor needs of a running query (engine-state's SupervisedQuery): its id and its task. */
+export interface SupervisedQuery {
+  readonly id: string;
+  task: QueryTask;
+  /** A new task, resuming from the committed state and offsets. */
+  readonly restart: () => QueryTask;
+}
 
 export type QueryStatus = 'RUNNING' | 'ERROR';
 
@@ -35,12 +43,12 @@ interface Health {
 
 export class QuerySupervisor {
   // Keyed by the running query itself: a query re-created under the same id starts healthy.
-  private readonly health = new WeakMap<RunningQuery, Health>();
+  private readonly health = new WeakMap<SupervisedQuery, Health>();
 
   constructor(private readonly processingLog: ProcessingLog) {}
 
   /** One batch of `q`, unless it waits out a backoff; a failure is recorded and reported, never thrown. */
-  step(q: RunningQuery, maxRecords: number, backoff: RetryBackoff): number {
+  step(q: SupervisedQuery, maxRecords: number, backoff: RetryBackoff): number {
     const h = this.of(q);
     const now = Date.now();
     if (h.status === 'ERROR' && now < h.retryAt) return 0;
@@ -72,12 +80,12 @@ export class QuerySupervisor {
     }
   }
 
-  status(q: RunningQuery): QueryHealth {
+  status(q: SupervisedQuery): QueryHealth {
     const h = this.of(q);
     return { status: h.status, lastError: h.lastError, failures: h.failures, retryInMs: h.status === 'ERROR' ? Math.max(0, h.retryAt - Date.now()) : 0 };
   }
 
-  private of(q: RunningQuery): Health {
+  private of(q: SupervisedQuery): Health {
     let h = this.health.get(q);
     if (!h) {
       h = { status: 'RUNNING', lastError: undefined, failures: 0, retryAt: 0, restartDue: false };
