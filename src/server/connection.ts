@@ -349,7 +349,7 @@ export class Connection {
 
   private write(text: string): void {
     if (this.closed) return;
-    this.socket.write(text);
+    this.socket.write(Buffer.from(text));
     const unread = this.socket.writableLength;
     if (unread > this.limits.maxBufferedBytes) {
       this.disconnect(`client is not reading: more than ${this.limits.maxBufferedBytes} bytes of replies unread`);
