@@ -36,6 +36,8 @@ export interface SharedBudget {
 
 /** Past this many unread bytes a client's writes also check the server-wide total. */
 const LOOK_AT_TOTAL_ABOVE = 64 * 1024;
+/** A pull waiting on the server-wide total looks again this often. */
+const PULL_RECHECK_MS = 50;
 
 /** Compares tokens in constant time (hashing first makes the lengths equal). */
 function tokenMatches(given: string, expected: string): boolean {
@@ -263,7 +265,7 @@ export class Connection {
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        while (!this.closed && this.socket.writableLength > this.limits.maxBufferedBytes / 4) await this.drained();
+        while (!this.closed && this.pullMustWait()) await this.drained(PULL_RECHECK_MS);
         if (this.closed) return false;
         if (state.cancelled) {
           cursor.chunks.return();
@@ -287,13 +289,30 @@ export class Connection {
     }
   }
 
-  private drained(): Promise<void> {
+  /**
+   * A pull waits while its client has a quarter of its cap unread, or while all clients together
+   * have half the server-wide cap unread and this one has any: pulls then build at most that much
+   * unread (not 300 × 2 MiB), and a client that has read everything still gets its slices.
+   */
+  private pullMustWait(): boolean {
+    const own = this.socket.writableLength;
+    if (own > this.limits.maxBufferedBytes / 4) return true;
+    if (own === 0) return false;
+    let total = 0;
+    for (const c of this.shared.connections) total += c.unread;
+    return total > this.shared.maxTotalBufferedBytes / 2;
+  }
+
+  /** Until this client's buffer drains or it closes, or `ms` pass (others' unread may fall meanwhile). */
+  private drained(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
+        clearTimeout(timer);
         this.socket.off('drain', done);
         this.socket.off('close', done);
         resolve();
       };
+      const timer = setTimeout(done, ms);
       this.socket.once('drain', done);
       this.socket.once('close', done);
     });
