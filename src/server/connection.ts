@@ -38,6 +38,8 @@ export interface SharedBudget {
 const LOOK_AT_TOTAL_ABOVE = 64 * 1024;
 /** A pull waiting on the server-wide total looks again this often. */
 const PULL_RECHECK_MS = 50;
+/** A pull slice's replies go out in pieces of about this many characters. */
+const WRITE_PIECE_CHARS = 64 * 1024;
 
 /** Compares tokens in constant time (hashing first makes the lengths equal). */
 function tokenMatches(given: string, expected: string): boolean {
@@ -275,9 +277,16 @@ export class Connection {
         const next = this.inSession(() => cursor.chunks.next());
         if (next.done) break;
         if (next.value.length) {
+          // Written in pieces under V8's large-object size: short-lived, they die young instead of piling up in old space.
           let out = '';
-          for (const row of next.value) out += rowFrame(id, row);
-          this.write(out);
+          for (const row of next.value) {
+            out += rowFrame(id, row);
+            if (out.length >= WRITE_PIECE_CHARS) {
+              this.write(out);
+              out = '';
+            }
+          }
+          if (out) this.write(out);
         }
       }
       return true;

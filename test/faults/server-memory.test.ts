@@ -84,9 +84,11 @@ describe('server memory and turns', () => {
     // Unbounded, 300 clients × (a 17 MB pull + a 0.4 MB push) would be over 5 GB: each pull
     // waits while its client has 2 MiB unread or all clients 128 MiB, the server-wide cap cuts the
     // largest holder past 256 MiB, and unread replies are held as Buffers (1 byte per byte
-    // counted). The rest is the V8 heap (pull cursors and reply garbage), measured at most ~260 MB.
-    // (Each p2 push never starts: its client's pull never ends, and requests run in order.)
-    expect(grew).toBeLessThan(520);
+    // counted). The rest is the V8 heap (pull cursors, reply garbage written in 64 KiB pieces so it
+    // dies young). Measured +227..+375 MB in all; the heap part grows with how many of the 300
+    // clients the server has accepted within the 10 s (~85-115 on 2 busy cores) and is not capped
+    // by design. (Each p2 push never starts: its client's pull never ends, and requests run in order.)
+    expect(grew).toBeLessThan(480);
     expect(replyMs).toBeLessThan(2000);
     expect(proc.child.exitCode).toBeNull();
   }, 120_000);
