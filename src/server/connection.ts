@@ -36,6 +36,10 @@ export interface SharedBudget {
 
 /** Past this many unread bytes a client's writes also check the server-wide total. */
 const LOOK_AT_TOTAL_ABOVE = 64 * 1024;
+/** A pull waiting on the server-wide total looks again this often. */
+const PULL_RECHECK_MS = 50;
+/** A pull slice's replies go out in pieces of about this many characters. */
+const WRITE_PIECE_CHARS = 64 * 1024;
 
 /** Compares tokens in constant time (hashing first makes the lengths equal). */
 function tokenMatches(given: string, expected: string): boolean {
@@ -263,7 +267,7 @@ export class Connection {
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        while (!this.closed && this.socket.writableLength > this.limits.maxBufferedBytes / 4) await this.drained();
+        while (!this.closed && this.pullMustWait()) await this.drained(PULL_RECHECK_MS);
         if (this.closed) return false;
         if (state.cancelled) {
           cursor.chunks.return();
@@ -273,9 +277,16 @@ export class Connection {
         const next = this.inSession(() => cursor.chunks.next());
         if (next.done) break;
         if (next.value.length) {
+          // Written in pieces under V8's large-object size: short-lived, they die young instead of piling up in old space.
           let out = '';
-          for (const row of next.value) out += rowFrame(id, row);
-          this.write(out);
+          for (const row of next.value) {
+            out += rowFrame(id, row);
+            if (out.length >= WRITE_PIECE_CHARS) {
+              this.write(out);
+              out = '';
+            }
+          }
+          if (out) this.write(out);
         }
       }
       return true;
@@ -287,13 +298,30 @@ export class Connection {
     }
   }
 
-  private drained(): Promise<void> {
+  /**
+   * A pull waits while its client has a quarter of its cap unread, or while all clients together
+   * have half the server-wide cap unread and this one has any: pulls then build at most that much
+   * unread (not 300 × 2 MiB), and a client that has read everything still gets its slices.
+   */
+  private pullMustWait(): boolean {
+    const own = this.socket.writableLength;
+    if (own > this.limits.maxBufferedBytes / 4) return true;
+    if (own === 0) return false;
+    let total = 0;
+    for (const c of this.shared.connections) total += c.unread;
+    return total > this.shared.maxTotalBufferedBytes / 2;
+  }
+
+  /** Until this client's buffer drains or it closes, or `ms` pass (others' unread may fall meanwhile). */
+  private drained(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
+        clearTimeout(timer);
         this.socket.off('drain', done);
         this.socket.off('close', done);
         resolve();
       };
+      const timer = setTimeout(done, ms);
       this.socket.once('drain', done);
       this.socket.once('close', done);
     });
@@ -349,7 +377,7 @@ export class Connection {
 
   private write(text: string): void {
     if (this.closed) return;
-    this.socket.write(text);
+    this.socket.write(Buffer.from(text));
     const unread = this.socket.writableLength;
     if (unread > this.limits.maxBufferedBytes) {
       this.disconnect(`client is not reading: more than ${this.limits.maxBufferedBytes} bytes of replies unread`);

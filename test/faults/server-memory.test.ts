@@ -82,18 +82,25 @@ describe('server memory and turns', () => {
     const cut = proc.output().split('\n').filter((l) => /^disconnected .*(server-wide cap|client is not reading)/.test(l)).length;
     console.log(`300 non-reading clients (${cut} cut off by a cap): RSS ${(before.now / MiB).toFixed(0)} MB before, peak ${(after.peak / MiB).toFixed(0)} MB (+${grew.toFixed(0)} MB), now ${(after.now / MiB).toFixed(0)} MB; a reading client's reply took ${replyMs.toFixed(0)} ms`);
     // Unbounded, 300 clients × (a 17 MB pull + a 0.4 MB push) would be over 5 GB: each pull
-    // waits while its client has 2 MiB unread, and the server-wide cap cuts the largest holder.
-    // Measured on a quiet machine: +538 and +689 MB (under heavy load only +91..+133 MB). What
-    // the caps bound is under 256 MiB; the rest is not yet explained, so the bound is loose.
-    expect(grew).toBeLessThan(1000);
+    // waits while its client has 2 MiB unread or all clients 128 MiB, the server-wide cap cuts the
+    // largest holder past 256 MiB, and unread replies are held as Buffers (1 byte per byte
+    // counted). The rest is the V8 heap (pull cursors, reply garbage written in 64 KiB pieces so it
+    // dies young). Measured +227..+375 MB in all; the heap part grows with how many of the 300
+    // clients the server has accepted within the 10 s (~85-115 on 2 busy cores) and is not capped
+    // by design, so the bound leaves room for a machine that accepts more of them. (Each p2 push never
+    // starts: its client's pull never ends, and requests run in order.)
+    expect(grew).toBeLessThan(600);
     expect(replyMs).toBeLessThan(2000);
     expect(proc.child.exitCode).toBeNull();
   }, 120_000);
 
   it('past the server-wide cap on unread replies, the client holding the most is cut off', async () => {
     const { proc, client } = await boot('total', ['--max-unread-total', String(4 * MiB)]);
-    await fill(client, 40_000, 400);
-    for (let i = 0; i < 20; i++) await deaf(proc.port, ['p SELECT * FROM S;']);
+    await fill(client, 10, 400);
+    // Push queries: a pull waits for its client (and for the total to fall), a push cannot.
+    for (let i = 0; i < 20; i++) await deaf(proc.port, ['p SELECT * FROM S EMIT CHANGES;']);
+    await sleep(500);
+    for (let at = 0; at < 40_000; at += 1000) await client.insert('S', Array.from({ length: 1000 }, (_, i) => ({ ID: at + i, V: 'w'.repeat(400) })));
     const end = Date.now() + 30_000;
     while (!/server-wide cap on unread replies reached \(4194304 bytes over all clients\): this client held the most unread/.test(proc.output())) {
       if (Date.now() > end) throw new Error(`no client was cut off: ${proc.output()}`);

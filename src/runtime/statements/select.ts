@@ -90,7 +90,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?:
     : Array.from({ length: info.partitions }, (_, p) => ({ partition: p, from: 0, to: state.log.endOffset(source.topic!, p) }));
   for (const { partition, from, to } of ranges) {
     for (let off = from; off < to; ) {
-      const batch = state.log.read(source.topic, partition, off, Math.min(PAGE_ROWS, to - off));
+      const batch = state.log.read(source.topic, partition, off, Math.min(LOG_PAGE_ROWS, to - off));
       if (batch.length === 0) break;
       for (const raw of batch) {
         if (raw.offset >= to) break;
@@ -103,6 +103,8 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?:
 }
 
 const PAGE_ROWS = 1000;
+/** A pull over a topic holds its current page of raw records while it waits for its client to read: with 1000-record pages 300 waiting pulls (450 B rows) raised peak RSS by ~430 MB, with 100 by ~140 MB. */
+const LOG_PAGE_ROWS = 100;
 /** A slice of a pull query's work ends after this long, or this many records, whichever comes first. */
 const SLICE_MS = 10;
 const SLICE_RECORDS = 1000;
