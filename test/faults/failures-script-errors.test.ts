@@ -1,29 +1,12 @@
 // `eddy -e` / `-f` with a script that cannot end (an unbalanced `(` or an unclosed string): what
 // comes before runs, then the error is reported with the script's line and column and the exit
 // status is non-zero — before, the rest was skipped silently with status 0. Real eddy processes.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EDDY_BIN, ensureBuilt } from '../shell/build.js';
 import { tempDir } from '../shell/helpers.js';
-
-function eddy(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EDDY_BIN, ...args], { env: { ...process.env, EDDY_HISTORY: join(tempDir(), 'h') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end('');
-  });
-}
+import { eddy } from '../shell/process.js';
 
 const SCRIPT = (broken: string) => `CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);
 INSERT INTO T (ID, NAME) VALUES (1, 'ada');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
 import { sleep, spawnServer, type ServerProcess } from '../server/helpers.js';
+import { probe } from './reply-probe.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eddy-hostile-'));
 const procs: ServerProcess[] = [];
@@ -32,29 +33,6 @@ async function boot(data: string, args: string[] = []): Promise<{ proc: ServerPr
   return { proc, hostile, victim };
 }
 
-/** Asks SHOW STREAMS back to back until stopped; the worst wait is the delay others caused. */
-function probe(c: EddyClient): { stop(): Promise<{ worstMs: number; answers: number }> } {
-  let running = true;
-  let worstMs = 0;
-  let answers = 0;
-  const loop = (async () => {
-    while (running) {
-      const t = performance.now();
-      await c.execute('SHOW STREAMS;');
-      worstMs = Math.max(worstMs, performance.now() - t);
-      answers++;
-      await sleep(5);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return { worstMs, answers };
-    },
-  };
-}
-
 const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.message);
 
 describe('hostile statements over a real socket', () => {
@@ -63,7 +41,7 @@ describe('hostile statements over a real socket', () => {
     await hostile.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
     await hostile.execute("SET 'auto.offset.reset'='earliest';");
     for (let b = 0; b < 4; b++) await hostile.insert('S', Array.from({ length: 5000 }, (_, i) => ({ ID: b * 5000 + i, V: `${'a'.repeat(60)}!` })));
-    const watch = probe(victim);
+    const watch = probe(victim, 'SHOW STREAMS;', 5);
     const t0 = performance.now();
     try {
       await hostileStatements(hostile);

@@ -5,7 +5,6 @@
 
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type RawClient, type ServerProcess } from '../server/helpers.js';
 import { noBroker, unique, until } from './helpers.js';
+import { freePort } from './broker-setup.js';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'kafka.sh');
 const kafkaDir = mkdtempSync(join(tmpdir(), 'eddy-outage-broker-'));
@@ -24,17 +24,6 @@ afterAll(() => {
   spawnSync('bash', [SCRIPT, 'stop'], { env, stdio: 'inherit' });
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 // Asynchronous: a synchronous child process would stop this process's clock-keeping prober too.
 const run = promisify(execFile);
