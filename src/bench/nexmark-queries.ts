@@ -74,12 +74,6 @@ export interface BenchQuery {
   readonly steps: readonly BenchStep[];
   /** How results are compared with the hand-written loop on a small input. */
   readonly compare: 'sequence' | 'final-by-first-column';
-  /**
-   * Whether the answer depends on micro-batch boundaries: a stream joined to an aggregation's
-   * changes sees them once per batch (aggregations emit in update mode), so only at one record per
-   * batch does it equal the per-record loop.
-   */
-  readonly batchDependent?: boolean;
   readonly target: number;
 }
 
@@ -125,7 +119,6 @@ export const NEXMARK_QUERIES: readonly BenchQuery[] = [
     name: 'q7',
     title: 'highest bid (tumbling max, joined back)',
     compare: 'sequence',
-    batchDependent: true,
     target: 300_000,
     steps: [
       {

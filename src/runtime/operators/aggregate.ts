@@ -1,10 +1,12 @@
 // GROUP BY with optional TUMBLING/HOPPING window: folds each record into the state of its group
 // (windowed stream records: windowed-aggregate.ts, whose state is segmented by window). Over a table input a changed row is first taken out of its old group (undo), then
 // added to its new one. Late records (window end + grace ≤ stream time) are dropped and counted.
-// Output is collapsed per micro-batch (Spark's update mode; ksqlDB's record cache between
-// commits): at the end of the batch each changed (group, window) emits one change — its result
-// now, its result before the batch as the previous row — in the order the groups were first
-// changed in the batch. With one record per batch that is exactly one change per group touched.
+// Without a window, each change is emitted as it happens, except that a change of the same group
+// at the same time right after another is folded into it: a reader of the table (a stream–table
+// join, which takes a table's change before a stream record of the same time) cannot tell the
+// two apart, so the stream it joins is the same at every batch size. Collapsing every group's
+// changes per batch instead lost the versions such a join must see (Nexmark q7 found almost
+// nothing at 10,000 records per batch). Windowed changes collapse per batch (windowed-aggregate.ts).
 
 import type { AggregateNode } from '../../planner/plan.js';
 import type { Rec, WindowBounds } from '../../planner/record.js';
@@ -25,8 +27,9 @@ export interface AggEntry {
   rows: number;
 }
 
-/** A group changed in the current batch: its state, its result before the batch, its latest input. */
+/** The change not yet emitted: its group, state, result before it and latest input. */
 interface PendingChange {
+  key: string;
   entry: AggEntry;
   before: Value[] | null;
   last: Rec;
@@ -65,16 +68,28 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     return key;
   };
 
-  const pending = new Map<string, PendingChange>();
+  let pending: PendingChange | undefined;
 
-  /** Fold `remove` out of and `add` into one group's state; its new result is emitted at batch end. */
+  /** Emit the change held back (if any). */
+  const emitPending = () => {
+    const p = pending;
+    if (!p) return;
+    pending = undefined;
+    const e = p.entry;
+    const rec: Rec = { cols: results(e), ts: e.ts, partition: p.last.partition, offset: p.last.offset };
+    if (needPrev) rec.prev = p.before;
+    emit(rec);
+  };
+
+  /** Fold `remove` out of and `add` into one group's state; the change is emitted once the next one is not of the same group and time. */
   const apply = (key: Value[], remove: Rec | undefined, add: Rec | undefined) => {
     const base = (add ?? remove)!;
     const k = keyString(key);
-    const changed = pending.get(k);
-    let e = changed ? changed.entry : store.get(k);
-    // The previous row of the batch's change: the group's result before its first change here.
-    const before = !changed && needPrev && e ? results(e) : null;
+    // Same group, and the result's time (the latest input's) stays: fold into the held change.
+    const same = pending !== undefined && pending.key === k && base.ts <= pending.entry.ts;
+    if (!same) emitPending();
+    let e = same ? pending!.entry : store.get(k);
+    const before = !same && needPrev && e ? results(e) : null;
     if (!e) {
       if (!add) return;
       e = { key, states: aggs.map((a) => a.impl.init()), ts: base.ts, rows: 0 };
@@ -86,22 +101,9 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     }
     e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
     if (base.ts > e.ts) e.ts = base.ts;
-    if (changed) changed.last = base;
-    else {
-      store.put(k, e); // the store holds this object: later changes in the batch need no put
-      pending.set(k, { entry: e, before, last: base });
-    }
-  };
-
-  /** Emit each group changed in the batch once, in the order the groups were first changed. */
-  const emitChanges = () => {
-    for (const p of pending.values()) {
-      const e = p.entry;
-      const rec: Rec = { cols: results(e), ts: e.ts, partition: p.last.partition, offset: p.last.offset };
-      if (needPrev) rec.prev = p.before;
-      emit(rec);
-    }
-    pending.clear();
+    store.put(k, e);
+    if (same) pending!.last = base;
+    else pending = { key: k, entry: e, before, last: base };
   };
 
   const push = (r: Rec) => {
@@ -127,7 +129,7 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   };
 
   const endBatch = () => {
-    emitChanges();
+    emitPending();
     if (windowed) windowed.endBatch(emit, streamTime);
     if (final) final.release();
   };
