@@ -40,6 +40,9 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
   const nulls = aggs.map(() => null);
 
   const push = (r: Rec) => {
+    // The sessions endBatch would have dropped after the previous record are gone for this one at
+    // any batch size (a larger batch still holds them).
+    const before = streamTime;
     if (r.ts > streamTime) {
       streamTime = r.ts;
       meta.put('streamTime', streamTime);
@@ -51,7 +54,7 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
     }
     const k = keyString(key);
     const entry = store.get(k) ?? { key, sessions: [] };
-    const overlapping = entry.sessions.filter((s) => s.end >= r.ts - gap && s.start <= r.ts + gap);
+    const overlapping = entry.sessions.filter((s) => s.end >= r.ts - gap && s.start <= r.ts + gap && !closed(s.end, before));
     const start = Math.min(r.ts, ...overlapping.map((s) => s.start));
     const end = Math.max(r.ts, ...overlapping.map((s) => s.end));
     if (closed(end, streamTime)) {

@@ -74,7 +74,18 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     }
   };
 
+  // Records given their NULL row while this record is handled: the store of one record per batch
+  // still holds them when it probes (expiry runs at the batch's end).
+  const doneNow = new Set<Buffered>();
+  /**
+   * Whether the end of the previous record's batch would have expired `o` (endBatch's rule): a
+   * larger batch keeps it longer, and must not join it then, so the answer is the same at any size.
+   */
+  const expired = (o: Buffered, isLeftSide: boolean): boolean =>
+    o.ts < sideTime[isLeftSide ? 'left' : 'right'] - retention && ((o.matched && !doneNow.has(o)) || !(isLeftSide ? keepLeft : keepRight));
+
   const side = (isLeft: boolean) => (r: Rec) => {
+    doneNow.clear();
     advance(r.ts);
     if (!eager && (keepLeft || keepRight) && r.ts === streamTime) emitClosed();
     const sideName = isLeft ? 'left' : 'right';
@@ -98,7 +109,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
     const candidates = other.get(k) ?? [];
     let matched = false;
     for (const o of candidates) {
-      if (o.ts < lo || o.ts > hi) continue;
+      if (o.ts < lo || o.ts > hi || expired(o, !isLeft)) continue;
       matched = true;
       o.matched = true;
       const cols = isLeft ? [...r.cols, ...o.cols] : [...o.cols, ...r.cols];
@@ -138,7 +149,10 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
       const buf = isLeft ? leftBuf : rightBuf;
       const list = buf.get(k)!;
       const same = list.find((x) => x.ts === b.ts && x.offset === b.offset && x.partition === b.partition && !x.matched);
-      if (same) same.matched = true;
+      if (same) {
+        same.matched = true;
+        doneNow.add(same);
+      }
       buf.put(k, list);
     }
   };
