@@ -343,6 +343,7 @@ export class Connection {
     this.queries.set(id, q);
     this.send({ id, type: 'header', queryId: q.id, columns: q.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
     const writers = rowWriters(q.columns);
+    let title: string | undefined;
     void (async () => {
       const it = q[Symbol.asyncIterator]();
       for (;;) {
@@ -350,7 +351,9 @@ export class Connection {
         // Cancelled or disconnected: the end has been sent; nothing may follow it.
         if (first.done || this.closed || this.queries.get(id) !== q) break;
         // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
-        let out = rowFrame(id, first.value.values, first.value, writers);
+        // PRINT's guessed formats go ahead of the rows, again whenever they narrow.
+        let out = q.title !== undefined && q.title !== title ? frame({ id, type: 'title', title: (title = q.title) }) : '';
+        out += rowFrame(id, first.value.values, first.value, writers);
         for (const row of q.drain()) out += rowFrame(id, row.values, row, writers);
         this.write(out);
       }

@@ -100,6 +100,29 @@ describe('protocol', () => {
   });
 });
 
+describe('PRINT', () => {
+  it('follows a topic as a push: only records that arrive after it starts, formats said first, until cancelled', async () => {
+    const { port } = await start();
+    const t = await raw(port);
+    t.send(`d1 ${CLICKS}`);
+    t.send("i1 INSERT INTO CLICKS (U, P) VALUES ('old', '/before');");
+    await until(() => t.lines.some((l) => l.id === 'i1' && l.type === 'message'));
+    t.send('p1 PRINT clicks;');
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'header'));
+    t.send("i2 INSERT INTO CLICKS (U, P) VALUES ('ada', '/after');");
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'row'));
+    await sleep(100);
+    t.send('p1 CANCEL');
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'end'));
+    const p1 = t.lines.filter((l) => l.id === 'p1');
+    expect(p1.map((l) => l.type)).toEqual(['header', 'title', 'row', 'end']);
+    expect(p1[1]).toMatchObject({ title: 'Key format: KAFKA_STRING · Value format: JSON or KAFKA_STRING' });
+    expect(p1[2]).toMatchObject({ values: [expect.stringMatching(/^\d{4}-/), 0, 1, 'ada', '{"P":"/after"}'] });
+    expect(p1[3]).toMatchObject({ reason: 'cancelled' });
+    t.socket.end();
+  });
+});
+
 describe('temporal values', () => {
   it("sends DATE, TIME and TIMESTAMP as ksqlDB's REST API writes them, nested too, and takes them back on insert", async () => {
     const { port } = await start();
