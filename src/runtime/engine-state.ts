@@ -7,6 +7,7 @@ import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
 import type { GeneratedTopics } from './log/index.js';
 import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
+import type { PrintTail } from './print-tail.js';
 import type { PushQuery } from './push-query.js';
 import { QuerySupervisor } from './query-health.js';
 import { QueryTask, type TaskDeps } from './query-task.js';
@@ -40,6 +41,8 @@ export class EngineState {
   /** Persistent queries and materialisers, in creation order (the order batches run them). */
   readonly queries = new Map<string, RunningQuery>();
   readonly pushQueries = new Map<string, { task: QueryTask; query: PushQuery }>();
+  /** Running PRINTs: not queries (SHOW QUERIES does not list them, as in ksqlDB), stepped each cycle. */
+  readonly prints = new Map<string, PrintTail>();
   readonly connectors = new Map<string, Connector>();
   /** SET properties (ksqlDB names, e.g. auto.offset.reset). */
   readonly properties = new Map<string, string>();

@@ -371,6 +371,7 @@ export class Eddy implements Engine {
       }
       if (p.task.isDone) p.query.close();
     }
+    for (const t of [...this.state.prints.values()]) n += t.step(max);
     return n;
   }
 
@@ -471,6 +472,7 @@ export class Eddy implements Engine {
     if (this.closed) return;
     this.stop();
     for (const p of [...this.state.pushQueries.values()]) p.query.close();
+    for (const t of [...this.state.prints.values()]) t.query.close();
     for (const c of this.state.connectors.values()) c.stop();
     for (const q of this.state.queries.values()) q.task.stop();
     this.closed = true;

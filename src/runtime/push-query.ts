@@ -25,6 +25,8 @@ export class PushQuery implements AsyncIterable<PushRow> {
   private waiter: ((r: IteratorResult<PushRow>) => void) | undefined;
   private ended = false;
   private readonly endListeners: (() => void)[] = [];
+  /** What the rows are, when that is learnt as they come: PRINT's guessed key and value formats. */
+  title: string | undefined;
 
   constructor(
     readonly id: string,

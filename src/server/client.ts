@@ -13,6 +13,7 @@ export type Reply =
   | { type: 'header'; id: string; columns: ColumnInfo[]; queryId?: string }
   | { type: 'row'; id: string; values: unknown[]; tombstone?: boolean; window?: { start: number; end: number } }
   | { type: 'message'; id: string; message: string; queryId?: string }
+  | { type: 'title'; id: string; title: string }
   | { type: 'end'; id: string; reason: string }
   | { type: 'error'; id?: string; message: string; line?: number; column?: number }
   | { type: 'welcome' | 'authenticated' | 'bye'; reason?: string; auth?: string };
@@ -41,6 +42,8 @@ export interface RemoteQuery extends AsyncIterable<{ values: unknown[]; tombston
   readonly columns: Promise<ColumnInfo[]>;
   /** The server's id of the push query (`transient_…`), once its header has come. */
   readonly queryId: string | undefined;
+  /** What the rows are, as last said by the server (PRINT's guessed key and value formats). */
+  readonly title: string | undefined;
   /** Why the query ended: `limit`, `cancelled`, `shutdown`…; rejects with the error if it failed. */
   readonly end: Promise<string>;
   cancel(): void;
@@ -193,11 +196,12 @@ export class EddyClient {
     const end = new Promise<string>((res, rej) => ((setEnd = res), (failEnd = rej)));
     end.catch(() => {});
     let queryId: string | undefined;
+    let title: string | undefined;
     const id = this.request({ sql }, (r, done) => {
       if (r.type === 'header') {
         queryId = r.queryId;
         setColumns(r.columns);
-      }
+      } else if (r.type === 'title') title = r.title;
       else if (r.type === 'row') queue.push({ values: r.values, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) });
       else if (r.type === 'end' || r.type === 'error') {
         done();
@@ -221,6 +225,9 @@ export class EddyClient {
       columns,
       get queryId() {
         return queryId;
+      },
+      get title() {
+        return title;
       },
       end,
       cancel,

@@ -11,6 +11,7 @@ import type { PullCursor } from '../runtime/statements/select.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
+import { rowWriters } from './wire-values.js';
 import { SessionProperties } from './session-properties.js';
 
 export interface ConnectionLimits {
@@ -264,6 +265,7 @@ export class Connection {
     const state = { cancelled: false };
     this.pulls.set(id, state);
     this.send({ id, type: 'header', columns: cursor.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+    const writers = rowWriters(cursor.columns);
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -280,7 +282,7 @@ export class Connection {
           // Written in pieces under V8's large-object size: short-lived, they die young instead of piling up in old space.
           let out = '';
           for (const row of next.value) {
-            out += rowFrame(id, row);
+            out += rowFrame(id, row, {}, writers);
             if (out.length >= WRITE_PIECE_CHARS) {
               this.write(out);
               out = '';
@@ -332,13 +334,16 @@ export class Connection {
     else if (r.kind === 'explain') this.send({ id, type: 'message', message: r.text });
     else {
       this.send({ id, type: 'header', columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
-      for (const row of r.rows) this.write(rowFrame(id, row));
+      const writers = rowWriters(r.columns);
+      for (const row of r.rows) this.write(rowFrame(id, row, {}, writers));
     }
   }
 
   private stream(id: string, q: PushQuery): void {
     this.queries.set(id, q);
     this.send({ id, type: 'header', queryId: q.id, columns: q.columns.map((c) => ({ name: c.name, type: c.type, ...(c.key ? { key: true } : {}) })) });
+    const writers = rowWriters(q.columns);
+    let title: string | undefined;
     void (async () => {
       const it = q[Symbol.asyncIterator]();
       for (;;) {
@@ -346,8 +351,10 @@ export class Connection {
         // Cancelled or disconnected: the end has been sent; nothing may follow it.
         if (first.done || this.closed || this.queries.get(id) !== q) break;
         // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
-        let out = rowFrame(id, first.value.values, first.value);
-        for (const row of q.drain()) out += rowFrame(id, row.values, row);
+        // PRINT's guessed formats go ahead of the rows, again whenever they narrow.
+        let out = q.title !== undefined && q.title !== title ? frame({ id, type: 'title', title: (title = q.title) }) : '';
+        out += rowFrame(id, first.value.values, first.value, writers);
+        for (const row of q.drain()) out += rowFrame(id, row.values, row, writers);
         this.write(out);
       }
       if (this.queries.get(id) === q) {

@@ -8,7 +8,9 @@
 //            {"id","type":"message","message":…}  {"id","type":"end","reason":…}
 //            {"id","type":"error","message":…,"line":…,"column":…}  {"type":"bye","reason":…}
 
+import { T } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
+import { castValue } from '../planner/expr/cast.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
 import { jsonToValue } from '../runtime/serde/json-coercion.js';
 import { JsonNumber, parseJson, stringifyJson, type Json } from '../util/lossless-json.js';
@@ -61,7 +63,8 @@ function isObject(j: Json | undefined): j is { [k: string]: Json } {
 
 /**
  * An insert row from the wire as SQL values, by the source's column types: the inverse of
- * valueJson (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT).
+ * valueJson (numbers or digit strings for DECIMAL, base64 for BYTES, objects for MAP/STRUCT,
+ * ISO strings or numbers for DATE, TIME and TIMESTAMP).
  * Names match case-insensitively; ROWTIME sets the event time. Throws on a value of the wrong type.
  */
 export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Value> {
@@ -70,7 +73,9 @@ export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Va
   for (const c of def.columns) {
     const j = byName.get(c.name.toUpperCase());
     byName.delete(c.name.toUpperCase());
-    out[c.name] = j === undefined ? null : jsonToValue(j, c.type, c.name);
+    // DATE, TIME and TIMESTAMP come as the strings rows go out as (wire-values.ts), or as numbers.
+    const temporal = typeof j === 'string' && (c.type.kind === 'DATE' || c.type.kind === 'TIME' || c.type.kind === 'TIMESTAMP');
+    out[c.name] = j === undefined ? null : temporal ? castValue(j, T.STRING, c.type) : jsonToValue(j, c.type, c.name);
   }
   const ts = byName.get('ROWTIME');
   byName.delete('ROWTIME');
@@ -103,11 +108,12 @@ function objectJson(entries: [string, Value][]): string {
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${valueJson(x)}`).join(',')}}`;
 }
 
-/** A `row` reply line. */
-export function rowFrame(id: string, values: readonly Value[], change: { readonly tombstone?: boolean; readonly window?: { readonly start: number; readonly end: number } } = {}): string {
+/** A `row` reply line; `writers` (wire-values.ts, one per column) write the values by their types. */
+export function rowFrame(id: string, values: readonly Value[], change: { readonly tombstone?: boolean; readonly window?: { readonly start: number; readonly end: number } } = {}, writers?: readonly ((v: Value) => string)[]): string {
   const tombstone = change.tombstone ? ',"tombstone":true' : '';
   const window = change.window ? `,"window":{"start":${change.window.start},"end":${change.window.end}}` : '';
-  return `{"id":${JSON.stringify(id)},"type":"row","values":[${values.map(valueJson).join(',')}]${tombstone}${window}}\n`;
+  const text = writers ? values.map((v, i) => (writers[i] ?? valueJson)(v)) : values.map(valueJson);
+  return `{"id":${JSON.stringify(id)},"type":"row","values":[${text.join(',')}]${tombstone}${window}}\n`;
 }
 
 export function frame(o: Record<string, Json | undefined>): string {

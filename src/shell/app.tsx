@@ -128,7 +128,7 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       l.settled = true;
       l.model.apply(l.query.take());
       const lines = l.model.size ? liveTableLines(l.model, look, Math.max(3, height - 8)) : [];
-      print([...lines, dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`)]);
+      print([...(l.query.title ? [l.query.title] : []), ...lines, dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`)]);
       setLive(undefined);
       l.finished();
     },

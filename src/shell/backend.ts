@@ -37,6 +37,8 @@ export interface LiveQuery {
   /** Rows that arrived since the last call. */
   take(): LiveRow[];
   progress(): LiveProgress | undefined;
+  /** What the rows are, when learnt as they come (PRINT's guessed key and value formats). */
+  readonly title?: string | undefined;
   /** True once the query ended by itself (LIMIT, server shutdown). */
   readonly ended: boolean;
   cancel(): void;

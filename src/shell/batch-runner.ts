@@ -45,6 +45,11 @@ class Printer {
     }
   }
 
+  /** A title line: in tables only (CSV and JSON lines stay rows alone). */
+  title(text: string): void {
+    if (this.o.format === 'table') this.o.out(`${text}\n`);
+  }
+
   note(text: string): void {
     if (this.o.format === 'json') this.o.out(`${JSON.stringify({ message: text })}\n`);
     else if (this.o.format === 'csv') this.o.err(`${text}\n`);
@@ -60,7 +65,7 @@ class Printer {
       case 'explain':
         return this.note([...o.header, ...drawExplainTree(o.lines), ...o.footer].join('\n'));
       case 'rows':
-        if (o.title && this.o.format === 'table') this.o.out(`${o.title}\n`);
+        if (o.title) this.title(o.title);
         return this.rows(o.columns, o.rows, true);
     }
   }
@@ -70,8 +75,11 @@ async function follow(q: LiveQuery, p: Printer, interrupted: Promise<void> | und
   let stop = false;
   void interrupted?.then(() => (stop = true));
   p.header(q.columns);
+  let title: string | undefined;
   for (;;) {
     const rows = q.take();
+    // PRINT's guessed formats, said before the rows and again when they narrow (as ksqlDB's PRINT does).
+    if (q.title !== undefined && q.title !== title) p.title((title = q.title));
     if (rows.length) p.rows(q.columns, rows.map((r) => r.values), false);
     if (q.ended) return;
     if (stop) return q.cancel();

@@ -35,6 +35,9 @@ function liveOf(eddy: Eddy, q: PushQuery): LiveQuery {
       return q.drain().map((r) => ({ values: r.values, ts: r.ts, receivedAt: now, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }));
     },
     progress: () => eddy.progress(q.id),
+    get title() {
+      return q.title;
+    },
     get ended() {
       return q.isClosed;
     },

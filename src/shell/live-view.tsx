@@ -64,6 +64,7 @@ export function LiveView({ query, model, look, maxRows, onEnd }: Props): ReactEl
   const catchingUp = p && p.lag > 0;
   return (
     <Box flexDirection="column">
+      {query.title ? <Text>{query.title}</Text> : null}
       <Text>{liveTableLines(model, look, maxRows).join('\n')}</Text>
       {catchingUp ? <Text color="yellow">catching up {progressBar(p.recordsIn, p.recordsIn + p.lag, 30)} {p.lag} behind</Text> : null}
       <Text>

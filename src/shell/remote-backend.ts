@@ -14,7 +14,8 @@ function failure(e: unknown): ShellError {
 function isPushQuery(sql: string): boolean {
   try {
     const [first] = parse(sql);
-    return first?.statement.kind === 'Query' && !!first.statement.emit;
+    // PRINT follows its topic as a push query does, until LIMIT or Ctrl-C.
+    return (first?.statement.kind === 'Query' && !!first.statement.emit) || first?.statement.kind === 'Print';
   } catch {
     return false; // let the server say what is wrong
   }
@@ -53,6 +54,9 @@ async function follow(q: RemoteQuery, fallbackId: string, signal: AbortSignal | 
     columns,
     take: () => queue.splice(0),
     progress: () => undefined,
+    get title() {
+      return q.title;
+    },
     get ended() {
       return ended;
     },

@@ -100,6 +100,48 @@ describe('protocol', () => {
   });
 });
 
+describe('PRINT', () => {
+  it('follows a topic as a push: only records that arrive after it starts, formats said first, until cancelled', async () => {
+    const { port } = await start();
+    const t = await raw(port);
+    t.send(`d1 ${CLICKS}`);
+    t.send("i1 INSERT INTO CLICKS (U, P) VALUES ('old', '/before');");
+    await until(() => t.lines.some((l) => l.id === 'i1' && l.type === 'message'));
+    t.send('p1 PRINT clicks;');
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'header'));
+    t.send("i2 INSERT INTO CLICKS (U, P) VALUES ('ada', '/after');");
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'row'));
+    await sleep(100);
+    t.send('p1 CANCEL');
+    await until(() => t.lines.some((l) => l.id === 'p1' && l.type === 'end'));
+    const p1 = t.lines.filter((l) => l.id === 'p1');
+    expect(p1.map((l) => l.type)).toEqual(['header', 'title', 'row', 'end']);
+    expect(p1[1]).toMatchObject({ title: 'Key format: KAFKA_STRING · Value format: JSON or KAFKA_STRING' });
+    expect(p1[2]).toMatchObject({ values: [expect.stringMatching(/^\d{4}-/), 0, 1, 'ada', '{"P":"/after"}'] });
+    expect(p1[3]).toMatchObject({ reason: 'cancelled' });
+    t.socket.end();
+  });
+});
+
+describe('temporal values', () => {
+  it("sends DATE, TIME and TIMESTAMP as ksqlDB's REST API writes them, nested too, and takes them back on insert", async () => {
+    const { port } = await start();
+    const c = await EddyClient.connect('127.0.0.1', port);
+    await c.execute("CREATE STREAM EV (K STRING KEY, D DATE, T TIME, TS TIMESTAMP, A ARRAY<TIMESTAMP>, S STRUCT<AT TIME>, N BIGINT) WITH (kafka_topic='ev', value_format='JSON', partitions=1);");
+    const live = c.query('SELECT K, D, T, TS, A, S, N FROM EV EMIT CHANGES LIMIT 2;');
+    await live.columns;
+    await c.execute("INSERT INTO EV (K, D, T, TS, A, S, N) VALUES ('sql', '2026-12-01', '10:20:30.123', '2026-12-01T10:20:30.004', ARRAY['1970-01-01T00:00:00.001'], STRUCT(AT := '10:20:00'), 7);");
+    await c.insert('EV', [{ K: 'wire', D: '2026-12-02', T: '23:59:59', TS: '2026-12-02T00:00:00.000', N: 8 }]);
+    const pushed: unknown[][] = [];
+    for await (const r of live) pushed.push(r.values);
+    // ksqlDB drops a TIME's milliseconds on the wire and writes a time on the minute as HH:mm (Java's LocalTime).
+    const sqlRow = ['sql', '2026-12-01', '10:20:30', '2026-12-01T10:20:30.004', ['1970-01-01T00:00:00.001'], { AT: '10:20' }, 7];
+    expect(pushed).toEqual([sqlRow, ['wire', '2026-12-02', '23:59:59', '2026-12-02T00:00:00.000', null, null, 8]]);
+    expect((await c.execute("SELECT K, D, T, TS, A, S, N FROM EV WHERE K = 'sql';")).rows).toEqual([sqlRow]);
+    c.close();
+  });
+});
+
 describe('queries that answer once, and queries that end with their client', () => {
   it('answers ad-hoc queries on latest.<stream> once, with the newest micro-batch only', async () => {
     const { port, server } = await start();

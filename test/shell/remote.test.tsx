@@ -55,6 +55,12 @@ describe('shell against a server', () => {
     await s.waitFor((x) => /│ ada +│ \/x +│ +7 │/.test(x));
     await s.key(KEYS.ctrlC);
     await s.waitFor((x) => x.includes('Cancelled: 1 row'));
+    // DATE and TIMESTAMP come over the wire as ksqlDB's strings and read as in the embedded shell.
+    await backend.run("CREATE STREAM DAYS (D DATE, TS TIMESTAMP) WITH (kafka_topic='days', value_format='JSON', partitions=1);");
+    await backend.run("INSERT INTO DAYS (D, TS) VALUES ('2026-12-01', '2026-12-01T10:20:30.123');");
+    await s.type('SELECT * FROM DAYS;');
+    await s.key(KEYS.enter);
+    await s.waitFor((x) => /│ 2026-12-01 +│ 2026-12-01T10:20:30\.123 +│/.test(x));
   });
 
   it('shows the server\'s query id for a push query', async () => {

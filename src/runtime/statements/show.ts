@@ -1,7 +1,6 @@
 // SHOW, DESCRIBE, EXPLAIN, SET/UNSET, PRINT: statements that report and do not change data.
 
 import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from '../../parser/ast.js';
-import { FormatGuess } from './print-format.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
@@ -14,6 +13,7 @@ import type { Engine } from '../engine-context.js';
 import type { RunningQuery } from '../engine-state.js';
 import type { StatementResult } from '../results.js';
 import { explainAnalyze } from './explain-analyze.js';
+import { PrintTail } from '../print-tail.js';
 import { buildPipeline } from '../build-pipeline.js';
 import { explainLines, explainText } from '../explain.js';
 import type { OperatorEnv, OperatorInfo } from '../operators/operator.js';
@@ -163,23 +163,17 @@ export function unsetProperty(engine: Engine, stmt: UnsetProperty, text: string)
 }
 
 export function print(engine: Engine, stmt: Print, text: string): StatementResult {
-  const { log } = engine.state;
+  const { state } = engine;
+  const { log } = state;
   const info = log.describeTopic(stmt.topic) ?? log.listTopics().find((t) => t.name.toUpperCase() === stmt.topic.toUpperCase());
   if (!info) throw new SqlError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt);
-  const limit = stmt.limit ?? 100;
-  const rows: Value[][] = [];
-  const keys = new FormatGuess();
-  const values = new FormatGuess();
-  for (let p = 0; p < info.partitions && rows.length < limit; p++) {
-    const end = log.endOffset(info.name, p);
-    const from = stmt.fromBeginning ? 0 : Math.max(0, end - limit);
-    for (const r of log.read(info.name, p, from, limit - rows.length)) {
-      rows.push([new Date(r.timestamp).toISOString(), p, r.offset, keys.show(r.key), values.show(r.value)]);
-    }
-  }
-  const title = `Topic ${info.name} · Key format: ${keys.describe()} · Value format: ${values.describe()}`;
-  // Keys and values are texts or numbers, whichever format fits: typed ANY so neither is forced.
-  return { kind: 'rows', statement: text, title, columns: [{ name: 'rowtime', type: 'STRING' }, { name: 'partition', type: 'INTEGER' }, { name: 'offset', type: 'BIGINT' }, { name: 'key', type: 'ANY' }, { name: 'value', type: 'ANY' }], rows };
+  if (stmt.interval !== undefined && stmt.interval < 1) throw new SqlError(`INTERVAL must be greater than one, but was: ${stmt.interval}`, stmt);
+  const id = `print_${info.name}_${state.transientCounter++}`;
+  const tail = new PrintTail(id, log, info, { fromBeginning: stmt.fromBeginning, ...(stmt.interval !== undefined ? { interval: stmt.interval } : {}), ...(stmt.limit !== undefined ? { limit: stmt.limit } : {}) }, () => state.prints.delete(id));
+  if (!tail.query.isClosed) state.prints.set(id, tail);
+  engine.ensureRunning();
+  engine.wake();
+  return { kind: 'push', statement: text, query: tail.query };
 }
 
 export type { Value };
