@@ -11,7 +11,7 @@
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
 import { jsonToValue } from '../runtime/serde/json-coercion.js';
-import { JsonNumber, parseJson, stringifyJson, type Json } from '../util/lossless-json.js';
+import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../util/lossless-json.js';
 
 export type WireRow = Readonly<Record<string, Json>>;
 
@@ -70,7 +70,7 @@ export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Va
   for (const c of def.columns) {
     const j = byName.get(c.name.toUpperCase());
     byName.delete(c.name.toUpperCase());
-    out[c.name] = j === undefined ? null : jsonToValue(j, c.type, c.name);
+    setField(out, c.name, j === undefined ? null : jsonToValue(j, c.type, c.name));
   }
   const ts = byName.get('ROWTIME');
   byName.delete('ROWTIME');
