@@ -19,6 +19,7 @@ interface ServerFlags {
   readonly maxUnreadTotal: number;
   readonly batchInterval: number;
   readonly batchMax: number;
+  readonly batchMaxMs: number;
 }
 
 export function registerServerCommand(program: Command): void {
@@ -36,6 +37,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--max-unread-total <bytes>', 'over all clients: past this, the client holding the most unread is disconnected').argParser(count).default(256 * 1024 * 1024))
     .addOption(new Option('--batch-interval <ms>', 'micro-batch trigger interval').argParser(milliseconds).default(100))
     .addOption(new Option('--batch-max <n>', 'maximum records per batch').argParser(count).default(10_000))
+    .addOption(new Option('--batch-max-ms <ms>', 'time budget of a micro-batch cycle: a slow query is cut there and goes on next cycle, so clients are answered meanwhile (0: none)').argParser(milliseconds).default(250))
     .action(async (opts: ServerFlags & KafkaFlags) => {
       const token = opts.token ?? process.env.EDDY_TOKEN;
       const server = new EddyServer({
@@ -49,7 +51,7 @@ export function registerServerCommand(program: Command): void {
         queryTimeoutMs: opts.queryTimeout,
         limits: { idleTimeoutMs: opts.idleTimeout, maxBufferedBytes: opts.maxUnread, maxTotalBufferedBytes: opts.maxUnreadTotal },
         onDisconnect: (client, reason) => process.stderr.write(`disconnected ${client}: ${reason}\n`),
-        engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax } },
+        engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax, maxMs: opts.batchMaxMs } },
       });
       const addr = await server.listen();
       process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}\n`);

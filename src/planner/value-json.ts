@@ -1,6 +1,7 @@
 // Values ↔ JSON for the state store and materialised tables: the types JSON lacks (DECIMAL,
 // MAP, BYTES) are tagged so they come back exactly as they went in.
 
+import { setField } from '../util/lossless-json.js';
 import { Decimal, type Value } from './values.js';
 
 export function toJsonValue(v: unknown): unknown {
@@ -12,7 +13,7 @@ export function toJsonValue(v: unknown): unknown {
   if (v instanceof Map) return { $m: [...v].map(([k, x]) => [toJsonValue(k), toJsonValue(x)]) };
   if (Array.isArray(v)) return v.map(toJsonValue);
   const o: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) o[k] = toJsonValue(x);
+  for (const [k, x] of Object.entries(v)) setField(o, k, toJsonValue(x));
   return { $s: o };
 }
 
@@ -27,7 +28,7 @@ export function fromJsonValue(j: unknown): Value {
   if ('$m' in o) return new Map((o.$m as [unknown, unknown][]).map(([k, x]) => [fromJsonValue(k), fromJsonValue(x)]));
   if ('$s' in o) {
     const s: Record<string, Value> = {};
-    for (const [k, x] of Object.entries(o.$s as Record<string, unknown>)) s[k] = fromJsonValue(x);
+    for (const [k, x] of Object.entries(o.$s as Record<string, unknown>)) setField(s, k, fromJsonValue(x));
     return s;
   }
   return null;

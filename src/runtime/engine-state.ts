@@ -31,6 +31,8 @@ export interface RunningQuery {
 export interface BatchSettings {
   maxRecords: number;
   intervalMs: number;
+  /** A cycle's time budget: past it, each query's batch is cut at the record it reached (the rest waits for the next cycle); omit for none. */
+  maxMs?: number;
 }
 
 export class EngineState {

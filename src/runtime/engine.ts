@@ -77,7 +77,7 @@ export class Eddy implements Engine {
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     const log = new GeneratedTopics(stored);
-    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100 });
+    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) });
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.replay();
@@ -355,14 +355,19 @@ export class Eddy implements Engine {
   /** One micro-batch cycle: connectors that are polled append a chunk, then every running query runs a batch; returns the records appended and consumed. */
   step(): number {
     if (this.closed) return 0;
+    // One deadline for the whole cycle: a slow query then holds the event loop (and every client
+    // the server answers) for about the budget, not for its whole batch. Each batch still takes a
+    // few records past it, so every query progresses.
+    const budget = this.state.batch.maxMs;
+    const deadline = budget ? performance.now() + budget : Infinity;
     let n = this.pollConnectors();
     this.trackLatest();
     const max = this.state.batch.maxRecords;
     const backoff = retryBackoff(this.state.properties);
-    for (const q of [...this.state.queries.values()]) n += this.state.supervisor.step(q, max, backoff);
+    for (const q of [...this.state.queries.values()]) n += this.state.supervisor.step(q, max, backoff, deadline);
     for (const [, p] of [...this.state.pushQueries]) {
       try {
-        n += p.task.step(max);
+        n += p.task.step(max, deadline);
       } catch (e) {
         // A push query's batch failed: it ends (as ksqlDB ends a failed push query), the others go on.
         this.state.processingLog.write({ queryId: p.task.id, topic: null, partition: null, offset: null, reason: `push query failed and was closed: ${(e as Error).message}` });

@@ -48,7 +48,7 @@ export class QuerySupervisor {
   constructor(private readonly processingLog: ProcessingLog) {}
 
   /** One batch of `q`, unless it waits out a backoff; a failure is recorded and reported, never thrown. */
-  step(q: SupervisedQuery, maxRecords: number, backoff: RetryBackoff): number {
+  step(q: SupervisedQuery, maxRecords: number, backoff: RetryBackoff, deadline = Infinity): number {
     const h = this.of(q);
     const now = Date.now();
     if (h.status === 'ERROR' && now < h.retryAt) return 0;
@@ -57,7 +57,7 @@ export class QuerySupervisor {
         q.task = q.restart();
         h.restartDue = false;
       }
-      const n = q.task.step(maxRecords);
+      const n = q.task.step(maxRecords, deadline);
       if (h.status === 'ERROR') {
         h.status = 'RUNNING';
         h.failures = 0;

@@ -65,6 +65,8 @@ interface PartitionInput {
 
 /** Records per read of the embedded log within a batch (see consume). */
 const READ_CHUNK = 1024;
+/** Records between two looks at the clock when a batch has a time budget. */
+const BUDGET_CHECK = 16;
 
 export class QueryTask {
   readonly metrics = new QueryMetrics();
@@ -181,15 +183,19 @@ export class QueryTask {
     this.channel.close();
   }
 
-  /** Run one micro-batch of at most maxRecords input records; returns how many were consumed. */
-  step(maxRecords: number): number {
+  /**
+   * Run one micro-batch of at most maxRecords input records, cut short once `performance.now()`
+   * passes `deadline` (the records not reached wait for the next batch; the offsets committed are
+   * those consumed); returns how many were consumed.
+   */
+  step(maxRecords: number, deadline = Infinity): number {
     if (this.isDone) return 0;
     // Output of earlier batches still on its way to the sink (Kafka unreachable): wait for it.
     if (!this.channel.deliver()) return 0;
     const started = performance.now();
     let consumed = 0;
     const run = () => {
-      consumed = this.consume(maxRecords);
+      consumed = this.consume(maxRecords, deadline);
       if (consumed === 0) return;
       for (const f of this.pipeline.endBatch) f();
       this.flushOutput();
@@ -207,8 +213,11 @@ export class QueryTask {
     return consumed;
   }
 
-  private consume(maxRecords: number): number {
+  private consume(maxRecords: number, deadline: number): number {
     let consumed = 0;
+    // The clock is read every BUDGET_CHECK records (reading it per record costs more than a cheap filter).
+    let untilCheck = BUDGET_CHECK;
+    const late = deadline !== Infinity ? () => --untilCheck <= 0 && ((untilCheck = BUDGET_CHECK), performance.now() >= deadline) : () => false;
     const repeatable = this.channel.repeatable;
     // Records read ahead by an earlier batch would make this batch depend on read history.
     if (repeatable) for (const i of this.inputs) this.setBuffer(i, []);
@@ -226,7 +235,7 @@ export class QueryTask {
     let refill = false;
     const single = this.inputs.length === 1 ? this.inputs[0] : undefined;
     if (single) this.currentInput = single;
-    while (consumed < maxRecords && !this.isDone) {
+    while (consumed < maxRecords && !this.isDone && !late()) {
       if (refill) {
         this.fill(Math.min(chunk, maxRecords - consumed));
         refill = false;
@@ -273,7 +282,7 @@ export class QueryTask {
         // is taken in one run unless another input's record comes first by time.
         const entry = best.entry;
         const stop = single ? Math.min(recs.length, best.pos + maxRecords - consumed) : best.pos + 1;
-        while (best.pos < stop && !this.isDone) {
+        while (best.pos < stop && !this.isDone && !late()) {
           const rec = recs[best.pos++]!;
           best.next = rec.offset + 1;
           consumed++;

@@ -115,6 +115,41 @@ export function readStaticRows(db: Database.Database, def: SourceDef): Value[][]
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
+/** Rows per page of readStaticRowPages. */
+const STATIC_PAGE_ROWS = 1000;
+
+/**
+ * A static table's rows, a page at a time, so that a pull query over it holds one page and not the
+ * whole table. Each page's statement runs to its end before its rows are handed out: no SQLite
+ * statement stays open while the caller waits (a server's pull yields between slices, and other
+ * clients' writes run meanwhile). Paged by primary key — a row replaced meanwhile (INSERT OR
+ * REPLACE gives it a new rowid) is still seen once — or, without one, by rowid.
+ */
+export function* readStaticRowPages(db: Database.Database, def: SourceDef, pageRows = STATIC_PAGE_ROWS): Generator<Value[]> {
+  const keyAt = def.columns.flatMap((c, i) => (c.role === 'key' ? [i] : []));
+  const taken = new Set(def.columns.map((c) => c.name.toLowerCase()));
+  // A user column may be called ROWID: then one of SQLite's other names for the rowid is used.
+  const rowid = keyAt.length ? undefined : ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n));
+  if (!keyAt.length && !rowid) {
+    yield* readStaticRows(db, def);
+    return;
+  }
+  const order = rowid ?? keyAt.map((i) => quote(def.columns[i]!.name)).join(', ');
+  const select = `SELECT ${rowid ? `${rowid}, ` : ''}* FROM ${staticTableName(def)}`;
+  const cursorOf = (row: unknown[]): unknown[] => (rowid ? [row[0]] : keyAt.map((i) => row[i]));
+  // Exact integers for the cursor: a key past 2^53 read as a double would skip or repeat rows.
+  const first = db.prepare(`${select} ORDER BY ${order} LIMIT ${pageRows}`).raw().safeIntegers(true);
+  const next = db.prepare(`${select} WHERE (${order}) > (${(rowid ? [0] : keyAt).map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ${pageRows}`).raw().safeIntegers(true);
+  for (let page = first.all() as unknown[][]; page.length; page = next.all(...cursorOf(page[page.length - 1]!)) as unknown[][]) {
+    const done = page.length < pageRows;
+    for (const raw of page) {
+      const r = rowid ? raw.slice(1) : raw;
+      yield r.map((v, i) => fromSqlite(v, def.columns[i]!.type));
+    }
+    if (done) return;
+  }
+}
+
 /** The row of one primary key (none or one), read through the primary-key index. */
 export function readStaticRowByKey(db: Database.Database, def: SourceDef, key: readonly Value[]): Value[][] {
   const keyCols = def.columns.filter((c) => c.role === 'key');

@@ -13,7 +13,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import { castValue } from '../planner/expr/cast.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
 import { jsonToValue } from '../runtime/serde/json-coercion.js';
-import { JsonNumber, parseJson, stringifyJson, type Json } from '../util/lossless-json.js';
+import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../util/lossless-json.js';
 
 export type WireRow = Readonly<Record<string, Json>>;
 
@@ -75,7 +75,7 @@ export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Va
     byName.delete(c.name.toUpperCase());
     // DATE, TIME and TIMESTAMP come as the strings rows go out as (wire-values.ts), or as numbers.
     const temporal = typeof j === 'string' && (c.type.kind === 'DATE' || c.type.kind === 'TIME' || c.type.kind === 'TIMESTAMP');
-    out[c.name] = j === undefined ? null : temporal ? castValue(j, T.STRING, c.type) : jsonToValue(j, c.type, c.name);
+    setField(out, c.name, j === undefined ? null : temporal ? castValue(j, T.STRING, c.type) : jsonToValue(j, c.type, c.name));
   }
   const ts = byName.get('ROWTIME');
   byName.delete('ROWTIME');

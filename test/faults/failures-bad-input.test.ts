@@ -107,6 +107,25 @@ describe('bad input is rejected and logged, never altered', () => {
     expect(topic(e, 'NO').map((r) => r.value)).toEqual([{ V: null, S: null }, { V: null, S: 'x' }]);
   });
 
+  it('a STRUCT field named __proto__ is an ordinary field: from JSON input, a STRUCT literal, CAST and a static table', () => {
+    const e = open();
+    e.execute("CREATE STREAM SP (ID STRING KEY, S STRUCT<`__proto__` STRING, A INT>, T STRUCT<A INT>) WITH (kafka_topic='sp', value_format='JSON');");
+    e.execute("CREATE STREAM SPO AS SELECT ID, S->`__proto__` AS P, S->A AS A, STRUCT(`__proto__` := 'lit', B := 2) AS L, CAST(S AS STRUCT<`__proto__` STRING>) AS C, T FROM SP;");
+    feed(e, 'sp', ['{"S": {"__proto__": "x", "A": 1}, "T": {"A": 5}}', '{"S": {"A": 2}}']);
+    const out = topic(e, 'SPO').map((r) => r.value as Record<string, Record<string, unknown> | unknown>);
+    expect(out.map((v) => [v.P, v.A])).toEqual([['x', 1], [null, 2]]); // an absent __proto__ field is null, not the prototype
+    const lit = out[0]!.L as Record<string, unknown>;
+    expect(Object.getPrototypeOf(lit)).toBe(Object.prototype);
+    expect(Object.keys(lit)).toEqual(['__proto__', 'B']);
+    expect(Object.keys(out[0]!.C as object)).toEqual(['__proto__']);
+    expect(e.readTopic('SPO')[0]!.value!.toString()).toContain('"L":{"__proto__":"lit","B":2}');
+    expect(e.readTopic('SPO')[1]!.value!.toString()).toContain('"C":{"__proto__":null}');
+    // Static tables store structs as tagged JSON: the field survives the round trip.
+    e.execute('CREATE TABLE STP (ID INT PRIMARY KEY, S STRUCT<`__proto__` STRING, A INT>);');
+    e.execute("INSERT INTO STP (ID, S) VALUES (1, STRUCT(`__proto__` := 'kept', A := 3));");
+    expect(rows(e, 'SELECT ID, S->`__proto__`, S->A FROM STP;')).toEqual([[1, 'kept', 3]]);
+  });
+
   it('static tables: a row without its primary key is refused, never given an invented one', () => {
     const e = open();
     e.execute('CREATE TABLE ST (ID INT PRIMARY KEY, NAME STRING);');

@@ -5,6 +5,7 @@ import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, isStruct, type Struct, type Value } from '../values.js';
 import { javaString } from './java-format.js';
 import { numericRank, type MaybeType } from './types.js';
+import { setField } from '../../util/lossless-json.js';
 
 export function canCast(from: MaybeType, to: SqlType): boolean {
   if (from === null) return true;
@@ -119,7 +120,7 @@ export function castValue(v: Value, from: MaybeType, to: SqlType): Value {
         const ff = from?.kind === 'STRUCT' ? from.fields : [];
         for (const f of to.fields) {
           const src = ff.find((x) => x.name === f.name);
-          out[f.name] = castValue(v[f.name] ?? null, src?.type ?? null, f.type);
+          setField(out, f.name, castValue(Object.hasOwn(v, f.name) ? (v[f.name] ?? null) : null, src?.type ?? null, f.type));
         }
         return out;
       }

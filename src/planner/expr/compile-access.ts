@@ -26,7 +26,8 @@ export function compileDereference(ctx: CompileContext, e: Expr & { kind: 'Deref
     constant: base.constant,
     eval: (r) => {
       const s = base.eval(r);
-      return s !== null && isStruct(s) ? (s[name] ?? null) : null;
+      // Own fields only: a field never given (or one called `__proto__`) must not read the prototype.
+      return s !== null && isStruct(s) && Object.hasOwn(s, name) ? (s[name] ?? null) : null;
     },
   };
 }

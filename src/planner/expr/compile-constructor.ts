@@ -8,6 +8,7 @@ import { castValue } from './cast.js';
 import { coercer } from './coercion.js';
 import { constantNode, NO_REC, typeName, type CompileContext, type ExprNode } from './expr-node.js';
 import { unify } from './types.js';
+import { setField } from '../../util/lossless-json.js';
 
 export function compileArray(ctx: CompileContext, e: Expr & { kind: 'ArrayLiteral' }): ExprNode {
   if (e.items.length === 0) throw new SqlError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e);
@@ -42,7 +43,7 @@ export function compileStruct(ctx: CompileContext, e: Expr & { kind: 'StructLite
     constant: fields.every((f) => f.node.constant),
     eval: (r) => {
       const s: Record<string, Value> = {};
-      for (const f of fields) s[f.name] = f.node.eval(r);
+      for (const f of fields) setField(s, f.name, f.node.eval(r)); // `__proto__` is a field like any other
       return s;
     },
   };

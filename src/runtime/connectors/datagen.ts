@@ -3,6 +3,7 @@
 
 import type { SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
+import { setField } from '../../util/lossless-json.js';
 import type { ConnectorFactory } from './connector.js';
 
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
@@ -47,7 +48,7 @@ export function randomValue(t: SqlType, name: string, rnd: () => number, keys: n
       return new Map([[randomValue(t.key, name, rnd, keys), randomValue(t.value, name, rnd, keys)]]);
     case 'STRUCT': {
       const s: Record<string, Value> = {};
-      for (const f of t.fields) s[f.name] = randomValue(f.type, f.name, rnd, keys);
+      for (const f of t.fields) setField(s, f.name, randomValue(f.type, f.name, rnd, keys));
       return s;
     }
     case 'CUSTOM':

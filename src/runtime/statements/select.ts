@@ -21,7 +21,7 @@ import { recordCodec } from '../record-codec.js';
 import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
-import { readStaticRowByKey, readStaticRows, staticBatchJoin } from '../static-table.js';
+import { readStaticRowByKey, readStaticRowPages, staticBatchJoin } from '../static-table.js';
 import { staticKeyLookup } from '../../planner/static-key-lookup.js';
 import { newErrorRoute } from './persistent.js';
 
@@ -67,7 +67,7 @@ export function memoryEnv(engine: Engine): OperatorEnv {
 function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?: readonly Value[]): Generator<Rec> {
   const { state } = engine;
   if (!source.topic) {
-    for (const cols of key ? readStaticRowByKey(state.db, source, key) : readStaticRows(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
+    for (const cols of key ? readStaticRowByKey(state.db, source, key) : readStaticRowPages(state.db, source)) yield { cols, ts: 0, partition: 0, offset: 0 };
     return;
   }
   if (source.kind === 'TABLE' && !latestOnly) {
