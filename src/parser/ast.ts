@@ -358,7 +358,7 @@ export interface DropType extends Node {
   readonly ifExists: boolean;
 }
 
-export type ShowWhat = 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'FUNCTIONS' | 'PROPERTIES' | 'TYPES';
+export type ShowWhat = 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'FUNCTIONS' | 'PROPERTIES' | 'TYPES' | 'SINKS';
 export interface Show extends Node {
   readonly kind: 'Show';
   readonly what: ShowWhat;

@@ -91,6 +91,7 @@ export const Functions = kw('FUNCTIONS');
 export const FunctionKw = kw('FUNCTION');
 export const Properties = kw('PROPERTIES');
 export const Types = kw('TYPES');
+export const Sinks = kw('SINKS');
 export const Type = kw('TYPE');
 export const Extended = kw('EXTENDED');
 export const Describe = kw('DESCRIBE');

@@ -451,6 +451,7 @@ export class StatementParser extends ExpressionParser {
       { ALT: () => (this.CONSUME(L.Functions), 'FUNCTIONS' as const) },
       { ALT: () => (this.CONSUME(L.Properties), 'PROPERTIES' as const) },
       { ALT: () => (this.CONSUME(L.Types), 'TYPES' as const) },
+      { ALT: () => (this.CONSUME(L.Sinks), 'SINKS' as const) },
     ]);
     const extended = this.OPTION(() => this.CONSUME(L.Extended)) !== undefined;
     return { kind: 'Show', what, extended, loc: locOf(start) };

@@ -42,10 +42,25 @@ export interface SourceDef {
   readonly writtenBy?: string;
   /** WITH (sink='discard'): the query's output is counted and dropped, not written (benchmarks, dry runs). */
   readonly discard?: boolean;
+  /** WITH (sink='file'|'postgres'|'sqlite'|'webhook', …): the output goes to this target instead of the topic. */
+  readonly sink?: ExternalSinkDef;
   readonly sql: string;
   /** Extra connector settings (source='datagen' | 'file' | 'socket', …) as given in WITH. */
   readonly connector?: Readonly<Record<string, string | number | boolean>>;
 }
+
+export type FileSinkFormat = 'JSON' | 'CSV';
+
+/**
+ * Where a persistent query's rows go outside Eddy (planner/sink-settings.ts reads it from WITH).
+ * No secret is ever held here: it is in the command log. A password comes from an environment
+ * variable named by `passwordEnv` (or the driver's own, PGPASSWORD), read when the sink opens.
+ */
+export type ExternalSinkDef =
+  | { readonly kind: 'file'; readonly path: string; readonly format: FileSinkFormat; readonly partitionBy?: string }
+  | { readonly kind: 'postgres'; readonly table: string; readonly host?: string; readonly port?: number; readonly database?: string; readonly user?: string; readonly passwordEnv?: string }
+  | { readonly kind: 'sqlite'; readonly path: string; readonly table: string }
+  | { readonly kind: 'webhook'; readonly url: string; readonly retries: number };
 
 export function keyColumns(s: SourceDef): ColumnDef[] {
   return s.columns.filter((c) => c.role === 'key');

@@ -6,7 +6,7 @@
 import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
-import type { Catalog, FormatName, SourceDef } from './catalog.js';
+import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
 import { checkFormats } from './format-rules.js';
 import { checkFormatProperties, parseFormat, propPartitions, propString } from './plan-ddl.js';
@@ -14,6 +14,7 @@ import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 import type { Rec } from './record.js';
 import { RelationScope } from './relation-scope.js';
+import { externalSink, SINK_KINDS, sinkOwnKeys } from './sink-settings.js';
 import { planUpgradeProblem, sourceUpgradeProblem } from './upgrade-rules.js';
 import { parseTimestampColumn } from './timestamp-column.js';
 
@@ -133,7 +134,13 @@ function leftmostSource(p: PlannedQuery): SourceDef {
 }
 
 function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: string, properties: ReadonlyMap<string, string>): SourceDef {
-  const p = stmt.properties;
+  const sinkKind = propString(stmt.properties, 'SINK')?.toLowerCase();
+  if (sinkKind !== undefined && !(SINK_KINDS as readonly string[]).includes(sinkKind)) {
+    throw new SqlError(`Unknown sink '${sinkKind}': a sink is one of ${SINK_KINDS.map((k) => `'${k}'`).join(', ')} (or, without SINK, the topic).`, stmt.properties.get('SINK') ?? stmt);
+  }
+  // The sink's own settings (a file sink's FORMAT is its file format) are not the topic's.
+  const own = sinkOwnKeys(sinkKind);
+  const p = new Map([...stmt.properties].filter(([k]) => !own.includes(k)));
   const defaultKeyFormat = (properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
   const topicPrefix = properties.get('ksql.output.topic.name.prefix') ?? '';
   const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
@@ -155,8 +162,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
   const wrap = wrapProp !== undefined ? wrapProp.value === true || String(wrapProp.value).toLowerCase() === 'true' : wrapDefault;
-  const sinkKind = propString(p, 'SINK')?.toLowerCase();
-  if (sinkKind !== undefined && sinkKind !== 'discard') throw new SqlError(`Unknown sink '${sinkKind}': the one sink besides the topic is 'discard'.`, p.get('SINK') ?? stmt);
+  const external = sinkKind !== undefined && sinkKind !== 'discard' ? externalSink(sinkKind as ExternalSinkDef['kind'], stmt.properties, { name: stmt.name, kind: stmt.sourceType, columns: out.columns, at: stmt }) : undefined;
   return {
     name: stmt.name,
     kind: stmt.sourceType,
@@ -172,6 +178,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     ...(out.windowed ? { windowed: out.windowed } : {}),
     readOnly: false,
     ...(sinkKind === 'discard' ? { discard: true } : {}),
+    ...(external ? { sink: external } : {}),
     sql: text,
   };
 }

@@ -54,6 +54,8 @@ export class EngineState {
   queryCounter = 0;
   transientCounter = 0;
   replaying = false;
+  /** Run a cycle soon (the engine sets it): an asynchronous sink delivery finished. */
+  wake: () => void = () => {};
   /** On replay: the id the command being replayed gave its query. */
   replayQueryId: string | undefined;
 
@@ -86,7 +88,7 @@ export class EngineState {
 
   /** What a query task needs of the engine. */
   taskDeps(): TaskDeps {
-    return { db: this.db, log: this.log, processingLog: this.processingLog, backlog: (topic) => this.backlog(topic) };
+    return { db: this.db, log: this.log, processingLog: this.processingLog, backlog: (topic) => this.backlog(topic), wake: () => this.wake() };
   }
 
   /** Whether a connector appending to the topic has input it has not appended yet (see Connector.backlog). */

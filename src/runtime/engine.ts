@@ -27,6 +27,7 @@ import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
 import { retryBackoff } from './query-health.js';
+import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
@@ -80,6 +81,7 @@ export class Eddy implements Engine {
     this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) });
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
+    this.state.wake = () => this.wake();
     this.replay();
   }
 
@@ -348,6 +350,7 @@ export class Eddy implements Engine {
     faultPoint('terminate.pull-state-dropped');
     this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
     faultPoint('terminate.offsets-deleted');
+    dropSinkState(this.state.db, id);
   }
 
   // ------------------------------------------------------------------ the micro-batch loop
@@ -409,6 +412,21 @@ export class Eddy implements Engine {
     const bound = 2 * this.state.batch.maxRecords;
     for (const q of this.state.queries.values()) if (q.task.lagOf(topic) >= bound) return true;
     return false;
+  }
+
+  /**
+   * Run cycles until every query has read what there is and every external sink (file, postgres,
+   * sqlite, webhook) holds every committed batch; rejects after `timeoutMs` (a target that stays down).
+   */
+  async flushSinks(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.runUntilIdle();
+      const busy = [...this.state.queries.values()].filter((q) => q.task.sink && (!q.task.sink.idle || q.task.lag() > 0));
+      if (!busy.length) return;
+      if (Date.now() > deadline) throw new Error(`sinks still delivering after ${timeoutMs} ms: ${busy.map((q) => `${q.id} (${q.task.sink!.position().error ?? 'pending'})`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   /** Run cycles until no query has anything left to read (deterministic tests, the conformance runner). */

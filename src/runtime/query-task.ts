@@ -14,6 +14,7 @@ import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
+import { openSinkWriter, SinkDelivery, sinkRow, sinkShape, type SinkRow } from './sinks/index.js';
 import { PERSISTENT_STATE_HOME, StateBacking, StateStore } from './state/state-store.js';
 import { staticBatchJoin } from './static-table.js';
 
@@ -23,6 +24,8 @@ export interface TaskDeps {
   readonly processingLog: ProcessingLog;
   /** The topic's connector has read its input only in part (a file being caught up on): more is on its way. */
   readonly backlog?: (topic: string) => boolean;
+  /** An asynchronous sink delivery finished: run the next cycle now rather than at the next tick. */
+  readonly wake?: () => void;
 }
 
 export interface TaskOptions {
@@ -80,6 +83,8 @@ export class QueryTask {
   private readonly discard: boolean;
   /** …and nothing else takes them either (no pull store, no subscriber): counted on arrival, not kept. */
   private readonly dropOutput: boolean;
+  /** WITH (sink='file'|'postgres'|…): the output is staged for that target, not the topic. */
+  private readonly external: SinkDelivery | undefined;
   private readonly saveOffset: Database.Statement | undefined;
   private readonly pullStore: PullStore | undefined;
   private currentRec: Rec | undefined;
@@ -127,6 +132,15 @@ export class QueryTask {
     this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
     this.discard = sink.kind === 'Source' && sink.target.discard === true;
     this.dropOutput = this.discard && !opts.materialize && !opts.onRow;
+    const ext = sink.kind === 'Source' && opts.persistent && opts.writeSink !== false ? sink.target.sink : undefined;
+    if (ext && sink.kind === 'Source') {
+      const writer = openSinkWriter(ext, sinkShape(sink.target), plan.id);
+      const report = (reason: string) => {
+        this.metrics.errors++;
+        deps.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason });
+      };
+      this.external = new SinkDelivery({ db, owner: plan.id, writer, report, ...(deps.wake ? { wake: deps.wake } : {}) });
+    }
     this.saveOffset = opts.persistent
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
@@ -181,6 +195,12 @@ export class QueryTask {
   stop(): void {
     this.stopped = true;
     this.channel.close();
+    this.external?.close();
+  }
+
+  /** The external sink this query writes (WITH (sink='file'|'postgres'|…)), if any. */
+  get sink(): SinkDelivery | undefined {
+    return this.external;
   }
 
   /**
@@ -192,6 +212,9 @@ export class QueryTask {
     if (this.isDone) return 0;
     // Output of earlier batches still on its way to the sink (Kafka unreachable): wait for it.
     if (!this.channel.deliver()) return 0;
+    // Likewise an external sink: it may lag by a few batches, then the query waits for it.
+    this.external?.deliver();
+    if (this.external && !this.external.accepting) return 0;
     const started = performance.now();
     let consumed = 0;
     const run = () => {
@@ -205,6 +228,7 @@ export class QueryTask {
     if (this.opts.persistent) this.deps.db.transaction(run)();
     else run();
     if (consumed > 0) this.channel.deliver();
+    if (consumed > 0) this.external?.deliver();
     if (consumed > 0) {
       const delivered = this.pendingOut.splice(0);
       if (this.opts.onRow) for (const r of delivered) if (!this.stopped) this.opts.onRow(r);
@@ -429,8 +453,14 @@ export class QueryTask {
     if (sink.kind !== 'Source') return;
     const target = sink.target;
     const out = this.pendingOut;
+    if (this.external) {
+      const shape = sinkShape(target);
+      const rows: SinkRow[] = [];
+      for (const r of out) if (!r.tombstone || target.kind === 'TABLE') rows.push(sinkRow(shape, target, r));
+      this.external.stage(rows);
+    }
     if (this.sinkCodec) {
-      const topic = this.discard ? undefined : target.topic;
+      const topic = this.discard || this.external ? undefined : target.topic;
       this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)), partitions: out.map((r) => r.partition) } : undefined, this.positions());
     }
     this.pullStore?.write(out);

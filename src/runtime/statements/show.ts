@@ -64,6 +64,18 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       rows.push(['eddy.batch.max.records', String(state.batch.maxRecords)], ['eddy.batch.interval.ms', String(state.batch.intervalMs)]);
       return { kind: 'rows', statement: text, title: 'Properties', columns: [{ name: 'Property', type: 'STRING' }, { name: 'Value', type: 'STRING' }], rows };
     }
+    case 'SINKS': {
+      // Each external sink's place: batches staged in Eddy, confirmed by the target, waiting, and the last failure.
+      const rows: Value[][] = [];
+      for (const q of state.queries.values()) {
+        const s = q.task.sink;
+        if (!s) continue;
+        const p = s.position();
+        rows.push([q.sink ?? null, q.id, s.writer.target, s.writer.guarantee, p.staged, p.delivered, p.pending, p.error]);
+      }
+      const columns = [{ name: 'Sink', type: 'STRING' }, { name: 'Query ID', type: 'STRING' }, { name: 'Target', type: 'STRING' }, { name: 'Guarantee', type: 'STRING' }, { name: 'Batches Staged', type: 'BIGINT' }, { name: 'Batches Delivered', type: 'BIGINT' }, { name: 'Pending', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
+      return { kind: 'rows', statement: text, title: 'Sinks', columns, rows };
+    }
     case 'TYPES': {
       const rows = [...state.catalog.types].map(([k, t]) => [k, formatType(t)] as Value[]);
       return { kind: 'rows', statement: text, title: 'Types', columns: [{ name: 'Type Name', type: 'STRING' }, { name: 'Schema', type: 'STRING' }], rows };
