@@ -74,10 +74,11 @@ describe('aggregation changes within a micro-batch', () => {
       const e = engine(batch);
       e.execute("CREATE TABLE U (ID INT PRIMARY KEY, G STRING) WITH (kafka_topic='u', value_format='JSON', partitions=1);");
       e.execute('CREATE TABLE PER_G AS SELECT G, COUNT(*) AS N FROM U GROUP BY G HAVING COUNT(*) > 0;');
-      e.execute("INSERT INTO U (ID, G) VALUES (1, 'x');");
+      e.execute("INSERT INTO U (ROWTIME, ID, G) VALUES (1, 1, 'x');");
       e.runUntilIdle();
       // Row 1 moves x → y (x empties); row 2 appears in z, then moves to y (z appears and empties).
-      for (const [id, g] of [[1, 'y'], [2, 'z'], [2, 'y']] as const) e.execute(`INSERT INTO U (ID, G) VALUES (${id}, '${g}');`);
+      // Each at its own time: changes of one group at one time would fold into one.
+      for (const [ts, id, g] of [[2, 1, 'y'], [3, 2, 'z'], [4, 2, 'y']] as const) e.execute(`INSERT INTO U (ROWTIME, ID, G) VALUES (${ts}, ${id}, '${g}');`);
       e.runUntilIdle();
       expect(topic(e, 'PER_G').map((r) => [r.key, r.value])).toEqual([
         ['x', { N: 1 }],
