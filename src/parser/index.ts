@@ -40,7 +40,18 @@ function syntaxError(e: IRecognitionException, text: string): SqlError {
       : { line: at.startLine ?? 1, column: at.startColumn ?? 1, offset: at.startOffset };
   const expecting = /Expecting[^\n]*?(?:one of these possible Token sequences|token of type)[^\n]*/.exec(e.message);
   const hint = e.name === 'MismatchedTokenException' && expecting ? `; ${expecting[0].replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim()}` : '';
-  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}`, pos);
+  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}${habitHint(e, t, text.slice(0, pos.offset))}`, pos);
+}
+
+/** What a newcomer's SQL habit (PostgreSQL, DuckDB) needs instead, after ksqlDB's own message. */
+function habitHint(e: IRecognitionException, t: IToken, before: string): string {
+  if (/^ORDER$/i.test(t.image) || /\bORDER\s*$/i.test(before)) {
+    return '. ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on.';
+  }
+  if (t.tokenType === EOF && /token of type\W*FROM\b/.test(e.message) && /^\s*SELECT\b/i.test(before.slice(before.lastIndexOf(';') + 1)) && !/\bFROM\b/i.test(before.slice(before.lastIndexOf(';') + 1))) {
+    return '. In ksqlDB every SELECT reads FROM a stream or table (there is no SELECT without FROM): to try an expression, select it from one that has rows, e.g. SELECT 1 + 1 AS X FROM CLICKS LIMIT 1;';
+  }
+  return '';
 }
 
 function positionAtEnd(text: string): { line: number; column: number; offset: number } {

@@ -28,6 +28,21 @@ describe('shell: statements and tables', () => {
     expect(screen).toContain('│ 22 │ grace │ null   │');
   });
 
+  it('follows a topic with PRINT until Ctrl-C, from the records that arrive after it starts, formats above', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await s.waitFor((x) => x.includes('Stream created'));
+    s.eddy.execute("INSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('before', '/old', 1);");
+    await run(s, 'PRINT clicks;');
+    await s.waitFor((x) => x.includes('Ctrl-C to cancel'));
+    s.eddy.execute("INSERT INTO CLICKS (USER_ID, PAGE, MS) VALUES ('after', '/new', 2);");
+    const live = await s.waitFor((x) => x.includes('after'));
+    expect(live).toContain('Key format: KAFKA_STRING · Value format: JSON or KAFKA_STRING');
+    expect(live).not.toContain('before');
+    await s.key(KEYS.ctrlC);
+    await s.waitFor((x) => x.includes('Cancelled: 1 row'));
+  });
+
   it('shows DESCRIBE as a titled table and EXPLAIN as a tree of operators', async () => {
     const s = openSession();
     await run(s, CLICKS);
