@@ -27,6 +27,7 @@ function errorMessage(e: unknown): string {
 export function valueToJson(v: Value): Json {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return new JsonNumber(Number.isInteger(v) ? v.toFixed(0) : String(v));
+  if (typeof v === 'bigint') return new JsonNumber(String(v));
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof Decimal) return new JsonNumber(v.toString());
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
@@ -37,7 +38,8 @@ export function valueToJson(v: Value): Json {
 }
 
 function jsonToValue(j: Json): Value {
-  if (j instanceof JsonNumber) return Number(j.text);
+  // A whole number past 2^53 stays exact (a BIGINT), as the engine holds it.
+  if (j instanceof JsonNumber) return /^-?\d+$/.test(j.text) && !Number.isSafeInteger(Number(j.text)) ? BigInt(j.text) : Number(j.text);
   if (j === null || typeof j !== 'object') return j;
   if (Array.isArray(j)) return j.map(jsonToValue);
   return Object.fromEntries(Object.entries(j).map(([k, x]) => [k, jsonToValue(x)]));

@@ -1,12 +1,14 @@
 // Values ↔ JSON for the state store and materialised tables: the types JSON lacks (DECIMAL,
-// MAP, BYTES) are tagged so they come back exactly as they went in.
+// MAP, BYTES, a BIGINT past 2^53) are tagged so they come back exactly as they went in.
 
 import { setField } from '../util/lossless-json.js';
 import { Decimal, type Value } from './values.js';
+import { longOf } from './long.js';
 
 export function toJsonValue(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : { $n: String(v) };
+  if (typeof v === 'bigint') return { $l: v.toString() };
   if (typeof v !== 'object') return v;
   if (v instanceof Decimal) return { $d: v.toString(), s: v.scale };
   if (v instanceof Uint8Array) return { $b: Buffer.from(v).toString('base64') };
@@ -25,6 +27,7 @@ export function fromJsonValue(j: unknown): Value {
   if ('$d' in o) return Decimal.parse(String(o.$d)).rescale(Number(o.s));
   if ('$b' in o) return Buffer.from(String(o.$b), 'base64');
   if ('$n' in o) return Number(o.$n);
+  if ('$l' in o) return longOf(BigInt(String(o.$l)));
   if ('$m' in o) return new Map((o.$m as [unknown, unknown][]).map(([k, x]) => [fromJsonValue(k), fromJsonValue(x)]));
   if ('$s' in o) {
     const s: Record<string, Value> = {};
@@ -41,12 +44,14 @@ export function keyString(values: readonly Value[]): string {
     const v = values[0];
     if (typeof v === 'number') return `n${v}`;
     if (typeof v === 'string') return `s${v}`;
+    // A BIGINT past 2^53: its digits, so it keys as the same number would (canonically it never is one).
+    if (typeof v === 'bigint') return `n${v}`;
   }
   // Several numbers and strings (a windowed key, a compound GROUP BY): a length-prefixed form
   // that cannot collide with itself or with the JSON form below (which starts with '[').
   let out = '';
   for (const v of values) {
-    if (typeof v === 'number' && Number.isFinite(v)) out += `n${v};`;
+    if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint') out += `n${v};`;
     else if (typeof v === 'string') out += `s${v.length}:${v}`;
     else return JSON.stringify(values.map(toJsonValue));
   }

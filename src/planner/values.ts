@@ -1,7 +1,8 @@
 // How SQL values live in memory. One representation per SQL type, chosen for speed on the hot
 // path (plain numbers and strings) and exactness where SQL demands it (DECIMAL).
 //
-//   BOOLEAN → boolean          INTEGER, BIGINT, DOUBLE → number
+//   BOOLEAN → boolean          INTEGER, DOUBLE → number
+//   BIGINT → number when a safe integer (|v| ≤ 2^53 − 1), else bigint (exact; see long.ts)
 //   STRING → string            BYTES → Uint8Array (Buffer)
 //   TIMESTAMP → number (ms since epoch, UTC)
 //   DATE → number (days since epoch)     TIME → number (ms since midnight)
@@ -10,12 +11,11 @@
 //   STRUCT → Struct (plain object, field name → value; field names as declared)
 //   NULL → null
 //
-// BIGINT as number loses precision past 2^53; accepted for speed (documented in docs/sql.md).
-
 export type Value =
   | null
   | boolean
   | number
+  | bigint
   | string
   | Uint8Array
   | Decimal
@@ -50,7 +50,8 @@ export class Decimal {
     return new Decimal(unscaled, scale);
   }
 
-  static fromNumber(n: number, scale?: number): Decimal {
+  static fromNumber(n: number | bigint, scale?: number): Decimal {
+    if (typeof n === 'bigint') return scale === undefined ? new Decimal(n, 0) : new Decimal(n, 0).rescale(scale);
     const d = Decimal.parse(Number.isInteger(n) ? n.toFixed(0) : String(n));
     return scale === undefined ? d : d.rescale(scale);
   }

@@ -7,6 +7,7 @@ import type { SqlType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, type Value } from '../planner/values.js';
 import { fromJsonValue, toJsonValue } from '../planner/value-json.js';
+import { longOf } from '../planner/long.js';
 import { PROCESSING_LOG_TABLE, userTableName } from './database.js';
 import { PROCESSING_LOG_SOURCE } from './processing-log.js';
 
@@ -66,8 +67,10 @@ export function fromSqlite(v: unknown, t: SqlType): Value {
     case 'MAP':
     case 'STRUCT':
       return fromJsonValue(JSON.parse(String(v)));
-    case 'INTEGER':
     case 'BIGINT':
+      // Rows are read with safeIntegers: a BIGINT past 2^53 comes back exact.
+      return typeof v === 'bigint' ? longOf(v) : Number(v);
+    case 'INTEGER':
     case 'DOUBLE':
     case 'TIMESTAMP':
     case 'DATE':
@@ -111,7 +114,7 @@ export function upsertStaticRows(db: Database.Database, def: SourceDef, rows: re
 }
 
 export function readStaticRows(db: Database.Database, def: SourceDef): Value[][] {
-  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)}`).raw().all() as unknown[][];
+  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)}`).raw().safeIntegers().all() as unknown[][];
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
@@ -154,7 +157,7 @@ export function* readStaticRowPages(db: Database.Database, def: SourceDef, pageR
 export function readStaticRowByKey(db: Database.Database, def: SourceDef, key: readonly Value[]): Value[][] {
   const keyCols = def.columns.filter((c) => c.role === 'key');
   const where = keyCols.map((c) => `${quote(c.name)} = ?`).join(' AND ');
-  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${where}`).raw().all(...keyCols.map((c, i) => toSqlite(key[i] ?? null, c.type))) as unknown[][];
+  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${where}`).raw().safeIntegers().all(...keyCols.map((c, i) => toSqlite(key[i] ?? null, c.type))) as unknown[][];
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
@@ -180,7 +183,7 @@ export function staticBatchJoin(db: Database.Database, def: SourceDef, stream: s
   const register = db.prepare(`INSERT INTO ${batchTable} (seq, k) VALUES (?, ?)`);
   // The matched flag tells a static row whose columns are all NULL from no match at all: a matched
   // row's key equals b.k, so it is not NULL (not s.rowid: a user column may be named ROWID).
-  const join = db.prepare(`SELECT b.seq, s.${quote(keyCol.name)} IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw();
+  const join = db.prepare(`SELECT b.seq, s.${quote(keyCol.name)} IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw().safeIntegers();
   const run = db.transaction((keys: readonly Value[]) => {
     clear.run();
     for (let i = 0; i < keys.length; i++) register.run(i, toSqlite(keys[i] ?? null, keyCol.type));

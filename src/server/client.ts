@@ -1,7 +1,7 @@
 // A small client for the Eddy protocol, used by the shell's --connect and by programs.
 
 import { connect, type Socket } from 'node:net';
-import { parseJson, toPlain } from '../util/lossless-json.js';
+import { fromPlain, parseJson, stringifyJson, toPlain } from '../util/lossless-json.js';
 
 export interface ColumnInfo {
   readonly name: string;
@@ -100,7 +100,8 @@ export class EddyClient {
       if (!line.trim()) continue;
       let r: Reply;
       try {
-        r = toPlain(parseJson(line)) as Reply;
+        // A BIGINT past 2^53 arrives as a bigint, as the embedded engine returns it.
+        r = toPlain(parseJson(line), { exactIntegers: true }) as Reply;
       } catch {
         continue; // not a reply line: ignore rather than fail every request
       }
@@ -140,7 +141,8 @@ export class EddyClient {
       return id;
     }
     this.pending.set(id, { onReply: (r) => onReply(r, done) });
-    this.socket.write(`${JSON.stringify({ id, ...body })}\n`);
+    // fromPlain, not JSON.stringify: a bigint in an inserted row goes out as its exact digits.
+    this.socket.write(`${stringifyJson(fromPlain({ id, ...body }) ?? null)}\n`);
     return id;
   }
 

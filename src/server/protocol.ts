@@ -95,6 +95,7 @@ export function wireRowToValues(def: SourceDef, row: WireRow): Record<string, Va
 export function valueJson(v: Value): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `"${v}"`;
+  if (typeof v === 'bigint') return String(v); // a BIGINT past 2^53: its exact digits
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
   if (v instanceof Decimal) return v.toString();
   if (v instanceof Uint8Array) return `"${Buffer.from(v).toString('base64')}"`;

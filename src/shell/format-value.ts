@@ -56,7 +56,7 @@ export function tableCellText(v: unknown, column: CellColumn): string | undefine
 /** A value as JSON text (JSON-lines output): DECIMAL keeps every digit as a number, as the protocol writes it. */
 export function jsonText(v: unknown, column?: CellColumn): string {
   if (v === null || v === undefined) return 'null';
-  if (v instanceof Decimal) return v.toString();
+  if (v instanceof Decimal || typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return `"${v}"`;
     const typed = /^(DATE|TIME|TIMESTAMP)$/i.test(column?.type ?? '') ? typedNumber(v, column?.type) : undefined;

@@ -162,12 +162,41 @@ export function stringifyJson(v: Json): string {
   return `${out}}`;
 }
 
-/** Plain JS value (numbers as doubles) — for places that need ordinary JSON. */
-export function toPlain(v: Json): unknown {
-  if (v instanceof JsonNumber) return Number(v.text);
+/**
+ * Plain JS value (numbers as doubles) — for places that need ordinary JSON. With `exactIntegers`,
+ * a whole number past 2^53 becomes a bigint instead (a BIGINT as the engine holds it).
+ */
+export function toPlain(v: Json, opts: { exactIntegers?: boolean } = {}): unknown {
+  if (v instanceof JsonNumber) return opts.exactIntegers ? exactNumber(v.text) : Number(v.text);
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(toPlain);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x)]));
+  if (Array.isArray(v)) return v.map((x) => toPlain(x, opts));
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) setField(o, k, toPlain(x, opts));
+  return o;
+}
+
+/** The JSON of a plain JS value, as JSON.stringify reads it, except that a bigint keeps its digits. */
+export function fromPlain(v: unknown): Json | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? new JsonNumber(String(v)) : null;
+  if (typeof v === 'bigint') return new JsonNumber(v.toString());
+  if (typeof v !== 'object') return undefined;
+  if (v instanceof JsonNumber) return v;
+  const withJson = v as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return fromPlain(withJson.toJSON());
+  if (Array.isArray(v)) return v.map((x) => fromPlain(x) ?? null);
+  const o: Record<string, Json> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const j = fromPlain(x);
+    if (j !== undefined) setField(o, k, j);
+  }
+  return o;
+}
+
+function exactNumber(text: string): number | bigint {
+  const n = Number(text);
+  if (Number.isSafeInteger(n) || /[.eE]/.test(text)) return n;
+  return BigInt(text);
 }
 
 function normNumber(t: string): string {

@@ -1,9 +1,10 @@
-// + - * / % on numbers with Java semantics: INT wraps at 32 bits, integer division truncates
+// + - * / % on numbers with Java semantics: INT wraps at 32 bits, BIGINT at 64 (long.ts), integer division truncates
 // and fails on zero, DOUBLE follows IEEE, DECIMAL is exact with ksqlDB's result types.
 
 import type { ArithmeticOp } from '../../parser/ast.js';
 import { T, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../values.js';
+import { longAdd, longDiv, longMul, longRem, longSub, type Long } from '../long.js';
 import { decimalResult, numericRank, widerNumeric } from './types.js';
 
 export interface ArithmeticPlan {
@@ -12,7 +13,7 @@ export interface ArithmeticPlan {
 }
 
 function toDecimal(v: Value): Decimal {
-  return v instanceof Decimal ? v : Decimal.fromNumber(v as number);
+  return v instanceof Decimal ? v : Decimal.fromNumber(v as number | bigint);
 }
 
 function decimalOp(op: Exclude<ArithmeticOp, '||'>, type: SqlType & { kind: 'DECIMAL' }): (a: Value, b: Value) => Value {
@@ -58,7 +59,7 @@ export function planArithmetic(op: Exclude<ArithmeticOp, '||'>, a: SqlType, b: S
     return { type, fn: decimalOp(op, type) };
   }
   if (wide.kind === 'DOUBLE') {
-    const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : (v as number));
+    const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : typeof v === 'bigint' ? Number(v) : (v as number));
     switch (op) {
       case '+':
         return { type: T.DOUBLE, fn: (x, y) => num(x) + num(y) };
@@ -71,6 +72,10 @@ export function planArithmetic(op: Exclude<ArithmeticOp, '||'>, a: SqlType, b: S
       case '%':
         return { type: T.DOUBLE, fn: (x, y) => num(x) % num(y) };
     }
+  }
+  if (wide.kind === 'BIGINT') {
+    const long = { '+': longAdd, '-': longSub, '*': longMul, '/': longDiv, '%': longRem }[op];
+    return { type: wide, fn: (x, y) => long(x as Long, y as Long) };
   }
   const int = wide.kind === 'INTEGER';
   const wrap = int ? (n: number) => n | 0 : (n: number) => n;

@@ -3,6 +3,7 @@
 
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, isStruct, type Struct, type Value } from '../values.js';
+import { longFromDouble, longToInt, parseLong, wrapLong, type Long } from '../long.js';
 import { javaString } from './java-format.js';
 import { numericRank, type MaybeType } from './types.js';
 import { setField } from '../../util/lossless-json.js';
@@ -22,12 +23,18 @@ export function canCast(from: MaybeType, to: SqlType): boolean {
   return false;
 }
 
-function parseNumber(s: string, to: SqlType): number {
+function parseNumber(s: string, to: SqlType): number | bigint {
   const t = s.trim();
   if (to.kind === 'INTEGER' || to.kind === 'BIGINT') {
     if (!/^[+-]?\d+$/.test(t)) throw new Error(`Cannot cast '${s}' to ${formatType(to)}: invalid input syntax for type ${formatType(to)}: "${s}"`);
+    if (to.kind === 'BIGINT') {
+      // Exact, and refused past the 64-bit range, as Java's Long.parseLong.
+      const long = parseLong(t);
+      if (long === undefined) throw new Error(`Cannot cast '${s}' to BIGINT: out of range`);
+      return long;
+    }
     const n = Number(t);
-    if (to.kind === 'INTEGER' && (n > 2147483647 || n < -2147483648)) throw new Error(`Cannot cast '${s}' to INTEGER: out of range`);
+    if (n > 2147483647 || n < -2147483648) throw new Error(`Cannot cast '${s}' to INTEGER: out of range`);
     return n;
   }
   if (t === '' || !Number.isFinite(Number(t))) {
@@ -74,21 +81,24 @@ export function castValue(v: Value, from: MaybeType, to: SqlType): Value {
       break;
     case 'INTEGER':
     case 'BIGINT': {
-      let n: number;
+      // Java's narrowing: a long or a DECIMAL's whole part keeps its low bits; a double truncates and saturates.
+      let n: Long;
       if (typeof v === 'string') n = parseNumber(v, to);
-      else if (v instanceof Decimal) n = Number(v.rescale(0).unscaled === v.unscaled ? v.unscaled : BigInt(Math.trunc(v.toNumber())));
-      else n = Math.trunc(v as number);
-      return to.kind === 'INTEGER' ? n | 0 : n;
+      else if (v instanceof Decimal) n = wrapLong(v.scale <= 0 ? v.rescale(0).unscaled : v.unscaled / 10n ** BigInt(v.scale));
+      else if (typeof v === 'bigint') n = v;
+      else n = from?.kind === 'DOUBLE' ? longFromDouble(v as number) : Math.trunc(v as number);
+      return to.kind === 'INTEGER' ? longToInt(n) : n;
     }
     case 'DOUBLE':
-      if (typeof v === 'string') return parseNumber(v, to);
+      if (typeof v === 'string') return Number(parseNumber(v, to));
       if (v instanceof Decimal) return v.toNumber();
+      if (typeof v === 'bigint') return Number(v);
       return v as number;
     case 'DECIMAL': {
       let d: Decimal;
       if (v instanceof Decimal) d = v;
       else if (typeof v === 'string') d = Decimal.parse(v);
-      else d = Decimal.fromNumber(v as number);
+      else d = Decimal.fromNumber(v as number | bigint);
       const r = d.rescale(to.scale);
       if (r.precision() > to.precision) throw new Error(`Cannot fit ${d.toString()} into DECIMAL(${to.precision}, ${to.scale})`);
       return r;

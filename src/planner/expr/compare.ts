@@ -4,11 +4,13 @@ import { Decimal, isStruct, type Value } from '../values.js';
 
 export function compareValues(a: Value, b: Value): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  // A BIGINT past 2^53 is a bigint: JS orders number and bigint by exact value.
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof Decimal || b instanceof Decimal) {
     if (a instanceof Decimal && b instanceof Decimal) return a.compare(b);
-    const num = (a instanceof Decimal ? b : a) as number;
+    const num = (a instanceof Decimal ? b : a) as number | bigint;
     const d = (a instanceof Decimal ? a : b) as Decimal;
-    const c = Number.isInteger(num) ? d.compare(Decimal.fromNumber(num)) : Math.sign(d.toNumber() - num);
+    const c = typeof num === 'bigint' || Number.isInteger(num) ? d.compare(Decimal.fromNumber(num)) : Math.sign(d.toNumber() - num);
     return a instanceof Decimal ? c : -c;
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
@@ -20,8 +22,9 @@ export function compareValues(a: Value, b: Value): number {
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
-  if (typeof a === 'number' || typeof b === 'number' || a instanceof Decimal || b instanceof Decimal) {
-    if ((typeof a === 'number' || a instanceof Decimal) && (typeof b === 'number' || b instanceof Decimal)) return compareValues(a, b) === 0;
+  const numeric = (v: Value) => typeof v === 'number' || typeof v === 'bigint' || v instanceof Decimal;
+  if (numeric(a) || numeric(b)) {
+    if (numeric(a) && numeric(b)) return compareValues(a, b) === 0;
     return false;
   }
   if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;

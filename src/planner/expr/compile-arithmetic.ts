@@ -5,6 +5,7 @@ import { SqlError } from '../../parser/errors.js';
 import { T } from '../../parser/sql-type.js';
 import { exprText } from '../expr-text.js';
 import { Decimal } from '../values.js';
+import { longNeg, type Long } from '../long.js';
 import { planArithmetic } from './arithmetic.js';
 import { constantNode, typeName, type CompileContext, type ExprNode } from './expr-node.js';
 import { LambdaScope } from './lambda-scope.js';
@@ -16,6 +17,7 @@ export function compileSign(ctx: CompileContext, e: Expr & { kind: 'Unary' }): E
   if (x.type && numericRank(x.type) === undefined) throw new SqlError(`Unary ${e.op} requires a numeric operand, got ${typeName(x.type)}`, e);
   if (e.op === '+') return x;
   const int = x.type?.kind === 'INTEGER';
+  const long = x.type?.kind === 'BIGINT';
   return {
     type: x.type,
     constant: x.constant,
@@ -23,6 +25,7 @@ export function compileSign(ctx: CompileContext, e: Expr & { kind: 'Unary' }): E
       const v = x.eval(r);
       if (v === null) return null;
       if (v instanceof Decimal) return new Decimal(-v.unscaled, v.scale);
+      if (long) return longNeg(v as Long);
       return int ? -(v as number) | 0 : -(v as number);
     },
   };

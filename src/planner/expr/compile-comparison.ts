@@ -55,7 +55,10 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   }
   const neg = e.op === '<>';
   if (e.op === '=' || e.op === '<>') {
-    const fast = a.type?.kind === b.type?.kind && (a.type?.kind === 'INTEGER' || a.type?.kind === 'BIGINT' || a.type?.kind === 'DOUBLE' || a.type?.kind === 'STRING');
+    const fast = a.type?.kind === b.type?.kind && (a.type?.kind === 'INTEGER' || a.type?.kind === 'DOUBLE' || a.type?.kind === 'STRING');
+    // BIGINT is a number or a bigint (long.ts): loose equality compares the two by exact value.
+    // eslint-disable-next-line eqeqeq
+    if (a.type?.kind === 'BIGINT' && b.type?.kind === 'BIGINT') return nullRejecting(a, b, constant, (x, y) => (x == y) !== neg);
     return nullRejecting(a, b, constant, fast ? (x, y) => (x === y) !== neg : (x, y) => valuesEqual(ca(x), cb(y)) !== neg);
   }
   const test: (c: number) => boolean = e.op === '<' ? (c) => c < 0 : e.op === '<=' ? (c) => c <= 0 : e.op === '>' ? (c) => c > 0 : e.op === '>=' ? (c) => c >= 0 : () => false;

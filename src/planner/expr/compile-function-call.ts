@@ -10,6 +10,7 @@ import type { ArgInfo, LambdaValue } from '../functions/types.js';
 import type { Scope } from '../scope.js';
 import type { Value } from '../values.js';
 import { NO_REC, type CompileContext, type ExprNode } from './expr-node.js';
+import { canonicalLong } from '../long.js';
 import { LambdaScope } from './lambda-scope.js';
 
 /** Functions whose result changes from call to call, so a call with constant arguments is not folded. */
@@ -50,7 +51,9 @@ export function compileFunctionCall(ctx: CompileContext, e: FunctionCall): ExprN
   } catch (err) {
     throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.declaredAs ?? fn.name.toLowerCase()}'`), e);
   }
-  const f = impl.fn;
+  // A body typed BIGINT may compute in doubles: its result is put in BIGINT's canonical form (long.ts).
+  const body = impl.fn;
+  const f = impl.returnType.kind === 'BIGINT' ? (a: readonly unknown[]) => canonicalLong(body(a)) as Value : body;
   const tolerant = impl.nullTolerant === true;
   const onError = ctx.onError;
   const count = argExprs.length;

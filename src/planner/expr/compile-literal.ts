@@ -4,6 +4,7 @@ import type { Expr } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { T } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../values.js';
+import { parseLong } from '../long.js';
 import { constantNode, type ExprNode } from './expr-node.js';
 import { literalType } from './types.js';
 
@@ -15,7 +16,12 @@ export function compileLiteral(e: Literal): ExprNode {
       const type = literalType(e.text);
       let v: Value;
       if (type.kind === 'DECIMAL') v = Decimal.parse(e.text);
-      else {
+      else if (type.kind === 'BIGINT') {
+        // Exact, as Java's Long.parseLong reads it; past the 64-bit range ksqlDB refuses the literal.
+        const long = parseLong(e.text);
+        if (long === undefined) throw new SqlError(`Invalid numeric literal: ${e.text}`, e);
+        v = long;
+      } else {
         v = Number(e.text);
         if (!Number.isFinite(v)) throw new SqlError(`Number overflows DOUBLE: ${e.text}`, e);
       }

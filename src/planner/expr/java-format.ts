@@ -37,7 +37,7 @@ export function javaString(v: Value, t: SqlType | null): string | null {
   if (v === null) return null;
   const kind = t?.kind;
   if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Decimal) return v.toString();
   if (typeof v === 'number') {
     if (kind === 'DOUBLE') return javaDouble(v);

@@ -28,8 +28,11 @@ export const P = {
   STRING: { name: 'STRING', accepts: kind('STRING') } as Param,
   BOOLEAN: { name: 'BOOLEAN', accepts: kind('BOOLEAN') } as Param,
   INT: { name: 'INT', accepts: kind('INTEGER') } as Param,
-  BIGINT: { name: 'BIGINT', accepts: kind('INTEGER', 'BIGINT') } as Param,
-  DOUBLE: { name: 'DOUBLE', accepts: numeric, convert: (v) => (v instanceof Decimal ? v.toNumber() : v) } as Param,
+  /** A BIGINT for a body that works in doubles (a bigint past 2^53 arrives as the nearest number). */
+  BIGINT: { name: 'BIGINT', accepts: kind('INTEGER', 'BIGINT'), convert: (v) => (typeof v === 'bigint' ? Number(v) : v) } as Param,
+  /** A BIGINT passed exact: number or bigint (long.ts). */
+  LONG: { name: 'BIGINT', accepts: kind('INTEGER', 'BIGINT') } as Param,
+  DOUBLE: { name: 'DOUBLE', accepts: numeric, convert: (v) => (v instanceof Decimal ? v.toNumber() : typeof v === 'bigint' ? Number(v) : v) } as Param,
   DECIMAL: { name: 'DECIMAL', accepts: kind('DECIMAL') } as Param,
   /** Any number, passed as is (number or Decimal). */
   NUMBER: { name: 'NUMBER', accepts: numeric } as Param,

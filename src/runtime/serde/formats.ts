@@ -4,6 +4,7 @@
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
 import { javaDouble } from '../../planner/expr/java-format.js';
+import { longOf } from '../../planner/long.js';
 import { DecodeError, jsonToValue, valueToJson } from './json-coercion.js';
 import { utf8Text } from './utf8-text.js';
 import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
@@ -77,7 +78,8 @@ export function nativeObject(text: string, columns: readonly ColumnSchema[]): Va
     else if (typeof x === 'number') {
       const k = c.type.kind;
       if (k === 'DOUBLE') out[i] = x;
-      else if (k === 'BIGINT' && Math.abs(x) < 2 ** 63) out[i] = Math.trunc(x) + 0; // + 0: no -0, as the lossless path gives
+      // Past 2^53 the double may not be the digits written: the lossless path keeps them exact.
+      else if (k === 'BIGINT' && Number.isSafeInteger(Math.trunc(x))) out[i] = Math.trunc(x) + 0; // + 0: no -0, as the lossless path gives
       else if (k === 'INTEGER' && (x | 0) === Math.trunc(x)) out[i] = x | 0;
       else return undefined; // out of range too: the lossless path says why
     } else if (typeof x === 'string' || typeof x === 'boolean') out[i] = jsonToValue(x, c.type, `$.${c.name}`);
@@ -244,7 +246,7 @@ function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde
         }
         case 'BIGINT': {
           const b = Buffer.alloc(8);
-          b.writeBigInt64BE(BigInt(Math.trunc(v as number)));
+          b.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number)));
           return b;
         }
         case 'DOUBLE': {
@@ -266,7 +268,7 @@ function kafkaSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde
           return [bytes.readInt32BE(0)];
         case 'BIGINT':
           if (bytes.length !== 8) throw new DecodeError(`Size of data received by LongDeserializer is not 8`);
-          return [Number(bytes.readBigInt64BE(0))];
+          return [longOf(bytes.readBigInt64BE(0))];
         case 'DOUBLE':
           if (bytes.length !== 8) throw new DecodeError(`Size of data received by DoubleDeserializer is not 8`);
           return [bytes.readDoubleBE(0)];

@@ -4,6 +4,7 @@
 import type { SqlType } from '../../parser/sql-type.js';
 import { formatType } from '../../parser/sql-type.js';
 import { Decimal, isStruct, type Struct, type Value } from '../../planner/values.js';
+import { longOf } from '../../planner/long.js';
 import { JsonNumber, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
 
 export class DecodeError extends Error {
@@ -33,7 +34,7 @@ const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
 /** A whole number within the column type's range; one outside it is rejected, never wrapped. */
-function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number {
+function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number | bigint {
   let whole: bigint;
   if (j instanceof JsonNumber) whole = /[.eE]/.test(j.text) ? wholePart(Number(j.text)) : BigInt(j.text);
   else if (typeof j === 'string' && /^\s*[+-]?\d+\s*$/.test(j)) whole = BigInt(j.trim());
@@ -43,7 +44,8 @@ function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number {
     if (typeof j === 'string') throw new DecodeError(`Can't coerce string to type. targetType: ${formatType(t)}, path: ${path}, value: "${j}" is out of range`);
     throw new DecodeError(`Can't convert type. sourceType: ${jsonKind(j)}, requiredType: ${formatType(t)}, path: ${path}, value: ${j instanceof JsonNumber ? j.text : String(j)} is out of range`);
   }
-  return Number(whole);
+  // BIGINT stays exact (a bigint past 2^53); times and INT are numbers.
+  return t.kind === 'BIGINT' ? longOf(whole) : Number(whole);
 }
 
 /** A fractional number's whole part, as Jackson's intValue/longValue truncate (NaN and infinities: out of any range). */
@@ -124,8 +126,9 @@ export function valueToJson(v: Value, t: SqlType): Json {
     case 'BOOLEAN':
     case 'STRING':
       return v as boolean | string;
-    case 'INTEGER':
     case 'BIGINT':
+      return new JsonNumber(String(v as number | bigint));
+    case 'INTEGER':
     case 'DOUBLE':
     case 'TIMESTAMP':
     case 'DATE':

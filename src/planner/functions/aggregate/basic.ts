@@ -3,6 +3,7 @@
 import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues } from '../../expr/compare.js';
 import { Decimal, type Value } from '../../values.js';
+import { longAdd, longNeg, toDouble, type Long } from '../../long.js';
 import { fromState, toState } from './state-codec.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
 
@@ -57,12 +58,14 @@ function add(a: Value, b: Value, t: SqlType): Value {
     const y = (b instanceof Decimal ? b : Decimal.fromNumber(b as number)).rescale(t.scale);
     return new Decimal(x.unscaled + y.unscaled, t.scale);
   }
+  // BIGINT sums wrap at 64 bits, as ksqlDB's Java long sum does (long.ts).
+  if (t.kind === 'BIGINT') return longAdd(a as Long, b as Long);
   const r = (a as number) + (b as number);
   return t.kind === 'INTEGER' ? r | 0 : r;
 }
 
 function negate(v: Value): Value {
-  return v instanceof Decimal ? new Decimal(-v.unscaled, v.scale) : -(v as number);
+  return v instanceof Decimal ? new Decimal(-v.unscaled, v.scale) : typeof v === 'bigint' ? longNeg(v) : -(v as number);
 }
 
 export const SUM: AggregateFunction = {
@@ -91,7 +94,7 @@ export const AVG: AggregateFunction = {
   signatures: ['AVG(INT | BIGINT | DOUBLE | DECIMAL) → DOUBLE'],
   resolve(args): AggregateImpl<[number, number]> {
     const t = sumType('AVG', args);
-    const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : (v as number));
+    const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
     return {
       intermediate: 'STRUCT',
       returnType: t.kind === 'DECIMAL' ? T.decimal(Math.min(38, t.precision), t.scale) : T.DOUBLE,

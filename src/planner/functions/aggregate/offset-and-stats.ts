@@ -1,6 +1,7 @@
 // LATEST_BY_OFFSET / EARLIEST_BY_OFFSET, and the statistics: STDDEV_SAMP, STDDEV_POP, CORRELATION.
 
 import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
+import { toDouble } from '../../long.js';
 import { Decimal, type Value } from '../../values.js';
 import { fromState, toState } from './state-codec.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
@@ -50,7 +51,7 @@ function byOffset(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): AggregateFun
 export const LATEST_BY_OFFSET = byOffset('LATEST_BY_OFFSET');
 export const EARLIEST_BY_OFFSET = byOffset('EARLIEST_BY_OFFSET');
 
-const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : (v as number));
+const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
 const isNumeric = (t: SqlType | null | undefined) => !!t && ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL'].includes(t.kind);
 
 /** Welford's running mean and M2, which also supports removal (undo). */

@@ -45,6 +45,7 @@ function toJson(v: Value, t: SqlType | null): Json {
   // java.sql.Time prints as HH:mm:ss (without millis); DATE and TIMESTAMP stay numbers.
   if (typeof v === 'number' && t?.kind === 'TIME') return new Date(v).toISOString().slice(11, 19);
   if (typeof v === 'number') return new JsonNumber(t?.kind === 'DOUBLE' && Number.isInteger(v) ? v.toFixed(1) : String(v));
+  if (typeof v === 'bigint') return new JsonNumber(String(v));
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof Decimal) return new JsonNumber(v.toString());
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');

@@ -3,6 +3,7 @@
 import { T, type SqlType } from '../../../parser/sql-type.js';
 import { Decimal, type Value } from '../../values.js';
 import { P, scalar } from '../define.js';
+import { longAbs, type Long } from '../../long.js';
 import type { ScalarFunction } from '../types.js';
 
 const n = (v: unknown) => v as number;
@@ -44,25 +45,25 @@ function decimalOp(x: Decimal, f: (u: bigint, div: bigint) => bigint): Decimal {
 export const mathFunctions: ScalarFunction[] = [
   scalar('ABS', 'math', 'The absolute value.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => Math.abs(n(a[0])) | 0 },
-    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => Math.abs(n(a[0])) },
+    { params: [P.LONG], returns: T.BIGINT, fn: (a) => longAbs(a[0] as Long) },
     { params: [P.DECIMAL], returns: same, fn: (a) => new Decimal(d(a[0]).unscaled < 0n ? -d(a[0]).unscaled : d(a[0]).unscaled, d(a[0]).scale) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.abs(n(a[0])) },
   ]),
   scalar('CEIL', 'math', 'The smallest integral value not less than the argument.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
-    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u > 0n && u % div !== 0n ? u / div + 1n : u / div)) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.ceil(n(a[0])) },
   ]),
   scalar('FLOOR', 'math', 'The largest integral value not greater than the argument.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
-    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u < 0n && u % div !== 0n ? u / div - 1n : u / div)) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.floor(n(a[0])) },
   ]),
   scalar('ROUND', 'math', 'Rounds half up, to an integer or to a number of decimal places.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
-    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale + 1), 0), fn: (a) => d(a[0]).rescale(0) },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), 0) },
     { params: [P.INT, P.INT], returns: T.INTEGER, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
@@ -72,7 +73,7 @@ export const mathFunctions: ScalarFunction[] = [
   ]),
   scalar('TRUNC', 'math', 'Truncates towards zero, to an integer or to a number of decimal places.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
-    { params: [P.BIGINT], returns: T.BIGINT, fn: (a) => n(a[0]) },
+    { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => truncDecimal(d(a[0]), 0) },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => Math.trunc(n(a[0])) },
     { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => truncDecimal(d(a[0]), n(a[1])).rescale(d(a[0]).scale) },
@@ -80,7 +81,7 @@ export const mathFunctions: ScalarFunction[] = [
   ]),
   scalar('SIGN', 'math', 'The sign (-1, 0 or 1).', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
-    { params: [P.BIGINT], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
+    { params: [P.LONG], returns: T.INTEGER, fn: (a) => ((a[0] as Long) > 0 ? 1 : (a[0] as Long) < 0 ? -1 : 0) },
     { params: [P.DOUBLE], returns: T.INTEGER, fn: (a) => Math.sign(n(a[0])) },
   ]),
   scalar('POWER', 'math', 'x raised to y.', [{ params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.pow(n(a[0]), n(a[1])) }]),
