@@ -1,7 +1,8 @@
 // `eddy test`: the conformance runner for QTT/RQTT files, and for a user's own statements + records.
 
 import type { Command } from 'commander';
-import { countsOf, fileSummary, runFiles, runSucceeded, summaryLine, type CaseReport } from '../conformance/runner.js';
+import { REGISTRY_FORMATS } from '../conformance/qtt-case.js';
+import { countsOf, fileSummary, formatSummary, runFiles, runSucceeded, summaryLine, type CaseReport } from '../conformance/runner.js';
 import { runUserCase } from '../conformance/user-case.js';
 
 interface TestOptions {
@@ -52,7 +53,11 @@ export function registerTestCommand(program: Command): void {
       });
       for (const f of summary.notTestFiles) process.stderr.write(`eddy test: ${f.file}: ${f.reason}\n`);
       if (json) process.stdout.write(`${JSON.stringify({ cases: summary.cases, notTestFiles: summary.notTestFiles })}\n`);
-      else process.stdout.write(`${summaryLine(summary)}\n`);
+      else {
+        const byFormat = formatSummary(summary.cases, REGISTRY_FORMATS);
+        if (byFormat) process.stdout.write(`${byFormat}\n`);
+        process.stdout.write(`${summaryLine(summary)}\n`);
+      }
       if (!summary.cases.length) process.stderr.write(`eddy test: no test cases in ${paths.join(', ')}${opts.filter ? ` matching /${opts.filter}/` : ''}\n`);
       process.exitCode = runSucceeded(summary) ? 0 : 1;
     });

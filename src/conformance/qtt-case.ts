@@ -33,11 +33,11 @@ export interface CaseVariant {
   readonly name: string;
   readonly format: string;
   readonly case: QttCase;
-  /** Why the variant cannot run here (a schema-registry format), if so. */
+  /** Why the variant cannot run here (a test-only function), if so. */
   readonly skip?: string;
 }
 
-const REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
+export const REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
 export function asString(j: Json | undefined): string | undefined {
   if (j === undefined || j === null) return undefined;
@@ -54,7 +54,8 @@ export function asNumber(j: Json | undefined): number | undefined {
 
 function registryFormatIn(statements: readonly string[]): string | undefined {
   const text = statements.join('\n').toUpperCase();
-  for (const f of REGISTRY_FORMATS) {
+  // PROTOBUF_NOSR before PROTOBUF, whose pattern it would otherwise match.
+  for (const f of ['AVRO', 'PROTOBUF_NOSR', 'PROTOBUF', 'JSON_SR']) {
     if (new RegExp(`FORMAT\\s*=\\s*'${f}'`).test(text)) return f;
   }
   return undefined;
@@ -69,9 +70,8 @@ export function expandCase(raw: Json): CaseVariant[] {
     const variant: QttCase = { ...base, statements };
     const reg = REGISTRY_FORMATS.includes(format) ? format : registryFormatIn(statements);
     const name = format ? `${base.name} - ${format}` : base.name;
-    if (reg) return { name, format: format || reg, case: variant, skip: `format ${reg} needs a schema registry` };
     const testOnly = testOnlyFunctionIn(statements);
-    if (testOnly) return { name, format: format || 'JSON', case: variant, skip: `uses ksqlDB's test-only function ${testOnly}` };
-    return { name, format: format || 'JSON', case: variant };
+    if (testOnly) return { name, format: format || reg || 'JSON', case: variant, skip: `uses ksqlDB's test-only function ${testOnly}` };
+    return { name, format: format || reg || 'JSON', case: variant };
   });
 }

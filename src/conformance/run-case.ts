@@ -11,6 +11,8 @@ import { createSerde } from '../runtime/serde/index.js';
 import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
+import type { SchemaRegistry } from '../runtime/registry/schema-registry.js';
+import { decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerCaseTopics } from './case-schemas.js';
 
 export interface CaseOutcome {
   /** `unchecked`: the case states no expectation, so running it proves nothing (never a pass). */
@@ -45,9 +47,10 @@ function jsonToValue(j: Json): Value {
   return Object.fromEntries(Object.entries(j).map(([k, x]) => [k, jsonToValue(x)]));
 }
 
-function encodePart(def: SourceDef | undefined, role: 'key' | 'value', j: Json | undefined): Buffer | null {
+function encodePart(def: SourceDef | undefined, role: 'key' | 'value', j: Json | undefined, registry: SchemaRegistry): Buffer | null {
   if (j === undefined || j === null) return null;
   const format = def ? (role === 'key' ? def.keyFormat : def.valueFormat) : 'JSON';
+  if (def && isRegistryFormat(format)) return encodeWithRegistry(registry, def, role, j);
   if (format === 'JSON') return Buffer.from(stringifyJson(j), 'utf8');
   if (format === 'DELIMITED') return Buffer.from(typeof j === 'string' ? j : stringifyJson(j), 'utf8');
   if (format === 'NONE') return null;
@@ -60,9 +63,10 @@ function encodePart(def: SourceDef | undefined, role: 'key' | 'value', j: Json |
   return Buffer.from(typeof j === 'string' ? j : stringifyJson(j), 'utf8');
 }
 
-function decodePart(def: SourceDef | undefined, role: 'key' | 'value', b: Buffer | null): Json {
+function decodePart(def: SourceDef | undefined, role: 'key' | 'value', b: Buffer | null, registry: SchemaRegistry): Json {
   if (b === null) return null;
   const format = def ? (role === 'key' ? def.keyFormat : def.valueFormat) : 'JSON';
+  if (def && isRegistryFormat(format)) return decodeWithRegistry(registry, def, role, b);
   if (format === 'JSON') {
     try {
       return parseJson(b.toString('utf8'));
@@ -97,10 +101,10 @@ function describeRecord(r: { key?: Json; value?: Json; timestamp?: Json; window?
   return `{${parts.join(', ')}}`;
 }
 
-function actualRecord(def: SourceDef | undefined, r: LogRecord): { key: Json; value: Json; timestamp: Json; window?: Json } {
+function actualRecord(def: SourceDef | undefined, r: LogRecord, registry: SchemaRegistry): { key: Json; value: Json; timestamp: Json; window?: Json } {
   return {
-    key: decodePart(def, 'key', r.key),
-    value: decodePart(def, 'value', r.value),
+    key: decodePart(def, 'key', r.key, registry),
+    value: decodePart(def, 'value', r.value, registry),
     timestamp: new JsonNumber(String(r.timestamp)),
     ...(r.window ? { window: { start: new JsonNumber(String(r.window.start)), end: new JsonNumber(String(r.window.end)) } } : {}),
   };
@@ -165,8 +169,8 @@ function produceInput(eddy: Eddy, rec: QttRecord): void {
     [
       {
         timestamp: asNumber(rec.timestamp) ?? 0,
-        key: encodePart(def, 'key', rec.key),
-        value: encodePart(def, 'value', rec.value),
+        key: encodePart(def, 'key', rec.key, eddy.state.registry),
+        value: encodePart(def, 'value', rec.value, eddy.state.registry),
         headers,
         ...(asNumber(rec.partition) !== undefined ? { partition: asNumber(rec.partition)! } : {}),
         ...(w ? { window: { start: asNumber(w.start) ?? 0, end: asNumber(w.end) ?? 0 } } : {}),
@@ -198,7 +202,11 @@ function productionOrder(records: LogRecord[]): LogRecord[] {
 function openEngine(v: CaseVariant): Eddy {
   const properties: Record<string, string> = { 'auto.offset.reset': 'earliest' };
   for (const [k, x] of Object.entries(v.case.properties ?? {})) properties[k] = String(toPlain(x));
-  return Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
+  const eddy = Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
+  // ksqlDB's harness registry (a mock client) checks no compatibility: neither does this one.
+  eddy.state.registry.setCompatibility('NONE');
+  registerCaseTopics(eddy.state.registry, v.case.topics, v.format);
+  return eddy;
 }
 
 /**
@@ -266,7 +274,7 @@ export function runVariant(v: CaseVariant): CaseOutcome {
     for (const { topic, expectsNone } of checkedTopics(eddy, v, outputs)) {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
-      const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r));
+      const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r, eddy.state.registry));
       if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];

@@ -99,6 +99,15 @@ export function summaryLine(s: Counts): string {
   return `${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}${s.unchecked ? `, ${s.unchecked} unchecked (no expectation)` : ''}`;
 }
 
+/** `AVRO 160/167 passed, …`: the figures of each format among `formats` that has cases. */
+export function formatSummary(reports: readonly CaseReport[], formats: readonly string[]): string {
+  const parts = formats.flatMap((f) => {
+    const ran = reports.filter((r) => r.format === f && r.status !== 'skipped');
+    return ran.length ? [`${f} ${ran.filter((r) => r.status === 'passed').length}/${ran.length}`] : [];
+  });
+  return parts.length ? `passed by format: ${parts.join(', ')}` : '';
+}
+
 export function fileSummary(file: string, reports: readonly CaseReport[]): string {
   return `${basename(file)}: ${summaryLine(countsOf(reports))}`;
 }

@@ -29,6 +29,12 @@ export interface SourceDef {
   readonly keyFormat: FormatName;
   readonly valueFormat: FormatName;
   readonly wrapSingleValue?: boolean;
+  /** KEY_SCHEMA_ID / VALUE_SCHEMA_ID: write with this registered schema (registry formats). */
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+  /** KEY_SCHEMA_FULL_NAME / VALUE_SCHEMA_FULL_NAME: the name of the generated schema. */
+  readonly keySchemaFullName?: string;
+  readonly valueSchemaFullName?: string;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
   /** Event time comes from this column instead of the record timestamp. */

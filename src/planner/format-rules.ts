@@ -21,6 +21,22 @@ function someType(t: SqlType, pred: (t: SqlType) => boolean): boolean {
 
 const KAFKA_TYPES = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES']);
 
+/** Avro names: [A-Za-z_][A-Za-z0-9_]* after ksqlDB replaces dots; the Avro library's wording. */
+function avroNameProblem(fields: readonly FormatColumn[]): string | undefined {
+  for (const f of fields) {
+    const name = f.name.replace(/\./g, '_');
+    if (!/^[A-Za-z_]/.test(name)) return `Schema is not compatible with Avro: Illegal initial character: ${name}`;
+    if (/[^A-Za-z0-9_]/.test(name)) return `Schema is not compatible with Avro: Illegal character in: ${name}`;
+    let t = f.type;
+    while (t.kind === 'ARRAY' || t.kind === 'MAP') t = t.kind === 'ARRAY' ? t.item : t.value;
+    if (t.kind === 'STRUCT') {
+      const inner = avroNameProblem(t.fields);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 /** Why `format` cannot hold these columns in the given role, or undefined when it can. */
 export function formatSchemaProblem(format: FormatName, columns: readonly FormatColumn[], role: 'key' | 'value'): string | undefined {
   // Maps serialise without a fixed entry order, so equal keys could differ as bytes.
@@ -40,8 +56,15 @@ export function formatSchemaProblem(format: FormatName, columns: readonly Format
       return columns.length && !KAFKA_TYPES.has(columns[0]!.type.kind) ? `The 'KAFKA' format does not support type '${columns[0]!.type.kind}'` : undefined;
     case 'NONE':
       return columns.length ? `The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${role === 'key' ? ' KEY' : ''}`).join(', ')}]` : undefined;
-    default:
-      return `The '${format}' format needs a schema registry, which Eddy does not support yet. Use JSON, DELIMITED, KAFKA or NONE.`;
+    case 'JSON_SR':
+      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? 'JSON only supports MAP types with STRING keys' : undefined;
+    case 'AVRO':
+      if (columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))) return 'Avro only supports MAPs with STRING keys';
+      return avroNameProblem(columns);
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR': {
+      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? `${format} format only supports MAP types with STRING keys` : undefined;
+    }
   }
 }
 

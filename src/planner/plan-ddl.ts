@@ -71,6 +71,38 @@ const CONNECTOR_KEYS = new Set(['SOURCE', 'PATH', 'FORMAT_HEADER', 'RATE', 'HOST
 export interface DdlDefaults {
   readonly keyFormat?: FormatName;
   readonly valueFormat?: FormatName;
+  /**
+   * Schema inference for the registry formats: the columns the topic's registered schema gives
+   * (`<topic>-key` / `<topic>-value`, or the SCHEMA_ID's), undefined when the subject has none.
+   */
+  readonly inferColumns?: (req: InferRequest) => { name: string; type: SqlType }[] | undefined;
+}
+
+export interface InferRequest {
+  readonly format: FormatName;
+  readonly topic: string;
+  readonly role: 'key' | 'value';
+  /** A value read unwrapped (WRAP_SINGLE_VALUE=false): one column ROWVAL holding it all. */
+  readonly unwrapped: boolean;
+  readonly schemaId?: number;
+}
+
+/** The formats whose schemas ksqlDB can read from the registry. */
+export const INFERRING_FORMATS: ReadonlySet<FormatName> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR']);
+
+function schemaMissing(topic: string, role: 'key' | 'value', schemaId: number | undefined): string {
+  const subject = `${topic}-${role}`;
+  return [
+    `Schema for message ${role}s on topic '${topic}' does not exist in the Schema Registry.`,
+    `Subject: ${subject}`,
+    ...(schemaId !== undefined ? [`Schema Id: ${schemaId}`] : []),
+    `Possible causes include:`,
+    `- The topic itself does not exist`,
+    `\t-> Use SHOW TOPICS; to check`,
+    `- Messages on the topic are not serialized using a format Schema Registry supports`,
+    `\t-> Use PRINT '${topic}' FROM BEGINNING; to verify`,
+    `- The topic is not registered on the Schema Registry`,
+  ].join('\n');
 }
 
 /** The WITH-clause rules shared by CREATE and CREATE … AS SELECT: FORMAT excludes KEY_/VALUE_FORMAT; unwrapping needs one value column. */
@@ -81,6 +113,54 @@ export function checkFormatProperties(p: Properties, valueColumns: number, at: {
     }
   }
   if (p.has('WRAP_SINGLE_VALUE') && valueColumns !== 1) throw new SqlError(`'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`, at);
+}
+
+/** The format settings each registry format takes (ksqlDB's FULL_SCHEMA_NAME and SCHEMA_ID). */
+const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { AVRO: ['fullSchemaName', 'schemaId'], PROTOBUF: ['fullSchemaName', 'schemaId'], JSON_SR: ['schemaId'] };
+
+/** KEY_/VALUE_SCHEMA_ID and _SCHEMA_FULL_NAME (VALUE_AVRO_SCHEMA_FULL_NAME too), checked against the formats. */
+export function schemaProperties(p: Properties, keyFormat: FormatName, valueFormat: FormatName, at: { loc?: SqlErrorPosition }): Partial<SourceDef> {
+  const out: Record<string, string | number> = {};
+  for (const side of ['KEY', 'VALUE'] as const) {
+    const format = side === 'KEY' ? keyFormat : valueFormat;
+    const fullName = p.get(`${side}_SCHEMA_FULL_NAME`) ?? (side === 'VALUE' ? p.get('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
+    const id = p.get(`${side}_SCHEMA_ID`);
+    const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : [])];
+    const unsupported = given.filter((g) => !(FORMAT_CONFIGS[format] ?? []).includes(g));
+    if (unsupported.length) throw new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, at);
+    if (fullName) {
+      const name = String(fullName.value).trim();
+      if (name === '') throw new SqlError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}`, at);
+      out[side === 'KEY' ? 'keySchemaFullName' : 'valueSchemaFullName'] = name;
+    }
+    if (id) {
+      const n = Number(id.value);
+      if (!Number.isInteger(n)) throw new SqlError(`Invalid value for ${side}_SCHEMA_ID: ${String(id.value)}`, at);
+      out[side === 'KEY' ? 'keySchemaId' : 'valueSchemaId'] = n;
+    }
+  }
+  return out as Partial<SourceDef>;
+}
+
+/** Fill in the key and value columns a registry format's schema gives, when the statement declares none. */
+function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: FormatName, valueFormat: FormatName, topic: string, defaults: DdlDefaults): void {
+  const infer = defaults.inferColumns;
+  if (!infer) return;
+  const p = stmt.properties;
+  for (const role of ['key', 'value'] as const) {
+    const f = role === 'key' ? keyFormat : valueFormat;
+    if (!INFERRING_FORMATS.has(f) || columns.some((c) => c.role === role)) continue;
+    const idProp = p.get(role === 'key' ? 'KEY_SCHEMA_ID' : 'VALUE_SCHEMA_ID');
+    const schemaId = idProp ? Number(idProp.value) : undefined;
+    const unwrapped = role === 'value' && propBool(p, 'WRAP_SINGLE_VALUE') === false;
+    const got = infer({ format: f, topic, role, unwrapped, ...(schemaId !== undefined ? { schemaId } : {}) });
+    if (!got) {
+      // A key is optional: a topic with a value schema and no key schema has no key columns.
+      if (role === 'key' && schemaId === undefined) continue;
+      throw new SqlError(schemaMissing(topic, role, schemaId), stmt);
+    }
+    for (const c of got) columns.push({ name: c.name, type: c.type, role });
+  }
 }
 
 export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
@@ -104,12 +184,13 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     const bad = stmt.columns.find((c) => ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'].includes(c.name))!;
     throw new SqlError(`'${bad.name}' is a reserved column name. You cannot use it as a name for a column.`, bad);
   }
-  const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
-
-  checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt);
   const topic = propString(p, 'KAFKA_TOPIC');
   const format = p.get('FORMAT');
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, defaults.keyFormat ?? 'KAFKA');
+  inferColumns(stmt, columns, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), topic ?? stmt.name, defaults);
+  const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
+
+  checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt);
   const isStatic = topic === undefined && stmt.sourceType === 'TABLE' && !p.has('PARTITIONS') && !p.has('SOURCE');
   let valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON');
   if (!isStatic && !p.get('VALUE_FORMAT') && !format && !defaults.valueFormat && topic !== undefined && !p.has('SOURCE')) {
@@ -137,6 +218,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     keyFormat: ordered.some((c) => c.role === 'key') ? keyFormat : keyFormat === 'KAFKA' ? 'NONE' : keyFormat,
     valueFormat,
     ...(propBool(p, 'WRAP_SINGLE_VALUE') !== undefined ? { wrapSingleValue: propBool(p, 'WRAP_SINGLE_VALUE')! } : {}),
+    ...schemaProperties(p, keyFormat, valueFormat, stmt),
     ...(propString(p, 'VALUE_DELIMITER') ? { valueDelimiter: propString(p, 'VALUE_DELIMITER')! } : {}),
     ...(propString(p, 'KEY_DELIMITER') ? { keyDelimiter: propString(p, 'KEY_DELIMITER')! } : {}),
     ...(tsCol ? { timestampColumn: tsCol.toUpperCase() } : {}),

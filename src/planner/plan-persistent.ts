@@ -9,7 +9,7 @@ import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
 import { checkFormats } from './format-rules.js';
-import { checkFormatProperties, parseFormat, propPartitions, propString } from './plan-ddl.js';
+import { checkFormatProperties, parseFormat, propPartitions, propString, schemaProperties } from './plan-ddl.js';
 import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 import type { Rec } from './record.js';
@@ -172,6 +172,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
     ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),
+    ...schemaProperties(p, keyFormat, valueFormat, stmt),
     ...(propString(p, 'VALUE_DELIMITER') ? { valueDelimiter: propString(p, 'VALUE_DELIMITER')! } : from.valueDelimiter && !p.get('VALUE_FORMAT') ? { valueDelimiter: from.valueDelimiter } : {}),
     ...(ts ? { timestampColumn: ts.toUpperCase() } : {}),
     ...(propString(p, 'TIMESTAMP_FORMAT') ? { timestampFormat: propString(p, 'TIMESTAMP_FORMAT')! } : {}),

@@ -11,7 +11,7 @@ import type { ExternalAccess } from './external-access.js';
 
 /** What a connector's host gives it: storage to append to and a nudge to run a cycle. */
 export interface ConnectorHost {
-  readonly state: Pick<EngineState, 'db' | 'log' | 'processingLog'>;
+  readonly state: Pick<EngineState, 'db' | 'log' | 'processingLog' | 'registry'>;
   /** What statements and connectors may reach outside the engine (files, connections). */
   readonly access: ExternalAccess;
   /** New input arrived: run a cycle soon rather than at the next tick. */

@@ -12,6 +12,8 @@ import type { PushQuery } from './push-query.js';
 import { QuerySupervisor } from './query-health.js';
 import { QueryTask, type TaskDeps } from './query-task.js';
 import type { Connector } from './connectors/connector.js';
+import type { SchemaRegistry } from './registry/schema-registry.js';
+import { SqliteSchemaRegistry } from './registry/sqlite-registry.js';
 
 export interface RunningQuery {
   readonly id: string;
@@ -63,6 +65,8 @@ export class EngineState {
     readonly db: Database.Database,
     readonly log: GeneratedTopics,
     readonly batch: BatchSettings,
+    /** The schema registry of AVRO, PROTOBUF and JSON_SR: the embedded one in `db` unless given. */
+    readonly registry: SchemaRegistry = new SqliteSchemaRegistry(db),
   ) {
     this.processingLog = new ProcessingLog(db);
     this.supervisor = new QuerySupervisor(this.processingLog);
@@ -88,7 +92,7 @@ export class EngineState {
 
   /** What a query task needs of the engine. */
   taskDeps(): TaskDeps {
-    return { db: this.db, log: this.log, processingLog: this.processingLog, backlog: (topic) => this.backlog(topic), wake: () => this.wake() };
+    return { db: this.db, log: this.log, processingLog: this.processingLog, backlog: (topic) => this.backlog(topic), wake: () => this.wake(), registry: this.registry };
   }
 
   /** Whether a connector appending to the topic has input it has not appended yet (see Connector.backlog). */

@@ -543,7 +543,7 @@ export class Eddy implements Engine {
     this.assertOpen();
     const def = this.state.catalog.get(source);
     if (!def || !def.topic) throw new SqlError(`${source} is not a stream or changelog table.`);
-    const codec = recordCodec(def);
+    const codec = recordCodec(def, this.state.registry);
     const now = Date.now();
     const records = rows.map((r) => {
       const upper = new Map(Object.entries(r).map(([k, v]) => [k.toUpperCase(), v]));

@@ -3,6 +3,7 @@
 // the operators, and commit the output, the operators' state and the new source offsets in one
 // SQLite transaction. Subscribers of push queries see rows only after that commit.
 
+import type { SchemaRegistry } from './registry/schema-registry.js';
 import type Database from 'better-sqlite3';
 import type { SourceDef } from '../planner/catalog.js';
 import { sourcesOf, type QueryPlan, type SourceNode } from '../planner/plan.js';
@@ -26,6 +27,8 @@ export interface TaskDeps {
   readonly backlog?: (topic: string) => boolean;
   /** An asynchronous sink delivery finished: run the next cycle now rather than at the next tick. */
   readonly wake?: () => void;
+  /** Schemas of the registry formats (AVRO, PROTOBUF, JSON_SR). */
+  readonly registry?: SchemaRegistry;
 }
 
 export interface TaskOptions {
@@ -129,7 +132,7 @@ export class QueryTask {
     };
     this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env, { sink: plan.sink });
     const sink = plan.sink;
-    this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target) : undefined;
+    this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target, deps.registry) : undefined;
     this.discard = sink.kind === 'Source' && sink.target.discard === true;
     this.dropOutput = this.discard && !opts.materialize && !opts.onRow;
     const ext = sink.kind === 'Source' && opts.persistent && opts.writeSink !== false ? sink.target.sink : undefined;
@@ -156,7 +159,7 @@ export class QueryTask {
       if (!topic) continue; // static tables are looked up, not read
       const info = deps.log.describeTopic(topic);
       const partitions = info?.partitions ?? node.source.partitions;
-      const codec = recordCodec(node.source);
+      const codec = recordCodec(node.source, deps.registry);
       for (let p = 0; p < partitions; p++) {
         const key = `${topic}:${p}`;
         const savedNext = saved.get(key);

@@ -7,6 +7,7 @@ import type { Value } from '../planner/values.js';
 import type { AppendRecord, LogRecord } from './log/index.js';
 import { createSerde, type Serde } from './serde/index.js';
 import { parseTimestampColumn } from '../planner/timestamp-column.js';
+import type { SchemaRegistry } from './registry/schema-registry.js';
 
 export interface DecodeResult {
   readonly rec?: Rec;
@@ -20,7 +21,7 @@ export interface RecordCodec {
   encodeKey(cols: readonly Value[]): Buffer | null;
 }
 
-function serdeFor(def: SourceDef, role: 'key' | 'value'): Serde {
+function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistry | undefined): Serde {
   const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
   const format = role === 'key' ? def.keyFormat : def.valueFormat;
   const delimiter = role === 'key' ? def.keyDelimiter : def.valueDelimiter;
@@ -28,12 +29,18 @@ function serdeFor(def: SourceDef, role: 'key' | 'value'): Serde {
     role,
     ...(role === 'value' && def.wrapSingleValue !== undefined ? { wrapSingleValue: def.wrapSingleValue } : {}),
     ...(delimiter ? { delimiter } : {}),
+    ...(registry ? { registry } : {}),
+    ...(def.topic ? { topic: def.topic } : {}),
+    sourceName: def.name,
+    ...(role === 'key' ? (def.keySchemaId !== undefined ? { schemaId: def.keySchemaId } : {}) : def.valueSchemaId !== undefined ? { schemaId: def.valueSchemaId } : {}),
+    ...(role === 'key' ? (def.keySchemaFullName ? { schemaFullName: def.keySchemaFullName } : {}) : def.valueSchemaFullName ? { schemaFullName: def.valueSchemaFullName } : {}),
   });
 }
 
-export function recordCodec(def: SourceDef): RecordCodec {
-  const keySerde = serdeFor(def, 'key');
-  const valueSerde = serdeFor(def, 'value');
+/** `registry`: where AVRO, PROTOBUF and JSON_SR schemas live (the engine's; without one those formats fail). */
+export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCodec {
+  const keySerde = serdeFor(def, 'key', registry);
+  const valueSerde = serdeFor(def, 'value', registry);
   const keyCount = def.columns.filter((c) => c.role === 'key').length;
   const valueCount = def.columns.filter((c) => c.role === 'value').length;
   const headerCols = def.columns.filter((c) => c.role === 'header');

@@ -40,7 +40,7 @@ describe('README.md', { timeout: 600_000 }, () => {
     const marked = blocks.filter((b) => needs(b)).map((b) => `${b.lang}:${needs(b)}`);
     expect(marked).toEqual(['sh:terminal', 'sh:network', 'sh:server', 'sh:kafka', 'sh:../shared']);
     // text: the shell's banner; '': the source layout — neither is a command.
-    expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sh', '']);
+    expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sql', 'sh', '']);
   });
 
   it('the tour runs as written with eddy --memory -f', async () => {
@@ -51,6 +51,16 @@ describe('README.md', { timeout: 600_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('│ ada     │ Ada Lovelace │');
     expect(r.stdout).toContain('WindowAggregate  GROUP BY USER_ID');
+  });
+
+  it('the Avro example runs as written: inferred columns read what the first stream wrote', async () => {
+    const avro = blocks.find((b) => b.lang === 'sql' && b.code.includes("format = 'AVRO'"));
+    expect(avro).toBeDefined();
+    writeFileSync(join(work, 'avro.sql'), avro!.code);
+    const r = await sh('eddy --memory -f avro.sql', work);
+    expect(r.stderr).not.toMatch(/ERROR/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ s1\s+│ 21\.5\s+│/);
   });
 
   for (const b of blocks.filter((x) => x.lang === 'sh' && !needs(x))) {

@@ -20,7 +20,7 @@ export function rows(eddy: Eddy, sql: string): Value[][] {
 export function topic(eddy: Eddy, name: string): { key: unknown; value: unknown; ts: number; window?: { start: number; end: number } }[] {
   const def = eddy.state.catalog.list().find((s) => s.topic === name);
   if (!def) throw new Error(`no source on topic ${name}`);
-  const codec = recordCodec(def);
+  const codec = recordCodec(def, eddy.state.registry);
   const keys = def.columns.filter((c) => c.role === 'key');
   const values = def.columns.filter((c) => c.role === 'value');
   return eddy.readTopic(name).map((r) => {

@@ -28,7 +28,7 @@ export function startConnector(engine: ConnectorHost, def: SourceDef): Connector
   const factory = FACTORIES[kind];
   if (!factory) throw new Error(`Unknown source connector '${kind}'. Known: ${Object.keys(FACTORIES).join(', ')}`);
   const { db, log, processingLog } = engine.state;
-  const codec = recordCodec(def);
+  const codec = recordCodec(def, engine.state.registry);
   const key = `connector:${def.name}`;
   const getCp = db.prepare('SELECT value FROM settings WHERE name = ?');
   const setCp = db.prepare('INSERT INTO settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');

@@ -1,5 +1,5 @@
-// Key and value formats, as ksqlDB serialises them: JSON, DELIMITED, KAFKA and NONE. Formats
-// that need a schema registry (AVRO, PROTOBUF, JSON_SR) are refused at creation.
+// Key and value formats, as ksqlDB serialises them: JSON, DELIMITED, KAFKA and NONE here; the
+// schema-registry formats in their own files (avro.ts, json-sr.ts, protobuf.ts).
 
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
@@ -10,25 +10,13 @@ import { utf8Text } from './utf8-text.js';
 import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
 import type { FormatName } from '../../planner/catalog.js';
 import { formatSchemaProblem } from '../../planner/format-rules.js';
+import type { ColumnSchema, Serde, SerdeOptions } from './serde-types.js';
+import { avroSerde } from './avro.js';
+import { jsonSrSerde } from './json-sr.js';
+import { protobufSerde } from './protobuf.js';
 
 export type { FormatName };
-
-export interface ColumnSchema {
-  readonly name: string;
-  readonly type: SqlType;
-}
-
-export interface Serde {
-  serialize(values: readonly Value[] | null): Buffer | null;
-  /** Throws DecodeError with the reason when the bytes do not fit the schema. */
-  deserialize(bytes: Buffer | null): Value[] | null;
-}
-
-export interface SerdeOptions {
-  readonly role: 'key' | 'value';
-  readonly wrapSingleValue?: boolean;
-  readonly delimiter?: string;
-}
+export type { ColumnSchema, Serde, SerdeOptions };
 
 export function createSerde(format: FormatName, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
   // What a format can hold is the planner's rule; a serde never serves a schema the planner refused.
@@ -41,6 +29,14 @@ export function createSerde(format: FormatName, columns: readonly ColumnSchema[]
       return delimitedSerde(columns, opts);
     case 'KAFKA':
       return kafkaSerde(columns, opts);
+    case 'AVRO':
+      return avroSerde(columns, opts);
+    case 'PROTOBUF':
+      return protobufSerde(columns, opts, true);
+    case 'PROTOBUF_NOSR':
+      return protobufSerde(columns, opts, false);
+    case 'JSON_SR':
+      return jsonSrSerde(jsonSerde(columns, opts), columns, opts);
     default:
       return { serialize: () => null, deserialize: () => [] };
   }

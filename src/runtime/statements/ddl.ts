@@ -9,6 +9,8 @@ import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { PROCESSING_LOG_SOURCE } from '../processing-log.js';
 import { createStaticTable, dropStaticTable } from '../static-table.js';
+import { inferFromRegistry } from '../registry/source-schemas.js';
+import { registerOrFail } from './persistent.js';
 
 function lower(kind: 'STREAM' | 'TABLE'): string {
   return kind === 'STREAM' ? 'stream' : 'table';
@@ -26,8 +28,10 @@ export function createSource(engine: Engine, stmt: CreateSource, text: string): 
   const def = planCreateSource(stmt, text, state.catalog, {
     ...(state.properties.get('ksql.persistence.default.format.key') ? { keyFormat: state.properties.get('ksql.persistence.default.format.key')!.toUpperCase() as FormatName } : {}),
     ...(state.properties.get('ksql.persistence.default.format.value') ? { valueFormat: state.properties.get('ksql.persistence.default.format.value')!.toUpperCase() as FormatName } : {}),
+    inferColumns: (req) => inferFromRegistry(state.registry, req),
   });
   engine.validateFormats(def, stmt);
+  if (!state.replaying) registerOrFail(state.registry, def, false, text);
   const problem = existing && sourceUpgradeProblem(existing, def);
   if (problem) throw new SqlError(problem, stmt);
   if (def.topic) {

@@ -77,7 +77,7 @@ export function insertValues(engine: Engine, stmt: InsertValues, text: string): 
 }
 
 export function appendRows(engine: Engine, def: SourceDef, rows: readonly { cols: Value[]; ts: number }[]): void {
-  const codec = recordCodec(def);
+  const codec = recordCodec(def, engine.state.registry);
   const records = rows.map((r) => codec.encode({ cols: r.cols, ts: r.ts, partition: 0, offset: 0 }));
   engine.state.db.transaction(() => engine.state.log.append(def.topic!, records))();
   engine.wake();

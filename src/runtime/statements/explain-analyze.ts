@@ -58,7 +58,7 @@ function readInput(engine: Engine, plan: QueryPlan): { alias: string; rec: Rec }
     const topic = node.source.topic;
     const info = topic ? log.describeTopic(topic) : undefined;
     if (!topic || !info) continue;
-    const codec = recordCodec(node.source);
+    const codec = recordCodec(node.source, engine.state.registry);
     for (let p = 0; p < info.partitions; p++) {
       for (let off = 0; ; ) {
         const batch = log.read(topic, p, off, 10_000);

@@ -8,6 +8,17 @@ import type { SourceDef } from '../../planner/catalog.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
+import { registerSourceSchemas } from '../registry/source-schemas.js';
+import type { SchemaRegistry } from '../registry/schema-registry.js';
+
+/** Register a source's schemas; the registry's refusal is the statement's error. */
+export function registerOrFail(registry: SchemaRegistry, def: SourceDef, always: boolean, at: string): void {
+  try {
+    registerSourceSchemas(registry, def, always);
+  } catch (e) {
+    throw new SqlError(`${(e as Error).message}\nStatement: ${at.trim()}`);
+  }
+}
 
 export { newErrorRoute } from '../../planner/compile.js';
 
@@ -29,6 +40,8 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
   const plan = namedQueryPlan(p, id);
   const def = plan.sink.kind === 'Source' ? plan.sink.target : p.target;
   if (p.createsTarget) {
+    // As ksqlDB: the sink's key and value schemas are registered before the query starts, so an incompatible one fails the statement.
+    if (!state.replaying) registerOrFail(state.registry, def, true, p.sql);
     state.ensureTopic(def);
     state.catalog.put(def);
   }

@@ -82,7 +82,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?:
       after = rows[rows.length - 1]!.k;
     }
   }
-  const codec = recordCodec(source);
+  const codec = recordCodec(source, state.registry);
   const info = state.log.describeTopic(source.topic);
   if (!info) return;
   const ranges = latestOnly

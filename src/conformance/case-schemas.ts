@@ -1,0 +1,93 @@
+// The schema-registry side of ksqlDB's test harness: a case's `topics` carry the key and value
+// schemas registered before its statements run (under `<topic>-key` / `<topic>-value`); inputs
+// are written with the subject's latest schema (the case's, or the one a CREATE registered), and
+// outputs are read back through the schema their id names.
+
+import type { FormatName, SourceDef } from '../planner/catalog.js';
+import type { SchemaRegistry, SchemaType } from '../runtime/registry/schema-registry.js';
+import { subjectName } from '../runtime/registry/schema-registry.js';
+import { schemaTranslator } from '../runtime/serde/schema-translators.js';
+import { createSerde, valueToJson } from '../runtime/serde/index.js';
+import { rowFromJson } from '../runtime/serde/avro.js';
+import { stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
+import { asNumber, asString } from './qtt-case.js';
+
+const REGISTRY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR']);
+
+/** PROTOBUF_NOSR has no registry: its records go through the source's own serde, with the schema of its columns. */
+function nosrSerde(def: SourceDef, role: 'key' | 'value') {
+  const columns = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
+  return { columns, serde: createSerde('PROTOBUF_NOSR', columns, { role }) };
+}
+
+function schemaTypeOf(format: string | undefined, schema: Json): SchemaType {
+  const f = format?.toUpperCase();
+  if (f === 'PROTOBUF' || f === 'PROTOBUF_NOSR') return 'PROTOBUF';
+  if (f === 'JSON_SR' || f === 'JSON') return 'JSON';
+  if (f === 'AVRO') return 'AVRO';
+  if (typeof schema === 'string' && /\bmessage\s+\w+\s*\{|\bsyntax\s*=/.test(schema)) return 'PROTOBUF';
+  if (schema !== null && typeof schema === 'object' && !Array.isArray(schema) && ('properties' in schema || '$schema' in schema || (schema as Record<string, Json>).type === 'object')) return 'JSON';
+  return 'AVRO';
+}
+
+function schemaText(schema: Json, type: SchemaType): string {
+  if (type === 'PROTOBUF' && typeof schema === 'string') return schema;
+  return JSON.stringify(toPlain(schema));
+}
+
+/** Register the schemas a case's `topics` list, as ksqlDB's harness does before the statements run. */
+export function registerCaseTopics(registry: SchemaRegistry, topics: readonly Json[] | undefined, caseFormat: string): void {
+  for (const t of topics ?? []) {
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) continue;
+    const topic = t as Record<string, Json>;
+    const name = asString(topic.name);
+    if (!name) continue;
+    for (const role of ['key', 'value'] as const) {
+      const schema = topic[`${role}Schema`];
+      if (schema === undefined || schema === null) continue;
+      const format = asString(topic[`${role}Format`]) ?? caseFormat;
+      const type = schemaTypeOf(format, schema);
+      try {
+        const id = asNumber(topic[`${role}SchemaId`]);
+        registry.register(subjectName(name, role), { schemaType: type, schema: schemaText(schema, type) }, id !== undefined ? { id } : {});
+      } catch {
+        // An unreadable schema is the case's business: the statements will say so.
+      }
+    }
+  }
+}
+
+export function isRegistryFormat(f: FormatName): boolean {
+  return REGISTRY_FORMATS.has(f);
+}
+
+/** A case's JSON key or value in the wire format of the subject's latest schema. */
+export function encodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', j: Json): Buffer {
+  const format = role === 'key' ? def.keyFormat : def.valueFormat;
+  if (format === 'PROTOBUF_NOSR') {
+    const { columns, serde } = nosrSerde(def, role);
+    return serde.serialize(rowFromJson(j, columns, false, role))!;
+  }
+  const t = schemaTranslator(format)!;
+  const schemaId = role === 'key' ? def.keySchemaId : def.valueSchemaId;
+  const latest = schemaId !== undefined ? { id: schemaId, ...registry.byId(schemaId)! } : registry.latest(subjectName(def.topic!, role));
+  if (!latest) throw new Error(`no ${role} schema registered for topic ${def.topic}`);
+  return t.jsonToBytes(j, latest.schema, latest.id);
+}
+
+export function decodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', b: Buffer): Json {
+  const format = role === 'key' ? def.keyFormat : def.valueFormat;
+  try {
+    if (format === 'PROTOBUF_NOSR') {
+      const { columns, serde } = nosrSerde(def, role);
+      const row = serde.deserialize(b);
+      if (row === null) return null;
+      const o: Record<string, Json> = {};
+      columns.forEach((c, i) => (o[c.name] = valueToJson(row[i] ?? null, c.type)));
+      return o;
+    }
+    return schemaTranslator(format)!.bytesToJson(b, registry);
+  } catch (e) {
+    return `<undecodable ${format}: ${(e as Error).message}; bytes ${stringifyJson(b.toString('hex'))}>`;
+  }
+}

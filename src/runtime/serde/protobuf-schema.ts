@@ -1,0 +1,177 @@
+// ksqlDB's mapping between SQL columns and Protobuf (proto3) schemas, both ways, over protobufjs'
+// parsed types. Generated: one message `ConnectDefault1` (or SCHEMA_FULL_NAME) with a field per
+// column numbered from 1, nested structs as nested messages ConnectDefault2, 3, …, DECIMAL as
+// confluent.type.Decimal, DATE/TIME as google.type.Date/TimeOfDay, TIMESTAMP as
+// google.protobuf.Timestamp. Read: the wrappers (google.protobuf.Int32Value, …) are their scalar,
+// enums STRING, unsigned 32-bit BIGINT, float DOUBLE, every field name upper-cased.
+
+import protobuf from 'protobufjs';
+import { T, type SqlType } from '../../parser/sql-type.js';
+import type { ColumnSchema } from './serde-types.js';
+
+/** Types every schema may use without importing their files: Google's well-known ones and Confluent's Decimal. */
+const EXTRA_TYPES = `
+syntax = "proto3";
+package google.type;
+message Date { int32 year = 1; int32 month = 2; int32 day = 3; }
+message TimeOfDay { int32 hours = 1; int32 minutes = 2; int32 seconds = 3; int32 nanos = 4; }
+`;
+const CONFLUENT_DECIMAL = `
+syntax = "proto3";
+package confluent.type;
+message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }
+`;
+
+export interface ParsedProto {
+  readonly root: protobuf.Root;
+  /** The top-level messages of the schema's own file, in declaration order (message indexes count them). */
+  readonly messages: readonly protobuf.Type[];
+}
+
+function baseRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  for (const f of ['google/protobuf/wrappers.proto', 'google/protobuf/timestamp.proto']) root.addJSON(protobuf.common.get(f)!.nested!);
+  protobuf.parse(EXTRA_TYPES, root, { keepCase: true });
+  protobuf.parse(CONFLUENT_DECIMAL, root, { keepCase: true });
+  return root;
+}
+
+export function parseProto(text: string): ParsedProto {
+  const root = baseRoot();
+  const parsed = protobuf.parse(text, root, { keepCase: true });
+  root.resolveAll();
+  const ns = parsed.package ? root.lookup(parsed.package) : root;
+  const own = (ns as protobuf.Namespace).nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type && !(ns === root && (x.name === 'google' || x.name === 'confluent')));
+  return { root, messages: own };
+}
+
+// ------------------------------------------------------------------ columns → .proto
+
+export const DEFAULT_PROTOBUF_NAME = 'ConnectDefault1';
+
+const SCALARS: Partial<Record<SqlType['kind'], string>> = {
+  BOOLEAN: 'bool',
+  INTEGER: 'int32',
+  BIGINT: 'int64',
+  DOUBLE: 'double',
+  STRING: 'string',
+  BYTES: 'bytes',
+  DECIMAL: 'confluent.type.Decimal',
+  DATE: 'google.type.Date',
+  TIME: 'google.type.TimeOfDay',
+  TIMESTAMP: 'google.protobuf.Timestamp',
+};
+
+/** ksqlDB's .proto for the columns (always a message: Protobuf has no bare values). */
+export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFAULT_PROTOBUF_NAME): string {
+  let counter = 1;
+  const imports = new Set<string>();
+  const message = (name: string, fields: readonly ColumnSchema[], indent: string): string => {
+    const nested: string[] = [];
+    const lines = fields.map((f, i) => {
+      const typeName = (t: SqlType): string => {
+        const s = SCALARS[t.kind];
+        if (s) {
+          if (t.kind === 'TIMESTAMP') imports.add('google/protobuf/timestamp.proto');
+          if (t.kind === 'DATE') imports.add('google/type/date.proto');
+          if (t.kind === 'TIME') imports.add('google/type/timeofday.proto');
+          if (t.kind === 'DECIMAL') imports.add('confluent/type/decimal.proto');
+          return s;
+        }
+        if (t.kind === 'STRUCT') {
+          const n = `ConnectDefault${++counter}`;
+          nested.push(message(n, t.fields, `${indent}  `));
+          return n;
+        }
+        throw new Error(`PROTOBUF cannot nest ${t.kind} here`);
+      };
+      const t = f.type;
+      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : typeName(t);
+      return `${indent}  ${decl} ${f.name} = ${i + 1};`;
+    });
+    return `${indent}message ${name} {\n${[...nested, ...lines].join('\n')}\n${indent}}`;
+  };
+  const dot = fullName.lastIndexOf('.');
+  const pkg = dot > 0 ? fullName.slice(0, dot) : undefined;
+  const body = message(dot > 0 ? fullName.slice(dot + 1) : fullName, columns, '');
+  return ['syntax = "proto3";', '', ...[...imports].sort().map((i) => `import "${i}";`), ...(imports.size ? [''] : []), ...(pkg ? [`package ${pkg};`, ''] : []), body, ''].join('\n');
+}
+
+// ------------------------------------------------------------------ .proto → columns
+
+const WRAPPERS: Record<string, SqlType> = {
+  'google.protobuf.BoolValue': T.BOOLEAN,
+  'google.protobuf.Int32Value': T.INTEGER,
+  'google.protobuf.UInt32Value': T.BIGINT,
+  'google.protobuf.Int64Value': T.BIGINT,
+  'google.protobuf.UInt64Value': T.BIGINT,
+  'google.protobuf.FloatValue': T.DOUBLE,
+  'google.protobuf.DoubleValue': T.DOUBLE,
+  'google.protobuf.StringValue': T.STRING,
+  'google.protobuf.BytesValue': T.BYTES,
+};
+
+export function fullNameOf(t: protobuf.ReflectionObject): string {
+  return t.fullName.replace(/^\./, '');
+}
+
+function scalarType(type: string): SqlType | undefined {
+  switch (type) {
+    case 'bool':
+      return T.BOOLEAN;
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return T.INTEGER;
+    case 'uint32':
+    case 'fixed32':
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+    case 'sfixed64':
+      return T.BIGINT;
+    case 'float':
+    case 'double':
+      return T.DOUBLE;
+    case 'string':
+      return T.STRING;
+    case 'bytes':
+      return T.BYTES;
+    default:
+      return undefined;
+  }
+}
+
+/** The SQL type of a field's element (repeated and map aside). */
+export function elementType(field: protobuf.Field): SqlType {
+  const scalar = scalarType(field.type);
+  if (scalar) return scalar;
+  const r = field.resolvedType;
+  if (r instanceof protobuf.Enum) return T.STRING;
+  if (r instanceof protobuf.Type) return messageType(r);
+  throw new Error(`Unknown Protobuf type ${field.type}`);
+}
+
+export function messageType(m: protobuf.Type): SqlType {
+  const name = fullNameOf(m);
+  if (WRAPPERS[name]) return WRAPPERS[name]!;
+  if (name === 'google.protobuf.Timestamp') return T.TIMESTAMP;
+  if (name === 'google.type.Date') return T.DATE;
+  if (name === 'google.type.TimeOfDay') return T.TIME;
+  if (name === 'confluent.type.Decimal') return T.decimal(64, 0);
+  return T.struct(m.fieldsArray.map((f) => ({ name: f.name.toUpperCase(), type: fieldType(f) })));
+}
+
+export function fieldType(f: protobuf.Field): SqlType {
+  if (f instanceof protobuf.MapField) return T.map(scalarType(f.keyType) ?? T.STRING, elementType(f));
+  if (f.repeated) return T.array(elementType(f));
+  return elementType(f);
+}
+
+/** A schema's columns: its first message's fields (upper-cased); a key's fields too, Protobuf keys being messages. */
+export function columnsOfProto(text: string): ColumnSchema[] {
+  const m = parseProto(text).messages[0];
+  if (!m) throw new Error('The Protobuf schema declares no message');
+  return m.fieldsArray.map((f) => ({ name: f.name.toUpperCase(), type: fieldType(f) }));
+}

@@ -1,0 +1,88 @@
+// The PROTOBUF and PROTOBUF_NOSR formats. PROTOBUF: Confluent's wire format (magic byte, schema id,
+// message indexes) with the writer's .proto in the registry; PROTOBUF_NOSR: the bare message,
+// written and read with the schema ksqlDB generates from the columns. protobufjs parses the .proto
+// text and does the encoding: it is the maintained pure-JS Protobuf implementation, reading
+// schemas at run time (what a registry hands over), with Google's well-known types built in.
+
+import type protobuf from 'protobufjs';
+import type { Value } from '../../planner/values.js';
+import { rowFromJson } from './avro.js';
+import { DecodeError } from './json-coercion.js';
+import { DEFAULT_PROTOBUF_NAME, parseProto, protoSchemaFor } from './protobuf-schema.js';
+import { decodeMessage, encodeMessage, protoToJson, valueToProto } from './protobuf-values.js';
+import { needRegistry, writeId, writerSchema } from './registry-serde.js';
+import type { ColumnSchema, Serde, SerdeOptions } from './serde-types.js';
+import { frame, readMessageIndexes, unframe, writeMessageIndexes } from './wire-format.js';
+
+/** The message a schema's message indexes name: the path through top-level, then nested, messages. */
+export function messageAt(text: string, path: readonly number[]): protobuf.Type {
+  const { messages } = parseProto(text);
+  let m = messages[path[0] ?? 0];
+  for (const i of path.slice(1)) m = m?.nestedArray.filter((x): x is protobuf.Type => 'fieldsArray' in x)[i];
+  if (!m) throw new DecodeError(`Error deserializing Protobuf message: no message at index ${path.join('.')}`);
+  return m;
+}
+
+export function protobufSchemaText(columns: readonly ColumnSchema[], opts: SerdeOptions): string {
+  return protoSchemaFor(columns, opts.schemaFullName ?? DEFAULT_PROTOBUF_NAME);
+}
+
+function rowStruct(columns: readonly ColumnSchema[], values: readonly Value[]): Value {
+  return Object.fromEntries(columns.map((c, i) => [c.name, values[i] ?? null]));
+}
+
+export function protobufSerde(columns: readonly ColumnSchema[], opts: SerdeOptions, withRegistry: boolean): Serde {
+  const format = withRegistry ? 'PROTOBUF' : 'PROTOBUF_NOSR';
+  const generated = protobufSchemaText(columns, opts);
+  const id = writeId(opts, opts.role, () => ({ schemaType: 'PROTOBUF', schema: generated }), format);
+  let writer: protobuf.Type | undefined;
+  const writerType = (): protobuf.Type => {
+    if (!writer) writer = messageAt(opts.schemaId !== undefined && withRegistry ? writerSchema(needRegistry(opts, format), opts.schemaId, format).schema : generated, [0]);
+    return writer;
+  };
+  const readers = new Map<string, protobuf.Type>();
+  const reader = (schemaId: number | undefined, path: readonly number[]): protobuf.Type => {
+    const k = `${schemaId ?? ''}:${path.join('.')}`;
+    let t = readers.get(k);
+    if (!t) {
+      const text = schemaId === undefined ? generated : writerSchema(needRegistry(opts, format), schemaId, format).schema;
+      t = messageAt(text, path);
+      readers.set(k, t);
+    }
+    return t;
+  };
+  return {
+    serialize(values) {
+      if (values === null || columns.length === 0) return null;
+      const t = writerType();
+      let body: Uint8Array;
+      try {
+        body = encodeMessage(t, valueToProto(rowStruct(columns, values), t, opts.role));
+      } catch (e) {
+        throw new Error(`Error serializing message to topic: ${opts.topic ?? '?'}. ${(e as Error).message}`);
+      }
+      return withRegistry ? frame(id(), Buffer.concat([writeMessageIndexes([0]), body])) : Buffer.from(body);
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null;
+      let t: protobuf.Type;
+      let body: Buffer;
+      if (withRegistry) {
+        const { id: schemaId, payload } = unframe(bytes, 'Protobuf');
+        const { path, rest } = readMessageIndexes(payload);
+        t = reader(schemaId, path);
+        body = rest;
+      } else {
+        t = reader(undefined, [0]);
+        body = bytes;
+      }
+      let obj: Record<string, unknown>;
+      try {
+        obj = decodeMessage(t, body);
+      } catch (e) {
+        throw new DecodeError(`Error deserializing Protobuf message: ${(e as Error).message}`);
+      }
+      return rowFromJson(protoToJson(obj, t), columns, false, opts.role);
+    },
+  };
+}
