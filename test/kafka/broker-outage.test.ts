@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import '../../src/runtime/log/kafka/aborted-filter.js'; // before kafkajs (see there)
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type RawClient, type ServerProcess } from '../server/helpers.js';

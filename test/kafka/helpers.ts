@@ -1,6 +1,8 @@
 // Shared pieces of the Kafka suites: the broker address, unique names, a kafkajs client to check
 // what reached the broker (as a read_committed consumer sees it), and polling.
 
+// First: the tests' read_committed consumers need kafkajs's aborted-record filter mended as Eddy's do.
+import '../../src/runtime/log/kafka/aborted-filter.js';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';

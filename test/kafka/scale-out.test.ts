@@ -3,8 +3,11 @@
 // SIGKILL, or frozen with SIGSTOP past the session timeout (a zombie) and woken again; the other
 // takes over its partitions, and the combined output (as a read_committed consumer sees it, once
 // the group has committed every input offset) equals one uninterrupted run: 0 lost, 0 doubled.
+// EDDY_SCALE_ARGS adds server flags to the frozen-server test (e.g. "--batch-max 100 --batch-max-ms 10":
+// many small transactions around the freeze); EDDY_SCALE_DIAG=<path prefix> writes each output's
+// doubled records (partition:offset) and both servers' output to a file.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
@@ -22,10 +25,10 @@ afterAll(() => {
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
-async function server(serviceId: string): Promise<ServerProcess> {
+async function server(serviceId: string, extra: string[]): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-scale-'));
   dirs.push(dir);
-  const s = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId]);
+  const s = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId, ...extra]);
   servers.push(s);
   return s;
 }
@@ -64,7 +67,8 @@ interface Cluster {
   close(): Promise<void>;
 }
 
-async function cluster(): Promise<Cluster> {
+/** `extra`: server flags, e.g. short batches so that many transactions are open around a freeze. */
+async function cluster(extra: string[] = []): Promise<Cluster> {
   const input = unique('events');
   const output = unique('events_out');
   const serviceId = unique('svc');
@@ -74,7 +78,7 @@ async function cluster(): Promise<Cluster> {
   const sql = `SET 'auto.offset.reset' = 'earliest';
     CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
     CREATE STREAM OUT WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N, N * N AS SQ FROM EVENTS WHERE N % 5 <> 0;`;
-  const [a, b] = await Promise.all([server(serviceId), server(serviceId)]);
+  const [a, b] = await Promise.all([server(serviceId, extra), server(serviceId, extra)]);
   await Promise.all([run(a.port, sql), run(b.port, sql)]);
   const group = `${serviceId}-CSAS_OUT_0`;
   const members = async () => (await admin.describeGroups([group])).groups[0]!.members.length;
@@ -119,6 +123,15 @@ function expected(to: number): string[] {
 async function outputOf(c: Cluster, to: number): Promise<string[]> {
   const want = expected(to).length;
   const records = await readTopic(c.output, (s) => s.length >= want, 60_000, 1_000);
+  if (process.env.EDDY_SCALE_DIAG) {
+    const byN = new Map<number, string[]>();
+    for (const r of records) {
+      const n = (JSON.parse(r.value!) as { N: number }).N;
+      byN.set(n, [...(byN.get(n) ?? []), `${r.partition}:${r.offset}`]);
+    }
+    const dup = [...byN].filter(([, v]) => v.length > 1);
+    writeFileSync(`${process.env.EDDY_SCALE_DIAG}-${Date.now()}.txt`, `dups ${dup.length}\n${dup.map(([n, v]) => `${n} ${v.join(' ')}`).join('\n')}\n--- A\n${c.a.output()}\n--- B\n${c.b.output()}\n`);
+  }
   return records
     .map((r) => JSON.parse(r.value!) as { N: number; SQ: number })
     .sort((x, y) => x.N - y.N)
@@ -143,7 +156,7 @@ describe.skipIf(noBroker)('two Eddy servers share a persistent query', () => {
   });
 
   it('a server frozen past its session timeout is fenced: after it wakes, nothing it did then is committed', { timeout: 180_000 }, async () => {
-    const c = await cluster();
+    const c = await cluster((process.env.EDDY_SCALE_ARGS ?? '').split(' ').filter(Boolean));
     await c.send(0, 1_000);
     await c.drained();
     // Freeze A while it works on a fresh chunk (it may be inside a batch or a Kafka transaction).

@@ -2,6 +2,8 @@
 // prefetching consumer per reader, and a group reader's transactional producers, one per task)
 // and serves the engine's synchronous calls (see bridge.ts).
 
+// First: it mends kafkajs's read_committed filter before kafkajs loads (see aborted-filter.ts).
+import './aborted-filter.js';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { byTopic } from './messages.js';
