@@ -129,5 +129,5 @@ describe('exactly-once sinks under SIGKILL', () => {
       for (const t of ['counts', 'rows']) expect(pg.psql(`SELECT * FROM ${t}_crash ORDER BY 1, 2`)).toBe(pg.psql(`SELECT * FROM ${t}_ref ORDER BY 1, 2`));
       expect(pg.psql('SELECT count(*), count(DISTINCT id) FROM rows_crash')).toBe(`${INPUT_ROWS}|${INPUT_ROWS}\n`);
     }
-  }, 240_000);
+  }, Math.max(240_000, KILLS * 40_000));
 });
