@@ -38,7 +38,7 @@ function sh(command: string, cwd: string): Promise<{ code: number | null; stdout
 describe('README.md', { timeout: 600_000 }, () => {
   it('marks every block it does not run with what it needs', () => {
     const marked = blocks.filter((b) => needs(b)).map((b) => `${b.lang}:${needs(b)}`);
-    expect(marked).toEqual(['sh:terminal', 'sh:network', 'sh:server', 'sh:kafka', 'sh:../shared']);
+    expect(marked).toEqual(['sh:terminal', 'sh:network', 'sh:server', 'sh:postgres', 'sh:kafka', 'sh:../shared']);
     // text: the shell's banner; '': the source layout — neither is a command.
     expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sql', 'sh', '']);
   });

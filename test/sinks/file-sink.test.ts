@@ -78,7 +78,7 @@ describe('file sink', () => {
     expect(after).toEqual({ ...before, hidden: [] });
     expect(after.rows.map((r) => r.ID)).toEqual([1, 2, 3, 4]);
     // The SQLite target's _eddy_offsets said batch 2 was in: the redelivery changed nothing.
-    expect(readSqlite(`${dir}/t.db`)).toEqual({ _eddy_offsets: [['CTAS_T_1', 2]], t: [['eu', 2], ['us', 1]] }); // a NULL group key is dropped (ksqlDB)
+    expect(readSqlite(`${dir}/t.db`)).toEqual({ _eddy_offsets: [['CTAS_T_1', 't', 2]], t: [['eu', 2], ['us', 1]] }); // a NULL group key is dropped (ksqlDB)
     expect(readdirSync(join(dir, 'j')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 // The PostgreSQL sink (the `pg` driver). Each delivery is one PostgreSQL transaction: it locks the
-// query's row of `_eddy_offsets` (the last batch id applied), skips batches at or below it, applies
+// row of `_eddy_offsets` for the query and target table (the last batch id applied), skips batches at or below it, applies
 // the rest — a stream's rows appended with multi-row INSERTs, a table's changes collapsed to the
 // last one per key and applied as INSERT … ON CONFLICT (key) DO UPDATE and DELETE for tombstones —
 // and moves the row to the last id, then commits. So rows and position commit together in the
@@ -83,21 +83,24 @@ export class PostgresSink implements SinkWriter {
   private createSql(): string {
     const cols = this.shape.columns.map((c) => `${quote(sqlName(c.name))} ${postgresType(c.type)}`);
     const key = this.shape.isTable && this.keyAt.length ? `, PRIMARY KEY (${this.keyAt.map((i) => quote(sqlName(this.shape.columns[i]!.name))).join(', ')})` : '';
-    return `CREATE TABLE IF NOT EXISTS _eddy_offsets (query_id text PRIMARY KEY, batch bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
-      CREATE TABLE IF NOT EXISTS ${this.table} (${cols.join(', ')}${key})`;
+    // Two sinks creating at once would race in the catalog (CREATE … IF NOT EXISTS is not atomic): one lock serialises them.
+    return `BEGIN; SELECT pg_advisory_xact_lock(hashtext('eddy sink tables'));
+      CREATE TABLE IF NOT EXISTS _eddy_offsets (query_id text NOT NULL, target text NOT NULL, batch bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, target));
+      CREATE TABLE IF NOT EXISTS ${this.table} (${cols.join(', ')}${key}); COMMIT`;
   }
 
   private async apply(c: pg.Client, batches: readonly SinkBatch[]): Promise<void> {
     try {
       await c.query('BEGIN');
-      await c.query('INSERT INTO _eddy_offsets(query_id, batch) VALUES ($1, 0) ON CONFLICT (query_id) DO NOTHING', [this.owner]);
-      const at = (await c.query<{ batch: string }>('SELECT batch FROM _eddy_offsets WHERE query_id = $1 FOR UPDATE', [this.owner])).rows[0]!;
+      const id = [this.owner, this.settings.table];
+      await c.query('INSERT INTO _eddy_offsets(query_id, target, batch) VALUES ($1, $2, 0) ON CONFLICT (query_id, target) DO NOTHING', id);
+      const at = (await c.query<{ batch: string }>('SELECT batch FROM _eddy_offsets WHERE query_id = $1 AND target = $2 FOR UPDATE', id)).rows[0]!;
       const done = Number(at.batch);
       const fresh = batches.filter((b) => b.id > done);
       if (fresh.length) {
         if (this.shape.isTable) await this.upsert(c, fresh);
         else await this.append(c, fresh.flatMap((b) => b.rows.filter((r) => !r.delete).map((r) => r.values)));
-        await c.query('UPDATE _eddy_offsets SET batch = $2, updated_at = now() WHERE query_id = $1', [this.owner, fresh[fresh.length - 1]!.id]);
+        await c.query('UPDATE _eddy_offsets SET batch = $3, updated_at = now() WHERE query_id = $1 AND target = $2', [...id, fresh[fresh.length - 1]!.id]);
       }
       await c.query('COMMIT');
     } catch (e) {

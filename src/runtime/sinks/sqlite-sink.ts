@@ -30,7 +30,7 @@ export class SqliteSink implements SinkWriter {
     const { db, statements: s } = this.open();
     const cols = this.shape.columns;
     db.transaction(() => {
-      const done = (s.position.get(this.owner) as { batch: number } | undefined)?.batch ?? 0;
+      const done = (s.position.get(this.owner, this.settings.table) as { batch: number } | undefined)?.batch ?? 0;
       let last = done;
       for (const b of batches) {
         if (b.id <= done) continue;
@@ -41,7 +41,7 @@ export class SqliteSink implements SinkWriter {
         }
         last = b.id;
       }
-      if (last > done) s.move.run(this.owner, last);
+      if (last > done) s.move.run(this.owner, this.settings.table, last);
     })();
   }
 
@@ -54,19 +54,20 @@ export class SqliteSink implements SinkWriter {
     if (this.db && this.statements) return { db: this.db, statements: this.statements };
     const db = new Database(this.settings.path);
     db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL'); // as Eddy's own file: a commit survives the process, not a power cut
     db.pragma('busy_timeout = 5000');
     const cols = this.shape.columns;
     const names = cols.map((c) => quote(sqlName(c.name)));
     const keys = cols.flatMap((c, i) => (c.key ? [names[i]!] : []));
     const table = quote(this.settings.table);
     const primary = this.shape.isTable && keys.length ? `, PRIMARY KEY (${keys.join(', ')})` : '';
-    db.exec(`CREATE TABLE IF NOT EXISTS _eddy_offsets (query_id TEXT PRIMARY KEY, batch INTEGER NOT NULL);
+    db.exec(`CREATE TABLE IF NOT EXISTS _eddy_offsets (query_id TEXT NOT NULL, target TEXT NOT NULL, batch INTEGER NOT NULL, PRIMARY KEY (query_id, target));
       CREATE TABLE IF NOT EXISTS ${table} (${cols.map((c, i) => `${names[i]} ${sqliteType(c.type)}`).join(', ')}${primary})`);
     const values = names.filter((_n, i) => !cols[i]!.key);
     const upsert = this.shape.isTable && keys.length ? ` ON CONFLICT (${keys.join(', ')}) DO ${values.length ? `UPDATE SET ${values.map((v) => `${v} = excluded.${v}`).join(', ')}` : 'NOTHING'}` : '';
     this.statements = {
-      position: db.prepare('SELECT batch FROM _eddy_offsets WHERE query_id = ?'),
-      move: db.prepare('INSERT INTO _eddy_offsets(query_id, batch) VALUES (?, ?) ON CONFLICT (query_id) DO UPDATE SET batch = excluded.batch'),
+      position: db.prepare('SELECT batch FROM _eddy_offsets WHERE query_id = ? AND target = ?'),
+      move: db.prepare('INSERT INTO _eddy_offsets(query_id, target, batch) VALUES (?, ?, ?) ON CONFLICT (query_id, target) DO UPDATE SET batch = excluded.batch'),
       insert: db.prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})${upsert}`),
       remove: this.shape.isTable && keys.length ? db.prepare(`DELETE FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')}`) : undefined,
     };
