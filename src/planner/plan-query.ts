@@ -193,7 +193,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
-    const predicate = compileClause('WHERE', q.where, relScope, errors);
+    const predicate = compileClause('WHERE', q.where, relScope, errors, rel.isJoin);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }

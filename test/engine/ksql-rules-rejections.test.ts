@@ -30,6 +30,10 @@ describe('joins', () => {
     expect(refusal('CREATE TABLE O2 AS SELECT * FROM T X JOIN U Y ON X.K = Y.K JOIN T Z ON X.K = Z.K;')).toContain("N-way joins do not support multiple occurrences of the same source. Source: 'T'.");
   });
 
+  it('names a joined column ALIAS_COLUMN when a WHERE over the join compares unlike types', () => {
+    expect(refusal("CREATE STREAM O5 AS SELECT S.K, S.A FROM S JOIN T ON S.K = T.K WHERE S.A > S.B;")).toContain('Error in WHERE expression: Cannot compare S_A (INTEGER) to S_B (STRING) with GREATER_THAN.');
+  });
+
   it('refuses KAFKA-formatted values in a join or a GROUP BY, naming the sources by alias', () => {
     const join = refusal('CREATE STREAM O3 AS SELECT * FROM S JOIN KV V WITHIN 1 SECOND ON S.K = V.K;');
     expect(join).toContain("Source(s) V are using the 'KAFKA' value format. This format does not yet support JOIN.\nThe KAFKA format is primarily intended for use as a key format.");
