@@ -26,14 +26,18 @@ export function compile(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledE
 }
 
 /** WHERE and HAVING: a compile error names the clause, as ksqlDB's does. */
-export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
+export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Scope, errors: ErrorRoute, overJoin = false): CompiledExpr {
   try {
     return compile(expr, scope, errors);
   } catch (e) {
     if (!(e instanceof SqlError)) throw e;
     // ksqlDB names the clause, and for comparisons also repeats the whole predicate.
-    const statement = e.bareMessage.startsWith('Cannot compare ') ? `\nStatement: ${exprText(expr)}` : '';
-    throw new SqlError(`Error in ${clause} expression: ${e.bareMessage}${statement}`, e.position);
+    const comparison = e.bareMessage.startsWith('Cannot compare ');
+    const statement = comparison ? `\nStatement: ${exprText(expr)}` : '';
+    // Over a join ksqlDB has already flattened the sides' columns to ALIAS_COLUMN when it types the predicate.
+    const flatten = (text: string) => text.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 ? part : part.replace(/\b([A-Z_][A-Z0-9_]*)\.([A-Z_][A-Z0-9_]*)\b/g, '$1_$2'))).join('');
+    const message = comparison && overJoin ? flatten(e.bareMessage) : e.bareMessage;
+    throw new SqlError(`Error in ${clause} expression: ${message}${statement}`, e.position);
   }
 }
 

@@ -84,3 +84,44 @@ export function checkFormats(def: SourceDef, at: { loc?: SqlErrorPosition }): vo
     throw new SqlError(role === 'key' && /does not support type/.test(reason) ? keyFormatError(def, reason) : reason, at);
   }
 }
+
+/** The WITH properties that configure a format, as ksqlDB names them in its refusals. */
+const FORMAT_CONFIGS: readonly { readonly property: string; readonly side: 'key' | 'value'; readonly config: string }[] = [
+  { property: 'KEY_DELIMITER', side: 'key', config: 'delimiter' },
+  { property: 'VALUE_DELIMITER', side: 'value', config: 'delimiter' },
+  { property: 'KEY_SCHEMA_FULL_NAME', side: 'key', config: 'fullSchemaName' },
+  { property: 'VALUE_SCHEMA_FULL_NAME', side: 'value', config: 'fullSchemaName' },
+  { property: 'VALUE_AVRO_SCHEMA_FULL_NAME', side: 'value', config: 'fullSchemaName' },
+  { property: 'KEY_SCHEMA_ID', side: 'key', config: 'schemaId' },
+  { property: 'VALUE_SCHEMA_ID', side: 'value', config: 'schemaId' },
+];
+
+/** Which configs the formats Eddy serves accept (the schema-registry formats are ruled elsewhere). */
+const SUPPORTED_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { JSON: [], KAFKA: [], NONE: [], DELIMITED: ['delimiter'] };
+
+/** ksqlDB's delimiter rule: one character, or the names TAB and SPACE. */
+function delimiterProblem(text: string): string | undefined {
+  if (text.trim() === '') return "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'";
+  if (text.length === 1 || text === 'TAB' || text === 'SPACE') return undefined;
+  return `Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`;
+}
+
+/**
+ * Refuse format configs that are malformed (a delimiter that is not one character) or that the
+ * side's format does not take (a delimiter for JSON), in ksqlDB's words.
+ */
+export function checkFormatConfigs(p: ReadonlyMap<string, { readonly value: string | number | boolean; readonly loc?: SqlErrorPosition }>, keyFormat: FormatName, valueFormat: FormatName): void {
+  for (const { property } of FORMAT_CONFIGS.filter((c) => c.config === 'delimiter')) {
+    const v = p.get(property);
+    const problem = v === undefined ? undefined : delimiterProblem(String(v.value));
+    if (problem) throw new SqlError(`Failed to prepare statement: Configuration ${property} is invalid: ${problem}`, v);
+  }
+  for (const side of ['key', 'value'] as const) {
+    const format = side === 'key' ? keyFormat : valueFormat;
+    const supported = SUPPORTED_CONFIGS[format];
+    if (!supported) continue;
+    const given = FORMAT_CONFIGS.filter((c) => c.side === side && p.has(c.property)).map((c) => c.config);
+    const unsupported = [...new Set(given.filter((c) => !supported.includes(c)))];
+    if (unsupported.length) throw new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, p.get(FORMAT_CONFIGS.find((c) => c.side === side && c.config === unsupported[0] && p.has(c.property))!.property));
+  }
+}

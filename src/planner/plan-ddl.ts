@@ -4,6 +4,7 @@ import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
+import { checkFormatConfigs } from './format-rules.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
@@ -106,11 +107,17 @@ function schemaMissing(topic: string, role: 'key' | 'value', schemaId: number | 
 }
 
 /** The WITH-clause rules shared by CREATE and CREATE … AS SELECT: FORMAT excludes KEY_/VALUE_FORMAT; unwrapping needs one value column. */
-export function checkFormatProperties(p: Properties, valueColumns: number, at: { loc?: SqlErrorPosition }): void {
+export function checkFormatProperties(p: Properties, valueColumns: number, at: { loc?: SqlErrorPosition }, valueFormat?: FormatName): void {
   for (const side of ['KEY', 'VALUE']) {
     if (p.has('FORMAT') && p.has(`${side}_FORMAT`)) {
       throw new SqlError(`Cannot supply both '${side}_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`, at);
     }
+  }
+  const wrap = p.get('WRAP_SINGLE_VALUE');
+  // DELIMITED and KAFKA values are never wrapped, NONE has no value to wrap: ksqlDB refuses an explicit setting they cannot honour.
+  const wrapTrue = wrap !== undefined && String(wrap.value).toLowerCase() === 'true';
+  if (wrap !== undefined && valueFormat !== undefined && (valueFormat === 'NONE' || (wrapTrue && (valueFormat === 'DELIMITED' || valueFormat === 'KAFKA')))) {
+    throw new SqlError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapTrue}'.`, wrap);
   }
   if (p.has('WRAP_SINGLE_VALUE') && valueColumns !== 1) throw new SqlError(`'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`, at);
 }
@@ -190,7 +197,6 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   inferColumns(stmt, columns, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), topic ?? stmt.name, defaults);
   const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
 
-  checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt);
   const isStatic = topic === undefined && stmt.sourceType === 'TABLE' && !p.has('PARTITIONS') && !p.has('SOURCE');
   let valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON');
   if (!isStatic && !p.get('VALUE_FORMAT') && !format && !defaults.valueFormat && topic !== undefined && !p.has('SOURCE')) {
@@ -202,6 +208,8 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
     throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
   }
+  checkFormatConfigs(p, keyFormat, valueFormat);
+  checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt, isStatic ? undefined : valueFormat);
   if (isStatic) valueFormat = 'JSON';
 
   const connector: Record<string, string | number | boolean> = {};

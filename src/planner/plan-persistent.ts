@@ -8,7 +8,7 @@ import { SqlError } from '../parser/errors.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
-import { checkFormats } from './format-rules.js';
+import { checkFormatConfigs, checkFormats } from './format-rules.js';
 import { checkFormatProperties, parseFormat, propPartitions, propString, schemaProperties } from './plan-ddl.js';
 import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
@@ -144,7 +144,6 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const defaultKeyFormat = (properties.get('ksql.persistence.default.format.key')?.toUpperCase() ?? 'KAFKA') as FormatName;
   const topicPrefix = properties.get('ksql.output.topic.name.prefix') ?? '';
   const valueColumns = planned.output.columns.filter((c) => c.role === 'value').length;
-  checkFormatProperties(p, valueColumns, stmt);
   const from = leftmostSource(planned);
   const format = p.get('FORMAT');
   const out = planned.output;
@@ -156,6 +155,8 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   const inherited = multiKey && base === 'KAFKA' ? 'JSON' : base;
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, inherited);
   const valueFormat = parseFormat(p.get('VALUE_FORMAT') ?? format, from.valueFormat);
+  checkFormatConfigs(p, keyFormat, valueFormat);
+  checkFormatProperties(p, valueColumns, stmt, valueFormat);
   const ts = propString(p, 'TIMESTAMP');
   const partitions = propPartitions(p);
   const wrapProp = p.get('WRAP_SINGLE_VALUE');

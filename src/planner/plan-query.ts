@@ -12,7 +12,7 @@ import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
-import { planRelation, type PlannedRelation } from './plan-relation.js';
+import { kafkaValueFormatRefusal, planRelation, type PlannedRelation } from './plan-relation.js';
 import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
 import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
@@ -193,7 +193,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
-    const predicate = compileClause('WHERE', q.where, relScope, errors);
+    const predicate = compileClause('WHERE', q.where, relScope, errors, rel.isJoin);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
@@ -384,8 +384,8 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
       throw new SqlError(`GROUP BY does not support aggregate functions: ${name} is an aggregate function.`, g);
     }
   }
-  const kafkaSources = rel.entries.map((e) => catalog_source(rel, e.sourceName)).filter((s) => s?.valueFormat === 'KAFKA');
-  if (kafkaSources.length) throw new SqlError(`Source(s) ${kafkaSources.map((s) => s!.name).join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q);
+  const kafkaSources = rel.entries.filter((e) => catalog_source(rel, e.sourceName)?.valueFormat === 'KAFKA').map((e) => e.alias);
+  if (kafkaSources.length) throw new SqlError(kafkaValueFormatRefusal(kafkaSources, 'GROUP BY'), q);
   for (const g of groupBy) rejectWindowBounds(g, scope, false, (name) => `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations`);
   const groupCompiled = groupBy.map((g) => compile(g, scope, errors));
 
@@ -406,7 +406,9 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     for (const a of call.args) if (containsAggregate(a)) throw new SqlError(`Aggregate functions can not be nested: ${exprText(call)}`, call);
     const fn = aggregateFunction(call.name)!;
     const compiled = call.args.map((a) => compile(a, scope, errors));
-    const infos = call.args.map((a, i) => argInfo(a, compiled[i]!));
+    // The first argument is always the aggregated value, even when it is a literal (SUM(1));
+    // only the arguments after it can be constant settings (TOPK(x, 3)).
+    const infos = call.args.map((a, i) => (i === 0 ? { type: compiled[0]!.type, isConstant: false, text: compiled[0]!.text } : argInfo(a, compiled[i]!)));
     let impl;
     try {
       impl = fn.resolve(infos, { properties: properties ?? new Map() });

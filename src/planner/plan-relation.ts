@@ -44,7 +44,29 @@ export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute)
   return { node, entries: [entry], isTable: source.kind === 'TABLE', windowed: !!source.windowed, isJoin: false };
 }
 
+/** ksqlDB's explanation of why a KAFKA-formatted value cannot be joined or grouped. */
+export function kafkaValueFormatRefusal(aliases: readonly string[], operation: 'JOIN' | 'GROUP BY'): string {
+  return (
+    `Source(s) ${aliases.join(', ')} are using the 'KAFKA' value format. This format does not yet support ${operation}.\n` +
+    'The KAFKA format is primarily intended for use as a key format. It can be used as a value format, but can not be used in any operation that requires a repartition or changelog topic.\n' +
+    'Removing this limitation requires enhancements to the core of KSQL. This will come in a future release. Until then, avoid using the KAFKA format for values.\n' +
+    "If you have an existing topic with KAFKA formatted values you can duplicate the data and serialize using Avro or JSON with a statement such as: \n\n'CREATE STREAM <new-stream-name> WITH(VALUE_FORMAT='Avro') AS SELECT * FROM <existing-kafka-formated-stream-name>;'"
+  );
+}
+
+/** A joined source whose values are KAFKA-formatted cannot be repartitioned or kept as a changelog. */
+function checkJoinValueFormats(rel: PlannedRelation, catalog: Catalog, at: Join): void {
+  const kafka = rel.entries.filter((e) => catalog.get(e.sourceName)?.valueFormat === 'KAFKA').map((e) => e.alias);
+  if (kafka.length) throw new SqlError(kafkaValueFormatRefusal(kafka, 'JOIN'), at);
+}
+
 export function planRelation(rel: Relation, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
+  const planned = planRelationTree(rel, catalog, errors);
+  if (rel.kind === 'Join') checkJoinValueFormats(planned, catalog, rel);
+  return planned;
+}
+
+function planRelationTree(rel: Relation, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
   return rel.kind === 'SourceRef' ? planSource(rel, catalog, errors) : planJoin(rel, catalog, errors);
 }
 
@@ -79,12 +101,18 @@ function windowText(r: PlannedRelation): string {
 }
 
 function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
-  const left = planRelation(j.left, catalog, errors);
+  const left = planRelationTree(j.left, catalog, errors);
   const right = planSource(j.right, catalog, errors);
   const leftWidth = left.entries.reduce((n, e) => n + e.columns.length, 0);
   const rightEntry = right.entries[0]!;
-  if (left.entries.some((e) => e.alias === rightEntry.alias)) {
-    throw new SqlError(`Can not join '${rightEntry.sourceName}' to '${rightEntry.sourceName}': self joins are not yet supported.`, j.right);
+  // ksqlDB refuses the same source twice in one FROM clause, whatever its aliases.
+  if (left.entries.some((e) => e.sourceName === rightEntry.sourceName || e.alias === rightEntry.alias)) {
+    throw new SqlError(
+      left.entries.length > 1
+        ? `N-way joins do not support multiple occurrences of the same source. Source: '${rightEntry.sourceName}'.`
+        : `Can not join '${rightEntry.sourceName}' to '${left.entries[0]!.sourceName}': self joins are not yet supported.`,
+      j.right,
+    );
   }
   const shifted: ScopeEntry[] = [...left.entries, { ...rightEntry, offset: rightEntry.offset + leftWidth }];
   const sides = joinSides(j, left.entries, rightEntry);

@@ -27,7 +27,8 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
     }
     return constantNode(T.BIGINT, v);
   };
-  if ((a.type === null) !== (b.type === null) && !e.op.includes('DISTINCT')) {
+  // An untyped NULL on either side (both included: NULL = NULL) is refused, as ksqlDB does.
+  if ((a.type === null || b.type === null) && !e.op.includes('DISTINCT')) {
     const side = (t: MaybeType) => (t ? typeName(t) : 'NULL');
     throw new SqlError(`Comparison with NULL not supported: ${side(a.type)} ${e.op} ${side(b.type)}\nUse 'IS NULL' or 'IS NOT NULL' instead.\nStatement: ${exprText(e)}`, e);
   }

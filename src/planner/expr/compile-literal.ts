@@ -13,6 +13,8 @@ type Literal = Expr & { kind: 'NumberLiteral' | 'StringLiteral' | 'BooleanLitera
 export function compileLiteral(e: Literal): ExprNode {
   switch (e.kind) {
     case 'NumberLiteral': {
+      // ksqlDB reads an integer literal as a Java long: past its range the literal is invalid.
+      if (/^-?\d+$/.test(e.text) && BigInt(e.text.replace(/^-/, '')) > 9223372036854775807n) throw prepareFailure(`Invalid numeric literal: ${e.text}`, e);
       const type = literalType(e.text);
       let v: Value;
       if (type.kind === 'DECIMAL') v = Decimal.parse(e.text);
@@ -23,7 +25,7 @@ export function compileLiteral(e: Literal): ExprNode {
         v = long;
       } else {
         v = Number(e.text);
-        if (!Number.isFinite(v)) throw new SqlError(`Number overflows DOUBLE: ${e.text}`, e);
+        if (!Number.isFinite(v)) throw prepareFailure(`Number overflows DOUBLE: ${e.text}`, e);
       }
       return constantNode(type, v);
     }
@@ -36,4 +38,17 @@ export function compileLiteral(e: Literal): ExprNode {
     case 'IntervalLiteral':
       return constantNode(T.BIGINT, e.duration.ms);
   }
+}
+
+/**
+ * ksqlDB refuses a bad literal while building the statement's tree, so its message reads
+ * "Failed to prepare statement: line L:C: …", with the column one past the literal's first
+ * character (its parser adds one to a position that is already 1-based).
+ */
+function prepareFailure(message: string, e: Literal): SqlError {
+  const loc = e.loc;
+  if (!loc) return new SqlError(`Failed to prepare statement: ${message}`);
+  const err = new SqlError(message, loc);
+  err.message = `Failed to prepare statement: line ${loc.line}:${loc.column + 1}: ${message}`;
+  return err;
 }

@@ -14,8 +14,11 @@ export function javaDouble(d: number): string {
     if (/e/i.test(s)) return Number(d).toFixed(20).replace(/0+$/, '').replace(/\.$/, '.0');
     return s.includes('.') ? s : `${s}.0`;
   }
-  const [mant, exp] = d.toExponential().split('e');
-  const m = mant!.includes('.') ? mant! : `${mant}.0`;
+  // Java writes at least two significant digits, the closest two when the shortest form has one:
+  // 1e10 is "1.0E10", but Double.MIN_VALUE (5e-324 at its shortest) is "4.9E-324".
+  const shortest = d.toExponential();
+  const [mant, exp] = (shortest.split('e')[0]!.includes('.') ? shortest : d.toExponential(1)).split('e');
+  const m = mant!;
   return `${m}E${Number(exp)}`;
 }
 

@@ -54,27 +54,34 @@ export const EARLIEST_BY_OFFSET = byOffset('EARLIEST_BY_OFFSET');
 const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
 const isNumeric = (t: SqlType | null | undefined) => !!t && ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL'].includes(t.kind);
 
-/** Welford's running mean and M2, which also supports removal (undo). */
-type Moments = [count: number, mean: number, m2: number];
+/** Youngs-Cramer running count, sum and M2 (sum of squared deviations), which also supports removal (undo). */
+type Moments = [count: number, sum: number, m2: number];
 
-function stddev(name: string, sample: boolean): AggregateFunction {
+/**
+ * ksqlDB's STDDEV_SAMP returns the sample variance (its documentation says so: the square of the
+ * deviation), STDDEV_SAMPLE its square root; both give 0.0 for fewer than two values. STDDEV_POP
+ * is Eddy's own (the population deviation, NULL for no values).
+ */
+function stddev(name: string, kind: 'variance' | 'sample' | 'population'): AggregateFunction {
   return {
     name,
-    description: `The ${sample ? 'sample' : 'population'} standard deviation of a numeric column.`,
-    signatures: [`${name}(INT | BIGINT | DOUBLE | DECIMAL) → DOUBLE`],
+    description: kind === 'variance' ? 'The sample variance of a numeric column (the square of STDDEV_SAMPLE), as ksqlDB computes it.' : `The ${kind} standard deviation of a numeric column.`,
+    signatures: [`${name}(INT | BIGINT | DOUBLE${kind === 'population' ? ' | DECIMAL' : ''}) → DOUBLE`],
     resolve(args): AggregateImpl<Moments> {
-      if (!isNumeric(cols(args)[0]?.type)) throw bad(name, args);
+      const t = cols(args)[0]?.type;
+      if (!isNumeric(t) || (kind !== 'population' && t!.kind === 'DECIMAL')) throw bad(name, args);
+      // ksqlDB merges integer sessions' means with integer division in STDDEV_SAMP.
+      const intMeans = kind === 'variance' && (t!.kind === 'INTEGER' || t!.kind === 'BIGINT');
+      const mean = (s: Moments) => (intMeans ? Math.trunc(s[1] / s[0]) : s[1] / s[0]);
       const addOne = (s: Moments, x: number): Moments => {
         const n = s[0] + 1;
-        const d = x - s[1];
-        const mean = s[1] + d / n;
-        return [n, mean, s[2] + d * (x - mean)];
+        const d = x * n - (s[1] + x);
+        return [n, s[1] + x, s[2] + (n > 1 ? (d * d) / (n * (n - 1)) : 0)];
       };
       const removeOne = (s: Moments, x: number): Moments => {
         const n = s[0] - 1;
-        if (n <= 0) return [0, 0, 0];
-        const mean = (s[1] * s[0] - x) / n;
-        return [n, mean, s[2] - (x - s[1]) * (x - mean)];
+        const d = x * (s[0] + 1) - (s[1] + x);
+        return [n, s[1] - x, s[2] - (n > 0 ? (d * d) / (n * (n + 1)) : 0)];
       };
       return {
         intermediate: 'STRUCT',
@@ -84,13 +91,14 @@ function stddev(name: string, sample: boolean): AggregateFunction {
         undo: (s, a) => (a[0] === null ? s : removeOne(s, num(a[0]!))),
         merge: (a, b) => {
           const n = a[0] + b[0];
-          if (n === 0) return [0, 0, 0];
-          const d = b[1] - a[1];
-          return [n, a[1] + (d * b[0]) / n, a[2] + b[2] + (d * d * a[0] * b[0]) / n];
+          if (a[0] === 0 || b[0] === 0) return [n, a[1] + b[1], a[2] + b[2]];
+          const d = mean(a) - mean(b);
+          return [n, a[1] + b[1], a[2] + b[2] + (a[0] * b[0] * d * d) / n];
         },
         result: (s) => {
-          const denom = sample ? s[0] - 1 : s[0];
-          return denom <= 0 ? (sample && s[0] === 1 ? 0 : null) : Math.sqrt(s[2] / denom);
+          if (kind === 'population') return s[0] === 0 ? null : Math.sqrt(s[2] / s[0]);
+          if (s[0] < 2) return 0;
+          return kind === 'variance' ? s[2] / (s[0] - 1) : Math.sqrt(s[2] / (s[0] - 1));
         },
         serialize: (s) => s,
         deserialize: (d) => d as Moments,
@@ -99,9 +107,9 @@ function stddev(name: string, sample: boolean): AggregateFunction {
   };
 }
 
-export const STDDEV_SAMP = stddev('STDDEV_SAMP', true);
-export const STDDEV_SAMPLE = { ...stddev('STDDEV_SAMPLE', true), name: 'STDDEV_SAMPLE' };
-export const STDDEV_POP = stddev('STDDEV_POP', false);
+export const STDDEV_SAMP = stddev('STDDEV_SAMP', 'variance');
+export const STDDEV_SAMPLE = stddev('STDDEV_SAMPLE', 'sample');
+export const STDDEV_POP = stddev('STDDEV_POP', 'population');
 
 type CorrState = [n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number];
 

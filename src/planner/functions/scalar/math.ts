@@ -87,7 +87,8 @@ export const mathFunctions: ScalarFunction[] = [
   scalar('POWER', 'math', 'x raised to y.', [{ params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.pow(n(a[0]), n(a[1])) }]),
   scalar('LOG', 'math', 'The natural logarithm, or the logarithm in a base: LOG(base, x).', [
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.log(n(a[0])) },
-    { params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.log(n(a[1])) / Math.log(n(a[0])) },
+    // ksqlDB: a base of 0 or less, or 1, has no logarithm (NaN, not ±Infinity).
+    { params: [P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => (n(a[0]) <= 0 || n(a[0]) === 1 ? NaN : Math.log(n(a[1])) / Math.log(n(a[0]))) },
   ]),
   unary('LN', 'The natural logarithm.', Math.log),
   unary('EXP', 'e raised to x.', Math.exp),

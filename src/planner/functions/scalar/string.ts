@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { T } from '../../../parser/sql-type.js';
 import type { Value } from '../../values.js';
 import { P, scalar } from '../define.js';
+import { encodeText, javaBytes, javaText, type JavaEncoding } from './java-charsets.js';
 import { checkedPattern, regexAll, regexFirst, regexReplace, regexSplit } from '../linear-regex.js';
 import { checkChars } from '../output-limits.js';
 import type { ScalarFunction } from '../types.js';
@@ -67,18 +68,6 @@ function pad(left: boolean) {
   };
 }
 
-function encodeText(text: string, from: string, to: string): string {
-  const decode: Record<string, (x: string) => Buffer> = {
-    hex: (x) => Buffer.from(x, 'hex'),
-    utf8: (x) => Buffer.from(x, 'utf8'),
-    ascii: (x) => Buffer.from(x, 'ascii'),
-    base64: (x) => Buffer.from(x, 'base64'),
-  };
-  const d = decode[from.toLowerCase()];
-  if (!d || !decode[to.toLowerCase()]) throw new Error(`Unsupported encoding: ${!d ? from : to}`);
-  return d(text).toString(to.toLowerCase() as BufferEncoding);
-}
-
 export const stringFunctions: ScalarFunction[] = [
   scalar('LCASE', 'string', 'Lower-cases a string.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).toLowerCase() }]),
   scalar('UCASE', 'string', 'Upper-cases a string.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).toUpperCase() }]),
@@ -123,6 +112,12 @@ export const stringFunctions: ScalarFunction[] = [
         return new Uint8Array(Buffer.concat(parts));
       },
     },
+  ]),
+  scalar('ELT', 'string', 'The n-th (1-based) of the strings that follow, NULL when n is out of range or NULL.', [
+    { params: [P.INT], variadic: P.STRING, returns: T.STRING, nullTolerant: true, fn: (a) => (a[0] === null || (a[0] as number) < 1 || (a[0] as number) >= a.length ? null : ((a[a[0] as number] ?? null) as Value)) },
+  ]),
+  scalar('FIELD', 'string', 'The 1-based position of a string among those that follow, 0 when absent or NULL.', [
+    { params: [P.STRING], variadic: P.STRING, returns: T.INTEGER, nullTolerant: true, fn: (a) => (a[0] === null ? 0 : a.indexOf(a[0], 1) === -1 ? 0 : a.indexOf(a[0], 1)) },
   ]),
   scalar('REPLACE', 'string', 'Replaces every occurrence of a substring.', [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).split(s(a[1])).join(s(a[2])) }]),
   scalar('INSTR', 'string', 'The 1-based position of a substring (0 when absent), from a position, for an occurrence.', [
@@ -173,7 +168,7 @@ export const stringFunctions: ScalarFunction[] = [
       fn: (a) => {
         const enc = s(a[1]).toLowerCase();
         if (!['hex', 'utf8', 'ascii', 'base64'].includes(enc)) throw new Error(`Unsupported encoding: ${s(a[1])}`);
-        return Buffer.from(s(a[0]), enc as BufferEncoding);
+        return javaBytes(s(a[0]), enc as JavaEncoding);
       },
     },
   ]),
@@ -184,7 +179,7 @@ export const stringFunctions: ScalarFunction[] = [
       fn: (a) => {
         const enc = s(a[1]).toLowerCase();
         if (!['hex', 'utf8', 'ascii', 'base64'].includes(enc)) throw new Error(`Unsupported encoding: ${s(a[1])}`);
-        return Buffer.from(a[0] as Uint8Array).toString(enc as BufferEncoding);
+        return javaText(a[0] as Uint8Array, enc as JavaEncoding);
       },
     },
   ]),
