@@ -1,10 +1,10 @@
 // The PostgreSQL sink (the `pg` driver). Each delivery is one PostgreSQL transaction: it locks the
-// row of `_eddy_offsets` for the query and target table (the last batch id applied), skips batches at or below it, applies
-// the rest — a stream's rows appended with multi-row INSERTs, a table's changes collapsed to the
-// last one per key and applied as INSERT … ON CONFLICT (key) DO UPDATE and DELETE for tombstones —
-// and moves the row to the last id, then commits. So rows and position commit together in the
-// target, and a batch delivered again after a crash is skipped there (sink-delivery.ts has the order).
-
+// row of `_eddy_offsets` for the query and target table (the last batch id applied), skips batches
+// at or below it, applies the rest — a stream's rows appended with multi-row INSERTs, a table's
+// changes collapsed to the last one per key and applied as INSERT … ON CONFLICT (key) DO UPDATE and
+// DELETE for tombstones — and moves the row to the last id, then commits. So rows and position
+// commit together in the target, and a batch delivered again after a crash is skipped there
+// (sink-delivery.ts has the order).
 import pg from 'pg';
 import { keyString } from '../../planner/value-json.js';
 import type { Value } from '../../planner/values.js';
