@@ -13,16 +13,15 @@ type Literal = Expr & { kind: 'NumberLiteral' | 'StringLiteral' | 'BooleanLitera
 export function compileLiteral(e: Literal): ExprNode {
   switch (e.kind) {
     case 'NumberLiteral': {
-      // ksqlDB reads an integer literal as a Java long: past its range the literal is invalid.
-      if (/^-?\d+$/.test(e.text) && BigInt(e.text.replace(/^-/, '')) > 9223372036854775807n) throw prepareFailure(`Invalid numeric literal: ${e.text}`, e);
+      // ksqlDB reads an integer literal (its minus sign included) as a Java long: past its range
+      // the literal is invalid.
+      if (/^-?\d+$/.test(e.text) && parseLong(e.text) === undefined) throw prepareFailure(`Invalid numeric literal: ${e.text}`, e);
       const type = literalType(e.text);
       let v: Value;
       if (type.kind === 'DECIMAL') v = Decimal.parse(e.text);
       else if (type.kind === 'BIGINT') {
-        // Exact, as Java's Long.parseLong reads it; past the 64-bit range ksqlDB refuses the literal.
-        const long = parseLong(e.text);
-        if (long === undefined) throw new SqlError(`Invalid numeric literal: ${e.text}`, e);
-        v = long;
+        // Exact, as Java's Long.parseLong reads it (the range was checked above).
+        v = parseLong(e.text)!;
       } else {
         v = Number(e.text);
         if (!Number.isFinite(v)) throw prepareFailure(`Number overflows DOUBLE: ${e.text}`, e);
