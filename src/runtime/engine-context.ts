@@ -25,6 +25,8 @@ export interface Engine extends ConnectorHost {
   readonly pullTimeoutMs: number | undefined;
   /** Record a catalog change so a restart can replay it. */
   recordCommand(sql: string, queryId?: string): void;
+  /** Run `action` once the catalog change under way has committed (at once outside one); dropped if it rolls back. */
+  afterCommit(action: () => void): void;
   setProperty(name: string, value: string): void;
   /** Reject formats Eddy cannot serve, and column types a format cannot hold. */
   validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void;

@@ -67,6 +67,8 @@ export class Eddy implements Engine {
   private externalAccess: ExternalAccess;
   /** Time budget of each pull query, if any. */
   pullTimeoutMs: number | undefined;
+  /** Actions waiting for the catalog change under way to commit (see afterCommit). */
+  private postCommit: (() => void)[] | undefined;
 
   private constructor(
     opts: EddyOptions,
@@ -210,13 +212,40 @@ export class Eddy implements Engine {
    */
   private catalogChange(change: () => StatementResult): StatementResult {
     if (this.state.replaying) return change();
-    const result = this.state.db.transaction(() => {
-      const r = change();
-      faultPoint('ddl.before-commit');
-      return r;
-    })();
+    const outer = this.postCommit;
+    const after: (() => void)[] = [];
+    this.postCommit = after;
+    let result: StatementResult;
+    try {
+      result = this.state.db.transaction(() => {
+        const r = change();
+        faultPoint('ddl.before-commit');
+        return r;
+      })();
+    } finally {
+      this.postCommit = outer;
+    }
+    // Inside another change (a savepoint): its actions wait for the outer one to commit.
+    if (outer) {
+      outer.push(...after);
+      return result;
+    }
     faultPoint('ddl.after-commit');
+    for (const action of after) {
+      try {
+        action();
+      } catch (e) {
+        // The change committed: it stands, and what did not follow it is reported.
+        this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `after a committed catalog change: ${(e as Error).message}` });
+      }
+    }
     return result;
+  }
+
+  /** @internal see Engine.afterCommit. */
+  afterCommit(action: () => void): void {
+    if (this.postCommit) this.postCommit.push(action);
+    else action();
   }
 
   /**

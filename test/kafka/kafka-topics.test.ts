@@ -122,4 +122,35 @@ describe.skipIf(noBroker)('Kafka topics', () => {
       return r.kind === 'rows' && JSON.stringify(r.rows) === JSON.stringify([['k2', 'two']]);
     });
   });
+
+  it('DROP … DELETE TOPIC deletes the Kafka topic only once the DROP committed', { timeout: 60_000 }, async () => {
+    const e = eddy();
+    const [kept, gone] = [unique('kept'), unique('gone')];
+    e.execute(`CREATE STREAM KEPT (ID INT KEY, V STRING) WITH (kafka_topic='${kept}', value_format='JSON', partitions=1);
+      CREATE STREAM GONE (ID INT KEY, V STRING) WITH (kafka_topic='${gone}', value_format='JSON', partitions=1);`);
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).toEqual(expect.arrayContaining([kept, gone]));
+    } catch (err) {
+      await admin.disconnect();
+      throw err;
+    }
+    // A DROP whose transaction fails when it records the command (a SQLite trigger refuses the
+    // row, as a full disk would) rolls back: the topic it would have deleted must still be there.
+    const db = e.state.db;
+    db.exec("CREATE TEMP TRIGGER refuse_command BEFORE INSERT ON main.commands BEGIN SELECT RAISE(ABORT, 'command log refused'); END");
+    const topics = async () => await admin.listTopics();
+    try {
+      expect(() => e.execute('DROP STREAM KEPT DELETE TOPIC;')).toThrow(/command log refused/);
+      expect(await topics()).toContain(kept);
+      db.exec('DROP TRIGGER temp.refuse_command');
+      e.execute('DROP STREAM GONE DELETE TOPIC;');
+      for (const end = Date.now() + 20_000; (await topics()).includes(gone); await new Promise((r) => setTimeout(r, 200))) {
+        if (Date.now() > end) throw new Error(`topic ${gone} still exists after its DROP committed`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

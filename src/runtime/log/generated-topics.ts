@@ -21,6 +21,10 @@ export class GeneratedTopics implements TopicLog {
 
   constructor(private readonly inner: TopicLog) {}
 
+  get topicsOutsideDb(): boolean {
+    return this.inner.topicsOutsideDb === true;
+  }
+
   /** Serve `topic` (one partition) from `source`, in place of whatever served it before. */
   serve(topic: string, source: GeneratedTopic): void {
     this.generated.set(topic, source);

@@ -31,6 +31,7 @@ export class KafkaLog implements TopicLog {
   private readonly adhoc = new Map<string, string>();
   private readonly serviceId: string;
   private channels = 0;
+  readonly topicsOutsideDb = true;
 
   constructor(
     private readonly db: Database.Database,

@@ -30,6 +30,8 @@ export interface TopicInfo {
 }
 
 export interface TopicLog {
+  /** Topics live outside the SQLite database (Kafka): creating or deleting one does not roll back with a transaction. */
+  readonly topicsOutsideDb?: boolean;
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;
   describeTopic(name: string): TopicInfo | undefined;

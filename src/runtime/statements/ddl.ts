@@ -78,7 +78,14 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   if (!state.replaying) {
     state.db.prepare('DELETE FROM materialized WHERE source = ?').run(def.name);
     if (!def.topic) dropStaticTable(state.db, def);
-    if (stmt.deleteTopic && def.topic) state.log.deleteTopic(def.topic);
+    if (stmt.deleteTopic && def.topic) {
+      const topic = def.topic;
+      // A Kafka topic does not come back if the DROP rolls back or the process dies before it
+      // commits: it goes once the DROP committed. A crash in between leaves an orphan topic, which a
+      // later CREATE of that topic reuses. (The embedded log's topics go in the DROP's transaction.)
+      if (state.log.topicsOutsideDb) engine.afterCommit(() => state.log.deleteTopic(topic));
+      else state.log.deleteTopic(topic);
+    }
   }
   engine.recordCommand(text);
   return { kind: 'message', statement: text, message: `Source \`${def.name}\` (topic: ${def.topic ?? '-'}) was dropped.` };
