@@ -39,6 +39,10 @@ const STRICT_TSCONFIG = JSON.stringify({
   include: ['embedding.ts'],
 });
 
+// The table emits each change; ada's two orders are one change when they were inserted in the same
+// millisecond (a change of the same key and time is folded into the one before), two otherwise.
+const FIRST_RUN = /^(change: ada 1 12\.5\n)?change: ada 2 20\nchange: bob 1 3\nada now: ada 2 20\n$/;
+
 const embedding = readmeBlocks().find((b) => b.lang === 'ts' && b.code.includes("from 'eddy'"));
 
 let work: string;
@@ -80,8 +84,8 @@ describe('installing the packed package', () => {
 
   it('runs the embedding example under strict TypeScript in an ESM project, twice on the same data', async () => {
     const [first, second] = await compileAndRunTwice(app);
-    expect(first).toBe('change: ada 2 20\nchange: bob 1 3\nada now: ada 2 20\n');
-    expect(second).toBe('change: ada 4 40\nchange: bob 2 6\nada now: ada 4 40\n');
+    expect(first).toMatch(FIRST_RUN);
+    expect(second).toMatch(/^(change: ada 3 32\.5\n)?change: ada 4 40\nchange: bob 2 6\nada now: ada 4 40\n$/);
   }, 300_000);
 
   it('runs it in a CommonJS project too (require() of the ESM package, Node 20.19+)', async () => {
@@ -90,7 +94,7 @@ describe('installing the packed package', () => {
     writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'cjs-app', type: 'commonjs' }));
     const [first] = await compileAndRunTwice(cjs);
     expect(readFileSync(join(cjs, 'out', 'embedding.js'), 'utf8')).toContain('require("eddy")');
-    expect(first).toBe('change: ada 2 20\nchange: bob 1 3\nada now: ada 2 20\n');
+    expect(first).toMatch(FIRST_RUN);
   }, 300_000);
 
   it('after close(), a statement gets a clear error, not a TypeError from SQLite', async () => {
