@@ -402,8 +402,15 @@ export class ExpressionParser extends EmbeddedActionsParser {
     return { kind: 'Lambda', params, body, loc: locOf(start) };
   });
 
+  // One token of lookahead with ordered alternatives: every alternative that shares a first token
+  // with a later one (lambda, ARRAY/MAP/STRUCT, function call) has a GATE that decides, so deeper
+  // lookahead adds nothing but start-up time (at the default k=4 chevrotain spent ~1 s of every
+  // process start computing the paths of this one alternation).
   primary = this.RULE('primary', (): Expr => {
-    return this.OR([
+    return this.OR({
+      MAX_LOOKAHEAD: 1,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
       { GATE: () => this.atLambda(), ALT: () => this.SUBRULE(this.lambda) },
       {
         ALT: () => {
@@ -497,7 +504,8 @@ export class ExpressionParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.columnRef) },
-    ]);
+      ],
+    });
   });
 
   /** MAP( followed by an expression then `:=` (a map literal), not a function call MAP(…). */
