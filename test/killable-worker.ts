@@ -1,6 +1,7 @@
-// A test worker in a real child process (run through tsx) that prints READY once open and DONE
+// A test worker in a real child process (bundled, under plain node) that prints READY once open and DONE
 // when finished; the crash tests SIGKILL it a given time after READY to prove recovery.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nodeArgsFor } from './bundled-script.js';
 
 export interface WorkerRun {
   readonly outcome: 'done' | 'killed';
@@ -15,10 +16,11 @@ export function killLiveWorkers(): void {
   for (const c of live) c.kill('SIGKILL');
 }
 
-/** `nodeArgs`: tsx by default; [] for a script bundled to plain JavaScript (starts in a fraction of the time). */
-export function runKillableWorker(script: string, args: readonly string[], killAfterMs: number | undefined, nodeArgs: readonly string[] = ['--import', 'tsx']): Promise<WorkerRun> {
+/** `script`: a .ts file, bundled once and run under plain node (`tsx` for a worker that uses Kafka, see bundled-script.ts). */
+export async function runKillableWorker(script: string, args: readonly string[], killAfterMs: number | undefined, opts: { tsx?: boolean } = {}): Promise<WorkerRun> {
+  const run = await nodeArgsFor(script, opts.tsx);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...run, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     let out = '';
     let err = '';

@@ -5,19 +5,17 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliScript } from '../bundled-script.js';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'src', 'cli', 'main.ts');
-// The processes run in a temporary directory, where `--import tsx` would not resolve.
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'eddy-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function eddy(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function eddy(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = await cliScript();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 }, (_e, stdout, stderr) =>
+    const child = execFile(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 }, (_e, stdout, stderr) =>
       resolve({ code: child.exitCode, stdout, stderr }),
     );
   });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFile, summaryLine } from '../../src/conformance/runner.js';
+import { cliScript } from '../bundled-script.js';
 
 const FIX = join(__dirname, 'fixtures');
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+const CLI = await cliScript();
 
 describe('conformance runner', () => {
   it('expands formats, runs schema-registry ones against the embedded registry, reports the first differing record', () => {
@@ -22,14 +23,14 @@ describe('conformance runner', () => {
   });
 
   it('eddy test --json prints machine-readable cases and exits non-zero on failure', () => {
-    const p = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'test', '--json', join(FIX, 'cases.json')], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [CLI, 'test', '--json', join(FIX, 'cases.json')], { encoding: 'utf8' });
     expect(p.status).toBe(1);
     const out = JSON.parse(p.stdout) as { cases: { status: string; format: string }[] };
     expect(out.cases.map((c) => c.status)).toEqual(['passed', 'passed', 'failed', 'passed']);
   });
 
   it("eddy test --sql/--input/--output runs a user's own case", () => {
-    const p = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'test', '--sql', join(FIX, 'doubled.sql'), '--input', join(FIX, 'doubled-input.json'), '--output', join(FIX, 'doubled-output.json')], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [CLI, 'test', '--sql', join(FIX, 'doubled.sql'), '--input', join(FIX, 'doubled-input.json'), '--output', join(FIX, 'doubled-output.json')], { encoding: 'utf8' });
     expect(p.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(p.status).toBe(0);
   });
@@ -37,7 +38,7 @@ describe('conformance runner', () => {
   // Asynchronous, so the test worker keeps answering vitest while the CLI runs.
   const eddyTest = (...args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', CLI, 'test', ...args], { encoding: 'utf8' }, (_e, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+      const child = execFile(process.execPath, [CLI, 'test', ...args], { encoding: 'utf8' }, (_e, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
     });
   const doubled = ['--sql', join(FIX, 'doubled.sql'), '--input', join(FIX, 'doubled-input.json')];
 

@@ -8,16 +8,16 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliScript } from '../bundled-script.js';
 import { ROOT, readmeBlocks, type CodeBlock } from './readme-blocks.js';
 
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'eddy-readme-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-// `eddy` on the PATH of the commands: the CLI from source, as `npm start` would run it built.
-writeFileSync(join(work, 'eddy'), `#!/bin/sh\nexec "${process.execPath}" --import ${TSX} ${join(ROOT, 'src', 'cli', 'main.ts')} "$@"\n`);
+// `eddy` on the PATH of the commands: the CLI from source (bundled), as `npm start` would run it built.
+const cli = await cliScript();
+writeFileSync(join(work, 'eddy'), `#!/bin/sh\nexec "${process.execPath}" ${cli} "$@"\n`);
 chmodSync(join(work, 'eddy'), 0o755);
 
 const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');

@@ -8,15 +8,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirInUseError } from '../../src/runtime/data-dir-lock.js';
 import { Eddy } from '../../src/runtime/engine.js';
-import { CLI, spawnServer } from '../server/helpers.js';
+import { cliScript } from '../bundled-script.js';
+import { spawnServer } from '../server/helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** `eddy …` as a child process, awaited (the test worker keeps answering vitest meanwhile). */
-function eddyCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function eddyCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const cli = await cliScript();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

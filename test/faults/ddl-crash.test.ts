@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundledScript } from '../bundled-script.js';
 import { CASES, insertInputs, openAt, setUp, type DdlCase, type OffsetReset } from './fixtures/ddl-scenario.js';
 
 const WORKER = join(__dirname, 'fixtures', 'ddl-worker.ts');
@@ -21,9 +22,10 @@ function tempDir(): string {
 }
 
 /** The DDL in a child process (asynchronously: the test worker must keep answering vitest). */
-function runDdl(dir: string, c: DdlCase, reset: OffsetReset, env: Record<string, string>): Promise<{ killed: boolean; points: string[] }> {
+async function runDdl(dir: string, c: DdlCase, reset: OffsetReset, env: Record<string, string>): Promise<{ killed: boolean; points: string[] }> {
+  const worker = await bundledScript(WORKER);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir, c.name, reset], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [worker, dir, c.name, reset], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

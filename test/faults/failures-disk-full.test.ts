@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundledScript } from '../bundled-script.js';
 import { killLiveWorkers, runKillableWorker } from '../killable-worker.js';
 
 const WORKER = join(import.meta.dirname, 'failures-disk-full.worker.ts');
@@ -30,9 +31,10 @@ function lines(stdout: string): Record<string, unknown>[] {
 const uninterrupted = Array.from({ length: TOTAL }, (_, i) => i);
 
 /** The worker in 'ioerr' mode: on LIMIT its file-size limit drops to a few bytes (writes fail with EFBIG), on LIFT it is lifted. */
-function runWithFileSizeLimit(dir: string): Promise<string> {
+async function runWithFileSizeLimit(dir: string): Promise<string> {
+  const worker = await bundledScript(WORKER);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir, 'ioerr'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [worker, dir, 'ioerr'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     let out = '';
     let err = '';

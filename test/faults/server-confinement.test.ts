@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
 import { EddyClient } from '../../src/server/client.js';
-import { CLI, sleep, spawnServer, until, type ServerProcess } from '../server/helpers.js';
+import { cliScript } from '../bundled-script.js';
+import { sleep, spawnServer, until, type ServerProcess } from '../server/helpers.js';
 
 let base: string;
 let allowed: string;
@@ -78,7 +79,7 @@ describe('a server started without allowances', () => {
   });
 
   it('refuses a non-loopback bind without a token, before it binds', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--host', '0.0.0.0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDDY_TOKEN: '' } });
+    const child = spawn(process.execPath, [await cliScript(), 'server', '--host', '0.0.0.0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDDY_TOKEN: '' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -43,7 +43,7 @@ describe.skipIf(noBroker)('Kafka sinks across SIGKILL', () => {
     let kills = 0;
     for (let attempt = 0; attempt < 30; attempt++) {
       const started = Date.now();
-      const { outcome } = await runKillableWorker(WORKER, [dir, ...args], kills < 3 ? 100 + Math.floor(kill() * 800) : undefined);
+      const { outcome } = await runKillableWorker(WORKER, [dir, ...args], kills < 3 ? 100 + Math.floor(kill() * 800) : undefined, { tsx: true });
       if (process.env.EDDY_TEST_VERBOSE) console.log(`run ${attempt}: ${outcome} after ${Date.now() - started} ms`);
       if (outcome === 'done') break;
       kills++;

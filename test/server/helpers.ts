@@ -2,6 +2,7 @@
 // line client (what `nc` does), polling, and real server processes.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nodeArgsFor } from '../bundled-script.js';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -77,9 +78,10 @@ export interface ServerProcess {
 }
 
 /** `eddy server` as a child process, the way a user runs it. */
-export function spawnServer(args: string[]): Promise<ServerProcess> {
+export async function spawnServer(args: string[]): Promise<ServerProcess> {
+  const run = await nodeArgsFor(CLI, args.includes('--kafka'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--port', '0', '--batch-interval', '10', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...run, 'server', '--port', '0', '--batch-interval', '10', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     let out = '';
     let err = '';

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
 import { killLiveWorkers, runKillableWorker } from '../killable-worker.js';
 import { GROUPS, INPUT_ROWS, openScenario, setUpScenario } from './fixtures/sink-scenario.js';
+import { bundledScript } from '../bundled-script.js';
 import { startPostgres, type PostgresServer } from './postgres-server.js';
 import { readFiles, readSqlite } from './read-targets.js';
 
@@ -17,16 +18,11 @@ let pg: PostgresServer | undefined;
 let worker = '';
 beforeAll(async () => {
   pg = await startPostgres();
-  // The worker runs as one bundled file under plain node: a process start under tsx transpiles the
-  // whole tree (seconds each), and this test starts dozens. Packages stay in node_modules.
-  worker = join(__dirname, '..', '..', 'node_modules', '.cache', `eddy-sink-worker-${process.pid}.mjs`);
-  const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [join(__dirname, 'fixtures', 'sink-worker.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: worker, logLevel: 'warning' });
+  worker = await bundledScript(join(__dirname, 'fixtures', 'sink-worker.ts'));
 });
 afterAll(() => {
   killLiveWorkers();
   pg?.stop();
-  rmSync(worker, { force: true });
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 function tempDir(): string {
@@ -103,7 +99,7 @@ describe('exactly-once sinks under SIGKILL', () => {
     for (;;) {
       runs++;
       const killAt = kills < KILLS ? Math.floor(Math.random() * 400) : undefined;
-      const r = await runKillableWorker(worker, [join(crashed, 'data')], killAt, []);
+      const r = await runKillableWorker(worker, [join(crashed, 'data')], killAt);
       if (r.outcome === 'killed') kills++;
       else if (kills >= KILLS) break;
       expect(runs).toBeLessThan(KILLS * 3);
