@@ -10,6 +10,7 @@ import { fromJsonValue, toJsonValue } from '../planner/value-json.js';
 import { longOf } from '../planner/long.js';
 import { PROCESSING_LOG_TABLE, userTableName } from './database.js';
 import { PROCESSING_LOG_SOURCE } from './processing-log.js';
+import { sqliteAffinity } from './sqlite-affinity.js';
 
 /** The table holding a static table's rows: the user namespace, or the engine's for the built-in processing log. */
 export function staticTableName(def: SourceDef): string {
@@ -20,23 +21,7 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function sqliteType(t: SqlType): string {
-  switch (t.kind) {
-    case 'BOOLEAN':
-    case 'INTEGER':
-    case 'BIGINT':
-    case 'TIMESTAMP':
-    case 'DATE':
-    case 'TIME':
-      return 'INTEGER';
-    case 'DOUBLE':
-      return 'REAL';
-    case 'BYTES':
-      return 'BLOB';
-    default:
-      return 'TEXT';
-  }
-}
+const sqliteType = (t: SqlType): string => sqliteAffinity(t, 'INTEGER');
 
 export function toSqlite(v: Value, t: SqlType): unknown {
   if (v === null) return null;

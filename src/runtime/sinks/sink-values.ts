@@ -4,6 +4,7 @@
 
 import type { SqlType } from '../../parser/sql-type.js';
 import { Decimal, type Value } from '../../planner/values.js';
+import { sqliteAffinity } from '../sqlite-affinity.js';
 
 /** JSON text of a value: DECIMAL as an exact number literal, BYTES as base64, MAP as an object. */
 export function jsonText(v: Value): string {
@@ -80,21 +81,8 @@ export function postgresParam(v: Value, t: SqlType): string | number | boolean |
   }
 }
 
-/** The SQLite column type (its affinity) a column is created with. */
-export function sqliteType(t: SqlType): string {
-  switch (t.kind) {
-    case 'BOOLEAN':
-    case 'INTEGER':
-    case 'BIGINT':
-      return 'INTEGER';
-    case 'DOUBLE':
-      return 'REAL';
-    case 'BYTES':
-      return 'BLOB';
-    default:
-      return 'TEXT';
-  }
-}
+/** The SQLite column type (its affinity) a column is created with: temporals as ISO text (see sqliteValue). */
+export const sqliteType = (t: SqlType): string => sqliteAffinity(t, 'TEXT');
 
 /** A value as SQLite stores it: TIMESTAMP/DATE/TIME as ISO text (what SQLite's date functions read), DECIMAL as its exact digits. */
 export function sqliteValue(v: Value, t: SqlType): string | number | bigint | Buffer | null {
