@@ -36,8 +36,12 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
   checkComparable(a, b, e.op, e);
   // Temporal vs string: the string is parsed as a timestamp (ksqlDB's implicit conversion).
-  const toTemporal = (from: MaybeType, other: MaybeType) =>
-    from?.kind === 'STRING' && (other?.kind === 'TIMESTAMP' || other?.kind === 'DATE' || other?.kind === 'TIME') ? (v: Value) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, other)) : (v: Value) => v;
+  // DATE vs TIMESTAMP: the date is read as its midnight timestamp (ksqlDB compares them as instants).
+  const toTemporal = (from: MaybeType, other: MaybeType): ((v: Value) => Value) => {
+    if (from?.kind === 'STRING' && (other?.kind === 'TIMESTAMP' || other?.kind === 'DATE' || other?.kind === 'TIME')) return (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, other));
+    if (from?.kind === 'DATE' && other?.kind === 'TIMESTAMP') return (v) => (v === null ? null : castValue(v, T.DATE, T.TIMESTAMP));
+    return (v) => v;
+  };
   const ca = toTemporal(a.type, b.type);
   const cb = toTemporal(b.type, a.type);
   const constant = a.constant && b.constant;
@@ -66,16 +70,20 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   return nullRejecting(a, b, constant, (x, y) => test(compareValues(ca(x), cb(y))));
 }
 
-/** A comparison that is NULL when either side is; the right side is not read when the left is NULL. */
+/**
+ * A comparison that is FALSE when either side is NULL — ksqlDB's rule: its generated code tests
+ * both operands for null first and yields false, for every operator (so `NOT (x = NULL-valued y)`
+ * is true). The right side is not read when the left is NULL.
+ */
 function nullRejecting(a: ExprNode, b: ExprNode, constant: boolean, holds: (x: NonNullable<Value>, y: NonNullable<Value>) => boolean): ExprNode {
   return {
     type: T.BOOLEAN,
     constant,
     eval: (r) => {
       const x = a.eval(r);
-      if (x === null) return null;
+      if (x === null) return false;
       const y = b.eval(r);
-      if (y === null) return null;
+      if (y === null) return false;
       return holds(x, y);
     },
   };
@@ -97,7 +105,8 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
       const v = x.eval(r);
       const a = lo.eval(r);
       const b = hi.eval(r);
-      if (v === null || a === null || b === null) return null;
+      // BETWEEN is (x >= lo AND x <= hi), each comparison false on a NULL side, as in ksqlDB.
+      if (v === null || a === null || b === null) return neg;
       const inside = compareValues(v, cx(a)) >= 0 && compareValues(v, cy(b)) <= 0;
       return inside !== neg;
     },
