@@ -42,3 +42,12 @@ describe('DATE against TIMESTAMP', () => {
     expect(got).toEqual([true, true, true]);
   });
 });
+
+describe('temporal text', () => {
+  it('a string met by a TIME is read as a time, in comparisons and BETWEEN bounds', () => {
+    const got = outputs('T TIME, D DATE, S STRING', "'00:00:00.010', '2026-12-02', '00:00:00.007'", [
+      "T > '00:00:00.005'", "T BETWEEN '00:00:00.001' AND '00:00:01'", "T NOT BETWEEN '00:00:00.011' AND '00:00:02'", 'S < T', "D BETWEEN '2026-12-01' AND '2026-12-02'",
+    ]);
+    expect(got).toEqual([true, true, true, true, true]);
+  });
+});

@@ -35,15 +35,7 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   if (timeColumn(e.left) && b.constant && b.type?.kind === 'STRING') b = asTime(b, e.right);
   if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
   checkComparable(a, b, e.op, e);
-  // Temporal vs string: the string is parsed as a timestamp (ksqlDB's implicit conversion).
-  // DATE vs TIMESTAMP: the date is read as its midnight timestamp (ksqlDB compares them as instants).
-  const toTemporal = (from: MaybeType, other: MaybeType): ((v: Value) => Value) => {
-    if (from?.kind === 'STRING' && (other?.kind === 'TIMESTAMP' || other?.kind === 'DATE' || other?.kind === 'TIME')) return (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, other));
-    if (from?.kind === 'DATE' && other?.kind === 'TIMESTAMP') return (v) => (v === null ? null : castValue(v, T.DATE, T.TIMESTAMP));
-    return (v) => v;
-  };
-  const ca = toTemporal(a.type, b.type);
-  const cb = toTemporal(b.type, a.type);
+  const [ca, cb] = temporalOperands(a.type, b.type);
   const constant = a.constant && b.constant;
   if (e.op === 'IS DISTINCT FROM' || e.op === 'IS NOT DISTINCT FROM') {
     const want = e.op === 'IS DISTINCT FROM';
@@ -68,6 +60,24 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   }
   const test: (c: number) => boolean = e.op === '<' ? (c) => c < 0 : e.op === '<=' ? (c) => c <= 0 : e.op === '>' ? (c) => c > 0 : e.op === '>=' ? (c) => c >= 0 : () => false;
   return nullRejecting(a, b, constant, (x, y) => test(compareValues(ca(x), cb(y))));
+}
+
+/**
+ * How ksqlDB lines up temporal operands: when either side is a TIME both are times (a string is
+ * parsed as a TIME); else when either is a TIMESTAMP both are timestamps (a string parsed as one,
+ * a DATE taken as its midnight); else when either is a DATE, a string is read as a date.
+ */
+function temporalOperands(x: MaybeType, y: MaybeType): [(v: Value) => Value, (v: Value) => Value] {
+  const id = (v: Value) => v;
+  const kinds = [x?.kind, y?.kind];
+  const to = kinds.includes('TIME') ? T.TIME : kinds.includes('TIMESTAMP') ? T.TIMESTAMP : kinds.includes('DATE') ? T.DATE : null;
+  if (to === null) return [id, id];
+  const side = (t: MaybeType): ((v: Value) => Value) => {
+    if (t?.kind === 'STRING') return to.kind === 'TIME' ? (v) => (v === null ? null : castValue(v, T.STRING, T.TIME)) : (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, to));
+    if (t?.kind === 'DATE' && to.kind === 'TIMESTAMP') return (v) => (v === null ? null : castValue(v, T.DATE, T.TIMESTAMP));
+    return id;
+  };
+  return [side(x), side(y)];
 }
 
 /**
@@ -96,8 +106,9 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
   checkComparable(x, lo, '>=', e);
   checkComparable(x, hi, '<=', e);
   const neg = e.negated;
-  const cx = coercer(x.type, lo.type);
-  const cy = coercer(x.type, hi.type);
+  // Each bound meets the operand as in a comparison (x >= lo, x <= hi): temporal text is parsed.
+  const [cxl, cx] = temporalOperands(x.type, lo.type);
+  const [cxh, cy] = temporalOperands(x.type, hi.type);
   return {
     type: T.BOOLEAN,
     constant: x.constant && lo.constant && hi.constant,
@@ -107,7 +118,7 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
       const b = hi.eval(r);
       // BETWEEN is (x >= lo AND x <= hi), each comparison false on a NULL side, as in ksqlDB.
       if (v === null || a === null || b === null) return neg;
-      const inside = compareValues(v, cx(a)) >= 0 && compareValues(v, cy(b)) <= 0;
+      const inside = compareValues(cxl(v), cx(a)) >= 0 && compareValues(cxh(v), cy(b)) <= 0;
       return inside !== neg;
     },
   };
