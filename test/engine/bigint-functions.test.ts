@@ -1,7 +1,7 @@
 // BIGINT arguments to functions stay exact past 2^53 (long.ts): ROUND to negative places,
-// GENERATE_SERIES over longs, the sample variance's running sum; SUBSTRING's positions are INT, as
-// ksqlDB declares them. The variance's saved state is tagged, and the bare array of the build
-// before is still read.
+// GENERATE_SERIES over longs, the sample variance's running sum; SUBSTRING's positions and
+// TIMESTAMPADD's count are INT, as ksqlDB declares them. The variance's saved state is tagged,
+// and the bare array of the build before is still read.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { T } from '../../src/parser/sql-type.js';
@@ -46,6 +46,11 @@ describe('scalar functions over BIGINT', () => {
   it('SUBSTRING takes INT positions; a BIGINT one is refused', () => {
     expect(evaluate('SUBSTRING(S, 2)', 'SUBSTRING(S, -2, 1)')).toEqual(['bc', 'b']);
     expect(() => evaluate('SUBSTRING(S, CAST(2 AS BIGINT))')).toThrow(/SUBSTRING/i);
+  });
+
+  it('TIMESTAMPADD/TIMESTAMPSUB take an INT count of units; a BIGINT one is refused', () => {
+    expect(evaluate('UNIX_TIMESTAMP(TIMESTAMPADD(SECONDS, 2, FROM_UNIXTIME(1000)))', 'UNIX_TIMESTAMP(TIMESTAMPSUB(MINUTES, 1, FROM_UNIXTIME(61000)))')).toEqual([3000, 1000]);
+    expect(() => evaluate('TIMESTAMPADD(SECONDS, CAST(2 AS BIGINT), FROM_UNIXTIME(1000))')).toThrow(/TIMESTAMPADD/i);
   });
 });
 
