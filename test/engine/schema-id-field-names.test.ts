@@ -1,6 +1,6 @@
 // Columns read from a registered schema: a source that names its schema by id keeps the schema's
 // field spelling (ksqlDB's ORIGINAL_FIELD_NAME policy), one that reads the subject's latest schema
-// upper-cases them (its default policy), nested fields included.
+// upper-cases them (its default policy), nested fields included. AVRO and JSON_SR; PROTOBUF not yet.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
@@ -33,5 +33,17 @@ describe('inferred AVRO field names', () => {
     expect(columns('BY_SUBJECT')).toEqual(['SENSORID STRING', 'POS LAT']);
     // The kept spelling is a quoted identifier, as in ksqlDB.
     expect(() => eddy.execute('CREATE STREAM O AS SELECT `sensorId`, `Pos`->`lat` AS LAT FROM BY_ID;')).not.toThrow();
+  });
+});
+
+describe('inferred JSON_SR field names', () => {
+  it('keeps the spelling with VALUE_SCHEMA_ID, upper-cases without', () => {
+    eddy = engine();
+    const js = JSON.stringify({ type: 'object', properties: { deviceId: { type: 'string' }, tags: { type: 'object', properties: { zoneName: { type: 'string' } } } } });
+    const id = eddy.state.registry.register('devices-value', { schemaType: 'JSON', schema: js });
+    eddy.execute(`CREATE STREAM BY_ID WITH (kafka_topic='devices', value_format='JSON_SR', value_schema_id=${id}, partitions=1);`);
+    eddy.execute("CREATE STREAM BY_SUBJECT WITH (kafka_topic='devices', value_format='JSON_SR', partitions=1);");
+    expect(columns('BY_ID')).toEqual(['deviceId STRING', 'tags zoneName']);
+    expect(columns('BY_SUBJECT')).toEqual(['DEVICEID STRING', 'TAGS ZONENAME']);
   });
 });
