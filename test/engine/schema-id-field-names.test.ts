@@ -1,6 +1,6 @@
 // Columns read from a registered schema: a source that names its schema by id keeps the schema's
 // field spelling (ksqlDB's ORIGINAL_FIELD_NAME policy), one that reads the subject's latest schema
-// upper-cases them (its default policy), nested fields included. AVRO and JSON_SR; PROTOBUF not yet.
+// upper-cases them (its default policy), nested fields included. AVRO, JSON_SR and PROTOBUF.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
@@ -45,5 +45,17 @@ describe('inferred JSON_SR field names', () => {
     eddy.execute("CREATE STREAM BY_SUBJECT WITH (kafka_topic='devices', value_format='JSON_SR', partitions=1);");
     expect(columns('BY_ID')).toEqual(['deviceId STRING', 'tags zoneName']);
     expect(columns('BY_SUBJECT')).toEqual(['DEVICEID STRING', 'TAGS ZONENAME']);
+  });
+});
+
+describe('inferred PROTOBUF field names', () => {
+  it('keeps the spelling with VALUE_SCHEMA_ID, upper-cases without', () => {
+    eddy = engine();
+    const proto = 'syntax = "proto3";\nmessage Meter { string meterId = 1; Spot spot = 2; }\nmessage Spot { int32 floorNo = 1; }\n';
+    const id = eddy.state.registry.register('meters-value', { schemaType: 'PROTOBUF', schema: proto });
+    eddy.execute(`CREATE STREAM BY_ID WITH (kafka_topic='meters', value_format='PROTOBUF', value_schema_id=${id}, partitions=1);`);
+    eddy.execute("CREATE STREAM BY_SUBJECT WITH (kafka_topic='meters', value_format='PROTOBUF', partitions=1);");
+    expect(columns('BY_ID')).toEqual(['meterId STRING', 'spot floorNo']);
+    expect(columns('BY_SUBJECT')).toEqual(['METERID STRING', 'SPOT FLOORNO']);
   });
 });

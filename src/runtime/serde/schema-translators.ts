@@ -49,7 +49,7 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
   PROTOBUF: {
     schemaType: 'PROTOBUF',
     fromColumns: protobufSchemaText,
-    toColumns: (schema) => columnsOfProto(schema),
+    toColumns: (schema, _role, _unwrapped, originalNames) => columnsOfProto(schema, originalNames),
     jsonToBytes: (j, schema, id) => {
       const t = messageAt(schema, [0]);
       const v = jsonToValue(j, messageType(t));
