@@ -3,6 +3,7 @@
 
 import type { Expr, FunctionCall } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { CodegenError } from './expr/codegen-error.js';
 import { compileExpression, isAggregateCall as isAggCall } from './expr/index.js';
 import { exprText } from './expr-text.js';
 import { lookupAggregate, lookupTableFunction } from './functions/registry.js';
@@ -23,6 +24,19 @@ export function newErrorRoute(): ErrorRoute {
 export function compile(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
   const c = compileExpression(expr, scope, { onError: (m: string) => errors.sink(m) });
   return { text: exprText(expr), type: c.type, eval: c.eval };
+}
+
+/**
+ * A SELECT item: an error ksqlDB finds only when generating the item's code (a CAST it cannot
+ * do) reads `Invalid Select: <message>.`, as its code generator words it.
+ */
+export function compileSelectItem(expr: Expr, scope: Scope, errors: ErrorRoute): CompiledExpr {
+  try {
+    return compile(expr, scope, errors);
+  } catch (e) {
+    if (e instanceof CodegenError) throw new SqlError(`Invalid Select: ${e.bareMessage}.`, e.position);
+    throw e;
+  }
 }
 
 /** WHERE and HAVING: a compile error names the clause, as ksqlDB's does. */

@@ -7,7 +7,7 @@ import { SqlError } from '../parser/errors.js';
 import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
-import { aggregateFunction, compile, compileClause, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
+import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
 import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
@@ -280,7 +280,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       exprs.push({ tableFunction: impl, args, text: exprText(e) });
       outCols.push({ name, type: impl.returnType, role });
     } else {
-      const c = compile(e, scope, errors);
+      const c = compileSelectItem(e, scope, errors);
       exprs.push(c);
       outCols.push({ name, type: c.type, role });
     }
@@ -359,7 +359,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
       exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
       outCols.push({ name: c.name, type: impl.returnType, role });
     } else {
-      const e = compile(c.expr, scope, errors);
+      const e = compileSelectItem(c.expr, scope, errors);
       exprs.push(e);
       outCols.push({ name: c.name, type: e.type, role });
     }
@@ -487,7 +487,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     if (keyIdx.includes(i)) return;
     let c: CompiledExpr;
     try {
-      c = compile(col.expr, aggScope, errors);
+      c = compileSelectItem(col.expr, aggScope, errors);
     } catch (e) {
       if (e instanceof SqlError && e.bareMessage.startsWith('Non-aggregate SELECT expression(s) not part of GROUP BY')) {
         notGrouped.push(exprText(col.expr));

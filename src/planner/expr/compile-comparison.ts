@@ -35,11 +35,7 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   if (timeColumn(e.left) && b.constant && b.type?.kind === 'STRING') b = asTime(b, e.right);
   if (timeColumn(e.right) && a.constant && a.type?.kind === 'STRING') a = asTime(a, e.left);
   checkComparable(a, b, e.op, e);
-  // Temporal vs string: the string is parsed as a timestamp (ksqlDB's implicit conversion).
-  const toTemporal = (from: MaybeType, other: MaybeType) =>
-    from?.kind === 'STRING' && (other?.kind === 'TIMESTAMP' || other?.kind === 'DATE' || other?.kind === 'TIME') ? (v: Value) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, other)) : (v: Value) => v;
-  const ca = toTemporal(a.type, b.type);
-  const cb = toTemporal(b.type, a.type);
+  const [ca, cb] = temporalOperands(a.type, b.type);
   const constant = a.constant && b.constant;
   if (e.op === 'IS DISTINCT FROM' || e.op === 'IS NOT DISTINCT FROM') {
     const want = e.op === 'IS DISTINCT FROM';
@@ -66,16 +62,38 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
   return nullRejecting(a, b, constant, (x, y) => test(compareValues(ca(x), cb(y))));
 }
 
-/** A comparison that is NULL when either side is; the right side is not read when the left is NULL. */
+/**
+ * How ksqlDB lines up temporal operands: when either side is a TIME both are times (a string is
+ * parsed as a TIME); else when either is a TIMESTAMP both are timestamps (a string parsed as one,
+ * a DATE taken as its midnight); else when either is a DATE, a string is read as a date.
+ */
+function temporalOperands(x: MaybeType, y: MaybeType): [(v: Value) => Value, (v: Value) => Value] {
+  const id = (v: Value) => v;
+  const kinds = [x?.kind, y?.kind];
+  const to = kinds.includes('TIME') ? T.TIME : kinds.includes('TIMESTAMP') ? T.TIMESTAMP : kinds.includes('DATE') ? T.DATE : null;
+  if (to === null) return [id, id];
+  const side = (t: MaybeType): ((v: Value) => Value) => {
+    if (t?.kind === 'STRING') return to.kind === 'TIME' ? (v) => (v === null ? null : castValue(v, T.STRING, T.TIME)) : (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, to));
+    if (t?.kind === 'DATE' && to.kind === 'TIMESTAMP') return (v) => (v === null ? null : castValue(v, T.DATE, T.TIMESTAMP));
+    return id;
+  };
+  return [side(x), side(y)];
+}
+
+/**
+ * A comparison that is FALSE when either side is NULL — ksqlDB's rule: its generated code tests
+ * both operands for null first and yields false, for every operator (so `NOT (x = NULL-valued y)`
+ * is true). The right side is not read when the left is NULL.
+ */
 function nullRejecting(a: ExprNode, b: ExprNode, constant: boolean, holds: (x: NonNullable<Value>, y: NonNullable<Value>) => boolean): ExprNode {
   return {
     type: T.BOOLEAN,
     constant,
     eval: (r) => {
       const x = a.eval(r);
-      if (x === null) return null;
+      if (x === null) return false;
       const y = b.eval(r);
-      if (y === null) return null;
+      if (y === null) return false;
       return holds(x, y);
     },
   };
@@ -88,8 +106,9 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
   checkComparable(x, lo, '>=', e);
   checkComparable(x, hi, '<=', e);
   const neg = e.negated;
-  const cx = coercer(x.type, lo.type);
-  const cy = coercer(x.type, hi.type);
+  // Each bound meets the operand as in a comparison (x >= lo, x <= hi): temporal text is parsed.
+  const [cxl, cx] = temporalOperands(x.type, lo.type);
+  const [cxh, cy] = temporalOperands(x.type, hi.type);
   return {
     type: T.BOOLEAN,
     constant: x.constant && lo.constant && hi.constant,
@@ -97,8 +116,9 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
       const v = x.eval(r);
       const a = lo.eval(r);
       const b = hi.eval(r);
-      if (v === null || a === null || b === null) return null;
-      const inside = compareValues(v, cx(a)) >= 0 && compareValues(v, cy(b)) <= 0;
+      // BETWEEN is (x >= lo AND x <= hi), each comparison false on a NULL side, as in ksqlDB.
+      if (v === null || a === null || b === null) return neg;
+      const inside = compareValues(cxl(v), cx(a)) >= 0 && compareValues(cxh(v), cy(b)) <= 0;
       return inside !== neg;
     },
   };

@@ -121,7 +121,14 @@ function attr(s: AvroComplex, k: string): unknown {
 }
 
 /** The SQL type ksqlDB reads an Avro schema as; `named` resolves references to earlier named types. */
-export function sqlTypeOfAvro(s: AvroSchema, named = new Map<string, AvroSchema>(), namespace = ''): SqlType {
+const upperName = (n: string): string => n.toUpperCase();
+
+/**
+ * `fieldName` spells a record field as a column or struct field: upper case by default (ksqlDB's
+ * default translation policy); kept as written when a source names its schema by id (ksqlDB's
+ * ORIGINAL_FIELD_NAME policy).
+ */
+export function sqlTypeOfAvro(s: AvroSchema, named = new Map<string, AvroSchema>(), namespace = '', fieldName: (n: string) => string = upperName): SqlType {
   if (typeof s === 'string') {
     switch (s) {
       case 'boolean':
@@ -142,15 +149,15 @@ export function sqlTypeOfAvro(s: AvroSchema, named = new Map<string, AvroSchema>
       default: {
         const ref = named.get(s) ?? named.get(`${namespace}.${s}`);
         if (!ref) throw new UnsupportedAvroType(`Unknown Avro type: ${s}`);
-        return sqlTypeOfAvro(ref, named, namespace);
+        return sqlTypeOfAvro(ref, named, namespace, fieldName);
       }
     }
   }
   if (Array.isArray(s)) {
     const branches = s.filter((b) => b !== 'null');
-    if (branches.length === 1) return sqlTypeOfAvro(branches[0]!, named, namespace);
+    if (branches.length === 1) return sqlTypeOfAvro(branches[0]!, named, namespace, fieldName);
     // A union of several types: a struct with one optional field per branch, as Connect reads it.
-    return T.struct(branches.map((b, i) => ({ name: unionBranchName(b, i), type: sqlTypeOfAvro(b, named, namespace) })));
+    return T.struct(branches.map((b, i) => ({ name: unionBranchName(b, i), type: sqlTypeOfAvro(b, named, namespace, fieldName) })));
   }
   const logical = attr(s, 'logicalType');
   const ns = typeof attr(s, 'namespace') === 'string' ? (attr(s, 'namespace') as string) : namespace;
@@ -162,14 +169,14 @@ export function sqlTypeOfAvro(s: AvroSchema, named = new Map<string, AvroSchema>
   switch (s.type) {
     case 'record': {
       const fields = (attr(s, 'fields') as { name: string; type: AvroSchema }[]) ?? [];
-      return T.struct(fields.map((f) => ({ name: f.name.toUpperCase(), type: sqlTypeOfAvro(f.type, named, ns) })));
+      return T.struct(fields.map((f) => ({ name: fieldName(f.name), type: sqlTypeOfAvro(f.type, named, ns, fieldName) })));
     }
     case 'enum':
       return T.STRING;
     case 'array':
-      return T.array(sqlTypeOfAvro(attr(s, 'items') as AvroSchema, named, ns));
+      return T.array(sqlTypeOfAvro(attr(s, 'items') as AvroSchema, named, ns, fieldName));
     case 'map':
-      return T.map(T.STRING, sqlTypeOfAvro(attr(s, 'values') as AvroSchema, named, ns));
+      return T.map(T.STRING, sqlTypeOfAvro(attr(s, 'values') as AvroSchema, named, ns, fieldName));
     case 'fixed':
     case 'bytes':
       if (logical === 'decimal') return T.decimal(Number(attr(s, 'precision') ?? 64), Number(attr(s, 'scale') ?? 0));
@@ -183,7 +190,7 @@ export function sqlTypeOfAvro(s: AvroSchema, named = new Map<string, AvroSchema>
       if (logical === 'time-micros') return T.TIME;
       return T.BIGINT;
     default:
-      return sqlTypeOfAvro(s.type, named, ns);
+      return sqlTypeOfAvro(s.type, named, ns, fieldName);
   }
 }
 
@@ -196,8 +203,8 @@ function unionBranchName(_b: AvroSchema, i: number): string {
  * The columns an Avro schema gives a source: a record's fields (upper-cased names), or — for a
  * key, or a value read unwrapped — one column named `single` (ROWKEY / ROWVAL) holding it all.
  */
-export function columnsOfAvro(s: AvroSchema, role: 'key' | 'value', unwrapped: boolean): AvroColumn[] {
-  const t = sqlTypeOfAvro(s);
+export function columnsOfAvro(s: AvroSchema, role: 'key' | 'value', unwrapped: boolean, originalNames = false): AvroColumn[] {
+  const t = sqlTypeOfAvro(s, new Map(), '', originalNames ? (n) => n : upperName);
   if (role === 'value' && !unwrapped && t.kind === 'STRUCT' && isRecordRoot(s)) return t.fields.map((f) => ({ name: f.name, type: f.type }));
   return [{ name: role === 'key' ? 'ROWKEY' : 'ROWVAL', type: t }];
 }

@@ -63,12 +63,13 @@ export function jsonSchemaFor(columns: readonly ColumnSchema[], unwrapped: boole
 }
 
 /** The SQL type ksqlDB reads a JSON Schema as (field names upper-cased). */
-export function sqlTypeOfJsonSchema(s: JsonSchema): SqlType {
+/** `fieldName`: upper case by default; the spelling as written for a schema named by id (ksqlDB's ORIGINAL_FIELD_NAME policy). */
+export function sqlTypeOfJsonSchema(s: JsonSchema, fieldName: (n: string) => string = (n) => n.toUpperCase()): SqlType {
   const union = (s.oneOf ?? s.anyOf) as JsonSchema[] | undefined;
   if (union) {
     const branches = union.filter((b) => b.type !== 'null');
-    if (branches.length === 1) return sqlTypeOfJsonSchema(branches[0]!);
-    return T.struct(branches.map((b, i) => ({ name: `IO.CONFLUENT.CONNECT.JSON.ONEOF.FIELD.${i}`, type: sqlTypeOfJsonSchema(b) })));
+    if (branches.length === 1) return sqlTypeOfJsonSchema(branches[0]!, fieldName);
+    return T.struct(branches.map((b, i) => ({ name: `IO.CONFLUENT.CONNECT.JSON.ONEOF.FIELD.${i}`, type: sqlTypeOfJsonSchema(b, fieldName) })));
   }
   const type = Array.isArray(s.type) ? (s.type as string[]).find((x) => x !== 'null') : (s.type as string | undefined);
   const title = typeof s.title === 'string' ? s.title : '';
@@ -90,19 +91,19 @@ export function sqlTypeOfJsonSchema(s: JsonSchema): SqlType {
     case 'string':
       return ct === 'bytes' ? T.BYTES : T.STRING;
     case 'array':
-      return T.array(sqlTypeOfJsonSchema((s.items ?? {}) as JsonSchema));
+      return T.array(sqlTypeOfJsonSchema((s.items ?? {}) as JsonSchema, fieldName));
     case 'object': {
-      if (s.properties && ct !== 'map') return T.struct(Object.entries(s.properties as Record<string, JsonSchema>).map(([k, v]) => ({ name: k.toUpperCase(), type: sqlTypeOfJsonSchema(v) })));
-      return T.map(T.STRING, sqlTypeOfJsonSchema((s.additionalProperties ?? {}) as JsonSchema));
+      if (s.properties && ct !== 'map') return T.struct(Object.entries(s.properties as Record<string, JsonSchema>).map(([k, v]) => ({ name: fieldName(k), type: sqlTypeOfJsonSchema(v, fieldName) })));
+      return T.map(T.STRING, sqlTypeOfJsonSchema((s.additionalProperties ?? {}) as JsonSchema, fieldName));
     }
     default:
       throw new Error(`Unsupported JSON Schema type: ${String(type)}`);
   }
 }
 
-export function columnsOfJsonSchema(schema: string, role: 'key' | 'value', unwrapped: boolean): ColumnSchema[] {
+export function columnsOfJsonSchema(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames = false): ColumnSchema[] {
   const s = JSON.parse(schema) as JsonSchema;
-  const t = sqlTypeOfJsonSchema(s);
+  const t = originalNames ? sqlTypeOfJsonSchema(s, (n) => n) : sqlTypeOfJsonSchema(s);
   if (role === 'value' && !unwrapped && t.kind === 'STRUCT' && !(s.oneOf ?? s.anyOf)) return t.fields.map((f) => ({ name: f.name, type: f.type }));
   return [{ name: role === 'key' ? 'ROWKEY' : 'ROWVAL', type: t }];
 }

@@ -144,34 +144,39 @@ function scalarType(type: string): SqlType | undefined {
 }
 
 /** The SQL type of a field's element (repeated and map aside). */
-export function elementType(field: protobuf.Field): SqlType {
+export function elementType(field: protobuf.Field, fieldName: FieldName = upperName): SqlType {
   const scalar = scalarType(field.type);
   if (scalar) return scalar;
   const r = field.resolvedType;
   if (r instanceof protobuf.Enum) return T.STRING;
-  if (r instanceof protobuf.Type) return messageType(r);
+  if (r instanceof protobuf.Type) return messageType(r, fieldName);
   throw new Error(`Unknown Protobuf type ${field.type}`);
 }
 
-export function messageType(m: protobuf.Type): SqlType {
+type FieldName = (n: string) => string;
+const upperName: FieldName = (n) => n.toUpperCase();
+
+/** `fieldName`: upper case by default; as written for a schema named by id (ksqlDB's ORIGINAL_FIELD_NAME policy). */
+export function messageType(m: protobuf.Type, fieldName: FieldName = upperName): SqlType {
   const name = fullNameOf(m);
   if (WRAPPERS[name]) return WRAPPERS[name]!;
   if (name === 'google.protobuf.Timestamp') return T.TIMESTAMP;
   if (name === 'google.type.Date') return T.DATE;
   if (name === 'google.type.TimeOfDay') return T.TIME;
   if (name === 'confluent.type.Decimal') return T.decimal(64, 0);
-  return T.struct(m.fieldsArray.map((f) => ({ name: f.name.toUpperCase(), type: fieldType(f) })));
+  return T.struct(m.fieldsArray.map((f) => ({ name: fieldName(f.name), type: fieldType(f, fieldName) })));
 }
 
-export function fieldType(f: protobuf.Field): SqlType {
-  if (f instanceof protobuf.MapField) return T.map(scalarType(f.keyType) ?? T.STRING, elementType(f));
-  if (f.repeated) return T.array(elementType(f));
-  return elementType(f);
+export function fieldType(f: protobuf.Field, fieldName: FieldName = upperName): SqlType {
+  if (f instanceof protobuf.MapField) return T.map(scalarType(f.keyType) ?? T.STRING, elementType(f, fieldName));
+  if (f.repeated) return T.array(elementType(f, fieldName));
+  return elementType(f, fieldName);
 }
 
 /** A schema's columns: its first message's fields (upper-cased); a key's fields too, Protobuf keys being messages. */
-export function columnsOfProto(text: string): ColumnSchema[] {
+export function columnsOfProto(text: string, originalNames = false): ColumnSchema[] {
+  const fieldName: FieldName = originalNames ? (n) => n : upperName;
   const m = parseProto(text).messages[0];
   if (!m) throw new Error('The Protobuf schema declares no message');
-  return m.fieldsArray.map((f) => ({ name: f.name.toUpperCase(), type: fieldType(f) }));
+  return m.fieldsArray.map((f) => ({ name: fieldName(f.name), type: fieldType(f, fieldName) }));
 }

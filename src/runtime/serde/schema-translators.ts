@@ -21,7 +21,8 @@ export interface SchemaTranslator {
   /** The schema text ksqlDB generates for these columns. */
   fromColumns(columns: readonly ColumnSchema[], opts: SerdeOptions): string;
   /** The columns a registered schema gives; throws with the reason when it cannot be read. */
-  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean): ColumnSchema[];
+  /** `originalNames`: keep the schema's field spelling (a schema named by id), else upper-case it. */
+  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames?: boolean): ColumnSchema[];
   /** A JSON rendering of a record (as test cases and tools write them) in the wire format of schema `id`. */
   jsonToBytes(j: Json, schema: string, id: number): Buffer;
   /** A record in the wire format, back to JSON through the schema its id names. */
@@ -32,7 +33,7 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
   AVRO: {
     schemaType: 'AVRO',
     fromColumns: (columns, opts) => JSON.stringify(avroSchemaFor(columns, avroFullName(opts), isUnwrapped(columns, opts))),
-    toColumns: (schema, role, unwrapped) => columnsOfAvro(JSON.parse(schema) as AvroSchema, role, unwrapped),
+    toColumns: (schema, role, unwrapped, originalNames) => columnsOfAvro(JSON.parse(schema) as AvroSchema, role, unwrapped, originalNames),
     jsonToBytes: (j, schema, id) => {
       const s = JSON.parse(schema) as AvroSchema;
       return frame(id, avroType(s).toBuffer(valueToAvro(jsonToValue(j, sqlTypeOfAvro(s)), s, new AvroNames(s), '$')));
@@ -48,7 +49,7 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
   PROTOBUF: {
     schemaType: 'PROTOBUF',
     fromColumns: protobufSchemaText,
-    toColumns: (schema) => columnsOfProto(schema),
+    toColumns: (schema, _role, _unwrapped, originalNames) => columnsOfProto(schema, originalNames),
     jsonToBytes: (j, schema, id) => {
       const t = messageAt(schema, [0]);
       const v = jsonToValue(j, messageType(t));

@@ -1,7 +1,7 @@
 // LATEST_BY_OFFSET / EARLIEST_BY_OFFSET, and the statistics: STDDEV_SAMP, STDDEV_POP, CORRELATION.
 
 import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
-import { toDouble } from '../../long.js';
+import { longAdd, longDiv, longMul, longSub, toDouble, type Long } from '../../long.js';
 import { Decimal, type Value } from '../../values.js';
 import { fromState, toState } from './state-codec.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
@@ -55,7 +55,54 @@ const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
 const isNumeric = (t: SqlType | null | undefined) => !!t && ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL'].includes(t.kind);
 
 /** Youngs-Cramer running count, sum and M2 (sum of squared deviations), which also supports removal (undo). */
-type Moments = [count: number, sum: number, m2: number];
+type Moments = [count: number, sum: number | Long, m2: number];
+
+/**
+ * The running sum and the Youngs-Cramer delta `x·(n+1) − (sum + x)` in the argument's own type,
+ * as ksqlDB's per-type implementations keep them: a BIGINT sum is a Java long (exact, wrapping
+ * at 64 bits — long.ts), an INT sum a Java int (wrapping at 32), a DOUBLE one a double. Only the
+ * delta becomes a double, and only once computed, so BIGINT values past 2^53 lose nothing before.
+ */
+interface SumArith {
+  add(sum: number | Long, x: Value): number | Long;
+  sub(sum: number | Long, x: Value): number | Long;
+  delta(sum: number | Long, count: number, x: Value): number;
+  mean(sum: number | Long, count: number): number;
+}
+
+const longArith: SumArith = {
+  add: (s, x) => longAdd(s as Long, x as Long),
+  sub: (s, x) => longSub(s as Long, x as Long),
+  delta: (s, n, x) => toDouble(longSub(longMul(x as Long, n + 1), longAdd(s as Long, x as Long))),
+  // Java's long division: the two means are whole numbers.
+  mean: (s, n) => toDouble(longDiv(s as Long, n)),
+};
+const intArith: SumArith = {
+  add: (s, x) => ((s as number) + (x as number)) | 0,
+  sub: (s, x) => ((s as number) - (x as number)) | 0,
+  delta: (s, n, x) => (x as number) * (n + 1) - (((s as number) + (x as number)) | 0),
+  mean: (s, n) => Math.trunc((s as number) / n),
+};
+const doubleArith: SumArith = {
+  add: (s, x) => (s as number) + num(x),
+  sub: (s, x) => (s as number) - num(x),
+  delta: (s, n, x) => num(x) * (n + 1) - ((s as number) + num(x)),
+  mean: (s, n) => (s as number) / n,
+};
+
+/**
+ * The saved form is tagged `{ v: 2, n, sum, m2 }` (the sum through the state codec, so a bigint
+ * stays exact). Builds before this one saved a bare `[count, sum, M2]` array, which is read as
+ * such; the layout before that (`[count, mean, M2]`) cannot be told apart from it.
+ */
+function momentsToState(s: Moments): unknown {
+  return { v: 2, n: s[0], sum: toState(s[1]), m2: s[2] };
+}
+function momentsFromState(d: unknown): Moments {
+  if (Array.isArray(d)) return [Number(d[0]), d[1] as number, Number(d[2])];
+  const o = d as { n: number; sum: unknown; m2: number };
+  return [o.n, fromState(o.sum) as number | Long, o.m2];
+}
 
 /**
  * ksqlDB's STDDEV_SAMP returns the sample variance (its documentation says so: the square of the
@@ -70,38 +117,39 @@ function stddev(name: string, kind: 'variance' | 'sample' | 'population'): Aggre
     resolve(args): AggregateImpl<Moments> {
       const t = cols(args)[0]?.type;
       if (!isNumeric(t) || (kind !== 'population' && t!.kind === 'DECIMAL')) throw bad(name, args);
-      // ksqlDB merges integer sessions' means with integer division in STDDEV_SAMP.
-      const intMeans = kind === 'variance' && (t!.kind === 'INTEGER' || t!.kind === 'BIGINT');
-      const mean = (s: Moments) => (intMeans ? Math.trunc(s[1] / s[0]) : s[1] / s[0]);
-      const addOne = (s: Moments, x: number): Moments => {
+      // A BIGINT sum is exact. ksqlDB's STDDEV_SAMP merges integer sessions' means with integer
+      // division; its STDDEV_SAMPLE divides as doubles.
+      const ar = t!.kind === 'BIGINT' ? longArith : t!.kind === 'INTEGER' ? intArith : doubleArith;
+      const mean = kind === 'variance' ? ar.mean : (sum: number | Long, n: number) => toDouble(sum) / n;
+      const addOne = (s: Moments, x: Value): Moments => {
         const n = s[0] + 1;
-        const d = x * n - (s[1] + x);
-        return [n, s[1] + x, s[2] + (n > 1 ? (d * d) / (n * (n - 1)) : 0)];
+        const d = n > 1 ? ar.delta(s[1], s[0], x) : 0;
+        return [n, ar.add(s[1], x), s[2] + (n > 1 ? (d * d) / (n * (n - 1)) : 0)];
       };
-      const removeOne = (s: Moments, x: number): Moments => {
+      const removeOne = (s: Moments, x: Value): Moments => {
         const n = s[0] - 1;
-        const d = x * (s[0] + 1) - (s[1] + x);
-        return [n, s[1] - x, s[2] - (n > 0 ? (d * d) / (n * (n + 1)) : 0)];
+        const d = n > 0 ? ar.delta(s[1], s[0], x) : 0;
+        return [n, ar.sub(s[1], x), s[2] - (n > 0 ? (d * d) / (n * (n + 1)) : 0)];
       };
       return {
         intermediate: 'STRUCT',
         returnType: T.DOUBLE,
         init: () => [0, 0, 0],
-        add: (s, a) => (a[0] === null ? s : addOne(s, num(a[0]!))),
-        undo: (s, a) => (a[0] === null ? s : removeOne(s, num(a[0]!))),
+        add: (s, a) => (a[0] === null ? s : addOne(s, a[0]!)),
+        undo: (s, a) => (a[0] === null ? s : removeOne(s, a[0]!)),
         merge: (a, b) => {
           const n = a[0] + b[0];
-          if (a[0] === 0 || b[0] === 0) return [n, a[1] + b[1], a[2] + b[2]];
-          const d = mean(a) - mean(b);
-          return [n, a[1] + b[1], a[2] + b[2] + (a[0] * b[0] * d * d) / n];
+          if (a[0] === 0 || b[0] === 0) return [n, ar.add(a[1], b[1] as Value), a[2] + b[2]];
+          const d = mean(a[1], a[0]) - mean(b[1], b[0]);
+          return [n, ar.add(a[1], b[1] as Value), a[2] + b[2] + (a[0] * b[0] * d * d) / n];
         },
         result: (s) => {
           if (kind === 'population') return s[0] === 0 ? null : Math.sqrt(s[2] / s[0]);
           if (s[0] < 2) return 0;
           return kind === 'variance' ? s[2] / (s[0] - 1) : Math.sqrt(s[2] / (s[0] - 1));
         },
-        serialize: (s) => s,
-        deserialize: (d) => d as Moments,
+        serialize: momentsToState,
+        deserialize: momentsFromState,
       };
     },
   };

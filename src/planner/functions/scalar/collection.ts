@@ -4,6 +4,7 @@ import { T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { javaString } from '../../expr/java-format.js';
 import type { Value } from '../../values.js';
+import { bigOf, longOf, type Long } from '../../long.js';
 import { G, P, scalar, type Bindings } from '../define.js';
 import { checkElements } from '../output-limits.js';
 import type { ArgInfo, ScalarFunction } from '../types.js';
@@ -48,8 +49,8 @@ export const collectionFunctions: ScalarFunction[] = [
   scalar('GENERATE_SERIES', 'collection', 'The numbers from start to end, inclusive, by a step.', [
     { params: [P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, 1) },
     { params: [P.INT, P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
-    { params: [P.BIGINT, P.BIGINT], returns: seriesType(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, 1) },
-    { params: [P.BIGINT, P.BIGINT, P.INT], returns: seriesType(T.BIGINT), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
+    { params: [P.LONG, P.LONG], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, compareValues(a[1] as Long, a[0] as Long) > 0 ? 1 : -1) },
+    { params: [P.LONG, P.LONG, P.INT], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, a[2] as number) },
   ]),
   scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
   scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
@@ -84,6 +85,24 @@ function seriesType(item: SqlType): (types: readonly unknown[], infos: readonly 
     if (a !== undefined && b !== undefined && step !== undefined && step !== 0 && (b - a) * step >= 0) checkElements('GENERATE_SERIES', Math.floor((b - a) / step) + 1);
     return T.array(item);
   };
+}
+
+/**
+ * The BIGINT series, exact past 2^53 (long.ts), as ksqlDB's long overload computes it: the
+ * difference wraps as a Java long, the element count is `1 + (int) (diff / step)`, each element
+ * is the previous plus the step.
+ */
+function longSeries(start: Long, end: Long, step: number): Value[] {
+  if (typeof start === 'number' && typeof end === 'number') return series(start, end, step);
+  if (step === 0) throw new Error('GENERATE_SERIES step cannot be zero');
+  const diff = BigInt.asIntN(64, bigOf(end) - bigOf(start));
+  if ((diff > 0n && step < 0) || (diff < 0n && step > 0)) throw new Error('GENERATE_SERIES step has wrong sign');
+  const size = 1 + Number(BigInt.asIntN(32, diff / BigInt(step)));
+  checkElements('GENERATE_SERIES', size);
+  const out: Value[] = [];
+  let x = bigOf(start);
+  for (let k = 0; k < size; k++, x = BigInt.asIntN(64, x + BigInt(step))) out.push(longOf(x));
+  return out;
 }
 
 function series(start: number, end: number, step: number): Value[] {

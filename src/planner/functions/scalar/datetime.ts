@@ -64,8 +64,8 @@ export const datetimeFunctions: ScalarFunction[] = [
   scalar('CONVERT_TZ', 'datetime', 'A TIMESTAMP moved from one time zone to another.', [
     { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => n(a[0]) - zoneOffsetMinutes(s(a[1]), n(a[0])) * 60_000 + zoneOffsetMinutes(s(a[2]), n(a[0])) * 60_000 },
   ]),
-  scalar('TIMESTAMPADD', 'datetime', 'A TIMESTAMP plus a number of units.', [{ params: [P.ANY, P.BIGINT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) + n(a[1]) * unitMs(a[0]) }]),
-  scalar('TIMESTAMPSUB', 'datetime', 'A TIMESTAMP minus a number of units.', [{ params: [P.ANY, P.BIGINT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) - n(a[1]) * unitMs(a[0]) }]),
+  scalar('TIMESTAMPADD', 'datetime', 'A TIMESTAMP plus a number of units.', [{ params: [P.ANY, P.INT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) + n(a[1]) * unitMs(a[0]) }]),
+  scalar('TIMESTAMPSUB', 'datetime', 'A TIMESTAMP minus a number of units.', [{ params: [P.ANY, P.INT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) - n(a[1]) * unitMs(a[0]) }]),
   scalar('DATEADD', 'datetime', 'A DATE plus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) + Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
   scalar('DATESUB', 'datetime', 'A DATE minus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) - Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
   scalar('TIMEADD', 'datetime', 'A TIME plus a number of units, wrapping at midnight.', [{ params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) + n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY }]),

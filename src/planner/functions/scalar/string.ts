@@ -82,11 +82,11 @@ export const stringFunctions: ScalarFunction[] = [
     { params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).replace(/\S+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()) },
   ]),
   scalar('SUBSTRING', 'string', 'The part of a string (or bytes) from a 1-based position (negative counts from the end), optionally of a length.', [
-    { params: [P.STRING, P.BIGINT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1])) },
-    { params: [P.STRING, P.BIGINT, P.BIGINT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1]), n(a[2])) },
-    { params: [P.BYTES, P.BIGINT], returns: T.BYTES, fn: (a) => Buffer.from(a[0] as Uint8Array).subarray(n(a[1]) > 0 ? n(a[1]) - 1 : Math.max(0, (a[0] as Uint8Array).length + n(a[1]))) },
+    { params: [P.STRING, P.INT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1])) },
+    { params: [P.STRING, P.INT, P.INT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1]), n(a[2])) },
+    { params: [P.BYTES, P.INT], returns: T.BYTES, fn: (a) => Buffer.from(a[0] as Uint8Array).subarray(n(a[1]) > 0 ? n(a[1]) - 1 : Math.max(0, (a[0] as Uint8Array).length + n(a[1]))) },
     {
-      params: [P.BYTES, P.BIGINT, P.BIGINT],
+      params: [P.BYTES, P.INT, P.INT],
       returns: T.BYTES,
       fn: (a) => {
         const b = Buffer.from(a[0] as Uint8Array);
