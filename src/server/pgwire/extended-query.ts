@@ -73,18 +73,23 @@ export class ExtendedQuery {
           sql = stmt.sql;
           const formats = Array.from({ length: r.int16() }, () => r.int16());
           const values: (string | null)[] = [];
+          const oids = [...stmt.oids];
           const count = r.int16();
           for (let i = 0; i < count; i++) {
             const len = r.int32();
             const format = formats.length === 1 ? formats[0] : formats[i] ?? 0;
-            if (len >= 0 && format === 1) throw new ProtocolError('binary parameter format is not supported: send parameters as text', '0A000');
-            values.push(len < 0 ? null : r.bytes(len).toString('utf8'));
+            if (len < 0) values.push(null);
+            else if (format === 1) {
+              const bin = binaryParameter(r.bytes(len), oids[i] ?? 0);
+              values.push(bin.text);
+              oids[i] = bin.oid;
+            } else values.push(r.bytes(len).toString('utf8'));
           }
           const resultFormats = Array.from({ length: r.int16() }, () => r.int16());
           if (resultFormats.some((f) => f === 1)) throw new ProtocolError('binary result format is not supported: ask for text results', '0A000');
           if (count !== parameterCount(stmt.sql)) throw new ProtocolError(`bind message supplies ${count} parameters, but prepared statement "${name}" requires ${parameterCount(stmt.sql)}`, '08P01');
           this.dropPortal(portal);
-          this.portals.set(portal, { sql: substitute(stmt.sql, values, stmt.oids), opened: undefined });
+          this.portals.set(portal, { sql: substitute(stmt.sql, values, oids), opened: undefined });
           this.ctx.write(bindComplete());
           break;
         }
@@ -163,6 +168,28 @@ export class ExtendedQuery {
   /** Ends whatever portals hold open (the connection is closing). */
   closeAll(): void {
     for (const name of [...this.portals.keys()]) this.dropPortal(name);
+  }
+}
+
+/**
+ * A parameter sent in binary format, as text of its type. node-postgres sends a Buffer this way
+ * (with no type: it is bytes); the fixed-size types are read as PostgreSQL lays them out.
+ */
+function binaryParameter(b: Buffer, oid: number): { text: string; oid: number } {
+  switch (oid) {
+    case 0:
+    case OID.BYTEA:
+      return { text: `\\x${b.toString('hex')}`, oid: OID.BYTEA };
+    case OID.BOOL:
+      return { text: b[0] ? 't' : 'f', oid };
+    case OID.INT4:
+      return { text: String(b.readInt32BE(0)), oid };
+    case OID.INT8:
+      return { text: String(b.readBigInt64BE(0)), oid };
+    case OID.FLOAT8:
+      return { text: String(b.readDoubleBE(0)), oid };
+    default:
+      throw new ProtocolError(`binary format for a parameter of type ${oid} is not supported: send it as text`, '0A000');
   }
 }
 

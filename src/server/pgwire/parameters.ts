@@ -82,8 +82,10 @@ export function literal(text: string | null, oid: number): string {
     case OID.TIMESTAMP:
       return `CAST(${quote(text.replace(' ', 'T'))} AS TIMESTAMP)`;
     case 0:
-      // Unspecified (what node-postgres sends): a number reads as a number, anything else as a
-      // string; CAST($1 AS STRING) makes a digit string a string.
+      // Unspecified (what node-postgres sends): a number reads as a number, `true`/`false` (how
+      // JavaScript's booleans print) as a boolean, anything else as a string; CAST($1 AS STRING)
+      // makes a digit string or `true` a string again.
+      if (text === 'true' || text === 'false') return text.toUpperCase();
       return NUMBER.test(text) ? num(text) : quote(text);
     default:
       return quote(text);
