@@ -28,8 +28,11 @@ interface Psql {
 }
 
 /** psql against the pgwire port, not blocking the in-process server's event loop. */
-function psql(port: number, args: string[], env: Record<string, string> = {}): Psql {
-  const child = spawn('psql', ['-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
+function psql(port: number, args: string[], env: Record<string, string> = {}, lineBuffered = false): Psql {
+  // psql's stdout into a pipe is block-buffered; on a terminal it is line-buffered, which
+  // `stdbuf -oL` gives it here, so rows show as psql gets them.
+  const [cmd, pre] = lineBuffered ? ['stdbuf', ['-oL', 'psql']] : ['psql', []];
+  const child = spawn(cmd, [...pre, '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
     env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'prefer', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -80,6 +83,18 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     const r = await live.done;
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('7|grace\n8|linus\n');
+
+    // COPY (…) TO STDOUT: psql prints each row as it arrives, before the query has ended (the
+    // suite's server reads from the earliest offset, so 7 and 8 come first).
+    const copy = psql(port, ['-A', '-t', ...c("COPY (SELECT ID, NAME FROM ORDERS EMIT CHANGES LIMIT 4) TO STDOUT")], {}, true);
+    await until(() => pushQueries(server) > 0);
+    server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (9, 'tab\there');");
+    await until(() => copy.stdout() === '7\tgrace\n8\tlinus\n9\ttab\\there\n');
+    expect(pushQueries(server)).toBe(1);
+    server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (10, NULL);");
+    const cr = await copy.done;
+    expect(cr.code).toBe(0);
+    expect(cr.stdout).toBe('7\tgrace\n8\tlinus\n9\ttab\\there\n10\t\\N\n');
 
     // No LIMIT: it runs until psql's SIGINT handler sends a CancelRequest on a new connection.
     // (psql running -c scripts exits after a Ctrl-C; that the session itself goes on is the pg

@@ -188,6 +188,22 @@ export const dataRow = (cells: readonly (string | null)[]): Buffer => {
   return m.build();
 };
 
+/** CopyOutResponse: text format for the whole copy and each of `columns`. */
+export const copyOutResponse = (columns: number): Buffer => {
+  const m = new MessageBuilder('H').add(Buffer.from([0])).int16(columns);
+  for (let i = 0; i < columns; i++) m.int16(0);
+  return m.build();
+};
+
+/** One row of COPY's text format: tab-separated, `\N` for NULL, backslash escapes, a newline. */
+export const copyData = (cells: readonly (string | null)[]): Buffer => {
+  const escape = (c: string) => c.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
+  const line = cells.map((c) => (c === null ? '\\N' : escape(c))).join('\t');
+  return new MessageBuilder('d').add(Buffer.from(`${line}\n`, 'utf8')).build();
+};
+
+export const copyDone = (): Buffer => new MessageBuilder('c').build();
+
 export interface NoticeFields {
   readonly severity: 'ERROR' | 'FATAL' | 'NOTICE' | 'WARNING' | 'INFO';
   readonly code: string;

@@ -11,8 +11,17 @@ import type { PushQuery } from '../../runtime/push-query.js';
 import type { StatementResult } from '../../runtime/results.js';
 import type { PullCursor } from '../../runtime/statements/select.js';
 import type { CatalogAnswer } from './catalog.js';
-import { commandComplete, dataRow, noData, noticeResponse, portalSuspended, rowDescription, type NoticeFields } from './codec.js';
+import { commandComplete as commandCompleteMessage, copyData, copyDone, dataRow as dataRowMessage, noData, noticeResponse, portalSuspended, rowDescription, type NoticeFields } from './codec.js';
 import { resultShape, textRow, type ResultShape } from './types.js';
+
+/** How rows go out: DataRows and `SELECT n`, or (COPY … TO STDOUT) CopyData and CopyDone, `COPY n`. */
+export interface RowFormat {
+  row(cells: (string | null)[]): Buffer;
+  end(rows: number): Buffer;
+}
+
+export const DATA_ROWS: RowFormat = { row: dataRowMessage, end: (n) => commandCompleteMessage(`SELECT ${n}`) };
+export const COPY_ROWS: RowFormat = { row: copyData, end: (n) => Buffer.concat([copyDone(), commandCompleteMessage(`COPY ${n}`)]) };
 
 /** What a portal needs of its connection. */
 export interface PortalContext {
@@ -98,30 +107,30 @@ export function closePortal(p: Portal): void {
  * when the limit stopped it with rows left. Throws QueryCancelled when a CancelRequest stopped it,
  * or the error a pull query's slice threw.
  */
-export async function execute(ctx: PortalContext, p: Portal, maxRows: number): Promise<'complete' | 'suspended'> {
+export async function execute(ctx: PortalContext, p: Portal, maxRows: number, format: RowFormat = DATA_ROWS): Promise<'complete' | 'suspended'> {
   const limit = maxRows > 0 ? maxRows : Infinity;
   switch (p.kind) {
     case 'empty':
       return 'complete';
     case 'tag':
       if (p.notice) ctx.write(noticeResponse({ code: '00000', message: p.notice }));
-      ctx.write(commandComplete(p.tag));
+      ctx.write(commandCompleteMessage(p.tag));
       return 'complete';
     case 'rows': {
       let n = 0;
       while (p.at < p.rows.length && n < limit) {
-        ctx.write(dataRow(textRow(p.shape, p.rows[p.at++]!)));
+        ctx.write(format.row(textRow(p.shape, p.rows[p.at++]!)));
         n++;
       }
       if (p.at < p.rows.length) return suspend(ctx);
-      ctx.write(commandComplete(`SELECT ${p.rows.length}`));
+      ctx.write(format.end(p.rows.length));
       return 'complete';
     }
     case 'pull': {
       let n = 0;
       for (;;) {
         while (p.pending.length && n < limit) {
-          ctx.write(dataRow(textRow(p.shape, p.pending.shift()!)));
+          ctx.write(format.row(textRow(p.shape, p.pending.shift()!)));
           p.sent++;
           n++;
         }
@@ -138,7 +147,7 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number): P
         if (next.done) break;
         p.pending.push(...next.value);
       }
-      ctx.write(commandComplete(`SELECT ${p.sent}`));
+      ctx.write(format.end(p.sent));
       return 'complete';
     }
     case 'push': {
@@ -148,21 +157,21 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number): P
         const next = await it.next();
         if (ctx.cancelled) throw new QueryCancelled();
         if (next.done || ctx.closed) break;
-        ctx.write(dataRow(textRow(p.shape, next.value.values)));
+        ctx.write(format.row(textRow(p.shape, next.value.values)));
         p.sent++;
         n++;
         // Whatever else this batch delivered goes out now too, up to the limit.
         while (n < limit && p.query.queued > 0) {
           const more = await it.next();
           if (more.done) break;
-          ctx.write(dataRow(textRow(p.shape, more.value.values)));
+          ctx.write(format.row(textRow(p.shape, more.value.values)));
           p.sent++;
           n++;
         }
       }
       if (n >= limit && !p.query.isClosed) return suspend(ctx);
       ctx.streaming(undefined);
-      ctx.write(commandComplete(`SELECT ${p.sent}`));
+      ctx.write(format.end(p.sent));
       return 'complete';
     }
   }

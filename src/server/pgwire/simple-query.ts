@@ -2,16 +2,27 @@
 // (RowDescription, DataRows, CommandComplete — or a NOTICE and CommandComplete), stopping at the
 // first error; then ReadyForQuery. A push query streams until its LIMIT, or until a
 // CancelRequest stops it, before the next statement runs.
+//
+// `COPY (<query>) TO STDOUT` sends the query's rows as COPY data, which psql prints as each
+// arrives — the way to watch a push query live (a plain SELECT's rows psql prints at its end).
 
 import { catalogAnswer, type SessionInfo } from './catalog.js';
-import { emptyQueryResponse, errorResponse, readyForQuery } from './codec.js';
-import { closePortal, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
+import { copyOutResponse, emptyQueryResponse, errorResponse, readyForQuery } from './codec.js';
+import { closePortal, COPY_ROWS, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
 
 export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: string): Promise<void> {
   let portal: Portal | undefined;
   try {
     const chore = catalogAnswer(sql, ctx.eddy, info);
-    if (chore) {
+    const copy = /^\s*COPY\s*\(([\s\S]*)\)\s*TO\s+STDOUT\s*;?\s*$/i.exec(sql);
+    if (copy) {
+      const steps = ctx.inSession(() => ctx.eddy.script(copy[1]!));
+      if (steps.length !== 1) throw new Error('COPY (…) TO STDOUT takes exactly one query');
+      portal = openStep(ctx, steps[0]!);
+      if (portal.kind === 'tag' || portal.kind === 'empty') throw new Error('COPY (…) TO STDOUT takes a query that returns rows');
+      ctx.write(copyOutResponse(portal.shape.fields.length));
+      await execute(ctx, portal, 0, COPY_ROWS);
+    } else if (chore) {
       portal = openCatalog(chore);
       ctx.write(describe(portal));
       await execute(ctx, portal, 0);
