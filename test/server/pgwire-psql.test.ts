@@ -4,9 +4,9 @@
 // and SCRAM with the server token. Without psql the suite skips loudly; under CI=true it fails.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
-import { start, until } from './helpers.js';
+import { sleep, spawnServer, start, until, type ServerProcess } from './helpers.js';
 
 const hasPsql = spawnSync('sh', ['-c', 'command -v psql']).status === 0;
 if (!hasPsql) {
@@ -53,7 +53,27 @@ const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c'
 const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), PAID BOOLEAN, AT TIMESTAMP, DAY DATE, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
 const ORDER_1 = "INSERT INTO ORDERS (ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW) VALUES (1, 'ada', 1.5, 12.50, true, '2026-12-01T10:20:30.120', '2026-12-01', ARRAY['x','y'], TO_BYTES('ff00', 'hex'));";
 
+const children: ServerProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+});
+
 describe.skipIf(!hasPsql)('pgwire with psql', () => {
+  it('`eddy server --pg-port` serves psql; SIGTERM ends the session with FATAL and the server exits 0', async () => {
+    const s = await spawnServer(['--pg-port', '0', '--token', 'tk']);
+    children.push(s);
+    await until(() => /postgresql protocol on 127\.0\.0\.1:\d+/.test(s.output()));
+    const port = Number(/postgresql protocol on 127\.0\.0\.1:(\d+)/.exec(s.output())![1]);
+    const r = await psql(port, ['-A', '-t', ...c('SHOW server_version;')], { PGPASSWORD: 'tk' }).done;
+    expect(r.stdout).toMatch(/^15\.0 \(Eddy /);
+    const live = psql(port, ['-A', '-t', ...c('SELECT ID FROM PROCESSING_LOG EMIT CHANGES;')], { PGPASSWORD: 'tk' });
+    // psql connects and starts the query in milliseconds; a second leaves room on a loaded machine.
+    await sleep(1000);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect((await live.done).stderr).toContain('FATAL:  terminating connection due to administrator command');
+  }, 30_000);
+
   it('runs statements, shows typed rows, errors with their position, \\dt and the version', async () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
