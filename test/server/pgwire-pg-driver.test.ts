@@ -91,6 +91,9 @@ describe('pgwire with the pg driver', () => {
     const s = (await c.query('SELECT 1 FROM\n  ORDERS WHERE').catch((x: unknown) => x)) as pg.DatabaseError;
     expect(s.code).toBe('42601');
     expect(Number(s.position)).toBeGreaterThan(14);
+    // Inside COPY ( … ) the position still counts from the start of the client's string.
+    const cp = (await c.query('COPY (SELECT NOPE FROM ORDERS) TO STDOUT').catch((x: unknown) => x)) as pg.DatabaseError;
+    expect([cp.message, cp.position]).toEqual(['ORDERS does not exist.', '24']);
     const many = (await c.query(`${ORDERS} INSERT INTO ORDERS (ID, NAME) VALUES (5, 'eve'); SELECT ID, NAME FROM ORDERS;`)) as unknown as pg.QueryResult[];
     expect(many.map((r) => r.command)).toEqual(['CREATE', 'INSERT', 'SELECT']);
     expect(many[2]!.rows).toEqual([{ ID: 5, NAME: 'eve' }]);

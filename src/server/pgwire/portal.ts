@@ -182,8 +182,11 @@ function suspend(ctx: PortalContext): 'suspended' {
   return 'suspended';
 }
 
-/** An error as ErrorResponse fields: SQLSTATE, Eddy's message, and its position in `sql`. */
-export function errorFields(e: unknown, sql: string): NoticeFields {
+/**
+ * An error as ErrorResponse fields: SQLSTATE, Eddy's message, and its position in `sql` (which
+ * starts `offset` characters into the client's query string).
+ */
+export function errorFields(e: unknown, sql: string, offset = 0): NoticeFields {
   if (e instanceof QueryCancelled) return { severity: 'ERROR', code: '57014', message: e.message };
   if (!isSqlError(e)) return { severity: 'ERROR', code: 'XX000', message: (e as Error).message ?? String(e) };
   const code = e.bareMessage.startsWith('Syntax Error') ? '42601' : '42000';
@@ -194,7 +197,7 @@ export function errorFields(e: unknown, sql: string): NoticeFields {
     const lines = sql.split('\n');
     let at = 0;
     for (let i = 0; i < pos.line - 1 && i < lines.length; i++) at += lines[i]!.length + 1;
-    position = Math.min(at + pos.column, sql.length + 1);
+    position = Math.min(at + pos.column, sql.length + 1) + offset;
   }
   return { severity: 'ERROR', code, message: e.bareMessage, ...(position !== undefined ? { position } : {}) };
 }

@@ -12,11 +12,16 @@ import { closePortal, COPY_ROWS, describe, errorFields, execute, openCatalog, op
 
 export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: string): Promise<void> {
   let portal: Portal | undefined;
+  // Where the statements Eddy parses start in `sql`: inside COPY ( … ), after its opening.
+  let inner = sql;
+  let offset = 0;
   try {
     const chore = catalogAnswer(sql, ctx.eddy, info);
     const copy = /^\s*COPY\s*\(([\s\S]*)\)\s*TO\s+STDOUT\s*;?\s*$/i.exec(sql);
     if (copy) {
-      const steps = ctx.inSession(() => ctx.eddy.script(copy[1]!));
+      inner = copy[1]!;
+      offset = sql.indexOf('(') + 1;
+      const steps = ctx.inSession(() => ctx.eddy.script(inner));
       if (steps.length !== 1) throw new Error('COPY (…) TO STDOUT takes exactly one query');
       portal = openStep(ctx, steps[0]!);
       if (portal.kind === 'tag' || portal.kind === 'empty') throw new Error('COPY (…) TO STDOUT takes a query that returns rows');
@@ -40,7 +45,7 @@ export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: st
     }
   } catch (e) {
     if (portal) closePortal(portal);
-    ctx.write(errorResponse(errorFields(e, sql)));
+    ctx.write(errorResponse(errorFields(e, inner, offset)));
   }
   ctx.write(readyForQuery());
 }
