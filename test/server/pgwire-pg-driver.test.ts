@@ -79,6 +79,11 @@ describe('pgwire with the pg driver', () => {
     const pull = await c.query('SELECT NAME FROM ORDERS WHERE ID = $1', [2]);
     expect(pull.rows).toEqual([{ NAME: 'bob' }]);
     expect(pull.command).toBe('SELECT');
+    // `rows: 1`: the driver executes the portal a row at a time (PortalSuspended), pull and push alike.
+    const paged = await c.query({ text: 'SELECT ID FROM ORDERS WHERE ID >= $1', values: [0], rows: 1 } as pg.QueryConfig);
+    expect(paged.rows.map((x) => x.ID).sort()).toEqual([1, 2]);
+    const pagedPush = await c.query({ text: 'SELECT ID FROM ORDERS WHERE ID >= $1 EMIT CHANGES LIMIT 2', values: [0], rows: 1 } as pg.QueryConfig);
+    expect(pagedPush.rows.map((x) => x.ID)).toEqual([1, 2]);
   }, 30_000);
 
   it('reports errors with SQLSTATE and position; runs several statements in one query', async () => {

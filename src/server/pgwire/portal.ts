@@ -169,7 +169,8 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
           n++;
         }
       }
-      if (n >= limit && !p.query.isClosed) return suspend(ctx);
+      // Rows may be left queued after a LIMIT ended the query: they are still to come.
+      if (n >= limit && (!p.query.isClosed || p.query.queued > 0)) return suspend(ctx);
       ctx.streaming(undefined);
       ctx.write(format.end(p.sent));
       return 'complete';
