@@ -102,6 +102,9 @@ describe('pgwire with the pg driver', () => {
     const many = (await c.query(`${ORDERS} INSERT INTO ORDERS (ID, NAME) VALUES (5, 'eve'); SELECT ID, NAME FROM ORDERS;`)) as unknown as pg.QueryResult[];
     expect(many.map((r) => r.command)).toEqual(['CREATE', 'INSERT', 'SELECT']);
     expect(many[2]!.rows).toEqual([{ ID: 5, NAME: 'eve' }]);
+    // An error in the extended protocol: the rest up to Sync is skipped, then the connection goes on.
+    const x = (await c.query('SELECT * FROM NOPE_Y WHERE ID = $1', [1]).catch((y: unknown) => y)) as pg.DatabaseError;
+    expect([x.code, x.message]).toEqual(['42000', 'NOPE_Y does not exist.']);
     // The connection is still good after the errors.
     expect((await c.query('SELECT ID FROM ORDERS WHERE ID = $1', [5])).rows).toEqual([{ ID: 5 }]);
   }, 30_000);
@@ -110,8 +113,21 @@ describe('pgwire with the pg driver', () => {
     const { server } = await start({ pgPort: 0 });
     const c = await client(server);
     await c.query(ORDERS);
-    const running = c.query('SELECT ID FROM ORDERS EMIT CHANGES').catch((x: unknown) => x);
+    // Rows arrive as DataRows as their batch commits, before the query has ended.
+    const seen: number[] = [];
+    const q = new pg.Query('SELECT ID FROM ORDERS EMIT CHANGES');
+    q.on('row', (row: { ID: number }) => seen.push(row.ID));
+    const running = new Promise((resolve) => {
+      q.on('error', resolve);
+      q.on('end', () => resolve(new Error('ended without a cancel')));
+    });
+    void c.query(q);
     await until(() => server.eddy.state.pushQueries.size === 1);
+    server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (3, 'x');");
+    await until(() => seen.length === 1);
+    server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (4, 'y');");
+    await until(() => seen.length === 2);
+    expect(seen).toEqual([3, 4]);
     const key = c as unknown as { processID: number; secretKey: number };
     await sendCancel(server.pgAddress!.port, key.processID, key.secretKey);
     const err = (await running) as pg.DatabaseError;
@@ -119,7 +135,7 @@ describe('pgwire with the pg driver', () => {
     expect(err.message).toBe('canceling statement due to user request');
     expect(server.eddy.state.pushQueries.size).toBe(0);
     // A wrong secret cancels nothing.
-    const again = c.query('SELECT ID FROM ORDERS EMIT CHANGES LIMIT 1', []);
+    const again = c.query('SELECT ID FROM ORDERS WHERE ID = $1 EMIT CHANGES LIMIT 1', [9]);
     await until(() => server.eddy.state.pushQueries.size === 1);
     await sendCancel(server.pgAddress!.port, key.processID, key.secretKey ^ 1);
     server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (9, 'x');");
