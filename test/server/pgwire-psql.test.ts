@@ -78,7 +78,7 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
     const r = await psql(port, [
-      ...c(ORDERS, ORDER_1, "SET 'auto.offset.reset'='earliest';", 'SELECT ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW FROM ORDERS EMIT CHANGES LIMIT 1;', 'SELECT version();', 'SHOW server_version;', 'SELEC 1;', '\\dt'),
+      ...c(ORDERS, ORDER_1, "SET 'auto.offset.reset'='earliest';", 'SELECT ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW FROM ORDERS EMIT CHANGES LIMIT 1;', 'SELECT version();', 'SHOW server_version;', 'SELEC 1;', '\\dt', '\\d orders'),
     ]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('CREATE STREAM');
@@ -91,6 +91,10 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     expect(r.stdout).toContain('PostgreSQL 15.0 (Eddy');
     expect(r.stderr).toMatch(/ERROR:  Syntax Error: .*\nLINE 1: SELEC 1;\n\s+\^/);
     expect(r.stdout).toMatch(/Schema \| +Name +\| +Type +\| Owner[\s\S]*public +\| ORDERS +\| stream +\| eddy/);
+    // \d name: psql's three catalog queries (and its footers' probes, answered with no rows).
+    expect(r.stdout).toMatch(/Table "public\.ORDERS"\n Column \| +Type +\| Collation \| Nullable \| Default *\n/);
+    expect(r.stdout).toMatch(/ ID +\| INTEGER +\| +\| +\| KEY\n NAME +\| STRING +\|/);
+    expect(r.stdout).toMatch(/ TAGS +\| ARRAY<STRING> +\|/);
   }, 30_000);
 
   it('streams a push query as rows are inserted; Ctrl-C (CancelRequest) stops an endless one', async () => {
