@@ -4,10 +4,13 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { Eddy, type EddyOptions } from '../runtime/engine.js';
 import type { AccessPolicy } from '../runtime/external-access.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
+import { PgServer } from './pgwire/pg-server.js';
 
 export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
+  /** Also speak PostgreSQL's wire protocol on this port (same host and token; 0: any free port). Omitted: off. */
+  readonly pgPort?: number;
   readonly token?: string;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
@@ -33,6 +36,9 @@ export class EddyServer {
   private readonly sockets = new Set<Socket>();
   private readonly limits: ConnectionLimits;
   private closing: Promise<void> | undefined;
+  private readonly pg: PgServer | undefined;
+  /** Where the PostgreSQL protocol listens, once listen() has resolved (undefined: off). */
+  pgAddress: AddressInfo | undefined;
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
@@ -68,16 +74,25 @@ export class EddyServer {
       this.connections.add(c);
     });
     this.server.maxConnections = 10_000;
+    if (opts.pgPort !== undefined) {
+      this.pg = new PgServer(this.eddy, opts.token, {
+        maxMessageBytes: this.limits.maxLineBytes,
+        maxBufferedBytes: this.limits.maxBufferedBytes,
+        authTimeoutMs: this.limits.authTimeoutMs,
+        idleTimeoutMs: this.limits.idleTimeoutMs,
+      }, opts.onDisconnect);
+    }
   }
 
-  listen(): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
+  async listen(): Promise<AddressInfo> {
+    const host = this.opts.host ?? '127.0.0.1';
+    const addr = await new Promise<AddressInfo>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 7878, this.opts.host ?? '127.0.0.1', () => {
-        this.eddy.start();
-        resolve(this.server.address() as AddressInfo);
-      });
+      this.server.listen(this.opts.port ?? 7878, host, () => resolve(this.server.address() as AddressInfo));
     });
+    if (this.pg) this.pgAddress = await this.pg.listen(this.opts.pgPort ?? 0, host);
+    this.eddy.start();
+    return addr;
   }
 
   get clientCount(): number {
@@ -100,7 +115,9 @@ export class EddyServer {
         resolve();
       });
       for (const c of [...this.connections]) c.shutdown(reason);
-    }).then(() => this.eddy.close());
+    })
+      .then(() => (this.pgAddress ? this.pg?.close(reason, graceMs) : undefined))
+      .then(() => this.eddy.close());
     return this.closing;
   }
 }

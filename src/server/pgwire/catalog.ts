@@ -1,0 +1,129 @@
+// Answers for what PostgreSQL clients ask of any server before or besides their own SQL: the
+// version, `SHOW <parameter>`, the session's database and user, psql's `\dt`/`\d` listing
+// (a pg_catalog.pg_class query), and the SET/BEGIN/COMMIT drivers send at start-up. Only a
+// whole query that matches one of these is answered here; everything else goes to Eddy, so
+// Eddy's own `SHOW STREAMS`, `SET 'prop'='value'` etc. are untouched.
+
+import { formatType } from '../../parser/sql-type.js';
+import type { SourceDef } from '../../planner/catalog.js';
+import type { Value } from '../../planner/values.js';
+import type { Eddy } from '../../runtime/engine.js';
+import type { ColumnHeader } from '../../runtime/results.js';
+
+export type CatalogAnswer =
+  | { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] }
+  | { readonly kind: 'tag'; readonly tag: string };
+
+export const EDDY_VERSION = '0.1.0';
+
+export interface SessionInfo {
+  readonly user: string;
+  readonly database: string;
+  readonly parameters: ReadonlyMap<string, string>;
+}
+
+const text = (name: string): ColumnHeader => ({ name, type: 'STRING' });
+const one = (name: string, value: string): CatalogAnswer => ({ kind: 'rows', columns: [text(name)], rows: [[value]] });
+
+export function versionString(): string {
+  return `PostgreSQL 15.0 (Eddy ${EDDY_VERSION}), a SQL-first streaming database speaking the PostgreSQL protocol`;
+}
+
+/** The answer for `sql` when it is one of the client chores above, else undefined. */
+export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): CatalogAnswer | undefined {
+  const q = sql.trim().replace(/;\s*$/, '').trim();
+  const flat = q.replace(/\s+/g, ' ');
+  let m: RegExpExecArray | null;
+  if (/^select (pg_catalog\.)?version\(\)$/i.test(flat)) return one('version', versionString());
+  if (/^select (pg_catalog\.)?current_database\(\)$/i.test(flat)) return one('current_database', session.database);
+  if (/^select (pg_catalog\.)?current_schema\(\)$/i.test(flat)) return one('current_schema', 'public');
+  if (/^select (current_user|session_user|user)$/i.test(flat)) return one('current_user', session.user);
+  if ((m = /^show ([a-z_]+)$/i.exec(flat))) {
+    const name = m[1]!.toLowerCase();
+    const value = [...session.parameters].find(([k]) => k.toLowerCase() === name)?.[1] ?? EXTRA_PARAMETERS[name];
+    if (value !== undefined) return one(name, value);
+    return undefined;
+  }
+  // PostgreSQL's SET (an unquoted name), not Eddy's SET 'property' = 'value'.
+  if (/^set (session |local )?[a-z_][a-z_0-9.]*\s*(=|to)\s*/i.test(flat)) return { kind: 'tag', tag: 'SET' };
+  if (/^(begin|start transaction)\b/i.test(flat)) return { kind: 'tag', tag: 'BEGIN' };
+  if (/^(commit|end)\b/i.test(flat)) return { kind: 'tag', tag: 'COMMIT' };
+  if (/^rollback\b/i.test(flat)) return { kind: 'tag', tag: 'ROLLBACK' };
+  if (/^discard all$/i.test(flat)) return { kind: 'tag', tag: 'DISCARD ALL' };
+  if (/\bfrom pg_catalog\.pg_class c\b/i.test(flat) && /\bc\.relkind in\b/i.test(flat) && /as "Schema"/i.test(flat)) return relationList(eddy, flat, session.user);
+  if ((m = /^select c\.oid, n\.nspname, c\.relname from pg_catalog\.pg_class c .*\bc\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)'/i.exec(flat))) return describeLookup(eddy, m[1]!);
+  if ((m = /^select c\.relchecks, c\.relkind,.* where c\.oid = '(\d+)'/i.exec(flat))) return describeRelation(eddy, Number(m[1]));
+  if ((m = /^select a\.attname,.* from pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)'/i.exec(flat))) return describeColumns(eddy, Number(m[1]));
+  // Eddy has no pg_catalog schema, so such a query is a client's catalog probe, never Eddy SQL:
+  // what is not answered above has no rows (psql's \d footers: indexes, policies, publications…).
+  if (/\bpg_catalog\./i.test(flat) || /\binformation_schema\./i.test(flat)) return { kind: 'rows', columns: [], rows: [] };
+  return undefined;
+}
+
+/** Eddy's sources in a fixed order, each with an oid psql can ask about. */
+function relations(eddy: Eddy): { oid: number; def: SourceDef }[] {
+  return eddy.state.catalog
+    .list()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((def, i) => ({ oid: 16384 + i, def }));
+}
+
+function regex(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern.replace(/''/g, "'"), 'i');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `\d name`, step 1: which relations the pattern names (oid, schema, name). */
+function describeLookup(eddy: Eddy, pattern: string): CatalogAnswer {
+  const re = regex(pattern);
+  const rows = relations(eddy)
+    .filter((r) => !re || re.test(r.def.name))
+    .map((r): Value[] => [String(r.oid), 'public', r.def.name]);
+  return { kind: 'rows', columns: [text('oid'), text('nspname'), text('relname')], rows };
+}
+
+/** `\d name`, step 2: the relation's flags, as an ordinary table without indexes, rules or triggers. */
+function describeRelation(eddy: Eddy, oid: number): CatalogAnswer {
+  const r = relations(eddy).find((x) => x.oid === oid);
+  const names = ['relchecks', 'relkind', 'relhasindex', 'relhasrules', 'relhastriggers', 'relrowsecurity', 'relforcerowsecurity', 'relhasoids', 'relispartition', 'reloptions', 'reltablespace', 'reloftype', 'relpersistence', 'relreplident', 'amname'];
+  const row: Value[] = ['0', 'r', 'f', 'f', 'f', 'f', 'f', 'f', 'f', '', '0', '', 'p', 'd', 'heap'];
+  return { kind: 'rows', columns: names.map(text), rows: r ? [row] : [] };
+}
+
+/** `\d name`, step 3: its columns with Eddy's type names; the key columns say so in the default column. */
+function describeColumns(eddy: Eddy, oid: number): CatalogAnswer {
+  const r = relations(eddy).find((x) => x.oid === oid);
+  const names = ['attname', 'format_type', 'attrdef', 'attnotnull', 'attcollation', 'attidentity', 'attgenerated'];
+  const rows = (r?.def.columns ?? []).map((c): Value[] => [c.name, formatType(c.type), c.role === 'key' ? (r!.def.kind === 'TABLE' ? 'PRIMARY KEY' : 'KEY') : c.role === 'header' ? 'HEADERS' : '', 'f', '', '', '']);
+  return { kind: 'rows', columns: names.map(text), rows };
+}
+
+const EXTRA_PARAMETERS: Record<string, string> = {
+  transaction_isolation: 'read committed',
+  search_path: '"$user", public',
+  max_identifier_length: '63',
+  lc_collate: 'C',
+  lc_ctype: 'C',
+};
+
+/** psql's `\dt`, `\d`, `\dt name`: Eddy's streams and tables, all in schema public. */
+function relationList(eddy: Eddy, flat: string, owner: string): CatalogAnswer {
+  // `\dt x` adds `c.relname OPERATOR(pg_catalog.~) '^(x)$'`: psql has already turned the pattern into a regex.
+  const pattern = /c\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)'/i.exec(flat)?.[1]?.replace(/''/g, "'");
+  let re: RegExp | undefined;
+  try {
+    re = pattern !== undefined ? new RegExp(pattern, 'i') : undefined;
+  } catch {
+    re = undefined;
+  }
+  const rows = eddy.state.catalog
+    .list()
+    .filter((s) => !re || re.test(s.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((s): Value[] => ['public', s.name, s.kind === 'TABLE' ? 'table' : 'stream', owner]);
+  return { kind: 'rows', columns: [text('Schema'), text('Name'), text('Type'), text('Owner')], rows };
+}

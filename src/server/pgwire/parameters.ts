@@ -1,0 +1,105 @@
+// $1, $2 … in a statement, replaced by SQL literals before Eddy parses it. Eddy's grammar has no
+// placeholders, so the value goes in as a literal of its type, quoted so no value can change the
+// statement's shape: a string's quotes are doubled inside '…', a number must be a number, a
+// boolean a boolean. The scanner skips '…' strings, "…" and `…` identifiers and comments, so a `$1`
+// inside them stays text.
+
+import { OID } from './types.js';
+
+interface Placeholder {
+  readonly start: number;
+  readonly end: number;
+  readonly index: number;
+}
+
+function placeholders(sql: string): Placeholder[] {
+  const out: Placeholder[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      i++;
+      while (i < sql.length) {
+        if (sql[i] === c) {
+          if (sql[i + 1] === c) i += 2;
+          else break;
+        } else i++;
+      }
+      i++;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
+      out.push({ start: i, end: j, index: Number(sql.slice(i + 1, j)) });
+      i = j;
+    } else i++;
+  }
+  return out;
+}
+
+/** How many parameters a statement takes: its highest $n. */
+export function parameterCount(sql: string): number {
+  return placeholders(sql).reduce((m, p) => Math.max(m, p.index), 0);
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** A signed number in parentheses: `a-$1` with -5 must not become the comment `a--5`. */
+const num = (s: string): string => (/^[+-]/.test(s) ? `(${s})` : s);
+
+/** One parameter's text as a literal, by the type the client declared (0: unspecified). */
+export function literal(text: string | null, oid: number): string {
+  if (text === null) return 'NULL';
+  switch (oid) {
+    case OID.BOOL: {
+      const t = text.trim().toLowerCase();
+      if (['t', 'true', 'on', 'yes', '1', 'y'].includes(t)) return 'TRUE';
+      if (['f', 'false', 'off', 'no', '0', 'n'].includes(t)) return 'FALSE';
+      throw new Error(`invalid input syntax for type boolean: "${text}"`);
+    }
+    case OID.INT4:
+    case OID.INT8:
+    case 21: // int2
+      if (!INTEGER.test(text.trim())) throw new Error(`invalid input syntax for type integer: "${text}"`);
+      return num(text.trim());
+    case OID.FLOAT8:
+    case 700: // float4
+    case OID.NUMERIC:
+      if (!NUMBER.test(text.trim())) throw new Error(`invalid input syntax for type numeric: "${text}"`);
+      return num(text.trim());
+    case OID.BYTEA:
+      return `TO_BYTES(${quote(text.replace(/^\\x/, ''))}, 'hex')`;
+    case OID.DATE:
+      return `CAST(${quote(text)} AS DATE)`;
+    case OID.TIME:
+      return `CAST(${quote(text)} AS TIME)`;
+    case OID.TIMESTAMP:
+      return `CAST(${quote(text.replace(' ', 'T'))} AS TIMESTAMP)`;
+    case 0:
+      // Unspecified (what node-postgres sends): a number reads as a number, `true`/`false` (how
+      // JavaScript's booleans print) as a boolean, anything else as a string; CAST($1 AS STRING)
+      // makes a digit string or `true` a string again.
+      if (text === 'true' || text === 'false') return text.toUpperCase();
+      return NUMBER.test(text) ? num(text) : quote(text);
+    default:
+      return quote(text);
+  }
+}
+
+/** The statement with each $n replaced by its parameter's literal. */
+export function substitute(sql: string, values: readonly (string | null)[], oids: readonly number[]): string {
+  let out = '';
+  let at = 0;
+  for (const p of placeholders(sql)) {
+    if (p.index < 1 || p.index > values.length) throw new Error(`there is no parameter $${p.index}`);
+    out += sql.slice(at, p.start) + literal(values[p.index - 1]!, oids[p.index - 1] ?? 0);
+    at = p.end;
+  }
+  return out + sql.slice(at);
+}

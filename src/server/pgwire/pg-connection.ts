@@ -1,0 +1,271 @@
+// One PostgreSQL client: the startup exchange (SSL refused with 'N', SCRAM when the server has a
+// token), then its messages one at a time — simple Query, the extended protocol, Terminate.
+// Statements run on the shared engine through the same path as the line protocol's (Eddy.script
+// inside the client's SessionProperties); a CancelRequest on another connection stops the
+// statement running here (PgServer finds this connection by its BackendKeyData).
+
+import type { Socket } from 'node:net';
+import type { Eddy } from '../../runtime/engine.js';
+import type { PushQuery } from '../../runtime/push-query.js';
+import { SessionProperties } from '../session-properties.js';
+import { EDDY_VERSION, type SessionInfo } from './catalog.js';
+import { authOk, authSasl, authSaslContinue, authSaslFinal, backendKeyData, BodyReader, errorResponse, FrameReader, parameterStatus, readyForQuery, type FrontendMessage } from './codec.js';
+import { ExtendedQuery } from './extended-query.js';
+import type { PortalContext } from './portal.js';
+import { simpleQuery } from './simple-query.js';
+import { readFirstMessage, ScramServer, serverParameters } from './startup.js';
+
+export interface PgLimits {
+  readonly maxMessageBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly authTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+}
+
+export interface PgHost {
+  readonly eddy: Eddy;
+  readonly token: string | undefined;
+  readonly limits: PgLimits;
+  /** A connection that sent a StartupMessage gets its BackendKeyData here. */
+  register(c: PgConnection): { pid: number; secret: number };
+  /** A CancelRequest came in. */
+  cancel(pid: number, secret: number): void;
+  onClose(c: PgConnection, reason: string | undefined): void;
+}
+
+type Phase = 'startup' | 'sasl-initial' | 'sasl-final' | 'ready';
+
+export class PgConnection implements PortalContext {
+  private readonly reader: FrameReader;
+  private phase: Phase = 'startup';
+  private scram: ScramServer | undefined;
+  private readonly session = new SessionProperties();
+  private readonly queue: FrontendMessage[] = [];
+  private busy = false;
+  private cancelRequested = false;
+  private push: PushQuery | undefined;
+  private extended: ExtendedQuery | undefined;
+  private info: SessionInfo = { user: '', database: '', parameters: new Map() };
+  private authTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private ended = false;
+  key = { pid: 0, secret: 0 };
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: PgHost,
+  ) {
+    this.reader = new FrameReader(host.limits.maxMessageBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => this.cleanup(undefined));
+    socket.on('error', () => this.cleanup(undefined));
+    this.authTimer = setTimeout(() => this.fatal('28000', `authentication required within ${host.limits.authTimeoutMs} ms`), host.limits.authTimeoutMs);
+    this.authTimer.unref();
+  }
+
+  get eddy(): Eddy {
+    return this.host.eddy;
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  get cancelled(): boolean {
+    return this.cancelRequested;
+  }
+
+  get remote(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  inSession<T>(fn: () => T): T {
+    return this.session.run(this.host.eddy.state.properties, fn);
+  }
+
+  streaming(q: PushQuery | undefined): void {
+    this.push = q;
+  }
+
+  write(b: Buffer): void {
+    if (this.ended) return;
+    this.socket.write(b);
+    if (this.socket.writableLength > this.host.limits.maxBufferedBytes) {
+      const reason = `client is not reading: more than ${this.host.limits.maxBufferedBytes} bytes of replies unread`;
+      this.cleanup(reason);
+      this.socket.destroy();
+    }
+  }
+
+  drained(): Promise<void> {
+    if (this.ended || this.socket.writableLength <= this.host.limits.maxBufferedBytes / 4) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
+  }
+
+  /** A CancelRequest for this connection: stops the statement running now, if any. */
+  cancel(): void {
+    if (!this.busy) return;
+    this.cancelRequested = true;
+    this.push?.close();
+  }
+
+  /** The server is stopping: tell the client as PostgreSQL does, and hang up. */
+  shutdown(reason: string): void {
+    this.fatal('57P01', `terminating connection due to administrator command: ${reason}`);
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    const ms = this.host.limits.idleTimeoutMs;
+    if (this.ended || !(ms > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.busy || this.queue.length) this.touch();
+      else this.fatal('57P05', `terminating connection due to idle timeout (${ms} ms)`);
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.ended) return;
+    this.touch();
+    this.reader.push(chunk);
+    try {
+      for (let m = this.reader.next(); m; m = this.ended ? undefined : this.reader.next()) {
+        if (this.phase === 'ready') this.queue.push(m);
+        else this.startup(m);
+      }
+    } catch (e) {
+      return this.fatal('08P01', (e as Error).message);
+    }
+    void this.pump();
+  }
+
+  private startup(m: FrontendMessage): void {
+    if (this.phase === 'startup') {
+      const first = readFirstMessage(m.body);
+      switch (first.kind) {
+        case 'ssl':
+        case 'gssenc':
+          // No TLS here: 'N', and the client goes on in the clear (or gives up, if it requires TLS).
+          this.socket.write(Buffer.from('N'));
+          return;
+        case 'cancel':
+          this.host.cancel(first.pid, first.secret);
+          this.cleanup(undefined);
+          this.socket.end();
+          return;
+        case 'unsupported':
+          return this.fatal('0A000', `unsupported frontend protocol ${first.version >> 16}.${first.version & 0xffff}: Eddy speaks 3.0`);
+        case 'startup': {
+          this.reader.startTyped();
+          const user = first.params.get('user') ?? '';
+          const params = new Map(serverParameters(EDDY_VERSION));
+          params.set('application_name', first.params.get('application_name') ?? '');
+          this.info = { user, database: first.params.get('database') ?? user, parameters: params };
+          if (this.host.token === undefined) return this.ready();
+          this.phase = 'sasl-initial';
+          this.scram = new ScramServer(this.host.token);
+          this.socket.write(authSasl(['SCRAM-SHA-256']));
+          return;
+        }
+      }
+    }
+    if (m.type !== 'p') return this.fatal('08P01', `expected a password message, got '${m.type}'`);
+    const r = new BodyReader(m.body);
+    try {
+      if (this.phase === 'sasl-initial') {
+        const mechanism = r.cstring();
+        const len = r.int32();
+        const data = len < 0 ? '' : r.bytes(len).toString('utf8');
+        this.socket.write(authSaslContinue(this.scram!.first(mechanism, data)));
+        this.phase = 'sasl-final';
+        return;
+      }
+      const verdict = this.scram!.final(r.rest().toString('utf8'));
+      if (verdict === undefined) return this.fatal('28P01', `password authentication failed for user "${this.info.user}"`);
+      this.socket.write(authSaslFinal(verdict));
+      this.ready();
+    } catch (e) {
+      this.fatal('28000', (e as Error).message);
+    }
+  }
+
+  private ready(): void {
+    clearTimeout(this.authTimer);
+    this.phase = 'ready';
+    this.key = this.host.register(this);
+    this.extended = new ExtendedQuery(this, this.info);
+    const out = [authOk(), ...[...this.info.parameters].map(([k, v]) => parameterStatus(k, v)), backendKeyData(this.key.pid, this.key.secret), readyForQuery()];
+    this.socket.write(Buffer.concat(out));
+  }
+
+  /** One message at a time, in order: a push query's stream ends before the next message runs. */
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (!this.ended && this.queue.length) {
+        const m = this.queue.shift()!;
+        await this.dispatch(m);
+      }
+    } finally {
+      this.busy = false;
+      this.cancelRequested = false;
+      this.push = undefined;
+    }
+  }
+
+  private async dispatch(m: FrontendMessage): Promise<void> {
+    switch (m.type) {
+      case 'Q': {
+        this.cancelRequested = false;
+        const sql = new BodyReader(m.body).cstring();
+        await simpleQuery(this, this.info, sql);
+        this.cancelRequested = false;
+        this.push = undefined;
+        return;
+      }
+      case 'X':
+        this.cleanup(undefined);
+        this.socket.end();
+        return;
+      default:
+        if (await this.extended!.handle(m.type, m.body)) {
+          if (m.type === 'S') {
+            this.cancelRequested = false;
+            this.push = undefined;
+          }
+          return;
+        }
+        this.write(errorResponse({ severity: 'ERROR', code: '0A000', message: `message type '${m.type}' is not supported by Eddy` }));
+        this.write(readyForQuery());
+    }
+  }
+
+  private fatal(code: string, message: string): void {
+    if (this.ended) return;
+    this.socket.write(errorResponse({ severity: 'FATAL', code, message }));
+    this.cleanup(message);
+    this.socket.end();
+  }
+
+  private cleanup(reason: string | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.authTimer);
+    clearTimeout(this.idleTimer);
+    this.queue.length = 0;
+    this.push?.close();
+    this.extended?.closeAll();
+    this.host.onClose(this, reason);
+  }
+}
