@@ -4,10 +4,13 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { Eddy, type EddyOptions } from '../runtime/engine.js';
 import type { AccessPolicy } from '../runtime/external-access.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
+import { HttpApi } from './http/http-api.js';
 
 export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
+  /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
+  readonly httpPort?: number;
   readonly token?: string;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
@@ -33,6 +36,9 @@ export class EddyServer {
   private readonly sockets = new Set<Socket>();
   private readonly limits: ConnectionLimits;
   private closing: Promise<void> | undefined;
+  private readonly http: HttpApi | undefined;
+  /** Where the HTTP port listens, once listen() has bound it. */
+  httpAddress: AddressInfo | undefined;
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
@@ -68,9 +74,14 @@ export class EddyServer {
       this.connections.add(c);
     });
     this.server.maxConnections = 10_000;
+    // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
+    if (opts.httpPort !== undefined) {
+      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open: (socket, onClose) => new Connection(socket, this.eddy, undefined, this.limits, shared, onClose) });
+    }
   }
 
-  listen(): Promise<AddressInfo> {
+  async listen(): Promise<AddressInfo> {
+    if (this.http) this.httpAddress = await this.http.listen();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.opts.port ?? 7878, this.opts.host ?? '127.0.0.1', () => {
@@ -92,6 +103,7 @@ export class EddyServer {
   async close(reason = 'server shutting down', graceMs = 2000): Promise<void> {
     if (this.closing) return this.closing;
     this.eddy.stop();
+    const http = this.http?.close();
     this.closing = new Promise<void>((resolve) => {
       // A peer that keeps its half open after the goodbye (nc does) would hold close() forever.
       const force = setTimeout(() => [...this.sockets].forEach((s) => s.destroy()), graceMs);
@@ -100,7 +112,10 @@ export class EddyServer {
         resolve();
       });
       for (const c of [...this.connections]) c.shutdown(reason);
-    }).then(() => this.eddy.close());
+    }).then(async () => {
+      await http;
+      this.eddy.close();
+    });
     return this.closing;
   }
 }
