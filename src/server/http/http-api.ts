@@ -183,9 +183,11 @@ export class HttpApi {
           return;
         case 'POST /inserts-stream':
           session = this.session(remote);
+          // The target's name is case-insensitive, as ksqlDB's is.
           await insertsStream(x, session, this.opts.maxBodyBytes, (name) => {
-            const def = this.opts.eddy.state.catalog.get(name);
-            return def !== undefined && def.topic !== undefined;
+            const { catalog } = this.opts.eddy.state;
+            const def = catalog.get(name) ?? catalog.get(name.toUpperCase());
+            return def?.topic !== undefined ? def.name : undefined;
           });
           return;
         default:

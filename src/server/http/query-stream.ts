@@ -161,7 +161,7 @@ export function closeQuery(open: OpenQueries, body: Json): void {
  * {"status":"ok","seq":n} or an error with its seq, in order. Rows go in through the session's
  * insert request, one at a time, as they arrive.
  */
-export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: number, hasTarget: (name: string) => boolean): Promise<void> {
+export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: number, resolveTarget: (name: string) => string | undefined): Promise<void> {
   const { req, res } = x;
   return new Promise<void>((resolve) => {
     let buffer = '';
@@ -195,12 +195,12 @@ export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: n
       if (target === undefined) {
         const t = asObject(j)?.target;
         if (typeof t !== 'string') return fail(400, 'the first line must be a JSON object with a "target" string');
-        target = t;
-        if (!hasTarget(t)) return fail(400, `Cannot insert values into an unknown stream/table: ${t}`);
+        target = resolveTarget(t);
+        if (target === undefined) return fail(400, `Cannot insert values into an unknown stream/table: ${t}`);
         return;
       }
       const n = seq++;
-      const into = target;
+      const into: string = target;
       chain = chain.then(async () => {
         if (failed) return;
         const err = await session.insert(into, [j]);

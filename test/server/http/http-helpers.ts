@@ -31,13 +31,14 @@ export interface CurlResult {
   readonly body: string;
 }
 
-/** Runs curl with `args`; the status and headers come from -w and -D. */
+/** Runs curl with `args`; the headers come from -D -, the status from -w. */
 export function curl(args: readonly string[], timeoutMs = 15_000): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-sS', '-D', '/dev/stderr', '-w', '\n%{http_code}', ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('curl', ['-sS', '-D', '-', '-w', '\n%{http_code}', ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && !stdout) return reject(new Error(`curl failed: ${err.message} ${stderr}`));
+      const head = stdout.indexOf('\r\n\r\n');
       const nl = stdout.lastIndexOf('\n');
-      resolve({ status: Number(stdout.slice(nl + 1)), headers: stderr, body: stdout.slice(0, nl) });
+      resolve({ status: Number(stdout.slice(nl + 1)), headers: stdout.slice(0, head), body: stdout.slice(head + 4, nl) });
     });
   });
 }
