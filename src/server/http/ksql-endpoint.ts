@@ -140,7 +140,7 @@ export class KsqlEndpoint {
           case 'PROPERTIES':
             return { '@type': 'properties', ...base, properties: rows.map((r) => ({ name: r.Property ?? null, scope: 'KSQL', value: r.Value ?? null })), overwrittenProperties: [], defaultProperties: [] };
           case 'TOPICS':
-            return { '@type': 'kafka_topics', ...base, topics: rows.map((r) => ({ name: r.Topic ?? null, replicaInfo: Array.from({ length: Number(String(r.Partitions ?? 1)) }, () => n(1)) })) };
+            return { '@type': 'kafka_topics', ...base, topics: rows.map((r) => ({ name: r.Topic ?? null, replicaInfo: Array.from({ length: r.Partitions instanceof JsonNumber ? Number(r.Partitions.text) : 1 }, () => n(1)) })) };
           default:
             return { '@type': 'eddy_rows', ...base, rows };
         }

@@ -12,6 +12,12 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 
+/**
+ * The event-loop monitor's timer period. What it records is the time between two of its timer's
+ * runs, so an idle loop reads this much; the figures exported are what lies beyond it.
+ */
+const LOOP_RESOLUTION_MS = 10;
+
 /** A label value as the format escapes it: backslash, double quote and newline. */
 function esc(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -63,7 +69,7 @@ export function queryViews(eddy: Eddy): QueryView[] {
 }
 
 export class MetricsExporter {
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor(private readonly eddy: Eddy) {
     this.loopDelay.enable();
@@ -118,8 +124,8 @@ export class MetricsExporter {
     x.family('nodejs_heap_total_bytes', 'gauge', 'V8 heap allocated, in bytes.', [[{}, mem.heapTotal]]);
     x.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript (buffers, SQLite), in bytes.', [[{}, mem.external]]);
     const d = this.loopDelay;
-    const s = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
-    x.family('nodejs_eventloop_delay_seconds', 'gauge', 'Event-loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay), by quantile.', [
+    const s = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000) : 0);
+    x.family('nodejs_eventloop_delay_seconds', 'gauge', 'Event-loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay, less its 10 ms timer period), by quantile.', [
       [{ quantile: '0.5' }, s(d.percentile(50))],
       [{ quantile: '0.99' }, s(d.percentile(99))],
       [{ quantile: '1' }, s(d.max)],

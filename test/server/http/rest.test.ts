@@ -44,6 +44,9 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
       },
     });
 
+    const topics = await ksql(base, { ksql: 'SHOW TOPICS;' });
+    expect(JSON.parse(topics.body)).toMatchObject([{ '@type': 'kafka_topics', topics: expect.arrayContaining([{ name: 'pageviews', replicaInfo: [1] }]) }]);
+
     // A failing statement: 400, ksqlDB's statement_error with the entities run before it.
     const bad = await ksql(base, { ksql: 'SHOW STREAMS; DROP STREAM NOPE;' });
     expect(bad.status).toBe(400);
