@@ -14,7 +14,7 @@ export interface HttpResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   setHeader(name: string, value: string | number): unknown;
-  write(chunk: string): boolean;
+  write(chunk: string | Buffer): boolean;
   end(): unknown;
   end(chunk: string): unknown;
   once(event: 'drain' | 'close', fn: () => void): unknown;

@@ -66,14 +66,17 @@ export async function streamQuery(x: Exchange, session: LineSession, open: OpenQ
   const state = { blocked: false };
   pace(session, res, state);
   const write = (s: string) => {
-    if (!res.writableEnded && !res.write(s)) state.blocked = true;
+    // A Buffer, not a string: node's HTTP/2 over a non-native socket (http-api.ts's overSocket) sent
+    // other bytes in place of a string written while an earlier frame was in flight.
+    if (!res.writableEnded && !res.write(Buffer.from(s))) state.blocked = true;
   };
   return new Promise<void>((resolve, reject) => {
     let queryId: string | undefined;
     let rows = 0;
     const finish = (tail: string) => {
       if (queryId) open.delete(queryId);
-      if (!res.writableEnded) res.end(tail);
+      if (tail) write(tail);
+      if (!res.writableEnded) res.end();
       resolve();
     };
     res.on('close', () => {
