@@ -173,3 +173,23 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
     }
   }, 20_000);
 });
+
+describe.skipIf(!hasCurl)('eddy server --http-port (the CLI)', () => {
+  it('serves the REST API beside the line protocol, with the token, and stops on SIGTERM', async () => {
+    const { spawnServer } = await import('../helpers.js');
+    const p = await spawnServer(['--http-port', '0', '--token', 'cli-tok']);
+    try {
+      await until(() => /eddy http listening on 127\.0\.0\.1:\d+/.test(p.output()));
+      const http = Number(/eddy http listening on 127\.0\.0\.1:(\d+)/.exec(p.output())![1]);
+      const base = `http://127.0.0.1:${http}`;
+      expect((await curl([`${base}/healthcheck`])).status).toBe(401);
+      const ok = await curl(['-u', 'x:cli-tok', `${base}/healthcheck`]);
+      expect(JSON.parse(ok.body)).toMatchObject({ isHealthy: true });
+      const created = await ksql(base, { ksql: STREAM }, ['-u', 'x:cli-tok']);
+      expect(JSON.parse(created.body)).toMatchObject([{ '@type': 'currentStatus', commandStatus: { status: 'SUCCESS' } }]);
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    expect(await p.exited).toBe(0);
+  }, 30_000);
+});
