@@ -120,6 +120,21 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
     expect(JSON.parse(missing.body)).toMatchObject({ '@type': 'statement_error', error_code: 40001 });
   }, 30_000);
 
+  it('a push query ends when its HTTP client hangs up', async () => {
+    const { base } = await startHttp();
+    await ksql(base, { ksql: STREAM });
+    const child = spawn('curl', ['-sS', '-N', '-X', 'POST', `${base}/query-stream`, '-d', JSON.stringify({ sql: 'SELECT * FROM PAGEVIEWS EMIT CHANGES;' })]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('\n'));
+    const pushes = async () => (await (await fetch(`${base}/metrics`)).text()).split('\n').filter((l) => l.startsWith('eddy_query_running{') && l.includes('type="PUSH"')).length;
+    expect(await pushes()).toBe(1);
+    child.kill();
+    const end = Date.now() + 5000;
+    while ((await pushes()) > 0 && Date.now() < end) await sleep(20);
+    expect(await pushes()).toBe(0);
+  }, 20_000);
+
   it('/query answers chunked, as ksqlDB did before /query-stream', async () => {
     const { base } = await startHttp();
     await ksql(base, { ksql: `${STREAM} INSERT INTO PAGEVIEWS (USERID, PAGEID, MS) VALUES ('ada', 'home', 1); INSERT INTO PAGEVIEWS (USERID, PAGEID, MS) VALUES ('bob', 'faq', 2);` });
