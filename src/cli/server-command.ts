@@ -10,6 +10,7 @@ interface ServerFlags {
   readonly host: string;
   readonly port: number;
   readonly pgPort?: number;
+  readonly httpPort?: number;
   readonly data?: string;
   readonly token?: string;
   readonly allowFiles?: string;
@@ -29,6 +30,7 @@ export function registerServerCommand(program: Command): void {
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port (0: any free port)').argParser(port).default(7878))
     .addOption(new Option('--pg-port <port>', "also speak PostgreSQL's wire protocol on this port, for psql and Postgres drivers (same host; the token is the password); default: off").argParser(port))
+    .addOption(new Option('--http-port <port>', "also serve ksqlDB's REST API, /metrics and query progress over HTTP on this port (same host and token; default: off)").argParser(port))
     .addOption(new Option('--data <dir>', 'data directory, created if missing (its parent must exist); omit for memory only').argParser(dataDirectory))
     .option('--token <token>', 'require clients to send AUTH <token> first (or set EDDY_TOKEN); needed to bind a non-loopback address')
     .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
@@ -46,6 +48,7 @@ export function registerServerCommand(program: Command): void {
         host: opts.host,
         port: opts.port,
         ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}),
+        ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
         ...(token ? { token } : {}),
         access: {
           ...(opts.allowFiles !== undefined ? { fileRoot: opts.allowFiles } : {}),
@@ -59,6 +62,7 @@ export function registerServerCommand(program: Command): void {
       const addr = await server.listen();
       process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}\n`);
       if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}\n`);
+      if (server.httpAddress) process.stdout.write(`eddy http listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

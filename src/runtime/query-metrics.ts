@@ -14,8 +14,15 @@ export interface QueryProgress {
   readonly errors: number;
 }
 
+/** Upper bounds (ms) of the batch-duration histogram's buckets, as Prometheus histograms count them. */
+export const BATCH_MS_BUCKETS: readonly number[] = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
+
 export class QueryMetrics {
   batches = 0;
+  /** Batches that took at most BATCH_MS_BUCKETS[i] ms (not cumulative; the exporter sums them). */
+  readonly batchMsCounts: number[] = BATCH_MS_BUCKETS.map(() => 0);
+  /** Total time of all batches, in ms (the histogram's sum). */
+  batchMsTotal = 0;
   recordsIn = 0;
   recordsOut = 0;
   lateDropped = 0;
@@ -32,6 +39,9 @@ export class QueryMetrics {
     this.recordsIn += records;
     this.lastBatchMs = ms;
     this.busyMs += ms;
+    this.batchMsTotal += ms;
+    const bucket = BATCH_MS_BUCKETS.findIndex((b) => ms <= b);
+    if (bucket >= 0) this.batchMsCounts[bucket]!++;
     this.lag = lag;
     this.windowRecords += records;
     const now = performance.now();

@@ -181,6 +181,13 @@ export class QueryTask {
     return this.stopped || this.limitReached;
   }
 
+  /** Rows held in this query's state stores (for the state-rows metric). */
+  get stateRows(): number {
+    let n = 0;
+    for (const s of this.stores) n += s.size;
+    return n;
+  }
+
   /** Records waiting on the source partitions (for lag metrics and idleness). */
   lag(): number {
     let n = 0;

@@ -5,12 +5,15 @@ import { Eddy, type EddyOptions } from '../runtime/engine.js';
 import type { AccessPolicy } from '../runtime/external-access.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
 import { PgServer } from './pgwire/pg-server.js';
+import { HttpApi } from './http/http-api.js';
 
 export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
   /** Also speak PostgreSQL's wire protocol on this port (same host and token; 0: any free port). Omitted: off. */
   readonly pgPort?: number;
+  /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
+  readonly httpPort?: number;
   readonly token?: string;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
@@ -39,6 +42,9 @@ export class EddyServer {
   private readonly pg: PgServer | undefined;
   /** Where the PostgreSQL protocol listens, once listen() has resolved (undefined: off). */
   pgAddress: AddressInfo | undefined;
+  private readonly http: HttpApi | undefined;
+  /** Where the HTTP port listens, once listen() has bound it. */
+  httpAddress: AddressInfo | undefined;
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
@@ -82,9 +88,14 @@ export class EddyServer {
         idleTimeoutMs: this.limits.idleTimeoutMs,
       }, opts.onDisconnect);
     }
+    // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
+    if (opts.httpPort !== undefined) {
+      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open: (socket, onClose) => new Connection(socket, this.eddy, undefined, this.limits, shared, onClose) });
+    }
   }
 
   async listen(): Promise<AddressInfo> {
+    if (this.http) this.httpAddress = await this.http.listen();
     const host = this.opts.host ?? '127.0.0.1';
     const addr = await new Promise<AddressInfo>((resolve, reject) => {
       this.server.once('error', reject);
@@ -107,6 +118,7 @@ export class EddyServer {
   async close(reason = 'server shutting down', graceMs = 2000): Promise<void> {
     if (this.closing) return this.closing;
     this.eddy.stop();
+    const http = this.http?.close();
     this.closing = new Promise<void>((resolve) => {
       // A peer that keeps its half open after the goodbye (nc does) would hold close() forever.
       const force = setTimeout(() => [...this.sockets].forEach((s) => s.destroy()), graceMs);
@@ -117,7 +129,10 @@ export class EddyServer {
       for (const c of [...this.connections]) c.shutdown(reason);
     })
       .then(() => (this.pgAddress ? this.pg?.close(reason, graceMs) : undefined))
-      .then(() => this.eddy.close());
+      .then(async () => {
+        await http;
+        this.eddy.close();
+      });
     return this.closing;
   }
 }
