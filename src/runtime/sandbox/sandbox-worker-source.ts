@@ -21,7 +21,8 @@ new Script("for (const n of ['ArrayBuffer','SharedArrayBuffer','DataView','Atomi
   "globalThis.__call = (name, json) => { const r = __fns[name](...JSON.parse(json)); return JSON.stringify(r === undefined ? null : r); };").runInContext(context);
 const call = new Script('__call').runInContext(context);
 for (;;) {
-  Atomics.wait(flag, 0, 0);
+  // Wait for a request (1); after an answer (2) the parent sets 0 before it writes the next one.
+  for (let f = Atomics.load(flag, 0); f !== 1; f = Atomics.load(flag, 0)) Atomics.wait(flag, 0, f);
   const request = JSON.parse(decoder.decode(bytes.slice(0, flag[1])));
   let answer;
   try {
