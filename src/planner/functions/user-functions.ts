@@ -118,30 +118,47 @@ function widen(param: SqlType, v: Value): Value {
 
 /** The function's result as a value of its declared type, or an Error saying why it is not one. */
 export function checkResult(name: string, t: SqlType, v: unknown): Value {
-  if (v === null || v === undefined) return null;
-  const bad = () => new Error(`${name} returned ${typeof v === 'object' ? JSON.stringify(v) : String(v)} (${typeof v}), not a ${formatType(t)}`);
+  return resultChecker(name, t)(v);
+}
+
+function badResult(name: string, t: SqlType, v: unknown): Error {
+  return new Error(`${name} returned ${typeof v === 'object' ? JSON.stringify(v) : String(v)} (${typeof v}), not a ${formatType(t)}`);
+}
+
+/** A checker for one return type, made once at plan time (the per-record path allocates nothing). */
+function resultChecker(name: string, t: SqlType): (v: unknown) => Value {
   switch (t.kind) {
     case 'INTEGER':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw bad();
-      return v;
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v !== 'number' || (v | 0) !== v) throw badResult(name, t, v);
+        return v;
+      };
     case 'BIGINT':
-      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return canonicalLong(v) as Value;
-      throw bad();
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return canonicalLong(v) as Value;
+        throw badResult(name, t, v);
+      };
     case 'DOUBLE':
-      if (typeof v !== 'number') throw bad();
-      return v;
     case 'STRING':
-      if (typeof v !== 'string') throw bad();
-      return v;
-    case 'BOOLEAN':
-      if (typeof v !== 'boolean') throw bad();
-      return v;
+    case 'BOOLEAN': {
+      const want = t.kind === 'DOUBLE' ? 'number' : t.kind === 'STRING' ? 'string' : 'boolean';
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v !== want) throw badResult(name, t, v);
+        return v as Value;
+      };
+    }
     case 'DECIMAL':
-      if (v instanceof Decimal) return v;
-      if (typeof v === 'number' || typeof v === 'string') return Decimal.parse(String(v)).rescale(t.scale);
-      throw bad();
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (v instanceof Decimal) return v;
+        if (typeof v === 'number' || typeof v === 'string') return Decimal.parse(String(v)).rescale(t.scale);
+        throw badResult(name, t, v);
+      };
     default:
-      return v as Value;
+      return (v) => (v === undefined ? null : (v as Value));
   }
 }
 
@@ -155,13 +172,14 @@ function scalarOf(def: UserScalarDef): ScalarFunction {
     declaredAs: def.name.toUpperCase(),
     resolve(args: readonly ArgInfo[]): ScalarImpl {
       checkArgs(def.name.toUpperCase(), def.params, args);
+      const check = resultChecker(def.name.toUpperCase(), def.returns);
+      // Only DOUBLE parameters ever need a value changed (a DECIMAL or BIGINT argument widened).
+      const widening = def.params.some((p) => p.type.kind === 'DOUBLE');
       const params = def.params;
-      const name = def.name.toUpperCase();
-      const fn = (a: readonly unknown[]): Value => {
-        const vs = new Array<Value>(a.length);
-        for (let i = 0; i < a.length; i++) vs[i] = widen(params[i]!.type, (a[i] ?? null) as Value);
-        return checkResult(name, def.returns, def.call(vs));
-      };
+      const call = def.call;
+      const fn = widening
+        ? (a: readonly unknown[]): Value => check(call(a.map((v, i) => widen(params[i]!.type, (v ?? null) as Value))))
+        : (a: readonly unknown[]): Value => check(call(a as readonly Value[]));
       // nullTolerant: the compiler passes NULLs through to fn instead of short-cutting to NULL.
       return { returnType: def.returns, fn, ...(returnNull ? {} : { nullTolerant: true }) };
     },

@@ -106,7 +106,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
     } catch (e) {
       throw new SqlError(`The body of ${name} does not compile: ${(e as Error).message}`, stmt);
     }
-    call = (args) => f(...args);
+    call = params.length === 1 ? (a) => f(a[0]) : params.length === 2 ? (a) => f(a[0], a[1]) : (a) => f(...a);
   }
   const def: UserScalarDef = {
     name,
