@@ -59,6 +59,44 @@ function spans(sql: string): Span[] {
   return out;
 }
 
+/**
+ * The text with each `$$ … $$` function body turned into a string literal of the same length
+ * (`'` + blanks + `'`), so a tool that cuts statements with the SQL lexer (the shell) sees one
+ * token there and never a `;` inside; an unterminated body becomes an unterminated string.
+ */
+export function maskFunctionBodies(sql: string): string {
+  if (!sql.includes('$$')) return sql;
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    let j = i + 1;
+    if (c === "'" || c === '"' || c === '`') {
+      const close = sql.indexOf(c, i + 1);
+      j = close < 0 ? sql.length : close + 1;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      j = nl < 0 ? sql.length : nl + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      j = close < 0 ? sql.length : close + 2;
+    } else if (c === '$' && sql[i + 1] === '$') {
+      const close = sql.indexOf('$$', i + 2);
+      const blank = (n: number) => sql.slice(i + 1, i + 1 + n).replace(/[^\n]/g, ' ');
+      if (close < 0) {
+        out += `'${blank(sql.length - i - 1)}`;
+        return out;
+      }
+      out += `'${blank(close + 2 - i - 2)}'`;
+      i = close + 2;
+      continue;
+    }
+    out += sql.slice(i, j);
+    i = j;
+  }
+  return out;
+}
+
 /** Offset of the first character that is not whitespace or a comment. */
 function skipBlank(sql: string, i: number, end: number): number {
   for (;;) {
