@@ -15,6 +15,9 @@ interface ServerFlags {
   readonly token?: string;
   readonly allowFiles?: string;
   readonly allowConnect?: string;
+  readonly allowFunctions?: boolean;
+  readonly functionTimeMs?: string;
+  readonly functionMemoryMb?: string;
   readonly queryTimeout: number;
   readonly idleTimeout: number;
   readonly maxUnread: number;
@@ -35,6 +38,9 @@ export function registerServerCommand(program: Command): void {
     .option('--token <token>', 'require clients to send AUTH <token> first (or set EDDY_TOKEN); needed to bind a non-loopback address')
     .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
     .option('--allow-connect <host:port,…>', "let clients' socket sources connect to these host:port pairs (host:* for any port); default: none")
+    .option('--allow-functions', "let clients CREATE FUNCTION … LANGUAGE JAVASCRIPT; their bodies run in a sandbox worker with a time and memory limit; default: refused")
+    .option('--function-time-ms <ms>', 'with --allow-functions: longest one call may run', '1000')
+    .option('--function-memory-mb <mb>', "with --allow-functions: the sandbox's heap limit", '64')
     .addOption(new Option('--query-timeout <ms>', 'stop a pull query that runs longer, with an error (0: no limit)').argParser(milliseconds).default(30_000))
     .addOption(new Option('--idle-timeout <ms>', 'disconnect a client that sends nothing and runs no push query this long (0: never)').argParser(milliseconds).default(300_000))
     .addOption(new Option('--max-unread <bytes>', 'disconnect a client that leaves more replies than this unread').argParser(count).default(8 * 1024 * 1024))
@@ -53,6 +59,7 @@ export function registerServerCommand(program: Command): void {
         access: {
           ...(opts.allowFiles !== undefined ? { fileRoot: opts.allowFiles } : {}),
           ...(opts.allowConnect !== undefined ? { connect: opts.allowConnect.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+          ...(opts.allowFunctions ? { functions: { timeMs: Number(opts.functionTimeMs ?? 1000), memoryMb: Number(opts.functionMemoryMb ?? 64) } } : {}),
         },
         queryTimeoutMs: opts.queryTimeout,
         limits: { idleTimeoutMs: opts.idleTimeout, maxBufferedBytes: opts.maxUnread, maxTotalBufferedBytes: opts.maxUnreadTotal },

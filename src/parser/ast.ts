@@ -431,10 +431,36 @@ export type Statement =
   | SetProperty
   | UnsetProperty
   | RunScript
-  | Print;
+  | Print
+  | CreateFunction
+  | DropFunction;
 
 /** A parsed statement with the exact text it came from (for SHOW QUERIES, errors, scripts). */
 export interface ParsedStatement {
   readonly statement: Statement;
   readonly text: string;
+}
+
+// ---------------------------------------------------------------- user functions (function-statements.ts parses these)
+
+/** CREATE [OR REPLACE] FUNCTION name(param type, …) RETURNS type LANGUAGE JAVASCRIPT AS $$ body $$ */
+export interface CreateFunction {
+  readonly kind: 'CreateFunction';
+  readonly name: string;
+  readonly orReplace: boolean;
+  readonly params: readonly { readonly name: string; readonly type: SqlType }[];
+  readonly returns: SqlType;
+  readonly language: 'JAVASCRIPT';
+  readonly body: string;
+  /** Where the body starts in the statement's script, so a JavaScript syntax error can point into it. */
+  readonly bodyAt: Loc;
+  readonly nullInput: 'call' | 'returnNull';
+  readonly loc?: Loc;
+}
+
+export interface DropFunction {
+  readonly kind: 'DropFunction';
+  readonly name: string;
+  readonly ifExists: boolean;
+  readonly loc?: Loc;
 }

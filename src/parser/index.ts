@@ -4,6 +4,7 @@ import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Expr, ParsedStatement, Statement } from './ast.js';
 import { SqlError } from './errors.js';
 import { SemanticError } from './expression-parser.js';
+import { parseWithFunctions } from './function-statements.js';
 import { KEYWORDS, Semicolon, sqlLexer } from './lexer.js';
 import type { SqlType } from './sql-type.js';
 import { StatementParser } from './statement-parser.js';
@@ -74,6 +75,11 @@ function run<T>(text: string, rule: (p: StatementParser) => T): T {
 
 /** Parse a script of statements separated by `;` (the last `;` is optional). */
 export function parse(sql: string): ParsedStatement[] {
+  // CREATE/DROP FUNCTION have their own reader (function-statements.ts): $$ bodies are not SQL.
+  return parseWithFunctions(sql, parseSql, parseType) ?? parseSql(sql);
+}
+
+function parseSql(sql: string): ParsedStatement[] {
   const tokens = tokenize(sql);
   const out: ParsedStatement[] = [];
   let i = 0;

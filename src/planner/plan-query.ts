@@ -411,7 +411,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     const infos = call.args.map((a, i) => (i === 0 ? { type: compiled[0]!.type, isConstant: false, text: compiled[0]!.text } : argInfo(a, compiled[i]!)));
     let impl;
     try {
-      impl = fn.resolve(infos, { properties: properties ?? new Map() });
+      impl = fn.resolve(infos, { properties: properties ?? new Map(), onError: (m) => errors.sink(m) });
     } catch (e) {
       throw new SqlError((e as Error).message, call);
     }

@@ -4,7 +4,8 @@
 
 import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { parse } from '../parser/index.js';
+import { parse, parseType } from '../parser/index.js';
+import { registerUserAggregate, registerUserScalar } from '../planner/functions/user-functions.js';
 import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
@@ -36,6 +37,8 @@ import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
+import { claimName, closeEngineFunctions, createFunction, dropFunction, engineFunctions } from './statements/functions.js';
+import type { AggregateSpec, FunctionSpec, ParamSpec } from './user-function-api.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
 export interface EddyOptions {
@@ -54,6 +57,11 @@ export interface EddyOptions {
   readonly access?: AccessPolicy;
   /** Stop a pull query that runs longer than this with an error (a server sets it); omit for no limit. */
   readonly pullTimeoutMs?: number;
+  /**
+   * Register library user functions (registerFunction / registerAggregate) here: it runs before
+   * the command log replays, so persistent queries that call them restart with them.
+   */
+  readonly functions?: (eddy: Eddy) => void;
 }
 
 export class Eddy implements Engine {
@@ -84,6 +92,8 @@ export class Eddy implements Engine {
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
+    // Library functions first: the persistent queries the replay restarts may call them.
+    opts.functions?.(this);
     this.replay();
   }
 
@@ -107,6 +117,49 @@ export class Eddy implements Engine {
   /** From now on, confine statements' files and connections to `policy` (a server does this). */
   confine(policy: AccessPolicy): void {
     this.externalAccess = ExternalAccess.confinedTo(policy);
+  }
+
+  // ------------------------------------------------------------------ user functions
+
+  /**
+   * A scalar user function (UDF), callable from SQL like a built-in and type-checked at planning
+   * time: `eddy.registerFunction({ name: 'TWICE', params: [{ name: 'X', type: 'INT' }], returns: 'INT', fn: (x) => (x === null ? null : x * 2) })`.
+   * It lives until close(); register it again after each open (it is code, not catalog).
+   */
+  registerFunction<const P extends readonly ParamSpec[], const R extends string>(spec: FunctionSpec<P, R>): void {
+    this.assertOpen();
+    claimName(this, spec.name, true);
+    const params = spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) }));
+    const fn = spec.fn as unknown as (...a: unknown[]) => unknown;
+    registerUserScalar({
+      name: spec.name.toUpperCase(),
+      params,
+      returns: parseType(spec.returns),
+      ...(spec.description ? { description: spec.description } : {}),
+      nullInput: spec.nullInput ?? 'call',
+      // Fixed arities call directly: a spread per record costs more than the function itself.
+      call: spec.params.length === 1 ? (a) => fn(a[0]) : spec.params.length === 2 ? (a) => fn(a[0], a[1]) : (a) => fn(...a),
+      origin: 'library',
+    });
+    engineFunctions(this).names.add(spec.name.toUpperCase());
+  }
+
+  /** A user aggregate (UDAF); see AggregateSpec. Its state commits with each batch. */
+  registerAggregate<const P extends readonly ParamSpec[], const R extends string, S>(spec: AggregateSpec<P, R, S>): void {
+    this.assertOpen();
+    claimName(this, spec.name, true);
+    const untyped = spec as unknown as AggregateSpec<readonly ParamSpec[], string, unknown>;
+    registerUserAggregate({
+      name: spec.name.toUpperCase(),
+      params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
+      returns: parseType(spec.returns),
+      ...(spec.description ? { description: spec.description } : {}),
+      initialize: untyped.initialize,
+      aggregate: (args, state) => untyped.aggregate(args as never, state),
+      ...(untyped.merge ? { merge: untyped.merge } : {}),
+      ...(untyped.map ? { map: untyped.map as (s: unknown) => unknown } : {}),
+    });
+    engineFunctions(this).names.add(spec.name.toUpperCase());
   }
 
   // ------------------------------------------------------------------ statements
@@ -203,6 +256,10 @@ export class Eddy implements Engine {
         return deleteRows(this, s, text);
       case 'Copy':
         return copy(this, s, text);
+      case 'CreateFunction':
+        return this.catalogChange(() => createFunction(this, s, text));
+      case 'DropFunction':
+        return this.catalogChange(() => dropFunction(this, s, text));
     }
   }
 
@@ -321,7 +378,12 @@ export class Eddy implements Engine {
     const { state } = this;
     const startAt = state.startAt();
     const restart = () => new QueryTask(plan, state.taskDeps(), { persistent: true, startAt, ...(materialize ? { materialize } : {}) });
-    errors.sink = (m) => state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
+    // Through the running task, so the entry names the record (topic, partition, offset) that failed.
+    errors.sink = (m) => {
+      const task = state.queries.get(plan.id)?.task;
+      if (task) task.reportError(m);
+      else state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
+    };
     const sources = [...new Set(collectSources(plan))];
     state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task: restart(), restart, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
     this.ensureRunning();
@@ -527,6 +589,7 @@ export class Eddy implements Engine {
     for (const t of [...this.state.prints.values()]) t.query.close();
     for (const c of this.state.connectors.values()) c.stop();
     for (const q of this.state.queries.values()) q.task.stop();
+    closeEngineFunctions(this);
     this.closed = true;
     this.state.log.close();
     this.state.db.close();

@@ -11,13 +11,22 @@ export interface AccessPolicy {
   readonly fileRoot?: string;
   /** `host:port` entries that outgoing connections may reach (`host:*` for any port); none: no connections. */
   readonly connect?: readonly string[];
+  /**
+   * SQL-defined functions (CREATE FUNCTION) from network clients: none, refused; set, allowed and
+   * run in the worker sandbox with these limits (sandbox/function-sandbox.ts).
+   */
+  readonly functions?: { readonly timeMs: number; readonly memoryMb: number };
 }
 
 export class ExternalAccess {
   private readonly root: string | undefined;
   private readonly hosts: ReadonlySet<string> | undefined;
 
+  /** Limits for SQL-defined functions when confined and allowed; see AccessPolicy.functions. */
+  readonly functions: AccessPolicy['functions'];
+
   private constructor(readonly confined: boolean, policy: AccessPolicy) {
+    this.functions = policy.functions;
     this.root = policy.fileRoot === undefined ? undefined : realpathSync(policy.fileRoot);
     this.hosts = policy.connect === undefined ? undefined : new Set(policy.connect.map((h) => h.toLowerCase()));
   }

@@ -425,6 +425,11 @@ export class QueryTask {
     return this.inputs.filter((i) => i.owned).map((i) => ({ topic: i.topic, partition: i.partition, next: i.next }));
   }
 
+  /** An evaluation error of the record in hand (a failing function call), for the processing log. */
+  reportError(reason: string): void {
+    this.logError(reason);
+  }
+
   private logError(reason: string, rec?: Rec): void {
     const r = rec ?? this.currentRec;
     this.metrics.errors++;

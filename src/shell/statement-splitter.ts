@@ -1,6 +1,7 @@
 // Cuts typed or scripted text into complete statements at top-level `;` (not inside strings,
 // quoted names, comments or parentheses), using the parser's own lexer so both agree.
 
+import { maskFunctionBodies } from '../parser/function-statements.js';
 import { sqlLexer } from '../parser/lexer.js';
 
 export interface Split {
@@ -15,7 +16,8 @@ export interface Split {
 }
 
 export function splitStatements(text: string): Split {
-  const lexed = sqlLexer.tokenize(text);
+  // A CREATE FUNCTION's $$ body may hold anything: the lexer sees it as one string (same length).
+  const lexed = sqlLexer.tokenize(maskFunctionBodies(text));
   // An unterminated string or quoted name swallows everything after it: nothing there ends.
   const stopAt = lexed.errors[0]?.offset ?? Infinity;
   const statements: string[] = [];
@@ -43,10 +45,10 @@ export function splitStatements(text: string): Split {
   return { statements, starts, rest };
 }
 
-const QUOTES: Record<string, string> = { "'": 'String literal is never closed', '"': 'Quoted name is never closed', '`': 'Quoted name is never closed' };
+const QUOTES: Record<string, string> = { $: 'Function body ($$ … $$) is never closed', "'": 'String literal is never closed', '"': 'Quoted name is never closed', '`': 'Quoted name is never closed' };
 
 function hasTokens(stmt: string): boolean {
-  return sqlLexer.tokenize(stmt).tokens.some((t) => t.tokenType.name !== 'Semicolon');
+  return sqlLexer.tokenize(maskFunctionBodies(stmt)).tokens.some((t) => t.tokenType.name !== 'Semicolon');
 }
 
 /** True when the text holds nothing but blanks and comments. */

@@ -73,6 +73,8 @@ export interface AggregateImpl<S = unknown> {
 /** Session settings some functions read (ksqlDB's ksql.functions.* properties). */
 export interface FunctionSettings {
   readonly properties: ReadonlyMap<string, string>;
+  /** Where a failing row goes (the query's processing log); user aggregates report through it. */
+  readonly onError?: (message: string) => void;
 }
 
 export interface AggregateFunction {

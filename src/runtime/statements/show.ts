@@ -5,6 +5,7 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { listFunctions } from '../../planner/functions/registry.js';
+import { describeUserFunction } from './functions.js';
 import { planQuery } from '../../planner/plan-query.js';
 import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
 import type { QueryPlan } from '../../planner/plan.js';
@@ -90,7 +91,10 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   if (t.kind === 'function') {
     const f = listFunctions().find((x) => x.name === t.name);
     if (!f) throw new SqlError(`Can't find any functions with the name '${t.name}'`, stmt);
-    return { kind: 'rows', statement: text, title: `Function ${f.name}`, columns: [{ name: 'Signature', type: 'STRING' }, { name: 'Description', type: 'STRING' }], rows: f.signatures.map((s) => [s, f.description]) };
+    const rows: Value[][] = f.signatures.map((s) => [s, f.description]);
+    const body = describeUserFunction(f.name)?.body;
+    if (body !== undefined) rows.push(['LANGUAGE JAVASCRIPT', `AS $$${body}$$`]);
+    return { kind: 'rows', statement: text, title: `Function ${f.name}`, columns: [{ name: 'Signature', type: 'STRING' }, { name: 'Description', type: 'STRING' }], rows };
   }
   const id = [...state.queries.keys()].find((k) => k.toUpperCase() === t.name.toUpperCase());
   if (id) {

@@ -1,0 +1,57 @@
+// The library's typed face for user functions: Eddy.registerFunction / registerAggregate take
+// SQL type names as literal strings, and TypeScript infers the JavaScript types the function
+// receives and returns from them (INT → number, STRING → string, …). A NULL argument arrives as
+// null unless the function is declared nullInput: 'returnNull' (user-functions.ts has the rule).
+
+import type { Decimal, Value } from '../planner/values.js';
+
+/** The JavaScript type a value of SQL type `T` arrives as (and a function returns for it). */
+export type JsOf<T extends string> =
+  Uppercase<T> extends 'INT' | 'INTEGER' | 'DOUBLE'
+    ? number
+    : Uppercase<T> extends 'BIGINT'
+      ? number | bigint
+      : Uppercase<T> extends 'STRING' | 'VARCHAR'
+        ? string
+        : Uppercase<T> extends 'BOOLEAN'
+          ? boolean
+          : Uppercase<T> extends `DECIMAL${string}`
+            ? Decimal
+            : Uppercase<T> extends `ARRAY<${string}`
+              ? Value[]
+              : Value;
+
+export interface ParamSpec {
+  readonly name: string;
+  /** A SQL type as written in DDL: 'INT', 'DOUBLE', 'STRING', 'ARRAY<INT>', 'DECIMAL(10, 2)', … */
+  readonly type: string;
+}
+
+export type ArgsOf<P extends readonly ParamSpec[]> = { -readonly [K in keyof P]: P[K] extends ParamSpec ? JsOf<P[K]['type']> | null : never };
+
+export interface FunctionSpec<P extends readonly ParamSpec[], R extends string> {
+  readonly name: string;
+  readonly params: P;
+  readonly returns: R;
+  readonly description?: string;
+  /** 'call' (default): NULL arguments reach the function. 'returnNull': any NULL argument gives NULL without a call. */
+  readonly nullInput?: 'call' | 'returnNull';
+  readonly fn: (...args: ArgsOf<P>) => JsOf<R> | null | undefined;
+}
+
+/**
+ * A user aggregate (ksqlDB's UDAF): `initialize` gives the empty state, `aggregate` folds one
+ * row into it, `merge` joins two states (session windows need it), `map` turns the state into
+ * the result (default: the state itself). The state must survive JSON.stringify/parse: it is
+ * stored with the batch's state and offsets, in the same transaction.
+ */
+export interface AggregateSpec<P extends readonly ParamSpec[], R extends string, S> {
+  readonly name: string;
+  readonly params: P;
+  readonly returns: R;
+  readonly description?: string;
+  readonly initialize: () => S;
+  readonly aggregate: (args: ArgsOf<P>, state: S) => S;
+  readonly merge?: (a: S, b: S) => S;
+  readonly map?: (state: S) => JsOf<R> | null;
+}
