@@ -89,16 +89,21 @@ describe('exactly-once sinks under SIGKILL', () => {
     const targets = (d: string, suffix: string) => ({ dir: join(d, 'out'), suffix, ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}) });
     setUpScenario(join(ref, 'data'), targets(ref, '_ref'));
     setUpScenario(join(crashed, 'data'), targets(crashed, '_crash'));
-    // The uninterrupted run, in this process.
+    // The uninterrupted run, in this process; its length bounds where the kills may fall.
+    const started = performance.now();
     const e = openScenario(join(ref, 'data'));
     await e.flushSinks(60_000);
     e.close();
-    // The crashed run: kill at random points after start until it gets to the end.
+    const window = performance.now() - started;
+    // The crashed run: kill at random points after start until it gets to the end. A run makes at
+    // most as much progress as the time it lived, so kills drawn from window / KILLS all land while
+    // work remains (a fixed 0–400 ms let a fast run finish the whole input before the kills were
+    // spent, and every run after that had nothing left to interrupt).
     let kills = 0;
     let runs = 0;
     for (;;) {
       runs++;
-      const killAt = kills < KILLS ? Math.floor(Math.random() * 400) : undefined;
+      const killAt = kills < KILLS ? Math.floor(Math.random() * (window / KILLS)) : undefined;
       const r = await runKillableWorker(worker, [join(crashed, 'data')], killAt);
       if (r.outcome === 'killed') kills++;
       else if (kills >= KILLS) break;
