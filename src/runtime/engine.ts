@@ -381,7 +381,7 @@ export class Eddy implements Engine {
     // Through the running task, so the entry names the record (topic, partition, offset) that failed.
     errors.sink = (m) => {
       const task = state.queries.get(plan.id)?.task;
-      if (task) task.reportError(m);
+      if (task) task.logError(m);
       else state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
     };
     const sources = [...new Set(collectSources(plan))];

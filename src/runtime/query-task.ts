@@ -63,8 +63,6 @@ interface PartitionInput {
   until: number;
   /** The pipeline's entry for this source. */
   readonly entry: (r: Rec) => void;
-  /** `next` came from this instance's committed offsets (not the start-at default). */
-  committed: boolean;
   /** This instance reads the partition (always, unless a consumer group gave it to another). */
   owned: boolean;
 }
@@ -165,7 +163,7 @@ export class QueryTask {
         const savedNext = saved.get(key);
         const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, committed: savedNext !== undefined, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, owned: false });
       }
     }
     // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
@@ -308,7 +306,6 @@ export class QueryTask {
         if (held) break;
       }
       if (!best) break;
-      best.committed = true;
       if (!single) this.currentInput = best;
       const recs = best.recs;
       if (recs) {
@@ -425,12 +422,8 @@ export class QueryTask {
     return this.inputs.filter((i) => i.owned).map((i) => ({ topic: i.topic, partition: i.partition, next: i.next }));
   }
 
-  /** An evaluation error of the record in hand (a failing function call), for the processing log. */
-  reportError(reason: string): void {
-    this.logError(reason);
-  }
-
-  private logError(reason: string, rec?: Rec): void {
+  /** An evaluation error (a failing function call) of `rec`, or of the record in hand, for the processing log. */
+  logError(reason: string, rec?: Rec): void {
     const r = rec ?? this.currentRec;
     this.metrics.errors++;
     this.deps.processingLog.write({ queryId: this.plan.id, topic: this.currentInput?.topic ?? null, partition: r?.partition ?? null, offset: r?.offset ?? null, reason });
