@@ -3,26 +3,18 @@
 // (wrapping as Java's long does), CAST, functions, aggregations, windows, tables, pull queries,
 // the SQLite state that survives a restart, and the library.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/index.js';
 import type { StatementResult } from '../../src/runtime/results.js';
-import { engine, rows } from './helpers.js';
+import { engine, perTest, rows } from './helpers.js';
 
 const MIN = -9223372036854775808n;
 const MAX = 9223372036854775807n;
 const BIG = 998877665544332211n;
 const EXTREMES = [MIN, MAX, BIG];
 
+const scratch = perTest('bigint');
 let eddy: Eddy | undefined;
-const dirs: string[] = [];
-afterEach(() => {
-  eddy?.close();
-  eddy = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 function produce(e: Eddy, topic: string, key: Buffer | null, value: Buffer | null, ts = 0): void {
   e.produce(topic, [{ timestamp: ts, key, value, headers: [] }], 1);
@@ -44,7 +36,7 @@ const FORMATS = {
 describe('BIGINT through the formats', () => {
   for (const [format, bytes] of Object.entries(FORMATS)) {
     it(`${format} key and value keep every digit, in and out`, () => {
-      eddy = engine();
+      eddy = scratch.use(engine());
       const e = eddy;
       const t = format.toLowerCase();
       e.execute(`CREATE STREAM S (K BIGINT KEY, V BIGINT) WITH (kafka_topic='${t}_in', format='${format}', partitions=1);`);
@@ -61,7 +53,7 @@ describe('BIGINT through the formats', () => {
   }
 
   it('a JSON number past 2^53 is read exactly, whether the fast or the lossless decoder sees it', () => {
-    eddy = engine();
+    eddy = scratch.use(engine());
     const e = eddy;
     e.execute("CREATE STREAM S (K BIGINT KEY, V BIGINT, D DOUBLE, X STRING) WITH (kafka_topic='s', format='JSON', partitions=1);");
     e.execute('CREATE STREAM O AS SELECT * FROM S;');
@@ -82,7 +74,7 @@ describe('BIGINT through the formats', () => {
 
 describe('BIGINT in SQL', () => {
   it('literals are exact, and past the 64-bit range refused as ksqlDB refuses them', () => {
-    eddy = engine();
+    eddy = scratch.use(engine());
     const e = eddy;
     e.execute("CREATE STREAM S (K BIGINT KEY, V BIGINT) WITH (kafka_topic='s', format='JSON', partitions=1);");
     e.execute('INSERT INTO S (K, V) VALUES (998877665544332211, -9223372036854775808);');
@@ -99,7 +91,7 @@ describe('BIGINT in SQL', () => {
   });
 
   it('arithmetic is exact and wraps at 64 bits as Java long does; CAST and functions keep the digits', () => {
-    eddy = engine();
+    eddy = scratch.use(engine());
     const e = eddy;
     e.execute("CREATE STREAM S (K INT KEY, V BIGINT) WITH (kafka_topic='s', format='JSON', partitions=1);");
     e.execute('INSERT INTO S (K, V) VALUES (1, 998877665544332211);');
@@ -124,7 +116,7 @@ describe('BIGINT in SQL', () => {
   });
 
   it('a table grouped by a BIGINT key sums and takes MAX exactly, windowed too, and a pull query reads it', () => {
-    eddy = engine();
+    eddy = scratch.use(engine());
     const e = eddy;
     e.execute("CREATE STREAM S (ID INT KEY, G BIGINT, V BIGINT) WITH (kafka_topic='s', format='JSON', partitions=1);");
     e.execute('CREATE TABLE T AS SELECT G, SUM(V) AS TOTAL, MAX(V) AS TOP, MIN(V) AS BOTTOM, COUNT(*) AS N FROM S GROUP BY G;');
@@ -155,10 +147,9 @@ describe('BIGINT in SQL', () => {
   });
 
   it('state in SQLite keeps the digits across a restart, and the library gets bigint past 2^53', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-bigint-'));
-    dirs.push(dir);
+    const dir = scratch.dir();
     const open = () => Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: 1 }, properties: { 'auto.offset.reset': 'earliest' } });
-    eddy = open();
+    eddy = scratch.use(open());
     eddy.execute("CREATE STREAM S (ID BIGINT KEY, V BIGINT) WITH (kafka_topic='s', format='JSON', partitions=1);");
     eddy.execute('CREATE TABLE T AS SELECT ID, SUM(V) AS TOTAL, LATEST_BY_OFFSET(V) AS LAST FROM S GROUP BY ID;');
     eddy.insert('S', [
@@ -167,7 +158,7 @@ describe('BIGINT in SQL', () => {
     ]);
     eddy.runUntilIdle();
     eddy.close();
-    eddy = open();
+    eddy = scratch.use(open());
     eddy.insert('S', [
       { ID: BIG, V: 1n },
       { ID: 7, V: 1 },

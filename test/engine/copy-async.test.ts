@@ -1,24 +1,19 @@
 // The chunked COPY: progress after every committed chunk, the same result as execute('COPY …'),
 // and cancellation that keeps exactly the chunks already committed.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
 import type { CopyProgress } from '../../src/runtime/statements/copy.js';
-import { engine, rows } from './helpers.js';
+import { engine, perTest, rows } from './helpers.js';
 
+const scratch = perTest('copy-async');
 let eddy: Eddy | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  eddy?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 /** A CSV of `n` items with a header, one bad line (line 3) and a blank last line. */
 function itemsCsv(n: number): string {
-  dir = mkdtempSync(join(tmpdir(), 'eddy-copy-async-'));
+  const dir = scratch.dir();
   const path = join(dir, 'items.csv');
   const lines = ['NAME,COST', 'item0,0.5', 'broken,not-a-number', ...Array.from({ length: n - 1 }, (_, i) => `item${i + 1},${i + 1}.5`)];
   writeFileSync(path, `${lines.join('\r\n')}\r\n`);
@@ -30,7 +25,7 @@ const ITEMS = 'CREATE TABLE ITEMS (NAME STRING PRIMARY KEY, COST DOUBLE);';
 describe('copyAsync', () => {
   it('reports progress after each chunk and ends with the message execute() gives', async () => {
     const path = itemsCsv(2500);
-    eddy = engine();
+    eddy = scratch.use(engine());
     eddy.execute(ITEMS);
     const seen: CopyProgress[] = [];
     const result = await eddy.copyAsync(`COPY ITEMS FROM '${path}';`, { chunkRows: 1000, onProgress: (p) => seen.push(p) });
@@ -52,7 +47,7 @@ describe('copyAsync', () => {
 
   it('stops after the chunk in hand when cancelled and keeps exactly the committed chunks', async () => {
     const path = itemsCsv(5000);
-    eddy = engine();
+    eddy = scratch.use(engine());
     eddy.execute(ITEMS);
     const abort = new AbortController();
     const seen: CopyProgress[] = [];
@@ -70,10 +65,10 @@ describe('copyAsync', () => {
   });
 
   it('appends to a stream chunk by chunk, and refuses anything but one COPY', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eddy-copy-async-'));
+    const dir = scratch.dir();
     const path = join(dir, 'clicks.json');
     writeFileSync(path, Array.from({ length: 30 }, (_, i) => JSON.stringify({ PAGE: `/p${i}` })).join('\n'));
-    eddy = engine();
+    eddy = scratch.use(engine());
     eddy.execute("CREATE STREAM CLICKS (PAGE STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);");
     const seen: number[] = [];
     const result = await eddy.copyAsync(`COPY CLICKS FROM '${path}';`, { chunkRows: 7, onProgress: (p) => seen.push(p.copied) });

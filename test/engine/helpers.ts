@@ -1,5 +1,9 @@
 // Small helpers shared by the engine suites.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
 import type { StatementResult } from '../../src/runtime/results.js';
 import type { Value } from '../../src/planner/values.js';
@@ -8,6 +12,31 @@ import { recordCodec } from '../../src/runtime/record-codec.js';
 /** An in-memory Eddy driven by hand: one record per batch, earliest offsets. */
 export function engine(maxRecords = 1): Eddy {
   return Eddy.open({ autoStart: false, batch: { maxRecords }, properties: { 'auto.offset.reset': 'earliest' } });
+}
+
+/**
+ * Engines and scratch folders that live for one test: after each test of the suite that calls
+ * this, its engines are closed and then its folders removed (closed first, so SQLite has let go of
+ * its files). `use` returns the engine it was given, for `eddy = scratch.use(open(dir))`.
+ */
+export function perTest(prefix: string): { dir(): string; use(e: Eddy): Eddy } {
+  const engines: Eddy[] = [];
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const e of engines.splice(0)) e.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    dir: () => {
+      const d = mkdtempSync(join(tmpdir(), `eddy-${prefix}-`));
+      dirs.push(d);
+      return d;
+    },
+    use: (e) => {
+      engines.push(e);
+      return e;
+    },
+  };
 }
 
 export function rows(eddy: Eddy, sql: string): Value[][] {

@@ -3,21 +3,13 @@
 // CTAS the state is kept in the table's pull-store rows (which keep every window, as a pull query
 // shows them); a restart brings back only the windows still open.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
 import { PullStore } from '../../src/runtime/pull-store.js';
-import { insert, topic } from './helpers.js';
+import { insert, perTest, topic } from './helpers.js';
 
+const scratch = perTest('retention');
 let eddy: Eddy | undefined;
-const dirs: string[] = [];
-afterEach(() => {
-  eddy?.close();
-  eddy = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 const CLICKS = "CREATE STREAM CLICKS (U STRING KEY, P STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);";
 const HOPPING = 'CREATE TABLE C AS SELECT U, COUNT(*) AS N FROM CLICKS WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY U;';
@@ -40,9 +32,8 @@ const counts = (e: Eddy) => topic(e, 'C').map((r) => [r.key, r.window?.start, r.
 
 describe('windowed aggregation state retention', () => {
   it('stops counting a window once it closes; its state stays in its pull-store row', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
-    dirs.push(dir);
-    eddy = open(dir);
+    const dir = scratch.dir();
+    eddy = scratch.use(open(dir));
     eddy.execute(CLICKS);
     eddy.execute(HOPPING);
     click(eddy, 'a', 1000); // window [0,10000) only: starts clamp at 0
@@ -64,14 +55,13 @@ describe('windowed aggregation state retention', () => {
   });
 
   it('open windows survive a restart and keep counting', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
-    dirs.push(dir);
-    eddy = open(dir);
+    const dir = scratch.dir();
+    eddy = scratch.use(open(dir));
     eddy.execute(CLICKS);
     eddy.execute(HOPPING);
     click(eddy, 'a', 6000);
     eddy.close();
-    eddy = open(dir);
+    eddy = scratch.use(open(dir));
     click(eddy, 'a', 7000);
     expect(counts(eddy)).toEqual([
       ['a', 0, 1],
@@ -81,7 +71,7 @@ describe('windowed aggregation state retention', () => {
     ]);
     click(eddy, 'b', 10000); // closes [0,10000)
     eddy.close();
-    eddy = open(dir);
+    eddy = scratch.use(open(dir));
     click(eddy, 'a', 9000); // late for [0,10000) after the restart too
     click(eddy, 'a', 11000);
     expect(counts(eddy).slice(4)).toEqual([
@@ -100,9 +90,8 @@ describe('windowed aggregation state retention', () => {
    * `keyOf`), restart, count another: the old state must be taken over, and no copy left behind.
    */
   const takesOverOldState = (store: string, keyOf: (windowStart: number) => string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
-    dirs.push(dir);
-    eddy = open(dir);
+    const dir = scratch.dir();
+    eddy = scratch.use(open(dir));
     eddy.execute(CLICKS);
     eddy.execute(HOPPING);
     click(eddy, 'a', 6000);
@@ -113,7 +102,7 @@ describe('windowed aggregation state retention', () => {
     }
     db.prepare('UPDATE materialized SET st = NULL, st_owner = NULL').run();
     eddy.close();
-    eddy = open(dir);
+    eddy = scratch.use(open(dir));
     click(eddy, 'a', 7000);
     expect(counts(eddy).slice(2)).toEqual([
       ['a', 0, 2],
@@ -133,9 +122,8 @@ describe('windowed aggregation state retention', () => {
   });
 
   it('a group that HAVING hides keeps its state in a hidden row; TERMINATE removes what only the state kept', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-retention-'));
-    dirs.push(dir);
-    eddy = open(dir);
+    const dir = scratch.dir();
+    eddy = scratch.use(open(dir));
     eddy.execute(CLICKS);
     eddy.execute('CREATE TABLE H AS SELECT U, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY U HAVING COUNT(*) > 1;');
     const pull = (e: Eddy) => (e.execute('SELECT U, WINDOWSTART, N FROM H;')[0] as unknown as { rows: unknown[][] }).rows;
@@ -143,7 +131,7 @@ describe('windowed aggregation state retention', () => {
     click(eddy, 'b', 2000);
     expect(pull(eddy)).toEqual([]);
     eddy.close();
-    eddy = open(dir);
+    eddy = scratch.use(open(dir));
     click(eddy, 'a', 3000); // the hidden row's state came back: 2 now
     expect(pull(eddy)).toEqual([['a', 0, 2]]);
     const rows = () => eddy!.state.db.prepare("SELECT k, st IS NOT NULL AS st FROM materialized WHERE source = 'H' ORDER BY k").raw().all();
