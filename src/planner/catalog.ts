@@ -55,7 +55,7 @@ export interface SourceDef {
   readonly connector?: Readonly<Record<string, string | number | boolean>>;
 }
 
-export type FileSinkFormat = 'JSON' | 'CSV';
+export type FileSinkFormat = 'JSON' | 'CSV' | 'PARQUET';
 
 /**
  * Where a persistent query's rows go outside Eddy (planner/sink-settings.ts reads it from WITH).

@@ -1,5 +1,5 @@
-// The file sink: each batch becomes one file per partition directory (`<dir>/<query>-<batch>.jsonl`
-// or `.csv`, under `<column>=<value>/` when partitioned), written under a temporary name, flushed
+// The file sink: each batch becomes one file per partition directory (`<dir>/<query>-<batch>.jsonl`,
+// `.csv` or `.parquet`, under `<column>=<value>/` when partitioned), written under a temporary name, flushed
 // to disk and renamed into place; then the batch's manifest entry (`_eddy_manifest/<query>/<batch>.json`,
 // listing its files) is written the same way. The manifest entry is the commit, as Spark's file
 // sink's metadata log is: a batch whose entry exists is skipped when it is delivered again, and a
@@ -10,11 +10,18 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { dirname, join } from 'node:path';
 import type { FileSinkFormat } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
+import type { SchemaElement } from 'hyparquet-writer';
+import { encodeParquet, parquetSchema } from './parquet-encode.js';
 import type { SinkBatch, SinkShape, SinkWriter } from './sink-writer.js';
 import { csvField, jsonText } from './sink-values.js';
 
 export const MANIFEST_DIR = '_eddy_manifest';
 const NULL_PARTITION = '__NULL__';
+const FORMATS: Record<FileSinkFormat, { ext: string; label: string }> = {
+  JSON: { ext: 'jsonl', label: 'JSON lines' },
+  CSV: { ext: 'csv', label: 'CSV' },
+  PARQUET: { ext: 'parquet', label: 'Parquet' },
+};
 
 export interface FileSinkSettings {
   readonly path: string;
@@ -29,17 +36,19 @@ export class FileSink implements SinkWriter {
   private readonly partitionAt: number;
   private readonly ext: string;
   private readonly header: string;
+  private readonly schema: SchemaElement[] | undefined;
 
   constructor(
     private readonly shape: SinkShape,
     private readonly owner: string,
     private readonly settings: FileSinkSettings,
   ) {
-    this.target = `file ${settings.path} (${settings.format === 'JSON' ? 'JSON lines' : 'CSV'}${settings.partitionBy ? `, partitioned by ${settings.partitionBy}` : ''})`;
+    this.target = `file ${settings.path} (${FORMATS[settings.format].label}${settings.partitionBy ? `, partitioned by ${settings.partitionBy}` : ''})`;
     this.manifest = join(settings.path, MANIFEST_DIR, owner);
     this.partitionAt = settings.partitionBy ? shape.columns.findIndex((c) => c.name === settings.partitionBy) : -1;
-    this.ext = settings.format === 'JSON' ? 'jsonl' : 'csv';
+    this.ext = FORMATS[settings.format].ext;
     this.header = shape.columns.map((c) => csvField(c.name)).join(',') + '\n';
+    this.schema = settings.format === 'PARQUET' ? parquetSchema(shape.columns) : undefined;
     mkdirSync(this.manifest, { recursive: true });
     removeTemporaries(settings.path);
   }
@@ -77,8 +86,9 @@ export class FileSink implements SinkWriter {
     return out;
   }
 
-  private encode(rows: readonly (readonly Value[])[]): string {
+  private encode(rows: readonly (readonly Value[])[]): string | Uint8Array {
     const cols = this.shape.columns;
+    if (this.schema) return encodeParquet(cols, this.schema, rows);
     if (this.settings.format === 'CSV') {
       let text = this.header;
       for (const r of rows) text += r.map(csvField).join(',') + '\n';
@@ -96,12 +106,13 @@ function pad(id: number): string {
 }
 
 /** Write to `.<name>.tmp` beside the file, flush it to disk, rename it into place. */
-function writeDurably(file: string, text: string): void {
+function writeDurably(file: string, text: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${file.slice(dirname(file).length + 1)}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, text);
+    if (typeof text === 'string') writeSync(fd, text);
+    else for (let at = 0; at < text.length; ) at += writeSync(fd, text, at);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
