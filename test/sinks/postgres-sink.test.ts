@@ -1,6 +1,6 @@
 // The PostgreSQL sink against a real server (postgres-server.ts starts a throw-away cluster), read
 // back with psql; and the crash test of every exactly-once sink: a child process SIGKILLed at
-// random points while it sinks into files, a SQLite file and PostgreSQL leaves each target equal
+// random points while it sinks into files (JSON lines, CSV, Parquet), a SQLite file and PostgreSQL leaves each target equal
 // to an uninterrupted run's — no partial file, no lost or doubled row.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { killLiveWorkers, runKillableWorker } from '../killable-worker.js';
 import { GROUPS, INPUT_ROWS, openScenario, setUpScenario } from './fixtures/sink-scenario.js';
 import { bundledScript } from '../bundled-script.js';
 import { startPostgres, type PostgresServer } from './postgres-server.js';
-import { readFiles, readSqlite } from './read-targets.js';
+import { parquetTestable, readFiles, readSqlite } from './read-targets.js';
 
 const dirs: string[] = [];
 let pg: PostgresServer | undefined;
@@ -111,7 +111,7 @@ describe('exactly-once sinks under SIGKILL', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(KILLS);
 
-    for (const kind of ['json', 'csv']) {
+    for (const kind of ['json', 'csv', ...(parquetTestable() ? ['parquet'] : [])]) {
       const want = readFiles(join(ref, 'out', kind));
       const got = readFiles(join(crashed, 'out', kind));
       expect(got.hidden).toEqual([]); // no temporary left behind…
@@ -122,6 +122,12 @@ describe('exactly-once sinks under SIGKILL', () => {
     const json = readFiles(join(crashed, 'out', 'json'));
     expect(new Set(json.rows.map((r) => r.ID)).size).toBe(INPUT_ROWS);
     expect(json.rows.length).toBe(INPUT_ROWS);
+    if (parquetTestable()) {
+      const parquet = readFiles(join(crashed, 'out', 'parquet'));
+      expect(parquet.rows.length).toBe(INPUT_ROWS);
+      expect(new Set(parquet.rows.map((r) => r.ID)).size).toBe(INPUT_ROWS);
+      expect(parquet.rows.find((r) => r.ID === '49')).toMatchObject({ BIG: '49000000000000000', D: '12.25' }); // exact past 2^53
+    }
     const sq = readSqlite(join(crashed, 'out', 'target.db'));
     expect(sq.counts).toEqual(readSqlite(join(ref, 'out', 'target.db')).counts);
     expect(sq.counts!.length).toBe(GROUPS);
