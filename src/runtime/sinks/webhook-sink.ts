@@ -42,7 +42,9 @@ export class WebhookSink implements SinkWriter {
       body += `{${r.delete ? '"_deleted":true,' : ''}${fields.join(',')}}\n`;
     }
     let failure = '';
+    let attempts = 0;
     for (let attempt = 0; attempt <= this.settings.retries; attempt++) {
+      attempts = attempt + 1;
       if (attempt > 0) await new Promise((r) => setTimeout(r, FIRST_PAUSE_MS * 2 ** (attempt - 1)));
       try {
         const res = await fetch(this.settings.url, {
@@ -59,6 +61,6 @@ export class WebhookSink implements SinkWriter {
         failure = (e as Error).message;
       }
     }
-    throw new Error(`POST of batch ${b.id} failed after ${this.settings.retries + 1} attempts: ${failure}`);
+    throw new Error(`POST of batch ${b.id} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure}`);
   }
 }
