@@ -5,6 +5,7 @@
 // chunks, each as durable as Eddy's delivery (a file written and fsynced; one transaction).
 //   node --import tsx bench/sink-bench.ts [--rows 100000] [--pg 127.0.0.1:5432]   (PGUSER/PGDATABASE as for psql)
 import Database from 'better-sqlite3';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +42,10 @@ function timed(f: () => void): number {
   return ROWS / ((performance.now() - t) / 1000);
 }
 
-function writeFileDurably(path: string, text: string): void {
+function writeFileDurably(path: string, text: string | Uint8Array): void {
   const fd = openSync(path, 'w');
-  writeSync(fd, text);
+  if (typeof text === 'string') writeSync(fd, text);
+  else writeSync(fd, text);
   fsyncSync(fd);
   closeSync(fd);
 }
@@ -64,6 +66,23 @@ results.push([
   await eddyRun('C', `sink='file', path='${dir}/c', format='CSV'`),
   timed(() => {
     for (let i = 0; i < ROWS; i += CHUNK) writeFileDurably(join(dir, `hand-${i}.csv`), 'ID,K,V,NOTE\n' + rows.slice(i, i + CHUNK).map((r) => `${r.ID},${r.K},${r.V},${r.NOTE}`).join('\n') + '\n');
+  }),
+]);
+results.push([
+  'file, Parquet',
+  await eddyRun('PQ', `sink='file', path='${dir}/pq', format='PARQUET'`),
+  timed(() => {
+    // The same library, columns typed as Eddy types them (INT32, UTF8 strings), optional as Eddy's are.
+    for (let i = 0; i < ROWS; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const columnData = [
+        { name: 'ID', data: chunk.map((r) => r.ID), type: 'INT32' as const },
+        { name: 'K', data: chunk.map((r) => r.K), type: 'STRING' as const },
+        { name: 'V', data: chunk.map((r) => r.V), type: 'INT32' as const },
+        { name: 'NOTE', data: chunk.map((r) => r.NOTE), type: 'STRING' as const },
+      ];
+      writeFileDurably(join(dir, `hand-${i}.parquet`), new Uint8Array(parquetWriteBuffer({ columnData })));
+    }
   }),
 ]);
 results.push([
