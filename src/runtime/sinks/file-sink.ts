@@ -8,9 +8,9 @@
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { SchemaElement } from 'hyparquet-writer';
 import type { FileSinkFormat } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
-import type { SchemaElement } from 'hyparquet-writer';
 import { encodeParquet, parquetSchema } from './parquet-encode.js';
 import type { SinkBatch, SinkShape, SinkWriter } from './sink-writer.js';
 import { csvField, jsonText } from './sink-values.js';
