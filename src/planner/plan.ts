@@ -31,6 +31,18 @@ export interface SourceNode {
   readonly timestamp?: CompiledExpr;
 }
 
+/**
+ * (Eddy) The relation of a SELECT without FROM: one row of no columns, read once (PostgreSQL's
+ * Result node), so `SELECT 1 + 2` is a projection over it and WHERE and aggregates apply as usual.
+ */
+export interface SingleRowNode {
+  readonly kind: 'SingleRow';
+  readonly schema: Schema;
+}
+
+/** The pipeline entry a SingleRow node is fed through (sources are fed by their alias). */
+export const SINGLE_ROW_ENTRY = '(single row)';
+
 export interface FilterNode {
   readonly kind: 'Filter';
   readonly input: PlanNode;
@@ -94,7 +106,7 @@ export interface JoinNode {
   readonly schema: Schema;
 }
 
-export type PlanNode = SourceNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
+export type PlanNode = SourceNode | SingleRowNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
 
 export type SinkSpec =
   /** CSAS/CTAS/INSERT INTO: write to a source's topic (and its materialised table). */
@@ -114,6 +126,7 @@ export interface QueryPlan {
 export function inputsOf(n: PlanNode): PlanNode[] {
   switch (n.kind) {
     case 'Source':
+    case 'SingleRow':
       return [];
     case 'Join':
       return [n.left, n.right];
