@@ -17,6 +17,7 @@ import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.j
 import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
 import { checkWithoutFrom, isBoundedQuery } from './adhoc-query-rules.js';
+import { staticKeyLookup } from './static-key-lookup.js';
 import { orderPlan, orderTargets, refuseOrderBy, type OrderPlan, type OrderTarget } from './order-by.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
@@ -192,7 +193,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (persistent) checkPersistentQuery(q, catalog);
   checkWithoutFrom(q);
   checkEmitFinal(q);
-  const rel = planRelation(q.from, catalog, errors);
+  const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
   const relScope = new RelationScope(rel.entries, { pseudoColumns: true, extra });
@@ -225,6 +226,13 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   }
   if (q.orderBy) throw new SqlError('ORDER BY cannot be combined with PARTITION BY.', q.orderBy);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
+}
+
+/** A pull query over one static table that fixes its whole primary key reads that row by the key. */
+function withKeyLookup(rel: PlannedRelation, q: Query, persistent: boolean): PlannedRelation {
+  if (persistent || q.emit !== undefined || rel.node.kind !== 'Source') return rel;
+  const keyLookup = staticKeyLookup(q, rel.node.source);
+  return keyLookup ? { ...rel, node: { ...rel.node, keyLookup } } : rel;
 }
 
 /** The ORDER BY of a planned query, its output cut to the `width` columns the caller sees. */

@@ -29,6 +29,8 @@ export interface SourceNode {
   readonly schema: Schema;
   /** Event time read from a column instead of the record timestamp. */
   readonly timestamp?: CompiledExpr;
+  /** A pull query over a static table that fixes its whole primary key reads this one key through the index (static-key-lookup.ts). */
+  readonly keyLookup?: readonly Value[];
 }
 
 /**

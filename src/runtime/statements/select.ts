@@ -22,7 +22,6 @@ import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
 import { readStaticRowByKey, readStaticRowPages, staticBatchJoin } from '../static-table.js';
-import { staticKeyLookup } from '../../planner/static-key-lookup.js';
 import { newErrorRoute } from './persistent.js';
 import { sortRows } from '../sort-rows.js';
 
@@ -136,7 +135,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const latestOnly = main !== undefined && refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
   const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
-  const key = main && sources.length === 1 ? staticKeyLookup(q, main.source) : undefined;
+  const key = main?.keyLookup;
   // A sorted answer is known only once every row is in: LIMIT then applies to the sorted rows.
   const { order } = planned;
   const columns = headerOf({ output: planned.output });
