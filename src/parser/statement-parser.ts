@@ -1,9 +1,12 @@
 // Statement rules: DDL, queries, DML, and the catalog/session statements.
 
-import type { IToken } from 'chevrotain';
+import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type { ColumnDef, Duration, Expr, Join, JoinType, OrderBy, OrderItem, Properties, PropertyValue, Query, Relation, SelectItem, SourceRef, Statement, WindowSpec, WithinSpec } from './ast.js';
 import { ExpressionParser, identText, locOf, rawImage, SemanticError } from './expression-parser.js';
 import * as L from './lexer.js';
+
+/** What may follow the select list of a SELECT without FROM. */
+const FROMLESS_FOLLOW: readonly TokenType[] = [EOF, L.Window, L.Where, L.Group, L.Partition, L.Having, L.Order, L.Emit, L.Limit];
 
 function stringValue(t: IToken | undefined): string {
   return rawImage(t).slice(1, -1).replace(/''/g, "'");
@@ -355,6 +358,12 @@ export class StatementParser extends ExpressionParser {
     this.OPTION8(() => {
       this.CONSUME(L.From);
       from = this.SUBRULE(this.relation);
+    });
+    // Without FROM only a clause (or the end) may follow the select list: `SELECT * FRM S` is a
+    // missing FROM, and says so as it did when FROM was required.
+    this.ACTION(() => {
+      const next = this.LA(1);
+      if (!from && !FROMLESS_FOLLOW.includes(next.tokenType)) throw new SemanticError(`Syntax Error: mismatched input '${next.image}'; Expecting token of type FROM but found '${next.image}'`, next);
     });
     let window: WindowSpec | undefined;
     let where: Expr | undefined;

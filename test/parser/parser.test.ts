@@ -99,8 +99,9 @@ describe('errors', () => {
     };
     // ORDER BY goes before EMIT and LIMIT; after them it is still a syntax error, with the hint.
     expect(err('SELECT * FROM T LIMIT 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 25 }, message: expect.stringMatching(/mismatched input 'ORDER'/) });
-    // A typo keeps the plain message.
-    expect(err('SELECT * FRM S;').message).not.toMatch(/no SELECT without FROM/);
+    // A misspelt FROM is a missing FROM, not a SELECT without one.
+    expect(err('SELECT * FRM S;')).toMatchObject({ position: { line: 1, column: 10 }, message: expect.stringMatching(/mismatched input 'FRM'; Expecting token of type FROM but found 'FRM'$/) });
+    expect(err('SELECT A B C FROM S;').message).toMatch(/Expecting token of type FROM but found 'C'/);
   });
 
   it('reads a SELECT without FROM (Eddy)', () => {
