@@ -50,6 +50,8 @@ describe('SELECT without FROM', () => {
   it('EXPLAIN shows its single row', () => {
     const [r] = eddy.execute('EXPLAIN SELECT 1;');
     expect(r).toMatchObject({ kind: 'explain', text: expect.stringMatching(/SingleRow: one row of no columns/) });
+    const [a] = eddy.execute('EXPLAIN ANALYZE SELECT 1 + 1 AS X;');
+    expect(a).toMatchObject({ kind: 'explain', summary: expect.stringMatching(/over 1 input record .* 1 output row\./) });
   });
 });
 
