@@ -244,10 +244,28 @@ export interface Join extends Node {
 
 export type Relation = SourceRef | Join;
 
+/** One `ORDER BY` item: `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]` (nulls absent: the direction's default). */
+export interface OrderItem {
+  readonly loc: Loc;
+  readonly expr: Expr;
+  readonly descending: boolean;
+  readonly nulls?: 'FIRST' | 'LAST';
+}
+
+/** `ORDER BY …` (Eddy: sorts the answer of a query over static tables or without FROM). */
+export interface OrderBy {
+  /** The ORDER keyword. */
+  readonly loc: Loc;
+  /** The BY keyword: where ksqlDB, whose grammar has no ORDER BY, reports its syntax error. */
+  readonly by: Loc;
+  readonly items: readonly OrderItem[];
+}
+
 export interface Query extends Node {
   readonly kind: 'Query';
   readonly select: readonly SelectItem[];
-  readonly from: Relation;
+  /** Absent for `SELECT 1;` (Eddy): one row, no source. */
+  readonly from?: Relation;
   readonly window?: WindowSpec;
   readonly where?: Expr;
   readonly groupBy?: readonly Expr[];
@@ -255,6 +273,7 @@ export interface Query extends Node {
   readonly having?: Expr;
   /** Absent for a pull query. */
   readonly emit?: 'CHANGES' | 'FINAL';
+  readonly orderBy?: OrderBy;
   readonly limit?: number;
 }
 

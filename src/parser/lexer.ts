@@ -121,6 +121,13 @@ export const ArrayKw = kw('ARRAY');
 export const MapKw = kw('MAP');
 export const Struct = kw('STRUCT');
 export const Decimal = kw('DECIMAL');
+// ORDER BY (Eddy): non-reserved, so `order` still names a column or an alias.
+export const Order = kw('ORDER');
+export const Asc = kw('ASC');
+export const Desc = kw('DESC');
+export const Nulls = kw('NULLS');
+export const First = kw('FIRST');
+export const Last = kw('LAST');
 
 export const BacktickIdentifier = createToken({ name: 'BacktickIdentifier', pattern: /`(?:[^`]|``)*`/ });
 export const DoubleQuotedIdentifier = createToken({ name: 'DoubleQuotedIdentifier', pattern: /"(?:[^"]|"")*"/ });

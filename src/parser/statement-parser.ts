@@ -1,9 +1,12 @@
 // Statement rules: DDL, queries, DML, and the catalog/session statements.
 
-import type { IToken } from 'chevrotain';
-import type { ColumnDef, Duration, Expr, Join, JoinType, Properties, PropertyValue, Query, Relation, SelectItem, SourceRef, Statement, WindowSpec, WithinSpec } from './ast.js';
+import { EOF, type IToken, type TokenType } from 'chevrotain';
+import type { ColumnDef, Duration, Expr, Join, JoinType, OrderBy, OrderItem, Properties, PropertyValue, Query, Relation, SelectItem, SourceRef, Statement, WindowSpec, WithinSpec } from './ast.js';
 import { ExpressionParser, identText, locOf, rawImage, SemanticError } from './expression-parser.js';
 import * as L from './lexer.js';
+
+/** What may follow the select list of a SELECT without FROM. */
+const FROMLESS_FOLLOW: readonly TokenType[] = [EOF, L.Window, L.Where, L.Group, L.Partition, L.Having, L.Order, L.Emit, L.Limit];
 
 function stringValue(t: IToken | undefined): string {
   return rawImage(t).slice(1, -1).replace(/''/g, "'");
@@ -191,9 +194,12 @@ export class StatementParser extends ExpressionParser {
             {
               ALT: () => {
                 let alias: string | undefined;
-                this.OPTION(() => {
-                  this.OPTION2(() => this.CONSUME(L.As));
-                  alias = this.SUBRULE(this.identifier);
+                this.OPTION({
+                  GATE: () => !this.orderByAhead(),
+                  DEF: () => {
+                    this.OPTION2(() => this.CONSUME(L.As));
+                    alias = this.SUBRULE(this.identifier);
+                  },
                 });
                 return { kind: 'SelectExpr', expr, loc: expr.loc, ...(alias !== undefined ? { alias } : {}) } as SelectItem;
               },
@@ -214,9 +220,12 @@ export class StatementParser extends ExpressionParser {
       name = this.SUBRULE(this.identifier);
     });
     let alias: string | undefined;
-    this.OPTION2(() => {
-      this.OPTION3(() => this.CONSUME(L.As));
-      alias = this.SUBRULE2(this.identifier);
+    this.OPTION2({
+      GATE: () => !this.orderByAhead(),
+      DEF: () => {
+        this.OPTION3(() => this.CONSUME(L.As));
+        alias = this.SUBRULE2(this.identifier);
+      },
     });
     return { kind: 'SourceRef', name, loc: locOf(first), ...(schema ? { schema } : {}), ...(alias ? { alias } : {}) };
   });
@@ -345,8 +354,17 @@ export class StatementParser extends ExpressionParser {
     const t = this.CONSUME(L.Select);
     const select: SelectItem[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: L.Comma, DEF: () => select.push(this.SUBRULE(this.selectItem)) });
-    this.CONSUME(L.From);
-    const from = this.SUBRULE(this.relation);
+    let from: Relation | undefined;
+    this.OPTION8(() => {
+      this.CONSUME(L.From);
+      from = this.SUBRULE(this.relation);
+    });
+    // Without FROM only a clause (or the end) may follow the select list: `SELECT * FRM S` is a
+    // missing FROM, and says so as it did when FROM was required.
+    this.ACTION(() => {
+      const next = this.LA(1);
+      if (!from && !FROMLESS_FOLLOW.includes(next.tokenType)) throw new SemanticError(`Syntax Error: mismatched input '${next.image}'; Expecting token of type FROM but found '${next.image}'`, next);
+    });
     let window: WindowSpec | undefined;
     let where: Expr | undefined;
     let groupBy: Expr[] | undefined;
@@ -383,6 +401,8 @@ export class StatementParser extends ExpressionParser {
       partitionBy = this.SUBRULE3(this.valueExprList);
     });
     this.OPTION5(() => (this.CONSUME(L.Having), (having = this.SUBRULE2(this.expression))));
+    let orderBy: OrderBy | undefined;
+    this.OPTION9(() => (orderBy = this.SUBRULE(this.orderBy)));
     this.OPTION6(() => {
       this.CONSUME(L.Emit);
       emit = this.OR2([{ ALT: () => (this.CONSUME(L.Changes), 'CHANGES' as const) }, { ALT: () => (this.CONSUME(L.Final), 'FINAL' as const) }]);
@@ -394,7 +414,7 @@ export class StatementParser extends ExpressionParser {
     return {
       kind: 'Query',
       select,
-      from,
+      ...(from ? { from } : {}),
       loc: locOf(t),
       ...(window ? { window } : {}),
       ...(where ? { where } : {}),
@@ -402,9 +422,35 @@ export class StatementParser extends ExpressionParser {
       ...(partitionBy ? { partitionBy } : {}),
       ...(having ? { having } : {}),
       ...(emit ? { emit } : {}),
+      ...(orderBy ? { orderBy } : {}),
       ...(limit !== undefined ? { limit } : {}),
     };
   });
+
+  orderBy = this.RULE('orderBy', (): OrderBy => {
+    const order = this.CONSUME(L.Order);
+    const by = this.CONSUME(L.By);
+    const items: OrderItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: L.Comma, DEF: () => items.push(this.SUBRULE(this.orderItem)) });
+    return { loc: locOf(order), by: locOf(by), items };
+  });
+
+  orderItem = this.RULE('orderItem', (): OrderItem => {
+    const expr = this.SUBRULE(this.expression);
+    let descending = false;
+    let nulls: 'FIRST' | 'LAST' | undefined;
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(L.Asc) }, { ALT: () => (this.CONSUME(L.Desc), (descending = true)) }]));
+    this.OPTION2(() => {
+      this.CONSUME(L.Nulls);
+      nulls = this.OR2([{ ALT: () => (this.CONSUME(L.First), 'FIRST' as const) }, { ALT: () => (this.CONSUME(L.Last), 'LAST' as const) }]);
+    });
+    return { loc: expr.loc, expr, descending, ...(nulls ? { nulls } : {}) };
+  });
+
+  /** `ORDER BY` ends the clause before it: ORDER is non-reserved, so it must not be read as an alias. */
+  private orderByAhead(): boolean {
+    return this.LA(1).tokenType === L.Order && this.LA(2).tokenType === L.By;
+  }
 
   /** GROUP BY (a, b): a parenthesised list, not a parenthesised expression like (a + b). */
   private parenListAhead(): boolean {

@@ -1,5 +1,5 @@
 // What ksqlDB refuses in a query before planning it: persistent queries over windowed tables,
-// EMIT FINAL without a window.
+// EMIT FINAL without a window; (Eddy) a persistent query without FROM.
 
 import type { Query, Relation } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
@@ -10,6 +10,8 @@ function sourceNames(r: Relation): string[] {
 }
 
 export function checkPersistentQuery(q: Query, catalog: Catalog): void {
+  // (Eddy) A SELECT without FROM answers once; a persistent query runs over what a source brings.
+  if (!q.from) throw new SqlError('A persistent query (CREATE … AS SELECT, INSERT INTO … SELECT) needs a FROM clause: it runs over the records of a stream or table, and a SELECT without FROM has none.', q);
   const windowedTable = sourceNames(q.from).some((n) => catalog.get(n)?.kind === 'TABLE' && catalog.get(n)?.windowed !== undefined);
   if (windowedTable) {
     throw new SqlError('KSQL does not support persistent queries on windowed tables.', q.from);

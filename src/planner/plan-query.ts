@@ -10,12 +10,15 @@ import type { Catalog, ColumnDef } from './catalog.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
-import type { AggregateCall, CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
+import { inputsOf, type AggregateCall, type CompiledExpr, type FlatMapNode, type PlanNode, type ProjectNode, type Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
 import { kafkaValueFormatRefusal, planRelation, type PlannedRelation } from './plan-relation.js';
 import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
 import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.js';
 import type { Rec } from './record.js';
+import { checkWithoutFrom, isBoundedQuery } from './adhoc-query-rules.js';
+import { staticKeyLookup } from './static-key-lookup.js';
+import { orderPlan, orderTargets, refuseOrderBy, type OrderPlan, type OrderTarget } from './order-by.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
 
@@ -23,6 +26,8 @@ export interface PlannedQuery {
   readonly root: PlanNode;
   readonly output: Schema;
   readonly relation: PlannedRelation;
+  /** ORDER BY of a bounded ad-hoc query: the runtime sorts the whole answer by it, then applies LIMIT. */
+  readonly order?: OrderPlan;
 }
 
 interface SelectColumn {
@@ -178,16 +183,21 @@ export interface PlanQueryOptions {
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
-  if (opts.sinkName !== undefined) checkPersistentQuery(q, catalog);
+  // Persistent queries (CSAS/CTAS/INSERT) must carry their keys; pull and push queries answer
+  // with the select list as written.
+  const persistent = opts.sinkName !== undefined;
+  // A finite answer (static tables only, or no FROM) may be sorted and aggregated as one group.
+  const bounded = isBoundedQuery(q, catalog, persistent);
+  // ksqlDB's grammar has no ORDER BY: its syntax error comes before any other complaint.
+  if (q.orderBy && !bounded) refuseOrderBy(q.orderBy);
+  if (persistent) checkPersistentQuery(q, catalog);
+  checkWithoutFrom(q);
   checkEmitFinal(q);
-  const rel = planRelation(q.from, catalog, errors);
+  const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
   const relScope = new RelationScope(rel.entries, { pseudoColumns: true, extra });
   const sink = opts.sinkName ?? 'OUTPUT';
-  // Persistent queries (CSAS/CTAS/INSERT) must carry their keys; pull and push queries answer
-  // with the select list as written.
-  const persistent = opts.sinkName !== undefined;
   let node: PlanNode = rel.node;
 
   if (q.where) {
@@ -202,10 +212,35 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
-  if (aggregated) return planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, opts.properties);
+  const targets = q.orderBy ? orderTargets(q.orderBy.items, columns) : [];
+  if (aggregated) {
+    const extra = targets.findIndex((t) => t.kind === 'extra');
+    if (extra >= 0) throw new SqlError(`ORDER BY ${exprText(q.orderBy!.items[extra]!.expr)}: an aggregation sorts by a column of its select list; select it, or give its position or name.`, q.orderBy!.items[extra]!);
+    return withOrder(planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, bounded, opts.properties), q, targets);
+  }
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);
-  if (!persistent && !q.partitionBy?.length) return planTransientProjection(rel, relScope, node, columns, errors);
+  if (!persistent && !q.partitionBy?.length) {
+    // Expressions sorted by but not selected are computed after the select list, then dropped.
+    const extras: SelectColumn[] = targets.flatMap((t, i) => (t.kind === 'extra' ? [{ expr: t.expr, name: `KSQL_ORDER_${i}`, loc: t.expr.loc }] : []));
+    return withOrder(planTransientProjection(rel, relScope, node, [...columns, ...extras], errors), q, targets, columns.length);
+  }
+  if (q.orderBy) throw new SqlError('ORDER BY cannot be combined with PARTITION BY.', q.orderBy);
   return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
+}
+
+/** A pull query over one static table that fixes its whole primary key reads that row by the key. */
+function withKeyLookup(rel: PlannedRelation, q: Query, persistent: boolean): PlannedRelation {
+  if (persistent || q.emit !== undefined || rel.node.kind !== 'Source') return rel;
+  const keyLookup = staticKeyLookup(q, rel.node.source);
+  return keyLookup ? { ...rel, node: { ...rel.node, keyLookup } } : rel;
+}
+
+/** The ORDER BY of a planned query, its output cut to the `width` columns the caller sees. */
+function withOrder(planned: PlannedQuery, q: Query, targets: readonly OrderTarget[], width = planned.output.columns.length): PlannedQuery {
+  if (!q.orderBy) return planned;
+  const order = orderPlan(q.orderBy.items, targets, planned.root.schema.columns, width);
+  const output = width < planned.output.columns.length ? { ...planned.output, columns: planned.output.columns.slice(0, width) } : planned.output;
+  return { ...planned, output, order };
 }
 
 function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
@@ -369,12 +404,13 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
-  if (!q.groupBy?.length) {
+function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, bounded: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
+  // (Eddy) A bounded query without GROUP BY aggregates its whole input as one group, as SQL does.
+  if (!q.groupBy?.length && !bounded) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);
   }
   if (q.partitionBy?.length) throw new SqlError('PARTITION BY is not supported with GROUP BY.', q.partitionBy[0]!);
-  const groupBy = q.groupBy;
+  const groupBy = q.groupBy ?? [];
   for (const g of groupBy) {
     if (containsAggregate(g)) {
       let name = '';
@@ -418,7 +454,8 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     return { text: exprText(call), impl, args: compiled.filter((_, i) => !infos[i]!.isConstant) };
   });
 
-  if (rel.isTable) {
+  // A bounded query reads a static table's rows once: nothing is retracted, so no undo is needed.
+  if (rel.isTable && !bounded) {
     const noUndo = aggregates.filter((a) => !a.impl.undo).map((a) => a.text.replace(/\(.*$/, ''));
     const names = [...new Set(noUndo)];
     if (names.length) {
@@ -537,8 +574,11 @@ function selectOrder(keyIdx: readonly number[], selectCount: number, keyCount: n
 function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefined {
   const find = (n: PlanNode): SourceDef | undefined => {
     if (n.kind === 'Source') return n.source.name === name ? n.source : undefined;
-    if (n.kind === 'Join') return find(n.left) ?? find(n.right);
-    return find(n.input);
+    for (const i of inputsOf(n)) {
+      const s = find(i);
+      if (s) return s;
+    }
+    return undefined;
   };
   return find(rel.node);
 }

@@ -1,4 +1,5 @@
-// FROM clause → plan: a source, or a tree of joins, plus the scope its columns resolve in.
+// FROM clause → plan: a source, or a tree of joins (or, without FROM, a single row), plus the
+// scope its columns resolve in.
 
 import type { ColumnRef, Expr, Join, Relation, SourceRef } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
@@ -60,7 +61,11 @@ function checkJoinValueFormats(rel: PlannedRelation, catalog: Catalog, at: Join)
   if (kafka.length) throw new SqlError(kafkaValueFormatRefusal(kafka, 'JOIN'), at);
 }
 
-export function planRelation(rel: Relation, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
+/** No FROM (Eddy): one row of no columns, nothing to resolve a column in. */
+const SINGLE_ROW: PlannedRelation = { node: { kind: 'SingleRow', schema: { columns: [], isTable: false } }, entries: [], isTable: false, windowed: false, isJoin: false };
+
+export function planRelation(rel: Relation | undefined, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
+  if (!rel) return SINGLE_ROW;
   const planned = planRelationTree(rel, catalog, errors);
   if (rel.kind === 'Join') checkJoinValueFormats(planned, catalog, rel);
   return planned;

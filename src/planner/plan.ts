@@ -29,7 +29,21 @@ export interface SourceNode {
   readonly schema: Schema;
   /** Event time read from a column instead of the record timestamp. */
   readonly timestamp?: CompiledExpr;
+  /** A pull query over a static table that fixes its whole primary key reads this one key through the index (static-key-lookup.ts). */
+  readonly keyLookup?: readonly Value[];
 }
+
+/**
+ * (Eddy) The relation of a SELECT without FROM: one row of no columns, read once (PostgreSQL's
+ * Result node), so `SELECT 1 + 2` is a projection over it and WHERE and aggregates apply as usual.
+ */
+export interface SingleRowNode {
+  readonly kind: 'SingleRow';
+  readonly schema: Schema;
+}
+
+/** The pipeline entry a SingleRow node is fed through (sources are fed by their alias). */
+export const SINGLE_ROW_ENTRY = '(single row)';
 
 export interface FilterNode {
   readonly kind: 'Filter';
@@ -94,7 +108,7 @@ export interface JoinNode {
   readonly schema: Schema;
 }
 
-export type PlanNode = SourceNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
+export type PlanNode = SourceNode | SingleRowNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
 
 export type SinkSpec =
   /** CSAS/CTAS/INSERT INTO: write to a source's topic (and its materialised table). */
@@ -114,6 +128,7 @@ export interface QueryPlan {
 export function inputsOf(n: PlanNode): PlanNode[] {
   switch (n.kind) {
     case 'Source':
+    case 'SingleRow':
       return [];
     case 'Join':
       return [n.left, n.right];

@@ -74,6 +74,7 @@ function checkKeyValue(key: ColumnDef, other: Expr, op: string, cmp: Expr): void
 }
 
 export function checkPullQuery(q: Query, catalog: Catalog, opts: PullRuleOptions): void {
+  if (!q.from) return;
   const refs = sourceRefs(q.from);
   const defs = refs.map((r) => catalog.get(r.name));
   if (q.from.kind === 'Join' && defs.every((d) => d?.topic)) throw new SqlError("Pull queries don't support JOIN clauses.", q.from);

@@ -19,7 +19,7 @@ function keyLiteral(e: Expr, key: ColumnDef): Value | undefined {
 
 /** The primary key the query looks up, in key-column order, or undefined when it must scan. */
 export function staticKeyLookup(q: Query, def: SourceDef): Value[] | undefined {
-  if (q.from.kind !== 'SourceRef' || q.from.schema !== undefined || def.topic || !q.where) return undefined;
+  if (q.from?.kind !== 'SourceRef' || q.from.schema !== undefined || def.topic || !q.where) return undefined;
   const keys = def.columns.filter((c) => c.role === 'key');
   if (!keys.length) return undefined;
   const fixed = new Map<string, Value>();

@@ -73,6 +73,10 @@ function enforcingSteps(n: PlanNode): Step[] | string {
         break;
       case 'FlatMap':
         return 'Upgrades not yet supported for StreamFlatMap';
+      case 'SingleRow':
+        // A persistent query always has a FROM (persistent-query-rules.ts).
+        node = undefined;
+        break;
       case 'Join':
         return `Upgrades not yet supported for ${node.variant === 'ForeignKey' ? 'ForeignKeyTableTableJoin' : `${node.variant}Join`}`;
     }

@@ -3,7 +3,7 @@
 // an operator is chosen, and it names each one as it builds it (OperatorInfo): EXPLAIN and
 // EXPLAIN ANALYZE print that tree, not a second reading of the plan.
 
-import type { JoinNode, PlanNode, SinkSpec } from '../planner/plan.js';
+import { SINGLE_ROW_ENTRY, type JoinNode, type PlanNode, type SinkSpec } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { aggregateOperator } from './operators/aggregate.js';
 import { filterOperator } from './operators/filter.js';
@@ -107,6 +107,11 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts:
                 if (!r.tombstone) down(r);
               };
         entries.set(n.alias, probe ? probe.input(self, entry) : entry);
+        return;
+      }
+      case 'SingleRow': {
+        const { self } = op('SingleRow', 'one row of no columns (SELECT without FROM), read once');
+        entries.set(SINGLE_ROW_ENTRY, probe ? probe.input(self, down) : down);
         return;
       }
       case 'Filter': {

@@ -11,7 +11,7 @@ import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import { checkFormats } from '../planner/format-rules.js';
-import type { QueryPlan } from '../planner/plan.js';
+import { inputsOf, type QueryPlan } from '../planner/plan.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
@@ -659,10 +659,7 @@ function collectSources(plan: QueryPlan): string[] {
   const out: string[] = [];
   const walk = (n: QueryPlan['root']): void => {
     if (n.kind === 'Source') out.push(n.source.name);
-    else if (n.kind === 'Join') {
-      walk(n.left);
-      walk(n.right);
-    } else walk(n.input);
+    else inputsOf(n).forEach(walk);
   };
   walk(plan.root);
   return out;

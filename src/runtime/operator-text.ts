@@ -11,8 +11,14 @@ export function schemaColumns(s: Schema): string {
 export function describeSource(n: SourceNode): [name: string, detail: string] {
   const s = n.source;
   const where = s.topic ? `topic '${s.topic}' (${s.keyFormat}/${s.valueFormat}, ${s.partitions} partition${s.partitions === 1 ? '' : 's'})` : 'static SQLite table';
-  const detail = `${s.name}${n.alias !== s.name ? ` AS ${n.alias}` : ''} ← ${where}${s.topic ? '; new records since the last commit' : ''}${n.timestamp ? `; event time ${n.timestamp.text}` : ''}`;
+  const detail = `${s.name}${n.alias !== s.name ? ` AS ${n.alias}` : ''} ← ${where}${s.topic ? '; new records since the last commit' : ''}${n.timestamp ? `; event time ${n.timestamp.text}` : ''}${n.keyLookup ? `; primary-key lookup ${keyLookupText(n)}` : ''}`;
   return [s.kind === 'STREAM' ? 'StreamSource' : 'TableSource', detail];
+}
+
+/** `ID = 'u1' AND N = 2`: the key a lookup reads, as SQL. */
+function keyLookupText(n: SourceNode): string {
+  const keys = n.source.columns.filter((c) => c.role === 'key');
+  return (n.keyLookup ?? []).map((v, i) => `${keys[i]?.name ?? '?'} = ${typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v)}`).join(' AND ');
 }
 
 export function describeAggregate(n: AggregateNode): string {

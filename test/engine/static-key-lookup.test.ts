@@ -40,6 +40,21 @@ describe('static-table primary-key lookups', () => {
     expect(rows(eddy, 'SELECT V FROM PAIRS WHERE A = 8 OR A = 7;').sort()).toEqual([['eight'], ['seven']]);
   });
 
+  it('is decided by the planner, and EXPLAIN shows it', () => {
+    const explain = (sql: string) => {
+      const [r] = eddy.execute(`EXPLAIN ${sql}`);
+      if (r?.kind !== 'explain') throw new Error('expected explain');
+      return r.text;
+    };
+    expect(explain("SELECT NAME FROM USERS WHERE ID = 'u7' AND N = 7;")).toMatch(/TableSource: USERS ← static SQLite table; primary-key lookup ID = 'u7'/);
+    expect(explain("SELECT NAME FROM USERS WHERE ID = 'it''s';")).toMatch(/primary-key lookup ID = 'it''s'/);
+    expect(explain('SELECT V FROM PAIRS WHERE A = 8;')).toMatch(/primary-key lookup A = 8/);
+    // Anything short of the whole key by literals scans.
+    for (const sql of ['SELECT V FROM PAIRS WHERE A = 8 OR A = 7;', 'SELECT V FROM PAIRS WHERE A > 7;', 'SELECT NAME FROM USERS WHERE N = 7;', "SELECT * FROM USERS WHERE ID = 'u7' EMIT CHANGES;"]) {
+      expect(explain(sql)).not.toMatch(/primary-key lookup/);
+    }
+  });
+
   it('reads one row instead of the table', () => {
     rows(eddy, "SELECT * FROM USERS WHERE ID = 'u1';"); // warm the statement paths
     const lookup = Math.min(...[1, 2, 3].map((i) => timed(() => rows(eddy, `SELECT * FROM USERS WHERE ID = 'u${ROWS - i}';`))));

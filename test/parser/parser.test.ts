@@ -50,10 +50,12 @@ describe('statements', () => {
 
   it('joins, windows and struct stars', () => {
     const q = parseStatement('SELECT a.*, b->c->*, x[1] FROM l a LEFT OUTER JOIN r b WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 3 SECONDS ON a.id = b.id FULL JOIN t ON a.id = t.id EMIT CHANGES;');
-    if (q.kind !== 'Query' || q.from.kind !== 'Join' || q.from.left.kind !== 'Join') throw new Error('shape');
-    expect(q.from.type).toBe('FULL');
-    expect(q.from.left.type).toBe('LEFT');
-    expect(q.from.left.within).toMatchObject({ before: { ms: 1000 }, after: { ms: 2000 }, grace: { ms: 3000 } });
+    if (q.kind !== 'Query' || q.from?.kind !== 'Join' || q.from.left.kind !== 'Join') throw new Error('shape');
+    const from = q.from;
+    const left = q.from.left;
+    expect(from.type).toBe('FULL');
+    expect(left.type).toBe('LEFT');
+    expect(left.within).toMatchObject({ before: { ms: 1000 }, after: { ms: 2000 }, grace: { ms: 3000 } });
     expect(q.select.map((s) => s.kind)).toEqual(['AllColumns', 'StructAll', 'SelectExpr']);
   });
 });
@@ -86,7 +88,7 @@ describe('errors', () => {
     expect(err('SELECT * FROM S WINDOW TUMBLING (SIZE 5 BOBS) GROUP BY A;').message).toMatch(/Invalid time unit 'BOBS'/);
   });
 
-  it("answers a newcomer's first SQL with ksqlDB's refusal and what to write instead", () => {
+  it("answers a newcomer's misplaced ORDER BY with ksqlDB's refusal and what to write instead", () => {
     const err = (sql: string) => {
       try {
         parse(sql);
@@ -95,14 +97,42 @@ describe('errors', () => {
       }
       throw new Error('parsed');
     };
-    for (const sql of ['SELECT 1;', 'SHOW STREAMS;\nSELECT 1 + 1 AS x;']) {
-      expect(err(sql).message).toMatch(/Expecting token of type FROM.*there is no SELECT without FROM\): .* e\.g\. SELECT 1 \+ 1 AS X FROM CLICKS LIMIT 1;/);
+    // ORDER BY goes before EMIT and LIMIT; after them it is still a syntax error, with the hint.
+    expect(err('SELECT * FROM T LIMIT 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 25 }, message: expect.stringMatching(/mismatched input 'ORDER'/) });
+    // A misspelt FROM is a missing FROM, not a SELECT without one.
+    expect(err('SELECT * FRM S;')).toMatchObject({ position: { line: 1, column: 10 }, message: expect.stringMatching(/mismatched input 'FRM'; Expecting token of type FROM but found 'FRM'$/) });
+    expect(err('SELECT A B C FROM S;').message).toMatch(/Expecting token of type FROM but found 'C'/);
+  });
+
+  it('reads a SELECT without FROM (Eddy)', () => {
+    for (const sql of ['SELECT 1;', 'SELECT 1 + 2 AS X, \'a\';', 'SELECT ABS(-3) WHERE TRUE LIMIT 1;']) {
+      const q = parseStatement(sql);
+      if (q.kind !== 'Query') throw new Error('shape');
+      expect(q.from).toBeUndefined();
     }
-    expect(err('SHOW STREAMS;\nSELECT 1 + 1 AS x;').position).toMatchObject({ line: 2, column: 18 });
-    expect(err('SELECT * FROM T WHERE A = 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 29 }, message: expect.stringMatching(/mismatched input 'ORDER'\. ksqlDB SQL has no ORDER BY/) });
-    expect(err('SELECT * FROM T ORDER BY A;').message).toMatch(/has no ORDER BY/);
-    // A typo keeps the plain message.
-    expect(err('SELECT * FRM S;').message).not.toMatch(/no SELECT without FROM/);
+    const q = parseStatement("SELECT 1 + 2 AS X, 'a' WHERE 1 < 2 LIMIT 3;");
+    if (q.kind !== 'Query') throw new Error('shape');
+    expect(q.select.map((s) => (s.kind === 'SelectExpr' ? s.alias : s.kind))).toEqual(['X', undefined]);
+    expect(q).toMatchObject({ where: { kind: 'Comparison' }, limit: 3 });
+  });
+
+  it('reads ORDER BY items with direction and NULLS placement (Eddy)', () => {
+    const q = parseStatement('SELECT A, B FROM T WHERE A > 1 ORDER BY A DESC NULLS LAST, B + 1, 2 ASC NULLS FIRST LIMIT 5;');
+    if (q.kind !== 'Query' || !q.orderBy) throw new Error('shape');
+    expect(q.orderBy.items.map((i) => [exprText(i.expr), i.descending, i.nulls])).toEqual([
+      ['A', true, 'LAST'],
+      ['(B + 1)', false, undefined],
+      ['2', false, 'FIRST'],
+    ]);
+    // BY's position: where ksqlDB, which reads `T ORDER` as an alias, reports its syntax error.
+    expect(q.orderBy.by).toMatchObject({ line: 1, column: 38 });
+    expect(q).toMatchObject({ from: { kind: 'SourceRef', name: 'T' }, limit: 5 });
+    // Before EMIT, and without FROM; ORDER is still a name where no BY follows it.
+    expect(parseStatement('SELECT * FROM T ORDER BY A EMIT CHANGES;')).toMatchObject({ emit: 'CHANGES', orderBy: { items: [{ descending: false }] } });
+    expect(parseStatement('SELECT 1 AS A ORDER BY A;')).toMatchObject({ orderBy: { items: [{ expr: { kind: 'ColumnRef', name: 'A' } }] } });
+    expect(parseStatement('SELECT 1 ORDER BY 1;')).toMatchObject({ select: [{ kind: 'SelectExpr' }], orderBy: { items: [{ expr: { kind: 'NumberLiteral' } }] } });
+    expect(parseStatement('SELECT ORDER FROM T ORDER;')).toMatchObject({ select: [{ expr: { name: 'ORDER' } }], from: { alias: 'ORDER' } });
+    expect(parseStatement('SELECT A ORDER FROM T AS ORDER ORDER BY ORDER;')).toMatchObject({ select: [{ alias: 'ORDER' }], from: { alias: 'ORDER' }, orderBy: { items: [{ expr: { name: 'ORDER' } }] } });
   });
 
   it('suggests keywords for completion', () => {

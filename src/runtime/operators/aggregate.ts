@@ -130,6 +130,13 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
 
   const endBatch = () => {
     emitPending();
+    // Without GROUP BY (bounded queries only: planner/plan-query.ts) there is one group, and it
+    // exists with no input too: SQL's COUNT(*) over no rows is one row of 0.
+    if (node.groupBy.length === 0 && !windowed && !store.get(keyString([]))) {
+      const e: AggEntry = { key: [], states: aggs.map((a) => a.impl.init()), ts: 0, rows: 0 };
+      store.put(keyString([]), e);
+      emit({ cols: results(e), ts: 0, partition: 0, offset: 0, ...(needPrev ? { prev: null } : {}) });
+    }
     if (windowed) windowed.endBatch(emit, streamTime);
     if (final) final.release();
   };

@@ -3,7 +3,7 @@
 // operator's input instrumented; then draws the plan tree with rows in and time spent per
 // operator. Nothing is written: no state, no sink, no offsets.
 
-import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { SINGLE_ROW_ENTRY, sourcesOf, type QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import { buildPipeline, type PipelineProbe } from '../build-pipeline.js';
 import type { Engine } from '../engine-context.js';
@@ -54,6 +54,8 @@ function timingProbe(): { probe: PipelineProbe; stats: Map<OperatorInfo, Operato
 function readInput(engine: Engine, plan: QueryPlan): { alias: string; rec: Rec }[] {
   const { log } = engine.state;
   const out: { alias: string; rec: Rec }[] = [];
+  // A SELECT without FROM reads its one row of no columns.
+  if (!sourcesOf(plan.root).length) out.push({ alias: SINGLE_ROW_ENTRY, rec: { cols: [], ts: 0, partition: 0, offset: 0 } });
   for (const node of sourcesOf(plan.root)) {
     const topic = node.source.topic;
     const info = topic ? log.describeTopic(topic) : undefined;

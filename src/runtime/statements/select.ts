@@ -7,7 +7,7 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { planQuery } from '../../planner/plan-query.js';
-import { sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import { inputsOf, SINGLE_ROW_ENTRY, sourcesOf, type QueryPlan, type SourceNode } from '../../planner/plan.js';
 import { checkPullQuery } from '../../planner/pull-query-rules.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
@@ -22,8 +22,8 @@ import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
 import { readStaticRowByKey, readStaticRowPages, staticBatchJoin } from '../static-table.js';
-import { staticKeyLookup } from '../../planner/static-key-lookup.js';
 import { newErrorRoute } from './persistent.js';
+import { sortRows } from '../sort-rows.js';
 
 export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
   return plan.output.columns.map((c) => ({ name: c.name, type: formatType(c.type), ...(c.role === 'key' ? { key: true } : {}) }));
@@ -123,18 +123,21 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const errors = newErrorRoute();
   checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
   // ksqlDB answers no pull query over a join; Eddy joins a static table (no topic) in one.
-  const refs = sourceRefs(q.from);
+  const refs = q.from ? sourceRefs(q.from) : [];
   if (refs.filter((r) => state.catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
   for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
   const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
-  const main = driving[0] ?? sources[0]!;
+  // No source: a SELECT without FROM, whose plan reads one row of no columns.
+  const main: SourceNode | undefined = driving[0] ?? sources[0];
   // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
-  const latestOnly = refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
+  const latestOnly = main !== undefined && refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
   const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
-  const key = sources.length === 1 ? staticKeyLookup(q, main.source) : undefined;
+  const key = main?.keyLookup;
+  // A sorted answer is known only once every row is in: LIMIT then applies to the sorted rows.
+  const { order } = planned;
   const columns = headerOf({ output: planned.output });
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   function* chunks(): Generator<Value[][], void, void> {
@@ -154,32 +157,37 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
         }
         if (r.tombstone) return;
         pending.push(r.cols);
-        if (q.limit !== undefined && emitted + pending.length >= q.limit) done = true;
+        if (q.limit !== undefined && !order && emitted + pending.length >= q.limit) done = true;
       },
       memoryEnv(engine),
     );
-    const entry = pipeline.entries.get(main.alias)!;
+    const entry = pipeline.entries.get(main ? main.alias : SINGLE_ROW_ENTRY)!;
+    const input: Iterable<Rec> = main ? snapshot(engine, main.source, latestOnly, key) : [{ cols: [], ts: 0, partition: 0, offset: 0 }];
     let n = 0;
     let sliceStart = Date.now();
     let inSlice = 0;
-    for (const rec of snapshot(engine, main.source, latestOnly, key)) {
+    for (const rec of input) {
       if (done) break;
       entry(rec);
       n++;
       const now = Date.now();
       if (++inSlice >= SLICE_RECORDS || now - sliceStart >= SLICE_MS) {
         if (now > deadline) throw overBudget(timeoutMs!, n, q);
-        const out = limited(pending);
-        emitted += out.length;
-        yield out;
-        pending = [];
+        if (order) {
+          yield [];
+        } else {
+          const out = limited(pending);
+          emitted += out.length;
+          yield out;
+          pending = [];
+        }
         sliceStart = Date.now();
         inSlice = 0;
       }
     }
     for (const f of pipeline.endBatch) f();
     if (aggregated) pending.push(...latestByKey.values());
-    yield limited(pending);
+    yield limited(order ? sortRows(pending, order) : pending);
     function limited(rows: Value[][]): Value[][] {
       return q.limit !== undefined && emitted + rows.length > q.limit ? rows.slice(0, Math.max(0, q.limit - emitted)) : rows;
     }
@@ -203,8 +211,5 @@ function sourceRefs(r: Relation): SourceRef[] {
 }
 
 function containsAggregate(n: QueryPlan['root']): boolean {
-  if (n.kind === 'Aggregate') return true;
-  if (n.kind === 'Source') return false;
-  if (n.kind === 'Join') return containsAggregate(n.left) || containsAggregate(n.right);
-  return containsAggregate(n.input);
+  return n.kind === 'Aggregate' || inputsOf(n).some(containsAggregate);
 }
