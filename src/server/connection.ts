@@ -70,7 +70,8 @@ export class Connection {
     private readonly token: string | undefined,
     private readonly limits: ConnectionLimits,
     private readonly shared: SharedBudget,
-    private readonly onClose: (c: Connection, reason: string | undefined) => void,
+    /** `dropped`: the socket was destroyed at once (the client was not reading), not ended after the goodbye. */
+    private readonly onClose: (c: Connection, reason: string | undefined, dropped: boolean) => void,
   ) {
     this.authed = token === undefined;
     this.lines = new LineSplitter(limits.maxLineBytes);
@@ -401,13 +402,14 @@ export class Connection {
   private disconnect(reason: string, hard = false): void {
     if (this.closed) return;
     this.socket.write(frame({ type: 'bye', reason }));
-    this.cleanup(reason);
     // A client that is not reading cannot take the goodbye: do not wait for it.
-    if (hard || this.socket.writableLength > this.limits.maxBufferedBytes) this.socket.destroy();
+    const drop = hard || this.socket.writableLength > this.limits.maxBufferedBytes;
+    this.cleanup(reason, drop);
+    if (drop) this.socket.destroy();
     else this.socket.end();
   }
 
-  private cleanup(reason?: string): void {
+  private cleanup(reason?: string, dropped = false): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.authTimer);
@@ -415,10 +417,11 @@ export class Connection {
     this.pending.length = 0;
     for (const q of this.queries.values()) q.close();
     this.queries.clear();
-    this.onClose(this, reason);
+    this.onClose(this, reason, dropped);
   }
 
   get remote(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+    // An HTTP session's socket (http/line-session.ts) names its peer in full, with no port of its own.
+    return this.socket.remotePort ? `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort}` : (this.socket.remoteAddress ?? '?');
   }
 }

@@ -201,6 +201,8 @@ export class HttpApi {
       if (session) {
         session.close();
         this.sessions.delete(session);
+        // Cut off for not reading: its response is not worth holding open for it.
+        if (session.dropped) req.destroy();
       }
     }
   }

@@ -41,7 +41,11 @@ class MemorySocket extends Duplex {
 /** The frames of one request id, as they come; `end` and `error` close it. */
 type Listener = (f: Frame) => void;
 
-export type ConnectionFactory = (socket: Socket, onClose: () => void) => void;
+/**
+ * Opens a Connection on `socket`; `onClose` hears when it closes: `reason` if the server cut it
+ * off, `dropped` if it did so at once because the client was not reading.
+ */
+export type ConnectionFactory = (socket: Socket, onClose: (reason: string | undefined, dropped: boolean) => void) => void;
 
 export class LineSession {
   private readonly socket: MemorySocket;
@@ -55,6 +59,7 @@ export class LineSession {
   private readonly listeners = new Map<string, Listener>();
   /** Frames without an id (a `bye`): the session is over. */
   private byeReason: string | undefined;
+  private wasDropped = false;
   /** Set by the HTTP side: holds the Connection's next write until the HTTP peer has drained. */
   wait: ((done: () => void) => void) | undefined;
 
@@ -66,7 +71,24 @@ export class LineSession {
     });
     // The Connection reads from and writes to this one object, as it does a TCP socket; its type
     // asks for a net.Socket, of which it uses what a Duplex with setNoDelay and an address has.
-    open(this.socket as unknown as Socket, () => undefined);
+    open(this.socket as unknown as Socket, (reason, dropped) => this.onConnectionClosed(reason, dropped));
+  }
+
+  /**
+   * The Connection cut this session off for not reading: the HTTP peer is to be cut off too, as
+   * a TCP client is, rather than keep its response open.
+   */
+  get dropped(): boolean {
+    return this.wasDropped;
+  }
+
+  /** A Connection that drops its socket never sends the goodbye: its requests end here instead. */
+  private onConnectionClosed(reason: string | undefined, dropped: boolean): void {
+    this.wasDropped = dropped;
+    if (reason === undefined || this.byeReason !== undefined) return;
+    this.byeReason = reason;
+    for (const l of [...this.listeners.values()]) l({ type: 'error', message: reason });
+    this.listeners.clear();
   }
 
   private onReplies(bytes: Buffer): void {
