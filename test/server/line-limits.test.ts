@@ -3,7 +3,7 @@
 // passes the cap (1 MiB by default), while a client connected at the same time is answered
 // promptly. And the text of a line whose UTF-8 character is split between two reads stays whole.
 
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
 import { CLICKS, raw, sleep, spawnServer, start, until } from './helpers.js';
@@ -183,4 +183,43 @@ describe('HTTP /inserts-stream: an endless line', () => {
     c.close();
     ins.socket.end();
   });
+});
+
+describe('the client: a server that sends an endless line', () => {
+  it('is hung up on once the line passes the client\'s cap, and the pending request fails with why', async () => {
+    const peers = new Set<Socket>();
+    const hostile = createServer((s) => {
+      peers.add(s);
+      s.on('error', () => {});
+      s.write('{"type":"welcome","server":"eddy","auth":"none"}\n');
+      s.once('data', () => void flood(s)); // answers the first request with 5 MiB and no newline
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    try {
+      const c = await EddyClient.connect('127.0.0.1', (hostile.address() as AddressInfo).port, { maxLineBytes: MIB });
+      await expect(c.execute('SHOW STREAMS;')).rejects.toThrow(`disconnected: the server sent a reply line over ${MIB} bytes`);
+      expect(c.isClosed).toBe(true);
+    } finally {
+      for (const s of peers) s.destroy();
+      await new Promise((r) => hostile.close(r));
+    }
+  });
+});
+
+describe('HTTP /inserts-stream: many rows at once', () => {
+  it('acks every row in order when the body holds far more rows than it reads ahead (64)', async () => {
+    const { server, port } = await start({ httpPort: 0 });
+    const http = server.httpAddress!.port;
+    expect((await ksql(http, CLICKS)).status).toBe(200);
+    const n = 1000;
+    const body = ['{"target":"CLICKS"}', ...Array.from({ length: n }, (_, i) => JSON.stringify({ U: `u${i}`, P: '/' }))].join('\n');
+    const res = await fetch(`http://127.0.0.1:${http}/inserts-stream`, { method: 'POST', body });
+    const acks = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { status: string; seq: number });
+    expect(acks).toEqual(Array.from({ length: n }, (_, i) => ({ status: 'ok', seq: i })));
+    const c = await EddyClient.connect('127.0.0.1', port);
+    let count = 0;
+    for (let i = 0; i < 200 && count < n; i++, await sleep(20)) count = (await c.execute('SELECT U FROM CLICKS;')).rows.length;
+    expect(count).toBe(n);
+    c.close();
+  }, 30_000);
 });
