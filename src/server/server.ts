@@ -79,6 +79,7 @@ export class EddyServer {
         maxBufferedBytes: this.limits.maxBufferedBytes,
         authTimeoutMs: this.limits.authTimeoutMs,
         idleTimeoutMs: this.limits.idleTimeoutMs,
+        maxQueuedMessages: this.limits.maxQueuedRequests,
       }, opts.onDisconnect);
     }
     // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
