@@ -137,8 +137,8 @@ async function ksql(http: number, statement: string): Promise<{ status: number; 
   return { status: res.status, body: await res.text() };
 }
 
-describe('HTTP /inserts-stream: an endless line', () => {
-  it('gets a 400 generic_error and the connection is closed at the cap; a request beside it is answered promptly', async () => {
+describe('HTTP: an endless body or line', () => {
+  it('POST /inserts-stream: gets a 400 generic_error and the connection is closed at the cap; a request beside it is answered promptly', async () => {
     const { server } = await start({ httpPort: 0 });
     const http = server.httpAddress!.port;
     expect((await ksql(http, CLICKS)).status).toBe(200);
@@ -161,6 +161,28 @@ describe('HTTP /inserts-stream: an endless line', () => {
     expect(answers).toBeGreaterThan(0);
     expect(worst).toBeLessThan(1000);
     expect((await ksql(http, 'SHOW STREAMS;')).body).toContain('CLICKS');
+  }, 60_000);
+
+  it('POST /ksql: a body that never ends gets a 413 at the cap and the connection is closed', async () => {
+    const { server } = await start({ httpPort: 0 });
+    const http = server.httpAddress!.port;
+    const hostile = await rawHttp(http, '/ksql');
+    hostile.chunk('{"ksql": "');
+    const flooding = (async () => {
+      let sent = 0;
+      while (sent < FLOOD_BYTES && !hostile.socket.destroyed && hostile.socket.writable) {
+        if (!hostile.chunk(PIECE)) await new Promise<void>((r) => (hostile.socket.once('drain', r), hostile.socket.once('close', r)));
+        sent += PIECE.length;
+      }
+    })();
+    const { worst, answers } = await worstLatency(() => ksql(http, 'SHOW STREAMS;'), hostile.closed);
+    await hostile.closed;
+    await flooding;
+    expect(hostile.text()).toMatch(/^HTTP\/1\.1 413 /);
+    expect(hostile.text()).toMatch(/connection: close/i);
+    expect(hostile.text()).toContain(`request body over ${MIB} bytes`);
+    expect(answers).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1000);
   }, 60_000);
 
   it('keeps a UTF-8 character whole when it is split between two body chunks', async () => {
