@@ -108,4 +108,24 @@ describe('LineSplitter', () => {
       }),
     );
   });
+
+  it('any cutting, with a cap: each line over it is one LineTooLong in its place, the others whole', () => {
+    const cap = 8;
+    const line = fc.array(fc.constantFrom('a', 'é', '€', '😀', '\r'), { maxLength: 12 }).map((xs) => xs.join('').replace(/\r+$/, ''));
+    fc.assert(
+      fc.property(fc.array(line), fc.array(fc.nat(), { maxLength: 10 }), fc.boolean(), (lines, cuts, crlf) => {
+        const bytes = Buffer.from(lines.map((l) => `${l}${crlf ? '\r\n' : '\n'}`).join(''), 'utf8');
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const s = new LineSplitter(cap);
+        const got: (string | LineTooLong)[] = [];
+        let from = 0;
+        for (const c of [...at, bytes.length]) {
+          got.push(...s.push(bytes.subarray(from, c)));
+          from = c;
+        }
+        expect(text(got)).toEqual(lines.map((l) => (Buffer.byteLength(l) > cap ? '<too long>' : l)));
+        expect(s.pendingBytes).toBe(0);
+      }),
+    );
+  });
 });
