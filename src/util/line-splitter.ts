@@ -52,9 +52,9 @@ export class LineSplitter {
     const first = bytes.indexOf(LF);
     const last = first < 0 ? -1 : bytes.lastIndexOf(LF);
     // The common case, many short lines a chunk: the lines between its first and last newline,
-    // together within the cap (so each is), are decoded in one go and split as text (about four times
-    // faster than a decode per line). The line the first newline ends, and the rest after the
-    // last, go through pushBytes, which keeps the unfinished line and the cap.
+    // together within the cap (so each is), are decoded in one go and split as text (about four
+    // times faster than a decode per line). The line the first newline ends, and the rest after
+    // the last, go through pushBytes, which keeps the unfinished line and the cap.
     if (first < 0 || last === first || last - first - 1 > this.maxLineBytes) return this.pushBytes(bytes).map(decoded);
     const out = this.pushBytes(bytes.subarray(0, first + 1)).map(decoded);
     for (const line of bytes.toString('utf8', first + 1, last).split('\n')) out.push(line.endsWith('\r') ? line.slice(0, -1) : line);
@@ -63,8 +63,8 @@ export class LineSplitter {
   }
 
   /**
-   * As push, the lines as bytes (views of the chunks received, valid until they are reused: copy
-   * to keep one), for a reader that leaves decoding to the format.
+   * As push, the lines as bytes (views into the chunks received, not copies), for a reader that
+   * leaves decoding to the format.
    */
   pushBytes(chunk: Buffer | string): (Buffer | LineTooLong)[] {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
