@@ -3,10 +3,14 @@
 // passes the cap (1 MiB by default), while a client connected at the same time is answered
 // promptly. And the text of a line whose UTF-8 character is split between two reads stays whole.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
 import { CLICKS, raw, sleep, spawnServer, start, until } from './helpers.js';
+import { curl, hasCurl } from './http/http-helpers.js';
 
 const MIB = 1024 * 1024;
 /** What the hostile client streams: five times the default cap, in 64 KiB writes. */
@@ -162,6 +166,22 @@ describe('HTTP: an endless body or line', () => {
     expect(worst).toBeLessThan(1000);
     expect((await ksql(http, 'SHOW STREAMS;')).body).toContain('CLICKS');
   }, 60_000);
+
+  it.skipIf(!hasCurl)('POST /inserts-stream over HTTP/2 (curl): a line over the cap gets the 400 on its stream', async () => {
+    const { server } = await start({ httpPort: 0 });
+    const http = server.httpAddress!.port;
+    expect((await ksql(http, CLICKS)).status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-h2-'));
+    const body = join(dir, 'body');
+    writeFileSync(body, `{"target":"CLICKS"}\n${'x'.repeat(FLOOD_BYTES)}`);
+    try {
+      const r = await curl(['--http2-prior-knowledge', '-X', 'POST', '--data-binary', `@${body}`, `http://127.0.0.1:${http}/inserts-stream`]);
+      expect(r.headers).toMatch(/^HTTP\/2 400/);
+      expect(r.body.trim()).toBe(`{"@type":"generic_error","error_code":40000,"message":"a line over ${MIB} bytes"}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('POST /ksql: a body that never ends gets a 413 at the cap and the connection is closed', async () => {
     const { server } = await start({ httpPort: 0 });
