@@ -8,6 +8,6 @@ export type { ProcessingLogEntry } from './runtime/processing-log.js';
 export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';
-export { EddyClient, EddyError, type ClientResult, type RemoteQuery } from './server/client.js';
+export { EddyClient, EddyError, type ClientResult, type ConnectOptions, type RemoteQuery } from './server/client.js';
 export type { FunctionSpec, AggregateSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/function-sandbox.js';

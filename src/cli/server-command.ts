@@ -20,6 +20,7 @@ interface ServerFlags {
   readonly functionMemoryMb?: string;
   readonly queryTimeout: number;
   readonly idleTimeout: number;
+  readonly maxLine: number;
   readonly maxUnread: number;
   readonly maxUnreadTotal: number;
   readonly batchInterval: number;
@@ -43,6 +44,7 @@ export function registerServerCommand(program: Command): void {
     .option('--function-memory-mb <mb>', "with --allow-functions: the sandbox's heap limit", '64')
     .addOption(new Option('--query-timeout <ms>', 'stop a pull query that runs longer, with an error (0: no limit)').argParser(milliseconds).default(30_000))
     .addOption(new Option('--idle-timeout <ms>', 'disconnect a client that sends nothing and runs no push query this long (0: never)').argParser(milliseconds).default(300_000))
+    .addOption(new Option('--max-line <bytes>', 'longest request line (and HTTP body or inserts-stream line); a client sending a longer one, ended or not, gets an error and is disconnected').argParser(count).default(1024 * 1024))
     .addOption(new Option('--max-unread <bytes>', 'disconnect a client that leaves more replies than this unread').argParser(count).default(8 * 1024 * 1024))
     .addOption(new Option('--max-unread-total <bytes>', 'over all clients: past this, the client holding the most unread is disconnected').argParser(count).default(256 * 1024 * 1024))
     .addOption(new Option('--batch-interval <ms>', 'micro-batch trigger interval').argParser(milliseconds).default(100))
@@ -62,7 +64,7 @@ export function registerServerCommand(program: Command): void {
           ...(opts.allowFunctions ? { functions: { timeMs: Number(opts.functionTimeMs ?? 1000), memoryMb: Number(opts.functionMemoryMb ?? 64) } } : {}),
         },
         queryTimeoutMs: opts.queryTimeout,
-        limits: { idleTimeoutMs: opts.idleTimeout, maxBufferedBytes: opts.maxUnread, maxTotalBufferedBytes: opts.maxUnreadTotal },
+        limits: { idleTimeoutMs: opts.idleTimeout, maxLineBytes: opts.maxLine, maxBufferedBytes: opts.maxUnread, maxTotalBufferedBytes: opts.maxUnreadTotal },
         onDisconnect: (client, reason) => process.stderr.write(`disconnected ${client}: ${reason}\n`),
         engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax, maxMs: opts.batchMaxMs } },
       });

@@ -1,6 +1,7 @@
 // A small client for the Eddy protocol, used by the shell's --connect and by programs.
 
 import { connect, type Socket } from 'node:net';
+import { LineSplitter, LineTooLong } from '../util/line-splitter.js';
 import { fromPlain, parseJson, stringifyJson, toPlain } from '../util/lossless-json.js';
 
 export interface ColumnInfo {
@@ -49,8 +50,20 @@ export interface RemoteQuery extends AsyncIterable<{ values: unknown[]; tombston
   cancel(): void;
 }
 
+/** Longest reply line the client takes by default: a row far larger than any sane one. */
+const DEFAULT_MAX_REPLY_LINE_BYTES = 64 * 1024 * 1024;
+
+export interface ConnectOptions {
+  readonly token?: string;
+  /**
+   * Longest reply line accepted, in bytes (default 64 MiB): a server that sends a longer one,
+   * or one without end, is disconnected rather than buffered for.
+   */
+  readonly maxLineBytes?: number;
+}
+
 export class EddyClient {
-  private buffer = '';
+  private readonly replies: LineSplitter;
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private closedReason: string | undefined;
@@ -58,19 +71,23 @@ export class EddyClient {
   /** Waits for the welcome (and, with a token, the server's acceptance). */
   private handshake: ((r: Reply) => void) | undefined;
 
-  private constructor(private readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => this.onData(chunk));
+  private constructor(
+    private readonly socket: Socket,
+    maxLineBytes: number,
+  ) {
+    this.replies = new LineSplitter(maxLineBytes);
+    // Bytes, not text: lines are decoded whole, so a character split between two reads stays whole.
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.onClosed(this.closedReason ?? 'connection closed'));
     socket.on('error', (e) => this.onClosed(e.message));
   }
 
   /** Connects and, with a token, authenticates; rejects if the server refuses. */
-  static connect(host: string, port: number, opts: { token?: string } = {}): Promise<EddyClient> {
+  static connect(host: string, port: number, opts: ConnectOptions = {}): Promise<EddyClient> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       socket.once('error', reject);
-      const c = new EddyClient(socket);
+      const c = new EddyClient(socket, opts.maxLineBytes ?? DEFAULT_MAX_REPLY_LINE_BYTES);
       c.handshake = (r) => {
         if (r.type === 'welcome' && r.auth === 'required' && opts.token === undefined) {
           c.handshake = undefined;
@@ -91,12 +108,13 @@ export class EddyClient {
     });
   }
 
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
+  private onData(chunk: Buffer): void {
+    for (const line of this.replies.push(chunk)) {
+      if (line instanceof LineTooLong) {
+        this.closedReason = `the server sent a reply ${line.message}`;
+        this.socket.destroy();
+        return;
+      }
       if (!line.trim()) continue;
       let r: Reply;
       try {

@@ -9,6 +9,7 @@ import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery } from '../runtime/push-query.js';
 import type { PullCursor } from '../runtime/statements/select.js';
 import type { StatementResult } from '../runtime/results.js';
+import { LineSplitter, LineTooLong } from '../util/line-splitter.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
 import { rowWriters } from './wire-values.js';
@@ -49,7 +50,8 @@ function tokenMatches(given: string, expected: string): boolean {
 }
 
 export class Connection {
-  private buffer = '';
+  /** Holds at most maxLineBytes of a request line still without its newline. */
+  private readonly lines: LineSplitter;
   private authed: boolean;
   private closed = false;
   private readonly queries = new Map<string, PushQuery>();
@@ -68,12 +70,14 @@ export class Connection {
     private readonly token: string | undefined,
     private readonly limits: ConnectionLimits,
     private readonly shared: SharedBudget,
-    private readonly onClose: (c: Connection, reason: string | undefined) => void,
+    /** `dropped`: the socket was destroyed at once (the client was not reading), not ended after the goodbye. */
+    private readonly onClose: (c: Connection, reason: string | undefined, dropped: boolean) => void,
   ) {
     this.authed = token === undefined;
-    socket.setEncoding('utf8');
+    this.lines = new LineSplitter(limits.maxLineBytes);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: string) => this.onData(chunk));
+    // Bytes, not text: lines are decoded whole, so a character split between two reads stays whole.
+    socket.on('data', (chunk: Buffer | string) => this.onData(chunk));
     socket.on('close', () => this.cleanup());
     socket.on('error', () => this.cleanup());
     this.send({ type: 'welcome', server: 'eddy', version: '0.1.0', auth: this.authed ? 'none' : 'required' });
@@ -104,16 +108,11 @@ export class Connection {
     return this.queries.size;
   }
 
-  private onData(chunk: string): void {
+  private onData(chunk: Buffer | string): void {
     if (this.closed) return;
     this.touch();
-    this.buffer += chunk;
-    let nl: number;
-    let from = 0;
-    while ((nl = this.buffer.indexOf('\n', from)) >= 0) {
-      const line = this.buffer.slice(from, nl);
-      from = nl + 1;
-      if (Buffer.byteLength(line) > this.limits.maxLineBytes) return this.refuseOversize();
+    for (const line of this.lines.push(chunk)) {
+      if (line instanceof LineTooLong) return this.refuseOversize();
       if (!line.trim()) continue;
       const parsed = parseRequest(line);
       // A cancel cannot wait behind the request it cancels.
@@ -121,8 +120,6 @@ export class Connection {
       else this.pending.push(parsed);
       if (this.closed) return;
     }
-    this.buffer = this.buffer.slice(from);
-    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) return this.refuseOversize();
     // A client that sends faster than its requests run waits: the server stops reading from it.
     if (this.pending.length >= this.limits.maxQueuedRequests) this.socket.pause();
     this.schedule();
@@ -405,13 +402,14 @@ export class Connection {
   private disconnect(reason: string, hard = false): void {
     if (this.closed) return;
     this.socket.write(frame({ type: 'bye', reason }));
-    this.cleanup(reason);
     // A client that is not reading cannot take the goodbye: do not wait for it.
-    if (hard || this.socket.writableLength > this.limits.maxBufferedBytes) this.socket.destroy();
+    const drop = hard || this.socket.writableLength > this.limits.maxBufferedBytes;
+    this.cleanup(reason, drop);
+    if (drop) this.socket.destroy();
     else this.socket.end();
   }
 
-  private cleanup(reason?: string): void {
+  private cleanup(reason?: string, dropped = false): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.authTimer);
@@ -419,10 +417,11 @@ export class Connection {
     this.pending.length = 0;
     for (const q of this.queries.values()) q.close();
     this.queries.clear();
-    this.onClose(this, reason);
+    this.onClose(this, reason, dropped);
   }
 
   get remote(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+    // An HTTP session's socket (http/line-session.ts) names its peer in full, with no port of its own.
+    return this.socket.remotePort ? `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort}` : (this.socket.remoteAddress ?? '?');
   }
 }

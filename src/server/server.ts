@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../runtime/external-access.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
 import { PgServer } from './pgwire/pg-server.js';
 import { HttpApi } from './http/http-api.js';
+import type { ConnectionFactory } from './http/line-session.js';
 
 export interface ServerOptions {
   readonly host?: string;
@@ -69,15 +70,7 @@ export class EddyServer {
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      const c = new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => {
-        this.connections.delete(x);
-        if (reason) {
-          this.disconnects.push({ client: x.remote, reason, at: Date.now() });
-          if (this.disconnects.length > 1000) this.disconnects.shift();
-          opts.onDisconnect?.(x.remote, reason);
-        }
-      });
-      this.connections.add(c);
+      this.connections.add(new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
     });
     this.server.maxConnections = 10_000;
     if (opts.pgPort !== undefined) {
@@ -86,11 +79,31 @@ export class EddyServer {
         maxBufferedBytes: this.limits.maxBufferedBytes,
         authTimeoutMs: this.limits.authTimeoutMs,
         idleTimeoutMs: this.limits.idleTimeoutMs,
+        maxQueuedMessages: this.limits.maxQueuedRequests,
       }, opts.onDisconnect);
     }
     // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
     if (opts.httpPort !== undefined) {
-      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open: (socket, onClose) => new Connection(socket, this.eddy, undefined, this.limits, shared, onClose) });
+      // They count in the server-wide cap on unread replies and are cut off, and logged, as TCP clients are.
+      const open: ConnectionFactory = (socket, onClose) => {
+        this.connections.add(
+          new Connection(socket, this.eddy, undefined, this.limits, shared, (x, reason, dropped) => {
+            this.connectionClosed(x, reason);
+            onClose(reason, dropped);
+          }),
+        );
+      };
+      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open });
+    }
+  }
+
+  /** A connection has closed; `reason`: the server cut it off. */
+  private connectionClosed(c: Connection, reason: string | undefined): void {
+    this.connections.delete(c);
+    if (reason) {
+      this.disconnects.push({ client: c.remote, reason, at: Date.now() });
+      if (this.disconnects.length > 1000) this.disconnects.shift();
+      this.opts.onDisconnect?.(c.remote, reason);
     }
   }
 
@@ -106,6 +119,7 @@ export class EddyServer {
     return addr;
   }
 
+  /** Open connections: line-protocol clients and the sessions of HTTP requests in progress. */
   get clientCount(): number {
     return this.connections.size;
   }

@@ -83,6 +83,28 @@ describe('socket source', () => {
     c.close();
   });
 
+  it('skips a line over 16 MiB to its end (a processing-log entry) and reads the next', async () => {
+    const { port: feedPort } = await lineServer((s) => {
+      void (async () => {
+        s.write('{"ID": 1, "ITEM": "before"}\n{"ID": 2, "ITEM": "');
+        const piece = Buffer.alloc(1024 * 1024, 'x');
+        // 17 MiB of one line, written as the socket takes it.
+        for (let i = 0; i < 17; i++) if (!s.write(piece)) await new Promise((r) => s.once('drain', r));
+        s.write('"}\n{"ID": 3, "ITEM": "after"}\n');
+      })();
+    });
+    const { port } = await start({ access: { connect: ['127.0.0.1:*'] } });
+    const c = await EddyClient.connect('127.0.0.1', port);
+    await c.execute(`CREATE STREAM ORDERS (ID INT KEY, ITEM STRING) WITH (source='socket', host='127.0.0.1', port=${feedPort}, kafka_topic='orders', value_format='JSON');`);
+    expect(await collect(c, 'SELECT ID, ITEM FROM ORDERS EMIT CHANGES;', 2)).toEqual([
+      [1, 'before'],
+      [3, 'after'],
+    ]);
+    const log = await c.execute('SELECT REASON FROM PROCESSING_LOG;');
+    expect(log.rows.map((r) => String(r[0])).filter((r) => /line 2: line over 16777216 bytes; skipped to its end/.test(r))).toHaveLength(1);
+    c.close();
+  }, 30_000);
+
   it('reads DELIMITED lines and reconnects when the sender hangs up', async () => {
     let connections = 0;
     const { port: feedPort } = await lineServer((s) => {

@@ -5,8 +5,14 @@ export interface HttpRequest {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly httpVersionMajor: number;
   on(event: 'data', fn: (chunk: Buffer) => void): unknown;
   on(event: 'end' | 'close', fn: () => void): unknown;
+  /** Stops and restarts reading the body (a streamed body's back-pressure). */
+  pause(): unknown;
+  resume(): unknown;
+  /** HTTP/1.1: closes the connection; HTTP/2: resets this request's stream only. */
+  destroy(): unknown;
 }
 
 export interface HttpResponse {
@@ -17,7 +23,7 @@ export interface HttpResponse {
   write(chunk: string | Buffer): boolean;
   end(): unknown;
   end(chunk: string): unknown;
-  once(event: 'drain' | 'close', fn: () => void): unknown;
+  once(event: 'drain' | 'close' | 'finish', fn: () => void): unknown;
   on(event: 'close', fn: () => void): unknown;
   flushHeaders?(): void;
 }

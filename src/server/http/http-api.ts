@@ -195,12 +195,19 @@ export class HttpApi {
       }
     } catch (e) {
       const err = e instanceof HttpError ? e : genericError(500, ErrorCode.SERVER_ERROR, (e as Error).message ?? String(e));
+      if (err.status === 413 && !res.headersSent) {
+        // The rest of an over-long body is not worth reading (it may never end): answer, then hang up.
+        if (req.httpVersionMajor === 1) res.setHeader('Connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
       if (!res.headersSent) this.json(res, err.status, err.body);
       else if (!res.writableEnded) res.end();
     } finally {
       if (session) {
         session.close();
         this.sessions.delete(session);
+        // Cut off for not reading: its response is not worth holding open for it.
+        if (session.dropped) req.destroy();
       }
     }
   }

@@ -6,6 +6,7 @@
 
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { LineSplitter, LineTooLong } from '../../util/line-splitter.js';
 import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 
 /** One reply line of the line protocol (see protocol.ts), parsed losslessly. */
@@ -15,7 +16,7 @@ export type Frame = { readonly [k: string]: Json };
 class MemorySocket extends Duplex {
   readonly remoteAddress: string;
   readonly remotePort = 0;
-  constructor(remote: string, private readonly onWrite: (text: string, done: () => void) => void) {
+  constructor(remote: string, private readonly onWrite: (bytes: Buffer, done: () => void) => void) {
     super({ allowHalfOpen: false });
     this.remoteAddress = remote;
   }
@@ -24,10 +25,10 @@ class MemorySocket extends Duplex {
   }
   override _read(): void {}
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.onWrite(typeof chunk === 'string' ? chunk : chunk.toString('utf8'), () => cb());
+    this.onWrite(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, () => cb());
   }
   override _final(cb: () => void): void {
-    this.onWrite('', () => undefined);
+    this.onWrite(Buffer.alloc(0), () => undefined);
     cb();
     this.push(null);
   }
@@ -40,36 +41,59 @@ class MemorySocket extends Duplex {
 /** The frames of one request id, as they come; `end` and `error` close it. */
 type Listener = (f: Frame) => void;
 
-export type ConnectionFactory = (socket: Socket, onClose: () => void) => void;
+/**
+ * Opens a Connection on `socket`; `onClose` hears when it closes: `reason` if the server cut it
+ * off, `dropped` if it did so at once because the client was not reading.
+ */
+export type ConnectionFactory = (socket: Socket, onClose: (reason: string | undefined, dropped: boolean) => void) => void;
 
 export class LineSession {
   private readonly socket: MemorySocket;
-  private partial = '';
+  /**
+   * The Connection's reply lines. Uncapped: they come from our own Connection and are as long as
+   * a row; what the HTTP client sends is capped where it comes in (the body, the inserts stream)
+   * and again by the Connection's own line limit.
+   */
+  private readonly replies = new LineSplitter(Number.POSITIVE_INFINITY);
   private next = 0;
   private readonly listeners = new Map<string, Listener>();
   /** Frames without an id (a `bye`): the session is over. */
   private byeReason: string | undefined;
+  private wasDropped = false;
   /** Set by the HTTP side: holds the Connection's next write until the HTTP peer has drained. */
   wait: ((done: () => void) => void) | undefined;
 
   constructor(open: ConnectionFactory, remote: string) {
-    this.socket = new MemorySocket(remote, (text, done) => {
-      if (text) this.onText(text);
+    this.socket = new MemorySocket(remote, (bytes, done) => {
+      if (bytes.length) this.onReplies(bytes);
       if (this.wait) this.wait(done);
       else done();
     });
     // The Connection reads from and writes to this one object, as it does a TCP socket; its type
     // asks for a net.Socket, of which it uses what a Duplex with setNoDelay and an address has.
-    open(this.socket as unknown as Socket, () => undefined);
+    open(this.socket as unknown as Socket, (reason, dropped) => this.onConnectionClosed(reason, dropped));
   }
 
-  private onText(text: string): void {
-    this.partial += text;
-    let nl: number;
-    while ((nl = this.partial.indexOf('\n')) >= 0) {
-      const line = this.partial.slice(0, nl);
-      this.partial = this.partial.slice(nl + 1);
-      if (!line.trim()) continue;
+  /**
+   * The Connection cut this session off for not reading: the HTTP peer is to be cut off too, as
+   * a TCP client is, rather than keep its response open.
+   */
+  get dropped(): boolean {
+    return this.wasDropped;
+  }
+
+  /** A Connection that drops its socket never sends the goodbye: its requests end here instead. */
+  private onConnectionClosed(reason: string | undefined, dropped: boolean): void {
+    this.wasDropped = dropped;
+    if (reason === undefined || this.byeReason !== undefined) return;
+    this.byeReason = reason;
+    for (const l of [...this.listeners.values()]) l({ type: 'error', message: reason });
+    this.listeners.clear();
+  }
+
+  private onReplies(bytes: Buffer): void {
+    for (const line of this.replies.push(bytes)) {
+      if (line instanceof LineTooLong || !line.trim()) continue; // uncapped: never too long
       const f = parseJson(line) as Frame;
       const id = typeof f.id === 'string' ? f.id : undefined;
       if (id !== undefined) this.listeners.get(id)?.(f);

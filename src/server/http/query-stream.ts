@@ -6,6 +6,7 @@
 
 import { parse } from '../../parser/index.js';
 import { isSqlError } from '../../parser/errors.js';
+import { LineSplitter, LineTooLong } from '../../util/line-splitter.js';
 import { JsonNumber, parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 import { ErrorCode, genericError, statementError } from './errors.js';
 import { header, type Exchange, type HttpResponse } from './exchange.js';
@@ -159,18 +160,25 @@ export function closeQuery(open: OpenQueries, body: Json): void {
   q.session.cancel(q.requestId);
 }
 
+/** Rows read from an inserts stream and not yet acked, past which the body is not read on. */
+const MAX_QUEUED_INSERTS = 64;
+
 /**
  * POST /inserts-stream: a first line {"target"}, then one JSON object a line; one ack a line,
  * {"status":"ok","seq":n} or an error with its seq, in order. Rows go in through the session's
- * insert request, one at a time, as they arrive.
+ * insert request, one at a time, as they arrive; the body is not read on while 64 wait, so a
+ * client that sends faster than rows go in is held back instead of queued for. A line over
+ * `maxLineBytes` (ended or not) fails the request, and its connection is closed: what follows
+ * such a line is not worth reading.
  */
 export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: number, resolveTarget: (name: string) => string | undefined): Promise<void> {
   const { req, res } = x;
   return new Promise<void>((resolve) => {
-    let buffer = '';
+    const lines = new LineSplitter(maxLineBytes);
     let target: string | undefined;
     let seq = 0;
     let chain = Promise.resolve();
+    let queued = 0;
     let failed = false;
     const ack = (o: { [k: string]: Json }) => {
       if (!res.headersSent) {
@@ -179,13 +187,18 @@ export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: n
       }
       if (!res.writableEnded) res.write(`${stringifyJson(o)}\n`);
     };
-    const fail = (status: number, message: string) => {
+    const fail = (status: number, message: string, hangUp = false) => {
+      if (failed) return;
       failed = true;
       if (!res.headersSent) {
         res.statusCode = status;
         res.setHeader('Content-Type', 'application/json');
+        // HTTP/2 has no Connection header: ending the stream ends that request only.
+        if (hangUp && req.httpVersionMajor === 1) res.setHeader('Connection', 'close');
       }
       res.end(`${stringifyJson({ '@type': 'generic_error', error_code: new JsonNumber(String(status * 100)), message })}\n`);
+      // The error goes out first; then the rest of the body is not read (nor buffered) at all.
+      if (hangUp) res.once('finish', () => req.destroy());
     };
     const line = (text: string) => {
       if (failed || !text.trim()) return;
@@ -204,24 +217,26 @@ export function insertsStream(x: Exchange, session: LineSession, maxLineBytes: n
       }
       const n = seq++;
       const into: string = target;
+      if (++queued >= MAX_QUEUED_INSERTS) req.pause();
       chain = chain.then(async () => {
-        if (failed) return;
-        const err = await session.insert(into, [j]);
-        if (err) ack({ status: 'error', seq: new JsonNumber(String(n)), error_code: new JsonNumber(String(ErrorCode.BAD_REQUEST)), message: err });
-        else ack({ status: 'ok', seq: new JsonNumber(String(n)) });
+        if (!failed) {
+          const err = await session.insert(into, [j]);
+          if (err) ack({ status: 'error', seq: new JsonNumber(String(n)), error_code: new JsonNumber(String(ErrorCode.BAD_REQUEST)), message: err });
+          else ack({ status: 'ok', seq: new JsonNumber(String(n)) });
+        }
+        if (--queued === MAX_QUEUED_INSERTS / 2) req.resume();
       });
     };
-    req.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        line(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      for (const l of lines.push(chunk)) {
+        if (l instanceof LineTooLong) return fail(400, `a line over ${maxLineBytes} bytes`, true);
+        line(l);
       }
-      if (Buffer.byteLength(buffer) > maxLineBytes) fail(400, `a line over ${maxLineBytes} bytes`);
     });
     req.on('end', () => {
-      line(buffer);
+      const last = lines.end();
+      if (last !== undefined) line(last);
       void chain.then(() => {
         if (!failed) {
           if (!res.headersSent) {

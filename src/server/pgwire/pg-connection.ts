@@ -20,6 +20,11 @@ export interface PgLimits {
   readonly maxBufferedBytes: number;
   readonly authTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /**
+   * Messages read but not yet handled, per client, before the server stops reading from it
+   * (behind a push query: before it counts their bytes against maxBufferedBytes).
+   */
+  readonly maxQueuedMessages: number;
 }
 
 export interface PgHost {
@@ -41,6 +46,8 @@ export class PgConnection implements PortalContext {
   private scram: ScramServer | undefined;
   private readonly session = new SessionProperties();
   private readonly queue: FrontendMessage[] = [];
+  /** Bytes of the messages in `queue`. */
+  private queuedBytes = 0;
   private busy = false;
   private cancelRequested = false;
   private push: PushQuery | undefined;
@@ -86,6 +93,8 @@ export class PgConnection implements PortalContext {
 
   streaming(q: PushQuery | undefined): void {
     this.push = q;
+    // It runs until cancelled: keep reading, so a client that goes away is noticed (see onData).
+    if (q && this.socket.isPaused()) this.socket.resume();
   }
 
   write(b: Buffer): void {
@@ -140,11 +149,25 @@ export class PgConnection implements PortalContext {
     this.reader.push(chunk);
     try {
       for (let m = this.reader.next(); m; m = this.ended ? undefined : this.reader.next()) {
-        if (this.phase === 'ready') this.queue.push(m);
-        else this.startup(m);
+        if (this.phase === 'ready') {
+          this.queue.push(m);
+          this.queuedBytes += m.body.length + 5;
+        } else this.startup(m);
       }
     } catch (e) {
       return this.fatal('08P01', (e as Error).message);
+    }
+    if (this.queue.length >= this.host.limits.maxQueuedMessages) {
+      if (!this.push) {
+        // A client that sends faster than its statements run waits: the server stops reading
+        // from it (as PostgreSQL's backend reads no further while it runs a statement).
+        this.socket.pause();
+      } else if (this.queuedBytes > this.host.limits.maxBufferedBytes) {
+        // Behind a push query, which runs until cancelled, nothing queued would ever run, and a
+        // socket not read from would not tell that its client has gone: reading goes on, and a
+        // client that piles up more than this is cut off.
+        return this.fatal('53400', `more than ${this.host.limits.maxBufferedBytes} bytes of messages sent while a push query runs: cancel it first (a CancelRequest)`);
+      }
     }
     void this.pump();
   }
@@ -215,6 +238,8 @@ export class PgConnection implements PortalContext {
     try {
       while (!this.ended && this.queue.length) {
         const m = this.queue.shift()!;
+        this.queuedBytes -= m.body.length + 5;
+        if (this.socket.isPaused() && this.queue.length < this.host.limits.maxQueuedMessages / 2) this.socket.resume();
         await this.dispatch(m);
       }
     } finally {
@@ -264,6 +289,7 @@ export class PgConnection implements PortalContext {
     clearTimeout(this.authTimer);
     clearTimeout(this.idleTimer);
     this.queue.length = 0;
+    this.queuedBytes = 0;
     this.push?.close();
     this.extended?.closeAll();
     this.host.onClose(this, reason);
