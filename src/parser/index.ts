@@ -1,6 +1,6 @@
 // The SQL front end's public face: text → typed AST, or a SqlError with line and column.
 
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Expr, ParsedStatement, Statement } from './ast.js';
 import { SqlError } from './errors.js';
 import { SemanticError } from './expression-parser.js';
@@ -8,6 +8,7 @@ import { parseWithFunctions } from './function-statements.js';
 import { KEYWORDS, Semicolon, sqlLexer } from './lexer.js';
 import type { SqlType } from './sql-type.js';
 import { StatementParser } from './statement-parser.js';
+import { ksqlSyntaxError } from './syntax-error.js';
 
 export * from './ast.js';
 export { SqlError, isSqlError } from './errors.js';
@@ -27,41 +28,24 @@ function tokenize(text: string): IToken[] {
   return lexed.tokens;
 }
 
-function describeToken(t: IToken): string {
-  return t.tokenType === EOF ? 'end of input' : `'${t.image}'`;
-}
-
-function syntaxError(e: IRecognitionException, text: string): SqlError {
-  const t = e.token;
-  const at = t.tokenType === EOF || Number.isNaN(t.startOffset) ? (e as { previousToken?: IToken }).previousToken ?? t : t;
-  const pos = Number.isNaN(at.startOffset)
-    ? positionAtEnd(text)
-    : t.tokenType === EOF
-      ? { line: at.endLine ?? 1, column: (at.endColumn ?? 0) + 1, offset: (at.endOffset ?? 0) + 1 }
-      : { line: at.startLine ?? 1, column: at.startColumn ?? 1, offset: at.startOffset };
-  const expecting = /Expecting[^\n]*?(?:one of these possible Token sequences|token of type)[^\n]*/.exec(e.message);
-  const hint = e.name === 'MismatchedTokenException' && expecting ? `; ${expecting[0].replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim()}` : '';
-  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}${habitHint(e, t, text.slice(0, pos.offset))}`, pos);
+function syntaxError(e: IRecognitionException, tokens: readonly IToken[], text: string, startRule: string): SqlError {
+  return ksqlSyntaxError({ error: e, tokens, text, startRule, oracle: parser, hint: (t, before) => habitHint(e, t, before) });
 }
 
 /** What a newcomer's SQL habit (PostgreSQL, DuckDB) needs instead, after ksqlDB's own message. */
-function habitHint(e: IRecognitionException, t: IToken, before: string): string {
-  if (/^ORDER$/i.test(t.image) || /\bORDER\s*$/i.test(before)) {
-    return '. ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on.';
+function habitHint(e: IRecognitionException, t: IToken | undefined, before: string): string {
+  if (/^ORDER$/i.test(t?.image ?? '') || /\bORDER\s*$/i.test(before)) {
+    return 'ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on.';
   }
-  if (t.tokenType === EOF && /token of type\W*FROM\b/.test(e.message) && /^\s*SELECT\b/i.test(before.slice(before.lastIndexOf(';') + 1)) && !/\bFROM\b/i.test(before.slice(before.lastIndexOf(';') + 1))) {
-    return '. In ksqlDB every SELECT reads FROM a stream or table (there is no SELECT without FROM): to try an expression, select it from one that has rows, e.g. SELECT 1 + 1 AS X FROM CLICKS LIMIT 1;';
+  if (!t && /token of type\W*FROM\b/.test(e.message) && /^\s*SELECT\b/i.test(before.slice(before.lastIndexOf(';') + 1)) && !/\bFROM\b/i.test(before.slice(before.lastIndexOf(';') + 1))) {
+    return 'In ksqlDB every SELECT reads FROM a stream or table (there is no SELECT without FROM): to try an expression, select it from one that has rows, e.g. SELECT 1 + 1 AS X FROM CLICKS LIMIT 1;';
   }
   return '';
 }
 
-function positionAtEnd(text: string): { line: number; column: number; offset: number } {
-  const lines = text.split('\n');
-  return { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length };
-}
-
-function run<T>(text: string, rule: (p: StatementParser) => T): T {
-  parser.input = tokenize(text);
+function run<T>(text: string, startRule: string, rule: (p: StatementParser) => T): T {
+  const tokens = tokenize(text);
+  parser.input = tokens;
   let result: T;
   try {
     result = rule(parser);
@@ -69,7 +53,7 @@ function run<T>(text: string, rule: (p: StatementParser) => T): T {
     if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
     throw e;
   }
-  if (parser.errors.length) throw syntaxError(parser.errors[0]!, text);
+  if (parser.errors.length) throw syntaxError(parser.errors[0]!, tokens, text, startRule);
   return result;
 }
 
@@ -108,7 +92,7 @@ function parseSql(sql: string): ParsedStatement[] {
       if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
       throw e;
     }
-    if (parser.errors.length) throw syntaxError(parser.errors[0]!, sql);
+    if (parser.errors.length) throw syntaxError(parser.errors[0]!, slice, sql, 'statement');
     out.push({ statement, text: sql.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1) });
     i = j + 1;
   }
@@ -122,11 +106,11 @@ export function parseStatement(sql: string): Statement {
 }
 
 export function parseExpression(text: string): Expr {
-  return run(text, (p) => p.expression());
+  return run(text, 'expression', (p) => p.expression());
 }
 
 export function parseType(text: string): SqlType {
-  return run(text, (p) => p.sqlType());
+  return run(text, 'sqlType', (p) => p.sqlType());
 }
 
 /** Keywords that may come next at `offset` (for tab completion); catalog names are the caller's. */

@@ -96,10 +96,10 @@ describe('errors', () => {
       throw new Error('parsed');
     };
     for (const sql of ['SELECT 1;', 'SHOW STREAMS;\nSELECT 1 + 1 AS x;']) {
-      expect(err(sql).message).toMatch(/Expecting token of type FROM.*there is no SELECT without FROM\): .* e\.g\. SELECT 1 \+ 1 AS X FROM CLICKS LIMIT 1;/);
+      expect(err(sql).message).toMatch(/Syntax Error\nExpecting \{',', 'FROM'\}\nStatement: .*\n.*there is no SELECT without FROM\): .* e\.g\. SELECT 1 \+ 1 AS X FROM CLICKS LIMIT 1;/);
     }
     expect(err('SHOW STREAMS;\nSELECT 1 + 1 AS x;').position).toMatchObject({ line: 2, column: 18 });
-    expect(err('SELECT * FROM T WHERE A = 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 29 }, message: expect.stringMatching(/mismatched input 'ORDER'\. ksqlDB SQL has no ORDER BY/) });
+    expect(err('SELECT * FROM T WHERE A = 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 29 }, message: expect.stringMatching(/^line 1:29: Syntax Error\n\nStatement: SELECT \* FROM T WHERE A = 1 ORDER BY A;\nksqlDB SQL has no ORDER BY/) });
     expect(err('SELECT * FROM T ORDER BY A;').message).toMatch(/has no ORDER BY/);
     // A typo keeps the plain message.
     expect(err('SELECT * FRM S;').message).not.toMatch(/no SELECT without FROM/);
