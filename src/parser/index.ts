@@ -23,7 +23,9 @@ function tokenize(text: string): IToken[] {
   if (err) {
     const ch = text.slice(err.offset, err.offset + err.length);
     const what = ch.startsWith("'") ? 'unterminated string literal' : ch.startsWith('`') || ch.startsWith('"') ? 'unterminated quoted identifier' : `unexpected character '${ch.slice(0, 1)}'`;
-    throw new SqlError(`Syntax Error: ${what}`, { line: err.line ?? 1, column: err.column ?? 1, offset: err.offset });
+    // ksqlDB's first line (`Syntax Error`), then what the lexer met, then the statement's line.
+    const line = err.line ?? 1;
+    throw new SqlError(`Syntax Error\n${what}`, { line, column: err.column ?? 1, offset: err.offset }, { statement: text.split(/\r?\n/)[line - 1] ?? '' });
   }
   return lexed.tokens;
 }

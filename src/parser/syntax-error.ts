@@ -36,6 +36,8 @@ export interface SyntaxErrorInput {
   readonly hint?: (offending: IToken | undefined, before: string) => string;
 }
 
+const MAX_ASSISTED_TOKENS = 5000;
+
 const RESERVED = new Set(
   L.allTokens.filter((t) => t.PATTERN instanceof RegExp && /^[A-Z]+\(/.test(t.PATTERN.source) && !(t.CATEGORIES ?? []).includes(L.NonReserved)).map((t) => t.name),
 );
@@ -124,12 +126,23 @@ function editDistance(a: string, b: string): number {
 
 export function ksqlSyntaxError(input: SyntaxErrorInput): SqlError {
   const { error, tokens, text, startRule, oracle } = input;
+  // Content assist re-reads the prefix each time (~50 ms per thousand tokens): prefixes of the
+  // statement are asked once each, and a statement past MAX_ASSISTED_TOKENS is not asked at all
+  // (its message then says only where the parse stopped).
+  const asked = new Map<number, { nextTokenType: TokenType; ruleStack: string[] }[]>();
   const paths = (prefix: readonly IToken[]): { nextTokenType: TokenType; ruleStack: string[] }[] => {
+    if (tokens.length > MAX_ASSISTED_TOKENS) return [];
+    const synthetic = prefix.length > 0 && prefix[prefix.length - 1] !== tokens[prefix.length - 1];
+    const known = synthetic ? undefined : asked.get(prefix.length);
+    if (known) return known;
+    let found: { nextTokenType: TokenType; ruleStack: string[] }[];
     try {
-      return oracle.computeContentAssist(startRule, [...prefix]);
+      found = oracle.computeContentAssist(startRule, [...prefix]);
     } catch {
-      return [];
+      found = [];
     }
+    if (!synthetic) asked.set(prefix.length, found);
+    return found;
   };
   const accepts = (prefix: readonly IToken[], t: IToken): boolean => paths(prefix).some((p) => tokenMatcher(t, p.nextTokenType));
 
@@ -150,7 +163,8 @@ export function ksqlSyntaxError(input: SyntaxErrorInput): SqlError {
   // decided earlier. Chevrotain's rule stack at the failure says which rule that is.
   const here = error.context.ruleStack.join('>');
   const inRule = next.filter((p) => p.ruleStack.join('>') === here);
-  const expected = (inRule.length ? inRule : next).map((p) => p.nextTokenType);
+  const fallback = error.name === 'MismatchedTokenException' ? expectedToken(error) : undefined;
+  const expected = next.length ? (inRule.length ? inRule : next).map((p) => p.nextTokenType) : fallback ? [fallback] : [];
 
   let detail: string;
   if (offending && at === 0) {

@@ -54,4 +54,15 @@ describe('syntax errors in ksqlDB wording', () => {
       /^line 1:26: Syntax Error\n"FROM" is a reserved keyword and it can't be used as an identifier\./,
     );
   });
+
+  it('words a lexer error the same way', () => {
+    expect(err("SELECT * FROM S WHERE A = 'abc;").message).toBe("line 1:27: Syntax Error\nunterminated string literal\nStatement: SELECT * FROM S WHERE A = 'abc;");
+  });
+
+  it('stays quick on a long statement (content assist is not asked past 5000 tokens)', () => {
+    const cols = Array.from({ length: 700 }, (_, i) => `ABS(A${i} + ${i}) AS C${i}`).join(', ');
+    const t = Date.now();
+    expect(err(`SELECT ${cols} FRM S;`).message).toMatch(/^line 1:\d+: Syntax Error\nExpecting 'FROM'\n/);
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
 });
