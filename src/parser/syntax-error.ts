@@ -5,7 +5,8 @@
 //   - the offending token is the first one no reading of the statement accepts (ANTLR predicts
 //     with all the lookahead it needs, so `ASSERT VALUES` fails at VALUES, not at ASSERT);
 //   - a statement's first word that starts nothing: `Unknown statement 'X'` + `Did you mean 'Y'?`
-//     (the nearest statement word by edit distance);
+//     (the nearest statement word by edit distance), or, for a ksqlDB statement Eddy lacks
+//     (ASSERT, PAUSE, …), that it is not supported;
 //   - a reserved word where dropping it lets the statement go on: it is a reserved keyword, and
 //     how to quote it (ANTLR's single-token deletion, as ksqlDB words it);
 //   - no alternative of a choice fits: `Syntax error at or near 'X' at line L:C`;
@@ -37,6 +38,9 @@ export interface SyntaxErrorInput {
 }
 
 const MAX_ASSISTED_TOKENS = 5000;
+
+/** The words that start a ksqlDB statement (its SyntaxErrorValidator's list). */
+const KSQL_STATEMENTS = ['SELECT', 'CREATE', 'INSERT', 'DESCRIBE', 'PRINT', 'EXPLAIN', 'SHOW', 'LIST', 'TERMINATE', 'PAUSE', 'RESUME', 'DROP', 'SET', 'DEFINE', 'UNDEFINE', 'UNSET', 'ASSERT', 'ALTER'];
 
 const RESERVED = new Set(
   L.allTokens.filter((t) => t.PATTERN instanceof RegExp && /^[A-Z]+\(/.test(t.PATTERN.source) && !(t.CATEGORIES ?? []).includes(L.NonReserved)).map((t) => t.name),
@@ -171,7 +175,9 @@ export function ksqlSyntaxError(input: SyntaxErrorInput): SqlError {
     const words = [...new Set(expected.filter((t) => /^[A-Z]+$/.test(t.name)).map((t) => t.name))];
     const isWord = /^[A-Za-z_]\w*$/.test(offending.image) && !L.KEYWORDS.includes(offending.image.toUpperCase());
     const nearest = words.sort((a, b) => editDistance(a, offending.image.toUpperCase()) - editDistance(b, offending.image.toUpperCase()))[0];
-    detail = isWord && nearest ? `Unknown statement '${offending.image}'\nDid you mean '${nearest}'?` : atOrNear(offending, pos, text);
+    const word = offending.image.toUpperCase();
+    if (KSQL_STATEMENTS.includes(word) && !words.includes(word)) detail = `Unknown statement '${offending.image}'\nksqlDB's ${word} statement is not supported by Eddy`;
+    else detail = isWord && nearest ? `Unknown statement '${offending.image}'\nDid you mean '${nearest}'?` : atOrNear(offending, pos, text);
   } else if (offending && RESERVED.has(offending.tokenType.name) && tokens[at + 1] && accepts(prefix, tokens[at + 1]!)) {
     detail = `"${offending.image}" is a reserved keyword and it can't be used as an identifier. You can use it as an identifier by escaping it as '${offending.image}' `;
   } else if ((!offending || offending.tokenType === L.Semicolon) && openBrackets(prefix) > 0) {

@@ -43,6 +43,7 @@ describe('syntax errors in ksqlDB wording', () => {
 
   it('suggests the nearest statement for a mistyped first word', () => {
     expect(err('SHWO STREAMS;').message).toBe("line 1:1: Syntax Error\nUnknown statement 'SHWO'\nDid you mean 'SHOW'?\nStatement: SHWO STREAMS;");
+    expect(err('PAUSE ALL;').message).toBe("line 1:1: Syntax Error\nUnknown statement 'PAUSE'\nksqlDB's PAUSE statement is not supported by Eddy\nStatement: PAUSE ALL;");
   });
 
   it('points at an unclosed bracket at the end of the statement', () => {
