@@ -10,18 +10,31 @@ export interface SqlErrorPosition {
   readonly offset?: number;
 }
 
+export interface SqlErrorExtras {
+  /**
+   * The statement line the error is in. ksqlDB ends a syntax error's message with
+   * `Statement: <line>`; it is part of `message` only — surfaces that show the text themselves
+   * (shell caret, psql's LINE) use `bareMessage`.
+   */
+  readonly statement?: string;
+  /** Advice after ksqlDB's wording (last in `message`, and in `bareMessage`). */
+  readonly hint?: string;
+}
+
 export class SqlError extends Error {
   override readonly name = 'SqlError';
   readonly position: SqlErrorPosition | undefined;
 
-  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }) {
+  constructor(message: string, position?: SqlErrorPosition | { loc?: SqlErrorPosition }, extras: SqlErrorExtras = {}) {
     const pos = position && 'loc' in position ? position.loc : (position as SqlErrorPosition | undefined);
-    super(pos ? `line ${pos.line}:${pos.column}: ${message}` : message);
+    const statement = extras.statement !== undefined ? `\nStatement: ${extras.statement}` : '';
+    const hint = extras.hint ? `\n${extras.hint}` : '';
+    super(`${pos ? `line ${pos.line}:${pos.column}: ` : ''}${message}${statement}${hint}`);
     this.position = pos;
-    this.bareMessage = message;
+    this.bareMessage = `${message}${hint}`;
   }
 
-  /** The message without the position prefix. */
+  /** The message without the position prefix and the statement line. */
   readonly bareMessage: string;
 }
 

@@ -58,6 +58,8 @@ export class SemanticError extends Error {
   constructor(
     message: string,
     readonly token: IToken,
+    /** A syntax error the grammar decides by hand: worded as ksqlDB's (`Syntax Error`, this message, the statement line). */
+    readonly syntax = false,
   ) {
     super(message);
   }
@@ -152,8 +154,22 @@ export class ExpressionParser extends EmbeddedActionsParser {
         },
       },
       {
+        // DECIMAL is also a word (non-reserved), so `DECIMAL(10, 2)` could read as a base type
+        // with parameters: the DECIMAL alternative, listed first, takes it (as in ksqlDB).
+        IGNORE_AMBIGUITIES: true,
         ALT: () => {
           const t = this.SUBRULE2(this.identifierToken);
+          // ksqlDB's grammar lets any base type take parameters (`VARCHAR(10)`); the type is
+          // the base type's, the parameters are read and dropped.
+          this.OPTION(() => {
+            this.CONSUME2(L.LParen);
+            this.CONSUME(L.TypeParameter);
+            this.MANY(() => {
+              this.CONSUME3(L.Comma);
+              this.CONSUME2(L.TypeParameter);
+            });
+            this.CONSUME2(L.RParen);
+          });
           return this.ACTION(() => PRIMITIVES[t.image.toUpperCase()] ?? { kind: 'CUSTOM' as const, name: identText(t) });
         },
       },

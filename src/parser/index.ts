@@ -1,6 +1,6 @@
 // The SQL front end's public face: text → typed AST, or a SqlError with line and column.
 
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Expr, ParsedStatement, Statement } from './ast.js';
 import { SqlError } from './errors.js';
 import { SemanticError } from './expression-parser.js';
@@ -8,6 +8,7 @@ import { parseWithFunctions } from './function-statements.js';
 import { KEYWORDS, Semicolon, sqlLexer } from './lexer.js';
 import type { SqlType } from './sql-type.js';
 import { StatementParser } from './statement-parser.js';
+import { ksqlSyntaxError } from './syntax-error.js';
 
 export * from './ast.js';
 export { SqlError, isSqlError } from './errors.js';
@@ -22,54 +23,45 @@ function tokenize(text: string): IToken[] {
   if (err) {
     const ch = text.slice(err.offset, err.offset + err.length);
     const what = ch.startsWith("'") ? 'unterminated string literal' : ch.startsWith('`') || ch.startsWith('"') ? 'unterminated quoted identifier' : `unexpected character '${ch.slice(0, 1)}'`;
-    throw new SqlError(`Syntax Error: ${what}`, { line: err.line ?? 1, column: err.column ?? 1, offset: err.offset });
+    // ksqlDB's first line (`Syntax Error`), then what the lexer met, then the statement's line.
+    const line = err.line ?? 1;
+    throw new SqlError(`Syntax Error\n${what}`, { line, column: err.column ?? 1, offset: err.offset }, { statement: text.split(/\r?\n/)[line - 1] ?? '' });
   }
   return lexed.tokens;
 }
 
-function describeToken(t: IToken): string {
-  return t.tokenType === EOF ? 'end of input' : `'${t.image}'`;
-}
-
-function syntaxError(e: IRecognitionException, text: string): SqlError {
-  const t = e.token;
-  const at = t.tokenType === EOF || Number.isNaN(t.startOffset) ? (e as { previousToken?: IToken }).previousToken ?? t : t;
-  const pos = Number.isNaN(at.startOffset)
-    ? positionAtEnd(text)
-    : t.tokenType === EOF
-      ? { line: at.endLine ?? 1, column: (at.endColumn ?? 0) + 1, offset: (at.endOffset ?? 0) + 1 }
-      : { line: at.startLine ?? 1, column: at.startColumn ?? 1, offset: at.startOffset };
-  const expecting = /Expecting[^\n]*?(?:one of these possible Token sequences|token of type)[^\n]*/.exec(e.message);
-  const hint = e.name === 'MismatchedTokenException' && expecting ? `; ${expecting[0].replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim()}` : '';
-  return new SqlError(`Syntax Error: mismatched input ${describeToken(t)}${t.tokenType === EOF ? '' : ''}${hint}${habitHint(e, t, text.slice(0, pos.offset))}`, pos);
+function syntaxError(e: IRecognitionException, tokens: readonly IToken[], text: string, startRule: string): SqlError {
+  return ksqlSyntaxError({ error: e, tokens, text, startRule, oracle: parser, hint: (t, before) => habitHint(e, t, before) });
 }
 
 /** What a newcomer's SQL habit (PostgreSQL, DuckDB) needs instead, after ksqlDB's own message. */
-function habitHint(e: IRecognitionException, t: IToken, before: string): string {
-  if (/^ORDER$/i.test(t.image) || /\bORDER\s*$/i.test(before)) {
-    return '. ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on.';
-  }
-  if (t.tokenType === EOF && /token of type\W*FROM\b/.test(e.message) && /^\s*SELECT\b/i.test(before.slice(before.lastIndexOf(';') + 1)) && !/\bFROM\b/i.test(before.slice(before.lastIndexOf(';') + 1))) {
-    return '. In ksqlDB every SELECT reads FROM a stream or table (there is no SELECT without FROM): to try an expression, select it from one that has rows, e.g. SELECT 1 + 1 AS X FROM CLICKS LIMIT 1;';
+function habitHint(_e: IRecognitionException, t: IToken | undefined, before: string): string {
+  // ORDER BY parses before EMIT and LIMIT only; met anywhere else it is a misplaced one.
+  if (/^ORDER$/i.test(t?.image ?? '') || /\bORDER\s*$/i.test(before)) {
+    return 'ORDER BY goes before EMIT and LIMIT; it sorts ad-hoc queries over static tables and SELECTs without FROM (ksqlDB\'s streams and tables have no ORDER BY: a stream has no end to sort by).';
   }
   return '';
 }
 
-function positionAtEnd(text: string): { line: number; column: number; offset: number } {
-  const lines = text.split('\n');
-  return { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length };
+/** A rule the grammar checks by hand, at its token; a syntax rule in ksqlDB's form. */
+function semanticError(e: SemanticError, text: string): SqlError {
+  const line = e.token.startLine ?? 1;
+  const at = { line, column: e.token.startColumn ?? 1, offset: e.token.startOffset };
+  if (!e.syntax) return new SqlError(e.message, at);
+  return new SqlError(`Syntax Error\n${e.message}`, at, { statement: text.split(/\r?\n/)[line - 1] ?? '' });
 }
 
-function run<T>(text: string, rule: (p: StatementParser) => T): T {
-  parser.input = tokenize(text);
+function run<T>(text: string, startRule: string, rule: (p: StatementParser) => T): T {
+  const tokens = tokenize(text);
+  parser.input = tokens;
   let result: T;
   try {
     result = rule(parser);
   } catch (e) {
-    if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
+    if (e instanceof SemanticError) throw semanticError(e, text);
     throw e;
   }
-  if (parser.errors.length) throw syntaxError(parser.errors[0]!, text);
+  if (parser.errors.length) throw syntaxError(parser.errors[0]!, tokens, text, startRule);
   return result;
 }
 
@@ -105,10 +97,10 @@ function parseSql(sql: string): ParsedStatement[] {
     try {
       statement = parser.statement();
     } catch (e) {
-      if (e instanceof SemanticError) throw new SqlError(e.message, { line: e.token.startLine ?? 1, column: e.token.startColumn ?? 1, offset: e.token.startOffset });
+      if (e instanceof SemanticError) throw semanticError(e, sql);
       throw e;
     }
-    if (parser.errors.length) throw syntaxError(parser.errors[0]!, sql);
+    if (parser.errors.length) throw syntaxError(parser.errors[0]!, slice, sql, 'statement');
     out.push({ statement, text: sql.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1) });
     i = j + 1;
   }
@@ -122,11 +114,11 @@ export function parseStatement(sql: string): Statement {
 }
 
 export function parseExpression(text: string): Expr {
-  return run(text, (p) => p.expression());
+  return run(text, 'expression', (p) => p.expression());
 }
 
 export function parseType(text: string): SqlType {
-  return run(text, (p) => p.sqlType());
+  return run(text, 'sqlType', (p) => p.sqlType());
 }
 
 /** Keywords that may come next at `offset` (for tab completion); catalog names are the caller's. */

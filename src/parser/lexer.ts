@@ -129,13 +129,28 @@ export const Nulls = kw('NULLS');
 export const First = kw('FIRST');
 export const Last = kw('LAST');
 
+/**
+ * What may stand in a type's parentheses (`VARCHAR(10)`, ksqlDB's `typeParameter`: an integer or
+ * the word STRING). One category, so the parser matches it as one set of tokens — as ANTLR
+ * does — and a syntax error there can say which tokens would do.
+ */
+export const TypeParameter = createToken({ name: 'TypeParameter', pattern: Lexer.NA });
+export const StringKw = createToken({
+  name: 'STRING',
+  pattern: /STRING(?![A-Za-z0-9_@$])/i,
+  longer_alt: Identifier,
+  categories: [NonReserved, TypeParameter],
+});
+keywordTokens.push(StringKw);
+byName.set('STRING', StringKw);
+
 export const BacktickIdentifier = createToken({ name: 'BacktickIdentifier', pattern: /`(?:[^`]|``)*`/ });
 export const DoubleQuotedIdentifier = createToken({ name: 'DoubleQuotedIdentifier', pattern: /"(?:[^"]|"")*"/ });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /'(?:[^']|'')*'/ });
 export const DecimalLiteral = createToken({ name: 'DecimalLiteral', pattern: /(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/ });
 /** ksqlDB allows identifiers that start with digits (`1R`). */
 export const DigitIdentifier = createToken({ name: 'DigitIdentifier', pattern: /\d+[A-Za-z_][A-Za-z0-9_@$]*/ });
-export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d+/, longer_alt: [DecimalLiteral, DigitIdentifier] });
+export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d+/, longer_alt: [DecimalLiteral, DigitIdentifier], categories: [TypeParameter] });
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
 export const LambdaArrow = createToken({ name: 'LambdaArrow', pattern: /=>/ });
@@ -170,6 +185,7 @@ export const allTokens: TokenType[] = [
   LineComment,
   BlockComment,
   NonReserved,
+  TypeParameter,
   ...keywordTokens,
   Identifier,
   BacktickIdentifier,

@@ -360,10 +360,10 @@ export class StatementParser extends ExpressionParser {
       from = this.SUBRULE(this.relation);
     });
     // Without FROM only a clause (or the end) may follow the select list: `SELECT * FRM S` is a
-    // missing FROM, and says so as it did when FROM was required.
+    // missing FROM, worded as ksqlDB (whose grammar requires FROM) words it there.
     this.ACTION(() => {
       const next = this.LA(1);
-      if (!from && !FROMLESS_FOLLOW.includes(next.tokenType)) throw new SemanticError(`Syntax Error: mismatched input '${next.image}'; Expecting token of type FROM but found '${next.image}'`, next);
+      if (!from && !FROMLESS_FOLLOW.includes(next.tokenType)) throw new SemanticError("Expecting {',', 'FROM'}", next, true);
     });
     let window: WindowSpec | undefined;
     let where: Expr | undefined;

@@ -34,17 +34,23 @@ export function compileSelectItem(expr: Expr, scope: Scope, errors: ErrorRoute):
   try {
     return compile(expr, scope, errors);
   } catch (e) {
-    if (e instanceof CodegenError) throw new SqlError(`Invalid Select: ${e.bareMessage}.`, e.position);
+    if (e instanceof CodegenError) throw new SqlError(`Invalid Select: ${e.bareMessage.replace(/\.$/, '')}.`, e.position);
     throw e;
   }
 }
 
-/** WHERE and HAVING: a compile error names the clause, as ksqlDB's does. */
-export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Scope, errors: ErrorRoute, overJoin = false): CompiledExpr {
+/**
+ * WHERE and HAVING: a compile error names the clause, as ksqlDB's type check of the clause does.
+ * A pull query's WHERE is then interpreted, not compiled: an error only the interpreter finds
+ * (one ksqlDB raises generating code, such as a BETWEEN bound of the wrong type) reads
+ * `Invalid expression: …`, as its interpreter words it.
+ */
+export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Scope, errors: ErrorRoute, overJoin = false, pull = false): CompiledExpr {
   try {
     return compile(expr, scope, errors);
   } catch (e) {
     if (!(e instanceof SqlError)) throw e;
+    if (pull && e instanceof CodegenError) throw new SqlError(`Invalid expression: ${e.bareMessage}\nStatement: ${exprText(expr)}`, e.position);
     // ksqlDB names the clause, and for comparisons also repeats the whole predicate.
     const comparison = e.bareMessage.startsWith('Cannot compare ');
     const statement = comparison ? `\nStatement: ${exprText(expr)}` : '';

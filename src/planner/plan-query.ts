@@ -180,6 +180,8 @@ export interface PlanQueryOptions {
   readonly sinkName?: string;
   /** Session properties, for functions configured by them (ksql.functions.*). */
   readonly properties?: ReadonlyMap<string, string>;
+  /** A pull query: its WHERE is interpreted, which words some errors its own way (compile.ts). */
+  readonly pull?: boolean;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -203,7 +205,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (q.where) {
     if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
-    const predicate = compileClause('WHERE', q.where, relScope, errors, rel.isJoin);
+    const predicate = compileClause('WHERE', q.where, relScope, errors, rel.isJoin, opts.pull);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }

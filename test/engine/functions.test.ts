@@ -31,6 +31,18 @@ describe('scalar functions', () => {
     expect(evaluate('ROUND(D)', 'ROUND(D, 0)', 'ROUND(1.25E0, 1)', 'ROUND(-1.25E0, 1)', 'ROUND(155E0, -1)')).toEqual([-1, -1, 1.3, -1.2, 160]);
   });
 
+  it('ROUND on DECIMAL: exact at any size, a tie towards positive infinity, ksqlDB\'s result types', () => {
+    eddy = engine();
+    eddy.execute('CREATE TABLE ONE (ID INT PRIMARY KEY, V DECIMAL(33, 16), I INT);');
+    eddy.execute('INSERT INTO ONE (ID, V, I) VALUES (1, -12345678987654321.5000000000000000, 7);');
+    const sql = 'SELECT ROUND(V), ROUND(V, 0), ROUND(-V), ROUND(12345678987654321.4999999999999999), ROUND(-2.5), ROUND(2.5), ROUND(-1.25, 1), ROUND(155.0, -1), ROUND(I) FROM ONE;';
+    const r = eddy.execute(sql).at(-1)!;
+    if (r.kind !== 'rows') throw new Error(r.kind);
+    expect(r.rows[0]!.map(String)).toEqual(['-12345678987654321', '-12345678987654321.0000000000000000', '12345678987654322', '12345678987654321', '-2', '3', '-1.20', '160.0', '7']);
+    // DECIMAL(p, s) → DECIMAL(p − s, 0); with places the source's type; an INT → BIGINT (round(int) is a long).
+    expect(r.columns.map((c) => c.type)).toEqual(['DECIMAL(17, 0)', 'DECIMAL(33, 16)', 'DECIMAL(17, 0)', 'DECIMAL(17, 0)', 'DECIMAL(1, 0)', 'DECIMAL(1, 0)', 'DECIMAL(3, 2)', 'DECIMAL(4, 1)', 'BIGINT']);
+  });
+
   it('SPLIT keeps empty parts, splits BYTES, and an empty string is one empty part', () => {
     const [parts, empty, bytes] = evaluate("SPLIT(S, '.')", "SPLIT('', '')", "SPLIT(TO_BYTES('a,b', 'utf8'), TO_BYTES(',', 'utf8'))");
     expect(parts).toEqual(['a', 'b', '']);

@@ -84,3 +84,18 @@ describe('expressions', () => {
     expect(refusal('SELECT 1.8E308 FROM S EMIT CHANGES;')).toBe('Failed to prepare statement: line 1:9: Number overflows DOUBLE: 1.8E308');
   });
 });
+
+describe('pull-query WHERE', () => {
+  // ksqlDB's WHERE type check takes a BETWEEN as BOOLEAN without looking at its bounds; a pull
+  // query's WHERE is then interpreted as `x >= low AND x <= high`, and the interpreter words it.
+  it('reports a BETWEEN bound of the wrong type as the interpreter does, the other bound too', () => {
+    eddy.execute('CREATE TABLE TV AS SELECT K, A FROM T;');
+    expect(refusal("SELECT * FROM TV WHERE A BETWEEN 1 AND 'ten';")).toMatch(/^line \d+:\d+: Invalid expression: Cannot compare A \(INTEGER\) to 'ten' \(STRING\) with LESS_THAN_OR_EQUAL\.\nStatement: \(A BETWEEN 1 AND 'ten'\)$/);
+    expect(refusal("SELECT * FROM TV WHERE K = 1 AND A NOT BETWEEN 'one' AND 10;")).toContain("Invalid expression: Cannot compare A (INTEGER) to 'one' (STRING) with GREATER_THAN_OR_EQUAL.");
+  });
+
+  it('keeps the type check wording for a plain comparison, in a pull query as in a push query', () => {
+    expect(refusal("SELECT * FROM TV WHERE A > 'ten';")).toContain("Error in WHERE expression: Cannot compare A (INTEGER) to 'ten' (STRING) with GREATER_THAN.");
+    expect(refusal("SELECT * FROM S WHERE A BETWEEN 1 AND 'ten' EMIT CHANGES;")).toContain('Error in WHERE expression: Cannot compare A (INTEGER)');
+  });
+});

@@ -89,7 +89,7 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     expect(r.stdout).toMatch(/ 1 \| ada\s+\|\s+1\.5 \| 12\.50 \| t\s+\| 2026-12-01 10:20:30\.12 \| 2026-12-01 \| \["x","y"\] \| \\xff00\n/);
     expect(r.stdout).toContain('(1 row)');
     expect(r.stdout).toContain('PostgreSQL 15.0 (Eddy');
-    expect(r.stderr).toMatch(/ERROR:  Syntax Error: .*\nLINE 1: SELEC 1;\n\s+\^/);
+    expect(r.stderr).toMatch(/ERROR:  Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'\?\nLINE 1: SELEC 1;\n\s+\^/);
     expect(r.stdout).toMatch(/Schema \| +Name +\| +Type +\| Owner[\s\S]*public +\| ORDERS +\| stream +\| eddy/);
     // \d name: psql's three catalog queries (and its footers' probes, answered with no rows).
     expect(r.stdout).toMatch(/Table "public\.ORDERS"\n Column \| +Type +\| Collation \| Nullable \| Default *\n/);

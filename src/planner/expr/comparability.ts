@@ -4,6 +4,7 @@ import type { Expr } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SqlType } from '../../parser/sql-type.js';
 import { exprText } from '../expr-text.js';
+import { CodegenError } from './codegen-error.js';
 import { typeName, type ExprNode } from './expr-node.js';
 import { numericRank, type MaybeType } from './types.js';
 
@@ -33,14 +34,26 @@ function comparableParts(a: SqlType, b: SqlType): boolean {
 }
 
 export function checkComparable(a: ExprNode, b: ExprNode, op: string, e: Expr): void {
-  if (!comparableKinds(a.type, b.type, op)) {
-    throw new SqlError(`Cannot compare ${exprTextOf(e, 'left')} (${typeName(a.type)}) to ${exprTextOf(e, 'right')} (${typeName(b.type)}) with ${opName(op)}.`, e);
-  }
+  if (!comparableKinds(a.type, b.type, op)) throw new SqlError(cannotCompare(a, b, op, exprTextOf(e, 'left'), exprTextOf(e, 'right')), e);
+}
+
+/**
+ * BETWEEN's bounds. ksqlDB's type checker takes a BETWEEN as BOOLEAN without looking at its
+ * bounds; a bound that cannot meet the operand is found only when the predicate's code is
+ * generated (or, in a pull query, interpreted) as `x >= low AND x <= high` — so it is a
+ * code-generation error, worded by the place that compiles it (compile.ts).
+ */
+export function checkBetweenBound(x: ExprNode, bound: ExprNode, op: '>=' | '<=', e: Expr & { kind: 'Between' }): void {
+  const text = exprText(op === '>=' ? e.low : e.high);
+  if (!comparableKinds(x.type, bound.type, op)) throw new CodegenError(cannotCompare(x, bound, op, exprText(e.operand), text), e);
+}
+
+function cannotCompare(a: ExprNode, b: ExprNode, op: string, left: string, right: string): string {
+  return `Cannot compare ${left} (${typeName(a.type)}) to ${right} (${typeName(b.type)}) with ${opName(op)}.`;
 }
 
 function exprTextOf(e: Expr, side: 'left' | 'right'): string {
   if (e.kind === 'Comparison') return exprText(side === 'left' ? e.left : e.right);
-  if (e.kind === 'Between') return exprText(side === 'left' ? e.operand : e.low);
   return exprText(e);
 }
 

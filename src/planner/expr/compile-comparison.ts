@@ -8,7 +8,7 @@ import type { Value } from '../values.js';
 import { castValue, parseTimestampText } from './cast.js';
 import { coercer } from './coercion.js';
 import { compareValues, valuesEqual } from './compare.js';
-import { checkComparable, comparableKinds } from './comparability.js';
+import { checkBetweenBound, checkComparable, comparableKinds } from './comparability.js';
 import { constantNode, NO_REC, typeName, type CompileContext, type ExprNode } from './expr-node.js';
 import { numericRank, unify, type MaybeType } from './types.js';
 
@@ -103,8 +103,8 @@ export function compileBetween(ctx: CompileContext, e: Expr & { kind: 'Between' 
   const x = ctx.compile(e.operand);
   const lo = ctx.compile(e.low);
   const hi = ctx.compile(e.high);
-  checkComparable(x, lo, '>=', e);
-  checkComparable(x, hi, '<=', e);
+  checkBetweenBound(x, lo, '>=', e);
+  checkBetweenBound(x, hi, '<=', e);
   const neg = e.negated;
   // Each bound meets the operand as in a comparison (x >= lo, x <= hi): temporal text is parsed.
   const [cxl, cx] = temporalOperands(x.type, lo.type);

@@ -1,6 +1,9 @@
 // Table–table joins, by primary key or by foreign key (left row's expression → right's key).
 // A change on either side re-evaluates the rows it touches and emits their new joined row, or a
-// delete when the join no longer holds — Kafka Streams' KTable join semantics.
+// delete when the join no longer holds — Kafka Streams' KTable join semantics. Each change also
+// carries the joined row it replaces (`prev`, null when there was none), as a table's changes
+// do: an aggregation over the join must take the old row out before adding the new one (a
+// right-side update of a LEFT join otherwise adds to a SUM twice).
 
 import type { JoinNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
@@ -26,13 +29,23 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
   // when the left input is a join), the left table's key columns for a foreign-key join.
   const leftPk = (r: Rec) => (fk ? keyString(r.cols.slice(0, Math.max(leftKeyCount, 1))) : keyString([node.leftKey.eval(r)]));
 
-  const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, lShape?: Value[], rShape?: Value[]) => {
-    const alive = (l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk);
+  const isAlive = (l: TableRow | undefined, rgt: TableRow | undefined): boolean => !!((l && rgt) || (l && keepLeft) || (rgt && keepRight && !fk));
+  /** The joined row the join holds for these sides, or null when the join has none. */
+  const joinedRow = (l: TableRow | undefined, rgt: TableRow | undefined): Value[] | null => (isAlive(l, rgt) ? [...(l?.cols ?? leftNulls), ...(rgt?.cols ?? rightNulls)] : null);
+
+  /** Emit the row for (l, rgt); `prev` is the joined row it replaces (from the sides before the change). */
+  const emit = (l: TableRow | undefined, rgt: TableRow | undefined, base: Rec, prev: Value[] | null, lShape?: Value[], rShape?: Value[]) => {
+    const alive = isAlive(l, rgt);
     // A delete keeps the gone rows' columns so its key can still be read; a live row shows NULLs.
     const cols = alive ? [...(l?.cols ?? leftNulls), ...(rgt?.cols ?? rightNulls)] : [...(l?.cols ?? lShape ?? leftNulls), ...(rgt?.cols ?? rShape ?? rightNulls)];
     const ts = Math.max(l?.ts ?? -Infinity, rgt?.ts ?? -Infinity, base.ts);
-    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev: undefined, sources: times(l, rgt) });
-    else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true });
+    if (alive) out({ cols, ts, partition: base.partition, offset: base.offset, prev, sources: times(l, rgt) });
+    else out({ cols, ts, partition: base.partition, offset: base.offset, tombstone: true, prev });
+  };
+  const rightOf = (l: TableRow | undefined): TableRow | undefined => {
+    if (!l) return undefined;
+    const k = node.leftKey.eval({ cols: l.cols, ts: l.ts, partition: 0, offset: 0 });
+    return k === null ? undefined : rightRows.get(keyString([k]));
   };
 
   return {
@@ -53,12 +66,15 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
         const bk = node.leftKey.eval({ ...r, cols: before.cols });
         if (bk === null || !rightRows.get(keyString([bk]))) return;
       }
-      emit(row, match, r, r.tombstone ? (before?.cols ?? r.cols) : undefined);
+      // The left row before this change met the right row of its own key (which this change
+      // did not touch): for a foreign key, the one its old key named.
+      emit(row, match, r, joinedRow(before, fk ? rightOf(before) : match), r.tombstone ? (before?.cols ?? r.cols) : undefined);
     },
     right: (r: Rec) => {
       const k = node.rightKey.eval(r);
       if (k === null) return;
       const ks = keyString([k]);
+      const beforeRight = rightRows.get(ks);
       if (r.tombstone) rightRows.delete(ks);
       else rightRows.put(ks, { cols: r.cols, ts: r.ts });
       const row = r.tombstone ? undefined : { cols: r.cols, ts: r.ts };
@@ -66,13 +82,13 @@ export function tableTableJoinOperator(node: JoinNode, env: OperatorEnv, out: Em
         for (const [, l] of leftRows.entries()) {
           const lk = node.leftKey.eval({ cols: l.cols, ts: l.ts, partition: 0, offset: 0 });
           if (lk === null || keyString([lk]) !== ks) continue;
-          emit(l, row, r);
+          emit(l, row, r, joinedRow(l, beforeRight));
         }
         return;
       }
       const l = leftRows.get(ks);
       if (!l && !keepRight) return;
-      emit(l, row, r, l ? undefined : leftShapeWithKey(lw, k), r.cols);
+      emit(l, row, r, joinedRow(l, beforeRight), l ? undefined : leftShapeWithKey(lw, k), r.cols);
     },
   };
 }

@@ -126,7 +126,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const refs = q.from ? sourceRefs(q.from) : [];
   if (refs.filter((r) => state.catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
   for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
-  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, pull: true });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
   // No source: a SELECT without FROM, whose plan reads one row of no columns.

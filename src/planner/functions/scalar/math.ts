@@ -40,6 +40,24 @@ function roundLong(v: Long, places: number): Long {
   return wrapLong(q * factor);
 }
 
+/**
+ * A DECIMAL rounded to `places` decimal places as ksqlDB's ROUND does: HALF_UP above zero and
+ * HALF_DOWN at or below, so a tie goes towards +∞ (2.5 → 3, -2.5 → -2), exact at any size.
+ * The result has scale max(places, 0) (below 0, a multiple of 10^−places).
+ */
+export function roundDecimal(x: Decimal, places: number): Decimal {
+  if (places >= x.scale) return x.rescale(places);
+  const div = 10n ** BigInt(x.scale - places);
+  let q = x.unscaled / div;
+  let r = x.unscaled - q * div;
+  if (r < 0n) {
+    q -= 1n;
+    r += div;
+  }
+  if (2n * r >= div) q += 1n;
+  return places >= 0 ? new Decimal(q, places) : new Decimal(q * 10n ** BigInt(-places), 0);
+}
+
 function truncDecimal(x: Decimal, places: number): Decimal {
   if (places >= x.scale) return x;
   const div = 10n ** BigInt(x.scale - places);
@@ -75,14 +93,17 @@ export const mathFunctions: ScalarFunction[] = [
     { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u < 0n && u % div !== 0n ? u / div - 1n : u / div)) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.floor(n(a[0])) },
   ]),
-  scalar('ROUND', 'math', 'Rounds half up, to an integer or to a number of decimal places.', [
-    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+  scalar('ROUND', 'math', 'Rounds to an integer or to a number of decimal places; a tie goes towards +∞.', [
+    // ksqlDB's round(int) returns a long: ROUND of an INT is a BIGINT.
+    { params: [P.INT], returns: T.BIGINT, fn: (a) => n(a[0]) as Long },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
-    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale + 1), 0), fn: (a) => d(a[0]).rescale(0) },
+    // DECIMAL(p, s) → DECIMAL(p − s, 0), ksqlDB's schema for it (the integer digits).
+    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => roundDecimal(d(a[0]), 0) },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), 0) },
     { params: [P.INT, P.INT], returns: T.INTEGER, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
     { params: [P.LONG, P.INT], returns: T.BIGINT, fn: (a) => roundLong(a[0] as Long, n(a[1])) },
-    { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => d(a[0]).rescale(n(a[1])).rescale(d(a[0]).scale) },
+    // The source's scale is kept (ksqlDB: the requested places cannot change the type's scale).
+    { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => roundDecimal(d(a[0]), n(a[1])).rescale(d(a[0]).scale) },
     { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
   ]),
   scalar('TRUNC', 'math', 'Truncates towards zero, to an integer or to a number of decimal places.', [
