@@ -42,13 +42,18 @@ describe.skipIf(!hasCurl)('web console files', () => {
       '/console/console.js%00.html',
       '/console/uPlot.iife.min.js',
       '/console/console-files.ts',
-      '/console/.',
-      '/console/..',
+      '/console/.gitignore',
+      '/console/...',
     ];
     for (const path of attempts) {
       const r = await curl(['--path-as-is', `${base}${path}`]);
       expect(r.status, path).toBe(404);
       expect(r.body, path).not.toMatch(/"name": "eddy"|root:x:0/);
+    }
+    // Dot segments the URL itself resolves (as a browser would) land on the page, not above it.
+    for (const path of ['/console/.', '/console/..', '/console/x/../../']) {
+      const r = await curl(['--path-as-is', `${base}${path}`]);
+      expect(r.body, path).toContain('<title>Eddy console</title>');
     }
   });
 
