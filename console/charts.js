@@ -52,6 +52,9 @@ export class History {
   }
 }
 
+/** Time-axis steps of a second or more: the polls are a second apart, finer ticks only crowd. */
+const TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
 const COLORS = ['#2f6fdf', '#1a9c6b', '#d08a1c', '#b0399e', '#c43d3d', '#6b5bd6', '#2a8fa8'];
 
 function fmt(v) {
@@ -68,7 +71,7 @@ function lineOptions(title, unit, color, width) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-    axes: [{ stroke: '#667', grid: { stroke: '#eee' }, size: 30 }, { stroke: '#667', grid: { stroke: '#eee' }, size: 50, values: (_u, vals) => vals.map(fmt) }],
+    axes: [{ stroke: '#667', grid: { stroke: '#eee' }, size: 30, incrs: TIME_INCRS }, { stroke: '#667', grid: { stroke: '#eee' }, size: 50, values: (_u, vals) => vals.map(fmt) }],
     series: [{}, { label: unit, stroke: color, width: 1.5, fill: `${color}22`, points: { show: false } }],
   };
 }
@@ -84,6 +87,10 @@ export class ChartPanel {
   width() {
     const cell = this.root.querySelector('.chart');
     return Math.max(220, (cell?.clientWidth ?? 300) - 16);
+  }
+
+  timelineWidth() {
+    return Math.max(220, (this.timelineCell?.clientWidth ?? this.root.clientWidth) - 16);
   }
 
   /** Builds empty charts (on first use and when the selected query changes). */
@@ -113,14 +120,14 @@ export class ChartPanel {
     const bars = uPlot.paths.bars({ size: [0.6, 12] });
     this.timeline = new uPlot(
       {
-        width: Math.max(440, this.root.clientWidth - 16),
+        width: this.timelineWidth(),
         height: 150,
         title: 'Batch timeline: batches committed and rows read per poll',
         legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, b: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, r: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
         axes: [
-          { stroke: '#667', grid: { stroke: '#eee' }, size: 30 },
+          { stroke: '#667', grid: { stroke: '#eee' }, size: 30, incrs: TIME_INCRS },
           { scale: 'b', stroke: '#2f6fdf', grid: { stroke: '#eee' }, size: 40, values: (_u, vals) => vals.map(fmt) },
           { scale: 'r', side: 1, stroke: '#d08a1c', grid: { show: false }, size: 50, values: (_u, vals) => vals.map(fmt) },
         ],
@@ -146,6 +153,6 @@ export class ChartPanel {
   resize() {
     const w = this.width();
     for (const c of this.charts) c.plot.setSize({ width: w, height: 150 });
-    this.timeline?.setSize({ width: Math.max(440, this.root.clientWidth - 16), height: 150 });
+    this.timeline?.setSize({ width: this.timelineWidth(), height: 150 });
   }
 }

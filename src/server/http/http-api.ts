@@ -141,7 +141,10 @@ export class HttpApi {
     try {
       if ((req.method === 'GET' || req.method === 'HEAD') && ConsoleFiles.owns(x.path)) return this.consoleFiles.serve(x.path, res);
       if (!this.authorized(req)) {
-        res.setHeader('WWW-Authenticate', 'Basic realm="eddy"');
+        // A page script's request (the console's fetches: Sec-Fetch-Mode is not "navigate") is
+        // challenged as Bearer, for which browsers open no login dialog over the page's own field.
+        const script = (header(req, 'sec-fetch-mode') ?? 'navigate') !== 'navigate';
+        res.setHeader('WWW-Authenticate', script ? 'Bearer realm="eddy"' : 'Basic realm="eddy"');
         throw genericError(401, ErrorCode.UNAUTHORIZED, 'Unauthorized');
       }
       const method = req.method ?? 'GET';
