@@ -34,9 +34,10 @@ export function setToken(t) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/** The token, and X-Requested-With so a refusal comes without a Basic challenge (no browser login dialog). */
 function authHeaders() {
   const t = sessionStorage.getItem(TOKEN_KEY);
-  return t ? { Authorization: `Bearer ${t}` } : {};
+  return { 'X-Requested-With': 'eddy-console', ...(t ? { Authorization: `Bearer ${t}` } : {}) };
 }
 
 async function call(path, init = {}) {

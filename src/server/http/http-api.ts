@@ -141,9 +141,10 @@ export class HttpApi {
     try {
       if ((req.method === 'GET' || req.method === 'HEAD') && ConsoleFiles.owns(x.path)) return this.consoleFiles.serve(x.path, res);
       if (!this.authorized(req)) {
-        // A page script's request (the console's fetches: Sec-Fetch-Mode is not "navigate") is
-        // challenged as Bearer, for which browsers open no login dialog over the page's own field.
-        const script = (header(req, 'sec-fetch-mode') ?? 'navigate') !== 'navigate';
+        // A page script's request (the console's fetches say so by X-Requested-With, as XHR
+        // libraries do) is challenged as Bearer, for which browsers open no login dialog over
+        // the page's own token field; every other client still sees Basic.
+        const script = header(req, 'x-requested-with') !== undefined;
         res.setHeader('WWW-Authenticate', script ? 'Bearer realm="eddy"' : 'Basic realm="eddy"');
         throw genericError(401, ErrorCode.UNAUTHORIZED, 'Unauthorized');
       }

@@ -65,6 +65,11 @@ describe.skipIf(!hasCurl)('web console files', () => {
     expect((await curl(['-X', 'POST', `${base}/ksql`, '-d', '{"ksql":"SHOW QUERIES;"}'])).status).toBe(401);
     // A POST to the page is not a file request: it needs the token like the rest.
     expect((await curl(['-X', 'POST', `${base}/`])).status).toBe(401);
+    // The console's own requests are refused with a Bearer challenge, which opens no browser dialog.
+    const page = await curl(['-X', 'POST', `${base}/ksql`, '-H', 'X-Requested-With: eddy-console', '-d', '{"ksql":"SHOW QUERIES;"}']);
+    expect(page.status).toBe(401);
+    expect(page.headers).toMatch(/www-authenticate: Bearer realm="eddy"/i);
+    expect((await curl([`${base}/metrics`])).headers).toMatch(/www-authenticate: Basic realm="eddy"/i);
     const ok = await curl(['-X', 'POST', `${base}/ksql`, '-H', 'Authorization: Bearer s3cret', '-d', '{"ksql":"SHOW QUERIES;"}']);
     expect(ok.status).toBe(200);
   });
