@@ -14,7 +14,8 @@ export interface QueryProgress {
   readonly errors: number;
   /**
    * Wall-clock time at the last batch's commit less the ROWTIME of the last record it read, in ms:
-   * for records stamped as they arrive, how long the newest waited for its result. Null before a batch.
+   * for records stamped as they arrive, how long the newest waited for its result. Null before a
+   * batch; a batch of undecodable records only leaves it as it was.
    */
   readonly latencyMs: number | null;
 }

@@ -251,6 +251,7 @@ export class QueryTask {
 
   private consume(maxRecords: number, deadline: number): number {
     let consumed = 0;
+    this.lastRowtime = undefined;
     // The clock is read every BUDGET_CHECK records (reading it per record costs more than a cheap filter).
     let untilCheck = BUDGET_CHECK;
     const late = deadline !== Infinity ? () => --untilCheck <= 0 && ((untilCheck = BUDGET_CHECK), performance.now() >= deadline) : () => false;

@@ -25,7 +25,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** The files of console/ the page loads, and the vendored ones under the names the page uses. */
 function fileTable(): ReadonlyMap<string, string> {
   const require = createRequire(import.meta.url);
-  const uplot = (f: string) => require.resolve(`uplot/dist/${f}`);
+  const vendored: [string, string][] = [];
+  try {
+    for (const [name, f] of [['uplot.min.js', 'uPlot.iife.min.js'], ['uplot.min.css', 'uPlot.min.css']] as const) vendored.push([name, require.resolve(`uplot/dist/${f}`)]);
+  } catch {
+    // uplot not installed (a dependency, so only in a broken install): the page loads without
+    // charts and the API is served as ever; the two names answer 404.
+  }
   return new Map([
     ['index.html', join(CONSOLE_DIR, 'index.html')],
     ['console.js', join(CONSOLE_DIR, 'console.js')],
@@ -34,8 +40,7 @@ function fileTable(): ReadonlyMap<string, string> {
     ['charts.js', join(CONSOLE_DIR, 'charts.js')],
     ['plan.js', join(CONSOLE_DIR, 'plan.js')],
     ['editor.js', join(CONSOLE_DIR, 'editor.js')],
-    ['uplot.min.js', uplot('uPlot.iife.min.js')],
-    ['uplot.min.css', uplot('uPlot.min.css')],
+    ...vendored,
   ]);
 }
 
