@@ -18,6 +18,9 @@ export const FIGURES = [
 /** Points kept per query: 10 minutes of one-second polls. */
 const WINDOW = 600;
 
+/** Seconds between two points past which the lines break (polls are a second apart). */
+const IDLE_GAP_S = 3;
+
 /** One query's rolling window. */
 export class History {
   constructor() {
@@ -26,10 +29,19 @@ export class History {
     this.batches = [];
     this.rows = [];
     this.last = undefined;
+    this.points = 0;
   }
 
+  /** Points observed (the gap markers below not counted). */
   get length() {
-    return this.t.length;
+    return this.points;
+  }
+
+  push(t, values, batches, rows) {
+    this.t.push(t);
+    for (const f of FIGURES) this.values[f.key].push(values === null ? null : (f.of(values) ?? null));
+    this.batches.push(batches);
+    this.rows.push(rows);
   }
 
   /** Adds a point if a batch committed since the last one; returns whether it did. */
@@ -37,12 +49,14 @@ export class History {
     const prev = this.last;
     this.last = p;
     if (prev ? p.batchId <= prev.batchId : p.batchId === 0) return false;
-    this.t.push(Date.parse(p.timestamp) / 1000);
-    for (const f of FIGURES) this.values[f.key].push(f.of(p) ?? null);
+    const t = Date.parse(p.timestamp) / 1000;
+    // An idle spell (no batch for a few polls) is a break in the lines, not a slope across it.
+    const lastT = this.t[this.t.length - 1];
+    if (lastT !== undefined && t - lastT > IDLE_GAP_S) this.push(lastT + 1, null, null, null);
     // The first point has nothing before it to subtract: no bar.
-    this.batches.push(prev ? p.batchId - prev.batchId : null);
-    this.rows.push(prev ? p.numInputRows - prev.numInputRows : null);
-    if (this.t.length > WINDOW) {
+    this.push(t, p, prev ? p.batchId - prev.batchId : null, prev ? p.numInputRows - prev.numInputRows : null);
+    this.points++;
+    while (this.t.length > WINDOW) {
       this.t.shift();
       for (const f of FIGURES) this.values[f.key].shift();
       this.batches.shift();
@@ -72,7 +86,7 @@ function lineOptions(title, unit, color, width) {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
     axes: [{ stroke: '#667', grid: { stroke: '#eee' }, size: 30, incrs: TIME_INCRS }, { stroke: '#667', grid: { stroke: '#eee' }, size: 50, values: (_u, vals) => vals.map(fmt) }],
-    series: [{}, { label: unit, stroke: color, width: 1.5, fill: `${color}22`, points: { show: false } }],
+    series: [{}, { label: unit, stroke: color, width: 1.5, fill: `${color}22`, points: { size: 4 } }],
   };
 }
 
