@@ -12,6 +12,12 @@ export interface QueryProgress {
   readonly lag: number;
   readonly lateDropped: number;
   readonly errors: number;
+  /**
+   * Wall-clock time at the last batch's commit less the ROWTIME of the last record it read, in ms:
+   * for records stamped as they arrive, how long the newest waited for its result. Null before a
+   * batch; a batch of undecodable records only leaves it as it was.
+   */
+  readonly latencyMs: number | null;
 }
 
 /** Upper bounds (ms) of the batch-duration histogram's buckets, as Prometheus histograms count them. */
@@ -29,13 +35,15 @@ export class QueryMetrics {
   errors = 0;
   lastBatchMs = 0;
   lag = 0;
+  latencyMs: number | null = null;
   private busyMs = 0;
   private windowStart = performance.now();
   private windowRecords = 0;
   private inputRate = 0;
 
-  recordBatch(records: number, ms: number, lag: number): void {
+  recordBatch(records: number, ms: number, lag: number, lastRowtime?: number): void {
     this.batches++;
+    if (lastRowtime !== undefined) this.latencyMs = Date.now() - lastRowtime;
     this.recordsIn += records;
     this.lastBatchMs = ms;
     this.busyMs += ms;
@@ -65,6 +73,7 @@ export class QueryMetrics {
       lag: this.lag,
       lateDropped: this.lateDropped,
       errors: this.errors,
+      latencyMs: this.latencyMs,
     };
   }
 }

@@ -89,6 +89,8 @@ export class QueryTask {
   private readonly saveOffset: Database.Statement | undefined;
   private readonly pullStore: PullStore | undefined;
   private currentRec: Rec | undefined;
+  /** ROWTIME of the last record the current batch read (the latency figure: query-metrics.ts). */
+  private lastRowtime: number | undefined;
   private currentInput: PartitionInput | undefined;
   private emitted = 0;
   /** Records the merge skipped as undecodable (counted towards the batch). */
@@ -240,13 +242,14 @@ export class QueryTask {
     if (consumed > 0) {
       const delivered = this.pendingOut.splice(0);
       if (this.opts.onRow) for (const r of delivered) if (!this.stopped) this.opts.onRow(r);
-      this.metrics.recordBatch(consumed, performance.now() - started, this.lag());
+      this.metrics.recordBatch(consumed, performance.now() - started, this.lag(), this.lastRowtime);
     }
     return consumed;
   }
 
   private consume(maxRecords: number, deadline: number): number {
     let consumed = 0;
+    this.lastRowtime = undefined;
     // The clock is read every BUDGET_CHECK records (reading it per record costs more than a cheap filter).
     let untilCheck = BUDGET_CHECK;
     const late = deadline !== Infinity ? () => --untilCheck <= 0 && ((untilCheck = BUDGET_CHECK), performance.now() >= deadline) : () => false;
@@ -344,6 +347,7 @@ export class QueryTask {
       this.currentRec = d.rec;
       best.entry(d.rec);
     }
+    if (this.currentRec) this.lastRowtime = this.currentRec.ts;
     this.currentRec = undefined;
     this.currentInput = undefined;
     return consumed;

@@ -22,7 +22,7 @@ export interface HttpResponse {
   setHeader(name: string, value: string | number): unknown;
   write(chunk: string | Buffer): boolean;
   end(): unknown;
-  end(chunk: string): unknown;
+  end(chunk: string | Buffer): unknown;
   once(event: 'drain' | 'close' | 'finish', fn: () => void): unknown;
   on(event: 'close', fn: () => void): unknown;
   flushHeaders?(): void;

@@ -4,6 +4,7 @@
 // speak it) share the port: the first bytes of a connection say which. The same host and token
 // rules as the line protocol: the server refuses a non-loopback address without a token (server.ts),
 // and with a token every request carries it as Basic auth's password (any user name) or a Bearer token.
+// The web console's static files (console-files.ts) are the one exception: public, they hold no data.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttp1, type Server as Http1Server } from 'node:http';
@@ -12,6 +13,7 @@ import { createServer as createNet, type AddressInfo, type Server as NetServer, 
 import { Duplex } from 'node:stream';
 import type { Eddy } from '../../runtime/engine.js';
 import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
+import { ConsoleFiles } from './console-files.js';
 import { ErrorCode, HttpError, genericError } from './errors.js';
 import { header, readBody, type Exchange, type HttpRequest, type HttpResponse } from './exchange.js';
 import { KSQL_CONTENT_TYPE, KsqlEndpoint, healthcheck, serverInfo } from './ksql-endpoint.js';
@@ -72,6 +74,7 @@ export class HttpApi {
   private readonly open: OpenQueries = new Map();
   private readonly ksql: KsqlEndpoint;
   private readonly metrics: MetricsExporter;
+  private readonly consoleFiles = new ConsoleFiles();
 
   constructor(private readonly opts: HttpApiOptions) {
     this.ksql = new KsqlEndpoint(opts.eddy);
@@ -136,8 +139,13 @@ export class HttpApi {
     const x: Exchange = { req, res, path: url.pathname.replace(/\/+$/, '') || '/', query: url.searchParams, remote };
     let session: LineSession | undefined;
     try {
+      if ((req.method === 'GET' || req.method === 'HEAD') && ConsoleFiles.owns(x.path)) return this.consoleFiles.serve(x.path, res);
       if (!this.authorized(req)) {
-        res.setHeader('WWW-Authenticate', 'Basic realm="eddy"');
+        // A page script's request (the console's fetches say so by X-Requested-With, as XHR
+        // libraries do) is challenged as Bearer, for which browsers open no login dialog over
+        // the page's own token field; every other client still sees Basic.
+        const script = header(req, 'x-requested-with') !== undefined;
+        res.setHeader('WWW-Authenticate', script ? 'Bearer realm="eddy"' : 'Basic realm="eddy"');
         throw genericError(401, ErrorCode.UNAUTHORIZED, 'Unauthorized');
       }
       const method = req.method ?? 'GET';

@@ -18,7 +18,7 @@ export interface StreamingQueryProgress {
   readonly sources: readonly { readonly description: string; readonly lag: number }[];
   readonly sink: { readonly description: string; readonly numOutputRows: number };
   /** Eddy's own figures, beyond Spark's. */
-  readonly eddy: { readonly type: string; readonly status: string; readonly lag: number; readonly lateDropped: number; readonly errors: number; readonly lastError: string | null };
+  readonly eddy: { readonly type: string; readonly status: string; readonly lag: number; readonly lateDropped: number; readonly latencyMs: number | null; readonly errors: number; readonly lastError: string | null };
 }
 
 /** Undefined when no query has that id (matched as SHOW QUERIES prints it, or upper-cased). */
@@ -42,6 +42,6 @@ export function queryProgress(eddy: Eddy, id: string): StreamingQueryProgress | 
     stateOperators: [{ operatorName: 'stateStores', numRowsTotal: view.task.stateRows }],
     sources: topics.map((t) => ({ description: `topic ${t}`, lag: view.task.lagOf(t) })),
     sink: { description: persistent?.sink ?? (persistent ? '' : 'push query client'), numOutputRows: m.recordsOut },
-    eddy: { type: view.labels.type!, status: health?.status ?? 'RUNNING', lag: m.lag, lateDropped: m.lateDropped, errors: m.errors, lastError: health?.lastError ?? null },
+    eddy: { type: view.labels.type!, status: health?.status ?? 'RUNNING', lag: m.lag, lateDropped: m.lateDropped, latencyMs: m.latencyMs, errors: m.errors, lastError: health?.lastError ?? null },
   };
 }
