@@ -44,6 +44,8 @@ export interface SchemaRegistry {
   versions(subject: string): number[];
   /** The subject's level, or the registry-wide default. */
   compatibility(subject?: string): Compatibility;
+  /** The level set on the subject itself, without the registry-wide default (Confluent's GET /config/{subject}). */
+  subjectCompatibility(subject: string): Compatibility | undefined;
   setCompatibility(level: Compatibility, subject?: string): void;
   /** Whether `schema` could be registered under `subject` now. */
   isCompatible(subject: string, schema: RegistrySchema): boolean;

@@ -87,8 +87,15 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
   }
 
   compatibility(subject?: string): Compatibility {
-    const get = (s: string) => (this.db.prepare('SELECT compatibility FROM registry_config WHERE subject = ?').get(s) as { compatibility: Compatibility } | undefined)?.compatibility;
-    return (subject !== undefined ? get(subject) : undefined) ?? get('') ?? 'BACKWARD';
+    return (subject !== undefined ? this.configured(subject) : undefined) ?? this.configured('') ?? 'BACKWARD';
+  }
+
+  subjectCompatibility(subject: string): Compatibility | undefined {
+    return subject === '' ? undefined : this.configured(subject);
+  }
+
+  private configured(subject: string): Compatibility | undefined {
+    return (this.db.prepare('SELECT compatibility FROM registry_config WHERE subject = ?').get(subject) as { compatibility: Compatibility } | undefined)?.compatibility;
   }
 
   setCompatibility(level: Compatibility, subject?: string): void {
