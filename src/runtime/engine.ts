@@ -23,6 +23,7 @@ import { EngineState, type BatchSettings } from './engine-state.js';
 import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
+import { HttpSchemaRegistry, type HttpRegistryOptions } from './registry/http-registry.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
@@ -53,6 +54,11 @@ export interface EddyOptions {
   readonly log?: (db: Database.Database) => TopicLog;
   /** Topics live in Kafka (`--kafka host:port`): sources read and sinks write real Kafka topics. */
   readonly kafka?: KafkaOptions;
+  /**
+   * Use an external Confluent-compatible schema registry (`--schema-registry URL`) instead of the
+   * embedded one in the data directory: its URL, or the URL and the longest wait for an answer.
+   */
+  readonly schemaRegistry?: string | HttpRegistryOptions;
   /** Confine file access and outgoing connections (a server for network clients); omit for none. */
   readonly access?: AccessPolicy;
   /** Stop a pull query that runs longer than this with an error (a server sets it); omit for no limit. */
@@ -88,7 +94,8 @@ export class Eddy implements Engine {
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     const log = new GeneratedTopics(stored);
-    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) });
+    const registry = opts.schemaRegistry !== undefined ? new HttpSchemaRegistry(typeof opts.schemaRegistry === 'string' ? { url: opts.schemaRegistry } : opts.schemaRegistry) : undefined;
+    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) }, registry);
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
@@ -592,6 +599,7 @@ export class Eddy implements Engine {
     closeEngineFunctions(this);
     this.closed = true;
     this.state.log.close();
+    this.state.registry.close?.();
     this.state.db.close();
     this.checkpointer?.close();
     this.lock?.release();

@@ -49,6 +49,8 @@ export interface SchemaRegistry {
   setCompatibility(level: Compatibility, subject?: string): void;
   /** Whether `schema` could be registered under `subject` now. */
   isCompatible(subject: string, schema: RegistrySchema): boolean;
+  /** Let go of what the registry holds open (an external one's worker thread). */
+  close?(): void;
 }
 
 /** `<topic>-key` / `<topic>-value`: Confluent's default TopicNameStrategy, which ksqlDB uses. */
