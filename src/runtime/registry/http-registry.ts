@@ -9,7 +9,7 @@
 // versions and levels change under other writers and are asked for each time.
 
 import { canonicalSchema } from './compatibility.js';
-import { SchemaRegistryError, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from './schema-registry.js';
+import { RegistryUnavailableError, SchemaRegistryError, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from './schema-registry.js';
 import { SyncHttp, SyncHttpError } from './sync-http.js';
 
 export interface HttpRegistryOptions {
@@ -150,7 +150,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     try {
       r = this.http.request(method, this.base + path, this.headers, body === undefined ? undefined : JSON.stringify(body));
     } catch (e) {
-      if (e instanceof SyncHttpError) throw new Error(`Schema registry at ${this.shown}: ${e.message} (${method} ${path.replace(/\?.*$/, '')})`);
+      if (e instanceof SyncHttpError) throw new RegistryUnavailableError(`Schema registry at ${this.shown}: ${e.message} (${method} ${path.replace(/\?.*$/, '')})`);
       throw e;
     }
     let json: unknown;
@@ -168,6 +168,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const o = (a.json ?? {}) as Obj;
     const code = typeof o.error_code === 'number' ? o.error_code : a.status;
     const message = typeof o.message === 'string' && o.message ? o.message : `HTTP ${a.status}`;
+    if (a.status >= 500) throw new RegistryUnavailableError(`Schema registry at ${this.shown}, ${doing}: ${message} (HTTP ${a.status})`);
     if (a.status === 401 || a.status === 403) throw new SchemaRegistryError(`Schema registry at ${this.shown} refused ${doing}: ${message} (give the credentials in the URL: http://user:password@host:port)`, code);
     throw new SchemaRegistryError(a.status === 409 || a.status === 422 ? message : `Schema registry at ${this.shown}, ${doing}: ${message}; error code: ${code}`, code);
   }

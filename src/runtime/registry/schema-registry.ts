@@ -30,6 +30,15 @@ export class SchemaRegistryError extends Error {
   }
 }
 
+/**
+ * The registry could not be asked (unreachable, silent past the timeout, a server error): not a
+ * fault of the record in hand, so a batch that meets it fails and retries, instead of sending
+ * the record to the processing log as undecodable.
+ */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError';
+}
+
 export interface SchemaRegistry {
   /**
    * The id of `schema` under `subject`, registering it as the subject's next version if new;

@@ -4,7 +4,11 @@
 // so decoding goes on when the registry is gone; an unreachable or silent registry fails with
 // a clear error within the timeout instead of hanging the batch.
 
+import avro from 'avsc';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliScript } from '../../bundled-script.js';
@@ -46,6 +50,14 @@ async function rest(method: string, path: string, body?: unknown): Promise<unkno
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return r.json();
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
 }
 
 /** A TCP server that accepts connections and never answers. */
@@ -133,29 +145,64 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
 
   });
 
-  it('decodes records with the schemas it has already read after its registry process is killed', async () => {
-    const second = await spawnServer(['--http-port', '0']);
-    await until(() => /eddy http listening on [\d.]+:\d+/.test(second.output()), 20_000);
-    const port = /eddy http listening on [\d.]+:(\d+)/.exec(second.output())![1];
-    const eddy = open({ url: `http://127.0.0.1:${port}`, timeoutMs: 2_000 });
-    eddy.execute(`CREATE STREAM T (V STRING) WITH (kafka_topic='t', value_format='AVRO', partitions=1);`);
-    eddy.execute(`INSERT INTO T (V) VALUES ('kept');`);
-    const id = eddy.readTopic('t')[0]!.value!.readInt32BE(1);
-    second.child.kill('SIGKILL');
-    await second.exited;
-    // A new query decodes with the id's schema, held since the INSERT registered it.
-    eddy.execute(`CREATE STREAM COPY WITH (value_format='JSON') AS SELECT V FROM T;`);
-    eddy.runUntilIdle();
-    expect(eddy.readTopic('COPY').map((r) => r.value!.toString())).toEqual(['{"V":"kept"}']);
-    expect(eddy.state.registry.byId(id)?.schemaType).toBe('AVRO');
-    expect(() => eddy.state.registry.byId(id + 1000)).toThrow(/Schema registry at http:\/\/127\.0\.0\.1:\d+: cannot reach it \(ECONNREFUSED\) \(GET \/schemas\/ids\/\d+\)/);
+  it('decodes records of ids it has read while its registry process is down; a record of a new id stops the query until the registry is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-registry-'));
+    const port = await freePort();
+    const startRegistry = async () => {
+      const p = await spawnServer(['--http-port', String(port), '--data', dir]);
+      await until(() => /eddy http listening/.test(p.output()), 20_000);
+      return p;
+    };
+    let second = await startRegistry();
+    try {
+      const eddy = Eddy.open({ schemaRegistry: { url: `http://127.0.0.1:${port}`, timeoutMs: 2_000 }, autoStart: false, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '10' } });
+      engines.push(eddy);
+      eddy.execute(`CREATE STREAM T (V STRING) WITH (kafka_topic='t', value_format='AVRO', partitions=1);`);
+      eddy.execute(`INSERT INTO T (V) VALUES ('kept');`);
+      const id = eddy.readTopic('t')[0]!.value!.readInt32BE(1);
+      // A second version, registered by someone else: this engine has not seen its id.
+      const v1 = JSON.parse(eddy.state.registry.byId(id)!.schema) as { fields: object[] };
+      const v2 = { ...v1, fields: [...v1.fields, { name: 'W', type: 'string', default: '' }] };
+      const res = await fetch(`http://127.0.0.1:${port}/subjects/t-value/versions`, { method: 'POST', body: JSON.stringify({ schema: JSON.stringify(v2) }) });
+      const id2 = ((await res.json()) as { id: number }).id;
+      expect(id2).toBeGreaterThan(id);
+      second.child.kill('SIGKILL');
+      await second.exited;
+
+      // A new query decodes with the id's schema, held since the INSERT registered it.
+      eddy.execute(`CREATE STREAM COPY WITH (value_format='JSON') AS SELECT V FROM T;`);
+      eddy.runUntilIdle();
+      expect(eddy.readTopic('COPY').map((r) => r.value!.toString())).toEqual(['{"V":"kept"}']);
+      expect(eddy.state.registry.byId(id)?.schemaType).toBe('AVRO');
+      expect(() => eddy.state.registry.byId(id + 1000)).toThrow(/Schema registry at http:\/\/127\.0\.0\.1:\d+: cannot reach it \(ECONNREFUSED\) \(GET \/schemas\/ids\/\d+\)/);
+
+      // A record of the unseen id: not skipped as undecodable, the query waits in ERROR for the registry.
+      const body = avro.Type.forSchema(v2 as avro.Schema, { wrapUnions: true }).toBuffer({ V: { string: 'later' }, W: 'w' });
+      eddy.produce('t', [{ key: null, value: Buffer.concat([Buffer.from([0, (id2 >> 24) & 255, (id2 >> 16) & 255, (id2 >> 8) & 255, id2 & 255]), body]), timestamp: 5 }]);
+      eddy.step();
+      const q = [...eddy.state.queries.values()].find((x) => x.sink === 'COPY')!;
+      expect(eddy.state.supervisor.status(q)).toMatchObject({ status: 'ERROR', lastError: expect.stringMatching(/cannot reach it \(ECONNREFUSED\)/) });
+      expect(eddy.readTopic('COPY')).toHaveLength(1);
+      expect(eddy.processingLog().filter((e) => /deserialise/.test(JSON.stringify(e)))).toEqual([]);
+
+      second = await startRegistry();
+      await until(() => {
+        eddy.step();
+        return eddy.readTopic('COPY').length === 2;
+      }, 20_000).catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(eddy.state.supervisor.status(q))} ${JSON.stringify(eddy.processingLog())}`);
+      });
+      expect(eddy.readTopic('COPY').map((r) => r.value!.toString())).toEqual(['{"V":"kept"}', '{"V":"later"}']);
+      expect(eddy.state.supervisor.status(q)?.status).toBe('RUNNING');
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says when nothing listens, and when the token is wrong', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const eddy = open({ url: `http://127.0.0.1:${port}`, timeoutMs: 2_000 });
     expect(() => eddy.execute(`CREATE STREAM N WITH (kafka_topic='n', value_format='AVRO');`)).toThrow(/Schema registry at http:\/\/127\.0\.0\.1:\d+: cannot reach it \(ECONNREFUSED\)/);
     const wrong = open(url.replace(TOKEN, 'wrong'));
