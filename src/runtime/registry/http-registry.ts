@@ -31,9 +31,8 @@ type Obj = { readonly [k: string]: unknown };
 
 export class HttpSchemaRegistry implements SchemaRegistry {
   private readonly http: SyncHttp;
+  /** The URL without user and password: requests go there, and errors name it. */
   private readonly base: string;
-  /** Where errors say the registry is: the URL without its password. */
-  private readonly shown: string;
   private readonly headers: Record<string, string>;
   private readonly byIdCache = new Map<number, RegistrySchema>();
   private readonly registered = new Map<string, number>();
@@ -53,7 +52,6 @@ export class HttpSchemaRegistry implements SchemaRegistry {
       u.password = '';
     }
     this.base = `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-    this.shown = this.base;
     this.http = new SyncHttp(opts.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS);
   }
 
@@ -150,7 +148,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     try {
       r = this.http.request(method, this.base + path, this.headers, body === undefined ? undefined : JSON.stringify(body));
     } catch (e) {
-      if (e instanceof SyncHttpError) throw new RegistryUnavailableError(`Schema registry at ${this.shown}: ${e.message} (${method} ${path.replace(/\?.*$/, '')})`);
+      if (e instanceof SyncHttpError) throw new RegistryUnavailableError(`Schema registry at ${this.base}: ${e.message} (${method} ${path.replace(/\?.*$/, '')})`);
       throw e;
     }
     let json: unknown;
@@ -168,9 +166,9 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const o = (a.json ?? {}) as Obj;
     const code = typeof o.error_code === 'number' ? o.error_code : a.status;
     const message = typeof o.message === 'string' && o.message ? o.message : `HTTP ${a.status}`;
-    if (a.status >= 500) throw new RegistryUnavailableError(`Schema registry at ${this.shown}, ${doing}: ${message} (HTTP ${a.status})`);
-    if (a.status === 401 || a.status === 403) throw new SchemaRegistryError(`Schema registry at ${this.shown} refused ${doing}: ${message} (give the credentials in the URL: http://user:password@host:port)`, code);
-    throw new SchemaRegistryError(a.status === 409 || a.status === 422 ? message : `Schema registry at ${this.shown}, ${doing}: ${message}; error code: ${code}`, code);
+    if (a.status >= 500) throw new RegistryUnavailableError(`Schema registry at ${this.base}, ${doing}: ${message} (HTTP ${a.status})`);
+    if (a.status === 401 || a.status === 403) throw new SchemaRegistryError(`Schema registry at ${this.base} refused ${doing}: ${message} (give the credentials in the URL: http://user:password@host:port)`, code);
+    throw new SchemaRegistryError(a.status === 409 || a.status === 422 ? message : `Schema registry at ${this.base}, ${doing}: ${message}; error code: ${code}`, code);
   }
 }
 

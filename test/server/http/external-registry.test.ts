@@ -217,6 +217,23 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     expect((err as Error).message).not.toContain('wrong');
   });
 
+  it('eddy server --schema-registry uses it, and its own --http-port serves that registry', async () => {
+    const server = await spawnServer(['--http-port', '0', '--schema-registry', url]);
+    try {
+      await until(() => /eddy http listening on [\d.]+:\d+/.test(server.output()), 20_000);
+      expect(server.output()).toContain(`(schema registry: ${base})`);
+      const own = `http://127.0.0.1:${/eddy http listening on [\d.]+:(\d+)/.exec(server.output())![1]}`;
+      const r = await fetch(`${own}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: "CREATE STREAM SRV_S (N INT) WITH (kafka_topic='srv_s', value_format='PROTOBUF', partitions=1);" }) });
+      expect(r.status).toBe(200);
+      expect(await rest('GET', '/subjects/srv_s-value/versions/1')).toMatchObject({ schemaType: 'PROTOBUF', version: 1 });
+      const viaOwn = (await (await fetch(`${own}/subjects/srv_s-value/versions/latest`)).json()) as { id: number };
+      expect(viaOwn).toEqual(await rest('GET', '/subjects/srv_s-value/versions/latest'));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
   it('eddy shell --schema-registry uses it (the CLI flag, as a real process)', async () => {
     const cli = await cliScript();
     const sql = `CREATE STREAM CLI_S (K STRING KEY, N INT) WITH (kafka_topic='cli_s', format='JSON_SR', partitions=1);`;
