@@ -51,19 +51,24 @@ describe('@kafkajs/confluent-schema-registry against Eddy', () => {
     ];
     const values = await Promise.all(rides.map((r) => lib.encode(id, r)));
     expect(values[0]!.readInt32BE(1)).toBe(id);
-    eddy.produce('rides', values.map((value, i) => ({ key: Buffer.from(`k${i}`), value, timestamp: 1_000 + i })));
+    // The library registers named schemas only, so the key is a record of one field.
+    const keySchema = { type: 'record', name: 'RideKey', namespace: 'com.example', fields: [{ name: 'car', type: 'string' }] };
+    const keyId = (await lib.register({ type: SchemaType.AVRO, schema: JSON.stringify(keySchema) }, { subject: 'rides-key' })).id;
+    const keys = await Promise.all(rides.map((r) => lib.encode(keyId, { car: `car-${r.id}` })));
+    eddy.produce('rides', values.map((value, i) => ({ key: keys[i]!, value, timestamp: 1_000 + i })));
 
-    // No columns: they come from the subject the library registered.
-    eddy.execute(`CREATE STREAM RIDES WITH (kafka_topic='rides', value_format='AVRO');`);
-    expect(names(eddy, 'RIDES')).toEqual(['ID BIGINT', 'RIDER STRING', 'KM DOUBLE', 'TAGS ARRAY']);
+    // No columns: they come from the subjects the library registered (a key schema is one column, ROWKEY, as in ksqlDB).
+    eddy.execute(`CREATE STREAM RIDES WITH (kafka_topic='rides', key_format='AVRO', value_format='AVRO');`);
+    expect(names(eddy, 'RIDES')).toEqual(['ROWKEY STRUCT', 'ID BIGINT', 'RIDER STRING', 'KM DOUBLE', 'TAGS ARRAY']);
     eddy.execute(`SET 'auto.offset.reset' = 'earliest';`);
-    eddy.execute(`CREATE STREAM LONG_RIDES WITH (kafka_topic='long_rides', value_format='AVRO') AS SELECT ID, UCASE(RIDER) AS RIDER, KM * 1000 AS M, ARRAY_LENGTH(TAGS) AS NTAGS FROM RIDES WHERE KM > 1;`);
+    eddy.execute(`CREATE STREAM LONG_RIDES WITH (kafka_topic='long_rides', key_format='AVRO', value_format='AVRO') AS SELECT ROWKEY, ID, UCASE(RIDER) AS RIDER, KM * 1000 AS M, ARRAY_LENGTH(TAGS) AS NTAGS FROM RIDES WHERE KM > 1;`);
     const out = await topicSoon(eddy, 'long_rides', 2);
     const decoded = await Promise.all(out.map((r) => lib.decode(r.value!)));
     expect(decoded).toEqual([
       { ID: 1, RIDER: 'ANA', M: 2500, NTAGS: 1 },
       { ID: 3, RIDER: 'CY', M: 12000, NTAGS: 2 },
     ]);
+    expect(await Promise.all(out.map((r) => lib.decode(r.key!)))).toEqual([{ CAR: 'car-1' }, { CAR: 'car-3' }]);
     // The sink's schema is the subject's latest, as the library finds it.
     expect(await lib.getLatestSchemaId('long_rides-value')).toBe(out[0]!.value!.readInt32BE(1));
   });
