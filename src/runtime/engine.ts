@@ -24,6 +24,7 @@ import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import { HttpSchemaRegistry, type HttpRegistryOptions } from './registry/http-registry.js';
+import { RegistryUnavailableError } from './registry/schema-registry.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
@@ -101,7 +102,14 @@ export class Eddy implements Engine {
     this.state.wake = () => this.wake();
     // Library functions first: the persistent queries the replay restarts may call them.
     opts.functions?.(this);
-    this.replay();
+    try {
+      this.replay();
+    } catch (e) {
+      this.state.registry.close?.();
+      this.state.log.close();
+      db.close();
+      throw e;
+    }
   }
 
   /** Throws DataDirInUseError when another process (or instance) has the data directory open. */
@@ -337,6 +345,12 @@ export class Eddy implements Engine {
               effects.push(commandEffect(r.seq, p.statement, queryId, (id) => this.state.queries.get(id)?.sources ?? []));
             }
           } catch (e) {
+            // Without its external registry a CREATE that took its columns from there would be
+            // left out of this run, and every query over it: refuse to start instead (the
+            // transaction rolls back; nothing is lost, the next start replays it).
+            if (e instanceof RegistryUnavailableError || (e as { cause?: unknown }).cause instanceof RegistryUnavailableError) {
+              throw new Error(`Cannot start: replaying '${r.sql.trim()}' needs the schema registry. ${(e as Error).message}`);
+            }
             failed = true;
             this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
           }

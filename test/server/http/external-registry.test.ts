@@ -217,6 +217,30 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     expect((err as Error).message).not.toContain('wrong');
   });
 
+  it('a restart replays a CREATE that took its columns from the registry only when the registry answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-replay-'));
+    try {
+      const schema = JSON.stringify({ type: 'record', name: 'Reading', fields: [{ name: 'c', type: 'double' }] });
+      await rest('POST', '/subjects/replayed-value/versions', { schema });
+      let eddy = Eddy.open({ dataDir: dir, schemaRegistry: url });
+      eddy.execute(`CREATE STREAM REPLAYED WITH (kafka_topic='replayed', value_format='AVRO', partitions=1);`);
+      eddy.execute(`CREATE STREAM REPLAYED_JSON WITH (value_format='JSON') AS SELECT C FROM REPLAYED;`);
+      eddy.close();
+      const down = `http://127.0.0.1:${await freePort()}`;
+      // Not a run without the stream and its query: no start at all, with the reason.
+      expect(() => Eddy.open({ dataDir: dir, schemaRegistry: { url: down, timeoutMs: 1_000 } })).toThrow(
+        /^Cannot start: replaying 'CREATE STREAM REPLAYED WITH .*' needs the schema registry\. Schema registry at http:\/\/127\.0\.0\.1:\d+: cannot reach it \(ECONNREFUSED\)/,
+      );
+      // The failed start left the data directory as it was (and unlocked).
+      eddy = Eddy.open({ dataDir: dir, schemaRegistry: url });
+      expect(eddy.state.catalog.get('REPLAYED')?.columns.map((c) => c.name)).toEqual(['C']);
+      expect([...eddy.state.queries.values()].map((q) => q.sink)).toContain('REPLAYED_JSON');
+      eddy.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('eddy server --schema-registry uses it, and its own --http-port serves that registry', async () => {
     const server = await spawnServer(['--http-port', '0', '--schema-registry', url]);
     try {
