@@ -128,8 +128,27 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     return (a.json as Obj).is_compatible === true;
   }
 
+  deleteSubject(subject: string, permanent: boolean): number[] {
+    const a = this.call('DELETE', `/subjects/${enc(subject)}${permanent ? '?permanent=true' : ''}`);
+    if (a.status !== 200) this.fail(a, `deleting subject '${subject}'`);
+    this.forget(subject);
+    return (a.json as unknown[]).map(Number);
+  }
+
+  deleteVersion(subject: string, version: number, permanent: boolean): number {
+    const a = this.call('DELETE', `/subjects/${enc(subject)}/versions/${version}${permanent ? '?permanent=true' : ''}`);
+    if (a.status !== 200) this.fail(a, `deleting version ${version} of subject '${subject}'`);
+    this.forget(subject);
+    return Number(a.json);
+  }
+
   close(): void {
     this.http.close();
+  }
+
+  /** A deleted version's registration must go to the registry again (it makes a new version there). */
+  private forget(subject: string): void {
+    for (const k of this.registered.keys()) if (k.startsWith(`${subject}\u0000`)) this.registered.delete(k);
   }
 
   private subjectVersion(subject: string, version: string): SubjectVersion | undefined {

@@ -58,6 +58,14 @@ export interface SchemaRegistry {
   setCompatibility(level: Compatibility, subject?: string): void;
   /** Whether `schema` could be registered under `subject` now. */
   isCompatible(subject: string, schema: RegistrySchema): boolean;
+  /**
+   * Confluent's DELETE: soft (the versions leave every listing, their ids still resolve) or, after
+   * a soft one, `permanent` (gone; an id no other version uses stops resolving). Returns the
+   * versions deleted; throws SchemaRegistryError 40401 / 40405 (not soft-deleted first).
+   */
+  deleteSubject(subject: string, permanent: boolean): number[];
+  /** One version likewise: 40401, 40402, 40407 (not soft-deleted first). */
+  deleteVersion(subject: string, version: number, permanent: boolean): number;
   /** Let go of what the registry holds open (an external one's worker thread). */
   close?(): void;
 }

@@ -4,8 +4,7 @@
 // the engine uses, the embedded one in the data directory by default, on the --http-port, behind
 // the same token check as the rest of the HTTP API (the token as Basic auth's password).
 //
-// Not served: DELETE (the embedded registry keeps every version, as the topics that carry its
-// ids may), schema references, modes other than READWRITE, contexts.
+// Not served: schema references, `?deleted=true` listings, modes other than READWRITE, contexts.
 
 import type { Eddy } from '../../runtime/engine.js';
 import { canonicalSchema, compatible } from '../../runtime/registry/compatibility.js';
@@ -70,17 +69,23 @@ async function route(x: Exchange, registry: SchemaRegistry, maxBodyBytes: number
   const [root, a, b, c, d] = parts;
   const n = parts.length;
   const body = async (): Promise<Body> => readJson(x, maxBodyBytes);
+  const permanent = x.query.get('permanent') === 'true';
 
   if (root === 'subjects') {
     if (n === 1 && method === 'GET') return { body: registry.subjects() };
     const subject = a!;
     if (n === 2 && method === 'POST') return { body: lookup(registry, subject, schemaOf(await body())) };
+    if (n === 2 && method === 'DELETE') return { body: registry.deleteSubject(subject, permanent) };
     if (b === 'versions') {
       if (n === 3 && method === 'GET') return { body: versionsOf(registry, subject) };
       if (n === 3 && method === 'POST') return { body: { id: register(registry, subject, schemaOf(await body())) } };
       if ((n === 4 || (n === 5 && d === 'schema')) && method === 'GET') {
         const v = versionAt(registry, subject, c!);
         return n === 5 ? { text: v.schema } : { body: versionJson(v) };
+      }
+      if (n === 4 && method === 'DELETE') {
+        const v = c === 'latest' || c === '-1' ? versionAt(registry, subject, c).version : versionNumber(c!);
+        return { body: registry.deleteVersion(subject, v, permanent) };
       }
       if (n === 5 && d === 'referencedby' && method === 'GET') {
         versionAt(registry, subject, c!);
@@ -185,13 +190,18 @@ function versionsOf(registry: SchemaRegistry, subject: string): number[] {
   return versions;
 }
 
+function versionNumber(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 2 ** 31 - 1) {
+    throw new RegistryHttpError(42202, `The specified version '${text}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`);
+  }
+  return n;
+}
+
 /** `latest`, -1 (Confluent's alias of latest) or a version number. */
 function versionAt(registry: SchemaRegistry, subject: string, text: string): SubjectVersion {
   const latest = text === 'latest' || text === '-1';
-  const n = Number(text);
-  if (!latest && (!/^\d+$/.test(text) || n < 1 || n > 2 ** 31 - 1)) {
-    throw new RegistryHttpError(42202, `The specified version '${text}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`);
-  }
+  const n = latest ? 0 : versionNumber(text);
   const versions = versionsOf(registry, subject);
   const found = latest ? registry.version(subject, versions.at(-1)!) : registry.version(subject, n);
   if (!found) throw versionNotFound(n);

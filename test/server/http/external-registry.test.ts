@@ -114,7 +114,7 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     }
   });
 
-  it("refuses what the registry refuses, with the registry's reason", async () => {
+  it("refuses what the registry refuses, with the registry's reason; sets levels and deletes there", async () => {
     const eddy = open();
     const reg = eddy.state.registry;
     reg.register('strict-value', { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] }) });
@@ -124,7 +124,15 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     expect(() => reg.register('x-value', { schemaType: 'AVRO', schema: '{"type": "nope"}' })).toThrow(expect.objectContaining({ code: 42201 }));
     reg.setCompatibility('NONE', 'strict-value');
     expect(reg.subjectCompatibility('strict-value')).toBe('NONE');
-    expect(reg.register('strict-value', bad)).toBeGreaterThan(0);
+    const badId = reg.register('strict-value', bad);
+    expect(reg.versions('strict-value')).toEqual([1, 2]);
+    expect(reg.deleteVersion('strict-value', 2, false)).toBe(2);
+    expect(() => reg.deleteSubject('strict-value', true)).toThrow(expect.objectContaining({ code: 40405 }));
+    expect(reg.deleteSubject('strict-value', false)).toEqual([1]);
+    expect(await rest('GET', '/subjects/strict-value/versions')).toMatchObject({ error_code: 40401 });
+    // Registering again after the delete goes to the registry (not to a cached id) and makes a version there.
+    expect(reg.register('strict-value', bad)).toBe(badId);
+    expect(reg.versions('strict-value')).toEqual([3]);
   });
 
   it('a silent registry fails each request at the timeout, with a clear error', async () => {

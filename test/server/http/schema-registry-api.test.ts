@@ -13,7 +13,13 @@ const BAD = JSON.stringify({ type: 'record', name: 'Ride', fields: [{ name: 'id'
 async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const r = await fetch(base + path, { method, headers: { 'Content-Type': CT, Accept: CT, ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await r.text();
-  return { status: r.status, type: r.headers.get('content-type'), body: text.startsWith('{') || text.startsWith('[') ? (JSON.parse(text) as unknown) : text };
+  let answer: unknown = text;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    // A schema's text alone (…/schema) may be any text.
+  }
+  return { status: r.status, type: r.headers.get('content-type'), body: answer };
 }
 
 describe('schema registry REST API', () => {
@@ -77,6 +83,40 @@ describe('schema registry REST API', () => {
     expect((await call(base, 'POST', '/subjects/s-value/versions', { schema: BAD })).status).toBe(200);
     expect((await call(base, 'PUT', '/config', { compatibility: 'full' })).body).toEqual({ compatibility: 'FULL' });
     expect((await call(base, 'GET', '/config')).body).toEqual({ compatibilityLevel: 'FULL' });
+  });
+
+  it('deletes softly (ids still resolve), then permanently, as Confluent does', async () => {
+    const { base } = await startHttp();
+    const id1 = ((await call(base, 'POST', '/subjects/d-value/versions', { schema: V1 })).body as { id: number }).id;
+    const id2 = ((await call(base, 'POST', '/subjects/d-value/versions', { schema: V2 })).body as { id: number }).id;
+    const status = async (method: string, path: string) => {
+      const r = await call(base, method, path);
+      return [r.status, typeof r.body === 'object' && r.body !== null && 'error_code' in r.body ? (r.body as { error_code: number }).error_code : r.body];
+    };
+    // A version must be soft-deleted before it is deleted for good.
+    expect(await status('DELETE', '/subjects/d-value/versions/1?permanent=true')).toEqual([404, 40407]);
+    expect(await status('DELETE', '/subjects/d-value/versions/1')).toEqual([200, 1]);
+    expect((await call(base, 'GET', '/subjects/d-value/versions')).body).toEqual([2]);
+    expect(await status('GET', '/subjects/d-value/versions/1')).toEqual([404, 40402]);
+    expect((await call(base, 'GET', `/schemas/ids/${id1}`)).body).toEqual({ schema: V1 });
+    expect(await status('DELETE', '/subjects/d-value/versions/1?permanent=true')).toEqual([200, 1]);
+    expect(await status('GET', `/schemas/ids/${id1}`)).toEqual([404, 40403]);
+    // A subject likewise; its versions' numbers are not given again while it is soft-deleted.
+    expect(await status('DELETE', '/subjects/d-value?permanent=true')).toEqual([404, 40405]);
+    expect(await status('DELETE', '/subjects/d-value')).toEqual([200, [2]]);
+    expect((await call(base, 'GET', '/subjects')).body).toEqual([]);
+    expect(await status('GET', '/subjects/d-value/versions/latest')).toEqual([404, 40401]);
+    expect((await call(base, 'GET', `/schemas/ids/${id2}`)).body).toEqual({ schema: V2 });
+    expect((await call(base, 'POST', '/subjects/d-value/versions', { schema: V2 })).body).toEqual({ id: id2 });
+    expect((await call(base, 'GET', '/subjects/d-value/versions')).body).toEqual([3]);
+    expect(await status('DELETE', '/subjects/d-value/versions/latest')).toEqual([200, 3]);
+    expect(await status('DELETE', '/subjects/d-value?permanent=true')).toEqual([200, [2, 3]]);
+    expect(await status('GET', `/schemas/ids/${id2}`)).toEqual([404, 40403]);
+    expect(await status('DELETE', '/subjects/d-value')).toEqual([404, 40401]);
+    // Gone for good: numbering starts again, and ids are never given twice.
+    const id3 = ((await call(base, 'POST', '/subjects/d-value/versions', { schema: V1 })).body as { id: number }).id;
+    expect(id3).toBeGreaterThan(id2);
+    expect((await call(base, 'GET', '/subjects/d-value/versions')).body).toEqual([1]);
   });
 
   it('serves the schemas Eddy registered for its own sources', async () => {
