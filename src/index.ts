@@ -1,6 +1,7 @@
 // Public API of the eddy package.
 export { Eddy, type EddyOptions } from './runtime/engine.js';
 export type { KafkaOptions } from './runtime/log/kafka-log.js';
+export type { HttpRegistryOptions } from './runtime/registry/http-registry.js';
 export type { StatementResult, ColumnHeader } from './runtime/results.js';
 export { PushQuery, type PushRow } from './runtime/push-query.js';
 export type { QueryProgress } from './runtime/query-metrics.js';

@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { EddyServer } from '../server/server.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
+import { addRegistryOptions, registryFromFlags, type RegistryFlags } from './registry-options.js';
 import { count, dataDirectory, milliseconds, port } from './option-values.js';
 
 interface ServerFlags {
@@ -29,7 +30,7 @@ interface ServerFlags {
 }
 
 export function registerServerCommand(program: Command): void {
-  addKafkaOptions(program.command('server'))
+  addRegistryOptions(addKafkaOptions(program.command('server')))
     .description('serve SQL and push queries over TCP (see docs/protocol.md)')
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port (0: any free port)').argParser(port).default(7878))
@@ -50,7 +51,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--batch-interval <ms>', 'micro-batch trigger interval').argParser(milliseconds).default(100))
     .addOption(new Option('--batch-max <n>', 'maximum records per batch').argParser(count).default(10_000))
     .addOption(new Option('--batch-max-ms <ms>', 'time budget of a micro-batch cycle: a slow query is cut there and goes on next cycle, so clients are answered meanwhile (0: none)').argParser(milliseconds).default(250))
-    .action(async (opts: ServerFlags & KafkaFlags) => {
+    .action(async (opts: ServerFlags & KafkaFlags & RegistryFlags) => {
       const token = opts.token ?? process.env.EDDY_TOKEN;
       const server = new EddyServer({
         host: opts.host,
@@ -66,10 +67,10 @@ export function registerServerCommand(program: Command): void {
         queryTimeoutMs: opts.queryTimeout,
         limits: { idleTimeoutMs: opts.idleTimeout, maxLineBytes: opts.maxLine, maxBufferedBytes: opts.maxUnread, maxTotalBufferedBytes: opts.maxUnreadTotal },
         onDisconnect: (client, reason) => process.stderr.write(`disconnected ${client}: ${reason}\n`),
-        engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax, maxMs: opts.batchMaxMs } },
+        engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), ...registryFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax, maxMs: opts.batchMaxMs } },
       });
       const addr = await server.listen();
-      process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}\n`);
+      process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}${opts.schemaRegistry ? ` (schema registry: ${opts.schemaRegistry.replace(/\/\/[^@/]*@/, '//')})` : ''}\n`);
       if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}\n`);
       if (server.httpAddress) process.stdout.write(`eddy http listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
       let stopping = false;

@@ -5,13 +5,14 @@ import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runBatch, type OutputFormat } from '../shell/batch-runner.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
+import { addRegistryOptions, registryFromFlags, type RegistryFlags } from './registry-options.js';
 import { dataDirectory, milliseconds } from './option-values.js';
 import { defaultHistoryFile } from '../shell/history.js';
 import { openBackend, type BackendChoice } from '../shell/open-backend.js';
 import { errorLines } from '../shell/error-caret.js';
 import { scriptOf } from '../shell/script-file.js';
 
-interface ShellOptions extends KafkaFlags {
+interface ShellOptions extends KafkaFlags, RegistryFlags {
   connect?: string;
   token?: string;
   data?: string;
@@ -83,7 +84,7 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
     // `eddy vresion` lands here as the default command: name it as an unknown command.
     .argument('[command]')
     .allowExcessArguments(false);
-  return addKafkaOptions(cmd).action(async (word: string | undefined, opts: ShellOptions) => {
+  return addRegistryOptions(addKafkaOptions(cmd)).action(async (word: string | undefined, opts: ShellOptions) => {
       if (word !== undefined) cmd.error(`error: unknown command '${word}' (eddy --help lists the commands; SQL goes in -e "…" or the shell)`);
       const choice: BackendChoice = {
         ...(opts.connect ? { connect: opts.connect } : {}),
@@ -92,6 +93,7 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
         ...(opts.memory ? { memory: true } : {}),
         ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
         ...kafkaFromFlags(opts),
+        ...registryFromFlags(opts),
       };
       if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {
         const code = await nonInteractive(opts, choice);

@@ -23,6 +23,8 @@ import { EngineState, type BatchSettings } from './engine-state.js';
 import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
+import { HttpSchemaRegistry, type HttpRegistryOptions } from './registry/http-registry.js';
+import { RegistryUnavailableError } from './registry/schema-registry.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
@@ -53,6 +55,11 @@ export interface EddyOptions {
   readonly log?: (db: Database.Database) => TopicLog;
   /** Topics live in Kafka (`--kafka host:port`): sources read and sinks write real Kafka topics. */
   readonly kafka?: KafkaOptions;
+  /**
+   * Use an external Confluent-compatible schema registry (`--schema-registry URL`) instead of the
+   * embedded one in the data directory: its URL, or the URL and the longest wait for an answer.
+   */
+  readonly schemaRegistry?: string | HttpRegistryOptions;
   /** Confine file access and outgoing connections (a server for network clients); omit for none. */
   readonly access?: AccessPolicy;
   /** Stop a pull query that runs longer than this with an error (a server sets it); omit for no limit. */
@@ -88,13 +95,21 @@ export class Eddy implements Engine {
     this.checkpointer = opts.dataDir ? new Checkpointer(db) : undefined;
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     const log = new GeneratedTopics(stored);
-    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) });
+    const registry = opts.schemaRegistry !== undefined ? new HttpSchemaRegistry(typeof opts.schemaRegistry === 'string' ? { url: opts.schemaRegistry } : opts.schemaRegistry) : undefined;
+    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) }, registry);
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
     // Library functions first: the persistent queries the replay restarts may call them.
     opts.functions?.(this);
-    this.replay();
+    try {
+      this.replay();
+    } catch (e) {
+      this.state.registry.close?.();
+      this.state.log.close();
+      db.close();
+      throw e;
+    }
   }
 
   /** Throws DataDirInUseError when another process (or instance) has the data directory open. */
@@ -330,6 +345,12 @@ export class Eddy implements Engine {
               effects.push(commandEffect(r.seq, p.statement, queryId, (id) => this.state.queries.get(id)?.sources ?? []));
             }
           } catch (e) {
+            // Without its external registry a CREATE that took its columns from there would be
+            // left out of this run, and every query over it: refuse to start instead (the
+            // transaction rolls back; nothing is lost, the next start replays it).
+            if (e instanceof RegistryUnavailableError || (e as { cause?: unknown }).cause instanceof RegistryUnavailableError) {
+              throw new Error(`Cannot start: replaying '${r.sql.trim()}' needs the schema registry. ${(e as Error).message}`);
+            }
             failed = true;
             this.state.processingLog.write({ queryId: null, topic: null, partition: null, offset: null, reason: `replay of '${r.sql}' failed: ${(e as Error).message}` });
           }
@@ -592,6 +613,7 @@ export class Eddy implements Engine {
     closeEngineFunctions(this);
     this.closed = true;
     this.state.log.close();
+    this.state.registry.close?.();
     this.state.db.close();
     this.checkpointer?.close();
     this.lock?.release();

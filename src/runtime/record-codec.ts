@@ -7,7 +7,7 @@ import type { Value } from '../planner/values.js';
 import type { AppendRecord, LogRecord } from './log/index.js';
 import { createSerde, type Serde } from './serde/index.js';
 import { parseTimestampColumn } from '../planner/timestamp-column.js';
-import type { SchemaRegistry } from './registry/schema-registry.js';
+import { RegistryUnavailableError, type SchemaRegistry } from './registry/schema-registry.js';
 
 export interface DecodeResult {
   readonly rec?: Rec;
@@ -53,11 +53,13 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
     try {
       keyVals = keyCount ? keySerde.deserialize(r.key) : [];
     } catch (e) {
+      if (e instanceof RegistryUnavailableError) throw e;
       return { error: `Failed to deserialise key: ${(e as Error).message}` };
     }
     try {
       valueVals = r.value === null ? null : valueSerde.deserialize(r.value);
     } catch (e) {
+      if (e instanceof RegistryUnavailableError) throw e;
       return { error: `Failed to deserialise value: ${(e as Error).message}` };
     }
     const keys = keyVals ?? new Array<Value>(keyCount).fill(null);

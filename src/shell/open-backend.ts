@@ -3,6 +3,7 @@
 // there is something live to query straight away.
 
 import type { KafkaOptions } from '../runtime/log/kafka-log.js';
+import type { HttpRegistryOptions } from '../runtime/registry/http-registry.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Eddy } from '../runtime/engine.js';
@@ -23,6 +24,8 @@ export interface BackendChoice {
   readonly batchIntervalMs?: number;
   /** Keep topics in Kafka instead of the embedded log (`--kafka`). */
   readonly kafka?: KafkaOptions;
+  /** An external schema registry instead of the embedded one (`--schema-registry`). */
+  readonly schemaRegistry?: HttpRegistryOptions;
   /** Create the demo stream in a new data directory (interactive sessions). */
   readonly demo?: boolean;
 }
@@ -41,7 +44,7 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   }
   const dir = c.memory ? undefined : resolve(c.dataDir ?? DEFAULT_DATA_DIR);
   const fresh = dir !== undefined && !existsSync(dir);
-  const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.kafka ? { kafka: c.kafka } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
+  const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.kafka ? { kafka: c.kafka } : {}), ...(c.schemaRegistry ? { schemaRegistry: c.schemaRegistry } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
   const createdDemo = !!c.demo && (fresh || (!dir && eddy.state.catalog.list().length === 0));
   if (createdDemo) eddy.execute(DEMO_STREAM);
   return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo };

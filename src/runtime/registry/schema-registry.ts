@@ -30,6 +30,15 @@ export class SchemaRegistryError extends Error {
   }
 }
 
+/**
+ * The registry could not be asked (unreachable, silent past the timeout, a server error): not a
+ * fault of the record in hand, so a batch that meets it fails and retries, instead of sending
+ * the record to the processing log as undecodable.
+ */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError';
+}
+
 export interface SchemaRegistry {
   /**
    * The id of `schema` under `subject`, registering it as the subject's next version if new;
@@ -44,9 +53,21 @@ export interface SchemaRegistry {
   versions(subject: string): number[];
   /** The subject's level, or the registry-wide default. */
   compatibility(subject?: string): Compatibility;
+  /** The level set on the subject itself, without the registry-wide default (Confluent's GET /config/{subject}). */
+  subjectCompatibility(subject: string): Compatibility | undefined;
   setCompatibility(level: Compatibility, subject?: string): void;
   /** Whether `schema` could be registered under `subject` now. */
   isCompatible(subject: string, schema: RegistrySchema): boolean;
+  /**
+   * Confluent's DELETE: soft (the versions leave every listing, their ids still resolve) or, after
+   * a soft one, `permanent` (gone; an id no other version uses stops resolving). Returns the
+   * versions deleted; throws SchemaRegistryError 40401 / 40405 (not soft-deleted first).
+   */
+  deleteSubject(subject: string, permanent: boolean): number[];
+  /** One version likewise: 40401, 40402, 40407 (not soft-deleted first). */
+  deleteVersion(subject: string, version: number, permanent: boolean): number;
+  /** Let go of what the registry holds open (an external one's worker thread). */
+  close?(): void;
 }
 
 /** `<topic>-key` / `<topic>-value`: Confluent's default TopicNameStrategy, which ksqlDB uses. */

@@ -21,6 +21,7 @@ import { LineSession, type ConnectionFactory } from './line-session.js';
 import { METRICS_CONTENT_TYPE, MetricsExporter } from './metrics.js';
 import { queryProgress } from './progress.js';
 import { closeQuery, insertsStream, shapeOf, streamQuery, type OpenQueries } from './query-stream.js';
+import { isSchemaRegistryPath, serveSchemaRegistry } from './schema-registry-api.js';
 
 export interface HttpApiOptions {
   readonly eddy: Eddy;
@@ -150,6 +151,7 @@ export class HttpApi {
       }
       const method = req.method ?? 'GET';
       const route = `${method} ${x.path}`;
+      if (isSchemaRegistryPath(x.path)) return await serveSchemaRegistry(x, this.opts.eddy, this.opts.maxBodyBytes);
       const progress = /^\/queries\/([^/]+)\/progress$/.exec(x.path);
       if (method === 'GET' && progress) {
         const p = queryProgress(this.opts.eddy, decodeURIComponent(progress[1]!));
