@@ -28,11 +28,13 @@ export interface OrderPlan {
 /** What an item sorts by: a select column (by name), or an input expression computed for the sort. */
 export type OrderTarget = { readonly kind: 'column'; readonly name: string } | { readonly kind: 'extra'; readonly expr: Expr };
 
-export function refuseOrderBy(orderBy: OrderBy): never {
-  throw new SqlError(
-    'Syntax Error: ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on. (Eddy sorts the answer of a query over static tables, or of a SELECT without FROM.)',
-    orderBy.by,
-  );
+/** ksqlDB's syntax error at BY (its grammar has no ORDER BY), with the statement as ksqlDB ends it, then Eddy's advice. */
+export function refuseOrderBy(orderBy: OrderBy, statement: string | undefined): never {
+  throw new SqlError('Syntax Error\n', orderBy.by, {
+    // ksqlDB quotes the statement as sent, its `;` included.
+    ...(statement !== undefined ? { statement: statement.trim().replace(/;?$/, ';') } : {}),
+    hint: 'ksqlDB SQL has no ORDER BY (a stream has no end to sort by); sort the answer in the client, or keep a table keyed by what you would sort on. (Eddy sorts the answer of a query over static tables, or of a SELECT without FROM.)',
+  });
 }
 
 interface NamedColumn {

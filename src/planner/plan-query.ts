@@ -182,6 +182,8 @@ export interface PlanQueryOptions {
   readonly properties?: ReadonlyMap<string, string>;
   /** A pull query: its WHERE is interpreted, which words some errors its own way (compile.ts). */
   readonly pull?: boolean;
+  /** The statement's text, for the errors ksqlDB ends with `Statement: <text>`. */
+  readonly statementText?: string;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -191,7 +193,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   // A finite answer (static tables only, or no FROM) may be sorted and aggregated as one group.
   const bounded = isBoundedQuery(q, catalog, persistent);
   // ksqlDB's grammar has no ORDER BY: its syntax error comes before any other complaint.
-  if (q.orderBy && !bounded) refuseOrderBy(q.orderBy);
+  if (q.orderBy && !bounded) refuseOrderBy(q.orderBy, opts.statementText);
   if (persistent) checkPersistentQuery(q, catalog);
   checkWithoutFrom(q);
   checkEmitFinal(q);

@@ -32,7 +32,7 @@ export function headerOf(plan: { output: { columns: readonly { name: string; typ
 export function startPushQuery(engine: Engine, q: Query, text: string): PushQuery {
   const { state } = engine;
   const errors = newErrorRoute();
-  const planned = planQuery(q, state.catalog, errors, { properties: state.properties });
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, statementText: text });
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
   const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
   let query: PushQuery | undefined;
@@ -126,7 +126,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const refs = q.from ? sourceRefs(q.from) : [];
   if (refs.filter((r) => state.catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
   for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
-  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, pull: true });
+  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, pull: true, statementText: text });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);
   // No source: a SELECT without FROM, whose plan reads one row of no columns.
