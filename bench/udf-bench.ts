@@ -55,10 +55,11 @@ const base = best['built-in   (V * 2 + 1)']!;
 for (const [name, ms] of Object.entries(best)) console.log(`  ${name.padEnd(32)} ${ms.toFixed(0).padStart(6)} ms  ${((RECORDS / ms) * 1000).toFixed(0).padStart(8)} rec/s  ${(ms / base).toFixed(2)}×`);
 
 // The expression alone, compiled as the planner compiles it, evaluated over records in a loop.
-const scope: Scope = { resolveColumn: () => ({ type: { kind: 'INTEGER' }, read: (r: Rec) => r.cols[0]!, index: 0 }) };
 const probe = Eddy.open({ autoStart: false });
 VARIANTS['library UDF (TWICE_LIB(V) + 1)']!.setup(probe);
 VARIANTS['SQL UDF     (TWICE_SQL(V) + 1)']!.setup(probe);
+// Function names resolve in the probe engine's table, where the two UDFs were just defined.
+const scope: Scope = { functions: probe.state.catalog.functions, resolveColumn: () => ({ type: { kind: 'INTEGER' }, read: (r: Rec) => r.cols[0]!, index: 0 }) };
 const recs: Rec[] = Array.from({ length: 1000 }, (_, i) => ({ cols: [i], ts: 0, partition: 0, offset: i }));
 const EVALS = 5_000_000;
 const evalNs: Record<string, number> = {};

@@ -1,8 +1,10 @@
 // The catalog: what streams, tables, types and queries exist. It is rebuilt at start-up by
 // replaying the DDL command log (as ksqlDB replays its command topic), so it holds no state of
-// its own that could drift from the statements that made it.
+// its own that could drift from the statements that made it. It also holds the engine's function
+// table: its user functions are this engine's alone (CREATE FUNCTION replays from the log too).
 
 import type { SqlType } from '../parser/sql-type.js';
+import { FunctionTable } from './functions/function-table.js';
 
 export type ColumnRole = 'key' | 'value' | 'header';
 
@@ -87,6 +89,8 @@ export interface QueryInfo {
 export class Catalog {
   private readonly sources = new Map<string, SourceDef>();
   readonly types = new Map<string, SqlType>();
+  /** Built-ins and this engine's user functions; every function lookup of the planner goes through it. */
+  readonly functions = new FunctionTable();
 
   get(name: string): SourceDef | undefined {
     return this.sources.get(name);

@@ -6,7 +6,6 @@ import { SqlError } from '../parser/errors.js';
 import { CodegenError } from './expr/codegen-error.js';
 import { compileExpression, isAggregateCall as isAggCall } from './expr/index.js';
 import { exprText } from './expr-text.js';
-import { lookupAggregate, lookupTableFunction } from './functions/registry.js';
 import type { AggregateFunction, TableFunction } from './functions/types.js';
 import type { CompiledExpr } from './plan.js';
 import type { EvalErrorSink, Scope } from './scope.js';
@@ -61,14 +60,16 @@ export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Sco
   }
 }
 
-export function isAggregateCall(e: Expr): e is FunctionCall {
-  return e.kind === 'FunctionCall' && isAggCall(e);
+// Function names resolve in the scope's table (the planning engine's: built-ins and its own user functions).
+
+export function isAggregateCall(e: Expr, scope: Scope): e is FunctionCall {
+  return e.kind === 'FunctionCall' && isAggCall(e, scope);
 }
 
-export function aggregateFunction(name: string): AggregateFunction | undefined {
-  return lookupAggregate(name);
+export function aggregateFunction(name: string, scope: Scope): AggregateFunction | undefined {
+  return scope.functions.lookupAggregate(name);
 }
 
-export function tableFunction(name: string): TableFunction | undefined {
-  return lookupTableFunction(name);
+export function tableFunction(name: string, scope: Scope): TableFunction | undefined {
+  return scope.functions.lookupTableFunction(name);
 }

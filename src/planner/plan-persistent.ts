@@ -9,6 +9,7 @@ import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
 import { checkFormatConfigs, checkFormats } from './format-rules.js';
+import type { FunctionTable } from './functions/function-table.js';
 import { checkFormatProperties, parseFormat, propPartitions, propString, schemaProperties } from './plan-ddl.js';
 import { planQuery, type PlannedQuery } from './plan-query.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
@@ -93,7 +94,7 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   const replaced = existing?.writtenBy ? ctx.queries.get(existing.writtenBy) : undefined;
   const problem = existing && (sourceUpgradeProblem(existing, target) ?? (replaced && planUpgradeProblem(replaced.plan.root, planned.root)));
   if (problem) throw new SqlError(problem, stmt);
-  const timestamp = sinkTimestamp(target, errors);
+  const timestamp = sinkTimestamp(target, errors, catalog.functions);
   return {
     kind: 'PersistentQuery',
     queryKind: stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS',
@@ -125,7 +126,7 @@ function planInsertInto(stmt: InsertInto, sql: string, ctx: PersistentPlanContex
     const show = (cs: typeof got) => cs.map((c) => `\`${c.name}\` ${formatType(c.type)}${c.role === 'key' ? ' KEY' : ''}`).join(', ');
     throw new SqlError(`Incompatible schema between results and sink.\nResult schema is ${show(got)}\nSink schema is ${show(want)}`, stmt);
   }
-  const timestamp = sinkTimestamp(target, errors);
+  const timestamp = sinkTimestamp(target, errors, catalog.functions);
   return { kind: 'PersistentQuery', queryKind: 'INSERTQUERY', sql, root: planned.root, output: planned.output, target, createsTarget: false, ...(timestamp ? { timestamp } : {}), errors };
 }
 
@@ -185,9 +186,9 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   };
 }
 
-function sinkTimestamp(def: SourceDef, errors: ErrorRoute): CompiledExpr | undefined {
+function sinkTimestamp(def: SourceDef, errors: ErrorRoute, functions: FunctionTable): CompiledExpr | undefined {
   if (!def.timestampColumn) return undefined;
-  const scope = new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: !!def.windowed }]);
+  const scope = new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: !!def.windowed }], functions);
   const column = compile({ kind: 'ColumnRef', name: def.timestampColumn, loc: { line: 1, column: 1, offset: 0 } }, scope, errors);
   // Read as the source's TIMESTAMP column would be: a number, or text in timestamp_format.
   return { ...column, type: T.BIGINT, eval: (r: Rec) => parseTimestampColumn(column.eval(r), column.type, def.timestampFormat) ?? null };

@@ -96,11 +96,11 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
   return out;
 }
 
-function containsAggregate(e: Expr): boolean {
+function containsAggregate(e: Expr, scope: Scope): boolean {
   let found = false;
   walkExpr(e, (x) => {
     if (x.kind === 'Lambda') return false;
-    if (isAggregateCall(x)) found = true;
+    if (isAggregateCall(x, scope)) found = true;
     return !found;
   });
   return found;
@@ -143,6 +143,9 @@ function sameExpr(a: Expr, b: Expr, scope: RelationScope): boolean {
 /** After GROUP BY, expressions see group-by values and aggregate results, nothing else. */
 class AggregateScope implements Scope {
   readonly allowAggregates = true;
+  get functions(): Scope['functions'] {
+    return this.relScope.functions;
+  }
   constructor(
     private readonly groupBy: readonly Expr[],
     private readonly groupTypes: readonly SqlType[],
@@ -200,12 +203,12 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
-  const relScope = new RelationScope(rel.entries, { pseudoColumns: true, extra });
+  const relScope = new RelationScope(rel.entries, catalog.functions, { pseudoColumns: true, extra });
   const sink = opts.sinkName ?? 'OUTPUT';
   let node: PlanNode = rel.node;
 
   if (q.where) {
-    if (containsAggregate(q.where)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
+    if (containsAggregate(q.where, relScope)) throw new SqlError('Aggregate functions are not allowed in WHERE; use HAVING.', q.where);
     rejectWindowBounds(q.where, relScope, true, (name) => `Error in WHERE expression: Unknown column ${name}.`);
     const predicate = compileClause('WHERE', q.where, relScope, errors, rel.isJoin, opts.pull);
     if (predicate.type.kind !== 'BOOLEAN') throw new SqlError(`Type error in WHERE expression: Should evaluate to boolean but is ${exprText(q.where)} (${predicate.type.kind}) instead.`, q.where);
@@ -214,7 +217,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
-  const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr)) || (q.having !== undefined);
+  const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
   const targets = q.orderBy ? orderTargets(q.orderBy.items, columns) : [];
   if (aggregated) {
@@ -300,8 +303,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     }
   }
 
-  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
-  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
+  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -312,8 +315,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const c = compile(e, scope, errors);
       exprs.push({ text: c.text, type: c.type, eval: joinKeyValue.read });
       outCols.push({ name, type: c.type, role });
-    } else if (e.kind === 'FunctionCall' && tableFunction(e.name)) {
-      const tf = tableFunction(e.name)!;
+    } else if (e.kind === 'FunctionCall' && tableFunction(e.name, scope)) {
+      const tf = tableFunction(e.name, scope)!;
       const args = e.args.map((a) => compile(a, scope, errors));
       const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));
       exprs.push({ tableFunction: impl, args, text: exprText(e) });
@@ -380,8 +383,8 @@ function qualifiedText(e: Expr, rel: PlannedRelation): string {
  */
 function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
-  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name));
-  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name))!.expr);
+  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
+  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: import('./functions/types.js').TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
@@ -391,8 +394,8 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
     const isWindowBound = c.expr.kind === 'ColumnRef' && (c.expr.name === 'WINDOWSTART' || c.expr.name === 'WINDOWEND') && rel.isTable && rel.windowed;
     const bi = bindingIndex(c.expr, scope);
     const role = (bi !== undefined && keyIndexes.has(bi)) || isWindowBound ? ('key' as const) : ('value' as const);
-    if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name)) {
-      const tf = tableFunction(c.expr.name)!;
+    if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope)) {
+      const tf = tableFunction(c.expr.name, scope)!;
       const args = c.expr.args.map((a) => compile(a, scope, errors));
       const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)));
       exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
@@ -416,10 +419,10 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   if (q.partitionBy?.length) throw new SqlError('PARTITION BY is not supported with GROUP BY.', q.partitionBy[0]!);
   const groupBy = q.groupBy ?? [];
   for (const g of groupBy) {
-    if (containsAggregate(g)) {
+    if (containsAggregate(g, scope)) {
       let name = '';
       walkExpr(g, (x) => {
-        if (!name && isAggregateCall(x)) name = (x as FunctionCall).name;
+        if (!name && isAggregateCall(x, scope)) name = (x as FunctionCall).name;
       });
       throw new SqlError(`GROUP BY does not support aggregate functions: ${name} is an aggregate function.`, g);
     }
@@ -434,7 +437,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   const collect = (e: Expr) =>
     walkExpr(e, (x) => {
       if (x.kind === 'Lambda') return false;
-      if (isAggregateCall(x)) {
+      if (isAggregateCall(x, scope)) {
         if (!calls.some((c) => exprText(c) === exprText(x))) calls.push(x);
         return false;
       }
@@ -443,8 +446,8 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
   columns.forEach((c) => collect(c.expr));
   if (q.having) collect(q.having);
   const aggregates: AggregateCall[] = calls.map((call) => {
-    for (const a of call.args) if (containsAggregate(a)) throw new SqlError(`Aggregate functions can not be nested: ${exprText(call)}`, call);
-    const fn = aggregateFunction(call.name)!;
+    for (const a of call.args) if (containsAggregate(a, scope)) throw new SqlError(`Aggregate functions can not be nested: ${exprText(call)}`, call);
+    const fn = aggregateFunction(call.name, scope)!;
     const compiled = call.args.map((a) => compile(a, scope, errors));
     // The first argument is always the aggregated value, even when it is a literal (SUM(1));
     // only the arguments after it can be constant settings (TOPK(x, 3)).

@@ -38,7 +38,7 @@ export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute)
   const entry: ScopeEntry = { alias, sourceName: source.name, columns: source.columns, offset: 0, windowed: !!source.windowed };
   let timestamp;
   if (source.timestampColumn) {
-    const scope = new RelationScope([entry]);
+    const scope = new RelationScope([entry], catalog.functions);
     timestamp = compile({ kind: 'ColumnRef', name: source.timestampColumn, loc: ref.loc }, scope, errors);
   }
   const node: SourceNode = { kind: 'Source', source, alias, schema, ...(timestamp ? { timestamp } : {}) };
@@ -123,8 +123,8 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
   const sides = joinSides(j, left.entries, rightEntry);
   const leftExpr = qualifyColumns(sides.left, left.entries);
   const rightExpr = qualifyColumns(sides.right, right.entries);
-  const leftKey = compile(leftExpr, new RelationScope(left.entries), errors);
-  const rightKey = compile(rightExpr, new RelationScope(right.entries), errors);
+  const leftKey = compile(leftExpr, new RelationScope(left.entries, catalog.functions), errors);
+  const rightKey = compile(rightExpr, new RelationScope(right.entries, catalog.functions), errors);
   const criteria = criteriaText(j, shifted);
 
   const rightKeyCols = rightEntry.columns.filter((c) => c.role === 'key');
@@ -170,7 +170,7 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     return { node, entries: shifted, isTable: true, windowed: false, isJoin: true, joinKeyInfo: foreignKeyJoinKey(table.sourceName, keyColumns) };
   }
   // The joined record's key, evaluated over the combined columns.
-  const combined = new RelationScope(shifted);
+  const combined = new RelationScope(shifted, catalog.functions);
   const lk = compile(leftExpr, combined, errors);
   const rk = compile(rightExpr, combined, errors);
   const read =

@@ -5,6 +5,7 @@ import type { ColumnRef } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import { T, type SqlType } from '../parser/sql-type.js';
 import type { ColumnDef } from './catalog.js';
+import type { FunctionTable } from './functions/function-table.js';
 import type { Rec, SourceMeta } from './record.js';
 import type { Binding, Scope } from './scope.js';
 
@@ -66,6 +67,7 @@ export class RelationScope implements Scope {
 
   constructor(
     readonly entries: readonly ScopeEntry[],
+    readonly functions: FunctionTable,
     opts: { allowAggregates?: boolean; pseudoColumns?: boolean; extra?: ReadonlyMap<string, Binding> } = {},
   ) {
     this.allowAggregates = opts.allowAggregates ?? false;

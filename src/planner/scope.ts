@@ -1,10 +1,12 @@
 // What an expression can see: the planner builds a Scope for each place an expression is
 // compiled (a source's columns, a join's two sides, an aggregate's output) and the expression
 // compiler asks it to resolve names. Keeping this an interface lets the compiler stay ignorant
-// of catalogs, joins and aggregation.
+// of catalogs, joins and aggregation. Function names resolve through the scope's function table:
+// the engine's own (built-ins and its user functions), the same for every scope of one query.
 
 import type { ColumnRef, Expr } from '../parser/ast.js';
 import type { SqlType } from '../parser/sql-type.js';
+import type { FunctionTable } from './functions/function-table.js';
 import type { Rec } from './record.js';
 import type { Value } from './values.js';
 
@@ -17,6 +19,8 @@ export interface Binding {
 }
 
 export interface Scope {
+  /** The functions a call may name: the planning engine's table. */
+  readonly functions: FunctionTable;
   /** Resolve `name` / `source.name`; throw SqlError (with ref.loc) when unknown or ambiguous. */
   resolveColumn(ref: ColumnRef): Binding;
   /**

@@ -5,7 +5,6 @@
 import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parse, parseType } from '../parser/index.js';
-import { registerUserAggregate, registerUserScalar } from '../planner/functions/user-functions.js';
 import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
@@ -39,7 +38,7 @@ import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
-import { claimName, closeEngineFunctions, createFunction, dropFunction, engineFunctions } from './statements/functions.js';
+import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
 import type { AggregateSpec, FunctionSpec, ParamSpec } from './user-function-api.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
@@ -143,10 +142,11 @@ export class Eddy implements Engine {
    */
   registerFunction<const P extends readonly ParamSpec[], const R extends string>(spec: FunctionSpec<P, R>): void {
     this.assertOpen();
-    claimName(this, spec.name, true);
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
     const params = spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) }));
     const fn = spec.fn as unknown as (...a: unknown[]) => unknown;
-    registerUserScalar({
+    functions.registerScalar({
       name: spec.name.toUpperCase(),
       params,
       returns: parseType(spec.returns),
@@ -156,15 +156,15 @@ export class Eddy implements Engine {
       call: spec.params.length === 1 ? (a) => fn(a[0]) : spec.params.length === 2 ? (a) => fn(a[0], a[1]) : (a) => fn(...a),
       origin: 'library',
     });
-    engineFunctions(this).names.add(spec.name.toUpperCase());
   }
 
   /** A user aggregate (UDAF); see AggregateSpec. Its state commits with each batch. */
   registerAggregate<const P extends readonly ParamSpec[], const R extends string, S>(spec: AggregateSpec<P, R, S>): void {
     this.assertOpen();
-    claimName(this, spec.name, true);
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
     const untyped = spec as unknown as AggregateSpec<readonly ParamSpec[], string, unknown>;
-    registerUserAggregate({
+    functions.registerAggregate({
       name: spec.name.toUpperCase(),
       params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
       returns: parseType(spec.returns),
@@ -174,7 +174,6 @@ export class Eddy implements Engine {
       ...(untyped.merge ? { merge: untyped.merge } : {}),
       ...(untyped.map ? { map: untyped.map as (s: unknown) => unknown } : {}),
     });
-    engineFunctions(this).names.add(spec.name.toUpperCase());
   }
 
   // ------------------------------------------------------------------ statements
@@ -610,7 +609,7 @@ export class Eddy implements Engine {
     for (const t of [...this.state.prints.values()]) t.query.close();
     for (const c of this.state.connectors.values()) c.stop();
     for (const q of this.state.queries.values()) q.task.stop();
-    closeEngineFunctions(this);
+    closeEngineFunctions(this, this.state.catalog.functions);
     this.closed = true;
     this.state.log.close();
     this.state.registry.close?.();

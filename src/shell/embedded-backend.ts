@@ -2,7 +2,6 @@
 
 import { isSqlError } from '../parser/errors.js';
 import { parse } from '../parser/index.js';
-import { listFunctions } from '../planner/functions/registry.js';
 import type { Eddy } from '../runtime/engine.js';
 import type { PushQuery } from '../runtime/push-query.js';
 import type { StatementResult } from '../runtime/results.js';
@@ -99,7 +98,7 @@ export class EmbeddedBackend implements ShellBackend {
     return Promise.resolve({
       sources: sources.map((s) => s.name),
       columns: [...new Set(sources.flatMap((s) => s.columns.map((c) => c.name)))],
-      functions: listFunctions().map((f) => f.name),
+      functions: catalog.functions.list().map((f) => f.name),
       queries: [...queries.values()].filter((q) => !q.internal).map((q) => q.id),
     });
   }

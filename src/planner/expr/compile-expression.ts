@@ -7,7 +7,6 @@
 import type { Expr, FunctionCall } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { T, type SqlType } from '../../parser/sql-type.js';
-import { lookupAggregate } from '../functions/registry.js';
 import type { Rec } from '../record.js';
 import type { EvalErrorSink, Scope } from '../scope.js';
 import type { Value } from '../values.js';
@@ -33,8 +32,9 @@ export interface CompileOptions {
   readonly onError: EvalErrorSink;
 }
 
-export function isAggregateCall(call: FunctionCall): boolean {
-  return lookupAggregate(call.name) !== undefined;
+/** The call names an aggregate function of the scope's table. */
+export function isAggregateCall(call: FunctionCall, scope: Scope): boolean {
+  return scope.functions.lookupAggregate(call.name) !== undefined;
 }
 
 export function compileExpression(expr: Expr, scope: Scope, opts: CompileOptions): CompiledExpression {

@@ -5,7 +5,6 @@ import type { Expr, FunctionCall } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { isTimeUnit } from '../../parser/expression-parser.js';
 import { exprText } from '../expr-text.js';
-import { lookupAggregate, lookupScalar, lookupTableFunction } from '../functions/registry.js';
 import type { ArgInfo, LambdaValue } from '../functions/types.js';
 import type { Scope } from '../scope.js';
 import type { Value } from '../values.js';
@@ -18,13 +17,14 @@ const VOLATILE = ['RANDOM', 'UUID', 'UNIX_TIMESTAMP', 'UNIX_DATE', 'NOW'];
 
 export function compileFunctionCall(ctx: CompileContext, e: FunctionCall): ExprNode {
   const scope = ctx.scope;
-  const fn = lookupScalar(e.name);
+  const functions = scope.functions;
+  const fn = functions.lookupScalar(e.name);
   if (!fn) {
-    if (lookupAggregate(e.name)) {
+    if (functions.lookupAggregate(e.name)) {
       if (!scope.allowAggregates) throw new SqlError(`Aggregate function ${e.name} can only be used in the SELECT list or HAVING clause of a GROUP BY query.`, e);
       throw new SqlError(`Aggregate functions can not be nested: ${exprText(e)}`, e);
     }
-    if (lookupTableFunction(e.name)) throw new SqlError(`Table function ${e.name} can only be used on its own in the SELECT list.`, e);
+    if (functions.lookupTableFunction(e.name)) throw new SqlError(`Table function ${e.name} can only be used on its own in the SELECT list.`, e);
     throw new SqlError(`Can't find any functions with the name '${e.name}'`, e);
   }
   // Unit names such as DAYS arrive as bare identifiers; pass them as constant strings.

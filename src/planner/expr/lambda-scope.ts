@@ -6,6 +6,7 @@ import type { Value } from '../values.js';
 /** Lambda parameters resolve to slots of a frame that the lambda fills before each call. */
 export class LambdaScope implements Scope {
   readonly allowAggregates: boolean;
+  readonly functions: Scope['functions'];
   constructor(
     private readonly outer: Scope,
     private readonly params: readonly string[],
@@ -13,6 +14,7 @@ export class LambdaScope implements Scope {
     private readonly frame: Value[],
   ) {
     this.allowAggregates = outer.allowAggregates ?? false;
+    this.functions = outer.functions;
   }
   bindExpression(e: Expr): Binding | undefined {
     if (e.kind === 'ColumnRef' && !e.source && this.params.includes(e.name)) return undefined;

@@ -1,6 +1,7 @@
 // Contracts between the expression compiler and the function library. A function family is one
-// file that exports definitions; registry.ts collects them. Resolution happens once at plan
-// time (argument types → implementation + return type); the hot path only calls `fn`.
+// file that exports definitions; function-table.ts collects them (the built-ins shared, user
+// functions per engine). Resolution happens once at plan time (argument types → implementation +
+// return type); the hot path only calls `fn`.
 
 import type { SqlType } from '../../parser/sql-type.js';
 import type { Value } from '../values.js';

@@ -1,7 +1,7 @@
 // User functions (UDFs and UDAFs): registered from the library (Eddy.registerFunction /
 // registerAggregate) or by CREATE FUNCTION. They become ordinary ScalarFunction /
 // AggregateFunction entries, so the planner resolves and type-checks them at plan time exactly
-// as it does built-ins (registry.ts consults this table after the built-in one).
+// as it does built-ins. Which engine sees them is the engine's FunctionTable (function-table.ts).
 //
 // NULL rule (ksqlDB's, for a language without primitive types): a ksqlDB UDF whose Java
 // parameter is boxed receives NULL and decides itself; JavaScript has only "boxed" values, so a
@@ -42,48 +42,8 @@ export interface UserAggregateDef {
   readonly map?: (state: unknown) => unknown;
 }
 
-const scalars = new Map<string, { def: UserScalarDef; fn: ScalarFunction }>();
-const aggregates = new Map<string, { def: UserAggregateDef; fn: AggregateFunction }>();
-
-export function userScalar(name: string): ScalarFunction | undefined {
-  return scalars.get(name.toUpperCase())?.fn;
-}
-
-export function userScalarDef(name: string): UserScalarDef | undefined {
-  return scalars.get(name.toUpperCase())?.def;
-}
-
-export function userAggregate(name: string): AggregateFunction | undefined {
-  return aggregates.get(name.toUpperCase())?.fn;
-}
-
-export function userFunctionNames(): { name: string; type: 'SCALAR' | 'AGGREGATE'; description: string; signature: string }[] {
-  return [
-    ...[...scalars.values()].map(({ def }) => ({ name: def.name, type: 'SCALAR' as const, description: def.description ?? 'user function', signature: signatureOf(def) })),
-    ...[...aggregates.values()].map(({ def }) => ({ name: def.name, type: 'AGGREGATE' as const, description: def.description ?? 'user aggregate', signature: signatureOf(def) })),
-  ];
-}
-
 export function signatureOf(def: { name: string; params: readonly UserParam[]; returns: SqlType }): string {
   return `${def.name}(${def.params.map((p) => `${p.name} ${formatType(p.type)}`).join(', ')}) → ${formatType(def.returns)}`;
-}
-
-export function isUserFunction(name: string): boolean {
-  const n = name.toUpperCase();
-  return scalars.has(n) || aggregates.has(n);
-}
-
-export function registerUserScalar(def: UserScalarDef): void {
-  scalars.set(def.name.toUpperCase(), { def, fn: scalarOf(def) });
-}
-
-export function registerUserAggregate(def: UserAggregateDef): void {
-  aggregates.set(def.name.toUpperCase(), { def, fn: aggregateOf(def) });
-}
-
-export function unregisterUserFunction(name: string): boolean {
-  const n = name.toUpperCase();
-  return scalars.delete(n) || aggregates.delete(n);
 }
 
 // ---------------------------------------------------------------- type checking
@@ -162,7 +122,8 @@ function resultChecker(name: string, t: SqlType): (v: unknown) => Value {
   }
 }
 
-function scalarOf(def: UserScalarDef): ScalarFunction {
+/** The ScalarFunction a user definition is planned as (a FunctionTable makes it once, at registration). */
+export function userScalarFunction(def: UserScalarDef): ScalarFunction {
   const returnNull = def.nullInput === 'returnNull';
   return {
     name: def.name.toUpperCase(),
@@ -194,7 +155,8 @@ function jsonState(name: string, s: unknown): unknown {
   return s;
 }
 
-function aggregateOf(def: UserAggregateDef): AggregateFunction {
+/** The AggregateFunction a user aggregate is planned as. */
+export function userAggregateFunction(def: UserAggregateDef): AggregateFunction {
   const name = def.name.toUpperCase();
   return {
     name,

@@ -5,6 +5,7 @@ import { SqlError } from '../../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { compile } from '../../planner/compile.js';
+import type { FunctionTable } from '../../planner/functions/function-table.js';
 import { RelationScope } from '../../planner/relation-scope.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
@@ -14,7 +15,6 @@ import type { StatementResult } from '../results.js';
 import { deleteStaticRows, missingKeyColumns, missingKeyMessage, readStaticRows, upsertStaticRows } from '../static-table.js';
 import { newErrorRoute } from './persistent.js';
 
-const EMPTY_SCOPE = new RelationScope([], { pseudoColumns: false });
 const NO_REC: Rec = { cols: [], ts: 0, partition: 0, offset: 0 };
 
 function assignable(from: SqlType, to: SqlType): boolean {
@@ -25,14 +25,15 @@ function assignable(from: SqlType, to: SqlType): boolean {
   return false;
 }
 
-/** Evaluate a literal-only expression and coerce it to the column's type. */
-function valueFor(expr: Expr, type: SqlType, column: string): Value {
+/** Evaluate a literal-only expression (it may call the engine's functions) and coerce it to the column's type. */
+function valueFor(expr: Expr, type: SqlType, column: string, functions: FunctionTable): Value {
   const errors = newErrorRoute();
-  const c = compile(expr, EMPTY_SCOPE, errors);
+  const empty = new RelationScope([], functions, { pseudoColumns: false });
+  const c = compile(expr, empty, errors);
   if (expr.kind === 'NullLiteral') return null;
   if (!assignable(c.type, type)) throw new SqlError(`Expected type ${formatType(type)} for field ${column} but got ${formatType(c.type)}`, expr);
   if (typesEqual(c.type, type)) return c.eval(NO_REC);
-  return compile({ kind: 'Cast', operand: expr, type, loc: expr.loc }, EMPTY_SCOPE, errors).eval(NO_REC);
+  return compile({ kind: 'Cast', operand: expr, type, loc: expr.loc }, empty, errors).eval(NO_REC);
 }
 
 export function insertValues(engine: Engine, stmt: InsertValues, text: string): StatementResult {
@@ -59,12 +60,12 @@ export function insertValues(engine: Engine, stmt: InsertValues, text: string): 
   names.forEach((name, i) => {
     const expr = stmt.values[i]!;
     if (name === 'ROWTIME') {
-      ts = Number(valueFor(expr, { kind: 'BIGINT' }, name));
+      ts = Number(valueFor(expr, { kind: 'BIGINT' }, name, state.catalog.functions));
       return;
     }
     const idx = def.columns.findIndex((c) => c.name === name);
     if (idx < 0) throw new SqlError(`Column name ${name} does not exist.`, expr);
-    cols[idx] = valueFor(expr, def.columns[idx]!.type, name);
+    cols[idx] = valueFor(expr, def.columns[idx]!.type, name, state.catalog.functions);
   });
   if (!def.topic) {
     const missing = missingKeyColumns(def, cols);
@@ -90,13 +91,13 @@ function staticTarget(engine: Engine, name: string, stmt: Update | Delete): Sour
   return def;
 }
 
-function rowScope(def: SourceDef): RelationScope {
-  return new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: false }], { pseudoColumns: false });
+function rowScope(def: SourceDef, functions: FunctionTable): RelationScope {
+  return new RelationScope([{ alias: def.name, sourceName: def.name, columns: def.columns, offset: 0, windowed: false }], functions, { pseudoColumns: false });
 }
 
 export function update(engine: Engine, stmt: Update, text: string): StatementResult {
   const def = staticTarget(engine, stmt.target, stmt);
-  const scope = rowScope(def);
+  const scope = rowScope(def, engine.state.catalog.functions);
   const errors = newErrorRoute();
   const where = stmt.where ? compile(stmt.where, scope, errors) : undefined;
   const sets = stmt.assignments.map((a) => {
@@ -121,7 +122,7 @@ export function update(engine: Engine, stmt: Update, text: string): StatementRes
 
 export function deleteRows(engine: Engine, stmt: Delete, text: string): StatementResult {
   const def = staticTarget(engine, stmt.target, stmt);
-  const where = stmt.where ? compile(stmt.where, rowScope(def), newErrorRoute()) : undefined;
+  const where = stmt.where ? compile(stmt.where, rowScope(def, engine.state.catalog.functions), newErrorRoute()) : undefined;
   const keyIdx = def.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
   const keys: Value[][] = [];
   for (const cols of readStaticRows(engine.state.db, def)) {

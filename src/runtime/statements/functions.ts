@@ -4,50 +4,42 @@
 // library, the shell, `eddy -f`) trusts its own user and compiles the body in-process; an engine
 // that serves network clients refuses it unless the operator allowed functions, and then runs it
 // in the worker sandbox with the operator's time and memory limits. A function defined through
-// the sandbox stays sandboxed after a restart (a settings row remembers it).
+// the sandbox stays sandboxed after a restart (a settings row remembers it). Every function lives in
+// its engine's function table (the catalog's): another engine in the process never sees it.
 
 import { Parser } from 'acorn';
 import type { CreateFunction, DropFunction, Loc } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
-import { isBuiltIn } from '../../planner/functions/registry.js';
+import type { FunctionTable } from '../../planner/functions/function-table.js';
+import { signatureOf, type UserScalarDef } from '../../planner/functions/user-functions.js';
 import { resolveType } from '../../planner/plan-ddl.js';
-import { isUserFunction, registerUserScalar, signatureOf, unregisterUserFunction, userScalarDef, type UserScalarDef } from '../../planner/functions/user-functions.js';
 import { Decimal, type Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { FunctionSandbox } from '../sandbox/function-sandbox.js';
 
-/** Per engine: the functions it registered (unregistered at close) and its sandbox, if any. */
-interface EngineFunctions {
-  readonly names: Set<string>;
-  sandbox?: FunctionSandbox;
+/** Per engine: the worker sandbox its sandboxed functions run in, started by the first one. */
+const sandboxes = new WeakMap<object, FunctionSandbox>();
+
+function sandboxOf(engine: Engine): FunctionSandbox {
+  let s = sandboxes.get(engine);
+  if (!s) sandboxes.set(engine, (s = new FunctionSandbox(engine.access.functions ?? undefined)));
+  return s;
 }
 
-const perEngine = new WeakMap<object, EngineFunctions>();
-
-export function engineFunctions(engine: object): EngineFunctions {
-  let f = perEngine.get(engine);
-  if (!f) perEngine.set(engine, (f = { names: new Set() }));
-  return f;
+/** Engine.close(): its user functions leave its table, its sandbox stops. */
+export function closeEngineFunctions(engine: object, functions: FunctionTable): void {
+  functions.clear();
+  sandboxes.get(engine)?.close();
+  sandboxes.delete(engine);
 }
 
-/** Engine.close(): its functions leave the (process-wide) function table, its sandbox stops. */
-export function closeEngineFunctions(engine: object): void {
-  const f = perEngine.get(engine);
-  if (!f) return;
-  for (const n of f.names) unregisterUserFunction(n);
-  f.sandbox?.close();
-  perEngine.delete(engine);
-}
-
-/** A name a new user function may take: not a built-in, and not another engine's. */
-export function claimName(engine: object, name: string, replace: boolean, at?: { loc?: Loc }): void {
+/** A name a new user function of this table may take: not a built-in, and not taken unless replacing. */
+export function claimName(functions: FunctionTable, name: string, replace: boolean, at?: { loc?: Loc }): void {
   const n = name.toUpperCase();
-  if (isBuiltIn(n)) throw new SqlError(`Cannot create function ${n}: a built-in function has that name`, at);
-  const mine = engineFunctions(engine).names.has(n);
-  if (isUserFunction(n) && !mine) throw new SqlError(`Cannot create function ${n}: another engine in this process registered a function with that name`, at);
-  if (mine && !replace) throw new SqlError(`Function ${n} already exists (use CREATE OR REPLACE FUNCTION to change it)`, at);
+  if (functions.isBuiltIn(n)) throw new SqlError(`Cannot create function ${n}: a built-in function has that name`, at);
+  if (functions.isUserFunction(n) && !replace) throw new SqlError(`Function ${n} already exists (use CREATE OR REPLACE FUNCTION to change it)`, at);
 }
 
 const SANDBOX_KEY = (name: string) => `function.sandboxed.${name}`;
@@ -74,8 +66,9 @@ function toSandbox(v: Value): unknown {
 
 export function createFunction(engine: Engine, stmt: CreateFunction, text: string): StatementResult {
   const { state } = engine;
+  const functions = state.catalog.functions;
   const name = stmt.name.toUpperCase();
-  claimName(engine, name, stmt.orReplace, stmt);
+  claimName(functions, name, stmt.orReplace, stmt);
   // Custom types (CREATE TYPE) resolve now; a name that is no type fails here, not per record.
   const paramTypes = stmt.params.map((p) => ({ name: p.name, type: resolveType(p.type, state.catalog, stmt.loc) }));
   const returns = resolveType(stmt.returns, state.catalog, stmt.loc);
@@ -89,9 +82,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
   const params = stmt.params.map((p) => p.name);
   let call: (args: readonly Value[]) => unknown;
   if (sandboxed) {
-    const fns = engineFunctions(engine);
-    fns.sandbox ??= new FunctionSandbox(engine.access.functions ?? undefined);
-    const sandbox = fns.sandbox;
+    const sandbox = sandboxOf(engine);
     try {
       sandbox.define(name, params, stmt.body);
     } catch (e) {
@@ -117,8 +108,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
     call,
     origin: { sql: text, language: 'JAVASCRIPT', body: stmt.body, sandboxed },
   };
-  registerUserScalar(def);
-  engineFunctions(engine).names.add(name);
+  functions.registerScalar(def);
   if (sandboxed && !state.replaying) state.db.prepare('INSERT INTO settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(SANDBOX_KEY(name), '1');
   engine.recordCommand(text);
   return { kind: 'message', statement: text, message: `Created function ${signatureOf(def)}` };
@@ -132,26 +122,26 @@ function queriesUsing(engine: Engine, name: string): string[] {
 
 export function dropFunction(engine: Engine, stmt: DropFunction, text: string): StatementResult {
   const name = stmt.name.toUpperCase();
-  const fns = engineFunctions(engine);
-  if (!fns.names.has(name) || !userScalarDef(name) || userScalarDef(name)!.origin === 'library') {
-    if (isBuiltIn(name)) throw new SqlError(`Cannot drop function ${name}: it is a built-in function`, stmt);
-    if (fns.names.has(name)) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction), not by CREATE FUNCTION`, stmt);
+  const functions = engine.state.catalog.functions;
+  const def = functions.userScalarDef(name);
+  if (!def || def.origin === 'library') {
+    if (functions.isBuiltIn(name)) throw new SqlError(`Cannot drop function ${name}: it is a built-in function`, stmt);
+    if (functions.isUserFunction(name)) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction), not by CREATE FUNCTION`, stmt);
     if (stmt.ifExists) return { kind: 'message', statement: text, message: `Function ${name} does not exist.` };
     throw new SqlError(`Function ${name} does not exist.`, stmt);
   }
   const users = engine.state.replaying ? [] : queriesUsing(engine, name);
   if (users.length) throw new SqlError(`Cannot drop function ${name}: the persistent quer${users.length === 1 ? 'y' : 'ies'} ${users.join(', ')} use${users.length === 1 ? 's' : ''} it. Terminate ${users.length === 1 ? 'it' : 'them'} first.`, stmt);
-  unregisterUserFunction(name);
-  fns.names.delete(name);
-  fns.sandbox?.forget(name);
+  functions.unregister(name);
+  sandboxes.get(engine)?.forget(name);
   if (!engine.state.replaying) engine.state.db.prepare('DELETE FROM settings WHERE name = ?').run(SANDBOX_KEY(name));
   engine.recordCommand(text);
   return { kind: 'message', statement: text, message: `Dropped function ${name}` };
 }
 
 /** DESCRIBE FUNCTION's extra lines for a SQL-defined function: its language and body. */
-export function describeUserFunction(name: string): { signature: string; body?: string; returns: string } | undefined {
-  const def = userScalarDef(name);
+export function describeUserFunction(functions: FunctionTable, name: string): { signature: string; body?: string; returns: string } | undefined {
+  const def = functions.userScalarDef(name);
   if (!def) return undefined;
   return { signature: signatureOf(def), returns: formatType(def.returns), ...(def.origin !== 'library' ? { body: def.origin.body } : {}) };
 }

@@ -4,7 +4,6 @@ import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from 
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
-import { listFunctions } from '../../planner/functions/registry.js';
 import { describeUserFunction } from './functions.js';
 import { planQuery } from '../../planner/plan-query.js';
 import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
@@ -57,7 +56,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       return { kind: 'rows', statement: text, title: 'Topics', columns: [{ name: 'Topic', type: 'STRING' }, { name: 'Partitions', type: 'INTEGER' }, { name: 'Records', type: 'BIGINT' }], rows };
     }
     case 'FUNCTIONS': {
-      const rows = listFunctions().map((f) => [f.name, f.type, f.category ?? null] as Value[]);
+      const rows = state.catalog.functions.list().map((f) => [f.name, f.type, f.category ?? null] as Value[]);
       return { kind: 'rows', statement: text, title: 'Functions', columns: [{ name: 'Function', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Category', type: 'STRING' }], rows };
     }
     case 'PROPERTIES': {
@@ -89,10 +88,10 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   const t = stmt.target;
   if (t.kind === 'all') return show(engine, { kind: 'Show', what: t.what, extended: stmt.extended, loc: stmt.loc }, text);
   if (t.kind === 'function') {
-    const f = listFunctions().find((x) => x.name === t.name);
+    const f = state.catalog.functions.list().find((x) => x.name === t.name);
     if (!f) throw new SqlError(`Can't find any functions with the name '${t.name}'`, stmt);
     const rows: Value[][] = f.signatures.map((s) => [s, f.description]);
-    const body = describeUserFunction(f.name)?.body;
+    const body = describeUserFunction(state.catalog.functions, f.name)?.body;
     if (body !== undefined) rows.push(['LANGUAGE JAVASCRIPT', `AS $$${body}$$`]);
     return { kind: 'rows', statement: text, title: `Function ${f.name}`, columns: [{ name: 'Signature', type: 'STRING' }, { name: 'Description', type: 'STRING' }], rows };
   }
