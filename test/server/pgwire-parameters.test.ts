@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { binaryParameter } from '../../src/server/pgwire/binary-parameters.js';
+import { binaryCell } from '../../src/server/pgwire/binary-results.js';
 import { parameterTargets } from '../../src/server/pgwire/parameter-types.js';
 import { arrayItems, parameterCount, substitute } from '../../src/server/pgwire/parameters.js';
 import { OID } from '../../src/server/pgwire/types.js';
@@ -78,5 +79,21 @@ describe('pgwire parameters', () => {
     } finally {
       e.close();
     }
+  });
+
+  it('binary results say what the text says (pgJDBC asks for them); a binary parameter reads back the same', () => {
+    for (const t of ['12.50', '-0.01', '0', '0.000', '10000', '998877665544332211', '-123456.789', '0.0001']) {
+      expect(binaryParameter(binaryCell(OID.NUMERIC, t), OID.NUMERIC).text).toBe(t);
+    }
+    expect(binaryParameter(binaryCell(OID.TIMESTAMP, '2026-12-01 10:20:30.12'), OID.TIMESTAMP).text).toBe('2026-12-01 10:20:30.12');
+    expect(binaryParameter(binaryCell(OID.TIMESTAMP, '1969-12-31 23:59:59.999'), OID.TIMESTAMP).text).toBe('1969-12-31 23:59:59.999');
+    expect(binaryParameter(binaryCell(OID.DATE, '1999-12-31'), OID.DATE).text).toBe('1999-12-31');
+    expect(binaryParameter(binaryCell(OID.TIME, '10:20:30.12'), OID.TIME).text).toBe('10:20:30.12');
+    expect(binaryCell(OID.INT8, '998877665544332211').readBigInt64BE(0)).toBe(998877665544332211n);
+    expect(binaryCell(OID.BOOL, 't')).toEqual(Buffer.from([1]));
+    expect(binaryCell(OID.BYTEA, '\\xff00')).toEqual(Buffer.from([0xff, 0]));
+    // pgJDBC's Timestamps carry the JVM's offset: a timestamp (without zone) ignores it, as PostgreSQL does.
+    expect(substitute('$1', ['2026-12-01 10:20:30.12+02'], [OID.TIMESTAMP])).toBe("CAST('2026-12-01T10:20:30.12' AS TIMESTAMP)");
+    expect(substitute('$1', ['2026-12-01'], [OID.TIMESTAMP])).toBe("CAST('2026-12-01' AS TIMESTAMP)");
   });
 });

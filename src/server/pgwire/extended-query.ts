@@ -10,7 +10,7 @@ import { bindComplete, BodyReader, closeComplete, emptyQueryResponse, errorRespo
 import { binaryParameter, ParameterError } from './binary-parameters.js';
 import { parameterTargets } from './parameter-types.js';
 import { parameterCount, substitute } from './parameters.js';
-import { closePortal, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
+import { closePortal, columnFormats, dataRows, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
 import { OID, resultShape } from './types.js';
 
 interface Prepared {
@@ -21,6 +21,8 @@ interface Prepared {
 interface BoundPortal {
   /** The statement with its parameters in place. */
   readonly sql: string;
+  /** Bind's result format codes (none: text; one: for every column; else one per column). */
+  readonly resultFormats: readonly number[];
   opened: Portal | undefined;
 }
 
@@ -90,10 +92,9 @@ export class ExtendedQuery {
             } else values.push(r.bytes(len).toString('utf8'));
           }
           const resultFormats = Array.from({ length: r.int16() }, () => r.int16());
-          if (resultFormats.some((f) => f === 1)) throw new ProtocolError('binary result format is not supported: ask for text results', '0A000');
           if (count !== parameterCount(stmt.sql)) throw new ProtocolError(`bind message supplies ${count} parameters, but prepared statement "${name}" requires ${parameterCount(stmt.sql)}`, '08P01');
           this.dropPortal(portal);
-          this.portals.set(portal, { sql: substitute(stmt.sql, values, oids), opened: undefined });
+          this.portals.set(portal, { sql: substitute(stmt.sql, values, oids), resultFormats, opened: undefined });
           this.ctx.write(bindComplete());
           break;
         }
@@ -110,7 +111,8 @@ export class ExtendedQuery {
           } else {
             const p = this.portal(name);
             sql = p.sql;
-            this.ctx.write(describe(this.open(p)));
+            const opened = this.open(p);
+            this.ctx.write(describe(opened, columnFormats(opened, p.resultFormats)));
           }
           break;
         }
@@ -120,7 +122,7 @@ export class ExtendedQuery {
           const p = this.portal(name);
           sql = p.sql;
           const opened = this.open(p);
-          const done = await execute(this.ctx, opened, maxRows);
+          const done = await execute(this.ctx, opened, maxRows, dataRows(opened, columnFormats(opened, p.resultFormats)));
           if (done === 'complete') {
             // An executed portal that is executed again sends no more rows, just its tag.
             p.opened = opened.kind === 'tag' ? opened : { kind: 'empty' };
