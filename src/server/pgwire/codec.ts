@@ -196,6 +196,13 @@ export const copyOutResponse = (columns: number): Buffer => {
   return m.build();
 };
 
+/** CopyInResponse: the client may send CopyData now, text format for the whole copy and each of `columns`. */
+export const copyInResponse = (columns: number): Buffer => {
+  const m = new MessageBuilder('G').add(Buffer.from([0])).int16(columns);
+  for (let i = 0; i < columns; i++) m.int16(0);
+  return m.build();
+};
+
 /** One row of COPY's text format: tab-separated, `\N` for NULL, backslash escapes, a newline. */
 export const copyData = (cells: readonly (string | null)[]): Buffer => {
   const escape = (c: string) => c.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));

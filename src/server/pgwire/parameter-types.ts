@@ -10,7 +10,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import { ARRAY_ELEMENT, OID } from './types.js';
 
 /** An identifier as Eddy normalises it: unquoted upper-cased, "quoted" or `quoted` as written. */
-function identifier(raw: string): string {
+export function identifier(raw: string): string {
   const t = raw.trim();
   const q = /^(["`])([\s\S]*)\1$/.exec(t);
   return q ? q[2]!.replace(q[1] === '"' ? /""/g : /``/g, q[1]!) : t.toUpperCase();
