@@ -2,7 +2,7 @@
 // against a real server: SCRAM with the token, parameters bound server-side (the extended
 // protocol, most of them in binary: int2/int8, numeric, float8, bool, timestamptz, and lists as
 // arrays or untyped text), typed values read back by psycopg's own parsers, an error's SQLSTATE,
-// message and position, statements psycopg prepares by itself after five runs, executemany's
+// message and position, binary results (cursor(binary=True)), statements psycopg prepares by itself after five runs, executemany's
 // pipeline, and a push query read row by row and cancelled with conn.cancel() (a CancelRequest)
 // while the session goes on.
 
@@ -45,6 +45,10 @@ cur.executemany("INSERT INTO ORDERS (ID, NAME) VALUES (%s, %s)", [(3, 'c'), (4, 
 cur.execute("SELECT ID, NAME, N, AMOUNT, PRICE, PAID, AT, TAGS FROM ORDERS WHERE ID <= %s", (2,))
 out['description'] = [[d.name, d.type_code] for d in cur.description]
 out['rows'] = [[typed(v) for v in r] for r in sorted(cur.fetchall())]
+# The same rows in binary results, read by psycopg's binary loaders.
+binary = conn.cursor(binary=True)
+binary.execute("SELECT ID, NAME, N, AMOUNT, PRICE, PAID, AT, TAGS FROM ORDERS WHERE ID <= %s", (2,))
+out['binary'] = [[typed(v) for v in r] for r in sorted(binary.fetchall())]
 # psycopg prepares a statement it has run five times (Parse with a name, then only Bind/Execute).
 out['prepared'] = [conn.execute("SELECT NAME FROM ORDERS WHERE ID = %s", (i % 4 + 1,)).fetchone()[0] for i in range(7)]
 
@@ -109,6 +113,7 @@ describe.skipIf(!psycopgTestable())('pgwire with psycopg 3', () => {
       [['int', '1'], ['str', "o'brien'); DROP STREAM ORDERS; --"], ['int', '998877665544332211'], ['float', 2.5], ['Decimal', '12.50'], ['bool', true], ['datetime', '2026-12-01T10:20:30.120000'], ['list', ['x', 'y z', null, '"q"']]],
       [['int', '2'], ['str', '42'], ['int', '-5'], ['float', -0.25], ['Decimal', '-0.01'], ['bool', false], ['datetime', '2026-12-02T00:00:00'], ['NoneType', null]],
     ]);
+    expect(out.binary).toEqual(out.rows);
     expect(out.prepared).toEqual(["o'brien'); DROP STREAM ORDERS; --", '42', 'c', 'd', "o'brien'); DROP STREAM ORDERS; --", '42', 'c']);
     expect(out.error).toEqual(['SyntaxErrorOrAccessRuleViolation', '42000', "Error in WHERE expression: Column 'NOPE' cannot be resolved.", '31']);
     expect(out.streamed).toEqual([[10, 'live 10'], [11, 'live 11'], [12, 'live 12']]);

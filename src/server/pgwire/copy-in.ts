@@ -122,7 +122,13 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
   const def = eddy.state.catalog.get(spec.target);
   if (!def) throw new CopyError(`${spec.target} does not exist.`, '42P01');
   // The text format's delimiter splits its fields before they become CSV (comma-separated).
-  const serde = copySerde(def, spec.format, spec.text ? undefined : spec.delimiter);
+  let serde: ReturnType<typeof copySerde>;
+  try {
+    serde = copySerde(def, spec.format, spec.text ? undefined : spec.delimiter);
+  } catch (e) {
+    // A column the format cannot hold (CSV has no ARRAY): refused before any data is asked for.
+    throw new CopyError((e as Error).message, '0A000');
+  }
   const columns = def.columns.filter((c) => c.role !== 'header').length;
   ctx.write(copyInResponse(columns));
   const rejected: string[] = [];
