@@ -6,6 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,4 +107,76 @@ describe.skipIf(!psycopgTestable())('COPY FROM STDIN with psycopg 3', () => {
     expect(out.after).toEqual([['eleven']]);
     expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([[10, 'ten', 1.25], [11, 'eleven', 2], [12, 'twelve,\t"x"\\', null]]);
   }, 60_000);
+});
+
+/** A raw protocol client: typed messages out, the server's messages (type and body) in. */
+async function rawPg(port: number): Promise<{ send(type: string, body: Buffer): void; until(type: string): Promise<{ type: string; body: Buffer }[]>; close(): void }> {
+  const socket = connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  let buf = Buffer.alloc(0);
+  const got: { type: string; body: Buffer }[] = [];
+  let wake: (() => void) | undefined;
+  socket.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    while (buf.length >= 5 && buf.length >= 1 + buf.readInt32BE(1)) {
+      const len = buf.readInt32BE(1);
+      got.push({ type: String.fromCharCode(buf[0]!), body: buf.subarray(5, 1 + len) });
+      buf = buf.subarray(1 + len);
+    }
+    wake?.();
+  });
+  const params = Buffer.from('user\0eddy\0database\0eddy\0\0');
+  const startup = Buffer.alloc(8);
+  startup.writeInt32BE(8 + params.length, 0);
+  startup.writeInt32BE(196608, 4);
+  socket.write(Buffer.concat([startup, params]));
+  const until = async (type: string) => {
+    const end = Date.now() + 10_000;
+    while (!got.some((m) => m.type === type)) {
+      if (Date.now() > end) throw new Error(`no '${type}' message`);
+      await new Promise<void>((r) => ((wake = r), setTimeout(r, 50)));
+    }
+    return got.splice(0, got.findIndex((m) => m.type === type) + 1);
+  };
+  await until('Z');
+  return {
+    send: (type, body) => {
+      const head = Buffer.alloc(5);
+      head.write(type, 0);
+      head.writeInt32BE(body.length + 4, 1);
+      socket.write(Buffer.concat([head, body]));
+    },
+    until,
+    close: () => socket.destroy(),
+  };
+}
+
+describe('COPY FROM STDIN, message by message', () => {
+  it('a CopyFail is 57014; the 1000-row chunk written before it stays, the rows after it are dropped', async () => {
+    const { server } = await start({ pgPort: 0 });
+    server.eddy.execute(DDL);
+    const c = await rawPg(server.pgAddress!.port);
+    c.send('Q', Buffer.from('COPY CT FROM STDIN WITH (FORMAT csv)\0'));
+    const [g] = await c.until('G');
+    expect([g!.body[0], g!.body.readInt16BE(1)]).toEqual([0, 3]);
+    c.send('d', Buffer.from(Array.from({ length: 1500 }, (_, i) => `${i},n${i},1\n`).join('')));
+    c.send('f', Buffer.from('user gave up\0'));
+    const reply = await c.until('Z');
+    const error = reply.find((m) => m.type === 'E')!.body.toString('utf8');
+    expect(error).toContain('C57014\0');
+    expect(error).toContain('MCOPY from stdin failed: user gave up (the 1000 rows written before stay committed)\0');
+    // The session goes on: another COPY, this time ended by CopyDone.
+    c.send('Q', Buffer.from('COPY CT FROM STDIN (FORMAT csv)\0'));
+    await c.until('G');
+    c.send('d', Buffer.from('5000,last,'));
+    c.send('d', Buffer.from('2'));
+    c.send('c', Buffer.alloc(0));
+    const done = await c.until('Z');
+    expect(done.filter((m) => m.type === 'C').map((m) => m.body.toString('utf8'))).toEqual(['COPY 1\0']);
+    c.close();
+    const all = rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;');
+    expect(all.length).toBe(1001);
+    expect(all[999]).toEqual([999, 'n999', 1]);
+    expect(all[1000]).toEqual([5000, 'last', 2]);
+  }, 30_000);
 });
