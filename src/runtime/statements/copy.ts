@@ -52,9 +52,43 @@ function plural(n: number, word: string): string {
 }
 
 function serdeFor(def: SourceDef, stmt: Copy, format: string): Serde {
+  return copySerde(def, format, propString(stmt.properties, 'DELIMITER'));
+}
+
+/** How COPY reads a line for `def`: CSV (DELIMITED) or JSON, over its columns but the headers. */
+export function copySerde(def: SourceDef, format: string, delimiter: string | undefined): Serde {
   const columns = def.columns.filter((c) => c.role !== 'header');
-  const delimiter = propString(stmt.properties, 'DELIMITER');
   return createSerde(format === 'CSV' ? 'DELIMITED' : 'JSON', columns.map((c) => ({ name: c.name, type: c.type })), { role: 'value', ...(delimiter ? { delimiter } : {}) });
+}
+
+/**
+ * One data line of a COPY as its row, or null when it is rejected: it does not parse, or (into a
+ * table) lacks its key. A rejection is added to `rejected` as `line N: why` and to the processing
+ * log under `source` (the file, or whoever sent the lines). Also what the PostgreSQL protocol's
+ * COPY … FROM STDIN uses for each line a client sends.
+ */
+export function copyLine(engine: Engine, def: SourceDef, serde: Serde, line: Buffer, lineNo: number, source: string, rejected: string[]): Value[] | null {
+  try {
+    const vals = serde.deserialize(line);
+    const missing = vals && def.kind === 'TABLE' ? missingKeyColumns(def, vals) : [];
+    if (missing.length) throw new Error(missingKeyMessage(def, missing));
+    return vals;
+  } catch (e) {
+    rejected.push(`line ${lineNo}: ${(e as Error).message}`);
+    engine.state.processingLog.write({ queryId: null, topic: source, partition: null, offset: lineNo, reason: `COPY ${def.name}: ${(e as Error).message}` });
+    return null;
+  }
+}
+
+/** COPY's closing message: rows copied, and the lines rejected with the first of them. */
+export function copiedMessage(def: SourceDef, copied: number, rejected: readonly string[]): string {
+  const note = rejected.length ? ` ${plural(rejected.length, 'line')} rejected (see the processing log), first: ${rejected[0]}` : '';
+  return `Copied ${plural(copied, 'row')} into ${def.name}.${note}`;
+}
+
+/** Writes a chunk of COPY's rows: upserts into a static table, appends to a stream's or table's topic. */
+export function copyWrite(engine: Engine, def: SourceDef, rows: Value[][]): void {
+  write(engine, def, rows);
 }
 
 function write(engine: Engine, def: SourceDef, rows: Value[][]): void {
@@ -110,17 +144,7 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
     const onLine = (line: Buffer, at: number) => {
       lineNo++;
       if (!hasContent(line) || (header && at === 0)) return;
-      let vals: Value[] | null = null;
-      try {
-        vals = serde.deserialize(line);
-        const missing = vals && def.kind === 'TABLE' ? missingKeyColumns(def, vals) : [];
-        if (missing.length) throw new Error(missingKeyMessage(def, missing));
-      } catch (e) {
-        vals = null;
-        rejected.push(`line ${lineNo}: ${(e as Error).message}`);
-        engine.state.processingLog.write({ queryId: null, topic: stmt.path, partition: null, offset: lineNo, reason: `COPY ${def.name}: ${(e as Error).message}` });
-      }
-      piece.push({ vals, end: at + line.length + 1 });
+      piece.push({ vals: copyLine(engine, def, serde, line, lineNo, stmt.path, rejected), end: at + line.length + 1 });
     };
     for (let pos = 0; pos < size; ) {
       const read = reader.read(fd, pos, onLine, true);
@@ -145,8 +169,7 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
     write(engine, def, chunk);
     copied += chunk.length;
     yield progress();
-    const note = rejected.length ? ` ${plural(rejected.length, 'line')} rejected (see the processing log), first: ${rejected[0]}` : '';
-    return { kind: 'message', statement: text, message: `Copied ${plural(copied, 'row')} into ${def.name}.${note}` };
+    return { kind: 'message', statement: text, message: copiedMessage(def, copied, rejected) };
   } finally {
     closeSync(fd);
   }

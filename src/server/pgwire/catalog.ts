@@ -54,6 +54,7 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
   if ((m = /^select c\.oid, n\.nspname, c\.relname from pg_catalog\.pg_class c .*\bc\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)'/i.exec(flat))) return describeLookup(eddy, m[1]!);
   if ((m = /^select c\.relchecks, c\.relkind,.* where c\.oid = '(\d+)'/i.exec(flat))) return describeRelation(eddy, Number(m[1]));
   if ((m = /^select a\.attname,.* from pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)'/i.exec(flat))) return describeColumns(eddy, Number(m[1]));
+  if (/\bfrom pg_catalog\.pg_namespace n, pg_catalog\.pg_class c\b/i.test(flat) && /\bas table_type\b/i.test(flat)) return jdbcTables(eddy, flat);
   // Eddy has no pg_catalog schema, so such a query is a client's catalog probe, never Eddy SQL:
   // what is not answered above has no rows (psql's \d footers: indexes, policies, publications…).
   if (/\bpg_catalog\./i.test(flat) || /\binformation_schema\./i.test(flat)) return { kind: 'rows', columns: [], rows: [] };
@@ -126,4 +127,38 @@ function relationList(eddy: Eddy, flat: string, owner: string): CatalogAnswer {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((s): Value[] => ['public', s.name, s.kind === 'TABLE' ? 'table' : 'stream', owner]);
   return { kind: 'rows', columns: [text('Schema'), text('Name'), text('Type'), text('Owner')], rows };
+}
+
+/** A SQL LIKE pattern (`%`, `_`, `\` escapes) as a regular expression over the whole name. */
+function like(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
+}
+
+/**
+ * pgJDBC's DatabaseMetaData.getTables: Eddy's streams and tables, all of type TABLE in schema
+ * public (REMARKS says which Eddy kind), filtered by the name and schema LIKE patterns it sends.
+ * Asked only for other types (VIEW, SEQUENCE…, with no ordinary tables), it gets none.
+ */
+function jdbcTables(eddy: Eddy, flat: string): CatalogAnswer {
+  const names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS', 'TYPE_CAT', 'TYPE_SCHEM', 'TYPE_NAME', 'SELF_REFERENCING_COL_NAME', 'REF_GENERATION'];
+  const columns = names.map(text);
+  const unquote = (m: RegExpExecArray | null) => m?.[1]?.replace(/''/g, "'");
+  const name = unquote(/\bc\.relname like '((?:[^']|'')*)'/i.exec(flat));
+  const schema = unquote(/\bn\.nspname like '((?:[^']|'')*)'/i.exec(flat));
+  // With a types filter pgJDBC adds `AND (false OR ( c.relkind = 'r' …) OR …)`, one term per type.
+  const typed = /\band \(false\b/i.test(flat);
+  if ((schema !== undefined && !like(schema).test('public')) || (typed && !/c\.relkind (?:in \(|= ?)'r'/i.test(flat))) return { kind: 'rows', columns, rows: [] };
+  const re = name === undefined ? undefined : like(name);
+  const rows = relations(eddy)
+    .filter((r) => !re || re.test(r.def.name))
+    .map((r): Value[] => [null, 'public', r.def.name, 'TABLE', r.def.kind === 'TABLE' ? 'table' : 'stream', '', '', '', '', '']);
+  return { kind: 'rows', columns, rows };
 }

@@ -168,20 +168,21 @@ export interface FieldDescription {
   readonly size: number;
 }
 
-export const rowDescription = (fields: readonly FieldDescription[]): Buffer => {
+/** `formats`: each column's format code (0 text, 1 binary); none given, all text. */
+export const rowDescription = (fields: readonly FieldDescription[], formats: readonly number[] = []): Buffer => {
   const m = new MessageBuilder('T').int16(fields.length);
-  // table oid 0, column number 0, type modifier -1, text format (0).
-  for (const f of fields) m.cstring(f.name).int32(0).int16(0).int32(f.oid).int16(f.size).int32(-1).int16(0);
+  // table oid 0, column number 0, type modifier -1, format code.
+  fields.forEach((f, i) => m.cstring(f.name).int32(0).int16(0).int32(f.oid).int16(f.size).int32(-1).int16(formats[i] ?? 0));
   return m.build();
 };
 
-/** A row in text format; null is SQL NULL (length -1). */
-export const dataRow = (cells: readonly (string | null)[]): Buffer => {
+/** A row: text cells as UTF-8, binary cells as they are; null is SQL NULL (length -1). */
+export const dataRow = (cells: readonly (string | Buffer | null)[]): Buffer => {
   const m = new MessageBuilder('D').int16(cells.length);
   for (const c of cells) {
     if (c === null) m.int32(-1);
     else {
-      const b = Buffer.from(c, 'utf8');
+      const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
       m.int32(b.length).add(b);
     }
   }
@@ -191,6 +192,13 @@ export const dataRow = (cells: readonly (string | null)[]): Buffer => {
 /** CopyOutResponse: text format for the whole copy and each of `columns`. */
 export const copyOutResponse = (columns: number): Buffer => {
   const m = new MessageBuilder('H').add(Buffer.from([0])).int16(columns);
+  for (let i = 0; i < columns; i++) m.int16(0);
+  return m.build();
+};
+
+/** CopyInResponse: the client may send CopyData now, text format for the whole copy and each of `columns`. */
+export const copyInResponse = (columns: number): Buffer => {
+  const m = new MessageBuilder('G').add(Buffer.from([0])).int16(columns);
   for (let i = 0; i < columns; i++) m.int16(0);
   return m.build();
 };

@@ -7,8 +7,10 @@
 import type { Eddy } from '../../runtime/engine.js';
 import { catalogAnswer, type SessionInfo } from './catalog.js';
 import { bindComplete, BodyReader, closeComplete, emptyQueryResponse, errorResponse, noData, parameterDescription, parseComplete, readyForQuery, rowDescription } from './codec.js';
+import { binaryParameter, ParameterError } from './binary-parameters.js';
+import { parameterTargets } from './parameter-types.js';
 import { parameterCount, substitute } from './parameters.js';
-import { closePortal, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
+import { closePortal, columnFormats, dataRows, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
 import { OID, resultShape } from './types.js';
 
 interface Prepared {
@@ -19,6 +21,8 @@ interface Prepared {
 interface BoundPortal {
   /** The statement with its parameters in place. */
   readonly sql: string;
+  /** Bind's result format codes (none: text; one: for every column; else one per column). */
+  readonly resultFormats: readonly number[];
   opened: Portal | undefined;
 }
 
@@ -73,7 +77,9 @@ export class ExtendedQuery {
           sql = stmt.sql;
           const formats = Array.from({ length: r.int16() }, () => r.int16());
           const values: (string | null)[] = [];
-          const oids = [...stmt.oids];
+          // An untyped parameter takes the type its place asks for, where that is known (an INSERT's column).
+          const targets = parameterTargets(stmt.sql, this.ctx.eddy.state.catalog);
+          const oids = Array.from({ length: Math.max(stmt.oids.length, parameterCount(stmt.sql)) }, (_, i) => stmt.oids[i] || targets.get(i + 1) || 0);
           const count = r.int16();
           for (let i = 0; i < count; i++) {
             const len = r.int32();
@@ -86,10 +92,9 @@ export class ExtendedQuery {
             } else values.push(r.bytes(len).toString('utf8'));
           }
           const resultFormats = Array.from({ length: r.int16() }, () => r.int16());
-          if (resultFormats.some((f) => f === 1)) throw new ProtocolError('binary result format is not supported: ask for text results', '0A000');
           if (count !== parameterCount(stmt.sql)) throw new ProtocolError(`bind message supplies ${count} parameters, but prepared statement "${name}" requires ${parameterCount(stmt.sql)}`, '08P01');
           this.dropPortal(portal);
-          this.portals.set(portal, { sql: substitute(stmt.sql, values, oids), opened: undefined });
+          this.portals.set(portal, { sql: substitute(stmt.sql, values, oids), resultFormats, opened: undefined });
           this.ctx.write(bindComplete());
           break;
         }
@@ -106,7 +111,8 @@ export class ExtendedQuery {
           } else {
             const p = this.portal(name);
             sql = p.sql;
-            this.ctx.write(describe(this.open(p)));
+            const opened = this.open(p);
+            this.ctx.write(describe(opened, columnFormats(opened, p.resultFormats)));
           }
           break;
         }
@@ -116,7 +122,7 @@ export class ExtendedQuery {
           const p = this.portal(name);
           sql = p.sql;
           const opened = this.open(p);
-          const done = await execute(this.ctx, opened, maxRows);
+          const done = await execute(this.ctx, opened, maxRows, dataRows(opened, columnFormats(opened, p.resultFormats)));
           if (done === 'complete') {
             // An executed portal that is executed again sends no more rows, just its tag.
             p.opened = opened.kind === 'tag' ? opened : { kind: 'empty' };
@@ -134,7 +140,7 @@ export class ExtendedQuery {
       }
     } catch (e) {
       this.failed = true;
-      this.ctx.write(errorResponse(e instanceof ProtocolError ? { severity: 'ERROR', code: e.code, message: e.message } : errorFields(e, sql)));
+      this.ctx.write(errorResponse(e instanceof ProtocolError || e instanceof ParameterError ? { severity: 'ERROR', code: e.code, message: e.message } : errorFields(e, sql)));
     }
     return true;
   }
@@ -168,28 +174,6 @@ export class ExtendedQuery {
   /** Ends whatever portals hold open (the connection is closing). */
   closeAll(): void {
     for (const name of [...this.portals.keys()]) this.dropPortal(name);
-  }
-}
-
-/**
- * A parameter sent in binary format, as text of its type. node-postgres sends a Buffer this way
- * (with no type: it is bytes); the fixed-size types are read as PostgreSQL lays them out.
- */
-function binaryParameter(b: Buffer, oid: number): { text: string; oid: number } {
-  switch (oid) {
-    case 0:
-    case OID.BYTEA:
-      return { text: `\\x${b.toString('hex')}`, oid: OID.BYTEA };
-    case OID.BOOL:
-      return { text: b[0] ? 't' : 'f', oid };
-    case OID.INT4:
-      return { text: String(b.readInt32BE(0)), oid };
-    case OID.INT8:
-      return { text: String(b.readBigInt64BE(0)), oid };
-    case OID.FLOAT8:
-      return { text: String(b.readDoubleBE(0)), oid };
-    default:
-      throw new ProtocolError(`binary format for a parameter of type ${oid} is not supported: send it as text`, '0A000');
   }
 }
 

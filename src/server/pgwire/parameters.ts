@@ -4,7 +4,8 @@
 // boolean a boolean. The scanner skips '…' strings, "…" and `…` identifiers and comments, so a `$1`
 // inside them stays text.
 
-import { OID } from './types.js';
+import { ParameterError } from './binary-parameters.js';
+import { ARRAY_ELEMENT, OID } from './types.js';
 
 interface Placeholder {
   readonly start: number;
@@ -61,18 +62,22 @@ export function literal(text: string | null, oid: number): string {
       const t = text.trim().toLowerCase();
       if (['t', 'true', 'on', 'yes', '1', 'y'].includes(t)) return 'TRUE';
       if (['f', 'false', 'off', 'no', '0', 'n'].includes(t)) return 'FALSE';
-      throw new Error(`invalid input syntax for type boolean: "${text}"`);
+      throw new ParameterError(`invalid input syntax for type boolean: "${text}"`, '22P02');
     }
     case OID.INT4:
     case OID.INT8:
     case 21: // int2
-      if (!INTEGER.test(text.trim())) throw new Error(`invalid input syntax for type integer: "${text}"`);
+      if (!INTEGER.test(text.trim())) throw new ParameterError(`invalid input syntax for type integer: "${text}"`, '22P02');
       return num(text.trim());
     case OID.FLOAT8:
-    case 700: // float4
-    case OID.NUMERIC:
-      if (!NUMBER.test(text.trim())) throw new Error(`invalid input syntax for type numeric: "${text}"`);
-      return num(text.trim());
+    case OID.FLOAT4:
+    case OID.NUMERIC: {
+      const t = text.trim();
+      // Eddy's literals have no NaN or infinity; a DOUBLE expression makes them.
+      if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') return `CAST(${quote(t)} AS DOUBLE)`;
+      if (!NUMBER.test(t)) throw new ParameterError(`invalid input syntax for type numeric: "${text}"`, '22P02');
+      return num(t);
+    }
     case OID.BYTEA:
       return `TO_BYTES(${quote(text.replace(/^\\x/, ''))}, 'hex')`;
     case OID.DATE:
@@ -80,7 +85,12 @@ export function literal(text: string | null, oid: number): string {
     case OID.TIME:
       return `CAST(${quote(text)} AS TIME)`;
     case OID.TIMESTAMP:
-      return `CAST(${quote(text.replace(' ', 'T'))} AS TIMESTAMP)`;
+      // PostgreSQL ignores a zone in a `timestamp` (without time zone) value, so a wall-clock time
+      // stays as written: pgJDBC sends its Timestamps with the JVM's offset (`…10:20:30.12+02`).
+      return `CAST(${quote(text.trim().replace(' ', 'T').replace(/(:\d\d(?:\.\d+)?)(?:Z|[+-]\d\d(?::?\d\d)?)$/, '$1'))} AS TIMESTAMP)`;
+    case OID.TIMESTAMPTZ:
+      // Eddy's TIMESTAMP is UTC: the offset says how to get there (`+01` as `+01:00`).
+      return `CAST(${quote(text.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))} AS TIMESTAMP)`;
     case 0:
       // Unspecified (what node-postgres sends): a number reads as a number, `true`/`false` (how
       // JavaScript's booleans print) as a boolean, anything else as a string; CAST($1 AS STRING)
@@ -88,8 +98,55 @@ export function literal(text: string | null, oid: number): string {
       if (text === 'true' || text === 'false') return text.toUpperCase();
       return NUMBER.test(text) ? num(text) : quote(text);
     default:
+      if (oid in ARRAY_ELEMENT) return arrayLiteral(text, ARRAY_ELEMENT[oid]!);
       return quote(text);
   }
+}
+
+/**
+ * An array parameter (PostgreSQL's text form `{1,2}`, `{"a b",NULL}`) as `ARRAY[…]` of its
+ * elements' literals. Only one dimension: Eddy's arrays have one. An empty array has no literal
+ * in Eddy's SQL (ARRAY[] is refused, as in ksqlDB), so it is refused here with the reason.
+ */
+function arrayLiteral(text: string, element: number): string {
+  const items = arrayItems(text);
+  if (items.length === 0) throw new ParameterError('an empty array parameter has no Eddy SQL literal (ARRAY[] needs an element)', '0A000');
+  return `ARRAY[${items.map((x) => literal(x, element)).join(', ')}]`;
+}
+
+/** The elements of an array's text form; an unquoted NULL is SQL NULL. */
+export function arrayItems(text: string): (string | null)[] {
+  const t = text.trim().replace(/^\[[^\]]*\]=/, '');
+  if (!t.startsWith('{') || !t.endsWith('}')) throw new ParameterError(`malformed array literal: "${text}"`, '22P02');
+  const body = t.slice(1, -1);
+  const out: (string | null)[] = [];
+  if (body.trim() === '') return out;
+  let i = 0;
+  while (i <= body.length) {
+    while (body[i] === ' ') i++;
+    if (body[i] === '{') throw new ParameterError('a multi-dimensional array parameter is not supported: Eddy\'s arrays have one dimension', '0A000');
+    if (body[i] === '"') {
+      let v = '';
+      i++;
+      while (i < body.length && body[i] !== '"') {
+        if (body[i] === '\\') i++;
+        v += body[i++] ?? '';
+      }
+      if (i >= body.length) throw new ParameterError(`malformed array literal: "${text}"`, '22P02');
+      i++;
+      out.push(v);
+    } else {
+      let v = '';
+      while (i < body.length && body[i] !== ',') v += body[i++];
+      v = v.trim();
+      out.push(v.toUpperCase() === 'NULL' ? null : v);
+    }
+    while (body[i] === ' ') i++;
+    if (i >= body.length) break;
+    if (body[i] !== ',') throw new ParameterError(`malformed array literal: "${text}"`, '22P02');
+    i++;
+  }
+  return out;
 }
 
 /** The statement with each $n replaced by its parameter's literal. */

@@ -11,7 +11,7 @@ import { SessionProperties } from '../session-properties.js';
 import { EDDY_VERSION, type SessionInfo } from './catalog.js';
 import { authOk, authSasl, authSaslContinue, authSaslFinal, backendKeyData, BodyReader, errorResponse, FrameReader, parameterStatus, readyForQuery, type FrontendMessage } from './codec.js';
 import { ExtendedQuery } from './extended-query.js';
-import type { PortalContext } from './portal.js';
+import type { CopyInContext } from './copy-in.js';
 import { simpleQuery } from './simple-query.js';
 import { readFirstMessage, ScramServer, serverParameters } from './startup.js';
 
@@ -40,7 +40,7 @@ export interface PgHost {
 
 type Phase = 'startup' | 'sasl-initial' | 'sasl-final' | 'ready';
 
-export class PgConnection implements PortalContext {
+export class PgConnection implements CopyInContext {
   private readonly reader: FrameReader;
   private phase: Phase = 'startup';
   private scram: ScramServer | undefined;
@@ -56,6 +56,8 @@ export class PgConnection implements PortalContext {
   private authTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  /** A COPY FROM STDIN waiting for the client's next message (nextMessage). */
+  private waiter: ((m: FrontendMessage | undefined) => void) | undefined;
   key = { pid: 0, secret: 0 };
 
   constructor(
@@ -120,6 +122,22 @@ export class PgConnection implements PortalContext {
     });
   }
 
+  /** The next message off the queue, for a statement that reads the client's data (COPY FROM STDIN). */
+  nextMessage(): Promise<FrontendMessage | undefined> {
+    if (this.ended) return Promise.resolve(undefined);
+    const m = this.take();
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  private take(): FrontendMessage | undefined {
+    const m = this.queue.shift();
+    if (!m) return undefined;
+    this.queuedBytes -= m.body.length + 5;
+    if (this.socket.isPaused() && this.queue.length < this.host.limits.maxQueuedMessages / 2) this.socket.resume();
+    return m;
+  }
+
   /** A CancelRequest for this connection: stops the statement running now, if any. */
   cancel(): void {
     if (!this.busy) return;
@@ -168,6 +186,11 @@ export class PgConnection implements PortalContext {
         // client that piles up more than this is cut off.
         return this.fatal('53400', `more than ${this.host.limits.maxBufferedBytes} bytes of messages sent while a push query runs: cancel it first (a CancelRequest)`);
       }
+    }
+    if (this.waiter && this.queue.length) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(this.take());
     }
     void this.pump();
   }
@@ -237,10 +260,7 @@ export class PgConnection implements PortalContext {
     this.busy = true;
     try {
       while (!this.ended && this.queue.length) {
-        const m = this.queue.shift()!;
-        this.queuedBytes -= m.body.length + 5;
-        if (this.socket.isPaused() && this.queue.length < this.host.limits.maxQueuedMessages / 2) this.socket.resume();
-        await this.dispatch(m);
+        await this.dispatch(this.take()!);
       }
     } finally {
       this.busy = false;
@@ -290,6 +310,8 @@ export class PgConnection implements PortalContext {
     clearTimeout(this.idleTimer);
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.waiter?.(undefined);
+    this.waiter = undefined;
     this.push?.close();
     this.extended?.closeAll();
     this.host.onClose(this, reason);

@@ -10,6 +10,7 @@ import type { Eddy, ScriptStep } from '../../runtime/engine.js';
 import type { PushQuery } from '../../runtime/push-query.js';
 import type { StatementResult } from '../../runtime/results.js';
 import type { PullCursor } from '../../runtime/statements/select.js';
+import { binaryCell, hasBinary } from './binary-results.js';
 import type { CatalogAnswer } from './catalog.js';
 import { commandComplete as commandCompleteMessage, copyData, copyDone, dataRow as dataRowMessage, noData, noticeResponse, portalSuspended, rowDescription, type NoticeFields } from './codec.js';
 import { resultShape, textRow, type ResultShape } from './types.js';
@@ -91,9 +92,29 @@ export function openCatalog(answer: CatalogAnswer): Portal {
   return answer.kind === 'tag' ? { kind: 'tag', tag: answer.tag } : { kind: 'rows', shape: resultShape(answer.columns), rows: answer.rows, at: 0 };
 }
 
-/** RowDescription for a portal that returns rows, NoData for one that does not. */
-export function describe(p: Portal): Buffer {
-  return p.kind === 'tag' || p.kind === 'empty' ? noData() : rowDescription(p.shape.fields);
+/** RowDescription for a portal that returns rows (with each column's format code), NoData for one that does not. */
+export function describe(p: Portal, formats: readonly number[] = []): Buffer {
+  return p.kind === 'tag' || p.kind === 'empty' ? noData() : rowDescription(p.shape.fields, formats);
+}
+
+/**
+ * Each result column's format from a Bind's result format codes: none means all text, one code
+ * is for every column, else one per column. Binary is refused for a type without a binary form.
+ */
+export function columnFormats(p: Portal, codes: readonly number[]): number[] {
+  if (p.kind === 'tag' || p.kind === 'empty') return [];
+  return p.shape.fields.map((f, i) => {
+    const code = codes.length === 1 ? codes[0]! : (codes[i] ?? 0);
+    if (code === 1 && !hasBinary(f.oid)) throw new Error(`binary result format is not supported for type ${f.oid}: ask for text results`);
+    return code;
+  });
+}
+
+/** DataRows with the columns `formats` marks 1 in binary (the rest text), then `SELECT n`. */
+export function dataRows(p: Portal, formats: readonly number[]): RowFormat {
+  if (!formats.includes(1) || (p.kind !== 'rows' && p.kind !== 'pull' && p.kind !== 'push')) return DATA_ROWS;
+  const oids = p.shape.fields.map((f) => f.oid);
+  return { row: (cells) => dataRowMessage(cells.map((c, i) => (c === null || formats[i] !== 1 ? c : binaryCell(oids[i]!, c)))), end: DATA_ROWS.end };
 }
 
 /** Stops what a portal holds open (a pull's cursor, a push query). */
@@ -151,6 +172,9 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
       return 'complete';
     }
     case 'push': {
+      // A portal executed again after a PortalSuspended (pgJDBC's fetch size, across a Sync) is
+      // what a cancel must stop now.
+      ctx.streaming(p.query);
       const it = p.query[Symbol.asyncIterator]();
       let n = 0;
       while (n < limit) {

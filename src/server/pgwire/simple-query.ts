@@ -3,14 +3,16 @@
 // first error; then ReadyForQuery. A push query streams until its LIMIT, or until a
 // CancelRequest stops it, before the next statement runs.
 //
+// `COPY t FROM STDIN` reads the client's CopyData into t (copy-in.ts).
 // `COPY (<query>) TO STDOUT` sends the query's rows as COPY data, which psql prints as each
 // arrives — the way to watch a push query live (a plain SELECT's rows psql prints at its end).
 
 import { catalogAnswer, type SessionInfo } from './catalog.js';
 import { copyOutResponse, emptyQueryResponse, errorResponse, readyForQuery } from './codec.js';
-import { closePortal, COPY_ROWS, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
+import { copyIn, CopyError, parseCopyFromStdin, type CopyInContext } from './copy-in.js';
+import { closePortal, COPY_ROWS, describe, errorFields, execute, openCatalog, openStep, type Portal } from './portal.js';
 
-export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: string): Promise<void> {
+export async function simpleQuery(ctx: CopyInContext, info: SessionInfo, sql: string): Promise<void> {
   let portal: Portal | undefined;
   // Where the statements Eddy parses start in `sql`: inside COPY ( … ), after its opening.
   let inner = sql;
@@ -18,7 +20,10 @@ export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: st
   try {
     const chore = catalogAnswer(sql, ctx.eddy, info);
     const copy = /^\s*COPY\s*\(([\s\S]*)\)\s*TO\s+STDOUT\s*;?\s*$/i.exec(sql);
-    if (copy) {
+    const copyFrom = parseCopyFromStdin(sql);
+    if (copyFrom) {
+      await copyIn(ctx, copyFrom, `COPY FROM STDIN (${info.user}@${ctx.remote})`);
+    } else if (copy) {
       inner = copy[1]!;
       offset = sql.indexOf('(') + 1;
       const steps = ctx.inSession(() => ctx.eddy.script(inner));
@@ -45,7 +50,7 @@ export async function simpleQuery(ctx: PortalContext, info: SessionInfo, sql: st
     }
   } catch (e) {
     if (portal) closePortal(portal);
-    ctx.write(errorResponse(errorFields(e, inner, offset)));
+    ctx.write(errorResponse(e instanceof CopyError ? { severity: 'ERROR', code: e.code, message: e.message } : errorFields(e, inner, offset)));
   }
   ctx.write(readyForQuery());
 }

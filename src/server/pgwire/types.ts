@@ -14,16 +14,51 @@ import type { FieldDescription } from './codec.js';
 export const OID = {
   BOOL: 16,
   BYTEA: 17,
+  CHAR: 18,
+  NAME: 19,
   INT8: 20,
+  INT2: 21,
   INT4: 23,
   TEXT: 25,
+  OID: 26,
   JSON: 114,
+  FLOAT4: 700,
   FLOAT8: 701,
+  UNKNOWN: 705,
+  BPCHAR: 1042,
+  VARCHAR: 1043,
   DATE: 1082,
   TIME: 1083,
   TIMESTAMP: 1114,
+  TIMESTAMPTZ: 1184,
   NUMERIC: 1700,
+  UUID: 2950,
+  JSONB: 3802,
 } as const;
+
+/** The element type of each array type a client may send a parameter as (int4[] is 1007, …). */
+export const ARRAY_ELEMENT: Readonly<Record<number, number>> = {
+  1000: OID.BOOL,
+  1001: OID.BYTEA,
+  1002: OID.CHAR,
+  1003: OID.NAME,
+  1005: OID.INT2,
+  1007: OID.INT4,
+  1009: OID.TEXT,
+  1014: OID.BPCHAR,
+  1015: OID.VARCHAR,
+  1016: OID.INT8,
+  1021: OID.FLOAT4,
+  1022: OID.FLOAT8,
+  1115: OID.TIMESTAMP,
+  1182: OID.DATE,
+  1183: OID.TIME,
+  1185: OID.TIMESTAMPTZ,
+  1231: OID.NUMERIC,
+  199: OID.JSON,
+  2951: OID.UUID,
+  3807: OID.JSONB,
+};
 
 /** pg_type.typlen of each OID above (-1: variable). */
 const SIZE: Record<number, number> = { 16: 1, 17: -1, 20: 8, 23: 4, 25: -1, 114: -1, 701: 8, 1082: 4, 1083: 8, 1114: 8, 1700: -1 };
