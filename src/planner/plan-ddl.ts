@@ -4,7 +4,7 @@ import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
-import { checkFormatConfigs } from './format-rules.js';
+import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
@@ -134,7 +134,7 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
     const id = p.get(`${side}_SCHEMA_ID`);
     const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : [])];
     const unsupported = given.filter((g) => !(FORMAT_CONFIGS[format] ?? []).includes(g));
-    if (unsupported.length) throw new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, at);
+    if (unsupported.length) throw unsupportedConfigs(side === 'KEY' ? 'key' : 'value', format, unsupported, at);
     if (fullName) {
       const name = String(fullName.value).trim();
       if (name === '') throw new SqlError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}`, at);
@@ -194,6 +194,9 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   const topic = propString(p, 'KAFKA_TOPIC');
   const format = p.get('FORMAT');
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, defaults.keyFormat ?? 'KAFKA');
+  // ksqlDB's schema injector, which runs first, builds each side's format with its schema id and
+  // name: a format refusing them fails the statement before any other check.
+  schemaProperties(p, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), stmt);
   inferColumns(stmt, columns, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), topic ?? stmt.name, defaults);
   const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
 
