@@ -7,6 +7,7 @@ import { SqlError } from '../parser/errors.js';
 import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
+import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner-rules.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
@@ -197,6 +198,8 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (persistent) checkPersistentQuery(q, catalog);
   checkWithoutFrom(q);
   checkEmitFinal(q);
+  const newPlanner = !opts.pull && q.from !== undefined && newPlannerEnabled(opts.properties);
+  if (newPlanner) checkNewPlannerQuery(q, catalog);
   const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
@@ -229,7 +232,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     return withOrder(planTransientProjection(rel, relScope, node, [...columns, ...extras], errors), q, targets, columns.length);
   }
   if (q.orderBy) throw new SqlError('ORDER BY cannot be combined with PARTITION BY.', q.orderBy);
-  return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
+  return planProjection(q, rel, relScope, node, columns, errors, sink, persistent, newPlanner);
 }
 
 /** A pull query over one static table that fixes its whole primary key reads that row by the key. */
@@ -247,7 +250,7 @@ function withOrder(planned: PlannedQuery, q: Query, targets: readonly OrderTarge
   return { ...planned, output, order };
 }
 
-function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, newPlanner = false): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
   if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
@@ -289,7 +292,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     for (const { i } of keyCols) {
       const hit = columns.findIndex((c) => bindingIndex(c.expr, scope) === i);
       if (hit >= 0) keyIdx.push(hit);
-      else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
+      // The new planner drops a key the projection leaves out (new-planner-rules.ts).
+      else if (!newPlanner) keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
       if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
     }
     // A stream's unselected key is carried, unless a value column already takes its name.
