@@ -58,6 +58,20 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
     if (item.kind === 'AllColumns') {
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
+      // After PARTITION BY over a join, `*` is what ksqlDB's repartition node holds: each side as its
+      // pre-join projection lays it out (values, the side's ROWTIME, ROWPARTITION and ROWOFFSET,
+      // then its keys), named alias_column — prefixed, the pseudo columns are not recognised as
+      // such and stay (UserRepartitionNode.resolveSelectStar / PlanNode.orderColumns).
+      if (q.partitionBy?.length && rel.isJoin && !item.source) {
+        for (const e of entries) {
+          const values = e.columns.filter((c) => c.role !== 'key').map((c) => c.name);
+          const keys = e.columns.filter((c) => c.role === 'key').map((c) => c.name);
+          for (const name of [...values, 'ROWTIME', 'ROWPARTITION', 'ROWOFFSET', ...keys]) {
+            out.push({ expr: { kind: 'ColumnRef', source: e.alias, name, loc: item.loc }, name: `${e.alias}_${name}`, loc: item.loc });
+          }
+        }
+        continue;
+      }
       for (const e of entries) {
         // After PARTITION BY the old key columns are values, placed after the others.
         const repartitioned = !!q.partitionBy?.length && !rel.isJoin;
