@@ -86,6 +86,8 @@ export interface InferRequest {
   /** A value read unwrapped (WRAP_SINGLE_VALUE=false): one column ROWVAL holding it all. */
   readonly unwrapped: boolean;
   readonly schemaId?: number;
+  /** KEY_/VALUE_SCHEMA_FULL_NAME: which of the schema's messages (Protobuf) the columns come from. */
+  readonly schemaFullName?: string;
 }
 
 /** The formats whose schemas ksqlDB can read from the registry. */
@@ -160,7 +162,9 @@ function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: Forma
     const idProp = p.get(role === 'key' ? 'KEY_SCHEMA_ID' : 'VALUE_SCHEMA_ID');
     const schemaId = idProp ? Number(idProp.value) : undefined;
     const unwrapped = role === 'value' && propBool(p, 'WRAP_SINGLE_VALUE') === false;
-    const got = infer({ format: f, topic, role, unwrapped, ...(schemaId !== undefined ? { schemaId } : {}) });
+    const nameProp = p.get(role === 'key' ? 'KEY_SCHEMA_FULL_NAME' : 'VALUE_SCHEMA_FULL_NAME');
+    const schemaFullName = nameProp ? String(nameProp.value).trim() : undefined;
+    const got = infer({ format: f, topic, role, unwrapped, ...(schemaId !== undefined ? { schemaId } : {}), ...(schemaFullName ? { schemaFullName } : {}) });
     if (!got) {
       // A key is optional: a topic with a value schema and no key schema has no key columns.
       if (role === 'key' && schemaId === undefined) continue;
