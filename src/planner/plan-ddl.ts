@@ -125,7 +125,12 @@ export function checkFormatProperties(p: Properties, valueColumns: number, at: {
 }
 
 /** The format settings each registry format takes (ksqlDB's FULL_SCHEMA_NAME and SCHEMA_ID). */
-const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { AVRO: ['fullSchemaName', 'schemaId'], PROTOBUF: ['fullSchemaName', 'schemaId'], JSON_SR: ['schemaId'] };
+const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = {
+  AVRO: ['fullSchemaName', 'schemaId'],
+  PROTOBUF: ['fullSchemaName', 'schemaId', 'nullableRepresentation'],
+  PROTOBUF_NOSR: ['nullableRepresentation'],
+  JSON_SR: ['schemaId'],
+};
 
 /** KEY_/VALUE_SCHEMA_ID and _SCHEMA_FULL_NAME (VALUE_AVRO_SCHEMA_FULL_NAME too), checked against the formats. */
 export function schemaProperties(p: Properties, keyFormat: FormatName, valueFormat: FormatName, at: { loc?: SqlErrorPosition }): Partial<SourceDef> {
@@ -134,13 +139,21 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
     const format = side === 'KEY' ? keyFormat : valueFormat;
     const fullName = p.get(`${side}_SCHEMA_FULL_NAME`) ?? (side === 'VALUE' ? p.get('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
     const id = p.get(`${side}_SCHEMA_ID`);
-    const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : [])];
+    const nullable = p.get(`${side}_PROTOBUF_NULLABLE_REPRESENTATION`);
+    const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : []), ...(nullable ? ['nullableRepresentation'] : [])];
     const unsupported = given.filter((g) => !(FORMAT_CONFIGS[format] ?? []).includes(g));
     if (unsupported.length) throw unsupportedConfigs(side === 'KEY' ? 'key' : 'value', format, unsupported, at);
     if (fullName) {
       const name = String(fullName.value).trim();
       if (name === '') throw new SqlError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}`, at);
       out[side === 'KEY' ? 'keySchemaFullName' : 'valueSchemaFullName'] = name;
+    }
+    if (nullable) {
+      // ksqlDB's representations: WRAPPER (google.protobuf wrappers) and OPTIONAL (proto3 optional).
+      const how = String(nullable.value).trim().toUpperCase();
+      if (how === 'OPTIONAL') throw new SqlError(`${side}_PROTOBUF_NULLABLE_REPRESENTATION 'OPTIONAL' is not supported by Eddy; 'WRAPPER' is.`, nullable);
+      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${String(nullable.value)} for configuration ${side}_PROTOBUF_NULLABLE_REPRESENTATION: valid values are [WRAPPER, OPTIONAL]`, nullable);
+      (out as Record<string, unknown>)[side === 'KEY' ? 'keyProtobufWrappers' : 'valueProtobufWrappers'] = true;
     }
     if (id) {
       const n = Number(id.value);

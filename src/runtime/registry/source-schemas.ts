@@ -37,6 +37,7 @@ export function registerSourceSchemas(registry: SchemaRegistry, def: SourceDef, 
       sourceName: def.name,
       ...(role === 'value' && def.wrapSingleValue !== undefined ? { wrapSingleValue: def.wrapSingleValue } : {}),
       ...(fullName ? { schemaFullName: fullName } : {}),
+      ...((role === 'key' ? def.keyProtobufWrappers : def.valueProtobufWrappers) ? { protobufWrappers: true } : {}),
     });
     try {
       registry.register(subject, { schemaType: t.schemaType, schema });

@@ -84,8 +84,19 @@ const SCALARS: Partial<Record<SqlType['kind'], string>> = {
   TIMESTAMP: 'google.protobuf.Timestamp',
 };
 
+/** The wrapper ksqlDB's WRAPPER representation gives each primitive. */
+const WRAPPER_OF: Partial<Record<SqlType['kind'], string>> = {
+  BOOLEAN: 'google.protobuf.BoolValue',
+  INTEGER: 'google.protobuf.Int32Value',
+  BIGINT: 'google.protobuf.Int64Value',
+  DOUBLE: 'google.protobuf.DoubleValue',
+  STRING: 'google.protobuf.StringValue',
+  BYTES: 'google.protobuf.BytesValue',
+};
+
 /** ksqlDB's .proto for the columns (always a message: Protobuf has no bare values). */
-export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFAULT_PROTOBUF_NAME): string {
+/** `wrappers`: primitives as google.protobuf.*Value (ksqlDB's nullable representation WRAPPER), so NULL is kept. */
+export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFAULT_PROTOBUF_NAME, wrappers = false): string {
   let counter = 1;
   const imports = new Set<string>();
   const message = (name: string, fields: readonly ColumnSchema[], indent: string): string => {
@@ -108,7 +119,9 @@ export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFA
         throw new Error(`PROTOBUF cannot nest ${t.kind} here`);
       };
       const t = f.type;
-      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : typeName(t);
+      const wrapper = wrappers ? WRAPPER_OF[t.kind] : undefined;
+      if (wrapper) imports.add('google/protobuf/wrappers.proto');
+      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : wrapper ?? typeName(t);
       return `${indent}  ${decl} ${f.name} = ${i + 1};`;
     });
     return `${indent}message ${name} {\n${[...nested, ...lines].join('\n')}\n${indent}}`;

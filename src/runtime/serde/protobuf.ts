@@ -24,7 +24,7 @@ export function messageAt(text: string, path: readonly number[]): protobuf.Type 
 }
 
 export function protobufSchemaText(columns: readonly ColumnSchema[], opts: SerdeOptions): string {
-  return protoSchemaFor(columns, opts.schemaFullName ?? DEFAULT_PROTOBUF_NAME);
+  return protoSchemaFor(columns, opts.schemaFullName ?? DEFAULT_PROTOBUF_NAME, opts.protobufWrappers === true);
 }
 
 function rowStruct(columns: readonly ColumnSchema[], values: readonly Value[]): Value {
