@@ -72,7 +72,9 @@ export function encodeWithRegistry(registry: SchemaRegistry, def: SourceDef, rol
   const schemaId = role === 'key' ? def.keySchemaId : def.valueSchemaId;
   const latest = schemaId !== undefined ? { id: schemaId, ...registry.byId(schemaId)! } : registry.latest(subjectName(def.topic!, role));
   if (!latest) throw new Error(`no ${role} schema registered for topic ${def.topic}`);
-  return t.jsonToBytes(j, latest.schema, latest.id);
+  // As ksqlDB's harness writes inputs through the source's serde, the message SCHEMA_FULL_NAME names.
+  const fullName = role === 'key' ? def.keySchemaFullName : def.valueSchemaFullName;
+  return t.jsonToBytes(j, latest.schema, latest.id, fullName);
 }
 
 export function decodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', b: Buffer): Json {

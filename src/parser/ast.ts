@@ -431,6 +431,27 @@ export interface Print extends Node {
   readonly limit?: number;
 }
 
+/**
+ * `ASSERT [NOT EXISTS] TOPIC name [WITH (PARTITIONS=n, REPLICAS=n)] [TIMEOUT d]`: fails unless the
+ * topic exists (with those settings) or, NOT EXISTS, does not.
+ */
+export interface AssertTopic extends Node {
+  readonly kind: 'AssertTopic';
+  readonly topic: string;
+  readonly properties: Properties;
+  readonly timeout?: Duration;
+  readonly exists: boolean;
+}
+
+/** `ASSERT [NOT EXISTS] SCHEMA [SUBJECT name] [ID n] [TIMEOUT d]`: the registry has (or lacks) it. */
+export interface AssertSchema extends Node {
+  readonly kind: 'AssertSchema';
+  readonly subject?: string;
+  readonly id?: number;
+  readonly timeout?: Duration;
+  readonly exists: boolean;
+}
+
 export type Statement =
   | Query
   | CreateSource
@@ -452,7 +473,9 @@ export type Statement =
   | RunScript
   | Print
   | CreateFunction
-  | DropFunction;
+  | DropFunction
+  | AssertTopic
+  | AssertSchema;
 
 /** A parsed statement with the exact text it came from (for SHOW QUERIES, errors, scripts). */
 export interface ParsedStatement {

@@ -128,6 +128,11 @@ export const Desc = kw('DESC');
 export const Nulls = kw('NULLS');
 export const First = kw('FIRST');
 export const Last = kw('LAST');
+export const Assert = kw('ASSERT');
+export const Schema = kw('SCHEMA');
+export const Subject = kw('SUBJECT');
+export const Id = kw('ID');
+export const Timeout = kw('TIMEOUT');
 
 /**
  * What may stand in a type's parentheses (`VARCHAR(10)`, ksqlDB's `typeParameter`: an integer or

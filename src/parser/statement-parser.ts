@@ -626,6 +626,62 @@ export class StatementParser extends ExpressionParser {
     ]);
   });
 
+  /** ksqlDB's resourceName: a string, or an identifier kept as written (ASSERT TOPIC foo names topic foo). */
+  resourceName = this.RULE('resourceName', (): string =>
+    this.OR([
+      { ALT: () => stringValue(this.CONSUME(L.StringLiteral)) },
+      {
+        ALT: () => {
+          const t = this.SUBRULE(this.identifierToken);
+          const img = rawImage(t);
+          return img.startsWith('`') || img.startsWith('"') ? identText(t) : img;
+        },
+      },
+    ]),
+  );
+
+  /** `TIMEOUT 5 SECONDS`: how long ksqlDB retries an ASSERT. */
+  assertTimeout = this.RULE('assertTimeout', (): Duration => {
+    this.CONSUME(L.Timeout);
+    return this.SUBRULE(this.duration);
+  });
+
+  /** `ASSERT [NOT EXISTS] TOPIC … | SCHEMA …` (ksqlDB's assertTopic / assertSchema). */
+  assertStatement = this.RULE('assertStatement', (): Statement => {
+    const start = this.CONSUME(L.Assert);
+    let exists = true;
+    this.OPTION(() => (this.CONSUME(L.Not), this.CONSUME(L.Exists), (exists = false)));
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(L.Topic);
+          const topic = this.SUBRULE(this.resourceName);
+          let properties: Properties = new Map();
+          this.OPTION2(() => (this.CONSUME(L.With), (properties = this.SUBRULE(this.properties))));
+          let t: Duration | undefined;
+          this.OPTION4(() => (t = this.SUBRULE(this.assertTimeout)));
+          return { kind: 'AssertTopic', topic, properties, exists, loc: locOf(start), ...(t ? { timeout: t } : {}) } as Statement;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(L.Schema);
+          let subject: string | undefined;
+          let id: PropertyValue | undefined;
+          this.OPTION3(() => (this.CONSUME(L.Subject), (subject = this.SUBRULE2(this.resourceName))));
+          this.OPTION5(() => (this.CONSUME(L.Id), (id = this.SUBRULE(this.propertyValue))));
+          let t: Duration | undefined;
+          this.OPTION6(() => (t = this.SUBRULE2(this.assertTimeout)));
+          return this.ACTION(() => {
+            if (subject === undefined && id === undefined) throw new SemanticError('ASSERT SCHEMA statements much include a subject name or an id', start);
+            if (id !== undefined && !(typeof id.value === 'number' && /^-?[0-9]+$/.test(id.text) && Math.abs(id.value) <= 2147483647)) throw new SemanticError('ID must be an integer', start);
+            return { kind: 'AssertSchema', exists, loc: locOf(start), ...(subject !== undefined ? { subject } : {}), ...(id !== undefined ? { id: id.value as number } : {}), ...(t ? { timeout: t } : {}) } as Statement;
+          });
+        },
+      },
+    ]);
+  });
+
   statement = this.RULE('statement', (): Statement => {
     return this.OR([
       { ALT: () => this.SUBRULE(this.createStatement) },
@@ -636,6 +692,7 @@ export class StatementParser extends ExpressionParser {
       { ALT: () => this.SUBRULE(this.describeStatement) },
       { ALT: () => this.SUBRULE(this.explainStatement) },
       { ALT: () => this.SUBRULE(this.miscStatement) },
+      { ALT: () => this.SUBRULE(this.assertStatement) },
     ]);
   });
 }

@@ -6,7 +6,7 @@
 //     with all the lookahead it needs, so `ASSERT VALUES` fails at VALUES, not at ASSERT);
 //   - a statement's first word that starts nothing: `Unknown statement 'X'` + `Did you mean 'Y'?`
 //     (the nearest statement word by edit distance), or, for a ksqlDB statement Eddy lacks
-//     (ASSERT, PAUSE, …), that it is not supported;
+//     (PAUSE, RESUME, …), that it is not supported;
 //   - a reserved word where dropping it lets the statement go on: it is a reserved keyword, and
 //     how to quote it (ANTLR's single-token deletion, as ksqlDB words it);
 //   - no alternative of a choice fits: `Syntax error at or near 'X' at line L:C`;

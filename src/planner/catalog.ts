@@ -37,6 +37,9 @@ export interface SourceDef {
   /** KEY_SCHEMA_FULL_NAME / VALUE_SCHEMA_FULL_NAME: the name of the generated schema. */
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;
+  /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER': generated Protobuf schemas wrap primitives (google.protobuf.*Value) so NULL survives. */
+  readonly keyProtobufWrappers?: boolean;
+  readonly valueProtobufWrappers?: boolean;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
   /** Event time comes from this column instead of the record timestamp. */

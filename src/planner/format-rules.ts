@@ -107,6 +107,19 @@ function delimiterProblem(text: string): string | undefined {
 }
 
 /**
+ * A side's format refusing configs, in ksqlDB's words. Its schema injector builds each side's
+ * format first (key, then value) and, when the schema id is all the format refuses, says the
+ * format cannot infer a schema (DefaultSchemaInjector.shouldInferSchema).
+ */
+export function unsupportedConfigs(side: 'key' | 'value', format: FormatName, unsupported: readonly string[], at: { loc?: SqlErrorPosition } | undefined): SqlError {
+  if (unsupported.length === 1 && unsupported[0] === 'schemaId') {
+    const S = side.toUpperCase();
+    return new SqlError(`${S}_FORMAT should support schema inference when ${S}_SCHEMA_ID is provided. Current format is ${format}.`, at);
+  }
+  return new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, at);
+}
+
+/**
  * Refuse format configs that are malformed (a delimiter that is not one character) or that the
  * side's format does not take (a delimiter for JSON), in ksqlDB's words.
  */
@@ -122,6 +135,6 @@ export function checkFormatConfigs(p: ReadonlyMap<string, { readonly value: stri
     if (!supported) continue;
     const given = FORMAT_CONFIGS.filter((c) => c.side === side && p.has(c.property)).map((c) => c.config);
     const unsupported = [...new Set(given.filter((c) => !supported.includes(c)))];
-    if (unsupported.length) throw new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, p.get(FORMAT_CONFIGS.find((c) => c.side === side && c.config === unsupported[0] && p.has(c.property))!.property));
+    if (unsupported.length) throw unsupportedConfigs(side, format, unsupported, p.get(FORMAT_CONFIGS.find((c) => c.side === side && c.config === unsupported[0] && p.has(c.property))!.property));
   }
 }

@@ -4,7 +4,7 @@ import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
-import { checkFormatConfigs } from './format-rules.js';
+import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
@@ -86,6 +86,8 @@ export interface InferRequest {
   /** A value read unwrapped (WRAP_SINGLE_VALUE=false): one column ROWVAL holding it all. */
   readonly unwrapped: boolean;
   readonly schemaId?: number;
+  /** KEY_/VALUE_SCHEMA_FULL_NAME: which of the schema's messages (Protobuf) the columns come from. */
+  readonly schemaFullName?: string;
 }
 
 /** The formats whose schemas ksqlDB can read from the registry. */
@@ -123,7 +125,12 @@ export function checkFormatProperties(p: Properties, valueColumns: number, at: {
 }
 
 /** The format settings each registry format takes (ksqlDB's FULL_SCHEMA_NAME and SCHEMA_ID). */
-const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { AVRO: ['fullSchemaName', 'schemaId'], PROTOBUF: ['fullSchemaName', 'schemaId'], JSON_SR: ['schemaId'] };
+const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = {
+  AVRO: ['fullSchemaName', 'schemaId'],
+  PROTOBUF: ['fullSchemaName', 'schemaId', 'nullableRepresentation'],
+  PROTOBUF_NOSR: ['nullableRepresentation'],
+  JSON_SR: ['schemaId'],
+};
 
 /** KEY_/VALUE_SCHEMA_ID and _SCHEMA_FULL_NAME (VALUE_AVRO_SCHEMA_FULL_NAME too), checked against the formats. */
 export function schemaProperties(p: Properties, keyFormat: FormatName, valueFormat: FormatName, at: { loc?: SqlErrorPosition }): Partial<SourceDef> {
@@ -132,13 +139,21 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
     const format = side === 'KEY' ? keyFormat : valueFormat;
     const fullName = p.get(`${side}_SCHEMA_FULL_NAME`) ?? (side === 'VALUE' ? p.get('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined);
     const id = p.get(`${side}_SCHEMA_ID`);
-    const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : [])];
+    const nullable = p.get(`${side}_PROTOBUF_NULLABLE_REPRESENTATION`);
+    const given = [...(fullName ? ['fullSchemaName'] : []), ...(id ? ['schemaId'] : []), ...(nullable ? ['nullableRepresentation'] : [])];
     const unsupported = given.filter((g) => !(FORMAT_CONFIGS[format] ?? []).includes(g));
-    if (unsupported.length) throw new SqlError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, at);
+    if (unsupported.length) throw unsupportedConfigs(side === 'KEY' ? 'key' : 'value', format, unsupported, at);
     if (fullName) {
       const name = String(fullName.value).trim();
       if (name === '') throw new SqlError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}`, at);
       out[side === 'KEY' ? 'keySchemaFullName' : 'valueSchemaFullName'] = name;
+    }
+    if (nullable) {
+      // ksqlDB's representations: WRAPPER (google.protobuf wrappers) and OPTIONAL (proto3 optional).
+      const how = String(nullable.value).trim().toUpperCase();
+      if (how === 'OPTIONAL') throw new SqlError(`${side}_PROTOBUF_NULLABLE_REPRESENTATION 'OPTIONAL' is not supported by Eddy; 'WRAPPER' is.`, nullable);
+      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${String(nullable.value)} for configuration ${side}_PROTOBUF_NULLABLE_REPRESENTATION: valid values are [WRAPPER, OPTIONAL]`, nullable);
+      (out as Record<string, unknown>)[side === 'KEY' ? 'keyProtobufWrappers' : 'valueProtobufWrappers'] = true;
     }
     if (id) {
       const n = Number(id.value);
@@ -160,7 +175,9 @@ function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: Forma
     const idProp = p.get(role === 'key' ? 'KEY_SCHEMA_ID' : 'VALUE_SCHEMA_ID');
     const schemaId = idProp ? Number(idProp.value) : undefined;
     const unwrapped = role === 'value' && propBool(p, 'WRAP_SINGLE_VALUE') === false;
-    const got = infer({ format: f, topic, role, unwrapped, ...(schemaId !== undefined ? { schemaId } : {}) });
+    const nameProp = p.get(role === 'key' ? 'KEY_SCHEMA_FULL_NAME' : 'VALUE_SCHEMA_FULL_NAME');
+    const schemaFullName = nameProp ? String(nameProp.value).trim() : undefined;
+    const got = infer({ format: f, topic, role, unwrapped, ...(schemaId !== undefined ? { schemaId } : {}), ...(schemaFullName ? { schemaFullName } : {}) });
     if (!got) {
       // A key is optional: a topic with a value schema and no key schema has no key columns.
       if (role === 'key' && schemaId === undefined) continue;
@@ -194,6 +211,9 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   const topic = propString(p, 'KAFKA_TOPIC');
   const format = p.get('FORMAT');
   const keyFormat = parseFormat(p.get('KEY_FORMAT') ?? format, defaults.keyFormat ?? 'KAFKA');
+  // ksqlDB's schema injector, which runs first, builds each side's format with its schema id and
+  // name: a format refusing them fails the statement before any other check.
+  schemaProperties(p, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), stmt);
   inferColumns(stmt, columns, keyFormat, parseFormat(p.get('VALUE_FORMAT') ?? format, defaults.valueFormat ?? 'JSON'), topic ?? stmt.name, defaults);
   const ordered = [...columns.filter((c) => c.role === 'key'), ...columns.filter((c) => c.role === 'value'), ...columns.filter((c) => c.role === 'header')];
 

@@ -12,6 +12,7 @@ import { checkFormatConfigs, checkFormats } from './format-rules.js';
 import type { FunctionTable } from './functions/function-table.js';
 import { checkFormatProperties, parseFormat, propPartitions, propString, schemaProperties } from './plan-ddl.js';
 import { planQuery, type PlannedQuery } from './plan-query.js';
+import { withImplicitCasts } from './implicit-cast-rules.js';
 import { inputsOf, sourcesOf, type CompiledExpr, type PlanNode, type QueryPlan, type Schema } from './plan.js';
 import type { Rec } from './record.js';
 import { RelationScope } from './relation-scope.js';
@@ -117,9 +118,10 @@ function planInsertInto(stmt: InsertInto, sql: string, ctx: PersistentPlanContex
   if (target.kind !== 'STREAM') throw new SqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt);
   if (target.readOnly) throw new SqlError(`Cannot insert into read-only stream: ${target.name}`, stmt);
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, catalog, errors, { sinkName: target.name, properties });
-  if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
   const want = target.columns.filter((c) => c.role !== 'header');
+  const sinkOrder = [...want.filter((c) => c.role === 'key'), ...want.filter((c) => c.role !== 'key')];
+  const planned = planQuery(withImplicitCasts(stmt.query, sinkOrder), catalog, errors, { sinkName: target.name, properties });
+  if (planned.output.isTable) throw new SqlError(`INSERT INTO can only be used to insert into a stream. The query produces a TABLE.`, stmt);
   const got = planned.output.columns;
   const same = want.length === got.length && want.every((c, i) => c.name === got[i]!.name && c.role === got[i]!.role && typesEqual(c.type, got[i]!.type));
   if (!same) {

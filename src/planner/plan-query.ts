@@ -7,6 +7,7 @@ import { SqlError } from '../parser/errors.js';
 import { checkReservedOutputNames } from './reserved-names.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef } from './catalog.js';
+import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner-rules.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
 import type { ArgInfo } from './functions/types.js';
@@ -57,6 +58,20 @@ function selectColumns(q: Query, rel: PlannedRelation, scope: Scope, errors: Err
     if (item.kind === 'AllColumns') {
       const entries = item.source ? rel.entries.filter((e) => e.alias === item.source || e.sourceName === item.source) : rel.entries;
       if (entries.length === 0) throw new SqlError(`Source '${item.source}' is not in the FROM clause.`, item);
+      // After PARTITION BY over a join, `*` is what ksqlDB's repartition node holds: each side as its
+      // pre-join projection lays it out (values, the side's ROWTIME, ROWPARTITION and ROWOFFSET,
+      // then its keys), named alias_column — prefixed, the pseudo columns are not recognised as
+      // such and stay (UserRepartitionNode.resolveSelectStar / PlanNode.orderColumns).
+      if (q.partitionBy?.length && rel.isJoin && !item.source) {
+        for (const e of entries) {
+          const values = e.columns.filter((c) => c.role !== 'key').map((c) => c.name);
+          const keys = e.columns.filter((c) => c.role === 'key').map((c) => c.name);
+          for (const name of [...values, 'ROWTIME', 'ROWPARTITION', 'ROWOFFSET', ...keys]) {
+            out.push({ expr: { kind: 'ColumnRef', source: e.alias, name, loc: item.loc }, name: `${e.alias}_${name}`, loc: item.loc });
+          }
+        }
+        continue;
+      }
       for (const e of entries) {
         // After PARTITION BY the old key columns are values, placed after the others.
         const repartitioned = !!q.partitionBy?.length && !rel.isJoin;
@@ -200,6 +215,8 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   if (persistent) checkPersistentQuery(q, catalog);
   checkWithoutFrom(q);
   checkEmitFinal(q);
+  const newPlanner = !opts.pull && q.from !== undefined && newPlannerEnabled(opts.properties);
+  if (newPlanner) checkNewPlannerQuery(q, catalog);
   const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
@@ -232,7 +249,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     return withOrder(planTransientProjection(rel, relScope, node, [...columns, ...extras], errors), q, targets, columns.length);
   }
   if (q.orderBy) throw new SqlError('ORDER BY cannot be combined with PARTITION BY.', q.orderBy);
-  return planProjection(q, rel, relScope, node, columns, errors, sink, persistent);
+  return planProjection(q, rel, relScope, node, columns, errors, sink, persistent, newPlanner);
 }
 
 /** A pull query over one static table that fixes its whole primary key reads that row by the key. */
@@ -250,7 +267,7 @@ function withOrder(planned: PlannedQuery, q: Query, targets: readonly OrderTarge
   return { ...planned, output, order };
 }
 
-function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean): PlannedQuery {
+function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, newPlanner = false): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
   if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
@@ -292,7 +309,8 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     for (const { i } of keyCols) {
       const hit = columns.findIndex((c) => bindingIndex(c.expr, scope) === i);
       if (hit >= 0) keyIdx.push(hit);
-      else keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
+      // The new planner drops a key the projection leaves out (new-planner-rules.ts).
+      else if (!newPlanner) keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
       if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
     }
     // A stream's unselected key is carried, unless a value column already takes its name.

@@ -33,6 +33,7 @@ import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
+import { assertSchema, assertTopic } from './statements/assert.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
 import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
@@ -274,6 +275,10 @@ export class Eddy implements Engine {
         return this.catalogChange(() => createFunction(this, s, text));
       case 'DropFunction':
         return this.catalogChange(() => dropFunction(this, s, text));
+      case 'AssertTopic':
+        return assertTopic(this, s, text);
+      case 'AssertSchema':
+        return assertSchema(this, s, text);
     }
   }
 

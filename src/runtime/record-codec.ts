@@ -34,6 +34,7 @@ function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistr
     sourceName: def.name,
     ...(role === 'key' ? (def.keySchemaId !== undefined ? { schemaId: def.keySchemaId } : {}) : def.valueSchemaId !== undefined ? { schemaId: def.valueSchemaId } : {}),
     ...(role === 'key' ? (def.keySchemaFullName ? { schemaFullName: def.keySchemaFullName } : {}) : def.valueSchemaFullName ? { schemaFullName: def.valueSchemaFullName } : {}),
+    ...((role === 'key' ? def.keyProtobufWrappers : def.valueProtobufWrappers) ? { protobufWrappers: true } : {}),
   });
 }
 

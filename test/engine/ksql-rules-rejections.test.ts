@@ -99,3 +99,23 @@ describe('pull-query WHERE', () => {
     expect(refusal("SELECT * FROM S WHERE A BETWEEN 1 AND 'ten' EMIT CHANGES;")).toContain('Error in WHERE expression: Cannot compare A (INTEGER)');
   });
 });
+
+describe('schema ids on formats without schema inference', () => {
+  // ksqlDB's schema injector builds each side's format (key first) before anything else; when the
+  // schema id is all the format refuses, it says the format cannot infer a schema.
+  it('names the side and the format, with or without columns, in CREATE and CREATE AS', () => {
+    expect(refusal("CREATE STREAM SI1 (A INT) WITH (kafka_topic='si1', value_format='JSON', value_schema_id=5, partitions=1);")).toContain(
+      'VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON.',
+    );
+    expect(refusal("CREATE TABLE SI2 WITH (kafka_topic='si2', format='DELIMITED', key_schema_id=3, value_schema_id=4);")).toContain(
+      'KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is DELIMITED.',
+    );
+    expect(refusal("CREATE STREAM SI3 WITH (value_format='JSON', value_schema_id=7) AS SELECT * FROM S;")).toContain('VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON.');
+  });
+
+  it('keeps the format wording when more than the schema id is refused', () => {
+    expect(refusal("CREATE STREAM SI4 (A INT) WITH (kafka_topic='si4', value_format='JSON', value_schema_id=5, value_schema_full_name='x.Y', partitions=1);")).toContain(
+      'JSON does not support the following configs: [fullSchemaName, schemaId]',
+    );
+  });
+});

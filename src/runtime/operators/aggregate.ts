@@ -14,7 +14,7 @@ import type { Value } from '../../planner/values.js';
 import { fromJsonValue, keyString, toJsonValue } from '../../planner/value-json.js';
 import { emitFinalBuffer } from './emit-final.js';
 import type { Emit, OperatorEnv } from './operator.js';
-import { graceOf } from './window-assigner.js';
+import { graceOf, timeWindowRetention } from './window-assigner.js';
 import { windowedAggregate } from './windowed-aggregate.js';
 
 export interface AggEntry {
@@ -49,7 +49,9 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
   let streamTime = meta.get('streamTime') ?? -Infinity;
   const window = node.window;
   const grace = window ? graceOf(window) : 0;
-  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out) : undefined;
+  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out, window.kind === 'SESSION' ? undefined : timeWindowRetention(window, grace)) : undefined;
+  // Stream time as the window store sees it: records with a NULL group key never reach it.
+  let finalTime = streamTime;
   const emit = final ? final.offer : out;
 
   const windowed = window ? windowedAggregate(node, env, grace, needPrev, store, streamTime) : undefined;
@@ -124,6 +126,10 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     }
     const key = groupKey(r);
     if (!key) return;
+    if (final && r.ts > finalTime) {
+      final.advance(finalTime, r.ts);
+      finalTime = r.ts;
+    }
     if (windowed) windowed.push(r, key, streamTime);
     else apply(key, undefined, r);
   };

@@ -71,8 +71,11 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
       if (s.ts > ts) ts = s.ts;
     }
     states = states.map((st, i) => aggs[i]!.impl.add(st, aggs[i]!.args.map((x) => x.eval(r))));
+    // The delete carries the row it removes (Kafka Streams forwards the merged-away session's old
+    // value), so a HAVING downstream forwards it whenever that row had passed and was visible.
     for (const s of overlapping) {
-      emit({ cols: [...key, ...nulls], ts: s.ts, partition: r.partition, offset: r.offset, window: { start: s.start, end: s.end }, tombstone: true, prev: null });
+      const before = [...key, ...s.states.map((st, i) => aggs[i]!.impl.result(st))];
+      emit({ cols: [...key, ...nulls], ts: s.ts, partition: r.partition, offset: r.offset, window: { start: s.start, end: s.end }, tombstone: true, prev: before });
     }
     const merged: Session = { start, end, states, ts };
     entry.sessions = [...entry.sessions.filter((s) => !overlapping.includes(s)), merged].sort((a, b) => a.start - b.start);

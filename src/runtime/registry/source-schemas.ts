@@ -17,7 +17,7 @@ export function inferFromRegistry(registry: SchemaRegistry, req: InferRequest): 
   if (found.schemaType !== t.schemaType) throw new Error(`The ${req.role} schema of topic '${req.topic}' is ${found.schemaType}, not ${t.schemaType} as format ${req.format} needs`);
   // ksqlDB translates a schema named by id with its ORIGINAL_FIELD_NAME policy (names as written),
   // a subject's latest with its default (upper case).
-  return t.toColumns(found.schema, req.role, req.unwrapped, req.schemaId !== undefined);
+  return t.toColumns(found.schema, req.role, req.unwrapped, req.schemaId !== undefined, req.schemaFullName);
 }
 
 /** Register `def`'s key and value schemas; `always` for a sink, else only where the subject has none. */
@@ -37,6 +37,7 @@ export function registerSourceSchemas(registry: SchemaRegistry, def: SourceDef, 
       sourceName: def.name,
       ...(role === 'value' && def.wrapSingleValue !== undefined ? { wrapSingleValue: def.wrapSingleValue } : {}),
       ...(fullName ? { schemaFullName: fullName } : {}),
+      ...((role === 'key' ? def.keyProtobufWrappers : def.valueProtobufWrappers) ? { protobufWrappers: true } : {}),
     });
     try {
       registry.register(subject, { schemaType: t.schemaType, schema });

@@ -45,6 +45,28 @@ export function parseProto(text: string): ParsedProto {
   return { root, messages: own };
 }
 
+/**
+ * The message indexes of the message a full name names (`Outer.Inner`, package-qualified or not):
+ * KEY_/VALUE_SCHEMA_FULL_NAME picks which of a schema's messages a source reads and writes.
+ * Without a name, or when none matches, the first message ([0]).
+ */
+export function messagePath(text: string, fullName: string | undefined): number[] {
+  if (!fullName) return [0];
+  const { messages } = parseProto(text);
+  const want = fullName.replace(/^\./, '');
+  // The name as written (package included), else without the schema's package.
+  const walk = (types: readonly protobuf.Type[], prefix: number[], matches: (name: string) => boolean): number[] | undefined => {
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i]!;
+      if (matches(fullNameOf(t))) return [...prefix, i];
+      const nested = walk(t.nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type), [...prefix, i], matches);
+      if (nested) return nested;
+    }
+    return undefined;
+  };
+  return walk(messages, [], (n) => n === want) ?? walk(messages, [], (n) => n.endsWith(`.${want}`)) ?? [0];
+}
+
 // ------------------------------------------------------------------ columns → .proto
 
 export const DEFAULT_PROTOBUF_NAME = 'ConnectDefault1';
@@ -62,8 +84,19 @@ const SCALARS: Partial<Record<SqlType['kind'], string>> = {
   TIMESTAMP: 'google.protobuf.Timestamp',
 };
 
+/** The wrapper ksqlDB's WRAPPER representation gives each primitive. */
+const WRAPPER_OF: Partial<Record<SqlType['kind'], string>> = {
+  BOOLEAN: 'google.protobuf.BoolValue',
+  INTEGER: 'google.protobuf.Int32Value',
+  BIGINT: 'google.protobuf.Int64Value',
+  DOUBLE: 'google.protobuf.DoubleValue',
+  STRING: 'google.protobuf.StringValue',
+  BYTES: 'google.protobuf.BytesValue',
+};
+
 /** ksqlDB's .proto for the columns (always a message: Protobuf has no bare values). */
-export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFAULT_PROTOBUF_NAME): string {
+/** `wrappers`: primitives as google.protobuf.*Value (ksqlDB's nullable representation WRAPPER), so NULL is kept. */
+export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFAULT_PROTOBUF_NAME, wrappers = false): string {
   let counter = 1;
   const imports = new Set<string>();
   const message = (name: string, fields: readonly ColumnSchema[], indent: string): string => {
@@ -86,7 +119,9 @@ export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFA
         throw new Error(`PROTOBUF cannot nest ${t.kind} here`);
       };
       const t = f.type;
-      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : typeName(t);
+      const wrapper = wrappers ? WRAPPER_OF[t.kind] : undefined;
+      if (wrapper) imports.add('google/protobuf/wrappers.proto');
+      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : wrapper ?? typeName(t);
       return `${indent}  ${decl} ${f.name} = ${i + 1};`;
     });
     return `${indent}message ${name} {\n${[...nested, ...lines].join('\n')}\n${indent}}`;
@@ -173,10 +208,12 @@ export function fieldType(f: protobuf.Field, fieldName: FieldName = upperName): 
   return elementType(f, fieldName);
 }
 
-/** A schema's columns: its first message's fields (upper-cased); a key's fields too, Protobuf keys being messages. */
-export function columnsOfProto(text: string, originalNames = false): ColumnSchema[] {
+/** A schema's columns: its first message's fields (upper-cased), or the message `fullName` names; a key's fields too, Protobuf keys being messages. */
+export function columnsOfProto(text: string, originalNames = false, fullName?: string): ColumnSchema[] {
   const fieldName: FieldName = originalNames ? (n) => n : upperName;
-  const m = parseProto(text).messages[0];
+  const path = messagePath(text, fullName);
+  let m: protobuf.Type | undefined = parseProto(text).messages[path[0]!];
+  for (const i of path.slice(1)) m = m?.nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type)[i];
   if (!m) throw new Error('The Protobuf schema declares no message');
   return m.fieldsArray.map((f) => ({ name: fieldName(f.name), type: fieldType(f, fieldName) }));
 }

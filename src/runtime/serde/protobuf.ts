@@ -8,7 +8,7 @@ import type protobuf from 'protobufjs';
 import type { Value } from '../../planner/values.js';
 import { rowFromJson } from './avro.js';
 import { DecodeError } from './json-coercion.js';
-import { DEFAULT_PROTOBUF_NAME, parseProto, protoSchemaFor } from './protobuf-schema.js';
+import { DEFAULT_PROTOBUF_NAME, messagePath, parseProto, protoSchemaFor } from './protobuf-schema.js';
 import { decodeMessage, encodeMessage, protoToJson, valueToProto } from './protobuf-values.js';
 import { needRegistry, writeId, writerSchema } from './registry-serde.js';
 import type { ColumnSchema, Serde, SerdeOptions } from './serde-types.js';
@@ -24,7 +24,7 @@ export function messageAt(text: string, path: readonly number[]): protobuf.Type 
 }
 
 export function protobufSchemaText(columns: readonly ColumnSchema[], opts: SerdeOptions): string {
-  return protoSchemaFor(columns, opts.schemaFullName ?? DEFAULT_PROTOBUF_NAME);
+  return protoSchemaFor(columns, opts.schemaFullName ?? DEFAULT_PROTOBUF_NAME, opts.protobufWrappers === true);
 }
 
 function rowStruct(columns: readonly ColumnSchema[], values: readonly Value[]): Value {
@@ -36,8 +36,15 @@ export function protobufSerde(columns: readonly ColumnSchema[], opts: SerdeOptio
   const generated = protobufSchemaText(columns, opts);
   const id = writeId(opts, opts.role, () => ({ schemaType: 'PROTOBUF', schema: generated }), format);
   let writer: protobuf.Type | undefined;
+  // A registered schema (SCHEMA_ID) may hold several messages: SCHEMA_FULL_NAME names the one written.
+  let writerPath: number[] = [0];
   const writerType = (): protobuf.Type => {
-    if (!writer) writer = messageAt(opts.schemaId !== undefined && withRegistry ? writerSchema(needRegistry(opts, format), opts.schemaId, format).schema : generated, [0]);
+    if (!writer) {
+      const registered = opts.schemaId !== undefined && withRegistry;
+      const text = registered ? writerSchema(needRegistry(opts, format), opts.schemaId!, format).schema : generated;
+      writerPath = registered ? messagePath(text, opts.schemaFullName) : [0];
+      writer = messageAt(text, writerPath);
+    }
     return writer;
   };
   const readers = new Map<string, protobuf.Type>();
@@ -61,7 +68,7 @@ export function protobufSerde(columns: readonly ColumnSchema[], opts: SerdeOptio
       } catch (e) {
         throw new Error(`Error serializing message to topic: ${opts.topic ?? '?'}. ${(e as Error).message}`);
       }
-      return withRegistry ? frame(id(), Buffer.concat([writeMessageIndexes([0]), body])) : Buffer.from(body);
+      return withRegistry ? frame(id(), Buffer.concat([writeMessageIndexes(writerPath), body])) : Buffer.from(body);
     },
     deserialize(bytes) {
       if (bytes === null) return null;

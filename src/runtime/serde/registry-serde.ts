@@ -15,6 +15,8 @@ export interface RegistryContext {
   readonly schemaId?: number;
   /** KEY_SCHEMA_FULL_NAME / VALUE_SCHEMA_FULL_NAME. */
   readonly schemaFullName?: string;
+  /** PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER': generated schemas wrap primitives, so NULL survives. */
+  readonly protobufWrappers?: boolean;
 }
 
 export function needRegistry(ctx: RegistryContext, format: string): SchemaRegistry {

@@ -9,7 +9,7 @@ import { avroFullName, isUnwrapped } from './avro.js';
 import { avroToJson, avroType, AvroNames, valueToAvro } from './avro-values.js';
 import { jsonToValue } from './json-coercion.js';
 import { frame, unframe } from './wire-format.js';
-import { columnsOfProto, messageType } from './protobuf-schema.js';
+import { columnsOfProto, messagePath, messageType } from './protobuf-schema.js';
 import { decodeMessage, encodeMessage, protoToJson, valueToProto } from './protobuf-values.js';
 import { messageAt, protobufSchemaText } from './protobuf.js';
 import { readMessageIndexes, writeMessageIndexes } from './wire-format.js';
@@ -22,9 +22,10 @@ export interface SchemaTranslator {
   fromColumns(columns: readonly ColumnSchema[], opts: SerdeOptions): string;
   /** The columns a registered schema gives; throws with the reason when it cannot be read. */
   /** `originalNames`: keep the schema's field spelling (a schema named by id), else upper-case it. */
-  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames?: boolean): ColumnSchema[];
+  /** `fullName`: the record / message KEY_/VALUE_SCHEMA_FULL_NAME names (a Protobuf schema may hold several messages). */
+  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames?: boolean, fullName?: string): ColumnSchema[];
   /** A JSON rendering of a record (as test cases and tools write them) in the wire format of schema `id`. */
-  jsonToBytes(j: Json, schema: string, id: number): Buffer;
+  jsonToBytes(j: Json, schema: string, id: number, fullName?: string): Buffer;
   /** A record in the wire format, back to JSON through the schema its id names. */
   bytesToJson(b: Buffer, registry: SchemaRegistry): Json;
 }
@@ -49,11 +50,12 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
   PROTOBUF: {
     schemaType: 'PROTOBUF',
     fromColumns: protobufSchemaText,
-    toColumns: (schema, _role, _unwrapped, originalNames) => columnsOfProto(schema, originalNames),
-    jsonToBytes: (j, schema, id) => {
-      const t = messageAt(schema, [0]);
+    toColumns: (schema, _role, _unwrapped, originalNames, fullName) => columnsOfProto(schema, originalNames, fullName),
+    jsonToBytes: (j, schema, id, fullName) => {
+      const path = messagePath(schema, fullName);
+      const t = messageAt(schema, path);
       const v = jsonToValue(j, messageType(t));
-      return frame(id, Buffer.concat([writeMessageIndexes([0]), encodeMessage(t, valueToProto(v, t, '$'))]));
+      return frame(id, Buffer.concat([writeMessageIndexes(path), encodeMessage(t, valueToProto(v, t, '$'))]));
     },
     bytesToJson: (b, registry) => {
       const { id, payload } = unframe(b, 'Protobuf');
