@@ -28,6 +28,26 @@ function jsonKind(j: Json): string {
   return Array.isArray(j) ? 'ArrayNode' : 'ObjectNode';
 }
 
+/** A string that does not read as the column's type: ksqlDB's wording (its JsonSerdeUtils), with the path and value. */
+function failString(j: string, t: SqlType, path: string): never {
+  throw new DecodeError(`Can't coerce string to type. targetType: ${formatType(t)}, path: ${path}, value: "${j}"`);
+}
+
+/**
+ * Java's Double.parseDouble, as ksqlDB reads a DOUBLE from a JSON string: blanks around it
+ * ignored, `[+-]NaN` and `[+-]Infinity` (how Eddy's JSON serializer, as Jackson's by default,
+ * writes those values, so they read back), an optional f/F/d/D suffix. Hexadecimal floating literals (`0x1p3`) are not read.
+ * Undefined when Java would throw.
+ */
+export function javaParseDouble(text: string): number | undefined {
+  // String.trim(): every character up to U+0020, not Unicode spaces.
+  const m = /^[\x00-\x20]*([+-]?)(NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)[\x00-\x20]*$/.exec(text);
+  if (!m) return undefined;
+  if (m[2] === 'NaN') return NaN;
+  const v = m[2] === 'Infinity' ? Infinity : Number(m[2]!.replace(/[fFdD]$/, ''));
+  return m[1] === '-' ? -v : v;
+}
+
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
 const LONG_MIN = -(2n ** 63n);
@@ -37,8 +57,11 @@ const LONG_MAX = 2n ** 63n - 1n;
 function integer(j: Json, t: SqlType, path: string, bits: 32 | 64): number | bigint {
   let whole: bigint;
   if (j instanceof JsonNumber) whole = /[.eE]/.test(j.text) ? wholePart(Number(j.text)) : BigInt(j.text);
-  else if (typeof j === 'string' && /^\s*[+-]?\d+\s*$/.test(j)) whole = BigInt(j.trim());
-  else return fail(j, t, path);
+  // Java's Integer.parseInt / Long.parseLong, as ksqlDB reads a string: a sign and digits, no blanks.
+  else if (typeof j === 'string') {
+    if (!/^[+-]?\d+$/.test(j)) return failString(j, t, path);
+    whole = BigInt(j);
+  } else return fail(j, t, path);
   const [min, max] = bits === 32 ? [INT_MIN, INT_MAX] : [LONG_MIN, LONG_MAX];
   if (whole < min || whole > max) {
     if (typeof j === 'string') throw new DecodeError(`Can't coerce string to type. targetType: ${formatType(t)}, path: ${path}, value: "${j}" is out of range`);
@@ -66,7 +89,7 @@ export function jsonToValue(j: Json, t: SqlType, path = '$'): Value {
       return integer(j, t, path, 64);
     case 'DOUBLE':
       if (j instanceof JsonNumber) return Number(j.text);
-      if (typeof j === 'string' && j.trim() !== '' && Number.isFinite(Number(j))) return Number(j);
+      if (typeof j === 'string') return javaParseDouble(j) ?? failString(j, t, path);
       return fail(j, t, path);
     case 'DECIMAL': {
       const text = j instanceof JsonNumber ? j.text : typeof j === 'string' ? j.trim() : undefined;
