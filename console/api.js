@@ -1,6 +1,7 @@
 // The console's calls to Eddy's HTTP API: /ksql for statements, /queries/<id>/progress for a
-// query's figures, /query-stream for SELECTs. With a token, each carries it as a Bearer header,
-// the same check every API route makes (http-api.ts). The token comes from the page's fragment
+// query's figures, /processing-log and /topics for the log panel and topic sizes, /query-stream
+// for SELECTs. With a token, each carries it as a Bearer header, the same check every API route
+// makes (http-api.ts). The token comes from the page's fragment
 // (#token=…, never sent to the server) or the login field, and is kept in sessionStorage only.
 
 const TOKEN_KEY = 'eddy.console.token';
@@ -61,6 +62,16 @@ export function ksql(sql) {
     headers: { 'Content-Type': 'application/json', Accept: 'application/vnd.ksql.v1+json' },
     body: JSON.stringify({ ksql: sql }),
   });
+}
+
+/** The processing log's newest entries, newest first: { entries: [{ loggedAt, queryId, topic, partition, offset, reason }] }. */
+export function processingLog(limit = 200) {
+  return call(`/processing-log?limit=${limit}`);
+}
+
+/** Every topic with its partitions and records (the sum of its partitions' end offsets). */
+export function topics() {
+  return call('/topics');
 }
 
 export function serverInfo() {

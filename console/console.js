@@ -1,8 +1,8 @@
-// The console page: polls SHOW QUERIES and each query's progress once a second (paused while the
-// tab is hidden), the streams and tables every five seconds, and draws the selected query's charts
-// and plan. Everything it shows comes from the HTTP API's existing endpoints.
+// The console page: polls SHOW QUERIES, each query's progress and the processing log once a second
+// (paused while the tab is hidden), the streams, tables and topics every five seconds, and draws
+// the selected query's charts and plan (with EXPLAIN ANALYZE's per-operator figures on demand). Everything it shows comes from the HTTP API's existing endpoints.
 
-import { AuthError, ksql, progress, serverInfo, setToken, takeTokenFromUrl } from './api.js';
+import { AuthError, ksql, processingLog, progress, serverInfo, setToken, takeTokenFromUrl, topics } from './api.js';
 import { ChartPanel, History } from './charts.js';
 import { Editor } from './editor.js';
 import { renderPlan } from './plan.js';
@@ -25,7 +25,9 @@ const state = {
   histories: new Map(),
   selected: undefined,
   sources: [],
+  topics: [],
   sourcesAt: 0,
+  log: [],
   authNeeded: false,
 };
 
@@ -83,14 +85,23 @@ function renderStats() {
   }
 }
 
-async function loadPlan(id) {
+async function loadPlan(id, analyze = false) {
   const root = $('#plan');
+  const status = $('#analyze-status');
+  const button = $('#analyze');
+  button.disabled = true;
+  if (analyze) status.textContent = 'analyzing…';
   try {
-    const [e] = await ksql(`EXPLAIN ${id};`);
+    const [e] = await ksql(`EXPLAIN ${analyze ? 'ANALYZE ' : ''}${id};`);
     if (state.selected !== id) return;
     if (e?.message) renderPlan(root, e.message);
+    status.textContent = analyze ? `figures of ${new Date().toLocaleTimeString()}` : '';
   } catch (err) {
-    if (state.selected === id) root.textContent = `EXPLAIN failed: ${err.message}`;
+    if (state.selected !== id) return;
+    if (analyze) status.textContent = `EXPLAIN ANALYZE failed: ${err.message}`;
+    else root.textContent = `EXPLAIN failed: ${err.message}`;
+  } finally {
+    if (state.selected === id) button.disabled = false;
   }
 }
 
@@ -103,6 +114,7 @@ function select(id) {
   renderQueries();
   renderStats();
   $('#plan').innerHTML = '<span class="muted">loading…</span>';
+  $('#analyze-status').textContent = '';
   void loadPlan(id);
 }
 
@@ -133,6 +145,7 @@ async function pollQueries() {
 }
 
 async function pollSources() {
+  state.topics = (await topics()).topics;
   const entities = await ksql('SHOW STREAMS; SHOW TABLES;');
   const list = [...(entities[0]?.streams ?? []), ...(entities[1]?.tables ?? [])];
   const described = list.length ? await ksql(list.map((s) => `DESCRIBE \`${s.name.replace(/`/g, '``')}\`;`).join(' ')) : [];
@@ -141,6 +154,28 @@ async function pollSources() {
     return { name: s.name, type: s.type, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, windowed: s.isWindowed, fields: (d?.fields ?? []).map((f) => ({ name: f.name, type: f.schema.type, key: f.type === 'KEY' })) };
   });
   renderSources();
+  renderTopics();
+}
+
+function topicSize(t) {
+  return `${fmtInt(t.records)} record${t.records === 1 ? '' : 's'} in ${t.partitions} partition${t.partitions === 1 ? '' : 's'}`;
+}
+
+function renderTopics() {
+  const body = $('#topics tbody');
+  body.innerHTML = '';
+  if (!state.topics.length) {
+    const tr = el('tr');
+    tr.append(el('td', 'muted', 'none yet'));
+    body.append(tr);
+  }
+  for (const t of state.topics) {
+    const tr = el('tr');
+    tr.dataset.topic = t.name;
+    tr.title = `end offsets by partition: ${t.endOffsets.join(', ')}`;
+    tr.append(el('td', 'name', t.name), el('td', 'num records', fmtInt(t.records)), el('td', 'num muted', `${t.partitions} p`));
+    body.append(tr);
+  }
 }
 
 function renderSources() {
@@ -153,7 +188,9 @@ function renderSources() {
     d.dataset.name = s.name;
     if (open.has(s.name)) d.open = true;
     const sum = el('summary');
+    const t0 = state.topics.find((t) => t.name === s.topic);
     sum.append(el('span', `kind kind-${s.type.toLowerCase()}`, s.type), el('span', 'name', s.name), el('span', 'muted small', ` ${s.topic} · ${s.keyFormat}/${s.valueFormat}${s.windowed ? ' · windowed' : ''}`));
+    if (t0) sum.append(el('div', 'size muted small', topicSize(t0)));
     d.append(sum);
     const t = el('table', 'schema');
     for (const f of s.fields) {
@@ -166,12 +203,50 @@ function renderSources() {
   }
 }
 
+async function pollLog() {
+  state.log = (await processingLog(500)).entries;
+  renderLog();
+}
+
+function renderLog() {
+  const select = $('#log-query');
+  const ids = [...new Set([...state.queries.map((q) => q.id), ...state.log.map((e) => e.queryId).filter((q) => q)])].sort();
+  const chosen = select.value;
+  if ([...select.options].slice(1).map((o) => o.value).join('\n') !== ids.join('\n')) {
+    select.length = 1;
+    for (const id of ids) select.append(new Option(id, id));
+    select.value = ids.includes(chosen) ? chosen : '';
+  }
+  const text = $('#log-filter').value.trim().toLowerCase();
+  const query = select.value;
+  const shown = state.log.filter((e) => (!query || e.queryId === query) && (!text || [e.queryId, e.topic, e.reason].some((v) => v && v.toLowerCase().includes(text))));
+  const body = $('#log tbody');
+  body.innerHTML = '';
+  if (!shown.length) {
+    const td = el('td', 'muted', state.log.length ? 'no entry matches' : 'no entries: every record so far was processed');
+    td.colSpan = 6;
+    const tr = el('tr');
+    tr.append(td);
+    body.append(tr);
+  }
+  for (const e of shown) {
+    const tr = el('tr', 'entry');
+    const at = new Date(e.loggedAt);
+    const time = el('td', 'time', at.toLocaleTimeString());
+    time.title = at.toISOString();
+    tr.append(time, el('td', 'query', e.queryId ?? '–'), el('td', 'topic', e.topic ?? '–'), el('td', 'partition', e.partition ?? '–'), el('td', 'offset', e.offset ?? '–'), el('td', 'reason', e.reason));
+    body.append(tr);
+  }
+  $('#log-count').textContent = `${shown.length} of ${state.log.length} shown`;
+}
+
 let failures = 0;
 
 async function tick() {
   if (!document.hidden && !state.authNeeded) {
     try {
       await pollQueries();
+      await pollLog();
       if (Date.now() - state.sourcesAt > SOURCES_MS) {
         state.sourcesAt = Date.now();
         await pollSources();
@@ -214,6 +289,9 @@ function start() {
   serverInfo()
     .then((i) => ($('#server').textContent = `server ${i.KsqlServerInfo.version} · ${i.KsqlServerInfo.ksqlServiceId}`))
     .catch((e) => e instanceof AuthError && showAuth(true));
+  $('#analyze').addEventListener('click', () => state.selected && void loadPlan(state.selected, true));
+  $('#log-filter').addEventListener('input', renderLog);
+  $('#log-query').addEventListener('change', renderLog);
   window.addEventListener('resize', () => charts.resize());
   void tick();
 }

@@ -34,6 +34,8 @@ export interface OpenedBackend {
   readonly backend: ShellBackend;
   /** True when this run created the demo stream. */
   readonly createdDemo: boolean;
+  /** The embedded engine (none over --connect): `eddy --ui` serves the console over it. */
+  readonly eddy?: Eddy;
 }
 
 export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
@@ -47,5 +49,5 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.kafka ? { kafka: c.kafka } : {}), ...(c.schemaRegistry ? { schemaRegistry: c.schemaRegistry } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
   const createdDemo = !!c.demo && (fresh || (!dir && eddy.state.catalog.list().length === 0));
   if (createdDemo) eddy.execute(DEMO_STREAM);
-  return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo };
+  return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo, eddy };
 }

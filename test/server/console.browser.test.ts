@@ -24,6 +24,10 @@ const TOKEN = 'console-test-token';
 const STREAM = "CREATE STREAM PAGEVIEWS (USERID STRING KEY, PAGEID STRING, MS BIGINT) WITH (kafka_topic='pageviews', value_format='JSON', partitions=1);";
 const TABLE = 'CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID;';
 const QUERY_ID = 'CTAS_PER_USER_0';
+// The same topic read with PAGEID as an INT: every record fails to decode, so each one the
+// query reads is a processing-log entry.
+const BAD = "CREATE STREAM PV_BAD (USERID STRING KEY, PAGEID INT) WITH (kafka_topic='pageviews', value_format='JSON'); CREATE STREAM BAD_PAGES AS SELECT * FROM PV_BAD;";
+const BAD_ID = 'CSAS_BAD_PAGES_1';
 
 async function ksql(base: string, sql: string): Promise<unknown[]> {
   const r = await fetch(`${base}/ksql`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
@@ -52,7 +56,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
   it('shows a live query with growing charts, its plan and schemas, and runs statements from the editor', { timeout: 90_000 }, async () => {
     const { server } = await start({ httpPort: 0, token: TOKEN, engine: { dataDir, batch: { intervalMs: 20 }, properties: { 'auto.offset.reset': 'earliest' } } });
     const base = `http://127.0.0.1:${server.httpAddress!.port}`;
-    await ksql(base, `${STREAM} ${TABLE}`);
+    await ksql(base, `${STREAM} ${TABLE} ${BAD}`);
     let n = 0;
     const insert = () => ksql(base, Array.from({ length: 5 }, () => `INSERT INTO PAGEVIEWS (USERID, PAGEID, MS) VALUES ('u${n % 3}', 'p${n}', ${n++});`).join(' '));
     await insert();
@@ -85,6 +89,46 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await page.locator('#sources details[data-name="PAGEVIEWS"] summary').click();
     await expect.poll(() => page.locator('#sources details[data-name="PAGEVIEWS"] td.name').allTextContents()).toEqual(['USERID', 'PAGEID', 'MS']);
     await expect(page.locator('#sources details[data-name="PER_USER"] .kind').textContent()).resolves.toBe('TABLE');
+
+    // Topic sizes: the panel's records of each topic, and the source's topic size in its summary.
+    await expect.poll(() => page.locator('#topics tr[data-topic="pageviews"] .records').textContent(), { timeout: 10_000 }).toBe(String(n));
+    await expect.poll(() => page.locator('#sources details[data-name="PAGEVIEWS"] .size').textContent(), { timeout: 10_000 }).toBe(`${n} records in 1 partition`);
+
+    // The processing log: the bad query's entries, newest first, live, filtered by text and query.
+    const entries = page.locator('#log tbody tr.entry');
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(n);
+    await expect(entries.first().locator('td.query').textContent()).resolves.toBe(BAD_ID);
+    await expect(entries.first().locator('td.topic').textContent()).resolves.toBe('pageviews');
+    expect(await entries.first().locator('td.reason').textContent()).toMatch(/PAGEID/i);
+    const offsets = (await entries.locator('td.offset').allTextContents()).map(Number);
+    expect(offsets).toEqual([...offsets].sort((a, b) => b - a));
+    expect(offsets[0]).toBe(n - 1);
+    await insert();
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(n);
+    expect(n).toBe(offsets.length + 5);
+    await page.locator('#log-query').selectOption(QUERY_ID);
+    await expect.poll(() => entries.count()).toBe(0);
+    await expect(page.locator('#log tbody td').first().textContent()).resolves.toBe('no entry matches');
+    await page.locator('#log-query').selectOption(BAD_ID);
+    await expect.poll(() => entries.count()).toBe(n);
+    await page.locator('#log-filter').fill('no such text');
+    await expect.poll(() => entries.count()).toBe(0);
+    await page.locator('#log-filter').fill('pageviews');
+    await expect.poll(() => entries.count()).toBe(n);
+    await page.locator('#log-query').selectOption('');
+
+    // EXPLAIN ANALYZE's figures in the plan, on demand: every operator's rows in and time; the
+    // source reads every record of the topic.
+    expect(await page.locator('#plan .op-figures').count()).toBe(0);
+    await page.locator('#analyze').click();
+    await expect.poll(() => page.locator('#plan .op-figures').count(), { timeout: 10_000 }).toBe(4);
+    const rowsIn = (await page.locator('#plan .op-rows-in').allTextContents()).map((t) => Number(t.replace(/[^0-9]/g, '')));
+    expect(rowsIn[3]).toBe(n);
+    expect(await page.locator('#plan .op-rows-out').count()).toBe(4);
+    await expect(page.locator('#plan .op[data-operator="StreamSource"] .op-rows-out').textContent()).resolves.toBe(`${n} out`);
+    await expect(page.locator('#plan .op[data-operator="TableSink"] .op-rows-out').textContent()).resolves.toMatch(/^\d+ out$/);
+    await expect(page.locator('#plan .op-ms').first().textContent()).resolves.toMatch(/^[\d.]+ ms$/);
+    await expect(page.locator('#plan .plan-summary').textContent()).resolves.toContain(`Analyzed over ${n} input records`);
     await page.screenshot({ path: join(artifacts, 'console-live.png'), fullPage: true });
 
     // Idle: no batch commits, so no point is added however many polls pass.

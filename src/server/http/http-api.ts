@@ -1,5 +1,6 @@
 // `eddy server --http-port N`: ksqlDB's REST API (ksql-endpoint.ts, query-stream.ts), Prometheus
-// metrics (metrics.ts) and per-query progress (progress.ts) on one port. HTTP/1.1 and HTTP/2
+// metrics (metrics.ts), per-query progress (progress.ts) and the console's processing-log and topic
+// views (console-data.ts) on one port. HTTP/1.1 and HTTP/2
 // without TLS ("h2c" with prior knowledge, as ksqlDB's clients and `curl --http2-prior-knowledge`
 // speak it) share the port: the first bytes of a connection say which. The same host and token
 // rules as the line protocol: the server refuses a non-loopback address without a token (server.ts),
@@ -20,6 +21,7 @@ import { KSQL_CONTENT_TYPE, KsqlEndpoint, healthcheck, serverInfo } from './ksql
 import { LineSession, type ConnectionFactory } from './line-session.js';
 import { METRICS_CONTENT_TYPE, MetricsExporter } from './metrics.js';
 import { queryProgress } from './progress.js';
+import { processingLogView, topicsView } from './console-data.js';
 import { closeQuery, insertsStream, shapeOf, streamQuery, type OpenQueries } from './query-stream.js';
 import { isSchemaRegistryPath, serveSchemaRegistry } from './schema-registry-api.js';
 
@@ -161,6 +163,10 @@ export class HttpApi {
       switch (route) {
         case 'GET /info':
           return this.json(res, 200, serverInfo(this.opts.eddy));
+        case 'GET /processing-log':
+          return this.json(res, 200, processingLogView(this.opts.eddy, Number(x.query.get('limit') ?? 200), x.query.get('query') ?? undefined) as unknown as Json, 'application/json');
+        case 'GET /topics':
+          return this.json(res, 200, topicsView(this.opts.eddy) as unknown as Json, 'application/json');
         case 'GET /healthcheck':
           return this.json(res, 200, healthcheck());
         case 'GET /status':
