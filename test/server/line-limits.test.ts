@@ -17,11 +17,11 @@ const MIB = 1024 * 1024;
 const FLOOD_BYTES = 5 * MIB;
 const PIECE = Buffer.alloc(64 * 1024, 'x');
 
-/** Writes `FLOOD_BYTES` of `PIECE`s as fast as the socket takes them; stops when it closes. */
-async function flood(socket: Socket): Promise<number> {
+/** Writes `FLOOD_BYTES` of `PIECE`s as fast as the socket takes them (each through `write`: an HTTP chunk, say); stops when it closes. */
+async function flood(socket: Socket, write: (piece: Buffer) => boolean = (b) => socket.write(b)): Promise<number> {
   let sent = 0;
   while (sent < FLOOD_BYTES && !socket.destroyed && socket.writable) {
-    const more = socket.write(PIECE);
+    const more = write(PIECE);
     sent += PIECE.length;
     if (!more) await new Promise<void>((r) => (socket.once('drain', r), socket.once('close', r)));
   }
@@ -148,13 +148,7 @@ describe('HTTP: an endless body or line', () => {
     expect((await ksql(http, CLICKS)).status).toBe(200);
     const hostile = await rawHttp(http, '/inserts-stream');
     hostile.chunk('{"target":"CLICKS"}\n');
-    const flooding = (async () => {
-      let sent = 0;
-      while (sent < FLOOD_BYTES && !hostile.socket.destroyed && hostile.socket.writable) {
-        if (!hostile.chunk(PIECE)) await new Promise<void>((r) => (hostile.socket.once('drain', r), hostile.socket.once('close', r)));
-        sent += PIECE.length;
-      }
-    })();
+    const flooding = flood(hostile.socket, hostile.chunk);
     const { worst, answers } = await worstLatency(() => ksql(http, 'SHOW STREAMS;'), hostile.closed);
     await hostile.closed;
     await flooding;
@@ -188,13 +182,7 @@ describe('HTTP: an endless body or line', () => {
     const http = server.httpAddress!.port;
     const hostile = await rawHttp(http, '/ksql');
     hostile.chunk('{"ksql": "');
-    const flooding = (async () => {
-      let sent = 0;
-      while (sent < FLOOD_BYTES && !hostile.socket.destroyed && hostile.socket.writable) {
-        if (!hostile.chunk(PIECE)) await new Promise<void>((r) => (hostile.socket.once('drain', r), hostile.socket.once('close', r)));
-        sent += PIECE.length;
-      }
-    })();
+    const flooding = flood(hostile.socket, hostile.chunk);
     const { worst, answers } = await worstLatency(() => ksql(http, 'SHOW STREAMS;'), hostile.closed);
     await hostile.closed;
     await flooding;

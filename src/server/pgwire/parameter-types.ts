@@ -7,7 +7,7 @@
 
 import type { SqlType } from '../../parser/sql-type.js';
 import type { Catalog } from '../../planner/catalog.js';
-import { ARRAY_ELEMENT, OID } from './types.js';
+import { ARRAY_ELEMENT, oidOf } from './types.js';
 
 /** An identifier as Eddy normalises it: unquoted upper-cased, "quoted" or `quoted` as written. */
 export function identifier(raw: string): string {
@@ -41,37 +41,17 @@ function splitTopLevel(s: string): string[] {
   return out;
 }
 
-/** The OID a value of `t` is sent as, for the types a parameter can be a literal of. */
+/** Scalar kinds a parameter can be a literal of (a MAP or STRUCT cannot: their OID is JSON text). */
+const LITERAL_KINDS: ReadonlySet<SqlType['kind']> = new Set(['STRING', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'BOOLEAN', 'BYTES', 'DATE', 'TIME', 'TIMESTAMP']);
+
+/** The OID a value of `t` is sent as (oidOf's), for the types a parameter can be a literal of. */
 function oidFor(t: SqlType): number | undefined {
-  switch (t.kind) {
-    case 'STRING':
-      return OID.TEXT;
-    case 'INTEGER':
-      return OID.INT4;
-    case 'BIGINT':
-      return OID.INT8;
-    case 'DOUBLE':
-      return OID.FLOAT8;
-    case 'DECIMAL':
-      return OID.NUMERIC;
-    case 'BOOLEAN':
-      return OID.BOOL;
-    case 'BYTES':
-      return OID.BYTEA;
-    case 'DATE':
-      return OID.DATE;
-    case 'TIME':
-      return OID.TIME;
-    case 'TIMESTAMP':
-      return OID.TIMESTAMP;
-    case 'ARRAY': {
-      const e = oidFor(t.item);
-      const arr = Object.entries(ARRAY_ELEMENT).find(([, el]) => el === e)?.[0];
-      return arr === undefined ? undefined : Number(arr);
-    }
-    default:
-      return undefined;
+  if (t.kind === 'ARRAY') {
+    const e = oidFor(t.item);
+    const arr = Object.entries(ARRAY_ELEMENT).find(([, el]) => el === e)?.[0];
+    return arr === undefined ? undefined : Number(arr);
   }
+  return LITERAL_KINDS.has(t.kind) ? oidOf(t) : undefined;
 }
 
 const INSERT = /^\s*INSERT\s+INTO\s+((?:"(?:[^"]|"")*"|`(?:[^`]|``)*`|[A-Za-z_][A-Za-z_0-9]*))\s*(?:\(([^)]*)\))?\s*VALUES\s*\(([\s\S]*)\)\s*;?\s*$/i;
