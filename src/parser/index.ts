@@ -31,11 +31,11 @@ function tokenize(text: string): IToken[] {
 }
 
 function syntaxError(e: IRecognitionException, tokens: readonly IToken[], text: string, startRule: string): SqlError {
-  return ksqlSyntaxError({ error: e, tokens, text, startRule, oracle: parser, hint: (t, before) => habitHint(e, t, before) });
+  return ksqlSyntaxError({ error: e, tokens, text, startRule, oracle: parser, hint: habitHint });
 }
 
 /** What a newcomer's SQL habit (PostgreSQL, DuckDB) needs instead, after ksqlDB's own message. */
-function habitHint(_e: IRecognitionException, t: IToken | undefined, before: string): string {
+function habitHint(t: IToken | undefined, before: string): string {
   // ORDER BY parses before EMIT and LIMIT only; met anywhere else it is a misplaced one.
   if (/^ORDER$/i.test(t?.image ?? '') || /\bORDER\s*$/i.test(before)) {
     return 'ORDER BY goes before EMIT and LIMIT; it sorts ad-hoc queries over static tables and SELECTs without FROM (ksqlDB\'s streams and tables have no ORDER BY: a stream has no end to sort by).';
