@@ -77,9 +77,22 @@ export class RemoteBackend implements ShellBackend {
     return `server ${this.address.host}:${this.address.port}`;
   }
 
-  static async connect(host: string, port: number, token?: string): Promise<RemoteBackend> {
-    const client = await EddyClient.connect(host, port, token !== undefined ? { token } : {});
-    return new RemoteBackend(client, { host, port, ...(token !== undefined ? { token } : {}) });
+  /**
+   * Connects; a refused connection is retried for up to `waitMs` (5 s), as a server started in the
+   * same breath (`eddy server … &` and then the shell, the README's walk-through) needs a moment
+   * before it listens. Any other failure (no route, a refused token) fails at once.
+   */
+  static async connect(host: string, port: number, token?: string, waitMs = 5_000): Promise<RemoteBackend> {
+    const opts = token !== undefined ? { token } : {};
+    for (const end = Date.now() + waitMs; ; ) {
+      try {
+        const client = await EddyClient.connect(host, port, opts);
+        return new RemoteBackend(client, { host, port, ...(token !== undefined ? { token } : {}) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() >= end) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   /** After a lost connection, connects again before the next statement; fails with what to do. */

@@ -1,7 +1,11 @@
 // README.md runs as written: every ```sql block through `eddy --memory -f`, and every command
 // line of every ```sh block, as real processes. A block preceded by `<!-- needs: X -->` needs
-// what this project does not have (a terminal, the network, a server, Kafka, ../shared); those
-// are listed here so an unmarked block is never silently left out. The ```ts embedding example
+// something beyond one `eddy --memory` process; those are listed here so an unmarked block is never
+// silently left out, and run elsewhere: `server` and `postgres` by readme-needs.test.ts (real
+// servers, a throw-away PostgreSQL), `kafka` by test/kafka/docs-kafka.test.ts, `terminal` by
+// test/shell/terminal.test.ts (`npm start` is `node bin/eddy.js` under tmux) and CI itself (`npm
+// ci`, `npm test`), `network` by test/install (npm pack, npm install -g), `../shared` by
+// test/conformance (the development split). The ```ts embedding example
 // runs in test/install (it needs the packed package).
 
 import { execFile } from 'node:child_process';
