@@ -1,15 +1,17 @@
 // The code blocks of docs/*.md: each says what it is on the line before its fence, so none is left
 // out unseen — `<!-- synopsis -->` (syntax with `…` and `|`, not meant to run), `<!-- output -->`
 // (what something prints), `<!-- run: transcript -->` (a protocol session this test replays
-// against a real server, comparing every reply), or `<!-- needs: X -->` (what this project does
-// not have cheaply: Kafka, a second process to signal, minutes of benchmark). README.md's blocks
-// are readme.test.ts's.
+// against a real server, comparing every reply), or `<!-- needs: X -->` (what one in-process
+// server does not give: a server process to signal and a socket sender are replayed here too, in
+// their own tests; Kafka in the Kafka project; minutes of benchmark are not run). README.md's
+// blocks are readme.test.ts's.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeBlocks, ROOT, type CodeBlock } from './readme-blocks.js';
-import { raw, start, until } from '../server/helpers.js';
+import { raw, spawnServer, start, until } from '../server/helpers.js';
 
 const files = readdirSync(join(ROOT, 'docs'))
   .filter((f) => f.endsWith('.md'))
@@ -22,39 +24,96 @@ function mark(b: CodeBlock): string | undefined {
 
 const blocks = files.flatMap((f) => codeBlocks(f));
 
+type Reply = Record<string, unknown>;
+
+/**
+ * Sends a transcript's `>` lines over a raw connection, each once the replies shown before it have
+ * come; a line `(kill …)` is handed to `onAction` at its place. Returns what came and what the
+ * transcript shows.
+ */
+async function replay(port: number, code: string, onAction: (line: string) => Promise<void> = async () => {}): Promise<{ got: Reply[]; expected: Reply[] }> {
+  const t = await raw(port);
+  const lines = code.split('\n').filter((l) => /^[<>] /.test(l) || /^\(.*\)$/.test(l));
+  const expected = lines.filter((l) => l.startsWith('< ')).map((l) => JSON.parse(l.slice(2)) as Reply);
+  let waitFor = 0;
+  for (const l of lines) {
+    if (l.startsWith('< ')) {
+      waitFor++;
+      continue;
+    }
+    const n = waitFor;
+    await until(() => t.lines.length >= n, 3_000).catch(() => {});
+    if (l.startsWith('(')) await onAction(l);
+    else t.send(l.slice(2));
+  }
+  await until(() => t.lines.length >= expected.length, 3_000).catch(() => {});
+  t.socket.end();
+  return { got: t.lines, expected };
+}
+
+// Replies to different requests may interleave differently; each request's own are exact.
+function byId(xs: Reply[]): Record<string, unknown[]> {
+  const m = new Map<string, unknown[]>();
+  for (const x of xs) m.set(String(x.id ?? ''), [...(m.get(String(x.id ?? '')) ?? []), x]);
+  return Object.fromEntries(m);
+}
+
+const marked = (what: string) => blocks.filter((b) => mark(b) === what);
+
 describe('docs/*.md code blocks', () => {
   it('each says what it is', () => {
     expect(blocks.filter((b) => !mark(b)).map((b) => `${b.file}:${b.line}`), 'blocks without a mark').toEqual([]);
-    expect(blocks.filter((b) => mark(b) === 'run: transcript').length).toBeGreaterThan(0);
+    expect(marked('run: transcript').length).toBeGreaterThan(0);
   });
 
-  for (const b of blocks.filter((x) => mark(x) === 'run: transcript')) {
+  for (const b of marked('run: transcript')) {
     it(`replays the session of ${b.file}:${b.line} against a real server, reply for reply`, async () => {
       // The transcripts were recorded against `eddy server` with its defaults (a 100 ms trigger).
       const { port } = await start({ engine: { batch: { intervalMs: 100 } } });
-      const t = await raw(port);
-      const lines = b.code.split('\n').filter((l) => /^[<>] /.test(l));
-      const expected = lines.filter((l) => l.startsWith('< ')).map((l) => JSON.parse(l.slice(2)) as Record<string, unknown>);
-      let waitFor = 0;
-      for (const l of lines) {
-        if (l.startsWith('< ')) {
-          waitFor++;
-          continue;
-        }
-        // Each request goes in once the replies shown before it have come.
-        const n = waitFor;
-        await until(() => t.lines.length >= n, 3_000).catch(() => {});
-        t.send(l.slice(2));
-      }
-      await until(() => t.lines.length >= expected.length, 3_000).catch(() => {});
-      // Replies to different requests may interleave differently; each request's own are exact.
-      const byId = (xs: Record<string, unknown>[]) => {
-        const m = new Map<string, unknown[]>();
-        for (const x of xs) m.set(String(x.id ?? ''), [...(m.get(String(x.id ?? '')) ?? []), x]);
-        return Object.fromEntries(m);
-      };
-      expect(byId(t.lines)).toEqual(byId(expected));
-      t.socket.end();
+      const { got, expected } = await replay(port, b.code);
+      expect(byId(got)).toEqual(byId(expected));
     }, 60_000);
   }
+
+  it('replays the SIGTERM session of docs/protocol.md against a real server process: shutdown, bye, exit 0', async () => {
+    const [b] = marked('needs: a server process to signal (SIGTERM)');
+    expect(b?.file).toBe('docs/protocol.md');
+    // The session follows the first transcript of the same page on the same server (PER_USER and
+    // its windows come from there), as the page tells it.
+    const first = marked('run: transcript').find((x) => x.file === b!.file && x.line < b!.line && x.code.includes('PER_USER'));
+    expect(first).toBeDefined();
+    const server = await spawnServer(['--batch-interval', '100']);
+    try {
+      await replay(server.port, first!.code);
+      let code: number | null | undefined;
+      const { got, expected } = await replay(server.port, b!.code, async (action) => {
+        expect(action).toBe('(kill -TERM <server pid>)');
+        server.child.kill('SIGTERM');
+        code = await server.exited;
+      });
+      expect(byId(got)).toEqual(byId(expected));
+      expect(code).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('replays the socket-source session of docs/protocol.md with a real sender: three rows, the bad line logged', async () => {
+    const [b] = marked('needs: a socket sender (nc -l)');
+    expect(b?.file).toBe('docs/protocol.md');
+    // The sender `nc -l 127.0.0.1 9999` was typed at: two JSON lines, one that is not JSON (line
+    // 3, as the processing log says), and a third JSON line.
+    const sender = createServer((socket) => socket.write('{"ID":1,"ITEM":"apple"}\n{"ID":2,"ITEM":"pear"}\noops\n{"ID":3,"ITEM":"fig"}\n'));
+    await new Promise<void>((r) => sender.listen(0, '127.0.0.1', r));
+    const senderPort = (sender.address() as AddressInfo).port;
+    try {
+      // A server lets clients' socket sources connect only where --allow-connect says; reading from
+      // the start of the stream's topic, the three rows do not depend on when the sender sent them.
+      const { port } = await start({ access: { connect: [`127.0.0.1:${senderPort}`] }, engine: { batch: { intervalMs: 100 }, properties: { 'auto.offset.reset': 'earliest' } } });
+      const { got, expected } = await replay(port, b!.code.replace('port=9999', `port=${senderPort}`));
+      expect(byId(got)).toEqual(byId(expected));
+    } finally {
+      sender.close();
+    }
+  }, 60_000);
 });
