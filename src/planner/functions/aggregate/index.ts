@@ -1,6 +1,7 @@
 import type { AggregateFunction } from '../types.js';
 import { AVG, COUNT, MAX, MIN, SUM } from './basic.js';
 import { ATTR, COLLECT_LIST, COLLECT_SET, COUNT_DISTINCT, HISTOGRAM, TOPK, TOPKDISTINCT } from './collections.js';
+import { STREAMING_KMEANS, STREAMING_LINEAR_REGRESSION, STREAMING_LOGISTIC_REGRESSION } from './streaming-ml.js';
 import { CORRELATION, EARLIEST_BY_OFFSET, LATEST_BY_OFFSET, STDDEV_POP, STDDEV_SAMP, STDDEV_SAMPLE } from './offset-and-stats.js';
 
 export const aggregateFunctions: AggregateFunction[] = [
@@ -22,4 +23,7 @@ export const aggregateFunctions: AggregateFunction[] = [
   STDDEV_POP,
   CORRELATION,
   ATTR,
+  STREAMING_KMEANS,
+  STREAMING_LINEAR_REGRESSION,
+  STREAMING_LOGISTIC_REGRESSION,
 ];

@@ -8,6 +8,7 @@ import { datetimeFunctions } from './datetime.js';
 import { jsonFunctions } from './json.js';
 import { lambdaFunctions } from './lambda.js';
 import { mathFunctions } from './math.js';
+import { mlPredictFunctions } from './ml-predict.js';
 import { stringFunctions } from './string.js';
 
 export const scalarFunctions: ScalarFunction[] = [
@@ -19,4 +20,5 @@ export const scalarFunctions: ScalarFunction[] = [
   ...datetimeFunctions,
   ...jsonFunctions,
   ...bytesAndUrlFunctions,
+  ...mlPredictFunctions,
 ];
