@@ -52,6 +52,25 @@ describe('file sink', () => {
     e.close();
   });
 
+  it('writes a DOUBLE NaN or infinity as the string JSON topics use ("NaN", "Infinity"), not as null', async () => {
+    const dir = tempDir();
+    const e = Eddy.open({ autoStart: false });
+    e.execute(`${SOURCE}
+      CREATE STREAM J WITH (sink='file', path='${dir}/j', format='JSON') AS SELECT ID, V FROM S;`);
+    e.insert('S', [
+      { ID: 1, V: Number.NaN },
+      { ID: 2, V: Number.POSITIVE_INFINITY },
+      { ID: 3, V: Number.NEGATIVE_INFINITY },
+    ]);
+    await e.flushSinks();
+    expect(readFiles(`${dir}/j`).rows).toEqual([
+      { ID: 1, V: 'NaN' },
+      { ID: 2, V: 'Infinity' },
+      { ID: 3, V: '-Infinity' },
+    ]);
+    e.close();
+  });
+
   it.skipIf(!parquetTestable())('writes Parquet that pyarrow reads as the rows the JSON-lines sink writes, each SQL type as its Parquet type', async () => {
     const dir = tempDir();
     const e = Eddy.open({ autoStart: false, batch: { maxRecords: 2 } });

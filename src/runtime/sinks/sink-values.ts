@@ -9,7 +9,9 @@ import { sqliteAffinity } from '../sqlite-affinity.js';
 /** JSON text of a value: DECIMAL as an exact number literal, BYTES as base64, MAP as an object. */
 export function jsonText(v: Value): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  // JSON has no NaN or Infinity: written as the strings "NaN", "Infinity", "-Infinity", as Eddy's
+  // JSON topics (and Jackson, ksqlDB's serializer) write them, never as null: the value is kept.
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `"${v}"`;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof (v as unknown) === 'bigint') return String(v);
