@@ -6,7 +6,8 @@
 // shell's live output. Ctrl-D leaves the shell and closes the port. Needs tmux and Chromium: each
 // missing one skips loudly, and fails under CI=true.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,8 @@ if (!hasChromium) {
 }
 
 const term = new Terminal('ui-terminal');
+/** Where the screenshot goes (the console browser test's folder): the data directory is removed after the test. */
+const artifacts = process.env.CONSOLE_ARTIFACTS ?? join(tmpdir(), 'eddy-console-artifacts');
 
 describe.skipIf(!hasTmux || !hasChromium)('eddy --ui in a real terminal, its console in Chromium', () => {
   let browser: Browser | undefined;
@@ -81,8 +84,9 @@ describe.skipIf(!hasTmux || !hasChromium)('eddy --ui in a real terminal, its con
     await page.locator('#sql').fill("INSERT INTO S (K, V) VALUES ('from_console', 42);");
     await page.locator('#run').click();
     await term.waitFor((s) => /│ from_console +│ +42 │/.test(s), 'the row inserted from the console', 15_000);
-    await page.screenshot({ path: join(dir, 'ui-terminal-console.png'), fullPage: true });
-    process.stderr.write(`eddy --ui console screenshot: ${join(dir, 'ui-terminal-console.png')}\n`);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'ui-terminal-console.png'), fullPage: true });
+    process.stderr.write(`eddy --ui console screenshot: ${join(artifacts, 'ui-terminal-console.png')}\n`);
 
     // Ctrl-C cancels it in the shell; the console drops it.
     term.keys('C-c');
