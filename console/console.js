@@ -5,7 +5,7 @@
 import { AuthError, ksql, processingLog, progress, serverInfo, setToken, takeTokenFromUrl, topics } from './api.js';
 import { ChartPanel, History } from './charts.js';
 import { Editor } from './editor.js';
-import { renderPlan } from './plan.js';
+import { renderPlan, showLive } from './plan.js';
 
 const POLL_MS = 1000;
 const SOURCES_MS = 5000;
@@ -94,7 +94,10 @@ async function loadPlan(id, analyze = false) {
   try {
     const [e] = await ksql(`EXPLAIN ${analyze ? 'ANALYZE ' : ''}${id};`);
     if (state.selected !== id) return;
-    if (e?.message) renderPlan(root, e.message);
+    if (e?.message) {
+      renderPlan(root, e.message);
+      showLive(root, state.latest.get(id)?.eddy?.operators);
+    }
     status.textContent = analyze ? `figures of ${new Date().toLocaleTimeString()}` : '';
   } catch (err) {
     if (state.selected !== id) return;
@@ -140,6 +143,7 @@ async function pollQueries() {
   }
   renderQueries();
   renderStats();
+  if (state.selected) showLive($('#plan'), state.latest.get(state.selected)?.eddy?.operators);
   const h = state.histories.get(state.selected);
   if (h) charts.draw(h);
 }

@@ -2,7 +2,9 @@
 // the operator tree in pre-order, two spaces and `└─ ` per level, sink first, each operator above
 // the ones that feed it), so the console draws exactly what EXPLAIN says. EXPLAIN ANALYZE's text
 // is the same tree with `  [rows in N, T ms]` after each operator and a summary line after it;
-// the console draws those figures in the boxes.
+// the console draws those figures in the boxes. Each box also shows the running query's live
+// record counts (the progress JSON's `eddy.operators`, the same tree in the same order), updated
+// with every poll.
 
 const ANALYZED = /\s+\[rows in (\d+), ([\d.]+) ms\]$/;
 const SUMMARY = /^Analyzed over /;
@@ -77,6 +79,28 @@ function nodeElement(n) {
     li.append(ul);
   }
   return li;
+}
+
+/**
+ * Writes the running query's live counts into the boxes: `operators` is the progress JSON's
+ * `eddy.operators`, EXPLAIN's pre-order, which is the boxes' document order. A tree that does not
+ * match box for box (a plan drawn before a CREATE OR REPLACE) is left as it is.
+ */
+export function showLive(root, operators) {
+  const boxes = [...root.querySelectorAll('.op')];
+  if (!operators || boxes.length !== operators.length || boxes.some((b, i) => b.dataset.operator !== operators[i].operator)) return;
+  boxes.forEach((box, i) => {
+    const o = operators[i];
+    let live = box.querySelector('.op-live');
+    if (!live) {
+      live = el('div', 'op-live');
+      live.title = 'records since the query started (live)';
+      live.append(el('span', 'op-live-in'), el('span', 'op-live-out'));
+      box.querySelector('.op-detail').after(live);
+    }
+    live.children[0].textContent = `${fmt(o.recordsIn)} in`;
+    live.children[1].textContent = `${fmt(o.recordsOut)} out`;
+  });
 }
 
 export function renderPlan(root, text) {

@@ -1,7 +1,8 @@
 // Plan → running operators. Each plan node kind maps to one operator file; the exhaustive
 // switch makes a new node kind fail to compile until it has an operator. This is the one place
 // an operator is chosen, and it names each one as it builds it (OperatorInfo): EXPLAIN and
-// EXPLAIN ANALYZE print that tree, not a second reading of the plan.
+// EXPLAIN ANALYZE print that tree, not a second reading of the plan. Each operator counts the
+// records it emits on the edge to its consumer (operator-counts.ts), in every pipeline it builds.
 
 import { SINGLE_ROW_ENTRY, type JoinNode, type PlanNode, type SinkSpec } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
@@ -17,6 +18,7 @@ import { streamTableJoinOperator } from './operators/stream-table-join.js';
 import { tableTableJoinOperator } from './operators/table-table-join.js';
 import { tableRowStore, tableViewOperator } from './operators/table-view.js';
 import type { StateStore } from './state/state-store.js';
+import { countingIn, countingOut } from './operator-counts.js';
 import { describeAggregate, describeJoin, describeSink, describeSource, describeStaticJoin, schemaColumns } from './operator-text.js';
 
 /** An operator's info while its inputs are still being built. */
@@ -26,7 +28,7 @@ interface OpenInfo extends OperatorInfo {
 }
 
 function info(name: string, detail: string): OpenInfo {
-  return { name, detail, state: [], inputs: [] };
+  return { name, detail, state: [], inputs: [], counts: { recordsIn: 0, recordsOut: 0 } };
 }
 
 /**
@@ -84,57 +86,60 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts:
   // filters do); when nothing does, operators skip computing it — half the work of a changelog.
   // onlyProjects: whether every node between here and the output is a projection; only then does
   // a stream's null-valued record flow on (as a null value), every other operator drops it.
-  const build = (n: PlanNode, down: Emit, parent: OpenInfo, needPrev = false, onlyProjects = false): void => {
-    if (probe) down = probe.input(parent, down);
+  const build = (n: PlanNode, toParent: Emit, parent: OpenInfo, needPrev = false, onlyProjects = false): void => {
+    const into = probe ? probe.input(parent, toParent) : toParent;
     const id = `${n.kind}${counter++}`;
-    const op = (name: string, detail: string): { self: OpenInfo; env: OperatorEnv } => {
+    // The operator's info, its scoped env, and `down`: where it emits (its consumer), counted as its output.
+    const op: OpenOperator = (name, detail) => {
       const self = info(name, detail);
       parent.inputs.push(self);
-      return { self, env: scopedEnv(env, id, self) };
+      return { self, env: scopedEnv(env, id, self), down: countingOut(self.counts, into) };
     };
+    // A pipeline entry: decoded records go in here, counted as the operator's input.
+    const entry = (self: OpenInfo, fn: Emit): Emit => countingIn(self.counts, probe ? probe.input(self, fn) : fn);
     const onEnd = (self: OpenInfo, f: () => void): void => {
       endBatch.push(probe ? probe.endBatch(self, f) : f);
     };
     switch (n.kind) {
       case 'Source': {
-        const { self, env: e } = op(...describeSource(n));
+        const { self, env: e, down } = op(...describeSource(n));
         // A table read by a query is tracked by the query itself, so changes know what they replace.
-        const entry = n.schema.isTable
+        const first = n.schema.isTable
           ? tableViewOperator(n.schema.columns.filter((c) => c.role === 'key').length, tableRowStore(e, 'view'), down)
           : onlyProjects
             ? down
             : (r: Rec) => {
                 if (!r.tombstone) down(r);
               };
-        entries.set(n.alias, probe ? probe.input(self, entry) : entry);
+        entries.set(n.alias, entry(self, first));
         return;
       }
       case 'SingleRow': {
-        const { self } = op('SingleRow', 'one row of no columns (SELECT without FROM), read once');
-        entries.set(SINGLE_ROW_ENTRY, probe ? probe.input(self, down) : down);
+        const { self, down } = op('SingleRow', 'one row of no columns (SELECT without FROM), read once');
+        entries.set(SINGLE_ROW_ENTRY, entry(self, down));
         return;
       }
       case 'Filter': {
-        const { self } = op('Filter', n.predicate.text);
+        const { self, down } = op('Filter', n.predicate.text);
         return build(n.input, filterOperator(n, down), self, n.schema.isTable);
       }
       case 'Project': {
-        const { self } = op('Project', schemaColumns(n.schema));
+        const { self, down } = op('Project', schemaColumns(n.schema));
         return build(n.input, projectOperator(n, down, needPrev), self, needPrev, onlyProjects);
       }
       case 'FlatMap': {
-        const { self } = op('FlatMap', n.exprs.map((e) => e.text).join(', '));
+        const { self, down } = op('FlatMap', n.exprs.map((e) => e.text).join(', '));
         return build(n.input, flatMapOperator(n, down), self);
       }
       case 'Aggregate': {
         const session = n.window?.kind === 'SESSION';
-        const { self, env: e } = op(n.window ? 'WindowAggregate' : 'Aggregate', describeAggregate(n));
+        const { self, env: e, down } = op(n.window ? 'WindowAggregate' : 'Aggregate', describeAggregate(n));
         const a = session ? sessionAggregateOperator(n, e, down) : aggregateOperator(n, e, down, needPrev);
         onEnd(self, a.endBatch);
         return build(n.input, a.push, self, n.input.schema.isTable);
       }
       case 'Join':
-        return buildJoin(n, down, op, onEnd, build);
+        return buildJoin(n, op, onEnd, build);
     }
   };
   build(root, out, sink, false, true);
@@ -142,30 +147,30 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts:
   return { tree: sink, entries, endBatch, flush: [] };
 }
 
-type OpenOperator = (name: string, detail: string) => { self: OpenInfo; env: OperatorEnv };
+type OpenOperator = (name: string, detail: string) => { self: OpenInfo; env: OperatorEnv; down: Emit };
 type Build = (n: PlanNode, down: Emit, parent: OpenInfo) => void;
 
-function buildJoin(n: JoinNode, down: Emit, op: OpenOperator, onEnd: (self: OpenInfo, f: () => void) => void, build: Build): void {
+function buildJoin(n: JoinNode, op: OpenOperator, onEnd: (self: OpenInfo, f: () => void) => void, build: Build): void {
   if (n.variant === 'StreamStream') {
-    const { self, env } = op('StreamStreamJoin', describeJoin(n));
+    const { self, env, down } = op('StreamStreamJoin', describeJoin(n));
     const j = streamStreamJoinOperator(n, env, down);
     onEnd(self, j.endBatch);
     build(n.left, j.left, self);
     build(n.right, j.right, self);
   } else if (isStaticJoin(n)) {
-    const { self, env } = op('StreamStaticJoin', describeStaticJoin(n));
+    const { self, env, down } = op('StreamStaticJoin', describeStaticJoin(n));
     const j = streamStaticJoinOperator(n, env, down);
     onEnd(self, j.endBatch);
     build(n.left, j.left, self);
     // The static side is looked up by SQL per batch, not read: it still shows as the join's input.
     self.inputs.push(info(...describeSource(n.right)));
   } else if (n.variant === 'StreamTable') {
-    const { self, env } = op('StreamTableJoin', describeJoin(n));
+    const { self, env, down } = op('StreamTableJoin', describeJoin(n));
     const j = streamTableJoinOperator(n, env, down);
     build(n.left, j.left, self);
     build(n.right, j.right, self);
   } else {
-    const { self, env } = op(`${n.variant}Join`, describeJoin(n));
+    const { self, env, down } = op(`${n.variant}Join`, describeJoin(n));
     const j = tableTableJoinOperator(n, env, down);
     build(n.left, j.left, self);
     build(n.right, j.right, self);

@@ -86,6 +86,21 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     // The plan as EXPLAIN's operator tree; the stream's and the table's schemas.
     await expect.poll(() => page.locator('#plan .op-name').allTextContents()).toEqual(['TableSink', 'Project', 'Aggregate', 'StreamSource']);
     await expect(page.locator('#plan .op-state').first().textContent()).resolves.toContain('agg');
+    // The running query's live counts in every box, with no EXPLAIN ANALYZE: the source has read
+    // every record so far and passed each on; the aggregate took them all; what it emitted is what
+    // the projection read; the sink wrote what it was given. They follow new records by themselves.
+    const live = (op: string, side: 'in' | 'out') => page.locator(`#plan .op[data-operator="${op}"] .op-live-${side}`).textContent();
+    const count = async (op: string, side: 'in' | 'out') => Number((await live(op, side))!.replace(/[^0-9]/g, ''));
+    await expect.poll(() => live('StreamSource', 'in'), { timeout: 10_000 }).toBe(`${n} in`);
+    await expect(live('StreamSource', 'out')).resolves.toBe(`${n} out`);
+    await expect(live('Aggregate', 'in')).resolves.toBe(`${n} in`);
+    expect(await count('Project', 'in')).toBe(await count('Aggregate', 'out'));
+    expect(await count('TableSink', 'out')).toBe(await count('TableSink', 'in'));
+    expect(await count('TableSink', 'in')).toBeGreaterThanOrEqual(3);
+    await insert();
+    await expect.poll(() => live('StreamSource', 'in'), { timeout: 10_000 }).toBe(`${n} in`);
+    await expect.poll(() => live('Aggregate', 'in'), { timeout: 10_000 }).toBe(`${n} in`);
+    expect(await page.locator('#plan .op-figures').count()).toBe(0);
     await page.locator('#sources details[data-name="PAGEVIEWS"] summary').click();
     await expect.poll(() => page.locator('#sources details[data-name="PAGEVIEWS"] td.name').allTextContents()).toEqual(['USERID', 'PAGEID', 'MS']);
     await expect(page.locator('#sources details[data-name="PER_USER"] .kind').textContent()).resolves.toBe('TABLE');

@@ -50,6 +50,18 @@ export interface OperatorInfo {
   readonly state: readonly string[];
   /** The operators that feed it (a join has two). */
   readonly inputs: readonly OperatorInfo[];
+  /** Its live record counts since it was built (operator-counts.ts): what /metrics and the console show per operator. */
+  readonly counts: OperatorCounts;
+}
+
+/**
+ * Records through one built operator since it was built. Only what cannot be derived is counted:
+ * `recordsOut` on the edge to its consumer; `recordsIn` only at a pipeline entry (a source, the
+ * single row); an inner operator's input is the sum of its inputs' output (recordsInOf).
+ */
+export interface OperatorCounts {
+  recordsIn: number;
+  recordsOut: number;
 }
 
 export interface BuiltPipeline {

@@ -5,12 +5,14 @@
 
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Eddy } from '../../runtime/engine.js';
+import { operatorsInOrder } from '../../runtime/explain.js';
+import { recordsInOf, recordsOutOf } from '../../runtime/operator-counts.js';
 import { BATCH_MS_BUCKETS } from '../../runtime/query-metrics.js';
 import type { QueryTask } from '../../runtime/query-task.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-type Kind = 'counter' | 'gauge' | 'histogram';
+type Kind = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 /**
  * The event-loop monitor's timer period. What it records is the time between two of its timer's
@@ -70,6 +72,9 @@ export function queryViews(eddy: Eddy): QueryView[] {
 
 export class MetricsExporter {
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  /** The event-loop summary's _sum and _count: cumulative, as a summary's must be, though its quantiles are per scrape. */
+  private loopDelaySum = 0;
+  private loopDelayCount = 0;
 
   constructor(private readonly eddy: Eddy) {
     this.loopDelay.enable();
@@ -107,6 +112,10 @@ export class MetricsExporter {
         x.raw(`${name}_sum${labels(q.labels)} ${num(m.batchMsTotal / 1000)}\n${name}_count${labels(q.labels)} ${m.batches}\n`);
       }
     }
+    // Per operator: its position in EXPLAIN's pre-order (0 is the sink) and its name, as EXPLAIN prints them.
+    const ops = qs.flatMap((q) => operatorsInOrder(q.task.operators).map(({ op }, i) => ({ l: { ...q.labels, operator_id: String(i), operator: op.name }, op, root: i === 0 })));
+    x.family('eddy_operator_records_in_total', 'counter', "Records into the operator since the query started in this process (EXPLAIN's operator tree, by pre-order position).", ops.map((o) => [o.l, recordsInOf(o.op)] as const));
+    x.family('eddy_operator_records_out_total', 'counter', 'Records the operator emitted to the one it feeds (the sink: records it wrote).', ops.map((o) => [o.l, recordsOutOf(o.op, o.root)] as const));
     const { log } = this.eddy.state;
     const topics = log.listTopics().map((t) => [{ topic: t.name }, Array.from({ length: t.partitions }, (_, p) => log.endOffset(t.name, p)).reduce((a, b) => a + b, 0)] as const);
     x.family('eddy_topic_records', 'gauge', 'Records appended to the topic (the sum of its partitions\' end offsets, as SHOW TOPICS).', topics);
@@ -125,11 +134,19 @@ export class MetricsExporter {
     x.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript (buffers, SQLite), in bytes.', [[{}, mem.external]]);
     const d = this.loopDelay;
     const s = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000) : 0);
-    x.family('nodejs_eventloop_delay_seconds', 'gauge', 'Event-loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay, less its 10 ms timer period), by quantile.', [
+    // A summary (promtool: a quantile label belongs to one): quantiles of the delays since the
+    // previous scrape; _sum and _count over every delay measured since the server started.
+    if (d.count > 0) {
+      this.loopDelaySum += s(d.mean) * d.count;
+      this.loopDelayCount += d.count;
+    }
+    const loop = 'nodejs_eventloop_delay_seconds';
+    x.family(loop, 'summary', 'Event-loop delay (perf_hooks.monitorEventLoopDelay, less its 10 ms timer period): quantiles since the previous scrape, sum and count since start.', [
       [{ quantile: '0.5' }, s(d.percentile(50))],
       [{ quantile: '0.99' }, s(d.percentile(99))],
       [{ quantile: '1' }, s(d.max)],
     ]);
+    x.raw(`${loop}_sum ${num(this.loopDelaySum)}\n${loop}_count ${this.loopDelayCount}\n`);
     x.family('nodejs_eventloop_delay_mean_seconds', 'gauge', 'Mean event-loop delay since the previous scrape.', [[{}, s(d.mean)]]);
     d.reset();
     return x.text;

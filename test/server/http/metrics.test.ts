@@ -60,6 +60,13 @@ describe('GET /metrics', () => {
     expect(sample(f, 'eddy_query_errors_total', q)).toBe(show[10]);
     expect(sample(f, 'eddy_query_state_rows', q)).toBeGreaterThanOrEqual(3); // three users' counts at least
     expect(sample(f, 'eddy_query_records_out_total', q)).toBeGreaterThanOrEqual(3);
+    // Per operator, by EXPLAIN's pre-order position: the source read all 15 and passed them on,
+    // the aggregate got them, and the sink (position 0) wrote what the query counts as its output.
+    expect(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '3', operator: 'StreamSource' })).toBe(15);
+    expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '3', operator: 'StreamSource' })).toBe(15);
+    expect(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '2', operator: 'Aggregate' })).toBe(15);
+    expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '2', operator: 'Aggregate' })).toBe(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '1', operator: 'Project' }));
+    expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '0', operator: 'TableSink' })).toBe(sample(f, 'eddy_query_records_out_total', q));
     expect(sample(f, 'eddy_topic_records', { topic: 'clicks' })).toBe(15);
 
     // The histogram: the npm parser knows its type, but flattens a labelled histogram's series into
@@ -76,7 +83,10 @@ describe('GET /metrics', () => {
 
     expect(sample(f, 'process_resident_memory_bytes', {})).toBeGreaterThan(10_000_000);
     expect(sample(f, 'nodejs_heap_used_bytes', {})).toBeGreaterThan(1_000_000);
-    expect(f.find((x) => x.name === 'nodejs_eventloop_delay_seconds')!.metrics.map((m) => m.labels?.quantile)).toEqual(['0.5', '0.99', '1']);
+    const loop = f.find((x) => x.name === 'nodejs_eventloop_delay_seconds')!;
+    expect(loop.type).toBe('SUMMARY');
+    expect(Object.keys(loop.metrics[0]!.quantiles!).sort()).toEqual(['0.5', '0.99', '1']);
+    expect(Number(loop.metrics[0]!.count)).toBeGreaterThan(0);
 
     // The progress JSON reads the same snapshot.
     const p = (await (await fetch(`${base}/queries/CTAS_PER_USER_0/progress`)).json()) as Record<string, unknown>;
