@@ -7,6 +7,7 @@ import { Connection, type ConnectionLimits, type SharedBudget } from './connecti
 import { PgServer } from './pgwire/pg-server.js';
 import { HttpApi } from './http/http-api.js';
 import type { ConnectionFactory } from './http/line-session.js';
+import { serverTls, type TlsOptions } from './tls.js';
 
 export interface ServerOptions {
   readonly host?: string;
@@ -16,6 +17,8 @@ export interface ServerOptions {
   /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
   readonly httpPort?: number;
   readonly token?: string;
+  /** A certificate and key: the PostgreSQL port answers SSLRequest with TLS (and may require it). */
+  readonly tls?: TlsOptions;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
   readonly queryTimeoutMs?: number;
@@ -73,14 +76,16 @@ export class EddyServer {
       this.connections.add(new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
     });
     this.server.maxConnections = 10_000;
+    if (opts.tls && opts.pgPort === undefined) throw new Error('a TLS certificate is used by the PostgreSQL port only: give --pg-port too');
     if (opts.pgPort !== undefined) {
+      const tls = opts.tls ? serverTls(opts.tls) : undefined;
       this.pg = new PgServer(this.eddy, opts.token, {
         maxMessageBytes: this.limits.maxLineBytes,
         maxBufferedBytes: this.limits.maxBufferedBytes,
         authTimeoutMs: this.limits.authTimeoutMs,
         idleTimeoutMs: this.limits.idleTimeoutMs,
         maxQueuedMessages: this.limits.maxQueuedRequests,
-      }, opts.onDisconnect);
+      }, opts.onDisconnect, tls);
     }
     // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
     if (opts.httpPort !== undefined) {
