@@ -17,7 +17,7 @@ export interface ServerOptions {
   /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
   readonly httpPort?: number;
   readonly token?: string;
-  /** A certificate and key: the PostgreSQL port answers SSLRequest with TLS (and may require it). */
+  /** A certificate and key: the PostgreSQL port answers SSLRequest with TLS (and may require it); the HTTP port speaks HTTPS only. */
   readonly tls?: TlsOptions;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
@@ -76,9 +76,9 @@ export class EddyServer {
       this.connections.add(new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
     });
     this.server.maxConnections = 10_000;
-    if (opts.tls && opts.pgPort === undefined) throw new Error('a TLS certificate is used by the PostgreSQL port only: give --pg-port too');
+    if (opts.tls && opts.pgPort === undefined && opts.httpPort === undefined) throw new Error('a TLS certificate is for the PostgreSQL and HTTP ports: give --pg-port or --http-port too');
+    const tls = opts.tls ? serverTls(opts.tls) : undefined;
     if (opts.pgPort !== undefined) {
-      const tls = opts.tls ? serverTls(opts.tls) : undefined;
       this.pg = new PgServer(this.eddy, opts.token, {
         maxMessageBytes: this.limits.maxLineBytes,
         maxBufferedBytes: this.limits.maxBufferedBytes,
@@ -98,7 +98,7 @@ export class EddyServer {
           }),
         );
       };
-      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open });
+      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open, ...(tls ? { tls } : {}) });
     }
   }
 

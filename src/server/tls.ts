@@ -15,13 +15,16 @@ export interface TlsOptions {
 
 export interface ServerTls {
   readonly context: SecureContext;
+  /** The PEM certificate and key again, for a tls.Server (which builds its own context from them). */
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
   readonly required: boolean;
 }
 
 /** The secure context for `opts`; a certificate and key that do not load or do not match are refused here, at start-up. */
 export function serverTls(opts: TlsOptions): ServerTls {
   try {
-    return { context: createSecureContext({ cert: opts.cert, key: opts.key, minVersion: 'TLSv1.2' }), required: opts.required ?? false };
+    return { context: createSecureContext({ cert: opts.cert, key: opts.key, minVersion: 'TLSv1.2' }), cert: opts.cert, key: opts.key, required: opts.required ?? false };
   } catch (e) {
     throw new Error(`TLS certificate and key cannot be used: ${(e as Error).message}`);
   }

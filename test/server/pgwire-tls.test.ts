@@ -3,7 +3,7 @@
 // which must fail), psycopg and pgJDBC verifying the certificate, SCRAM over TLS, 'N' from a
 // server without a certificate, a server that requires TLS refusing a plain connection (and
 // still taking psql's CancelRequest, which libpq sends in the clear), and bytes piggybacked on
-// an SSLRequest refused. Without openssl or psql the suite skips loudly; under CI=true it fails.
+// an SSLRequest refused; and the HTTP port as HTTPS with the same certificate (curl). Without openssl or psql the suite skips loudly; under CI=true it fails.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -121,6 +121,23 @@ describe.skipIf(tools.length > 0)('pgwire over TLS', () => {
     expect(reply[0]).toBe('E'.charCodeAt(0));
     expect(reply.toString('utf8')).toContain('received unencrypted data after SSL request');
   });
+
+  it('the HTTP port speaks HTTPS with the same certificate: curl over HTTP/1.1 and HTTP/2 verifying it, plain HTTP refused', async () => {
+    const { server } = await start({ httpPort: 0, token: 'tk-http', tls });
+    const url = `https://127.0.0.1:${server.httpAddress!.port}/ksql`;
+    const body = JSON.stringify({ ksql: 'SHOW STREAMS;', streamsProperties: {} });
+    for (const version of ['--http1.1', '--http2']) {
+      const r = await run('curl', ['-sS', version, '--cacert', file('ca.pem'), '-u', 'eddy:tk-http', '-H', 'Content-Type: application/vnd.ksql.v1+json', '-w', '\n%{http_version} %{http_code}', '-d', body, url], 30_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('"@type":"streams"');
+      expect(r.stdout.trim().split('\n').at(-1)).toBe(version === '--http2' ? '2 200' : '1.1 200');
+    }
+    const untrusted = await run('curl', ['-sS', '--cacert', file('other-ca.pem'), url], 30_000);
+    expect(untrusted.code).not.toBe(0);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    const plain = await run('curl', ['-sS', '-m', '5', `http://127.0.0.1:${server.httpAddress!.port}/info`], 30_000);
+    expect(plain.code).not.toBe(0);
+  }, 60_000);
 
   it.runIf(psycopgTestable())('psycopg with sslmode=verify-full', async () => {
     const { server } = await start({ pgPort: 0, token: 'tk-py', tls: { ...tls, required: true } });
