@@ -19,7 +19,7 @@ if (!hasPsql) {
   process.stderr.write(msg);
 }
 
-function psql(port: number, args: string[]): { done: Promise<Run>; stdout: () => string } {
+function psql(port: number, args: string[]): { done: Promise<Run>; stdout: () => string; interrupt(): void } {
   // Line-buffered (as on a terminal), so each batch shows as psql prints it.
   const child = spawn('stdbuf', ['-oL', 'psql', '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
     env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'disable' },
@@ -34,7 +34,8 @@ function psql(port: number, args: string[]): { done: Promise<Run>; stdout: () =>
     clearTimeout(timer);
     resolve({ code, stdout, stderr });
   }));
-  return { done, stdout: () => stdout };
+  // SIGINT to psql itself (stdbuf execs it, so the child is psql).
+  return { done, stdout: () => stdout, interrupt: () => child.kill('SIGINT') };
 }
 
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
@@ -69,6 +70,14 @@ describe.skipIf(!hasPsql)('cursors with psql', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('11\n12\n13\n');
     expect(pushQueries(server)).toBe(0);
+
+    // Without a LIMIT the FETCH waits on; Ctrl-C (psql's CancelRequest) stops it.
+    const endless = psql(port, ['-A', '-t', ...c('\\set FETCH_COUNT 2', 'SELECT ID FROM T WHERE ID > 20 EMIT CHANGES;')]);
+    await until(() => pushQueries(server) > 0);
+    endless.interrupt();
+    const e = await endless.done;
+    expect(e.stderr).toContain('ERROR:  canceling statement due to user request');
+    await until(() => pushQueries(server) === 0);
   }, 60_000);
 
   it('BEGIN, DECLARE, FETCH, MOVE, CLOSE, COMMIT by hand, with PostgreSQL\'s errors and statuses', async () => {
