@@ -1,6 +1,7 @@
 // `eddy server`: one engine, many TCP clients. SIGTERM/SIGINT finish the batch in flight
 // (batches are synchronous, so it has committed), tell clients, and exit 0.
 
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { EddyServer } from '../server/server.js';
 import { addKafkaOptions, kafkaFromFlags, type KafkaFlags } from './kafka-options.js';
@@ -14,6 +15,9 @@ interface ServerFlags {
   readonly httpPort?: number;
   readonly data?: string;
   readonly token?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsRequired?: boolean;
   readonly allowFiles?: string;
   readonly allowConnect?: string;
   readonly allowFunctions?: boolean;
@@ -38,6 +42,9 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--http-port <port>', "also serve ksqlDB's REST API, /metrics and query progress over HTTP on this port (same host and token; default: off)").argParser(port))
     .addOption(new Option('--data <dir>', 'data directory, created if missing (its parent must exist); omit for memory only').argParser(dataDirectory))
     .option('--token <token>', 'require clients to send AUTH <token> first (or set EDDY_TOKEN); needed to bind a non-loopback address')
+    .option('--tls-cert <file>', 'PEM certificate (chain): the PostgreSQL port answers an SSLRequest with it, the HTTP port speaks HTTPS only; needs --tls-key')
+    .option('--tls-key <file>', 'with --tls-cert: its PEM private key (unencrypted)')
+    .option('--tls-required', 'with --tls-cert: refuse PostgreSQL clients that do not use TLS (sslmode=disable/allow/prefer without TLS)')
     .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
     .option('--allow-connect <host:port,…>', "let clients' socket sources connect to these host:port pairs (host:* for any port); default: none")
     .option('--allow-functions', "let clients CREATE FUNCTION … LANGUAGE JAVASCRIPT; their bodies run in a sandbox worker with a time and memory limit; default: refused")
@@ -53,12 +60,23 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--batch-max-ms <ms>', 'time budget of a micro-batch cycle: a slow query is cut there and goes on next cycle, so clients are answered meanwhile (0: none)').argParser(milliseconds).default(250))
     .action(async (opts: ServerFlags & KafkaFlags & RegistryFlags) => {
       const token = opts.token ?? process.env.EDDY_TOKEN;
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+      if (opts.tlsRequired && opts.tlsCert === undefined) throw new Error('--tls-required needs --tls-cert and --tls-key');
+      const pem = (flag: string, file: string): Buffer => {
+        try {
+          return readFileSync(file);
+        } catch (e) {
+          throw new Error(`${flag} ${file}: ${(e as Error).message}`);
+        }
+      };
+      const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: pem('--tls-cert', opts.tlsCert), key: pem('--tls-key', opts.tlsKey), required: opts.tlsRequired ?? false } : undefined;
       const server = new EddyServer({
         host: opts.host,
         port: opts.port,
         ...(opts.pgPort !== undefined ? { pgPort: opts.pgPort } : {}),
         ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
         ...(token ? { token } : {}),
+        ...(tls ? { tls } : {}),
         access: {
           ...(opts.allowFiles !== undefined ? { fileRoot: opts.allowFiles } : {}),
           ...(opts.allowConnect !== undefined ? { connect: opts.allowConnect.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
@@ -71,8 +89,8 @@ export function registerServerCommand(program: Command): void {
       });
       const addr = await server.listen();
       process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}${opts.schemaRegistry ? ` (schema registry: ${opts.schemaRegistry.replace(/\/\/[^@/]*@/, '//')})` : ''}\n`);
-      if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}\n`);
-      if (server.httpAddress) process.stdout.write(`eddy http listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
+      if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}${tls ? (tls.required ? ' (TLS required)' : ' (TLS offered)') : ''}\n`);
+      if (server.httpAddress) process.stdout.write(`eddy ${tls ? 'https' : 'http'} listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -7,6 +7,7 @@ import { Connection, type ConnectionLimits, type SharedBudget } from './connecti
 import { PgServer } from './pgwire/pg-server.js';
 import { HttpApi } from './http/http-api.js';
 import type { ConnectionFactory } from './http/line-session.js';
+import { serverTls, type TlsOptions } from './tls.js';
 
 export interface ServerOptions {
   readonly host?: string;
@@ -16,6 +17,8 @@ export interface ServerOptions {
   /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
   readonly httpPort?: number;
   readonly token?: string;
+  /** A certificate and key: the PostgreSQL port answers SSLRequest with TLS (and may require it); the HTTP port speaks HTTPS only. */
+  readonly tls?: TlsOptions;
   readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
   readonly queryTimeoutMs?: number;
@@ -73,6 +76,8 @@ export class EddyServer {
       this.connections.add(new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
     });
     this.server.maxConnections = 10_000;
+    if (opts.tls && opts.pgPort === undefined && opts.httpPort === undefined) throw new Error('a TLS certificate is for the PostgreSQL and HTTP ports: give --pg-port or --http-port too');
+    const tls = opts.tls ? serverTls(opts.tls) : undefined;
     if (opts.pgPort !== undefined) {
       this.pg = new PgServer(this.eddy, opts.token, {
         maxMessageBytes: this.limits.maxLineBytes,
@@ -80,7 +85,7 @@ export class EddyServer {
         authTimeoutMs: this.limits.authTimeoutMs,
         idleTimeoutMs: this.limits.idleTimeoutMs,
         maxQueuedMessages: this.limits.maxQueuedRequests,
-      }, opts.onDisconnect);
+      }, opts.onDisconnect, tls);
     }
     // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
     if (opts.httpPort !== undefined) {
@@ -93,7 +98,7 @@ export class EddyServer {
           }),
         );
       };
-      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open });
+      this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open, ...(tls ? { tls } : {}) });
     }
   }
 

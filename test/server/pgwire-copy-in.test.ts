@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../src/planner/values.js';
-import { parseCopyFromStdin, textLineToCsv } from '../../src/server/pgwire/copy-in.js';
+import { csvFields, csvValues, eddyCsvLine, parseCopyFromStdin, textFields } from '../../src/server/pgwire/copy-format.js';
 import { start } from './helpers.js';
 import { psycopgTestable, run } from './pgwire-clients.js';
 
@@ -27,14 +27,34 @@ function rows(server: { eddy: { execute(sql: string): unknown[] } }, sql: string
 }
 
 describe('COPY FROM STDIN options', () => {
-  it('reads PostgreSQL\'s two option syntaxes and its text format', () => {
-    expect(parseCopyFromStdin('COPY c FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER \';\')')).toEqual({ target: 'C', format: 'CSV', text: false, header: true, delimiter: ';' });
-    expect(parseCopyFromStdin('COPY  "c" FROM STDIN csv header')).toEqual({ target: 'c', format: 'CSV', text: false, header: true, delimiter: undefined });
-    expect(parseCopyFromStdin('COPY c FROM STDIN;')).toMatchObject({ format: 'CSV', text: true, header: false });
+  it("reads PostgreSQL's two option syntaxes, its defaults and its checks", () => {
+    expect(parseCopyFromStdin("COPY c FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')")).toEqual({ target: 'C', columns: undefined, format: 'csv', header: true, delimiter: ';', null: '', quote: '"', escape: '"', forceNotNull: [], forceNull: [] });
+    expect(parseCopyFromStdin('COPY  "c" (a, "B") FROM STDIN csv header')).toMatchObject({ target: 'c', columns: ['A', 'B'], format: 'csv', header: true, delimiter: ',' });
+    expect(parseCopyFromStdin('COPY c FROM STDIN;')).toMatchObject({ format: 'text', header: false, delimiter: '\t', null: '\\N' });
+    expect(parseCopyFromStdin("COPY c FROM STDIN (FORMAT csv, HEADER match, NULL 'NA', QUOTE '''', ESCAPE '\\', FORCE_NOT_NULL (a), FORCE_NULL *)")).toMatchObject({ header: 'match', null: 'NA', quote: "'", escape: '\\', forceNotNull: ['A'], forceNull: '*' });
+    expect(parseCopyFromStdin("COPY c FROM STDIN DELIMITER AS '|' NULL AS '' CSV QUOTE AS '$' FORCE NOT NULL a, b")).toMatchObject({ delimiter: '|', null: '', quote: '$', forceNotNull: ['A', 'B'] });
     expect(parseCopyFromStdin("COPY c FROM 'f.csv'")).toBeUndefined();
-    expect(() => parseCopyFromStdin('COPY c (a) FROM STDIN')).toThrow(/column list/);
-    expect(() => parseCopyFromStdin('COPY c FROM STDIN (FORMAT binary)')).toThrow(/format binary is not supported/);
-    expect(textLineToCsv('5\teve\t\\N\ta\\tb,"c"\t')).toBe('5,eve,,"a\tb,""c""",""');
+    expect(() => parseCopyFromStdin('COPY c FROM STDIN (FORMAT binary)')).toThrow(/FORMAT binary is not supported/);
+    expect(() => parseCopyFromStdin('COPY c FROM STDIN (FREEZE)')).toThrow(/option FREEZE is not supported/);
+    expect(() => parseCopyFromStdin("COPY c FROM STDIN (QUOTE 'x')")).toThrow(/COPY quote requires CSV mode/);
+    expect(() => parseCopyFromStdin("COPY c FROM STDIN (FORMAT csv, DELIMITER ';;')")).toThrow(/single one-byte character/);
+    expect(() => parseCopyFromStdin("COPY c FROM STDIN (FORMAT csv, QUOTE ',')")).toThrow(/delimiter and quote must be different/);
+    expect(() => parseCopyFromStdin("COPY c FROM STDIN (NULL E'a\\tb')")).toThrow(/must not appear in the NULL specification/);
+    expect(() => parseCopyFromStdin('COPY c FROM STDIN (SPEED 9)')).toThrow(/option "speed" not recognized/);
+    expect(() => parseCopyFromStdin('COPY c FROM STDIN WHERE a > 1')).toThrow(/WHERE is not supported/);
+  });
+
+  it('reads the text and CSV formats as PostgreSQL does', () => {
+    const text = { delimiter: '\t', null: '\\N' };
+    expect(textFields('5\teve\t\\N\ta\\tb,"c"\t\\101\\x42', text)).toEqual(['5', 'eve', null, 'a\tb,"c"', 'AB']);
+    expect(textFields('1|NA|x', { delimiter: '|', null: 'NA' })).toEqual(['1', null, 'x']);
+    const csv = { delimiter: ',', quote: '"', escape: '"' };
+    expect(csvFields('1,"a,b",,"","say ""hi"""', csv)).toEqual([{ text: '1', quoted: false }, { text: 'a,b', quoted: true }, { text: '', quoted: false }, { text: '', quoted: true }, { text: 'say "hi"', quoted: true }]);
+    expect(csvFields('1,"open', csv)).toBeUndefined();
+    expect(csvValues(csvFields('1,,""', csv)!, ['A', 'B', 'C'], { null: '', forceNotNull: [], forceNull: [] })).toEqual(['1', null, '']);
+    expect(csvValues(csvFields('1,,""', csv)!, ['A', 'B', 'C'], { null: '', forceNotNull: ['B'], forceNull: ['C'] })).toEqual(['1', '', null]);
+    expect(csvFields("'it\\'s',x", { delimiter: ',', quote: "'", escape: '\\' })).toEqual([{ text: "it's", quoted: true }, { text: 'x', quoted: false }]);
+    expect(eddyCsvLine(['5', 'eve', null, 'a\tb,"c"', ''])).toBe('5,eve,,"a\tb,""c""",""');
   });
 });
 
@@ -63,6 +83,34 @@ describe.skipIf(!hasPsql)('COPY FROM STDIN with psql', () => {
     // An unknown target is an error before any data is asked for.
     const e = await run('psql', ['-X', '-h', '127.0.0.1', '-p', String(server.pgAddress!.port), '-U', 'eddy', '-c', 'COPY NOPE FROM STDIN'], 30_000);
     expect(e.stderr).toContain('ERROR:  NOPE does not exist.');
+  }, 60_000);
+});
+
+describe.skipIf(!hasPsql)('COPY FROM STDIN options with psql', () => {
+  it('a column list, HEADER MATCH, DELIMITER, NULL, QUOTE, ESCAPE, a quoted field across lines; a header that does not match fails the copy', async () => {
+    const { server } = await start({ pgPort: 0 });
+    server.eddy.execute(DDL);
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-copy-opts-'));
+    writeFileSync(join(dir, 'opts.csv'), "NAME;ID\n'ada';1\nNA;2\n'multi\nline';3\n'it\\'s';4\n5\n");
+    writeFileSync(join(dir, 'bad-header.csv'), 'ID,NAME\n8,x\n');
+    writeFileSync(join(dir, 'pipes.txt'), '7|seven|NULL\n');
+    const script = [
+      "\\copy CT (NAME, ID) from 'opts.csv' with (format csv, header match, delimiter ';', null 'NA', quote '''', escape '\\')",
+      "\\copy CT (NAME, ID) from 'bad-header.csv' with (format csv, header match)",
+      "\\copy C from 'pipes.txt' with (delimiter '|', null 'NULL')",
+      "\\copy C from 'pipes.txt' with (format binary)",
+      'SELECT 1 AS STILL_HERE;',
+    ].join('\n');
+    writeFileSync(join(dir, 'copy.sql'), `${script}\n`);
+    const r = await run('sh', ['-c', `cd '${dir}' && psql -X -h 127.0.0.1 -p ${server.pgAddress!.port} -U eddy -d eddy -f copy.sql`], 30_000);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('COPY'))).toEqual(['COPY 4', 'COPY 1']);
+    expect(r.stderr).toContain('WARNING:  COPY CT, line 7: missing data for column "ID"');
+    expect(r.stderr).toContain('ERROR:  column name mismatch in header line field 1: got "ID", expected "NAME"');
+    expect(r.stderr).toContain('ERROR:  COPY FROM STDIN: FORMAT binary is not supported by Eddy');
+    expect(r.stdout).toContain('STILL_HERE');
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([[1, 'ada', null], [2, null, null], [3, 'multi\nline', null], [4, "it's", null]]);
+    server.eddy.execute("SET 'auto.offset.reset'='earliest';");
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM C;')).toEqual([[7, 'seven', null]]);
   }, 60_000);
 });
 

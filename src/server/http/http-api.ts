@@ -2,7 +2,9 @@
 // metrics (metrics.ts), per-query progress (progress.ts) and the console's processing-log and topic
 // views (console-data.ts) on one port. HTTP/1.1 and HTTP/2
 // without TLS ("h2c" with prior knowledge, as ksqlDB's clients and `curl --http2-prior-knowledge`
-// speak it) share the port: the first bytes of a connection say which. The same host and token
+// speak it) share the port: the first bytes of a connection say which. With the server's TLS
+// certificate (--tls-cert) the port speaks HTTPS only (ALPN h2 or http/1.1), the same sniffing
+// then done on the decrypted bytes. The same host and token
 // rules as the line protocol: the server refuses a non-loopback address without a token (server.ts),
 // and with a token every request carries it as Basic auth's password (any user name) or a Bearer token.
 // The web console's static files (console-files.ts) are the one exception: public, they hold no data.
@@ -11,8 +13,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttp1, type Server as Http1Server } from 'node:http';
 import { createServer as createHttp2, type Http2Server } from 'node:http2';
 import { createServer as createNet, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTls } from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { Eddy } from '../../runtime/engine.js';
+import type { ServerTls } from '../tls.js';
 import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 import { ConsoleFiles } from './console-files.js';
 import { ErrorCode, HttpError, genericError } from './errors.js';
@@ -34,6 +38,8 @@ export interface HttpApiOptions {
   readonly open: ConnectionFactory;
   /** Largest request body (the line protocol's longest request line). */
   readonly maxBodyBytes: number;
+  /** The server's certificate: HTTPS only on this port. */
+  readonly tls?: ServerTls;
 }
 
 const H2_PREFACE = 'PRI * HTTP/2.0';
@@ -87,7 +93,7 @@ export class HttpApi {
     // No time limit on a request: a push query's response is open as long as the client reads it.
     this.h1.requestTimeout = 0;
     this.h2 = createHttp2((req, res) => handle(req, res, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
-    this.net = createNet((socket) => {
+    const route = (socket: Socket): void => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.once('data', (first: Buffer) => {
@@ -102,7 +108,13 @@ export class HttpApi {
           socket.resume();
         }
       });
-    });
+    };
+    if (opts.tls) {
+      const secure = createTls({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2', ALPNProtocols: ['h2', 'http/1.1'] }, route);
+      // A failed handshake (a client that does not trust the certificate) ends that socket only.
+      secure.on('tlsClientError', (_e, socket) => socket.destroy());
+      this.net = secure;
+    } else this.net = createNet(route);
   }
 
   listen(): Promise<AddressInfo> {

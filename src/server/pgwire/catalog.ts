@@ -1,14 +1,15 @@
 // Answers for what PostgreSQL clients ask of any server before or besides their own SQL: the
 // version, `SHOW <parameter>`, the session's database and user, psql's `\dt`/`\d` listing
-// (a pg_catalog.pg_class query), and the SET/BEGIN/COMMIT drivers send at start-up. Only a
+// (a pg_catalog.pg_class query), and the SET drivers send at start-up (BEGIN/COMMIT are
+// transaction-statements.ts's). Only a
 // whole query that matches one of these is answered here; everything else goes to Eddy, so
 // Eddy's own `SHOW STREAMS`, `SET 'prop'='value'` etc. are untouched.
 
-import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
 import type { Eddy } from '../../runtime/engine.js';
 import type { ColumnHeader } from '../../runtime/results.js';
+import { isJdbcColumns, isJdbcPrimaryKeys, jdbcColumns, jdbcPrimaryKeys, like, psqlColumns, typeInfo } from './catalog-columns.js';
 
 export type CatalogAnswer =
   | { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] }
@@ -46,14 +47,18 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
   }
   // PostgreSQL's SET (an unquoted name), not Eddy's SET 'property' = 'value'.
   if (/^set (session |local )?[a-z_][a-z_0-9.]*\s*(=|to)\s*/i.test(flat)) return { kind: 'tag', tag: 'SET' };
-  if (/^(begin|start transaction)\b/i.test(flat)) return { kind: 'tag', tag: 'BEGIN' };
-  if (/^(commit|end)\b/i.test(flat)) return { kind: 'tag', tag: 'COMMIT' };
-  if (/^rollback\b/i.test(flat)) return { kind: 'tag', tag: 'ROLLBACK' };
   if (/^discard all$/i.test(flat)) return { kind: 'tag', tag: 'DISCARD ALL' };
   if (/\bfrom pg_catalog\.pg_class c\b/i.test(flat) && /\bc\.relkind in\b/i.test(flat) && /as "Schema"/i.test(flat)) return relationList(eddy, flat, session.user);
   if ((m = /^select c\.oid, n\.nspname, c\.relname from pg_catalog\.pg_class c .*\bc\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)'/i.exec(flat))) return describeLookup(eddy, m[1]!);
   if ((m = /^select c\.relchecks, c\.relkind,.* where c\.oid = '(\d+)'/i.exec(flat))) return describeRelation(eddy, Number(m[1]));
-  if ((m = /^select a\.attname,.* from pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)'/i.exec(flat))) return describeColumns(eddy, Number(m[1]));
+  if ((m = /^select a\.attname,.* from pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)'/i.exec(flat))) {
+    const oid = Number(m[1]);
+    return psqlColumns(flat, relations(eddy).find((r) => r.oid === oid));
+  }
+  if (isJdbcColumns(flat)) return jdbcColumns(flat, relations(eddy));
+  if (isJdbcPrimaryKeys(flat)) return jdbcPrimaryKeys(flat, relations(eddy));
+  const type = typeInfo(flat);
+  if (type) return type;
   if (/\bfrom pg_catalog\.pg_namespace n, pg_catalog\.pg_class c\b/i.test(flat) && /\bas table_type\b/i.test(flat)) return jdbcTables(eddy, flat);
   // Eddy has no pg_catalog schema, so such a query is a client's catalog probe, never Eddy SQL:
   // what is not answered above has no rows (psql's \d footers: indexes, policies, publications…).
@@ -95,14 +100,6 @@ function describeRelation(eddy: Eddy, oid: number): CatalogAnswer {
   return { kind: 'rows', columns: names.map(text), rows: r ? [row] : [] };
 }
 
-/** `\d name`, step 3: its columns with Eddy's type names; the key columns say so in the default column. */
-function describeColumns(eddy: Eddy, oid: number): CatalogAnswer {
-  const r = relations(eddy).find((x) => x.oid === oid);
-  const names = ['attname', 'format_type', 'attrdef', 'attnotnull', 'attcollation', 'attidentity', 'attgenerated'];
-  const rows = (r?.def.columns ?? []).map((c): Value[] => [c.name, formatType(c.type), c.role === 'key' ? (r!.def.kind === 'TABLE' ? 'PRIMARY KEY' : 'KEY') : c.role === 'header' ? 'HEADERS' : '', 'f', '', '', '']);
-  return { kind: 'rows', columns: names.map(text), rows };
-}
-
 const EXTRA_PARAMETERS: Record<string, string> = {
   transaction_isolation: 'read committed',
   search_path: '"$user", public',
@@ -127,19 +124,6 @@ function relationList(eddy: Eddy, flat: string, owner: string): CatalogAnswer {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((s): Value[] => ['public', s.name, s.kind === 'TABLE' ? 'table' : 'stream', owner]);
   return { kind: 'rows', columns: [text('Schema'), text('Name'), text('Type'), text('Owner')], rows };
-}
-
-/** A SQL LIKE pattern (`%`, `_`, `\` escapes) as a regular expression over the whole name. */
-function like(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'i');
 }
 
 /**

@@ -21,6 +21,11 @@ export class FrameReader {
     this.typed = true;
   }
 
+  /** Bytes received but not yet cut into a message. */
+  get buffered(): number {
+    return this.buf.length;
+  }
+
   push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
   }

@@ -3,24 +3,15 @@
 // `COPY n`. Each line goes through Eddy's own COPY rules (runtime/statements/copy.ts): CSV or JSON
 // lines over the target's columns, a line that does not parse or (into a table) lacks its key is
 // rejected and reported with its line number, rows are upserted into a static table or appended
-// to a stream's topic, a chunk of rows at a time. PostgreSQL's text format (tab-separated, `\N`
-// for NULL, backslash escapes) is read by turning each line into CSV first.
+// to a stream's topic, a chunk of rows at a time. PostgreSQL's text and CSV formats, its options
+// and a column list are read by copy-format.ts into each record's fields, which become a line of
+// Eddy's CSV over all the target's columns (a column the list leaves out is NULL).
 
 import { copiedMessage, copyLine, copySerde, copyWrite } from '../../runtime/statements/copy.js';
 import type { Value } from '../../planner/values.js';
 import { commandComplete, copyInResponse, noticeResponse, type FrontendMessage } from './codec.js';
-import { identifier } from './parameter-types.js';
+import { CopyError, csvFields, csvValues, eddyCsvLine, textFields, type CopySpec } from './copy-format.js';
 import type { PortalContext } from './portal.js';
-
-export interface CopySpec {
-  readonly target: string;
-  /** Eddy's COPY format: CSV (also for PostgreSQL's text format, converted) or JSON. */
-  readonly format: 'CSV' | 'JSON';
-  /** PostgreSQL's text format: each line is converted to CSV before Eddy reads it. */
-  readonly text: boolean;
-  readonly header: boolean;
-  readonly delimiter: string | undefined;
-}
 
 /** What copy-in needs of its connection beyond a portal's needs: the client's next message. */
 export interface CopyInContext extends PortalContext {
@@ -28,83 +19,6 @@ export interface CopyInContext extends PortalContext {
   readonly remote: string;
   /** The next message the client sent (undefined: it has gone). */
   nextMessage(): Promise<FrontendMessage | undefined>;
-}
-
-export class CopyError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-const NAME = String.raw`("(?:[^"]|"")*"|\x60(?:[^\x60]|\x60\x60)*\x60|[A-Za-z_][A-Za-z_0-9]*)`;
-const COPY_FROM_STDIN = new RegExp(String.raw`^\s*COPY\s+${NAME}\s*(\([^)]*\))?\s*FROM\s+STDIN\b([\s\S]*?)\s*;?\s*$`, 'i');
-
-const truthy = (v: string | undefined): boolean => v === undefined || ['true', 'on', '1', 'yes'].includes(v.toLowerCase());
-const unquote = (v: string): string => v.replace(/^E?'((?:[^']|'')*)'$/i, (_m, x: string) => x.replace(/''/g, "'"));
-
-/** `COPY t FROM STDIN [WITH] (FORMAT csv, HEADER, DELIMITER ';')` or the older `… CSV HEADER`; undefined when `sql` is not one. */
-export function parseCopyFromStdin(sql: string): CopySpec | undefined {
-  const m = COPY_FROM_STDIN.exec(sql);
-  if (!m) return undefined;
-  if (m[2]) throw new CopyError('COPY with a column list is not supported: Eddy\'s COPY takes every column but the headers, in order', '0A000');
-  const opts = new Map<string, string | undefined>();
-  let rest = m[3]!.trim().replace(/^WITH\b/i, '').trim();
-  const list = /^\(([\s\S]*)\)$/.exec(rest);
-  if (list) {
-    for (const part of list[1]!.split(',')) {
-      const [k, ...v] = part.trim().split(/\s+/);
-      if (k) opts.set(k.toUpperCase(), v.length ? unquote(v.join(' ')) : undefined);
-    }
-  } else {
-    // The pre-9.0 syntax psql's \copy writes: [BINARY] [DELIMITER [AS] 'c'] [NULL [AS] 's'] [CSV [HEADER]].
-    for (let t: RegExpExecArray | null; rest && (t = /^(BINARY|CSV|HEADER|(DELIMITER|NULL|QUOTE|ESCAPE)\s+(?:AS\s+)?('(?:[^']|'')*'))\s*/i.exec(rest)); rest = rest.slice(t[0].length)) {
-      const word = (t[2] ?? t[1]!).toUpperCase();
-      if (word === 'CSV' || word === 'BINARY') opts.set('FORMAT', word.toLowerCase());
-      else opts.set(word, t[3] ? unquote(t[3]) : undefined);
-    }
-    if (rest) throw new CopyError(`COPY FROM STDIN option not understood: ${rest}`, '42601');
-  }
-  for (const k of opts.keys()) {
-    if (!['FORMAT', 'HEADER', 'DELIMITER', 'ENCODING'].includes(k)) throw new CopyError(`COPY FROM STDIN option ${k} is not supported (FORMAT, HEADER, DELIMITER are)`, '0A000');
-  }
-  const encoding = opts.get('ENCODING');
-  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) throw new CopyError(`COPY FROM STDIN reads UTF-8 only, not ${encoding}`, '0A000');
-  const format = (opts.get('FORMAT') ?? 'text').toLowerCase();
-  if (!['text', 'csv', 'json'].includes(format)) throw new CopyError(`COPY FROM STDIN format ${format} is not supported: text, csv or Eddy's json`, '0A000');
-  const delimiter = opts.get('DELIMITER');
-  if (delimiter !== undefined && [...delimiter].length !== 1) throw new CopyError('COPY delimiter must be a single one-byte character', '22023');
-  return {
-    target: identifier(m[1]!),
-    format: format === 'json' ? 'JSON' : 'CSV',
-    text: format === 'text',
-    // As in PostgreSQL, a header line is there only when HEADER says so.
-    header: opts.has('HEADER') && truthy(opts.get('HEADER')),
-    delimiter,
-  };
-}
-
-/** One line of PostgreSQL's text format as a CSV line: fields split on the delimiter, `\N` a NULL (an empty field). */
-export function textLineToCsv(line: string, delimiter = '\t'): string {
-  const fields: (string | null)[] = [];
-  let cur = '';
-  const ESC: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-  let isNull = false;
-  for (let i = 0; i <= line.length; i++) {
-    const c = line[i];
-    if (c === undefined || c === delimiter) {
-      fields.push(isNull && cur === '' ? null : cur);
-      cur = '';
-      isNull = false;
-    } else if (c === '\\' && i + 1 < line.length) {
-      const n = line[++i]!;
-      if (n === 'N') isNull = true;
-      else cur += ESC[n] ?? n;
-    } else cur += c;
-  }
-  return fields.map((f) => (f === null ? '' : f === '' || /[",\n\r]/.test(f) || /^\s|\s$/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
 }
 
 const CHUNK_ROWS = 1000;
@@ -121,37 +35,98 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
   const eddy = ctx.eddy;
   const def = eddy.state.catalog.get(spec.target);
   if (!def) throw new CopyError(`${spec.target} does not exist.`, '42P01');
-  // The text format's delimiter splits its fields before they become CSV (comma-separated).
+  const targets = def.columns.filter((c) => c.role !== 'header');
+  // Where each field goes among the target's columns: the column list, or all of them in order.
+  const slots = (spec.columns ?? targets.map((c) => c.name)).map((name, i, all) => {
+    const at = targets.findIndex((c) => c.name.toUpperCase() === name.toUpperCase());
+    if (at < 0) {
+      const header = def.columns.some((c) => c.name.toUpperCase() === name.toUpperCase());
+      throw new CopyError(header ? `column "${name}" of ${def.name} holds headers, which COPY does not write` : `column "${name}" of relation "${def.name}" does not exist`, header ? '0A000' : '42703');
+    }
+    if (all.findIndex((n) => n.toUpperCase() === name.toUpperCase()) !== i) throw new CopyError(`column "${name}" specified more than once`, '42701');
+    return at;
+  });
+  const names = slots.map((i) => targets[i]!.name);
   let serde: ReturnType<typeof copySerde>;
   try {
-    serde = copySerde(def, spec.format, spec.text ? undefined : spec.delimiter);
+    serde = copySerde(def, spec.format === 'json' ? 'JSON' : 'CSV', undefined);
   } catch (e) {
     // A column the format cannot hold (CSV has no ARRAY): refused before any data is asked for.
     throw new CopyError((e as Error).message, '0A000');
   }
-  const columns = def.columns.filter((c) => c.role !== 'header').length;
-  ctx.write(copyInResponse(columns));
+  ctx.write(copyInResponse(slots.length));
   const rejected: string[] = [];
   let copied = 0;
   let lineNo = 0;
+  let records = 0;
   let chunk: Value[][] = [];
   let partial = Buffer.alloc(0);
+  /** A CSV record whose quoted field goes on past its line, and the line it started on. */
+  let open: { text: string; line: number } | undefined;
+  /** An error in the data (a header that does not match): the rest of the copy is read and dropped, then it is raised. */
+  let failure: CopyError | undefined;
+  let ended = false;
   const flush = () => {
     ctx.inSession(() => copyWrite(eddy, def, chunk));
     copied += chunk.length;
     chunk = [];
   };
-  const take = (raw: Buffer) => {
-    lineNo++;
-    const line = raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw;
-    if ((spec.header && lineNo === 1) || line.toString('utf8').trim() === '') return;
-    // psql ends text-format data with `\.` on a line of its own (protocol 2's end marker).
-    if (spec.text && line.toString('utf8') === '\\.') return;
-    const data = spec.text ? Buffer.from(textLineToCsv(line.toString('utf8'), spec.delimiter ?? '\t'), 'utf8') : line;
-    const vals = copyLine(eddy, def, serde, data, lineNo, source, rejected);
-    if (rejected.length <= TOLD_REJECTIONS && !vals) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, ${rejected[rejected.length - 1]}` }));
+  const reject = (line: number, why: string) => {
+    rejected.push(`line ${line}: ${why}`);
+    eddy.state.processingLog.write({ queryId: null, topic: source, partition: null, offset: line, reason: `COPY ${def.name}: ${why}` });
+    if (rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, line ${line}: ${why}` }));
+  };
+  const record = (fields: (string | null)[], line: number) => {
+    if (records++ === 0 && spec.header) {
+      if (spec.header === 'match') {
+        const bad = names.findIndex((n, i) => (fields[i] ?? '').toUpperCase() !== n.toUpperCase());
+        if (bad >= 0 || fields.length !== names.length) {
+          const i = bad >= 0 ? bad : Math.min(fields.length, names.length);
+          failure = new CopyError(i < names.length ? `column name mismatch in header line field ${i + 1}: got "${fields[i] ?? ''}", expected "${names[i]}"` : `wrong number of fields in header line: got ${fields.length}, expected ${names.length}`, '22P04');
+        }
+      }
+      return;
+    }
+    if (fields.length < slots.length) return reject(line, `missing data for column "${names[fields.length]}"`);
+    if (fields.length > slots.length) return reject(line, 'extra data after last expected column');
+    const row: (string | null)[] = targets.map(() => null);
+    slots.forEach((at, i) => (row[at] = fields[i]!));
+    const vals = copyLine(eddy, def, serde, Buffer.from(eddyCsvLine(row), 'utf8'), line, source, rejected);
+    if (!vals && rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, ${rejected[rejected.length - 1]}` }));
     if (vals) chunk.push(vals);
     if (chunk.length >= CHUNK_ROWS) flush();
+  };
+  const take = (raw: Buffer) => {
+    lineNo++;
+    if (failure || ended) return;
+    const line = (raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw).toString('utf8');
+    if (open) {
+      const text = `${open.text}\n${line}`;
+      const fields = csvFields(text, spec);
+      if (fields) {
+        record(csvValues(fields, names, spec), open.line);
+        open = undefined;
+      } else open.text = text;
+      return;
+    }
+    // `\.` on a line of its own ends the data (what psql sends last in text format).
+    if (line === '\\.') {
+      ended = true;
+      return;
+    }
+    // Blank lines carry no record (as Eddy's COPY from a file skips them).
+    if (line.trim() === '') return;
+    if (spec.format === 'json') {
+      const vals = copyLine(eddy, def, serde, Buffer.from(line, 'utf8'), lineNo, source, rejected);
+      if (!vals && rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, ${rejected[rejected.length - 1]}` }));
+      if (vals) chunk.push(vals);
+      if (chunk.length >= CHUNK_ROWS) flush();
+      return;
+    }
+    if (spec.format === 'text') return record(textFields(line, spec), lineNo);
+    const fields = csvFields(line, spec);
+    if (fields) record(csvValues(fields, names, spec), lineNo);
+    else open = { text: line, line: lineNo };
   };
   for (;;) {
     const m = await ctx.nextMessage();
@@ -166,6 +141,8 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
       partial = Buffer.from(data);
     } else if (m.type === 'c') {
       if (partial.length) take(partial);
+      if (open && !failure) reject(open.line, 'unterminated CSV quoted field');
+      if (failure) throw failure;
       flush();
       break;
     } else if (m.type === 'f' || (m.type !== 'H' && m.type !== 'S')) {

@@ -10,7 +10,10 @@ import { bindComplete, BodyReader, closeComplete, emptyQueryResponse, errorRespo
 import { binaryParameter, ParameterError } from './binary-parameters.js';
 import { parameterTargets } from './parameter-types.js';
 import { parameterCount, substitute } from './parameters.js';
-import { closePortal, columnFormats, dataRows, describe, errorFields, execute, openCatalog, openStep, type Portal, type PortalContext } from './portal.js';
+import { closePortal, columnFormats, dataRows, describe, errorFields, execute, openCatalog, openStep, type Portal } from './portal.js';
+import type { TransactionContext } from './transaction.js';
+import { transactionPortal } from './transaction-portal.js';
+import { parseTransactionStatement } from './transaction-statements.js';
 import { OID, resultShape } from './types.js';
 
 interface Prepared {
@@ -39,7 +42,7 @@ export class ExtendedQuery {
   private failed = false;
 
   constructor(
-    private readonly ctx: PortalContext,
+    private readonly ctx: TransactionContext,
     private readonly info: SessionInfo,
   ) {}
 
@@ -50,7 +53,7 @@ export class ExtendedQuery {
       this.failed = false;
       // The unnamed portal lives until the next Bind or the end of the transaction.
       this.dropPortal('');
-      this.ctx.write(readyForQuery());
+      this.ctx.write(readyForQuery(this.ctx.transaction.status));
       return true;
     }
     if (type === 'H') return true; // Flush: every write already goes out at once.
@@ -109,6 +112,12 @@ export class ExtendedQuery {
             this.ctx.write(parameterDescription(Array.from({ length: n }, (_, i) => stmt.oids[i] || OID.TEXT)));
             this.ctx.write(describeStatement(this.ctx.eddy, stmt.sql, n, this.info));
           } else {
+            // A DECLAREd cursor is a portal too: psycopg describes its named cursor so.
+            const cursor = this.portals.has(name) ? undefined : this.ctx.transaction.find(name);
+            if (cursor) {
+              this.ctx.write(describe(cursor.portal));
+              break;
+            }
             const p = this.portal(name);
             sql = p.sql;
             const opened = this.open(p);
@@ -140,6 +149,7 @@ export class ExtendedQuery {
       }
     } catch (e) {
       this.failed = true;
+      this.ctx.transaction.fail();
       this.ctx.write(errorResponse(e instanceof ProtocolError || e instanceof ParameterError ? { severity: 'ERROR', code: e.code, message: e.message } : errorFields(e, sql)));
     }
     return true;
@@ -154,6 +164,9 @@ export class ExtendedQuery {
   /** Runs the portal's statement the first time it is needed. One statement per portal, as in PostgreSQL. */
   private open(p: BoundPortal): Portal {
     if (p.opened) return p.opened;
+    const tx = parseTransactionStatement(p.sql);
+    if (tx) return (p.opened = transactionPortal(this.ctx, this.info, tx));
+    this.ctx.transaction.assertUsable();
     const chore = catalogAnswer(p.sql, this.ctx.eddy, this.info);
     if (chore) return (p.opened = openCatalog(chore));
     const steps = this.ctx.inSession(() => this.ctx.eddy.script(p.sql));
@@ -162,7 +175,9 @@ export class ExtendedQuery {
       return (p.opened = { kind: 'empty' });
     }
     if (steps.length > 1) throw new ProtocolError('cannot insert multiple commands into a prepared statement', '42601');
-    return (p.opened = openStep(this.ctx, steps[0]!));
+    p.opened = openStep(this.ctx, steps[0]!);
+    if (p.opened.kind === 'tag') this.ctx.transaction.tookEffect();
+    return p.opened;
   }
 
   private dropPortal(name: string): void {

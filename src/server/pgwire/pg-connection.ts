@@ -1,18 +1,21 @@
-// One PostgreSQL client: the startup exchange (SSL refused with 'N', SCRAM when the server has a
-// token), then its messages one at a time — simple Query, the extended protocol, Terminate.
+// One PostgreSQL client: the startup exchange (an SSLRequest answered 'S' and the socket upgraded
+// to TLS when the server has a certificate, else 'N'; SCRAM when the server has a token), then its messages one at a time — simple Query, the extended protocol, Terminate.
 // Statements run on the shared engine through the same path as the line protocol's (Eddy.script
 // inside the client's SessionProperties); a CancelRequest on another connection stops the
 // statement running here (PgServer finds this connection by its BackendKeyData).
 
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Eddy } from '../../runtime/engine.js';
 import type { PushQuery } from '../../runtime/push-query.js';
+import type { ServerTls } from '../tls.js';
 import { SessionProperties } from '../session-properties.js';
 import { EDDY_VERSION, type SessionInfo } from './catalog.js';
 import { authOk, authSasl, authSaslContinue, authSaslFinal, backendKeyData, BodyReader, errorResponse, FrameReader, parameterStatus, readyForQuery, type FrontendMessage } from './codec.js';
 import { ExtendedQuery } from './extended-query.js';
 import type { CopyInContext } from './copy-in.js';
 import { simpleQuery } from './simple-query.js';
+import { TransactionBlock, type TransactionContext } from './transaction.js';
 import { readFirstMessage, ScramServer, serverParameters } from './startup.js';
 
 export interface PgLimits {
@@ -31,6 +34,8 @@ export interface PgHost {
   readonly eddy: Eddy;
   readonly token: string | undefined;
   readonly limits: PgLimits;
+  /** The certificate an SSLRequest is answered with; undefined: 'N', no TLS. */
+  readonly tls: ServerTls | undefined;
   /** A connection that sent a StartupMessage gets its BackendKeyData here. */
   register(c: PgConnection): { pid: number; secret: number };
   /** A CancelRequest came in. */
@@ -40,7 +45,8 @@ export interface PgHost {
 
 type Phase = 'startup' | 'sasl-initial' | 'sasl-final' | 'ready';
 
-export class PgConnection implements CopyInContext {
+export class PgConnection implements CopyInContext, TransactionContext {
+  readonly transaction = new TransactionBlock();
   private readonly reader: FrameReader;
   private phase: Phase = 'startup';
   private scram: ScramServer | undefined;
@@ -59,18 +65,45 @@ export class PgConnection implements CopyInContext {
   /** A COPY FROM STDIN waiting for the client's next message (nextMessage). */
   private waiter: ((m: FrontendMessage | undefined) => void) | undefined;
   key = { pid: 0, secret: 0 };
+  /** The TCP socket, or after an SSLRequest the TLS socket over it. */
+  private socket: Socket;
+  private readonly tcp: Socket;
+  private readonly onSocketData = (chunk: Buffer): void => this.onData(chunk);
+  private readonly onSocketEnd = (): void => this.cleanup(undefined);
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly host: PgHost,
   ) {
+    this.socket = this.tcp = socket;
     this.reader = new FrameReader(host.limits.maxMessageBytes);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('close', () => this.cleanup(undefined));
-    socket.on('error', () => this.cleanup(undefined));
+    this.listen(socket);
     this.authTimer = setTimeout(() => this.fatal('28000', `authentication required within ${host.limits.authTimeoutMs} ms`), host.limits.authTimeoutMs);
     this.authTimer.unref();
+  }
+
+  /** Whether the connection was upgraded to TLS. */
+  get encrypted(): boolean {
+    return this.socket !== this.tcp;
+  }
+
+  private listen(s: Socket): void {
+    s.on('data', this.onSocketData);
+    s.on('close', this.onSocketEnd);
+    s.on('error', this.onSocketEnd);
+  }
+
+  /**
+   * After 'S' the client starts its TLS handshake on the same socket: from here on every byte is
+   * read and written through the TLS socket (the TCP socket keeps its close/error listeners).
+   */
+  private startTls(tls: ServerTls): void {
+    this.tcp.off('data', this.onSocketData);
+    this.tcp.write(Buffer.from('S'));
+    const secure = new TLSSocket(this.tcp, { isServer: true, secureContext: tls.context });
+    this.socket = secure;
+    this.listen(secure);
   }
 
   get eddy(): Eddy {
@@ -86,7 +119,7 @@ export class PgConnection implements CopyInContext {
   }
 
   get remote(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+    return `${this.tcp.remoteAddress ?? '?'}:${this.tcp.remotePort ?? '?'}`;
   }
 
   inSession<T>(fn: () => T): T {
@@ -200,8 +233,16 @@ export class PgConnection implements CopyInContext {
       const first = readFirstMessage(m.body);
       switch (first.kind) {
         case 'ssl':
+          if (this.encrypted) return this.fatal('08P01', 'SSLRequest on a connection that is already encrypted');
+          // A client waits for the answer before its handshake: bytes already here were sent in
+          // the clear and would be taken as sent under TLS (CVE-2021-23214), so they end the connection.
+          if (this.reader.buffered > 0) return this.fatal('08P01', 'received unencrypted data after SSL request');
+          if (this.host.tls) return this.startTls(this.host.tls);
+          // No certificate: 'N', and the client goes on in the clear (or gives up, if it requires TLS).
+          this.socket.write(Buffer.from('N'));
+          return;
         case 'gssenc':
-          // No TLS here: 'N', and the client goes on in the clear (or gives up, if it requires TLS).
+          // No GSSAPI encryption: 'N', and libpq goes on to an SSLRequest or the StartupMessage.
           this.socket.write(Buffer.from('N'));
           return;
         case 'cancel':
@@ -212,6 +253,10 @@ export class PgConnection implements CopyInContext {
         case 'unsupported':
           return this.fatal('0A000', `unsupported frontend protocol ${first.version >> 16}.${first.version & 0xffff}: Eddy speaks 3.0`);
         case 'startup': {
+          // A CancelRequest (above) is taken in the clear, as PostgreSQL does: libpq sends it so.
+          if (this.host.tls?.required && !this.encrypted) {
+            return this.fatal('28000', 'this server accepts only TLS connections (--tls-required): connect with sslmode=require, verify-ca or verify-full');
+          }
           this.reader.startTyped();
           const user = first.params.get('user') ?? '';
           const params = new Map(serverParameters(EDDY_VERSION));
@@ -292,7 +337,7 @@ export class PgConnection implements CopyInContext {
           return;
         }
         this.write(errorResponse({ severity: 'ERROR', code: '0A000', message: `message type '${m.type}' is not supported by Eddy` }));
-        this.write(readyForQuery());
+        this.write(readyForQuery(this.transaction.status));
     }
   }
 
@@ -314,6 +359,7 @@ export class PgConnection implements CopyInContext {
     this.waiter = undefined;
     this.push?.close();
     this.extended?.closeAll();
+    this.transaction.closeAll();
     this.host.onClose(this, reason);
   }
 }

@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Eddy } from '../../runtime/engine.js';
+import type { ServerTls } from '../tls.js';
 import { PgConnection, type PgHost, type PgLimits } from './pg-connection.js';
 
 export class PgServer implements PgHost {
@@ -19,6 +20,7 @@ export class PgServer implements PgHost {
     readonly token: string | undefined,
     readonly limits: PgLimits,
     private readonly onDisconnect?: (client: string, reason: string) => void,
+    readonly tls: ServerTls | undefined = undefined,
   ) {
     this.server = createServer((socket) => {
       this.sockets.add(socket);

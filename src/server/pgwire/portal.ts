@@ -14,11 +14,14 @@ import { binaryCell, hasBinary } from './binary-results.js';
 import type { CatalogAnswer } from './catalog.js';
 import { commandComplete as commandCompleteMessage, copyData, copyDone, dataRow as dataRowMessage, noData, noticeResponse, portalSuspended, rowDescription, type NoticeFields } from './codec.js';
 import { resultShape, textRow, type ResultShape } from './types.js';
+import { PgError } from './pg-error.js';
 
 /** How rows go out: DataRows and `SELECT n`, or (COPY … TO STDOUT) CopyData and CopyDone, `COPY n`. */
 export interface RowFormat {
   row(cells: (string | null)[]): Buffer;
   end(rows: number): Buffer;
+  /** What a row limit that stopped short of the end sends (default PortalSuspended; a FETCH sends nothing). */
+  suspended?(): Buffer;
 }
 
 export const DATA_ROWS: RowFormat = { row: dataRowMessage, end: (n) => commandCompleteMessage(`SELECT ${n}`) };
@@ -43,8 +46,15 @@ export type Portal =
   | { readonly kind: 'rows'; readonly shape: ResultShape; readonly rows: readonly Value[][]; at: number }
   | { readonly kind: 'pull'; readonly shape: ResultShape; readonly cursor: PullCursor; pending: Value[][]; sent: number }
   | { readonly kind: 'push'; readonly shape: ResultShape; readonly query: PushQuery; sent: number }
-  | { readonly kind: 'tag'; readonly tag: string; readonly notice?: string }
+  /** A statement Eddy's engine does not run (a cursor's FETCH): `send` writes its rows and tag. */
+  | { readonly kind: 'command'; readonly shape: ResultShape | undefined; send(format: RowFormat): Promise<void> }
+  | { readonly kind: 'tag'; readonly tag: string; readonly notice?: string; readonly warning?: NoticeFields }
   | { readonly kind: 'empty' };
+
+/** A portal that holds rows: what a cursor is DECLAREd over. */
+export type RowPortal = Extract<Portal, { kind: 'rows' | 'pull' | 'push' }>;
+
+
 
 export class QueryCancelled extends Error {
   constructor() {
@@ -94,7 +104,7 @@ export function openCatalog(answer: CatalogAnswer): Portal {
 
 /** RowDescription for a portal that returns rows (with each column's format code), NoData for one that does not. */
 export function describe(p: Portal, formats: readonly number[] = []): Buffer {
-  return p.kind === 'tag' || p.kind === 'empty' ? noData() : rowDescription(p.shape.fields, formats);
+  return p.kind === 'tag' || p.kind === 'empty' || (p.kind === 'command' && !p.shape) ? noData() : rowDescription(p.shape!.fields, formats);
 }
 
 /**
@@ -102,7 +112,7 @@ export function describe(p: Portal, formats: readonly number[] = []): Buffer {
  * is for every column, else one per column. Binary is refused for a type without a binary form.
  */
 export function columnFormats(p: Portal, codes: readonly number[]): number[] {
-  if (p.kind === 'tag' || p.kind === 'empty') return [];
+  if (p.kind === 'tag' || p.kind === 'empty' || !p.shape) return [];
   return p.shape.fields.map((f, i) => {
     const code = codes.length === 1 ? codes[0]! : (codes[i] ?? 0);
     if (code === 1 && !hasBinary(f.oid)) throw new Error(`binary result format is not supported for type ${f.oid}: ask for text results`);
@@ -112,7 +122,7 @@ export function columnFormats(p: Portal, codes: readonly number[]): number[] {
 
 /** DataRows with the columns `formats` marks 1 in binary (the rest text), then `SELECT n`. */
 export function dataRows(p: Portal, formats: readonly number[]): RowFormat {
-  if (!formats.includes(1) || (p.kind !== 'rows' && p.kind !== 'pull' && p.kind !== 'push')) return DATA_ROWS;
+  if (!formats.includes(1) || p.kind === 'tag' || p.kind === 'empty' || !p.shape) return DATA_ROWS;
   const oids = p.shape.fields.map((f) => f.oid);
   return { row: (cells) => dataRowMessage(cells.map((c, i) => (c === null || formats[i] !== 1 ? c : binaryCell(oids[i]!, c)))), end: DATA_ROWS.end };
 }
@@ -133,7 +143,11 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
   switch (p.kind) {
     case 'empty':
       return 'complete';
+    case 'command':
+      await p.send(format);
+      return 'complete';
     case 'tag':
+      if (p.warning) ctx.write(noticeResponse(p.warning));
       if (p.notice) ctx.write(noticeResponse({ code: '00000', message: p.notice }));
       ctx.write(commandCompleteMessage(p.tag));
       return 'complete';
@@ -143,7 +157,7 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
         ctx.write(format.row(textRow(p.shape, p.rows[p.at++]!)));
         n++;
       }
-      if (p.at < p.rows.length) return suspend(ctx);
+      if (p.at < p.rows.length) return suspend(ctx, format);
       ctx.write(format.end(p.rows.length));
       return 'complete';
     }
@@ -155,7 +169,7 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
           p.sent++;
           n++;
         }
-        if (n >= limit) return suspend(ctx);
+        if (n >= limit) return suspend(ctx, format);
         // A slice of work per turn of the event loop, so other clients are answered meanwhile.
         await new Promise<void>((resolve) => setImmediate(resolve));
         await ctx.drained();
@@ -194,7 +208,7 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
         }
       }
       // Rows may be left queued after a LIMIT ended the query: they are still to come.
-      if (n >= limit && (!p.query.isClosed || p.query.queued > 0)) return suspend(ctx);
+      if (n >= limit && (!p.query.isClosed || p.query.queued > 0)) return suspend(ctx, format);
       ctx.streaming(undefined);
       ctx.write(format.end(p.sent));
       return 'complete';
@@ -202,8 +216,8 @@ export async function execute(ctx: PortalContext, p: Portal, maxRows: number, fo
   }
 }
 
-function suspend(ctx: PortalContext): 'suspended' {
-  ctx.write(portalSuspended());
+function suspend(ctx: PortalContext, format: RowFormat): 'suspended' {
+  ctx.write(format.suspended ? format.suspended() : portalSuspended());
   return 'suspended';
 }
 
@@ -213,6 +227,7 @@ function suspend(ctx: PortalContext): 'suspended' {
  */
 export function errorFields(e: unknown, sql: string, offset = 0): NoticeFields {
   if (e instanceof QueryCancelled) return { severity: 'ERROR', code: '57014', message: e.message };
+  if (e instanceof PgError) return e.fields;
   if (!isSqlError(e)) return { severity: 'ERROR', code: 'XX000', message: (e as Error).message ?? String(e) };
   const code = e.bareMessage.startsWith('Syntax Error') ? '42601' : '42000';
   const pos = e.position;

@@ -1,0 +1,177 @@
+// TLS on the PostgreSQL port: a CA and a server certificate for 127.0.0.1 made here with Debian's
+// openssl CLI; psql with sslmode=require and verify-full (and verify-full against another CA,
+// which must fail), psycopg and pgJDBC verifying the certificate, SCRAM over TLS, 'N' from a
+// server without a certificate, a server that requires TLS refusing a plain connection (and
+// still taking psql's CancelRequest, which libpq sends in the clear), and bytes piggybacked on
+// an SSLRequest refused; and the HTTP port as HTTPS with the same certificate (curl). Without openssl or psql the suite skips loudly; under CI=true it fails.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TlsOptions } from '../../src/server/tls.js';
+import { start, until } from './helpers.js';
+import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, type Run } from './pgwire-clients.js';
+
+const tools = ['openssl', 'psql'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+if (tools.length) {
+  const msg = `\n${'!'.repeat(78)}\n!! pgwire TLS tests SKIPPED: ${tools.join(' and ')} not installed (apt-get install -y openssl postgresql-client).\n${'!'.repeat(78)}\n`;
+  if (process.env.CI === 'true') throw new Error(msg);
+  process.stderr.write(msg);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'eddy-tls-'));
+const file = (name: string): string => join(dir, name);
+
+function openssl(...args: string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** A self-signed CA, and a certificate it signs for 127.0.0.1 and localhost. */
+function makeCa(name: string): void {
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', `${name}.key`, '-out', `${name}.pem`);
+}
+
+let tls: TlsOptions;
+
+beforeAll(() => {
+  if (tools.length) return;
+  makeCa('ca');
+  makeCa('other-ca');
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
+  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem');
+  tls = { cert: readFileSync(file('server.pem')), key: readFileSync(file('server.key')) };
+});
+
+function psql(port: number, args: string[], env: Record<string, string>): { done: Promise<Run>; interrupt(): void } {
+  const child = spawn('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '10', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr });
+  }));
+  return { done, interrupt: () => child.kill('SIGINT') };
+}
+
+const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
+
+describe.skipIf(tools.length > 0)('pgwire over TLS', () => {
+  it('psql: sslmode=require and verify-full get TLS (and SCRAM over it); verify-full against another CA fails', async () => {
+    const { server } = await start({ pgPort: 0, token: 'tk', tls });
+    const port = server.pgAddress!.port;
+    for (const mode of ['require', 'verify-full']) {
+      const r = await psql(port, c('\\conninfo', 'SELECT version();'), { PGPASSWORD: 'tk', PGSSLMODE: mode, PGSSLROOTCERT: file('ca.pem') }).done;
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/SSL connection \(protocol: TLSv1\.[23], cipher: /);
+      expect(r.stdout).toContain('PostgreSQL 15.0 (Eddy');
+    }
+    const wrongCa = await psql(port, c('SELECT 1;'), { PGPASSWORD: 'tk', PGSSLMODE: 'verify-full', PGSSLROOTCERT: file('other-ca.pem') }).done;
+    expect(wrongCa.code).toBe(2);
+    expect(wrongCa.stderr).toContain('certificate verify failed');
+    // Without a certificate the server answers 'N': sslmode=require gives up, prefer goes on in the clear.
+    const { server: plain } = await start({ pgPort: 0 });
+    const refused = await psql(plain.pgAddress!.port, c('SELECT 1;'), { PGSSLMODE: 'require' }).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('server does not support SSL, but SSL was required');
+    const clear = await psql(plain.pgAddress!.port, c('\\conninfo'), { PGSSLMODE: 'prefer' }).done;
+    expect(clear.code).toBe(0);
+    expect(clear.stdout).not.toContain('SSL connection');
+  }, 60_000);
+
+  it('with required TLS refuses a plain connection, and a CancelRequest (sent in the clear) still stops a push query', async () => {
+    const { server } = await start({ pgPort: 0, tls: { ...tls, required: true } });
+    const port = server.pgAddress!.port;
+    const plain = await psql(port, c('SELECT 1;'), { PGSSLMODE: 'disable' }).done;
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('FATAL:  this server accepts only TLS connections (--tls-required)');
+    const prefer = await psql(port, c('\\conninfo'), { PGSSLMODE: 'prefer' }).done;
+    expect(prefer.stdout).toMatch(/SSL connection/);
+    server.eddy.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
+    const endless = psql(port, c('SELECT ID FROM S EMIT CHANGES;'), { PGSSLMODE: 'verify-full', PGSSLROOTCERT: file('ca.pem') });
+    await until(() => server.eddy.state.pushQueries.size > 0);
+    endless.interrupt();
+    const e = await endless.done;
+    expect(e.stderr).toContain('ERROR:  canceling statement due to user request');
+    expect(server.eddy.state.pushQueries.size).toBe(0);
+  }, 60_000);
+
+  it('refuses bytes sent in the clear behind an SSLRequest (they would be read as if sent under TLS)', async () => {
+    const { server } = await start({ pgPort: 0, tls });
+    const ssl = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    const startup = Buffer.from([0, 0, 0, 8, 0, 3, 0, 0]);
+    const reply = await new Promise<Buffer>((resolve) => {
+      const s = connect(server.pgAddress!.port, '127.0.0.1', () => s.write(Buffer.concat([ssl, startup])));
+      const got: Buffer[] = [];
+      s.on('data', (d: Buffer) => got.push(d));
+      s.on('close', () => resolve(Buffer.concat(got)));
+      s.on('error', () => {});
+    });
+    expect(reply[0]).toBe('E'.charCodeAt(0));
+    expect(reply.toString('utf8')).toContain('received unencrypted data after SSL request');
+  });
+
+  it('the HTTP port speaks HTTPS with the same certificate: curl over HTTP/1.1 and HTTP/2 verifying it, plain HTTP refused', async () => {
+    const { server } = await start({ httpPort: 0, token: 'tk-http', tls });
+    const url = `https://127.0.0.1:${server.httpAddress!.port}/ksql`;
+    const body = JSON.stringify({ ksql: 'SHOW STREAMS;', streamsProperties: {} });
+    for (const version of ['--http1.1', '--http2']) {
+      const r = await run('curl', ['-sS', version, '--cacert', file('ca.pem'), '-u', 'eddy:tk-http', '-H', 'Content-Type: application/vnd.ksql.v1+json', '-w', '\n%{http_version} %{http_code}', '-d', body, url], 30_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('"@type":"streams"');
+      expect(r.stdout.trim().split('\n').at(-1)).toBe(version === '--http2' ? '2 200' : '1.1 200');
+    }
+    const untrusted = await run('curl', ['-sS', '--cacert', file('other-ca.pem'), url], 30_000);
+    expect(untrusted.code).not.toBe(0);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    const plain = await run('curl', ['-sS', '-m', '5', `http://127.0.0.1:${server.httpAddress!.port}/info`], 30_000);
+    expect(plain.code).not.toBe(0);
+  }, 60_000);
+
+  it.runIf(psycopgTestable())('psycopg with sslmode=verify-full', async () => {
+    const { server } = await start({ pgPort: 0, token: 'tk-py', tls: { ...tls, required: true } });
+    const script = `
+import sys, psycopg
+conn = psycopg.connect(host='127.0.0.1', port=int(sys.argv[1]), user='eddy', dbname='eddy', password='tk-py', sslmode='verify-full', sslrootcert=sys.argv[2], autocommit=True)
+print(conn.pgconn.ssl_in_use, conn.execute('SELECT version()').fetchone()[0])
+`;
+    const r = await run('python3', ['-c', script, String(server.pgAddress!.port), file('ca.pem')], 60_000);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^True PostgreSQL 15\.0 \(Eddy/);
+  }, 60_000);
+
+  it.runIf(jdbcTestable())('pgJDBC with sslmode=verify-full and the CA as sslrootcert', async () => {
+    const { server } = await start({ pgPort: 0, token: 'tk-jdbc', tls: { ...tls, required: true } });
+    writeFileSync(file('Tls.java'), `
+import java.sql.*;
+public class Tls {
+  public static void main(String[] a) throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + a[0] + "/eddy?sslmode=verify-full&sslrootcert=" + a[1];
+    try (Connection c = DriverManager.getConnection(url, "eddy", "tk-jdbc"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT version()")) {
+      r.next();
+      System.out.println("ok " + r.getString(1));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + a[0] + "/eddy?sslmode=disable", "eddy", "tk-jdbc")) {
+      System.out.println("plain connected");
+    } catch (SQLException e) {
+      System.out.println("plain refused " + e.getSQLState() + " " + e.getMessage());
+    }
+  }
+}
+`);
+    const r = await run('java', ['-cp', PGJDBC_JAR, file('Tls.java'), String(server.pgAddress!.port), file('ca.pem')], 120_000);
+    expect(r.stdout).toMatch(/^ok PostgreSQL 15\.0 \(Eddy/);
+    expect(r.stdout).toContain('plain refused 28000 FATAL: this server accepts only TLS connections');
+  }, 150_000);
+});
