@@ -78,3 +78,16 @@ describe('AVRO written with a registered schema', () => {
     ]);
   });
 });
+
+describe('JSON_SR written with a registered schema', () => {
+  it('writes every property the schema declares, in its order, NULL where the columns have none', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM READINGS (SENSOR STRING KEY, TEMP DOUBLE) WITH (kafka_topic='readings', value_format='JSON_SR', partitions=1);");
+    const schema = { type: 'object', properties: { TEMP: { type: 'number' }, UNIT: { type: 'string' }, PLACE: { type: 'string' } } };
+    const id = eddy.state.registry.register('hot-value', { schemaType: 'JSON', schema: JSON.stringify(schema) });
+    eddy.execute(`CREATE STREAM HOT WITH (kafka_topic='hot', value_schema_id=${id}) AS SELECT * FROM READINGS WHERE TEMP > 30;`);
+    insert(eddy, 'READINGS', 'SENSOR, TEMP', "'s1', 31.5", 1);
+    const [raw] = eddy.readTopic('hot');
+    expect(raw!.value!.subarray(5).toString('utf8')).toBe('{"TEMP":31.5,"UNIT":null,"PLACE":null}');
+  });
+});
