@@ -35,21 +35,48 @@ function schemaText(schema: Json, type: SchemaType): string {
   return JSON.stringify(toPlain(schema));
 }
 
-/** Register the schemas a case's `topics` list, as ksqlDB's harness does before the statements run. */
-export function registerCaseTopics(registry: SchemaRegistry, topics: readonly Json[] | undefined, caseFormat: string): void {
+/** A schema the harness registers under `<topic>-key` / `<topic>-value`, with the id the case gives it, if any. */
+export interface HarnessSchema {
+  readonly schemaType: SchemaType;
+  readonly schema: string;
+  readonly id?: number;
+}
+
+export interface HarnessTopic {
+  readonly name: string;
+  readonly key?: HarnessSchema;
+  readonly value?: HarnessSchema;
+}
+
+/** The topics a case's `topics` list, each with the key and value schemas it states. */
+export function caseTopics(topics: readonly Json[] | undefined, caseFormat: string): HarnessTopic[] {
+  const out: HarnessTopic[] = [];
   for (const t of topics ?? []) {
     if (t === null || typeof t !== 'object' || Array.isArray(t)) continue;
     const topic = t as Record<string, Json>;
     const name = asString(topic.name);
     if (!name) continue;
+    const schemas: { key?: HarnessSchema; value?: HarnessSchema } = {};
     for (const role of ['key', 'value'] as const) {
       const schema = topic[`${role}Schema`];
       if (schema === undefined || schema === null) continue;
-      const format = asString(topic[`${role}Format`]) ?? caseFormat;
-      const type = schemaTypeOf(format, schema);
+      const type = schemaTypeOf(asString(topic[`${role}Format`]) ?? caseFormat, schema);
+      const id = asNumber(topic[`${role}SchemaId`]);
+      schemas[role] = { schemaType: type, schema: schemaText(schema, type), ...(id !== undefined ? { id } : {}) };
+    }
+    out.push({ name, ...schemas });
+  }
+  return out;
+}
+
+/** Register topics' schemas in the order given, each topic's key before its value. */
+export function registerTopics(registry: SchemaRegistry, topics: readonly HarnessTopic[]): void {
+  for (const topic of topics) {
+    for (const role of ['key', 'value'] as const) {
+      const s = topic[role];
+      if (!s) continue;
       try {
-        const id = asNumber(topic[`${role}SchemaId`]);
-        registry.register(subjectName(name, role), { schemaType: type, schema: schemaText(schema, type) }, id !== undefined ? { id } : {});
+        registry.register(subjectName(topic.name, role), { schemaType: s.schemaType, schema: s.schema }, s.id !== undefined ? { id: s.id } : {});
       } catch {
         // An unreadable schema is the case's business: the statements will say so.
       }

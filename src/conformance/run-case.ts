@@ -12,7 +12,8 @@ import type { StatementResult } from '../runtime/results.js';
 import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
 import type { SchemaRegistry } from '../runtime/registry/schema-registry.js';
-import { decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerCaseTopics } from './case-schemas.js';
+import { caseTopics, decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerTopics } from './case-schemas.js';
+import { harnessTopics } from './harness-topics.js';
 
 export interface CaseOutcome {
   /** `unchecked`: the case states no expectation, so running it proves nothing (never a pass). */
@@ -110,22 +111,35 @@ function actualRecord(def: SourceDef | undefined, r: LogRecord, registry: Schema
   };
 }
 
+/** The formats whose records are rows of named fields, read through the source's columns. */
+const ROW_FORMATS: ReadonlySet<string> = new Set(['JSON', 'JSON_SR', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR']);
+
+/** Whether a key or value of `def` is a row of its columns (not one column's bare value). */
+function isRow(def: SourceDef, role: 'key' | 'value'): boolean {
+  const format = role === 'key' ? def.keyFormat : def.valueFormat;
+  if (!ROW_FORMATS.has(format)) return false;
+  const n = def.columns.filter((c) => c.role === role).length;
+  if (n !== 1) return true;
+  // A single key is written bare except in Protobuf, which always wraps it in a message.
+  if (role === 'key') return format === 'PROTOBUF' || format === 'PROTOBUF_NOSR';
+  return def.wrapSingleValue !== false;
+}
+
 /**
- * ksqlDB's harness reads an expected JSON row through the sink's schema: column names match
+ * ksqlDB's harness reads expected and actual rows through the sink's schema: column names match
  * case-insensitively, unknown fields are ignored and missing ones are null. Both sides are
  * compared in that shape.
  */
-function rowThroughSchema(def: SourceDef | undefined, j: Json): Json {
-  if (!def || def.valueFormat !== 'JSON' || j === null || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return j;
-  const cols = def.columns.filter((c) => c.role === 'value');
-  if (cols.length === 1 && def.wrapSingleValue === false) return j;
+function rowThroughSchema(def: SourceDef | undefined, role: 'key' | 'value', j: Json): Json {
+  if (!def || !isRow(def, role) || j === null || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return j;
+  const cols = def.columns.filter((c) => c.role === role);
   const byUpper = new Map(Object.entries(j).map(([k, x]) => [k.toUpperCase(), x]));
   return Object.fromEntries(cols.map((c) => [c.name, byUpper.get(c.name.toUpperCase()) ?? null]));
 }
 
 function recordMatches(def: SourceDef | undefined, exp: QttRecord, act: ReturnType<typeof actualRecord>): boolean {
-  if (!jsonEquals(exp.key ?? null, act.key)) return false;
-  if (!jsonEquals(rowThroughSchema(def, exp.value ?? null), rowThroughSchema(def, act.value))) return false;
+  if (!jsonEquals(rowThroughSchema(def, 'key', exp.key ?? null), rowThroughSchema(def, 'key', act.key))) return false;
+  if (!jsonEquals(rowThroughSchema(def, 'value', exp.value ?? null), rowThroughSchema(def, 'value', act.value))) return false;
   if (exp.timestamp !== undefined && !jsonEquals(exp.timestamp, act.timestamp)) return false;
   if (exp.window !== undefined && exp.window !== null) {
     const w = exp.window as Record<string, Json>;
@@ -179,13 +193,62 @@ function produceInput(eddy: Eddy, rec: QttRecord): void {
     def?.partitions ?? 1,
   );
   eddy.runUntilIdle(100_000);
+  failOnQueryError(eddy);
 }
 
 /**
- * The records of several partitions in the order they were likely produced: merged by
- * timestamp, each partition's own order kept (the expected outputs list one sequence).
+ * A query whose batch failed (a record it cannot serialize, say) is in ERROR. ksqlDB's harness
+ * drives Kafka Streams' test driver, where such a failure is thrown from the input that caused it,
+ * wrapped as Kafka Streams wraps it: a StreamsException 'Exception caught in process'.
  */
-function productionOrder(records: LogRecord[]): LogRecord[] {
+function failOnQueryError(eddy: Eddy): void {
+  for (const q of eddy.state.queries.values()) {
+    const health = eddy.state.supervisor.status(q);
+    if (health.status === 'ERROR') throw new Error(`Exception caught in process. query=${q.id}: ${health.lastError ?? 'failed'}`);
+  }
+}
+
+/**
+ * Where each input's processing left a topic's partitions: ksqlDB's harness feeds one input
+ * record at a time and processes it fully, so its output topic lists records in the order the
+ * inputs caused them, whatever partition each landed in. `marks[s][p]`: partition p's end offset
+ * after step s (step 0: the statements, step i: the i-th input).
+ */
+class StepMarks {
+  private readonly marks = new Map<string, number[][]>();
+
+  constructor(
+    private readonly eddy: Eddy,
+    private readonly topics: readonly string[],
+  ) {}
+
+  mark(): void {
+    for (const topic of this.topics) {
+      const info = this.eddy.state.log.describeTopic(topic);
+      const ends = info ? Array.from({ length: info.partitions }, (_, p) => this.eddy.state.log.endOffset(topic, p)) : [];
+      this.marks.set(topic, [...(this.marks.get(topic) ?? []), ends]);
+    }
+  }
+
+  /** The step whose processing wrote the record. */
+  stepOf(r: LogRecord): number {
+    const steps = this.marks.get(r.topic) ?? [];
+    const s = steps.findIndex((ends) => r.offset < (ends[r.partition] ?? 0));
+    return s < 0 ? steps.length : s;
+  }
+}
+
+/**
+ * A topic's records in the order they were produced: by the step that wrote them; within a step
+ * (one input written to several partitions) merged by timestamp, each partition's own order kept.
+ */
+function productionOrder(records: LogRecord[], marks: StepMarks): LogRecord[] {
+  const bySteps = new Map<number, LogRecord[]>();
+  for (const r of records) bySteps.set(marks.stepOf(r), [...(bySteps.get(marks.stepOf(r)) ?? []), r]);
+  return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rs]) => mergeByTimestamp(rs));
+}
+
+function mergeByTimestamp(records: LogRecord[]): LogRecord[] {
   const byPartition = new Map<number, LogRecord[]>();
   for (const r of records) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
   if (byPartition.size < 2) return records;
@@ -205,7 +268,8 @@ function openEngine(v: CaseVariant): Eddy {
   const eddy = Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
   // ksqlDB's harness registry (a mock client) checks no compatibility: neither does this one.
   eddy.state.registry.setCompatibility('NONE');
-  registerCaseTopics(eddy.state.registry, v.case.topics, v.format);
+  const recordTopics = [...v.case.inputs, ...(v.case.outputs ?? [])].map((r) => r.topic);
+  registerTopics(eddy.state.registry, harnessTopics(caseTopics(v.case.topics, v.format), v.case.statements, recordTopics, properties));
   return eddy;
 }
 
@@ -260,9 +324,17 @@ export function runVariant(v: CaseVariant): CaseOutcome {
   if (v.case.responses || v.case.expectedError) return runRestVariant(v);
   const eddy = openEngine(v);
   try {
+    let checked: { topic: string; expectsNone: boolean }[];
+    let marks: StepMarks;
     try {
       executeAsOneScript(eddy, v.case.statements);
-      for (const input of v.case.inputs) produceInput(eddy, input);
+      checked = checkedTopics(eddy, v, v.case.outputs ?? []);
+      marks = new StepMarks(eddy, checked.map((c) => c.topic));
+      marks.mark();
+      for (const input of v.case.inputs) {
+        produceInput(eddy, input);
+        marks.mark();
+      }
     } catch (e) {
       if (v.case.expectedException) return expectException(v, e);
       return { status: 'failed', reason: `unexpected error: ${errorMessage(e)}` };
@@ -271,10 +343,10 @@ export function runVariant(v: CaseVariant): CaseOutcome {
       return { status: 'failed', reason: `expected exception "${v.case.expectedException.message ?? v.case.expectedException.type}" but none was thrown` };
     }
     const outputs = v.case.outputs ?? [];
-    for (const { topic, expectsNone } of checkedTopics(eddy, v, outputs)) {
+    for (const { topic, expectsNone } of checked) {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
-      const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r, eddy.state.registry));
+      const actual = productionOrder(eddy.readTopic(topic), marks).map((r) => actualRecord(def, r, eddy.state.registry));
       if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];

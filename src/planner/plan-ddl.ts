@@ -93,7 +93,7 @@ export interface InferRequest {
 /** The formats whose schemas ksqlDB can read from the registry. */
 export const INFERRING_FORMATS: ReadonlySet<FormatName> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR']);
 
-function schemaMissing(topic: string, role: 'key' | 'value', schemaId: number | undefined): string {
+export function schemaMissing(topic: string, role: 'key' | 'value', schemaId: number | undefined): string {
   const subject = `${topic}-${role}`;
   return [
     `Schema for message ${role}s on topic '${topic}' does not exist in the Schema Registry.`,

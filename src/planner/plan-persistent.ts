@@ -19,6 +19,7 @@ import { RelationScope } from './relation-scope.js';
 import { externalSink, SINK_KINDS, sinkOwnKeys } from './sink-settings.js';
 import { planUpgradeProblem, sourceUpgradeProblem } from './upgrade-rules.js';
 import { parseTimestampColumn } from './timestamp-column.js';
+import { checkSinkFitsSchemaIds, type SchemaColumns } from './schema-id-rules.js';
 
 export type PersistentQueryKind = 'CSAS' | 'CTAS' | 'INSERTQUERY';
 
@@ -52,6 +53,8 @@ export interface PersistentPlanContext {
   readonly properties: ReadonlyMap<string, string>;
   /** The running persistent queries: CREATE OR REPLACE checks the new plan against the old one's. */
   readonly queries: ReadonlyMap<string, { readonly plan: { readonly root: PlanNode } }>;
+  /** The columns of a registered schema (KEY_/VALUE_SCHEMA_ID of a sink), when a registry is there. */
+  readonly schemaColumns?: SchemaColumns;
 }
 
 export function planPersistentQuery(stmt: CreateAsSelect | InsertInto, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
@@ -88,6 +91,7 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   checkAggregationFormat(planned.root, stmt);
   const target = sinkDefinition(stmt, planned, sql, properties);
   checkFormats(target, stmt);
+  if (ctx.schemaColumns) checkSinkFitsSchemaIds(target, ctx.schemaColumns, stmt);
   if (target.timestampColumn && !target.columns.some((c) => c.name === target.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${target.timestampColumn}'`, stmt);
   }

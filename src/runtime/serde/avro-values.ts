@@ -128,6 +128,39 @@ export function avroToJson(x: unknown, schema: AvroSchema, names: AvroNames): Js
 
 export class AvroEncodeError extends Error {}
 
+/**
+ * A field's `default` (Avro's JSON encoding of a value: a union's is of its first branch, bytes
+ * and fixed are strings of code points 0–255) as avsc writes it.
+ */
+function defaultToAvro(d: unknown, schema: AvroSchema, names: AvroNames, path: string): unknown {
+  const s = names.resolve(schema);
+  if (Array.isArray(s)) {
+    const first = s[0]!;
+    return first === 'null' ? null : { [names.branchName(first)]: defaultToAvro(d, first, names, path) };
+  }
+  if (d === null) throw new AvroEncodeError(`null default for non-optional ${path}`);
+  const type = typeof s === 'string' ? s : (s.type as string);
+  switch (type) {
+    case 'long':
+      return BigInt(d as number);
+    case 'bytes':
+    case 'fixed':
+      return Buffer.from(String(d), 'latin1');
+    case 'record': {
+      const o: Record<string, unknown> = {};
+      const given = d as Record<string, unknown>;
+      for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema; default?: unknown }[]) o[f.name] = defaultToAvro(Object.hasOwn(given, f.name) ? given[f.name] : f.default ?? null, f.type, names, `${path}.${f.name}`);
+      return o;
+    }
+    case 'array':
+      return (d as unknown[]).map((x, i) => defaultToAvro(x, (s as AvroComplex).items as AvroSchema, names, `${path}[${i}]`));
+    case 'map':
+      return Object.fromEntries(Object.entries(d as Record<string, unknown>).map(([k, x]) => [k, defaultToAvro(x, (s as AvroComplex).values as AvroSchema, names, `${path}.${k}`)]));
+    default:
+      return d; // int, float, double, boolean, string, enum: as JSON has them
+  }
+}
+
 /** A SQL value as avsc writes it for `schema`; throws AvroEncodeError when it cannot fit. */
 export function valueToAvro(v: Value | undefined, schema: AvroSchema, names: AvroNames, path: string): unknown {
   const s = names.resolve(schema);
@@ -187,9 +220,10 @@ export function valueToAvro(v: Value | undefined, schema: AvroSchema, names: Avr
       if (!isStruct(v)) throw new AvroEncodeError(`${path}: expected a struct`);
       const upper = new Map(Object.entries(v).map(([k, x]) => [k.toUpperCase(), x]));
       const o: Record<string, unknown> = {};
-      for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema }[]) {
+      for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema; default?: unknown }[]) {
         const x = Object.hasOwn(v, f.name) ? v[f.name] : upper.get(f.name.toUpperCase());
-        o[f.name] = valueToAvro(x ?? null, f.type, names, `${path}.${f.name}`);
+        // As Kafka Connect's Struct.get: a field left NULL takes the default its schema declares.
+        o[f.name] = (x === null || x === undefined) && f.default !== undefined && f.default !== null ? defaultToAvro(f.default, f.type, names, `${path}.${f.name}`) : valueToAvro(x ?? null, f.type, names, `${path}.${f.name}`);
       }
       return o;
     }

@@ -4,7 +4,7 @@
 // `connect.type` telling int32 from int64, and `title` naming Decimal, Date, Time and Timestamp.
 
 import { T, type SqlType } from '../../parser/sql-type.js';
-import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
+import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../../util/lossless-json.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 import { isUnwrapped } from './avro.js';
 import { writeId } from './registry-serde.js';
@@ -110,18 +110,57 @@ export function columnsOfJsonSchema(schema: string, role: 'key' | 'value', unwra
 
 /** The JSON serde's work inside the wire format: the schema id is checked for presence, not judged. */
 export function jsonSrSerde(json: Serde, columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
-  const schema = jsonSchemaFor(columns, isUnwrapped(columns, opts));
+  const unwrapped = isUnwrapped(columns, opts);
+  const schema = jsonSchemaFor(columns, unwrapped);
   const id = writeId(opts, opts.role, () => ({ schemaType: 'JSON', schema: JSON.stringify(schema) }), 'JSON_SR');
+  const fields = unwrapped ? undefined : registeredFields(opts);
   return {
     serialize(values) {
       const b = json.serialize(values);
-      return b === null ? null : frame(id(), b);
+      if (b === null) return null;
+      return frame(id(), fields ? withRegisteredFields(b, fields()) : b);
     },
     deserialize(bytes) {
       if (bytes === null) return json.deserialize(null);
       return json.deserialize(unframe(bytes, 'JSON').payload);
     },
   };
+}
+
+/**
+ * With SCHEMA_ID the record is written through the registered schema, as ksqlDB's converter
+ * writes a Connect struct of that schema: every property it declares, in its order, NULL for one
+ * the columns do not fill. The properties are read from the registry once, when first needed.
+ */
+function registeredFields(opts: SerdeOptions): (() => readonly string[] | undefined) | undefined {
+  const { schemaId, registry } = opts;
+  if (schemaId === undefined || !registry) return undefined;
+  let names: readonly string[] | undefined | null = null;
+  return () => {
+    if (names === null) {
+      const found = registry.byId(schemaId);
+      let s: JsonSchema | undefined;
+      try {
+        s = found ? (JSON.parse(found.schema) as JsonSchema) : undefined;
+      } catch {
+        s = undefined;
+      }
+      names = s && s.type === 'object' && s.properties && typeof s.properties === 'object' ? Object.keys(s.properties) : undefined;
+    }
+    return names;
+  };
+}
+
+function withRegisteredFields(payload: Buffer, names: readonly string[] | undefined): Buffer {
+  if (!names) return payload;
+  const row = parseJson(payload.toString('utf8'));
+  if (row === null || typeof row !== 'object' || Array.isArray(row) || row instanceof JsonNumber) return payload;
+  const own = row as Record<string, Json>;
+  if (names.every((n) => Object.hasOwn(own, n))) return payload;
+  const out: Record<string, Json> = {};
+  for (const n of names) setField(out, n, Object.hasOwn(own, n) ? own[n]! : null);
+  for (const [k, v] of Object.entries(own)) if (!Object.hasOwn(out, k)) setField(out, k, v);
+  return Buffer.from(stringifyJson(out), 'utf8');
 }
 
 export function jsonSrToBytes(j: Json, id: number): Buffer {

@@ -3,12 +3,12 @@
 
 import type { CreateAsSelect, InsertInto, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
-import { namedQueryPlan, planPersistentQuery, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
+import { namedQueryPlan, planPersistentQuery, type PersistentPlanContext, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
-import { registerSourceSchemas } from '../registry/source-schemas.js';
+import { inferFromRegistry, registerSourceSchemas } from '../registry/source-schemas.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 
 /** Register a source's schemas; the registry's refusal is the statement's error. */
@@ -18,6 +18,12 @@ export function registerOrFail(registry: SchemaRegistry, def: SourceDef, always:
   } catch (e) {
     throw new SqlError(`${(e as Error).message}\nStatement: ${at.trim()}`);
   }
+}
+
+/** What planning a persistent query reads from the engine: its catalog, settings, queries and registry. */
+export function persistentPlanContext(engine: Engine): PersistentPlanContext {
+  const { state } = engine;
+  return { catalog: state.catalog, properties: state.properties, queries: state.queries, schemaColumns: (req) => inferFromRegistry(state.registry, req) };
 }
 
 export { newErrorRoute } from '../../planner/compile.js';
@@ -52,7 +58,7 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
 
 /** CREATE STREAM|TABLE … AS SELECT and INSERT INTO … SELECT. */
 export function persistentQuery(engine: Engine, stmt: CreateAsSelect | InsertInto, text: string): StatementResult {
-  const p = planPersistentQuery(stmt, text, engine.state);
+  const p = planPersistentQuery(stmt, text, persistentPlanContext(engine));
   if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: p.message };
   return startPlanned(engine, p);
 }

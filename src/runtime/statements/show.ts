@@ -19,7 +19,7 @@ import { explainLines, explainText } from '../explain.js';
 import type { OperatorEnv, OperatorInfo } from '../operators/operator.js';
 import { windowRowsHome } from '../pull-store.js';
 import { PERSISTENT_STATE_HOME } from '../state/state-store.js';
-import { materializedTable, newErrorRoute } from './persistent.js';
+import { materializedTable, newErrorRoute, persistentPlanContext } from './persistent.js';
 import { memoryEnv } from './select.js';
 
 function sourceRow(s: SourceDef): Value[] {
@@ -141,7 +141,7 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
     const sql = text.replace(/^\s*EXPLAIN\s+(ANALYZE\s+)?/i, '');
     if (inner.kind === 'CreateAsSelect' || inner.kind === 'InsertInto') {
       // The very door CREATE goes through: EXPLAIN shows what would run, or refuses what would not.
-      const p = planPersistentQuery(inner, sql, state);
+      const p = planPersistentQuery(inner, sql, persistentPlanContext(engine));
       if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: `${p.message} Nothing would run.` };
       plan = namedQueryPlan(p, NOT_STARTED);
     } else if (inner.kind === 'Query') {

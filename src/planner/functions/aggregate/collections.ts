@@ -70,25 +70,55 @@ export const COLLECT_SET: AggregateFunction = {
   },
 };
 
+function doesNotAccept(name: string, args: readonly ArgInfo[]): Error {
+  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+}
+
+/**
+ * TOPK(col, k) keeps the k largest non-NULL values of col; TOPK(col, other…, k) keeps, for the k
+ * records with the largest col, a STRUCT of `sort_col` (col) and `col0`, `col1`, … (the other
+ * columns, in order, any type, NULLs kept). As ksqlDB's TopkKudaf: a record whose col is NULL is
+ * ignored; ties keep arrival order (the earlier first), so a full list takes a newcomer only when it
+ * is strictly larger than its last; merging two lists prefers the first on ties. TOPKDISTINCT has
+ * no other-columns form.
+ */
 function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFunction {
   return {
     name,
-    description: `The ${distinct ? 'distinct ' : ''}top K values of a column, largest first.`,
-    signatures: [`${name}(col, k INT) → ARRAY<type of col>`],
+    description: distinct
+      ? 'The distinct top K values of a column, largest first.'
+      : 'The top K values of a column, largest first; with other columns, a STRUCT of sort_col and col0, col1, … per record.',
+    signatures: distinct ? [`${name}(col, k INT) → ARRAY<type of col>`] : [`${name}(col, k INT) → ARRAY<type of col>`, `${name}(col, other…, k INT) → ARRAY<STRUCT<sort_col, col0, …>>`],
     resolve(args): AggregateImpl<Value[]> {
       const t = colType(name, args);
-      const k = constInt(args, 1, 1);
-      const insert = (s: Value[], v: Value): Value[] => {
+      const last = args.length - 1;
+      const k = constInt(args, last >= 1 ? last : 1, 1);
+      const others = args.slice(1, Math.max(1, last));
+      if (others.length && distinct) throw doesNotAccept(name, args);
+      if (others.some((o) => o.type === null)) throw doesNotAccept(name, args);
+      const fields = [{ name: 'sort_col', type: t }, ...others.map((o, i) => ({ name: `col${i}`, type: o.type! }))];
+      // The row's values arrive without the constant arguments: constant other columns are put back.
+      const entry = (a: readonly Value[]): Value => {
+        if (!others.length) return a[0] ?? null;
+        const o: Record<string, Value> = { sort_col: a[0] ?? null };
+        let next = 1;
+        others.forEach((info, i) => (o[`col${i}`] = info.isConstant ? (info.constant ?? null) : (a[next++] ?? null)));
+        return o;
+      };
+      const sortValue = (e: Value): Value => (others.length ? ((e as Record<string, Value>).sort_col ?? null) : e);
+      const insert = (s: Value[], e: Value): Value[] => {
+        const v = sortValue(e);
         if (v === null) return s;
         if (distinct && s.some((x) => valuesEqual(x, v))) return s;
-        const out = [...s, v].sort((a, b) => compareValues(b, a));
+        // Array.prototype.sort is stable: an equal newcomer stays after the ones already there.
+        const out = [...s, e].sort((a, b) => compareValues(sortValue(b)!, sortValue(a)!));
         return out.slice(0, k);
       };
       return {
         intermediate: 'ARRAY',
-        returnType: T.array(t),
+        returnType: T.array(others.length ? T.struct(fields) : t),
         init: () => [],
-        add: (s, a) => insert(s, a[0] ?? null),
+        add: (s, a) => insert(s, entry(a)),
         merge: (a, b) => b.reduce(insert, a),
         result: (s) => s,
         ...listCodec,
