@@ -10,5 +10,5 @@ export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';
 export { EddyClient, EddyError, type ClientResult, type ConnectOptions, type RemoteQuery } from './server/client.js';
-export type { FunctionSpec, AggregateSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
+export type { FunctionSpec, AggregateSpec, TableFunctionSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/function-sandbox.js';

@@ -336,7 +336,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     } else if (e.kind === 'FunctionCall' && tableFunction(e.name, scope)) {
       const tf = tableFunction(e.name, scope)!;
       const args = e.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));
+      const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)), { properties: new Map(), onError: (m) => errors.sink(m) });
       exprs.push({ tableFunction: impl, args, text: exprText(e) });
       outCols.push({ name, type: impl.returnType, role });
     } else {
@@ -415,7 +415,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
     if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope)) {
       const tf = tableFunction(c.expr.name, scope)!;
       const args = c.expr.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)));
+      const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)), { properties: new Map(), onError: (m) => errors.sink(m) });
       exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
       outCols.push({ name: c.name, type: impl.returnType, role });
     } else {

@@ -40,7 +40,7 @@ import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
-import type { AggregateSpec, FunctionSpec, ParamSpec } from './user-function-api.js';
+import type { AggregateSpec, FunctionSpec, ParamSpec, TableFunctionSpec } from './user-function-api.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
 export interface EddyOptions {
@@ -174,6 +174,26 @@ export class Eddy implements Engine {
       aggregate: (args, state) => untyped.aggregate(args as never, state),
       ...(untyped.merge ? { merge: untyped.merge } : {}),
       ...(untyped.map ? { map: untyped.map as (s: unknown) => unknown } : {}),
+    });
+  }
+
+  /**
+   * A user table function (UDTF); see TableFunctionSpec. `SELECT ID, SPLIT(TEXT) AS WORD FROM S`
+   * gives one output row per value `fn` yields.
+   */
+  registerTableFunction<const P extends readonly ParamSpec[], const R extends string>(spec: TableFunctionSpec<P, R>): void {
+    this.assertOpen();
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
+    const fn = spec.fn as unknown as (...a: unknown[]) => unknown;
+    functions.registerTable({
+      name: spec.name.toUpperCase(),
+      params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
+      returns: parseType(spec.returns),
+      ...(spec.description ? { description: spec.description } : {}),
+      nullInput: spec.nullInput ?? 'call',
+      call: (a) => fn(...a),
+      origin: 'library',
     });
   }
 
