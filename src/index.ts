@@ -12,3 +12,8 @@ export { EddyServer, type ServerOptions } from './server/server.js';
 export { EddyClient, EddyError, type ClientResult, type ConnectOptions, type RemoteQuery } from './server/client.js';
 export type { FunctionSpec, AggregateSpec, TableFunctionSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/function-sandbox.js';
+export type { BatchRow, ForeachBatchHandle, ForeachBatchOptions } from './runtime/foreach-batch.js';
+export type { SourceFromHandle, SourceFromOptions } from './runtime/iterable-source.js';
+export { registerConnector } from './runtime/connectors/index.js';
+export type { Connector, ConnectorContext, ConnectorFactory, ConnectorRow } from './runtime/connectors/connector.js';
+export type { SourceDef, ColumnDef } from './planner/catalog.js';
