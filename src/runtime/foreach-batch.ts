@@ -99,7 +99,10 @@ export function foreachBatch(host: BatchHost, name: string, callback: (batchId: 
           }
           const row: BatchRow = {};
           def.columns.forEach((c, i) => (row[c.name] = d.rec!.cols[i] ?? null));
-          if (r.window) (row.WINDOWSTART = r.window.start), (row.WINDOWEND = r.window.end);
+          if (r.window) {
+            row.WINDOWSTART = r.window.start;
+            row.WINDOWEND = r.window.end;
+          }
           out.push(row);
         }
         off = records[records.length - 1]!.offset + 1;

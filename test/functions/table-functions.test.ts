@@ -70,7 +70,7 @@ describe('library table functions (registerTableFunction)', () => {
     expect(calls).toBe(4);
     expect(e.processingLog().find((p) => p.queryId === 'CSAS_OUT_0')).toMatchObject({ offset: 2, reason: expect.stringMatching(/UPTO returned 5 \(number\), not an iterable of rows/) });
     e.execute("CREATE TABLE TT (ID INT PRIMARY KEY, N INT) WITH (kafka_topic='tt', value_format='JSON', partitions=1);");
-    expect(() => e.execute('CREATE STREAM FROM_TABLE AS SELECT ID, UPTO(N) AS I FROM TT;')).toThrow(/Table source is not supported with table functions/);
+    expect(() => e.execute('CREATE TABLE FROM_TABLE AS SELECT ID, UPTO(N) AS I FROM TT;')).toThrow(/Table source is not supported with table functions/);
   });
 });
 

@@ -64,18 +64,14 @@ export function argFits(param: SqlType, arg: SqlType | null): boolean {
   return a <= p;
 }
 
-function checkArgs(name: string, params: readonly UserParam[], args: readonly ArgInfo[]): void {
+/** Throws the planning error for arguments that do not fit the parameters. */
+export function checkUserArgs(name: string, params: readonly UserParam[], args: readonly ArgInfo[]): void {
   const ok = args.length === params.length && args.every((a, i) => a.lambda === undefined && argFits(params[i]!.type, a.type));
   if (!ok) {
     const got = args.map((a) => (a.lambda ? 'LAMBDA' : a.type ? formatType(a.type) : 'NULL')).join(', ');
     const want = params.map((p) => formatType(p.type)).join(', ');
     throw new Error(`Function '${name}' does not accept parameters (${got}); it takes (${want}).`);
   }
-}
-
-/** Throws the planning error for arguments that do not fit the parameters. */
-export function checkUserArgs(name: string, params: readonly UserParam[], args: readonly ArgInfo[]): void {
-  checkArgs(name, params, args);
 }
 
 /** Widen an argument to its parameter's type (an INT passed to a DOUBLE parameter is a number already). */
@@ -169,7 +165,7 @@ export function userScalarFunction(def: UserScalarDef): ScalarFunction {
     signatures: [signatureOf(def)],
     declaredAs: def.name.toUpperCase(),
     resolve(args: readonly ArgInfo[]): ScalarImpl {
-      checkArgs(def.name.toUpperCase(), def.params, args);
+      checkUserArgs(def.name.toUpperCase(), def.params, args);
       const check = resultChecker(def.name.toUpperCase(), def.returns);
       // Only DOUBLE parameters ever need a value changed (a DECIMAL or BIGINT argument widened).
       const widening = def.params.some((p) => p.type.kind === 'DOUBLE');
@@ -200,7 +196,7 @@ export function userAggregateFunction(def: UserAggregateDef): AggregateFunction 
     description: def.description ?? (def.origin && def.origin !== 'library' ? `user aggregate (SQL, JAVASCRIPT${def.origin.sandboxed ? ', sandboxed' : ''})` : 'user aggregate (library)'),
     signatures: [signatureOf(def)],
     resolve(args: readonly ArgInfo[], settings?: FunctionSettings): AggregateImpl {
-      checkArgs(name, def.params, args);
+      checkUserArgs(name, def.params, args);
       const report = settings?.onError ?? (() => {});
       const impl: AggregateImpl<unknown> = {
         returnType: def.returns,

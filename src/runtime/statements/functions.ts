@@ -1,11 +1,12 @@
-// CREATE [OR REPLACE] [AGGREGATE] FUNCTION / DROP FUNCTION (scalar, table and aggregate functions;
-// function-bodies.ts turns a body into something callable). A SQL function is a catalog change: its statement goes to the command log,
-// so a restart replays it. Where its body runs depends on who sent it: an unconfined engine (the
-// library, the shell, `eddy -f`) trusts its own user and compiles the body in-process; an engine
-// that serves network clients refuses it unless the operator allowed functions, and then runs it
-// in the worker sandbox with the operator's time and memory limits. A function defined through
-// the sandbox stays sandboxed after a restart (a settings row remembers it). Every function lives in
-// its engine's function table (the catalog's): another engine in the process never sees it.
+// CREATE [OR REPLACE] [AGGREGATE] FUNCTION / DROP FUNCTION, for scalar, table and aggregate
+// functions (function-bodies.ts turns a body into something callable). A SQL function is a
+// catalog change: its statement goes to the command log, so a restart replays it. Where its body
+// runs depends on who sent it: an unconfined engine (the library, the shell, `eddy -f`) trusts
+// its own user and compiles the body in-process; an engine that serves network clients refuses
+// it unless the operator allowed functions, and then runs it in the worker sandbox with the
+// operator's time and memory limits. A function defined through the sandbox stays sandboxed
+// after a restart (a settings row remembers it). Every function lives in its engine's function
+// table (the catalog's): another engine in the process never sees it.
 
 import { Parser } from 'acorn';
 import type { CreateFunction, DropFunction, Loc } from '../../parser/ast.js';
@@ -87,7 +88,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
   const params = stmt.params.map((p) => p.name);
   const origin = { sql: text, language: 'JAVASCRIPT' as const, body: stmt.body, sandboxed };
   const how = `SQL, JAVASCRIPT${sandboxed ? ', sandboxed' : ''}`;
-  let signature: string;
+  let signature = '';
   try {
     switch (stmt.functionKind) {
       case 'SCALAR': {
