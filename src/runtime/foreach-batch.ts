@@ -73,6 +73,8 @@ export function foreachBatch(host: BatchHost, name: string, callback: (batchId: 
   const key = `foreach-batch:${(opts.id ?? def.name).toUpperCase()}`;
   const maxRows = opts.maxRows ?? 1000;
   const intervalMs = opts.intervalMs ?? 50;
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`foreachBatch: maxRows must be a whole number of at least 1, not ${maxRows}`);
+  if (!(intervalMs >= 0)) throw new Error(`foreachBatch: intervalMs must be a number of milliseconds, not ${intervalMs}`);
   const partitions = state.log.describeTopic(topic)?.partitions ?? 1;
   const codec = recordCodec(def, state.registry);
   const get = state.db.prepare('SELECT value FROM settings WHERE name = ?').pluck();

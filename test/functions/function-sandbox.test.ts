@@ -3,9 +3,12 @@
 // allocation are stopped (the call fails to the processing log, the row's value is NULL), Node's
 // APIs are out of reach, and the server keeps answering — for scalar, table and aggregate
 // functions alike.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EddyClient } from '../../src/index.js';
-import { start, until } from '../server/helpers.js';
+import { Eddy, EddyClient } from '../../src/index.js';
+import { start, stopServers, until } from '../server/helpers.js';
 import { FunctionSandbox } from '../../src/runtime/sandbox/function-sandbox.js';
 
 const S = "CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);";
@@ -100,6 +103,38 @@ describe('SQL functions over the network', () => {
     ]);
     c.close();
   }, 90_000);
+
+  it('a sandboxed aggregate and table function stay sandboxed after a restart, and the aggregate state carries on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-sandbox-restart-'));
+    try {
+      const engine = { dataDir: dir, batch: { intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest' } };
+      const { server, port } = await start({ engine, access: { functions: { timeMs: 1000, memoryMb: 32 } } });
+      const c = await EddyClient.connect('127.0.0.1', port);
+      await c.execute("CREATE STREAM G (K STRING KEY, V INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);");
+      await c.execute('CREATE AGGREGATE FUNCTION TOTAL(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0, aggregate: (s, V) => s + V }; $$;');
+      await c.execute('CREATE FUNCTION TWO(V INT) RETURNS SETOF INT LANGUAGE JAVASCRIPT AS $$ yield V; yield -V; $$;');
+      await c.execute('CREATE TABLE TOTALS AS SELECT K, TOTAL(V) AS T FROM G GROUP BY K;');
+      await c.execute('CREATE STREAM PAIRS AS SELECT K, TWO(V) AS P FROM G;');
+      await c.execute("INSERT INTO G (K, V) VALUES ('a', 1); INSERT INTO G (K, V) VALUES ('a', 2);");
+      const last = (e: Eddy, t: string) => e.readTopic(t).map((r) => JSON.parse(String(r.value)) as Record<string, unknown>).at(-1);
+      await until(() => last(server.eddy, 'TOTALS')?.T === 3 && server.eddy.readTopic('PAIRS').length === 4, 20_000);
+      c.close();
+      await stopServers();
+      const e = Eddy.open({ dataDir: dir, autoStart: false, properties: { 'auto.offset.reset': 'earliest' } });
+      try {
+        const described = e.execute('DESCRIBE FUNCTION TOTAL; DESCRIBE FUNCTION TWO;').map((r) => (r.kind === 'rows' ? r.rows[0]![1] : r.kind));
+        expect(described).toEqual(['user aggregate (SQL, JAVASCRIPT, sandboxed)', 'user table function (SQL, JAVASCRIPT, sandboxed)']);
+        e.execute("INSERT INTO G (K, V) VALUES ('a', 3);");
+        e.runUntilIdle();
+        expect(last(e, 'TOTALS')).toEqual({ T: 6 });
+        expect(e.readTopic('PAIRS').map((r) => JSON.parse(String(r.value)) as unknown)).toEqual([{ P: 1 }, { P: -1 }, { P: 2 }, { P: -2 }, { P: 3 }, { P: -3 }]);
+      } finally {
+        e.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('the sandbox itself: a deadline per call, a restarted worker keeps the definitions', () => {
     const box = new FunctionSandbox({ timeMs: 200, memoryMb: 16 });
