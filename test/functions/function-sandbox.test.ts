@@ -75,7 +75,7 @@ describe('SQL functions over the network', () => {
     await c.execute("CREATE STREAM G (K STRING KEY, V INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);");
     await c.execute('CREATE TABLE TOTALS AS SELECT K, TOTAL(V) AS T FROM G GROUP BY K;');
     for (const v of [1, 2, 3, 4]) await c.execute(`INSERT INTO S (ID, V) VALUES (${v}, ${v}); INSERT INTO G (K, V) VALUES ('a', ${v});`);
-    const log = () => server.eddy.processingLog().filter((p) => p.queryId === 'CSAS_FANNED_0' || p.queryId.startsWith('CTAS_TOTALS_'));
+    const log = () => server.eddy.processingLog().filter((p) => p.queryId === 'CSAS_FANNED_0' || (p.queryId ?? '').startsWith('CTAS_TOTALS_'));
     const read = (t: string) => server.eddy.state.log.read(t, 0, 0, 20).map((r) => JSON.parse(String(r.value)) as Record<string, unknown>);
     await until(() => log().length >= 4 && read('FANNED').length === 4 && read('TOTALS').length >= 3, 60_000);
     const reasons = log().map((p) => `${p.queryId} ${p.offset}: ${p.reason}`);
