@@ -1,6 +1,6 @@
-// The library's typed face for user functions: Eddy.registerFunction / registerAggregate take
-// SQL type names as literal strings, and TypeScript infers the JavaScript types the function
-// receives and returns from them (INT → number, STRING → string, …). A NULL argument arrives as
+// The library's typed face for user functions: Eddy.registerFunction / registerAggregate /
+// registerTableFunction take SQL type names as literal strings, and TypeScript infers the
+// JavaScript types the function receives and returns from them (INT → number, STRING → string, …). A NULL argument arrives as
 // null unless the function is declared nullInput: 'returnNull' (user-functions.ts has the rule).
 
 import type { Decimal, Struct, Value } from '../planner/values.js';
