@@ -73,6 +73,25 @@ describe('library table functions (registerTableFunction)', () => {
     e.execute("CREATE TABLE TT (ID INT PRIMARY KEY, N INT) WITH (kafka_topic='tt', value_format='JSON', partitions=1);");
     expect(() => e.execute('CREATE TABLE FROM_TABLE AS SELECT ID, UPTO(N) AS I FROM TT;')).toThrow(/Table source is not supported with table functions/);
   });
+
+  it('is typed from the SQL type names: arguments and rows', () => {
+    const e = open();
+    e.registerTableFunction({
+      name: 'typed_rows',
+      params: [{ name: 'n', type: 'INT' }] as const,
+      returns: 'STRING',
+      // @ts-expect-error: a STRING table function gives strings, not numbers
+      fn: (n) => [n ?? 0],
+    });
+    e.registerTableFunction({
+      name: 'typed_args',
+      params: [{ name: 's', type: 'STRING' }] as const,
+      returns: 'INT',
+      // @ts-expect-error: a STRING argument arrives as string | null, which has no toFixed
+      fn: (s) => [s!.toFixed(0).length],
+    });
+    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => r[0])).toEqual(['TYPED_ARGS', 'TYPED_ROWS']);
+  });
 });
 
 describe('SQL table functions (RETURNS TABLE / SETOF … LANGUAGE JAVASCRIPT)', () => {
