@@ -134,6 +134,37 @@ describe('foreachBatch and sinkTo', () => {
   });
 });
 
+describe('foreachBatch over several partitions, and sourceFrom.stop', () => {
+  it('hands over every partition\'s records once; a stopped source appends what it read and no more', async () => {
+    const e = open();
+    e.execute("CREATE STREAM P (ID INT KEY, V STRING) WITH (kafka_topic='p', value_format='JSON', partitions=3);");
+    const seen: BatchRow[] = [];
+    const h = e.foreachBatch('P', (_id, rows) => void seen.push(...rows), { maxRows: 4, intervalMs: 5 });
+    e.insert('P', Array.from({ length: 20 }, (_, i) => ({ ID: i, V: `v${i}` })));
+    const info = e.state.log.describeTopic('p')!;
+    const total = () => Array.from({ length: info.partitions }, (_, p) => e.state.log.endOffset('p', p)).reduce((a, b) => a + b, 0);
+    await until(() => h.position().reduce((a, b) => a + b, 0) === total() && total() === 20);
+    expect(Array.from({ length: info.partitions }, (_, p) => e.state.log.endOffset('p', p)).filter((n) => n > 0).length).toBeGreaterThan(1); // keys hashed over the partitions
+    expect(seen.map((r) => r.ID).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await h.stop();
+
+    let made = 0;
+    async function* endless() {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 2));
+        yield { ID: 100 + made, V: `e${made++}` };
+      }
+    }
+    const src = e.sourceFrom('P', endless());
+    await until(() => src.rows >= 3);
+    src.stop();
+    const n = await src.done;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(n).toBeLessThanOrEqual(made);
+    expect(e.readTopic('p').length).toBe(20 + n);
+  });
+});
+
 describe('a connector in one file outside src/', () => {
   it('is registered, started by WITH (source=…), gets its own settings, and resumes from its checkpoint after a restart', async () => {
     registerConnector('counter', counterConnector);
