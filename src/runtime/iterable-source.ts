@@ -3,10 +3,14 @@
 // ROWTIME optional); strings and bytes are JSON lines (a Readable of a file or a socket), cut at
 // newlines across chunks. Rows are appended to the stream's topic in chunks, each in one
 // transaction; from there on a row is the stream's like any other, replayed and exactly-once.
+// Values are checked against the columns' types first: a row that does not fit goes to the
+// processing log, not into the topic as something else.
 // What an iterable gives is not replayable by Eddy, so a row read and not yet appended when the
 // process dies is gone: say so to users (docs/extending.md) instead of promising more.
 
 import { StringDecoder } from 'node:string_decoder';
+import { resultChecker } from '../planner/functions/user-functions.js';
+import type { Value } from '../planner/values.js';
 import type { EngineState } from './engine-state.js';
 
 export interface SourceFromOptions {
@@ -35,6 +39,35 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
   if (!def || !def.topic) throw new Error(`sourceFrom: ${name} is not a stream or changelog table`);
   const chunkRows = opts.chunkRows ?? 500;
   const reject = (reason: string, line?: number) => host.state.processingLog.write({ queryId: null, topic: def.topic!, partition: null, offset: line ?? null, reason: `sourceFrom ${def.name}: ${reason}` });
+  // Each value is checked against its column's type before it is written (an 'abc' for an INT
+  // key is an error for its row, not a 0 in the topic); fields that are no column are ignored,
+  // as the JSON format ignores them.
+  const columns = def.columns.map((c) => ({ name: c.name, upper: c.name.toUpperCase(), check: resultChecker(c.name, c.type) }));
+  const toRow = (given: Record<string, unknown>): Record<string, Value> => {
+    const upper = new Map(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v]));
+    const row: Record<string, Value> = {};
+    for (const c of columns) {
+      try {
+        row[c.name] = c.check(upper.get(c.upper) ?? null);
+      } catch (e) {
+        throw new Error(`column ${c.name}: ${(e as Error).message.replace(/^\S+ returned /, '')}`);
+      }
+    }
+    const ts = upper.get('ROWTIME');
+    if (ts !== undefined && ts !== null) {
+      if (typeof ts !== 'number' || !Number.isInteger(ts)) throw new Error(`ROWTIME: ${String(ts)} (${typeof ts}) is not a time in milliseconds`);
+      row.ROWTIME = ts;
+    }
+    return row;
+  };
+  const text = (r: unknown) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  const push = (r: Record<string, unknown>, line?: number) => {
+    try {
+      pending.push(toRow(r));
+    } catch (e) {
+      reject(`${line !== undefined ? `line ${line}` : `row ${text(r)}`}: ${(e as Error).message}`, line);
+    }
+  };
   let appended = 0;
   let stopped = false;
   let pending: Record<string, unknown>[] = [];
@@ -52,7 +85,7 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
           host.insert(def.name, [r]);
           appended++;
         } catch (e) {
-          reject(`row ${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} not appended: ${(e as Error).message}`);
+          reject(`row ${text(r)} not appended: ${(e as Error).message}`);
         }
       }
     }
@@ -69,7 +102,7 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
       try {
         const v = JSON.parse(line) as unknown;
         if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('a line must hold a JSON object (column name → value)');
-        pending.push(v as Record<string, unknown>);
+        push(v as Record<string, unknown>, lineNo);
       } catch (e) {
         reject(`line ${lineNo}: ${(e as Error).message}`, lineNo);
       }
@@ -78,7 +111,7 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
   const take = (item: unknown) => {
     if (typeof item === 'string') takeLines(item, false);
     else if (item instanceof Uint8Array) takeLines(decoder.write(Buffer.from(item.buffer, item.byteOffset, item.byteLength)), false);
-    else if (item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Map)) pending.push(item as Record<string, unknown>);
+    else if (item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Map)) push(item as Record<string, unknown>);
     else reject(`item ${String(item)} (${typeof item}) is neither a row object nor text`);
   };
   const WAITING = Symbol('waiting');

@@ -52,6 +52,16 @@ describe('sourceFrom', () => {
     ]);
     expect(got.at(-1)!.ts).toBe(1234);
     expect(() => e.sourceFrom('NOPE', [])).toThrow(/NOPE is not a stream/);
+    // A value that does not fit its column is an error for its row, not something else in the topic.
+    expect(await e.sourceFrom('S', [{ ID: 'abc', V: 'x' }, { ID: 7, V: { a: 1 } }, { ID: 8, V: 'ok', EXTRA: 1 }, 42]).done).toBe(1);
+    expect(topic(e, 's').at(-1)).toMatchObject({ key: 8, value: { V: 'ok' } });
+    expect(e.processingLog().map((p) => p.reason)).toEqual(
+      expect.arrayContaining([
+        'sourceFrom S: row {"ID":"abc","V":"x"}: column ID: abc (string), not a INTEGER',
+        'sourceFrom S: row {"ID":7,"V":{"a":1}}: column V: {"a":1} (object), not a STRING',
+        'sourceFrom S: item 42 (number) is neither a row object nor text',
+      ]),
+    );
   });
 
   it('reads JSON lines from a byte Readable, lines cut across chunks; a bad line goes to the processing log and the rest go in', async () => {
