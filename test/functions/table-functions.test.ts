@@ -34,7 +34,7 @@ describe('library table functions (registerTableFunction)', () => {
       },
     });
     e.execute(S);
-    expect(() => e.execute('CREATE STREAM BAD AS SELECT ID, SPLIT_WORDS(N) AS W FROM S;')).toThrow(/Function 'SPLIT_WORDS' does not accept parameters \(INTEGER\); it takes \(STRING\)/);
+    expect(() => e.execute('CREATE STREAM BAD AS SELECT ID, SPLIT_WORDS(N) AS W FROM S;')).toThrow(/^line 1:33: Function 'SPLIT_WORDS' does not accept parameters \(INTEGER\); it takes \(STRING\)/);
     expect(() => e.execute('CREATE STREAM BAD AS SELECT ID, SPLIT_WORDS(T)->WORD AS W FROM S;')).toThrow(/Table function SPLIT_WORDS can only be used on its own in the SELECT list/);
     e.execute('CREATE STREAM OUT AS SELECT ID, SPLIT_WORDS(T) AS W, N FROM S;');
     e.execute("INSERT INTO S (ID, T, N) VALUES (1, 'a b', 7); INSERT INTO S (ID, T) VALUES (2, 'boom'); INSERT INTO S (ID, N) VALUES (3, 8); INSERT INTO S (ID, T) VALUES (4, 'bad'); INSERT INTO S (ID, T, N) VALUES (5, 'c', 9);");
