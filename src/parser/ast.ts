@@ -485,12 +485,18 @@ export interface ParsedStatement {
 
 // ---------------------------------------------------------------- user functions (function-statements.ts parses these)
 
-/** CREATE [OR REPLACE] FUNCTION name(param type, …) RETURNS type LANGUAGE JAVASCRIPT AS $$ body $$ */
+/**
+ * CREATE [OR REPLACE] [AGGREGATE] FUNCTION name(param type, …)
+ *   RETURNS type | TABLE (col type, …) | SETOF type  LANGUAGE JAVASCRIPT AS $$ body $$
+ */
 export interface CreateFunction {
   readonly kind: 'CreateFunction';
   readonly name: string;
   readonly orReplace: boolean;
+  /** SCALAR: RETURNS type. TABLE: RETURNS TABLE (…) or SETOF type. AGGREGATE: CREATE AGGREGATE FUNCTION. */
+  readonly functionKind: 'SCALAR' | 'TABLE' | 'AGGREGATE';
   readonly params: readonly { readonly name: string; readonly type: SqlType }[];
+  /** The result's type; for a table function, one row's type (a STRUCT for RETURNS TABLE (…)). */
   readonly returns: SqlType;
   readonly language: 'JAVASCRIPT';
   readonly body: string;

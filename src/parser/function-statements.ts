@@ -1,4 +1,6 @@
-// CREATE [OR REPLACE] FUNCTION … LANGUAGE JAVASCRIPT AS $$ … $$ and DROP FUNCTION [IF EXISTS].
+// CREATE [OR REPLACE] [AGGREGATE] FUNCTION … LANGUAGE JAVASCRIPT AS $$ … $$ (a scalar function,
+// a table function with RETURNS TABLE (…) / RETURNS SETOF type, or an aggregate) and DROP
+// FUNCTION [IF EXISTS].
 //
 // Kept apart from the chevrotain grammar on purpose: a function body is another language, and
 // its `$$ … $$` may hold anything (`;`, quotes, braces) that the SQL lexer must never see. So a
@@ -11,7 +13,7 @@ import type { CreateFunction, DropFunction, Loc, ParsedStatement } from './ast.j
 import { SqlError } from './errors.js';
 import type { SqlType } from './sql-type.js';
 
-const HEAD = /^(?:CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION|DROP\s+FUNCTION)\b/i;
+const HEAD = /^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:AGGREGATE\s+)?FUNCTION|DROP\s+FUNCTION)\b/i;
 
 interface Span {
   readonly start: number;
@@ -176,11 +178,24 @@ class Reader {
       this.expect('REPLACE');
       orReplace = true;
     }
+    const aggregate = this.keyword('AGGREGATE');
     this.expect('FUNCTION');
     const name = this.identifier();
     const params = this.params();
     this.expect('RETURNS');
-    const returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
+    let functionKind: CreateFunction['functionKind'] = aggregate ? 'AGGREGATE' : 'SCALAR';
+    let returns: SqlType;
+    if (!aggregate && this.keyword('TABLE')) {
+      // RETURNS TABLE (WORD STRING, POS INT): each row a STRUCT of those columns.
+      const at = this.pos;
+      const columns = this.params('columns');
+      if (!columns.length) throw new SqlError('Syntax Error: RETURNS TABLE needs at least one column', locAt(this.sql, at));
+      returns = { kind: 'STRUCT', fields: columns };
+      functionKind = 'TABLE';
+    } else if (!aggregate && this.keyword('SETOF')) {
+      returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
+      functionKind = 'TABLE';
+    } else returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
     let nullInput: 'call' | 'returnNull' = 'call';
     let language: 'JAVASCRIPT' | undefined;
     for (;;) {
@@ -206,7 +221,7 @@ class Reader {
     const body = this.sql.slice(this.pos + 2, close);
     this.pos = close + 2;
     this.atEnd();
-    return { kind: 'CreateFunction', name, orReplace, params, returns, language, body, bodyAt, nullInput, loc };
+    return { kind: 'CreateFunction', name, orReplace, functionKind, params, returns, language, body, bodyAt, nullInput, loc };
   }
 
   private error(message: string): SqlError {
@@ -240,9 +255,9 @@ class Reader {
     return m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2] !== undefined ? m[2].replace(/""/g, '"') : m[3]!.toUpperCase();
   }
 
-  private params(): { name: string; type: SqlType }[] {
+  private params(what: 'parameters' | 'columns' = 'parameters'): { name: string; type: SqlType }[] {
     this.blank();
-    if (this.sql[this.pos] !== '(') throw this.error("Syntax Error: expected '(' and the function's parameters");
+    if (this.sql[this.pos] !== '(') throw this.error(what === 'parameters' ? "Syntax Error: expected '(' and the function's parameters" : "Syntax Error: expected '(' and the table's columns after RETURNS TABLE");
     this.pos++;
     const out: { name: string; type: SqlType }[] = [];
     this.blank();
@@ -252,7 +267,7 @@ class Reader {
     }
     for (;;) {
       const name = this.identifier();
-      if (out.some((p) => p.name === name)) throw this.error(`Parameter ${name} appears twice`);
+      if (out.some((p) => p.name === name)) throw this.error(`${what === 'parameters' ? 'Parameter' : 'Column'} ${name} appears twice`);
       out.push({ name, type: this.typeUntil(/[,)]/y, true) });
       const c = this.sql[this.pos];
       this.pos++;

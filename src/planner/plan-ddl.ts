@@ -67,6 +67,8 @@ export function resolveType(t: SqlType, catalog: Catalog, loc?: { line: number; 
   }
 }
 
+/** Eddy's own source connectors (src/runtime/connectors/index.ts registers each); any other SOURCE is a user's. */
+export const BUILT_IN_SOURCES: ReadonlySet<string> = new Set(['datagen', 'file', 'nexmark', 'socket']);
 const CONNECTOR_KEYS = new Set(['SOURCE', 'PATH', 'FORMAT_HEADER', 'RATE', 'HOST', 'PORT', 'SCHEMA', 'SEED', 'ROWS', 'MAX_ROWS', 'INTERVAL_MS', 'KEYS', 'EVENT', 'EVENTS_PER_SECOND', 'POLL_BYTES']);
 
 export interface DdlDefaults {
@@ -233,7 +235,9 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   if (isStatic) valueFormat = 'JSON';
 
   const connector: Record<string, string | number | boolean> = {};
-  for (const [k, v] of p) if (CONNECTOR_KEYS.has(k)) connector[k] = v.value;
+  // A user's connector (registerConnector) reads settings Eddy does not know: it gets them all.
+  const userConnector = p.has('SOURCE') && !BUILT_IN_SOURCES.has(String(p.get('SOURCE')!.value).toLowerCase());
+  for (const [k, v] of p) if (CONNECTOR_KEYS.has(k) || userConnector) connector[k] = v.value;
   const tsCol = propString(p, 'TIMESTAMP');
   const windowType = propString(p, 'WINDOW_TYPE')?.toUpperCase();
   const windowSize = propString(p, 'WINDOW_SIZE');

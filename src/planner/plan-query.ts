@@ -10,7 +10,7 @@ import type { Catalog, ColumnDef } from './catalog.js';
 import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner-rules.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
-import type { ArgInfo } from './functions/types.js';
+import type { ArgInfo, TableFunctionImpl } from './functions/types.js';
 import { inputsOf, type AggregateCall, type CompiledExpr, type FlatMapNode, type PlanNode, type ProjectNode, type Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
 import { kafkaValueFormatRefusal, planRelation, type PlannedRelation } from './plan-relation.js';
@@ -334,9 +334,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       exprs.push({ text: c.text, type: c.type, eval: joinKeyValue.read });
       outCols.push({ name, type: c.type, role });
     } else if (e.kind === 'FunctionCall' && tableFunction(e.name, scope)) {
-      const tf = tableFunction(e.name, scope)!;
-      const args = e.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));
+      const { impl, args } = planTableFunctionCall(e, scope, errors);
       exprs.push({ tableFunction: impl, args, text: exprText(e) });
       outCols.push({ name, type: impl.returnType, role });
     } else {
@@ -396,6 +394,22 @@ function qualifiedText(e: Expr, rel: PlannedRelation): string {
 }
 
 /**
+ * A table function call of the SELECT list, resolved against its arguments' types: a call that
+ * does not fit is a planning error at the call's line and column; a failing record at run time
+ * goes through `errors` (the processing log), as a scalar call's does.
+ */
+function planTableFunctionCall(e: FunctionCall, scope: RelationScope, errors: ErrorRoute): { impl: TableFunctionImpl; args: CompiledExpr[] } {
+  const tf = tableFunction(e.name, scope)!;
+  const args = e.args.map((a) => compile(a, scope, errors));
+  try {
+    return { impl: tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)), { properties: new Map(), onError: (m) => errors.sink(m) }), args };
+  } catch (err) {
+    if (err instanceof SqlError) throw err;
+    throw new SqlError((err as Error).message, e);
+  }
+}
+
+/**
  * Pull and push queries answer with the select list as written: columns in select order,
  * marked KEY only where they are a table's key (or its window bounds), as ksqlDB's REST API does.
  */
@@ -413,9 +427,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
     const bi = bindingIndex(c.expr, scope);
     const role = (bi !== undefined && keyIndexes.has(bi)) || isWindowBound ? ('key' as const) : ('value' as const);
     if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope)) {
-      const tf = tableFunction(c.expr.name, scope)!;
-      const args = c.expr.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)));
+      const { impl, args } = planTableFunctionCall(c.expr, scope, errors);
       exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
       outCols.push({ name: c.name, type: impl.returnType, role });
     } else {

@@ -40,7 +40,9 @@ import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
-import type { AggregateSpec, FunctionSpec, ParamSpec } from './user-function-api.js';
+import type { AggregateSpec, FunctionSpec, ParamSpec, TableFunctionSpec } from './user-function-api.js';
+import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
+import { sourceFrom, type SourceFromHandle, type SourceFromOptions } from './iterable-source.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
 
 export interface EddyOptions {
@@ -174,6 +176,26 @@ export class Eddy implements Engine {
       aggregate: (args, state) => untyped.aggregate(args as never, state),
       ...(untyped.merge ? { merge: untyped.merge } : {}),
       ...(untyped.map ? { map: untyped.map as (s: unknown) => unknown } : {}),
+    });
+  }
+
+  /**
+   * A user table function (UDTF); see TableFunctionSpec. `SELECT ID, SPLIT(TEXT) AS WORD FROM S`
+   * gives one output row per value `fn` yields.
+   */
+  registerTableFunction<const P extends readonly ParamSpec[], const R extends string>(spec: TableFunctionSpec<P, R>): void {
+    this.assertOpen();
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
+    const fn = spec.fn as unknown as (...a: unknown[]) => unknown;
+    functions.registerTable({
+      name: spec.name.toUpperCase(),
+      params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
+      returns: parseType(spec.returns),
+      ...(spec.description ? { description: spec.description } : {}),
+      nullInput: spec.nullInput ?? 'call',
+      call: (a) => fn(...a),
+      origin: 'library',
     });
   }
 
@@ -613,6 +635,7 @@ export class Eddy implements Engine {
     for (const p of [...this.state.pushQueries.values()]) p.query.close();
     for (const t of [...this.state.prints.values()]) t.query.close();
     for (const c of this.state.connectors.values()) c.stop();
+    stopBatchCallbacks(this);
     for (const q of this.state.queries.values()) q.task.stop();
     closeEngineFunctions(this, this.state.catalog.functions);
     this.closed = true;
@@ -621,6 +644,11 @@ export class Eddy implements Engine {
     this.state.db.close();
     this.checkpointer?.close();
     this.lock?.release();
+  }
+
+  /** True once close() has run. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** After close() the SQLite handle is gone: say so instead of letting it throw a TypeError. */
@@ -670,6 +698,29 @@ export class Eddy implements Engine {
       return codec.encode({ cols, ts, partition: 0, offset: 0 });
     });
     this.produce(def.topic, records);
+  }
+
+  /**
+   * Call `callback(batchId, rows)` for each batch of records the stream or table `name` (or the
+   * sink of the persistent query of that id) receives, from its first record on. The batch id and
+   * its rows are committed before the call and the position after the callback's promise
+   * resolves: after a crash or a rejected callback the same id comes again with the same rows.
+   */
+  foreachBatch(name: string, callback: (batchId: number, rows: BatchRow[]) => unknown, opts?: ForeachBatchOptions): ForeachBatchHandle {
+    this.assertOpen();
+    return foreachBatch(this, name, callback, opts);
+  }
+
+  /** A sink to any async function: `write(rows)` for each batch, at least once (see foreachBatch). */
+  sinkTo(name: string, write: (rows: BatchRow[]) => unknown, opts?: ForeachBatchOptions): ForeachBatchHandle {
+    this.assertOpen();
+    return sinkTo(this, name, write, opts);
+  }
+
+  /** Feed the stream `name` from any iterable or async iterable (a Node Readable too): see SourceFromOptions. */
+  sourceFrom(name: string, input: AsyncIterable<unknown> | Iterable<unknown>, opts?: SourceFromOptions): SourceFromHandle {
+    this.assertOpen();
+    return sourceFrom(this, name, input, opts);
   }
 
   progress(queryId: string): QueryProgress | undefined {

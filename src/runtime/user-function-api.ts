@@ -1,9 +1,9 @@
-// The library's typed face for user functions: Eddy.registerFunction / registerAggregate take
-// SQL type names as literal strings, and TypeScript infers the JavaScript types the function
-// receives and returns from them (INT → number, STRING → string, …). A NULL argument arrives as
+// The library's typed face for user functions: Eddy.registerFunction / registerAggregate /
+// registerTableFunction take SQL type names as literal strings, and TypeScript infers the
+// JavaScript types the function receives and returns from them (INT → number, STRING → string, …). A NULL argument arrives as
 // null unless the function is declared nullInput: 'returnNull' (user-functions.ts has the rule).
 
-import type { Decimal, Value } from '../planner/values.js';
+import type { Decimal, Struct, Value } from '../planner/values.js';
 
 /** The JavaScript type a value of SQL type `T` arrives as (and a function returns for it). */
 export type JsOf<T extends string> =
@@ -19,7 +19,9 @@ export type JsOf<T extends string> =
             ? Decimal
             : Uppercase<T> extends `ARRAY<${string}`
               ? Value[]
-              : Value;
+              : Uppercase<T> extends `STRUCT<${string}`
+                ? Struct
+                : Value;
 
 export interface ParamSpec {
   readonly name: string;
@@ -54,4 +56,20 @@ export interface AggregateSpec<P extends readonly ParamSpec[], R extends string,
   readonly aggregate: (args: ArgsOf<P>, state: S) => S;
   readonly merge?: (a: S, b: S) => S;
   readonly map?: (state: S) => JsOf<R> | null;
+}
+
+/**
+ * A user table function (UDTF), used where ksqlDB's EXPLODE is (on its own in the SELECT list of
+ * a stream query): one input row becomes the rows `fn` gives — an array, a Set, a generator (any
+ * iterable), or null for none. `returns` is the type of one row: `'STRING'`, or
+ * `'STRUCT<WORD STRING, POS INT>'` for rows of several fields (then `fn` gives plain objects).
+ */
+export interface TableFunctionSpec<P extends readonly ParamSpec[], R extends string> {
+  readonly name: string;
+  readonly params: P;
+  readonly returns: R;
+  readonly description?: string;
+  /** 'call' (default): NULL arguments reach the function. 'returnNull': a NULL argument gives no rows without a call. */
+  readonly nullInput?: 'call' | 'returnNull';
+  readonly fn: (...args: ArgsOf<P>) => Iterable<JsOf<R> | null> | null | undefined;
 }

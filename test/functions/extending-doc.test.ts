@@ -1,4 +1,4 @@
-// docs/extending.md's SQL example runs as shown, and does what the text says it does.
+// docs/extending.md's SQL examples run as shown, and do what the text says they do.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/index.js';
 import { readFileSync } from 'node:fs';
@@ -14,11 +14,11 @@ afterEach(() => {
 
 describe('docs/extending.md', () => {
   it('its SQL example runs: the functions are created, listed, described and applied', () => {
-    // The runnable example: the sql blocks not marked as a synopsis (the streaming-ML one is run by
-    // test/functions/streaming-ml.test.ts).
+    // The runnable examples: the sql blocks not marked as a synopsis (the streaming-ML one is run
+    // by test/functions/streaming-ml.test.ts).
     const lines = readFileSync(join(ROOT, 'docs/extending.md'), 'utf8').split('\n');
     const sql = codeBlocks('docs/extending.md').filter((b) => b.lang === 'sql' && lines[b.line - 2] !== '<!-- synopsis -->');
-    expect(sql).toHaveLength(1);
+    expect(sql).toHaveLength(2);
     const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
     const results = e.execute(sql[0]!.code);
     expect(results.map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message', 'rows', 'rows']);
@@ -29,5 +29,23 @@ describe('docs/extending.md', () => {
       { F: 212, L: 's1 #1' },
       { F: null, L: 's2 #1' },
     ]);
+  });
+
+  it('its table function and aggregate example runs: rows per word, the longest text per key', () => {
+    const sql = codeBlocks('docs/extending.md').filter((b) => b.lang === 'sql');
+    const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
+    const results = e.execute(sql[1]!.code);
+    expect(results.map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message', 'message', 'message', 'rows']);
+    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => [r[0], r[1]])).toEqual([
+      ['DIGITS', 'TABLE'],
+      ['LONGEST', 'AGGREGATE'],
+      ['WORDS', 'TABLE'],
+    ]);
+    e.execute("INSERT INTO MESSAGES (ID, TEXT) VALUES (1, 'the quick brown fox'); INSERT INTO MESSAGES (ID) VALUES (2); INSERT INTO MESSAGES (ID, TEXT) VALUES (1, 'jumps');");
+    e.runUntilIdle();
+    expect(topic(e, 'LONG_WORDS').map((r) => r.value)).toEqual([{ W: { WORD: 'quick', LEN: 5 } }, { W: { WORD: 'brown', LEN: 5 } }, { W: { WORD: 'jumps', LEN: 5 } }]);
+    const last = new Map(topic(e, 'LONGEST_BY_ID').map((r) => [r.key, r.value]));
+    expect(last.get(1)).toEqual({ L: 'the quick brown fox' });
+    expect(last.get(2)).toEqual({ L: null });
   });
 });

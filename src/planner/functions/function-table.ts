@@ -7,7 +7,14 @@ import { aggregateFunctions } from './aggregate/index.js';
 import { scalarFunctions } from './scalar/index.js';
 import { tableFunctions } from './table/index.js';
 import type { AggregateFunction, ScalarFunction, TableFunction } from './types.js';
-import { signatureOf, userAggregateFunction, userScalarFunction, type UserAggregateDef, type UserScalarDef } from './user-functions.js';
+import { signatureOf, userAggregateFunction, userScalarFunction, type UserAggregateDef, type UserOrigin, type UserScalarDef } from './user-functions.js';
+import { tableSignatureOf, userTableFunction, type UserTableDef } from './user-table-functions.js';
+
+/** One user function of a table, whatever its kind (for DROP and DESCRIBE). */
+export type UserFunctionEntry =
+  | { readonly type: 'SCALAR'; readonly def: UserScalarDef; readonly origin: UserOrigin; readonly signature: string }
+  | { readonly type: 'AGGREGATE'; readonly def: UserAggregateDef; readonly origin: UserOrigin; readonly signature: string }
+  | { readonly type: 'TABLE'; readonly def: UserTableDef; readonly origin: UserOrigin; readonly signature: string };
 
 const builtInScalars: ReadonlyMap<string, ScalarFunction> = new Map(scalarFunctions.map((f) => [f.name, f]));
 const builtInAggregates: ReadonlyMap<string, AggregateFunction> = new Map(aggregateFunctions.map((f) => [f.name, f]));
@@ -44,6 +51,7 @@ export class FunctionTable {
   // Each definition is turned into its ScalarFunction / AggregateFunction once, at registration.
   private readonly scalars = new Map<string, { readonly def: UserScalarDef; readonly fn: ScalarFunction }>();
   private readonly aggregates = new Map<string, { readonly def: UserAggregateDef; readonly fn: AggregateFunction }>();
+  private readonly tables = new Map<string, { readonly def: UserTableDef; readonly fn: TableFunction }>();
 
   lookupScalar(name: string): ScalarFunction | undefined {
     const n = name.toUpperCase();
@@ -55,57 +63,70 @@ export class FunctionTable {
     return builtInAggregates.get(n) ?? this.aggregates.get(n)?.fn;
   }
 
-  /** Only built-ins: user table functions (UDTFs) do not exist yet. */
   lookupTableFunction(name: string): TableFunction | undefined {
-    return builtInTables.get(name.toUpperCase());
+    const n = name.toUpperCase();
+    return builtInTables.get(n) ?? this.tables.get(n)?.fn;
   }
 
   isBuiltIn(name: string): boolean {
     return isBuiltIn(name);
   }
 
-  /** A user function (scalar or aggregate) of this table has this name. */
+  /** A user function (scalar, aggregate or table) of this table has this name. */
   isUserFunction(name: string): boolean {
-    const n = name.toUpperCase();
-    return this.scalars.has(n) || this.aggregates.has(n);
+    return this.userFunction(name) !== undefined;
   }
 
-  /** The definition of a user scalar function, for DROP and DESCRIBE (where it came from, its body). */
-  userScalarDef(name: string): UserScalarDef | undefined {
-    return this.scalars.get(name.toUpperCase())?.def;
+  /** The definition of a user function, for DROP and DESCRIBE (its kind, where it came from, its body). */
+  userFunction(name: string): UserFunctionEntry | undefined {
+    const n = name.toUpperCase();
+    const s = this.scalars.get(n)?.def;
+    if (s) return { type: 'SCALAR', def: s, origin: s.origin, signature: signatureOf(s) };
+    const a = this.aggregates.get(n)?.def;
+    if (a) return { type: 'AGGREGATE', def: a, origin: a.origin ?? 'library', signature: signatureOf(a) };
+    const t = this.tables.get(n)?.def;
+    if (t) return { type: 'TABLE', def: t, origin: t.origin, signature: tableSignatureOf(t) };
+    return undefined;
   }
 
   /** Adds or replaces a user scalar function; the caller has checked the name (not a built-in). */
   registerScalar(def: UserScalarDef): void {
-    const n = def.name.toUpperCase();
-    this.aggregates.delete(n);
-    this.scalars.set(n, { def, fn: userScalarFunction(def) });
+    this.unregister(def.name);
+    this.scalars.set(def.name.toUpperCase(), { def, fn: userScalarFunction(def) });
   }
 
   /** Adds or replaces a user aggregate; the caller has checked the name (not a built-in). */
   registerAggregate(def: UserAggregateDef): void {
-    const n = def.name.toUpperCase();
-    this.scalars.delete(n);
-    this.aggregates.set(n, { def, fn: userAggregateFunction(def) });
+    this.unregister(def.name);
+    this.aggregates.set(def.name.toUpperCase(), { def, fn: userAggregateFunction(def) });
+  }
+
+  /** Adds or replaces a user table function (UDTF); the caller has checked the name. */
+  registerTable(def: UserTableDef): void {
+    this.unregister(def.name);
+    this.tables.set(def.name.toUpperCase(), { def, fn: userTableFunction(def) });
   }
 
   /** Removes a user function; false when there was none of that name. */
   unregister(name: string): boolean {
     const n = name.toUpperCase();
-    return this.scalars.delete(n) || this.aggregates.delete(n);
+    const had = this.scalars.delete(n);
+    return this.aggregates.delete(n) || this.tables.delete(n) || had;
   }
 
   /** Removes every user function (the engine closed). */
   clear(): void {
     this.scalars.clear();
     this.aggregates.clear();
+    this.tables.clear();
   }
 
   /** Built-ins and this table's user functions (category `user`), by name. */
   list(): FunctionInfo[] {
     const user: FunctionInfo[] = [
       ...[...this.scalars.values()].map(({ def }) => ({ name: def.name, type: 'SCALAR' as const, category: 'user', description: def.description ?? 'user function', signatures: [signatureOf(def)] })),
-      ...[...this.aggregates.values()].map(({ def }) => ({ name: def.name, type: 'AGGREGATE' as const, category: 'user', description: def.description ?? 'user aggregate', signatures: [signatureOf(def)] })),
+      ...[...this.aggregates.values()].map(({ def, fn }) => ({ name: def.name, type: 'AGGREGATE' as const, category: 'user', description: fn.description, signatures: [signatureOf(def)] })),
+      ...[...this.tables.values()].map(({ def, fn }) => ({ name: def.name, type: 'TABLE' as const, category: 'user', description: fn.description, signatures: fn.signatures })),
     ];
     return [...listBuiltIns(), ...user].sort(byName);
   }

@@ -101,5 +101,6 @@ export interface TableFunction {
   readonly name: string;
   readonly description: string;
   readonly signatures: readonly string[];
-  resolve(args: readonly ArgInfo[]): TableFunctionImpl;
+  /** settings.onError: where a user table function's failing record goes (the processing log). */
+  resolve(args: readonly ArgInfo[], settings?: FunctionSettings): TableFunctionImpl;
 }

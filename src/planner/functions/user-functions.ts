@@ -19,6 +19,9 @@ export interface UserParam {
   readonly type: SqlType;
 }
 
+/** Where a user function came from: 'library' (register…) or the SQL statement that created it. */
+export type UserOrigin = 'library' | { readonly sql: string; readonly language: 'JAVASCRIPT'; readonly body: string; readonly sandboxed: boolean };
+
 export interface UserScalarDef {
   readonly name: string;
   readonly params: readonly UserParam[];
@@ -28,7 +31,7 @@ export interface UserScalarDef {
   /** Called with the arguments in order; its result is checked against `returns`. */
   readonly call: (args: readonly Value[]) => unknown;
   /** Where the definition came from: 'library' (registerFunction) or the SQL that created it. */
-  readonly origin: 'library' | { readonly sql: string; readonly language: 'JAVASCRIPT'; readonly body: string; readonly sandboxed: boolean };
+  readonly origin: UserOrigin;
 }
 
 export interface UserAggregateDef {
@@ -40,6 +43,8 @@ export interface UserAggregateDef {
   readonly aggregate: (args: readonly Value[], state: unknown) => unknown;
   readonly merge?: (a: unknown, b: unknown) => unknown;
   readonly map?: (state: unknown) => unknown;
+  /** Absent: registered from the library. */
+  readonly origin?: UserOrigin;
 }
 
 export function signatureOf(def: { name: string; params: readonly UserParam[]; returns: SqlType }): string {
@@ -59,7 +64,8 @@ export function argFits(param: SqlType, arg: SqlType | null): boolean {
   return a <= p;
 }
 
-function checkArgs(name: string, params: readonly UserParam[], args: readonly ArgInfo[]): void {
+/** Throws the planning error for arguments that do not fit the parameters. */
+export function checkUserArgs(name: string, params: readonly UserParam[], args: readonly ArgInfo[]): void {
   const ok = args.length === params.length && args.every((a, i) => a.lambda === undefined && argFits(params[i]!.type, a.type));
   if (!ok) {
     const got = args.map((a) => (a.lambda ? 'LAMBDA' : a.type ? formatType(a.type) : 'NULL')).join(', ');
@@ -69,7 +75,7 @@ function checkArgs(name: string, params: readonly UserParam[], args: readonly Ar
 }
 
 /** Widen an argument to its parameter's type (an INT passed to a DOUBLE parameter is a number already). */
-function widen(param: SqlType, v: Value): Value {
+export function widen(param: SqlType, v: Value): Value {
   if (v === null) return null;
   if (param.kind === 'DOUBLE' && v instanceof Decimal) return v.toNumber();
   if (param.kind === 'DOUBLE' && typeof v === 'bigint') return Number(v);
@@ -86,7 +92,7 @@ function badResult(name: string, t: SqlType, v: unknown): Error {
 }
 
 /** A checker for one return type, made once at plan time (the per-record path allocates nothing). */
-function resultChecker(name: string, t: SqlType): (v: unknown) => Value {
+export function resultChecker(name: string, t: SqlType): (v: unknown) => Value {
   switch (t.kind) {
     case 'INTEGER':
       return (v) => {
@@ -117,6 +123,33 @@ function resultChecker(name: string, t: SqlType): (v: unknown) => Value {
         if (typeof v === 'number' || typeof v === 'string') return Decimal.parse(String(v)).rescale(t.scale);
         throw badResult(name, t, v);
       };
+    case 'STRUCT': {
+      // A row of a table function (RETURNS TABLE (…)) or a STRUCT result: a plain object whose
+      // keys are the fields (matched case-insensitively, stored as declared); a key that is no
+      // field is an error rather than a value silently dropped.
+      const fields = t.fields.map((f) => ({ name: f.name, upper: f.name.toUpperCase(), check: resultChecker(`${name}.${f.name}`, f.type) }));
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Decimal || v instanceof Uint8Array) throw badResult(name, t, v);
+        const given = v as Record<string, unknown>;
+        const out: Record<string, Value> = {};
+        for (const f of fields) out[f.name] = null;
+        for (const key of Object.keys(given)) {
+          const f = fields.find((x) => x.name === key) ?? fields.find((x) => x.upper === key.toUpperCase());
+          if (!f) throw new Error(`${name} returned a field '${key}' that ${formatType(t)} does not have`);
+          out[f.name] = f.check(given[key]);
+        }
+        return out;
+      };
+    }
+    case 'ARRAY': {
+      const item = resultChecker(name, t.item);
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        if (!Array.isArray(v)) throw badResult(name, t, v);
+        return v.map(item);
+      };
+    }
     default:
       return (v) => (v === undefined ? null : (v as Value));
   }
@@ -132,7 +165,7 @@ export function userScalarFunction(def: UserScalarDef): ScalarFunction {
     signatures: [signatureOf(def)],
     declaredAs: def.name.toUpperCase(),
     resolve(args: readonly ArgInfo[]): ScalarImpl {
-      checkArgs(def.name.toUpperCase(), def.params, args);
+      checkUserArgs(def.name.toUpperCase(), def.params, args);
       const check = resultChecker(def.name.toUpperCase(), def.returns);
       // Only DOUBLE parameters ever need a value changed (a DECIMAL or BIGINT argument widened).
       const widening = def.params.some((p) => p.type.kind === 'DOUBLE');
@@ -160,14 +193,22 @@ export function userAggregateFunction(def: UserAggregateDef): AggregateFunction 
   const name = def.name.toUpperCase();
   return {
     name,
-    description: def.description ?? 'user aggregate (library)',
+    description: def.description ?? (def.origin && def.origin !== 'library' ? `user aggregate (SQL, JAVASCRIPT${def.origin.sandboxed ? ', sandboxed' : ''})` : 'user aggregate (library)'),
     signatures: [signatureOf(def)],
     resolve(args: readonly ArgInfo[], settings?: FunctionSettings): AggregateImpl {
-      checkArgs(name, def.params, args);
+      checkUserArgs(name, def.params, args);
       const report = settings?.onError ?? (() => {});
       const impl: AggregateImpl<unknown> = {
         returnType: def.returns,
-        init: () => jsonState(name, def.initialize()),
+        init: () => {
+          try {
+            return jsonState(name, def.initialize());
+          } catch (e) {
+            // The group starts from a NULL state rather than stopping the query.
+            report(`Error computing aggregate ${name} (initialize): ${(e as Error).message}`);
+            return null;
+          }
+        },
         add: (state, vs) => {
           try {
             return jsonState(name, def.aggregate(vs.map((v, i) => widen(def.params[i]!.type, v)), state));
@@ -177,7 +218,18 @@ export function userAggregateFunction(def: UserAggregateDef): AggregateFunction 
             return state;
           }
         },
-        ...(def.merge ? { merge: (a: unknown, b: unknown) => jsonState(name, def.merge!(a, b)) } : {}),
+        ...(def.merge
+          ? {
+              merge: (a: unknown, b: unknown) => {
+                try {
+                  return jsonState(name, def.merge!(a, b));
+                } catch (e) {
+                  report(`Error computing aggregate ${name} (merge): ${(e as Error).message}`);
+                  return a;
+                }
+              },
+            }
+          : {}),
         result: (state) => {
           try {
             return checkResult(name, def.returns, def.map ? def.map(state) : state);

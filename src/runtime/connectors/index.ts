@@ -1,7 +1,10 @@
-// Connector registry: `WITH (source='datagen' | 'file' | …)` picks one. A new connector is one
-// file plus one line here.
+// Connector registry: `WITH (source='datagen' | 'file' | …)` picks one. A built-in connector is
+// one file plus one line here; one of a user's is one file of theirs and a registerConnector call
+// (exported by the package, docs/extending.md) before the engine that uses it opens, since the
+// command log restarts its streams at open.
 
 import type { SourceDef } from '../../planner/catalog.js';
+import { BUILT_IN_SOURCES } from '../../planner/plan-ddl.js';
 import type { Value } from '../../planner/values.js';
 import type { ConnectorHost } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
@@ -19,8 +22,24 @@ const FACTORIES: Record<string, ConnectorFactory> = {
   socket: socketConnector,
 };
 
+// The planner's list of built-in kinds (it hands a user connector every WITH setting) is this one.
+const BUILT_IN: ReadonlySet<string> = BUILT_IN_SOURCES;
+for (const k of Object.keys(FACTORIES)) if (!BUILT_IN.has(k)) throw new Error(`connector '${k}' is missing from BUILT_IN_SOURCES (plan-ddl.ts)`);
+
+/**
+ * Make `WITH (source='<kind>', …)` start `factory` (for every engine of this process). The
+ * statement's other WITH settings reach the factory by their upper-case names.
+ */
 export function registerConnector(kind: string, factory: ConnectorFactory): void {
-  FACTORIES[kind] = factory;
+  const k = kind.toLowerCase();
+  if (!/^[a-z][a-z0-9_-]*$/.test(k)) throw new Error(`registerConnector: '${kind}' is not a connector name (letters, digits, _ and -, starting with a letter)`);
+  if (BUILT_IN.has(k)) throw new Error(`registerConnector: '${k}' is a built-in connector`);
+  FACTORIES[k] = factory;
+}
+
+/** Whether `source='<kind>'` is one of Eddy's own connectors (the planner passes a user connector every WITH setting). */
+export function isBuiltInConnector(kind: string): boolean {
+  return BUILT_IN.has(kind.toLowerCase());
 }
 
 export function startConnector(engine: ConnectorHost, def: SourceDef): Connector | undefined {

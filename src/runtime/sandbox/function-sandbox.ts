@@ -53,8 +53,10 @@ export class FunctionSandbox {
     this.definitions.set(name, d);
   }
 
+  /** Forget a function (and its generations, NAME#n, which a SQL aggregate is defined as). */
   forget(name: string): void {
     this.definitions.delete(name);
+    for (const n of [...this.definitions.keys()]) if (n.startsWith(`${name}#`)) this.definitions.delete(n);
   }
 
   /** Call a defined function with JSON-compatible arguments; throws with the reason on failure. */
