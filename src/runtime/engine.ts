@@ -11,6 +11,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
+import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
@@ -231,7 +232,7 @@ export class Eddy implements Engine {
       case 'InsertInto':
         return this.catalogChange(() => persistentQuery(this, s, text));
       case 'InsertValues':
-        return insertValues(this, s, text);
+        return insertValues(this, planInsertValues(s, this.state.catalog), text);
       case 'Query':
         if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
         return runPullQuery(this, s, text);
@@ -266,9 +267,9 @@ export class Eddy implements Engine {
       case 'Print':
         return print(this, s, text);
       case 'Update':
-        return update(this, s, text);
+        return update(this, planUpdate(s, this.state.catalog), text);
       case 'Delete':
-        return deleteRows(this, s, text);
+        return deleteRows(this, planDelete(s, this.state.catalog), text);
       case 'Copy':
         return copy(this, s, text);
       case 'CreateFunction':
