@@ -32,6 +32,7 @@ import type { QueryProgress } from './query-metrics.js';
 import { retryBackoff } from './query-health.js';
 import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
+import { OffsetStore } from './task/offset-store.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
 import { assertSchema, assertTopic } from './statements/assert.js';
@@ -465,7 +466,7 @@ export class Eddy implements Engine {
     faultPoint('terminate.state-deleted');
     dropPullState(this.state.db, id);
     faultPoint('terminate.pull-state-dropped');
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    OffsetStore.drop(this.state.db, id);
     faultPoint('terminate.offsets-deleted');
     dropSinkState(this.state.db, id);
   }
