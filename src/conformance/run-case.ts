@@ -5,13 +5,9 @@
 import { formatType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
-import { Eddy } from '../runtime/engine.js';
-import type { LogRecord } from '../runtime/log/index.js';
-import { createSerde } from '../runtime/serde/index.js';
-import type { StatementResult } from '../runtime/results.js';
+import { createSerde, Eddy, type LogRecord, type SchemaRegistry, type StatementResult } from '../engine-api.js';
 import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
-import type { SchemaRegistry } from '../runtime/registry/schema-registry.js';
 import { decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerCaseTopics } from './case-schemas.js';
 
 export interface CaseOutcome {
@@ -136,7 +132,7 @@ function recordMatches(def: SourceDef | undefined, exp: QttRecord, act: ReturnTy
 }
 
 function sourceForTopic(eddy: Eddy, topic: string): SourceDef | undefined {
-  const all = eddy.state.catalog.list();
+  const all = eddy.sources();
   return all.find((s) => s.topic === topic && !s.writtenBy) ?? all.find((s) => s.topic === topic);
 }
 
@@ -169,8 +165,8 @@ function produceInput(eddy: Eddy, rec: QttRecord): void {
     [
       {
         timestamp: asNumber(rec.timestamp) ?? 0,
-        key: encodePart(def, 'key', rec.key, eddy.state.registry),
-        value: encodePart(def, 'value', rec.value, eddy.state.registry),
+        key: encodePart(def, 'key', rec.key, eddy.schemaRegistry),
+        value: encodePart(def, 'value', rec.value, eddy.schemaRegistry),
         headers,
         ...(asNumber(rec.partition) !== undefined ? { partition: asNumber(rec.partition)! } : {}),
         ...(w ? { window: { start: asNumber(w.start) ?? 0, end: asNumber(w.end) ?? 0 } } : {}),
@@ -204,8 +200,8 @@ function openEngine(v: CaseVariant): Eddy {
   for (const [k, x] of Object.entries(v.case.properties ?? {})) properties[k] = String(toPlain(x));
   const eddy = Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
   // ksqlDB's harness registry (a mock client) checks no compatibility: neither does this one.
-  eddy.state.registry.setCompatibility('NONE');
-  registerCaseTopics(eddy.state.registry, v.case.topics, v.format);
+  eddy.schemaRegistry.setCompatibility('NONE');
+  registerCaseTopics(eddy.schemaRegistry, v.case.topics, v.format);
   return eddy;
 }
 
@@ -248,7 +244,7 @@ function statesExpectation(v: CaseVariant): boolean {
 function checkedTopics(eddy: Eddy, v: CaseVariant, outputs: readonly QttRecord[]): { topic: string; expectsNone: boolean }[] {
   if (outputs.length) return [...new Set(outputs.map((o) => o.topic))].map((topic) => ({ topic, expectsNone: false }));
   const fed = new Set(v.case.inputs.map((i) => i.topic));
-  const sinks = [...eddy.state.queries.values()].filter((q) => !q.internal && q.sink !== undefined).map((q) => eddy.state.catalog.get(q.sink!));
+  const sinks = eddy.queries().filter((q) => q.type === 'PERSISTENT' && q.sink !== undefined).map((q) => eddy.source(q.sink!));
   const topics = sinks.map((d) => (d?.discard ? undefined : d?.topic)).filter((t): t is string => t !== undefined && !fed.has(t));
   return [...new Set(topics)].map((topic) => ({ topic, expectsNone: true }));
 }
@@ -274,7 +270,7 @@ export function runVariant(v: CaseVariant): CaseOutcome {
     for (const { topic, expectsNone } of checkedTopics(eddy, v, outputs)) {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
-      const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r, eddy.state.registry));
+      const actual = productionOrder(eddy.readTopic(topic)).map((r) => actualRecord(def, r, eddy.schemaRegistry));
       if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];
@@ -296,7 +292,7 @@ function checkPost(eddy: Eddy, v: CaseVariant): CaseOutcome {
   const post = v.case.post as { sources?: Record<string, Json>[] } | undefined;
   for (const s of post?.sources ?? []) {
     const name = asString(s.name)!;
-    const def = eddy.state.catalog.get(name);
+    const def = eddy.source(name);
     if (!def) return { status: 'failed', reason: `post: source ${name} does not exist` };
     const type = asString(s.type)?.toUpperCase();
     if (type && type !== def.kind) return { status: 'failed', reason: `post: ${name} is a ${def.kind}, expected ${type}` };

@@ -24,11 +24,12 @@ import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import { HttpSchemaRegistry, type HttpRegistryOptions } from './registry/http-registry.js';
-import { RegistryUnavailableError } from './registry/schema-registry.js';
+import { RegistryUnavailableError, type SchemaRegistry } from './registry/schema-registry.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
+import { queryViews, type QueryView } from './query-view.js';
 import { retryBackoff } from './query-health.js';
 import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
@@ -74,6 +75,11 @@ export interface EddyOptions {
 }
 
 export class Eddy implements Engine {
+  /**
+   * @internal Everything this instance holds, for the runtime's statement handlers (through the
+   * Engine interface) and the runtime's own tests. Surfaces read the engine through the methods
+   * under "what is there" instead.
+   */
   readonly state: EngineState;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -681,6 +687,56 @@ export class Eddy implements Engine {
   processingLog(limit = 100): ProcessingLogEntry[] {
     return this.state.processingLog.recent(limit);
   }
+
+  // ------------------------------------------------------------------ what is there (for the surfaces)
+  // The shell, server, conformance runner and benchmarks read the engine through these, never
+  // through `state`: each returns a definition or a view built on request.
+
+  /** Every stream and table (in creation order), or those of one kind. */
+  sources(kind?: 'STREAM' | 'TABLE'): SourceDef[] {
+    return this.state.catalog.list(kind);
+  }
+
+  /** The stream or table of exactly this name. */
+  source(name: string): SourceDef | undefined {
+    return this.state.catalog.get(name);
+  }
+
+  /** The names SQL can call: built-in and user functions. */
+  functionNames(): string[] {
+    return this.state.catalog.functions.list().map((f) => f.name);
+  }
+
+  /**
+   * The properties statements run with (ksqlDB names; SET and UNSET change them). A server keeps
+   * each client's SETs apart by swapping them in around that client's statements.
+   */
+  get properties(): Map<string, string> {
+    return this.state.properties;
+  }
+
+  /** The queries SHOW QUERIES lists, persistent then push, each as a view of the moment. */
+  queries(): QueryView[] {
+    return queryViews(this.state);
+  }
+
+  /** Every topic with its partitions' end offsets (the records appended to each). */
+  topics(): TopicSummary[] {
+    const { log } = this.state;
+    return log.listTopics().map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: Array.from({ length: t.partitions }, (_, p) => log.endOffset(t.name, p)) }));
+  }
+
+  /** The schema registry of the registry formats (AVRO, PROTOBUF, JSON_SR): embedded, or the external one. */
+  get schemaRegistry(): SchemaRegistry {
+    return this.state.registry;
+  }
+}
+
+/** A topic and the end offset of each of its partitions. */
+export interface TopicSummary {
+  readonly name: string;
+  readonly partitions: number;
+  readonly endOffsets: readonly number[];
 }
 
 function collectSources(plan: QueryPlan): string[] {
@@ -695,3 +751,5 @@ function collectSources(plan: QueryPlan): string[] {
 
 /** One statement of a script (see Eddy.script). */
 export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };
+
+export type { QueryView } from './query-view.js';

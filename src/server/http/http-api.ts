@@ -12,7 +12,7 @@ import { createServer as createHttp1, type Server as Http1Server } from 'node:ht
 import { createServer as createHttp2, type Http2Server } from 'node:http2';
 import { createServer as createNet, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 import { ConsoleFiles } from './console-files.js';
 import { ErrorCode, HttpError, genericError } from './errors.js';
@@ -201,8 +201,8 @@ export class HttpApi {
           session = this.session(remote);
           // The target's name is case-insensitive, as ksqlDB's is.
           await insertsStream(x, session, this.opts.maxBodyBytes, (name) => {
-            const { catalog } = this.opts.eddy.state;
-            const def = catalog.get(name) ?? catalog.get(name.toUpperCase());
+            const { eddy } = this.opts;
+            const def = eddy.source(name) ?? eddy.source(name.toUpperCase());
             return def?.topic !== undefined ? def.name : undefined;
           });
           return;

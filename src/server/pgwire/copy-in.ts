@@ -6,7 +6,7 @@
 // to a stream's topic, a chunk of rows at a time. PostgreSQL's text format (tab-separated, `\N`
 // for NULL, backslash escapes) is read by turning each line into CSV first.
 
-import { copiedMessage, copyLine, copySerde, copyWrite } from '../../runtime/statements/copy.js';
+import { copiedMessage, copyLine, copySerde, copyWrite } from '../../engine-api.js';
 import type { Value } from '../../planner/values.js';
 import { commandComplete, copyInResponse, noticeResponse, type FrontendMessage } from './codec.js';
 import { identifier } from './parameter-types.js';
@@ -119,7 +119,7 @@ const TOLD_REJECTIONS = 20;
  */
 export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string): Promise<void> {
   const eddy = ctx.eddy;
-  const def = eddy.state.catalog.get(spec.target);
+  const def = eddy.source(spec.target);
   if (!def) throw new CopyError(`${spec.target} does not exist.`, '42P01');
   // The text format's delimiter splits its fields before they become CSV (comma-separated).
   let serde: ReturnType<typeof copySerde>;

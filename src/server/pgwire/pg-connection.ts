@@ -5,8 +5,7 @@
 // statement running here (PgServer finds this connection by its BackendKeyData).
 
 import type { Socket } from 'node:net';
-import type { Eddy } from '../../runtime/engine.js';
-import type { PushQuery } from '../../runtime/push-query.js';
+import type { Eddy, PushQuery } from '../../engine-api.js';
 import { SessionProperties } from '../session-properties.js';
 import { EDDY_VERSION, type SessionInfo } from './catalog.js';
 import { authOk, authSasl, authSaslContinue, authSaslFinal, backendKeyData, BodyReader, errorResponse, FrameReader, parameterStatus, readyForQuery, type FrontendMessage } from './codec.js';
@@ -90,7 +89,7 @@ export class PgConnection implements CopyInContext {
   }
 
   inSession<T>(fn: () => T): T {
-    return this.session.run(this.host.eddy.state.properties, fn);
+    return this.session.run(this.host.eddy.properties, fn);
   }
 
   streaming(q: PushQuery | undefined): void {
