@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Eddy } from '../src/runtime/engine.js';
+import { Eddy } from '../src/engine-api.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,11 +68,11 @@ async function eddyConsume(): Promise<number> {
       CREATE TABLE PER_MINUTE WITH (kafka_topic='${topic}_per_minute') AS
         SELECT USER, COUNT(*) AS CLICKS, AVG(MS) AS AVG_MS FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER EMIT CHANGES;
     `);
-    const id = [...eddy.state.queries.values()].find((q) => !q.internal)!.id;
-    const consumed = eddy.state.db.prepare('SELECT COALESCE(SUM(next_offset), 0) AS n FROM offsets WHERE owner = ?');
+    const id = eddy.queries().find((q) => q.type === 'PERSISTENT')!.id;
     let started = 0;
     for (;;) {
-      const n = (consumed.get(id) as { n: number }).n;
+      // Records its committed batches consumed (it reads from the earliest offset).
+      const n = eddy.progress(id)?.recordsIn ?? 0;
       if (n > 0 && !started) started = performance.now();
       if (n >= RECORDS) return performance.now() - started;
       await new Promise((r) => setTimeout(r, 5));

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Eddy } from '../src/runtime/engine.js';
+import { Eddy } from '../src/engine-api.js';
 const dir = mkdtempSync(join(tmpdir(), 'eddy-replay-bench-'));
 let e = Eddy.open({ dataDir: dir, autoStart: false });
 e.execute("CREATE STREAM INPUT (ID INT KEY, V INT) WITH (kafka_topic='input', value_format='JSON', partitions=1); CREATE STREAM OUT (ID INT KEY, V INT) WITH (kafka_topic='out', value_format='JSON', partitions=1);");

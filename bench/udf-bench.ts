@@ -2,7 +2,7 @@
 // (a persistent query over N records in the embedded log, in memory) and per call in the sandbox
 // worker (what a network-defined function pays for each record: a synchronous round trip).
 //   node --import tsx bench/udf-bench.ts [--records 200000] [--runs 3] [--sandbox-calls 20000]
-import { Eddy } from '../src/runtime/engine.js';
+import { Eddy } from '../src/engine-api.js';
 import { parseExpression } from '../src/parser/index.js';
 import { compileExpression } from '../src/planner/expr/index.js';
 import type { Rec } from '../src/planner/record.js';

@@ -1,11 +1,5 @@
 // Public API of the eddy package.
-export { Eddy, type EddyOptions } from './runtime/engine.js';
-export type { KafkaOptions } from './runtime/log/kafka-log.js';
-export type { HttpRegistryOptions } from './runtime/registry/http-registry.js';
-export type { StatementResult, ColumnHeader } from './runtime/results.js';
-export { PushQuery, type PushRow } from './runtime/push-query.js';
-export type { QueryProgress } from './runtime/query-metrics.js';
-export type { ProcessingLogEntry } from './runtime/processing-log.js';
+export { Eddy, PushQuery, type EddyOptions, type KafkaOptions, type HttpRegistryOptions, type StatementResult, type ColumnHeader, type PushRow, type QueryProgress, type ProcessingLogEntry } from './engine-api.js';
 export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';

@@ -2,7 +2,7 @@
 // the engine: the practical limit in Node, and the reference the correctness checks compare to.
 // Each has the same streaming semantics as the SQL version (an output per change, not per window).
 
-import type { Auction, Bid, NexmarkEvent, Person } from '../runtime/connectors/nexmark-generator.js';
+import type { Auction, Bid, NexmarkEvent, Person } from '../engine-api.js';
 
 export type Row = readonly unknown[];
 

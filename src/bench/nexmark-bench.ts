@@ -6,10 +6,9 @@
 
 import type { Rec } from '../planner/record.js';
 import { BASELINES, type Row } from './nexmark-baselines.js';
-import { NexmarkGenerator } from '../runtime/connectors/nexmark-generator.js';
+import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig } from '../engine-api.js';
 import { NEXMARK_QUERIES, type BenchQuery } from './nexmark-queries.js';
 import { cpuSince, openEngineQuery, runEngine, runEngineAtHalfRate, type EngineFigures } from './nexmark-engine-runner.js';
-import { DEFAULT_CONFIG, type GeneratorConfig } from '../runtime/connectors/nexmark-generator.js';
 import { prepareQuery, runEddy, type BenchFigures } from './nexmark-runner.js';
 
 export type BenchMode = 'engine' | 'log' | 'operators';

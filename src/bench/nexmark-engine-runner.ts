@@ -12,10 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDef } from '../planner/catalog.js';
 import type { Value } from '../planner/values.js';
-import type { AppendRecord } from '../runtime/log/index.js';
-import { Eddy } from '../runtime/engine.js';
-import { recordCodec, type RecordCodec } from '../runtime/record-codec.js';
-import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
+import { DEFAULT_CONFIG, Eddy, NexmarkGenerator, recordCodec, type AppendRecord, type GeneratorConfig, type NexmarkEvent, type RecordCodec } from '../engine-api.js';
 import { nexmarkDdl, toRec, type BenchQuery } from './nexmark-queries.js';
 
 export interface EngineSetup {
@@ -65,16 +62,15 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
     eddy.execute(setup.discard && i === q.steps.length - 1 ? discarding(step.sql) : step.sql);
     if (step.feeds?.ddl) eddy.execute(step.feeds.ddl);
   });
-  const { catalog } = eddy.state;
   const sinkName = /^CREATE\s+(?:STREAM|TABLE)\s+(\w+)/i.exec(q.steps[q.steps.length - 1]!.sql)?.[1]?.toUpperCase();
-  const sink = sinkName ? catalog.get(sinkName) : undefined;
+  const sink = sinkName ? eddy.source(sinkName) : undefined;
   if (!sink?.topic) throw new Error(`${q.name}: the last step must create a sink`);
 
   let ingest: (n: number) => number = () => 0;
   if (setup.via === 'log') {
     const inputs = new Map<string, TopicInput>();
     for (const name of ['BID', 'AUCTION', 'PERSON', 'PERSON_STREAM']) {
-      const input = inputFor(catalog.get(name));
+      const input = inputFor(eddy.source(name));
       // PERSON and PERSON_STREAM share the person topic: append each person once.
       if (input && ![...inputs.values()].some((i) => i.topic === input.topic)) inputs.set(name, input);
     }

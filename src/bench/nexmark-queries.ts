@@ -1,6 +1,6 @@
 import type { Rec } from '../planner/record.js';
 import type { Value } from '../planner/values.js';
-import type { NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
+import type { NexmarkEvent } from '../engine-api.js';
 // The Nexmark queries in Eddy's SQL, each a chain of persistent queries (CREATE … AS SELECT) whose
 // last step's sink is the answer. Each step's output changes feed the next step's source in the same
 // micro-batch cycle. Sinks project their key column first, as ksqlDB requires of a join or GROUP BY.

@@ -12,11 +12,10 @@ import { planQuery } from '../planner/plan-query.js';
 import { sourcesOf } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { buildPipeline } from '../runtime/build-pipeline.js';
-import { Eddy } from '../runtime/engine.js';
-import type { Emit, OperatorEnv } from '../runtime/operators/operator.js';
-import { StateBacking, StateStore } from '../runtime/state/state-store.js';
-import { staticBatchJoin } from '../runtime/static-table.js';
-import { NexmarkGenerator, type NexmarkEvent } from '../runtime/connectors/nexmark-generator.js';
+import { Eddy, NexmarkGenerator, type NexmarkEvent } from '../engine-api.js';
+import type { Emit } from '../runtime/operators/operator.js';
+import type { StateStore } from '../runtime/state/state-store.js';
+import { openOperatorEnv } from '../runtime/task/operator-env.js';
 import { cpuSince, pct } from './nexmark-engine-runner.js';
 import { NEXMARK_DDL, toRec, type BenchQuery } from './nexmark-queries.js';
 
@@ -65,22 +64,8 @@ export function prepareQuery(q: BenchQuery, out: (r: Rec) => void): PreparedQuer
   const entriesByStep: Map<string, Emit>[] = [];
   for (let i = planned.length - 1; i >= 0; i--) {
     const { plan } = planned[i]!;
-    const backing = new StateBacking(db, `bench_${q.name}_${i}`);
-    const env: OperatorEnv = {
-      store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
-        const s = new StateStore<V>(backing, name, enc, dec);
-        stores.push(s as StateStore<unknown>);
-        return s;
-      },
-      textStore: (name) => {
-        const s = StateStore.text(backing, name);
-        stores.push(s as StateStore<unknown>);
-        return s;
-      },
-      logError: () => {},
-      countLate: () => {},
-      staticJoin: (s, stream) => staticBatchJoin(db, s, stream),
-    };
+    // The env a persistent task's operators get (runtime/task/operator-env.ts), errors and late records ignored.
+    const { env } = openOperatorEnv({ db, persistentOwner: `bench_${q.name}_${i}`, pullStore: undefined, logError: () => {}, countLate: () => {} }, stores);
     const built = buildPipeline(plan.root, downstream, env);
     endBatch[i] = built.endBatch;
     entriesByStep[i] = built.entries;

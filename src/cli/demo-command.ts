@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Eddy } from '../runtime/engine.js';
-import type { StatementResult } from '../runtime/results.js';
+import { Eddy, type StatementResult } from '../engine-api.js';
 
 function print(r: StatementResult): void {
   if (r.kind === 'message') process.stdout.write(`${r.message}\n`);

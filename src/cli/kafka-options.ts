@@ -2,7 +2,7 @@
 // in that Kafka cluster. Instances with the same `--service-id` share persistent queries' work.
 
 import type { Command } from 'commander';
-import type { KafkaOptions } from '../runtime/log/kafka-log.js';
+import type { KafkaOptions } from '../engine-api.js';
 
 export interface KafkaFlags {
   kafka?: string;

@@ -3,7 +3,7 @@
 // embedded one in the data directory.
 
 import { Option, type Command } from 'commander';
-import { DEFAULT_REGISTRY_TIMEOUT_MS, type HttpRegistryOptions } from '../runtime/registry/http-registry.js';
+import { DEFAULT_REGISTRY_TIMEOUT_MS, type HttpRegistryOptions } from '../engine-api.js';
 import { milliseconds } from './option-values.js';
 
 export interface RegistryFlags {

@@ -13,7 +13,7 @@ import { openBackend, type BackendChoice } from '../shell/open-backend.js';
 import { errorLines } from '../shell/error-caret.js';
 import { scriptOf } from '../shell/script-file.js';
 import { serveConsole, type ConsoleServer } from '../server/http/console-server.js';
-import type { Eddy } from '../runtime/engine.js';
+import type { Eddy } from '../engine-api.js';
 
 interface ShellOptions extends KafkaFlags, RegistryFlags {
   connect?: string;

@@ -4,11 +4,7 @@
 // outputs are read back through the schema their id names.
 
 import type { FormatName, SourceDef } from '../planner/catalog.js';
-import type { SchemaRegistry, SchemaType } from '../runtime/registry/schema-registry.js';
-import { subjectName } from '../runtime/registry/schema-registry.js';
-import { schemaTranslator } from '../runtime/serde/schema-translators.js';
-import { createSerde, valueToJson } from '../runtime/serde/index.js';
-import { rowFromJson } from '../runtime/serde/avro.js';
+import { createSerde, rowFromJson, schemaTranslator, subjectName, valueToJson, type SchemaRegistry, type SchemaType } from '../engine-api.js';
 import { stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString } from './qtt-case.js';
 

@@ -7,8 +7,7 @@
 // order written — registering each topic's key schema, then its value schema, ids counting up.
 
 import { parse } from '../parser/index.js';
-import { Eddy } from '../runtime/engine.js';
-import { subjectName } from '../runtime/registry/schema-registry.js';
+import { Eddy, subjectName } from '../engine-api.js';
 import type { HarnessSchema, HarnessTopic } from './case-schemas.js';
 
 /** java.lang.String#hashCode: s[0]·31^(n-1) + … + s[n-1], in 32-bit arithmetic, over UTF-16 units. */
@@ -41,7 +40,7 @@ export function javaHashMapOrder(keys: readonly string[]): string[] {
 function statementTopics(statements: readonly string[], properties: Record<string, string>): HarnessTopic[] {
   const scratch = Eddy.open({ autoStart: false, properties });
   try {
-    scratch.state.registry.setCompatibility('NONE');
+    scratch.schemaRegistry.setCompatibility('NONE');
     for (const text of statements) {
       try {
         const kinds = parse(text).map((p) => p.statement.kind);
@@ -52,12 +51,12 @@ function statementTopics(statements: readonly string[], properties: Record<strin
     }
     const out: HarnessTopic[] = [];
     const seen = new Set<string>();
-    for (const def of scratch.state.catalog.list()) {
+    for (const def of scratch.sources()) {
       if (!def.topic || seen.has(def.topic)) continue;
       seen.add(def.topic);
       const schemas: { key?: HarnessSchema; value?: HarnessSchema } = {};
       for (const role of ['key', 'value'] as const) {
-        const s = scratch.state.registry.latest(subjectName(def.topic, role));
+        const s = scratch.schemaRegistry.latest(subjectName(def.topic, role));
         if (s) schemas[role] = { schemaType: s.schemaType, schema: s.schema };
       }
       out.push({ name: def.topic, ...schemas });

@@ -5,13 +5,9 @@
 import { formatType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
-import { Eddy } from '../runtime/engine.js';
-import type { LogRecord } from '../runtime/log/index.js';
-import { createSerde } from '../runtime/serde/index.js';
-import type { StatementResult } from '../runtime/results.js';
+import { createSerde, Eddy, type LogRecord, type SchemaRegistry, type StatementResult } from '../engine-api.js';
 import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
-import type { SchemaRegistry } from '../runtime/registry/schema-registry.js';
 import { caseTopics, decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerTopics } from './case-schemas.js';
 import { harnessTopics } from './harness-topics.js';
 
@@ -150,7 +146,7 @@ function recordMatches(def: SourceDef | undefined, exp: QttRecord, act: ReturnTy
 }
 
 function sourceForTopic(eddy: Eddy, topic: string): SourceDef | undefined {
-  const all = eddy.state.catalog.list();
+  const all = eddy.sources();
   return all.find((s) => s.topic === topic && !s.writtenBy) ?? all.find((s) => s.topic === topic);
 }
 
@@ -183,8 +179,8 @@ function produceInput(eddy: Eddy, rec: QttRecord): void {
     [
       {
         timestamp: asNumber(rec.timestamp) ?? 0,
-        key: encodePart(def, 'key', rec.key, eddy.state.registry),
-        value: encodePart(def, 'value', rec.value, eddy.state.registry),
+        key: encodePart(def, 'key', rec.key, eddy.schemaRegistry),
+        value: encodePart(def, 'value', rec.value, eddy.schemaRegistry),
         headers,
         ...(asNumber(rec.partition) !== undefined ? { partition: asNumber(rec.partition)! } : {}),
         ...(w ? { window: { start: asNumber(w.start) ?? 0, end: asNumber(w.end) ?? 0 } } : {}),
@@ -202,9 +198,8 @@ function produceInput(eddy: Eddy, rec: QttRecord): void {
  * wrapped as Kafka Streams wraps it: a StreamsException 'Exception caught in process'.
  */
 function failOnQueryError(eddy: Eddy): void {
-  for (const q of eddy.state.queries.values()) {
-    const health = eddy.state.supervisor.status(q);
-    if (health.status === 'ERROR') throw new Error(`Exception caught in process. query=${q.id}: ${health.lastError ?? 'failed'}`);
+  for (const q of eddy.queries()) {
+    if (q.type === 'PERSISTENT' && q.status === 'ERROR') throw new Error(`Exception caught in process. query=${q.id}: ${q.lastError ?? 'failed'}`);
   }
 }
 
@@ -223,11 +218,8 @@ class StepMarks {
   ) {}
 
   mark(): void {
-    for (const topic of this.topics) {
-      const info = this.eddy.state.log.describeTopic(topic);
-      const ends = info ? Array.from({ length: info.partitions }, (_, p) => this.eddy.state.log.endOffset(topic, p)) : [];
-      this.marks.set(topic, [...(this.marks.get(topic) ?? []), ends]);
-    }
+    const all = new Map(this.eddy.topics().map((t) => [t.name, t.endOffsets]));
+    for (const topic of this.topics) this.marks.set(topic, [...(this.marks.get(topic) ?? []), [...(all.get(topic) ?? [])]]);
   }
 
   /** The step whose processing wrote the record. */
@@ -267,9 +259,9 @@ function openEngine(v: CaseVariant): Eddy {
   for (const [k, x] of Object.entries(v.case.properties ?? {})) properties[k] = String(toPlain(x));
   const eddy = Eddy.open({ autoStart: false, batch: { maxRecords: 1 }, properties });
   // ksqlDB's harness registry (a mock client) checks no compatibility: neither does this one.
-  eddy.state.registry.setCompatibility('NONE');
+  eddy.schemaRegistry.setCompatibility('NONE');
   const recordTopics = [...v.case.inputs, ...(v.case.outputs ?? [])].map((r) => r.topic);
-  registerTopics(eddy.state.registry, harnessTopics(caseTopics(v.case.topics, v.format), v.case.statements, recordTopics, properties));
+  registerTopics(eddy.schemaRegistry, harnessTopics(caseTopics(v.case.topics, v.format), v.case.statements, recordTopics, properties));
   return eddy;
 }
 
@@ -312,7 +304,7 @@ function statesExpectation(v: CaseVariant): boolean {
 function checkedTopics(eddy: Eddy, v: CaseVariant, outputs: readonly QttRecord[]): { topic: string; expectsNone: boolean }[] {
   if (outputs.length) return [...new Set(outputs.map((o) => o.topic))].map((topic) => ({ topic, expectsNone: false }));
   const fed = new Set(v.case.inputs.map((i) => i.topic));
-  const sinks = [...eddy.state.queries.values()].filter((q) => !q.internal && q.sink !== undefined).map((q) => eddy.state.catalog.get(q.sink!));
+  const sinks = eddy.queries().filter((q) => q.type === 'PERSISTENT' && q.sink !== undefined).map((q) => eddy.source(q.sink!));
   const topics = sinks.map((d) => (d?.discard ? undefined : d?.topic)).filter((t): t is string => t !== undefined && !fed.has(t));
   return [...new Set(topics)].map((topic) => ({ topic, expectsNone: true }));
 }
@@ -346,7 +338,7 @@ export function runVariant(v: CaseVariant): CaseOutcome {
     for (const { topic, expectsNone } of checked) {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
-      const actual = productionOrder(eddy.readTopic(topic), marks).map((r) => actualRecord(def, r, eddy.state.registry));
+      const actual = productionOrder(eddy.readTopic(topic), marks).map((r) => actualRecord(def, r, eddy.schemaRegistry));
       if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];
@@ -368,7 +360,7 @@ function checkPost(eddy: Eddy, v: CaseVariant): CaseOutcome {
   const post = v.case.post as { sources?: Record<string, Json>[] } | undefined;
   for (const s of post?.sources ?? []) {
     const name = asString(s.name)!;
-    const def = eddy.state.catalog.get(name);
+    const def = eddy.source(name);
     if (!def) return { status: 'failed', reason: `post: source ${name} does not exist` };
     const type = asString(s.type)?.toUpperCase();
     if (type && type !== def.kind) return { status: 'failed', reason: `post: ${name} is a ${def.kind}, expected ${type}` };

@@ -1,7 +1,8 @@
 // What ksqlDB accepts as a pull query over a materialised table, checked before planning: no
 // joins of topics, only queryable (materialised) tables, no ROWPARTITION/ROWOFFSET, and key
 // comparisons against values of the key's type; with table scans disabled, every disjunct of
-// WHERE must look up the whole key.
+// WHERE must look up the whole key. Then Eddy's own: at most one topic-backed source (a static
+// table may be joined), and no schema but latest.<stream>.
 
 import type { Expr, Query, Relation, SourceRef } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
@@ -73,7 +74,17 @@ function checkKeyValue(key: ColumnDef, other: Expr, op: string, cmp: Expr): void
   }
 }
 
+/** Every rule of meaning of a pull query: ksqlDB's, then Eddy's own (static-table joins, latest.<stream>). */
 export function checkPullQuery(q: Query, catalog: Catalog, opts: PullRuleOptions): void {
+  checkKsqlPullQuery(q, catalog, opts);
+  if (!q.from) return;
+  const refs = sourceRefs(q.from);
+  // ksqlDB answers no pull query over a join; Eddy joins a static table (no topic) in one.
+  if (refs.filter((r) => catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
+  for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
+}
+
+function checkKsqlPullQuery(q: Query, catalog: Catalog, opts: PullRuleOptions): void {
   if (!q.from) return;
   const refs = sourceRefs(q.from);
   const defs = refs.map((r) => catalog.get(r.name));

@@ -11,6 +11,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
+import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
 import { startConnector } from './connectors/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
@@ -23,14 +24,16 @@ import { ExternalAccess, type AccessPolicy } from './external-access.js';
 import { GeneratedTopics, SqliteLog, type AppendRecord, type LogRecord, type TopicLog } from './log/index.js';
 import { KafkaLog, type KafkaOptions } from './log/kafka-log.js';
 import { HttpSchemaRegistry, type HttpRegistryOptions } from './registry/http-registry.js';
-import { RegistryUnavailableError } from './registry/schema-registry.js';
+import { RegistryUnavailableError, type SchemaRegistry } from './registry/schema-registry.js';
 import type { ProcessingLogEntry } from './processing-log.js';
 import { dropPullState } from './pull-store.js';
 import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
+import { queryViews, type QueryView } from './query-view.js';
 import { retryBackoff } from './query-health.js';
 import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
+import { OffsetStore } from './task/offset-store.js';
 import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
 import { assertSchema, assertTopic } from './statements/assert.js';
@@ -74,6 +77,11 @@ export interface EddyOptions {
 }
 
 export class Eddy implements Engine {
+  /**
+   * @internal Everything this instance holds, for the runtime's statement handlers (through the
+   * Engine interface) and the runtime's own tests. Surfaces read the engine through the methods
+   * under "what is there" instead.
+   */
   readonly state: EngineState;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -253,7 +261,7 @@ export class Eddy implements Engine {
       case 'InsertInto':
         return this.catalogChange(() => persistentQuery(this, s, text));
       case 'InsertValues':
-        return insertValues(this, s, text);
+        return insertValues(this, planInsertValues(s, this.state.catalog), text);
       case 'Query':
         if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
         return runPullQuery(this, s, text);
@@ -288,9 +296,9 @@ export class Eddy implements Engine {
       case 'Print':
         return print(this, s, text);
       case 'Update':
-        return update(this, s, text);
+        return update(this, planUpdate(s, this.state.catalog), text);
       case 'Delete':
-        return deleteRows(this, s, text);
+        return deleteRows(this, planDelete(s, this.state.catalog), text);
       case 'Copy':
         return copy(this, s, text);
       case 'CreateFunction':
@@ -486,7 +494,7 @@ export class Eddy implements Engine {
     faultPoint('terminate.state-deleted');
     dropPullState(this.state.db, id);
     faultPoint('terminate.pull-state-dropped');
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    OffsetStore.drop(this.state.db, id);
     faultPoint('terminate.offsets-deleted');
     dropSinkState(this.state.db, id);
   }
@@ -730,6 +738,56 @@ export class Eddy implements Engine {
   processingLog(limit = 100): ProcessingLogEntry[] {
     return this.state.processingLog.recent(limit);
   }
+
+  // ------------------------------------------------------------------ what is there (for the surfaces)
+  // The shell, server, conformance runner and benchmarks read the engine through these, never
+  // through `state`: each returns a definition or a view built on request.
+
+  /** Every stream and table (in creation order), or those of one kind. */
+  sources(kind?: 'STREAM' | 'TABLE'): SourceDef[] {
+    return this.state.catalog.list(kind);
+  }
+
+  /** The stream or table of exactly this name. */
+  source(name: string): SourceDef | undefined {
+    return this.state.catalog.get(name);
+  }
+
+  /** The names SQL can call: built-in and user functions. */
+  functionNames(): string[] {
+    return this.state.catalog.functions.list().map((f) => f.name);
+  }
+
+  /**
+   * The properties statements run with (ksqlDB names; SET and UNSET change them). A server keeps
+   * each client's SETs apart by swapping them in around that client's statements.
+   */
+  get properties(): Map<string, string> {
+    return this.state.properties;
+  }
+
+  /** The queries SHOW QUERIES lists, persistent then push, each as a view of the moment. */
+  queries(): QueryView[] {
+    return queryViews(this.state);
+  }
+
+  /** Every topic with its partitions' end offsets (the records appended to each). */
+  topics(): TopicSummary[] {
+    const { log } = this.state;
+    return log.listTopics().map((t) => ({ name: t.name, partitions: t.partitions, endOffsets: Array.from({ length: t.partitions }, (_, p) => log.endOffset(t.name, p)) }));
+  }
+
+  /** The schema registry of the registry formats (AVRO, PROTOBUF, JSON_SR): embedded, or the external one. */
+  get schemaRegistry(): SchemaRegistry {
+    return this.state.registry;
+  }
+}
+
+/** A topic and the end offset of each of its partitions. */
+export interface TopicSummary {
+  readonly name: string;
+  readonly partitions: number;
+  readonly endOffsets: readonly number[];
 }
 
 function collectSources(plan: QueryPlan): string[] {
@@ -744,3 +802,5 @@ function collectSources(plan: QueryPlan): string[] {
 
 /** One statement of a script (see Eddy.script). */
 export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };
+
+export type { QueryView } from './query-view.js';

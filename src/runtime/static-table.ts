@@ -8,6 +8,7 @@ import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, type Value } from '../planner/values.js';
 import { fromJsonValue, toJsonValue } from '../planner/value-json.js';
 import { longOf } from '../planner/long.js';
+import { missingKeyColumns, missingKeyMessage } from '../planner/plan-dml.js';
 import { PROCESSING_LOG_TABLE, userTableName } from './database.js';
 import { PROCESSING_LOG_SOURCE } from './processing-log.js';
 import { sqliteAffinity } from './sqlite-affinity.js';
@@ -75,15 +76,6 @@ export function createStaticTable(db: Database.Database, def: SourceDef): void {
 
 export function dropStaticTable(db: Database.Database, def: SourceDef): void {
   db.exec(`DROP TABLE IF EXISTS ${staticTableName(def)}`);
-}
-
-/** The primary-key columns a row (values in column order) leaves NULL: a table row needs every one. */
-export function missingKeyColumns(def: SourceDef, row: readonly Value[]): string[] {
-  return def.columns.filter((c, i) => c.role === 'key' && (row[i] ?? null) === null).map((c) => c.name);
-}
-
-export function missingKeyMessage(def: SourceDef, missing: readonly string[]): string {
-  return `Failed to insert values into '${def.name}'. Value for primary key column(s) ${missing.join(', ')} is required for tables`;
 }
 
 /** Insert or replace rows (values in column order); a row without its whole primary key is refused. */

@@ -5,10 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { isSqlError } from '../parser/errors.js';
-import type { Eddy } from '../runtime/engine.js';
-import type { PushQuery } from '../runtime/push-query.js';
-import type { PullCursor } from '../runtime/statements/select.js';
-import type { StatementResult } from '../runtime/results.js';
+import type { Eddy, PullCursor, PushQuery, StatementResult } from '../engine-api.js';
 import { LineSplitter, LineTooLong } from '../util/line-splitter.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
@@ -187,7 +184,7 @@ export class Connection {
     }
     try {
       if (req.kind === 'insert') {
-        const def = this.eddy.state.catalog.get(req.target);
+        const def = this.eddy.source(req.target);
         if (!def || !def.topic) throw new Error(`${req.target} is not a stream or changelog table.`);
         this.eddy.insert(def.name, req.rows.map((r, i) => {
           try {
@@ -207,7 +204,7 @@ export class Connection {
 
   /** Runs with this client's SET properties in force (see SessionProperties). */
   private inSession<T>(fn: () => T): T {
-    return this.session.run(this.eddy.state.properties, fn);
+    return this.session.run(this.eddy.properties, fn);
   }
 
   /**

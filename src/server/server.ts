@@ -1,8 +1,7 @@
 // The Eddy server: one engine, many clients over TCP. Binds loopback unless told otherwise.
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Eddy, type EddyOptions } from '../runtime/engine.js';
-import type { AccessPolicy } from '../runtime/external-access.js';
+import { Eddy, type AccessPolicy, type EddyOptions } from '../engine-api.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
 import { PgServer } from './pgwire/pg-server.js';
 import { HttpApi } from './http/http-api.js';

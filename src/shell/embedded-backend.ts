@@ -2,10 +2,7 @@
 
 import { isSqlError } from '../parser/errors.js';
 import { parse } from '../parser/index.js';
-import type { Eddy } from '../runtime/engine.js';
-import type { PushQuery } from '../runtime/push-query.js';
-import type { StatementResult } from '../runtime/results.js';
-import type { CopyProgress } from '../runtime/statements/copy.js';
+import type { CopyProgress, Eddy, PushQuery, StatementResult } from '../engine-api.js';
 import { asShellError, ShellError, type CatalogNames, type LiveQuery, type Outcome, type RunOptions, type ShellBackend, type WorkProgress } from './backend.js';
 
 export function toOutcome(eddy: Eddy, r: StatementResult): Outcome {
@@ -93,13 +90,12 @@ export class EmbeddedBackend implements ShellBackend {
   }
 
   names(): Promise<CatalogNames> {
-    const { catalog, queries } = this.eddy.state;
-    const sources = catalog.list();
+    const sources = this.eddy.sources();
     return Promise.resolve({
       sources: sources.map((s) => s.name),
       columns: [...new Set(sources.flatMap((s) => s.columns.map((c) => c.name)))],
-      functions: catalog.functions.list().map((f) => f.name),
-      queries: [...queries.values()].filter((q) => !q.internal).map((q) => q.id),
+      functions: this.eddy.functionNames(),
+      queries: this.eddy.queries().filter((q) => q.type === 'PERSISTENT').map((q) => q.id),
     });
   }
 

@@ -2,11 +2,9 @@
 // in memory, or a server (--connect host:port). A new data directory gets a datagen stream so
 // there is something live to query straight away.
 
-import type { KafkaOptions } from '../runtime/log/kafka-log.js';
-import type { HttpRegistryOptions } from '../runtime/registry/http-registry.js';
+import { Eddy, type HttpRegistryOptions, type KafkaOptions } from '../engine-api.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Eddy } from '../runtime/engine.js';
 import type { ShellBackend } from './backend.js';
 import { EmbeddedBackend } from './embedded-backend.js';
 import { RemoteBackend } from './remote-backend.js';
@@ -47,7 +45,7 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   const dir = c.memory ? undefined : resolve(c.dataDir ?? DEFAULT_DATA_DIR);
   const fresh = dir !== undefined && !existsSync(dir);
   const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.kafka ? { kafka: c.kafka } : {}), ...(c.schemaRegistry ? { schemaRegistry: c.schemaRegistry } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
-  const createdDemo = !!c.demo && (fresh || (!dir && eddy.state.catalog.list().length === 0));
+  const createdDemo = !!c.demo && (fresh || (!dir && eddy.sources().length === 0));
   if (createdDemo) eddy.execute(DEMO_STREAM);
   return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo, eddy };
 }

@@ -72,10 +72,10 @@ describe('pgwire parameters', () => {
     const e = Eddy.open();
     try {
       e.execute("CREATE STREAM S (ID INT KEY, NAME STRING, TAGS ARRAY<STRING>, `at` TIMESTAMP) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-      const targets = parameterTargets('INSERT INTO s (ID, "NAME", TAGS, `at`) VALUES ($1, $2, ARRAY[$3], $3)', e.state.catalog);
+      const targets = parameterTargets('INSERT INTO s (ID, "NAME", TAGS, `at`) VALUES ($1, $2, ARRAY[$3], $3)', (name) => e.source(name));
       expect([...targets]).toEqual([[1, OID.INT4], [2, OID.TEXT], [3, OID.TIMESTAMP]]);
-      expect([...parameterTargets('INSERT INTO S VALUES ($2, $1, $3)', e.state.catalog)]).toEqual([[2, OID.INT4], [1, OID.TEXT], [3, 1009]]);
-      expect(parameterTargets('SELECT * FROM S WHERE ID = $1', e.state.catalog).size).toBe(0);
+      expect([...parameterTargets('INSERT INTO S VALUES ($2, $1, $3)', (name) => e.source(name))]).toEqual([[2, OID.INT4], [1, OID.TEXT], [3, 1009]]);
+      expect(parameterTargets('SELECT * FROM S WHERE ID = $1', (name) => e.source(name)).size).toBe(0);
     } finally {
       e.close();
     }

@@ -13,11 +13,12 @@ import type { Copy } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { propString } from '../../planner/plan-ddl.js';
+import { missingKeyColumns, missingKeyMessage } from '../../planner/plan-dml.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createSerde, type Serde } from '../serde/index.js';
-import { missingKeyColumns, missingKeyMessage, upsertStaticRows } from '../static-table.js';
+import { upsertStaticRows } from '../static-table.js';
 import { hasContent, LineReader } from '../connectors/line-reader.js';
 import { appendRows } from './dml.js';
 

@@ -122,10 +122,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   const { state } = engine;
   const errors = newErrorRoute();
   checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
-  // ksqlDB answers no pull query over a join; Eddy joins a static table (no topic) in one.
   const refs = q.from ? sourceRefs(q.from) : [];
-  if (refs.filter((r) => state.catalog.get(r.name)?.topic).length > 1) throw new SqlError("Pull queries don't support JOIN clauses.", q);
-  for (const ref of refs) if (ref.schema !== undefined && ref.schema !== 'LATEST') throw new SqlError(`Unknown schema '${ref.schema}': only latest.<stream> is supported.`, ref);
   const planned = planQuery(q, state.catalog, errors, { properties: state.properties, pull: true, statementText: text });
   const sources = sourcesOf(planned.root);
   const driving = sources.filter((s) => s.source.topic);

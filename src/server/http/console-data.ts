@@ -4,7 +4,7 @@
 // PROCESSING_LOG reads the same table, but a pull query has no ORDER BY. Topics carry what SHOW
 // TOPICS prints (partitions, records), which ksqlDB's kafka_topics entity has no field for.
 
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 
 export interface ProcessingLogView {
   readonly entries: readonly { readonly loggedAt: number; readonly queryId: string | null; readonly topic: string | null; readonly partition: number | null; readonly offset: number | null; readonly reason: string }[];
@@ -20,17 +20,13 @@ const MAX_ENTRIES = 1000;
 export function processingLogView(eddy: Eddy, limit: number, queryId: string | undefined): ProcessingLogView {
   const n = Math.max(1, Math.min(MAX_ENTRIES, Number.isFinite(limit) ? Math.floor(limit) : 200));
   // A filter over the newest thousand: the panel shows recent trouble, not the whole history.
-  const all = eddy.state.processingLog.recent(queryId === undefined ? n : MAX_ENTRIES);
+  const all = eddy.processingLog(queryId === undefined ? n : MAX_ENTRIES);
   const entries = queryId === undefined ? all : all.filter((e) => e.queryId !== null && e.queryId.toUpperCase() === queryId.toUpperCase()).slice(0, n);
   return { entries };
 }
 
 export function topicsView(eddy: Eddy): TopicsView {
-  const { log } = eddy.state;
   return {
-    topics: log.listTopics().map((t) => {
-      const endOffsets = Array.from({ length: t.partitions }, (_, p) => log.endOffset(t.name, p));
-      return { name: t.name, partitions: t.partitions, records: endOffsets.reduce((a, b) => a + b, 0), endOffsets };
-    }),
+    topics: eddy.topics().map((t) => ({ name: t.name, partitions: t.partitions, records: t.endOffsets.reduce((a, b) => a + b, 0), endOffsets: [...t.endOffsets] })),
   };
 }

@@ -5,7 +5,7 @@
 // a line-protocol Connection with a server's default limits, as under `eddy server --http-port`.
 
 import { randomBytes } from 'node:crypto';
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from '../connection.js';
 import { HttpApi } from './http-api.js';
 import type { ConnectionFactory } from './line-session.js';

@@ -15,7 +15,7 @@ import { createServer as createHttp2, type Http2Server } from 'node:http2';
 import { createServer as createNet, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTls } from 'node:tls';
 import { Duplex } from 'node:stream';
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import type { ServerTls } from '../tls.js';
 import { parseJson, stringifyJson, type Json } from '../../util/lossless-json.js';
 import { ConsoleFiles } from './console-files.js';
@@ -213,8 +213,8 @@ export class HttpApi {
           session = this.session(remote);
           // The target's name is case-insensitive, as ksqlDB's is.
           await insertsStream(x, session, this.opts.maxBodyBytes, (name) => {
-            const { catalog } = this.opts.eddy.state;
-            const def = catalog.get(name) ?? catalog.get(name.toUpperCase());
+            const { eddy } = this.opts;
+            const def = eddy.source(name) ?? eddy.source(name.toUpperCase());
             return def?.topic !== undefined ? def.name : undefined;
           });
           return;

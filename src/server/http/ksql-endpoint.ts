@@ -9,7 +9,7 @@ import type { Statement } from '../../parser/ast.js';
 import type { SqlType } from '../../parser/sql-type.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import { JsonNumber, type Json } from '../../util/lossless-json.js';
 import { ErrorCode, HttpError, genericError, statementError } from './errors.js';
 import { propertyStatements, type Frame, type LineSession } from './line-session.js';
@@ -19,7 +19,7 @@ export const KSQL_CONTENT_TYPE = 'application/vnd.ksql.v1+json';
 const n = (x: number) => new JsonNumber(String(x));
 
 export function serverInfo(eddy: Eddy): Json {
-  return { KsqlServerInfo: { version: '0.1.0', kafkaClusterId: eddy.state.properties.get('eddy.kafka.cluster.id') ?? 'eddy-embedded', ksqlServiceId: eddy.state.properties.get('ksql.service.id') ?? 'default_', serverStatus: 'RUNNING' } };
+  return { KsqlServerInfo: { version: '0.1.0', kafkaClusterId: eddy.properties.get('eddy.kafka.cluster.id') ?? 'eddy-embedded', ksqlServiceId: eddy.properties.get('ksql.service.id') ?? 'default_', serverStatus: 'RUNNING' } };
 }
 
 export function healthcheck(): Json {
@@ -47,12 +47,11 @@ function queryEntity(id: string, sql: string, sink: string | undefined, state: s
 }
 
 function sourceDescription(eddy: Eddy, def: SourceDef, extended: boolean): Json {
-  const { state } = eddy;
   const reads: Json[] = [];
   const writes: Json[] = [];
-  for (const q of state.queries.values()) {
-    if (q.internal) continue;
-    const status = state.supervisor.status(q).status;
+  for (const q of eddy.queries()) {
+    if (q.type !== 'PERSISTENT') continue;
+    const status = q.status;
     if (q.sources.includes(def.name)) reads.push(queryEntity(q.id, q.sql, q.sink, status));
     if (q.sink === def.name) writes.push(queryEntity(q.id, q.sql, q.sink, status));
   }
@@ -147,7 +146,7 @@ export class KsqlEndpoint {
       }
       case 'Describe': {
         if (s.target.kind === 'source') {
-          const def = this.eddy.state.catalog.get(s.target.name);
+          const def = this.eddy.source(s.target.name);
           if (def) return { '@type': 'sourceDescription', ...base, sourceDescription: sourceDescription(this.eddy, def, s.extended) };
         }
         return { '@type': 'eddy_rows', ...base, rows: rowObjects(frames) };

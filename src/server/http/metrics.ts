@@ -4,11 +4,7 @@
 // process memory and event-loop delay. Nothing is counted here: a scrape costs the batch loop nothing.
 
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { Eddy } from '../../runtime/engine.js';
-import { operatorsInOrder } from '../../runtime/explain.js';
-import { recordsInOf, recordsOutOf } from '../../runtime/operator-counts.js';
-import { BATCH_MS_BUCKETS } from '../../runtime/query-metrics.js';
-import type { QueryTask } from '../../runtime/query-task.js';
+import type { Eddy, QueryView } from '../../engine-api.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -52,22 +48,9 @@ class Exposition {
   }
 }
 
-interface QueryView {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly task: QueryTask;
-  readonly running: boolean;
-}
-
 /** Every query SHOW QUERIES lists, persistent then push, with its labels. */
-export function queryViews(eddy: Eddy): QueryView[] {
-  const { state } = eddy;
-  const out: QueryView[] = [];
-  for (const q of state.queries.values()) {
-    if (q.internal) continue;
-    out.push({ labels: { query_id: q.id, type: 'PERSISTENT' }, task: q.task, running: state.supervisor.status(q).status === 'RUNNING' });
-  }
-  for (const [id, p] of state.pushQueries) out.push({ labels: { query_id: id, type: 'PUSH' }, task: p.task, running: true });
-  return out;
+function labelledQueries(eddy: Eddy): (QueryView & { readonly labels: Readonly<Record<string, string>> })[] {
+  return eddy.queries().map((q) => ({ ...q, labels: { query_id: q.id, type: q.type } }));
 }
 
 export class MetricsExporter {
@@ -86,43 +69,42 @@ export class MetricsExporter {
 
   render(): string {
     const x = new Exposition();
-    const qs = queryViews(this.eddy).map((q) => ({ ...q, m: q.task.metrics.snapshot() }));
+    const qs = labelledQueries(this.eddy).map((q) => ({ ...q, m: q.progress }));
     const per = (f: (q: (typeof qs)[number]) => number) => qs.map((q) => [q.labels, f(q)] as const);
-    x.family('eddy_query_running', 'gauge', 'Whether the query runs (1) or is in ERROR (0), as SHOW QUERIES says.', per((q) => (q.running ? 1 : 0)));
+    x.family('eddy_query_running', 'gauge', 'Whether the query runs (1) or is in ERROR (0), as SHOW QUERIES says.', per((q) => (q.status === 'RUNNING' ? 1 : 0)));
     x.family('eddy_query_batches_total', 'counter', 'Micro-batches the query has committed.', per((q) => q.m.batches), '');
     x.family('eddy_query_records_in_total', 'counter', 'Input records consumed (SHOW QUERIES EXTENDED: Records In).', per((q) => q.m.recordsIn));
     x.family('eddy_query_records_out_total', 'counter', 'Output records emitted.', per((q) => q.m.recordsOut));
     x.family('eddy_query_lag_records', 'gauge', 'Records waiting on the source partitions after the last batch (SHOW QUERIES EXTENDED: Lag).', per((q) => q.m.lag));
     x.family('eddy_query_errors_total', 'counter', 'Records that failed processing (SHOW QUERIES EXTENDED: Errors).', per((q) => q.m.errors));
     x.family('eddy_query_late_dropped_total', 'counter', 'Records dropped as later than the grace period (SHOW QUERIES EXTENDED: Late Dropped).', per((q) => q.m.lateDropped));
-    x.family('eddy_query_state_rows', 'gauge', "Rows held in the query's state stores.", per((q) => q.task.stateRows));
+    x.family('eddy_query_state_rows', 'gauge', "Rows held in the query's state stores.", per((q) => q.stateRows));
     x.family('eddy_query_processed_rows_per_second', 'gauge', 'Records per second of batch processing time (SHOW QUERIES EXTENDED: Rows/s, unrounded).', per((q) => q.m.processedRowsPerSecond));
     x.family('eddy_query_input_rows_per_second', 'gauge', 'Records per second of wall time arriving at the query.', per((q) => q.m.inputRowsPerSecond));
     if (qs.length) {
       const name = 'eddy_query_batch_duration_seconds';
       x.raw(`# HELP ${name} Duration of each committed micro-batch.\n# TYPE ${name} histogram\n`);
       for (const q of qs) {
-        const m = q.task.metrics;
+        const h = q.batchDurations;
         let cum = 0;
-        BATCH_MS_BUCKETS.forEach((b, i) => {
-          cum += m.batchMsCounts[i]!;
+        h.bucketsMs.forEach((b, i) => {
+          cum += h.counts[i]!;
           x.raw(`${name}_bucket${labels({ ...q.labels, le: num(b / 1000) })} ${cum}\n`);
         });
-        x.raw(`${name}_bucket${labels({ ...q.labels, le: '+Inf' })} ${m.batches}\n`);
-        x.raw(`${name}_sum${labels(q.labels)} ${num(m.batchMsTotal / 1000)}\n${name}_count${labels(q.labels)} ${m.batches}\n`);
+        x.raw(`${name}_bucket${labels({ ...q.labels, le: '+Inf' })} ${h.count}\n`);
+        x.raw(`${name}_sum${labels(q.labels)} ${num(h.sumMs / 1000)}\n${name}_count${labels(q.labels)} ${h.count}\n`);
       }
     }
     // Per operator: its position in EXPLAIN's pre-order (0 is the sink) and its name, as EXPLAIN prints them.
-    const ops = qs.flatMap((q) => operatorsInOrder(q.task.operators).map(({ op }, i) => ({ l: { ...q.labels, operator_id: String(i), operator: op.name }, op, root: i === 0 })));
-    x.family('eddy_operator_records_in_total', 'counter', "Records into the operator since the query started in this process (EXPLAIN's operator tree, by pre-order position).", ops.map((o) => [o.l, recordsInOf(o.op)] as const));
-    x.family('eddy_operator_records_out_total', 'counter', 'Records the operator emitted to the one it feeds (the sink: records it wrote).', ops.map((o) => [o.l, recordsOutOf(o.op, o.root)] as const));
-    const { log } = this.eddy.state;
-    const topics = log.listTopics().map((t) => [{ topic: t.name }, Array.from({ length: t.partitions }, (_, p) => log.endOffset(t.name, p)).reduce((a, b) => a + b, 0)] as const);
+    const ops = qs.flatMap((q) => q.operators.map((op, i) => ({ l: { ...q.labels, operator_id: String(i), operator: op.operator }, op })));
+    x.family('eddy_operator_records_in_total', 'counter', "Records into the operator since the query started in this process (EXPLAIN's operator tree, by pre-order position).", ops.map((o) => [o.l, o.op.recordsIn] as const));
+    x.family('eddy_operator_records_out_total', 'counter', 'Records the operator emitted to the one it feeds (the sink: records it wrote).', ops.map((o) => [o.l, o.op.recordsOut] as const));
+    const topics = this.eddy.topics().map((t) => [{ topic: t.name }, t.endOffsets.reduce((a, b) => a + b, 0)] as const);
     x.family('eddy_topic_records', 'gauge', 'Records appended to the topic (the sum of its partitions\' end offsets, as SHOW TOPICS).', topics);
     const sinks: { l: Record<string, string>; p: { staged: number; delivered: number; pending: number } }[] = [];
-    for (const q of this.eddy.state.queries.values()) {
-      const s = q.task.sink;
-      if (s) sinks.push({ l: { sink: q.sink ?? '', query_id: q.id, target: s.writer.target }, p: s.position() });
+    for (const q of qs) {
+      const s = q.externalSink;
+      if (s) sinks.push({ l: { sink: q.sink ?? '', query_id: q.id, target: s.target }, p: s.position });
     }
     x.family('eddy_sink_batches_staged_total', 'counter', 'Batches staged for the external sink (SHOW SINKS).', sinks.map((s) => [s.l, s.p.staged] as const));
     x.family('eddy_sink_batches_delivered_total', 'counter', 'Batches the external sink confirmed (SHOW SINKS).', sinks.map((s) => [s.l, s.p.delivered] as const));

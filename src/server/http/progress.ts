@@ -1,11 +1,7 @@
 // GET /queries/<id>/progress: a query's progress shaped as Spark's StreamingQueryProgress (the
 // JSON `query.lastProgress` prints), from the same snapshot SHOW QUERIES EXTENDED reads.
 
-import type { Eddy } from '../../runtime/engine.js';
-import { sourcesOf } from '../../planner/plan.js';
-import { operatorsInOrder } from '../../runtime/explain.js';
-import { recordsInOf, recordsOutOf } from '../../runtime/operator-counts.js';
-import { queryViews } from './metrics.js';
+import type { Eddy } from '../../engine-api.js';
 
 export interface StreamingQueryProgress {
   readonly id: string;
@@ -42,14 +38,11 @@ export interface OperatorProgress {
 
 /** Undefined when no query has that id (matched as SHOW QUERIES prints it, or upper-cased). */
 export function queryProgress(eddy: Eddy, id: string): StreamingQueryProgress | undefined {
-  const view = queryViews(eddy).find((q) => q.labels.query_id === id || q.labels.query_id === id.toUpperCase());
+  const view = eddy.queries().find((q) => q.id === id || q.id === id.toUpperCase());
   if (!view) return undefined;
-  const qid = view.labels.query_id!;
-  const persistent = eddy.state.queries.get(qid);
-  const health = persistent ? eddy.state.supervisor.status(persistent) : undefined;
-  const m = view.task.metrics.snapshot();
-  const operators = operatorsInOrder(view.task.operators).map(({ op, depth }) => ({ depth, operator: op.name, recordsIn: recordsInOf(op), recordsOut: recordsOutOf(op, depth === 0) }));
-  const topics = [...new Set(sourcesOf(view.task.plan.root).map((s) => s.source.topic).filter((t): t is string => t !== undefined))];
+  const qid = view.id;
+  const persistent = view.type === 'PERSISTENT';
+  const m = view.progress;
   return {
     id: qid,
     name: qid,
@@ -59,9 +52,9 @@ export function queryProgress(eddy: Eddy, id: string): StreamingQueryProgress | 
     inputRowsPerSecond: m.inputRowsPerSecond,
     processedRowsPerSecond: m.processedRowsPerSecond,
     durationMs: { triggerExecution: m.lastBatchMs },
-    stateOperators: [{ operatorName: 'stateStores', numRowsTotal: view.task.stateRows }],
-    sources: topics.map((t) => ({ description: `topic ${t}`, lag: view.task.lagOf(t) })),
-    sink: { description: persistent?.sink ?? (persistent ? '' : 'push query client'), numOutputRows: m.recordsOut },
-    eddy: { type: view.labels.type!, status: health?.status ?? 'RUNNING', lag: m.lag, lateDropped: m.lateDropped, latencyMs: m.latencyMs, errors: m.errors, lastError: health?.lastError ?? null, operators },
+    stateOperators: [{ operatorName: 'stateStores', numRowsTotal: view.stateRows }],
+    sources: view.sourceTopics.map((t) => ({ description: `topic ${t}`, lag: view.lagOf(t) })),
+    sink: { description: persistent ? (view.sink ?? '') : 'push query client', numOutputRows: m.recordsOut },
+    eddy: { type: view.type, status: view.status, lag: m.lag, lateDropped: m.lateDropped, latencyMs: m.latencyMs, errors: m.errors, lastError: view.lastError ?? null, operators: view.operators },
   };
 }

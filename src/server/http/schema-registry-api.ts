@@ -6,10 +6,7 @@
 //
 // Not served: schema references, `?deleted=true` listings, modes other than READWRITE, contexts.
 
-import type { Eddy } from '../../runtime/engine.js';
-import { canonicalSchema, compatible } from '../../runtime/registry/compatibility.js';
-import { SchemaRegistryError, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../runtime/registry/schema-registry.js';
-import { schemaProblem } from '../../runtime/registry/schema-validation.js';
+import { canonicalSchema, compatible, schemaProblem, SchemaRegistryError, type Compatibility, type Eddy, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../engine-api.js';
 import { readBody, type Exchange } from './exchange.js';
 
 export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -47,7 +44,7 @@ export async function serveSchemaRegistry(x: Exchange, eddy: Eddy, maxBodyBytes:
   const { res } = x;
   let reply: Reply;
   try {
-    reply = await route(x, eddy.state.registry, maxBodyBytes);
+    reply = await route(x, eddy.schemaRegistry, maxBodyBytes);
   } catch (e) {
     const err =
       e instanceof RegistryHttpError ? e : e instanceof SchemaRegistryError ? new RegistryHttpError(e.code, e.message) : new RegistryHttpError(50001, (e as Error).message ?? String(e));

@@ -7,8 +7,7 @@
 
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
-import type { Eddy } from '../../runtime/engine.js';
-import type { ColumnHeader } from '../../runtime/results.js';
+import type { ColumnHeader, Eddy } from '../../engine-api.js';
 import { isJdbcColumns, isJdbcPrimaryKeys, jdbcColumns, jdbcPrimaryKeys, like, psqlColumns, typeInfo } from './catalog-columns.js';
 
 export type CatalogAnswer =
@@ -68,8 +67,8 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
 
 /** Eddy's sources in a fixed order, each with an oid psql can ask about. */
 function relations(eddy: Eddy): { oid: number; def: SourceDef }[] {
-  return eddy.state.catalog
-    .list()
+  return eddy
+    .sources()
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((def, i) => ({ oid: 16384 + i, def }));
 }
@@ -118,8 +117,8 @@ function relationList(eddy: Eddy, flat: string, owner: string): CatalogAnswer {
   } catch {
     re = undefined;
   }
-  const rows = eddy.state.catalog
-    .list()
+  const rows = eddy
+    .sources()
     .filter((s) => !re || re.test(s.name))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((s): Value[] => ['public', s.name, s.kind === 'TABLE' ? 'table' : 'stream', owner]);

@@ -7,7 +7,7 @@
 // and a column list are read by copy-format.ts into each record's fields, which become a line of
 // Eddy's CSV over all the target's columns (a column the list leaves out is NULL).
 
-import { copiedMessage, copyLine, copySerde, copyWrite } from '../../runtime/statements/copy.js';
+import { copiedMessage, copyLine, copySerde, copyWrite } from '../../engine-api.js';
 import type { Value } from '../../planner/values.js';
 import { commandComplete, copyInResponse, noticeResponse, type FrontendMessage } from './codec.js';
 import { CopyError, csvFields, csvValues, eddyCsvLine, textFields, type CopySpec } from './copy-format.js';
@@ -33,7 +33,7 @@ const TOLD_REJECTIONS = 20;
  */
 export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string): Promise<void> {
   const eddy = ctx.eddy;
-  const def = eddy.state.catalog.get(spec.target);
+  const def = eddy.source(spec.target);
   if (!def) throw new CopyError(`${spec.target} does not exist.`, '42P01');
   const targets = def.columns.filter((c) => c.role !== 'header');
   // Where each field goes among the target's columns: the column list, or all of them in order.

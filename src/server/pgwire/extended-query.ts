@@ -4,7 +4,7 @@
 // After an error every message up to Sync is skipped, as PostgreSQL does. A portal's statement
 // runs when it is first described or executed; parameters become literals (parameters.ts).
 
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import { catalogAnswer, type SessionInfo } from './catalog.js';
 import { bindComplete, BodyReader, closeComplete, emptyQueryResponse, errorResponse, noData, parameterDescription, parseComplete, readyForQuery, rowDescription } from './codec.js';
 import { binaryParameter, ParameterError } from './binary-parameters.js';
@@ -81,7 +81,7 @@ export class ExtendedQuery {
           const formats = Array.from({ length: r.int16() }, () => r.int16());
           const values: (string | null)[] = [];
           // An untyped parameter takes the type its place asks for, where that is known (an INSERT's column).
-          const targets = parameterTargets(stmt.sql, this.ctx.eddy.state.catalog);
+          const targets = parameterTargets(stmt.sql, (name) => this.ctx.eddy.source(name));
           const oids = Array.from({ length: Math.max(stmt.oids.length, parameterCount(stmt.sql)) }, (_, i) => stmt.oids[i] || targets.get(i + 1) || 0);
           const count = r.int16();
           for (let i = 0; i < count; i++) {

@@ -6,7 +6,7 @@
 // array, as in PostgreSQL. Anything else keeps parameters.ts's context-free reading.
 
 import type { SqlType } from '../../parser/sql-type.js';
-import type { Catalog } from '../../planner/catalog.js';
+import type { SourceDef } from '../../planner/catalog.js';
 import { ARRAY_ELEMENT, oidOf } from './types.js';
 
 /** An identifier as Eddy normalises it: unquoted upper-cased, "quoted" or `quoted` as written. */
@@ -57,11 +57,11 @@ function oidFor(t: SqlType): number | undefined {
 const INSERT = /^\s*INSERT\s+INTO\s+((?:"(?:[^"]|"")*"|`(?:[^`]|``)*`|[A-Za-z_][A-Za-z_0-9]*))\s*(?:\(([^)]*)\))?\s*VALUES\s*\(([\s\S]*)\)\s*;?\s*$/i;
 
 /** Parameter number → the OID its column asks for, where `sql` is an INSERT … VALUES with bare `$n` values. */
-export function parameterTargets(sql: string, catalog: Catalog): Map<number, number> {
+export function parameterTargets(sql: string, source: (name: string) => SourceDef | undefined): Map<number, number> {
   const out = new Map<number, number>();
   const m = INSERT.exec(sql);
   if (!m) return out;
-  const def = catalog.get(identifier(m[1]!));
+  const def = source(identifier(m[1]!));
   if (!def) return out;
   const names = m[2] !== undefined ? splitTopLevel(m[2]).map(identifier) : def.columns.filter((c) => c.role !== 'header').map((c) => c.name);
   const values = splitTopLevel(m[3]!);

@@ -5,9 +5,8 @@
 // statement running here (PgServer finds this connection by its BackendKeyData).
 
 import type { Socket } from 'node:net';
+import type { Eddy, PushQuery } from '../../engine-api.js';
 import { TLSSocket } from 'node:tls';
-import type { Eddy } from '../../runtime/engine.js';
-import type { PushQuery } from '../../runtime/push-query.js';
 import type { ServerTls } from '../tls.js';
 import { SessionProperties } from '../session-properties.js';
 import { EDDY_VERSION, type SessionInfo } from './catalog.js';
@@ -123,7 +122,7 @@ export class PgConnection implements CopyInContext, TransactionContext {
   }
 
   inSession<T>(fn: () => T): T {
-    return this.session.run(this.host.eddy.state.properties, fn);
+    return this.session.run(this.host.eddy.properties, fn);
   }
 
   streaming(q: PushQuery | undefined): void {

@@ -4,7 +4,7 @@
 
 import { randomInt } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Eddy } from '../../runtime/engine.js';
+import type { Eddy } from '../../engine-api.js';
 import type { ServerTls } from '../tls.js';
 import { PgConnection, type PgHost, type PgLimits } from './pg-connection.js';
 

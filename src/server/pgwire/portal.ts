@@ -6,10 +6,7 @@
 
 import { isSqlError } from '../../parser/errors.js';
 import type { Value } from '../../planner/values.js';
-import type { Eddy, ScriptStep } from '../../runtime/engine.js';
-import type { PushQuery } from '../../runtime/push-query.js';
-import type { StatementResult } from '../../runtime/results.js';
-import type { PullCursor } from '../../runtime/statements/select.js';
+import type { Eddy, PullCursor, PushQuery, ScriptStep, StatementResult } from '../../engine-api.js';
 import { binaryCell, hasBinary } from './binary-results.js';
 import type { CatalogAnswer } from './catalog.js';
 import { commandComplete as commandCompleteMessage, copyData, copyDone, dataRow as dataRowMessage, noData, noticeResponse, portalSuspended, rowDescription, type NoticeFields } from './codec.js';
