@@ -739,6 +739,14 @@ export class Eddy implements Engine {
     return this.state.processingLog.recent(limit);
   }
 
+  /**
+   * Logs an input the engine was handed and refused (a line of a COPY that a surface reads itself,
+   * as pgwire's COPY FROM STDIN does), with where it came from, as the engine's own readers log theirs.
+   */
+  logRejectedInput(topic: string | null, offset: number | null, reason: string): void {
+    this.state.processingLog.write({ queryId: null, topic, partition: null, offset, reason });
+  }
+
   // ------------------------------------------------------------------ what is there (for the surfaces)
   // The shell, server, conformance runner and benchmarks read the engine through these, never
   // through `state`: each returns a definition or a view built on request.

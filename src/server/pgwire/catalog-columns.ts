@@ -10,7 +10,7 @@
 import { formatType, type SqlType } from '../../parser/sql-type.js';
 import type { ColumnDef, SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
-import type { ColumnHeader } from '../../runtime/results.js';
+import type { ColumnHeader } from '../../engine-api.js';
 import { oidOf, OID } from './types.js';
 
 export type ColumnsAnswer = { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] };

@@ -73,7 +73,7 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
   };
   const reject = (line: number, why: string) => {
     rejected.push(`line ${line}: ${why}`);
-    eddy.state.processingLog.write({ queryId: null, topic: source, partition: null, offset: line, reason: `COPY ${def.name}: ${why}` });
+    eddy.logRejectedInput(source, line, `COPY ${def.name}: ${why}`);
     if (rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, line ${line}: ${why}` }));
   };
   const record = (fields: (string | null)[], line: number) => {

@@ -6,7 +6,7 @@
 // end unless WITH HOLD). A ROLLBACK after statements that took effect warns that it undid nothing.
 
 import type { NoticeFields } from './codec.js';
-import type { PushRow } from '../../runtime/push-query.js';
+import type { PushRow } from '../../engine-api.js';
 import { PgError } from './pg-error.js';
 import { closePortal, type PortalContext, type RowPortal } from './portal.js';
 
