@@ -10,7 +10,8 @@ import type { Catalog, ColumnDef } from './catalog.js';
 import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner-rules.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
-import type { ArgInfo } from './functions/types.js';
+import { declaredName } from './functions/declared-names.js';
+import type { ArgInfo, TableFunction, TableFunctionImpl } from './functions/types.js';
 import { inputsOf, type AggregateCall, type CompiledExpr, type FlatMapNode, type PlanNode, type ProjectNode, type Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
 import { kafkaValueFormatRefusal, planRelation, type PlannedRelation } from './plan-relation.js';
@@ -232,7 +233,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
-  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed, rel.isJoin);
+  if (persistent) checkReservedOutputNames(q, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
@@ -336,7 +337,7 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
     } else if (e.kind === 'FunctionCall' && tableFunction(e.name, scope)) {
       const tf = tableFunction(e.name, scope)!;
       const args = e.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)));
+      const impl = resolveTableFunction(tf, e.args.map((a, i) => argInfo(a, args[i]!)), e, scope);
       exprs.push({ tableFunction: impl, args, text: exprText(e) });
       outCols.push({ name, type: impl.returnType, role });
     } else {
@@ -415,7 +416,7 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
     if (c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope)) {
       const tf = tableFunction(c.expr.name, scope)!;
       const args = c.expr.args.map((a) => compile(a, scope, errors));
-      const impl = tf.resolve(c.expr.args.map((a, i) => argInfo(a, args[i]!)));
+      const impl = resolveTableFunction(tf, c.expr.args.map((a, i) => argInfo(a, args[i]!)), c.expr, scope);
       exprs.push({ tableFunction: impl, args, text: exprText(c.expr) });
       outCols.push({ name: c.name, type: impl.returnType, role });
     } else {
@@ -474,7 +475,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     try {
       impl = fn.resolve(infos, { properties: properties ?? new Map(), onError: (m) => errors.sink(m) });
     } catch (e) {
-      throw new SqlError((e as Error).message, call);
+      throw new SqlError(quoteDeclaredName((e as Error).message, fn.name, scope), call);
     }
     return { text: exprText(call), impl, args: compiled.filter((_, i) => !infos[i]!.isConstant) };
   });
@@ -606,4 +607,18 @@ function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefin
     return undefined;
   };
   return find(rel.node);
+}
+
+/** A built-in's error names it as ksqlDB declares it ('collect_list', 'COUNT'); a user function keeps its name. */
+function quoteDeclaredName(message: string, name: string, scope: Scope): string {
+  return scope.functions.isBuiltIn(name) ? message.replace(`Function '${name}'`, `Function '${declaredName(name)}'`) : message;
+}
+
+/** A table function for these arguments; a refusal is placed at the call. */
+function resolveTableFunction(tf: TableFunction, infos: ArgInfo[], call: Expr, scope: Scope): TableFunctionImpl {
+  try {
+    return tf.resolve(infos);
+  } catch (e) {
+    throw new SqlError(quoteDeclaredName((e as Error).message, tf.name, scope), call);
+  }
 }

@@ -7,11 +7,13 @@ import { conditionalFunctions } from './conditional.js';
 import { datetimeFunctions } from './datetime.js';
 import { jsonFunctions } from './json.js';
 import { lambdaFunctions } from './lambda.js';
+import { maskFunctions } from './mask.js';
 import { mathFunctions } from './math.js';
 import { stringFunctions } from './string.js';
 
 export const scalarFunctions: ScalarFunction[] = [
   ...stringFunctions,
+  ...maskFunctions,
   ...mathFunctions,
   ...conditionalFunctions,
   ...collectionFunctions,
