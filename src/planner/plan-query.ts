@@ -299,6 +299,9 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const plural = texts.length > 1;
       throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
     }
+  } else if (q.partitionBy?.length === 1 && q.partitionBy[0]!.kind === 'NullLiteral') {
+    // PARTITION BY NULL: ksqlDB's repartition keeps the value columns only — the result has no
+    // key columns, and a selected source key is a value column of it.
   } else if (rel.isJoin && rel.joinKeyInfo) {
     const selectsAll = q.select.some((i) => i.kind === 'AllColumns' && !i.source);
     const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent, selectsAll);
