@@ -220,6 +220,9 @@ describe('calls no overload takes', () => {
     eddy.execute("CREATE STREAM G (K INT KEY, S STRING) WITH (kafka_topic='g', value_format='JSON', partitions=1);");
     expect(refusal('CREATE TABLE X AS SELECT K, SUM(S) AS T FROM G GROUP BY K;')).toContain("Function 'SUM' does not accept parameters (STRING).");
     expect(refusal('CREATE TABLE X AS SELECT K, COLLECT_LIST() AS T FROM G GROUP BY K;')).toContain("Function 'collect_list' does not accept parameters ().");
+    expect(refusal('CREATE TABLE X AS SELECT K, COUNT(K, S) AS T FROM G GROUP BY K;')).toContain("Function 'COUNT' does not accept parameters (INTEGER, STRING).");
+    expect(refusal("CREATE TABLE X AS SELECT K, EARLIEST_BY_OFFSET(S, 2, 'yes') AS T FROM G GROUP BY K;")).toContain("Function 'EARLIEST_BY_OFFSET' does not accept parameters (STRING, INTEGER, STRING).");
+    expect(refusal('CREATE TABLE X AS SELECT K, LATEST_BY_OFFSET(S, true, 3) AS T FROM G GROUP BY K;')).toContain("Function 'LATEST_BY_OFFSET' does not accept parameters (STRING, BOOLEAN, INTEGER).");
     expect(refusal('CREATE STREAM X AS SELECT K, EXPLODE(S) AS T FROM G;')).toMatch(/^line 1:30: Function 'explode' does not accept parameters \(STRING\)\./);
   });
 });

@@ -21,6 +21,8 @@ export const COUNT: AggregateFunction = {
   description: 'Counts rows (COUNT(*), COUNT(1)) or non-NULL values of a column.',
   signatures: ['COUNT(*) → BIGINT', 'COUNT(col) → BIGINT'],
   resolve(args): AggregateImpl<number> {
+    // ksqlDB's COUNT takes one argument (COUNT(*) none).
+    if (args.length > 1) throw fail('COUNT', args);
     const cols = columnArgs(args);
     const countsRows = cols.length === 0;
     return {

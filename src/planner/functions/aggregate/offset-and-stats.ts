@@ -26,6 +26,10 @@ function byOffset(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): AggregateFun
       if (!t) throw bad(name, args);
       const extra = args.findIndex((a, i) => i > 0 && !a.isConstant);
       if (extra > 0) throw new Error(`Parameter ${extra + 1} passed to function ${name} must be a literal constant, but was expression: '${args[extra]!.text ?? '?'}'`);
+      // The overloads: (col), (col, ignoreNulls BOOLEAN), (col, n INT), (col, n INT, ignoreNulls BOOLEAN).
+      const kinds = args.slice(1).map((a) => a.type?.kind);
+      const fits = kinds.length === 0 || (kinds.length === 1 && (kinds[0] === 'BOOLEAN' || kinds[0] === 'INTEGER')) || (kinds.length === 2 && kinds[0] === 'INTEGER' && kinds[1] === 'BOOLEAN');
+      if (!fits) throw bad(name, args);
       const consts = args.filter((a) => a.isConstant);
       const n = consts.find((a) => typeof a.constant === 'number')?.constant as number | undefined;
       const ignore = consts.find((a) => typeof a.constant === 'boolean')?.constant as boolean | undefined;
