@@ -189,8 +189,27 @@ function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: Forma
   }
 }
 
+/**
+ * WINDOW_TYPE and WINDOW_SIZE as ksqlDB's source properties validate them: the type is one of
+ * SESSION, HOPPING, TUMBLING (any case); hopping and tumbling windows need a size, session
+ * windows take none.
+ */
+function checkWindowProperties(p: CreateSource['properties']): void {
+  const typeProp = p.get('WINDOW_TYPE');
+  const type = typeProp ? String(typeProp.value).toUpperCase() : undefined;
+  if (type !== undefined && !['SESSION', 'HOPPING', 'TUMBLING'].includes(type)) {
+    throw new SqlError(`Invalid value ${String(typeProp!.value)} for configuration WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, typeProp);
+  }
+  const size = p.get('WINDOW_SIZE');
+  if (type !== undefined && type !== 'SESSION' && !size) {
+    throw new SqlError(`${type} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`, typeProp);
+  }
+  if ((type === undefined || type === 'SESSION') && size) throw new SqlError(`'WINDOW_SIZE' should not be set for SESSION windows.`, size);
+}
+
 export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
   const p = stmt.properties;
+  checkWindowProperties(p);
   const columns: ColumnDef[] = [];
   const seen = new Set<string>();
   for (const c of stmt.columns) {
@@ -227,6 +246,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   if (stmt.sourceType === 'TABLE' && !ordered.some((c) => c.role === 'key')) {
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
   }
+  if (p.has('WINDOW_TYPE') && !ordered.some((c) => c.role === 'key')) throw new SqlError('Windowed sources require a key column.', stmt);
   if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
     throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
   }

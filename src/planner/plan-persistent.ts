@@ -81,6 +81,10 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   }
   const errors = newErrorRoute();
   const planned = planQuery(stmt.query, catalog, errors, { sinkName: stmt.name, properties });
+  // PARTITION BY NULL leaves no key: its key format is NONE, and asking for another is refused.
+  const byNull = stmt.query.partitionBy?.length === 1 && stmt.query.partitionBy[0]!.kind === 'NullLiteral';
+  const askedKeyFormat = stmt.properties.get('KEY_FORMAT') ?? stmt.properties.get('FORMAT');
+  if (byNull && askedKeyFormat && String(askedKeyFormat.value).toUpperCase() !== 'NONE') throw new SqlError('Key format specified for stream without key columns.', askedKeyFormat);
   if (!planned.output.columns.some((c) => c.role === 'value')) throw new SqlError('The projection contains no value columns.', stmt.query);
   if (planned.output.isTable && stmt.sourceType === 'STREAM') {
     throw new SqlError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', stmt);
@@ -177,7 +181,9 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
     columns: out.columns,
     topic: propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`,
     partitions: partitions ?? from.partitions,
-    keyFormat: hasKey ? (keyFormat === 'NONE' ? 'KAFKA' : keyFormat) : 'NONE',
+    // Only an inherited NONE gives way to a key format that can hold the key (ksqlDB's
+    // getSinkKeyFormat); a NONE the statement asks for stays, and is refused with the key columns.
+    keyFormat: hasKey ? (keyFormat === 'NONE' && !(p.get('KEY_FORMAT') ?? format) ? 'KAFKA' : keyFormat) : 'NONE',
     valueFormat,
     ...(wrap !== undefined ? { wrapSingleValue: wrap } : {}),
     ...schemaProperties(p, keyFormat, valueFormat, stmt),

@@ -10,6 +10,7 @@ import type { Catalog, ColumnDef } from './catalog.js';
 import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner-rules.js';
 import { aggregateFunction, compile, compileClause, compileSelectItem, isAggregateCall, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText, walkExpr } from './expr-text.js';
+import { declaredName } from './functions/declared-names.js';
 import type { ArgInfo, TableFunctionImpl } from './functions/types.js';
 import { inputsOf, type AggregateCall, type CompiledExpr, type FlatMapNode, type PlanNode, type ProjectNode, type Schema } from './plan.js';
 import { joinProjectionKey } from './join-key.js';
@@ -232,7 +233,7 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     node = { kind: 'Filter', input: node, predicate, schema: node.schema };
   }
 
-  if (persistent) checkReservedOutputNames(q, q.window !== undefined || rel.windowed, rel.isJoin);
+  if (persistent) checkReservedOutputNames(q, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
@@ -298,6 +299,9 @@ function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, in
       const plural = texts.length > 1;
       throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
     }
+  } else if (q.partitionBy?.length === 1 && q.partitionBy[0]!.kind === 'NullLiteral') {
+    // PARTITION BY NULL: ksqlDB's repartition keeps the value columns only — the result has no
+    // key columns, and a selected source key is a value column of it.
   } else if (rel.isJoin && rel.joinKeyInfo) {
     const selectsAll = q.select.some((i) => i.kind === 'AllColumns' && !i.source);
     const k = joinProjectionKey(rel.joinKeyInfo, columns, (a, b) => sameExpr(a, b, scope), q, sink, persistent, selectsAll);
@@ -405,7 +409,7 @@ function planTableFunctionCall(e: FunctionCall, scope: RelationScope, errors: Er
     return { impl: tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)), { properties: new Map(), onError: (m) => errors.sink(m) }), args };
   } catch (err) {
     if (err instanceof SqlError) throw err;
-    throw new SqlError((err as Error).message, e);
+    throw new SqlError(quoteDeclaredName((err as Error).message, tf.name, scope), e);
   }
 }
 
@@ -486,7 +490,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     try {
       impl = fn.resolve(infos, { properties: properties ?? new Map(), onError: (m) => errors.sink(m) });
     } catch (e) {
-      throw new SqlError((e as Error).message, call);
+      throw new SqlError(quoteDeclaredName((e as Error).message, fn.name, scope), call);
     }
     return { text: exprText(call), impl, args: compiled.filter((_, i) => !infos[i]!.isConstant) };
   });
@@ -619,3 +623,10 @@ function catalog_source(rel: PlannedRelation, name: string): SourceDef | undefin
   };
   return find(rel.node);
 }
+
+/** A built-in's error names it as ksqlDB declares it ('collect_list', 'COUNT'); a user function keeps its name. */
+function quoteDeclaredName(message: string, name: string, scope: Scope): string {
+  return scope.functions.isBuiltIn(name) ? message.replace(`Function '${name}'`, `Function '${declaredName(name)}'`) : message;
+}
+
+/** A table function for these arguments; a refusal is placed at the call. */

@@ -139,6 +139,15 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     const leftSource = left.entries.find((e) => leftExpr.kind === 'ColumnRef' && e.alias === leftExpr.source) ?? left.entries[0]!;
     throw new SqlError(`Can not join windowed source to non-windowed source.\n\`${leftSource.sourceName}\` is ${windowText(left)}\n\`${rightEntry.sourceName}\` is ${windowText(right)}`, j);
   }
+  const lw = left.node.schema.windowed?.kind;
+  const rw = right.node.schema.windowed?.kind;
+  // ksqlDB's analyzer: session windows join only session windows; hopping and tumbling join each other.
+  if (lw && rw && (lw === 'SESSION') !== (rw === 'SESSION')) {
+    throw new SqlError(
+      `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
+      j,
+    );
+  }
   if (left.node.schema.windowed && !(isSourceKey(leftExpr, left.entries) && isSourceKey(rightExpr, right.entries))) {
     throw new SqlError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.on);
   }

@@ -19,7 +19,7 @@ const refused: [string, string][] = [
   ['ARRAY_CONCAT(A, B)', "Function 'array_concat' does not accept parameters (ARRAY<INTEGER>, ARRAY<STRING>)."],
   ['ARRAY_INTERSECT(B, A)', "Function 'array_intersect' does not accept parameters (ARRAY<STRING>, ARRAY<INTEGER>)."],
   ['ARRAY_EXCEPT(A, BI)', "Function 'array_except' does not accept parameters (ARRAY<INTEGER>, ARRAY<BIGINT>)."],
-  ['ARRAY_CONTAINS(B, 1)', "Function 'array_contains' does not accept parameters (ARRAY<STRING>, INTEGER)."],
+  ['ARRAY_CONTAINS(B, 1)', "Function 'ARRAY_CONTAINS' does not accept parameters (ARRAY<STRING>, INTEGER)."],
   ['ARRAY_REMOVE(A, \'x\')', "Function 'array_remove' does not accept parameters (ARRAY<INTEGER>, STRING)."],
   ['MAP_UNION(M, MS)', "Function 'map_union' does not accept parameters (MAP<STRING, INTEGER>, MAP<STRING, STRING>)."],
 ];

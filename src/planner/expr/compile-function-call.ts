@@ -5,6 +5,7 @@ import type { Expr, FunctionCall } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { isTimeUnit } from '../../parser/expression-parser.js';
 import { exprText } from '../expr-text.js';
+import { declaredName } from '../functions/declared-names.js';
 import type { ArgInfo, LambdaValue } from '../functions/types.js';
 import type { Scope } from '../scope.js';
 import type { Value } from '../values.js';
@@ -49,7 +50,7 @@ export function compileFunctionCall(ctx: CompileContext, e: FunctionCall): ExprN
   try {
     impl = fn.resolve(infos);
   } catch (err) {
-    throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.declaredAs ?? fn.name.toLowerCase()}'`), e);
+    throw new SqlError((err as Error).message.replace(`Function '${fn.name}'`, `Function '${fn.declaredAs ?? declaredName(fn.name)}'`), e);
   }
   // A body typed BIGINT may compute in doubles: its result is put in BIGINT's canonical form (long.ts).
   const body = impl.fn;

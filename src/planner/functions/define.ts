@@ -121,8 +121,18 @@ function matches(o: Overload, args: readonly ArgInfo[]): Bindings | undefined {
   return bound;
 }
 
-export function noOverload(name: string, args: readonly ArgInfo[]): Error {
-  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.lambda ? 'LAMBDA' : a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+/** The argument types as ksqlDB's UDF index prints them: `(INTEGER, null, LAMBDA)` (an untyped NULL is `null`). */
+export function argTypesText(args: readonly ArgInfo[]): string {
+  return `(${args.map((a) => (a.lambda ? 'LAMBDA' : a.type ? formatType(a.type) : 'null')).join(', ')})`;
+}
+
+/**
+ * ksqlDB's no-matching-overload error: the argument types on the first line, then (when known)
+ * the function's signatures and the pointer to DESCRIBE FUNCTION, each on its own line.
+ */
+export function noOverload(name: string, args: readonly ArgInfo[], signatures: readonly string[] = []): Error {
+  const alternatives = signatures.length ? `\nValid alternatives are:\n${signatures.join('\n')}\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;` : '';
+  return new Error(`Function '${name}' does not accept parameters ${argTypesText(args)}.${alternatives}`);
 }
 
 export function scalar(
@@ -141,7 +151,7 @@ export function scalar(
     resolve(args: readonly ArgInfo[]): ScalarImpl {
       let bound: Bindings | undefined;
       const o = overloads.find((x) => (bound = matches(x, args)) !== undefined);
-      if (!o || !bound) throw noOverload(name, args);
+      if (!o || !bound) throw noOverload(name, args, overloads.map((x) => signature(name, x)));
       const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args, bound) : o.returns;
       const converters = args.map((_, i) => (o.params[i] ?? o.variadic!).convert);
       const needs = converters.some((c) => c !== undefined);

@@ -57,8 +57,9 @@ export function regexAll(fn: string, pattern: string, input: string, group = 0):
 }
 
 /** Every match replaced; `$1`, `$&` and `$$` in the replacement work as in JavaScript's replace. */
+/** Java's String.replaceAll: `$n` (also `$0`) and `${name}` insert groups, a backslash escapes; a missing group is an error. */
 export function regexReplace(fn: string, pattern: string, input: string, replacement: string): string {
-  return linearRegex(fn, pattern).matcher(input).replaceAll(replacement);
+  return linearRegex(fn, pattern).matcher(input).replaceAll(replacement, true);
 }
 
 /** Java's Pattern.split with a negative limit: capture groups are not returned, trailing empties kept. */

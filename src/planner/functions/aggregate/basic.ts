@@ -1,10 +1,11 @@
 // COUNT, SUM, AVG, MIN, MAX — with undo for table aggregations and merge for session windows.
 
-import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
+import { T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues } from '../../expr/compare.js';
 import { Decimal, type Value } from '../../values.js';
 import { longAdd, longNeg, toDouble, type Long } from '../../long.js';
 import { fromState, toState } from './state-codec.js';
+import { noOverload } from '../define.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
 
 function columnArgs(args: readonly ArgInfo[]): ArgInfo[] {
@@ -12,7 +13,7 @@ function columnArgs(args: readonly ArgInfo[]): ArgInfo[] {
 }
 
 function fail(name: string, args: readonly ArgInfo[]): Error {
-  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  return noOverload(name, args);
 }
 
 export const COUNT: AggregateFunction = {
@@ -20,6 +21,8 @@ export const COUNT: AggregateFunction = {
   description: 'Counts rows (COUNT(*), COUNT(1)) or non-NULL values of a column.',
   signatures: ['COUNT(*) → BIGINT', 'COUNT(col) → BIGINT'],
   resolve(args): AggregateImpl<number> {
+    // ksqlDB's COUNT takes one argument (COUNT(*) none).
+    if (args.length > 1) throw fail('COUNT', args);
     const cols = columnArgs(args);
     const countsRows = cols.length === 0;
     return {
@@ -90,23 +93,21 @@ export const SUM: AggregateFunction = {
 
 export const AVG: AggregateFunction = {
   name: 'AVG',
-  description: 'The average of the non-NULL values of a numeric column, as a DOUBLE.',
+  description: 'The average of the non-NULL values of a numeric column, as a DOUBLE (0.0 before any).',
   signatures: ['AVG(INT | BIGINT | DOUBLE | DECIMAL) → DOUBLE'],
   resolve(args): AggregateImpl<[number, number]> {
     const t = sumType('AVG', args);
     const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
     return {
       intermediate: 'STRUCT',
-      returnType: t.kind === 'DECIMAL' ? T.decimal(Math.min(38, t.precision), t.scale) : T.DOUBLE,
+      // ksqlDB's AVG has INT, BIGINT and DOUBLE overloads: a DECIMAL widens to DOUBLE.
+      returnType: T.DOUBLE,
       init: () => [0, 0],
       add: (s, a) => (a[0] === null ? s : [s[0] + num(a[0]!), s[1] + 1]),
       undo: (s, a) => (a[0] === null ? s : [s[0] - num(a[0]!), s[1] - 1]),
       merge: (a, b) => [a[0] + b[0], a[1] + b[1]],
-      result: (s) => {
-        if (s[1] === 0) return null;
-        const avg = s[0] / s[1];
-        return t.kind === 'DECIMAL' ? Decimal.fromNumber(avg).rescale(t.scale) : avg;
-      },
+      // No non-NULL value yet (or every one retracted): 0.0, as ksqlDB maps a zero count.
+      result: (s) => (s[1] === 0 ? 0 : s[0] / s[1]),
       serialize: (s) => s,
       deserialize: (d) => d as [number, number],
     };
@@ -137,3 +138,30 @@ function extreme(name: 'MIN' | 'MAX'): AggregateFunction {
 
 export const MIN = extreme('MIN');
 export const MAX = extreme('MAX');
+
+/** SUM_LIST: the sum of the non-NULL elements of every array (ARRAY<INT>, ARRAY<BIGINT> or ARRAY<DOUBLE>); a NULL array adds nothing. */
+export const SUM_LIST: AggregateFunction = {
+  name: 'SUM_LIST',
+  description: 'Sums the non-NULL elements of an array column, over every row (INT, BIGINT or DOUBLE elements).',
+  signatures: ['SUM_LIST(ARRAY<INT>) → INT', 'SUM_LIST(ARRAY<BIGINT>) → BIGINT', 'SUM_LIST(ARRAY<DOUBLE>) → DOUBLE'],
+  resolve(args): AggregateImpl<Value> {
+    const col = columnArgs(args)[0]?.type;
+    const t = col?.kind === 'ARRAY' && ['INTEGER', 'BIGINT', 'DOUBLE'].includes(col.item.kind) && args.length === 1 ? col.item : undefined;
+    if (!t) throw fail('SUM_LIST', args);
+    const total = (list: Value, sign: 1 | -1): Value => {
+      let sum: Value = 0;
+      for (const v of list as Value[]) if (v !== null) sum = add(sum, sign === 1 ? v : negate(v), t);
+      return sum;
+    };
+    return {
+      returnType: t,
+      init: () => 0,
+      add: (s, a) => (a[0] === null ? s : add(s, total(a[0]!, 1), t)),
+      undo: (s, a) => (a[0] === null ? s : add(s, total(a[0]!, -1), t)),
+      merge: (a, b) => add(a, b, t),
+      result: (s) => s,
+      serialize: toState,
+      deserialize: fromState,
+    };
+  },
+};

@@ -3,13 +3,14 @@
 
 import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
+import { noOverload } from '../define.js';
 import type { Value } from '../../values.js';
 import { fromState, toState } from './state-codec.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo, FunctionSettings } from '../types.js';
 
 function colType(name: string, args: readonly ArgInfo[]): SqlType {
   const t = args.find((a) => !a.isConstant)?.type;
-  if (!t) throw new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  if (!t) throw noOverload(name, args);
   return t;
 }
 
@@ -135,7 +136,8 @@ export const HISTOGRAM: AggregateFunction = {
   description: 'A map from each distinct (string) value to the number of times it occurred.',
   signatures: ['HISTOGRAM(col STRING) → MAP<STRING, BIGINT>'],
   resolve(args): AggregateImpl<[string, number][]> {
-    colType('HISTOGRAM', args);
+    // ksqlDB's HISTOGRAM has one overload, of STRING.
+    if (colType('HISTOGRAM', args).kind !== 'STRING' || args.length !== 1) throw noOverload('HISTOGRAM', args);
     const bump = (s: [string, number][], v: Value, d: number): [string, number][] => {
       if (v === null) return s;
       const key = String(v);

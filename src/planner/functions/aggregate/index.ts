@@ -1,5 +1,5 @@
 import type { AggregateFunction } from '../types.js';
-import { AVG, COUNT, MAX, MIN, SUM } from './basic.js';
+import { AVG, COUNT, MAX, MIN, SUM, SUM_LIST } from './basic.js';
 import { ATTR, COLLECT_LIST, COLLECT_SET, COUNT_DISTINCT, HISTOGRAM, TOPK, TOPKDISTINCT } from './collections.js';
 import { STREAMING_KMEANS, STREAMING_LINEAR_REGRESSION, STREAMING_LOGISTIC_REGRESSION } from './streaming-ml.js';
 import { CORRELATION, EARLIEST_BY_OFFSET, LATEST_BY_OFFSET, STDDEV_POP, STDDEV_SAMP, STDDEV_SAMPLE } from './offset-and-stats.js';
@@ -7,6 +7,7 @@ import { CORRELATION, EARLIEST_BY_OFFSET, LATEST_BY_OFFSET, STDDEV_POP, STDDEV_S
 export const aggregateFunctions: AggregateFunction[] = [
   COUNT,
   SUM,
+  SUM_LIST,
   AVG,
   MIN,
   MAX,

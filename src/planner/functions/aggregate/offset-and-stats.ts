@@ -1,9 +1,10 @@
 // LATEST_BY_OFFSET / EARLIEST_BY_OFFSET, and the statistics: STDDEV_SAMP, STDDEV_POP, CORRELATION.
 
-import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
+import { T, type SqlType } from '../../../parser/sql-type.js';
 import { longAdd, longDiv, longMul, longSub, toDouble, type Long } from '../../long.js';
 import { Decimal, type Value } from '../../values.js';
 import { fromState, toState } from './state-codec.js';
+import { noOverload } from '../define.js';
 import type { AggregateFunction, AggregateImpl, ArgInfo } from '../types.js';
 
 function cols(args: readonly ArgInfo[]): ArgInfo[] {
@@ -11,7 +12,7 @@ function cols(args: readonly ArgInfo[]): ArgInfo[] {
 }
 
 function bad(name: string, args: readonly ArgInfo[]): Error {
-  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  return noOverload(name, args);
 }
 
 function byOffset(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): AggregateFunction {
@@ -25,9 +26,14 @@ function byOffset(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): AggregateFun
       if (!t) throw bad(name, args);
       const extra = args.findIndex((a, i) => i > 0 && !a.isConstant);
       if (extra > 0) throw new Error(`Parameter ${extra + 1} passed to function ${name} must be a literal constant, but was expression: '${args[extra]!.text ?? '?'}'`);
+      // The overloads: (col), (col, ignoreNulls BOOLEAN), (col, n INT), (col, n INT, ignoreNulls BOOLEAN).
+      const kinds = args.slice(1).map((a) => a.type?.kind);
+      const fits = kinds.length === 0 || (kinds.length === 1 && (kinds[0] === 'BOOLEAN' || kinds[0] === 'INTEGER')) || (kinds.length === 2 && kinds[0] === 'INTEGER' && kinds[1] === 'BOOLEAN');
+      if (!fits) throw bad(name, args);
       const consts = args.filter((a) => a.isConstant);
       const n = consts.find((a) => typeof a.constant === 'number')?.constant as number | undefined;
       const ignore = consts.find((a) => typeof a.constant === 'boolean')?.constant as boolean | undefined;
+      if (n !== undefined && n <= 0) throw new Error(`Failed to invoke UDAF factory method: ${latest ? 'latestN' : 'earliestN'} must be 1 or greater`);
       const ignoreNulls = ignore ?? true;
       const keep = n ?? 1;
       const push = (s: Value[], v: Value): Value[] => {

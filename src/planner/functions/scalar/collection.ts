@@ -1,11 +1,11 @@
 // Array and map functions.
 
-import { T, type SqlType } from '../../../parser/sql-type.js';
+import { formatType, T, type SqlType } from '../../../parser/sql-type.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { javaString } from '../../expr/java-format.js';
 import type { Value } from '../../values.js';
 import { bigOf, longOf, type Long } from '../../long.js';
-import { G, P, scalar, type Bindings } from '../define.js';
+import { G, P, scalar, type Bindings, type Param } from '../define.js';
 import { checkElements } from '../output-limits.js';
 import type { ArgInfo, ScalarFunction } from '../types.js';
 
@@ -17,9 +17,37 @@ const arrayOfT = (_t: unknown, _a: unknown, g: Bindings) => T.array(g.get('T') ?
 const contains = (a: Value[], v: Value) => a.some((x) => (x === null ? v === null : v !== null && valuesEqual(x, v)));
 const distinct = (a: Value[]) => a.reduce<Value[]>((acc, v) => (contains(acc, v) ? acc : [...acc, v]), []);
 
+/** What ARRAY_JOIN prints; any other element (a struct, a TIMESTAMP, BYTES…) fails the row, as in ksqlDB. */
+const JOINABLE = new Set(['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING']);
+
 /** Elements as Java prints them (1.0 for a DOUBLE one), NULL as 'null'. */
 function joinArray(items: Value[], item: SqlType, delimiter: string): string {
-  return items.map((v) => (v === null ? 'null' : javaString(v, item))).join(delimiter);
+  return items
+    .map((v) => {
+      if (v === null) return 'null';
+      if (!JOINABLE.has(item.kind)) throw new Error(`error: hit element of type ${formatType(item)} which is currently not supported`);
+      return javaString(v, item);
+    })
+    .join(delimiter);
+}
+
+/** ARRAY<STRING> (or an untyped NULL). */
+const STRING_ARRAY: Param = { name: 'ARRAY<STRING>', accepts: (t) => t === null || (t.kind === 'ARRAY' && t.item.kind === 'STRING') };
+
+/** A map ENTRIES takes (or an untyped NULL). */
+const ENTRIES_MAP: Param = {
+  name: 'MAP<STRING, T>',
+  accepts: (t) => t === null || (t.kind === 'MAP' && t.key.kind === 'STRING' && ['INTEGER', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'STRING'].includes(t.value.kind)),
+};
+
+/** SLICE as ksqlDB's subList: a NULL bound is the start (end); out of range or crossed bounds, NULL. */
+function slice(input: unknown, from: unknown, to: unknown): Value {
+  if (input === null || input === undefined) return null;
+  const a = arr(input);
+  const start = from === null || from === undefined ? 0 : (from as number) - 1;
+  const end = to === null || to === undefined ? a.length : (to as number);
+  if (start < 0 || end > a.length || start > end) return null;
+  return a.slice(start, end);
 }
 
 export const collectionFunctions: ScalarFunction[] = [
@@ -35,7 +63,7 @@ export const collectionFunctions: ScalarFunction[] = [
   ]),
   scalar('ARRAY_MAX', 'collection', 'The largest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) > 0 ? v : m), null) }]),
   scalar('ARRAY_MIN', 'collection', 'The smallest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) < 0 ? v : m), null) }]),
-  scalar('ARRAY_SORT', 'collection', "The array sorted ('ASC' by default, or 'DESC'); NULLs last.", [
+  scalar('ARRAY_SORT', 'collection', "The array sorted ('ASC'/'ASCENDING' by default, or 'DESC'/'DESCENDING'; any other direction gives NULL); NULLs last.", [
     { params: [P.ARRAY], returns: sameArray, fn: (a) => sortArray(arr(a[0]), 'ASC') },
     { params: [P.ARRAY, P.STRING], returns: sameArray, fn: (a) => sortArray(arr(a[0]), String(a[1]).toUpperCase()) },
   ]),
@@ -43,8 +71,9 @@ export const collectionFunctions: ScalarFunction[] = [
     { params: [P.ARRAY], returns: T.STRING, fn: () => null, bind: (t) => (a) => joinArray(arr(a[0]), itemOf(t), ',') },
     { params: [P.ARRAY, P.STRING], returns: T.STRING, nullTolerant: true, fn: () => null, bind: (t) => (a) => (a[0] === null ? null : joinArray(arr(a[0]), itemOf(t), (a[1] as string | null) ?? '')) },
   ]),
-  scalar('SLICE', 'collection', 'The elements from one 1-based position to another, inclusive.', [
-    { params: [P.ARRAY, P.INT, P.INT], returns: sameArray, fn: (a) => arr(a[0]).slice(Math.max(0, (a[1] as number) - 1), a[2] as number) },
+  // ksqlDB: a NULL bound is the array's start (end); bounds outside the array, or crossed, give NULL.
+  scalar('SLICE', 'collection', 'The elements from one 1-based position to another, inclusive (NULL bound: the start or end; out of range: NULL).', [
+    { params: [P.ARRAY, P.INT, P.INT], returns: sameArray, nullTolerant: true, fn: (a) => slice(a[0], a[1], a[2]) },
   ]),
   scalar('GENERATE_SERIES', 'collection', 'The numbers from start to end, inclusive, by a step.', [
     { params: [P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, 1) },
@@ -55,12 +84,14 @@ export const collectionFunctions: ScalarFunction[] = [
   scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
   scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
   scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [G.MAP_KV, G.MAP_KV], returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING), nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
-  scalar('AS_MAP', 'collection', 'A map from an array of keys and an array of values.', [
-    { params: [P.ARRAY, P.ARRAY], returns: (t) => T.map(itemOf(t, 0), itemOf(t, 1)), fn: (a) => new Map(arr(a[0]).map((k, i) => [k, arr(a[1])[i] ?? null])) },
+  // ksqlDB's AS_MAP takes ARRAY<STRING> keys only.
+  scalar('AS_MAP', 'collection', 'A map from an array of STRING keys and an array of values (a missing value is NULL).', [
+    { params: [STRING_ARRAY, P.ARRAY], returns: (t) => T.map(T.STRING, itemOf(t, 1)), fn: (a) => new Map(arr(a[0]).map((k, i) => [k, arr(a[1])[i] ?? null])) },
   ]),
-  scalar('ENTRIES', 'collection', 'The entries of a map as structs {K, V}, optionally sorted by key.', [
+  // ksqlDB's ENTRIES is overloaded for MAP<STRING, INT | BIGINT | DOUBLE | BOOLEAN | STRING> only.
+  scalar('ENTRIES', 'collection', 'The entries of a map (STRING keys; INT, BIGINT, DOUBLE, BOOLEAN or STRING values) as structs {K, V}, optionally sorted by key.', [
     {
-      params: [P.MAP, P.BOOLEAN],
+      params: [ENTRIES_MAP, P.BOOLEAN],
       returns: (t) => T.array(T.struct([{ name: 'K', type: (t[0] as { key: SqlType }).key }, { name: 'V', type: (t[0] as { value: SqlType }).value }])),
       fn: (a) => {
         const entries = [...map(a[0])];
@@ -71,9 +102,11 @@ export const collectionFunctions: ScalarFunction[] = [
   ]),
 ];
 
-function sortArray(a: Value[], dir: string): Value[] {
+function sortArray(a: Value[], dir: string): Value[] | null {
+  const desc = dir === 'DESC' || dir === 'DESCENDING';
+  if (!desc && dir !== 'ASC' && dir !== 'ASCENDING') return null;
   const vals = a.filter((v) => v !== null).sort(compareValues);
-  if (dir === 'DESC') vals.reverse();
+  if (desc) vals.reverse();
   return [...vals, ...a.filter((v) => v === null)];
 }
 

@@ -28,6 +28,22 @@ function unitMs(u: unknown): number {
   return ms;
 }
 
+/** ksqlDB's PARSE_DATE: the parsed instant must fall on a midnight (UTC). */
+function parseDate(text: string, pattern: string): number {
+  const ms = parseMillis(text, pattern, 'UTC', true);
+  if (ms % DAY !== 0) throw new Error('Date format contains time field.');
+  return ms / DAY;
+}
+
+/** Pattern letters (outside quotes) of date-based fields: year, month, day, week, era, quarter. */
+const DATE_LETTERS = /[GuyDMLdQqYwWEecF]/;
+
+/** ksqlDB's PARSE_TIME: a pattern that parses a date-based field is an error. */
+function parseTime(text: string, pattern: string): number {
+  if (DATE_LETTERS.test(pattern.replace(/'[^']*'/g, ''))) throw new Error('Time format contains date field.');
+  return ((parseMillis(text, pattern) % DAY) + DAY) % DAY;
+}
+
 export const datetimeFunctions: ScalarFunction[] = [
   scalar('UNIX_TIMESTAMP', 'datetime', 'Milliseconds since the epoch: now, or of a TIMESTAMP.', [
     { params: [], returns: T.BIGINT, fn: () => Date.now() },
@@ -54,9 +70,9 @@ export const datetimeFunctions: ScalarFunction[] = [
     { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
   ]),
   scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [{ params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
-  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE.', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) }]),
+  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE (a time of day other than midnight is an error).', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => parseDate(s(a[0]), s(a[1])) }]),
   scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [{ params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) }]),
-  scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME.', [{ params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => ((parseMillis(s(a[0]), s(a[1])) % DAY) + DAY) % DAY }]),
+  scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME (a pattern with a date field is an error).', [{ params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => parseTime(s(a[0]), s(a[1])) }]),
   scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [{ params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
   scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [{ params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) }]),
   scalar('FROM_UNIXTIME', 'datetime', 'Epoch milliseconds as a TIMESTAMP.', [{ params: [P.BIGINT], returns: T.TIMESTAMP, fn: (a) => n(a[0]) }]),

@@ -7,12 +7,14 @@ import { conditionalFunctions } from './conditional.js';
 import { datetimeFunctions } from './datetime.js';
 import { jsonFunctions } from './json.js';
 import { lambdaFunctions } from './lambda.js';
+import { maskFunctions } from './mask.js';
 import { mathFunctions } from './math.js';
 import { mlPredictFunctions } from './ml-predict.js';
 import { stringFunctions } from './string.js';
 
 export const scalarFunctions: ScalarFunction[] = [
   ...stringFunctions,
+  ...maskFunctions,
   ...mathFunctions,
   ...conditionalFunctions,
   ...collectionFunctions,

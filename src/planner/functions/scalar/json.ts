@@ -8,9 +8,10 @@ import type { ScalarFunction } from '../types.js';
 
 const s = (v: unknown) => v as string;
 
-function tryParse(text: string, allowTrailing = false): Json | undefined {
+/** The first JSON value of the text, what follows ignored (Jackson's readTree); undefined when there is none. */
+function tryParse(text: string): Json | undefined {
   try {
-    return parseJson(text, { allowTrailing });
+    return parseJson(text, { allowTrailing: true });
   } catch {
     return undefined;
   }
@@ -55,16 +56,30 @@ function toJson(v: Value, t: SqlType | null): Json {
   return null;
 }
 
+function jsonElementIs(x: Json, want: Value, kind: string | undefined): boolean {
+  if (x === null) return want === null;
+  if (want === null) return false;
+  if (x instanceof JsonNumber) {
+    const integral = /^-?\d+$/.test(x.text);
+    if (integral) return (kind === 'INTEGER' || kind === 'BIGINT') && BigInt(x.text) === BigInt(want as number | bigint);
+    return kind === 'DOUBLE' && Number(x.text) === want;
+  }
+  if (typeof x === 'string') return kind === 'STRING' && x === want;
+  if (typeof x === 'boolean') return kind === 'BOOLEAN' && x === want;
+  return false;
+}
+
 export const jsonFunctions: ScalarFunction[] = [
   scalar('EXTRACTJSONFIELD', 'json', 'The value at a JSON path ($.a.b[0]) in JSON text, as a string.', [
     {
       params: [P.STRING, P.STRING],
       returns: T.STRING,
       fn: (a) => {
-        const j = tryParse(s(a[0]), true);
+        const j = tryParse(s(a[0]));
         if (j === undefined) return null;
         const v = walk(j, pathSteps(s(a[1])));
-        if (v === undefined || v === null) return null;
+        // A JSON null found at the path is the text 'null' (Jackson's NullNode), a missing one NULL.
+        if (v === undefined) return null;
         return typeof v === 'string' ? v : stringifyJson(v);
       },
     },
@@ -80,17 +95,22 @@ export const jsonFunctions: ScalarFunction[] = [
       },
     },
   ]),
-  scalar('JSON_ARRAY_CONTAINS', 'json', 'Whether a JSON array contains a value.', [
+  // As ksqlDB's streaming check: an element matches only a value of its JSON kind — an integer
+  // an INT or BIGINT, a fraction a DOUBLE, a string a STRING, true/false a BOOLEAN, null a NULL;
+  // nested arrays and objects never match.
+  scalar('JSON_ARRAY_CONTAINS', 'json', 'Whether a JSON array contains a value (of the matching JSON kind); false for anything but an array.', [
     {
       params: [P.STRING, P.ANY],
       returns: T.BOOLEAN,
       nullTolerant: true,
-      fn: (a) => {
+      fn: () => false,
+      bind: (types) => (a) => {
         if (a[0] === null) return false;
         const j = tryParse(s(a[0]));
         if (!Array.isArray(j)) return false;
-        const want = a[1] ?? null;
-        return j.some((x) => (x instanceof JsonNumber ? typeof want === 'number' && Number(x.text) === want : x === want));
+        const want = (a[1] ?? null) as Value;
+        const kind = types[1]?.kind;
+        return j.some((x) => jsonElementIs(x, want, kind));
       },
     },
   ]),
@@ -111,7 +131,8 @@ export const jsonFunctions: ScalarFunction[] = [
       fn: (a) => {
         const j = tryParse(s(a[0]));
         if (!j || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return null;
-        return new Map(Object.entries(j).map(([k, v]) => [k, stringifyJson(v)]));
+        // A string value is its text, unquoted; any other value its JSON.
+        return new Map(Object.entries(j).map(([k, v]) => [k, typeof v === 'string' ? v : stringifyJson(v)]));
       },
     },
   ]),

@@ -7,6 +7,20 @@ import type { LambdaValue, ScalarFunction } from '../types.js';
 
 const fnOf = (v: unknown) => v as LambdaValue;
 
+/**
+ * A map built as Java's Collectors.toMap builds it (what ksqlDB's TRANSFORM and FILTER of a map
+ * use): two entries with one key, or a NULL value, fail the row.
+ */
+function collectMap(entries: readonly (readonly [Value, Value])[]): Map<Value, Value> {
+  const out = new Map<Value, Value>();
+  for (const [k, v] of entries) {
+    if (v === null || v === undefined) throw new Error('NullPointerException: a map value is NULL');
+    if (out.has(k)) throw new Error(`Duplicate key ${String(k)} (attempted merging values ${String(out.get(k))} and ${String(v)})`);
+    out.set(k, v);
+  }
+  return out;
+}
+
 export const lambdaFunctions: ScalarFunction[] = [
   {
     name: 'TRANSFORM',
@@ -27,7 +41,7 @@ export const lambdaFunctions: ScalarFunction[] = [
       if (c?.kind === 'MAP' && args.length === 3 && args[1]!.lambda && args[2]!.lambda) {
         return {
           returnType: T.map(args[1]!.type ?? T.STRING, args[2]!.type ?? T.STRING),
-          fn: (a) => new Map([...(a[0] as Map<Value, Value>)].map(([k, v]) => [fnOf(a[1])(k, v), fnOf(a[2])(k, v)])),
+          fn: (a) => collectMap([...(a[0] as Map<Value, Value>)].map(([k, v]) => [fnOf(a[1])(k, v), fnOf(a[2])(k, v)])),
         };
       }
       throw noOverload('TRANSFORM', args);
@@ -48,7 +62,7 @@ export const lambdaFunctions: ScalarFunction[] = [
       const c = args[0]?.type;
       if (args.length === 2 && args[1]!.lambda && args[1]!.type?.kind === 'BOOLEAN') {
         if (c?.kind === 'ARRAY') return { returnType: c, fn: (a) => (a[0] as Value[]).filter((x) => fnOf(a[1])(x) === true) };
-        if (c?.kind === 'MAP') return { returnType: c, fn: (a) => new Map([...(a[0] as Map<Value, Value>)].filter(([k, v]) => fnOf(a[1])(k, v) === true)) };
+        if (c?.kind === 'MAP') return { returnType: c, fn: (a) => collectMap([...(a[0] as Map<Value, Value>)].filter(([k, v]) => fnOf(a[1])(k, v) === true)) };
       }
       throw noOverload('FILTER', args);
     },
@@ -75,7 +89,9 @@ export const lambdaFunctions: ScalarFunction[] = [
           returnType,
           nullTolerant: true,
           fn: (a) => {
-            if (a[0] === null || a[0] === undefined) return (a[1] ?? null) as Value;
+            // ksqlDB: a NULL initial state gives NULL; a NULL collection gives the initial state.
+            if (a[1] === null || a[1] === undefined) return null;
+            if (a[0] === null || a[0] === undefined) return a[1] as Value;
             const f = fnOf(a[2]);
             let acc = (a[1] ?? null) as Value;
             if (c.kind === 'ARRAY') for (const x of a[0] as Value[]) acc = f(acc, x);

@@ -84,13 +84,14 @@ export const mathFunctions: ScalarFunction[] = [
   scalar('CEIL', 'math', 'The smallest integral value not less than the argument.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
-    { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u > 0n && u % div !== 0n ? u / div + 1n : u / div)) },
+    // ksqlDB keeps the DECIMAL's type and scale: CEIL(12.34) is 13.00.
+    { params: [P.DECIMAL], returns: same, fn: (a) => decimalOp(d(a[0]), (u, div) => (u > 0n && u % div !== 0n ? u / div + 1n : u / div)).rescale(d(a[0]).scale) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.ceil(n(a[0])) },
   ]),
   scalar('FLOOR', 'math', 'The largest integral value not greater than the argument.', [
     { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
-    { params: [P.DECIMAL], returns: (t) => T.decimal((t[0] as { precision: number }).precision, 0), fn: (a) => decimalOp(d(a[0]), (u, div) => (u < 0n && u % div !== 0n ? u / div - 1n : u / div)) },
+    { params: [P.DECIMAL], returns: same, fn: (a) => decimalOp(d(a[0]), (u, div) => (u < 0n && u % div !== 0n ? u / div - 1n : u / div)).rescale(d(a[0]).scale) },
     { params: [P.DOUBLE], returns: T.DOUBLE, fn: (a) => Math.floor(n(a[0])) },
   ]),
   scalar('ROUND', 'math', 'Rounds to an integer or to a number of decimal places; a tie goes towards +∞.', [
@@ -107,7 +108,8 @@ export const mathFunctions: ScalarFunction[] = [
     { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
   ]),
   scalar('TRUNC', 'math', 'Truncates towards zero, to an integer or to a number of decimal places.', [
-    { params: [P.INT], returns: T.INTEGER, fn: (a) => n(a[0]) },
+    // ksqlDB's trunc(Integer) returns a Long: TRUNC of an INT is a BIGINT.
+    { params: [P.INT], returns: T.BIGINT, fn: (a) => n(a[0]) },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => truncDecimal(d(a[0]), 0) },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => Math.trunc(n(a[0])) },
@@ -145,21 +147,26 @@ export const mathFunctions: ScalarFunction[] = [
   scalar('PI', 'math', 'π.', [{ params: [], returns: T.DOUBLE, fn: () => Math.PI }]),
   scalar('RANDOM', 'math', 'A random DOUBLE in [0, 1).', [{ params: [], returns: T.DOUBLE, fn: () => Math.random() }]),
   scalar('GEO_DISTANCE', 'math', "The great-circle distance between two points, in km (or 'mi').", [
-    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), 'KM') },
+    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), 'km') },
     // A NULL unit means kilometres; NULL coordinates give NULL.
-    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, nullTolerant: true, fn: (a) => (a.slice(0, 4).some((x) => x === null || x === undefined) ? null : geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), a[4] === null || a[4] === undefined ? 'KM' : String(a[4]))) },
+    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, nullTolerant: true, fn: (a) => (a.slice(0, 4).some((x) => x === null || x === undefined) ? null : geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), a[4] === null || a[4] === undefined ? 'km' : String(a[4]))) },
   ]),
 ];
 
+const MILES = ['mi', 'mile', 'miles'];
+const KMS = ['km', 'kilometer', 'kilometers', 'kilometre', 'kilometres'];
+
 function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, unit: string): Value {
-  const u = unit.toUpperCase();
-  const radius = u === 'MI' || u === 'MILES' ? 3959 : u === 'KM' || u === 'KILOMETERS' ? 6371 : NaN;
-  if (Number.isNaN(radius)) throw new Error(`GEO_DISTANCE: unit must be 'KM' or 'MI', got '${unit}'`);
-  if (Math.abs(lat1) > 90 || Math.abs(lat2) > 90 || Math.abs(lon1) > 180 || Math.abs(lon2) > 180) throw new Error('valid latitude values for GEO_DISTANCE are -90 to 90, longitude -180 to 180');
+  if (lat1 < -90 || lat2 < -90 || lat1 > 90 || lat2 > 90) throw new Error('valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees');
+  if (lon1 < -180 || lon2 < -180 || lon1 > 180 || lon2 > 180) throw new Error('valid longitude values for GeoDistance function are in the range of -180 to +180 decimal degrees');
+  // ksqlDB: the unit is trimmed and case-insensitive; blank means kilometres.
+  const u = unit.trim().toLowerCase();
+  const radius = u === '' || KMS.includes(u) ? 6371 : MILES.includes(u) ? 3959 : NaN;
+  if (Number.isNaN(radius)) throw new Error(`GeoDistance function units parameter must be one of ${[...MILES, ...KMS].slice(0, -1).join(', ')} or ${KMS[KMS.length - 1]}. Values are case-insensitive.`);
   // The haversine formula in the operation order ksqlDB's Java uses, so doubles agree to the last digit.
   const rad = (deg: number) => (deg / 180) * Math.PI;
   const dLat = rad(lat2 - lat1);
   const dLon = rad(lon2 - lon1);
   const h = Math.pow(Math.sin(dLat / 2), 2) + Math.pow(Math.sin(dLon / 2), 2) * Math.cos(rad(lat1)) * Math.cos(rad(lat2));
-  return 2 * radius * Math.asin(Math.sqrt(h));
+  return 2 * Math.asin(Math.sqrt(h)) * radius;
 }

@@ -1,12 +1,13 @@
 // Table functions: one input row becomes several output rows.
 
-import { formatType, T } from '../../../parser/sql-type.js';
+import { T } from '../../../parser/sql-type.js';
+import { noOverload } from '../define.js';
 import type { Value } from '../../values.js';
 import { checkElements } from '../output-limits.js';
 import type { ArgInfo, TableFunction } from '../types.js';
 
 function bad(name: string, args: readonly ArgInfo[]): Error {
-  return new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}).`);
+  return noOverload(name, args);
 }
 
 const EXPLODE: TableFunction = {
@@ -20,6 +21,8 @@ const EXPLODE: TableFunction = {
   },
 };
 
+const MAX_CUBE = 20;
+
 const CUBE_EXPLODE: TableFunction = {
   name: 'CUBE_EXPLODE',
   description: 'Every combination of the array elements with NULLs in their place (the grouping sets of a cube).',
@@ -29,20 +32,20 @@ const CUBE_EXPLODE: TableFunction = {
     if (args.length !== 1 || !t || t.kind !== 'ARRAY') throw bad('CUBE_EXPLODE', args);
     return {
       returnType: t,
+      // ksqlDB's cube: at most 20 elements; a NULL element has one possibility (NULL), so the
+      // combinations that would only repeat it are skipped (no value is compared or printed).
       fn: (a) => {
         const arr = a[0] as Value[] | null;
         if (!arr) return [];
-        const out: Value[] = [];
         const n = arr.length;
-        checkElements('CUBE_EXPLODE', 2 ** n);
-        const seen = new Set<string>();
+        if (n > MAX_CUBE) throw new Error(`cube_explode: too many columns (${n}); max is ${MAX_CUBE}`);
+        let present = 0;
+        for (let i = 0; i < n; i++) if (arr[i] !== null) present |= 1 << (n - 1 - i);
+        checkElements('CUBE_EXPLODE', 2 ** arr.filter((v) => v !== null).length);
+        const out: Value[] = [];
         for (let mask = 0; mask < 2 ** n; mask++) {
-          const combo = arr.map((v, i) => (Math.floor(mask / 2 ** (n - 1 - i)) % 2 ? v : null));
-          const k = JSON.stringify(combo);
-          if (!seen.has(k)) {
-            seen.add(k);
-            out.push(combo);
-          }
+          if ((mask & present) !== mask) continue;
+          out.push(arr.map((v, i) => (mask & (1 << (n - 1 - i)) ? v : null)));
         }
         return out;
       },
