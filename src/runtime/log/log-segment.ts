@@ -46,15 +46,17 @@ export class Segment {
   private data: Buffer;
   private headers: Map<number, readonly Header[]> | undefined;
 
+  /** `capacity` records and `bytes` of keys and values are reserved (an append that knows its size spares the doubling copies). */
   constructor(
     readonly base: number,
     capacity = 64,
+    bytes = 16 * 1024,
   ) {
     this.ts = new Float64Array(capacity);
     this.kl = new Int32Array(capacity);
     this.vl = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
-    this.data = Buffer.allocUnsafeSlow(16 * 1024);
+    this.data = Buffer.allocUnsafeSlow(bytes);
   }
 
   get full(): boolean {
@@ -164,7 +166,7 @@ export class Segment {
 
   /** A segment over a stored chunk (its data buffer used as it is, the numbers copied into aligned arrays). */
   static fromStored(c: StoredChunk): Segment {
-    const s = new Segment(c.base, 1);
+    const s = new Segment(c.base, 1, 0);
     const n = c.n;
     s.ts = copyInto(new Float64Array(n), c.ts);
     s.kl = copyInto(new Int32Array(n), c.kl);

@@ -6,7 +6,7 @@
 // never opens transactions of its own.
 
 import type Database from 'better-sqlite3';
-import { Segment, type StoredChunk } from './log-segment.js';
+import { Segment, SEGMENT_BYTES, SEGMENT_RECORDS, type StoredChunk } from './log-segment.js';
 import { partitionFor } from './partitioner.js';
 import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
@@ -176,6 +176,7 @@ export class SqliteLog implements TopicLog {
     if (!info) throw new Error(`Topic '${topic}' does not exist`);
     // Every record's partition first: an append that cannot be placed whole writes nothing.
     const placed = new Array<number>(records.length);
+    let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       let p = r.partition;
@@ -189,7 +190,9 @@ export class SqliteLog implements TopicLog {
       }
       if (!Number.isInteger(p) || p < 0 || p >= info.partitions) throw new Error(`Partition ${p} of topic '${topic}' does not exist (it has ${info.partitions})`);
       placed[i] = p;
+      bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
     }
+    let bytesLeft = bytes;
     const out = new Array<{ partition: number; offset: number }>(records.length);
     const parts = new Map<number, Partition>();
     /** Per partition, the tail segment the append started in and the index it started at: written as one row per segment touched. */
@@ -206,11 +209,15 @@ export class SqliteLog implements TopicLog {
         let seg = c.segments.at(-1);
         if (!seg || seg.full || seg.end !== c.end) {
           if (seg && firsts.get(p)?.seg === seg) this.flushPiece(topic, p, firsts.get(p)!);
-          c.segments.push((seg = new Segment(c.end)));
+          // Room for the rest of this append (all of it, if one partition takes it), up to a segment's bounds.
+          const left = records.length - i;
+          c.segments.push((seg = new Segment(c.end, Math.min(Math.max(left, 64), SEGMENT_RECORDS), Math.min(Math.max(bytesLeft, 16 * 1024), SEGMENT_BYTES + 64 * 1024))));
         }
         if (!firsts.has(p) || firsts.get(p)!.seg !== seg) firsts.set(p, { seg, from: seg.count });
         const offset = c.end;
-        c.bytes += seg.add(records[i]!);
+        const r = records[i]!;
+        bytesLeft -= (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        c.bytes += seg.add(r);
         c.records++;
         c.end = offset + 1;
         out[i] = { partition: p, offset };
