@@ -48,11 +48,12 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
   const tsIndex = def.timestampColumn ? def.columns.findIndex((c) => c.name === def.timestampColumn) : -1;
   const tsType = tsIndex >= 0 ? def.columns[tsIndex]!.type : undefined;
 
+  const noKeys: Value[] = [];
   const decode = (r: LogRecord): DecodeResult => {
     let keyVals: Value[] | null;
     let valueVals: Value[] | null;
     try {
-      keyVals = keyCount ? keySerde.deserialize(r.key) : [];
+      keyVals = keyCount ? keySerde.deserialize(r.key) : noKeys;
     } catch (e) {
       if (e instanceof RegistryUnavailableError) throw e;
       return { error: `Failed to deserialise key: ${(e as Error).message}` };
@@ -63,12 +64,12 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
       if (e instanceof RegistryUnavailableError) throw e;
       return { error: `Failed to deserialise value: ${(e as Error).message}` };
     }
-    const keys = keyVals ?? new Array<Value>(keyCount).fill(null);
     // A stream record without a value still flows: projections forward it as a null value
     // (PARTITION BY gives it its new key); filters, aggregations and joins drop it.
     const tombstone = valueVals === null;
     const vals = valueVals ?? new Array<Value>(valueCount).fill(null);
-    const cols: Value[] = [...keys, ...vals];
+    // Without key columns the value's array (a new one per record) is the row as it is.
+    const cols: Value[] = keyCount === 0 ? vals : [...(keyVals ?? new Array<Value>(keyCount).fill(null)), ...vals];
     for (const h of headerCols) {
       if (h.headerKey !== undefined) {
         const hit = [...r.headers].reverse().find((x) => x.key === h.headerKey);
@@ -77,11 +78,16 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
     }
     let ts = r.timestamp;
     if (tsIndex >= 0 && !tombstone) {
-      const t = parseTimestampColumn(cols[tsIndex] ?? null, tsType!, def.timestampFormat);
+      const v = cols[tsIndex] ?? null;
+      const t = typeof v === 'number' && tsType!.kind !== 'DATE' ? v : parseTimestampColumn(v, tsType!, def.timestampFormat);
       if (t === undefined || t < 0) return { error: `Invalid timestamp in column ${def.timestampColumn}: ${String(cols[tsIndex])}` };
       ts = t;
     }
-    const rec: Rec = { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}), ...(keyCount && r.key === null ? { keyAbsent: true } : {}) };
+    // The common record (no window, headers, tombstone or absent key) as one literal: one object shape.
+    const plain = !r.window && !r.headers.length && !tombstone && !(keyCount && r.key === null);
+    const rec: Rec = plain
+      ? { cols, ts, partition: r.partition, offset: r.offset }
+      : { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}), ...(keyCount && r.key === null ? { keyAbsent: true } : {}) };
     return { rec };
   };
 

@@ -43,7 +43,7 @@ describe('SqliteLog tail', () => {
       }
     }
     // Served from memory: rows changed behind the log's back do not show.
-    db.prepare("UPDATE log SET v = X'00'").run();
+    db.prepare('UPDATE log_chunks SET data = zeroblob(length(data))').run();
     expect(stored(db, 't', 0, 1, 1)[0]!.value).toEqual(Buffer.from([0]));
     expect(log.read('t', 0, 1, 1)[0]!.value).toEqual(Buffer.from('x'));
   });
@@ -64,8 +64,8 @@ describe('SqliteLog tail', () => {
     expect(log.endOffset('t', 0)).toBe(100_000);
     for (const from of [0, 30_000, 34_463, 34_464, 36_863, 36_864, 99_990]) expect(log.read('t', 0, from, 5000)).toEqual(stored(db, 't', 0, from, 5000));
     // What is still in memory ignores rows changed behind the log's back; what is not comes from SQLite.
-    db.prepare("UPDATE log SET v = X'00'").run();
-    expect(log.read('t', 0, 0, 1)[0]!.value).toEqual(Buffer.from([0]));
+    db.prepare('UPDATE log_chunks SET data = zeroblob(length(data))').run();
+    expect(log.read('t', 0, 0, 1)[0]!.value).toEqual(Buffer.from([0, 0]));
     expect(log.read('t', 0, 99_999, 1)[0]!.value).toEqual(Buffer.from('v99999'));
     expect(log.read('t', 0, 100_000 - 60_000, 1)[0]!.value).toEqual(Buffer.from('v40000'));
   });
@@ -135,5 +135,45 @@ describe('SqliteLog after a rollback', () => {
     expect(log.endOffset('t', 0)).toBe(stored(db, 't').length);
     expect(log.append('t', recs(1, 99))[0]!.offset).toBe(stored(db, 't').length - 1);
     expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
+  });
+});
+
+describe('SqliteLog storage', () => {
+  it('reads across stored chunks and the tail in one read, as it appended them', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    // Uneven appends: chunks of many sizes, some cut at a segment's end.
+    let n = 0;
+    for (const size of [1, 4095, 3, 5000, 70_000, 2, 9000]) {
+      db.transaction(() => log.append('t', recs(size, n)))();
+      n += size;
+    }
+    const all = log.read('t', 0, 0, -1);
+    expect(all.map((r) => r.offset)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(all.map((r) => r.value!.toString())).toEqual(Array.from({ length: n }, (_, i) => `v${i}`));
+    for (const [from, max] of [[0, 10], [4094, 5], [4095, 20_000], [9000, 20_000], [n - 3, 10]] as const) expect(log.read('t', 0, from, max)).toEqual(stored(db, 't', 0, from, max));
+  });
+
+  it('moves a data directory of the row-per-record layout into chunks, records and all', () => {
+    db = new Database(':memory:');
+    db.exec(`CREATE TABLE topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+      CREATE TABLE log (topic TEXT NOT NULL, partition INTEGER NOT NULL, "offset" INTEGER NOT NULL, ts INTEGER NOT NULL,
+        k BLOB, v BLOB, h TEXT, ws INTEGER, we INTEGER, PRIMARY KEY (topic, partition, "offset")) WITHOUT ROWID;
+      INSERT INTO topics VALUES ('a', 2), ('b', 1);`);
+    const ins = db.prepare('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < 5000; i++) ins.run('a', i % 2, Math.floor(i / 2), i, Buffer.from(`k${i}`), i % 7 ? Buffer.from(`v${i}`) : null, null, null, null);
+    ins.run('b', 0, 0, 5, null, Buffer.from('x'), JSON.stringify([['h', Buffer.from('hv').toString('base64')], ['n', null]]), 10, 20);
+    const log = new SqliteLog(db);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'log'").get()).toBeUndefined();
+    expect(log.endOffset('a', 0)).toBe(2500);
+    expect(log.endOffset('a', 1)).toBe(2500);
+    const a1 = log.read('a', 1, 0, -1);
+    expect(a1.map((r) => [r.offset, r.timestamp, r.key!.toString(), r.value?.toString() ?? null])).toEqual(
+      Array.from({ length: 2500 }, (_, j) => [j, 2 * j + 1, `k${2 * j + 1}`, (2 * j + 1) % 7 ? `v${2 * j + 1}` : null]),
+    );
+    expect(log.read('b', 0, 0, 10)).toEqual([
+      { topic: 'b', partition: 0, offset: 0, timestamp: 5, key: null, value: Buffer.from('x'), headers: [{ key: 'h', value: Buffer.from('hv') }, { key: 'n', value: null }], window: { start: 10, end: 20 } },
+    ]);
+    expect(log.append('a', [{ partition: 0, timestamp: 1, key: null, value: null }])).toEqual([{ partition: 0, offset: 2500 }]);
   });
 });

@@ -1,18 +1,14 @@
-// The embedded log: topics as rows of one SQLite table, keyed by (topic, partition, offset).
-// It lives in the engine's database so appends commit in the same transaction as the query
-// state and offsets that produced them; it never opens transactions of its own.
+// The embedded log: each partition a sequence of chunks, one SQLite row per run of consecutive
+// records (log-segment.ts holds the layout), keyed by (topic, partition, base offset). One row per
+// record made an append and a read cost a statement step, nine bound values and freshly allocated
+// blobs per record: most of the time of a query over the log. It lives in the engine's database so
+// appends commit in the same transaction as the query state and offsets that produced them; it
+// never opens transactions of its own.
 
 import type Database from 'better-sqlite3';
-import type { Header } from '../../planner/record.js';
+import { Segment, SEGMENT_BYTES, SEGMENT_RECORDS, type StoredChunk } from './log-segment.js';
 import { partitionFor } from './partitioner.js';
 import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
-
-/** A row as `raw` arrays: partition, offset, ts, k, v, h, ws, we. */
-type Row = [number, number, number, Buffer | null, Buffer | null, string | null, number | null, number | null];
-
-/** Rows per multi-row INSERT: one statement call instead of many is most of an append's cost. */
-const INSERT_CHUNK = 32;
-const ROW_PARAMS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * The newest records of each partition stay in memory, so a query reading what another query has
@@ -28,7 +24,7 @@ const TAIL_BYTES = 16 * 1024 * 1024;
  * The log never sees its caller's transaction commit or roll back, so what it cached while a
  * transaction was open may turn out never to have existed. Rather than rely on every caller to
  * report a rollback (one forgotten caller would serve phantom records), the cache distrusts itself:
- * while `unconfirmed` is set, the row at that offset (the newest one that may be uncommitted) is
+ * while `unconfirmed` is set, the row holding that offset (the newest one that may be uncommitted) is
  * looked up before the cache is used. Gone: the transaction, or a savepoint, rolled back, and the
  * cache is rebuilt from SQLite. There: SQLite would return the same rows now (committed, or the open
  * transaction's own), and once seen outside any transaction they are committed for good. The cost
@@ -43,110 +39,78 @@ interface Partition {
   bytes: number;
   /** Offset of the newest row that may be uncommitted, or -1 once all that is cached is committed. */
   unconfirmed: number;
+  /** Offsets below this are committed: a chunk read from SQLite below it can be kept. */
+  committed: number;
+  /** The last chunk read from SQLite (a reader takes a chunk in several reads). */
+  stored: Segment | undefined;
 }
 
-/** Numbers per record in a segment: timestamp, byte position, key length, value length (-1: null), window start and end (NaN: none). */
-const META = 6;
-const SEGMENT_RECORDS = 4096;
-const SEGMENT_BYTES = 1024 * 1024;
-
-/**
- * Consecutive records kept as bytes and numbers, not as objects: the tail outlives several
- * young-generation collections, and records kept as objects were copied by each, then promoted and
- * left to full collections. Reads build short-lived records whose keys and values are views of the
- * segment's bytes, which are never overwritten.
- */
-class Segment {
-  count = 0;
-  bytes = 0;
-  private used = 0;
-  private meta = new Float64Array(64 * META);
-  private data = Buffer.allocUnsafeSlow(16 * 1024);
-  private headers: Map<number, readonly Header[]> | undefined;
-
-  constructor(readonly base: number) {}
-
-  get full(): boolean {
-    return this.count === SEGMENT_RECORDS || this.used >= SEGMENT_BYTES;
-  }
-
-  /** Copies the record in (the caller may reuse its buffers); returns the bytes it takes. */
-  add(r: AppendRecord): number {
-    const klen = r.key === null ? -1 : r.key.length;
-    const vlen = r.value === null ? -1 : r.value.length;
-    const size = Math.max(klen, 0) + Math.max(vlen, 0);
-    if (this.used + size > this.data.length) {
-      const data = Buffer.allocUnsafeSlow(Math.max(this.data.length * 2, this.used + size));
-      this.data.copy(data, 0, 0, this.used);
-      this.data = data;
-    }
-    if ((this.count + 1) * META > this.meta.length) {
-      const meta = new Float64Array(Math.min(this.meta.length * 2, SEGMENT_RECORDS * META));
-      meta.set(this.meta);
-      this.meta = meta;
-    }
-    const m = this.count * META;
-    this.meta[m] = r.timestamp;
-    this.meta[m + 1] = this.used;
-    this.meta[m + 2] = klen;
-    this.meta[m + 3] = vlen;
-    this.meta[m + 4] = r.window ? r.window.start : NaN;
-    this.meta[m + 5] = r.window ? r.window.end : NaN;
-    if (r.key !== null) this.data.set(r.key, this.used);
-    if (r.value !== null) this.data.set(r.value, this.used + Math.max(klen, 0));
-    this.used += size;
-    let bytes = size + META * 8;
-    if (r.headers?.length) {
-      // As a SELECT decodes them: Buffers, copied.
-      const headers = r.headers.map((x) => ({ key: x.key, value: x.value === null ? null : Buffer.from(x.value) }));
-      (this.headers ??= new Map()).set(this.count, headers);
-      for (const h of headers) bytes += h.key.length + (h.value?.length ?? 0) + 64;
-    }
-    this.count++;
-    this.bytes += bytes;
-    return bytes;
-  }
-
-  /** The i-th record as a SELECT returns it. */
-  record(topic: string, partition: number, i: number): LogRecord {
-    const meta = this.meta;
-    const m = i * META;
-    const at = meta[m + 1]!;
-    const klen = meta[m + 2]!;
-    const vlen = meta[m + 3]!;
-    const vat = at + Math.max(klen, 0);
-    const key = klen < 0 ? null : this.data.subarray(at, at + klen);
-    const value = vlen < 0 ? null : this.data.subarray(vat, vat + vlen);
-    const headers = this.headers?.get(i) ?? NO_HEADERS;
-    const offset = this.base + i;
-    const timestamp = meta[m]!;
-    const ws = meta[m + 4]!;
-    return !Number.isNaN(ws) ? { topic, partition, offset, timestamp, key, value, headers, window: { start: ws, end: meta[m + 5]! } } : { topic, partition, offset, timestamp, key, value, headers };
-  }
-}
+/** A log_chunks row as a raw array: base, n, ts, kl, vl, w, data, h. */
+type ChunkRow = [number, number, Buffer, Buffer, Buffer, Buffer | null, Buffer, string | null];
 
 export class SqliteLog implements TopicLog {
   private readonly topics = new Map<string, TopicInfo>();
   private readonly cache = new Map<string, Partition>();
   private readonly roundRobin = new Map<string, number>();
   private readonly insert: Database.Statement;
-  private readonly insertChunk: Database.Statement;
-  private readonly select: Database.Statement;
-  private readonly maxOffset: Database.Statement;
-  private readonly exists: Database.Statement;
+  private readonly chunkAt: Database.Statement;
+  private readonly chunkAfter: Database.Statement;
+  private readonly lastChunk: Database.Statement;
+  private readonly spanAt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS log (topic TEXT NOT NULL, partition INTEGER NOT NULL, "offset" INTEGER NOT NULL, ts INTEGER NOT NULL,
-        k BLOB, v BLOB, h TEXT, ws INTEGER, we INTEGER, PRIMARY KEY (topic, partition, "offset")) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS log_chunks (topic TEXT NOT NULL, partition INTEGER NOT NULL, base INTEGER NOT NULL, n INTEGER NOT NULL,
+        ts BLOB NOT NULL, kl BLOB NOT NULL, vl BLOB NOT NULL, w BLOB, data BLOB NOT NULL, h TEXT, PRIMARY KEY (topic, partition, base));
     `);
     for (const r of db.prepare('SELECT name, partitions FROM topics').all() as TopicInfo[]) this.topics.set(r.name, { name: r.name, partitions: r.partitions });
-    this.insert = db.prepare(`INSERT INTO log(topic, partition, "offset", ts, k, v, h, ws, we) VALUES ${ROW_PARAMS}`);
-    this.insertChunk = db.prepare(`INSERT INTO log(topic, partition, "offset", ts, k, v, h, ws, we) VALUES ${new Array<string>(INSERT_CHUNK).fill(ROW_PARAMS).join(', ')}`);
-    this.select = db.prepare('SELECT partition, "offset", ts, k, v, h, ws, we FROM log WHERE topic = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?').raw(true);
-    this.maxOffset = db.prepare('SELECT MAX("offset") AS m FROM log WHERE topic = ? AND partition = ?');
-    this.exists = db.prepare('SELECT 1 FROM log WHERE topic = ? AND partition = ? AND "offset" = ?').pluck(true);
+    this.insert = db.prepare('INSERT INTO log_chunks(topic, partition, base, n, ts, kl, vl, w, data, h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const cols = 'base, n, ts, kl, vl, w, data, h';
+    this.chunkAt = db.prepare(`SELECT ${cols} FROM log_chunks WHERE topic = ? AND partition = ? AND base <= ? ORDER BY base DESC LIMIT 1`).raw(true);
+    this.chunkAfter = db.prepare(`SELECT ${cols} FROM log_chunks WHERE topic = ? AND partition = ? AND base > ? ORDER BY base LIMIT 1`).raw(true);
+    this.spanAt = db.prepare('SELECT base, n FROM log_chunks WHERE topic = ? AND partition = ? AND base <= ? ORDER BY base DESC LIMIT 1').raw(true);
+    this.lastChunk = db.prepare('SELECT base, n FROM log_chunks WHERE topic = ? AND partition = ? ORDER BY base DESC LIMIT 1').raw(true);
+    this.migrateRowLog();
+  }
+
+  /** Data directories from before the chunked layout kept one row per record in `log`: moved into chunks once. */
+  private migrateRowLog(): void {
+    const old = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log'").pluck().get();
+    if (old === undefined) return;
+    type OldRow = [string, number, number, number, Buffer | null, Buffer | null, string | null, number | null, number | null];
+    this.db.transaction(() => {
+      // In pages: a statement cannot run while another's iterator is open on the connection.
+      const page = this.db.prepare('SELECT topic, partition, "offset", ts, k, v, h, ws, we FROM log WHERE (topic, partition, "offset") > (?, ?, ?) ORDER BY topic, partition, "offset" LIMIT 10000').raw(true);
+      let seg: Segment | undefined;
+      let at = { topic: '', partition: -1 };
+      const flush = () => {
+        if (seg?.count) this.writeChunk(at.topic, at.partition, seg.stored(0, seg.count));
+        seg = undefined;
+      };
+      let after: [string, number, number] = ['', -1, -1];
+      for (;;) {
+        const rows = page.all(...after) as OldRow[];
+        if (!rows.length) break;
+        for (const [topic, partition, offset, ts, k, v, h, ws, we] of rows) {
+          if (!seg || seg.full || topic !== at.topic || partition !== at.partition || offset !== seg.end) {
+            flush();
+            seg = new Segment(offset);
+            at = { topic, partition };
+          }
+          const headers = h ? (JSON.parse(h) as [string, string | null][]).map(([key, x]) => ({ key, value: x === null ? null : Buffer.from(x, 'base64') })) : undefined;
+          seg.add({ timestamp: ts, key: k, value: v, ...(headers ? { headers } : {}), ...(ws !== null ? { window: { start: ws, end: we ?? ws } } : {}) });
+        }
+        const last = rows[rows.length - 1]!;
+        after = [last[0], last[1], last[2]];
+      }
+      flush();
+      this.db.exec('DROP TABLE log');
+    })();
+  }
+
+  private writeChunk(topic: string, partition: number, c: StoredChunk): void {
+    this.insert.run(topic, partition, c.base, c.n, c.ts, c.kl, c.vl, c.w, c.data, c.h);
   }
 
   createTopic(name: string, partitions: number): void {
@@ -169,7 +133,7 @@ export class SqliteLog implements TopicLog {
   }
 
   deleteTopic(name: string): void {
-    this.db.prepare('DELETE FROM log WHERE topic = ?').run(name);
+    this.db.prepare('DELETE FROM log_chunks WHERE topic = ?').run(name);
     this.db.prepare('DELETE FROM topics WHERE name = ?').run(name);
     this.topics.delete(name);
     for (const k of [...this.cache.keys()]) if (k.startsWith(`${name}\u0000`)) this.cache.delete(k);
@@ -179,18 +143,29 @@ export class SqliteLog implements TopicLog {
     return this.partition(topic, partition).end;
   }
 
+  /** Whether SQLite holds the record at `offset` (seen from this connection, its open transaction included). */
+  private holds(topic: string, partition: number, offset: number): boolean {
+    const row = this.spanAt.get(topic, partition, offset) as [number, number] | undefined;
+    return row !== undefined && row[0] + row[1] > offset;
+  }
+
   /** The partition's cache, checked against SQLite first while it may hold rolled-back rows. */
   private partition(topic: string, partition: number): Partition {
     const key = `${topic}\u0000${partition}`;
     let c = this.cache.get(key);
     if (c && c.unconfirmed >= 0) {
-      if (this.exists.get(topic, partition, c.unconfirmed) === undefined) c = undefined;
-      else if (!this.db.inTransaction) c.unconfirmed = -1;
+      if (!this.holds(topic, partition, c.unconfirmed)) c = undefined;
+      else if (!this.db.inTransaction) {
+        c.unconfirmed = -1;
+        c.committed = c.end;
+      }
     }
     if (!c) {
-      const m = (this.maxOffset.get(topic, partition) as { m: number | null }).m;
-      // Found inside a transaction, the newest row may be that transaction's own: check it later.
-      c = { end: m === null ? 0 : m + 1, segments: [], records: 0, bytes: 0, unconfirmed: m !== null && this.db.inTransaction ? m : -1 };
+      const last = this.lastChunk.get(topic, partition) as [number, number] | undefined;
+      const end = last ? last[0] + last[1] : 0;
+      // Found inside a transaction, the newest rows may be that transaction's own: check them later.
+      const inTx = this.db.inTransaction;
+      c = { end, segments: [], records: 0, bytes: 0, unconfirmed: end > 0 && inTx ? end - 1 : -1, committed: inTx ? 0 : end, stored: undefined };
       this.cache.set(key, c);
     }
     return c;
@@ -199,52 +174,63 @@ export class SqliteLog implements TopicLog {
   append(topic: string, records: readonly AppendRecord[]): { partition: number; offset: number }[] {
     const info = this.topics.get(topic);
     if (!info) throw new Error(`Topic '${topic}' does not exist`);
-    const out: { partition: number; offset: number }[] = [];
-    const params: unknown[] = [];
-    // Offsets are counted here; the cache changes only once every row is in.
-    const parts = new Map<number, Partition>();
-    const ends = new Map<number, number>();
-    try {
-      for (const r of records) {
-        let p = r.partition;
-        if (p === undefined) {
-          if (info.partitions === 1) p = 0;
-          else if (r.key) p = partitionFor(r.key, info.partitions);
-          else {
-            p = (this.roundRobin.get(topic) ?? 0) % info.partitions;
-            this.roundRobin.set(topic, p + 1);
-          }
+    // Every record's partition first: an append that cannot be placed whole writes nothing.
+    const placed = new Array<number>(records.length);
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      let p = r.partition;
+      if (p === undefined) {
+        if (info.partitions === 1) p = 0;
+        else if (r.key) p = partitionFor(r.key, info.partitions);
+        else {
+          p = (this.roundRobin.get(topic) ?? 0) % info.partitions;
+          this.roundRobin.set(topic, p + 1);
         }
-        if (p < 0 || p >= info.partitions) throw new Error(`Partition ${p} of topic '${topic}' does not exist (it has ${info.partitions})`);
-        let offset = ends.get(p);
-        if (offset === undefined) {
-          const c = this.partition(topic, p);
-          parts.set(p, c);
-          offset = c.end;
-        }
-        params.push(topic, p, offset, r.timestamp, r.key, r.value, r.headers?.length ? encodeHeaders(r.headers) : null, r.window?.start ?? null, r.window?.end ?? null);
-        if (params.length === INSERT_CHUNK * 9) this.insertChunk.run(params.splice(0));
-        ends.set(p, offset + 1);
-        out.push({ partition: p, offset });
       }
-      for (let i = 0; i < params.length; i += 9) this.insert.run(params.slice(i, i + 9));
+      if (!Number.isInteger(p) || p < 0 || p >= info.partitions) throw new Error(`Partition ${p} of topic '${topic}' does not exist (it has ${info.partitions})`);
+      placed[i] = p;
+      bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    }
+    let bytesLeft = bytes;
+    const out = new Array<{ partition: number; offset: number }>(records.length);
+    const parts = new Map<number, Partition>();
+    /** Per partition, the tail segment the append started in and the index it started at: written as one row per segment touched. */
+    const firsts = new Map<number, { seg: Segment; from: number }>();
+    const inTransaction = this.db.inTransaction;
+    try {
+      for (let i = 0; i < records.length; i++) {
+        const p = placed[i]!;
+        let c = parts.get(p);
+        if (!c) {
+          c = this.partition(topic, p);
+          parts.set(p, c);
+        }
+        let seg = c.segments.at(-1);
+        if (!seg || seg.full || seg.end !== c.end) {
+          if (seg && firsts.get(p)?.seg === seg) this.flushPiece(topic, p, firsts.get(p)!);
+          // Room for the rest of this append (all of it, if one partition takes it), up to a segment's bounds.
+          const left = records.length - i;
+          c.segments.push((seg = new Segment(c.end, Math.min(Math.max(left, 64), SEGMENT_RECORDS), Math.min(Math.max(bytesLeft, 16 * 1024), SEGMENT_BYTES + 64 * 1024))));
+        }
+        if (!firsts.has(p) || firsts.get(p)!.seg !== seg) firsts.set(p, { seg, from: seg.count });
+        const offset = c.end;
+        const r = records[i]!;
+        bytesLeft -= (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        c.bytes += seg.add(r);
+        c.records++;
+        c.end = offset + 1;
+        out[i] = { partition: p, offset };
+      }
+      for (const [p, piece] of firsts) this.flushPiece(topic, p, piece);
     } catch (e) {
       // Some rows may be in, and the caller may yet commit them: the next access asks SQLite.
       for (const p of parts.keys()) this.cache.delete(`${topic}\u0000${p}`);
       throw e;
     }
-    const inTransaction = this.db.inTransaction;
-    for (let i = 0; i < records.length; i++) {
-      const { partition, offset } = out[i]!;
-      const c = parts.get(partition)!;
-      let seg = c.segments.at(-1);
-      if (!seg || seg.full) c.segments.push((seg = new Segment(offset)));
-      c.bytes += seg.add(records[i]!);
-      c.records++;
-      c.end = offset + 1;
-      if (inTransaction) c.unconfirmed = offset;
-    }
     for (const c of parts.values()) {
+      if (inTransaction) c.unconfirmed = c.end - 1;
+      else if (c.unconfirmed < 0) c.committed = c.end;
       while (c.segments.length > 1 && (c.records > TAIL_RECORDS || c.bytes > TAIL_BYTES)) {
         const old = c.segments.shift()!;
         c.records -= old.count;
@@ -254,30 +240,51 @@ export class SqliteLog implements TopicLog {
     return out;
   }
 
+  /** Writes the records a piece of an append put into one tail segment as one row. */
+  private flushPiece(topic: string, partition: number, piece: { seg: Segment; from: number }): void {
+    if (piece.seg.count > piece.from) this.writeChunk(topic, partition, piece.seg.stored(piece.from, piece.seg.count));
+    piece.from = piece.seg.count;
+  }
+
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
     const info = this.topics.get(topic);
-    if (info && Number.isInteger(partition) && partition >= 0 && partition < info.partitions) {
-      const c = this.partition(topic, partition);
-      if (fromOffset >= c.end - c.records) {
-        if (fromOffset >= c.end || maxRecords === 0) return [];
-        // SQLite reads a negative LIMIT as none.
-        const limit = maxRecords < 0 ? Infinity : maxRecords;
-        const from = Math.ceil(fromOffset);
-        const out: LogRecord[] = [];
-        let s = c.segments.length - 1;
-        while (c.segments[s]!.base > from) s--;
-        for (let i = from - c.segments[s]!.base; s < c.segments.length && out.length < limit; s++, i = 0) {
-          const seg = c.segments[s]!;
-          for (; i < seg.count && out.length < limit; i++) out.push(seg.record(topic, partition, i));
-        }
-        return out;
+    if (!info || !Number.isInteger(partition) || partition < 0 || partition >= info.partitions || maxRecords === 0) return [];
+    const c = this.partition(topic, partition);
+    // A negative limit is none (as SQLite's LIMIT).
+    const limit = maxRecords < 0 ? Infinity : maxRecords;
+    const out: LogRecord[] = [];
+    let at = Math.max(0, Math.ceil(fromOffset));
+    const tailStart = c.end - c.records;
+    // Before the tail: chunks from SQLite, one row per segment.
+    while (at < tailStart && out.length < limit) {
+      const seg = this.storedSegment(topic, partition, c, at);
+      if (!seg) break;
+      if (seg.base > at) at = seg.base;
+      for (let i = at - seg.base; i < seg.count && out.length < limit; i++) out.push(seg.record(topic, partition, i));
+      at = out.length ? out[out.length - 1]!.offset + 1 : seg.end;
+    }
+    if (at >= tailStart && at < c.end && out.length < limit) {
+      let s = c.segments.length - 1;
+      while (c.segments[s]!.base > at) s--;
+      for (let i = at - c.segments[s]!.base; s < c.segments.length && out.length < limit; s++, i = 0) {
+        const seg = c.segments[s]!;
+        for (; i < seg.count && out.length < limit; i++) out.push(seg.record(topic, partition, i));
       }
     }
-    const rows = this.select.all(topic, partition, fromOffset, maxRecords) as Row[];
-    return rows.map(([p, offset, timestamp, key, value, h, ws, we]): LogRecord => {
-      const headers = h ? decodeHeaders(h) : NO_HEADERS;
-      return ws !== null ? { topic, partition: p, offset, timestamp, key, value, headers, window: { start: ws, end: we ?? ws } } : { topic, partition: p, offset, timestamp, key, value, headers };
-    });
+    return out;
+  }
+
+  /** The stored chunk holding `offset`, or the first one after it (kept while it is known to be committed). */
+  private storedSegment(topic: string, partition: number, c: Partition, offset: number): Segment | undefined {
+    const kept = c.stored;
+    if (kept && kept.base <= offset && offset < kept.end) return kept;
+    let row = this.chunkAt.get(topic, partition, offset) as ChunkRow | undefined;
+    if (!row || row[0] + row[1] <= offset) row = this.chunkAfter.get(topic, partition, offset) as ChunkRow | undefined;
+    if (!row) return undefined;
+    const [base, n, ts, kl, vl, w, data, h] = row;
+    const seg = Segment.fromStored({ base, n, ts, kl, vl, w, data, h });
+    if (seg.end <= c.committed) c.stored = seg;
+    return seg;
   }
 
   openChannel(_owner: string, _opts: ChannelOptions): QueryChannel {
@@ -296,14 +303,4 @@ export class SqliteLog implements TopicLog {
   resetCache(): void {
     this.cache.clear();
   }
-}
-
-const NO_HEADERS: readonly Header[] = Object.freeze([]);
-
-function encodeHeaders(h: readonly Header[]): string {
-  return JSON.stringify(h.map((x) => [x.key, x.value === null ? null : Buffer.from(x.value).toString('base64')]));
-}
-
-function decodeHeaders(s: string): Header[] {
-  return (JSON.parse(s) as [string, string | null][]).map(([key, v]) => ({ key, value: v === null ? null : Buffer.from(v, 'base64') }));
 }

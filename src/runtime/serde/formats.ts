@@ -84,15 +84,42 @@ export function nativeObject(text: string, columns: readonly ColumnSchema[]): Va
   return out;
 }
 
+/** A value of a native kind as valueToJson and stringifyJson write it. */
+function nativeJson(v: Value, kind: SqlType['kind']): string {
+  if (v === null || v === undefined) return 'null';
+  switch (kind) {
+    case 'STRING':
+    case 'BOOLEAN':
+      return JSON.stringify(v);
+    case 'BIGINT':
+      return String(v as number | bigint);
+    default: {
+      const n = v as number;
+      // JSON has no NaN or Infinity: Jackson writes them as strings.
+      if (!Number.isFinite(n)) return `"${String(n)}"`;
+      return kind === 'DOUBLE' && Number.isInteger(n) ? n.toFixed(1) : String(n);
+    }
+  }
+}
+
 function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde {
   // A key with one column, or a value declared WRAP_SINGLE_VALUE=false, is the bare JSON value.
   const unwrapped = columns.length === 1 && (opts.role === 'key' || opts.wrapSingleValue === false);
   const upper = columns.map((c) => c.name.toUpperCase());
   // Only where every column is of a kind nativeObject can answer: for any other a record would be parsed twice.
   const native = !unwrapped && columns.every((c) => NATIVE_KINDS.has(c.type.kind));
+  const names = columns.map((c) => c.name);
+  // The object's text written directly, field after field, where stringifyJson would write the same:
+  // no name an array index (an object lists those first), no `__proto__` (setField's special case).
+  const direct = native && columns.length > 0 && names.every((n) => !/^(0|[1-9]\d*)$/.test(n) && n !== '__proto__') ? names.map((n, i) => `${i ? ',' : '{'}${JSON.stringify(n)}:`) : undefined;
   return {
     serialize(values) {
       if (values === null) return null;
+      if (direct) {
+        let out = '';
+        for (let i = 0; i < direct.length; i++) out += direct[i]! + nativeJson(values[i] ?? null, columns[i]!.type.kind);
+        return Buffer.from(`${out}}`, 'utf8');
+      }
       if (unwrapped) return Buffer.from(stringifyJson(valueToJson(values[0] ?? null, columns[0]!.type)), 'utf8');
       if (columns.length === 0 && opts.role === 'key') return null;
       const o: Record<string, Json> = {};
