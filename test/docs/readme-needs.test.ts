@@ -80,9 +80,10 @@ describe('README.md: blocks that need a server or PostgreSQL, run as written', {
       'eddy server --port 7878 --data ./eddy-data',
       'eddy shell --connect 127.0.0.1:7878 [--token T]',
       'eddy server --pg-port 5433',
+      'eddy server --pg-port 5433 --tls-cert server.pem --tls-key server.key',
     ]);
     const dir = mkdtempSync(join(work, 'server-'));
-    const [tcp, pgPort, other] = [await freePort(), await freePort(), await freePort()];
+    const [tcp, pgPort, other, tlsPort, other2] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     // The servers run in the background for the length of the script; `[--token T]` is the
     // optional part of the synopsis, left out. The second server takes the default TCP port in the
     // README; here a free one, as two servers cannot share it.
@@ -92,13 +93,19 @@ describe('README.md: blocks that need a server or PostgreSQL, run as written', {
       `for i in $(seq 100); do grep -q listening tcp.log && grep -q 'postgresql protocol' pg.log && break; sleep 0.1; done`,
       `echo "CREATE STREAM S (K INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1); SHOW STREAMS;" | ${cmds[1]!.replace('7878', String(tcp)).replace(' [--token T]', '')}`,
       `psql -X -h 127.0.0.1 -p ${pgPort} -A -t -c 'SELECT 1 + 1 AS two'`,
-      'kill $a $b',
+      // The TLS line, with a certificate made here (the README leaves where it comes from to you).
+      `openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.pem -days 1 -subj /CN=127.0.0.1 2>/dev/null`,
+      `${cmds[3]!.replace('5433', String(tlsPort))} --port ${other2} --data ./tls-data > tls.log 2>&1 & c=$!`,
+      `for i in $(seq 100); do grep -q 'postgresql protocol' tls.log && break; sleep 0.1; done`,
+      `psql -X "host=127.0.0.1 port=${tlsPort} sslmode=require" -A -t -c 'SELECT 2 + 1 AS three'`,
+      'kill $a $b $c',
     ].join('\n');
     const r = await sh(script, dir);
     expect(r.code, `${r.stdout}\n${r.stderr}\n${readdirSync(dir).join(' ')}`).toBe(0);
     expect(r.stdout).toContain('Stream created');
     expect(r.stdout).toMatch(/│ S\s+│ s\s+│/);
     expect(r.stdout).toMatch(/^2$/m);
+    expect(r.stdout).toMatch(/^3$/m);
   });
 
   it('needs: postgres — the sink walk-through: a datagen aggregate upserted into PostgreSQL, files written, psql reads it back', async () => {
