@@ -66,3 +66,13 @@ export function insert(eddy: Eddy, stream: string, cols: string, values: string,
   eddy.execute(`INSERT INTO ${stream} (ROWTIME, ${cols}) VALUES (${ts}, ${values});`);
   eddy.runUntilIdle();
 }
+
+/** The message a statement is refused with; fails the test when it is accepted. */
+export function refusalOf(eddy: Eddy, sql: string): string {
+  try {
+    eddy.execute(sql);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`expected a refusal of ${sql}`);
+}

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
 import type { Value } from '../../src/planner/values.js';
-import { engine, insert, rows, topic } from './helpers.js';
+import { engine, insert, rows, topic, refusalOf } from './helpers.js';
 
 let eddy: Eddy;
 afterEach(() => eddy?.close());
@@ -24,14 +24,7 @@ function evaluate(...exprs: string[]): Value[] {
 }
 
 /** The message of the statement's refusal, on the current engine. */
-function refusal(sql: string): string {
-  try {
-    eddy.execute(sql);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected a refusal of ${sql}`);
-}
+const refusal = (sql: string): string => refusalOf(eddy, sql);
 
 const hex = (v: Value) => Buffer.from(v as Uint8Array).toString('hex');
 

@@ -5,7 +5,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
-import { engine, insert, topic } from './helpers.js';
+import { engine, insert, topic, refusalOf } from './helpers.js';
 
 let eddy: Eddy;
 beforeEach(() => {
@@ -14,14 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => eddy?.close());
 
-function refusal(sql: string): string {
-  try {
-    eddy.execute(sql);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected a refusal of ${sql}`);
-}
+const refusal = (sql: string): string => refusalOf(eddy, sql);
 
 const schemaOf = (name: string) => eddy.state.catalog.get(name)!.columns.map((c) => `${c.name}${c.role === 'key' ? ' KEY' : ''}`);
 

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
-import { engine } from './helpers.js';
+import { engine, refusalOf } from './helpers.js';
 
 let eddy: Eddy;
 beforeAll(() => {
@@ -16,14 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => eddy?.close());
 
-function refusal(sql: string): string {
-  try {
-    eddy.execute(sql);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected a refusal of ${sql}`);
-}
+const refusal = (sql: string): string => refusalOf(eddy, sql);
 
 describe('WINDOW_TYPE and WINDOW_SIZE', () => {
   it('names the valid window types for an unknown one, whatever its case', () => {

@@ -44,3 +44,37 @@ export function run(cmd: string, args: readonly string[], timeoutMs: number, inp
     child.stdin.end(input ?? '');
   });
 }
+
+/** A psql run against a pgwire port, read as it prints; killed after 20 s. */
+export interface Psql {
+  readonly done: Promise<Run>;
+  readonly stdout: () => string;
+  interrupt(): void;
+}
+
+/**
+ * psql against the pgwire port as user and database `eddy`, in a child process (so it does not
+ * block an in-process server's event loop). psql's stdout into a pipe is block-buffered; on a
+ * terminal it is line-buffered, which `stdbuf -oL` gives it with `lineBuffered`, so rows show as
+ * psql gets them.
+ */
+export function spawnPsql(port: number, args: readonly string[], env: Record<string, string> = {}, lineBuffered = false): Psql {
+  const [cmd, pre] = lineBuffered ? ['stdbuf', ['-oL', 'psql']] : ['psql', []];
+  const child = spawn(cmd, [...pre, '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'prefer', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  // SIGINT to psql itself (stdbuf execs it, so the child is psql).
+  return { done, stdout: () => stdout, interrupt: () => child.kill('SIGINT') };
+}

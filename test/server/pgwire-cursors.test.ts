@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
 import { start, until } from './helpers.js';
-import { psycopgTestable, run, type Run } from './pgwire-clients.js';
+import { psycopgTestable, run, spawnPsql, type Run } from './pgwire-clients.js';
 
 const hasPsql = spawnSync('sh', ['-c', 'command -v psql']).status === 0;
 if (!hasPsql) {
@@ -19,25 +19,9 @@ if (!hasPsql) {
   process.stderr.write(msg);
 }
 
-function psql(port: number, args: string[]): { done: Promise<Run>; stdout: () => string; interrupt(): void } {
-  // Line-buffered (as on a terminal), so each batch shows as psql prints it.
-  const child = spawn('stdbuf', ['-oL', 'psql', '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
-    env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'disable' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
-  // SIGINT to psql itself (stdbuf execs it, so the child is psql).
-  return { done, stdout: () => stdout, interrupt: () => child.kill('SIGINT') };
-}
 
+// Line-buffered (as on a terminal), so each batch shows as psql prints it.
+const psql = (port: number, args: string[]) => spawnPsql(port, args, { PGSSLMODE: 'disable' }, true);
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
 const T = "CREATE STREAM T (ID INT KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON', partitions=1);";
 const insert = (server: EddyServer, ...ids: number[]) => server.eddy.execute(ids.map((i) => `INSERT INTO T (ID, NAME) VALUES (${i}, 'n${i}');`).join(' '));

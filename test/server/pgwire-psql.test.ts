@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
 import { sleep, spawnServer, start, until, type ServerProcess } from './helpers.js';
+import { spawnPsql } from './pgwire-clients.js';
 
 const hasPsql = spawnSync('sh', ['-c', 'command -v psql']).status === 0;
 if (!hasPsql) {
@@ -15,39 +16,7 @@ if (!hasPsql) {
   process.stderr.write(msg);
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Psql {
-  readonly done: Promise<Run>;
-  readonly stdout: () => string;
-  interrupt(): void;
-}
-
-/** psql against the pgwire port, not blocking the in-process server's event loop. */
-function psql(port: number, args: string[], env: Record<string, string> = {}, lineBuffered = false): Psql {
-  // psql's stdout into a pipe is block-buffered; on a terminal it is line-buffered, which
-  // `stdbuf -oL` gives it here, so rows show as psql gets them.
-  const [cmd, pre] = lineBuffered ? ['stdbuf', ['-oL', 'psql']] : ['psql', []];
-  const child = spawn(cmd, [...pre, '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
-    env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'prefer', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
-  return { done, stdout: () => stdout, interrupt: () => child.kill('SIGINT') };
-}
-
+const psql = spawnPsql;
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
 
 const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), PAID BOOLEAN, AT TIMESTAMP, DAY DATE, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '../../src/server/tls.js';
 import { start, until } from './helpers.js';
-import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, type Run } from './pgwire-clients.js';
+import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql, type Run } from './pgwire-clients.js';
+
+const psql = (port: number, args: string[], env: Record<string, string>) => spawnPsql(port, ['-A', '-t', ...args], env);
 
 const tools = ['openssl', 'psql'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
 if (tools.length) {
@@ -47,22 +49,6 @@ beforeAll(() => {
   tls = { cert: readFileSync(file('server.pem')), key: readFileSync(file('server.key')) };
 });
 
-function psql(port: number, args: string[], env: Record<string, string>): { done: Promise<Run>; interrupt(): void } {
-  const child = spawn('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(port), '-U', 'eddy', '-d', 'eddy', ...args], {
-    env: { ...process.env, PGCONNECT_TIMEOUT: '10', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
-  return { done, interrupt: () => child.kill('SIGINT') };
-}
 
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
 
@@ -155,6 +141,7 @@ print(conn.pgconn.ssl_in_use, conn.execute('SELECT version()').fetchone()[0])
     const { server } = await start({ pgPort: 0, token: 'tk-jdbc', tls: { ...tls, required: true } });
     writeFileSync(file('Tls.java'), `
 import java.sql.*;
+
 public class Tls {
   public static void main(String[] a) throws Exception {
     String url = "jdbc:postgresql://127.0.0.1:" + a[0] + "/eddy?sslmode=verify-full&sslrootcert=" + a[1];
