@@ -464,7 +464,8 @@ export class Eddy implements Engine {
     faultPoint('terminate.state-deleted');
     dropPullState(this.state.db, id);
     faultPoint('terminate.pull-state-dropped');
-    this.state.db.prepare('DELETE FROM offsets WHERE owner = ?').run(id);
+    // `<id>#start`: where a scale-out query with state first started reading (query-task.ts).
+    this.state.db.prepare('DELETE FROM offsets WHERE owner = ? OR owner = ?').run(id, `${id}#start`);
     faultPoint('terminate.offsets-deleted');
     dropSinkState(this.state.db, id);
   }

@@ -9,14 +9,15 @@ import type { SourceDef } from '../planner/catalog.js';
 import { sourcesOf, type QueryPlan, type SourceNode } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { buildPipeline } from './build-pipeline.js';
-import type { LogRecord, PartitionPosition, QueryChannel, TopicLog } from './log/index.js';
+import type { LogRecord, PartitionPosition, QueryChannel, StateChange, StateChangelog, TopicLog } from './log/index.js';
 import type { BuiltPipeline, OperatorEnv, OperatorInfo } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
 import { openSinkWriter, SinkDelivery, sinkRow, sinkShape, type SinkRow } from './sinks/index.js';
-import { PERSISTENT_STATE_HOME, StateBacking, StateStore } from './state/state-store.js';
+import { PERSISTENT_STATE_HOME, StateBacking, StateStore, type StoreChangelog } from './state/state-store.js';
+import { foldRestored } from './state/restore.js';
 import { staticBatchJoin } from './static-table.js';
 
 export interface TaskDeps {
@@ -50,6 +51,8 @@ interface PartitionInput {
   readonly codec: RecordCodec;
   readonly isTable: boolean;
   next: number;
+  /** Where the query started reading (scale-out with state: where a task no server committed yet begins). */
+  readonly start: number;
   /** Records read and not yet consumed: buffer[pos…] (an index, not shift(): shift is O(n) on big arrays). */
   buffer: LogRecord[];
   /** Instead of `buffer`, records that came decoded (a generated topic): recs[pos…]. */
@@ -61,8 +64,8 @@ interface PartitionInput {
   more: boolean;
   /** This batch reads offsets below this: the partition's end when the batch started. */
   until: number;
-  /** The pipeline's entry for this source. */
-  readonly entry: (r: Rec) => void;
+  /** The pipeline's entry for this source (a new one when the pipeline is rebuilt after a restore). */
+  entry: (r: Rec) => void;
   /** This instance reads the partition (always, unless a consumer group gave it to another). */
   owned: boolean;
 }
@@ -76,7 +79,15 @@ export class QueryTask {
   readonly metrics = new QueryMetrics();
   private readonly inputs: PartitionInput[] = [];
   private readonly channel: QueryChannel;
-  private readonly pipeline: BuiltPipeline;
+  private pipeline: BuiltPipeline;
+  private readonly env: OperatorEnv;
+  private readonly backing: StateBacking | undefined;
+  /** Kafka scale-out with state: the stores' changes go to their tasks' changelogs, and a gained task's state is restored from them. */
+  private readonly stateLog: StateChangelog | undefined;
+  /** Tasks were gained since the state was last restored: restore before processing anything. */
+  private restorePending = false;
+  /** Store → key → task, as the last restore found them (the rebuilt stores take them over). */
+  private taskSeed = new Map<string, Map<string, number>>();
   private readonly stores: StateStore<unknown>[] = [];
   private readonly pendingOut: Rec[] = [];
   private readonly sinkCodec: RecordCodec | undefined;
@@ -112,25 +123,38 @@ export class QueryTask {
   ) {
     const { db } = deps;
     const backing = opts.persistent ? new StateBacking(db, plan.id) : undefined;
+    this.backing = backing;
     this.pullStore = opts.materialize ? new PullStore(db, opts.materialize, plan.id) : undefined;
-    const env: OperatorEnv = {
+    // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
+    const shared = opts.persistent && opts.writeSink !== false && plan.sink.kind === 'Source';
+    // Scale-out (Kafka with a --service-id): local state is a copy of the changelogs, rebuilt whenever a task is gained.
+    const scaleOutState = shared && backing !== undefined && deps.log.scaleOut === true;
+    if (scaleOutState) backing.clear();
+    const storeLog = (name: string): StoreChangelog | undefined => {
+      if (!scaleOutState) return undefined;
+      let tasks = this.taskSeed.get(name);
+      if (!tasks) this.taskSeed.set(name, (tasks = new Map()));
+      return { current: () => this.currentInput?.partition, tasks };
+    };
+    this.env = {
       store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
-        const s = new StateStore<V>(backing, name, enc, dec);
+        const s = new StateStore<V>(backing, name, enc, dec, false, storeLog(name));
         this.stores.push(s as StateStore<unknown>);
         return s;
       },
       textStore: (name) => {
-        const s = StateStore.text(backing, name);
+        const s = StateStore.text(backing, name, storeLog(name));
         this.stores.push(s as StateStore<unknown>);
         return s;
       },
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
       staticJoin: (source, stream) => staticBatchJoin(db, source, stream),
-      ...(backing && this.pullStore ? { windowRows: this.pullStore } : {}),
+      // Scale-out keeps windowed state in its own store, whose changes go to the changelog.
+      ...(backing && this.pullStore && !scaleOutState ? { windowRows: this.pullStore } : {}),
       stateHome: backing ? PERSISTENT_STATE_HOME : 'memory',
     };
-    this.pipeline = buildPipeline(plan.root, (r) => this.output(r), env, { sink: plan.sink });
+    this.pipeline = buildPipeline(plan.root, (r) => this.output(r), this.env, { sink: plan.sink });
     const sink = plan.sink;
     this.sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target, deps.registry) : undefined;
     this.discard = sink.kind === 'Source' && sink.target.discard === true;
@@ -148,29 +172,47 @@ export class QueryTask {
       ? db.prepare('INSERT INTO offsets(owner, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT(owner, topic, partition) DO UPDATE SET next_offset = excluded.next_offset')
       : undefined;
 
-    const saved = new Map<string, number>();
-    if (opts.persistent) {
-      for (const r of db.prepare('SELECT topic, partition, next_offset FROM offsets WHERE owner = ?').all(plan.id) as { topic: string; partition: number; next_offset: number }[]) {
+    const savedOf = (owner: string): Map<string, number> => {
+      const saved = new Map<string, number>();
+      if (!opts.persistent) return saved;
+      for (const r of db.prepare('SELECT topic, partition, next_offset FROM offsets WHERE owner = ?').all(owner) as { topic: string; partition: number; next_offset: number }[]) {
         saved.set(`${r.topic}:${r.partition}`, r.next_offset);
       }
-    }
+      return saved;
+    };
+    const saved = savedOf(plan.id);
+    // Scale-out with state: where the query first started, kept apart from the offsets it reached.
+    const startOwner = `${plan.id}#start`;
+    const starts = scaleOutState ? savedOf(startOwner) : saved;
+    let tasks = 0;
     for (const node of sourcesOf(plan.root)) {
       const topic = node.source.topic;
       if (!topic) continue; // static tables are looked up, not read
       const info = deps.log.describeTopic(topic);
       const partitions = info?.partitions ?? node.source.partitions;
+      tasks = Math.max(tasks, partitions);
       const codec = recordCodec(node.source, deps.registry);
       for (let p = 0; p < partitions; p++) {
         const key = `${topic}:${p}`;
         const savedNext = saved.get(key);
-        const next = savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
+        const first = starts.get(key) ?? savedNext ?? (opts.startAt === 'earliest' || !info ? 0 : deps.log.endOffset(topic, p));
+        if (scaleOutState && !starts.has(key)) this.saveOffset?.run(startOwner, topic, p, first);
+        const next = savedNext ?? first;
         if (savedNext === undefined) this.saveOffset?.run(plan.id, topic, p, next);
-        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, owned: false });
+        this.inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, start: first, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: this.pipeline.entries.get(node.alias)!, owned: false });
       }
     }
-    // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
-    const shared = opts.persistent && opts.writeSink !== false && plan.sink.kind === 'Source';
     this.channel = deps.log.openChannel(plan.id, { topics: [...new Set(this.inputs.map((i) => i.topic))], shared });
+    const changelog = this.channel.changelog;
+    if (scaleOutState && this.stores.length && changelog) {
+      try {
+        changelog.open(this.stores.map((s) => s.storeName), tasks);
+      } catch (e) {
+        this.channel.close();
+        throw e;
+      }
+      this.stateLog = changelog;
+    }
   }
 
   get id(): string {
@@ -231,8 +273,15 @@ export class QueryTask {
       consumed = this.consume(maxRecords, deadline);
       if (consumed === 0) return;
       for (const f of this.pipeline.endBatch) f();
-      this.flushOutput();
-      for (const s of this.stores) s.flush();
+      if (this.stateLog) {
+        // The state's changes go with the output, in the same Kafka transaction per task.
+        const changes: StateChange[] = [];
+        for (const s of this.stores) s.flush(changes);
+        this.flushOutput(changes);
+      } else {
+        this.flushOutput();
+        for (const s of this.stores) s.flush();
+      }
       for (const i of this.inputs) this.saveOffset?.run(this.plan.id, i.topic, i.partition, i.next);
     };
     if (this.opts.persistent) this.deps.db.transaction(run)();
@@ -267,6 +316,7 @@ export class QueryTask {
     // below looks past it. Kafka's channel hands over what it prefetched, so it is read whole.
     const chunk = repeatable ? Math.min(maxRecords, READ_CHUNK) : maxRecords;
     this.fill(chunk);
+    if (this.restorePending && !this.restoreState()) return 0;
     let refill = false;
     const single = this.inputs.length === 1 ? this.inputs[0] : undefined;
     if (single) this.currentInput = single;
@@ -390,12 +440,14 @@ export class QueryTask {
         // (Re)gained: records buffered before were read for an ownership that has ended.
         if (peek[n]) this.setBuffer(i, []);
         i.owned = false;
+        if (this.stateLog) this.restorePending = true;
       }
       if (peek[n] && i.owned) return;
       if (!i.owned) {
         i.owned = true;
         // Gained from the group: resume where the channel says (its staged output, or the group's offsets).
-        const resume = p.groupNext ?? i.next;
+        // With state, a task no server committed yet starts from the beginning: its state is restored empty.
+        const resume = p.groupNext ?? (this.stateLog ? i.start : i.next);
         if (resume !== i.next || peek[n]) {
           i.next = resume;
           return; // records were read from the old position; the next poll reads from the new one
@@ -419,6 +471,44 @@ export class QueryTask {
     i.recs = decoded;
     i.pos = 0;
     i.head = undefined;
+  }
+
+  /**
+   * Scale-out: make the local state the changelogs' of the tasks this server now owns, and rebuild
+   * the operators over it. Runs before the batch reads anything: the output of earlier batches is
+   * delivered (step waits for that), so a task kept through the rebalance restores what it had.
+   * False: the changelogs could not be read now; nothing is processed until they are.
+   */
+  private restoreState(): boolean {
+    const log = this.stateLog!;
+    const tasks = [...new Set(this.inputs.filter((i) => i.owned).map((i) => i.partition))].sort((a, b) => a - b);
+    const names = this.stores.map((s) => s.storeName);
+    let changes: StateChange[];
+    try {
+      changes = log.restore(names, tasks);
+    } catch (e) {
+      this.deps.processingLog.write({ queryId: this.plan.id, topic: null, partition: null, offset: null, reason: `Restoring state from the changelog failed, will retry: ${(e as Error).message}` });
+      return false;
+    }
+    const restored = foldRestored(changes);
+    const backing = this.backing!;
+    backing.clear();
+    this.taskSeed = new Map();
+    for (const [store, keys] of restored) {
+      const seed = new Map<string, number>();
+      for (const [k, { task, value }] of keys) {
+        backing.writeText(store, k, value);
+        seed.set(k, task);
+      }
+      this.taskSeed.set(store, seed);
+    }
+    backing.flushWrites();
+    this.stores.length = 0;
+    this.pipeline = buildPipeline(this.plan.root, (r) => this.output(r), this.env, { sink: this.plan.sink });
+    for (const i of this.inputs) i.entry = this.pipeline.entries.get(i.node.alias)!;
+    this.restorePending = false;
+    this.metrics.restores++;
+    return true;
   }
 
   /** Source offsets after this batch, of the partitions this instance owns. */
@@ -460,7 +550,7 @@ export class QueryTask {
     this.pendingOut.push(out);
   }
 
-  private flushOutput(): void {
+  private flushOutput(changes?: StateChange[]): void {
     const sink = this.plan.sink;
     if (sink.kind !== 'Source') return;
     const target = sink.target;
@@ -473,7 +563,7 @@ export class QueryTask {
     }
     if (this.sinkCodec) {
       const topic = this.discard || this.external ? undefined : target.topic;
-      this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)), partitions: out.map((r) => r.partition) } : undefined, this.positions());
+      this.channel.stage(topic ? { topic, records: out.map((r) => this.sinkCodec!.encode(r)), partitions: out.map((r) => r.partition) } : undefined, this.positions(), changes);
     }
     this.pullStore?.write(out);
     this.metrics.recordsOut += out.length;
