@@ -11,6 +11,13 @@ export const brokers = inject('kafkaBrokers');
 /** Kafka suites skip (loudly, see broker-setup.ts) when no broker could be started. */
 export const noBroker = brokers === '';
 
+/**
+ * Config of every topic the tests create: no time retention. Their records are stamped in 1970 or
+ * 2023, which a broker's default 7 days would delete while a test runs (scripts/kafka.sh turns
+ * time retention off broker-wide too; this holds on any broker).
+ */
+export const KEEP_RECORDS = [{ name: 'retention.ms', value: '-1' }];
+
 export function unique(prefix: string): string {
   return `${prefix}_${randomUUID().slice(0, 8)}`;
 }

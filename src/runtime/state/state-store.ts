@@ -52,8 +52,7 @@ export class StateStore<V> {
 
   /** Scale-out: the key's task is the given one, or the record in hand's, or the one it had. */
   private own(key: string, task: number | undefined): void {
-    const c = this.changelog;
-    if (!c) return;
+    const c = this.changelog!;
     const t = task ?? c.current();
     if (t !== undefined) c.tasks.set(key, t);
   }
@@ -66,20 +65,20 @@ export class StateStore<V> {
   put(key: string, v: V, task?: number): void {
     this.mem.set(key, v);
     if (this.backing) this.dirty.set(key, v);
-    this.own(key, task);
+    if (this.changelog) this.own(key, task);
   }
 
   delete(key: string, task?: number): void {
     if (this.mem.delete(key) && this.backing) {
       this.dirty.set(key, undefined);
-      this.own(key, task);
+      if (this.changelog) this.own(key, task);
     }
   }
 
   /** Write `v` at the next flush without keeping it here: the caller holds the live state. */
   stage(key: string, v: V, task?: number): void {
     if (this.backing) this.dirty.set(key, v);
-    this.own(key, task);
+    if (this.changelog) this.own(key, task);
   }
 
   /** Forget a staged or kept key, in memory and (at the next flush) in SQLite. */
