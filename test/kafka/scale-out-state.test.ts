@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, unique, until, KEEP_RECORDS } from './helpers.js';
+import { brokers, kafka, noBroker, unique, until, createTopics } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -129,7 +129,7 @@ async function setup(): Promise<Setup & { suffix: string; serviceId: string }> {
   const reference: [string, string] = [unique('ref_counts'), unique('ref_wcounts')];
   const admin = kafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: input, numPartitions: 4, configEntries: KEEP_RECORDS }], waitForLeaders: true });
+  await createTopics(admin, [{ topic: input, numPartitions: 4 }]);
   const producer = kafka().producer();
   await producer.connect();
   const groups = [`${serviceId}-CTAS_COUNTS_${suffix}_0`, `${serviceId}-CTAS_WCOUNTS_${suffix}_1`, `eddy-CTAS_COUNTS_R${suffix}_0`, `eddy-CTAS_WCOUNTS_R${suffix}_1`];
@@ -244,7 +244,7 @@ describe.skipIf(noBroker)('scale-out with state: changelog topics', () => {
     const users = unique('rusers');
     const admin = kafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [input, users].map((topic) => ({ topic, numPartitions: 4, configEntries: KEEP_RECORDS })).concat([{ topic: single, numPartitions: 1, configEntries: KEEP_RECORDS }]), waitForLeaders: true });
+    await createTopics(admin, [input, users].map((topic) => ({ topic, numPartitions: 4 })).concat([{ topic: single, numPartitions: 1 }]));
     await admin.disconnect();
     const a = await server(['--service-id', unique('svc')]);
     await run(a.port, `CREATE STREAM E (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
