@@ -429,9 +429,13 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
-/** GROUP BY exactly the key columns of the one source read (in any order): every group lies in one input partition. */
+/**
+ * GROUP BY exactly the key columns of the one source read (in any order), or over a join exactly
+ * its join key: every group lies in one input partition.
+ */
 function groupsBySourceKey(groupBy: readonly Expr[], rel: PlannedRelation): boolean {
-  if (rel.isJoin || rel.entries.length !== 1) return false;
+  if (rel.isJoin) return groupBy.length === 1 && !!rel.joinKeyInfo?.equivalents.some((e) => exprText(e) === exprText(groupBy[0]!));
+  if (rel.entries.length !== 1) return false;
   const entry = rel.entries[0]!;
   const keys = entry.columns.filter((c) => c.role === 'key').map((c) => c.name);
   const names = groupBy.map((g) => (g.kind === 'ColumnRef' && (g.source === undefined || g.source === entry.alias) ? g.name : undefined));

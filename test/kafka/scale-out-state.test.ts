@@ -267,6 +267,9 @@ describe.skipIf(noBroker)('scale-out with state: changelog topics', () => {
     expect(await refused(`CREATE TABLE BY_ID WITH (kafka_topic='${unique('o')}') AS SELECT ID, COUNT(*) AS C FROM E GROUP BY ID;`)).toBe('');
     expect(await refused(`CREATE TABLE BY_N1 WITH (kafka_topic='${unique('o')}') AS SELECT N, COUNT(*) AS C FROM E1 GROUP BY N;`)).toBe('');
     expect(await refused(`CREATE STREAM J2 WITH (kafka_topic='${unique('o')}') AS SELECT E.ID, U.NAME FROM E JOIN U ON E.ID = U.ID;`)).toBe('');
+    // Grouped by the join key of a join on both keys: every group lies in one task.
+    expect(await refused(`CREATE TABLE JG WITH (kafka_topic='${unique('o')}') AS SELECT E.ID, COUNT(*) AS C FROM E JOIN U ON E.ID = U.ID GROUP BY E.ID;`)).toBe('');
+    expect(await refused(`CREATE TABLE JN WITH (kafka_topic='${unique('o')}') AS SELECT E.N, COUNT(*) AS C FROM E JOIN U ON E.ID = U.ID GROUP BY E.N;`)).toMatch(/GROUP BY .*N is not the key/);
     a.child.kill('SIGTERM');
     await a.exited;
   });
