@@ -23,7 +23,8 @@ const kafka = new Kafka({ clientId: 'eddy-bench', brokers: BROKERS.split(','), l
 async function produce(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  // No time retention: the bench's records may carry old timestamps, which a 7-day retention would delete.
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, configEntries: [{ name: 'retention.ms', value: '-1' }] }] });
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

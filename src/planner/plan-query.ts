@@ -445,6 +445,19 @@ function planTransientProjection(rel: PlannedRelation, scope: RelationScope, inp
   return { root, output: schema, relation: rel };
 }
 
+/**
+ * GROUP BY exactly the key columns of the one source read (in any order), or over a join exactly
+ * its join key: every group lies in one input partition.
+ */
+function groupsBySourceKey(groupBy: readonly Expr[], rel: PlannedRelation): boolean {
+  if (rel.isJoin) return groupBy.length === 1 && !!rel.joinKeyInfo?.equivalents.some((e) => exprText(e) === exprText(groupBy[0]!));
+  if (rel.entries.length !== 1) return false;
+  const entry = rel.entries[0]!;
+  const keys = entry.columns.filter((c) => c.role === 'key').map((c) => c.name);
+  const names = groupBy.map((g) => (g.kind === 'ColumnRef' && (g.source === undefined || g.source === entry.alias) ? g.name : undefined));
+  return keys.length > 0 && names.length === keys.length && new Set(names).size === names.length && keys.every((k) => names.includes(k));
+}
+
 function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, bounded: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
   // (Eddy) A bounded query without GROUP BY aggregates its whole input as one group, as SQL does.
   if (!q.groupBy?.length && !bounded) {
@@ -524,6 +537,7 @@ function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, inp
     aggregates,
     ...(q.window ? { window: q.window } : {}),
     emitFinal: q.emit === 'FINAL',
+    ...(groupsBySourceKey(groupBy, rel) ? {} : { repartition: true }),
     schema: { columns: aggColumns, isTable: true, ...(windowed ? { windowed } : {}) },
   };
   if (q.having) {

@@ -167,6 +167,7 @@ function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelatio
     rightKey,
     ...(w ? { within: { beforeMs: w.before.ms, afterMs: w.after.ms, ...(w.grace ? { graceMs: w.grace.ms } : {}) } } : {}),
     text: `${j.type} JOIN ON ${exprText(leftExpr)} = ${exprText(rightExpr)}`,
+    ...(leftIsKey && rightIsKey && variant !== 'ForeignKey' ? {} : { repartition: true }),
     schema: {
       columns,
       isTable: variant === 'TableTable' || variant === 'ForeignKey',

@@ -88,6 +88,12 @@ export interface AggregateNode {
   readonly aggregates: readonly AggregateCall[];
   readonly window?: WindowSpec;
   readonly emitFinal: boolean;
+  /**
+   * GROUP BY is not exactly the input source's key: a group's records may lie in any input
+   * partition, so ksqlDB repartitions by the group first. Eddy has no repartition topics yet: one
+   * server reads every partition and is right; servers sharing the partitions would not be.
+   */
+  readonly repartition?: boolean;
   /** Columns: group-by values (keys), then one per aggregate call. */
   readonly schema: Schema;
 }
@@ -104,6 +110,8 @@ export interface JoinNode {
   readonly rightKey: CompiledExpr;
   readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number };
   readonly text: string;
+  /** A side is not joined on its key (or a foreign-key join): the inputs are not co-partitioned, and ksqlDB repartitions (see AggregateNode.repartition). */
+  readonly repartition?: boolean;
   /** Columns: left's then right's, named alias_column. */
   readonly schema: Schema;
 }

@@ -33,6 +33,8 @@ export class QueryMetrics {
   recordsOut = 0;
   lateDropped = 0;
   errors = 0;
+  /** Scale-out: times the state was restored from the changelogs (a task was gained). */
+  restores = 0;
   lastBatchMs = 0;
   lag = 0;
   latencyMs: number | null = null;

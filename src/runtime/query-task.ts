@@ -8,6 +8,11 @@
 // (batch-reader.ts), where its results go (task-output.ts), the env its operators keep state
 // through (operator-env.ts), and its committed offsets (offset-store.ts). Health and backoff of a
 // failing query are the supervisor's (query-health.ts).
+//
+// Scale-out with state (Kafka with a --service-id): the stores' changes go to their tasks'
+// changelog topics with the batch's output and offsets (one Kafka transaction per task), and when
+// this server gains a task the state is restored from them and the pipeline rebuilt over it
+// (restoreState) before the batch takes any record.
 
 import type { SchemaRegistry } from './registry/schema-registry.js';
 import type Database from 'better-sqlite3';
@@ -15,17 +20,18 @@ import type { SourceDef } from '../planner/catalog.js';
 import type { QueryPlan } from '../planner/plan.js';
 import type { Rec } from '../planner/record.js';
 import { buildPipeline } from './build-pipeline.js';
-import type { QueryChannel, TopicLog } from './log/index.js';
+import type { QueryChannel, StateChange, StateChangelog, TopicLog } from './log/index.js';
 import type { BuiltPipeline, OperatorInfo } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
 import { openSinkWriter, SinkDelivery, sinkShape } from './sinks/index.js';
+import { foldRestored } from './state/restore.js';
 import type { StateStore } from './state/state-store.js';
 import { BatchReader } from './task/batch-reader.js';
 import { OffsetStore } from './task/offset-store.js';
-import { openOperatorEnv } from './task/operator-env.js';
+import { openOperatorEnv, type TaskEnv } from './task/operator-env.js';
 import { openPartitionInputs } from './task/partition-input.js';
 import { TaskOutput } from './task/task-output.js';
 
@@ -58,8 +64,11 @@ export class QueryTask {
   private readonly reader: BatchReader;
   private readonly output: TaskOutput;
   private readonly channel: QueryChannel;
-  private readonly pipeline: BuiltPipeline;
+  private pipeline: BuiltPipeline;
+  private readonly taskEnv: TaskEnv;
   private readonly stores: StateStore<unknown>[];
+  /** Kafka scale-out with state: the stores' changes go to their tasks' changelogs, and a gained task's state is restored from them. */
+  private readonly stateLog: StateChangelog | undefined;
   /** WITH (sink='file'|'postgres'|…): the output is staged for that target, not the topic. */
   private readonly external: SinkDelivery | undefined;
   private readonly offsets: OffsetStore | undefined;
@@ -79,16 +88,21 @@ export class QueryTask {
     const { db } = deps;
     const sink = plan.sink;
     const pullStore = opts.materialize ? new PullStore(db, opts.materialize, plan.id) : undefined;
-    const { env, stores } = openOperatorEnv({
+    // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
+    const shared = opts.persistent && opts.writeSink !== false && sink.kind === 'Source';
+    // Scale-out (Kafka with a --service-id): local state is a copy of the changelogs, rebuilt whenever a task is gained.
+    const scaleOutState = shared && deps.log.scaleOut === true;
+    this.taskEnv = openOperatorEnv({
       db,
       persistentOwner: opts.persistent ? plan.id : undefined,
       pullStore,
       logError: (reason, rec) => this.logError(reason, rec),
       countLate: () => this.metrics.lateDropped++,
+      ...(scaleOutState ? { scaleOut: { currentTask: () => this.reader.currentInput?.partition } } : {}),
     });
-    this.stores = stores;
+    this.stores = this.taskEnv.stores;
     // The pipeline's last call hands each result to the output (made below: nothing is emitted while building).
-    this.pipeline = buildPipeline(plan.root, (r) => output.push(r), env, { sink });
+    this.pipeline = buildPipeline(plan.root, (r) => output.push(r), this.taskEnv.env, { sink });
     const sinkCodec = sink.kind === 'Source' && opts.writeSink !== false ? recordCodec(sink.target, deps.registry) : undefined;
     const ext = sink.kind === 'Source' && opts.persistent && opts.writeSink !== false ? sink.target.sink : undefined;
     if (ext && sink.kind === 'Source') {
@@ -116,11 +130,22 @@ export class QueryTask {
     );
     this.output = output;
     this.offsets = opts.persistent ? new OffsetStore(db) : undefined;
-    const inputs = openPartitionInputs(plan, { log: deps.log, registry: deps.registry, startAt: opts.startAt, offsets: this.offsets, entries: this.pipeline.entries });
-    // Persistent queries that write a sink share their work with other instances (Kafka consumer group).
-    const shared = opts.persistent && opts.writeSink !== false && sink.kind === 'Source';
+    const inputs = openPartitionInputs(plan, { log: deps.log, registry: deps.registry, startAt: opts.startAt, offsets: this.offsets, entries: this.pipeline.entries, keepStart: scaleOutState });
     this.channel = deps.log.openChannel(plan.id, { topics: [...new Set(inputs.map((i) => i.topic))], shared });
-    this.reader = new BatchReader(plan.id, inputs, this.channel, deps, this.metrics);
+    const changelog = this.channel.changelog;
+    if (scaleOutState && this.stores.length && changelog) {
+      // One changelog partition per task: as many as the widest source has partitions.
+      let tasks = 0;
+      for (const i of inputs) tasks = Math.max(tasks, i.partition + 1);
+      try {
+        changelog.open(this.stores.map((s) => s.storeName), tasks);
+      } catch (e) {
+        this.channel.close();
+        throw e;
+      }
+    }
+    this.stateLog = scaleOutState && this.stores.length ? changelog : undefined;
+    this.reader = new BatchReader(plan.id, inputs, this.channel, deps, this.metrics, this.stateLog ? () => this.restoreState() : undefined);
   }
 
   get id(): string {
@@ -194,10 +219,57 @@ export class QueryTask {
   /** The batch's end, inside its transaction: operators finish the batch, then output, state and offsets are written. */
   private commitBatch(): void {
     for (const f of this.pipeline.endBatch) f();
-    this.output.flush(this.channel, this.reader);
-    for (const s of this.stores) s.flush();
+    if (this.stateLog) {
+      // The state's changes go with the output, in the same Kafka transaction per task.
+      const changes: StateChange[] = [];
+      for (const s of this.stores) s.flush(changes);
+      this.output.flush(this.channel, this.reader, changes);
+    } else {
+      this.output.flush(this.channel, this.reader);
+      for (const s of this.stores) s.flush();
+    }
     const { offsets } = this;
     if (offsets) for (const i of this.reader.inputs) offsets.save(this.plan.id, i.topic, i.partition, i.next);
+  }
+
+  /**
+   * Scale-out: make the local state the changelogs' of the tasks this server now owns, and rebuild
+   * the operators over it. Runs before the batch reads anything: the output of earlier batches is
+   * delivered (step waits for that), so a task kept through the rebalance restores what it had.
+   * False: the changelogs could not be read now; nothing is processed until they are.
+   */
+  private restoreState(): boolean {
+    const log = this.stateLog!;
+    const tasks = [...new Set(this.reader.inputs.filter((i) => i.owned).map((i) => i.partition))].sort((a, b) => a - b);
+    const names = this.stores.map((s) => s.storeName);
+    let changes: StateChange[];
+    try {
+      changes = log.restore(names, tasks);
+    } catch (e) {
+      this.deps.processingLog.write({ queryId: this.plan.id, topic: null, partition: null, offset: null, reason: `Restoring state from the changelog failed, will retry: ${(e as Error).message}` });
+      return false;
+    }
+    const restored = foldRestored(changes);
+    const te = this.taskEnv;
+    const backing = te.backing!;
+    backing.clear();
+    te.taskSeed = new Map();
+    for (const [store, keys] of restored) {
+      const seed = new Map<string, number>();
+      for (const [k, { task, value }] of keys) {
+        backing.writeText(store, k, value);
+        seed.set(k, task);
+      }
+      te.taskSeed.set(store, seed);
+    }
+    backing.flushWrites();
+    // The rebuilt operators open their stores anew, loading the restored state.
+    this.stores.length = 0;
+    const output = this.output;
+    this.pipeline = buildPipeline(this.plan.root, (r) => output.push(r), te.env, { sink: this.plan.sink });
+    for (const i of this.reader.inputs) i.entry = this.pipeline.entries.get(i.node.alias)!;
+    this.metrics.restores++;
+    return true;
   }
 
   /** An evaluation error (a failing function call) of `rec`, or of the record in hand, for the processing log. */

@@ -12,7 +12,7 @@ import '../../src/runtime/log/kafka/aborted-filter.js'; // before kafkajs (see t
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type RawClient, type ServerProcess } from '../server/helpers.js';
-import { noBroker, unique, until } from './helpers.js';
+import { noBroker, unique, until, KEEP_RECORDS } from './helpers.js';
 import { freePort } from './broker-setup.js';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'kafka.sh');
@@ -67,7 +67,7 @@ describe.skipIf(noBroker)('a Kafka broker outage', () => {
     await admin.connect();
     const input = unique('outage_in');
     const output = unique('outage_out');
-    await admin.createTopics({ topics: [{ topic: input, numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: input, numPartitions: 2, configEntries: KEEP_RECORDS }], waitForLeaders: true });
     const dir = mkdtempSync(join(tmpdir(), 'eddy-outage-'));
     dirs.push(dir);
     const serviceId = unique('svc');

@@ -3,13 +3,34 @@
 
 // First: the tests' read_committed consumers need kafkajs's aborted-record filter mended as Eddy's do.
 import '../../src/runtime/log/kafka/aborted-filter.js';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
 export const brokers = inject('kafkaBrokers');
 /** Kafka suites skip (loudly, see broker-setup.ts) when no broker could be started. */
 export const noBroker = brokers === '';
+
+/**
+ * Config of every topic the tests create: no time retention. Their records are stamped in 1970 or
+ * 2023, which a broker's default 7 days would delete while a test runs (scripts/kafka.sh turns
+ * time retention off broker-wide too; this holds on any broker).
+ */
+export const KEEP_RECORDS = [{ name: 'retention.ms', value: '-1' }];
+
+/**
+ * Create topics (no time retention) and wait until each partition has a leader. kafkajs's own
+ * `waitForLeaders` gives up on a broker that has only just started ("This server does not host
+ * this topic-partition"): the metadata is polled here instead, as the Kafka worker does.
+ */
+export async function createTopics(admin: Admin, topics: { topic: string; numPartitions: number }[], ms = 30_000): Promise<void> {
+  await admin.createTopics({ topics: topics.map((t) => ({ ...t, configEntries: KEEP_RECORDS })), waitForLeaders: false });
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
+    const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) }).catch(() => undefined);
+    if (meta && topics.every((t) => meta.topics.find((m) => m.name === t.topic)?.partitions.filter((p) => p.leader >= 0).length === t.numPartitions)) return;
+    if (Date.now() > end) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${ms} ms`);
+  }
+}
 
 export function unique(prefix: string): string {
   return `${prefix}_${randomUUID().slice(0, 8)}`;

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
-import { brokers, kafka, noBroker, readTopic, unique, until } from './helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique, until, KEEP_RECORDS } from './helpers.js';
 
 const hasKcat = spawnSync('sh', ['-c', 'command -v kcat']).status === 0;
 if (!hasKcat && !noBroker) {
@@ -33,7 +33,7 @@ describe.skipIf(noBroker)('Kafka topics', () => {
     const output = unique('big');
     const admin = kafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: input, numPartitions: 3 }] });
+    await admin.createTopics({ topics: [{ topic: input, numPartitions: 3, configEntries: KEEP_RECORDS }] });
     await admin.disconnect();
     const e = eddy();
     e.execute(`

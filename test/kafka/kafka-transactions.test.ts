@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
-import { brokers, kafka, noBroker, readTopic, unique } from './helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique, KEEP_RECORDS } from './helpers.js';
 
 const open: Eddy[] = [];
 afterEach(() => open.splice(0).forEach((e) => e.close()));
@@ -14,7 +14,7 @@ describe.skipIf(noBroker)('Kafka transactional topics', () => {
     const topic = unique('txn');
     const admin = kafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: KEEP_RECORDS }], waitForLeaders: true });
     await admin.disconnect();
     const producer = kafka().producer({ transactionalId: unique('tx'), idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -57,7 +57,7 @@ describe.skipIf(noBroker)('Kafka transactional topics', () => {
     const topic = unique('overlap');
     const admin = kafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: KEEP_RECORDS }], waitForLeaders: true });
     await admin.disconnect();
     const producers = [0, 1].map(() => kafka().producer({ transactionalId: unique('tx'), idempotent: true, maxInFlightRequests: 1 }));
     await Promise.all(producers.map((p) => p.connect()));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, readTopic, unique, until } from './helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique, until, createTopics } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -74,7 +74,7 @@ async function cluster(extra: string[] = []): Promise<Cluster> {
   const serviceId = unique('svc');
   const admin = kafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: input, numPartitions: 4 }], waitForLeaders: true });
+  await createTopics(admin, [{ topic: input, numPartitions: 4 }]);
   const sql = `SET 'auto.offset.reset' = 'earliest';
     CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
     CREATE STREAM OUT WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N, N * N AS SQ FROM EVENTS WHERE N % 5 <> 0;`;

@@ -25,6 +25,10 @@ export class GeneratedTopics implements TopicLog {
     return this.inner.topicsOutsideDb === true;
   }
 
+  get scaleOut(): boolean {
+    return this.inner.scaleOut === true;
+  }
+
   /** Serve `topic` (one partition) from `source`, in place of whatever served it before. */
   serve(topic: string, source: GeneratedTopic): void {
     this.generated.set(topic, source);
@@ -97,7 +101,8 @@ export class GeneratedTopics implements TopicLog {
         }
         return polled;
       },
-      stage: (output, positions) => inner.stage(output, positions.filter((p) => !this.generated.has(p.topic))),
+      stage: (output, positions, changes) => inner.stage(output, positions.filter((p) => !this.generated.has(p.topic)), changes),
+      ...(inner.changelog ? { changelog: inner.changelog } : {}),
       deliver: () => inner.deliver(),
       close: () => inner.close(),
     };

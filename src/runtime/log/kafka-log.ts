@@ -30,6 +30,8 @@ export class KafkaLog implements TopicLog {
   private readonly ends = new Map<string, { at: number; offsets: number[] }>();
   private readonly adhoc = new Map<string, string>();
   private readonly serviceId: string;
+  /** A --service-id was given: other servers may share the queries, so their state goes to changelog topics. */
+  readonly scaleOut: boolean;
   private channels = 0;
   readonly topicsOutsideDb = true;
 
@@ -38,6 +40,7 @@ export class KafkaLog implements TopicLog {
     opts: KafkaOptions,
   ) {
     this.serviceId = opts.serviceId ?? 'eddy';
+    this.scaleOut = opts.serviceId !== undefined;
     try {
       this.bridge.call('connect', opts);
     } catch (e) {
@@ -131,7 +134,7 @@ export class KafkaLog implements TopicLog {
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {
     const readerId = `${owner}-${++this.channels}-${randomUUID()}`;
     const group = opts.shared ? `${this.serviceId}-${owner}` : null;
-    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner);
+    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner, this.scaleOut);
   }
 
   close(): void {

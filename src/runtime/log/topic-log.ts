@@ -32,6 +32,8 @@ export interface TopicInfo {
 export interface TopicLog {
   /** Topics live outside the SQLite database (Kafka): creating or deleting one does not roll back with a transaction. */
   readonly topicsOutsideDb?: boolean;
+  /** Other servers may share the persistent queries (Kafka with a --service-id): see scale-out-refusal.ts. */
+  readonly scaleOut?: boolean;
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;
   describeTopic(name: string): TopicInfo | undefined;
@@ -72,6 +74,30 @@ export interface PolledRecords {
   readonly decoded?: Rec[];
 }
 
+/** One change of a stateful operator's store, bound for its task's changelog (Kafka scale-out only). */
+export interface StateChange {
+  /** The store's name within its query. */
+  readonly store: string;
+  /** The task (input partition) the key belongs to: the changelog partition. */
+  readonly task: number;
+  readonly key: string;
+  /** The value's JSON text, as the state table holds it; null deletes the key. */
+  readonly value: string | null;
+}
+
+/**
+ * The changelog topics of a query's state stores (Kafka scale-out: a --service-id with Kafka).
+ * Each store has a compacted topic, one partition per task; its changes are written in the same
+ * Kafka transaction as the task's output and input offsets, so what a read_committed reader sees
+ * of it is exactly the state as of the task's committed offsets.
+ */
+export interface StateChangelog {
+  /** Create each store's changelog topic if it is missing (`tasks` partitions), and from now on treat a (re)gained task's staged output as void: its state is restored instead. */
+  open(stores: readonly string[], tasks: number): void;
+  /** Every committed change of these tasks' changelogs, in each partition's order (waits until the partitions are read to their end). */
+  restore(stores: readonly string[], tasks: readonly number[]): StateChange[];
+}
+
 /**
  * A query's view of the log. The embedded log reads any partition directly and appends in the
  * caller's transaction. Kafka reads from a prefetched buffer (empty until records arrive), stages
@@ -89,9 +115,12 @@ export interface QueryChannel {
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[];
   /**
    * Called inside the batch transaction with the batch's output (if any) and the source offsets
-   * after it; `partitions[i]` is the input partition output record i came from (its task's).
+   * after it; `partitions[i]` is the input partition output record i came from (its task's);
+   * `changes`: the batch's state changes, for the changelog (only with `changelog`).
    */
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[]): void;
+  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[], changes?: readonly StateChange[]): void;
+  /** Present when the query's state must follow its tasks between servers (Kafka scale-out). */
+  readonly changelog?: StateChangelog | undefined;
   /** Called after the batch transaction committed. False: output is still waiting for delivery. */
   deliver(): boolean;
   close(): void;

@@ -61,9 +61,10 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
   // Under a CTAS the state lives in the table's pull-store rows (runtime/pull-store.ts); the
   // 'wagg' store then only holds what an older Eddy wrote, moved over below.
   const shared = env.windowRows;
-  const stage = (e: WindowEntry): void => {
+  /** `task`: the input partition of the (group, window)'s latest record (its changelog partition under scale-out). */
+  const stage = (e: WindowEntry, task?: number): void => {
     if (shared) shared.stage(e.key, e.window, JSON.stringify(encodeRow(e)));
-    else store.stage(segmentKey(e.window.start, e.key), e);
+    else store.stage(segmentKey(e.window.start, e.key), e, task);
   };
   /** JSON.stringify(encodeRow(entry)) of a slot, written out directly when every value is a finite number (counts, sums). */
   const slotJson = (seg: WindowSegment, slot: number, key: readonly Value[]): string => {
@@ -162,7 +163,7 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       // Persist only what changed in the batch; the live state stays in the segment.
       const key = seg.key(slot);
       if (shared) shared.stage(key, seg.bounds, slotJson(seg, slot, key));
-      else stage({ key: key as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! });
+      else stage({ key: key as Value[], window: seg.bounds, states: seg.states.map((s) => s[slot]), ts: seg.ts[slot]!, rows: seg.rows[slot]! }, p.partition);
     }
     pending.length = 0;
     pendingIn.clear();

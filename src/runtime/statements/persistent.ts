@@ -9,6 +9,7 @@ import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { inferFromRegistry, registerSourceSchemas } from '../registry/source-schemas.js';
+import { scaleOutRefusal } from '../scale-out-refusal.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 
 /** Register a source's schemas; the registry's refusal is the statement's error. */
@@ -60,6 +61,11 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
 export function persistentQuery(engine: Engine, stmt: CreateAsSelect | InsertInto, text: string): StatementResult {
   const p = planPersistentQuery(stmt, text, persistentPlanContext(engine));
   if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: p.message };
+  // A statement that ran before is replayed as it was (a refusal now would leave the server unable to start).
+  if (engine.state.log.scaleOut && !engine.state.replaying) {
+    const refusal = scaleOutRefusal(p.root, engine.state.log);
+    if (refusal) throw new SqlError(refusal, stmt);
+  }
   return startPlanned(engine, p);
 }
 

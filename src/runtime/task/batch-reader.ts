@@ -31,6 +31,8 @@ export class BatchReader {
   lastRowtime: number | undefined;
   /** Records the merge skipped as undecodable (counted towards the batch). */
   private skipped = 0;
+  /** Scale-out with state: a task was gained since the state was last restored; restore before taking any record. */
+  private restorePending = false;
 
   constructor(
     private readonly queryId: string,
@@ -38,6 +40,12 @@ export class BatchReader {
     private readonly channel: QueryChannel,
     private readonly deps: ReaderDeps,
     private readonly metrics: QueryMetrics,
+    /**
+     * Scale-out with state: make the local state that of the tasks now owned (true), or false when
+     * the changelogs cannot be read now (the batch then takes nothing). A gained task no server
+     * committed yet is read from its `start`: its state is restored empty.
+     */
+    private readonly restore?: () => boolean,
   ) {}
 
   /** Records waiting on the source partitions (for lag metrics and idleness). */
@@ -82,6 +90,10 @@ export class BatchReader {
     // below looks past it. Kafka's channel hands over what it prefetched, so it is read whole.
     const chunk = repeatable ? Math.min(maxRecords, READ_CHUNK) : maxRecords;
     this.fill(chunk);
+    if (this.restorePending) {
+      if (!this.restore!()) return 0;
+      this.restorePending = false;
+    }
     let refill = false;
     const single = this.inputs.length === 1 ? this.inputs[0] : undefined;
     if (single) this.currentInput = single;
@@ -205,12 +217,14 @@ export class BatchReader {
         // (Re)gained: records buffered before were read for an ownership that has ended.
         if (peek[n]) setBuffer(i, []);
         i.owned = false;
+        if (this.restore) this.restorePending = true;
       }
       if (peek[n] && i.owned) return;
       if (!i.owned) {
         i.owned = true;
         // Gained from the group: resume where the channel says (its staged output, or the group's offsets).
-        const resume = p.groupNext ?? i.next;
+        // With state, a task no server committed yet starts from the beginning: its state is restored empty.
+        const resume = p.groupNext ?? (this.restore ? i.start : i.next);
         if (resume !== i.next || peek[n]) {
           i.next = resume;
           return; // records were read from the old position; the next poll reads from the new one

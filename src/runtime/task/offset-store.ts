@@ -1,6 +1,10 @@
 // The offsets table: where each persistent query's reading of each source partition stands. The
 // next offset commits in the batch's transaction, with the output and state it produced; a
 // restarted task resumes from it. The one place that writes SQL against `offsets`.
+//
+// Scale-out with state (Kafka with a --service-id) also keeps, under the owner `<id>#start`, where
+// the query first started reading each partition: a task no server has committed yet starts there,
+// its state restored empty (query-task.ts).
 
 import type Database from 'better-sqlite3';
 
@@ -24,8 +28,13 @@ export class OffsetStore {
     this.upsert.run(owner, topic, partition, next);
   }
 
-  /** A query terminated for good: its positions go with it. */
+  /** The owner of a scale-out query's start positions. */
+  static startOwner(owner: string): string {
+    return `${owner}#start`;
+  }
+
+  /** A query terminated for good: its positions (and its start positions) go with it. */
   static drop(db: Database.Database, owner: string): void {
-    db.prepare('DELETE FROM offsets WHERE owner = ?').run(owner);
+    db.prepare('DELETE FROM offsets WHERE owner = ? OR owner = ?').run(owner, OffsetStore.startOwner(owner));
   }
 }

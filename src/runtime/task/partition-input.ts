@@ -7,7 +7,7 @@ import type { Rec } from '../../planner/record.js';
 import type { LogRecord, TopicLog } from '../log/index.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 import { recordCodec, type RecordCodec } from '../record-codec.js';
-import type { OffsetStore } from './offset-store.js';
+import { OffsetStore } from './offset-store.js';
 
 export interface PartitionInput {
   readonly node: SourceNode;
@@ -16,6 +16,8 @@ export interface PartitionInput {
   readonly codec: RecordCodec;
   readonly isTable: boolean;
   next: number;
+  /** Where the query started reading (scale-out with state: where a task no server committed yet begins). */
+  readonly start: number;
   /** Records read and not yet consumed: buffer[pos…] (an index, not shift(): shift is O(n) on big arrays). */
   buffer: LogRecord[];
   /** Instead of `buffer`, records that came decoded (a generated topic): recs[pos…]. */
@@ -27,8 +29,8 @@ export interface PartitionInput {
   more: boolean;
   /** This batch reads offsets below this: the partition's end when the batch started. */
   until: number;
-  /** The pipeline's entry for this source. */
-  readonly entry: (r: Rec) => void;
+  /** The pipeline's entry for this source (a new one when the pipeline is rebuilt after a restore). */
+  entry: (r: Rec) => void;
   /** This instance reads the partition (always, unless a consumer group gave it to another). */
   owned: boolean;
 }
@@ -42,12 +44,17 @@ export interface InputSettings {
   readonly offsets: OffsetStore | undefined;
   /** The pipeline's entry per source alias. */
   readonly entries: ReadonlyMap<string, (r: Rec) => void>;
+  /** Scale-out with state: keep where the query first started apart from the offsets it reached (OffsetStore.startOwner). */
+  readonly keepStart?: boolean;
 }
 
 /** The partitions `plan` reads, each at its committed offset or the start position. */
 export function openPartitionInputs(plan: QueryPlan, s: InputSettings): PartitionInput[] {
   const inputs: PartitionInput[] = [];
-  const saved = s.offsets?.load(plan.id) ?? new Map<string, number>();
+  const { offsets } = s;
+  const saved = offsets?.load(plan.id) ?? new Map<string, number>();
+  const startOwner = OffsetStore.startOwner(plan.id);
+  const starts = s.keepStart && offsets ? offsets.load(startOwner) : saved;
   for (const node of sourcesOf(plan.root)) {
     const topic = node.source.topic;
     if (!topic) continue; // static tables are looked up, not read
@@ -55,10 +62,13 @@ export function openPartitionInputs(plan: QueryPlan, s: InputSettings): Partitio
     const partitions = info?.partitions ?? node.source.partitions;
     const codec = recordCodec(node.source, s.registry);
     for (let p = 0; p < partitions; p++) {
-      const savedNext = saved.get(`${topic}:${p}`);
-      const next = savedNext ?? (s.startAt === 'earliest' || !info ? 0 : s.log.endOffset(topic, p));
-      if (savedNext === undefined) s.offsets?.save(plan.id, topic, p, next);
-      inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: s.entries.get(node.alias)!, owned: false });
+      const key = `${topic}:${p}`;
+      const savedNext = saved.get(key);
+      const first = starts.get(key) ?? savedNext ?? (s.startAt === 'earliest' || !info ? 0 : s.log.endOffset(topic, p));
+      if (s.keepStart && !starts.has(key)) offsets?.save(startOwner, topic, p, first);
+      const next = savedNext ?? first;
+      if (savedNext === undefined) offsets?.save(plan.id, topic, p, next);
+      inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, start: first, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: s.entries.get(node.alias)!, owned: false });
     }
   }
   return inputs;

@@ -6,7 +6,7 @@
 
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
-import type { QueryChannel } from '../log/index.js';
+import type { QueryChannel, StateChange } from '../log/index.js';
 import type { PullStore } from '../pull-store.js';
 import type { QueryMetrics } from '../query-metrics.js';
 import type { RecordCodec } from '../record-codec.js';
@@ -78,8 +78,8 @@ export class TaskOutput {
     this.pending.push(out);
   }
 
-  /** Stage the batch's records on their targets (inside the batch's transaction). */
-  flush(channel: QueryChannel, reader: BatchReader): void {
+  /** Stage the batch's records on their targets (inside the batch's transaction); `changes`: the state's, staged with them (scale-out). */
+  flush(channel: QueryChannel, reader: BatchReader, changes?: StateChange[]): void {
     const sink = this.plan.sink;
     if (sink.kind !== 'Source') return;
     const target = sink.target;
@@ -93,7 +93,7 @@ export class TaskOutput {
     }
     if (sinkCodec) {
       const topic = this.targets.discard || external ? undefined : target.topic;
-      channel.stage(topic ? { topic, records: out.map((r) => sinkCodec.encode(r)), partitions: out.map((r) => r.partition) } : undefined, reader.positions());
+      channel.stage(topic ? { topic, records: out.map((r) => sinkCodec.encode(r)), partitions: out.map((r) => r.partition) } : undefined, reader.positions(), changes);
     }
     pullStore?.write(out);
     this.metrics.recordsOut += out.length;

@@ -6,8 +6,9 @@
 // this server (re)gains resumes where its checked rows end, or else at the group's offsets.
 
 import type Database from 'better-sqlite3';
-import type { AppendRecord, LogRecord, PartitionPosition, PolledRecords, QueryChannel } from '../topic-log.js';
+import type { AppendRecord, LogRecord, PartitionPosition, PolledRecords, QueryChannel, StateChange } from '../topic-log.js';
 import type { KafkaBridge } from './bridge.js';
+import { KafkaChangelog } from './changelog.js';
 import { Outbox } from './outbox.js';
 import { toWire } from './records.js';
 import type { OutputBatch, Position, WireAppend } from './wire.js';
@@ -32,6 +33,8 @@ export class KafkaChannel implements QueryChannel {
   /** The delivery running in the worker, and what it carries. */
   private inFlight: { seq: number; parts: { task: number; upTo: number }[] } | undefined;
   private closed = false;
+  /** Scale-out (a --service-id): the query's state follows its tasks through changelog topics. */
+  readonly changelog: KafkaChangelog | undefined;
 
   constructor(
     private readonly bridge: KafkaBridge,
@@ -40,9 +43,11 @@ export class KafkaChannel implements QueryChannel {
     group: string | null,
     topics: readonly string[],
     owner: string,
+    scaleOut: boolean,
   ) {
     bridge.call('openReader', { id: readerId, topics: [...topics], group });
     if (group) this.outbox = new Outbox(db, owner);
+    if (group && scaleOut) this.changelog = new KafkaChangelog(bridge, group, readerId);
   }
 
   poll(positions: readonly PartitionPosition[], maxRecords: number, peek?: readonly boolean[]): PolledRecords[] {
@@ -64,7 +69,10 @@ export class KafkaChannel implements QueryChannel {
     });
     const resume = new Map<string, number | null>();
     for (const [task, g] of gained) {
-      const end = this.outbox.validate(task, g.committed);
+      // A stateful task's state is restored from its changelog as of the committed offsets: what
+      // it staged under an earlier ownership is processed again from there, not delivered.
+      if (this.changelog?.opened) this.outbox.drop(task);
+      const end = this.changelog?.opened ? undefined : this.outbox.validate(task, g.committed);
       positions.forEach((pos) => {
         if (pos.partition !== task) return;
         const key = `${pos.topic}:${pos.partition}`;
@@ -83,7 +91,7 @@ export class KafkaChannel implements QueryChannel {
     });
   }
 
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[]): void {
+  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[], changes?: readonly StateChange[]): void {
     if (!this.outbox) throw new Error('this query does not write to Kafka');
     const tasks = new Map<number, { from: Position[]; offsets: Position[]; records: WireAppend[] }>();
     for (const p of positions) {
@@ -101,6 +109,14 @@ export class KafkaChannel implements QueryChannel {
       const task = from !== undefined && tasks.has(from) ? from : (moved ?? tasks.keys().next().value);
       if (task !== undefined) tasks.get(task)!.records.push(toWire(output.topic, r));
     });
+    if (changes?.length && this.changelog) {
+      const now = Date.now();
+      for (const c of changes) {
+        // A change of a task this server no longer reads is stale (its new owner restored the task): never written.
+        const t = tasks.get(c.task);
+        if (t) t.records.push({ topic: this.changelog.topic(c.store), partition: c.task, timestamp: now, key: Buffer.from(c.key, 'utf8'), value: c.value === null ? null : Buffer.from(c.value, 'utf8') });
+      }
+    }
     for (const [task, t] of tasks) {
       if (t.records.length || t.offsets.some((o, i) => o.next !== t.from[i]!.next)) this.outbox.stage(task, t);
     }

@@ -66,6 +66,11 @@ export class Outbox {
     return { upTo: rows.length ? rows[rows.length - 1]!.seq : 0, batches };
   }
 
+  /** Forget everything staged for the task. */
+  drop(task: number): void {
+    this.removeTask.run(this.owner, task);
+  }
+
   delivered(task: number, upTo: number): void {
     this.remove.run(this.owner, task, upTo);
   }

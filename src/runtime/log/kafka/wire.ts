@@ -69,7 +69,8 @@ export interface BridgeApi {
   connect: [KafkaConnection, void];
   /** `fresh`: ask the broker now instead of answering from the kept list. */
   topics: [{ fresh: boolean }, { name: string; partitions: number }[]];
-  createTopic: [{ name: string; partitions: number }, void];
+  /** `configs`: topic configs (a changelog's cleanup.policy=compact). A topic that exists already is no error. */
+  createTopic: [{ name: string; partitions: number; configs?: Record<string, string> }, void];
   deleteTopic: [string, void];
   endOffsets: [{ topic: string; fresh: boolean }, number[]];
   produce: [WireAppend[], { partition: number; offset: number }[]];

@@ -65,9 +65,11 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     if (!topicList) throw new Error('not connected');
     return fresh ? topicList.refresh() : topicList.get();
   },
-  async createTopic({ name, partitions }) {
+  async createTopic({ name, partitions, configs }) {
     const a = client().admin;
-    await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: false });
+    const configEntries = Object.entries(configs ?? {}).map(([k, value]) => ({ name: k, value }));
+    // A topic that exists already (another server created the changelog first) is no error: kafkajs answers false.
+    await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, ...(configEntries.length ? { configEntries } : {}) }], waitForLeaders: false });
     // kafkajs's own wait for leaders gives up on a slow broker ("does not host this topic-partition"): wait here instead.
     for (const end = Date.now() + 8_000; ; await new Promise((r) => setTimeout(r, 100))) {
       const meta = await a.fetchTopicMetadata({ topics: [name] }).catch(() => undefined);
