@@ -44,7 +44,7 @@ describe('README.md', { timeout: 600_000 }, () => {
     const marked = blocks.filter((b) => needs(b)).map((b) => `${b.lang}:${needs(b)}`);
     expect(marked).toEqual(['sh:terminal', 'sh:network', 'sh:server', 'sh:postgres', 'sh:kafka', 'sh:../shared']);
     // text: the shell's banner; '': the source layout — neither is a command.
-    expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sql', 'sh', '']);
+    expect(blocks.filter((b) => !needs(b)).map((b) => b.lang)).toEqual(['sql', 'text', 'sh', 'ts', 'sql', 'sql', 'sh', '']);
   });
 
   it('the tour runs as written with eddy --memory -f', async () => {
@@ -65,6 +65,18 @@ describe('README.md', { timeout: 600_000 }, () => {
     expect(r.stderr).not.toMatch(/ERROR/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/│ s1\s+│ 21\.5\s+│/);
+  });
+
+  it('the streaming k-means example runs as written: a model of three centres, points scored against it', async () => {
+    const km = blocks.find((b) => b.lang === 'sql' && b.code.includes('STREAMING_KMEANS'));
+    expect(km).toBeDefined();
+    writeFileSync(join(work, 'kmeans.sql'), km!.code);
+    const r = await sh('eddy --memory -f kmeans.sql', work);
+    expect(r.stderr).not.toMatch(/ERROR/);
+    expect(r.code).toBe(0);
+    // One row of weights (three centres), then three scored points, each in cluster 0, 1 or 2.
+    expect(r.stdout).toMatch(/│ +0 │ \[[\d.]+,[\d.]+,[\d.]+\] │/);
+    expect(r.stdout.match(/│ +[\d.]+ │ +[\d.]+ │ +[012] │/g)).toHaveLength(3);
   });
 
   for (const b of blocks.filter((x) => x.lang === 'sh' && !needs(x))) {
