@@ -1,9 +1,10 @@
 // The README blocks marked `<!-- needs: server -->` and `<!-- needs: postgres -->` run as written,
 // as real processes: an `eddy server` on TCP and on PostgreSQL's protocol, the shell connected to
-// it, and the PostgreSQL-sink walk-through against a throw-away PostgreSQL cluster. Two things are
-// changed, and only these: the fixed ports (7878, 5433) become free ones, so a test never collides
-// with whatever else listens here, and libpq's and node-postgres' PGPORT points at the throw-away
-// cluster (the block names no port: it means the default one). The `needs: kafka` block is run by
+// it, and the PostgreSQL-sink walk-through against a throw-away PostgreSQL cluster. Three things
+// are changed, and only these: the fixed ports (7878, 5433) become free ones, so a test never
+// collides with whatever else listens here; libpq's and node-postgres' PGPORT points at the
+// throw-away cluster (the block names no port: it means the default one); and the walk-through's
+// `sleep 10` lasts until the sinks hold every click, as a loaded machine needs longer. The `needs: kafka` block is run by
 // test/kafka/docs-kafka.test.ts, in the Kafka project.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -121,7 +122,12 @@ describe('README.md: blocks that need a server or PostgreSQL, run as written', {
     const port = await freePort();
     // bash, as a reader types it: `kill %1` names the block's background server by its job number,
     // which POSIX sh without job control does not keep.
-    const r = await sh(block.code.replaceAll('7878', String(port)), dir, { PGPORT: String(pg.port) }, 120_000, 'bash');
+    // The block's `sleep 10` is a reader's pause for the 5,000 clicks (5 s at 1,000/s); a loaded
+    // machine needs longer, so here the pause lasts until both sinks hold every click (at most 90 s).
+    expect(block.code).toContain('sleep 10 && ');
+    const settled =
+      "for i in $(seq 180); do [ \"$(psql -h 127.0.0.1 -U postgres -Atc 'SELECT coalesce(sum(views), 0) FROM page_views' 2>/dev/null)\" = 5000 ] && [ \"$(cat clicks-out/*/*.json* 2>/dev/null | wc -l)\" = 5000 ] && break; sleep 0.5; done; ";
+    const r = await sh(block.code.replaceAll('7878', String(port)).replace('sleep 10 && ', settled), dir, { PGPORT: String(pg.port) }, 150_000, 'bash');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stderr).not.toMatch(/ERROR/);
     // SHOW SINKS lists both sinks; psql prints the five busiest pages.
