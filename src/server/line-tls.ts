@@ -22,44 +22,38 @@ export const PLAIN_CLIENT_REFUSAL =
  * bounds the whole handshake: a client that starts one and stalls is dropped.
  */
 export function acceptTls(tcp: Socket, tls: ServerTls, helloMs: number, onSecure: (s: TLSSocket) => void, onRefused: (reason: string) => void): void {
-  tcp.on('error', () => {}); // a reset before or during the handshake: the socket just closes
+  let settled = false;
+  const settle = (): boolean => {
+    if (settled) return false;
+    settled = true;
+    clearTimeout(timer);
+    return true;
+  };
   const refuse = (reason: string) => {
+    if (!settle()) return;
     tcp.end(`${JSON.stringify({ type: 'bye', reason: PLAIN_CLIENT_REFUSAL })}\n`);
     setTimeout(() => tcp.destroy(), 1000).unref();
     onRefused(reason);
   };
+  const fail = (reason: string) => {
+    if (!settle()) return;
+    tcp.destroy();
+    onRefused(reason);
+  };
+  tcp.on('error', () => {}); // a reset before or during the handshake: the socket just closes (below)
+  // A client that hangs up mid-handshake (one that does not trust the certificate sends an alert and goes).
+  tcp.once('close', () => fail('closed during the TLS handshake (does the client trust the certificate?)'));
   let secure: TLSSocket | undefined;
-  const timer = setTimeout(() => {
-    tcp.off('data', first);
-    if (secure) {
-      secure.destroy();
-      onRefused('TLS handshake not finished in time');
-    } else refuse('no TLS handshake (a plain client)');
-  }, helloMs);
-  const first = (chunk: Buffer) => {
+  const timer = setTimeout(() => (secure ? fail('TLS handshake not finished in time') : refuse('no TLS handshake (a plain client)')), helloMs);
+  tcp.once('data', (chunk: Buffer) => {
     tcp.pause();
-    if (chunk[0] !== TLS_HANDSHAKE_RECORD) {
-      clearTimeout(timer);
-      return refuse('not TLS (a plain client)');
-    }
+    if (chunk[0] !== TLS_HANDSHAKE_RECORD) return refuse('not TLS (a plain client)');
     // The bytes read go back on the socket: the TLS socket takes what is buffered as received.
     tcp.unshift(chunk);
     const s = new TLSSocket(tcp, { isServer: true, secureContext: tls.context });
     secure = s;
-    let done = false;
     // Errors after the handshake are the Connection's (it listens on the TLS socket too).
-    s.on('error', (e: Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      s.destroy();
-      onRefused(`TLS handshake failed: ${e.message}`);
-    });
-    s.once('secure', () => {
-      done = true;
-      clearTimeout(timer);
-      onSecure(s);
-    });
-  };
-  tcp.once('data', first);
+    s.on('error', (e: Error) => fail(`TLS handshake failed: ${e.message.split('\n')[0]}`));
+    s.once('secure', () => settle() && onSecure(s));
+  });
 }

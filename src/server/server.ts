@@ -81,7 +81,10 @@ export class EddyServer {
       // With a certificate the line port is TLS only (line-tls.ts says why).
       if (!tls) serve(socket);
       else if (this.closing) socket.destroy();
-      else acceptTls(socket, tls, tlsHelloMs, serve, (reason) => this.refused(socket, reason));
+      else {
+        const client = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+        acceptTls(socket, tls, tlsHelloMs, serve, (reason) => this.refused(client, reason));
+      }
     });
     this.server.maxConnections = 10_000;
     if (opts.pgPort !== undefined) {
@@ -109,8 +112,7 @@ export class EddyServer {
   }
 
   /** A client that never got a session: a plain client on the TLS port, a failed handshake. */
-  private refused(socket: Socket, reason: string): void {
-    const client = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  private refused(client: string, reason: string): void {
     this.disconnects.push({ client, reason, at: Date.now() });
     if (this.disconnects.length > 1000) this.disconnects.shift();
     this.opts.onDisconnect?.(client, reason);

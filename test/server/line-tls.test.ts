@@ -88,10 +88,16 @@ describe.skipIf(missing.length > 0)('line protocol over TLS', () => {
   });
 
   it('a wrong CA fails with a clear message; rejectUnauthorized: false connects anyway', async () => {
-    const { port } = await start({ tls: certs.tls });
+    const { server, port } = await start({ tls: certs.tls });
     await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('other-ca.pem')) } })).rejects.toThrow(/TLS: the certificate of the server at 127\.0\.0\.1:\d+ is not trusted \(.*\): give the CA that signed it/);
     // Without a CA the system's are used, and they do not know this one either.
     await expect(EddyClient.connect('127.0.0.1', port, { tls: true })).rejects.toThrow(/is not trusted/);
+    // The server sees those two go at once (not after the hello wait), and says so with the client's address.
+    await until(() => server.disconnects.length >= 2, 2000);
+    for (const d of server.disconnects) {
+      expect(d.client).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(d.reason).toMatch(/^(closed during the TLS handshake|TLS handshake failed)/);
+    }
     const insecure = await EddyClient.connect('127.0.0.1', port, { tls: { rejectUnauthorized: false } });
     expect((await insecure.execute('SHOW STREAMS;')).rows).toEqual([]);
     insecure.close();
@@ -143,6 +149,7 @@ describe.skipIf(missing.length > 0)('line protocol over TLS', () => {
     const noConnect = await shell('--tls', '-e', 'SHOW STREAMS;');
     expect(noConnect.code).not.toBe(0);
     expect(noConnect.stderr).toContain('--tls and --tls-ca are for --connect host:port');
-    expect(server.output()).toMatch(/disconnected 127\.0\.0\.1:\d+: (TLS handshake failed|no TLS handshake)/);
+    expect(server.output()).toMatch(/disconnected 127\.0\.0\.1:\d+: (TLS handshake failed|closed during the TLS handshake)/);
+    expect(server.output()).toMatch(/disconnected 127\.0\.0\.1:\d+: no TLS handshake \(a plain client\)/);
   }, 90_000);
 });
