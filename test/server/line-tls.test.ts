@@ -9,6 +9,7 @@ import { connect as connectTls } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { EddyClient } from '../../src/server/client.js';
+import { RemoteBackend } from '../../src/shell/remote-backend.js';
 import { nodeArgsFor } from '../bundled-script.js';
 import { CLI, CLICKS, raw, spawnServer, start, until } from './helpers.js';
 import { makeCerts, missingTools, type TestCerts } from './tls-certs.js';
@@ -64,6 +65,14 @@ describe.skipIf(missing.length > 0)('line protocol over TLS', () => {
     byName.close();
     await expect(EddyClient.connect('127.0.0.1', port, { token: 'nope', tls: { ca: readFileSync(certs.file('ca.pem')) } })).rejects.toThrow(/refused/);
     await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('ca.pem')) } })).rejects.toThrow(/requires a token/);
+    // The shell's backend keeps the TLS options (it reconnects with them too).
+    const b = await RemoteBackend.connect('127.0.0.1', port, 'tk', 5000, { ca: readFileSync(certs.file('ca.pem')) });
+    try {
+      expect(b.description).toBe(`server 127.0.0.1:${port} (TLS)`);
+      expect(await b.run('SHOW STREAMS;')).toMatchObject({ kind: 'rows' });
+    } finally {
+      await b.close();
+    }
   });
 
   it('node tls and openssl s_client see TLSv1.3 and a certificate that verifies against the CA', async () => {
