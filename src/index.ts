@@ -3,7 +3,7 @@ export { Eddy, PushQuery, type EddyOptions, type KafkaOptions, type HttpRegistry
 export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';
-export { EddyClient, EddyError, type ClientResult, type ConnectOptions, type RemoteQuery } from './server/client.js';
+export { EddyClient, EddyError, type ClientResult, type ClientTlsOptions, type ConnectOptions, type RemoteQuery } from './server/client.js';
 export type { FunctionSpec, AggregateSpec, TableFunctionSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/function-sandbox.js';
 export type { BatchRow, ForeachBatchHandle, ForeachBatchOptions } from './runtime/foreach-batch.js';

@@ -42,7 +42,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--http-port <port>', "also serve ksqlDB's REST API, /metrics and query progress over HTTP on this port (same host and token; default: off)").argParser(port))
     .addOption(new Option('--data <dir>', 'data directory, created if missing (its parent must exist); omit for memory only').argParser(dataDirectory))
     .option('--token <token>', 'require clients to send AUTH <token> first (or set EDDY_TOKEN); needed to bind a non-loopback address')
-    .option('--tls-cert <file>', 'PEM certificate (chain): the PostgreSQL port answers an SSLRequest with it, the HTTP port speaks HTTPS only; needs --tls-key')
+    .option('--tls-cert <file>', 'PEM certificate (chain): the line port speaks TLS only (eddy shell --connect … --tls), the PostgreSQL port answers an SSLRequest with it, the HTTP port speaks HTTPS only; needs --tls-key')
     .option('--tls-key <file>', 'with --tls-cert: its PEM private key (unencrypted)')
     .option('--tls-required', 'with --tls-cert: refuse PostgreSQL clients that do not use TLS (sslmode=disable/allow/prefer without TLS)')
     .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
@@ -88,7 +88,7 @@ export function registerServerCommand(program: Command): void {
         engine: { ...(opts.data ? { dataDir: opts.data } : {}), ...kafkaFromFlags(opts), ...registryFromFlags(opts), batch: { intervalMs: opts.batchInterval, maxRecords: opts.batchMax, maxMs: opts.batchMaxMs } },
       });
       const addr = await server.listen();
-      process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}${opts.schemaRegistry ? ` (schema registry: ${opts.schemaRegistry.replace(/\/\/[^@/]*@/, '//')})` : ''}\n`);
+      process.stdout.write(`eddy server listening on ${addr.address}:${addr.port}${tls ? ' (TLS)' : ''}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}${opts.schemaRegistry ? ` (schema registry: ${opts.schemaRegistry.replace(/\/\/[^@/]*@/, '//')})` : ''}\n`);
       if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}${tls ? (tls.required ? ' (TLS required)' : ' (TLS offered)') : ''}\n`);
       if (server.httpAddress) process.stdout.write(`eddy ${tls ? 'https' : 'http'} listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
       let stopping = false;

@@ -18,6 +18,8 @@ import type { Eddy } from '../engine-api.js';
 interface ShellOptions extends KafkaFlags, RegistryFlags {
   connect?: string;
   token?: string;
+  tls?: boolean;
+  tlsCa?: string;
   data?: string;
   memory?: boolean;
   file?: string;
@@ -29,6 +31,14 @@ interface ShellOptions extends KafkaFlags, RegistryFlags {
 }
 
 export const DEFAULT_UI_PORT = 8088;
+
+function readPem(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new Error(`--tls-ca ${file}: ${(e as Error).message}`);
+  }
+}
 
 function uiPort(ui: boolean | string | undefined): number | undefined {
   if (ui === undefined || ui === false) return undefined;
@@ -120,6 +130,8 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
     .description('the interactive SQL shell (the default command); -f/-e/stdin run statements non-interactively')
     .option('--connect <host:port>', 'use an Eddy server instead of an embedded engine')
     .option('--token <token>', 'token for a server started with --token')
+    .option('--tls', 'with --connect: speak TLS to a server started with --tls-cert, verifying its certificate against the system CAs (or --tls-ca)')
+    .option('--tls-ca <file>', 'with --tls: the PEM CA the server\'s certificate must chain to (implies --tls)')
     .addOption(new Option('--data <dir>', 'data directory of the embedded engine, created if missing (its parent must exist)').argParser(dataDirectory).default('.eddy'))
     .option('--memory', 'embedded engine in memory only (nothing kept)')
     .option('-f, --file <file>', 'run the statements in a file and exit')
@@ -132,8 +144,17 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
     .allowExcessArguments(false);
   return addRegistryOptions(addKafkaOptions(cmd)).action(async (word: string | undefined, opts: ShellOptions) => {
       if (word !== undefined) cmd.error(`error: unknown command '${word}' (eddy --help lists the commands; SQL goes in -e "…" or the shell)`);
+      let tls: BackendChoice['tls'];
+      try {
+        if ((opts.tls || opts.tlsCa !== undefined) && !opts.connect) throw new Error('--tls and --tls-ca are for --connect host:port');
+        if (opts.tlsCa !== undefined) tls = { ca: readPem(opts.tlsCa) };
+        else if (opts.tls) tls = {};
+      } catch (e) {
+        cmd.error(`error: ${(e as Error).message}`);
+      }
       const choice: BackendChoice = {
         ...(opts.connect ? { connect: opts.connect } : {}),
+        ...(tls ? { tls } : {}),
         ...(opts.token !== undefined ? { token: opts.token } : {}),
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(opts.memory ? { memory: true } : {}),

@@ -1,6 +1,7 @@
 // A small client for the Eddy protocol, used by the shell's --connect and by programs.
 
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { LineSplitter, LineTooLong } from '../util/line-splitter.js';
 import { fromPlain, parseJson, stringifyJson, toPlain } from '../util/lossless-json.js';
 
@@ -60,6 +61,34 @@ export interface ConnectOptions {
    * or one without end, is disconnected rather than buffered for.
    */
   readonly maxLineBytes?: number;
+  /** Speak TLS (to a server started with --tls-cert); `true`: verify against the system's CAs. */
+  readonly tls?: ClientTlsOptions | true;
+}
+
+export interface ClientTlsOptions {
+  /** PEM: the CA (or CAs) the server's certificate must chain to, instead of the system's. */
+  readonly ca?: string | Buffer;
+  /** Default true: a certificate that does not verify, or is not for the host, is refused. */
+  readonly rejectUnauthorized?: boolean;
+  /** The name the certificate must carry (and sent as SNI); default: the host connected to. */
+  readonly servername?: string;
+}
+
+/** Node's codes for a certificate that does not verify or is not for this host. */
+const UNTRUSTED = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/;
+
+/** What a failed TLS connection means to the user, keeping the code (ECONNREFUSED is retried). */
+function tlsError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  const code = e.code ?? '';
+  // OpenSSL's own text ("8030…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…") comes down to its reason.
+  const reason = /SSL routines:[^:]*:([^:]+):/.exec(e.message)?.[1] ?? e.message.split('\n')[0]!;
+  let message = reason;
+  if (UNTRUSTED.test(code)) message = `TLS: the certificate of the server at ${host}:${port} is not trusted (${reason}): give the CA that signed it (--tls-ca FILE; tls.ca)`;
+  else if (/^ERR_SSL_/.test(code) || /wrong version number|packet length too long|unknown protocol/i.test(e.message)) message = `TLS: the server at ${host}:${port} does not speak TLS (${reason}): is it started with --tls-cert? If not, connect without --tls`;
+  else if (code === 'ECONNRESET' || /socket disconnected before secure/i.test(e.message)) message = `TLS: the server at ${host}:${port} closed the connection during the TLS handshake (${reason})`;
+  const out = new EddyError(message) as EddyError & { code?: string };
+  if (e.code) out.code = e.code;
+  return out;
 }
 
 export class EddyClient {
@@ -85,8 +114,14 @@ export class EddyClient {
   /** Connects and, with a token, authenticates; rejects if the server refuses. */
   static connect(host: string, port: number, opts: ConnectOptions = {}): Promise<EddyClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
-      socket.once('error', reject);
+      const t = opts.tls === true ? {} : opts.tls;
+      // servername: a name is checked against the certificate's DNS names; an IP address against its IP names (no SNI).
+      const servername = t?.servername ?? (isIP(host) ? undefined : host);
+      const socket: Socket = t
+        ? connectTls({ host, port, minVersion: 'TLSv1.2', ...(t.ca !== undefined ? { ca: t.ca } : {}), ...(t.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(servername !== undefined ? { servername } : {}) })
+        : connect({ host, port });
+      const fail = (e: NodeJS.ErrnoException) => reject(t ? tlsError(e, host, port) : e);
+      socket.once('error', fail);
       const c = new EddyClient(socket, opts.maxLineBytes ?? DEFAULT_MAX_REPLY_LINE_BYTES);
       c.handshake = (r) => {
         if (r.type === 'welcome' && r.auth === 'required' && opts.token === undefined) {
@@ -97,7 +132,7 @@ export class EddyClient {
           socket.write(`${JSON.stringify({ auth: opts.token })}\n`);
         } else if (r.type === 'welcome' || r.type === 'authenticated') {
           c.handshake = undefined;
-          socket.off('error', reject);
+          socket.off('error', fail);
           resolve(c);
         } else if (r.type === 'bye' || r.type === 'error') {
           c.handshake = undefined;

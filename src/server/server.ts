@@ -7,6 +7,7 @@ import { PgServer } from './pgwire/pg-server.js';
 import { HttpApi } from './http/http-api.js';
 import type { ConnectionFactory } from './http/line-session.js';
 import { serverTls, type TlsOptions } from './tls.js';
+import { acceptTls } from './line-tls.js';
 
 export interface ServerOptions {
   readonly host?: string;
@@ -16,9 +17,9 @@ export interface ServerOptions {
   /** Also serve ksqlDB's REST API and /metrics over HTTP on this port (same host and token; see server/http). */
   readonly httpPort?: number;
   readonly token?: string;
-  /** A certificate and key: the PostgreSQL port answers SSLRequest with TLS (and may require it); the HTTP port speaks HTTPS only. */
+  /** A certificate and key: the line port speaks TLS only, the PostgreSQL port answers SSLRequest with TLS (and may require it), the HTTP port speaks HTTPS only. */
   readonly tls?: TlsOptions;
-  readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number }>;
+  readonly limits?: Partial<ConnectionLimits & { readonly maxTotalBufferedBytes: number; readonly tlsHelloMs: number }>;
   /** A pull query that runs longer than this stops with an error (default 30 s; 0: no limit). */
   readonly queryTimeoutMs?: number;
   readonly engine?: EddyOptions;
@@ -33,6 +34,8 @@ export interface ServerOptions {
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+/** With a certificate: how long a client on the line port has to start TLS before it is told to, and to finish the handshake. */
+export const DEFAULT_TLS_HELLO_MS = 3_000;
 
 export class EddyServer {
   readonly eddy: Eddy;
@@ -69,14 +72,21 @@ export class EddyServer {
       maxQueuedRequests: opts.limits?.maxQueuedRequests ?? 64,
     };
     const shared: SharedBudget = { maxTotalBufferedBytes: opts.limits?.maxTotalBufferedBytes ?? 256 * 1024 * 1024, connections: this.connections };
+    const tls = opts.tls ? serverTls(opts.tls) : undefined;
+    const tlsHelloMs = opts.limits?.tlsHelloMs ?? DEFAULT_TLS_HELLO_MS;
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      this.connections.add(new Connection(socket, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
+      const serve = (s: Socket) => this.connections.add(new Connection(s, this.eddy, opts.token, this.limits, shared, (x, reason) => this.connectionClosed(x, reason)));
+      // With a certificate the line port is TLS only (line-tls.ts says why).
+      if (!tls) serve(socket);
+      else if (this.closing) socket.destroy();
+      else {
+        const client = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+        acceptTls(socket, tls, tlsHelloMs, serve, (reason) => this.refused(client, reason));
+      }
     });
     this.server.maxConnections = 10_000;
-    if (opts.tls && opts.pgPort === undefined && opts.httpPort === undefined) throw new Error('a TLS certificate is for the PostgreSQL and HTTP ports: give --pg-port or --http-port too');
-    const tls = opts.tls ? serverTls(opts.tls) : undefined;
     if (opts.pgPort !== undefined) {
       this.pg = new PgServer(this.eddy, opts.token, {
         maxMessageBytes: this.limits.maxLineBytes,
@@ -99,6 +109,13 @@ export class EddyServer {
       };
       this.http = new HttpApi({ eddy: this.eddy, host, port: opts.httpPort, token: opts.token, maxBodyBytes: this.limits.maxLineBytes, open, ...(tls ? { tls } : {}) });
     }
+  }
+
+  /** A client that never got a session: a plain client on the TLS port, a failed handshake. */
+  private refused(client: string, reason: string): void {
+    this.disconnects.push({ client, reason, at: Date.now() });
+    if (this.disconnects.length > 1000) this.disconnects.shift();
+    this.opts.onDisconnect?.(client, reason);
   }
 
   /** A connection has closed; `reason`: the server cut it off. */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { ShellBackend } from './backend.js';
 import { EmbeddedBackend } from './embedded-backend.js';
 import { RemoteBackend } from './remote-backend.js';
+import type { ClientTlsOptions } from '../server/client.js';
 
 export const DEFAULT_DATA_DIR = '.eddy';
 
@@ -17,6 +18,8 @@ export const DEMO_STREAM = `CREATE STREAM RIDES (RIDE_ID STRING KEY, REGION STRI
 export interface BackendChoice {
   readonly connect?: string;
   readonly token?: string;
+  /** Speak TLS to the server (`--tls`, `--tls-ca FILE`). */
+  readonly tls?: ClientTlsOptions;
   readonly dataDir?: string;
   readonly memory?: boolean;
   readonly batchIntervalMs?: number;
@@ -40,7 +43,7 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   if (c.connect) {
     const m = /^(.*):(\d+)$/.exec(c.connect);
     if (!m) throw new Error(`--connect takes host:port, not '${c.connect}'`);
-    return { backend: await RemoteBackend.connect(m[1] || '127.0.0.1', Number(m[2]), c.token), createdDemo: false };
+    return { backend: await RemoteBackend.connect(m[1] || '127.0.0.1', Number(m[2]), c.token, undefined, c.tls), createdDemo: false };
   }
   const dir = c.memory ? undefined : resolve(c.dataDir ?? DEFAULT_DATA_DIR);
   const fresh = dir !== undefined && !existsSync(dir);

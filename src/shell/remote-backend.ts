@@ -3,7 +3,7 @@
 // psql does), and says so. Ctrl-C gives up waiting for a statement's answer.
 
 import { parse } from '../parser/index.js';
-import { EddyClient, EddyError, type RemoteQuery } from '../server/client.js';
+import { EddyClient, EddyError, type ClientTlsOptions, type ConnectOptions, type RemoteQuery } from '../server/client.js';
 import { asShellError, ShellError, type CatalogNames, type LiveQuery, type LiveRow, type Outcome, type RunOptions, type ShellBackend } from './backend.js';
 
 function failure(e: unknown): ShellError {
@@ -70,11 +70,11 @@ export class RemoteBackend implements ShellBackend {
 
   private constructor(
     private client: EddyClient,
-    private readonly address: { readonly host: string; readonly port: number; readonly token?: string },
+    private readonly address: { readonly host: string; readonly port: number; readonly token?: string; readonly tls?: ClientTlsOptions },
   ) {}
 
   get description(): string {
-    return `server ${this.address.host}:${this.address.port}`;
+    return `server ${this.address.host}:${this.address.port}${this.address.tls ? ' (TLS)' : ''}`;
   }
 
   /**
@@ -82,12 +82,12 @@ export class RemoteBackend implements ShellBackend {
    * same breath (`eddy server … &` and then the shell, the README's walk-through) needs a moment
    * before it listens. Any other failure (no route, a refused token) fails at once.
    */
-  static async connect(host: string, port: number, token?: string, waitMs = 5_000): Promise<RemoteBackend> {
-    const opts = token !== undefined ? { token } : {};
+  static async connect(host: string, port: number, token?: string, waitMs = 5_000, tls?: ClientTlsOptions): Promise<RemoteBackend> {
+    const opts: ConnectOptions = { ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) };
     for (const end = Date.now() + waitMs; ; ) {
       try {
         const client = await EddyClient.connect(host, port, opts);
-        return new RemoteBackend(client, { host, port, ...(token !== undefined ? { token } : {}) });
+        return new RemoteBackend(client, { host, port, ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() >= end) throw e;
         await new Promise((r) => setTimeout(r, 100));
@@ -98,9 +98,9 @@ export class RemoteBackend implements ShellBackend {
   /** After a lost connection, connects again before the next statement; fails with what to do. */
   private async connected(): Promise<EddyClient> {
     if (!this.client.isClosed) return this.client;
-    const { host, port, token } = this.address;
+    const { host, port, token, tls } = this.address;
     try {
-      this.client = await EddyClient.connect(host, port, token !== undefined ? { token } : {});
+      this.client = await EddyClient.connect(host, port, { ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) });
       this.cached = undefined;
       this.reconnected = true;
       return this.client;

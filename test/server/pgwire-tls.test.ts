@@ -1,54 +1,31 @@
-// TLS on the PostgreSQL port: a CA and a server certificate for 127.0.0.1 made here with Debian's
-// openssl CLI; psql with sslmode=require and verify-full (and verify-full against another CA,
+// TLS on the PostgreSQL port: a CA and a server certificate for 127.0.0.1 made with Debian's
+// openssl CLI (tls-certs.ts); psql with sslmode=require and verify-full (and verify-full against another CA,
 // which must fail), psycopg and pgJDBC verifying the certificate, SCRAM over TLS, 'N' from a
 // server without a certificate, a server that requires TLS refusing a plain connection (and
 // still taking psql's CancelRequest, which libpq sends in the clear), and bytes piggybacked on
 // an SSLRequest refused; and the HTTP port as HTTPS with the same certificate (curl). Without openssl or psql the suite skips loudly; under CI=true it fails.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '../../src/server/tls.js';
 import { start, until } from './helpers.js';
+import { makeCerts, missingTools } from './tls-certs.js';
 import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql, type Run } from './pgwire-clients.js';
 
 const psql = (port: number, args: string[], env: Record<string, string>) => spawnPsql(port, ['-A', '-t', ...args], env);
 
-const tools = ['openssl', 'psql'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-if (tools.length) {
-  const msg = `\n${'!'.repeat(78)}\n!! pgwire TLS tests SKIPPED: ${tools.join(' and ')} not installed (apt-get install -y openssl postgresql-client).\n${'!'.repeat(78)}\n`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  process.stderr.write(msg);
-}
+const tools = missingTools('pgwire TLS tests', ['openssl', 'psql'], 'apt-get install -y openssl postgresql-client');
 
-const dir = mkdtempSync(join(tmpdir(), 'eddy-tls-'));
-const file = (name: string): string => join(dir, name);
-
-function openssl(...args: string[]): void {
-  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
-}
-
-/** A self-signed CA, and a certificate it signs for 127.0.0.1 and localhost. */
-function makeCa(name: string): void {
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', `${name}.key`, '-out', `${name}.pem`);
-}
-
+let file: (name: string) => string;
 let tls: TlsOptions;
 
 beforeAll(() => {
   if (tools.length) return;
-  makeCa('ca');
-  makeCa('other-ca');
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
-  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem');
-  tls = { cert: readFileSync(file('server.pem')), key: readFileSync(file('server.key')) };
+  const certs = makeCerts();
+  file = certs.file;
+  tls = certs.tls;
 });
-
 
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
 
