@@ -108,6 +108,8 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
       key: keyCount && !r.keyAbsent ? keySerde.serialize(keyVals) : null,
       value: r.tombstone ? null : valueSerde.serialize(valueVals),
       ...(r.window ? { window: r.window, ...(session ? { sessionWindow: true } : {}) } : {}),
+      // The input record's headers go out with what it became, as Kafka Streams forwards them (ksqlDB's KsProcessor).
+      ...(r.headers?.length ? { headers: r.headers } : {}),
     };
   };
   const encodeKey = (cols: readonly Value[]): Buffer | null => (keyCount ? keySerde.serialize(cols.slice(0, keyCount)) : null);

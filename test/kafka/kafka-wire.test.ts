@@ -3,7 +3,8 @@
 // key is key + start; windowed output lands on the partition of its base key (Kafka's murmur2, as
 // kafkajs' Java-compatible partitioner computes it); a windowed topic read back (WINDOW_TYPE)
 // gives the base key and WINDOWSTART/WINDOWEND, from Eddy's records and from records written by
-// another client.
+// another client; input headers pass through a stateless query to its output (KsProcessor keeps
+// them).
 
 import { afterEach, describe, expect, it } from 'vitest';
 // helpers.ts first: it mends kafkajs' aborted-transaction filter before kafkajs loads.
@@ -168,5 +169,21 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
       ['ab', BASE + 1_000, BASE + 9_000, 7],
       ['cd', BASE + 2_000, BASE + 4_000, 3],
     ]);
+  });
+
+  it('passes the input records\u2019 headers through a filter and projection to the output', async () => {
+    const input = unique('events');
+    const output = unique('kept');
+    await produce(
+      input,
+      Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ V: i }), timestamp: BASE + i, headers: { trace: `t${i}`, src: 'wire' } })),
+    );
+    const e = eddy();
+    e.execute(`
+      CREATE STREAM EVENTS (K STRING KEY, V INT) WITH (kafka_topic='${input}', value_format='JSON');
+      CREATE STREAM KEPT WITH (kafka_topic='${output}', partitions=1) AS SELECT K, V * 10 AS W FROM EVENTS WHERE V % 2 = 0;
+    `);
+    const seen = await readRaw(output, (s) => s.length >= 3);
+    expect(seen.map((r) => [r.key!.toString('utf8'), r.value, r.headers])).toEqual([0, 2, 4].map((i) => [`k${i}`, JSON.stringify({ W: i * 10 }), { trace: `t${i}`, src: 'wire' }]));
   });
 });
