@@ -186,4 +186,24 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
     const seen = await readRaw(output, (s) => s.length >= 3);
     expect(seen.map((r) => [r.key!.toString('utf8'), r.value, r.headers])).toEqual([0, 2, 4].map((i) => [`k${i}`, JSON.stringify({ W: i * 10 }), { trace: `t${i}`, src: 'wire' }]));
   });
+
+  it('gives an aggregate\u2019s output the headers of the record that last changed it', async () => {
+    const input = unique('events');
+    const output = unique('counted');
+    await produce(input, [
+      { key: 'a', value: JSON.stringify({ V: 1 }), timestamp: BASE, headers: { trace: 'first' } },
+      { key: 'a', value: JSON.stringify({ V: 2 }), timestamp: BASE + 1, headers: { trace: 'second' } },
+    ]);
+    const e = eddy();
+    e.execute(`
+      CREATE STREAM EVENTS (K STRING KEY, V INT) WITH (kafka_topic='${input}', value_format='JSON');
+      CREATE TABLE COUNTED WITH (kafka_topic='${output}', partitions=1) AS SELECT K, COUNT(*) AS N FROM EVENTS GROUP BY K;
+      CREATE TABLE PER_MINUTE WITH (kafka_topic='${output}-w', partitions=1) AS SELECT K, COUNT(*) AS N FROM EVENTS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY K;
+    `);
+    for (const t of [output, `${output}-w`]) {
+      const seen = await readRaw(t, (s) => s.some((r) => r.value === JSON.stringify({ N: 2 })));
+      expect(seen.at(-1)!.value).toBe(JSON.stringify({ N: 2 }));
+      expect(seen.map((r) => r.headers.trace)).toEqual(seen.length === 1 ? ['second'] : ['first', 'second']);
+    }
+  });
 });

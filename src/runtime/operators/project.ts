@@ -53,6 +53,6 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
   return (r) => {
     const cols = r.tombstone ? keysOnly(r) : project(r);
     const prev = !needPrev ? undefined : r.prev ? project({ ...r, cols: r.prev, tombstone: false }) : r.prev;
-    out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
+    out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
   };
 }
