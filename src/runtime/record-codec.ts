@@ -6,6 +6,7 @@ import type { Rec } from '../planner/record.js';
 import type { Value } from '../planner/values.js';
 import type { AppendRecord, LogRecord } from './log/index.js';
 import { createSerde, type Serde } from './serde/index.js';
+import { splitWindowedKey } from './log/index.js';
 import { parseTimestampColumn } from '../planner/timestamp-column.js';
 import { RegistryUnavailableError, type SchemaRegistry } from './registry/schema-registry.js';
 
@@ -48,8 +49,16 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
   const tsIndex = def.timestampColumn ? def.columns.findIndex((c) => c.name === def.timestampColumn) : -1;
   const tsType = tsIndex >= 0 ? def.columns[tsIndex]!.type : undefined;
 
+  const session = def.windowed?.kind === 'SESSION';
   const noKeys: Value[] = [];
-  const decode = (r: LogRecord): DecodeResult => {
+  const decode = (lr: LogRecord): DecodeResult => {
+    let r = lr;
+    // On Kafka a windowed key carries its window in its bytes (records.ts); the embedded log keeps it apart.
+    if (def.windowed && !r.window && r.key && keyCount) {
+      const split = splitWindowedKey(r.key, session, def.windowed.sizeMs);
+      if (!split) return { error: `Failed to deserialise key: ${r.key.length} bytes cannot hold a ${session ? 'session' : 'time'} window (${session ? 16 : 8} bytes)` };
+      r = { ...r, key: split.key, window: split.window };
+    }
     let keyVals: Value[] | null;
     let valueVals: Value[] | null;
     try {
@@ -98,7 +107,9 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
       timestamp: r.ts,
       key: keyCount && !r.keyAbsent ? keySerde.serialize(keyVals) : null,
       value: r.tombstone ? null : valueSerde.serialize(valueVals),
-      ...(r.window ? { window: r.window } : {}),
+      ...(r.window ? { window: r.window, ...(session ? { sessionWindow: true } : {}) } : {}),
+      // The input record's headers go out with what it became, as Kafka Streams forwards them (ksqlDB's KsProcessor).
+      ...(r.headers?.length ? { headers: r.headers } : {}),
     };
   };
   const encodeKey = (cols: readonly Value[]): Buffer | null => (keyCount ? keySerde.serialize(cols.slice(0, keyCount)) : null);

@@ -107,7 +107,8 @@ export class KafkaLog implements TopicLog {
     if (!this.hasTopic(topic)) throw new Error(`Topic '${topic}' does not exist`);
     if (!records.length) return [];
     this.ends.delete(topic);
-    return this.bridge.call('produce', records.map((r) => toWire(topic, r)), ASK_MS);
+    const partitions = this.describeTopic(topic)!.partitions;
+    return this.bridge.call('produce', records.map((r) => toWire(topic, r, partitions)), ASK_MS);
   }
 
   /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */
@@ -134,7 +135,7 @@ export class KafkaLog implements TopicLog {
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {
     const readerId = `${owner}-${++this.channels}-${randomUUID()}`;
     const group = opts.shared ? `${this.serviceId}-${owner}` : null;
-    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner, this.scaleOut);
+    return new KafkaChannel(this.bridge, this.db, readerId, group, opts.topics, owner, this.scaleOut, (topic) => this.describeTopic(topic)?.partitions);
   }
 
   close(): void {

@@ -22,6 +22,8 @@ export interface AppendRecord {
   readonly value: Buffer | null;
   readonly headers?: readonly Header[];
   readonly window?: { readonly start: number; readonly end: number };
+  /** A session window's key carries its end as well as its start on Kafka (SessionKeySchema). */
+  readonly sessionWindow?: boolean;
 }
 
 export interface TopicInfo {

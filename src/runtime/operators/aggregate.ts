@@ -79,6 +79,8 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     pending = undefined;
     const e = p.entry;
     const rec: Rec = { cols: results(e), ts: e.ts, partition: p.last.partition, offset: p.last.offset };
+    // The headers of the record that last changed the row, as Kafka Streams' cached aggregate forwards them.
+    if (p.last.headers) rec.headers = p.last.headers;
     if (needPrev) rec.prev = p.before;
     emit(rec);
   };

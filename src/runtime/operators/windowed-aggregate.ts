@@ -36,6 +36,8 @@ interface Pending {
   before: Value[] | null;
   partition: number;
   offset: number;
+  /** The latest input's headers: the output carries them, as Kafka Streams' does. */
+  headers: Rec['headers'];
 }
 
 export interface WindowedAggregate {
@@ -141,9 +143,10 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       if (p) {
         p.partition = r.partition;
         p.offset = r.offset;
+        p.headers = r.headers;
       } else {
         const before = needPrev && seg.rows[slot]! > 0 ? results(seg, slot) : null;
-        const change: Pending = { seg, slot, before, partition: r.partition, offset: r.offset };
+        const change: Pending = { seg, slot, before, partition: r.partition, offset: r.offset, headers: r.headers };
         changes.set(slot, change);
         pending.push(change);
       }
@@ -158,6 +161,7 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       const { seg, slot } = p;
       const cols = results(seg, slot);
       const rec: Rec = { cols, ts: seg.ts[slot]!, partition: p.partition, offset: p.offset, window: seg.bounds };
+      if (p.headers) rec.headers = p.headers;
       if (needPrev) rec.prev = p.before;
       emit(rec);
       // Persist only what changed in the batch; the live state stays in the segment.

@@ -44,6 +44,8 @@ export class KafkaChannel implements QueryChannel {
     topics: readonly string[],
     owner: string,
     scaleOut: boolean,
+    /** A topic's partition count: a windowed record goes to its base key's partition. */
+    private readonly partitionsOf: (topic: string) => number | undefined,
   ) {
     bridge.call('openReader', { id: readerId, topics: [...topics], group });
     if (group) this.outbox = new Outbox(db, owner);
@@ -102,12 +104,13 @@ export class KafkaChannel implements QueryChannel {
       t.offsets.push({ topic: p.topic, partition: p.partition, next: p.next });
       this.expected.set(key, p.next);
     }
+    const partitions = output?.records.some((r) => r.window) ? this.partitionsOf(output.topic) : undefined;
     const moved = [...tasks].find(([, t]) => t.offsets.some((o, i) => o.next !== t.from[i]!.next))?.[0];
     output?.records.forEach((r, i) => {
       // A record belongs to the task of the input partition it came from (an aggregate's: the last record that changed it).
       const from = output.partitions?.[i];
       const task = from !== undefined && tasks.has(from) ? from : (moved ?? tasks.keys().next().value);
-      if (task !== undefined) tasks.get(task)!.records.push(toWire(output.topic, r));
+      if (task !== undefined) tasks.get(task)!.records.push(toWire(output.topic, r, partitions));
     });
     if (changes?.length && this.changelog) {
       const now = Date.now();
