@@ -1,0 +1,75 @@
+// Function rules an earlier sweep left open, each as ksqlDB's own declarations make it: the sort
+// types TOPK and TOPKDISTINCT's UDAF factories declare, the STRING keys of the map UDFs, and ROUND's
+// overloads (no integer-with-places form, so an integer is ambiguous between DOUBLE and DECIMAL).
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Eddy } from '../../src/runtime/engine.js';
+import { engine, refusalOf, rows } from './helpers.js';
+
+let eddy: Eddy;
+afterEach(() => eddy?.close());
+
+function things(): Eddy {
+  eddy = engine();
+  eddy.execute(
+    "CREATE STREAM THINGS (ID STRING KEY, B BOOLEAN, D DATE, TS TIMESTAMP, BS BYTES, DEC DECIMAL(4, 2), I INT, L BIGINT, S STRING, SM MAP<STRING, INT>, ARR ARRAY<INT>) WITH (kafka_topic='things', value_format='JSON', partitions=1);",
+  );
+  return eddy;
+}
+
+describe('TOPK and TOPKDISTINCT sort-column types', () => {
+  it('TOPK takes INT, BIGINT, DOUBLE, STRING (and a DECIMAL, which widens to DOUBLE); any other sort type is refused', () => {
+    things();
+    for (const col of ['I', 'L', 'S', 'DEC']) eddy.execute(`CREATE TABLE T_${col} AS SELECT ID, TOPK(${col}, 2) AS TOP FROM THINGS GROUP BY ID;`);
+    expect(refusalOf(eddy, 'CREATE TABLE T_B AS SELECT ID, TOPK(B, 2) AS TOP FROM THINGS GROUP BY ID;')).toContain(
+      "Function 'TOPK' does not accept parameters (BOOLEAN, INTEGER).",
+    );
+    expect(refusalOf(eddy, 'CREATE TABLE T_D AS SELECT ID, TOPK(D, S, 2) AS TOP FROM THINGS GROUP BY ID;')).toContain(
+      "Function 'TOPK' does not accept parameters (DATE, STRING, INTEGER).",
+    );
+    expect(refusalOf(eddy, 'CREATE TABLE T_A AS SELECT ID, TOPK(ARR, 2) AS TOP FROM THINGS GROUP BY ID;')).toContain("Function 'TOPK' does not accept parameters (ARRAY<INTEGER>, INTEGER).");
+  });
+
+  it('TOPKDISTINCT also takes DATE, TIMESTAMP and BYTES, but not BOOLEAN or a MAP', () => {
+    things();
+    for (const col of ['D', 'TS', 'BS', 'DEC']) eddy.execute(`CREATE TABLE TD_${col} AS SELECT ID, TOPKDISTINCT(${col}, 2) AS TOP FROM THINGS GROUP BY ID;`);
+    expect(refusalOf(eddy, 'CREATE TABLE TD_B AS SELECT ID, TOPKDISTINCT(B, 2) AS TOP FROM THINGS GROUP BY ID;')).toContain(
+      "Function 'TOPKDISTINCT' does not accept parameters (BOOLEAN, INTEGER).",
+    );
+    expect(refusalOf(eddy, 'CREATE TABLE TD_M AS SELECT ID, TOPKDISTINCT(SM, 2) AS TOP FROM THINGS GROUP BY ID;')).toContain(
+      "Function 'TOPKDISTINCT' does not accept parameters (MAP<STRING, INTEGER>, INTEGER).",
+    );
+  });
+});
+
+describe('map functions take MAP<STRING, V> only', () => {
+  it('MAP_KEYS, MAP_VALUES and MAP_UNION refuse a map whose keys are not STRING (JSON columns cannot hold one: it is built)', () => {
+    things();
+    eddy.execute('CREATE STREAM OK AS SELECT ID, MAP_KEYS(SM) AS K, MAP_VALUES(SM) AS V, MAP_UNION(SM, SM) AS U FROM THINGS;');
+    expect(refusalOf(eddy, 'CREATE STREAM K AS SELECT ID, MAP_KEYS(MAP(I := S)) AS K FROM THINGS;')).toContain("Function 'map_keys' does not accept parameters (MAP<INTEGER, STRING>).");
+    expect(refusalOf(eddy, 'CREATE STREAM V AS SELECT ID, MAP_VALUES(MAP(I := S)) AS V FROM THINGS;')).toContain("Function 'map_values' does not accept parameters (MAP<INTEGER, STRING>).");
+    expect(refusalOf(eddy, 'CREATE STREAM U AS SELECT ID, MAP_UNION(MAP(I := S), MAP(I := S)) AS U FROM THINGS;')).toContain(
+      "Function 'map_union' does not accept parameters (MAP<INTEGER, STRING>, MAP<INTEGER, STRING>).",
+    );
+  });
+
+  it('a map literal with STRING keys is accepted; one with INT keys is refused', () => {
+    eddy = engine();
+    eddy.execute('CREATE TABLE ONE (ID INT PRIMARY KEY, S STRING);');
+    eddy.execute("INSERT INTO ONE (ID, S) VALUES (1, 'x');");
+    expect(rows(eddy, "SELECT MAP_KEYS(MAP('a' := 1)), MAP_VALUES(MAP('a' := 1)) FROM ONE;")[0]).toEqual([['a'], [1]]);
+    expect(refusalOf(eddy, "SELECT MAP_KEYS(MAP(1 := 'a')) FROM ONE;")).toContain("Function 'map_keys' does not accept parameters (MAP<INTEGER, STRING>).");
+  });
+});
+
+describe('ROUND overloads', () => {
+  it('ROUND(INT, INT) and ROUND(BIGINT, INT) are ambiguous (DOUBLE or DECIMAL); a cast picks one', () => {
+    eddy = engine();
+    eddy.execute('CREATE TABLE ONE (ID INT PRIMARY KEY, I INT, L BIGINT);');
+    eddy.execute('INSERT INTO ONE (ID, I, L) VALUES (1, 15, 25);');
+    expect(refusalOf(eddy, 'SELECT ROUND(I, 1) FROM ONE;')).toContain("Function 'Round' cannot be resolved due to ambiguous method parameters (INTEGER, INTEGER).");
+    expect(refusalOf(eddy, 'SELECT ROUND(L, -1) FROM ONE;')).toContain("Function 'Round' cannot be resolved due to ambiguous method parameters (BIGINT, INTEGER).");
+    // The one-argument forms exist for INT and BIGINT (both give a BIGINT).
+    expect(rows(eddy, 'SELECT ROUND(I), ROUND(L), ROUND(CAST(I AS DOUBLE), -1), ROUND(CAST(L AS DECIMAL(4, 0)), -1) FROM ONE;')[0]).toEqual([15, 25, 20, expect.anything()]);
+  });
+});
