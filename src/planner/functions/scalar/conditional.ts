@@ -5,7 +5,7 @@ import { castValue } from '../../expr/cast.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { unify } from '../../expr/types.js';
 import type { Value } from '../../values.js';
-import { ambiguousCall, argTypesText, G, noOverload, P, scalar } from '../define.js';
+import { ambiguousCall, G, noOverload, P, scalar } from '../define.js';
 import type { ArgInfo, ScalarFunction, ScalarImpl } from '../types.js';
 
 function common(name: string, args: readonly ArgInfo[]): SqlType {
