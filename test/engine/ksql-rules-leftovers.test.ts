@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
-import { engine, refusalOf, rows } from './helpers.js';
+import { engine, insert, refusalOf, rows, topic } from './helpers.js';
 
 let eddy: Eddy;
 afterEach(() => eddy?.close());
@@ -71,5 +71,28 @@ describe('ROUND overloads', () => {
     expect(refusalOf(eddy, 'SELECT ROUND(L, -1) FROM ONE;')).toContain("Function 'Round' cannot be resolved due to ambiguous method parameters (BIGINT, INTEGER).");
     // The one-argument forms exist for INT and BIGINT (both give a BIGINT).
     expect(rows(eddy, 'SELECT ROUND(I), ROUND(L), ROUND(CAST(I AS DOUBLE), -1), ROUND(CAST(L AS DECIMAL(4, 0)), -1) FROM ONE;')[0]).toEqual([15, 25, 20, expect.anything()]);
+  });
+});
+
+describe('an invalid constant regular expression', () => {
+  it('fails each row at run time, as ksqlDB compiles the pattern per call: the value is NULL and the processing log has the offset and why', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM WORDS (ID STRING KEY, W STRING) WITH (kafka_topic='words', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM OUT AS SELECT ID, REGEXP_EXTRACT('(ab', W) AS X, REGEXP_REPLACE(W, '[a', 'z') AS Y, W FROM WORDS;");
+    insert(eddy, 'WORDS', 'ID, W', "'k', 'abc'", 1);
+    insert(eddy, 'WORDS', 'ID, W', "'k', 'def'", 2);
+    expect(topic(eddy, 'OUT').map((r) => r.value)).toEqual([
+      { X: null, Y: null, W: 'abc' },
+      { X: null, Y: null, W: 'def' },
+    ]);
+    const log = eddy.processingLog().filter((r) => /REGEXP_(EXTRACT|REPLACE): invalid or unsupported regular expression/.test(r.reason));
+    expect(log.length).toBeGreaterThanOrEqual(2);
+    expect(log.every((r) => typeof r.offset === 'number')).toBe(true);
+  });
+
+  it('a valid pattern RE2 cannot run (a backreference) is still refused while planning: Eddy cannot run it at all', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM WORDS (ID STRING KEY, W STRING) WITH (kafka_topic='words', value_format='JSON', partitions=1);");
+    expect(refusalOf(eddy, "CREATE STREAM OUT AS SELECT ID, REGEXP_EXTRACT('(a)\\1', W) AS X FROM WORDS;")).toMatch(/REGEXP_EXTRACT: invalid or unsupported regular expression '\(a\)\\1'.*no backreferences or lookaround/);
   });
 });
