@@ -96,3 +96,27 @@ describe('an invalid constant regular expression', () => {
     expect(refusalOf(eddy, "CREATE STREAM OUT AS SELECT ID, REGEXP_EXTRACT('(a)\\1', W) AS X FROM WORDS;")).toMatch(/REGEXP_EXTRACT: invalid or unsupported regular expression '\(a\)\\1'.*no backreferences or lookaround/);
   });
 });
+
+describe('JSON functions over text that is not JSON', () => {
+  it('fail the row as ksqlDB parseJson does (NULL, logged with the offset); blank text is no JSON value (NULL, not logged); IS_JSON_STRING and JSON_ARRAY_CONTAINS say false', () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM DOCS (ID STRING KEY, J STRING) WITH (kafka_topic='docs', value_format='JSON', partitions=1);");
+    eddy.execute(
+      "CREATE STREAM OUT AS SELECT ID, EXTRACTJSONFIELD(J, '$.a') AS E, JSON_ARRAY_LENGTH(J) AS L, JSON_KEYS(J) AS K, JSON_RECORDS(J) AS R, JSON_CONCAT(J, '{}') AS C, JSON_ITEMS(J) AS IT, IS_JSON_STRING(J) AS OK, JSON_ARRAY_CONTAINS(J, 1) AS HAS FROM DOCS;",
+    );
+    insert(eddy, 'DOCS', 'ID, J', "'bad', '{\"a\": '", 1);
+    insert(eddy, 'DOCS', 'ID, J', "'blank', '  '", 2);
+    insert(eddy, 'DOCS', 'ID, J', "'good', '{\"a\": 1}'", 3);
+    const out = topic(eddy, 'OUT').map((r) => r.value);
+    const nulls = { E: null, L: null, K: null, R: null, C: null, IT: null, OK: false, HAS: false };
+    expect(out[0]).toEqual(nulls);
+    expect(out[1]).toEqual(nulls);
+    // An object is no array: JSON_ITEMS fails its row too (ksqlDB reads the text as a list).
+    expect(out[2]).toEqual({ E: '1', L: null, K: ['a'], R: new Map([['a', '1']]), C: '{"a":1}', IT: null, OK: true, HAS: false });
+    const log = eddy.processingLog().filter((r) => r.reason.includes('Invalid JSON format:'));
+    // The bad row: EXTRACTJSONFIELD, JSON_ARRAY_LENGTH, JSON_KEYS, JSON_RECORDS, JSON_CONCAT, JSON_ITEMS; then JSON_ITEMS of the blank and of the object.
+    expect(log.length).toBe(8);
+    expect(log.filter((r) => !r.reason.includes("{\"a\": 1}") && r.reason.includes("Invalid JSON format:{\"a\": ")).length, log.map((r) => r.reason).join("\n")).toBe(6);
+    expect(log.every((r) => typeof r.offset === 'number')).toBe(true);
+  });
+});
