@@ -120,3 +120,35 @@ describe('JSON functions over text that is not JSON', () => {
     expect(log.every((r) => typeof r.offset === 'number')).toBe(true);
   });
 });
+
+describe('WITH-clause properties of CREATE', () => {
+  const base = "kafka_topic='s', value_format='JSON', partitions=1";
+
+  it('an unknown property is refused with ksqlDB words at its value (as every property error points); CREATE … AS SELECT takes no WINDOW_TYPE', () => {
+    eddy = engine();
+    expect(refusalOf(eddy, `CREATE STREAM S (K STRING KEY, V INT) WITH (${base}, foo='x');`)).toBe("line 1:101: Invalid config variable(s) in the WITH clause: FOO");
+    expect(refusalOf(eddy, `CREATE STREAM S (K STRING KEY, V INT) WITH (${base}, Foo='x', bar=1);`)).toContain('Invalid config variable(s) in the WITH clause: FOO,BAR');
+    eddy.execute(`CREATE STREAM S (K STRING KEY, V INT) WITH (${base}, replicas=1, retention_ms=1000, timestamp_format='yyyy');`);
+    expect(refusalOf(eddy, "CREATE STREAM T WITH (window_type='TUMBLING') AS SELECT * FROM S;")).toContain('Invalid config variable(s) in the WITH clause: WINDOW_TYPE');
+    eddy.execute("CREATE STREAM T WITH (kafka_topic='t', partitions=1, key_format='JSON') AS SELECT * FROM S;");
+  });
+
+  it('TIMESTAMP: a BIGINT or TIMESTAMP column as is, a STRING only with TIMESTAMP_FORMAT, TIMESTAMP_FORMAT only for a STRING', () => {
+    eddy = engine();
+    const cols = '(K STRING KEY, L BIGINT, TS TIMESTAMP, S STRING, I INT)';
+    eddy.execute(`CREATE STREAM A ${cols} WITH (${base}, timestamp='L');`);
+    eddy.execute(`CREATE STREAM B ${cols} WITH (kafka_topic='b', value_format='JSON', partitions=1, timestamp='TS');`);
+    eddy.execute(`CREATE STREAM C ${cols} WITH (kafka_topic='c', value_format='JSON', partitions=1, timestamp='S', timestamp_format='yyyy-MM-dd');`);
+    expect(refusalOf(eddy, `CREATE STREAM D ${cols} WITH (kafka_topic='d', value_format='JSON', partitions=1, timestamp='S');`)).toContain(
+      'A String timestamp field has been specified without also specifying the timestamp_format',
+    );
+    expect(refusalOf(eddy, `CREATE STREAM D ${cols} WITH (kafka_topic='d', value_format='JSON', partitions=1, timestamp='L', timestamp_format='yyyy');`)).toContain(
+      "'TIMESTAMP_FORMAT' set in the WITH clause can only be used when the timestamp column is of type STRING.",
+    );
+    expect(refusalOf(eddy, `CREATE STREAM D ${cols} WITH (kafka_topic='d', value_format='JSON', partitions=1, timestamp='I');`)).toContain(
+      'Timestamp column, `I`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.',
+    );
+    // The same rule for the sink of a CREATE … AS SELECT.
+    expect(refusalOf(eddy, "CREATE STREAM E WITH (kafka_topic='e', timestamp='I') AS SELECT * FROM A;")).toContain('Timestamp column, `I`, should be LONG(INT64)');
+  });
+});
