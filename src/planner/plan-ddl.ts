@@ -2,7 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { checkTimestampColumnType, checkWithPropertyNames } from './with-properties.js';
+import { checkTimestampColumnType, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
@@ -210,6 +210,7 @@ function checkWindowProperties(p: CreateSource['properties']): void {
 
 export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
   const p = stmt.properties;
+  checkWithPropertyTypes(p);
   checkWithPropertyNames(p, false);
   checkWindowProperties(p);
   const columns: ColumnDef[] = [];

@@ -5,7 +5,7 @@
 
 import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
-import { checkTimestampColumnType, checkWithPropertyNames } from './with-properties.js';
+import { checkTimestampColumnType, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
@@ -74,6 +74,7 @@ function checkQueryShape(q: Query, statement: string): void {
 
 function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
   const { catalog, properties } = ctx;
+  checkWithPropertyTypes(stmt.properties);
   checkWithPropertyNames(stmt.properties, true);
   checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = catalog.get(stmt.name);

@@ -39,3 +39,24 @@ export function checkTimestampColumnType(column: string, type: SqlType, hasForma
     throw new SqlError(`Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, at);
   }
 }
+
+/** The integer properties and their Kafka ConfigDef types, for a value given as a string. */
+const INTEGER_PROPERTIES: ReadonlyMap<string, { type: string; min: number; max: number }> = new Map([
+  ['PARTITIONS', { type: 'INT', min: -(2 ** 31), max: 2 ** 31 - 1 }],
+  ['REPLICAS', { type: 'SHORT', min: -(2 ** 15), max: 2 ** 15 - 1 }],
+]);
+
+/**
+ * ksqlDB hands the WITH clause to a Kafka ConfigDef, which parses a quoted value of an integer
+ * property (`partitions='4'` is 4) and refuses one that is not a number of the type, before the
+ * property names are checked: `Invalid value abc for configuration PARTITIONS: Not a number of type INT`.
+ */
+export function checkWithPropertyTypes(p: Properties): void {
+  for (const [name, v] of p) {
+    const spec = INTEGER_PROPERTIES.get(name.toUpperCase());
+    if (!spec || typeof v.value !== 'string') continue;
+    const t = v.value.trim();
+    const n = /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
+    if (!(n >= spec.min && n <= spec.max)) throw new SqlError(`Invalid value ${t} for configuration ${name.toUpperCase()}: Not a number of type ${spec.type}`, v);
+  }
+}

@@ -152,3 +152,15 @@ describe('WITH-clause properties of CREATE', () => {
     expect(refusalOf(eddy, "CREATE STREAM E WITH (kafka_topic='e', timestamp='I') AS SELECT * FROM A;")).toContain('Timestamp column, `I`, should be LONG(INT64)');
   });
 });
+
+describe('integer WITH properties given as strings', () => {
+  it("a quoted number is read as the number; anything else is Kafka ConfigDef's 'Not a number of type', checked before the names", () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions='2', replicas=' 1');");
+    expect(eddy.state.catalog.get('S')!.partitions).toBe(2);
+    expect(refusalOf(eddy, "CREATE STREAM T (K STRING KEY, V INT) WITH (kafka_topic='t', value_format='JSON', partitions='abc', foo=1);")).toContain(
+      'Invalid value abc for configuration PARTITIONS: Not a number of type INT',
+    );
+    expect(refusalOf(eddy, "CREATE STREAM T WITH (replicas='x') AS SELECT * FROM S;")).toContain('Invalid value x for configuration REPLICAS: Not a number of type SHORT');
+  });
+});
