@@ -2,7 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { checkTimestampColumnType, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
@@ -212,6 +212,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   const p = stmt.properties;
   checkWithPropertyTypes(p);
   checkWithPropertyNames(p, false);
+  checkTimestampFormat(p);
   checkWindowProperties(p);
   const columns: ColumnDef[] = [];
   const seen = new Set<string>();

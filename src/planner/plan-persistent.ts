@@ -5,7 +5,7 @@
 
 import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
-import { checkTimestampColumnType, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
@@ -76,6 +76,7 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   const { catalog, properties } = ctx;
   checkWithPropertyTypes(stmt.properties);
   checkWithPropertyNames(stmt.properties, true);
+  checkTimestampFormat(stmt.properties);
   checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {

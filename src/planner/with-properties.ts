@@ -5,6 +5,7 @@
 
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import type { SqlType } from '../parser/sql-type.js';
+import { checkJavaPattern } from './functions/scalar/java-time-format.js';
 import type { Properties } from '../parser/ast.js';
 
 const COMMON = [
@@ -22,6 +23,17 @@ export function checkWithPropertyNames(p: Properties, createAs: boolean): void {
   const known = createAs ? CREATE_AS_NAMES : CREATE_NAMES;
   const unknown = [...p.keys()].filter((k) => !known.has(k.toUpperCase()));
   if (unknown.length) throw new SqlError(`Invalid config variable(s) in the WITH clause: ${unknown.map((k) => k.toUpperCase()).join(',')}`, p.get(unknown[0]!)!);
+}
+
+/** ksqlDB's validateDateTimeFormat: TIMESTAMP_FORMAT must be a pattern java.time takes. */
+export function checkTimestampFormat(p: Properties): void {
+  const v = p.get('TIMESTAMP_FORMAT');
+  if (v === undefined) return;
+  try {
+    checkJavaPattern(String(v.value));
+  } catch (e) {
+    throw new SqlError(`Invalid datetime format for config:TIMESTAMP_FORMAT, reason:${(e as Error).message}`, v);
+  }
 }
 
 /**

@@ -164,3 +164,17 @@ describe('integer WITH properties given as strings', () => {
     expect(refusalOf(eddy, "CREATE STREAM T WITH (replicas='x') AS SELECT * FROM S;")).toContain('Invalid value x for configuration REPLICAS: Not a number of type SHORT');
   });
 });
+
+describe('TIMESTAMP_FORMAT', () => {
+  it("must be a pattern java.time takes: ksqlDB's 'Invalid datetime format for config:TIMESTAMP_FORMAT, reason:…'", () => {
+    eddy = engine();
+    const cols = '(K STRING KEY, S STRING)';
+    expect(refusalOf(eddy, `CREATE STREAM A ${cols} WITH (kafka_topic='a', value_format='JSON', partitions=1, timestamp='S', timestamp_format='yyyy-bb');`)).toContain(
+      'Invalid datetime format for config:TIMESTAMP_FORMAT, reason:Unknown pattern letter: b',
+    );
+    expect(refusalOf(eddy, `CREATE STREAM A ${cols} WITH (kafka_topic='a', value_format='JSON', partitions=1, timestamp='S', timestamp_format='yyyy''T');`)).toContain(
+      "reason:Pattern ends with an incomplete string literal: yyyy'T",
+    );
+    eddy.execute(`CREATE STREAM A ${cols} WITH (kafka_topic='a', value_format='JSON', partitions=1, timestamp='S', timestamp_format='yyyy-MM-dd''T''HH:mm');`);
+  });
+});
