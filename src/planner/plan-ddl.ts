@@ -2,6 +2,7 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
@@ -209,6 +210,9 @@ function checkWindowProperties(p: CreateSource['properties']): void {
 
 export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
   const p = stmt.properties;
+  checkWithPropertyTypes(p);
+  checkWithPropertyNames(p, false);
+  checkTimestampFormat(p);
   checkWindowProperties(p);
   const columns: ColumnDef[] = [];
   const seen = new Set<string>();
@@ -282,6 +286,10 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
   };
   if (def.timestampColumn && !ordered.some((c) => c.name === def.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${def.timestampColumn}'`, p.get('TIMESTAMP'));
+  }
+  if (def.timestampColumn) {
+    const col = ordered.find((c) => c.name === def.timestampColumn)!;
+    checkTimestampColumnType(col.name, col.type, def.timestampFormat !== undefined, p.get('TIMESTAMP_FORMAT') ?? p.get('TIMESTAMP')!);
   }
   return def;
 }

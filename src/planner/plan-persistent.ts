@@ -5,6 +5,7 @@
 
 import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
@@ -73,6 +74,9 @@ function checkQueryShape(q: Query, statement: string): void {
 
 function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
   const { catalog, properties } = ctx;
+  checkWithPropertyTypes(stmt.properties);
+  checkWithPropertyNames(stmt.properties, true);
+  checkTimestampFormat(stmt.properties);
   checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {
@@ -98,6 +102,10 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
   if (ctx.schemaColumns) checkSinkFitsSchemaIds(target, ctx.schemaColumns, stmt);
   if (target.timestampColumn && !target.columns.some((c) => c.name === target.timestampColumn)) {
     throw new SqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${target.timestampColumn}'`, stmt);
+  }
+  if (target.timestampColumn) {
+    const col = target.columns.find((c) => c.name === target.timestampColumn)!;
+    checkTimestampColumnType(col.name, col.type, target.timestampFormat !== undefined, stmt.properties.get('TIMESTAMP_FORMAT') ?? stmt.properties.get('TIMESTAMP') ?? stmt);
   }
   // CREATE OR REPLACE upgrades in place, so the sink and the plan must fit what the old query left.
   const replaced = existing?.writtenBy ? ctx.queries.get(existing.writtenBy) : undefined;

@@ -173,7 +173,8 @@ describe('persistent query names, key types and sinks', () => {
     eddy = engine();
     eddy.execute("SET 'ksql.output.topic.name.prefix'='pre-';");
     eddy.execute(PEOPLE);
-    eddy.execute("CREATE STREAM S WITH (timestamp='AGE') AS SELECT ID, AGE, NAME FROM PEOPLE;");
+    // AGE is an INT: ksqlDB takes a BIGINT (or TIMESTAMP) sink timestamp only, so it is cast.
+    eddy.execute("CREATE STREAM S WITH (timestamp='AGE') AS SELECT ID, CAST(AGE AS BIGINT) AS AGE, NAME FROM PEOPLE;");
     expect(eddy.state.catalog.get('S')!.topic).toBe('pre-S');
     produce('people', '1', '{"NAME":"a","AGE":-2}');
     produce('people', '2', '{"NAME":"b","AGE":7}');

@@ -85,6 +85,12 @@ export const G = {
   T: generic(T_),
   ARRAY_T: generic({ array: T_ }),
   MAP_KV: generic({ map: [{ variable: 'K' }, { variable: 'V' }] }),
+  /** `MAP<STRING, V>`: ksqlDB's map UDFs declared on Map<String, T> take only STRING keys. */
+  MAP_STRING_V: {
+    name: 'MAP<STRING, V>',
+    pattern: { map: [{ variable: 'K' }, { variable: 'V' }] },
+    accepts: (t: SqlType | null, a: ArgInfo) => a.lambda === undefined && (t === null || (t.kind === 'MAP' && t.key.kind === 'STRING')),
+  } as Param,
 };
 
 /** What the type variables of a matched overload were bound to. */
@@ -133,6 +139,16 @@ export function argTypesText(args: readonly ArgInfo[]): string {
 export function noOverload(name: string, args: readonly ArgInfo[], signatures: readonly string[] = []): Error {
   const alternatives = signatures.length ? `\nValid alternatives are:\n${signatures.join('\n')}\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;` : '';
   return new Error(`Function '${name}' does not accept parameters ${argTypesText(args)}.${alternatives}`);
+}
+
+/**
+ * ksqlDB's UDF index when, after implicit widening, two overloads fit a call equally well (e.g.
+ * ROUND(INT, INT): both ROUND(DOUBLE, INT) and ROUND(DECIMAL, INT) take it).
+ */
+export function ambiguousCall(name: string, args: readonly ArgInfo[]): Error {
+  return new Error(
+    `Function '${name}' cannot be resolved due to ambiguous method parameters ${argTypesText(args)}.\nUse CAST() to explicitly cast your parameters to one of the supported function calls.\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;`,
+  );
 }
 
 export function scalar(

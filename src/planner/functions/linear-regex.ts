@@ -29,15 +29,29 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
 }
 
 /**
- * A function's return type that also compiles a constant pattern argument while planning, so a
- * pattern RE2 refuses is a planning error with line and column, not a NULL for every row.
+ * A function's return type that also checks a constant pattern argument while planning. ksqlDB
+ * compiles the pattern on each call, so a pattern that is not a regular expression at all fails
+ * each row at run time (the row's value is NULL, the processing log says why), and is not refused
+ * here. A pattern that is valid where backtracking engines take it (JavaScript's RegExp syntax, as
+ * close to Java's as we have) but that RE2 cannot run (a backreference, lookaround) is Eddy's
+ * limit, not the user's error: that one is refused while planning, with line and column.
  */
 export function checkedPattern(fn: string, patternArg: number, returns: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
   return (_types, infos) => {
     const a = infos[patternArg];
-    if (a?.isConstant && typeof a.constant === 'string') linearRegex(fn, a.constant);
+    if (a?.isConstant && typeof a.constant === 'string' && isRegexSyntax(a.constant)) linearRegex(fn, a.constant);
     return returns;
   };
+}
+
+/** The pattern parses as a backtracking regular expression (compiled only, never run). */
+function isRegexSyntax(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Group `group` of the first match (0: the whole match), or null. */

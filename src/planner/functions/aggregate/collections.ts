@@ -83,6 +83,17 @@ function doesNotAccept(name: string, args: readonly ArgInfo[]): Error {
  * is strictly larger than its last; merging two lists prefers the first on ties. TOPKDISTINCT has
  * no other-columns form.
  */
+/**
+ * The sort-column types ksqlDB's UDAF factories declare: TopkKudaf has INT, BIGINT, DOUBLE and
+ * STRING; TopkDistinctKudaf adds DECIMAL, DATE, TIME, TIMESTAMP and BYTES. ksqlDB's function index
+ * then also takes an argument it may implicitly widen to a declared type (a DECIMAL to DOUBLE), so
+ * only the types no numeric widening reaches are refused.
+ */
+const TOPK_SORT_TYPES: Record<'TOPK' | 'TOPKDISTINCT', ReadonlySet<string>> = {
+  TOPK: new Set(['INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE', 'STRING']),
+  TOPKDISTINCT: new Set(['INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE', 'STRING', 'DATE', 'TIME', 'TIMESTAMP', 'BYTES']),
+};
+
 function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFunction {
   return {
     name,
@@ -92,6 +103,7 @@ function topK(name: 'TOPK' | 'TOPKDISTINCT', distinct: boolean): AggregateFuncti
     signatures: distinct ? [`${name}(col, k INT) → ARRAY<type of col>`] : [`${name}(col, k INT) → ARRAY<type of col>`, `${name}(col, other…, k INT) → ARRAY<STRUCT<sort_col, col0, …>>`],
     resolve(args): AggregateImpl<Value[]> {
       const t = colType(name, args);
+      if (!TOPK_SORT_TYPES[name].has(t.kind)) throw noOverload(name, args);
       const last = args.length - 1;
       const k = constInt(args, last >= 1 ? last : 1, 1);
       const others = args.slice(1, Math.max(1, last));

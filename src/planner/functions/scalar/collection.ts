@@ -81,9 +81,9 @@ export const collectionFunctions: ScalarFunction[] = [
     { params: [P.LONG, P.LONG], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, compareValues(a[1] as Long, a[0] as Long) > 0 ? 1 : -1) },
     { params: [P.LONG, P.LONG, P.INT], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, a[2] as number) },
   ]),
-  scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
-  scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [P.MAP], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
-  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [G.MAP_KV, G.MAP_KV], returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING), nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
+  scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [G.MAP_STRING_V], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
+  scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [G.MAP_STRING_V], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
+  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [G.MAP_STRING_V, G.MAP_STRING_V], returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING), nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
   // ksqlDB's AS_MAP takes ARRAY<STRING> keys only.
   scalar('AS_MAP', 'collection', 'A map from an array of STRING keys and an array of values (a missing value is NULL).', [
     { params: [STRING_ARRAY, P.ARRAY], returns: (t) => T.map(T.STRING, itemOf(t, 1)), fn: (a) => new Map(arr(a[0]).map((k, i) => [k, arr(a[1])[i] ?? null])) },

@@ -5,7 +5,7 @@ import { castValue } from '../../expr/cast.js';
 import { compareValues, valuesEqual } from '../../expr/compare.js';
 import { unify } from '../../expr/types.js';
 import type { Value } from '../../values.js';
-import { argTypesText, G, noOverload, P, scalar } from '../define.js';
+import { ambiguousCall, G, noOverload, P, scalar } from '../define.js';
 import type { ArgInfo, ScalarFunction, ScalarImpl } from '../types.js';
 
 function common(name: string, args: readonly ArgInfo[]): SqlType {
@@ -52,9 +52,7 @@ function extremumType(name: string, args: readonly ArgInfo[]): SqlType {
   const widensTo: Record<string, string[]> = { INTEGER: ['BIGINT', 'DECIMAL', 'DOUBLE'], BIGINT: ['BIGINT', 'DECIMAL', 'DOUBLE'], DECIMAL: ['DECIMAL', 'DOUBLE'], DOUBLE: ['DOUBLE'] };
   const fits = ['BIGINT', 'DECIMAL', 'DOUBLE'].filter((target) => [...kinds].every((k) => widensTo[k]?.includes(target)));
   if (fits.length > 1) {
-    throw new Error(
-      `Function '${name}' cannot be resolved due to ambiguous method parameters ${argTypesText(args)}.\nUse CAST() to explicitly cast your parameters to one of the supported function calls.\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;`,
-    );
+    throw ambiguousCall(name, args);
   }
   if (fits.length === 0) throw noOverload(name, args);
   return fits[0] === 'DOUBLE' ? T.DOUBLE : fits[0] === 'BIGINT' ? T.BIGINT : (unify(typed.map((a) => a.type)) ?? T.DOUBLE);

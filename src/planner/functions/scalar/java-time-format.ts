@@ -23,6 +23,8 @@ function tokenize(pattern: string): Token[] {
         continue;
       }
       const j = pattern.indexOf("'", i + 1);
+      // As java.time's DateTimeFormatterBuilder.appendPattern refuses it.
+      if (j < 0) throw new Error(`Pattern ends with an incomplete string literal: ${pattern}`);
       out.push({ kind: 'lit', text: pattern.slice(i + 1, j < 0 ? undefined : j) });
       i = j < 0 ? pattern.length : j + 1;
       continue;
@@ -40,6 +42,11 @@ function tokenize(pattern: string): Token[] {
   }
   cache.set(pattern, out);
   return out;
+}
+
+/** Throws java.time's words when DateTimeFormatter.ofPattern would refuse the pattern. */
+export function checkJavaPattern(pattern: string): void {
+  tokenize(pattern);
 }
 
 /** Offset of a zone from UTC at an instant, in minutes. */

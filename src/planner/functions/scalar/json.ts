@@ -17,6 +17,18 @@ function tryParse(text: string): Json | undefined {
   }
 }
 
+/**
+ * ksqlDB's UdfJsonMapper.parseJson: the first JSON value of the text (Jackson's readTree, what
+ * follows ignored); undefined for text that is empty or blank (Jackson's missing node, no error);
+ * text that is not JSON fails the row (the caller's row error: NULL and the processing log).
+ */
+function parseOrFail(text: string): Json | undefined {
+  if (text.trim() === '') return undefined;
+  const j = tryParse(text);
+  if (j === undefined) throw new Error(`Invalid JSON format:${text}`);
+  return j;
+}
+
 /** $.a.b[0]['c'] → steps */
 function pathSteps(path: string): (string | number)[] {
   if (!path.startsWith('$')) throw new Error(`Invalid JSON path: ${path}`);
@@ -75,7 +87,7 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING, P.STRING],
       returns: T.STRING,
       fn: (a) => {
-        const j = tryParse(s(a[0]));
+        const j = parseOrFail(s(a[0]));
         if (j === undefined) return null;
         const v = walk(j, pathSteps(s(a[1])));
         // A JSON null found at the path is the text 'null' (Jackson's NullNode), a missing one NULL.
@@ -90,7 +102,7 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING],
       returns: T.INTEGER,
       fn: (a) => {
-        const j = tryParse(s(a[0]));
+        const j = parseOrFail(s(a[0]));
         return Array.isArray(j) ? j.length : null;
       },
     },
@@ -119,7 +131,7 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING],
       returns: T.array(T.STRING),
       fn: (a) => {
-        const j = tryParse(s(a[0]));
+        const j = parseOrFail(s(a[0]));
         return j && typeof j === 'object' && !Array.isArray(j) && !(j instanceof JsonNumber) ? Object.keys(j) : null;
       },
     },
@@ -129,7 +141,7 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING],
       returns: T.map(T.STRING, T.STRING),
       fn: (a) => {
-        const j = tryParse(s(a[0]));
+        const j = parseOrFail(s(a[0]));
         if (!j || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return null;
         // A string value is its text, unquoted; any other value its JSON.
         return new Map(Object.entries(j).map(([k, v]) => [k, typeof v === 'string' ? v : stringifyJson(v)]));
@@ -141,8 +153,11 @@ export const jsonFunctions: ScalarFunction[] = [
       params: [P.STRING],
       returns: T.array(T.STRING),
       fn: (a) => {
+        // ksqlDB reads the text as a list (readAsJsonArray): blank text, text that is not JSON and
+        // JSON that is not an array all fail the row alike.
         const j = tryParse(s(a[0]));
-        return Array.isArray(j) ? j.map((x) => stringifyJson(x)) : null;
+        if (!Array.isArray(j)) throw new Error(`Invalid JSON format:${s(a[0])}`);
+        return j.map((x) => stringifyJson(x));
       },
     },
   ]),
@@ -152,7 +167,7 @@ export const jsonFunctions: ScalarFunction[] = [
       variadic: P.STRING,
       returns: T.STRING,
       fn: (a) => {
-        const parts = a.map((x) => tryParse(s(x)));
+        const parts = a.map((x) => parseOrFail(s(x)));
         if (parts.some((p) => p === undefined)) return null;
         if (parts.every((p) => Array.isArray(p))) return stringifyJson(parts.flatMap((p) => p as Json[]));
         if (parts.every((p) => p && typeof p === 'object' && !Array.isArray(p) && !(p instanceof JsonNumber))) return stringifyJson(Object.assign({}, ...(parts as object[])) as Json);

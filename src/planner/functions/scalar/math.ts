@@ -2,8 +2,8 @@
 
 import { T, type SqlType } from '../../../parser/sql-type.js';
 import { Decimal, type Value } from '../../values.js';
-import { P, scalar } from '../define.js';
-import { bigOf, longAbs, wrapLong, type Long } from '../../long.js';
+import { ambiguousCall, P, scalar } from '../define.js';
+import { longAbs, type Long } from '../../long.js';
 import type { ScalarFunction } from '../types.js';
 
 const n = (v: unknown) => v as number;
@@ -24,20 +24,6 @@ function roundDouble(x: number, places: number): number {
   }
   if (2n * r >= factor) q += 1n;
   return places >= 0 ? new Decimal(q, places).toNumber() : Number(q) * 10 ** -places;
-}
-
-/**
- * A BIGINT rounded to `places` decimal places, exact past 2^53. ksqlDB rounds HALF_UP above zero
- * and HALF_DOWN below, so a tie goes towards +∞ (-15 → -10, 15 → 20), as the DOUBLE overload
- * does here. A whole number has nothing to round at places ≥ 0; below 0 it goes to a multiple of
- * 10^−places, wrapping as a long would.
- */
-function roundLong(v: Long, places: number): Long {
-  if (places >= 0) return v;
-  const factor = 10n ** BigInt(-places);
-  const t = bigOf(v) + factor / 2n;
-  const q = t / factor - (t < 0n && t % factor !== 0n ? 1n : 0n);
-  return wrapLong(q * factor);
 }
 
 /**
@@ -101,8 +87,15 @@ export const mathFunctions: ScalarFunction[] = [
     // DECIMAL(p, s) → DECIMAL(p − s, 0), ksqlDB's schema for it (the integer digits).
     { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => roundDecimal(d(a[0]), 0) },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), 0) },
-    { params: [P.INT, P.INT], returns: T.INTEGER, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
-    { params: [P.LONG, P.INT], returns: T.BIGINT, fn: (a) => roundLong(a[0] as Long, n(a[1])) },
+    // ksqlDB declares no (INT, INT) or (BIGINT, INT): an integer widens to DOUBLE and to DECIMAL
+    // alike, so its UDF index finds two equal overloads and refuses the call as ambiguous.
+    {
+      params: [P.LONG, P.INT],
+      returns: (_t, infos) => {
+        throw ambiguousCall('ROUND', infos);
+      },
+      fn: () => null,
+    },
     // The source's scale is kept (ksqlDB: the requested places cannot change the type's scale).
     { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => roundDecimal(d(a[0]), n(a[1])).rescale(d(a[0]).scale) },
     { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => roundDouble(n(a[0]), n(a[1])) },
