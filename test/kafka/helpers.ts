@@ -5,7 +5,8 @@
 import '../../src/runtime/log/kafka/aborted-filter.js';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { Eddy } from '../../src/runtime/engine.js';
+import { afterEach, inject } from 'vitest';
 
 export const brokers = inject('kafkaBrokers');
 /** Kafka suites skip (loudly, see broker-setup.ts) when no broker could be started. */
@@ -44,6 +45,8 @@ export interface SeenRecord {
   partition: number;
   offset: number;
   key: string | null;
+  /** The key's bytes as the broker holds them (a windowed key's window bytes included). */
+  keyBytes: Buffer | null;
   value: string | null;
   timestamp: number;
   headers: Record<string, string>;
@@ -60,7 +63,7 @@ export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boo
       eachMessage: async ({ partition, message: m }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers });
+        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, keyBytes: m.key ?? null, value: m.value?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers });
       },
     });
     await until(() => done(seen), ms).catch(() => {});
@@ -77,4 +80,15 @@ export async function until(cond: () => boolean, ms = 30_000): Promise<void> {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Engines opened on the suite's broker for one test, each with a service id of its own; closed after each test. */
+export function kafkaEngines(): () => Eddy {
+  const open: Eddy[] = [];
+  afterEach(() => open.splice(0).forEach((e) => e.close()));
+  return () => {
+    const e = Eddy.open({ kafka: { brokers, serviceId: unique('svc') }, batch: { intervalMs: 20 }, properties: { 'auto.offset.reset': 'earliest' } });
+    open.push(e);
+    return e;
+  };
 }

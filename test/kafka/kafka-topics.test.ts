@@ -4,9 +4,9 @@
 // the same bytes.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Eddy } from '../../src/runtime/engine.js';
-import { brokers, kafka, noBroker, readTopic, unique, until, KEEP_RECORDS } from './helpers.js';
+import { brokers, kafka, kafkaEngines, noBroker, readTopic, unique, until, KEEP_RECORDS } from './helpers.js';
 
 const hasKcat = spawnSync('sh', ['-c', 'command -v kcat']).status === 0;
 if (!hasKcat && !noBroker) {
@@ -14,14 +14,7 @@ if (!hasKcat && !noBroker) {
   process.stderr.write('\n!!! kcat not installed: the kcat interoperability test is SKIPPED (apt-get install -y kcat)\n');
 }
 
-const open: Eddy[] = [];
-afterEach(() => open.splice(0).forEach((e) => e.close()));
-
-function eddy(): Eddy {
-  const e = Eddy.open({ kafka: { brokers, serviceId: unique('svc') }, batch: { intervalMs: 20 }, properties: { 'auto.offset.reset': 'earliest' } });
-  open.push(e);
-  return e;
-}
+const eddy = kafkaEngines();
 
 function kcat(args: string[], input?: string): string {
   return execFileSync('kcat', ['-b', brokers, ...args], { input: input ?? '', encoding: 'utf8', timeout: 30_000 });

@@ -6,50 +6,17 @@
 // another client; input headers pass through a stateless query to its output (KsProcessor keeps
 // them).
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // helpers.ts first: it mends kafkajs' aborted-transaction filter before kafkajs loads.
-import { brokers, kafka, noBroker, unique, until, KEEP_RECORDS } from './helpers.js';
+import { kafka, kafkaEngines, noBroker, readTopic, unique, KEEP_RECORDS, type SeenRecord } from './helpers.js';
 import { Partitioners } from 'kafkajs';
 import { Eddy } from '../../src/runtime/engine.js';
 import type { Value } from '../../src/planner/values.js';
 
-const open: Eddy[] = [];
-afterEach(() => open.splice(0).forEach((e) => e.close()));
-
-function eddy(): Eddy {
-  const e = Eddy.open({ kafka: { brokers, serviceId: unique('svc') }, batch: { intervalMs: 20 }, properties: { 'auto.offset.reset': 'earliest' } });
-  open.push(e);
-  return e;
-}
-
-interface Raw {
-  partition: number;
-  key: Buffer | null;
-  value: string | null;
-  headers: Record<string, string>;
-}
+const eddy = kafkaEngines();
 
 /** Every committed record of a topic once `want` holds (and a half second more, so late ones show). */
-async function readRaw(topic: string, want: (seen: Raw[]) => boolean, ms = 30_000): Promise<Raw[]> {
-  const consumer = kafka().consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
-  const seen: Raw[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message: m }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-        seen.push({ partition, key: m.key ?? null, value: m.value?.toString('utf8') ?? null, headers });
-      },
-    });
-    await until(() => want(seen), ms).catch(() => {});
-    await new Promise((r) => setTimeout(r, 500));
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
+const readRaw = (topic: string, want: (seen: SeenRecord[]) => boolean, ms = 30_000): Promise<SeenRecord[]> => readTopic(topic, want, ms, 500);
 
 /** The partition kafkajs' default (Java-compatible murmur2) partitioner gives these key bytes. */
 const kafkajsPartition = (() => {
@@ -106,21 +73,21 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
       CREATE STREAM CLICKS (K STRING KEY, V INT) WITH (kafka_topic='${input}', value_format='JSON');
       CREATE TABLE SESSIONS WITH (kafka_topic='${output}', partitions=6) AS SELECT K, COUNT(*) AS N FROM CLICKS WINDOW SESSION (60 SECONDS) GROUP BY K;
     `);
-    const final = (seen: Raw[]) => seen.filter((r) => r.value && (JSON.parse(r.value) as { N: number }).N === 2);
+    const final = (seen: SeenRecord[]) => seen.filter((r) => r.value && (JSON.parse(r.value) as { N: number }).N === 2);
     const seen = await readRaw(output, (s) => final(s).length >= KEYS.length);
     const done = final(seen);
     expect(done).toHaveLength(KEYS.length);
     for (const r of done) {
-      const base = r.key!.subarray(0, r.key!.length - 16);
+      const base = r.keyBytes!.subarray(0, r.keyBytes!.length - 16);
       const i = KEYS.indexOf(base.toString('utf8'));
       expect(i).toBeGreaterThanOrEqual(0);
       const start = BASE + i * 100_000;
-      expect(r.key!.length).toBe(Buffer.byteLength(KEYS[i]!) + 16);
-      expect(r.key!.equals(Buffer.concat([Buffer.from(KEYS[i]!), be64(start + 5_000), be64(start)]))).toBe(true);
+      expect(r.keyBytes!.length).toBe(Buffer.byteLength(KEYS[i]!) + 16);
+      expect(r.keyBytes!.equals(Buffer.concat([Buffer.from(KEYS[i]!), be64(start + 5_000), be64(start)]))).toBe(true);
       expect(r.partition).toBe(kafkajsPartition(base, 6));
     }
     // The base key decides: over 12 keys some windowed bytes would hash elsewhere.
-    expect(done.some((r) => kafkajsPartition(r.key!, 6) !== r.partition)).toBe(true);
+    expect(done.some((r) => kafkajsPartition(r.keyBytes!, 6) !== r.partition)).toBe(true);
 
     // Read back as ksqlDB reads a session-windowed topic: the base key, WINDOWSTART and WINDOWEND.
     e.execute(`CREATE TABLE BACK (K STRING PRIMARY KEY, N BIGINT) WITH (kafka_topic='${output}', value_format='JSON', window_type='SESSION');`);
@@ -141,13 +108,13 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
     const seen = await readRaw(output, (s) => s.length >= KEYS.length);
     expect(seen).toHaveLength(KEYS.length);
     for (const r of seen) {
-      const base = r.key!.subarray(0, r.key!.length - 8);
+      const base = r.keyBytes!.subarray(0, r.keyBytes!.length - 8);
       const i = KEYS.indexOf(base.toString('utf8'));
       expect(i).toBeGreaterThanOrEqual(0);
-      expect(r.key!.equals(Buffer.concat([Buffer.from(KEYS[i]!), be64(BASE + i * 10_000)]))).toBe(true);
+      expect(r.keyBytes!.equals(Buffer.concat([Buffer.from(KEYS[i]!), be64(BASE + i * 10_000)]))).toBe(true);
       expect(r.partition).toBe(kafkajsPartition(base, 6));
     }
-    expect(seen.some((r) => kafkajsPartition(r.key!, 6) !== r.partition)).toBe(true);
+    expect(seen.some((r) => kafkajsPartition(r.keyBytes!, 6) !== r.partition)).toBe(true);
 
     e.execute(`CREATE TABLE BACK (K STRING PRIMARY KEY, N BIGINT) WITH (kafka_topic='${output}', value_format='JSON', window_type='TUMBLING', window_size='10 SECONDS');`);
     const rows = await pushRows(e, 'SELECT K, WINDOWSTART, WINDOWEND, N FROM BACK EMIT CHANGES;', KEYS.length);
@@ -184,7 +151,7 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
       CREATE STREAM KEPT WITH (kafka_topic='${output}', partitions=1) AS SELECT K, V * 10 AS W FROM EVENTS WHERE V % 2 = 0;
     `);
     const seen = await readRaw(output, (s) => s.length >= 3);
-    expect(seen.map((r) => [r.key!.toString('utf8'), r.value, r.headers])).toEqual([0, 2, 4].map((i) => [`k${i}`, JSON.stringify({ W: i * 10 }), { trace: `t${i}`, src: 'wire' }]));
+    expect(seen.map((r) => [r.key, r.value, r.headers])).toEqual([0, 2, 4].map((i) => [`k${i}`, JSON.stringify({ W: i * 10 }), { trace: `t${i}`, src: 'wire' }]));
   });
 
   it('gives an aggregate\u2019s output the headers of the record that last changed it', async () => {
