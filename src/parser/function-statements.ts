@@ -15,13 +15,16 @@ import type { SqlType } from './sql-type.js';
 
 const HEAD = /^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:AGGREGATE\s+)?FUNCTION|DROP\s+FUNCTION)\b/i;
 
-interface Span {
+export interface Span {
   readonly start: number;
   readonly end: number;
 }
 
-/** Statement spans of a script, split at top-level `;` (the `;` itself is not in a span). */
-function spans(sql: string): Span[] {
+/**
+ * Statement spans of a script, split at top-level `;` (the `;` itself is not in a span): outside
+ * '…', "…", `…`, comments, `$$ … $$` bodies and brackets.
+ */
+export function statementSpans(sql: string): Span[] {
   const out: Span[] = [];
   let start = 0;
   let depth = 0;
@@ -136,7 +139,7 @@ function blankBefore(sql: string, upTo: number): string {
  */
 export function parseWithFunctions(sql: string, parseRest: (text: string) => ParsedStatement[], parseType: (text: string) => SqlType): ParsedStatement[] | undefined {
   if (!/\bFUNCTION\b/i.test(sql)) return undefined;
-  const all = spans(sql);
+  const all = statementSpans(sql);
   const heads = all.map((s) => skipBlank(sql, s.start, s.end));
   if (!all.some((s, k) => HEAD.test(sql.slice(heads[k]!, s.end)))) return undefined;
   const out: ParsedStatement[] = [];

@@ -8,6 +8,7 @@
 // after the cursor name is Materialize's: a FETCH from a push query returns what has arrived
 // when it runs out (see cursor-fetch.ts).
 
+import { statementSpans } from '../../parser/function-statements.js';
 import { PgError } from './pg-error.js';
 
 export type TransactionStatement =
@@ -105,31 +106,14 @@ const forwardOnly = (at: number): PgError =>
   new PgError({ severity: 'ERROR', code: '55000', message: 'cursor can only scan forward', hint: "Eddy's cursors read each row once: FETCH NEXT, FORWARD n, n or ALL.", position: at + 1 });
 
 /**
- * A simple Query's text cut at its top-level semicolons (outside '…', "…", `…`, line and block comments),
- * each piece with where it starts; the last piece without a semicolon is kept if not blank.
+ * A simple Query's text cut at its top-level semicolons (the parser's statement spans: outside
+ * quotes, comments, `$$` bodies and brackets), each piece with its `;` and where it starts; a last
+ * piece without a semicolon is kept if not blank.
  */
 export function splitStatements(sql: string): { readonly text: string; readonly offset: number }[] {
-  const out: { text: string; offset: number }[] = [];
-  let start = 0;
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      const close = sql.indexOf(c, i + 1);
-      i = close < 0 ? sql.length : close + 1;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? sql.length : close + 2;
-    } else if (c === ';') {
-      out.push({ text: sql.slice(start, i + 1), offset: start });
-      start = ++i;
-    } else i++;
-  }
-  if (sql.slice(start).trim()) out.push({ text: sql.slice(start), offset: start });
-  return out;
+  return statementSpans(sql)
+    .map((s) => ({ text: sql.slice(s.start, s.end < sql.length ? s.end + 1 : s.end), offset: s.start }))
+    .filter((p, i, all) => i < all.length - 1 || p.text.endsWith(';') || p.text.trim() !== '');
 }
 
 /** The statement `sql` is, when it is one of the above; undefined for anything else (Eddy SQL, a catalog query). */
