@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeBlocks, ROOT, type CodeBlock } from '../docs/readme-blocks.js';
-import { raw, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, readTopic, unique, until } from './helpers.js';
+import { runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -48,14 +48,7 @@ async function serve(line: string): Promise<ServerProcess> {
   return s;
 }
 
-async function run(port: number, sql: string): Promise<void> {
-  const c = await raw(port);
-  c.send(JSON.stringify({ id: 'x', sql }));
-  await until(() => c.lines.some((l) => l.id === 'x' && (l.type === 'end' || l.type === 'error')), 60_000);
-  const err = c.lines.find((l) => l.type === 'error');
-  c.socket.destroy();
-  if (err) throw new Error(String(err.message));
-}
+const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
 describe.skipIf(noBroker)('documents: the blocks that need Kafka', { timeout: 180_000 }, () => {
   it('every needs: kafka block is one of those run here', () => {

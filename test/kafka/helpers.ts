@@ -92,3 +92,12 @@ export function kafkaEngines(): () => Eddy {
     return e;
   };
 }
+
+/** Poll an admin call until `ok` holds; the broker's own errors meanwhile (a coordinator still loading) are retried. */
+export async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<void> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 200))) {
+    const v = await get().catch(() => undefined);
+    if (v !== undefined && ok(v)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+  }
+}

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { raw, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, unique, until, createTopics } from './helpers.js';
+import { raw, runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
+import { brokers, kafka, noBroker, unique, until, createTopics, waitFor as waitUntil } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -34,22 +34,9 @@ async function server(extra: string[]): Promise<ServerProcess> {
   return s;
 }
 
-async function run(port: number, sql: string): Promise<void> {
-  const c = await raw(port);
-  c.send(JSON.stringify({ id: 'x', sql }));
-  await until(() => c.lines.some((l) => l.id === 'x' && (l.type === 'end' || l.type === 'error')), 60_000);
-  const err = c.lines.find((l) => l.type === 'error');
-  c.socket.destroy();
-  if (err) throw new Error(String(err.message));
-}
+const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 90_000): Promise<void> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 200))) {
-    const v = await get().catch(() => undefined);
-    if (v !== undefined && ok(v)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-  }
-}
+const waitFor = <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 90_000): Promise<void> => waitUntil(what, get, ok, ms);
 
 interface RawRecord {
   partition: number;

@@ -94,3 +94,13 @@ export async function spawnServer(args: string[]): Promise<ServerProcess> {
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
   });
 }
+
+/** Runs `sql` over a fresh raw connection until its end; an error reply is thrown. */
+export async function runSql(port: number, sql: string, ms = 60_000): Promise<void> {
+  const c = await raw(port);
+  c.send(JSON.stringify({ id: 'x', sql }));
+  await until(() => c.lines.some((l) => l.id === 'x' && (l.type === 'end' || l.type === 'error')), ms);
+  const err = c.lines.find((l) => l.type === 'error');
+  c.socket.destroy();
+  if (err) throw new Error(String(err.message));
+}
