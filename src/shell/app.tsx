@@ -4,14 +4,16 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import type { Key } from 'ink';
 import { styleText } from 'node:util';
 import { asShellError, type CatalogNames, type LiveQuery, type Outcome, type ShellBackend, type WorkProgress } from './backend.js';
 import { applyCompletion, complete } from './completion.js';
-import { EMPTY, type EditorAction, type EditorEnv, type EditorState } from './editor-state.js';
+import { applyKey, EMPTY, type EditorAction, type EditorEnv, type EditorState } from './editor-state.js';
 import { errorLines } from './error-caret.js';
 import type { History } from './history.js';
 import { CONTINUATION, LineEditor, PROMPT } from './line-editor.js';
 import { LiveModel } from './live-model.js';
+import { splitKeys } from './key-chunks.js';
 import { isMetaCommand, META_HELP, parseMetaCommand, type MetaCommand, type Setting } from './meta-command.js';
 import { liveTableLines, LiveView } from './live-view.js';
 import { dim, renderOutcome, timing, type Look } from './render-outcome.js';
@@ -80,8 +82,18 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>(() => [{ id: 0, text: welcome.join('\n') }]);
   const [editor, setEditor] = useState<EditorState>(EMPTY);
+  // Keys can arrive faster than renders (typed ahead, pasted, tmux): each applies to the last one's result.
+  const editorRef = useRef<EditorState>(EMPTY);
+  /** From Enter until the statements it started have finished: keys typed meanwhile wait in typeAhead. */
+  const working = useRef(false);
+  const typeAhead = useRef<[string, Key][]>([]);
   const [busy, setBusy] = useState<{ label: string; done?: number; total?: number; detail?: string } | undefined>();
-  const [live, setLive] = useState<Live | undefined>();
+  const [live, setLiveState] = useState<Live | undefined>();
+  const liveRef = useRef<Live | undefined>(undefined);
+  const setLive = useCallback((l: Live | undefined) => {
+    liveRef.current = l;
+    setLiveState(l);
+  }, []);
   const cancelled = useRef(false);
   /** Aborts the statement running now (a bulk load stops after its current chunk). */
   const running = useRef<AbortController | undefined>(undefined);
@@ -132,7 +144,7 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       setLive(undefined);
       l.finished();
     },
-    [look, height, print],
+    [look, height, print, setLive],
   );
 
   /** Run one statement (of a script: errors point into its file); false when it failed (the rest of a script is skipped). */
@@ -157,7 +169,7 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
         running.current = undefined;
       }
     },
-    [backend, print, show],
+    [backend, print, show, setLive],
   );
 
   /** RUN SCRIPT and \\i: the file's statements one by one under a progress bar; false when one failed. */
@@ -241,8 +253,10 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
         const ok = isMetaCommand(statement) ? await runMeta(parseMetaCommand(statement), statement) : path !== undefined ? await runScript(path, statement) : await runOne(statement);
         if (!ok) break;
       }
+      working.current = false;
       setBusy(undefined);
       refreshNames();
+      drainTypeAhead.current();
     },
     [runMeta, runScript, runOne, refreshNames],
   );
@@ -273,28 +287,56 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       const ran = split.statements.length && kept ? a.text.slice(0, a.text.length - split.rest.length) : a.text;
       if (!blank) history.add(ran);
       print(ran.trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
-      setEditor({ text: kept, cursor: kept.length });
+      editorRef.current = { text: kept, cursor: kept.length };
+      setEditor(editorRef.current);
       if (!statements.length) return;
+      working.current = true;
       setBusy({ label: 'running' });
       void runStatements(statements);
     },
     [history, leave, print, write, runStatements],
   );
 
-  // Keys while something runs: Ctrl-C cancels it, Ctrl-D cancels and leaves.
-  useInput(
-    (input, key) => {
-      if (!key.ctrl || (input !== 'c' && input !== 'd')) return;
-      cancelled.current = true;
-      running.current?.abort();
-      if (live) {
-        live.query.cancel();
-        finishLive(live, 'Cancelled');
+  // One input handler for the shell's whole life. Ink attaches a hook's handler in an effect, after
+  // the render that shows the prompt; a handler that came and went with the prompt lost the keys
+  // typed in between, and everything typed while a statement ran. Keys typed while one runs wait
+  // and then reach the prompt in order (type-ahead, as in psql); only Ctrl-C and Ctrl-D act at once.
+  const onKey = useCallback(
+    (input: string, key: Key) => {
+      if (leaving.current) return;
+      if (working.current) {
+        if (!key.ctrl || (input !== 'c' && input !== 'd')) {
+          typeAhead.current.push([input, key]);
+          return;
+        }
+        typeAhead.current = [];
+        cancelled.current = true;
+        running.current?.abort();
+        const l = liveRef.current;
+        if (l) {
+          l.query.cancel();
+          finishLive(l, 'Cancelled');
+        }
+        if (input === 'd') leave();
+        return;
       }
-      if (input === 'd') leave();
+      const [next, action] = applyKey(editorRef.current, input, key, env);
+      editorRef.current = next;
+      setEditor(next);
+      if (action.kind !== 'none') onAction(action);
     },
-    { isActive: busy !== undefined || live !== undefined },
+    [env, onAction, finishLive, leave],
   );
+  const drainTypeAhead = useRef(() => undefined as void);
+  drainTypeAhead.current = () => {
+    const keys = typeAhead.current;
+    typeAhead.current = [];
+    // A key that submits a statement makes the ones after it wait again, for that statement.
+    for (const [input, key] of keys) onKey(input, key);
+  };
+  useInput((chunk, chunkKey) => {
+    for (const [input, key] of splitKeys(chunk, chunkKey)) onKey(input, key);
+  });
 
   const onLiveEnd = useCallback(() => live && finishLive(live, 'Query ended'), [live, finishLive]);
 
@@ -306,7 +348,7 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       ) : busy ? (
         <Text dimColor>{busy.total ? `${busy.label} ${progressBar(busy.done ?? 0, busy.total, 30)} ${busy.done ?? 0}/${busy.total}${busy.detail ? ` ${busy.detail}` : ''}` : '…'}</Text>
       ) : leaving.current ? null : (
-        <LineEditor state={editor} onChange={setEditor} onAction={onAction} env={env} active={!busy && !live} />
+        <LineEditor state={editor} history={history} active={!busy && !live} />
       )}
     </Box>
   );

@@ -1,19 +1,18 @@
 // The prompt: draws the editor state (multi-line text, cursor, reverse search, completion
-// choices) and feeds keys to editor-state.ts.
+// choices). Keys reach editor-state.ts through the shell's one input handler (app.tsx), not here:
+// a handler mounted with the prompt would miss keys typed before its effect ran.
 
-import { Box, Text, useInput } from 'ink';
-import { useRef, type ReactElement } from 'react';
-import { applyKey, type EditorAction, type EditorEnv, type EditorState } from './editor-state.js';
-import { splitKeys } from './key-chunks.js';
+import { Box, Text } from 'ink';
+import type { ReactElement } from 'react';
+import type { EditorState } from './editor-state.js';
+import type { History } from './history.js';
 
 export const PROMPT = 'eddy> ';
 export const CONTINUATION = '   -> ';
 
 interface Props {
   readonly state: EditorState;
-  readonly onChange: (s: EditorState) => void;
-  readonly onAction: (a: EditorAction, s: EditorState) => void;
-  readonly env: EditorEnv;
+  readonly history: History;
   readonly active: boolean;
 }
 
@@ -29,22 +28,7 @@ function promptLine(prompt: string, line: string, col: number | undefined): Reac
   );
 }
 
-export function LineEditor({ state, onChange, onAction, env, active }: Props): ReactElement {
-  const { history } = env;
-  // Keys can arrive faster than renders (typed-ahead, pasted, tmux): each applies to the last one's result.
-  const latest = useRef(state);
-  latest.current = state;
-  useInput(
-    (chunk, chunkKey) => {
-      for (const [input, key] of splitKeys(chunk, chunkKey)) {
-        const [next, action] = applyKey(latest.current, input, key, env);
-        latest.current = next;
-        onChange(next);
-        if (action.kind !== 'none') onAction(action, next);
-      }
-    },
-    { isActive: active },
-  );
+export function LineEditor({ state, history, active }: Props): ReactElement {
   if (state.search) {
     const match = state.search.index !== undefined ? history.entries[state.search.index]! : '';
     return (

@@ -57,7 +57,14 @@ export function openSession(opts: { backend?: ShellBackend; columns?: number; hi
     eddy.close();
   });
   const screen = () => plain(app.lastFrame());
-  const pause = () => sleep(30);
+  // After a write the app handles the key on stdin's next tick and React renders it from a
+  // setImmediate task. A 30 ms timer alone could fire first when the process had been descheduled
+  // (timers run before immediates in Node's loop), so the screen was read before the render; the
+  // immediates queued after the timer run behind React's own.
+  const pause = async () => {
+    await sleep(30);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
   return {
     eddy,
     history,

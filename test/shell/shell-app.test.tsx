@@ -184,6 +184,25 @@ describe('shell: live push queries', () => {
     expect(screen).toMatch(/│ u3 +│ \/p3 +│ +3 │/);
     expect(screen.trimEnd().endsWith('eddy>')).toBe(true);
   });
+
+  it('keeps keys typed while a query runs and runs them after it (type-ahead); Ctrl-C drops them', async () => {
+    const s = openSession();
+    await run(s, CLICKS);
+    await run(s, 'SELECT * FROM CLICKS EMIT CHANGES LIMIT 2;');
+    await s.waitFor((x) => !/^eddy>/m.test(x.split('\n').slice(-1)[0] ?? ''));
+    // Typed while the push query waits for rows: nothing shows yet, nothing is lost.
+    await run(s, 'SHOW STREAMS;');
+    expect(s.screen()).not.toContain('SHOW STREAMS;');
+    s.eddy.insert('CLICKS', [1, 2].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    const after = await s.waitFor((x) => x.includes('Query ended: 2 rows') && /eddy> SHOW STREAMS;/.test(x) && x.includes('CLICKS') && x.trimEnd().endsWith('eddy>'));
+    expect(after.indexOf('Query ended: 2 rows')).toBeLessThan(after.indexOf('eddy> SHOW STREAMS;'));
+    // Typed ahead, then cancelled: the terminal's rule (an interrupt flushes pending input).
+    await run(s, 'SELECT * FROM CLICKS EMIT CHANGES LIMIT 9;');
+    await s.type('SHOW TABLES;');
+    await s.key(KEYS.ctrlC);
+    const cancelled = await s.waitFor((x) => x.includes('Cancelled:') && x.trimEnd().endsWith('eddy>'));
+    expect(cancelled).not.toContain('SHOW TABLES;');
+  });
 });
 
 describe('shell: help and leaving', () => {
