@@ -74,9 +74,10 @@ export function countsOf(reports: readonly CaseReport[]): Counts {
   return { passed: n('passed'), failed: n('failed'), skipped: n('skipped'), unchecked: n('unchecked') };
 }
 
-export function runFiles(paths: readonly string[], opts: { filter?: RegExp; onFile?: (file: string, reports: CaseReport[]) => void } = {}): RunSummary {
-  const cases: CaseReport[] = [];
-  const notTestFiles: { file: string; reason: string }[] = [];
+type RunOptions = { filter?: RegExp; onFile?: (file: string, reports: CaseReport[]) => void };
+
+/** One step per file, so a caller can run them all at once or give its event loop a turn between files. */
+function* fileSteps(paths: readonly string[], opts: RunOptions, cases: CaseReport[], notTestFiles: { file: string; reason: string }[]): Generator<void> {
   for (const f of collectFiles(paths)) {
     const tests = testsIn(f);
     if (typeof tests === 'string') {
@@ -86,7 +87,26 @@ export function runFiles(paths: readonly string[], opts: { filter?: RegExp; onFi
     const r = runFile(f, opts.filter);
     opts.onFile?.(f, r);
     cases.push(...r);
+    yield;
   }
+}
+
+export function runFiles(paths: readonly string[], opts: RunOptions = {}): RunSummary {
+  const cases: CaseReport[] = [];
+  const notTestFiles: { file: string; reason: string }[] = [];
+  for (const _ of fileSteps(paths, opts, cases, notTestFiles));
+  return { ...countsOf(cases), cases, notTestFiles };
+}
+
+/**
+ * runFiles, yielding to the event loop after each file. A vitest worker blocked for a minute
+ * misses its runner's replies ("Timeout calling onTaskUpdate", a failed run though every test
+ * passed): the whole split took 81 s in one synchronous call on a loaded machine.
+ */
+export async function runFilesInTurns(paths: readonly string[], opts: RunOptions = {}): Promise<RunSummary> {
+  const cases: CaseReport[] = [];
+  const notTestFiles: { file: string; reason: string }[] = [];
+  for (const _ of fileSteps(paths, opts, cases, notTestFiles)) await new Promise((r) => setImmediate(r));
   return { ...countsOf(cases), cases, notTestFiles };
 }
 

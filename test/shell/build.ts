@@ -2,7 +2,8 @@
 // when it is missing or older than the sources (CI builds it in `npm ci`; this covers local runs).
 // A lock directory keeps two test files from building at once.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,7 +38,12 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    if (!isFresh()) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    // Not execFileSync: a worker blocked for the build's minute under load misses vitest's replies.
+    if (!isFresh()) {
+      await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')]).catch((e: { stdout?: string; message: string }) => {
+        throw new Error(`the build failed: ${e.stdout || e.message}`);
+      });
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
