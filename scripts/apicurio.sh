@@ -5,8 +5,12 @@
 #   scripts/apicurio.sh start [PORT]   start it on 127.0.0.1:PORT (default 8080), in-memory storage, wait until it answers
 #   scripts/apicurio.sh stop           stop the registry started by `start`
 # Maven Central has only io.apicurio:apicurio-registry-app's classes (a Quarkus application, no
-# runnable jar): `fetch` makes one with Quarkus's own Maven plugin, at the Quarkus version
+# runnable jar): `fetch` makes one (a project of the parent POM's version, which the app's sibling
+# dependencies take) with Quarkus's own Maven plugin, at the Quarkus version
 # Apicurio's parent POM names, from the app jar's dependencies and its application.properties.
+# Not run to completion here: this machine's Maven Central lacks a dependency of the app
+# (io.apicurio:apicurio-registry-schema-util-provider 3.3.3 and 3.3.2; 2.0.2.Final needs
+# org.everit.json.schema 1.12.2, which is not on Central at all).
 # Environment: EDDY_APICURIO_CACHE (default .cache/apicurio), EDDY_APICURIO_DIR (pid + log,
 # default .cache/apicurio-run), APICURIO_VERSION (default 3.3.3), EDDY_APICURIO_WATCH_PID (stop the
 # registry when that process is gone).
@@ -37,7 +41,7 @@ fetch() {
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <parent><groupId>io.apicurio</groupId><artifactId>apicurio-registry</artifactId><version>$version</version><relativePath/></parent>
-  <groupId>eddy</groupId><artifactId>apicurio-runtime</artifactId><version>1</version>
+  <artifactId>eddy-apicurio-runtime</artifactId>
   <properties><maven.compiler.release>17</maven.compiler.release><skipTests>true</skipTests></properties>
   <dependencies>
     <dependency><groupId>io.apicurio</groupId><artifactId>apicurio-registry-app</artifactId><version>$version</version></dependency>
