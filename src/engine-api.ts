@@ -23,6 +23,8 @@ export type { AccessPolicy } from './runtime/external-access.js';
 
 // The schema registry (`eddy.schemaRegistry`) and the rules its REST API (server/http) applies.
 export { SchemaRegistryError, subjectName, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from './runtime/registry/schema-registry.js';
+export { referencedSchemas } from './runtime/registry/schema-references.js';
+export type { SchemaReference } from './runtime/registry/schema-registry.js';
 export { canonicalSchema, compatible } from './runtime/registry/compatibility.js';
 export { schemaProblem } from './runtime/registry/schema-validation.js';
 

@@ -4,7 +4,7 @@
 // outputs are read back through the schema their id names.
 
 import type { FormatName, SourceDef } from '../planner/catalog.js';
-import { createSerde, rowFromJson, schemaTranslator, subjectName, valueToJson, type SchemaRegistry, type SchemaType } from '../engine-api.js';
+import { createSerde, referencedSchemas, rowFromJson, schemaTranslator, subjectName, valueToJson, type SchemaRegistry, type SchemaType } from '../engine-api.js';
 import { stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString } from './qtt-case.js';
 
@@ -36,6 +36,8 @@ export interface HarnessSchema {
   readonly schemaType: SchemaType;
   readonly schema: string;
   readonly id?: number;
+  /** The schemas it imports (`<role>SchemaReferences`: name, format, schema), each registered first under its name as subject. */
+  readonly references?: readonly { readonly name: string; readonly schemaType: SchemaType; readonly schema: string }[];
 }
 
 export interface HarnessTopic {
@@ -58,7 +60,16 @@ export function caseTopics(topics: readonly Json[] | undefined, caseFormat: stri
       if (schema === undefined || schema === null) continue;
       const type = schemaTypeOf(asString(topic[`${role}Format`]) ?? caseFormat, schema);
       const id = asNumber(topic[`${role}SchemaId`]);
-      schemas[role] = { schemaType: type, schema: schemaText(schema, type), ...(id !== undefined ? { id } : {}) };
+      const refs = topic[`${role}SchemaReferences`];
+      const references = (Array.isArray(refs) ? refs : []).flatMap((r) => {
+        if (r === null || typeof r !== 'object' || Array.isArray(r)) return [];
+        const ref = r as Record<string, Json>;
+        const name = asString(ref.name);
+        if (!name || ref.schema === undefined || ref.schema === null) return [];
+        const refType = schemaTypeOf(asString(ref.format) ?? caseFormat, ref.schema);
+        return [{ name, schemaType: refType, schema: schemaText(ref.schema, refType) }];
+      });
+      schemas[role] = { schemaType: type, schema: schemaText(schema, type), ...(id !== undefined ? { id } : {}), ...(references.length ? { references } : {}) };
     }
     out.push({ name, ...schemas });
   }
@@ -72,7 +83,12 @@ export function registerTopics(registry: SchemaRegistry, topics: readonly Harnes
       const s = topic[role];
       if (!s) continue;
       try {
-        registry.register(subjectName(topic.name, role), { schemaType: s.schemaType, schema: s.schema }, s.id !== undefined ? { id: s.id } : {});
+        // A reference's subject is its name (Confluent's default reference subject naming), at the version it got.
+        const references = (s.references ?? []).map((r) => {
+          registry.register(r.name, { schemaType: r.schemaType, schema: r.schema });
+          return { name: r.name, subject: r.name, version: registry.latest(r.name)!.version };
+        });
+        registry.register(subjectName(topic.name, role), { schemaType: s.schemaType, schema: s.schema, ...(references.length ? { references } : {}) }, s.id !== undefined ? { id: s.id } : {});
       } catch {
         // An unreadable schema is the case's business: the statements will say so.
       }
@@ -97,7 +113,7 @@ export function encodeWithRegistry(registry: SchemaRegistry, def: SourceDef, rol
   if (!latest) throw new Error(`no ${role} schema registered for topic ${def.topic}`);
   // As ksqlDB's harness writes inputs through the source's serde, the message SCHEMA_FULL_NAME names.
   const fullName = role === 'key' ? def.keySchemaFullName : def.valueSchemaFullName;
-  return t.jsonToBytes(j, latest.schema, latest.id, fullName);
+  return t.jsonToBytes(j, latest.schema, latest.id, fullName, referencedSchemas(registry, latest));
 }
 
 export function decodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', b: Buffer): Json {

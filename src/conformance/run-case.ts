@@ -2,7 +2,7 @@
 // (which reproduces ksqlDB's per-record output), and compares what lands on the sink topics —
 // or, for REST cases, what each pull/push query answers — with the expected records.
 
-import { formatType } from '../parser/sql-type.js';
+import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
 import { createSerde, Eddy, type LogRecord, type SchemaRegistry, type StatementResult } from '../engine-api.js';
@@ -130,7 +130,19 @@ function rowThroughSchema(def: SourceDef | undefined, role: 'key' | 'value', j: 
   if (!def || !isRow(def, role) || j === null || typeof j !== 'object' || Array.isArray(j) || j instanceof JsonNumber) return j;
   const cols = def.columns.filter((c) => c.role === role);
   const byUpper = new Map(Object.entries(j).map(([k, x]) => [k.toUpperCase(), x]));
-  return Object.fromEntries(cols.map((c) => [c.name, byUpper.get(c.name.toUpperCase()) ?? null]));
+  // A schema-registry format's record is built through its schema, as ksqlDB's harness builds
+  // it: struct fields are matched case-insensitively at every depth, not only the columns.
+  const nested = isRegistryFormat(role === 'key' ? def.keyFormat : def.valueFormat);
+  return Object.fromEntries(cols.map((c) => [c.name, nested ? throughType(byUpper.get(c.name.toUpperCase()) ?? null, c.type) : (byUpper.get(c.name.toUpperCase()) ?? null)]));
+}
+
+function throughType(j: Json, t: SqlType): Json {
+  if (j === null || typeof j !== 'object' || j instanceof JsonNumber) return j;
+  if (Array.isArray(j)) return t.kind === 'ARRAY' ? j.map((x) => throughType(x, t.item)) : j;
+  if (t.kind === 'MAP') return Object.fromEntries(Object.entries(j).map(([k, x]) => [k, throughType(x, t.value)]));
+  if (t.kind !== 'STRUCT') return j;
+  const byUpper = new Map(Object.entries(j).map(([k, x]) => [k.toUpperCase(), x]));
+  return Object.fromEntries(t.fields.map((f) => [f.name, throughType(byUpper.get(f.name.toUpperCase()) ?? null, f.type)]));
 }
 
 function recordMatches(def: SourceDef | undefined, exp: QttRecord, act: ReturnType<typeof actualRecord>): boolean {

@@ -48,6 +48,8 @@ export interface SeenRecord {
   /** The key's bytes as the broker holds them (a windowed key's window bytes included). */
   keyBytes: Buffer | null;
   value: string | null;
+  /** The value's bytes as the broker holds them (binary formats: Avro, Protobuf). */
+  valueBytes: Buffer | null;
   timestamp: number;
   headers: Record<string, string>;
 }
@@ -63,7 +65,7 @@ export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boo
       eachMessage: async ({ partition, message: m }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, keyBytes: m.key ?? null, value: m.value?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers });
+        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, keyBytes: m.key ?? null, value: m.value?.toString('utf8') ?? null, valueBytes: m.value ?? null, timestamp: Number(m.timestamp), headers });
       },
     });
     await until(() => done(seen), ms).catch(() => {});

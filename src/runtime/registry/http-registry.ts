@@ -59,7 +59,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const key = `${subject}\u0000${schema.schemaType}\u0000${canonicalSchema(schema)}`;
     const known = this.registered.get(key);
     if (known !== undefined) return known;
-    const body = { schema: schema.schema, ...(schema.schemaType !== 'AVRO' ? { schemaType: schema.schemaType } : {}), ...(opts.id !== undefined ? { id: opts.id } : {}) };
+    const body = { ...schemaBody(schema), ...(opts.id !== undefined ? { id: opts.id } : {}) };
     const a = this.call('POST', `/subjects/${enc(subject)}/versions`, body);
     if (a.status !== 200) this.fail(a, `registering a schema under subject '${subject}'`);
     const id = Number((a.json as Obj).id);
@@ -120,7 +120,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
   }
 
   isCompatible(subject: string, schema: RegistrySchema): boolean {
-    const body = { schema: schema.schema, ...(schema.schemaType !== 'AVRO' ? { schemaType: schema.schemaType } : {}) };
+    const body = schemaBody(schema);
     const a = this.call('POST', `/compatibility/subjects/${enc(subject)}/versions/latest`, body);
     // No version yet: anything may come first.
     if (a.status === 404) return true;
@@ -195,7 +195,13 @@ function enc(subject: string): string {
   return encodeURIComponent(subject);
 }
 
+/** A POST's {schema, schemaType?, references?}, as Confluent's clients send it. */
+function schemaBody(s: RegistrySchema): Obj {
+  return { schema: s.schema, ...(s.schemaType !== 'AVRO' ? { schemaType: s.schemaType } : {}), ...(s.references?.length ? { references: s.references } : {}) };
+}
+
 function schemaFrom(o: Obj): RegistrySchema {
   const type = o.schemaType === undefined || o.schemaType === null ? 'AVRO' : String(o.schemaType).toUpperCase();
-  return { schemaType: type as SchemaType, schema: String(o.schema) };
+  const refs = Array.isArray(o.references) ? (o.references as Obj[]).map((r) => ({ name: String(r.name), subject: String(r.subject), version: Number(r.version) })) : [];
+  return { schemaType: type as SchemaType, schema: String(o.schema), ...(refs.length ? { references: refs } : {}) };
 }

@@ -8,6 +8,15 @@ export interface RegistrySchema {
   readonly schemaType: SchemaType;
   /** The schema text: Avro JSON, a .proto file, or a JSON Schema document. */
   readonly schema: string;
+  /** Other subjects' versions this schema uses (a .proto file's imports, by import name), as Confluent's references. */
+  readonly references?: readonly SchemaReference[];
+}
+
+/** Confluent's schema reference: `name` is what the schema calls it (for Protobuf, the import path). */
+export interface SchemaReference {
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
 }
 
 export interface SubjectVersion extends RegistrySchema {

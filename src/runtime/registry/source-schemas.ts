@@ -7,6 +7,7 @@ import type { SourceDef } from '../../planner/catalog.js';
 import type { InferRequest } from '../../planner/plan-ddl.js';
 import { schemaTranslator } from '../serde/schema-translators.js';
 import { subjectName, type SchemaRegistry } from './schema-registry.js';
+import { referencedSchemas } from './schema-references.js';
 import type { ColumnSchema } from '../serde/serde-types.js';
 
 export function inferFromRegistry(registry: SchemaRegistry, req: InferRequest): ColumnSchema[] | undefined {
@@ -17,7 +18,7 @@ export function inferFromRegistry(registry: SchemaRegistry, req: InferRequest): 
   if (found.schemaType !== t.schemaType) throw new Error(`The ${req.role} schema of topic '${req.topic}' is ${found.schemaType}, not ${t.schemaType} as format ${req.format} needs`);
   // ksqlDB translates a schema named by id with its ORIGINAL_FIELD_NAME policy (names as written),
   // a subject's latest with its default (upper case).
-  return t.toColumns(found.schema, req.role, req.unwrapped, req.schemaId !== undefined, req.schemaFullName);
+  return t.toColumns(found.schema, req.role, req.unwrapped, req.schemaId !== undefined, req.schemaFullName, referencedSchemas(registry, found));
 }
 
 /** Register `def`'s key and value schemas; `always` for a sink, else only where the subject has none. */

@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import { canonicalSchema, compatible } from './compatibility.js';
-import { SchemaRegistryError, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from './schema-registry.js';
+import { SchemaRegistryError, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaReference, type SchemaType, type SubjectVersion } from './schema-registry.js';
 
 const LEVELS: readonly Compatibility[] = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FULL'];
 
@@ -14,6 +14,12 @@ interface VersionRow {
   id: number;
   schema_type: SchemaType;
   schema: string;
+  refs: string | null;
+}
+
+/** A stored schema, its references (JSON text in `refs`) included when it has any. */
+function stored(schemaType: SchemaType, schema: string, refs: string | null): RegistrySchema {
+  return refs ? { schemaType, schema, references: JSON.parse(refs) as SchemaReference[] } : { schemaType, schema };
 }
 
 export class SqliteSchemaRegistry implements SchemaRegistry {
@@ -28,6 +34,9 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
     // Data directories from before DELETE: every version is live.
     const cols = db.prepare('PRAGMA table_info(registry_versions)').all() as { name: string }[];
     if (!cols.some((c) => c.name === 'deleted')) db.exec('ALTER TABLE registry_versions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0');
+    // Data directories from before schema references: no schema has any.
+    const schemaCols = db.prepare('PRAGMA table_info(registry_schemas)').all() as { name: string }[];
+    if (!schemaCols.some((c) => c.name === 'refs')) db.exec('ALTER TABLE registry_schemas ADD COLUMN refs TEXT');
   }
 
   register(subject: string, schema: RegistrySchema, opts: { readonly id?: number } = {}): number {
@@ -41,6 +50,7 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
     if (!compatible(this.compatibility(subject), schema, earlier)) {
       throw new SchemaRegistryError(`Schema being registered is incompatible with an earlier schema for subject "${subject}"`, 409);
     }
+    const refs = schema.references?.length ? JSON.stringify(schema.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version }))) : null;
     const tx = this.db.transaction(() => {
       const taken = opts.id !== undefined && this.byId(opts.id) !== undefined;
       if (taken && !found) throw new SchemaRegistryError(`Overwrite new schema with id ${opts.id} is not permitted.`, 42205);
@@ -48,8 +58,8 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
         found?.id ??
         Number(
           opts.id !== undefined
-            ? this.db.prepare('INSERT INTO registry_schemas (id, schema_type, schema) VALUES (?, ?, ?)').run(opts.id, schema.schemaType, text).lastInsertRowid
-            : this.db.prepare('INSERT INTO registry_schemas (schema_type, schema) VALUES (?, ?)').run(schema.schemaType, text).lastInsertRowid,
+            ? this.db.prepare('INSERT INTO registry_schemas (id, schema_type, schema, refs) VALUES (?, ?, ?, ?)').run(opts.id, schema.schemaType, text, refs).lastInsertRowid
+            : this.db.prepare('INSERT INTO registry_schemas (schema_type, schema, refs) VALUES (?, ?, ?)').run(schema.schemaType, text, refs).lastInsertRowid,
         );
       // Numbers of soft-deleted versions are not given again.
       const next = ((this.db.prepare('SELECT MAX(version) FROM registry_versions WHERE subject = ?').pluck().get(subject) as number | null) ?? 0) + 1;
@@ -60,8 +70,8 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
   }
 
   private row(sql: string, ...args: unknown[]): SubjectVersion | undefined {
-    const r = this.db.prepare(`SELECT v.subject, v.version, v.id, s.schema_type, s.schema FROM registry_versions v JOIN registry_schemas s ON s.id = v.id WHERE v.deleted = 0 AND ${sql}`).get(...args) as VersionRow | undefined;
-    return r && { subject: r.subject, version: r.version, id: r.id, schemaType: r.schema_type, schema: r.schema };
+    const r = this.db.prepare(`SELECT v.subject, v.version, v.id, s.schema_type, s.schema, s.refs FROM registry_versions v JOIN registry_schemas s ON s.id = v.id WHERE v.deleted = 0 AND ${sql}`).get(...args) as VersionRow | undefined;
+    return r && { subject: r.subject, version: r.version, id: r.id, ...stored(r.schema_type, r.schema, r.refs) };
   }
 
   latest(subject: string): SubjectVersion | undefined {
@@ -75,9 +85,9 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
   byId(id: number): RegistrySchema | undefined {
     const hit = this.byIdCache.get(id);
     if (hit) return hit;
-    const r = this.db.prepare('SELECT schema_type, schema FROM registry_schemas WHERE id = ?').get(id) as { schema_type: SchemaType; schema: string } | undefined;
+    const r = this.db.prepare('SELECT schema_type, schema, refs FROM registry_schemas WHERE id = ?').get(id) as { schema_type: SchemaType; schema: string; refs: string | null } | undefined;
     if (!r) return undefined;
-    const s = { schemaType: r.schema_type, schema: r.schema };
+    const s = stored(r.schema_type, r.schema, r.refs);
     this.byIdCache.set(id, s);
     return s;
   }

@@ -36,12 +36,31 @@ function baseRoot(): protobuf.Root {
   return root;
 }
 
-export function parseProto(text: string): ParsedProto {
+/** A file a schema imports, as its registry references give it (registry/schema-references.ts). */
+export interface ProtoImport {
+  readonly name: string;
+  readonly schema: string;
+}
+
+function typesIn(ns: protobuf.NamespaceBase, into: Set<protobuf.ReflectionObject>): Set<protobuf.ReflectionObject> {
+  for (const x of ns.nestedArray) {
+    into.add(x);
+    if (x instanceof protobuf.Namespace || x instanceof protobuf.Type) typesIn(x, into);
+  }
+  return into;
+}
+
+/** `imports`: the files the schema's references name, dependencies first; their types resolve, their messages are not the schema's own. */
+export function parseProto(text: string, imports: readonly ProtoImport[] = []): ParsedProto {
   const root = baseRoot();
+  for (const dep of imports) protobuf.parse(dep.schema, root, { keepCase: true });
+  const before = imports.length ? typesIn(root, new Set()) : undefined;
   const parsed = protobuf.parse(text, root, { keepCase: true });
   root.resolveAll();
   const ns = parsed.package ? root.lookup(parsed.package) : root;
-  const own = (ns as protobuf.Namespace).nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type && !(ns === root && (x.name === 'google' || x.name === 'confluent')));
+  const own = (ns as protobuf.Namespace).nestedArray.filter(
+    (x): x is protobuf.Type => x instanceof protobuf.Type && !(ns === root && (x.name === 'google' || x.name === 'confluent')) && !before?.has(x),
+  );
   return { root, messages: own };
 }
 
@@ -50,9 +69,9 @@ export function parseProto(text: string): ParsedProto {
  * KEY_/VALUE_SCHEMA_FULL_NAME picks which of a schema's messages a source reads and writes.
  * Without a name, or when none matches, the first message ([0]).
  */
-export function messagePath(text: string, fullName: string | undefined): number[] {
+export function messagePath(text: string, fullName: string | undefined, imports: readonly ProtoImport[] = []): number[] {
   if (!fullName) return [0];
-  const { messages } = parseProto(text);
+  const { messages } = parseProto(text, imports);
   const want = fullName.replace(/^\./, '');
   // The name as written (package included), else without the schema's package.
   const walk = (types: readonly protobuf.Type[], prefix: number[], matches: (name: string) => boolean): number[] | undefined => {
@@ -209,10 +228,10 @@ export function fieldType(f: protobuf.Field, fieldName: FieldName = upperName): 
 }
 
 /** A schema's columns: its first message's fields (upper-cased), or the message `fullName` names; a key's fields too, Protobuf keys being messages. */
-export function columnsOfProto(text: string, originalNames = false, fullName?: string): ColumnSchema[] {
+export function columnsOfProto(text: string, originalNames = false, fullName?: string, imports: readonly ProtoImport[] = []): ColumnSchema[] {
   const fieldName: FieldName = originalNames ? (n) => n : upperName;
-  const path = messagePath(text, fullName);
-  let m: protobuf.Type | undefined = parseProto(text).messages[path[0]!];
+  const path = messagePath(text, fullName, imports);
+  let m: protobuf.Type | undefined = parseProto(text, imports).messages[path[0]!];
   for (const i of path.slice(1)) m = m?.nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type)[i];
   if (!m) throw new Error('The Protobuf schema declares no message');
   return m.fieldsArray.map((f) => ({ name: fieldName(f.name), type: fieldType(f, fieldName) }));

@@ -8,15 +8,16 @@ import type protobuf from 'protobufjs';
 import type { Value } from '../../planner/values.js';
 import { rowFromJson } from './avro.js';
 import { DecodeError } from './json-coercion.js';
-import { DEFAULT_PROTOBUF_NAME, messagePath, parseProto, protoSchemaFor } from './protobuf-schema.js';
+import { DEFAULT_PROTOBUF_NAME, messagePath, parseProto, protoSchemaFor, type ProtoImport } from './protobuf-schema.js';
 import { decodeMessage, encodeMessage, protoToJson, valueToProto } from './protobuf-values.js';
+import { referencedSchemas } from '../registry/schema-references.js';
 import { needRegistry, writeId, writerSchema } from './registry-serde.js';
 import type { ColumnSchema, Serde, SerdeOptions } from './serde-types.js';
 import { frame, readMessageIndexes, unframe, writeMessageIndexes } from './wire-format.js';
 
 /** The message a schema's message indexes name: the path through top-level, then nested, messages. */
-export function messageAt(text: string, path: readonly number[]): protobuf.Type {
-  const { messages } = parseProto(text);
+export function messageAt(text: string, path: readonly number[], imports: readonly ProtoImport[] = []): protobuf.Type {
+  const { messages } = parseProto(text, imports);
   let m = messages[path[0] ?? 0];
   for (const i of path.slice(1)) m = m?.nestedArray.filter((x): x is protobuf.Type => 'fieldsArray' in x)[i];
   if (!m) throw new DecodeError(`Error deserializing Protobuf message: no message at index ${path.join('.')}`);
@@ -41,9 +42,12 @@ export function protobufSerde(columns: readonly ColumnSchema[], opts: SerdeOptio
   const writerType = (): protobuf.Type => {
     if (!writer) {
       const registered = opts.schemaId !== undefined && withRegistry;
-      const text = registered ? writerSchema(needRegistry(opts, format), opts.schemaId!, format).schema : generated;
-      writerPath = registered ? messagePath(text, opts.schemaFullName) : [0];
-      writer = messageAt(text, writerPath);
+      const registry = registered ? needRegistry(opts, format) : undefined;
+      const s = registry ? writerSchema(registry, opts.schemaId!, format) : undefined;
+      const imports = registry && s ? referencedSchemas(registry, s) : [];
+      const text = s ? s.schema : generated;
+      writerPath = registered ? messagePath(text, opts.schemaFullName, imports) : [0];
+      writer = messageAt(text, writerPath, imports);
     }
     return writer;
   };
@@ -52,8 +56,12 @@ export function protobufSerde(columns: readonly ColumnSchema[], opts: SerdeOptio
     const k = `${schemaId ?? ''}:${path.join('.')}`;
     let t = readers.get(k);
     if (!t) {
-      const text = schemaId === undefined ? generated : writerSchema(needRegistry(opts, format), schemaId, format).schema;
-      t = messageAt(text, path);
+      if (schemaId === undefined) t = messageAt(generated, path);
+      else {
+        const registry = needRegistry(opts, format);
+        const s = writerSchema(registry, schemaId, format);
+        t = messageAt(s.schema, path, referencedSchemas(registry, s));
+      }
       readers.set(k, t);
     }
     return t;

@@ -9,7 +9,8 @@ import { avroFullName, isUnwrapped } from './avro.js';
 import { avroToJson, avroType, AvroNames, valueToAvro } from './avro-values.js';
 import { jsonToValue } from './json-coercion.js';
 import { frame, unframe } from './wire-format.js';
-import { columnsOfProto, messagePath, messageType } from './protobuf-schema.js';
+import { columnsOfProto, messagePath, messageType, type ProtoImport } from './protobuf-schema.js';
+import { referencedSchemas } from '../registry/schema-references.js';
 import { decodeMessage, encodeMessage, protoToJson, valueToProto } from './protobuf-values.js';
 import { messageAt, protobufSchemaText } from './protobuf.js';
 import { readMessageIndexes, writeMessageIndexes } from './wire-format.js';
@@ -23,9 +24,10 @@ export interface SchemaTranslator {
   /** The columns a registered schema gives; throws with the reason when it cannot be read. */
   /** `originalNames`: keep the schema's field spelling (a schema named by id), else upper-case it. */
   /** `fullName`: the record / message KEY_/VALUE_SCHEMA_FULL_NAME names (a Protobuf schema may hold several messages). */
-  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames?: boolean, fullName?: string): ColumnSchema[];
+  /** `imports`: the files a Protobuf schema's references name (registry/schema-references.ts). */
+  toColumns(schema: string, role: 'key' | 'value', unwrapped: boolean, originalNames?: boolean, fullName?: string, imports?: readonly ProtoImport[]): ColumnSchema[];
   /** A JSON rendering of a record (as test cases and tools write them) in the wire format of schema `id`. */
-  jsonToBytes(j: Json, schema: string, id: number, fullName?: string): Buffer;
+  jsonToBytes(j: Json, schema: string, id: number, fullName?: string, imports?: readonly ProtoImport[]): Buffer;
   /** A record in the wire format, back to JSON through the schema its id names. */
   bytesToJson(b: Buffer, registry: SchemaRegistry): Json;
 }
@@ -50,10 +52,10 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
   PROTOBUF: {
     schemaType: 'PROTOBUF',
     fromColumns: protobufSchemaText,
-    toColumns: (schema, _role, _unwrapped, originalNames, fullName) => columnsOfProto(schema, originalNames, fullName),
-    jsonToBytes: (j, schema, id, fullName) => {
-      const path = messagePath(schema, fullName);
-      const t = messageAt(schema, path);
+    toColumns: (schema, _role, _unwrapped, originalNames, fullName, imports) => columnsOfProto(schema, originalNames, fullName, imports),
+    jsonToBytes: (j, schema, id, fullName, imports) => {
+      const path = messagePath(schema, fullName, imports);
+      const t = messageAt(schema, path, imports);
       const v = jsonToValue(j, messageType(t));
       return frame(id, Buffer.concat([writeMessageIndexes(path), encodeMessage(t, valueToProto(v, t, '$'))]));
     },
@@ -62,7 +64,7 @@ const TRANSLATORS: Partial<Record<FormatName, SchemaTranslator>> = {
       const found = registry.byId(id);
       if (!found) throw new Error(`no schema with id ${id}`);
       const { path, rest } = readMessageIndexes(payload);
-      const t = messageAt(found.schema, path);
+      const t = messageAt(found.schema, path, referencedSchemas(registry, found));
       return protoToJson(decodeMessage(t, rest), t);
     },
   },

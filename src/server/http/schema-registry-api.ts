@@ -4,9 +4,9 @@
 // the engine uses, the embedded one in the data directory by default, on the --http-port, behind
 // the same token check as the rest of the HTTP API (the token as Basic auth's password).
 //
-// Not served: schema references, `?deleted=true` listings, modes other than READWRITE, contexts.
+// Schema references are kept and followed (a .proto's imports); `referencedby` answers []. Not served: `?deleted=true` listings, modes other than READWRITE, contexts.
 
-import { canonicalSchema, compatible, schemaProblem, SchemaRegistryError, type Compatibility, type Eddy, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../engine-api.js';
+import { canonicalSchema, compatible, referencedSchemas, schemaProblem, SchemaRegistryError, type SchemaReference, type Compatibility, type Eddy, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../engine-api.js';
 import { readBody, type Exchange } from './exchange.js';
 
 export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -71,11 +71,11 @@ async function route(x: Exchange, registry: SchemaRegistry, maxBodyBytes: number
   if (root === 'subjects') {
     if (n === 1 && method === 'GET') return { body: registry.subjects() };
     const subject = a!;
-    if (n === 2 && method === 'POST') return { body: lookup(registry, subject, schemaOf(await body())) };
+    if (n === 2 && method === 'POST') return { body: lookup(registry, subject, schemaOf(await body(), registry)) };
     if (n === 2 && method === 'DELETE') return { body: registry.deleteSubject(subject, permanent) };
     if (b === 'versions') {
       if (n === 3 && method === 'GET') return { body: versionsOf(registry, subject) };
-      if (n === 3 && method === 'POST') return { body: { id: register(registry, subject, schemaOf(await body())) } };
+      if (n === 3 && method === 'POST') return { body: { id: register(registry, subject, schemaOf(await body(), registry)) } };
       if ((n === 4 || (n === 5 && d === 'schema')) && method === 'GET') {
         const v = versionAt(registry, subject, c!);
         return n === 5 ? { text: v.schema } : { body: versionJson(v) };
@@ -120,7 +120,7 @@ async function route(x: Exchange, registry: SchemaRegistry, maxBodyBytes: number
   } else if (root === 'compatibility') {
     // /compatibility/subjects/{s}/versions/{v}: against that version; without {v}: as registering would check.
     if (a === 'subjects' && c === 'versions' && (n === 4 || n === 5) && method === 'POST') {
-      const schema = schemaOf(await body());
+      const schema = schemaOf(await body(), registry);
       if (n === 4) return { body: { is_compatible: registry.versions(b!).length === 0 || registry.isCompatible(b!, schema) } };
       const against = versionAt(registry, b!, d!);
       return { body: { is_compatible: compatible(registry.compatibility(b!), schema, [against]) } };
@@ -149,16 +149,29 @@ async function readJson(x: Exchange, max: number): Promise<Body> {
 }
 
 /** The schema a POST carries: {schema, schemaType?, references?}; AVRO when the type is left out, as Confluent's. */
-function schemaOf(body: Body): RegistrySchema {
+function schemaOf(body: Body, registry: SchemaRegistry): RegistrySchema {
   const { schema, schemaType, references } = body;
   if (typeof schema !== 'string') throw new RegistryHttpError(42201, 'Empty schema');
   const type = schemaType === undefined || schemaType === null ? 'AVRO' : String(schemaType).toUpperCase();
   if (!TYPES.includes(type as SchemaType)) throw new RegistryHttpError(42201, `Invalid schema type ${String(schemaType)}`);
-  if (Array.isArray(references) && references.length > 0) throw new RegistryHttpError(42201, 'Schema references are not supported by this registry');
-  const s = { schemaType: type as SchemaType, schema };
-  const problem = schemaProblem(s);
+  const refs = referencesOf(references);
+  const s = { schemaType: type as SchemaType, schema, ...(refs.length ? { references: refs } : {}) };
+  // Each reference must name a registered version (42201 from referencedSchemas otherwise); a .proto parses with the files they name.
+  const problem = schemaProblem(s, referencedSchemas(registry, s));
   if (problem) throw new RegistryHttpError(42201, `Invalid schema ${schema}: ${problem}`);
   return s;
+}
+
+/** `references`: [{name, subject, version}], as Confluent's clients send them (a .proto file's imports). */
+function referencesOf(v: unknown): SchemaReference[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new RegistryHttpError(42201, 'references must be a list of {name, subject, version}');
+  return v.map((r: unknown) => {
+    const o = (r ?? {}) as Body;
+    const version = Number(o.version);
+    if (typeof o.name !== 'string' || typeof o.subject !== 'string' || !Number.isInteger(version)) throw new RegistryHttpError(42201, `Invalid reference ${JSON.stringify(r)}: it needs name, subject and version`);
+    return { name: o.name, subject: o.subject, version };
+  });
 }
 
 function register(registry: SchemaRegistry, subject: string, schema: RegistrySchema): number {
@@ -207,7 +220,8 @@ function versionAt(registry: SchemaRegistry, subject: string, text: string): Sub
 
 /** Confluent leaves schemaType out for AVRO. */
 function schemaJson(s: RegistrySchema): { [k: string]: unknown } {
-  return s.schemaType === 'AVRO' ? { schema: s.schema } : { schemaType: s.schemaType, schema: s.schema };
+  const refs = s.references?.length ? { references: s.references } : {};
+  return s.schemaType === 'AVRO' ? { schema: s.schema, ...refs } : { schemaType: s.schemaType, schema: s.schema, ...refs };
 }
 
 function versionJson(v: SubjectVersion): { [k: string]: unknown } {

@@ -114,6 +114,23 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     }
   });
 
+  it("follows a Protobuf schema's references over HTTP: the imported subject's version is fetched and parsed first", async () => {
+    const dep = 'syntax = "proto3";\npackage geo;\nmessage Point {\n  double lat = 1;\n  double lon = 2;\n}\n';
+    const main = 'syntax = "proto3";\npackage geo;\nimport "geo/point.proto";\nmessage Trip {\n  Point from = 1;\n  Point to = 2;\n}\n';
+    await rest('POST', '/subjects/geo-point/versions', { schema: dep, schemaType: 'PROTOBUF' });
+    const ref = { name: 'geo/point.proto', subject: 'geo-point', version: 1 };
+    const { id } = (await rest('POST', '/subjects/trips-value/versions', { schema: main, schemaType: 'PROTOBUF', references: [ref] })) as { id: number };
+    const eddy = open();
+    eddy.execute(`CREATE STREAM TRIPS WITH (kafka_topic='trips', value_format='PROTOBUF', partitions=1);`);
+    expect(eddy.state.catalog.get('TRIPS')!.columns.map((c) => `${c.name} ${c.type.kind}`)).toEqual(['FROM STRUCT', 'TO STRUCT']);
+    const fresh = new HttpSchemaRegistry({ url });
+    try {
+      expect(fresh.byId(id)).toEqual({ schemaType: 'PROTOBUF', schema: main.trim(), references: [ref] });
+    } finally {
+      fresh.close();
+    }
+  });
+
   it("refuses what the registry refuses, with the registry's reason; sets levels and deletes there", async () => {
     const eddy = open();
     const reg = eddy.state.registry;

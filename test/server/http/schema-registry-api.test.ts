@@ -1,7 +1,9 @@
 // The registry's Confluent REST API on the HTTP port: paths, bodies, content type and error
 // codes as Confluent's clients read them, over real HTTP on 127.0.0.1.
 
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
+import { start, until } from '../helpers.js';
 import { startHttp } from './http-helpers.js';
 
 const CT = 'application/vnd.schemaregistry.v1+json';
@@ -137,5 +139,43 @@ describe('schema registry REST API', () => {
     expect(await call(base, 'GET', '/subjects', undefined, { Authorization: basic })).toMatchObject({ status: 200, body: [] });
     expect(await call(base, 'GET', '/subjects', undefined, { Authorization: 'Bearer s3cret' })).toMatchObject({ status: 200, body: [] });
     expect((await call(base, 'GET', '/subjects', undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
+  it('keeps Protobuf schema references (imports across subjects) and follows them: validation, inference, decoding', async () => {
+    const { server } = await start({ httpPort: 0 });
+    const base = `http://127.0.0.1:${server.httpAddress!.port}`;
+    const EVENT = 'syntax = "proto3";\npackage shop;\nmessage Event {\n  int64 at = 1;\n  string kind = 2;\n}\n';
+    const MAIN = 'syntax = "proto3";\npackage shop;\nimport "shop/event.proto";\nmessage Logistics {\n  Event event = 1;\n  string note = 2;\n}\n';
+    const ref = { name: 'shop/event.proto', subject: 'shop-event', version: 1 };
+    const err = async (body: unknown) => {
+      const r = await call(base, 'POST', '/subjects/logistics-value/versions', body);
+      return [r.status, (r.body as { error_code: number }).error_code];
+    };
+    // The import cannot resolve until its subject has that version.
+    expect(await err({ schema: MAIN, schemaType: 'PROTOBUF', references: [ref] })).toEqual([422, 42201]);
+    expect((await call(base, 'POST', '/subjects/shop-event/versions', { schema: EVENT, schemaType: 'PROTOBUF' })).status).toBe(200);
+    expect(await err({ schema: MAIN, schemaType: 'PROTOBUF' })).toEqual([422, 42201]);
+    expect(await err({ schema: MAIN, schemaType: 'PROTOBUF', references: [{ name: 'x' }] })).toEqual([422, 42201]);
+    const { id } = (await call(base, 'POST', '/subjects/logistics-value/versions', { schema: MAIN, schemaType: 'PROTOBUF', references: [ref] })).body as { id: number };
+    expect((await call(base, 'GET', '/subjects/logistics-value/versions/latest')).body).toMatchObject({ id, schemaType: 'PROTOBUF', references: [ref] });
+    expect((await call(base, 'GET', `/schemas/ids/${id}`)).body).toMatchObject({ references: [ref] });
+
+    // Inference reads the imported message's fields; a record written with the two files (by
+    // protobufjs, as a producer would) decodes; the message index counts the schema's own messages only.
+    const eddy = server.eddy;
+    eddy.execute(`CREATE STREAM L WITH (kafka_topic='logistics', value_format='PROTOBUF');`);
+    expect(eddy.state.catalog.get('L')!.columns.map((c) => `${c.name} ${c.type.kind}`)).toEqual(['EVENT STRUCT', 'NOTE STRING']);
+    const root = new protobuf.Root();
+    protobuf.parse(EVENT, root);
+    protobuf.parse(MAIN, root);
+    const Logistics = root.lookupType('shop.Logistics');
+    const body = Logistics.encode(Logistics.create({ event: { at: 7, kind: 'picked' }, note: 'dock 4' })).finish();
+    const header = Buffer.alloc(6);
+    header.writeInt32BE(id, 1); // magic byte 0, id, message index [0] as the single byte 0
+    eddy.produce('logistics', [{ key: null, value: Buffer.concat([header, body]), timestamp: 1 }]);
+    eddy.execute(`SET 'auto.offset.reset' = 'earliest';`);
+    eddy.execute(`CREATE STREAM KINDS WITH (value_format='JSON') AS SELECT EVENT->KIND AS KIND, EVENT->AT AS AT, NOTE FROM L;`);
+    await until(() => eddy.state.log.hasTopic('KINDS') && eddy.readTopic('KINDS').length >= 1);
+    expect(JSON.parse(eddy.readTopic('KINDS')[0]!.value!.toString())).toEqual({ KIND: 'picked', AT: 7, NOTE: 'dock 4' });
   });
 });
