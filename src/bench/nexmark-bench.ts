@@ -1,17 +1,24 @@
 // `eddy bench`: every Nexmark query through the engine — persistent queries started with SQL over
 // the nexmark source connector, ending in a discarding sink, each cycle committing state and offsets
 // — beside a hand-written loop computing the same answer. Optional extra figures: "log" (the events
-// as JSON records through the embedded log and a real sink topic) and "operators" (the plans'
-// operators fed in-process, no engine around them).
+// as JSON records through the embedded log and a real sink topic), "file" (the events as JSON-lines
+// files read by the file source, ingest included, and a real sink topic) and "operators" (the
+// plans' operators fed in-process, no engine around them). Each real path's answer is checked
+// against the hand-written loop's at the bench's own batch size.
 
 import type { Rec } from '../planner/record.js';
 import { BASELINES, type Row } from './nexmark-baselines.js';
 import { DEFAULT_CONFIG, NexmarkGenerator, type GeneratorConfig } from '../engine-api.js';
 import { NEXMARK_QUERIES, type BenchQuery } from './nexmark-queries.js';
-import { cpuSince, openEngineQuery, runEngine, runEngineAtHalfRate, type EngineFigures } from './nexmark-engine-runner.js';
+import { isDeepStrictEqual } from 'node:util';
+import { cpuSince, openEngineQuery, runEngine, runEngineAtHalfRate, type EngineFigures, type RealPath, type Via } from './nexmark-engine-runner.js';
 import { prepareQuery, runEddy, type BenchFigures } from './nexmark-runner.js';
 
-export type BenchMode = 'engine' | 'log' | 'operators';
+export type BenchMode = 'engine' | RealPath | 'operators';
+export const BENCH_MODES: readonly BenchMode[] = ['engine', 'log', 'file', 'operators'];
+
+/** Events of a real path's answer check: enough for q5's and q7's windows to close many times over. */
+export const CHECK_EVENTS = 50_000;
 
 /** Batches timed at half rate: with 200, p99 is the second-worst batch, not the worst alone. */
 const HALF_RATE_BATCHES = 200;
@@ -28,9 +35,23 @@ export interface EngineRow extends EngineFigures {
   readonly ratio: number;
 }
 
+/** A real path's figures (via the embedded log or a file), beside the loop, with its answer's check. */
 export interface LogRow extends EngineFigures {
   readonly query: string;
   readonly target: number;
+  readonly via: RealPath;
+  readonly baselinePerCpuSec: number;
+  /** The path's rate over the loop's, in CPU time. */
+  readonly ratio: number;
+  readonly check: AnswerCheck;
+}
+
+/** The path's answer on CHECK_EVENTS events (distinct event times) at the bench's batch size, against the loop's. */
+export interface AnswerCheck {
+  readonly events: number;
+  readonly batch: number;
+  readonly rows: number;
+  readonly ok: boolean;
 }
 
 export interface OperatorRow extends BenchFigures {
@@ -89,9 +110,9 @@ export function answers(q: BenchQuery, events: number, batch = 1000): { eddy: Ro
 }
 
 /** The engine's answers (the sink topic of the real persistent queries) and the loop's. */
-export function engineAnswers(q: BenchQuery, events: number, batch: number, via: 'nexmark' | 'log'): { eddy: Row[]; baseline: Row[] } {
+export function engineAnswers(q: BenchQuery, events: number, batch: number, via: Via): { eddy: Row[]; baseline: Row[] } {
   const run = openEngineQuery(q, batch, { via, discard: false, events, config: DISTINCT_TIMES });
-  if (via === 'nexmark') run.eddy.runUntilIdle();
+  if (via !== 'log') run.eddy.runUntilIdle();
   else
     for (let done = 0; done < events; done += batch) {
       run.ingest(Math.min(batch, events - done));
@@ -114,8 +135,14 @@ export interface BenchOptions {
 
 export interface BenchRows {
   readonly engine: EngineRow[];
+  /** The real paths (log and file), in the order measured. */
   readonly log: LogRow[];
   readonly operators: OperatorRow[];
+}
+
+export function checkAnswer(q: BenchQuery, batch: number, via: Via): AnswerCheck {
+  const { eddy, baseline } = engineAnswers(q, CHECK_EVENTS, batch, via);
+  return { events: CHECK_EVENTS, batch, rows: baseline.length, ok: baseline.length > 0 && isDeepStrictEqual(eddy, baseline) };
 }
 
 /** p50/p99 batch latency of one query with its source paced at half of `maxRate`. */
@@ -149,7 +176,12 @@ export function runBench(opts: BenchOptions): BenchRows {
         ratio: f.eventsPerCpuSec / loop.perCpuSec,
       });
     }
-    if (opts.modes.includes('log')) rows.log.push({ query: q.name, target: q.target, ...runEngine(q, opts.events, opts.batch, 'log') });
+    for (const via of ['log', 'file'] as const) {
+      if (!opts.modes.includes(via)) continue;
+      runEngine(q, warmUp, opts.batch, via);
+      const f = runEngine(q, opts.events, opts.batch, via);
+      rows.log.push({ query: q.name, target: q.target, via, ...f, baselinePerCpuSec: loop.perCpuSec, ratio: f.eventsPerCpuSec / loop.perCpuSec, check: checkAnswer(q, opts.batch, via) });
+    }
     if (opts.modes.includes('operators')) {
       runEddy(q, warmUp, opts.batch);
       const f = runEddy(q, opts.events, opts.batch);
@@ -185,12 +217,17 @@ export function benchTable(rows: BenchRows, opts: BenchOptions): string {
   }
   if (rows.log.length) {
     lines.push(
-      'Via the embedded log: the events as JSON records appended to the log (ingest, timed apart), read back and parsed by the same queries,',
-      'and the answer written to its sink topic, all in the same per-batch transaction.',
+      'Real paths. log (--mode log): the events as JSON records appended to the embedded log (ingest, timed apart), read back and parsed by the',
+      "same queries. file (--mode file): the events written to JSON-lines files first (not timed), read by CREATE STREAM … WITH (source='file',",
+      "…, timestamp='DATETIME') inside the timed cycles (ingest included). Both write the answer to its sink topic in the same per-batch",
+      `transaction. Answer: the path's answer on ${fmt(CHECK_EVENTS)} events at the bench's batch size against the hand-written loop's.`,
       '',
-      '| query | events/s | events/CPU-s | ingest events/s | batch p50 ms | batch p99 ms | peak RSS MiB |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      ...rows.log.map((r) => `| ${r.query} | ${fmt(r.eventsPerSec)} | ${fmt(r.eventsPerCpuSec)} | ${fmt(r.ingestPerSec ?? 0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`),
+      '| query | path | events/s | events/CPU-s | loop events/CPU-s | path / loop (CPU) | log ingest events/s | batch p50 ms | batch p99 ms | peak RSS MiB | answer |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+      ...rows.log.map(
+        (r) =>
+          `| ${r.query} | ${r.via} | ${fmt(r.eventsPerSec)} | ${fmt(r.eventsPerCpuSec)} | ${fmt(r.baselinePerCpuSec)} | ${r.ratio.toFixed(3)} | ${r.ingestPerSec === undefined ? '—' : fmt(r.ingestPerSec)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} | ${mark(r.check.ok)} ${fmt(r.check.rows)} rows (batch ${fmt(r.check.batch)}) |`,
+      ),
       '',
     );
   }

@@ -5,18 +5,26 @@
 //   served straight from the generator — the events are generated inside the timed cycles, as
 //   Flink's and RisingWave's Nexmark sources do — and the answer goes to a discarding sink;
 // - via 'log': the events are JSON records appended to the embedded log (ingest, timed apart) and
-//   read back and parsed by the queries, and the answer is written to its sink topic.
+//   read back and parsed by the queries, and the answer is written to its sink topic;
+// - via 'file': the events are written to JSON-lines files first (not timed), which the sources
+//   read with source='file' inside the timed cycles (ingest included, as a user's file arrives).
+// The real paths are the values of RealPath; another one (a Kafka broker) is one more case of
+// `via` here: its DDL in nexmarkDdl, its filling in openEngineQuery, its timing in runEngine.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDef } from '../planner/catalog.js';
 import type { Value } from '../planner/values.js';
 import { DEFAULT_CONFIG, Eddy, NexmarkGenerator, recordCodec, type AppendRecord, type GeneratorConfig, type NexmarkEvent, type RecordCodec } from '../engine-api.js';
-import { nexmarkDdl, toRec, type BenchQuery } from './nexmark-queries.js';
+import { nexmarkDdl, nexmarkFile, nexmarkLine, toRec, type BenchQuery } from './nexmark-queries.js';
+
+/** The paths a user's records take into the engine that the bench measures beside the generator. */
+export type RealPath = 'log' | 'file';
+export type Via = 'nexmark' | RealPath;
 
 export interface EngineSetup {
-  readonly via: 'nexmark' | 'log';
+  readonly via: Via;
   /** End in a discarding sink (WITH (sink='discard')) rather than the sink topic. */
   readonly discard: boolean;
   /** Events in the sequence (the nexmark source's max_rows). */
@@ -56,7 +64,13 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
   const config = setup.config ?? DEFAULT_CONFIG;
   const dir = mkdtempSync(join(tmpdir(), `eddy-bench-${q.name}-`));
   const eddy = Eddy.open({ dataDir: dir, autoStart: false, batch: { maxRecords: batch }, properties: { 'auto.offset.reset': 'earliest' } });
-  const input = setup.via === 'log' ? ({ via: 'log' } as const) : ({ via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) } as const);
+  if (setup.via === 'file') writeEventFiles(dir, setup.events, config);
+  const input =
+    setup.via === 'log'
+      ? ({ via: 'log' } as const)
+      : setup.via === 'file'
+        ? ({ via: 'file', dir } as const)
+        : ({ via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) } as const);
   eddy.execute(nexmarkDdl(input, q.steps.map((s) => s.sql)));
   q.steps.forEach((step, i) => {
     eddy.execute(setup.discard && i === q.steps.length - 1 ? discarding(step.sql) : step.sql);
@@ -108,6 +122,28 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
   };
 }
 
+/** The events as JSON lines, one file per kind (bid, auction, person), written in 4 MiB pieces. */
+function writeEventFiles(dir: string, events: number, config: GeneratorConfig): void {
+  const files = new Map<string, { fd: number; text: string }>();
+  const flush = (f: { fd: number; text: string }) => {
+    writeSync(f.fd, f.text);
+    f.text = '';
+  };
+  for (const event of ['bid', 'auction', 'person']) files.set(event, { fd: openSync(nexmarkFile(dir, event), 'w'), text: '' });
+  const gen = new NexmarkGenerator(config);
+  try {
+    for (let i = 0; i < events; i++) {
+      const { event, line } = nexmarkLine(gen.next());
+      const f = files.get(event)!;
+      f.text += line;
+      if (f.text.length >= 4 << 20) flush(f);
+    }
+    for (const f of files.values()) flush(f);
+  } finally {
+    for (const f of files.values()) closeSync(f.fd);
+  }
+}
+
 export interface EngineFigures {
   /** Events per second through the query's micro-batch cycles (read → operators → commit). */
   readonly eventsPerSec: number;
@@ -143,7 +179,8 @@ function timedStep(eddy: Eddy): [number, number] {
  * nexmark source all events exist from the start and generating them is part of each cycle; via
  * the log, each batch's events are ingested (timed apart) before its cycles.
  */
-export function runEngine(q: BenchQuery, events: number, batch: number, via: 'nexmark' | 'log' = 'nexmark'): EngineFigures {
+export function runEngine(q: BenchQuery, events: number, batch: number, via: Via = 'nexmark'): EngineFigures {
+  // The real paths write their answer to its sink topic, as a user's query does; the generator's ends in a discarding sink.
   const run = openEngineQuery(q, batch, { via, discard: via === 'nexmark', events });
   const latencies: number[] = [];
   let ingestMs = 0;
@@ -159,7 +196,8 @@ export function runEngine(q: BenchQuery, events: number, batch: number, via: 'ne
     }
     cpuMicros += cpuSince(cpu);
   };
-  if (via === 'nexmark') cycle();
+  // From the generator or a file, every event is there from the start: the cycles read it all (the file's ingest included).
+  if (via !== 'log') cycle();
   else
     for (let done = 0; done < events; done += batch) {
       ingestMs += run.ingest(Math.min(batch, events - done));

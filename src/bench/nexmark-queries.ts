@@ -17,8 +17,20 @@ const SOURCES: readonly { readonly name: string; readonly kind: 'STREAM' | 'TABL
   { name: 'PERSON_STREAM', kind: 'STREAM', event: 'person', columns: 'ID BIGINT KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING' },
 ];
 
-/** Where the sources' events come from: the nexmark source connector, or JSON records in the embedded log. */
-export type NexmarkInput = { readonly via: 'nexmark'; readonly events: number; readonly eventsPerSecond: number; readonly rate?: number } | { readonly via: 'log' };
+/**
+ * Where the sources' events come from: the nexmark source connector, JSON records in the embedded
+ * log, or JSON-lines files read by the file source (one per kind of event, in `dir`, as
+ * nexmarkLine writes them), each record's event time its DATETIME column.
+ */
+export type NexmarkInput =
+  | { readonly via: 'nexmark'; readonly events: number; readonly eventsPerSecond: number; readonly rate?: number }
+  | { readonly via: 'log' }
+  | { readonly via: 'file'; readonly dir: string };
+
+/** The file a kind of event is written to under `via: 'file'`. */
+export function nexmarkFile(dir: string, event: string): string {
+  return `${dir}/${event}.jsonl`;
+}
 
 /** The sources' DDL; with `only`, just the sources those statements name (a table is materialised, so unused ones cost). */
 export function nexmarkDdl(input: NexmarkInput, only?: readonly string[]): string {
@@ -27,7 +39,9 @@ export function nexmarkDdl(input: NexmarkInput, only?: readonly string[]): strin
     const props =
       input.via === 'log'
         ? `kafka_topic='${s.event}', value_format='JSON'`
-        : `source='nexmark', event='${s.event}', max_rows=${input.events}, events_per_second=${input.eventsPerSecond}${input.rate ? `, rate=${input.rate}` : ''}`;
+        : input.via === 'file'
+          ? `source='file', path='${nexmarkFile(input.dir, s.event)}', value_format='JSON', timestamp='DATETIME'`
+          : `source='nexmark', event='${s.event}', max_rows=${input.events}, events_per_second=${input.eventsPerSecond}${input.rate ? `, rate=${input.rate}` : ''}`;
     return `CREATE ${s.kind} ${s.name} (${s.columns}) WITH (${props});`;
   }).join('\n');
 }
@@ -54,6 +68,18 @@ export function toRec(e: NexmarkEvent): { sources: readonly string[]; rec: Rec }
   }
 }
 const BID_SOURCES = ['BID'];
+
+/** Each kind of event's column names, in its DDL's order (toRec's). */
+const COLUMN_NAMES = new Map(SOURCES.map((s) => [s.event, s.columns.split(',').map((c) => c.trim().split(/\s+/)[0]!)]));
+
+/** An event as one JSON line of its kind's file (every column, key ones included, by name), for `via: 'file'`. */
+export function nexmarkLine(e: NexmarkEvent): { event: string; line: string } {
+  const names = COLUMN_NAMES.get(e.kind)!;
+  const { cols } = toRec(e).rec;
+  let line = '{';
+  for (let i = 0; i < names.length; i++) line += `${i ? ',' : ''}"${names[i]!}":${JSON.stringify(cols[i] ?? null)}`;
+  return { event: e.kind, line: `${line}}\n` };
+}
 const AUCTION_SOURCES = ['AUCTION'];
 const PERSON_SOURCES = ['PERSON', 'PERSON_STREAM'];
 

@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { benchTable, halfRateLatency, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
+import { BENCH_MODES, benchTable, halfRateLatency, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
 import { NEXMARK_QUERIES } from '../bench/nexmark-queries.js';
 
 interface BenchCliOptions {
@@ -45,14 +45,16 @@ export function registerBenchCommand(program: Command): void {
     .option('--batch <n>', 'records per query per micro-batch', '10000')
     .option('--trigger <ms>', 'trigger interval for the half-rate latency run', '100')
     .option('--queries <list>', 'comma-separated subset, e.g. q0,q1')
-    .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON through the embedded log), operators (in-process, no engine); comma-separated', 'engine')
+    .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON records through the embedded log), file (JSON-lines files through the file source, ingest included), operators (in-process, no engine); comma-separated', 'engine')
     .option('--in-process', 'run every query in this process (default: child processes per query)')
     .option('--no-half-rate', 'skip the half-rate latency run')
     .option('--half-rate-at <eventsPerSec>', 'only the half-rate latency run, for this maximum rate (what the child processes run)')
     .option('--json', 'print JSON')
     .action((opts: BenchCliOptions) => {
-      const modes = opts.mode.split(',').filter((m): m is BenchMode => m === 'engine' || m === 'log' || m === 'operators');
-      if (!modes.length) throw new Error(`--mode takes engine, log and/or operators, got '${opts.mode}'`);
+      const given = opts.mode.split(',');
+      const wrong = given.filter((m) => !BENCH_MODES.includes(m as BenchMode));
+      if (wrong.length || !given.length) throw new Error(`--mode takes ${BENCH_MODES.join(', ')} (comma-separated), got '${opts.mode}'`);
+      const modes = given as BenchMode[];
       const queries = opts.queries ? opts.queries.split(',') : NEXMARK_QUERIES.map((q) => q.name);
       const unknown = queries.filter((q) => !NEXMARK_QUERIES.some((n) => n.name === q));
       if (unknown.length) throw new Error(`Unknown queries: ${unknown.join(', ')} (known: ${NEXMARK_QUERIES.map((q) => q.name).join(' ')})`);

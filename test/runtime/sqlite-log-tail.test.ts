@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteLog } from '../../src/runtime/log/sqlite-log.js';
-import type { AppendRecord, LogRecord } from '../../src/runtime/log/topic-log.js';
+import { valueRunRecords, type AppendRecord, type LogRecord, type ValueRun } from '../../src/runtime/log/topic-log.js';
 
 let db: Database.Database | undefined;
 afterEach(() => db?.close());
@@ -175,5 +175,62 @@ describe('SqliteLog storage', () => {
       { topic: 'b', partition: 0, offset: 0, timestamp: 5, key: null, value: Buffer.from('x'), headers: [{ key: 'h', value: Buffer.from('hv') }, { key: 'n', value: null }], window: { start: 10, end: 20 } },
     ]);
     expect(log.append('a', [{ partition: 0, timestamp: 1, key: null, value: null }])).toEqual([{ partition: 0, offset: 2500 }]);
+  });
+});
+
+describe('SqliteLog.appendValues (a file\'s lines as byte ranges of one buffer)', () => {
+  /** Lines of `text` as a run: the ranges between '\n's, as the file source hands them over. */
+  function run(text: string, timestamp: number): ValueRun {
+    const bytes = Buffer.from(text);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let s = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        starts.push(s);
+        ends.push(i);
+        s = i + 1;
+      }
+    }
+    return { bytes, starts: Int32Array.from(starts), ends: Int32Array.from(ends), count: starts.length, timestamp };
+  }
+
+  it('stores what append stores for the same records, across segment boundaries, served and stored alike', () => {
+    const { db, log } = open();
+    log.createTopic('a', 1);
+    log.createTopic('b', 1);
+    // Long lines and many of them: more than one segment (SEGMENT_BYTES, SEGMENT_RECORDS) per append.
+    const lines = Array.from({ length: 9000 }, (_, i) => `{"n":${i},"s":"${'é'.repeat(i % 300)}"}`);
+    lines[17] = '';
+    const text = lines.join('\n');
+    db.transaction(() => log.appendValues('a', run(text, 7)))();
+    db.transaction(() => log.append('b', valueRunRecords(run(text, 7))))();
+    db.transaction(() => log.appendValues('a', run('x\ny', 8)))();
+    db.transaction(() => log.append('b', valueRunRecords(run('x\ny', 8))))();
+    const strip = (rs: LogRecord[]) => rs.map(({ topic: _t, ...r }) => ({ ...r, value: r.value?.toString('utf8') ?? null }));
+    expect(log.endOffset('a', 0)).toBe(9002);
+    expect(strip(log.read('a', 0, 0, 100_000))).toEqual(strip(log.read('b', 0, 0, 100_000)));
+    expect(strip(stored(db, 'a'))).toEqual(strip(stored(db, 'b')));
+    expect(stored(db, 'a')[17]!.value!.length).toBe(0);
+    expect(stored(db, 'a')[9001]!.value!.toString()).toBe('y');
+  });
+
+  it('forgets a rolled-back run, and goes round-robin over several partitions as append does', () => {
+    const { db, log } = open();
+    log.createTopic('t', 1);
+    db.transaction(() => log.appendValues('t', run('a\nb', 1)))();
+    expect(() =>
+      db.transaction(() => {
+        log.appendValues('t', run('c\nd', 2));
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(log.read('t', 0, 0, 10).map((r) => r.value!.toString())).toEqual(['a', 'b']);
+    expect(log.endOffset('t', 0)).toBe(2);
+    log.createTopic('p', 2);
+    log.createTopic('q', 2);
+    log.appendValues('p', run('1\n2\n3\n4\n5', 3));
+    log.append('q', valueRunRecords(run('1\n2\n3\n4\n5', 3)));
+    for (const p of [0, 1]) expect(log.read('p', p, 0, 10).map((r) => r.value!.toString())).toEqual(log.read('q', p, 0, 10).map((r) => r.value!.toString()));
   });
 });

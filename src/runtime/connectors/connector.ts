@@ -5,6 +5,7 @@
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
 import type { GeneratedTopic } from '../log/index.js';
+import type { ValueRun } from '../log/topic-log.js';
 
 export interface ConnectorRow {
   /** Every column's value, in the source's column order (only the key columns' when `value` is given). */
@@ -22,6 +23,11 @@ export interface ConnectorContext {
    * restart neither loses nor repeats them.
    */
   append(rows: readonly ConnectorRow[], checkpoint?: string): void;
+  /**
+   * Append records that are values as they are (lines of a source without key columns), byte
+   * ranges of one buffer, copied before this returns; with the checkpoint as append's.
+   */
+  appendValues(run: ValueRun, checkpoint?: string): void;
   /** The last committed checkpoint, if any. */
   checkpoint(): string | undefined;
   /**

@@ -11,7 +11,7 @@
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { createSerde } from '../serde/index.js';
 import type { ConnectorFactory, ConnectorRow } from './connector.js';
-import { hasContent, LineReader } from './line-reader.js';
+import { hasContent, LineReader, rangeHasContent } from './line-reader.js';
 
 /** Bytes read per poll by default (poll_bytes): a chunk is appended in one transaction. */
 const POLL_BYTES = 4 * 1024 * 1024;
@@ -22,7 +22,7 @@ interface FilePosition {
   readonly inode?: string;
 }
 
-const NO_VALUES: readonly never[] = [];
+const EMPTY = Buffer.alloc(0);
 
 function parseCheckpoint(s: string | undefined): FilePosition {
   if (s === undefined) return { position: 0 };
@@ -100,34 +100,67 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
     }
   };
 
+  /** The value-only lines of the last read: byte ranges of the reader's buffer (no object per line). */
+  let starts = new Int32Array(16 * 1024);
+  let ends = new Int32Array(16 * 1024);
+  let runBytes: Buffer | undefined;
+  let count = 0;
+  const addRange = (buf: Buffer, start: number, end: number): void => {
+    if (!rangeHasContent(buf, start, end) || (skipHeader && position + start === 0)) return;
+    if (count === starts.length) {
+      const s2 = new Int32Array(count * 2);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(count * 2);
+      e2.set(ends);
+      ends = e2;
+    }
+    runBytes = buf;
+    starts[count] = start;
+    ends[count] = end;
+    count++;
+  };
+
   const read = (): number => {
     behind = false;
     if (fd === undefined && !open()) return 0;
     if (fstatSync(fd!).size < position) position = 0; // truncated in place: start over
     const rotated = inodeOf(where()) !== inode;
-    const rows: ConnectorRow[] = [];
     const ts = Date.now();
-    const chunk = reader.read(
-      fd!,
-      position,
-      (line, at) => {
-        if (!hasContent(line) || (skipHeader && at === 0)) return;
-        if (asValue && keyCount === 0) {
-          rows.push({ values: NO_VALUES, ts, value: line });
-          return;
-        }
-        try {
-          const values = serde.deserialize(line);
-          if (values) rows.push(asValue ? { values, ts, value: line } : { values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
-        } catch (e) {
-          ctx.reject(`byte ${at}: ${(e as Error).message}`, at);
-        }
-      },
-      rotated,
-    );
-    if (chunk.next !== position) {
-      position = chunk.next;
-      ctx.append(rows, JSON.stringify({ position, inode } satisfies FilePosition));
+    let chunk: { next: number; more: boolean };
+    let appended: number;
+    if (asValue && keyCount === 0) {
+      // Each line is the record's value as it is: copied from the read buffer into the log, checked when a query decodes it.
+      count = 0;
+      runBytes = undefined;
+      chunk = reader.readRanges(fd!, position, addRange, rotated);
+      appended = count;
+      if (chunk.next !== position) {
+        position = chunk.next;
+        ctx.appendValues({ bytes: runBytes ?? EMPTY, starts, ends, count, timestamp: ts }, JSON.stringify({ position, inode } satisfies FilePosition));
+      }
+      runBytes = undefined;
+    } else {
+      const rows: ConnectorRow[] = [];
+      chunk = reader.read(
+        fd!,
+        position,
+        (line, at) => {
+          if (!hasContent(line) || (skipHeader && at === 0)) return;
+          try {
+            const values = serde.deserialize(line);
+            if (values) rows.push(asValue ? { values, ts, value: line } : { values: headerNulls.length ? [...values, ...headerNulls] : values, ts });
+          } catch (e) {
+            ctx.reject(`byte ${at}: ${(e as Error).message}`, at);
+          }
+        },
+        rotated,
+      );
+      appended = rows.length;
+      if (chunk.next !== position) {
+        position = chunk.next;
+        ctx.append(rows, JSON.stringify({ position, inode } satisfies FilePosition));
+      }
     }
     behind = chunk.more;
     if (rotated && !chunk.more) {
@@ -136,7 +169,7 @@ export const fileConnector: ConnectorFactory = (ctx, settings) => {
       resumeAt = { position: 0 };
       behind = inodeOf(where()) !== undefined;
     }
-    return rows.length;
+    return appended;
   };
 
   return {

@@ -9,6 +9,7 @@ import type { Value } from '../../planner/values.js';
 import type { ConnectorHost } from '../engine-context.js';
 import { recordCodec } from '../record-codec.js';
 import type { AppendRecord } from '../log/index.js';
+import { appendValueRun, type ValueRun } from '../log/topic-log.js';
 import type { Connector, ConnectorContext, ConnectorFactory, ConnectorRow } from './connector.js';
 import { datagenConnector } from './datagen.js';
 import { fileConnector } from './file-tail.js';
@@ -58,6 +59,14 @@ export function startConnector(engine: ConnectorHost, def: SourceDef): Connector
       const encode = (r: ConnectorRow): AppendRecord => (r.value ? { timestamp: r.ts, key: codec.encodeKey(r.values), value: r.value } : codec.encode({ cols: r.values as Value[], ts: r.ts, partition: 0, offset: 0 }));
       db.transaction(() => {
         if (rows.length) log.append(def.topic!, rows.map(encode));
+        if (checkpoint !== undefined) setCp.run(key, checkpoint);
+      })();
+      engine.wake();
+    },
+    appendValues: (run: ValueRun, checkpoint?: string) => {
+      if (!run.count && checkpoint === undefined) return;
+      db.transaction(() => {
+        appendValueRun(log, def.topic!, run);
         if (checkpoint !== undefined) setCp.run(key, checkpoint);
       })();
       engine.wake();

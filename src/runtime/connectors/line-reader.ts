@@ -26,6 +26,14 @@ export class LineReader {
    * without '\n' waits for the rest, unless `final` (a file that will not grow: COPY, a rotated-away file).
    */
   read(fd: number, position: number, onLine: (line: Buffer, at: number) => void, final = false): LineChunk {
+    return this.readRanges(fd, position, (buf, start, end) => onLine(buf.subarray(start, end), position + start), final);
+  }
+
+  /**
+   * read() without a view per line: `onLine` gets the reader's buffer and the line's bytes
+   * [start, end) in it (its file position is `position + start`), valid during the read() call.
+   */
+  readRanges(fd: number, position: number, onLine: (buf: Buffer, start: number, end: number) => void, final = false): LineChunk {
     let filled = 0;
     for (;;) {
       if (filled === this.buf.length) {
@@ -47,7 +55,7 @@ export class LineReader {
         let nl = buf.indexOf(0x0a, start);
         if (nl < 0 || nl >= end) nl = end;
         const stop = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-        onLine(buf.subarray(start, stop), position + start);
+        onLine(buf, start, stop);
         start = nl + 1;
       }
       if (this.buf.length > this.chunkBytes && filled < this.chunkBytes) this.buf = Buffer.allocUnsafe(this.chunkBytes);
@@ -59,4 +67,13 @@ export class LineReader {
 /** Whether a line holds anything but white space (blank lines are skipped, not rejected). */
 export function hasContent(line: Buffer): boolean {
   return !isBlank(line);
+}
+
+/** hasContent of bytes [start, end) of `buf`. */
+export function rangeHasContent(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c) return true;
+  }
+  return false;
 }

@@ -127,6 +127,22 @@ export class Segment {
     return bytes;
   }
 
+  /** A record without key or headers whose value is bytes [start, end) of `src`, copied in (add without an AppendRecord around it); returns the bytes it takes. */
+  addValue(src: Buffer, start: number, end: number, timestamp: number): number {
+    const vlen = end - start;
+    this.grow(1, vlen);
+    const i = this.count;
+    this.ts[i] = timestamp;
+    this.kl[i] = -1;
+    this.vl[i] = vlen;
+    this.pos[i] = this.used;
+    if (vlen > 0) src.copy(this.data, this.used, start, end);
+    this.used += vlen;
+    this.count++;
+    this.bytes += vlen + 24;
+    return vlen + 24;
+  }
+
   /** The i-th record (0-based within the segment). */
   record(topic: string, partition: number, i: number): LogRecord {
     const at = this.pos[i]!;

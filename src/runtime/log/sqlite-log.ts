@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { Segment, SEGMENT_BYTES, SEGMENT_RECORDS, type StoredChunk } from './log-segment.js';
 import { partitionFor } from './partitioner.js';
-import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
+import { valueRunRecords, type AppendRecord, type ChannelOptions, type LogRecord, type QueryChannel, type TopicInfo, type TopicLog, type ValueRun } from './topic-log.js';
 
 /**
  * The newest records of each partition stay in memory, so a query reading what another query has
@@ -238,6 +238,51 @@ export class SqliteLog implements TopicLog {
       }
     }
     return out;
+  }
+
+  /** append(valueRunRecords(run)), each value copied from the run's buffer into the tail segment: no object per record. */
+  appendValues(topic: string, run: ValueRun): void {
+    const info = this.topics.get(topic);
+    if (!info) throw new Error(`Topic '${topic}' does not exist`);
+    // Keyless records over several partitions go round-robin, one by one: append's own path.
+    if (info.partitions !== 1) {
+      this.append(topic, valueRunRecords(run));
+      return;
+    }
+    const { bytes: src, starts, ends, count, timestamp } = run;
+    let bytesLeft = 0;
+    for (let i = 0; i < count; i++) bytesLeft += ends[i]! - starts[i]!;
+    const c = this.partition(topic, 0);
+    const inTransaction = this.db.inTransaction;
+    let piece: { seg: Segment; from: number } | undefined;
+    try {
+      for (let i = 0; i < count; i++) {
+        let seg = c.segments.at(-1);
+        if (!seg || seg.full || seg.end !== c.end) {
+          if (piece && piece.seg === seg) this.flushPiece(topic, 0, piece);
+          const left = count - i;
+          c.segments.push((seg = new Segment(c.end, Math.min(Math.max(left, 64), SEGMENT_RECORDS), Math.min(Math.max(bytesLeft, 16 * 1024), SEGMENT_BYTES + 64 * 1024))));
+        }
+        if (piece?.seg !== seg) piece = { seg, from: seg.count };
+        const s = starts[i]!;
+        const e = ends[i]!;
+        bytesLeft -= e - s;
+        c.bytes += seg.addValue(src, s, e, timestamp);
+        c.records++;
+        c.end++;
+      }
+      if (piece) this.flushPiece(topic, 0, piece);
+    } catch (e) {
+      this.cache.delete(`${topic}\u00000`);
+      throw e;
+    }
+    if (inTransaction) c.unconfirmed = c.end - 1;
+    else if (c.unconfirmed < 0) c.committed = c.end;
+    while (c.segments.length > 1 && (c.records > TAIL_RECORDS || c.bytes > TAIL_BYTES)) {
+      const old = c.segments.shift()!;
+      c.records -= old.count;
+      c.bytes -= old.bytes;
+    }
   }
 
   /** Writes the records a piece of an append put into one tail segment as one row. */

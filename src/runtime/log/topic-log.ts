@@ -31,6 +31,29 @@ export interface TopicInfo {
   readonly partitions: number;
 }
 
+/** Records without keys or headers, all with one timestamp, whose values are bytes [starts[i], ends[i]) of one buffer. */
+export interface ValueRun {
+  readonly bytes: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+  readonly timestamp: number;
+}
+
+/** A run as AppendRecords (their values views of the run's buffer). */
+export function valueRunRecords(run: ValueRun): AppendRecord[] {
+  const out = new Array<AppendRecord>(run.count);
+  for (let i = 0; i < run.count; i++) out[i] = { timestamp: run.timestamp, key: null, value: run.bytes.subarray(run.starts[i]!, run.ends[i]!) };
+  return out;
+}
+
+/** Append a run to `topic`, through the log's appendValues where it has one. */
+export function appendValueRun(log: TopicLog, topic: string, run: ValueRun): void {
+  if (run.count === 0) return;
+  if (log.appendValues) log.appendValues(topic, run);
+  else log.append(topic, valueRunRecords(run));
+}
+
 export interface TopicLog {
   /** Topics live outside the SQLite database (Kafka): creating or deleting one does not roll back with a transaction. */
   readonly topicsOutsideDb?: boolean;
@@ -43,6 +66,12 @@ export interface TopicLog {
   deleteTopic(name: string): void;
   /** Appends in order; the caller owns the transaction. */
   append(topic: string, records: readonly AppendRecord[]): { partition: number; offset: number }[];
+  /**
+   * The same as append(valueRunRecords(run)), without an object per record: a file's lines go
+   * from the read buffer into the log's storage in one copy each. Optional: appendValueRun
+   * falls back to append where a log has none.
+   */
+  appendValues?(topic: string, run: ValueRun): void;
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[];
   /** The next offset to be written. */
   endOffset(topic: string, partition: number): number;
