@@ -43,7 +43,7 @@ import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
-import type { AggregateSpec, FunctionSpec, ParamSpec, TableFunctionSpec } from './user-function-api.js';
+import type { AggregateSpec, FunctionSpec, ParamSpec, StateFunctionSpec, StateGroup, TableFunctionSpec } from './user-function-api.js';
 import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
 import { sourceFrom, type SourceFromHandle, type SourceFromOptions } from './iterable-source.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
@@ -203,6 +203,26 @@ export class Eddy implements Engine {
       ...(spec.description ? { description: spec.description } : {}),
       nullInput: spec.nullInput ?? 'call',
       call: (a) => fn(...a),
+      origin: 'library',
+    });
+  }
+
+  /**
+   * A per-key state function (Spark's flatMapGroupsWithState); see StateFunctionSpec.
+   * `CREATE STREAM OUT AS SELECT K, F(V) AS R FROM S GROUP BY K` gives the rows it returns.
+   */
+  registerStateFunction<const P extends readonly ParamSpec[], const R extends string, S>(spec: StateFunctionSpec<P, R, S>): void {
+    this.assertOpen();
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
+    const fn = spec.fn as unknown as (state: unknown, records: readonly unknown[], group: StateGroup) => unknown;
+    functions.registerState({
+      name: spec.name.toUpperCase(),
+      params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
+      returns: parseType(spec.returns),
+      state: parseType(spec.state),
+      ...(spec.description ? { description: spec.description } : {}),
+      call: (c) => fn(c.state, c.records, { key: c.key, timedOut: c.timedOut, streamTime: c.streamTime }),
       origin: 'library',
     });
   }
