@@ -43,6 +43,7 @@ import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
+import { rowChecker } from './row-values.js';
 import type { AggregateSpec, FunctionSpec, ParamSpec, StateFunctionSpec, StateGroup, TableFunctionSpec } from './user-function-api.js';
 import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
 import { sourceFrom, type SourceFromHandle, type SourceFromOptions } from './iterable-source.js';
@@ -712,18 +713,26 @@ export class Eddy implements Engine {
     return out;
   }
 
-  /** Insert rows given as objects (column name → value) into a stream or table. */
+  /**
+   * Insert rows given as objects (column name → value, case-insensitive; ROWTIME the event time)
+   * into a stream or table. Each value is checked against its column's type first: a value that
+   * does not fit is an error naming the row and the column, and nothing of the call is written.
+   */
   insert(source: string, rows: readonly Record<string, unknown>[]): void {
     this.assertOpen();
     const def = this.state.catalog.get(source);
     if (!def || !def.topic) throw new SqlError(`${source} is not a stream or changelog table.`);
     const codec = recordCodec(def, this.state.registry);
+    const check = rowChecker(def);
     const now = Date.now();
-    const records = rows.map((r) => {
-      const upper = new Map(Object.entries(r).map(([k, v]) => [k.toUpperCase(), v]));
-      const cols = def.columns.map((c) => (upper.get(c.name) ?? upper.get(c.name.toUpperCase()) ?? null) as never);
-      const ts = typeof upper.get('ROWTIME') === 'number' ? (upper.get('ROWTIME') as number) : now;
-      return codec.encode({ cols, ts, partition: 0, offset: 0 });
+    const records = rows.map((r, i) => {
+      let row;
+      try {
+        row = check(r);
+      } catch (e) {
+        throw new SqlError(`Cannot insert into ${def.name}: row ${i + 1}, ${(e as Error).message}`);
+      }
+      return codec.encode({ cols: row.cols, ts: row.ts ?? now, partition: 0, offset: 0 });
     });
     this.produce(def.topic, records);
   }
