@@ -12,7 +12,8 @@ import type { ErrorRoute } from '../planner/compile.js';
 import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
 import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
-import { startConnector } from './connectors/index.js';
+import { connectorKind, startConnector } from './connectors/index.js';
+import type { ConnectorFactory } from './connectors/connector.js';
 import { Checkpointer } from './checkpointer.js';
 import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
 import { openDatabase } from './database.js';
@@ -75,6 +76,11 @@ export interface EddyOptions {
    * the command log replays, so persistent queries that call them restart with them.
    */
   readonly functions?: (eddy: Eddy) => void;
+  /**
+   * This engine's own source connectors by kind (`WITH (source='<kind>')`), registered before the
+   * command log replays (its streams restart with them); see registerConnector.
+   */
+  readonly connectors?: Readonly<Record<string, ConnectorFactory>>;
 }
 
 export class Eddy implements Engine {
@@ -95,6 +101,7 @@ export class Eddy implements Engine {
   pullTimeoutMs: number | undefined;
   /** Actions waiting for the catalog change under way to commit (see afterCommit). */
   private postCommit: (() => void)[] | undefined;
+  private readonly ownConnectors = new Map<string, ConnectorFactory>();
 
   private constructor(
     opts: EddyOptions,
@@ -111,7 +118,8 @@ export class Eddy implements Engine {
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
-    // Library functions first: the persistent queries the replay restarts may call them.
+    // Library functions and connectors first: the persistent queries and streams the replay restarts may use them.
+    for (const [kind, factory] of Object.entries(opts.connectors ?? {})) this.ownConnectors.set(connectorKind(kind), factory);
     opts.functions?.(this);
     try {
       this.replay();
@@ -206,6 +214,22 @@ export class Eddy implements Engine {
       call: (a) => fn(...a),
       origin: 'library',
     });
+  }
+
+  /** This engine's own connectors (Engine's view; registerConnector adds to them). */
+  get connectors(): ReadonlyMap<string, ConnectorFactory> {
+    return this.ownConnectors;
+  }
+
+  /**
+   * Make `WITH (source='<kind>', …)` start `factory` in this engine only (another engine in the
+   * process may have its own of that kind, or none). It takes precedence over the process-wide
+   * registerConnector. Streams the command log restarts at open need it before: pass it in
+   * Eddy.open({ connectors }) (or register it in the `functions` hook).
+   */
+  registerConnector(kind: string, factory: ConnectorFactory): void {
+    this.assertOpen();
+    this.ownConnectors.set(connectorKind(kind), factory);
   }
 
   /**
