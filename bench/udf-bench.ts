@@ -29,17 +29,26 @@ const VARIANTS: Record<string, { setup: (e: Eddy) => void; select: string }> = {
   },
 };
 
+/** An INT key in the KAFKA key format: 4 bytes, big-endian (a decimal string would not decode, and the record would go to the processing log). */
+function intKey(i: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(i);
+  return b;
+}
+
 function once(variant: { setup: (e: Eddy) => void; select: string }): number {
   const e = Eddy.open({ autoStart: false, batch: { maxRecords: 10_000 }, properties: { 'auto.offset.reset': 'earliest' } });
   try {
     variant.setup(e);
     e.execute("CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-    const records = Array.from({ length: RECORDS }, (_, i) => ({ timestamp: i, key: Buffer.from(String(i)), value: Buffer.from(`{"V":${i % 1000}}`) }));
+    const records = Array.from({ length: RECORDS }, (_, i) => ({ timestamp: i, key: intKey(i), value: Buffer.from(`{"V":${i % 1000}}`) }));
     for (let i = 0; i < records.length; i += 10_000) e.state.log.append('s', records.slice(i, i + 10_000));
     e.execute(`CREATE STREAM OUT AS SELECT ID, ${variant.select} AS W FROM S;`);
     const t = performance.now();
     e.runUntilIdle();
-    return performance.now() - t;
+    const ms = performance.now() - t;
+    if (e.state.log.endOffset('OUT', 0) !== RECORDS) throw new Error(`${variant.select}: ${e.state.log.endOffset('OUT', 0)} rows out of ${RECORDS}`);
+    return ms;
   } finally {
     e.close();
   }

@@ -4,7 +4,7 @@ export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';
 export { EddyClient, EddyError, type ClientResult, type ClientTlsOptions, type ConnectOptions, type RemoteQuery } from './server/client.js';
-export type { FunctionSpec, AggregateSpec, TableFunctionSpec, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
+export type { FunctionSpec, AggregateSpec, TableFunctionSpec, StateFunctionSpec, StateAnswer, StateGroup, StateRecordOf, ParamSpec, JsOf, ArgsOf } from './runtime/user-function-api.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/function-sandbox.js';
 export type { BatchRow, ForeachBatchHandle, ForeachBatchOptions } from './runtime/foreach-batch.js';
 export type { SourceFromHandle, SourceFromOptions } from './runtime/iterable-source.js';

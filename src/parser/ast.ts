@@ -486,15 +486,15 @@ export interface ParsedStatement {
 // ---------------------------------------------------------------- user functions (function-statements.ts parses these)
 
 /**
- * CREATE [OR REPLACE] [AGGREGATE] FUNCTION name(param type, …)
- *   RETURNS type | TABLE (col type, …) | SETOF type  LANGUAGE JAVASCRIPT AS $$ body $$
+ * CREATE [OR REPLACE] [AGGREGATE | STATE] FUNCTION name(param type, …)
+ *   RETURNS type | TABLE (col type, …) | SETOF type  [STATE type]  LANGUAGE JAVASCRIPT AS $$ body $$
  */
 export interface CreateFunction {
   readonly kind: 'CreateFunction';
   readonly name: string;
   readonly orReplace: boolean;
-  /** SCALAR: RETURNS type. TABLE: RETURNS TABLE (…) or SETOF type. AGGREGATE: CREATE AGGREGATE FUNCTION. */
-  readonly functionKind: 'SCALAR' | 'TABLE' | 'AGGREGATE';
+  /** SCALAR: RETURNS type. TABLE: RETURNS TABLE (…) or SETOF type. AGGREGATE: CREATE AGGREGATE FUNCTION. STATE: CREATE STATE FUNCTION (per-key state). */
+  readonly functionKind: 'SCALAR' | 'TABLE' | 'AGGREGATE' | 'STATE';
   readonly params: readonly { readonly name: string; readonly type: SqlType }[];
   /** The result's type; for a table function, one row's type (a STRUCT for RETURNS TABLE (…)). */
   readonly returns: SqlType;
@@ -503,6 +503,8 @@ export interface CreateFunction {
   /** Where the body starts in the statement's script, so a JavaScript syntax error can point into it. */
   readonly bodyAt: Loc;
   readonly nullInput: 'call' | 'returnNull';
+  /** A state function's STATE type: what it keeps per key (the column a CREATE TABLE AS over it holds). */
+  readonly state?: SqlType;
   readonly loc?: Loc;
 }
 

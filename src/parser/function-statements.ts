@@ -1,5 +1,6 @@
-// CREATE [OR REPLACE] [AGGREGATE] FUNCTION … LANGUAGE JAVASCRIPT AS $$ … $$ (a scalar function,
-// a table function with RETURNS TABLE (…) / RETURNS SETOF type, or an aggregate) and DROP
+// CREATE [OR REPLACE] [AGGREGATE | STATE] FUNCTION … LANGUAGE JAVASCRIPT AS $$ … $$ (a scalar
+// function, a table function with RETURNS TABLE (…) / RETURNS SETOF type, an aggregate, or a
+// per-key state function with RETURNS … STATE type) and DROP
 // FUNCTION [IF EXISTS].
 //
 // Kept apart from the chevrotain grammar on purpose: a function body is another language, and
@@ -13,7 +14,7 @@ import type { CreateFunction, DropFunction, Loc, ParsedStatement } from './ast.j
 import { SqlError } from './errors.js';
 import type { SqlType } from './sql-type.js';
 
-const HEAD = /^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:AGGREGATE\s+)?FUNCTION|DROP\s+FUNCTION)\b/i;
+const HEAD = /^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:AGGREGATE|STATE)\s+)?FUNCTION|DROP\s+FUNCTION)\b/i;
 
 export interface Span {
   readonly start: number;
@@ -182,11 +183,12 @@ class Reader {
       orReplace = true;
     }
     const aggregate = this.keyword('AGGREGATE');
+    const stateful = !aggregate && this.keyword('STATE');
     this.expect('FUNCTION');
     const name = this.identifier();
     const params = this.params();
     this.expect('RETURNS');
-    let functionKind: CreateFunction['functionKind'] = aggregate ? 'AGGREGATE' : 'SCALAR';
+    let functionKind: CreateFunction['functionKind'] = aggregate ? 'AGGREGATE' : stateful ? 'STATE' : 'SCALAR';
     let returns: SqlType;
     if (!aggregate && this.keyword('TABLE')) {
       // RETURNS TABLE (WORD STRING, POS INT): each row a STRUCT of those columns.
@@ -194,11 +196,17 @@ class Reader {
       const columns = this.params('columns');
       if (!columns.length) throw new SqlError('Syntax Error: RETURNS TABLE needs at least one column', locAt(this.sql, at));
       returns = { kind: 'STRUCT', fields: columns };
-      functionKind = 'TABLE';
+      if (!stateful) functionKind = 'TABLE';
     } else if (!aggregate && this.keyword('SETOF')) {
-      returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
-      functionKind = 'TABLE';
-    } else returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
+      returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED|STATE)\b/iy);
+      if (!stateful) functionKind = 'TABLE';
+    } else returns = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED|STATE)\b/iy);
+    // A state function's rows are of the RETURNS type; what it keeps per key is of the STATE type.
+    let state: SqlType | undefined;
+    if (stateful) {
+      if (!this.keyword('STATE')) throw this.error('Syntax Error: a STATE FUNCTION declares the type of its per-key state after RETURNS: STATE type');
+      state = this.typeUntil(/\b(?:LANGUAGE|RETURNS|CALLED)\b/iy);
+    }
     let nullInput: 'call' | 'returnNull' = 'call';
     let language: 'JAVASCRIPT' | undefined;
     for (;;) {
@@ -224,7 +232,7 @@ class Reader {
     const body = this.sql.slice(this.pos + 2, close);
     this.pos = close + 2;
     this.atEnd();
-    return { kind: 'CreateFunction', name, orReplace, functionKind, params, returns, language, body, bodyAt, nullInput, loc };
+    return { kind: 'CreateFunction', name, orReplace, functionKind, params, returns, language, body, bodyAt, nullInput, ...(state ? { state } : {}), loc };
   }
 
   private error(message: string): SqlError {

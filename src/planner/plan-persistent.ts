@@ -84,7 +84,7 @@ function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPl
     throw new SqlError(`Cannot add ${stmt.sourceType === 'STREAM' ? 'stream' : 'table'} '${stmt.name}': A ${existing.kind === 'STREAM' ? 'stream' : 'table'} with the same name already exists`, stmt);
   }
   const errors = newErrorRoute();
-  const planned = planQuery(stmt.query, catalog, errors, { sinkName: stmt.name, properties });
+  const planned = planQuery(stmt.query, catalog, errors, { sinkName: stmt.name, properties, intoTable: stmt.sourceType === 'TABLE' });
   // PARTITION BY NULL leaves no key: its key format is NONE, and asking for another is refused.
   const byNull = stmt.query.partitionBy?.length === 1 && stmt.query.partitionBy[0]!.kind === 'NullLiteral';
   const askedKeyFormat = stmt.properties.get('KEY_FORMAT') ?? stmt.properties.get('FORMAT');

@@ -20,6 +20,7 @@ import { PSEUDO_COLUMNS, pseudoBinding, RelationScope } from './relation-scope.j
 import type { Rec } from './record.js';
 import { checkWithoutFrom, isBoundedQuery } from './adhoc-query-rules.js';
 import { staticKeyLookup } from './static-key-lookup.js';
+import { callsStateFunction, planGroupState } from './plan-group-state.js';
 import { orderPlan, orderTargets, refuseOrderBy, type OrderPlan, type OrderTarget } from './order-by.js';
 import type { Binding, Scope } from './scope.js';
 import type { SourceDef } from './catalog.js';
@@ -203,6 +204,8 @@ export interface PlanQueryOptions {
   readonly pull?: boolean;
   /** The statement's text, for the errors ksqlDB ends with `Statement: <text>`. */
   readonly statementText?: string;
+  /** The persistent query writes a TABLE (CREATE TABLE AS): a state function then gives its state, not its rows. */
+  readonly intoTable?: boolean;
 }
 
 export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: PlanQueryOptions = {}): PlannedQuery {
@@ -235,6 +238,23 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
 
   if (persistent) checkReservedOutputNames(q, rel.isJoin);
   const columns = selectColumns(q, rel, relScope, errors, !persistent);
+  if (callsStateFunction(columns, relScope)) {
+    const planned = planGroupState({
+      q,
+      rel,
+      scope: relScope,
+      input: node,
+      columns,
+      errors,
+      intoTable: opts.intoTable === true,
+      persistent,
+      sameExpr: (a, b) => sameExpr(a, b, relScope),
+      columnName: (e) => columnName(e, rel),
+      groupsBySourceKey: groupsBySourceKey(q.groupBy ?? [], rel),
+      argInfo,
+    });
+    return { ...planned, relation: rel };
+  }
   const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || (q.having !== undefined);
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
   const targets = q.orderBy ? orderTargets(q.orderBy.items, columns) : [];

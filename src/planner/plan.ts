@@ -5,6 +5,7 @@ import type { WindowSpec, JoinType } from '../parser/ast.js';
 import type { SqlType } from '../parser/sql-type.js';
 import type { ColumnDef, SourceDef } from './catalog.js';
 import type { AggregateImpl, TableFunctionImpl } from './functions/types.js';
+import type { StateFunctionImpl } from './functions/user-state-functions.js';
 import type { Rec } from './record.js';
 import type { Value } from './values.js';
 
@@ -98,6 +99,24 @@ export interface AggregateNode {
   readonly schema: Schema;
 }
 
+/**
+ * (Eddy) A per-key state function over a stream grouped by key (Spark's flatMapGroupsWithState):
+ * each record, and each key's timeout, is one call of the function with the key's state.
+ * `emits` is what the node's records are: 'rows' — the rows the calls return (a stream keyed by
+ * the group), or 'state' — each key's state after each call (a table; removal is a tombstone).
+ */
+export interface GroupStateNode {
+  readonly kind: 'GroupState';
+  readonly input: PlanNode;
+  readonly groupBy: readonly CompiledExpr[];
+  readonly call: { readonly text: string; readonly impl: StateFunctionImpl; readonly args: readonly CompiledExpr[] };
+  readonly emits: 'rows' | 'state';
+  /** As AggregateNode.repartition: the group is not the input's key. */
+  readonly repartition?: boolean;
+  /** Columns: group-by values (keys), then the row (emits 'rows') or the state (emits 'state'). */
+  readonly schema: Schema;
+}
+
 export interface JoinNode {
   readonly kind: 'Join';
   readonly joinType: JoinType;
@@ -116,7 +135,7 @@ export interface JoinNode {
   readonly schema: Schema;
 }
 
-export type PlanNode = SourceNode | SingleRowNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | JoinNode;
+export type PlanNode = SourceNode | SingleRowNode | FilterNode | ProjectNode | FlatMapNode | AggregateNode | GroupStateNode | JoinNode;
 
 export type SinkSpec =
   /** CSAS/CTAS/INSERT INTO: write to a source's topic (and its materialised table). */

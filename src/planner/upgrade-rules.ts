@@ -73,6 +73,8 @@ function enforcingSteps(n: PlanNode): Step[] | string {
         break;
       case 'FlatMap':
         return 'Upgrades not yet supported for StreamFlatMap';
+      case 'GroupState':
+        return 'Upgrades not yet supported for GroupState (a state function)';
       case 'SingleRow':
         // A persistent query always has a FROM (persistent-query-rules.ts).
         node = undefined;

@@ -8,6 +8,7 @@ import { SINGLE_ROW_ENTRY, type JoinNode, type PlanNode, type SinkSpec } from '.
 import type { Rec } from '../planner/record.js';
 import { aggregateOperator } from './operators/aggregate.js';
 import { filterOperator } from './operators/filter.js';
+import { groupStateOperator } from './operators/group-state.js';
 import { flatMapOperator } from './operators/flat-map.js';
 import type { BuiltPipeline, Emit, OperatorEnv, OperatorInfo } from './operators/operator.js';
 import { projectOperator } from './operators/project.js';
@@ -19,7 +20,7 @@ import { tableTableJoinOperator } from './operators/table-table-join.js';
 import { tableRowStore, tableViewOperator } from './operators/table-view.js';
 import type { StateStore } from './state/state-store.js';
 import { countingIn, countingOut } from './operator-counts.js';
-import { describeAggregate, describeJoin, describeSink, describeSource, describeStaticJoin, schemaColumns } from './operator-text.js';
+import { describeAggregate, describeGroupState, describeJoin, describeSink, describeSource, describeStaticJoin, schemaColumns } from './operator-text.js';
 
 /** An operator's info while its inputs are still being built. */
 interface OpenInfo extends OperatorInfo {
@@ -81,6 +82,7 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts:
   const sink = opts.sink ? info(...describeSink(opts.sink)) : info('Output', 'to the caller');
   const entries = new Map<string, Emit>();
   const endBatch: (() => void)[] = [];
+  const timersDue: (() => boolean)[] = [];
   let counter = 0;
   // needPrev: whether the consumer uses a change's previous row (table aggregations and table
   // filters do); when nothing does, operators skip computing it — half the work of a changelog.
@@ -138,13 +140,20 @@ export function buildPipeline(root: PlanNode, out: Emit, env: OperatorEnv, opts:
         onEnd(self, a.endBatch);
         return build(n.input, a.push, self, n.input.schema.isTable);
       }
+      case 'GroupState': {
+        const { self, env: e, down } = op('GroupState', describeGroupState(n));
+        const g = groupStateOperator(n, e, down);
+        onEnd(self, g.endBatch);
+        timersDue.push(g.timerDue);
+        return build(n.input, g.push, self);
+      }
       case 'Join':
         return buildJoin(n, op, onEnd, build);
     }
   };
   build(root, out, sink, false, true);
   endBatch.reverse();
-  return { tree: sink, entries, endBatch, flush: [] };
+  return { tree: sink, entries, endBatch, flush: [], timersDue };
 }
 
 type OpenOperator = (name: string, detail: string) => { self: OpenInfo; env: OperatorEnv; down: Emit };

@@ -3,6 +3,7 @@
 // import its handlers without an import circle.
 
 import type { CreateAsSelect, CreateSource } from '../parser/ast.js';
+import type { ConnectorFactory } from './connectors/connector.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import type { QueryPlan } from '../planner/plan.js';
@@ -16,6 +17,8 @@ export interface ConnectorHost {
   readonly access: ExternalAccess;
   /** New input arrived: run a cycle soon rather than at the next tick. */
   wake(): void;
+  /** This engine's own connectors by kind (they take precedence over the process's registerConnector). */
+  readonly connectors?: ReadonlyMap<string, ConnectorFactory>;
 }
 
 /** What statement handlers see of the engine. */

@@ -12,7 +12,8 @@ import type { ErrorRoute } from '../planner/compile.js';
 import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
 import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
-import { startConnector } from './connectors/index.js';
+import { connectorKind, startConnector } from './connectors/index.js';
+import type { ConnectorFactory } from './connectors/connector.js';
 import { Checkpointer } from './checkpointer.js';
 import { commandEffect, removableCommands, type CommandEffect } from './command-log.js';
 import { openDatabase } from './database.js';
@@ -43,7 +44,8 @@ import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
 import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
-import type { AggregateSpec, FunctionSpec, ParamSpec, TableFunctionSpec } from './user-function-api.js';
+import { rowChecker } from './row-values.js';
+import type { AggregateSpec, FunctionSpec, ParamSpec, StateFunctionSpec, StateGroup, TableFunctionSpec } from './user-function-api.js';
 import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
 import { sourceFrom, type SourceFromHandle, type SourceFromOptions } from './iterable-source.js';
 import { describe, explain, print, setProperty, show, unsetProperty } from './statements/show.js';
@@ -74,6 +76,11 @@ export interface EddyOptions {
    * the command log replays, so persistent queries that call them restart with them.
    */
   readonly functions?: (eddy: Eddy) => void;
+  /**
+   * This engine's own source connectors by kind (`WITH (source='<kind>')`), registered before the
+   * command log replays (its streams restart with them); see registerConnector.
+   */
+  readonly connectors?: Readonly<Record<string, ConnectorFactory>>;
 }
 
 export class Eddy implements Engine {
@@ -94,6 +101,7 @@ export class Eddy implements Engine {
   pullTimeoutMs: number | undefined;
   /** Actions waiting for the catalog change under way to commit (see afterCommit). */
   private postCommit: (() => void)[] | undefined;
+  private readonly ownConnectors = new Map<string, ConnectorFactory>();
 
   private constructor(
     opts: EddyOptions,
@@ -110,7 +118,8 @@ export class Eddy implements Engine {
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
-    // Library functions first: the persistent queries the replay restarts may call them.
+    // Library functions and connectors first: the persistent queries and streams the replay restarts may use them.
+    for (const [kind, factory] of Object.entries(opts.connectors ?? {})) this.ownConnectors.set(connectorKind(kind), factory);
     opts.functions?.(this);
     try {
       this.replay();
@@ -203,6 +212,42 @@ export class Eddy implements Engine {
       ...(spec.description ? { description: spec.description } : {}),
       nullInput: spec.nullInput ?? 'call',
       call: (a) => fn(...a),
+      origin: 'library',
+    });
+  }
+
+  /** This engine's own connectors (Engine's view; registerConnector adds to them). */
+  get connectors(): ReadonlyMap<string, ConnectorFactory> {
+    return this.ownConnectors;
+  }
+
+  /**
+   * Make `WITH (source='<kind>', …)` start `factory` in this engine only (another engine in the
+   * process may have its own of that kind, or none). It takes precedence over the process-wide
+   * registerConnector. Streams the command log restarts at open need it before: pass it in
+   * Eddy.open({ connectors }) (or register it in the `functions` hook).
+   */
+  registerConnector(kind: string, factory: ConnectorFactory): void {
+    this.assertOpen();
+    this.ownConnectors.set(connectorKind(kind), factory);
+  }
+
+  /**
+   * A per-key state function (Spark's flatMapGroupsWithState); see StateFunctionSpec.
+   * `CREATE STREAM OUT AS SELECT K, F(V) AS R FROM S GROUP BY K` gives the rows it returns.
+   */
+  registerStateFunction<const P extends readonly ParamSpec[], const R extends string, S>(spec: StateFunctionSpec<P, R, S>): void {
+    this.assertOpen();
+    const functions = this.state.catalog.functions;
+    claimName(functions, spec.name, true);
+    const fn = spec.fn as unknown as (state: unknown, records: readonly unknown[], group: StateGroup) => unknown;
+    functions.registerState({
+      name: spec.name.toUpperCase(),
+      params: spec.params.map((p) => ({ name: p.name.toUpperCase(), type: parseType(p.type) })),
+      returns: parseType(spec.returns),
+      state: parseType(spec.state),
+      ...(spec.description ? { description: spec.description } : {}),
+      call: (c) => fn(c.state, c.records, { key: c.key, timedOut: c.timedOut, streamTime: c.streamTime }),
       origin: 'library',
     });
   }
@@ -692,18 +737,26 @@ export class Eddy implements Engine {
     return out;
   }
 
-  /** Insert rows given as objects (column name → value) into a stream or table. */
+  /**
+   * Insert rows given as objects (column name → value, case-insensitive; ROWTIME the event time)
+   * into a stream or table. Each value is checked against its column's type first: a value that
+   * does not fit is an error naming the row and the column, and nothing of the call is written.
+   */
   insert(source: string, rows: readonly Record<string, unknown>[]): void {
     this.assertOpen();
     const def = this.state.catalog.get(source);
     if (!def || !def.topic) throw new SqlError(`${source} is not a stream or changelog table.`);
     const codec = recordCodec(def, this.state.registry);
+    const check = rowChecker(def);
     const now = Date.now();
-    const records = rows.map((r) => {
-      const upper = new Map(Object.entries(r).map(([k, v]) => [k.toUpperCase(), v]));
-      const cols = def.columns.map((c) => (upper.get(c.name) ?? upper.get(c.name.toUpperCase()) ?? null) as never);
-      const ts = typeof upper.get('ROWTIME') === 'number' ? (upper.get('ROWTIME') as number) : now;
-      return codec.encode({ cols, ts, partition: 0, offset: 0 });
+    const records = rows.map((r, i) => {
+      let row;
+      try {
+        row = check(r);
+      } catch (e) {
+        throw new SqlError(`Cannot insert into ${def.name}: row ${i + 1}, ${(e as Error).message}`);
+      }
+      return codec.encode({ cols: row.cols, ts: row.ts ?? now, partition: 0, offset: 0 });
     });
     this.produce(def.topic, records);
   }

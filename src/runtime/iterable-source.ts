@@ -9,7 +9,7 @@
 // process dies is gone: say so to users (docs/extending.md) instead of promising more.
 
 import { StringDecoder } from 'node:string_decoder';
-import { resultChecker } from '../planner/functions/user-functions.js';
+import { rowChecker } from './row-values.js';
 import type { Value } from '../planner/values.js';
 import type { EngineState } from './engine-state.js';
 
@@ -39,25 +39,14 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
   if (!def || !def.topic) throw new Error(`sourceFrom: ${name} is not a stream or changelog table`);
   const chunkRows = opts.chunkRows ?? 500;
   const reject = (reason: string, line?: number) => host.state.processingLog.write({ queryId: null, topic: def.topic!, partition: null, offset: line ?? null, reason: `sourceFrom ${def.name}: ${reason}` });
-  // Each value is checked against its column's type before it is written (an 'abc' for an INT
-  // key is an error for its row, not a 0 in the topic); fields that are no column are ignored,
-  // as the JSON format ignores them.
-  const columns = def.columns.map((c) => ({ name: c.name, upper: c.name.toUpperCase(), check: resultChecker(c.name, c.type) }));
+  // Each value is checked against its column's type before it is written (row-values.ts): an
+  // 'abc' for an INT key is an error for its row, not a 0 in the topic.
+  const check = rowChecker(def);
   const toRow = (given: Record<string, unknown>): Record<string, Value> => {
-    const upper = new Map(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v]));
+    const { cols, ts } = check(given);
     const row: Record<string, Value> = {};
-    for (const c of columns) {
-      try {
-        row[c.name] = c.check(upper.get(c.upper) ?? null);
-      } catch (e) {
-        throw new Error(`column ${c.name}: ${(e as Error).message.replace(/^\S+ returned /, '')}`);
-      }
-    }
-    const ts = upper.get('ROWTIME');
-    if (ts !== undefined && ts !== null) {
-      if (typeof ts !== 'number' || !Number.isInteger(ts)) throw new Error(`ROWTIME: ${String(ts)} (${typeof ts}) is not a time in milliseconds`);
-      row.ROWTIME = ts;
-    }
+    def.columns.forEach((c, i) => (row[c.name] = cols[i]!));
+    if (ts !== undefined) row.ROWTIME = ts;
     return row;
   };
   const text = (r: unknown) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));

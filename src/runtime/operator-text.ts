@@ -2,7 +2,7 @@
 // (build-pipeline.ts names the operator; this file only spells out its node).
 
 import { formatType } from '../parser/sql-type.js';
-import { sourcesOf, type AggregateNode, type JoinNode, type Schema, type SinkSpec, type SourceNode } from '../planner/plan.js';
+import { sourcesOf, type AggregateNode, type GroupStateNode, type JoinNode, type Schema, type SinkSpec, type SourceNode } from '../planner/plan.js';
 
 export function schemaColumns(s: Schema): string {
   return s.columns.map((c) => `${c.name} ${formatType(c.type)}${c.role === 'key' ? ' KEY' : ''}`).join(', ');
@@ -19,6 +19,10 @@ export function describeSource(n: SourceNode): [name: string, detail: string] {
 function keyLookupText(n: SourceNode): string {
   const keys = n.source.columns.filter((c) => c.role === 'key');
   return (n.keyLookup ?? []).map((v, i) => `${keys[i]?.name ?? '?'} = ${typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v)}`).join(' AND ');
+}
+
+export function describeGroupState(n: GroupStateNode): string {
+  return `GROUP BY ${n.groupBy.map((g) => g.text).join(', ')}; ${n.call.text} per record, emits its ${n.emits === 'rows' ? 'rows' : 'state per key'}`;
 }
 
 export function describeAggregate(n: AggregateNode): string {

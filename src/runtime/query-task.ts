@@ -199,14 +199,16 @@ export class QueryTask {
     if (this.external && !this.external.accepting) return 0;
     const started = performance.now();
     let consumed = 0;
+    // A batch without input still runs when an operator's processing-time timer is due.
+    let timed = false;
     const run = () => {
       consumed = this.reader.consume(maxRecords, deadline);
-      if (consumed === 0) return;
+      if (consumed === 0 && !(timed = this.pipeline.timersDue.some((due) => due()))) return;
       this.commitBatch();
     };
     if (this.opts.persistent) this.deps.db.transaction(run)();
     else run();
-    if (consumed > 0) {
+    if (consumed > 0 || timed) {
       this.channel.deliver();
       this.external?.deliver();
       const delivered = this.output.take();

@@ -16,7 +16,7 @@ export function scaleOutRefusal(root: PlanNode, log: TopicLog): string | undefin
   const what = (ps: { name: string; partitions: number }[]) => ps.map((p) => `${p.name} has ${p.partitions} partitions`).join(', ');
   const why = 'Eddy has no repartition topics yet, and the servers sharing this --service-id would each see only their own partitions\u2019 records';
   const visit = (n: PlanNode): string | undefined => {
-    if (n.kind === 'Aggregate' && n.repartition) {
+    if ((n.kind === 'Aggregate' || n.kind === 'GroupState') && n.repartition) {
       const ps = split(n.input);
       if (ps.length) return `Cannot run this query scaled out: GROUP BY ${n.groupBy.map((g) => g.text).join(', ')} is not the key of the source it reads, so a group's records lie in any partition (${what(ps)}). ${why} of a group. GROUP BY the source's key, give the source one partition, or run the query on a server without --service-id.`;
     }

@@ -73,3 +73,45 @@ export interface TableFunctionSpec<P extends readonly ParamSpec[], R extends str
   readonly nullInput?: 'call' | 'returnNull';
   readonly fn: (...args: ArgsOf<P>) => Iterable<JsOf<R> | null> | null | undefined;
 }
+
+/** One record a state function receives: its arguments by (upper-case) parameter name, and ROWTIME. */
+export type StateRecordOf<P extends readonly ParamSpec[]> = { [Q in P[number] as Uppercase<Q['name']>]: JsOf<Q['type']> | null } & { readonly ROWTIME: number };
+
+/** What a state function's call knows beside the state and records. */
+export interface StateGroup {
+  /** The group-by value (an array of them when the query groups by several expressions). */
+  readonly key: Value;
+  /** The call is the key's timeout firing (then there are no records). */
+  readonly timedOut: boolean;
+  /** The query's stream time: the highest ROWTIME it has seen. */
+  readonly streamTime: number;
+}
+
+/**
+ * A call's answer: `state` (absent: unchanged; null: the key is forgotten), `rows` (output rows of
+ * the `returns` type), and at most one timeout: `timeoutAt` (event time, ms) or `timeoutAfterMs`
+ * (processing time). Each call replaces the key's timeout; an answer without one clears it.
+ */
+export interface StateAnswer<R extends string, S> {
+  readonly state?: S | null;
+  readonly rows?: Iterable<JsOf<R> | null> | null;
+  readonly timeoutAt?: number | null;
+  readonly timeoutAfterMs?: number | null;
+}
+
+/**
+ * A per-key state function (Spark's flatMapGroupsWithState), used as
+ * `SELECT K, F(V) AS R FROM S GROUP BY K`: a CREATE STREAM AS over it gets the rows `fn` returns,
+ * a CREATE TABLE AS gets each key's state. `fn` is called once per record (records holds that
+ * one), and once per timeout (records empty, timedOut true). The state must survive
+ * JSON.stringify/parse: it commits with the batch, and `fn` always sees it as JSON gave it back.
+ * `state` is the SQL type of the state (the column of a table of states).
+ */
+export interface StateFunctionSpec<P extends readonly ParamSpec[], R extends string, S> {
+  readonly name: string;
+  readonly params: P;
+  readonly returns: R;
+  readonly state: string;
+  readonly description?: string;
+  readonly fn: (state: S | null, records: readonly StateRecordOf<P>[], group: StateGroup) => StateAnswer<R, S> | null | undefined | void;
+}

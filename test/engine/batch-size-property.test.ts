@@ -24,6 +24,14 @@ const SOURCES = [
   "CREATE TABLE U (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='u', value_format='JSON', partitions=1);",
 ];
 
+// A per-key state function with event-time timeouts (each key's tally ends 800 ms after its last record).
+const TALLY = `CREATE STATE FUNCTION TALLY(V INT) RETURNS TABLE (S INT, N INT, DONE BOOLEAN) STATE STRUCT<S INT, N INT> LANGUAGE JAVASCRIPT AS $$
+  if (TIMED_OUT) return { state: null, rows: [{ S: STATE.S, N: STATE.N, DONE: true }] };
+  const r = RECORDS[0];
+  const s = { S: (STATE ? STATE.S : 0) + (r.V ?? 0), N: (STATE ? STATE.N : 0) + 1 };
+  return { state: s, rows: [{ ...s, DONE: false }], timeoutAt: r.ROWTIME + 800 };
+$$;`;
+
 interface Shape {
   readonly name: string;
   /** Statements after the sources; the sink to compare is O. */
@@ -53,6 +61,8 @@ const SHAPES: readonly Shape[] = [
   { name: 'non-windowed aggregate of a stream', kind: 'table', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S, MIN(V) AS LO FROM A GROUP BY K;'] },
   { name: 'non-windowed aggregate of a table (retractions)', kind: 'table', sql: ['CREATE TABLE O AS SELECT V, COUNT(*) AS N FROM T GROUP BY V;'] },
   { name: 'chain: CSAS feeding a CTAS', kind: 'table', sql: ['CREATE STREAM M AS SELECT K, V + 1 AS W FROM A WHERE V IS NOT NULL;', 'CREATE TABLE O AS SELECT K, SUM(W) AS S, COUNT(*) AS N FROM M GROUP BY K;'] },
+  { name: 'state function: its rows, with event-time timeouts', kind: 'stream', sql: [TALLY, 'CREATE STREAM O AS SELECT K, TALLY(V) AS T FROM B GROUP BY K;'] },
+  { name: 'state function: its state per key', kind: 'table', sql: [TALLY, 'CREATE TABLE O AS SELECT K, TALLY(V) AS T FROM A GROUP BY K;'] },
   // Nexmark q7's shape: a stream joined to its own aggregation's changes. In order only: a record
   // out of order changes its group at the group's latest time, which stream records already read
   // have; at one record per batch the join has read them before the change exists, in a larger

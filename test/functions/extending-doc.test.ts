@@ -18,7 +18,7 @@ describe('docs/extending.md', () => {
     // by test/functions/streaming-ml.test.ts).
     const lines = readFileSync(join(ROOT, 'docs/extending.md'), 'utf8').split('\n');
     const sql = codeBlocks('docs/extending.md').filter((b) => b.lang === 'sql' && lines[b.line - 2] !== '<!-- synopsis -->');
-    expect(sql).toHaveLength(2);
+    expect(sql).toHaveLength(3);
     const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
     const results = e.execute(sql[0]!.code);
     expect(results.map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message', 'rows', 'rows']);
@@ -47,5 +47,22 @@ describe('docs/extending.md', () => {
     const last = new Map(topic(e, 'LONGEST_BY_ID').map((r) => [r.key, r.value]));
     expect(last.get(1)).toEqual({ L: 'the quick brown fox' });
     expect(last.get(2)).toEqual({ L: null });
+  });
+
+  it('its state function example runs: a finished session is one row of SESSIONS, an open one a row of OPEN_SESSIONS', () => {
+    const lines = readFileSync(join(ROOT, 'docs/extending.md'), 'utf8').split('\n');
+    const sql = codeBlocks('docs/extending.md').filter((b) => b.lang === 'sql' && lines[b.line - 2] !== '<!-- synopsis -->');
+    const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
+    expect(e.execute(sql[2]!.code).map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message']);
+    const min = 60 * 1000;
+    e.execute(`INSERT INTO CLICKS (ROWTIME, USER_ID, URL) VALUES (${1 * min}, 'u1', '/');
+INSERT INTO CLICKS (ROWTIME, USER_ID, URL) VALUES (${5 * min}, 'u1', '/cart');
+INSERT INTO CLICKS (ROWTIME, USER_ID, URL) VALUES (${10 * min}, 'u2', '/');
+INSERT INTO CLICKS (ROWTIME, USER_ID, URL) VALUES (${35 * min}, 'u2', '/help');`);
+    e.runUntilIdle();
+    // Stream time 35 min: u1's session (last click at 5) ended at 35, before u2's click there; u2's is open.
+    expect(topic(e, 'SESSIONS').map((r) => [r.key, r.value, r.ts])).toEqual([['u1', { S: { CLICKS: 2, FIRST_URL: '/', STARTED: 1 * min, ENDED: 5 * min } }, 35 * min]]);
+    expect(rows(e, "SELECT * FROM OPEN_SESSIONS WHERE USER_ID = 'u2';")).toEqual([['u2', { N: 2, FIRST: '/', START: 10 * min, LAST: 35 * min }]]);
+    expect(rows(e, "SELECT * FROM OPEN_SESSIONS WHERE USER_ID = 'u1';")).toEqual([]);
   });
 });

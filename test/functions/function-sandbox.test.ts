@@ -104,6 +104,28 @@ describe('SQL functions over the network', () => {
     c.close();
   }, 90_000);
 
+  it('a state function runs sandboxed too: a loop is stopped for its record (state as it was), Node is out of reach, the query goes on', async () => {
+    const { server, port } = await start({ access: { functions: { timeMs: 300, memoryMb: 32 } } });
+    const c = await EddyClient.connect('127.0.0.1', port);
+    await c.execute("CREATE STREAM G (K STRING KEY, V INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);");
+    await c.execute(`CREATE STATE FUNCTION KEEP(V INT) RETURNS TABLE (SUM INT, NODE STRING) STATE INT LANGUAGE JAVASCRIPT AS $$
+      const v = RECORDS[0].V;
+      if (v === 2) { for (;;) {} }
+      const sum = (STATE ?? 0) + v;
+      return { state: sum, rows: [{ SUM: sum, NODE: typeof process }] };
+    $$;`);
+    await c.execute('CREATE STREAM KEPT AS SELECT K, KEEP(V) AS R FROM G GROUP BY K;');
+    for (const v of [1, 2, 3]) await c.execute(`INSERT INTO G (K, V) VALUES ('a', ${v});`);
+    const read = () => server.eddy.state.log.read('KEPT', 0, 0, 20).map((r) => JSON.parse(String(r.value)) as Record<string, unknown>);
+    await until(() => read().length === 2, 30_000);
+    expect(read()).toEqual([{ R: { SUM: 1, NODE: 'undefined' } }, { R: { SUM: 4, NODE: 'undefined' } }]);
+    const log = server.eddy.processingLog().filter((p) => p.queryId === 'CSAS_KEPT_0');
+    expect(log.map((p) => `${p.offset}: ${p.reason}`)).toEqual([expect.stringMatching(/^1: Error computing state function KEEP: stopped by the sandbox: no answer within 300 ms/)]);
+    const described = await c.execute('DESCRIBE FUNCTION KEEP;');
+    expect(described.rows[0]![1]).toBe('user state function (SQL, JAVASCRIPT, sandboxed)');
+    c.close();
+  }, 60_000);
+
   it('a sandboxed aggregate and table function stay sandboxed after a restart, and the aggregate state carries on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-sandbox-restart-'));
     try {

@@ -5,7 +5,7 @@
 // written in one file outside src/ against the exported interface (registerConnector).
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Eddy, registerConnector, type BatchRow } from '../../src/index.js';
+import { Eddy, registerConnector, type BatchRow, type ConnectorFactory } from '../../src/index.js';
 import { perTest, topic } from '../engine/helpers.js';
 import { counterConnector } from './fixtures/counter-connector.js';
 
@@ -190,5 +190,41 @@ describe('a connector in one file outside src/', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(topic(e, 'c').map((r) => r.value)).toEqual([1, 2, 3, 4, 5].map((n) => ({ N: n, LABEL: `n${n}` })));
     expect(topic(e, 'c2').map((r) => r.value)).toEqual([{ N: 1 }, { N: 2 }]);
+  });
+});
+
+describe('a connector of one engine (Eddy.open({ connectors }), eddy.registerConnector)', () => {
+  // The same kind names a different connector in each engine: here, one that labels its rows.
+  const labelled = (label: string): ConnectorFactory => (ctx, settings) => {
+    const inner = counterConnector({ ...ctx, append: (rows, cp) => ctx.append(rows.map((r) => ({ ...r, values: [r.values[0]!, label] })), cp) }, settings);
+    return inner;
+  };
+
+  it('is seen by its engine only, takes precedence over the process-wide one, and restarts its streams at open', async () => {
+    const dir = scratch.dir();
+    const a = scratch.use(Eddy.open({ dataDir: dir, connectors: { ticks: labelled('a') }, batch: { intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest' } }));
+    const b = open();
+    const c = open();
+    b.registerConnector('ticks', labelled('b'));
+    expect(() => b.registerConnector('datagen', labelled('b'))).toThrow(/'datagen' is a built-in connector/);
+    const ddl = "CREATE STREAM T (N INT, LABEL STRING) WITH (source='ticks', upto=3, every_ms=2, kafka_topic='t', value_format='JSON', partitions=1);";
+    a.execute(ddl);
+    b.execute(ddl);
+    expect(() => c.execute(ddl)).toThrow(/Unknown source connector 'ticks'/);
+    await until(() => a.readTopic('t').length === 3 && b.readTopic('t').length === 3);
+    expect(topic(a, 't').map((r) => r.value)).toEqual([1, 2, 3].map((n) => ({ N: n, LABEL: 'a' })));
+    expect(topic(b, 't').map((r) => r.value)).toEqual([1, 2, 3].map((n) => ({ N: n, LABEL: 'b' })));
+    // The engine's own connector wins over the process's of the same kind.
+    registerConnector('ticks', labelled('process'));
+    const d = open();
+    d.registerConnector('ticks', labelled('d'));
+    d.execute(ddl);
+    await until(() => d.readTopic('t').length === 3);
+    expect(topic(d, 't').map((r) => r.value)).toEqual([1, 2, 3].map((n) => ({ N: n, LABEL: 'd' })));
+    // A restart with the option: the stream comes back with its connector and carries on from its checkpoint.
+    a.close();
+    const again = scratch.use(Eddy.open({ dataDir: dir, connectors: { ticks: labelled('a2') }, batch: { intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest' } }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(topic(again, 't').map((r) => r.value)).toEqual([1, 2, 3].map((n) => ({ N: n, LABEL: 'a' })));
   });
 });

@@ -8,13 +8,15 @@ import { scalarFunctions } from './scalar/index.js';
 import { tableFunctions } from './table/index.js';
 import type { AggregateFunction, ScalarFunction, TableFunction } from './types.js';
 import { signatureOf, userAggregateFunction, userScalarFunction, type UserAggregateDef, type UserOrigin, type UserScalarDef } from './user-functions.js';
+import { stateSignatureOf, userStateFunction, type StateFunction, type UserStateDef } from './user-state-functions.js';
 import { tableSignatureOf, userTableFunction, type UserTableDef } from './user-table-functions.js';
 
 /** One user function of a table, whatever its kind (for DROP and DESCRIBE). */
 export type UserFunctionEntry =
   | { readonly type: 'SCALAR'; readonly def: UserScalarDef; readonly origin: UserOrigin; readonly signature: string }
   | { readonly type: 'AGGREGATE'; readonly def: UserAggregateDef; readonly origin: UserOrigin; readonly signature: string }
-  | { readonly type: 'TABLE'; readonly def: UserTableDef; readonly origin: UserOrigin; readonly signature: string };
+  | { readonly type: 'TABLE'; readonly def: UserTableDef; readonly origin: UserOrigin; readonly signature: string }
+  | { readonly type: 'STATE'; readonly def: UserStateDef; readonly origin: UserOrigin; readonly signature: string };
 
 const builtInScalars: ReadonlyMap<string, ScalarFunction> = new Map(scalarFunctions.map((f) => [f.name, f]));
 const builtInAggregates: ReadonlyMap<string, AggregateFunction> = new Map(aggregateFunctions.map((f) => [f.name, f]));
@@ -28,7 +30,7 @@ export function isBuiltIn(name: string): boolean {
 
 export interface FunctionInfo {
   readonly name: string;
-  readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE';
+  readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE' | 'STATE';
   readonly category?: string;
   readonly description: string;
   readonly signatures: readonly string[];
@@ -52,6 +54,7 @@ export class FunctionTable {
   private readonly scalars = new Map<string, { readonly def: UserScalarDef; readonly fn: ScalarFunction }>();
   private readonly aggregates = new Map<string, { readonly def: UserAggregateDef; readonly fn: AggregateFunction }>();
   private readonly tables = new Map<string, { readonly def: UserTableDef; readonly fn: TableFunction }>();
+  private readonly states = new Map<string, { readonly def: UserStateDef; readonly fn: StateFunction }>();
 
   lookupScalar(name: string): ScalarFunction | undefined {
     const n = name.toUpperCase();
@@ -66,6 +69,11 @@ export class FunctionTable {
   lookupTableFunction(name: string): TableFunction | undefined {
     const n = name.toUpperCase();
     return builtInTables.get(n) ?? this.tables.get(n)?.fn;
+  }
+
+  /** A per-key state function (there are no built-in ones). */
+  lookupStateFunction(name: string): StateFunction | undefined {
+    return this.states.get(name.toUpperCase())?.fn;
   }
 
   isBuiltIn(name: string): boolean {
@@ -86,6 +94,8 @@ export class FunctionTable {
     if (a) return { type: 'AGGREGATE', def: a, origin: a.origin ?? 'library', signature: signatureOf(a) };
     const t = this.tables.get(n)?.def;
     if (t) return { type: 'TABLE', def: t, origin: t.origin, signature: tableSignatureOf(t) };
+    const st = this.states.get(n)?.def;
+    if (st) return { type: 'STATE', def: st, origin: st.origin, signature: stateSignatureOf(st) };
     return undefined;
   }
 
@@ -107,11 +117,17 @@ export class FunctionTable {
     this.tables.set(def.name.toUpperCase(), { def, fn: userTableFunction(def) });
   }
 
+  /** Adds or replaces a user state function; the caller has checked the name. */
+  registerState(def: UserStateDef): void {
+    this.unregister(def.name);
+    this.states.set(def.name.toUpperCase(), { def, fn: userStateFunction(def) });
+  }
+
   /** Removes a user function; false when there was none of that name. */
   unregister(name: string): boolean {
     const n = name.toUpperCase();
-    const had = this.scalars.delete(n);
-    return this.aggregates.delete(n) || this.tables.delete(n) || had;
+    const had = [this.scalars.delete(n), this.aggregates.delete(n), this.tables.delete(n), this.states.delete(n)];
+    return had.some(Boolean);
   }
 
   /** Removes every user function (the engine closed). */
@@ -119,6 +135,7 @@ export class FunctionTable {
     this.scalars.clear();
     this.aggregates.clear();
     this.tables.clear();
+    this.states.clear();
   }
 
   /** Built-ins and this table's user functions (category `user`), by name. */
@@ -127,6 +144,7 @@ export class FunctionTable {
       ...[...this.scalars.values()].map(({ def }) => ({ name: def.name, type: 'SCALAR' as const, category: 'user', description: def.description ?? 'user function', signatures: [signatureOf(def)] })),
       ...[...this.aggregates.values()].map(({ def, fn }) => ({ name: def.name, type: 'AGGREGATE' as const, category: 'user', description: fn.description, signatures: [signatureOf(def)] })),
       ...[...this.tables.values()].map(({ def, fn }) => ({ name: def.name, type: 'TABLE' as const, category: 'user', description: fn.description, signatures: fn.signatures })),
+      ...[...this.states.values()].map(({ def, fn }) => ({ name: def.name, type: 'STATE' as const, category: 'user', description: fn.description, signatures: fn.signatures })),
     ];
     return [...listBuiltIns(), ...user].sort(byName);
   }

@@ -27,15 +27,21 @@ const FACTORIES: Record<string, ConnectorFactory> = {
 const BUILT_IN: ReadonlySet<string> = BUILT_IN_SOURCES;
 for (const k of Object.keys(FACTORIES)) if (!BUILT_IN.has(k)) throw new Error(`connector '${k}' is missing from BUILT_IN_SOURCES (plan-ddl.ts)`);
 
-/**
- * Make `WITH (source='<kind>', …)` start `factory` (for every engine of this process). The
- * statement's other WITH settings reach the factory by their upper-case names.
- */
-export function registerConnector(kind: string, factory: ConnectorFactory): void {
+/** A user connector's kind, lower case; throws on a name that cannot be one (or a built-in's). */
+export function connectorKind(kind: string): string {
   const k = kind.toLowerCase();
   if (!/^[a-z][a-z0-9_-]*$/.test(k)) throw new Error(`registerConnector: '${kind}' is not a connector name (letters, digits, _ and -, starting with a letter)`);
   if (BUILT_IN.has(k)) throw new Error(`registerConnector: '${k}' is a built-in connector`);
-  FACTORIES[k] = factory;
+  return k;
+}
+
+/**
+ * Make `WITH (source='<kind>', …)` start `factory` in every engine of this process that has no
+ * connector of that kind of its own (Eddy.open({ connectors }) / eddy.registerConnector). The
+ * statement's other WITH settings reach the factory by their upper-case names.
+ */
+export function registerConnector(kind: string, factory: ConnectorFactory): void {
+  FACTORIES[connectorKind(kind)] = factory;
 }
 
 /** Whether `source='<kind>'` is one of Eddy's own connectors (the planner passes a user connector every WITH setting). */
@@ -45,8 +51,9 @@ export function isBuiltInConnector(kind: string): boolean {
 
 export function startConnector(engine: ConnectorHost, def: SourceDef): Connector | undefined {
   const kind = String(def.connector?.SOURCE ?? '').toLowerCase();
-  const factory = FACTORIES[kind];
-  if (!factory) throw new Error(`Unknown source connector '${kind}'. Known: ${Object.keys(FACTORIES).join(', ')}`);
+  // The engine's own connector of that kind first, then the process's.
+  const factory = engine.connectors?.get(kind) ?? FACTORIES[kind];
+  if (!factory) throw new Error(`Unknown source connector '${kind}'. Known: ${[...new Set([...Object.keys(FACTORIES), ...(engine.connectors?.keys() ?? [])])].join(', ')}`);
   const { db, log, processingLog } = engine.state;
   const codec = recordCodec(def, engine.state.registry);
   const key = `connector:${def.name}`;

@@ -73,4 +73,6 @@ export interface BuiltPipeline {
   readonly endBatch: (() => void)[];
   /** Called when the batch's transaction commits (state flush). */
   readonly flush: (() => void)[];
+  /** Whether an operator has a processing-time timer due: then a batch runs even without input. */
+  readonly timersDue: (() => boolean)[];
 }

@@ -8,9 +8,12 @@
 //              returns an iterable of rows (an array), or both (the returned rows come last).
 //   aggregate  the body runs once and returns { initialize(), aggregate(state, …args),
 //              merge(a, b)?, map(state)? }; the state must survive JSON (it commits with the batch).
+//   state      the body is a function body run per key step; it sees STATE, RECORDS, KEY,
+//              TIMED_OUT and STREAM_TIME and returns { state, rows, timeoutAt | timeoutAfterMs }.
 
 import { MAX_FUNCTION_ELEMENTS } from '../../planner/functions/output-limits.js';
 import type { UserAggregateDef } from '../../planner/functions/user-functions.js';
+import type { StateCallInput } from '../../planner/functions/user-state-functions.js';
 import { Decimal, type Value } from '../../planner/values.js';
 import type { FunctionSandbox } from '../sandbox/function-sandbox.js';
 
@@ -74,6 +77,20 @@ export function tableBody(name: string, params: readonly string[], body: string,
   }
   const g = compile(name, () => new GeneratorFunction(...params, body));
   return (a) => rowsOf(name, g(...a));
+}
+
+/** The names a state function's body sees (user-state-functions.ts has what each holds). */
+export const STATE_BODY_PARAMS = ['STATE', 'RECORDS', 'KEY', 'TIMED_OUT', 'STREAM_TIME'] as const;
+
+export function stateBody(name: string, body: string, sandbox: FunctionSandbox | undefined): (input: StateCallInput) => unknown {
+  if (sandbox) {
+    define(sandbox, name, STATE_BODY_PARAMS, body);
+    const plain = (v: Value): unknown => (Array.isArray(v) ? v.map(plain) : toSandbox(v));
+    return (c) =>
+      sandbox.call(name, [c.state, c.records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))), plain(c.key), c.timedOut, c.streamTime]);
+  }
+  const f = compile(name, () => new Function(...STATE_BODY_PARAMS, body) as (...a: unknown[]) => unknown);
+  return (c) => f(c.state, c.records, c.key, c.timedOut, c.streamTime);
 }
 
 type AggregateParts = Pick<UserAggregateDef, 'initialize' | 'aggregate' | 'merge' | 'map'>;

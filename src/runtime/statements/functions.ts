@@ -13,12 +13,13 @@ import type { CreateFunction, DropFunction, Loc } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { FunctionTable } from '../../planner/functions/function-table.js';
 import { signatureOf, type UserAggregateDef, type UserScalarDef } from '../../planner/functions/user-functions.js';
+import { stateSignatureOf, type UserStateDef } from '../../planner/functions/user-state-functions.js';
 import { tableSignatureOf, type UserTableDef } from '../../planner/functions/user-table-functions.js';
 import { resolveType } from '../../planner/plan-ddl.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { FunctionSandbox } from '../sandbox/function-sandbox.js';
-import { aggregateBody, BodyError, scalarBody, tableBody } from './function-bodies.js';
+import { aggregateBody, BodyError, scalarBody, stateBody, tableBody } from './function-bodies.js';
 
 /** Per engine: the worker sandbox its sandboxed functions run in, started by the first one. */
 const sandboxes = new WeakMap<object, FunctionSandbox>();
@@ -46,7 +47,7 @@ export function claimName(functions: FunctionTable, name: string, replace: boole
 const SANDBOX_KEY = (name: string) => `function.sandboxed.${name}`;
 
 /** Body text is parsed in this wrapper per kind (a table function's body is a generator's). */
-const SYNTAX_PREFIX: Record<CreateFunction['functionKind'], string> = { SCALAR: '', AGGREGATE: '', TABLE: '(function* () {' };
+const SYNTAX_PREFIX: Record<CreateFunction['functionKind'], string> = { SCALAR: '', AGGREGATE: '', TABLE: '(function* () {', STATE: '' };
 
 /** A JavaScript syntax error in the body, at its line and column in the statement. */
 function checkSyntax(stmt: CreateFunction): void {
@@ -64,7 +65,7 @@ function checkSyntax(stmt: CreateFunction): void {
   }
 }
 
-const KIND_TEXT: Record<CreateFunction['functionKind'], string> = { SCALAR: 'function', TABLE: 'table function', AGGREGATE: 'aggregate' };
+const KIND_TEXT: Record<CreateFunction['functionKind'], string> = { SCALAR: 'function', TABLE: 'table function', AGGREGATE: 'aggregate', STATE: 'state function' };
 
 export function createFunction(engine: Engine, stmt: CreateFunction, text: string): StatementResult {
   const { state } = engine;
@@ -75,6 +76,9 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
   const paramTypes = stmt.params.map((p) => ({ name: p.name, type: resolveType(p.type, state.catalog, stmt.loc) }));
   const returns = resolveType(stmt.returns, state.catalog, stmt.loc);
   checkSyntax(stmt);
+  if (stmt.functionKind === 'STATE' && stmt.nullInput === 'returnNull') {
+    throw new SqlError('RETURNS NULL ON NULL INPUT is for scalar and table functions: a state function sees every record of its key, and decides what a NULL means', stmt);
+  }
   if (stmt.functionKind === 'AGGREGATE' && stmt.nullInput === 'returnNull') {
     throw new SqlError('RETURNS NULL ON NULL INPUT is for scalar and table functions: an aggregate sees every row and decides what a NULL means in aggregate()', stmt);
   }
@@ -101,6 +105,13 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
         const def: UserTableDef = { name, params: paramTypes, returns, nullInput: stmt.nullInput, description: `user table function (${how})`, call: tableBody(name, params, stmt.body, sandbox), origin };
         functions.registerTable(def);
         signature = tableSignatureOf(def);
+        break;
+      }
+      case 'STATE': {
+        const stateType = resolveType(stmt.state!, state.catalog, stmt.loc);
+        const def: UserStateDef = { name, params: paramTypes, returns, state: stateType, description: `user state function (${how})`, call: stateBody(name, stmt.body, sandbox), origin };
+        functions.registerState(def);
+        signature = stateSignatureOf(def);
         break;
       }
       case 'AGGREGATE': {
@@ -131,7 +142,7 @@ export function dropFunction(engine: Engine, stmt: DropFunction, text: string): 
   const entry = functions.userFunction(name);
   if (!entry || entry.origin === 'library') {
     if (functions.isBuiltIn(name)) throw new SqlError(`Cannot drop function ${name}: it is a built-in function`, stmt);
-    if (entry) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction, registerAggregate or registerTableFunction), not by CREATE FUNCTION`, stmt);
+    if (entry) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction, registerAggregate, registerTableFunction or registerStateFunction), not by CREATE FUNCTION`, stmt);
     if (stmt.ifExists) return { kind: 'message', statement: text, message: `Function ${name} does not exist.` };
     throw new SqlError(`Function ${name} does not exist.`, stmt);
   }
