@@ -7,7 +7,7 @@
 // join included) until its group's committed offsets reach the input's end, and each output is
 // then read back as a read_committed consumer and checked: exactly the expected records, none twice.
 
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from '../kafkajs-mended.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
