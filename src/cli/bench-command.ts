@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { BENCH_MODES, benchTable, halfRateLatency, runBench, type BenchMode, type BenchOptions, type BenchRows } from '../bench/nexmark-bench.js';
 import { NEXMARK_QUERIES } from '../bench/nexmark-queries.js';
+import { runKafkaMode } from '../bench/kafka-mode.js';
 
 interface BenchCliOptions {
   events: string;
@@ -17,6 +18,9 @@ interface BenchCliOptions {
   inProcess?: boolean;
   halfRate: boolean;
   halfRateAt?: string;
+  kafka?: string;
+  partitions: string;
+  rounds: string;
 }
 
 /** Run `eddy bench … extra` for one query in a fresh process and return what it printed as JSON. */
@@ -50,7 +54,14 @@ export function registerBenchCommand(program: Command): void {
     .option('--no-half-rate', 'skip the half-rate latency run')
     .option('--half-rate-at <eventsPerSec>', 'only the half-rate latency run, for this maximum rate (what the child processes run)')
     .option('--json', 'print JSON')
-    .action((opts: BenchCliOptions) => {
+    .option('--kafka <brokers>', 'Kafka mode instead: Kafka → filter → Kafka (exactly-once) on this broker, beside a transactional kafkajs loop; --events records')
+    .option('--partitions <n>', 'Kafka mode: partitions of the input and output topics', '4')
+    .option('--rounds <n>', 'Kafka mode: runs of each, alternating', '2')
+    .action(async (opts: BenchCliOptions) => {
+      if (opts.kafka) {
+        await runKafkaMode({ brokers: opts.kafka, records: Number(opts.events), batch: Number(opts.batch), partitions: Number(opts.partitions), rounds: Number(opts.rounds) }, opts.json === true);
+        return;
+      }
       const given = opts.mode.split(',');
       const wrong = given.filter((m) => !BENCH_MODES.includes(m as BenchMode));
       if (wrong.length || !given.length) throw new Error(`--mode takes ${BENCH_MODES.join(', ')} (comma-separated), got '${opts.mode}'`);

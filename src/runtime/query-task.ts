@@ -192,7 +192,8 @@ export class QueryTask {
    */
   step(maxRecords: number, deadline = Infinity): number {
     if (this.isDone) return 0;
-    // Output of earlier batches still on its way to the sink (Kafka unreachable): wait for it.
+    // Output of earlier batches on its way to the sink: the next batch runs meanwhile, unless too
+    // much of it lags (Kafka slow or unreachable); then the query waits for it.
     if (!this.channel.deliver()) return 0;
     // Likewise an external sink: it may lag by a few batches, then the query waits for it.
     this.external?.deliver();
@@ -208,6 +209,8 @@ export class QueryTask {
     };
     if (this.opts.persistent) this.deps.db.transaction(run)();
     else run();
+    // Nothing to read: wait (briefly) for the output still in flight, as there is nothing else to do.
+    if (consumed === 0) this.channel.settle();
     if (consumed > 0 || timed) {
       this.channel.deliver();
       this.external?.deliver();
@@ -236,12 +239,15 @@ export class QueryTask {
 
   /**
    * Scale-out: make the local state the changelogs' of the tasks this server now owns, and rebuild
-   * the operators over it. Runs before the batch reads anything: the output of earlier batches is
-   * delivered (step waits for that), so a task kept through the rebalance restores what it had.
+   * the operators over it. Runs before the batch reads anything, once the output of earlier batches
+   * is delivered (it waits for that), so a task kept through the rebalance restores what it had.
    * False: the changelogs could not be read now; nothing is processed until they are.
    */
   private restoreState(): boolean {
     const log = this.stateLog!;
+    // The changelogs hold a kept task's state only once its staged output (its changes with it) is
+    // delivered: until then, restore nothing (the batch reads nothing and asks again).
+    if (!this.channel.settle()) return false;
     const tasks = [...new Set(this.reader.inputs.filter((i) => i.owned).map((i) => i.partition))].sort((a, b) => a - b);
     const names = this.stores.map((s) => s.storeName);
     let changes: StateChange[];

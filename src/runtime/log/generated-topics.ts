@@ -109,6 +109,7 @@ export class GeneratedTopics implements TopicLog {
       stage: (output, positions, changes) => inner.stage(output, positions.filter((p) => !this.generated.has(p.topic)), changes),
       ...(inner.changelog ? { changelog: inner.changelog } : {}),
       deliver: () => inner.deliver(),
+      settle: () => inner.settle(),
       close: () => inner.close(),
     };
   }

@@ -27,7 +27,8 @@ export class KafkaLog implements TopicLog {
   private readonly bridge = new KafkaBridge();
   private topics = new Map<string, TopicInfo>();
   private topicsAt = 0;
-  private readonly ends = new Map<string, { at: number; offsets: number[] }>();
+  /** End offsets per topic as of `at`; `refresh`: the request asking for newer ones, if one is running. */
+  private readonly ends = new Map<string, { at: number; offsets: number[]; refresh?: number | undefined }>();
   private readonly adhoc = new Map<string, string>();
   private readonly serviceId: string;
   /** A --service-id was given: other servers may share the queries, so their state goes to changelog topics. */
@@ -81,24 +82,41 @@ export class KafkaLog implements TopicLog {
     if (!this.hasTopic(name)) return;
     this.bridge.call('deleteTopic', name);
     this.topics.delete(name);
-    this.ends.delete(name);
+    this.dropEnds(name);
+  }
+
+  /** Forget a topic's end offsets (and the refresh asking for them): the next look asks the broker. */
+  private dropEnds(topic: string): void {
+    const r = this.ends.get(topic)?.refresh;
+    if (r !== undefined) this.bridge.forget(r);
+    this.ends.delete(topic);
   }
 
   endOffset(topic: string, partition: number): number {
     let e = this.ends.get(topic);
-    if (!e || Date.now() - e.at >= REFRESH_MS) {
-      // No entry (first use, or dropped to see an append): ask the broker. A refresh is answered
-      // from the worker's kept offsets (never waiting on the broker), falling back to the last.
-      let offsets = e?.offsets ?? [];
-      if (this.hasTopic(topic)) {
-        try {
-          offsets = this.bridge.call('endOffsets', { topic, fresh: !e }, e ? WORKER_MS : ASK_MS);
-        } catch (err) {
-          if (!e) throw err;
-        }
-      }
+    if (!e) {
+      // No entry (first use, or dropped to see an append): ask the broker, and wait for it.
+      const offsets = this.hasTopic(topic) ? this.bridge.call('endOffsets', { topic, fresh: true }, ASK_MS) : [];
       e = { at: Date.now(), offsets };
       this.ends.set(topic, e);
+    } else if (e.refresh !== undefined) {
+      // A refresh was started: take its answer if it is there, else keep answering from the last.
+      try {
+        const got = this.bridge.result('endOffsets', e.refresh, 0);
+        if (got) {
+          e.offsets = got.value;
+          e.at = Date.now();
+          e.refresh = undefined;
+        }
+      } catch {
+        e.refresh = undefined; // the worker could not answer: the next call asks again
+        e.at = Date.now();
+      }
+    } else if (Date.now() - e.at >= REFRESH_MS && this.hasTopic(topic)) {
+      // Refreshed in the background from the worker's kept offsets: the engine's every-cycle lag
+      // figures never wait on a worker busy with fetches and transactions (measured: 20 % of the
+      // main thread's time on Kafka → filter → Kafka went to these round trips).
+      e.refresh = this.bridge.start('endOffsets', { topic, fresh: false });
     }
     return e.offsets[partition] ?? 0;
   }
@@ -106,14 +124,14 @@ export class KafkaLog implements TopicLog {
   append(topic: string, records: readonly AppendRecord[]): { partition: number; offset: number }[] {
     if (!this.hasTopic(topic)) throw new Error(`Topic '${topic}' does not exist`);
     if (!records.length) return [];
-    this.ends.delete(topic);
+    this.dropEnds(topic);
     const partitions = this.describeTopic(topic)!.partitions;
     return this.bridge.call('produce', records.map((r) => toWire(topic, r, partitions)), ASK_MS);
   }
 
   /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
-    this.ends.delete(topic);
+    this.dropEnds(topic);
     const end = this.endOffset(topic, partition);
     if (fromOffset >= end) return [];
     let id = this.adhoc.get(topic);

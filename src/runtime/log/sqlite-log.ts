@@ -338,6 +338,7 @@ export class SqliteLog implements TopicLog {
       poll: (positions, max, peek) => positions.map((p, n) => ({ owned: true, groupNext: null, records: !peek?.[n] && this.hasTopic(p.topic) ? this.read(p.topic, p.partition, p.next, max) : [] })),
       stage: (output) => void (output?.records.length && this.append(output.topic, output.records)),
       deliver: () => true,
+      settle: () => true,
       close: () => {},
     };
   }

@@ -152,7 +152,13 @@ export interface QueryChannel {
   stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[], changes?: readonly StateChange[]): void;
   /** Present when the query's state must follow its tasks between servers (Kafka scale-out). */
   readonly changelog?: StateChangelog | undefined;
-  /** Called after the batch transaction committed. False: output is still waiting for delivery. */
+  /**
+   * Called before and after each batch transaction: moves earlier batches' output on without
+   * waiting for it, so the next batch runs while it is delivered. False: too much output is still
+   * waiting for delivery; the query should not start another batch yet.
+   */
   deliver(): boolean;
+  /** Wait (briefly) until all staged output is delivered; false while some is still on its way. */
+  settle(): boolean;
   close(): void;
 }

@@ -3,10 +3,15 @@
 import type { Message } from 'kafkajs';
 import type { WireAppend } from './wire.js';
 
+/** A Buffer over the same bytes (the structured clone already made them this thread's): no copy. */
+function view(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function message(r: WireAppend): Message {
   return {
-    key: r.key ? Buffer.from(r.key) : null,
-    value: r.value ? Buffer.from(r.value) : null,
+    key: r.key ? view(r.key) : null,
+    value: r.value ? view(r.value) : null,
     timestamp: String(r.timestamp),
     ...(r.partition !== undefined ? { partition: r.partition } : {}),
     ...(r.headers?.length ? { headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value ? Buffer.from(h.value) : ''])) } : {}),

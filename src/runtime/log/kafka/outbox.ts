@@ -8,9 +8,11 @@
 
 import type Database from 'better-sqlite3';
 import type { Header } from '../../../planner/record.js';
+import { packRecords } from './record-pack.js';
 import type { OutputBatch, Position, WireAppend } from './wire.js';
 
-type StoredRecord = [topic: string, partition: number | null, ts: number, key: string | null, value: string | null, headers: [string, string | null][]];
+/** How rows staged before records were packed hold them (JSON, bytes in base64): still delivered after an upgrade. */
+type JsonRecord = [topic: string, partition: number | null, ts: number, key: string | null, value: string | null, headers: [string, string | null][]];
 
 export interface StagedBatch {
   readonly records: readonly WireAppend[];
@@ -36,7 +38,7 @@ export class Outbox {
     db: Database.Database,
     private readonly owner: string,
   ) {
-    db.exec('CREATE TABLE IF NOT EXISTS kafka_task_outbox (owner TEXT NOT NULL, task INTEGER NOT NULL, seq INTEGER NOT NULL, span TEXT NOT NULL, records TEXT NOT NULL, PRIMARY KEY (owner, task, seq)) WITHOUT ROWID');
+    db.exec('CREATE TABLE IF NOT EXISTS kafka_task_outbox (owner TEXT NOT NULL, task INTEGER NOT NULL, seq INTEGER NOT NULL, span TEXT NOT NULL, records BLOB NOT NULL, PRIMARY KEY (owner, task, seq)) WITHOUT ROWID');
     this.insert = db.prepare('INSERT INTO kafka_task_outbox(owner, task, seq, span, records) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM kafka_task_outbox WHERE owner = ? AND task = ?), ?, ?)');
     this.pendingRows = db.prepare('SELECT seq, span, records FROM kafka_task_outbox WHERE owner = ? AND task = ? ORDER BY seq LIMIT ?');
     this.spans = db.prepare('SELECT seq, span FROM kafka_task_outbox WHERE owner = ? AND task = ? ORDER BY seq');
@@ -45,24 +47,13 @@ export class Outbox {
   }
 
   stage(task: number, batch: StagedBatch): void {
-    const records: StoredRecord[] = batch.records.map((r) => [r.topic, r.partition ?? null, r.timestamp, b64(r.key), b64(r.value), (r.headers ?? []).map((h) => [h.key, b64(h.value)])]);
-    this.insert.run(this.owner, task, this.owner, task, JSON.stringify({ from: batch.from, offsets: batch.offsets }), JSON.stringify(records));
+    this.insert.run(this.owner, task, this.owner, task, JSON.stringify({ from: batch.from, offsets: batch.offsets }), packRecords(batch.records));
   }
 
   /** The oldest staged batches of a task (up to `limit`) and the sequence number of the last one. */
   pending(task: number, limit: number): { upTo: number; batches: OutputBatch[] } {
-    const rows = this.pendingRows.all(this.owner, task, limit) as { seq: number; span: string; records: string }[];
-    const batches = rows.map((row): OutputBatch => {
-      const records = (JSON.parse(row.records) as StoredRecord[]).map(([topic, partition, timestamp, key, value, headers]): WireAppend => ({
-        topic,
-        ...(partition !== null ? { partition } : {}),
-        timestamp,
-        key: unb64(key),
-        value: unb64(value),
-        headers: headers.map(([k, v]): Header => ({ key: k, value: unb64(v) })),
-      }));
-      return { records, offsets: (JSON.parse(row.span) as Span).offsets };
-    });
+    const rows = this.pendingRows.all(this.owner, task, limit) as { seq: number; span: string; records: Buffer | string }[];
+    const batches = rows.map((row): OutputBatch => ({ records: typeof row.records === 'string' ? packRecords(fromJson(row.records)) : row.records, offsets: (JSON.parse(row.span) as Span).offsets }));
     return { upTo: rows.length ? rows[rows.length - 1]!.seq : 0, batches };
   }
 
@@ -100,10 +91,14 @@ export class Outbox {
   }
 }
 
-function b64(b: Uint8Array | null): string | null {
-  return b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-}
-
-function unb64(s: string | null): Buffer | null {
-  return s === null ? null : Buffer.from(s, 'base64');
+function fromJson(text: string): WireAppend[] {
+  const unb64 = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64'));
+  return (JSON.parse(text) as JsonRecord[]).map(([topic, partition, timestamp, key, value, headers]): WireAppend => ({
+    topic,
+    ...(partition !== null ? { partition } : {}),
+    timestamp,
+    key: unb64(key),
+    value: unb64(value),
+    headers: headers.map(([k, v]): Header => ({ key: k, value: unb64(v) })),
+  }));
 }

@@ -10,6 +10,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { DeliverOutcome, OutputBatch, Position } from './wire.js';
 import { byTopic } from './messages.js';
+import { unpackRecords } from './record-pack.js';
 
 /** After being fenced, wait this long for the group to say where the task went before taking it back. */
 const FENCED_WAIT_MS = 8_000;
@@ -64,7 +65,7 @@ export class TaskProducers {
     if (!t || t.epoch !== epoch || !t.ready || !t.producer) return 'lost';
     const txn = await t.producer.transaction();
     try {
-      const topicMessages = byTopic(batches.flatMap((b) => b.records));
+      const topicMessages = byTopic(batches.flatMap((b) => unpackRecords(b.records)));
       if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
       const last = new Map<string, Position>();
       for (const b of batches) for (const o of b.offsets) last.set(`${o.topic}:${o.partition}`, o);

@@ -59,7 +59,8 @@ export interface TaskDelivery {
 export type DeliverOutcome = 'delivered' | 'lost';
 
 export interface OutputBatch {
-  records: WireAppend[];
+  /** The batch's records, packed (record-pack.ts). */
+  records: Uint8Array;
   /** Source positions after the batch: committed to the consumer group in the same transaction. */
   offsets: Position[];
 }
