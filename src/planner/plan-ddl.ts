@@ -79,7 +79,7 @@ export interface DdlDefaults {
    * Schema inference for the registry formats: the columns the topic's registered schema gives
    * (`<topic>-key` / `<topic>-value`, or the SCHEMA_ID's), undefined when the subject has none.
    */
-  readonly inferColumns?: (req: InferRequest) => { name: string; type: SqlType }[] | undefined;
+  readonly inferColumns?: (req: InferRequest) => readonly { readonly name: string; readonly type: SqlType }[] | undefined;
 }
 
 export interface InferRequest {

@@ -5,11 +5,10 @@
 import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parse, parseType } from '../parser/index.js';
-import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
+import type { Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
-import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
 import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
 import { startConnector } from './connectors/index.js';
@@ -42,7 +41,8 @@ import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
-import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
+import { closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
+import { claimName } from '../planner/plan-function-statements.js';
 import type { AggregateSpec, FunctionSpec, ParamSpec, TableFunctionSpec } from './user-function-api.js';
 import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
 import { sourceFrom, type SourceFromHandle, type SourceFromOptions } from './iterable-source.js';
@@ -419,11 +419,6 @@ export class Eddy implements Engine {
   /** @internal */
   setProperty(name: string, value: string): void {
     this.state.properties.set(name, value);
-  }
-
-  /** @internal reject formats Eddy cannot serve, and column types a format cannot hold (the planner's rule). */
-  validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
-    checkFormats(def, stmt);
   }
 
   // ------------------------------------------------------------------ queries

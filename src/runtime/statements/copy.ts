@@ -13,7 +13,7 @@ import type { Copy } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { propString } from '../../planner/plan-ddl.js';
-import { missingKeyColumns, missingKeyMessage } from '../../planner/plan-dml.js';
+import { missingKeyColumns, missingKeyMessage, planCopyTarget } from '../../planner/plan-dml.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
@@ -115,8 +115,7 @@ function countDataLines(fd: number, header: boolean): number {
 
 /** The load, chunk by chunk: yields after each chunk is committed, returns the final result. */
 export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows: number): Generator<CopyProgress, StatementResult, void> {
-  const def = engine.state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
+  const def = planCopyTarget(stmt, engine.state.catalog);
   let fd: number;
   let size: number;
   try {
