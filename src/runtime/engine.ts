@@ -37,7 +37,8 @@ import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
 import { assertSchema, assertTopic } from './statements/assert.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
-import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
+import { copy, copyAsync, copyLoader, type CopyLoader, type CopyOptions } from './statements/copy.js';
+import { recordFormats, schemaRules, type RecordFormats, type SchemaRules } from './record-formats-api.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
@@ -77,6 +78,11 @@ export interface EddyOptions {
 }
 
 export class Eddy implements Engine {
+  /** Record formats, for a client that writes or reads a topic itself (record-formats-api.ts). */
+  static readonly formats: RecordFormats = recordFormats;
+  /** The schema registry's rules, for a registry API in front of `schemaRegistry`. */
+  static readonly schemaRules: SchemaRules = schemaRules;
+
   /**
    * @internal Everything this instance holds, for the runtime's statement handlers (through the
    * Engine interface) and the runtime's own tests. Surfaces read the engine through the methods
@@ -216,6 +222,18 @@ export class Eddy implements Engine {
     const results: StatementResult[] = [];
     for (const p of parsed) results.push(this.executeStatement(p.statement, p.text));
     return results;
+  }
+
+  /**
+   * COPY's rules for a surface that reads the data itself (pgwire's COPY … FROM STDIN): the
+   * target's rows from lines, rejections logged, chunks written. Throws when the target does not
+   * exist or the format cannot hold one of its columns.
+   */
+  copyLoader(target: string, format: 'CSV' | 'JSON', source: string): CopyLoader {
+    this.assertOpen();
+    const def = this.state.catalog.get(target);
+    if (!def) throw new Error(`${target} does not exist.`);
+    return copyLoader(this, def, format, source);
   }
 
   /**
