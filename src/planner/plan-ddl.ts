@@ -14,14 +14,6 @@ export function propString(props: Properties, key: string): string | undefined {
   return v === undefined ? undefined : String(v.value);
 }
 
-function propNumber(props: Properties, key: string): number | undefined {
-  const v = props.get(key);
-  if (v === undefined) return undefined;
-  const n = Number(v.value);
-  if (!Number.isFinite(n)) throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
-  return n;
-}
-
 /** Partitions a topic may have: each one is read every cycle, so a huge count freezes the engine. */
 export const MAX_PARTITIONS = 1000;
 
