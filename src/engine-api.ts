@@ -21,24 +21,12 @@ export type { KafkaOptions } from './runtime/log/kafka-log.js';
 export { DEFAULT_REGISTRY_TIMEOUT_MS, type HttpRegistryOptions } from './runtime/registry/http-registry.js';
 export type { AccessPolicy } from './runtime/external-access.js';
 
-// The schema registry (`eddy.schemaRegistry`) and the rules its REST API (server/http) applies.
-export { SchemaRegistryError, subjectName, type Compatibility, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from './runtime/registry/schema-registry.js';
-export { referencedSchemas } from './runtime/registry/schema-references.js';
-export type { SchemaReference } from './runtime/registry/schema-registry.js';
-export { canonicalSchema, compatible } from './runtime/registry/compatibility.js';
-export { schemaProblem } from './runtime/registry/schema-validation.js';
-
-// Record formats, for clients that write or read a source's topic themselves (the conformance
-// runner writes inputs through a source's serde, as ksqlDB's test harness does; the line
-// protocol reads JSON rows as a column's type).
-export { createSerde, valueToJson } from './runtime/serde/index.js';
-export { rowFromJson } from './runtime/serde/avro.js';
-export { schemaTranslator } from './runtime/serde/schema-translators.js';
-export { jsonToValue } from './runtime/serde/json-coercion.js';
-export { recordCodec, type RecordCodec } from './runtime/record-codec.js';
-
-// COPY's per-line rules, for a protocol that streams the data itself (pgwire's COPY FROM STDIN).
-export { copiedMessage, copyLine, copySerde, copyWrite } from './runtime/statements/copy.js';
+// The schema registry (`eddy.schemaRegistry`); its rules are `Eddy.schemaRules`, record formats
+// `Eddy.formats` (runtime/record-formats-api.ts), COPY's per-line rules `eddy.copyLoader`.
+export type { Compatibility, RegistrySchema, SchemaReference, SchemaRegistry, SchemaType, SubjectVersion } from './runtime/registry/schema-registry.js';
+export type { RecordFormats, RecordSide, RegistryJson, SchemaRules } from './runtime/record-formats-api.js';
+export type { RecordCodec } from './runtime/record-codec.js';
+export type { CopyLoader } from './runtime/statements/copy.js';
 
 // The Nexmark generator: the benchmarks' data, as `CREATE STREAM … WITH (connector='nexmark')` reads it.
 export { DEFAULT_CONFIG, NexmarkGenerator, type Auction, type Bid, type GeneratorConfig, type NexmarkEvent, type Person } from './runtime/connectors/nexmark-generator.js';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDef } from '../planner/catalog.js';
 import type { Value } from '../planner/values.js';
-import { DEFAULT_CONFIG, Eddy, NexmarkGenerator, recordCodec, type AppendRecord, type GeneratorConfig, type NexmarkEvent, type RecordCodec } from '../engine-api.js';
+import { DEFAULT_CONFIG, Eddy, NexmarkGenerator, type AppendRecord, type GeneratorConfig, type NexmarkEvent, type RecordCodec } from '../engine-api.js';
 import { nexmarkDdl, nexmarkFile, nexmarkLine, toRec, type BenchQuery } from './nexmark-queries.js';
 
 /** The paths a user's records take into the engine that the bench measures beside the generator. */
@@ -51,7 +51,7 @@ interface TopicInput {
 
 /** A declared source's topic; undefined when the query does not use that kind of event. */
 function inputFor(def: SourceDef | undefined): TopicInput | undefined {
-  return def?.topic ? { topic: def.topic, codec: recordCodec(def), pending: [] } : undefined;
+  return def?.topic ? { topic: def.topic, codec: Eddy.formats.records(def), pending: [] } : undefined;
 }
 
 /** `CREATE STREAM Q0 AS …` → `CREATE STREAM Q0 WITH (sink='discard') AS …`. */
@@ -109,7 +109,7 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
     eddy,
     ingest,
     outputs() {
-      const codec = recordCodec(sink);
+      const codec = Eddy.formats.records(sink);
       return eddy.readTopic(sink.topic!).flatMap((r) => {
         const d = codec.decode(r);
         return d.rec ? [d.rec.cols] : [];

@@ -4,7 +4,7 @@
 // outputs are read back through the schema their id names.
 
 import type { FormatName, SourceDef } from '../planner/catalog.js';
-import { createSerde, referencedSchemas, rowFromJson, schemaTranslator, subjectName, valueToJson, type SchemaRegistry, type SchemaType } from '../engine-api.js';
+import { Eddy, type SchemaRegistry, type SchemaType } from '../engine-api.js';
 import { stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString } from './qtt-case.js';
 
@@ -13,7 +13,7 @@ const REGISTRY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'PROTOBUF', 'JSON
 /** PROTOBUF_NOSR has no registry: its records go through the source's own serde, with the schema of its columns. */
 function nosrSerde(def: SourceDef, role: 'key' | 'value') {
   const columns = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
-  return { columns, serde: createSerde('PROTOBUF_NOSR', columns, { role }) };
+  return Eddy.formats.side('PROTOBUF_NOSR', columns, role);
 }
 
 function schemaTypeOf(format: string | undefined, schema: Json): SchemaType {
@@ -88,7 +88,7 @@ export function registerTopics(registry: SchemaRegistry, topics: readonly Harnes
           registry.register(r.name, { schemaType: r.schemaType, schema: r.schema });
           return { name: r.name, subject: r.name, version: registry.latest(r.name)!.version };
         });
-        registry.register(subjectName(topic.name, role), { schemaType: s.schemaType, schema: s.schema, ...(references.length ? { references } : {}) }, s.id !== undefined ? { id: s.id } : {});
+        registry.register(Eddy.schemaRules.subject(topic.name, role), { schemaType: s.schemaType, schema: s.schema, ...(references.length ? { references } : {}) }, s.id !== undefined ? { id: s.id } : {});
       } catch {
         // An unreadable schema is the case's business: the statements will say so.
       }
@@ -104,30 +104,24 @@ export function isRegistryFormat(f: FormatName): boolean {
 export function encodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', j: Json): Buffer {
   const format = role === 'key' ? def.keyFormat : def.valueFormat;
   if (format === 'PROTOBUF_NOSR') {
-    const { columns, serde } = nosrSerde(def, role);
-    return serde.serialize(rowFromJson(j, columns, false, role))!;
+    return nosrSerde(def, role).encodeJson(j)!;
   }
-  const t = schemaTranslator(format)!;
+  const t = Eddy.formats.registryJson(format)!;
   const schemaId = role === 'key' ? def.keySchemaId : def.valueSchemaId;
-  const latest = schemaId !== undefined ? { id: schemaId, ...registry.byId(schemaId)! } : registry.latest(subjectName(def.topic!, role));
+  const latest = schemaId !== undefined ? { id: schemaId, ...registry.byId(schemaId)! } : registry.latest(Eddy.schemaRules.subject(def.topic!, role));
   if (!latest) throw new Error(`no ${role} schema registered for topic ${def.topic}`);
   // As ksqlDB's harness writes inputs through the source's serde, the message SCHEMA_FULL_NAME names.
   const fullName = role === 'key' ? def.keySchemaFullName : def.valueSchemaFullName;
-  return t.jsonToBytes(j, latest.schema, latest.id, fullName, referencedSchemas(registry, latest));
+  return t.encode(j, latest.schema, latest.id, fullName, { registry, schema: latest });
 }
 
 export function decodeWithRegistry(registry: SchemaRegistry, def: SourceDef, role: 'key' | 'value', b: Buffer): Json {
   const format = role === 'key' ? def.keyFormat : def.valueFormat;
   try {
     if (format === 'PROTOBUF_NOSR') {
-      const { columns, serde } = nosrSerde(def, role);
-      const row = serde.deserialize(b);
-      if (row === null) return null;
-      const o: Record<string, Json> = {};
-      columns.forEach((c, i) => (o[c.name] = valueToJson(row[i] ?? null, c.type)));
-      return o;
+      return nosrSerde(def, role).decodeJson(b);
     }
-    return schemaTranslator(format)!.bytesToJson(b, registry);
+    return Eddy.formats.registryJson(format)!.decode(b, registry);
   } catch (e) {
     return `<undecodable ${format}: ${(e as Error).message}; bytes ${stringifyJson(b.toString('hex'))}>`;
   }

@@ -7,7 +7,7 @@
 // order written — registering each topic's key schema, then its value schema, ids counting up.
 
 import { parse } from '../parser/index.js';
-import { Eddy, subjectName } from '../engine-api.js';
+import { Eddy } from '../engine-api.js';
 import type { HarnessSchema, HarnessTopic } from './case-schemas.js';
 
 /** java.lang.String#hashCode: s[0]·31^(n-1) + … + s[n-1], in 32-bit arithmetic, over UTF-16 units. */
@@ -56,7 +56,7 @@ function statementTopics(statements: readonly string[], properties: Record<strin
       seen.add(def.topic);
       const schemas: { key?: HarnessSchema; value?: HarnessSchema } = {};
       for (const role of ['key', 'value'] as const) {
-        const s = scratch.schemaRegistry.latest(subjectName(def.topic, role));
+        const s = scratch.schemaRegistry.latest(Eddy.schemaRules.subject(def.topic, role));
         if (s) schemas[role] = { schemaType: s.schemaType, schema: s.schema };
       }
       out.push({ name: def.topic, ...schemas });

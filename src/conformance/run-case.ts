@@ -5,7 +5,7 @@
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
-import { createSerde, Eddy, type LogRecord, type SchemaRegistry, type StatementResult } from '../engine-api.js';
+import { Eddy, type LogRecord, type SchemaRegistry, type StatementResult } from '../engine-api.js';
 import { JsonNumber, jsonEquals, parseJson, stringifyJson, toPlain, type Json } from '../util/lossless-json.js';
 import { asNumber, asString, type CaseVariant, type QttRecord } from './qtt-case.js';
 import { caseTopics, decodeWithRegistry, encodeWithRegistry, isRegistryFormat, registerTopics } from './case-schemas.js';
@@ -55,7 +55,7 @@ function encodePart(def: SourceDef | undefined, role: 'key' | 'value', j: Json |
   if (format === 'KAFKA' && cols.length === 1) {
     const t = cols[0]!.type;
     const v = t.kind === 'STRING' && typeof j !== 'string' ? stringifyJson(j) : t.kind === 'BYTES' && typeof j === 'string' ? Buffer.from(j, 'base64') : jsonToValue(j);
-    return createSerde('KAFKA', cols, { role }).serialize([v]);
+    return Eddy.formats.side('KAFKA', cols, role).encode([v]);
   }
   return Buffer.from(typeof j === 'string' ? j : stringifyJson(j), 'utf8');
 }
@@ -75,7 +75,7 @@ function decodePart(def: SourceDef | undefined, role: 'key' | 'value', b: Buffer
     const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
     if (cols.length === 1) {
       try {
-        const vals = createSerde('KAFKA', cols, { role }).deserialize(b);
+        const vals = Eddy.formats.side('KAFKA', cols, role).decode(b);
         return vals ? valueToJson(vals[0] ?? null) : null;
       } catch (e) {
         return `<undecodable: ${errorMessage(e)}>`;

@@ -14,14 +14,6 @@ export function propString(props: Properties, key: string): string | undefined {
   return v === undefined ? undefined : String(v.value);
 }
 
-function propNumber(props: Properties, key: string): number | undefined {
-  const v = props.get(key);
-  if (v === undefined) return undefined;
-  const n = Number(v.value);
-  if (!Number.isFinite(n)) throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
-  return n;
-}
-
 /** Partitions a topic may have: each one is read every cycle, so a huge count freezes the engine. */
 export const MAX_PARTITIONS = 1000;
 
@@ -79,7 +71,7 @@ export interface DdlDefaults {
    * Schema inference for the registry formats: the columns the topic's registered schema gives
    * (`<topic>-key` / `<topic>-value`, or the SCHEMA_ID's), undefined when the subject has none.
    */
-  readonly inferColumns?: (req: InferRequest) => { name: string; type: SqlType }[] | undefined;
+  readonly inferColumns?: (req: InferRequest) => readonly { readonly name: string; readonly type: SqlType }[] | undefined;
 }
 
 export interface InferRequest {

@@ -3,7 +3,7 @@
 // counts, types that cannot be assigned, a static table's missing primary key — is raised here;
 // the runtime (runtime/statements/dml.ts) only encodes, appends and writes what the plan says.
 
-import type { Delete, Expr, InsertValues, Update } from '../parser/ast.js';
+import type { Copy, Delete, Expr, InsertValues, Update } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, SourceDef } from './catalog.js';
@@ -151,4 +151,11 @@ export function planDelete(stmt: Delete, catalog: Catalog): DeletePlan {
   const where = stmt.where ? compile(stmt.where, rowScope(def, catalog.functions), newErrorRoute()) : undefined;
   const keyIndexes = def.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0);
   return { kind: 'Delete', target: def, ...(where ? { where } : {}), keyIndexes };
+}
+
+/** COPY's target: a source that exists (the file is the runtime's to open). */
+export function planCopyTarget(stmt: Copy, catalog: Catalog): SourceDef {
+  const def = catalog.get(stmt.target);
+  if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
+  return def;
 }

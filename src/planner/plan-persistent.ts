@@ -21,6 +21,7 @@ import { externalSink, SINK_KINDS, sinkOwnKeys } from './sink-settings.js';
 import { planUpgradeProblem, sourceUpgradeProblem } from './upgrade-rules.js';
 import { parseTimestampColumn } from './timestamp-column.js';
 import { checkSinkFitsSchemaIds, type SchemaColumns } from './schema-id-rules.js';
+import { scaleOutRefusal, type ScaleOut } from './scale-out-rules.js';
 
 export type PersistentQueryKind = 'CSAS' | 'CTAS' | 'INSERTQUERY';
 
@@ -56,10 +57,15 @@ export interface PersistentPlanContext {
   readonly queries: ReadonlyMap<string, { readonly plan: { readonly root: PlanNode } }>;
   /** The columns of a registered schema (KEY_/VALUE_SCHEMA_ID of a sink), when a registry is there. */
   readonly schemaColumns?: SchemaColumns;
+  /** Set when servers share the persistent queries (Kafka with a --service-id), and not on replay: what they cannot run is refused. */
+  readonly scaleOut?: ScaleOut;
 }
 
 export function planPersistentQuery(stmt: CreateAsSelect | InsertInto, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
-  return stmt.kind === 'CreateAsSelect' ? planCreateAsSelect(stmt, sql, ctx) : planInsertInto(stmt, sql, ctx);
+  const p = stmt.kind === 'CreateAsSelect' ? planCreateAsSelect(stmt, sql, ctx) : planInsertInto(stmt, sql, ctx);
+  const refusal = p.kind === 'PersistentQuery' && ctx.scaleOut ? scaleOutRefusal(p.root, ctx.scaleOut) : undefined;
+  if (refusal) throw new SqlError(refusal, stmt);
+  return p;
 }
 
 /** The plan as a running query sees it, once the runtime has named it. */

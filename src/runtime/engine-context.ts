@@ -2,7 +2,6 @@
 // (engine.ts) implements, so nothing under runtime imports the engine facade, and the engine can
 // import its handlers without an import circle.
 
-import type { CreateAsSelect, CreateSource } from '../parser/ast.js';
 import type { ConnectorFactory } from './connectors/connector.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
@@ -31,8 +30,6 @@ export interface Engine extends ConnectorHost {
   /** Run `action` once the catalog change under way has committed (at once outside one); dropped if it rolls back. */
   afterCommit(action: () => void): void;
   setProperty(name: string, value: string): void;
-  /** Reject formats Eddy cannot serve, and column types a format cannot hold. */
-  validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void;
   startPersistent(plan: QueryPlan, errors: ErrorRoute, materialize: SourceDef | undefined): void;
   /** Keep a changelog table's pull-query store current. */
   startMaterializer(def: SourceDef): void;

@@ -5,11 +5,10 @@
 import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parse, parseType } from '../parser/index.js';
-import type { CreateAsSelect, CreateSource, Statement } from '../parser/ast.js';
+import type { Statement } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
-import { checkFormats } from '../planner/format-rules.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
 import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
 import { connectorKind, startConnector } from './connectors/index.js';
@@ -39,11 +38,13 @@ import { recordCodec } from './record-codec.js';
 import type { StatementResult } from './results.js';
 import { assertSchema, assertTopic } from './statements/assert.js';
 import { createSource, createType, dropSource, dropType } from './statements/ddl.js';
-import { copy, copyAsync, type CopyOptions } from './statements/copy.js';
+import { copy, copyAsync, copyLoader, type CopyLoader, type CopyOptions } from './statements/copy.js';
+import { recordFormats, schemaRules, type RecordFormats, type SchemaRules } from './record-formats-api.js';
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
-import { claimName, closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
+import { closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
+import { claimName } from '../planner/plan-function-statements.js';
 import { rowChecker } from './row-values.js';
 import type { AggregateSpec, FunctionSpec, ParamSpec, StateFunctionSpec, StateGroup, TableFunctionSpec } from './user-function-api.js';
 import { foreachBatch, sinkTo, stopBatchCallbacks, type BatchRow, type ForeachBatchHandle, type ForeachBatchOptions } from './foreach-batch.js';
@@ -84,6 +85,11 @@ export interface EddyOptions {
 }
 
 export class Eddy implements Engine {
+  /** Record formats, for a client that writes or reads a topic itself (record-formats-api.ts). */
+  static readonly formats: RecordFormats = recordFormats;
+  /** The schema registry's rules, for a registry API in front of `schemaRegistry`. */
+  static readonly schemaRules: SchemaRules = schemaRules;
+
   /**
    * @internal Everything this instance holds, for the runtime's statement handlers (through the
    * Engine interface) and the runtime's own tests. Surfaces read the engine through the methods
@@ -261,6 +267,18 @@ export class Eddy implements Engine {
     const results: StatementResult[] = [];
     for (const p of parsed) results.push(this.executeStatement(p.statement, p.text));
     return results;
+  }
+
+  /**
+   * COPY's rules for a surface that reads the data itself (pgwire's COPY … FROM STDIN): the
+   * target's rows from lines, rejections logged, chunks written. Throws when the target does not
+   * exist or the format cannot hold one of its columns.
+   */
+  copyLoader(target: string, format: 'CSV' | 'JSON', source: string): CopyLoader {
+    this.assertOpen();
+    const def = this.state.catalog.get(target);
+    if (!def) throw new Error(`${target} does not exist.`);
+    return copyLoader(this, def, format, source);
   }
 
   /**
@@ -464,11 +482,6 @@ export class Eddy implements Engine {
   /** @internal */
   setProperty(name: string, value: string): void {
     this.state.properties.set(name, value);
-  }
-
-  /** @internal reject formats Eddy cannot serve, and column types a format cannot hold (the planner's rule). */
-  validateFormats(def: SourceDef, stmt: CreateSource | CreateAsSelect): void {
-    checkFormats(def, stmt);
   }
 
   // ------------------------------------------------------------------ queries

@@ -3,28 +3,10 @@
 // as does the library; the query that hit the record goes on.
 
 import type Database from 'better-sqlite3';
-import { T } from '../parser/sql-type.js';
-import type { SourceDef } from '../planner/catalog.js';
 import { PROCESSING_LOG_TABLE } from './database.js';
 
-export const PROCESSING_LOG_SOURCE: SourceDef = {
-  name: 'PROCESSING_LOG',
-  kind: 'TABLE',
-  columns: [
-    { name: 'ID', type: T.BIGINT, role: 'key' },
-    { name: 'LOGGED_AT', type: T.TIMESTAMP, role: 'value' },
-    { name: 'QUERY_ID', type: T.STRING, role: 'value' },
-    { name: 'TOPIC', type: T.STRING, role: 'value' },
-    { name: 'PARTITION', type: T.INTEGER, role: 'value' },
-    { name: 'OFFSET', type: T.BIGINT, role: 'value' },
-    { name: 'REASON', type: T.STRING, role: 'value' },
-  ],
-  partitions: 1,
-  keyFormat: 'KAFKA',
-  valueFormat: 'JSON',
-  readOnly: true,
-  sql: '(built-in)',
-};
+// The built-in source's definition is the catalog's (planner/processing-log-source.ts).
+export { PROCESSING_LOG_SOURCE } from '../planner/processing-log-source.js';
 
 export interface ProcessingLogEntry {
   readonly loggedAt: number;

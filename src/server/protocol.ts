@@ -12,7 +12,7 @@ import { T } from '../parser/sql-type.js';
 import type { SourceDef } from '../planner/catalog.js';
 import { castValue } from '../planner/expr/cast.js';
 import { Decimal, isStruct, type Value } from '../planner/values.js';
-import { jsonToValue } from '../engine-api.js';
+import { jsonToValue } from '../planner/json-coercion.js';
 import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../util/lossless-json.js';
 
 export type WireRow = Readonly<Record<string, Json>>;

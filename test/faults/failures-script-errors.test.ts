@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EDDY_BIN, ensureBuilt } from '../shell/build.js';
+import { ensureBuilt } from '../shell/build.js';
 import { tempDir } from '../shell/helpers.js';
 import { eddy } from '../shell/process.js';
 

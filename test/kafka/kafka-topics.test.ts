@@ -5,7 +5,6 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { Eddy } from '../../src/runtime/engine.js';
 import { brokers, kafka, kafkaEngines, noBroker, readTopic, unique, until, KEEP_RECORDS } from './helpers.js';
 
 const hasKcat = spawnSync('sh', ['-c', 'command -v kcat']).status === 0;

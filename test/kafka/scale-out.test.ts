@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, readTopic, unique, until, createTopics, waitFor } from './helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique, createTopics, waitFor } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];

@@ -6,11 +6,11 @@
 // named (server-side) cursors — DECLARE with bound parameters, Describe of the cursor as a portal,
 // fetchone/fetchmany/fetchall, binary FETCH, iteration over a push query.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
 import { start, until } from './helpers.js';
-import { psycopgTestable, run, spawnPsql, type Run } from './pgwire-clients.js';
+import { psycopgTestable, run, spawnPsql, } from './pgwire-clients.js';
 
 const hasPsql = spawnSync('sh', ['-c', 'command -v psql']).status === 0;
 if (!hasPsql) {

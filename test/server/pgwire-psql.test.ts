@@ -3,7 +3,7 @@
 // are inserted, Ctrl-C (psql's CancelRequest) stopping a push query while the session goes on,
 // and SCRAM with the server token. Without psql the suite skips loudly; under CI=true it fails.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
 import { sleep, spawnServer, start, until, type ServerProcess } from './helpers.js';

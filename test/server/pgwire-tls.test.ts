@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '../../src/server/tls.js';
 import { start, until } from './helpers.js';
 import { makeCerts, missingTools } from './tls-certs.js';
-import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql, type Run } from './pgwire-clients.js';
+import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql, } from './pgwire-clients.js';
 
 const psql = (port: number, args: string[], env: Record<string, string>) => spawnPsql(port, ['-A', '-t', ...args], env);
 

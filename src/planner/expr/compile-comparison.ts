@@ -55,6 +55,7 @@ export function compileComparison(ctx: CompileContext, e: Comparison): ExprNode 
     const fast = a.type?.kind === b.type?.kind && (a.type?.kind === 'INTEGER' || a.type?.kind === 'DOUBLE' || a.type?.kind === 'STRING');
     // BIGINT is a number or a bigint (long.ts): loose equality compares the two by exact value.
     // eslint-disable-next-line eqeqeq
+    // biome-ignore lint/suspicious/noDoubleEquals: a BIGINT is a number or a bigint; == compares across the two exactly.
     if (a.type?.kind === 'BIGINT' && b.type?.kind === 'BIGINT') return nullRejecting(a, b, constant, (x, y) => (x == y) !== neg);
     return nullRejecting(a, b, constant, fast ? (x, y) => (x === y) !== neg : (x, y) => valuesEqual(ca(x), cb(y)) !== neg);
   }

@@ -57,7 +57,7 @@ export function appendValueRun(log: TopicLog, topic: string, run: ValueRun): voi
 export interface TopicLog {
   /** Topics live outside the SQLite database (Kafka): creating or deleting one does not roll back with a transaction. */
   readonly topicsOutsideDb?: boolean;
-  /** Other servers may share the persistent queries (Kafka with a --service-id): see scale-out-refusal.ts. */
+  /** Other servers may share the persistent queries (Kafka with a --service-id): see planner/scale-out-rules.ts. */
   readonly scaleOut?: boolean;
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;

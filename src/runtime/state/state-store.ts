@@ -32,7 +32,7 @@ export class StateStore<V> {
     private readonly backing: StateBacking | undefined,
     private readonly name: string,
     private readonly encode: (v: V) => unknown,
-    private readonly decode: (j: unknown) => V,
+    decode: (j: unknown) => V,
     /** Values are JSON text already: stored and loaded verbatim (encode and decode unused). */
     private readonly text = false,
     private readonly changelog?: StoreChangelog,

@@ -13,7 +13,7 @@ import type { Copy } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { propString } from '../../planner/plan-ddl.js';
-import { missingKeyColumns, missingKeyMessage } from '../../planner/plan-dml.js';
+import { missingKeyColumns, missingKeyMessage, planCopyTarget } from '../../planner/plan-dml.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
@@ -88,14 +88,39 @@ export function copiedMessage(def: SourceDef, copied: number, rejected: readonly
 }
 
 /** Writes a chunk of COPY's rows: upserts into a static table, appends to a stream's or table's topic. */
-export function copyWrite(engine: Engine, def: SourceDef, rows: Value[][]): void {
-  write(engine, def, rows);
-}
-
 function write(engine: Engine, def: SourceDef, rows: Value[][]): void {
   if (!rows.length) return;
   if (!def.topic) upsertStaticRows(engine.state.db, def, rows);
   else appendRows(engine, def, rows.map((cols) => ({ cols, ts: Date.now() })));
+}
+
+/**
+ * COPY's rules for a protocol that streams the data itself (pgwire's COPY … FROM STDIN): lines
+ * read as the target's rows, rejections counted and logged, chunks written, the closing message.
+ */
+export interface CopyLoader {
+  readonly target: SourceDef;
+  /** `line N: why` of each rejected line; a caller that rejects a line itself adds it here. */
+  readonly rejected: string[];
+  /** One data line (CSV as Eddy writes it, or JSON) as its row, or null when it is rejected. */
+  line(text: Buffer, lineNo: number): Value[] | null;
+  /** Write a chunk of rows: upserts into a static table, appends to a stream's or table's topic. */
+  write(rows: Value[][]): void;
+  /** What COPY answers when done. */
+  message(copied: number): string;
+}
+
+/** A loader into `def`; throws when the format cannot hold one of its columns (CSV has no ARRAY). */
+export function copyLoader(engine: Engine, def: SourceDef, format: 'CSV' | 'JSON', source: string): CopyLoader {
+  const serde = copySerde(def, format, undefined);
+  const rejected: string[] = [];
+  return {
+    target: def,
+    rejected,
+    line: (text, lineNo) => copyLine(engine, def, serde, text, lineNo, source, rejected),
+    write: (rows) => write(engine, def, rows),
+    message: (copied) => copiedMessage(def, copied, rejected),
+  };
 }
 
 /** Bytes of the file held at once: the load reads the file a piece at a time, never whole. */
@@ -115,8 +140,7 @@ function countDataLines(fd: number, header: boolean): number {
 
 /** The load, chunk by chunk: yields after each chunk is committed, returns the final result. */
 export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows: number): Generator<CopyProgress, StatementResult, void> {
-  const def = engine.state.catalog.get(stmt.target);
-  if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
+  const def = planCopyTarget(stmt, engine.state.catalog);
   let fd: number;
   let size: number;
   try {

@@ -8,16 +8,16 @@
 // after a restart (a settings row remembers it). Every function lives in its engine's function
 // table (the catalog's): another engine in the process never sees it.
 
-import { Parser } from 'acorn';
-import type { CreateFunction, DropFunction, Loc } from '../../parser/ast.js';
+import type { CreateFunction, DropFunction } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { FunctionTable } from '../../planner/functions/function-table.js';
 import { signatureOf, type UserAggregateDef, type UserScalarDef } from '../../planner/functions/user-functions.js';
 import { stateSignatureOf, type UserStateDef } from '../../planner/functions/user-state-functions.js';
 import { tableSignatureOf, type UserTableDef } from '../../planner/functions/user-table-functions.js';
-import { resolveType } from '../../planner/plan-ddl.js';
+import { planCreateFunction, planDropFunction } from '../../planner/plan-function-statements.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
+import { statementContext } from './context.js';
 import { FunctionSandbox } from '../sandbox/function-sandbox.js';
 import { aggregateBody, BodyError, scalarBody, stateBody, tableBody } from './function-bodies.js';
 
@@ -37,57 +37,16 @@ export function closeEngineFunctions(engine: object, functions: FunctionTable): 
   sandboxes.delete(engine);
 }
 
-/** A name a new user function of this table may take: not a built-in, and not taken unless replacing. */
-export function claimName(functions: FunctionTable, name: string, replace: boolean, at?: { loc?: Loc }): void {
-  const n = name.toUpperCase();
-  if (functions.isBuiltIn(n)) throw new SqlError(`Cannot create function ${n}: a built-in function has that name`, at);
-  if (functions.isUserFunction(n) && !replace) throw new SqlError(`Function ${n} already exists (use CREATE OR REPLACE FUNCTION to change it)`, at);
-}
-
 const SANDBOX_KEY = (name: string) => `function.sandboxed.${name}`;
-
-/** Body text is parsed in this wrapper per kind (a table function's body is a generator's). */
-const SYNTAX_PREFIX: Record<CreateFunction['functionKind'], string> = { SCALAR: '', AGGREGATE: '', TABLE: '(function* () {', STATE: '' };
-
-/** A JavaScript syntax error in the body, at its line and column in the statement. */
-function checkSyntax(stmt: CreateFunction): void {
-  const prefix = SYNTAX_PREFIX[stmt.functionKind];
-  try {
-    Parser.parse(prefix ? `${prefix}${stmt.body}\n})` : stmt.body, { ecmaVersion: 'latest', allowReturnOutsideFunction: true, sourceType: 'script' });
-  } catch (e) {
-    const loc = (e as { loc?: { line: number; column: number } }).loc;
-    const message = (e as Error).message.replace(/\s*\(\d+:\d+\)$/, '');
-    if (!loc) throw new SqlError(`Syntax error in the body of ${stmt.name}: ${message}`, stmt);
-    const at = stmt.bodyAt;
-    const line = at.line + loc.line - 1;
-    const column = loc.line === 1 ? at.column + loc.column - prefix.length : loc.column + 1;
-    throw new SqlError(`Syntax error in the JavaScript body of ${stmt.name}: ${message}`, { line, column });
-  }
-}
 
 const KIND_TEXT: Record<CreateFunction['functionKind'], string> = { SCALAR: 'function', TABLE: 'table function', AGGREGATE: 'aggregate', STATE: 'state function' };
 
 export function createFunction(engine: Engine, stmt: CreateFunction, text: string): StatementResult {
   const { state } = engine;
   const functions = state.catalog.functions;
-  const name = stmt.name.toUpperCase();
-  claimName(functions, name, stmt.orReplace, stmt);
-  // Custom types (CREATE TYPE) resolve now; a name that is no type fails here, not per record.
-  const paramTypes = stmt.params.map((p) => ({ name: p.name, type: resolveType(p.type, state.catalog, stmt.loc) }));
-  const returns = resolveType(stmt.returns, state.catalog, stmt.loc);
-  checkSyntax(stmt);
-  if (stmt.functionKind === 'STATE' && stmt.nullInput === 'returnNull') {
-    throw new SqlError('RETURNS NULL ON NULL INPUT is for scalar and table functions: a state function sees every record of its key, and decides what a NULL means', stmt);
-  }
-  if (stmt.functionKind === 'AGGREGATE' && stmt.nullInput === 'returnNull') {
-    throw new SqlError('RETURNS NULL ON NULL INPUT is for scalar and table functions: an aggregate sees every row and decides what a NULL means in aggregate()', stmt);
-  }
-  const confined = engine.access.confined;
+  const { name, params: paramTypes, returns, state: stateType } = planCreateFunction(stmt, statementContext(engine));
   const wasSandboxed = state.replaying && state.db.prepare('SELECT value FROM settings WHERE name = ?').pluck().get(SANDBOX_KEY(name)) !== undefined;
-  if (confined && !engine.access.functions && !state.replaying) {
-    throw new SqlError(`CREATE FUNCTION is refused over the network: the server was started without --allow-functions (function bodies from clients then run sandboxed with a time and memory limit).`, stmt);
-  }
-  const sandboxed = confined || wasSandboxed;
+  const sandboxed = engine.access.confined || wasSandboxed;
   const sandbox = sandboxed ? sandboxOf(engine) : undefined;
   const params = stmt.params.map((p) => p.name);
   const origin = { sql: text, language: 'JAVASCRIPT' as const, body: stmt.body, sandboxed };
@@ -108,8 +67,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
         break;
       }
       case 'STATE': {
-        const stateType = resolveType(stmt.state!, state.catalog, stmt.loc);
-        const def: UserStateDef = { name, params: paramTypes, returns, state: stateType, description: `user state function (${how})`, call: stateBody(name, stmt.body, sandbox), origin };
+        const def: UserStateDef = { name, params: paramTypes, returns, state: stateType!, description: `user state function (${how})`, call: stateBody(name, stmt.body, sandbox), origin };
         functions.registerState(def);
         signature = stateSignatureOf(def);
         break;
@@ -130,24 +88,11 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
   return { kind: 'message', statement: text, message: `Created ${KIND_TEXT[stmt.functionKind]} ${signature}` };
 }
 
-/** Persistent queries whose SQL calls the function (a textual check of their statements). */
-function queriesUsing(engine: Engine, name: string): string[] {
-  const call = new RegExp(`(^|[^A-Za-z0-9_@$])${name}\\s*\\(`, 'i');
-  return [...engine.state.queries.values()].filter((q) => !q.internal && call.test(q.sql)).map((q) => q.id);
-}
-
 export function dropFunction(engine: Engine, stmt: DropFunction, text: string): StatementResult {
-  const name = stmt.name.toUpperCase();
+  const plan = planDropFunction(stmt, statementContext(engine));
+  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
+  const { name } = plan;
   const functions = engine.state.catalog.functions;
-  const entry = functions.userFunction(name);
-  if (!entry || entry.origin === 'library') {
-    if (functions.isBuiltIn(name)) throw new SqlError(`Cannot drop function ${name}: it is a built-in function`, stmt);
-    if (entry) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction, registerAggregate, registerTableFunction or registerStateFunction), not by CREATE FUNCTION`, stmt);
-    if (stmt.ifExists) return { kind: 'message', statement: text, message: `Function ${name} does not exist.` };
-    throw new SqlError(`Function ${name} does not exist.`, stmt);
-  }
-  const users = engine.state.replaying ? [] : queriesUsing(engine, name);
-  if (users.length) throw new SqlError(`Cannot drop function ${name}: the persistent quer${users.length === 1 ? 'y' : 'ies'} ${users.join(', ')} use${users.length === 1 ? 's' : ''} it. Terminate ${users.length === 1 ? 'it' : 'them'} first.`, stmt);
   functions.unregister(name);
   sandboxes.get(engine)?.forget(name);
   if (!engine.state.replaying) engine.state.db.prepare('DELETE FROM settings WHERE name = ?').run(SANDBOX_KEY(name));

@@ -3,13 +3,14 @@
 
 import type { CreateAsSelect, InsertInto, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
-import { namedQueryPlan, planPersistentQuery, type PersistentPlanContext, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
+import { namedQueryPlan, planPersistentQuery, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
+import { planTerminate } from '../../planner/plan-terminate.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
-import { inferFromRegistry, registerSourceSchemas } from '../registry/source-schemas.js';
-import { scaleOutRefusal } from '../scale-out-refusal.js';
+import { registerSourceSchemas } from '../registry/source-schemas.js';
+import { statementContext } from './context.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 
 /** Register a source's schemas; the registry's refusal is the statement's error. */
@@ -19,12 +20,6 @@ export function registerOrFail(registry: SchemaRegistry, def: SourceDef, always:
   } catch (e) {
     throw new SqlError(`${(e as Error).message}\nStatement: ${at.trim()}`);
   }
-}
-
-/** What planning a persistent query reads from the engine: its catalog, settings, queries and registry. */
-export function persistentPlanContext(engine: Engine): PersistentPlanContext {
-  const { state } = engine;
-  return { catalog: state.catalog, properties: state.properties, queries: state.queries, schemaColumns: (req) => inferFromRegistry(state.registry, req) };
 }
 
 export { newErrorRoute } from '../../planner/compile.js';
@@ -59,32 +54,26 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
 
 /** CREATE STREAM|TABLE … AS SELECT and INSERT INTO … SELECT. */
 export function persistentQuery(engine: Engine, stmt: CreateAsSelect | InsertInto, text: string): StatementResult {
-  const p = planPersistentQuery(stmt, text, persistentPlanContext(engine));
+  const p = planPersistentQuery(stmt, text, statementContext(engine));
   if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: p.message };
-  // A statement that ran before is replayed as it was (a refusal now would leave the server unable to start).
-  if (engine.state.log.scaleOut && !engine.state.replaying) {
-    const refusal = scaleOutRefusal(p.root, engine.state.log);
-    if (refusal) throw new SqlError(refusal, stmt);
-  }
   return startPlanned(engine, p);
 }
 
 export function terminate(engine: Engine, stmt: Terminate, text: string): StatementResult {
   const { state } = engine;
-  if (stmt.queryId.toUpperCase() === 'ALL') {
-    for (const q of [...state.queries.values()]) if (!q.internal) engine.terminate(q.id);
-    for (const p of [...state.pushQueries.values()]) p.query.close();
-    engine.recordCommand(text);
-    return { kind: 'message', statement: text, message: 'All queries terminated.' };
+  const plan = planTerminate(stmt, statementContext(engine));
+  switch (plan.kind) {
+    case 'TerminateAll':
+      for (const q of [...state.queries.values()]) if (!q.internal) engine.terminate(q.id);
+      for (const p of [...state.pushQueries.values()]) p.query.close();
+      engine.recordCommand(text);
+      return { kind: 'message', statement: text, message: 'All queries terminated.' };
+    case 'TerminatePush':
+      state.pushQueries.get(plan.id)!.query.close();
+      return { kind: 'message', statement: text, message: `Query ${plan.id} terminated.` };
+    case 'TerminatePersistent':
+      engine.terminate(plan.id);
+      engine.recordCommand(text);
+      return { kind: 'message', statement: text, message: `Query ${plan.id} terminated.` };
   }
-  const id = [...state.queries.keys()].find((k) => k.toUpperCase() === stmt.queryId.toUpperCase());
-  const push = [...state.pushQueries.keys()].find((k) => k.toUpperCase() === stmt.queryId.toUpperCase());
-  if (push) {
-    state.pushQueries.get(push)!.query.close();
-    return { kind: 'message', statement: text, message: `Query ${push} terminated.` };
-  }
-  if (!id || state.queries.get(id)!.internal) throw new SqlError(`Unknown queryId: ${stmt.queryId}`, stmt);
-  engine.terminate(id);
-  engine.recordCommand(text);
-  return { kind: 'message', statement: text, message: `Query ${id} terminated.` };
 }

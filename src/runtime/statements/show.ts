@@ -1,12 +1,11 @@
 // SHOW, DESCRIBE, EXPLAIN, SET/UNSET, PRINT: statements that report and do not change data.
 
 import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from '../../parser/ast.js';
-import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { describeUserFunction } from './functions.js';
-import { planQuery } from '../../planner/plan-query.js';
-import { namedQueryPlan, planPersistentQuery } from '../../planner/plan-persistent.js';
+import { planDescribe, planPrint } from '../../planner/plan-describe.js';
+import { planExplain } from '../../planner/plan-explain.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
@@ -19,7 +18,8 @@ import { explainLines, explainText } from '../explain.js';
 import type { OperatorEnv, OperatorInfo } from '../operators/operator.js';
 import { windowRowsHome } from '../pull-store.js';
 import { PERSISTENT_STATE_HOME } from '../state/state-store.js';
-import { materializedTable, newErrorRoute, persistentPlanContext } from './persistent.js';
+import { statementContext } from './context.js';
+import { materializedTable } from './persistent.js';
 import { memoryEnv } from './select.js';
 
 function sourceRow(s: SourceDef): Value[] {
@@ -85,18 +85,17 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
 
 export function describe(engine: Engine, stmt: Describe, text: string): StatementResult {
   const { state } = engine;
-  const t = stmt.target;
-  if (t.kind === 'all') return show(engine, { kind: 'Show', what: t.what, extended: stmt.extended, loc: stmt.loc }, text);
-  if (t.kind === 'function') {
-    const f = state.catalog.functions.list().find((x) => x.name === t.name);
-    if (!f) throw new SqlError(`Can't find any functions with the name '${t.name}'`, stmt);
+  const plan = planDescribe(stmt, statementContext(engine));
+  if (plan.kind === 'DescribeAll') return show(engine, { kind: 'Show', what: plan.what, extended: stmt.extended, loc: stmt.loc }, text);
+  if (plan.kind === 'DescribeFunction') {
+    const f = plan.fn;
     const rows: Value[][] = f.signatures.map((s) => [s, f.description]);
     const body = describeUserFunction(state.catalog.functions, f.name)?.body;
     if (body !== undefined) rows.push(['LANGUAGE JAVASCRIPT', `AS $$${body}$$`]);
     return { kind: 'rows', statement: text, title: `Function ${f.name}`, columns: [{ name: 'Signature', type: 'STRING' }, { name: 'Description', type: 'STRING' }], rows };
   }
-  const id = [...state.queries.keys()].find((k) => k.toUpperCase() === t.name.toUpperCase());
-  if (id) {
+  if (plan.kind === 'DescribeQuery') {
+    const id = plan.id;
     const q = state.queries.get(id)!;
     const h = state.supervisor.status(q);
     const m = q.task.metrics.snapshot();
@@ -104,8 +103,7 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
     if (h.lastError !== undefined) rows.push(['lastError', h.lastError], ['failures', h.failures], ['retryInMs', h.retryInMs]);
     return { kind: 'rows', statement: text, title: `Query ${id}`, columns: [{ name: 'Metric', type: 'STRING' }, { name: 'Value', type: 'DOUBLE' }], rows };
   }
-  const s = state.catalog.get(t.name);
-  if (!s) throw new SqlError(`Could not find STREAM/TABLE '${t.name}' in the Metastore`, stmt);
+  const s = plan.def;
   const rows: Value[][] = s.columns.map((c) => [c.name, formatType(c.type) + (c.role === 'key' ? (s.kind === 'TABLE' ? ' (primary key)' : ' (key)') : c.role === 'header' ? ' (header)' : '')]);
   if (stmt.extended) {
     rows.push(['--', '--'], ['Type', s.kind], ['Topic', s.topic ?? '(static table)'], ['Key format', s.keyFormat], ['Value format', s.valueFormat], ['Partitions', String(s.partitions)]);
@@ -122,34 +120,19 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   return { kind: 'rows', statement: text, title: `${s.kind === 'STREAM' ? 'Stream' : 'Table'} ${s.name}`, columns: [{ name: 'Field', type: 'STRING' }, { name: 'Type', type: 'STRING' }], rows };
 }
 
-/** The id EXPLAIN gives a plan it has not started. */
-const NOT_STARTED = '(not started)';
-
 export function explain(engine: Engine, stmt: Explain, text: string): StatementResult {
   const { state } = engine;
+  const planned = planExplain(stmt, text, statementContext(engine));
+  if (planned.kind === 'Nothing') return { kind: 'message', statement: text, message: planned.message };
   let plan: QueryPlan;
   // A running query's operators are the ones its task built; a planned one's are built here, in memory.
   let running: OperatorInfo | undefined;
-  if (stmt.target.kind === 'queryId') {
-    const want = stmt.target.id.toUpperCase();
-    const q = [...state.queries.values()].find((x) => x.id.toUpperCase() === want) ?? [...state.pushQueries.values()].map((p) => ({ plan: p.task.plan, task: p.task })).find((p) => p.plan.id.toUpperCase() === want);
-    if (!q) throw new SqlError(`Query with id:${stmt.target.id} does not exist, use SHOW QUERIES to view the full set of running queries.`, stmt);
-    plan = q.plan;
-    running = q.task.operators;
+  if (planned.kind === 'ExplainRunning') {
+    const task = planned.push ? state.pushQueries.get(planned.id)!.task : state.queries.get(planned.id)!.task;
+    plan = planned.push ? task.plan : state.queries.get(planned.id)!.plan;
+    running = task.operators;
   } else {
-    const inner = stmt.target.statement;
-    const sql = text.replace(/^\s*EXPLAIN\s+(ANALYZE\s+)?/i, '');
-    if (inner.kind === 'CreateAsSelect' || inner.kind === 'InsertInto') {
-      // The very door CREATE goes through: EXPLAIN shows what would run, or refuses what would not.
-      const p = planPersistentQuery(inner, sql, persistentPlanContext(engine));
-      if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: `${p.message} Nothing would run.` };
-      plan = namedQueryPlan(p, NOT_STARTED);
-    } else if (inner.kind === 'Query') {
-      const planned = planQuery(inner, state.catalog, newErrorRoute());
-      plan = { id: NOT_STARTED, sql, root: planned.root, sink: { kind: 'Push' }, output: planned.output };
-    } else {
-      throw new SqlError('EXPLAIN supports queries, CREATE … AS SELECT and INSERT INTO … SELECT.', stmt);
-    }
+    plan = planned.plan;
   }
   if (stmt.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan) };
   const lines = explainLines(running ?? plannedOperators(engine, plan));
@@ -180,9 +163,8 @@ export function unsetProperty(engine: Engine, stmt: UnsetProperty, text: string)
 export function print(engine: Engine, stmt: Print, text: string): StatementResult {
   const { state } = engine;
   const { log } = state;
-  const info = log.describeTopic(stmt.topic) ?? log.listTopics().find((t) => t.name.toUpperCase() === stmt.topic.toUpperCase());
-  if (!info) throw new SqlError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt);
-  if (stmt.interval !== undefined && stmt.interval < 1) throw new SqlError(`INTERVAL must be greater than one, but was: ${stmt.interval}`, stmt);
+  const plan = planPrint(stmt, statementContext(engine));
+  const info = log.describeTopic(plan.topic.name) ?? log.listTopics().find((t) => t.name === plan.topic.name)!;
   const id = `print_${info.name}_${state.transientCounter++}`;
   const tail = new PrintTail(id, log, info, { fromBeginning: stmt.fromBeginning, ...(stmt.interval !== undefined ? { interval: stmt.interval } : {}), ...(stmt.limit !== undefined ? { limit: stmt.limit } : {}) }, () => state.prints.delete(id));
   if (!tail.query.isClosed) state.prints.set(id, tail);

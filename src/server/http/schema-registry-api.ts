@@ -6,7 +6,7 @@
 //
 // Schema references are kept and followed (a .proto's imports); `referencedby` answers []. Not served: `?deleted=true` listings, modes other than READWRITE, contexts.
 
-import { canonicalSchema, compatible, referencedSchemas, schemaProblem, SchemaRegistryError, type SchemaReference, type Compatibility, type Eddy, type RegistrySchema, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../engine-api.js';
+import { Eddy, type Compatibility, type RegistrySchema, type SchemaReference, type SchemaRegistry, type SchemaType, type SubjectVersion } from '../../engine-api.js';
 import { readBody, type Exchange } from './exchange.js';
 
 export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -47,7 +47,7 @@ export async function serveSchemaRegistry(x: Exchange, eddy: Eddy, maxBodyBytes:
     reply = await route(x, eddy.schemaRegistry, maxBodyBytes);
   } catch (e) {
     const err =
-      e instanceof RegistryHttpError ? e : e instanceof SchemaRegistryError ? new RegistryHttpError(e.code, e.message) : new RegistryHttpError(50001, (e as Error).message ?? String(e));
+      e instanceof RegistryHttpError ? e : Eddy.schemaRules.errorCode(e) !== undefined ? new RegistryHttpError(Eddy.schemaRules.errorCode(e)!, (e as Error).message) : new RegistryHttpError(50001, (e as Error).message ?? String(e));
     reply = { status: err.status, body: { error_code: err.code, message: err.message } };
   }
   res.statusCode = reply.status ?? 200;
@@ -123,7 +123,7 @@ async function route(x: Exchange, registry: SchemaRegistry, maxBodyBytes: number
       const schema = schemaOf(await body(), registry);
       if (n === 4) return { body: { is_compatible: registry.versions(b!).length === 0 || registry.isCompatible(b!, schema) } };
       const against = versionAt(registry, b!, d!);
-      return { body: { is_compatible: compatible(registry.compatibility(b!), schema, [against]) } };
+      return { body: { is_compatible: Eddy.schemaRules.compatible(registry.compatibility(b!), schema, [against]) } };
     }
   } else if (root === 'mode') {
     if (n <= 2 && method === 'GET') return { body: { mode: 'READWRITE' } };
@@ -157,7 +157,7 @@ function schemaOf(body: Body, registry: SchemaRegistry): RegistrySchema {
   const refs = referencesOf(references);
   const s = { schemaType: type as SchemaType, schema, ...(refs.length ? { references: refs } : {}) };
   // Each reference must name a registered version (42201 from referencedSchemas otherwise); a .proto parses with the files they name.
-  const problem = schemaProblem(s, referencedSchemas(registry, s));
+  const problem = Eddy.schemaRules.problem(s, registry);
   if (problem) throw new RegistryHttpError(42201, `Invalid schema ${schema}: ${problem}`);
   return s;
 }
@@ -178,7 +178,7 @@ function register(registry: SchemaRegistry, subject: string, schema: RegistrySch
   try {
     return registry.register(subject, schema);
   } catch (e) {
-    if (e instanceof SchemaRegistryError && e.code === 409) throw new RegistryHttpError(409, e.message);
+    if (Eddy.schemaRules.errorCode(e) === 409) throw new RegistryHttpError(409, (e as Error).message);
     throw e;
   }
 }
@@ -186,10 +186,10 @@ function register(registry: SchemaRegistry, subject: string, schema: RegistrySch
 function lookup(registry: SchemaRegistry, subject: string, schema: RegistrySchema): { [k: string]: unknown } {
   const versions = registry.versions(subject);
   if (versions.length === 0) throw subjectNotFound(subject);
-  const text = canonicalSchema(schema);
+  const text = Eddy.schemaRules.canonical(schema);
   for (const v of versions) {
     const sv = registry.version(subject, v);
-    if (sv && sv.schemaType === schema.schemaType && canonicalSchema(sv) === text) return versionJson(sv);
+    if (sv && sv.schemaType === schema.schemaType && Eddy.schemaRules.canonical(sv) === text) return versionJson(sv);
   }
   throw schemaNotFound('');
 }

@@ -7,7 +7,7 @@
 // and a column list are read by copy-format.ts into each record's fields, which become a line of
 // Eddy's CSV over all the target's columns (a column the list leaves out is NULL).
 
-import { copiedMessage, copyLine, copySerde, copyWrite } from '../../engine-api.js';
+import type { CopyLoader } from '../../engine-api.js';
 import type { Value } from '../../planner/values.js';
 import { commandComplete, copyInResponse, noticeResponse, type FrontendMessage } from './codec.js';
 import { CopyError, csvFields, csvValues, eddyCsvLine, textFields, type CopySpec } from './copy-format.js';
@@ -47,15 +47,15 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
     return at;
   });
   const names = slots.map((i) => targets[i]!.name);
-  let serde: ReturnType<typeof copySerde>;
+  let loader: CopyLoader;
   try {
-    serde = copySerde(def, spec.format === 'json' ? 'JSON' : 'CSV', undefined);
+    loader = eddy.copyLoader(def.name, spec.format === 'json' ? 'JSON' : 'CSV', source);
   } catch (e) {
     // A column the format cannot hold (CSV has no ARRAY): refused before any data is asked for.
     throw new CopyError((e as Error).message, '0A000');
   }
   ctx.write(copyInResponse(slots.length));
-  const rejected: string[] = [];
+  const rejected = loader.rejected;
   let copied = 0;
   let lineNo = 0;
   let records = 0;
@@ -67,7 +67,7 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
   let failure: CopyError | undefined;
   let ended = false;
   const flush = () => {
-    ctx.inSession(() => copyWrite(eddy, def, chunk));
+    ctx.inSession(() => loader.write(chunk));
     copied += chunk.length;
     chunk = [];
   };
@@ -91,7 +91,7 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
     if (fields.length > slots.length) return reject(line, 'extra data after last expected column');
     const row: (string | null)[] = targets.map(() => null);
     slots.forEach((at, i) => (row[at] = fields[i]!));
-    const vals = copyLine(eddy, def, serde, Buffer.from(eddyCsvLine(row), 'utf8'), line, source, rejected);
+    const vals = loader.line(Buffer.from(eddyCsvLine(row), 'utf8'), line);
     if (!vals && rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, ${rejected[rejected.length - 1]}` }));
     if (vals) chunk.push(vals);
     if (chunk.length >= CHUNK_ROWS) flush();
@@ -117,7 +117,7 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
     // Blank lines carry no record (as Eddy's COPY from a file skips them).
     if (line.trim() === '') return;
     if (spec.format === 'json') {
-      const vals = copyLine(eddy, def, serde, Buffer.from(line, 'utf8'), lineNo, source, rejected);
+      const vals = loader.line(Buffer.from(line, 'utf8'), lineNo);
       if (!vals && rejected.length <= TOLD_REJECTIONS) ctx.write(noticeResponse({ severity: 'WARNING', code: '22P04', message: `COPY ${def.name}, ${rejected[rejected.length - 1]}` }));
       if (vals) chunk.push(vals);
       if (chunk.length >= CHUNK_ROWS) flush();
@@ -153,6 +153,6 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
       throw new CopyError(`${why}${kept}`, m.type === 'f' ? '57014' : '08P01');
     }
   }
-  ctx.write(noticeResponse({ code: '00000', message: copiedMessage(def, copied, rejected) }));
+  ctx.write(noticeResponse({ code: '00000', message: loader.message(copied) }));
   ctx.write(commandComplete(`COPY ${copied}`));
 }

@@ -96,7 +96,7 @@ export const AVG: AggregateFunction = {
   description: 'The average of the non-NULL values of a numeric column, as a DOUBLE (0.0 before any).',
   signatures: ['AVG(INT | BIGINT | DOUBLE | DECIMAL) → DOUBLE'],
   resolve(args): AggregateImpl<[number, number]> {
-    const t = sumType('AVG', args);
+    sumType('AVG', args); // refuses a non-numeric argument
     const num = (v: Value) => (v instanceof Decimal ? v.toNumber() : toDouble(v));
     return {
       intermediate: 'STRUCT',

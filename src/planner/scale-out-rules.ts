@@ -5,13 +5,17 @@
 // key join — ksqlDB first writes them to a repartition topic keyed by what they meet on. Eddy has
 // none yet: each server would aggregate or join only its own partitions' share, so it refuses.
 
-import { inputsOf, sourcesOf, type PlanNode } from '../planner/plan.js';
-import type { TopicLog } from './log/index.js';
+import { inputsOf, sourcesOf, type PlanNode } from './plan.js';
+
+/** What the planner knows of a scaled-out log: each topic's partition count. */
+export interface ScaleOut {
+  partitions(topic: string): number | undefined;
+}
 
 /** Why the plan cannot run under scale-out, or undefined when it can. */
-export function scaleOutRefusal(root: PlanNode, log: TopicLog): string | undefined {
+export function scaleOutRefusal(root: PlanNode, log: ScaleOut): string | undefined {
   const partitions = (n: PlanNode): { name: string; partitions: number }[] =>
-    sourcesOf(n).flatMap((s) => (s.source.topic ? [{ name: s.source.name, partitions: log.describeTopic(s.source.topic)?.partitions ?? s.source.partitions }] : []));
+    sourcesOf(n).flatMap((s) => (s.source.topic ? [{ name: s.source.name, partitions: log.partitions(s.source.topic) ?? s.source.partitions }] : []));
   const split = (n: PlanNode) => partitions(n).filter((p) => p.partitions > 1);
   const what = (ps: { name: string; partitions: number }[]) => ps.map((p) => `${p.name} has ${p.partitions} partitions`).join(', ');
   const why = 'Eddy has no repartition topics yet, and the servers sharing this --service-id would each see only their own partitions\u2019 records';
