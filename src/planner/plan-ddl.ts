@@ -46,7 +46,8 @@ function propBool(props: Properties, key: string): boolean | undefined {
 export function parseFormat(v: PropertyValue | undefined, fallback: FormatName): FormatName {
   if (!v) return fallback;
   const f = String(v.value).toUpperCase() as FormatName;
-  if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${String(v.value)}`, v);
+  // ksqlDB upper-cases the name before looking it up, and names it so when it is unknown.
+  if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${f}`, v);
   return f;
 }
 
@@ -119,13 +120,31 @@ export function checkFormatProperties(p: Properties, valueColumns: number, at: {
     }
   }
   const wrap = p.get('WRAP_SINGLE_VALUE');
-  // DELIMITED and KAFKA values are never wrapped, NONE has no value to wrap: ksqlDB refuses an explicit setting they cannot honour.
-  const wrapTrue = wrap !== undefined && String(wrap.value).toLowerCase() === 'true';
-  if (wrap !== undefined && valueFormat !== undefined && (valueFormat === 'NONE' || (wrapTrue && (valueFormat === 'DELIMITED' || valueFormat === 'KAFKA')))) {
-    throw new SqlError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapTrue}'.`, wrap);
+  if (wrap !== undefined && valueFormat !== undefined) {
+    // A format refuses an explicit setting it cannot honour, before the column count is looked at.
+    const wrapTrue = wrap.value === true || String(wrap.value).toLowerCase() === 'true';
+    if (!VALUE_WRAPPING[valueFormat].includes(wrapTrue ? 'wrap' : 'unwrap')) {
+      throw new SqlError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapTrue}'.`, wrap);
+    }
   }
   if (p.has('WRAP_SINGLE_VALUE') && valueColumns !== 1) throw new SqlError(`'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`, at);
 }
+
+/**
+ * How each format can write a single value column (ksqlDB's WRAP_SINGLES / UNWRAP_SINGLES
+ * features): DELIMITED and KAFKA only bare, Protobuf (with a registry) only in a message, NONE
+ * has no value to wrap.
+ */
+const VALUE_WRAPPING: Record<FormatName, readonly ('wrap' | 'unwrap')[]> = {
+  JSON: ['wrap', 'unwrap'],
+  JSON_SR: ['wrap', 'unwrap'],
+  AVRO: ['wrap', 'unwrap'],
+  PROTOBUF_NOSR: ['wrap', 'unwrap'],
+  PROTOBUF: ['wrap'],
+  DELIMITED: ['unwrap'],
+  KAFKA: ['unwrap'],
+  NONE: [],
+};
 
 /** The format settings each registry format takes (ksqlDB's FULL_SCHEMA_NAME and SCHEMA_ID). */
 const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = {
@@ -251,9 +270,6 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
   }
   if (p.has('WINDOW_TYPE') && !ordered.some((c) => c.role === 'key')) throw new SqlError('Windowed sources require a key column.', stmt);
-  if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
-    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
-  }
   checkFormatConfigs(p, keyFormat, valueFormat);
   checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt, isStatic ? undefined : valueFormat);
   if (isStatic) valueFormat = 'JSON';
