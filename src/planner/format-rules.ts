@@ -5,6 +5,7 @@
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { FormatName, SourceDef } from './catalog.js';
+import { javaTrim } from './with-properties.js';
 
 export interface FormatColumn {
   readonly name: string;
@@ -149,7 +150,8 @@ export function unsupportedConfigs(side: 'key' | 'value', format: FormatName, un
 export function checkFormatConfigs(p: ReadonlyMap<string, { readonly value: string | number | boolean; readonly loc?: SqlErrorPosition }>, keyFormat: FormatName, valueFormat: FormatName): void {
   for (const { property } of FORMAT_CONFIGS.filter((c) => c.config === 'delimiter')) {
     const v = p.get(property);
-    const problem = v === undefined ? undefined : delimiterProblem(String(v.value));
+    // The ConfigDef trims the value before the delimiter is parsed: ' ; ' is ';'.
+    const problem = v === undefined ? undefined : delimiterProblem(javaTrim(String(v.value)));
     if (problem) throw new SqlError(`Failed to prepare statement: Configuration ${property} is invalid: ${problem}`, v);
   }
   for (const side of ['key', 'value'] as const) {

@@ -2,16 +2,17 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyEnums, checkWithPropertyNames, checkWithPropertyTypes, checkTopicProperties, javaTrim } from './with-properties.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
+/** A string property as ksqlDB's ConfigDef reads it: Java-trimmed. */
 export function propString(props: Properties, key: string): string | undefined {
   const v = props.get(key);
-  return v === undefined ? undefined : String(v.value);
+  return v === undefined ? undefined : javaTrim(String(v.value));
 }
 
 function propNumber(props: Properties, key: string): number | undefined {
@@ -38,14 +39,14 @@ function propBool(props: Properties, key: string): boolean | undefined {
   const v = props.get(key);
   if (v === undefined) return undefined;
   if (typeof v.value === 'boolean') return v.value;
-  const s = String(v.value).toLowerCase();
+  const s = javaTrim(String(v.value)).toLowerCase();
   if (s === 'true' || s === 'false') return s === 'true';
   throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
 }
 
 export function parseFormat(v: PropertyValue | undefined, fallback: FormatName): FormatName {
   if (!v) return fallback;
-  const f = String(v.value).toUpperCase() as FormatName;
+  const f = javaTrim(String(v.value)).toUpperCase() as FormatName;
   // ksqlDB upper-cases the name before looking it up, and names it so when it is unknown.
   if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${f}`, v);
   return f;
@@ -174,7 +175,7 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
       // ksqlDB's representations: WRAPPER (google.protobuf wrappers) and OPTIONAL (proto3 optional).
       const how = String(nullable.value).trim().toUpperCase();
       if (how === 'OPTIONAL') throw new SqlError(`${side}_PROTOBUF_NULLABLE_REPRESENTATION 'OPTIONAL' is not supported by Eddy; 'WRAPPER' is.`, nullable);
-      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${String(nullable.value)} for configuration ${side}_PROTOBUF_NULLABLE_REPRESENTATION: valid values are [WRAPPER, OPTIONAL]`, nullable);
+      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${javaTrim(String(nullable.value))} for property ${side}_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER, null`, nullable);
       (out as Record<string, unknown>)[side === 'KEY' ? 'keyProtobufWrappers' : 'valueProtobufWrappers'] = true;
     }
     if (id) {
@@ -216,9 +217,9 @@ function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: Forma
  */
 function checkWindowProperties(p: CreateSource['properties']): void {
   const typeProp = p.get('WINDOW_TYPE');
-  const type = typeProp ? String(typeProp.value).toUpperCase() : undefined;
+  const type = typeProp ? javaTrim(String(typeProp.value)).toUpperCase() : undefined;
   if (type !== undefined && !['SESSION', 'HOPPING', 'TUMBLING'].includes(type)) {
-    throw new SqlError(`Invalid value ${String(typeProp!.value)} for configuration WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, typeProp);
+    throw new SqlError(`Invalid value ${String(typeProp!.value)} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, typeProp);
   }
   const size = p.get('WINDOW_SIZE');
   if (type !== undefined && type !== 'SESSION' && !size) {
@@ -227,11 +228,22 @@ function checkWindowProperties(p: CreateSource['properties']): void {
   if ((type === undefined || type === 'SESSION') && size) throw new SqlError(`'WINDOW_SIZE' should not be set for SESSION windows.`, size);
 }
 
-export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
+/**
+ * The WITH clause as ksqlDB's parser and topic injector judge it, before the engine looks at
+ * what exists: so a bad property is refused even when the source exists already.
+ */
+export function checkCreateProperties(stmt: CreateSource): void {
   const p = stmt.properties;
   checkWithPropertyTypes(p);
+  checkWithPropertyEnums(p, false);
   checkWithPropertyNames(p, false);
   checkTimestampFormat(p);
+  if (!(p.has('SOURCE') || p.has('SINK'))) checkTopicProperties(p, stmt.sourceType, false);
+}
+
+export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
+  const p = stmt.properties;
+  checkCreateProperties(stmt);
   checkWindowProperties(p);
   const columns: ColumnDef[] = [];
   const seen = new Set<string>();

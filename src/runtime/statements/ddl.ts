@@ -3,7 +3,7 @@
 import type { CreateSource, CreateType, DropSource, DropType } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { FormatName } from '../../planner/catalog.js';
-import { planCreateSource, resolveType } from '../../planner/plan-ddl.js';
+import { checkCreateProperties, planCreateSource, resolveType } from '../../planner/plan-ddl.js';
 import { sourceUpgradeProblem } from '../../planner/upgrade-rules.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
@@ -18,6 +18,7 @@ function lower(kind: 'STREAM' | 'TABLE'): string {
 
 export function createSource(engine: Engine, stmt: CreateSource, text: string): StatementResult {
   const { state } = engine;
+  checkCreateProperties(stmt);
   const existing = state.catalog.get(stmt.name);
   if (existing) {
     if (stmt.ifNotExists) return { kind: 'message', statement: text, message: `${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.` };
