@@ -56,7 +56,7 @@ export function resolveType(t: SqlType, catalog: Catalog, loc?: { line: number; 
   switch (t.kind) {
     case 'CUSTOM': {
       const r = catalog.types.get(t.name);
-      if (!r) throw new SqlError(`Unknown type: ${t.name}`, loc);
+      if (!r) throw new SqlError(`Cannot resolve unknown type: ${t.name}`, loc);
       return r;
     }
     case 'ARRAY':

@@ -88,3 +88,12 @@ describe('the order of the checks', () => {
     expect(refusal("CREATE STREAM IF NOT EXISTS S (K INT KEY) WITH (kafka_topic='s', value_format='JSON', partitions=0.5);")).toContain('Invalid value 0.5 for property PARTITIONS');
   });
 });
+
+describe('CREATE … AS SELECT topic settings', () => {
+  it('refuses RETENTION_MS for a table unless its query is windowed, and CLEANUP_POLICY always', () => {
+    eddy.execute(create('partitions=1'));
+    expect(refusal('CREATE TABLE C WITH (retention_ms=5000) AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;')).toContain('Non-windowed tables do not support retention.');
+    eddy.execute('CREATE TABLE W WITH (retention_ms=5000) AS SELECT K, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY K;');
+    expect(refusal("CREATE STREAM C2 WITH (cleanup_policy='delete') AS SELECT * FROM S;")).toContain('Invalid config variable in the WITH clause: CLEANUP_POLICY.');
+  });
+});
