@@ -140,15 +140,24 @@ export class ExpressionParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(L.Decimal);
           this.CONSUME(L.LParen);
-          const p = this.CONSUME(L.IntegerLiteral);
+          // ksqlDB's grammar takes any number here (a sign, a fraction) and then asks for integers.
+          const pNeg = this.OPTION3(() => this.CONSUME(L.Minus));
+          const p = this.OR2([{ ALT: () => this.CONSUME(L.IntegerLiteral) }, { ALT: () => this.CONSUME(L.DecimalLiteral) }]);
           this.CONSUME2(L.Comma);
-          const s = this.CONSUME2(L.IntegerLiteral);
+          const sNeg = this.OPTION4(() => this.CONSUME2(L.Minus));
+          const s = this.OR3([{ ALT: () => this.CONSUME2(L.IntegerLiteral) }, { ALT: () => this.CONSUME2(L.DecimalLiteral) }]);
           this.CONSUME(L.RParen);
           return this.ACTION(() => {
-            const precision = Number(p.image);
-            const scale = Number(s.image);
-            if (precision < 1) throw new SemanticError(`DECIMAL precision must be >= 1: DECIMAL(${precision}, ${scale})`, p);
-            if (scale > precision) throw new SemanticError(`DECIMAL scale must be equal to or less than precision. Precision: ${precision}, Scale: ${scale}`, s);
+            for (const [tok, what] of [[p, 'PRECISION'], [s, 'SCALE']] as const) {
+              if (tok.tokenType === L.DecimalLiteral) throw new SemanticError(`Value must be integer for command: DECIMAL(${what})`, tok);
+            }
+            const precision = Number(p.image) * (pNeg ? -1 : 1);
+            const scale = Number(s.image) * (sNeg ? -1 : 1);
+            // SqlDecimal.validateParameters, in its order and words.
+            const shown = `DECIMAL(${precision},${scale})`;
+            if (precision < 1) throw new SemanticError(`DECIMAL precision must be >= 1: ${shown}`, pNeg ?? p);
+            if (scale < 0) throw new SemanticError(`DECIMAL scale must be >= 0: ${shown}`, sNeg ?? s);
+            if (scale > precision) throw new SemanticError(`DECIMAL precision must be >= scale: ${shown}`, s);
             return T.decimal(precision, scale);
           });
         },

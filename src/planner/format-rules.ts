@@ -5,6 +5,7 @@
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
 import { formatType, type SqlType } from '../parser/sql-type.js';
 import type { FormatName, SourceDef } from './catalog.js';
+import { javaTrim } from './with-properties.js';
 
 export interface FormatColumn {
   readonly name: string;
@@ -52,10 +53,10 @@ export function formatSchemaProblem(format: FormatName, columns: readonly Format
       return c ? `The 'DELIMITED' format does not support type '${c.type.kind}', column: \`${c.name}\`` : undefined;
     }
     case 'KAFKA':
-      if (columns.length > 1) return `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`;
+      if (columns.length > 1) return `The 'KAFKA' format only supports a single field. Got: [${columnList(columns, role)}]`;
       return columns.length && !KAFKA_TYPES.has(columns[0]!.type.kind) ? `The 'KAFKA' format does not support type '${columns[0]!.type.kind}'` : undefined;
     case 'NONE':
-      return columns.length ? `The 'NONE' format can only be used when no columns are defined. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${role === 'key' ? ' KEY' : ''}`).join(', ')}]` : undefined;
+      return columns.length ? `The 'NONE' format can only be used when no columns are defined. Got: [${columnList(columns, role)}]` : undefined;
     case 'JSON_SR':
       return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? 'JSON only supports MAP types with STRING keys' : undefined;
     case 'AVRO':
@@ -63,15 +64,36 @@ export function formatSchemaProblem(format: FormatName, columns: readonly Format
       return avroNameProblem(columns);
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR': {
-      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? `${format} format only supports MAP types with STRING keys` : undefined;
+      // Both Protobuf formats share one schema validator, which names the format PROTOBUF.
+      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? 'PROTOBUF format only supports MAP types with STRING keys. See https://github.com/confluentinc/ksql/issues/6177.' : undefined;
     }
   }
 }
 
-/** ksqlDB's wording when the key format cannot hold the key columns. */
-function keyFormatError(def: SourceDef, reason: string): string {
-  const cols = def.columns.filter((c) => c.role === 'key').map((c) => `\`${c.name}\` ${formatType(c.type)} KEY`);
-  return `Key format does not support schema.\nformat: ${def.keyFormat}\nschema: Persistence{columns=[${cols.join(', ')}], features=[]}\nreason: ${reason}`;
+/** Columns as ksqlDB prints them in a persistence schema: `NAME` TYPE, with KEY after a key column. */
+function columnList(columns: readonly FormatColumn[], role: 'key' | 'value'): string {
+  return columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${role === 'key' ? ' KEY' : ''}`).join(', ');
+}
+
+/** Formats that can both wrap and unwrap a single column (ksqlDB then picks unwrapped single keys). */
+const WRAPPING_FORMATS = new Set<FormatName>(['JSON', 'JSON_SR', 'AVRO', 'PROTOBUF_NOSR']);
+
+/** The serde features ksqlDB's persistence schema carries for one side: how a single column is (un)wrapped. */
+function sideFeatures(def: SourceDef, role: 'key' | 'value', count: number): string {
+  if (count !== 1) return '';
+  if (role === 'key') return WRAPPING_FORMATS.has(def.keyFormat) ? 'UNWRAP_SINGLES' : '';
+  return def.wrapSingleValue === undefined ? '' : def.wrapSingleValue ? 'WRAP_SINGLES' : 'UNWRAP_SINGLES';
+}
+
+/**
+ * ksqlDB builds each side's serde from its persistence schema and reports a format's refusal in
+ * one frame (GenericSerdeFactory): which side, the format, the schema it was given, and why.
+ */
+function serdeError(def: SourceDef, role: 'key' | 'value', reason: string): string {
+  const cols = def.columns.filter((c) => c.role === role);
+  const side = role === 'key' ? 'Key' : 'Value';
+  const format = role === 'key' ? def.keyFormat : def.valueFormat;
+  return `${side} format does not support schema.\nformat: ${format}\nschema: Persistence{columns=[${columnList(cols, role)}], features=[${sideFeatures(def, role, cols.length)}]}\nreason: ${reason}`;
 }
 
 /** Refuse a source or sink whose key or value format cannot hold its columns. */
@@ -81,7 +103,8 @@ export function checkFormats(def: SourceDef, at: { loc?: SqlErrorPosition }): vo
     const format = role === 'key' ? def.keyFormat : def.valueFormat;
     const reason = formatSchemaProblem(format, def.columns.filter((c) => c.role === role), role);
     if (reason === undefined) continue;
-    throw new SqlError(role === 'key' && /does not support type/.test(reason) ? keyFormatError(def, reason) : reason, at);
+    // The map-key rule is the key serde's own check, made before any format is asked.
+    throw new SqlError(reason.startsWith('Map keys') ? reason : serdeError(def, role, reason), at);
   }
 }
 
@@ -101,7 +124,8 @@ const SUPPORTED_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { JSON
 
 /** ksqlDB's delimiter rule: one character, or the names TAB and SPACE. */
 function delimiterProblem(text: string): string | undefined {
-  if (text.trim() === '') return "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'";
+  // Java's String.trim drops every char up to U+0020 (controls too) and nothing above it.
+  if ([...text].every((ch) => ch.charCodeAt(0) <= 0x20)) return "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'";
   if (text.length === 1 || text === 'TAB' || text === 'SPACE') return undefined;
   return `Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`;
 }
@@ -126,7 +150,8 @@ export function unsupportedConfigs(side: 'key' | 'value', format: FormatName, un
 export function checkFormatConfigs(p: ReadonlyMap<string, { readonly value: string | number | boolean; readonly loc?: SqlErrorPosition }>, keyFormat: FormatName, valueFormat: FormatName): void {
   for (const { property } of FORMAT_CONFIGS.filter((c) => c.config === 'delimiter')) {
     const v = p.get(property);
-    const problem = v === undefined ? undefined : delimiterProblem(String(v.value));
+    // The ConfigDef trims the value before the delimiter is parsed: ' ; ' is ';'.
+    const problem = v === undefined ? undefined : delimiterProblem(javaTrim(String(v.value)));
     if (problem) throw new SqlError(`Failed to prepare statement: Configuration ${property} is invalid: ${problem}`, v);
   }
   for (const side of ['key', 'value'] as const) {

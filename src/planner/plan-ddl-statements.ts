@@ -8,7 +8,7 @@ import { SqlError } from '../parser/errors.js';
 import type { SqlType } from '../parser/sql-type.js';
 import type { FormatName, SourceDef } from './catalog.js';
 import { checkFormats } from './format-rules.js';
-import { planCreateSource, resolveType } from './plan-ddl.js';
+import { checkCreateProperties, planCreateSource, resolveType } from './plan-ddl.js';
 import { isProcessingLog } from './processing-log-source.js';
 import { nothing, type NothingToDo, type StatementContext } from './statement-context.js';
 import { sourceUpgradeProblem } from './upgrade-rules.js';
@@ -42,6 +42,8 @@ function lower(kind: 'STREAM' | 'TABLE'): string {
 }
 
 export function planCreateSourceStatement(stmt: CreateSource, text: string, ctx: StatementContext): CreateSourcePlan | NothingToDo {
+  // Properties are read by type before anything that exists is looked at (IF NOT EXISTS included), as ksqlDB does.
+  checkCreateProperties(stmt);
   const existing = ctx.catalog.get(stmt.name);
   if (existing) {
     if (stmt.ifNotExists) return nothing(`${existing.kind === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} already exists.`);

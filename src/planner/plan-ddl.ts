@@ -2,16 +2,17 @@
 
 import type { CreateSource, Properties, PropertyValue } from '../parser/ast.js';
 import { SqlError, type SqlErrorPosition } from '../parser/errors.js';
-import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyEnums, checkWithPropertyNames, checkWithPropertyTypes, checkTopicProperties, javaTrim } from './with-properties.js';
 import { formatType, T, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, ColumnDef, FormatName, SourceDef } from './catalog.js';
 import { checkFormatConfigs, unsupportedConfigs } from './format-rules.js';
 
 const FORMATS: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];
 
+/** A string property as ksqlDB's ConfigDef reads it: Java-trimmed. */
 export function propString(props: Properties, key: string): string | undefined {
   const v = props.get(key);
-  return v === undefined ? undefined : String(v.value);
+  return v === undefined ? undefined : javaTrim(String(v.value));
 }
 
 /** Partitions a topic may have: each one is read every cycle, so a huge count freezes the engine. */
@@ -30,15 +31,16 @@ function propBool(props: Properties, key: string): boolean | undefined {
   const v = props.get(key);
   if (v === undefined) return undefined;
   if (typeof v.value === 'boolean') return v.value;
-  const s = String(v.value).toLowerCase();
+  const s = javaTrim(String(v.value)).toLowerCase();
   if (s === 'true' || s === 'false') return s === 'true';
   throw new SqlError(`Invalid value for ${key}: ${v.text}`, v);
 }
 
 export function parseFormat(v: PropertyValue | undefined, fallback: FormatName): FormatName {
   if (!v) return fallback;
-  const f = String(v.value).toUpperCase() as FormatName;
-  if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${String(v.value)}`, v);
+  const f = javaTrim(String(v.value)).toUpperCase() as FormatName;
+  // ksqlDB upper-cases the name before looking it up, and names it so when it is unknown.
+  if (!FORMATS.includes(f)) throw new SqlError(`Unknown format: ${f}`, v);
   return f;
 }
 
@@ -46,7 +48,7 @@ export function resolveType(t: SqlType, catalog: Catalog, loc?: { line: number; 
   switch (t.kind) {
     case 'CUSTOM': {
       const r = catalog.types.get(t.name);
-      if (!r) throw new SqlError(`Unknown type: ${t.name}`, loc);
+      if (!r) throw new SqlError(`Cannot resolve unknown type: ${t.name}`, loc);
       return r;
     }
     case 'ARRAY':
@@ -111,13 +113,31 @@ export function checkFormatProperties(p: Properties, valueColumns: number, at: {
     }
   }
   const wrap = p.get('WRAP_SINGLE_VALUE');
-  // DELIMITED and KAFKA values are never wrapped, NONE has no value to wrap: ksqlDB refuses an explicit setting they cannot honour.
-  const wrapTrue = wrap !== undefined && String(wrap.value).toLowerCase() === 'true';
-  if (wrap !== undefined && valueFormat !== undefined && (valueFormat === 'NONE' || (wrapTrue && (valueFormat === 'DELIMITED' || valueFormat === 'KAFKA')))) {
-    throw new SqlError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapTrue}'.`, wrap);
+  if (wrap !== undefined && valueFormat !== undefined) {
+    // A format refuses an explicit setting it cannot honour, before the column count is looked at.
+    const wrapTrue = wrap.value === true || String(wrap.value).toLowerCase() === 'true';
+    if (!VALUE_WRAPPING[valueFormat].includes(wrapTrue ? 'wrap' : 'unwrap')) {
+      throw new SqlError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to '${wrapTrue}'.`, wrap);
+    }
   }
   if (p.has('WRAP_SINGLE_VALUE') && valueColumns !== 1) throw new SqlError(`'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`, at);
 }
+
+/**
+ * How each format can write a single value column (ksqlDB's WRAP_SINGLES / UNWRAP_SINGLES
+ * features): DELIMITED and KAFKA only bare, Protobuf (with a registry) only in a message, NONE
+ * has no value to wrap.
+ */
+const VALUE_WRAPPING: Record<FormatName, readonly ('wrap' | 'unwrap')[]> = {
+  JSON: ['wrap', 'unwrap'],
+  JSON_SR: ['wrap', 'unwrap'],
+  AVRO: ['wrap', 'unwrap'],
+  PROTOBUF_NOSR: ['wrap', 'unwrap'],
+  PROTOBUF: ['wrap'],
+  DELIMITED: ['unwrap'],
+  KAFKA: ['unwrap'],
+  NONE: [],
+};
 
 /** The format settings each registry format takes (ksqlDB's FULL_SCHEMA_NAME and SCHEMA_ID). */
 const FORMAT_CONFIGS: Partial<Record<FormatName, readonly string[]>> = {
@@ -147,7 +167,7 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
       // ksqlDB's representations: WRAPPER (google.protobuf wrappers) and OPTIONAL (proto3 optional).
       const how = String(nullable.value).trim().toUpperCase();
       if (how === 'OPTIONAL') throw new SqlError(`${side}_PROTOBUF_NULLABLE_REPRESENTATION 'OPTIONAL' is not supported by Eddy; 'WRAPPER' is.`, nullable);
-      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${String(nullable.value)} for configuration ${side}_PROTOBUF_NULLABLE_REPRESENTATION: valid values are [WRAPPER, OPTIONAL]`, nullable);
+      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${javaTrim(String(nullable.value))} for property ${side}_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER, null`, nullable);
       (out as Record<string, unknown>)[side === 'KEY' ? 'keyProtobufWrappers' : 'valueProtobufWrappers'] = true;
     }
     if (id) {
@@ -189,9 +209,9 @@ function inferColumns(stmt: CreateSource, columns: ColumnDef[], keyFormat: Forma
  */
 function checkWindowProperties(p: CreateSource['properties']): void {
   const typeProp = p.get('WINDOW_TYPE');
-  const type = typeProp ? String(typeProp.value).toUpperCase() : undefined;
+  const type = typeProp ? javaTrim(String(typeProp.value)).toUpperCase() : undefined;
   if (type !== undefined && !['SESSION', 'HOPPING', 'TUMBLING'].includes(type)) {
-    throw new SqlError(`Invalid value ${String(typeProp!.value)} for configuration WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, typeProp);
+    throw new SqlError(`Invalid value ${String(typeProp!.value)} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, typeProp);
   }
   const size = p.get('WINDOW_SIZE');
   if (type !== undefined && type !== 'SESSION' && !size) {
@@ -200,11 +220,22 @@ function checkWindowProperties(p: CreateSource['properties']): void {
   if ((type === undefined || type === 'SESSION') && size) throw new SqlError(`'WINDOW_SIZE' should not be set for SESSION windows.`, size);
 }
 
-export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
+/**
+ * The WITH clause as ksqlDB's parser and topic injector judge it, before the engine looks at
+ * what exists: so a bad property is refused even when the source exists already.
+ */
+export function checkCreateProperties(stmt: CreateSource): void {
   const p = stmt.properties;
   checkWithPropertyTypes(p);
+  checkWithPropertyEnums(p, false);
   checkWithPropertyNames(p, false);
   checkTimestampFormat(p);
+  if (!(p.has('SOURCE') || p.has('SINK'))) checkTopicProperties(p, stmt.sourceType, false);
+}
+
+export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catalog, defaults: DdlDefaults = {}): SourceDef {
+  const p = stmt.properties;
+  checkCreateProperties(stmt);
   checkWindowProperties(p);
   const columns: ColumnDef[] = [];
   const seen = new Set<string>();
@@ -243,9 +274,6 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     throw new SqlError(`Tables require a PRIMARY KEY. Please define the PRIMARY KEY.`, stmt);
   }
   if (p.has('WINDOW_TYPE') && !ordered.some((c) => c.role === 'key')) throw new SqlError('Windowed sources require a key column.', stmt);
-  if (!isStatic && valueFormat === 'NONE' && ordered.some((c) => c.role === 'value')) {
-    throw new SqlError(`The 'NONE' format can only be used when no columns are defined. Got: [${ordered.filter((c) => c.role === 'value').map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ')}]`, stmt);
-  }
   checkFormatConfigs(p, keyFormat, valueFormat);
   checkFormatProperties(p, ordered.filter((c) => c.role === 'value').length, stmt, isStatic ? undefined : valueFormat);
   if (isStatic) valueFormat = 'JSON';

@@ -5,7 +5,7 @@
 
 import type { CreateAsSelect, InsertInto, Query } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
-import { checkTimestampColumnType, checkTimestampFormat, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
+import { checkTimestampColumnType, checkTimestampFormat, checkTopicProperties, checkWithPropertyEnums, checkWithPropertyNames, checkWithPropertyTypes } from './with-properties.js';
 import { formatType, T, typesEqual } from '../parser/sql-type.js';
 import type { Catalog, ExternalSinkDef, FormatName, SourceDef } from './catalog.js';
 import { compile, newErrorRoute, type ErrorRoute } from './compile.js';
@@ -81,8 +81,11 @@ function checkQueryShape(q: Query, statement: string): void {
 function planCreateAsSelect(stmt: CreateAsSelect, sql: string, ctx: PersistentPlanContext): PersistentQueryPlan | SinkExists {
   const { catalog, properties } = ctx;
   checkWithPropertyTypes(stmt.properties);
+  checkWithPropertyEnums(stmt.properties, true);
   checkWithPropertyNames(stmt.properties, true);
   checkTimestampFormat(stmt.properties);
+  // A windowed aggregation's topic is compacted and deleted, so it keeps a retention.
+  if (!(stmt.properties.has('SOURCE') || stmt.properties.has('SINK'))) checkTopicProperties(stmt.properties, stmt.sourceType, stmt.query.window !== undefined);
   checkQueryShape(stmt.query, `CREATE ${stmt.sourceType} AS SELECT`);
   const existing = catalog.get(stmt.name);
   if (existing && !stmt.orReplace) {

@@ -159,9 +159,9 @@ describe('integer WITH properties given as strings', () => {
     eddy.execute("CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions='2', replicas=' 1');");
     expect(eddy.state.catalog.get('S')!.partitions).toBe(2);
     expect(refusalOf(eddy, "CREATE STREAM T (K STRING KEY, V INT) WITH (kafka_topic='t', value_format='JSON', partitions='abc', foo=1);")).toContain(
-      'Invalid value abc for configuration PARTITIONS: Not a number of type INT',
+      'Invalid value abc for property PARTITIONS: Not a number of type INT',
     );
-    expect(refusalOf(eddy, "CREATE STREAM T WITH (replicas='x') AS SELECT * FROM S;")).toContain('Invalid value x for configuration REPLICAS: Not a number of type SHORT');
+    expect(refusalOf(eddy, "CREATE STREAM T WITH (replicas='x') AS SELECT * FROM S;")).toContain('Invalid value x for property REPLICAS: Not a number of type SHORT');
   });
 });
 

@@ -21,7 +21,7 @@ const refusal = (sql: string): string => refusalOf(eddy, sql);
 describe('WINDOW_TYPE and WINDOW_SIZE', () => {
   it('names the valid window types for an unknown one, whatever its case', () => {
     expect(refusal("CREATE TABLE W1 (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='w1', value_format='JSON', window_type='sliding', partitions=1);")).toContain(
-      'Invalid value sliding for configuration WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null',
+      'Invalid value sliding for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null',
     );
   });
 

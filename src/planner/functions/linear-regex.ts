@@ -1,12 +1,13 @@
 // Regular expressions for SQL functions, run by re2js (a pure-JS port of RE2): matching takes
 // time linear in the input, so no pattern can hang the engine the way a backtracking one
 // (`(a+)+$` on "aaaa…b") hangs V8's RegExp. RE2 has no backreferences or lookaround; such a
-// pattern is an error that says so. Compiled patterns are cached: compiling costs far more than
+// pattern is an error that says so, as is a Java construct RE2 lacks (java-regex-constructs.ts). Compiled patterns are cached: compiling costs far more than
 // matching, and a query applies the same pattern to every row.
 
 import { RE2JS, RE2JSException } from 're2js';
 import type { SqlType } from '../../parser/sql-type.js';
 import type { ArgInfo } from './types.js';
+import { readJavaPattern } from './java-regex-constructs.js';
 
 const cache = new Map<string, RE2JS>();
 const CACHE_SIZE = 512;
@@ -16,12 +17,14 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
   const key = ignoreCase ? `i:${pattern}` : `c:${pattern}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  const java = readJavaPattern(pattern);
   let re: RE2JS;
   try {
-    re = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    if (java.unsupported) throw new Error(`it uses ${java.unsupported}, which Java's regular expressions have and RE2 does not`);
+    re = RE2JS.compile(java.re2, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (e) {
-    const why = e instanceof RE2JSException ? e.message : String(e);
-    throw new Error(`${fn}: invalid or unsupported regular expression '${pattern}': ${why} (Eddy matches in linear time with RE2 syntax: no backreferences or lookaround)`);
+    const why = e instanceof RE2JSException || e instanceof Error ? e.message : String(e);
+    throw new Error(`${fn}: invalid or unsupported regular expression '${pattern}': ${why} (Eddy matches in linear time with RE2 syntax: no backreferences or lookaround, possessive quantifiers, atomic groups or class intersections)`);
   }
   if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(key, re);
@@ -39,7 +42,7 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
 export function checkedPattern(fn: string, patternArg: number, returns: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
   return (_types, infos) => {
     const a = infos[patternArg];
-    if (a?.isConstant && typeof a.constant === 'string' && isRegexSyntax(a.constant)) linearRegex(fn, a.constant);
+    if (a?.isConstant && typeof a.constant === 'string' && (isRegexSyntax(a.constant) || readJavaPattern(a.constant).unsupported)) linearRegex(fn, a.constant);
     return returns;
   };
 }
