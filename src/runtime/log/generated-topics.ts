@@ -5,7 +5,7 @@
 // write, goes to the wrapped log.
 
 import type { Rec } from '../../planner/record.js';
-import type { ChannelOptions, LogRecord, PolledRecords, QueryChannel, TopicInfo, TopicLog, AppendRecord } from './topic-log.js';
+import type { ChannelOptions, CommandTopic, LogRecord, PolledRecords, QueryChannel, TopicInfo, TopicLog, AppendRecord } from './topic-log.js';
 
 export interface GeneratedTopic {
   /** One past the last offset that exists now (grows with time for a rate-limited source). */
@@ -27,6 +27,10 @@ export class GeneratedTopics implements TopicLog {
 
   get scaleOut(): boolean {
     return this.inner.scaleOut === true;
+  }
+
+  get commands(): CommandTopic | undefined {
+    return this.inner.commands;
   }
 
   /** Serve `topic` (one partition) from `source`, in place of whatever served it before. */

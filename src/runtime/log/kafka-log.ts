@@ -8,7 +8,7 @@ import { KafkaBridge } from './kafka/bridge.js';
 import { KafkaChannel, fromWire } from './kafka/channel.js';
 import { toWire } from './kafka/records.js';
 import type { KafkaConnection } from './kafka/wire.js';
-import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
+import type { AppendRecord, ChannelOptions, CommandTopic, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
 const REFRESH_MS = 500;
 /** How long a call waits for the broker when it must (DDL, INSERT, a first look at a topic): the whole server waits with it. */
@@ -34,6 +34,8 @@ export class KafkaLog implements TopicLog {
   readonly scaleOut: boolean;
   private channels = 0;
   readonly topicsOutsideDb = true;
+  /** With a --service-id: the service's shared catalog. */
+  readonly commands: CommandTopic | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -47,6 +49,34 @@ export class KafkaLog implements TopicLog {
       this.bridge.close();
       throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
     }
+    if (this.scaleOut) this.commands = this.openCommandTopic();
+  }
+
+  /** `_eddy-<service-id>_command_topic` (as ksqlDB's `_confluent-ksql-<service>_command_topic`): one partition, kept forever. */
+  private openCommandTopic(): CommandTopic {
+    const name = `_eddy-${this.serviceId}_command_topic`;
+    const transactionalId = `_eddy-${this.serviceId}-commands`;
+    if (!this.hasTopic(name)) {
+      try {
+        this.bridge.call('createTopic', { name, partitions: 1, configs: { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' } }, ASK_MS * 2);
+      } catch (e) {
+        throw new Error(`cannot create the command topic ${name}: ${(e as Error).message}`);
+      }
+      this.topics.set(name, { name, partitions: 1 });
+    }
+    const readerId = `commands-${randomUUID()}`;
+    this.bridge.call('openReader', { id: readerId, topics: [name], group: null });
+    const bridge = this.bridge;
+    return {
+      name,
+      begin: () => bridge.call('commandBegin', { topic: name, transactionalId }, ASK_MS * 2),
+      append: (values) => bridge.call('commandAppend', { topic: name, values: [...values] }, ASK_MS),
+      poll: (next) => {
+        const [p] = bridge.call('poll', { id: readerId, positions: [{ topic: name, partition: 0, next }], max: 1_000 }, WORKER_MS);
+        return { commands: (p?.records ?? []).map((r) => ({ offset: r.offset, value: Buffer.from(r.value ?? new Uint8Array()).toString('utf8') })), fetched: p?.fetched ?? next };
+      },
+      end: () => bridge.call('endOffsets', { topic: name, fresh: true }, ASK_MS)[0] ?? 0,
+    };
   }
 
   private refreshTopics(force: boolean): void {

@@ -79,6 +79,10 @@ export interface BridgeApi {
   poll: [{ id: string; positions: Position[]; max: number; peek?: boolean[] }, PolledPartition[]];
   closeReader: [string, void];
   deliver: [{ id: string; tasks: TaskDelivery[] }, DeliverOutcome[]];
+  /** Fence the other servers' command writers of this service (transactional id); the command topic's end offset after that. */
+  commandBegin: [{ topic: string; transactionalId: string }, number];
+  /** Append commands in one transaction of the writer `commandBegin` made; the offset of the last. */
+  commandAppend: [{ topic: string; values: string[] }, number];
   close: [void, void];
 }
 
