@@ -31,6 +31,7 @@ import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
 import { queryViews, type QueryView } from './query-view.js';
 import { retryBackoff } from './query-health.js';
+import { pullOwner } from './pull-route.js';
 import { encodeCommand, SharedCatalog, type SharedCommand } from './shared-catalog.js';
 import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
@@ -97,6 +98,8 @@ export class Eddy implements Engine {
   private postCommit: (() => void)[] | undefined;
   /** Kafka with a --service-id: DDL goes through the service's command topic (shared-catalog.ts). */
   private readonly shared: SharedCatalog | undefined;
+  /** This server's address as the service's other servers reach it ('' when not told). */
+  private advertised = '';
   /** The command topic offset of the command being applied, if one is. */
   private applying: number | undefined;
 
@@ -140,6 +143,16 @@ export class Eddy implements Engine {
       lock?.release();
       throw e;
     }
+  }
+
+  /**
+   * Scale-out: the address (`host:port`) clients reach this server at. The service's other
+   * servers forward pull queries for the keys this server owns there (a server sets it once it
+   * listens).
+   */
+  advertise(hostPort: string): void {
+    this.advertised = hostPort;
+    this.state.log.advertise(hostPort);
   }
 
   /** What statements may reach outside the engine (files, connections). */
@@ -246,7 +259,7 @@ export class Eddy implements Engine {
   script(sql: string): ScriptStep[] {
     return parse(sql).map((p) => {
       const s = p.statement;
-      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', open: () => openPull(this, s, p.text, this.pullTimeoutMs) };
+      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', text: p.text, open: () => openPull(this, s, p.text, this.pullTimeoutMs), owner: () => pullOwner(this.state, s, this.advertised) };
       return { kind: 'statement', run: () => this.executeStatement(s, p.text) };
     });
   }
@@ -912,6 +925,14 @@ function collectSources(plan: QueryPlan): string[] {
 }
 
 /** One statement of a script (see Eddy.script). */
-export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };
+export type ScriptStep =
+  | {
+      readonly kind: 'pull';
+      readonly text: string;
+      open(): PullCursor;
+      /** Scale-out: the `host:port` of the server that owns the key this pull looks up, when that is another (pull-route.ts). */
+      owner(): string | undefined;
+    }
+  | { readonly kind: 'statement'; run(): StatementResult };
 
 export type { QueryView } from './query-view.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeBlocks, ROOT, type CodeBlock } from '../docs/readme-blocks.js';
 import { runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, readTopic, unique } from './helpers.js';
+import { brokers, kafka, noBroker, readTopic, unique, waitFor } from './helpers.js';
 
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -106,8 +106,8 @@ describe.skipIf(noBroker)('documents: the blocks that need Kafka', { timeout: 18
       const groups = await admin.listGroups();
       const group = groups.groups.map((g) => g.groupId).find((g) => g.startsWith(`${service}-`));
       expect(group).toBeDefined();
-      const [described] = (await admin.describeGroups([group!])).groups;
-      expect(described!.members).toHaveLength(2);
+      // B joins once it has read A's statements from the command topic (it may come after the records).
+      await waitFor('both servers are members of the group', () => admin.describeGroups([group!]).then((d) => d.groups[0]!.members.length), (n) => n === 2, 60_000);
     } finally {
       await admin.disconnect();
     }

@@ -33,6 +33,14 @@ export class GeneratedTopics implements TopicLog {
     return this.inner.commands;
   }
 
+  advertise(hostPort: string): void {
+    this.inner.advertise?.(hostPort);
+  }
+
+  partitionOwner(owner: string, topic: string, partition: number): string | null {
+    return this.inner.partitionOwner ? this.inner.partitionOwner(owner, topic, partition) : null;
+  }
+
   /** Serve `topic` (one partition) from `source`, in place of whatever served it before. */
   serve(topic: string, source: GeneratedTopic): void {
     this.generated.set(topic, source);

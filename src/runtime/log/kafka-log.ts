@@ -17,6 +17,8 @@ const ASK_MS = 5_000;
 const WORKER_MS = 1_000;
 /** How long an ad-hoc read (PRINT, a pull query over a stream) waits for records it knows exist. */
 const READ_WAIT_MS = 1_500;
+/** How long the owner of a partition, once asked of the group, is taken as known. */
+const OWNER_MS = 500;
 
 export interface KafkaOptions extends KafkaConnection {
   /** Names this deployment: instances with the same service id share persistent queries' work. */
@@ -34,6 +36,9 @@ export class KafkaLog implements TopicLog {
   readonly scaleOut: boolean;
   private channels = 0;
   readonly topicsOutsideDb = true;
+  /** This server's advertised client address ('' until it listens). */
+  advertised = '';
+  private readonly owners = new Map<string, { at: number; owner: string | null }>();
   /** With a --service-id: the service's shared catalog. */
   readonly commands: CommandTopic | undefined;
 
@@ -160,6 +165,21 @@ export class KafkaLog implements TopicLog {
       if (p?.records.length || (p?.fetched ?? 0) >= end || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
       Atomics.wait(pause, 0, 0, 20);
     }
+  }
+
+  advertise(hostPort: string): void {
+    this.advertised = hostPort;
+    if (this.scaleOut) this.bridge.call('advertise', hostPort);
+  }
+
+  /** Asked of the broker (the group's current assignment), kept for OWNER_MS. */
+  partitionOwner(owner: string, topic: string, partition: number): string | null {
+    const key = `${owner}\u0000${topic}\u0000${partition}`;
+    const kept = this.owners.get(key);
+    if (kept && Date.now() - kept.at < OWNER_MS) return kept.owner;
+    const answer = this.bridge.call('partitionOwner', { group: `${this.serviceId}-${owner}`, topic, partition }, ASK_MS);
+    this.owners.set(key, { at: Date.now(), owner: answer });
+    return answer;
   }
 
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {

@@ -38,6 +38,10 @@ export interface TopicLog {
   readonly scaleOut?: boolean;
   /** The service's command topic (Kafka with a --service-id): its DDL is shared through it (shared-catalog.ts). */
   readonly commands?: CommandTopic;
+  /** Scale-out: this server's client address, for the others to forward pull queries to. */
+  advertise?(hostPort: string): void;
+  /** Scale-out: the address of the server whose task of query `owner` reads this partition now (null: none; '' unknown). */
+  partitionOwner?(owner: string, topic: string, partition: number): string | null;
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;
   describeTopic(name: string): TopicInfo | undefined;

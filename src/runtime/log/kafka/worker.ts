@@ -6,6 +6,7 @@
 import './aborted-filter.js';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { advertise, groupOwner } from './assignor.js';
 import { CommandWriter } from './command-writer.js';
 import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
@@ -126,6 +127,13 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     const w = commandWriters.get(topic);
     if (!w) throw new Error(`command topic ${topic}: append without begin`);
     return w.append(values);
+  },
+  async advertise(hostPort) {
+    advertise(hostPort);
+    for (const r of readers.values()) r.rejoinIfStale();
+  },
+  async partitionOwner({ group, topic, partition }) {
+    return groupOwner(client().admin, group, topic, partition);
   },
   async close() {
     await Promise.allSettled([...commandWriters.values()].map((w) => w.close()));
