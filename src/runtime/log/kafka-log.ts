@@ -11,6 +11,8 @@ import type { KafkaConnection } from './kafka/wire.js';
 import type { AppendRecord, ChannelOptions, CommandTopic, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
 const REFRESH_MS = 500;
+/** How long the first call (the worker starting, then connecting) may take. */
+const CONNECT_MS = 30_000;
 /** How long a call waits for the broker when it must (DDL, INSERT, a first look at a topic): the whole server waits with it. */
 const ASK_MS = 5_000;
 /** How long a call the worker answers from what it keeps may take (it never waits on the broker). */
@@ -49,7 +51,9 @@ export class KafkaLog implements TopicLog {
     this.serviceId = opts.serviceId ?? 'eddy';
     this.scaleOut = opts.serviceId !== undefined;
     try {
-      this.bridge.call('connect', opts);
+      // The worker thread loads kafkajs first: on a loaded machine (three servers starting on two
+      // cores under tsx) that took longer than the bridge's 10 s.
+      this.bridge.call('connect', opts, CONNECT_MS);
     } catch (e) {
       this.bridge.close();
       throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
