@@ -19,7 +19,12 @@ function keyLiteral(e: Expr, key: ColumnDef): Value | undefined {
 
 /** The primary key the query looks up, in key-column order, or undefined when it must scan. */
 export function staticKeyLookup(q: Query, def: SourceDef): Value[] | undefined {
-  if (q.from?.kind !== 'SourceRef' || q.from.schema !== undefined || def.topic || !q.where) return undefined;
+  return def.topic ? undefined : keyLookup(q, def);
+}
+
+/** The primary key a query over one source fixes with `key = literal` conjuncts (every key column), or undefined. */
+export function keyLookup(q: Query, def: SourceDef): Value[] | undefined {
+  if (q.from?.kind !== 'SourceRef' || q.from.schema !== undefined || !q.where) return undefined;
   const keys = def.columns.filter((c) => c.role === 'key');
   if (!keys.length) return undefined;
   const fixed = new Map<string, Value>();

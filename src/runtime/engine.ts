@@ -31,6 +31,8 @@ import type { PushQuery } from './push-query.js';
 import type { QueryProgress } from './query-metrics.js';
 import { queryViews, type QueryView } from './query-view.js';
 import { retryBackoff } from './query-health.js';
+import { pullOwner } from './pull-route.js';
+import { encodeCommand, SharedCatalog, type SharedCommand } from './shared-catalog.js';
 import { dropSinkState } from './sinks/index.js';
 import { QueryTask } from './query-task.js';
 import { OffsetStore } from './task/offset-store.js';
@@ -108,6 +110,12 @@ export class Eddy implements Engine {
   /** Actions waiting for the catalog change under way to commit (see afterCommit). */
   private postCommit: (() => void)[] | undefined;
   private readonly ownConnectors = new Map<string, ConnectorFactory>();
+  /** Kafka with a --service-id: DDL goes through the service's command topic (shared-catalog.ts). */
+  private readonly shared: SharedCatalog | undefined;
+  /** This server's address as the service's other servers reach it ('' when not told). */
+  private advertised = '';
+  /** The command topic offset of the command being applied, if one is. */
+  private applying: number | undefined;
 
   private constructor(
     opts: EddyOptions,
@@ -124,11 +132,14 @@ export class Eddy implements Engine {
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
+    this.shared = log.commands ? new SharedCatalog(log.commands, db) : undefined;
     // Library functions and connectors first: the persistent queries and streams the replay restarts may use them.
     for (const [kind, factory] of Object.entries(opts.connectors ?? {})) this.ownConnectors.set(connectorKind(kind), factory);
     opts.functions?.(this);
     try {
       this.replay();
+      // Then what the service's other servers did since (all of it, for a server that is new).
+      if (this.shared) this.shared.catchUp((o, c, raw) => void this.applyShared(o, c, raw, undefined), this.shared.topic.end());
     } catch (e) {
       this.state.registry.close?.();
       this.state.log.close();
@@ -147,6 +158,16 @@ export class Eddy implements Engine {
       lock?.release();
       throw e;
     }
+  }
+
+  /**
+   * Scale-out: the address (`host:port`) clients reach this server at. The service's other
+   * servers forward pull queries for the keys this server owns there (a server sets it once it
+   * listens).
+   */
+  advertise(hostPort: string): void {
+    this.advertised = hostPort;
+    this.state.log.advertise(hostPort);
   }
 
   /** What statements may reach outside the engine (files, connections). */
@@ -301,7 +322,7 @@ export class Eddy implements Engine {
   script(sql: string): ScriptStep[] {
     return parse(sql).map((p) => {
       const s = p.statement;
-      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', open: () => openPull(this, s, p.text, this.pullTimeoutMs) };
+      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', text: p.text, open: () => openPull(this, s, p.text, this.pullTimeoutMs), owner: () => pullOwner(this.state, s, this.advertised) };
       return { kind: 'statement', run: () => this.executeStatement(s, p.text) };
     });
   }
@@ -317,6 +338,7 @@ export class Eddy implements Engine {
   }
 
   private executeStatement(s: Statement, text: string): StatementResult {
+    if (this.shared && !this.state.replaying && this.applying === undefined && sharedStatement(s, this.state)) return this.throughCommandTopic(text);
     switch (s.kind) {
       case 'CreateSource':
         return this.catalogChange(() => createSource(this, s, text));
@@ -388,9 +410,14 @@ export class Eddy implements Engine {
     try {
       result = this.state.db.transaction(() => {
         const r = change();
+        // A command of the shared catalog: its position commits with its effect.
+        if (this.applying !== undefined) this.shared!.applied(this.applying + 1);
         faultPoint('ddl.before-commit');
         return r;
       })();
+    } catch (e) {
+      this.shared?.reload();
+      throw e;
     } finally {
       this.postCommit = outer;
     }
@@ -409,6 +436,68 @@ export class Eddy implements Engine {
       }
     }
     return result;
+  }
+
+  /**
+   * A DDL statement of a shared catalog: fence the other writers, apply what they wrote, append
+   * this statement and apply it as every server does; its result (or error) is the answer. An
+   * append that another server's fenced is retried from the start, after that server's command.
+   */
+  private throughCommandTopic(text: string): StatementResult {
+    const shared = this.shared!;
+    for (let attempt = 1; ; attempt++) {
+      const end = shared.topic.begin();
+      shared.catchUp((o, c, raw) => void this.applyShared(o, c, raw, undefined), end);
+      const cmd: SharedCommand = { sql: text, counter: this.state.queryCounter, properties: Object.fromEntries(this.state.properties) };
+      let offset: number;
+      try {
+        offset = shared.topic.append([encodeCommand(cmd)]);
+      } catch (e) {
+        if (attempt < 3) continue;
+        throw new SqlError(`Could not write the statement to the shared catalog (${shared.topic.name}): ${(e as Error).message}`);
+      }
+      let result: StatementResult | undefined;
+      let failure: unknown;
+      shared.catchUp((o, c, raw) => {
+        const r = this.applyShared(o, c, raw, o === offset ? (e) => (failure = e) : undefined);
+        if (o === offset) result = r;
+      }, offset + 1);
+      if (failure !== undefined) throw failure;
+      if (!result) throw new SqlError(`The statement was written to the shared catalog at offset ${offset} but not read back.`);
+      return result;
+    }
+  }
+
+  /**
+   * Apply one command of the shared catalog, under the properties and query counter it was
+   * written with, recording its position in the same transaction (catalogChange). A command that
+   * fails is logged (or handed to `failed`: the writer's own) and passed.
+   */
+  private applyShared(offset: number, cmd: SharedCommand | undefined, raw: string, failed: ((e: unknown) => void) | undefined): StatementResult | undefined {
+    const { state } = this;
+    const shared = this.shared!;
+    const saved = new Map(state.properties);
+    try {
+      if (!cmd) throw new Error(`not a command: ${raw.slice(0, 200)}`);
+      state.properties.clear();
+      for (const [k, v] of Object.entries(cmd.properties)) state.properties.set(k, v);
+      state.queryCounter = cmd.counter;
+      this.applying = offset;
+      let result: StatementResult | undefined;
+      for (const p of parse(cmd.sql)) result = this.executeStatement(p.statement, p.text);
+      return result;
+    } catch (e) {
+      shared.reload();
+      if (failed) failed(e);
+      else state.processingLog.write({ queryId: null, topic: shared.topic.name, partition: 0, offset, reason: `shared catalog command failed: ${(e as Error).message}` });
+      return undefined;
+    } finally {
+      this.applying = undefined;
+      state.properties.clear();
+      for (const [k, v] of saved) state.properties.set(k, v);
+      // Passed, failed or a statement that changed nothing: it is behind this server now.
+      if (shared.next <= offset) state.db.transaction(() => shared.applied(offset + 1))();
+    }
   }
 
   /** @internal see Engine.afterCommit. */
@@ -567,6 +656,14 @@ export class Eddy implements Engine {
     // few records past it, so every query progresses.
     const budget = this.state.batch.maxMs;
     const deadline = budget ? performance.now() + budget : Infinity;
+    // DDL the service's other servers ran.
+    if (this.shared) {
+      try {
+        this.shared.catchUp((o, c, raw) => void this.applyShared(o, c, raw, undefined));
+      } catch (e) {
+        this.state.processingLog.write({ queryId: null, topic: this.shared.topic.name, partition: 0, offset: this.shared.next, reason: `reading the shared catalog: ${(e as Error).message}` });
+      }
+    }
     let n = this.pollConnectors();
     this.trackLatest();
     const max = this.state.batch.maxRecords;
@@ -864,6 +961,25 @@ export interface TopicSummary {
   readonly endOffsets: readonly number[];
 }
 
+/** Statements that change the catalog go through a shared catalog; TERMINATE of this server's own push query does not. */
+function sharedStatement(s: Statement, state: EngineState): boolean {
+  switch (s.kind) {
+    case 'CreateSource':
+    case 'CreateAsSelect':
+    case 'InsertInto':
+    case 'DropSource':
+    case 'CreateType':
+    case 'DropType':
+    case 'CreateFunction':
+    case 'DropFunction':
+      return true;
+    case 'Terminate':
+      return ![...state.pushQueries.keys()].some((k) => k.toUpperCase() === s.queryId.toUpperCase());
+    default:
+      return false;
+  }
+}
+
 function collectSources(plan: QueryPlan): string[] {
   const out: string[] = [];
   const walk = (n: QueryPlan['root']): void => {
@@ -875,6 +991,14 @@ function collectSources(plan: QueryPlan): string[] {
 }
 
 /** One statement of a script (see Eddy.script). */
-export type ScriptStep = { readonly kind: 'pull'; open(): PullCursor } | { readonly kind: 'statement'; run(): StatementResult };
+export type ScriptStep =
+  | {
+      readonly kind: 'pull';
+      readonly text: string;
+      open(): PullCursor;
+      /** Scale-out: the `host:port` of the server that owns the key this pull looks up, when that is another (pull-route.ts). */
+      owner(): string | undefined;
+    }
+  | { readonly kind: 'statement'; run(): StatementResult };
 
 export type { QueryView } from './query-view.js';

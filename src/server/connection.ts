@@ -11,6 +11,7 @@ import { JsonNumber, type Json } from '../util/lossless-json.js';
 import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
 import { rowWriters } from './wire-values.js';
 import { SessionProperties } from './session-properties.js';
+import { ForwardedPullError, forwardPull } from './pull-forward.js';
 
 export interface ConnectionLimits {
   /** Longest accepted request line, in bytes. */
@@ -196,7 +197,7 @@ export class Connection {
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
-      return this.runScript(id, req.sql);
+      return this.runScript(id, req.sql, req.route !== false);
     } catch (e) {
       this.sendError(id, e);
     }
@@ -211,7 +212,7 @@ export class Connection {
    * A request's statements one at a time, each on its own turn of the event loop; a pull query
    * streams its rows (streamPull). Stops at the first error, as execute() does.
    */
-  private async runScript(id: string, sql: string): Promise<void> {
+  private async runScript(id: string, sql: string, route = true): Promise<void> {
     const pushes: PushQuery[] = [];
     try {
       const steps = this.inSession(() => this.eddy.script(sql));
@@ -219,6 +220,12 @@ export class Connection {
         if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.closed) break;
         if (step.kind === 'pull') {
+          // Scale-out: a key another server of the service owns is answered by that server.
+          const owner = route ? this.inSession(() => step.owner()) : undefined;
+          if (owner !== undefined) {
+            await forwardPull(owner, step.text, this.token, this.eddy.pullTimeoutMs ?? 30_000, (reply) => this.send({ ...reply, id }));
+            continue;
+          }
           if (!(await this.streamPull(id, this.inSession(() => step.open())))) return;
           continue;
         }
@@ -240,6 +247,10 @@ export class Connection {
   }
 
   private sendError(id: string, e: unknown): void {
+    if (e instanceof ForwardedPullError) {
+      this.send({ id, type: 'error', message: e.message, ...(e.line !== undefined ? { line: e.line, column: e.column } : {}) });
+      return;
+    }
     const pos = isSqlError(e) ? e.position : undefined;
     this.send({
       id,

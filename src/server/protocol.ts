@@ -18,7 +18,7 @@ import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../ut
 export type WireRow = Readonly<Record<string, Json>>;
 
 export type Request =
-  | { readonly kind: 'sql'; readonly id: string; readonly sql: string }
+  | { readonly kind: 'sql'; readonly id: string; readonly sql: string; /** false: answer pull queries here, never forward them to the key's owner (a server forwarding). */ readonly route?: false }
   | { readonly kind: 'insert'; readonly id: string; readonly target: string; readonly rows: readonly WireRow[] }
   | { readonly kind: 'cancel'; readonly id: string }
   | { readonly kind: 'auth'; readonly token: string };
@@ -41,7 +41,7 @@ export function parseRequest(line: string): ParseResult {
     const id = typeof o.id === 'string' ? o.id : o.id instanceof JsonNumber ? o.id.text : undefined;
     if (id === undefined) return { ok: false, message: 'a request needs an "id" (string or number)' };
     if (o.cancel === true) return { ok: true, request: { kind: 'cancel', id } };
-    if (typeof o.sql === 'string') return { ok: true, request: { kind: 'sql', id, sql: o.sql } };
+    if (typeof o.sql === 'string') return { ok: true, request: { kind: 'sql', id, sql: o.sql, ...(o.route === false ? { route: false as const } : {}) } };
     if (typeof o.insert === 'string') {
       const rows = o.rows;
       if (!Array.isArray(rows) || !rows.every(isObject)) return { ok: false, id, message: '"rows" must be an array of objects' };

@@ -1,6 +1,7 @@
 // The Eddy server: one engine, many clients over TCP. Binds loopback unless told otherwise.
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { Eddy, type AccessPolicy, type EddyOptions } from '../engine-api.js';
 import { Connection, type ConnectionLimits, type SharedBudget } from './connection.js';
 import { PgServer } from './pgwire/pg-server.js';
@@ -136,6 +137,9 @@ export class EddyServer {
       this.server.listen(this.opts.port ?? 7878, host, () => resolve(this.server.address() as AddressInfo));
     });
     if (this.pg) this.pgAddress = await this.pg.listen(this.opts.pgPort ?? 0, host);
+    // Scale-out: the service's other servers forward pull queries for this server's keys here.
+    // Not over TLS (the forwarding side does not speak it yet): such a server answers its own.
+    if (!this.opts.tls) this.eddy.advertise(`${advertisedHost(addr.address)}:${addr.port}`);
     this.eddy.start();
     return addr;
   }
@@ -176,4 +180,9 @@ export class EddyServer {
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/** The address peers reach a server at: a wildcard bind is reached at this machine's name. */
+function advertisedHost(bound: string): string {
+  return bound === '0.0.0.0' || bound === '::' ? hostname() : bound.includes(':') ? `[${bound}]` : bound;
 }

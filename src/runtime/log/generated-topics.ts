@@ -5,7 +5,7 @@
 // write, goes to the wrapped log.
 
 import type { Rec } from '../../planner/record.js';
-import { appendValueRun, type ChannelOptions, type LogRecord, type PolledRecords, type QueryChannel, type TopicInfo, type TopicLog, type AppendRecord, type ValueRun } from './topic-log.js';
+import { appendValueRun, type ChannelOptions, type CommandTopic, type LogRecord, type PolledRecords, type QueryChannel, type TopicInfo, type TopicLog, type AppendRecord, type ValueRun } from './topic-log.js';
 
 export interface GeneratedTopic {
   /** One past the last offset that exists now (grows with time for a rate-limited source). */
@@ -27,6 +27,18 @@ export class GeneratedTopics implements TopicLog {
 
   get scaleOut(): boolean {
     return this.inner.scaleOut === true;
+  }
+
+  get commands(): CommandTopic | undefined {
+    return this.inner.commands;
+  }
+
+  advertise(hostPort: string): void {
+    this.inner.advertise?.(hostPort);
+  }
+
+  partitionOwner(owner: string, topic: string, partition: number): string | null {
+    return this.inner.partitionOwner ? this.inner.partitionOwner(owner, topic, partition) : null;
   }
 
   /** Serve `topic` (one partition) from `source`, in place of whatever served it before. */

@@ -8,15 +8,19 @@ import { KafkaBridge } from './kafka/bridge.js';
 import { KafkaChannel, fromWire } from './kafka/channel.js';
 import { toWire } from './kafka/records.js';
 import type { KafkaConnection } from './kafka/wire.js';
-import type { AppendRecord, ChannelOptions, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
+import type { AppendRecord, ChannelOptions, CommandTopic, LogRecord, QueryChannel, TopicInfo, TopicLog } from './topic-log.js';
 
 const REFRESH_MS = 500;
+/** How long the first call (the worker starting, then connecting) may take. */
+const CONNECT_MS = 30_000;
 /** How long a call waits for the broker when it must (DDL, INSERT, a first look at a topic): the whole server waits with it. */
 const ASK_MS = 5_000;
 /** How long a call the worker answers from what it keeps may take (it never waits on the broker). */
 const WORKER_MS = 1_000;
 /** How long an ad-hoc read (PRINT, a pull query over a stream) waits for records it knows exist. */
 const READ_WAIT_MS = 1_500;
+/** How long the owner of a partition, once asked of the group, is taken as known. */
+const OWNER_MS = 500;
 
 export interface KafkaOptions extends KafkaConnection {
   /** Names this deployment: instances with the same service id share persistent queries' work. */
@@ -35,6 +39,11 @@ export class KafkaLog implements TopicLog {
   readonly scaleOut: boolean;
   private channels = 0;
   readonly topicsOutsideDb = true;
+  /** This server's advertised client address ('' until it listens). */
+  advertised = '';
+  private readonly owners = new Map<string, { at: number; owner: string | null }>();
+  /** With a --service-id: the service's shared catalog. */
+  readonly commands: CommandTopic | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -43,11 +52,41 @@ export class KafkaLog implements TopicLog {
     this.serviceId = opts.serviceId ?? 'eddy';
     this.scaleOut = opts.serviceId !== undefined;
     try {
-      this.bridge.call('connect', opts);
+      // The worker thread loads kafkajs first: on a loaded machine (three servers starting on two
+      // cores under tsx) that took longer than the bridge's 10 s.
+      this.bridge.call('connect', opts, CONNECT_MS);
     } catch (e) {
       this.bridge.close();
       throw new Error(`cannot connect to Kafka at ${opts.brokers}: ${(e as Error).message}`);
     }
+    if (this.scaleOut) this.commands = this.openCommandTopic();
+  }
+
+  /** `_eddy-<service-id>_command_topic` (as ksqlDB's `_confluent-ksql-<service>_command_topic`): one partition, kept forever. */
+  private openCommandTopic(): CommandTopic {
+    const name = `_eddy-${this.serviceId}_command_topic`;
+    const transactionalId = `_eddy-${this.serviceId}-commands`;
+    if (!this.hasTopic(name)) {
+      try {
+        this.bridge.call('createTopic', { name, partitions: 1, configs: { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' } }, ASK_MS * 2);
+      } catch (e) {
+        throw new Error(`cannot create the command topic ${name}: ${(e as Error).message}`);
+      }
+      this.topics.set(name, { name, partitions: 1 });
+    }
+    const readerId = `commands-${randomUUID()}`;
+    this.bridge.call('openReader', { id: readerId, topics: [name], group: null });
+    const bridge = this.bridge;
+    return {
+      name,
+      begin: () => bridge.call('commandBegin', { topic: name, transactionalId }, ASK_MS * 2),
+      append: (values) => bridge.call('commandAppend', { topic: name, values: [...values] }, ASK_MS),
+      poll: (next) => {
+        const [p] = bridge.call('poll', { id: readerId, positions: [{ topic: name, partition: 0, next }], max: 1_000 }, WORKER_MS);
+        return { commands: (p?.records ?? []).map((r) => ({ offset: r.offset, value: Buffer.from(r.value ?? new Uint8Array()).toString('utf8') })), fetched: p?.fetched ?? next };
+      },
+      end: () => bridge.call('endOffsets', { topic: name, fresh: true }, ASK_MS)[0] ?? 0,
+    };
   }
 
   private refreshTopics(force: boolean): void {
@@ -148,6 +187,21 @@ export class KafkaLog implements TopicLog {
       if (p?.records.length || (p?.fetched ?? 0) >= end || Date.now() > deadline) return (p?.records ?? []).map(fromWire);
       Atomics.wait(pause, 0, 0, 20);
     }
+  }
+
+  advertise(hostPort: string): void {
+    this.advertised = hostPort;
+    if (this.scaleOut) this.bridge.call('advertise', hostPort);
+  }
+
+  /** Asked of the broker (the group's current assignment), kept for OWNER_MS. */
+  partitionOwner(owner: string, topic: string, partition: number): string | null {
+    const key = `${owner}\u0000${topic}\u0000${partition}`;
+    const kept = this.owners.get(key);
+    if (kept && Date.now() - kept.at < OWNER_MS) return kept.owner;
+    const answer = this.bridge.call('partitionOwner', { group: `${this.serviceId}-${owner}`, topic, partition }, ASK_MS);
+    this.owners.set(key, { at: Date.now(), owner: answer });
+    return answer;
   }
 
   openChannel(owner: string, opts: ChannelOptions): QueryChannel {

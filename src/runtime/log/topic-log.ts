@@ -59,6 +59,12 @@ export interface TopicLog {
   readonly topicsOutsideDb?: boolean;
   /** Other servers may share the persistent queries (Kafka with a --service-id): see planner/scale-out-rules.ts. */
   readonly scaleOut?: boolean;
+  /** The service's command topic (Kafka with a --service-id): its DDL is shared through it (shared-catalog.ts). */
+  readonly commands?: CommandTopic;
+  /** Scale-out: this server's client address, for the others to forward pull queries to. */
+  advertise?(hostPort: string): void;
+  /** Scale-out: the address of the server whose task of query `owner` reads this partition now (null: none; '' unknown). */
+  partitionOwner?(owner: string, topic: string, partition: number): string | null;
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;
   describeTopic(name: string): TopicInfo | undefined;
@@ -79,6 +85,19 @@ export interface TopicLog {
   openChannel(owner: string, opts: ChannelOptions): QueryChannel;
   /** Release connections (the embedded log has none). */
   close(): void;
+}
+
+/** A service's command topic: one partition, every server's DDL in the order all of them apply it. */
+export interface CommandTopic {
+  readonly name: string;
+  /** Fence the other servers' writers; the topic's end offset then (every command before it is to be applied before this server appends one). */
+  begin(): number;
+  /** Append commands in one transaction; the offset of the last. Throws when another server began since. */
+  append(values: readonly string[]): number;
+  /** The committed commands from offset `next` on that have arrived (never waits); `fetched`: no committed command lies before it that was not returned. */
+  poll(next: number): { commands: { offset: number; value: string }[]; fetched: number };
+  /** The topic's end offset as the broker has it now. */
+  end(): number;
 }
 
 export interface ChannelOptions {

@@ -10,7 +10,7 @@
 
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Header } from '../../../planner/record.js';
-import { taskAssignor } from './assignor.js';
+import { advertised, taskAssignor } from './assignor.js';
 import { TaskProducers } from './tasks.js';
 import type { DeliverOutcome, PolledPartition, Position, TaskDelivery, WireRecord } from './wire.js';
 
@@ -44,6 +44,8 @@ export class PrefetchReader {
   private replaced = 0;
   /** The member id this reader's consumer last joined its group with. */
   private memberId: string | undefined;
+  /** The address advertised when the consumer last joined (its member metadata carries it). */
+  private joinedAs = '';
   private closed = false;
 
   constructor(
@@ -90,6 +92,7 @@ export class PrefetchReader {
       const { memberId } = e.payload;
       const continuous = this.memberId === memberId;
       this.memberId = memberId;
+      this.joinedAs = advertised();
       if (this.group) this.assign(e.payload.memberAssignment, continuous);
     });
     return c;
@@ -122,6 +125,11 @@ export class PrefetchReader {
   /** kafkajs restarts a crashed consumer from a timer and never retries a failed restart: if this one was restarting, replace it. */
   revive(): void {
     if (this.restarting) this.replace();
+  }
+
+  /** The server advertised its address after this member joined: join again so the group's metadata carries it. */
+  rejoinIfStale(): void {
+    if (this.group && this.memberId !== undefined && this.joinedAs !== advertised()) this.replace();
   }
 
   private replace(): void {

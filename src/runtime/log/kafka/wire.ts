@@ -80,6 +80,14 @@ export interface BridgeApi {
   poll: [{ id: string; positions: Position[]; max: number; peek?: boolean[] }, PolledPartition[]];
   closeReader: [string, void];
   deliver: [{ id: string; tasks: TaskDelivery[] }, DeliverOutcome[]];
+  /** Fence the other servers' command writers of this service (transactional id); the command topic's end offset after that. */
+  commandBegin: [{ topic: string; transactionalId: string }, number];
+  /** Append commands in one transaction of the writer `commandBegin` made; the offset of the last. */
+  commandAppend: [{ topic: string; values: string[] }, number];
+  /** This server's client address (`host:port`), carried in its group members' metadata. */
+  advertise: [string, void];
+  /** The advertised address of the member owning the partition in the group: null when none does, '' when it advertised none. */
+  partitionOwner: [{ group: string; topic: string; partition: number }, string | null];
   close: [void, void];
 }
 

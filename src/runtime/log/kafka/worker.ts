@@ -6,6 +6,8 @@
 import './aborted-filter.js';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { advertise, groupOwner } from './assignor.js';
+import { CommandWriter } from './command-writer.js';
 import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
 import { Refreshed } from './refreshed.js';
@@ -18,6 +20,8 @@ let kafka: Kafka | undefined;
 let admin: Admin | undefined;
 let producer: Producer | undefined;
 const readers = new Map<string, PrefetchReader>();
+/** Each command topic's writer (one per service, see command-writer.ts). */
+const commandWriters = new Map<string, CommandWriter>();
 /** Topic metadata and end offsets, kept so the engine's every-cycle questions never wait on the broker. */
 let topicList: Refreshed<{ name: string; partitions: number }[]> | undefined;
 const ends = new Map<string, Refreshed<number[]>>();
@@ -111,7 +115,29 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     if (!r) throw new Error(`no reader ${id}`);
     return r.deliver(tasks);
   },
+  async commandBegin({ topic, transactionalId }) {
+    let w = commandWriters.get(topic);
+    if (!w) {
+      const { kafka: k, admin: a } = client();
+      commandWriters.set(topic, (w = new CommandWriter(k, a, topic, transactionalId)));
+    }
+    return w.begin();
+  },
+  async commandAppend({ topic, values }) {
+    const w = commandWriters.get(topic);
+    if (!w) throw new Error(`command topic ${topic}: append without begin`);
+    return w.append(values);
+  },
+  async advertise(hostPort) {
+    advertise(hostPort);
+    for (const r of readers.values()) r.rejoinIfStale();
+  },
+  async partitionOwner({ group, topic, partition }) {
+    return groupOwner(client().admin, group, topic, partition);
+  },
   async close() {
+    await Promise.allSettled([...commandWriters.values()].map((w) => w.close()));
+    commandWriters.clear();
     await Promise.allSettled([...readers.values()].map((r) => r.close()));
     readers.clear();
     await producer?.disconnect().catch(() => {});
