@@ -52,6 +52,8 @@ export class FunctionTable {
   private readonly scalars = new Map<string, { readonly def: UserScalarDef; readonly fn: ScalarFunction }>();
   private readonly aggregates = new Map<string, { readonly def: UserAggregateDef; readonly fn: AggregateFunction }>();
   private readonly tables = new Map<string, { readonly def: UserTableDef; readonly fn: TableFunction }>();
+  /** Bumped whenever a user function is added, replaced or removed: plans compiled before may call another body. */
+  changes = 0;
 
   lookupScalar(name: string): ScalarFunction | undefined {
     const n = name.toUpperCase();
@@ -109,6 +111,7 @@ export class FunctionTable {
 
   /** Removes a user function; false when there was none of that name. */
   unregister(name: string): boolean {
+    this.changes++;
     const n = name.toUpperCase();
     const had = this.scalars.delete(n);
     return this.aggregates.delete(n) || this.tables.delete(n) || had;
@@ -116,6 +119,7 @@ export class FunctionTable {
 
   /** Removes every user function (the engine closed). */
   clear(): void {
+    this.changes++;
     this.scalars.clear();
     this.aggregates.clear();
     this.tables.clear();

@@ -45,7 +45,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       }
       for (const [id, p] of state.pushQueries) {
         const m = p.task.metrics.snapshot();
-        rows.push(stmt.extended ? [id, 'PUSH', null, p.task.plan.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.task.plan.sql, 'RUNNING']);
+        rows.push(stmt.extended ? [id, 'PUSH', null, p.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.sql, 'RUNNING']);
       }
       const base = [{ name: 'Query ID', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Sink', type: 'STRING' }, { name: 'Query', type: 'STRING' }, { name: 'Status', type: 'STRING' }];
       const ext = [{ name: 'Batches', type: 'BIGINT' }, { name: 'Records In', type: 'BIGINT' }, { name: 'Rows/s', type: 'BIGINT' }, { name: 'Lag', type: 'BIGINT' }, { name: 'Late Dropped', type: 'BIGINT' }, { name: 'Errors', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
@@ -132,7 +132,7 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
   let running: OperatorInfo | undefined;
   if (stmt.target.kind === 'queryId') {
     const want = stmt.target.id.toUpperCase();
-    const q = [...state.queries.values()].find((x) => x.id.toUpperCase() === want) ?? [...state.pushQueries.values()].map((p) => ({ plan: p.task.plan, task: p.task })).find((p) => p.plan.id.toUpperCase() === want);
+    const q = [...state.queries.values()].find((x) => x.id.toUpperCase() === want) ?? [...state.pushQueries].map(([id, p]) => ({ plan: { ...p.task.plan, id, sql: p.sql }, task: p.task })).find((p) => p.plan.id.toUpperCase() === want);
     if (!q) throw new SqlError(`Query with id:${stmt.target.id} does not exist, use SHOW QUERIES to view the full set of running queries.`, stmt);
     plan = q.plan;
     running = q.task.operators;
