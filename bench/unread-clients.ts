@@ -8,6 +8,7 @@
 // and the load average before and after.
 // Run: npm run build && node --import tsx bench/unread-clients.ts [--clients 300] [--seconds 60]
 //        [--rate 200] [--row-bytes 1024] [--every 100] [-- <extra eddy server flags>]
+//      EDDY_BIN=/other/checkout/bin/eddy.js runs that build's server instead.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +38,8 @@ function pct(xs: number[], p: number): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'eddy-unread-'));
-const bin = join(import.meta.dirname, '..', 'bin', 'eddy.js');
+// EDDY_BIN: another build's bin/eddy.js (to compare a change with the build before it, in one sitting).
+const bin = process.env.EDDY_BIN ?? join(import.meta.dirname, '..', 'bin', 'eddy.js');
 const args = [bin, 'server', '--port', '0', '--data', join(dir, 'data'), ...extra];
 const server = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve, reject) => {

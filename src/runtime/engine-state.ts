@@ -8,7 +8,9 @@ import type { QueryPlan } from '../planner/plan.js';
 import type { GeneratedTopics } from './log/index.js';
 import { PROCESSING_LOG_SOURCE, ProcessingLog } from './processing-log.js';
 import type { PrintTail } from './print-tail.js';
+import type { PushGroup } from './push-group.js';
 import type { PushQuery } from './push-query.js';
+import { SharedDecodes } from './task/shared-decode.js';
 import { QuerySupervisor } from './query-health.js';
 import { QueryTask, type TaskDeps } from './query-task.js';
 import type { Connector } from './connectors/connector.js';
@@ -44,7 +46,12 @@ export class EngineState {
   readonly supervisor: QuerySupervisor;
   /** Persistent queries and materialisers, in creation order (the order batches run them). */
   readonly queries = new Map<string, RunningQuery>();
-  readonly pushQueries = new Map<string, { task: QueryTask; query: PushQuery }>();
+  /** Running push queries by id: the task that feeds each (shared by equal plans: push-group.ts) and the query's own text. */
+  readonly pushQueries = new Map<string, { task: QueryTask; query: PushQuery; sql: string }>();
+  /** The tasks push queries run on, each with the queries it feeds; stepped once a cycle each. */
+  readonly pushGroups = new Set<PushGroup>();
+  /** Push queries' codecs: one decode per record for all of them (task/shared-decode.ts). */
+  readonly sharedDecodes: SharedDecodes;
   /** Running PRINTs: not queries (SHOW QUERIES does not list them, as in ksqlDB), stepped each cycle. */
   readonly prints = new Map<string, PrintTail>();
   readonly connectors = new Map<string, Connector>();
@@ -69,6 +76,7 @@ export class EngineState {
     readonly registry: SchemaRegistry = new SqliteSchemaRegistry(db),
   ) {
     this.processingLog = new ProcessingLog(db);
+    this.sharedDecodes = new SharedDecodes(registry);
     this.supervisor = new QuerySupervisor(this.processingLog);
     this.catalog.put(PROCESSING_LOG_SOURCE);
   }

@@ -669,16 +669,18 @@ export class Eddy implements Engine {
     const max = this.state.batch.maxRecords;
     const backoff = retryBackoff(this.state.properties);
     for (const q of [...this.state.queries.values()]) n += this.state.supervisor.step(q, max, backoff, deadline);
-    for (const [, p] of [...this.state.pushQueries]) {
+    for (const g of [...this.state.pushGroups]) {
       try {
-        n += p.task.step(max, deadline);
+        n += g.task.step(max, deadline);
       } catch (e) {
         // A push query's batch failed: it ends (as ksqlDB ends a failed push query), the others go on.
-        this.state.processingLog.write({ queryId: p.task.id, topic: null, partition: null, offset: null, reason: `push query failed and was closed: ${(e as Error).message}` });
-        p.query.close();
+        for (const q of g.queries) {
+          this.state.processingLog.write({ queryId: q.id, topic: null, partition: null, offset: null, reason: `push query failed and was closed: ${(e as Error).message}` });
+          q.close();
+        }
         continue;
       }
-      if (p.task.isDone) p.query.close();
+      if (g.task.isDone) for (const q of g.queries) q.close();
     }
     for (const t of [...this.state.prints.values()]) n += t.step(max);
     return n;

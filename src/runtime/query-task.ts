@@ -24,7 +24,7 @@ import type { QueryChannel, StateChange, StateChangelog, TopicLog } from './log/
 import type { BuiltPipeline, OperatorInfo } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
 import { QueryMetrics } from './query-metrics.js';
-import { recordCodec } from './record-codec.js';
+import { recordCodec, type RecordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
 import { openSinkWriter, SinkDelivery, sinkShape } from './sinks/index.js';
 import { foldRestored } from './state/restore.js';
@@ -45,6 +45,8 @@ export interface TaskDeps {
   readonly wake?: () => void;
   /** Schemas of the registry formats (AVRO, PROTOBUF, JSON_SR). */
   readonly registry?: SchemaRegistry;
+  /** The sources' codecs, when shared with other tasks (push queries: task/shared-decode.ts). */
+  readonly codecFor?: (def: SourceDef) => RecordCodec;
 }
 
 export interface TaskOptions {
@@ -130,7 +132,7 @@ export class QueryTask {
     );
     this.output = output;
     this.offsets = opts.persistent ? new OffsetStore(db) : undefined;
-    const inputs = openPartitionInputs(plan, { log: deps.log, registry: deps.registry, startAt: opts.startAt, offsets: this.offsets, entries: this.pipeline.entries, keepStart: scaleOutState });
+    const inputs = openPartitionInputs(plan, { log: deps.log, registry: deps.registry, startAt: opts.startAt, offsets: this.offsets, entries: this.pipeline.entries, keepStart: scaleOutState, ...(deps.codecFor ? { codecFor: deps.codecFor } : {}) });
     this.channel = deps.log.openChannel(plan.id, { topics: [...new Set(inputs.map((i) => i.topic))], shared });
     const changelog = this.channel.changelog;
     if (scaleOutState && this.stores.length && changelog) {
@@ -166,6 +168,11 @@ export class QueryTask {
   /** Records waiting on the source partitions (for lag metrics and idleness). */
   lag(): number {
     return this.reader.lag();
+  }
+
+  /** Where each source partition's next record is, by `topic:partition` (a push query joining a shared task compares it with its own start: push-group.ts). */
+  nextOffsets(): Map<string, number> {
+    return new Map(this.reader.inputs.map((i) => [`${i.topic}:${i.partition}`, i.next]));
   }
 
   /** Records waiting on one source topic's partitions. */

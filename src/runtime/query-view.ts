@@ -83,6 +83,6 @@ export function queryViews(state: EngineState): QueryView[] {
     const h = state.supervisor.status(q);
     out.push(view(q.task, { id: q.id, type: 'PERSISTENT', sql: q.sql, sink: q.sink, status: h.status, lastError: h.lastError }));
   }
-  for (const [id, p] of state.pushQueries) out.push(view(p.task, { id, type: 'PUSH', sql: p.task.plan.sql, sink: undefined, status: 'RUNNING', lastError: undefined }));
+  for (const [id, p] of state.pushQueries) out.push(view(p.task, { id, type: 'PUSH', sql: p.sql, sink: undefined, status: 'RUNNING', lastError: undefined }));
   return out;
 }

@@ -8,7 +8,7 @@ import { isSqlError } from '../parser/errors.js';
 import type { Eddy, PullCursor, PushQuery, StatementResult } from '../engine-api.js';
 import { LineSplitter, LineTooLong } from '../util/line-splitter.js';
 import { JsonNumber, type Json } from '../util/lossless-json.js';
-import { frame, parseRequest, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
+import { frame, parseRequest, pushRowFrame, rowFrame, wireRowToValues, type ParseResult, type Request } from './protocol.js';
 import { rowWriters } from './wire-values.js';
 import { SessionProperties } from './session-properties.js';
 import { ForwardedPullError, forwardPull } from './pull-forward.js';
@@ -358,8 +358,8 @@ export class Connection {
         // Whatever else is queued goes out in the same write: one syscall per batch, not per row.
         // PRINT's guessed formats go ahead of the rows, again whenever they narrow.
         let out = q.title !== undefined && q.title !== title ? frame({ id, type: 'title', title: (title = q.title) }) : '';
-        out += rowFrame(id, first.value.values, first.value, writers);
-        for (const row of q.drain()) out += rowFrame(id, row.values, row, writers);
+        out += pushRowFrame(id, first.value, writers);
+        for (const row of q.drain()) out += pushRowFrame(id, row, writers);
         this.write(out);
       }
       if (this.queries.get(id) === q) {

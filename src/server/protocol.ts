@@ -110,11 +110,28 @@ function objectJson(entries: [string, Value][]): string {
 }
 
 /** A `row` reply line; `writers` (wire-values.ts, one per column) write the values by their types. */
-export function rowFrame(id: string, values: readonly Value[], change: { readonly tombstone?: boolean; readonly window?: { readonly start: number; readonly end: number } } = {}, writers?: readonly ((v: Value) => string)[]): string {
+type RowChange = { readonly tombstone?: boolean; readonly window?: { readonly start: number; readonly end: number } };
+
+/** A row frame after its id: `"type":"row","values":[…]…}` and the newline. */
+function rowBody(values: readonly Value[], change: RowChange, writers?: readonly ((v: Value) => string)[]): string {
   const tombstone = change.tombstone ? ',"tombstone":true' : '';
   const window = change.window ? `,"window":{"start":${change.window.start},"end":${change.window.end}}` : '';
   const text = writers ? values.map((v, i) => (writers[i] ?? valueJson)(v)) : values.map(valueJson);
-  return `{"id":${JSON.stringify(id)},"type":"row","values":[${text.join(',')}]${tombstone}${window}}\n`;
+  return `"type":"row","values":[${text.join(',')}]${tombstone}${window}}\n`;
+}
+
+export function rowFrame(id: string, values: readonly Value[], change: RowChange = {}, writers?: readonly ((v: Value) => string)[]): string {
+  return `{"id":${JSON.stringify(id)},${rowBody(values, change, writers)}`;
+}
+
+/** Push rows' bodies by row object: push queries sharing a task are handed one object per row (runtime/push-group.ts), and its text is made once for all their clients. */
+const pushBodies = new WeakMap<object, string>();
+
+/** rowFrame of a push row; `writers` must be those of the row's columns (equal for every holder of the object). */
+export function pushRowFrame(id: string, row: RowChange & { readonly values: readonly Value[] }, writers: readonly ((v: Value) => string)[]): string {
+  let body = pushBodies.get(row);
+  if (body === undefined) pushBodies.set(row, (body = rowBody(row.values, row, writers)));
+  return `{"id":${JSON.stringify(id)},${body}`;
 }
 
 export function frame(o: Record<string, Json | undefined>): string {

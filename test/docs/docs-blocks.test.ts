@@ -1,17 +1,22 @@
 // The code blocks of docs/*.md: each says what it is on the line before its fence, so none is left
-// out unseen — `<!-- synopsis -->` (syntax with `…` and `|`, not meant to run), `<!-- output -->`
+// out unseen — `<!-- synopsis -->` (syntax with `…` and `|`: its SQL statements are expanded into
+// concrete ones that must parse, synopsis.ts; its `eddy` command lines' flags must be the CLI's), `<!-- output -->`
 // (what something prints), `<!-- run: transcript -->` (a protocol session this test replays
 // against a real server, comparing every reply), or `<!-- needs: X -->` (what one in-process
 // server does not give: a server process to signal and a socket sender are replayed here too, in
 // their own tests; Kafka in the Kafka project; minutes of benchmark are not run). README.md's
 // blocks are readme.test.ts's.
 
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeBlocks, ROOT, type CodeBlock } from './readme-blocks.js';
 import { raw, spawnServer, start, until } from '../server/helpers.js';
+import { parse } from '../../src/parser/index.js';
+import { expandSynopsis } from './synopsis.js';
+import { cliScript } from '../bundled-script.js';
 
 const files = readdirSync(join(ROOT, 'docs'))
   .filter((f) => f.endsWith('.md'))
@@ -65,6 +70,39 @@ describe('docs/*.md code blocks', () => {
     expect(blocks.filter((b) => !mark(b)).map((b) => `${b.file}:${b.line}`), 'blocks without a mark').toEqual([]);
     expect(marked('run: transcript').length).toBeGreaterThan(0);
   });
+
+  // A synopsis is syntax, not run: each of its SQL statements, expanded into concrete ones (every
+  // optional part out, every one in, each alternative in turn: synopsis.ts), must parse.
+  for (const b of marked('synopsis').filter((x) => x.lang === 'sql')) {
+    it(`parses every statement of the SQL synopsis at ${b.file}:${b.line}`, () => {
+      const failed: string[] = [];
+      let n = 0;
+      for (const { synopsis, statements } of expandSynopsis(b.code)) {
+        for (const sql of statements) {
+          n++;
+          try {
+            expect(parse(sql).length).toBe(1);
+          } catch (e) {
+            failed.push(`${synopsis}\n  as: ${sql}\n  ${(e as Error).message.split('\n')[0]}`);
+          }
+        }
+      }
+      expect(failed).toEqual([]);
+      expect(n).toBeGreaterThan(0);
+    });
+  }
+
+  // A shell synopsis of an `eddy` command: every flag it shows is one that command's --help lists.
+  for (const b of marked('synopsis').filter((x) => x.lang === 'sh')) {
+    it(`the flags of the command synopsis at ${b.file}:${b.line} are the CLI's`, async () => {
+      const command = /^eddy (\w+)/.exec(b.code)?.[1];
+      expect(command, 'a synopsis of an eddy command').toBeDefined();
+      const help = execFileSync(process.execPath, [await cliScript(), command!, '--help'], { encoding: 'utf8' });
+      const flags = [...new Set(b.code.match(/--[a-z][a-z-]*/g) ?? [])];
+      expect(flags.length).toBeGreaterThan(0);
+      expect(flags.filter((f) => !new RegExp(`(^|[\\s,])${f}(?![a-z-])`, 'm').test(help))).toEqual([]);
+    }, 30_000);
+  }
 
   for (const b of marked('run: transcript')) {
     it(`replays the session of ${b.file}:${b.line} against a real server, reply for reply`, async () => {

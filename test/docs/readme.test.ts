@@ -4,7 +4,8 @@
 // silently left out, and run elsewhere: `server` and `postgres` by readme-needs.test.ts (real
 // servers, a throw-away PostgreSQL), `kafka` by test/kafka/docs-kafka.test.ts, `terminal` by
 // test/shell/terminal.test.ts (`npm start` is `node bin/eddy.js` under tmux) and CI itself (`npm
-// ci`, `npm test`), `network` by test/install (npm pack, npm install -g), `../shared` by
+// ci`, `npm test`), `network` by test/install (npm pack, npm install -g; the git URL line is not
+// run: a git install compiles better-sqlite3 twice, past the suite's time budget), `../shared` by
 // test/conformance (the development split). The ```ts embedding example
 // runs in test/install (it needs the packed package).
 

@@ -55,6 +55,8 @@ export class FunctionTable {
   private readonly aggregates = new Map<string, { readonly def: UserAggregateDef; readonly fn: AggregateFunction }>();
   private readonly tables = new Map<string, { readonly def: UserTableDef; readonly fn: TableFunction }>();
   private readonly states = new Map<string, { readonly def: UserStateDef; readonly fn: StateFunction }>();
+  /** Bumped whenever a user function is added, replaced or removed: plans compiled before may call another body. */
+  changes = 0;
 
   lookupScalar(name: string): ScalarFunction | undefined {
     const n = name.toUpperCase();
@@ -125,6 +127,7 @@ export class FunctionTable {
 
   /** Removes a user function; false when there was none of that name. */
   unregister(name: string): boolean {
+    this.changes++;
     const n = name.toUpperCase();
     const had = [this.scalars.delete(n), this.aggregates.delete(n), this.tables.delete(n), this.states.delete(n)];
     return had.some(Boolean);
@@ -132,6 +135,7 @@ export class FunctionTable {
 
   /** Removes every user function (the engine closed). */
   clear(): void {
+    this.changes++;
     this.scalars.clear();
     this.aggregates.clear();
     this.tables.clear();

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { SchemaElement } from 'hyparquet-writer';
 import type { FileSinkFormat } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
+import { faultPoint } from '../fault-point.js';
 import { encodeParquet, parquetSchema } from './parquet-encode.js';
 import type { SinkBatch, SinkShape, SinkWriter } from './sink-writer.js';
 import { csvField, jsonText } from './sink-values.js';
@@ -62,10 +63,15 @@ export class FileSink implements SinkWriter {
       for (const [part, rows] of this.groups(b)) {
         const rel = join(part, `${this.owner}-${pad(b.id)}.${this.ext}`);
         writeDurably(join(this.settings.path, rel), this.encode(rows));
+        faultPoint('file-sink.file-written');
         files.push(rel);
         dirs.add(dirname(join(this.settings.path, rel)));
       }
+      // A crash here leaves the batch's files without its entry: redelivered, it is written again under the same names.
+      faultPoint('file-sink.files-written');
       writeDurably(entry, JSON.stringify({ batch: b.id, files, rows: b.rows.length }) + '\n');
+      // Committed in the target, still in Eddy's outbox: redelivered, the entry makes it a no-op.
+      faultPoint('file-sink.committed');
     }
     // Renames are durable once their directories are (power loss; a killed process needs none of this).
     dirs.add(this.manifest);

@@ -15,6 +15,7 @@ import { buildPipeline } from '../build-pipeline.js';
 import type { Engine } from '../engine-context.js';
 import type { OperatorEnv } from '../operators/operator.js';
 import { VISIBLE_ROWS } from '../pull-store.js';
+import { PushGroup, pushShareKey } from '../push-group.js';
 import { PushQuery } from '../push-query.js';
 import { QueryTask } from '../query-task.js';
 import { recordCodec } from '../record-codec.js';
@@ -34,22 +35,49 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
   const errors = newErrorRoute();
   const planned = planQuery(q, state.catalog, errors, { properties: state.properties, statementText: text });
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
-  const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(q.limit !== undefined ? { limit: q.limit } : {}) }, output: planned.output };
-  let query: PushQuery | undefined;
-  const task = new QueryTask(plan, state.taskDeps(), {
-    persistent: false,
-    startAt: state.startAt(),
-    onRow: (r) => query!.deliver({ values: r.cols, ts: r.ts, ...(r.tombstone ? { tombstone: true } : {}), ...(r.window ? { window: r.window } : {}) }),
-  });
-  errors.sink = (m) => state.processingLog.write({ queryId: id, topic: null, partition: null, offset: null, reason: m });
+  const startAt = state.startAt();
+  // What planning depended on beside the plan: the session's properties and the user functions' versions.
+  const context = JSON.stringify([[...state.properties].sort(), state.catalog.functions.changes]);
+  const key = pushShareKey(planned.root, context);
+  const start = key === undefined ? undefined : startOffsets(engine, planned.root, startAt);
+  let group = start && [...state.pushGroups].find((g) => g.canJoin(key, start));
+  if (!group) {
+    // A shared task has no LIMIT of its own: each subscriber's is counted by the group.
+    const limit = key === undefined ? q.limit : undefined;
+    const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(limit !== undefined ? { limit } : {}) }, output: planned.output };
+    let made: PushGroup | undefined;
+    const task = new QueryTask(plan, { ...state.taskDeps(), codecFor: (def) => state.sharedDecodes.codecFor(def) }, { persistent: false, startAt, onRow: (r) => made!.deliver(r) });
+    errors.sink = (m) => state.processingLog.write({ queryId: id, topic: null, partition: null, offset: null, reason: m });
+    made = group = new PushGroup(task, key);
+    state.pushGroups.add(group);
+  }
+  const g = group;
   // Key flags are Eddy's (the shell updates keyed rows in place); ksqlDB's REST header omits them.
-  query = new PushQuery(id, headerOf(plan), () => {
-    task.stop();
+  const query = new PushQuery(id, headerOf(planned), () => {
     state.pushQueries.delete(id);
+    if (g.remove(query)) {
+      g.task.stop();
+      state.pushGroups.delete(g);
+    }
   });
-  state.pushQueries.set(id, { task, query });
+  g.add(query, start ?? g.task.nextOffsets(), q.limit);
+  state.pushQueries.set(id, { task: g.task, query, sql: text });
   engine.ensureRunning();
   return query;
+}
+
+/** Where a push query starting now reads each partition of its plan's source from (`topic:partition` → offset), as its own task would. */
+function startOffsets(engine: Engine, root: QueryPlan['root'], startAt: 'earliest' | 'latest'): Map<string, number> {
+  const { log } = engine.state;
+  const out = new Map<string, number>();
+  for (const node of sourcesOf(root)) {
+    const topic = node.source.topic;
+    if (!topic) continue;
+    const info = log.describeTopic(topic);
+    const partitions = info?.partitions ?? node.source.partitions;
+    for (let p = 0; p < partitions; p++) out.set(`${topic}:${p}`, startAt === 'earliest' || !info ? 0 : log.endOffset(topic, p));
+  }
+  return out;
 }
 
 /** Operators that keep their state in memory: pull queries and EXPLAIN ANALYZE. */

@@ -45,7 +45,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       }
       for (const [id, p] of state.pushQueries) {
         const m = p.task.metrics.snapshot();
-        rows.push(stmt.extended ? [id, 'PUSH', null, p.task.plan.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.task.plan.sql, 'RUNNING']);
+        rows.push(stmt.extended ? [id, 'PUSH', null, p.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.sql, 'RUNNING']);
       }
       const base = [{ name: 'Query ID', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Sink', type: 'STRING' }, { name: 'Query', type: 'STRING' }, { name: 'Status', type: 'STRING' }];
       const ext = [{ name: 'Batches', type: 'BIGINT' }, { name: 'Records In', type: 'BIGINT' }, { name: 'Rows/s', type: 'BIGINT' }, { name: 'Lag', type: 'BIGINT' }, { name: 'Late Dropped', type: 'BIGINT' }, { name: 'Errors', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
@@ -128,9 +128,16 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
   // A running query's operators are the ones its task built; a planned one's are built here, in memory.
   let running: OperatorInfo | undefined;
   if (planned.kind === 'ExplainRunning') {
-    const task = planned.push ? state.pushQueries.get(planned.id)!.task : state.queries.get(planned.id)!.task;
-    plan = planned.push ? task.plan : state.queries.get(planned.id)!.plan;
-    running = task.operators;
+    if (planned.push) {
+      // A push query may run on a task shared with equal push queries: its plan, under its own id and text.
+      const p = state.pushQueries.get(planned.id)!;
+      plan = { ...p.task.plan, id: planned.id, sql: p.sql };
+      running = p.task.operators;
+    } else {
+      const q = state.queries.get(planned.id)!;
+      plan = q.plan;
+      running = q.task.operators;
+    }
   } else {
     plan = planned.plan;
   }

@@ -2,6 +2,7 @@
 // consumed, and the pipeline entry its records go to. Opened from the committed offsets (or the
 // query's start position) for every partition of every topic-backed source of the plan.
 
+import type { SourceDef } from '../../planner/catalog.js';
 import { sourcesOf, type QueryPlan, type SourceNode } from '../../planner/plan.js';
 import type { Rec } from '../../planner/record.js';
 import type { LogRecord, TopicLog } from '../log/index.js';
@@ -46,6 +47,8 @@ export interface InputSettings {
   readonly entries: ReadonlyMap<string, (r: Rec) => void>;
   /** Scale-out with state: keep where the query first started apart from the offsets it reached (OffsetStore.startOwner). */
   readonly keepStart?: boolean;
+  /** Where the sources' codecs come from (push queries share theirs: task/shared-decode.ts); one of its own per source otherwise. */
+  readonly codecFor?: (def: SourceDef) => RecordCodec;
 }
 
 /** The partitions `plan` reads, each at its committed offset or the start position. */
@@ -60,7 +63,7 @@ export function openPartitionInputs(plan: QueryPlan, s: InputSettings): Partitio
     if (!topic) continue; // static tables are looked up, not read
     const info = s.log.describeTopic(topic);
     const partitions = info?.partitions ?? node.source.partitions;
-    const codec = recordCodec(node.source, s.registry);
+    const codec = s.codecFor ? s.codecFor(node.source) : recordCodec(node.source, s.registry);
     for (let p = 0; p < partitions; p++) {
       const key = `${topic}:${p}`;
       const savedNext = saved.get(key);
