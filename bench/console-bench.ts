@@ -111,7 +111,9 @@ for (let i = 0; i < RUNS; i++) {
   for (const n of [0, POLLERS]) {
     const r = await run(n);
     (n ? results.pollers! : results.none!).push(r.rowsPerSec);
-    const poll = r.poll ? `; ${WHO}: ${r.poll.requests} requests, ${(r.poll.requests / r.seconds).toFixed(0)}/s, p50 ${r.poll.p50.toFixed(1)} ms, p99 ${r.poll.p99.toFixed(1)} ms, their own CPU ${Number.isNaN(r.poll.cpuMsPerSec) ? 'not measured' : `${r.poll.cpuMsPerSec.toFixed(0)} ms/s`}` : '';
+    const poll = r.poll
+      ? `; ${WHO}: ${r.poll.requests} requests, ${(r.poll.requests / r.seconds).toFixed(0)}/s, p50 ${r.poll.p50.toFixed(1)} ms, p99 ${r.poll.p99.toFixed(1)} ms, their own CPU ${Number.isNaN(r.poll.cpuMsPerSec) ? 'not measured' : `${r.poll.cpuMsPerSec.toFixed(0)} ms/s`}`
+      : '';
     process.stdout.write(`run ${i + 1}, ${n ? `${n} ${WHO}` : 'no console'}: ${Math.round(r.rowsPerSec).toLocaleString('en')} rows/s (${r.seconds.toFixed(2)} s, ${r.batches} batches${poll})\n`);
   }
 }
@@ -123,7 +125,10 @@ async function idleCpu(pollers: number): Promise<number> {
   const server = new EddyServer({ port: 0, httpPort: 0, engine: { dataDir, batch: { intervalMs: 100 }, properties: { 'auto.offset.reset': 'earliest' } } });
   await server.listen();
   const base = `http://127.0.0.1:${server.httpAddress!.port}`;
-  for (const sql of [`CREATE STREAM BIDS (AUCTION BIGINT, BIDDER BIGINT, PRICE BIGINT) WITH (source='nexmark', event='bid', max_rows=10000);`, 'CREATE TABLE TOP_BID AS SELECT AUCTION, COUNT(*) AS BIDS, MAX(PRICE) AS TOP FROM BIDS GROUP BY AUCTION;']) {
+  for (const sql of [
+    `CREATE STREAM BIDS (AUCTION BIGINT, BIDDER BIGINT, PRICE BIGINT) WITH (source='nexmark', event='bid', max_rows=10000);`,
+    'CREATE TABLE TOP_BID AS SELECT AUCTION, COUNT(*) AS BIDS, MAX(PRICE) AS TOP FROM BIDS GROUP BY AUCTION;',
+  ]) {
     await fetch(`${base}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: sql }) });
   }
   while ((server.eddy.progress('CTAS_TOP_BID_0')?.lag ?? 1) > 0 || !server.eddy.progress('CTAS_TOP_BID_0')?.recordsIn) await new Promise((r) => setTimeout(r, 20));
@@ -135,12 +140,17 @@ async function idleCpu(pollers: number): Promise<number> {
   const poll = await p?.stop();
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
-  if (poll) process.stdout.write(`idle, ${pollers} ${WHO}: ${(poll.requests / 10).toFixed(0)} requests/s answered, p50 ${poll.p50.toFixed(1)} ms, p99 ${poll.p99.toFixed(1)} ms; their own CPU ${Number.isNaN(poll.cpuMsPerSec) ? 'not measured' : `${poll.cpuMsPerSec.toFixed(0)} ms/s`}\n`);
+  if (poll)
+    process.stdout.write(
+      `idle, ${pollers} ${WHO}: ${(poll.requests / 10).toFixed(0)} requests/s answered, p50 ${poll.p50.toFixed(1)} ms, p99 ${poll.p99.toFixed(1)} ms; their own CPU ${Number.isNaN(poll.cpuMsPerSec) ? 'not measured' : `${poll.cpuMsPerSec.toFixed(0)} ms/s`}\n`,
+    );
   return (c.user + c.system) / 1000 / 10;
 }
 const cpuNone = await idleCpu(0);
 const cpuPollers = await idleCpu(POLLERS);
-process.stdout.write(`idle server CPU: no console ${cpuNone.toFixed(1)} ms/s; ${POLLERS} ${WHO} ${cpuPollers.toFixed(1)} ms/s (${((cpuPollers - cpuNone) / POLLERS).toFixed(1)} ms/s per console page)\n`);
+process.stdout.write(
+  `idle server CPU: no console ${cpuNone.toFixed(1)} ms/s; ${POLLERS} ${WHO} ${cpuPollers.toFixed(1)} ms/s (${((cpuPollers - cpuNone) / POLLERS).toFixed(1)} ms/s per console page)\n`,
+);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const a = median(results.none!);

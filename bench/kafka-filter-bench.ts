@@ -36,9 +36,14 @@ try {
     batch: Number(arg('batch', '10000')),
     rounds: Number(arg('rounds', '2')),
     ...(arg('only', '') ? { only: arg('only', '') as 'eddy' | 'kafkajs-loop' } : {}),
-    onRun: (r) => console.log(`${r.who.padEnd(13)} ${r.perSec.toLocaleString('en-US').padStart(8)} records/s from start (${r.ms} ms), ${r.steadyPerSec.toLocaleString('en-US').padStart(8)} after the first commit; ${r.batches} batches; out ${r.out} ${r.correct ? 'correct' : 'WRONG'}`),
+    onRun: (r) =>
+      console.log(
+        `${r.who.padEnd(13)} ${r.perSec.toLocaleString('en-US').padStart(8)} records/s from start (${r.ms} ms), ${r.steadyPerSec.toLocaleString('en-US').padStart(8)} after the first commit; ${r.batches} batches; out ${r.out} ${r.correct ? 'correct' : 'WRONG'}`,
+      ),
   });
-  console.log(`${res.records} records, ${res.partitions} partitions, ${res.expectedOut} pass the filter; Eddy / kafkajs loop (best of each): ${res.ratio.toFixed(2)} from start, ${res.steadyRatio.toFixed(2)} steady`);
+  console.log(
+    `${res.records} records, ${res.partitions} partitions, ${res.expectedOut} pass the filter; Eddy / kafkajs loop (best of each): ${res.ratio.toFixed(2)} from start, ${res.steadyRatio.toFixed(2)} steady`,
+  );
   if (res.runs.some((r) => !r.correct)) process.exitCode = 1;
 } finally {
   stop();

@@ -30,7 +30,9 @@ interface Report {
 
 function clientsRun(protocol: string, workload: string, port: number, clients: number): Promise<Report> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pgwire-bench-clients.ts'), protocol, workload, String(port), String(clients), String(SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pgwire-bench-clients.ts'), protocol, workload, String(port), String(clients), String(SECONDS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Report) : reject(new Error(`clients exited with ${code}`))));
@@ -57,7 +59,9 @@ async function cell(protocol: 'pg' | 'line', workload: 'pull' | 'insert', client
 
 const only = arg('clients', 0);
 const counts = only ? [only] : [1, 10, 100];
-const before = loadavg().map((x) => x.toFixed(2)).join(' ');
+const before = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 const lines: string[] = [];
 for (const workload of ['pull', 'insert'] as const) {
   for (const n of counts) {
@@ -67,7 +71,9 @@ for (const workload of ['pull', 'insert'] as const) {
     lines.push(`| ${workload} | ${n} | ${f(pgCell)} | ${f(line)} |`);
   }
 }
-const after = loadavg().map((x) => x.toFixed(2)).join(' ');
+const after = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 console.log(`statements over pgwire (node-postgres, prepared) vs the line protocol (EddyClient), ${SECONDS} s per cell (node --import tsx bench/pgwire-bench.ts --seconds ${SECONDS})`);
 console.log(`load average (1/5/15 min) before: ${before}; after: ${after}`);
 console.log('| workload | clients | pgwire: statements/s | pgwire: p50 / p99 (ms) | line: statements/s | line: p50 / p99 (ms) |');

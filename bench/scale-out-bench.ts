@@ -36,7 +36,9 @@ interface Server {
 
 function startServer(serviceId: string): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-scale-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--port', '0', '--data', dir, '--kafka', BROKERS, '--service-id', serviceId, '--batch-interval', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--port', '0', '--data', dir, '--kafka', BROKERS, '--service-id', serviceId, '--batch-interval', '5'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -87,9 +89,12 @@ async function measure(count: number): Promise<{ joinMs: number; ms: number }> {
   const servers = await Promise.all(Array.from({ length: count }, () => startServer(serviceId)));
   try {
     const t0 = performance.now();
-    await sql(servers[0]!.port, `SET 'auto.offset.reset' = 'earliest';
+    await sql(
+      servers[0]!.port,
+      `SET 'auto.offset.reset' = 'earliest';
       CREATE STREAM CLICKS (USER STRING KEY, MS INT) WITH (kafka_topic='${topic}', value_format='JSON');
-      CREATE TABLE PER_USER WITH (kafka_topic='${topic}_per_user_${count}') AS SELECT USER, COUNT(*) AS N, SUM(MS) AS MS FROM CLICKS GROUP BY USER;`);
+      CREATE TABLE PER_USER WITH (kafka_topic='${topic}_per_user_${count}') AS SELECT USER, COUNT(*) AS N, SUM(MS) AS MS FROM CLICKS GROUP BY USER;`,
+    );
     const group = `${serviceId}-CTAS_PER_USER_0`;
     // The group settles (every server a member, each task acquired) before the clock starts: a
     // rebalance's cost is the join time, reported apart. Records already read meanwhile count.
@@ -117,6 +122,10 @@ await produce();
 console.log(`topic ${topic}: ${RECORDS} records, ${PARTITIONS} partitions, 1000 keys; query: per-key COUNT/SUM (changelog, a transaction per task and batch)`);
 for (const count of COUNTS) {
   const { joinMs, ms } = await measure(count);
-  console.log(`${count} server${count > 1 ? 's' : ' '}: ${Math.round(RECORDS / (ms / 1000)).toLocaleString('en-US').padStart(8)} records/s (${Math.round(ms)} ms; group settled ${Math.round(joinMs)} ms after the CREATE)`);
+  console.log(
+    `${count} server${count > 1 ? 's' : ' '}: ${Math.round(RECORDS / (ms / 1000))
+      .toLocaleString('en-US')
+      .padStart(8)} records/s (${Math.round(ms)} ms; group settled ${Math.round(joinMs)} ms after the CREATE)`,
+  );
 }
 await admin.disconnect();

@@ -92,7 +92,10 @@ async function run(clients: number, pace: Pace): Promise<Result> {
   const started = now();
   for (let i = 0; i < rows; i += pace.chunk) {
     const sent = now();
-    await admin.insert('EVENTS', Array.from({ length: Math.min(pace.chunk, rows - i) }, (_, k) => ({ ID: i + k, SENT: sent, PAYLOAD: 'x'.repeat(64) })));
+    await admin.insert(
+      'EVENTS',
+      Array.from({ length: Math.min(pace.chunk, rows - i) }, (_, k) => ({ ID: i + k, SENT: sent, PAYLOAD: 'x'.repeat(64) })),
+    );
     const wait = sent + pace.everyMs - now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
@@ -125,6 +128,8 @@ for (const n of counts) paced.push(await run(n, { rows: RATE * PACED_SECONDS, sa
 const row = (r: Result) => `${r.batchP50} / ${r.batchP99} | ${r.insertP50} / ${r.insertP99}`;
 console.log(`push delivery, rows of ~100 bytes, trigger ${INTERVAL} ms (node --import tsx bench/server-bench.ts --rows ${ROWS} --rate ${RATE} --interval ${INTERVAL})`);
 console.log(`flat out: ${ROWS} rows inserted in chunks of ${CHUNK} as fast as acknowledged; paced: ${RATE} rows/s for ${PACED_SECONDS} s`);
-console.log('| clients | flat out: rows/s delivered (all clients) | rows/s per client | flat out: batch→client p50 / p99 (ms) | insert→client p50 / p99 | paced: batch→client p50 / p99 (ms) | insert→client p50 / p99 |');
+console.log(
+  '| clients | flat out: rows/s delivered (all clients) | rows/s per client | flat out: batch→client p50 / p99 (ms) | insert→client p50 / p99 | paced: batch→client p50 / p99 (ms) | insert→client p50 / p99 |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 flat.forEach((r, i) => console.log(`| ${r.clients} | ${Math.round(r.rowsPerSec).toLocaleString('en-US')} | ${Math.round(r.perClient).toLocaleString('en-US')} | ${row(r)} | ${row(paced[i]!)} |`));

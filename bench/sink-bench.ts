@@ -58,14 +58,30 @@ results.push([
   'file, JSON lines',
   await eddyRun('J', `sink='file', path='${dir}/j', format='JSON'`),
   timed(() => {
-    for (let i = 0; i < ROWS; i += CHUNK) writeFileDurably(join(dir, `hand-${i}.jsonl`), rows.slice(i, i + CHUNK).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    for (let i = 0; i < ROWS; i += CHUNK)
+      writeFileDurably(
+        join(dir, `hand-${i}.jsonl`),
+        rows
+          .slice(i, i + CHUNK)
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n',
+      );
   }),
 ]);
 results.push([
   'file, CSV',
   await eddyRun('C', `sink='file', path='${dir}/c', format='CSV'`),
   timed(() => {
-    for (let i = 0; i < ROWS; i += CHUNK) writeFileDurably(join(dir, `hand-${i}.csv`), 'ID,K,V,NOTE\n' + rows.slice(i, i + CHUNK).map((r) => `${r.ID},${r.K},${r.V},${r.NOTE}`).join('\n') + '\n');
+    for (let i = 0; i < ROWS; i += CHUNK)
+      writeFileDurably(
+        join(dir, `hand-${i}.csv`),
+        'ID,K,V,NOTE\n' +
+          rows
+            .slice(i, i + CHUNK)
+            .map((r) => `${r.ID},${r.K},${r.V},${r.NOTE}`)
+            .join('\n') +
+          '\n',
+      );
   }),
 ]);
 results.push([
@@ -108,7 +124,10 @@ if (PG) {
     await c.query('BEGIN');
     for (let j = i; j < Math.min(ROWS, i + CHUNK); j += 5000) {
       const part = rows.slice(j, Math.min(j + 5000, i + CHUNK));
-      await c.query(`INSERT INTO bench_hand VALUES ${part.map((_, n) => `($${n * 4 + 1}, $${n * 4 + 2}, $${n * 4 + 3}, $${n * 4 + 4})`).join(', ')}`, part.flatMap((r) => [r.ID, r.K, r.V, r.NOTE]));
+      await c.query(
+        `INSERT INTO bench_hand VALUES ${part.map((_, n) => `($${n * 4 + 1}, $${n * 4 + 2}, $${n * 4 + 3}, $${n * 4 + 4})`).join(', ')}`,
+        part.flatMap((r) => [r.ID, r.K, r.V, r.NOTE]),
+      );
     }
     await c.query('COMMIT');
   }

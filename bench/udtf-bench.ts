@@ -73,7 +73,9 @@ const best: Record<string, number> = {};
 for (const [name, v] of Object.entries(VARIANTS)) best[name] = Math.min(...Array.from({ length: RUNS }, () => once(v)));
 const base = best[BUILT_IN]!;
 for (const [name, ms] of Object.entries(best)) {
-  console.log(`  ${name.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms  ${((RECORDS / ms) * 1000).toFixed(0).padStart(8)} rec/s  ${((RECORDS * WIDTH * 1000) / ms).toFixed(0).padStart(8)} rows/s  ${(ms / base).toFixed(2)}×`);
+  console.log(
+    `  ${name.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms  ${((RECORDS / ms) * 1000).toFixed(0).padStart(8)} rec/s  ${((RECORDS * WIDTH * 1000) / ms).toFixed(0).padStart(8)} rows/s  ${(ms / base).toFixed(2)}×`,
+  );
 }
 
 // The call alone, as FlatMap makes it: the planned implementation over an array, in a loop.

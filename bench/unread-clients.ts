@@ -91,7 +91,10 @@ const writer = (async () => {
   const chunk = Math.max(1, Math.round(RATE / 10));
   while (writing) {
     const t = performance.now();
-    await admin.insert('EVENTS', Array.from({ length: chunk }, () => ({ ID: nextId++, PAYLOAD: payload })));
+    await admin.insert(
+      'EVENTS',
+      Array.from({ length: chunk }, () => ({ ID: nextId++, PAYLOAD: payload })),
+    );
     const wait = 100 - (performance.now() - t);
     if (wait > 0) await sleep(wait);
   }

@@ -85,7 +85,10 @@ function lineOptions(title, unit, color, width) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-    axes: [{ stroke: '#667', grid: { stroke: '#eee' }, size: 30, incrs: TIME_INCRS }, { stroke: '#667', grid: { stroke: '#eee' }, size: 50, values: (_u, vals) => vals.map(fmt) }],
+    axes: [
+      { stroke: '#667', grid: { stroke: '#eee' }, size: 30, incrs: TIME_INCRS },
+      { stroke: '#667', grid: { stroke: '#eee' }, size: 50, values: (_u, vals) => vals.map(fmt) },
+    ],
     series: [{}, { label: unit, stroke: color, width: 1.5, fill: `${color}22`, points: { size: 4 } }],
   };
 }
@@ -145,7 +148,11 @@ export class ChartPanel {
           { scale: 'b', stroke: '#2f6fdf', grid: { stroke: '#eee' }, size: 40, values: (_u, vals) => vals.map(fmt) },
           { scale: 'r', side: 1, stroke: '#d08a1c', grid: { show: false }, size: 50, values: (_u, vals) => vals.map(fmt) },
         ],
-        series: [{}, { label: 'batches', scale: 'b', stroke: '#2f6fdf', fill: '#2f6fdf88', paths: bars, points: { show: false } }, { label: 'rows read', scale: 'r', stroke: '#d08a1c', width: 1.5, points: { show: true, size: 4 } }],
+        series: [
+          {},
+          { label: 'batches', scale: 'b', stroke: '#2f6fdf', fill: '#2f6fdf88', paths: bars, points: { show: false } },
+          { label: 'rows read', scale: 'r', stroke: '#d08a1c', width: 1.5, points: { show: true, size: 4 } },
+        ],
       },
       [[], [], []],
       cell,

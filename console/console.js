@@ -53,7 +53,11 @@ function renderQueries() {
     li.dataset.queryId = q.id;
     const top = el('div', 'row');
     top.append(el('span', 'qid', q.id), el('span', `status status-${String(q.state).toLowerCase()}`, q.state));
-    const sub = el('div', 'sub muted', `${q.queryType}${q.sinks.length ? ` → ${q.sinks.join(', ')}` : ''}${p ? ` · ${fmtInt(p.batchId)} batches · ${fmtInt(p.numInputRows)} in · ${fmtInt(p.sink.numOutputRows)} out` : ''}`);
+    const sub = el(
+      'div',
+      'sub muted',
+      `${q.queryType}${q.sinks.length ? ` → ${q.sinks.join(', ')}` : ''}${p ? ` · ${fmtInt(p.batchId)} batches · ${fmtInt(p.numInputRows)} in · ${fmtInt(p.sink.numOutputRows)} out` : ''}`,
+    );
     li.append(top, sub);
     if (p?.eddy.lastError) li.append(el('div', 'bad small', p.eddy.lastError));
     li.addEventListener('click', () => select(q.id));
@@ -134,7 +138,7 @@ async function pollQueries() {
     if (!h) state.histories.set(q.id, (h = new History()));
     h.observe(p);
   });
-  for (const id of [...state.histories.keys()]) if (!ids.has(id)) (state.histories.delete(id), state.latest.delete(id));
+  for (const id of [...state.histories.keys()]) if (!ids.has(id)) state.histories.delete(id), state.latest.delete(id);
   if (!state.selected || !ids.has(state.selected)) {
     // The first persistent query, else any: push queries come and go with their clients.
     const first = state.queries.find((q) => q.queryType === 'PERSISTENT') ?? state.queries[0];
@@ -155,7 +159,15 @@ async function pollSources() {
   const described = list.length ? await ksql(list.map((s) => `DESCRIBE \`${s.name.replace(/`/g, '``')}\`;`).join(' ')) : [];
   state.sources = list.map((s, i) => {
     const d = described[i]?.sourceDescription;
-    return { name: s.name, type: s.type, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, windowed: s.isWindowed, fields: (d?.fields ?? []).map((f) => ({ name: f.name, type: f.schema.type, key: f.type === 'KEY' })) };
+    return {
+      name: s.name,
+      type: s.type,
+      topic: s.topic,
+      keyFormat: s.keyFormat,
+      valueFormat: s.valueFormat,
+      windowed: s.isWindowed,
+      fields: (d?.fields ?? []).map((f) => ({ name: f.name, type: f.schema.type, key: f.type === 'KEY' })),
+    };
   });
   renderSources();
   renderTopics();
@@ -193,7 +205,11 @@ function renderSources() {
     if (open.has(s.name)) d.open = true;
     const sum = el('summary');
     const t0 = state.topics.find((t) => t.name === s.topic);
-    sum.append(el('span', `kind kind-${s.type.toLowerCase()}`, s.type), el('span', 'name', s.name), el('span', 'muted small', ` ${s.topic} · ${s.keyFormat}/${s.valueFormat}${s.windowed ? ' · windowed' : ''}`));
+    sum.append(
+      el('span', `kind kind-${s.type.toLowerCase()}`, s.type),
+      el('span', 'name', s.name),
+      el('span', 'muted small', ` ${s.topic} · ${s.keyFormat}/${s.valueFormat}${s.windowed ? ' · windowed' : ''}`),
+    );
     if (t0) sum.append(el('div', 'size muted small', topicSize(t0)));
     d.append(sum);
     const t = el('table', 'schema');
@@ -216,7 +232,12 @@ function renderLog() {
   const select = $('#log-query');
   const ids = [...new Set([...state.queries.map((q) => q.id), ...state.log.map((e) => e.queryId).filter((q) => q)])].sort();
   const chosen = select.value;
-  if ([...select.options].slice(1).map((o) => o.value).join('\n') !== ids.join('\n')) {
+  if (
+    [...select.options]
+      .slice(1)
+      .map((o) => o.value)
+      .join('\n') !== ids.join('\n')
+  ) {
     select.length = 1;
     for (const id of ids) select.append(new Option(id, id));
     select.value = ids.includes(chosen) ? chosen : '';
@@ -238,7 +259,14 @@ function renderLog() {
     const at = new Date(e.loggedAt);
     const time = el('td', 'time', at.toLocaleTimeString());
     time.title = at.toISOString();
-    tr.append(time, el('td', 'query', e.queryId ?? '–'), el('td', 'topic', e.topic ?? '–'), el('td', 'partition', e.partition ?? '–'), el('td', 'offset', e.offset ?? '–'), el('td', 'reason', e.reason));
+    tr.append(
+      time,
+      el('td', 'query', e.queryId ?? '–'),
+      el('td', 'topic', e.topic ?? '–'),
+      el('td', 'partition', e.partition ?? '–'),
+      el('td', 'offset', e.offset ?? '–'),
+      el('td', 'reason', e.reason),
+    );
     body.append(tr);
   }
   $('#log-count').textContent = `${shown.length} of ${state.log.length} shown`;

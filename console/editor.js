@@ -38,7 +38,10 @@ function rowElement(values) {
 function objectsTable(objs) {
   if (!objs.length) return el('div', 'muted', '(no rows)');
   const cols = Object.keys(objs[0]);
-  return table(cols, objs.map((o) => cols.map((c) => o[c])));
+  return table(
+    cols,
+    objs.map((o) => cols.map((c) => o[c])),
+  );
 }
 
 /** One /ksql response entity as the page shows it. */

@@ -1,5 +1,16 @@
 // Public API of the eddy package.
-export { Eddy, PushQuery, type EddyOptions, type KafkaOptions, type HttpRegistryOptions, type StatementResult, type ColumnHeader, type PushRow, type QueryProgress, type ProcessingLogEntry } from './engine-api.js';
+export {
+  Eddy,
+  PushQuery,
+  type EddyOptions,
+  type KafkaOptions,
+  type HttpRegistryOptions,
+  type StatementResult,
+  type ColumnHeader,
+  type PushRow,
+  type QueryProgress,
+  type ProcessingLogEntry,
+} from './engine-api.js';
 export { SqlError } from './parser/errors.js';
 export { Decimal, type Value } from './planner/values.js';
 export { EddyServer, type ServerOptions } from './server/server.js';

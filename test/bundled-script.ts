@@ -43,4 +43,3 @@ export const cliScript = (): Promise<string> => bundledScript(join(ROOT, 'src', 
 export async function nodeArgsFor(script: string, tsx = false): Promise<string[]> {
   return tsx ? ['--import', 'tsx', script] : [await bundledScript(script)];
 }
-

@@ -62,7 +62,7 @@ function value(n: number): string {
 function expected(records: number): { count: number; idSum: number } {
   let count = 0;
   let idSum = 0;
-  for (let n = 0; n < records; n++) if (n % 100 >= PASS) (count++, (idSum += n));
+  for (let n = 0; n < records; n++) if (n % 100 >= PASS) count++, (idSum += n);
   return { count, idSum };
 }
 
@@ -217,7 +217,14 @@ export async function runKafkaFilter(o: KafkaFilterOptions): Promise<KafkaFilter
         const runTag = `${tag}-${round}`;
         const r = who === 'eddy' ? await runEddy(o.brokers, admin, input, output, o.records, o.batch, runTag) : await runLoop(kafka, admin, input, output, o.records, runTag);
         const check = await checkOutput(kafka, output, want);
-        const run: KafkaRun = { who, ms: Math.round(r.ms), perSec: Math.round(o.records / (r.ms / 1000)), steadyPerSec: Math.round((o.records - r.firstAt) / (r.steadyMs / 1000)), batches: r.batches, ...check };
+        const run: KafkaRun = {
+          who,
+          ms: Math.round(r.ms),
+          perSec: Math.round(o.records / (r.ms / 1000)),
+          steadyPerSec: Math.round((o.records - r.firstAt) / (r.steadyMs / 1000)),
+          batches: r.batches,
+          ...check,
+        };
         runs.push(run);
         o.onRun?.(run);
       }

@@ -15,7 +15,8 @@ export interface KafkaModeOptions {
 }
 
 export function kafkaTable(r: KafkaFilterResult): string {
-  const line = (x: KafkaRun) => `| ${x.who} | ${x.perSec.toLocaleString('en-US')} | ${x.steadyPerSec.toLocaleString('en-US')} | ${x.batches} | ${x.out.toLocaleString('en-US')} | ${x.correct ? 'yes' : 'NO'} |`;
+  const line = (x: KafkaRun) =>
+    `| ${x.who} | ${x.perSec.toLocaleString('en-US')} | ${x.steadyPerSec.toLocaleString('en-US')} | ${x.batches} | ${x.out.toLocaleString('en-US')} | ${x.correct ? 'yes' : 'NO'} |`;
   return [
     `Kafka → filter (AMOUNT >= 50) → Kafka, exactly-once: ${r.records.toLocaleString('en-US')} records on ${r.partitions} partitions, ${r.expectedOut.toLocaleString('en-US')} pass`,
     '',

@@ -194,7 +194,8 @@ export function runBench(opts: BenchOptions): BenchRows {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 /** Skipped (--no-half-rate) is NaN here, null once it has been through JSON. */
-const halfRate = (r: EngineRow) => (typeof r.halfRateP99Ms === 'number' && !Number.isNaN(r.halfRateP99Ms) ? `${r.halfRateP99Ms.toFixed(1)} (${r.triggerMs}) ${mark(r.halfRateP99Ms <= 2 * r.triggerMs)}` : '—');
+const halfRate = (r: EngineRow) =>
+  typeof r.halfRateP99Ms === 'number' && !Number.isNaN(r.halfRateP99Ms) ? `${r.halfRateP99Ms.toFixed(1)} (${r.triggerMs}) ${mark(r.halfRateP99Ms <= 2 * r.triggerMs)}` : '—';
 
 export function benchTable(rows: BenchRows, opts: BenchOptions): string {
   const lines: string[] = [];
@@ -202,7 +203,7 @@ export function benchTable(rows: BenchRows, opts: BenchOptions): string {
     lines.push(
       `Engine: ${fmt(opts.events)} events per query, at most ${fmt(opts.batch)} records per query per cycle. Persistent queries started with SQL read`,
       "the nexmark source connector (events generated inside the timed cycles) and end in a discarding sink (WITH (sink='discard')); every",
-      'cycle commits each query\'s state and offsets in one SQLite transaction (WAL file); chained steps pass changes through their topics.',
+      "cycle commits each query's state and offsets in one SQLite transaction (WAL file); chained steps pass changes through their topics.",
       'Beside it, the hand-written loop on the same events (no SQL, no SQLite, no engine). Half rate: the source paced at half the measured rate.',
       'Each query runs in its own process (unless --in-process): its peak RSS is its own.',
       '',
@@ -233,13 +234,14 @@ export function benchTable(rows: BenchRows, opts: BenchOptions): string {
   }
   if (rows.operators.length) {
     lines.push(
-      'Operators only: the same plans\' operators fed records from the in-process generator, state committed to SQLite every batch;',
+      "Operators only: the same plans' operators fed records from the in-process generator, state committed to SQLite every batch;",
       'no engine cycle, no offsets, chained steps wired in memory. Beside the hand-written loop on the same events.',
       '',
       '| query | operators events/s (per CPU-s) | loop events/s (per CPU-s) | operators / loop, CPU time | batch p99 ms | peak RSS MiB |',
       '|---|---:|---:|---:|---:|---:|',
       ...rows.operators.map(
-        (r) => `| ${r.query} | ${fmt(r.eventsPerSec)} (${fmt(r.eventsPerCpuSec)}) | ${fmt(r.baselinePerSec)} (${fmt(r.baselinePerCpuSec)}) | ${r.ratio.toFixed(2)} | ${r.p99Ms.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`,
+        (r) =>
+          `| ${r.query} | ${fmt(r.eventsPerSec)} (${fmt(r.eventsPerCpuSec)}) | ${fmt(r.baselinePerSec)} (${fmt(r.baselinePerCpuSec)}) | ${r.ratio.toFixed(2)} | ${r.p99Ms.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`,
       ),
     );
   }

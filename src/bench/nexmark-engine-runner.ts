@@ -71,7 +71,12 @@ export function openEngineQuery(q: BenchQuery, batch: number, setup: EngineSetup
       : setup.via === 'file'
         ? ({ via: 'file', dir } as const)
         : ({ via: 'nexmark', events: setup.events, eventsPerSecond: config.eventsPerSecond, ...(setup.rate ? { rate: setup.rate } : {}) } as const);
-  eddy.execute(nexmarkDdl(input, q.steps.map((s) => s.sql)));
+  eddy.execute(
+    nexmarkDdl(
+      input,
+      q.steps.map((s) => s.sql),
+    ),
+  );
   q.steps.forEach((step, i) => {
     eddy.execute(setup.discard && i === q.steps.length - 1 ? discarding(step.sql) : step.sql);
     if (step.feeds?.ddl) eddy.execute(step.feeds.ddl);

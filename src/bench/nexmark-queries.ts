@@ -35,15 +35,17 @@ export function nexmarkFile(dir: string, event: string): string {
 /** The sources' DDL; with `only`, just the sources those statements name (a table is materialised, so unused ones cost). */
 export function nexmarkDdl(input: NexmarkInput, only?: readonly string[]): string {
   const used = (name: string) => !only || only.some((sql) => new RegExp(`\\b${name}\\b`, 'i').test(sql));
-  return SOURCES.filter((s) => used(s.name)).map((s) => {
-    const props =
-      input.via === 'log'
-        ? `kafka_topic='${s.event}', value_format='JSON'`
-        : input.via === 'file'
-          ? `source='file', path='${nexmarkFile(input.dir, s.event)}', value_format='JSON', timestamp='DATETIME'`
-          : `source='nexmark', event='${s.event}', max_rows=${input.events}, events_per_second=${input.eventsPerSecond}${input.rate ? `, rate=${input.rate}` : ''}`;
-    return `CREATE ${s.kind} ${s.name} (${s.columns}) WITH (${props});`;
-  }).join('\n');
+  return SOURCES.filter((s) => used(s.name))
+    .map((s) => {
+      const props =
+        input.via === 'log'
+          ? `kafka_topic='${s.event}', value_format='JSON'`
+          : input.via === 'file'
+            ? `source='file', path='${nexmarkFile(input.dir, s.event)}', value_format='JSON', timestamp='DATETIME'`
+            : `source='nexmark', event='${s.event}', max_rows=${input.events}, events_per_second=${input.eventsPerSecond}${input.rate ? `, rate=${input.rate}` : ''}`;
+      return `CREATE ${s.kind} ${s.name} (${s.columns}) WITH (${props});`;
+    })
+    .join('\n');
 }
 
 /**
@@ -58,7 +60,10 @@ export function toRec(e: NexmarkEvent): { sources: readonly string[]; rec: Rec }
     }
     case 'auction': {
       const a = e.auction;
-      return { sources: AUCTION_SOURCES, rec: { cols: [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], ts: a.dateTime, partition: 0, offset: 0 } };
+      return {
+        sources: AUCTION_SOURCES,
+        rec: { cols: [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], ts: a.dateTime, partition: 0, offset: 0 },
+      };
     }
     case 'person': {
       const p = e.person;
@@ -82,7 +87,6 @@ export function nexmarkLine(e: NexmarkEvent): { event: string; line: string } {
 }
 const AUCTION_SOURCES = ['AUCTION'];
 const PERSON_SOURCES = ['PERSON', 'PERSON_STREAM'];
-
 
 /** The JSON topics of the embedded log (the operators-only runner declares these). */
 export const NEXMARK_DDL = nexmarkDdl({ via: 'log' });

@@ -25,7 +25,24 @@ interface BenchCliOptions {
 
 /** Run `eddy bench … extra` for one query in a fresh process and return what it printed as JSON. */
 function runChild<T>(query: string, o: BenchOptions, extra: readonly string[]): T {
-  const args = [...process.execArgv, process.argv[1]!, 'bench', '--in-process', '--json', '--queries', query, '--events', String(o.events), '--batch', String(o.batch), '--trigger', String(o.triggerMs), '--mode', o.modes.join(','), ...extra];
+  const args = [
+    ...process.execArgv,
+    process.argv[1]!,
+    'bench',
+    '--in-process',
+    '--json',
+    '--queries',
+    query,
+    '--events',
+    String(o.events),
+    '--batch',
+    String(o.batch),
+    '--trigger',
+    String(o.triggerMs),
+    '--mode',
+    o.modes.join(','),
+    ...extra,
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bench ${query} failed (exit ${String(r.status ?? r.signal)})`);
   return JSON.parse(r.stdout) as T;
@@ -49,7 +66,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--batch <n>', 'records per query per micro-batch', '10000')
     .option('--trigger <ms>', 'trigger interval for the half-rate latency run', '100')
     .option('--queries <list>', 'comma-separated subset, e.g. q0,q1')
-    .option('--mode <list>', 'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON records through the embedded log), file (JSON-lines files through the file source, ingest included), operators (in-process, no engine); comma-separated', 'engine')
+    .option(
+      '--mode <list>',
+      'engine (persistent queries over the nexmark source, beside the hand-written loop), log (JSON records through the embedded log), file (JSON-lines files through the file source, ingest included), operators (in-process, no engine); comma-separated',
+      'engine',
+    )
     .option('--in-process', 'run every query in this process (default: child processes per query)')
     .option('--no-half-rate', 'skip the half-rate latency run')
     .option('--half-rate-at <eventsPerSec>', 'only the half-rate latency run, for this maximum rate (what the child processes run)')

@@ -12,7 +12,10 @@ export interface KafkaFlags {
 export function addKafkaOptions(cmd: Command): Command {
   return cmd
     .option('--kafka <brokers>', 'keep topics in Kafka (host:port[,host:port…]) instead of the embedded log')
-    .option('--service-id <id>', "with --kafka: instances with the same id share the catalog (a command topic) and the persistent queries' work (consumer groups); without it, one server on its own (group names start 'eddy-')");
+    .option(
+      '--service-id <id>',
+      "with --kafka: instances with the same id share the catalog (a command topic) and the persistent queries' work (consumer groups); without it, one server on its own (group names start 'eddy-')",
+    );
 }
 
 /** The engine options the flags ask for (spread into EddyOptions). */

@@ -131,7 +131,7 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
     .option('--connect <host:port>', 'use an Eddy server instead of an embedded engine')
     .option('--token <token>', 'token for a server started with --token')
     .option('--tls', 'with --connect: speak TLS to a server started with --tls-cert, verifying its certificate against the system CAs (or --tls-ca)')
-    .option('--tls-ca <file>', 'with --tls: the PEM CA the server\'s certificate must chain to (implies --tls)')
+    .option('--tls-ca <file>', "with --tls: the PEM CA the server's certificate must chain to (implies --tls)")
     .addOption(new Option('--data <dir>', 'data directory of the embedded engine, created if missing (its parent must exist)').argParser(dataDirectory).default('.eddy'))
     .option('--memory', 'embedded engine in memory only (nothing kept)')
     .option('-f, --file <file>', 'run the statements in a file and exit')
@@ -143,37 +143,37 @@ export function registerShellCommand(program: Command, isDefault: boolean): Comm
     .argument('[command]')
     .allowExcessArguments(false);
   return addRegistryOptions(addKafkaOptions(cmd)).action(async (word: string | undefined, opts: ShellOptions) => {
-      if (word !== undefined) cmd.error(`error: unknown command '${word}' (eddy --help lists the commands; SQL goes in -e "…" or the shell)`);
-      let tls: BackendChoice['tls'];
-      try {
-        if ((opts.tls || opts.tlsCa !== undefined) && !opts.connect) throw new Error('--tls and --tls-ca are for --connect host:port');
-        if (opts.tlsCa !== undefined) tls = { ca: readPem(opts.tlsCa) };
-        else if (opts.tls) tls = {};
-      } catch (e) {
-        cmd.error(`error: ${(e as Error).message}`);
-      }
-      const choice: BackendChoice = {
-        ...(opts.connect ? { connect: opts.connect } : {}),
-        ...(tls ? { tls } : {}),
-        ...(opts.token !== undefined ? { token: opts.token } : {}),
-        ...(opts.data ? { dataDir: opts.data } : {}),
-        ...(opts.memory ? { memory: true } : {}),
-        ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
-        ...kafkaFromFlags(opts),
-        ...registryFromFlags(opts),
-      };
-      let port: number | undefined;
-      try {
-        port = uiPort(opts.ui);
-        if (port !== undefined && opts.connect) throw new Error('--ui serves the embedded engine; a server serves its console with --http-port');
-      } catch (e) {
-        cmd.error(`error: ${(e as Error).message}`);
-      }
-      if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {
-        const code = await nonInteractive(opts, choice, port);
-        process.exit(code);
-      }
-      await interactive(choice, port);
-      process.exit(0);
-    });
+    if (word !== undefined) cmd.error(`error: unknown command '${word}' (eddy --help lists the commands; SQL goes in -e "…" or the shell)`);
+    let tls: BackendChoice['tls'];
+    try {
+      if ((opts.tls || opts.tlsCa !== undefined) && !opts.connect) throw new Error('--tls and --tls-ca are for --connect host:port');
+      if (opts.tlsCa !== undefined) tls = { ca: readPem(opts.tlsCa) };
+      else if (opts.tls) tls = {};
+    } catch (e) {
+      cmd.error(`error: ${(e as Error).message}`);
+    }
+    const choice: BackendChoice = {
+      ...(opts.connect ? { connect: opts.connect } : {}),
+      ...(tls ? { tls } : {}),
+      ...(opts.token !== undefined ? { token: opts.token } : {}),
+      ...(opts.data ? { dataDir: opts.data } : {}),
+      ...(opts.memory ? { memory: true } : {}),
+      ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
+      ...kafkaFromFlags(opts),
+      ...registryFromFlags(opts),
+    };
+    let port: number | undefined;
+    try {
+      port = uiPort(opts.ui);
+      if (port !== undefined && opts.connect) throw new Error('--ui serves the embedded engine; a server serves its console with --http-port');
+    } catch (e) {
+      cmd.error(`error: ${(e as Error).message}`);
+    }
+    if (opts.file !== undefined || opts.execute !== undefined || !process.stdin.isTTY) {
+      const code = await nonInteractive(opts, choice, port);
+      process.exit(code);
+    }
+    await interactive(choice, port);
+    process.exit(0);
+  });
 }

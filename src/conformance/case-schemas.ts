@@ -88,7 +88,11 @@ export function registerTopics(registry: SchemaRegistry, topics: readonly Harnes
           registry.register(r.name, { schemaType: r.schemaType, schema: r.schema });
           return { name: r.name, subject: r.name, version: registry.latest(r.name)!.version };
         });
-        registry.register(Eddy.schemaRules.subject(topic.name, role), { schemaType: s.schemaType, schema: s.schema, ...(references.length ? { references } : {}) }, s.id !== undefined ? { id: s.id } : {});
+        registry.register(
+          Eddy.schemaRules.subject(topic.name, role),
+          { schemaType: s.schemaType, schema: s.schema, ...(references.length ? { references } : {}) },
+          s.id !== undefined ? { id: s.id } : {},
+        );
       } catch {
         // An unreadable schema is the case's business: the statements will say so.
       }

@@ -30,7 +30,10 @@ export function javaHashMapOrder(keys: readonly string[]): string[] {
     const h = javaStringHash(k);
     return (h ^ (h >>> 16)) & (capacity - 1);
   };
-  return distinct.map((k, i) => ({ k, i, b: bucket(k) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.k);
+  return distinct
+    .map((k, i) => ({ k, i, b: bucket(k) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((e) => e.k);
 }
 
 /**
@@ -68,18 +71,13 @@ function statementTopics(statements: readonly string[], properties: Record<strin
 }
 
 /** Every topic the harness creates, in the order it registers their schemas. */
-export function harnessTopics(
-  declared: readonly HarnessTopic[],
-  statements: readonly string[],
-  recordTopics: readonly string[],
-  properties: Record<string, string>,
-): HarnessTopic[] {
+export function harnessTopics(declared: readonly HarnessTopic[], statements: readonly string[], recordTopics: readonly string[], properties: Record<string, string>): HarnessTopic[] {
   const byName = new Map<string, HarnessTopic>();
   for (const t of declared) byName.set(t.name, t);
   for (const t of statementTopics(statements, properties)) {
     const had = byName.get(t.name);
     // A schema the case states wins over the one the statement implies.
-    byName.set(t.name, had ? { name: t.name, ...(had.key ?? t.key ? { key: had.key ?? t.key! } : {}), ...(had.value ?? t.value ? { value: had.value ?? t.value! } : {}) } : t);
+    byName.set(t.name, had ? { name: t.name, ...((had.key ?? t.key) ? { key: had.key ?? t.key! } : {}), ...((had.value ?? t.value) ? { value: had.value ?? t.value! } : {}) } : t);
   }
   for (const name of recordTopics) if (!byName.has(name)) byName.set(name, { name });
   return javaHashMapOrder([...byName.keys()]).map((name) => byName.get(name)!);

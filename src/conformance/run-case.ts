@@ -183,7 +183,7 @@ export function normaliseSchema(s: string): string {
 function produceInput(eddy: Eddy, rec: QttRecord): void {
   const def = sourceForTopic(eddy, rec.topic);
   const headers = Array.isArray(rec.headers)
-    ? (rec.headers as Record<string, Json>[]).map((h) => ({ key: String(h.KEY ?? h.key), value: h.VALUE ?? h.value ? Buffer.from(String(h.VALUE ?? h.value), 'base64') : null }))
+    ? (rec.headers as Record<string, Json>[]).map((h) => ({ key: String(h.KEY ?? h.key), value: (h.VALUE ?? h.value) ? Buffer.from(String(h.VALUE ?? h.value), 'base64') : null }))
     : [];
   const w = rec.window as Record<string, Json> | undefined | null;
   eddy.produce(
@@ -316,7 +316,10 @@ function statesExpectation(v: CaseVariant): boolean {
 function checkedTopics(eddy: Eddy, v: CaseVariant, outputs: readonly QttRecord[]): { topic: string; expectsNone: boolean }[] {
   if (outputs.length) return [...new Set(outputs.map((o) => o.topic))].map((topic) => ({ topic, expectsNone: false }));
   const fed = new Set(v.case.inputs.map((i) => i.topic));
-  const sinks = eddy.queries().filter((q) => q.type === 'PERSISTENT' && q.sink !== undefined).map((q) => eddy.source(q.sink!));
+  const sinks = eddy
+    .queries()
+    .filter((q) => q.type === 'PERSISTENT' && q.sink !== undefined)
+    .map((q) => eddy.source(q.sink!));
   const topics = sinks.map((d) => (d?.discard ? undefined : d?.topic)).filter((t): t is string => t !== undefined && !fed.has(t));
   return [...new Set(topics)].map((topic) => ({ topic, expectsNone: true }));
 }
@@ -333,7 +336,10 @@ export function runVariant(v: CaseVariant): CaseOutcome {
     try {
       executeAsOneScript(eddy, v.case.statements);
       checked = checkedTopics(eddy, v, v.case.outputs ?? []);
-      marks = new StepMarks(eddy, checked.map((c) => c.topic));
+      marks = new StepMarks(
+        eddy,
+        checked.map((c) => c.topic),
+      );
       marks.mark();
       for (const input of v.case.inputs) {
         produceInput(eddy, input);
@@ -351,7 +357,8 @@ export function runVariant(v: CaseVariant): CaseOutcome {
       const expected = outputs.filter((o) => o.topic === topic);
       const def = sourceForTopic(eddy, topic);
       const actual = productionOrder(eddy.readTopic(topic), marks).map((r) => actualRecord(def, r, eddy.schemaRegistry));
-      if (expectsNone && actual.length) return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
+      if (expectsNone && actual.length)
+        return { status: 'failed', reason: `topic ${topic}: the case expects no output records ("outputs": []), but ${actual.length} were written, the first ${describeRecord(actual[0]!)}` };
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
         const e = expected[i];
         const a = actual[i];

@@ -13,7 +13,7 @@ export function runUserCase(sqlPath: string, inputPath: string | undefined, outp
   const read = (p: string | undefined, field: string): QttRecord[] | undefined => {
     if (!p) return undefined;
     const doc = parseJson(readFileSync(p, 'utf8')) as Record<string, Json> | Json[];
-    const list = Array.isArray(doc) ? doc : (doc[field] as Json[] | undefined) ?? [];
+    const list = Array.isArray(doc) ? doc : ((doc[field] as Json[] | undefined) ?? []);
     return list as unknown as QttRecord[];
   };
   // No --output file: no expectation, which the runner reports as unchecked rather than passed.

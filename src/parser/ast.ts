@@ -387,10 +387,7 @@ export interface Show extends Node {
 /** `DESCRIBE name [EXTENDED]`, `DESCRIBE FUNCTION name`, `DESCRIBE STREAMS|TABLES [EXTENDED]`. */
 export interface Describe extends Node {
   readonly kind: 'Describe';
-  readonly target:
-    | { readonly kind: 'source'; readonly name: string }
-    | { readonly kind: 'function'; readonly name: string }
-    | { readonly kind: 'all'; readonly what: 'STREAMS' | 'TABLES' };
+  readonly target: { readonly kind: 'source'; readonly name: string } | { readonly kind: 'function'; readonly name: string } | { readonly kind: 'all'; readonly what: 'STREAMS' | 'TABLES' };
   readonly extended: boolean;
 }
 

@@ -148,7 +148,10 @@ export class ExpressionParser extends EmbeddedActionsParser {
           const s = this.OR3([{ ALT: () => this.CONSUME2(L.IntegerLiteral) }, { ALT: () => this.CONSUME2(L.DecimalLiteral) }]);
           this.CONSUME(L.RParen);
           return this.ACTION(() => {
-            for (const [tok, what] of [[p, 'PRECISION'], [s, 'SCALE']] as const) {
+            for (const [tok, what] of [
+              [p, 'PRECISION'],
+              [s, 'SCALE'],
+            ] as const) {
               if (tok.tokenType === L.DecimalLiteral) throw new SemanticError(`Value must be integer for command: DECIMAL(${what})`, tok);
             }
             const precision = Number(p.image) * (pNeg ? -1 : 1);
@@ -308,11 +311,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
   additive = this.RULE('additive', (): Expr => {
     let left = this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => (this.CONSUME(L.Plus), '+' as const) },
-        { ALT: () => (this.CONSUME(L.Minus), '-' as const) },
-        { ALT: () => (this.CONSUME(L.Concat), '||' as const) },
-      ]);
+      const op = this.OR([{ ALT: () => (this.CONSUME(L.Plus), '+' as const) }, { ALT: () => (this.CONSUME(L.Minus), '-' as const) }, { ALT: () => (this.CONSUME(L.Concat), '||' as const) }]);
       const right = this.SUBRULE2(this.multiplicative);
       left = { kind: 'Binary', op, left, right, loc: left.loc };
     });
@@ -322,11 +321,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
   multiplicative = this.RULE('multiplicative', (): Expr => {
     let left = this.SUBRULE(this.unary);
     this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => (this.CONSUME(L.Star), '*' as const) },
-        { ALT: () => (this.CONSUME(L.Slash), '/' as const) },
-        { ALT: () => (this.CONSUME(L.Percent), '%' as const) },
-      ]);
+      const op = this.OR([{ ALT: () => (this.CONSUME(L.Star), '*' as const) }, { ALT: () => (this.CONSUME(L.Slash), '/' as const) }, { ALT: () => (this.CONSUME(L.Percent), '%' as const) }]);
       const right = this.SUBRULE2(this.unary);
       left = { kind: 'Binary', op, left, right, loc: left.loc };
     });
@@ -363,23 +358,23 @@ export class ExpressionParser extends EmbeddedActionsParser {
       // `s->*` belongs to the select list (StructAll), not to the expression.
       GATE: () => !(this.LA(1).tokenType === L.Arrow && this.LA(2).tokenType === L.Star),
       DEF: () => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(L.LBracket);
-            const index = this.SUBRULE(this.expression);
-            this.CONSUME(L.RBracket);
-            base = { kind: 'Subscript', base, index, loc: base.loc };
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(L.LBracket);
+              const index = this.SUBRULE(this.expression);
+              this.CONSUME(L.RBracket);
+              base = { kind: 'Subscript', base, index, loc: base.loc };
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(L.Arrow);
-            const field = this.SUBRULE(this.identifier);
-            base = { kind: 'Dereference', base, field, loc: base.loc };
+          {
+            ALT: () => {
+              this.CONSUME(L.Arrow);
+              const field = this.SUBRULE(this.identifier);
+              base = { kind: 'Dereference', base, field, loc: base.loc };
+            },
           },
-        },
-      ]);
+        ]);
       },
     });
     return base;
@@ -436,99 +431,99 @@ export class ExpressionParser extends EmbeddedActionsParser {
       MAX_LOOKAHEAD: 1,
       IGNORE_AMBIGUITIES: true,
       DEF: [
-      { GATE: () => this.atLambda(), ALT: () => this.SUBRULE(this.lambda) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(L.IntegerLiteral);
-          return { kind: 'NumberLiteral', text: rawImage(t), loc: locOf(t) } as Expr;
+        { GATE: () => this.atLambda(), ALT: () => this.SUBRULE(this.lambda) },
+        {
+          ALT: () => {
+            const t = this.CONSUME(L.IntegerLiteral);
+            return { kind: 'NumberLiteral', text: rawImage(t), loc: locOf(t) } as Expr;
+          },
         },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(L.DecimalLiteral);
-          return { kind: 'NumberLiteral', text: rawImage(t), loc: locOf(t) } as Expr;
+        {
+          ALT: () => {
+            const t = this.CONSUME(L.DecimalLiteral);
+            return { kind: 'NumberLiteral', text: rawImage(t), loc: locOf(t) } as Expr;
+          },
         },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(L.StringLiteral);
-          return { kind: 'StringLiteral', value: rawImage(t).slice(1, -1).replace(/''/g, "'"), loc: locOf(t) } as Expr;
+        {
+          ALT: () => {
+            const t = this.CONSUME(L.StringLiteral);
+            return { kind: 'StringLiteral', value: rawImage(t).slice(1, -1).replace(/''/g, "'"), loc: locOf(t) } as Expr;
+          },
         },
-      },
-      { ALT: () => ({ kind: 'BooleanLiteral', value: true, loc: locOf(this.CONSUME(L.True)) }) as Expr },
-      { ALT: () => ({ kind: 'BooleanLiteral', value: false, loc: locOf(this.CONSUME(L.False)) }) as Expr },
-      { ALT: () => ({ kind: 'NullLiteral', loc: locOf(this.CONSUME(L.Null)) }) as Expr },
-      { ALT: () => this.SUBRULE(this.caseExpr) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(L.Cast);
-          this.CONSUME(L.LParen);
-          const operand = this.SUBRULE(this.expression);
-          this.CONSUME(L.As);
-          const type = this.SUBRULE(this.sqlType);
-          this.CONSUME(L.RParen);
-          return { kind: 'Cast', operand, type, loc: locOf(t) } as Expr;
+        { ALT: () => ({ kind: 'BooleanLiteral', value: true, loc: locOf(this.CONSUME(L.True)) }) as Expr },
+        { ALT: () => ({ kind: 'BooleanLiteral', value: false, loc: locOf(this.CONSUME(L.False)) }) as Expr },
+        { ALT: () => ({ kind: 'NullLiteral', loc: locOf(this.CONSUME(L.Null)) }) as Expr },
+        { ALT: () => this.SUBRULE(this.caseExpr) },
+        {
+          ALT: () => {
+            const t = this.CONSUME(L.Cast);
+            this.CONSUME(L.LParen);
+            const operand = this.SUBRULE(this.expression);
+            this.CONSUME(L.As);
+            const type = this.SUBRULE(this.sqlType);
+            this.CONSUME(L.RParen);
+            return { kind: 'Cast', operand, type, loc: locOf(t) } as Expr;
+          },
         },
-      },
-      {
-        GATE: () => this.LA(2).tokenType === L.LBracket,
-        ALT: () => {
-          const t = this.CONSUME(L.ArrayKw);
-          this.CONSUME(L.LBracket);
-          const items: Expr[] = [];
-          this.MANY_SEP({ SEP: L.Comma, DEF: () => items.push(this.SUBRULE2(this.expression)) });
-          this.CONSUME(L.RBracket);
-          return { kind: 'ArrayLiteral', items, loc: locOf(t) } as Expr;
+        {
+          GATE: () => this.LA(2).tokenType === L.LBracket,
+          ALT: () => {
+            const t = this.CONSUME(L.ArrayKw);
+            this.CONSUME(L.LBracket);
+            const items: Expr[] = [];
+            this.MANY_SEP({ SEP: L.Comma, DEF: () => items.push(this.SUBRULE2(this.expression)) });
+            this.CONSUME(L.RBracket);
+            return { kind: 'ArrayLiteral', items, loc: locOf(t) } as Expr;
+          },
         },
-      },
-      {
-        GATE: () => this.LA(2).tokenType === L.LParen && (this.LA(4).tokenType === L.Assign || this.LA(3).tokenType === L.RParen || this.mapAhead()),
-        ALT: () => {
-          const t = this.CONSUME(L.MapKw);
-          this.CONSUME2(L.LParen);
-          const entries: { key: Expr; value: Expr }[] = [];
-          this.MANY_SEP2({
-            SEP: L.Comma,
-            DEF: () => {
-              const key = this.SUBRULE3(this.expression);
-              this.CONSUME(L.Assign);
-              const value = this.SUBRULE4(this.expression);
-              entries.push({ key, value });
-            },
-          });
-          this.CONSUME2(L.RParen);
-          return { kind: 'MapLiteral', entries, loc: locOf(t) } as Expr;
+        {
+          GATE: () => this.LA(2).tokenType === L.LParen && (this.LA(4).tokenType === L.Assign || this.LA(3).tokenType === L.RParen || this.mapAhead()),
+          ALT: () => {
+            const t = this.CONSUME(L.MapKw);
+            this.CONSUME2(L.LParen);
+            const entries: { key: Expr; value: Expr }[] = [];
+            this.MANY_SEP2({
+              SEP: L.Comma,
+              DEF: () => {
+                const key = this.SUBRULE3(this.expression);
+                this.CONSUME(L.Assign);
+                const value = this.SUBRULE4(this.expression);
+                entries.push({ key, value });
+              },
+            });
+            this.CONSUME2(L.RParen);
+            return { kind: 'MapLiteral', entries, loc: locOf(t) } as Expr;
+          },
         },
-      },
-      {
-        GATE: () => this.LA(2).tokenType === L.LParen,
-        ALT: () => {
-          const t = this.CONSUME(L.Struct);
-          this.CONSUME3(L.LParen);
-          const fields: { name: string; value: Expr }[] = [];
-          this.MANY_SEP3({
-            SEP: L.Comma,
-            DEF: () => {
-              const name = this.SUBRULE(this.identifier);
-              this.CONSUME2(L.Assign);
-              const value = this.SUBRULE5(this.expression);
-              fields.push({ name, value });
-            },
-          });
-          this.CONSUME3(L.RParen);
-          return { kind: 'StructLiteral', fields, loc: locOf(t) } as Expr;
+        {
+          GATE: () => this.LA(2).tokenType === L.LParen,
+          ALT: () => {
+            const t = this.CONSUME(L.Struct);
+            this.CONSUME3(L.LParen);
+            const fields: { name: string; value: Expr }[] = [];
+            this.MANY_SEP3({
+              SEP: L.Comma,
+              DEF: () => {
+                const name = this.SUBRULE(this.identifier);
+                this.CONSUME2(L.Assign);
+                const value = this.SUBRULE5(this.expression);
+                fields.push({ name, value });
+              },
+            });
+            this.CONSUME3(L.RParen);
+            return { kind: 'StructLiteral', fields, loc: locOf(t) } as Expr;
+          },
         },
-      },
-      { GATE: () => this.atFunctionCall(), ALT: () => this.SUBRULE(this.functionCall) },
-      {
-        ALT: () => {
-          this.CONSUME4(L.LParen);
-          const e = this.SUBRULE6(this.expression);
-          this.CONSUME4(L.RParen);
-          return e;
+        { GATE: () => this.atFunctionCall(), ALT: () => this.SUBRULE(this.functionCall) },
+        {
+          ALT: () => {
+            this.CONSUME4(L.LParen);
+            const e = this.SUBRULE6(this.expression);
+            this.CONSUME4(L.RParen);
+            return e;
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.columnRef) },
+        { ALT: () => this.SUBRULE(this.columnRef) },
       ],
     });
   });
@@ -571,7 +566,8 @@ export class ExpressionParser extends EmbeddedActionsParser {
   functionArg = this.RULE('functionArg', (): Expr => {
     return this.OR([
       {
-        GATE: () => this.LA(1).tokenType === L.IntegerLiteral && this.LA(2).image !== undefined && isTimeUnit(this.LA(2).image) && (this.LA(3).tokenType === L.Comma || this.LA(3).tokenType === L.RParen),
+        GATE: () =>
+          this.LA(1).tokenType === L.IntegerLiteral && this.LA(2).image !== undefined && isTimeUnit(this.LA(2).image) && (this.LA(3).tokenType === L.Comma || this.LA(3).tokenType === L.RParen),
         ALT: () => {
           const start = this.LA(1);
           const duration = this.SUBRULE(this.duration);

@@ -222,7 +222,7 @@ class Reader {
         nullInput = 'call';
       } else break;
     }
-    if (!language) throw this.error("Syntax Error: expected LANGUAGE JAVASCRIPT before AS $$ … $$");
+    if (!language) throw this.error('Syntax Error: expected LANGUAGE JAVASCRIPT before AS $$ … $$');
     this.expect('AS');
     this.blank();
     if (!this.sql.startsWith('$$', this.pos)) throw this.error('Syntax Error: expected the function body as $$ … $$');
@@ -268,7 +268,8 @@ class Reader {
 
   private params(what: 'parameters' | 'columns' = 'parameters'): { name: string; type: SqlType }[] {
     this.blank();
-    if (this.sql[this.pos] !== '(') throw this.error(what === 'parameters' ? "Syntax Error: expected '(' and the function's parameters" : "Syntax Error: expected '(' and the table's columns after RETURNS TABLE");
+    if (this.sql[this.pos] !== '(')
+      throw this.error(what === 'parameters' ? "Syntax Error: expected '(' and the function's parameters" : "Syntax Error: expected '(' and the table's columns after RETURNS TABLE");
     this.pos++;
     const out: { name: string; type: SqlType }[] = [];
     this.blank();

@@ -38,7 +38,7 @@ function syntaxError(e: IRecognitionException, tokens: readonly IToken[], text: 
 function habitHint(t: IToken | undefined, before: string): string {
   // ORDER BY parses before EMIT and LIMIT only; met anywhere else it is a misplaced one.
   if (/^ORDER$/i.test(t?.image ?? '') || /\bORDER\s*$/i.test(before)) {
-    return 'ORDER BY goes before EMIT and LIMIT; it sorts ad-hoc queries over static tables and SELECTs without FROM (ksqlDB\'s streams and tables have no ORDER BY: a stream has no end to sort by).';
+    return "ORDER BY goes before EMIT and LIMIT; it sorts ad-hoc queries over static tables and SELECTs without FROM (ksqlDB's streams and tables have no ORDER BY: a stream has no end to sort by).";
   }
   return '';
 }

@@ -1,16 +1,7 @@
 // The SQL type model. It lives in the parser because type syntax is parsed here; planner and
 // runtime import it from here (imports point one way).
 
-export type PrimitiveTypeName =
-  | 'BOOLEAN'
-  | 'INTEGER'
-  | 'BIGINT'
-  | 'DOUBLE'
-  | 'STRING'
-  | 'BYTES'
-  | 'TIMESTAMP'
-  | 'DATE'
-  | 'TIME';
+export type PrimitiveTypeName = 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'STRING' | 'BYTES' | 'TIMESTAMP' | 'DATE' | 'TIME';
 
 export type SqlType =
   | { readonly kind: PrimitiveTypeName }
@@ -70,11 +61,7 @@ export function typesEqual(a: SqlType, b: SqlType): boolean {
     case 'MAP':
       return b.kind === 'MAP' && typesEqual(a.key, b.key) && typesEqual(a.value, b.value);
     case 'STRUCT':
-      return (
-        b.kind === 'STRUCT' &&
-        a.fields.length === b.fields.length &&
-        a.fields.every((f, i) => f.name === b.fields[i]!.name && typesEqual(f.type, b.fields[i]!.type))
-      );
+      return b.kind === 'STRUCT' && a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]!.name && typesEqual(f.type, b.fields[i]!.type));
     case 'CUSTOM':
       return b.kind === 'CUSTOM' && a.name === b.name;
     default:

@@ -675,7 +675,14 @@ export class StatementParser extends ExpressionParser {
           return this.ACTION(() => {
             if (subject === undefined && id === undefined) throw new SemanticError('ASSERT SCHEMA statements much include a subject name or an id', start);
             if (id !== undefined && !(typeof id.value === 'number' && /^-?[0-9]+$/.test(id.text) && Math.abs(id.value) <= 2147483647)) throw new SemanticError('ID must be an integer', start);
-            return { kind: 'AssertSchema', exists, loc: locOf(start), ...(subject !== undefined ? { subject } : {}), ...(id !== undefined ? { id: id.value as number } : {}), ...(t ? { timeout: t } : {}) } as Statement;
+            return {
+              kind: 'AssertSchema',
+              exists,
+              loc: locOf(start),
+              ...(subject !== undefined ? { subject } : {}),
+              ...(id !== undefined ? { id: id.value as number } : {}),
+              ...(t ? { timeout: t } : {}),
+            } as Statement;
           });
         },
       },

@@ -42,9 +42,7 @@ const MAX_ASSISTED_TOKENS = 5000;
 /** The words that start a ksqlDB statement (its SyntaxErrorValidator's list). */
 const KSQL_STATEMENTS = ['SELECT', 'CREATE', 'INSERT', 'DESCRIBE', 'PRINT', 'EXPLAIN', 'SHOW', 'LIST', 'TERMINATE', 'PAUSE', 'RESUME', 'DROP', 'SET', 'DEFINE', 'UNDEFINE', 'UNSET', 'ASSERT', 'ALTER'];
 
-const RESERVED = new Set(
-  L.allTokens.filter((t) => t.PATTERN instanceof RegExp && /^[A-Z]+\(/.test(t.PATTERN.source) && !(t.CATEGORIES ?? []).includes(L.NonReserved)).map((t) => t.name),
-);
+const RESERVED = new Set(L.allTokens.filter((t) => t.PATTERN instanceof RegExp && /^[A-Z]+\(/.test(t.PATTERN.source) && !(t.CATEGORIES ?? []).includes(L.NonReserved)).map((t) => t.name));
 
 /** ANTLR's display of a token type in an expected set: literals quoted, classes by name. */
 const PUNCTUATION: Record<string, string> = {

@@ -54,7 +54,11 @@ export function compileClause(clause: 'WHERE' | 'HAVING', expr: Expr, scope: Sco
     const comparison = e.bareMessage.startsWith('Cannot compare ');
     const statement = comparison ? `\nStatement: ${exprText(expr)}` : '';
     // Over a join ksqlDB has already flattened the sides' columns to ALIAS_COLUMN when it types the predicate.
-    const flatten = (text: string) => text.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 ? part : part.replace(/\b([A-Z_][A-Z0-9_]*)\.([A-Z_][A-Z0-9_]*)\b/g, '$1_$2'))).join('');
+    const flatten = (text: string) =>
+      text
+        .split(/('(?:[^']|'')*')/)
+        .map((part, i) => (i % 2 ? part : part.replace(/\b([A-Z_][A-Z0-9_]*)\.([A-Z_][A-Z0-9_]*)\b/g, '$1_$2')))
+        .join('');
     const message = comparison && overJoin ? flatten(e.bareMessage) : e.bareMessage;
     throw new SqlError(`Error in ${clause} expression: ${message}${statement}`, e.position);
   }

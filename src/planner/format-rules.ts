@@ -65,7 +65,9 @@ export function formatSchemaProblem(format: FormatName, columns: readonly Format
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR': {
       // Both Protobuf formats share one schema validator, which names the format PROTOBUF.
-      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) ? 'PROTOBUF format only supports MAP types with STRING keys. See https://github.com/confluentinc/ksql/issues/6177.' : undefined;
+      return columns.some((c) => someType(c.type, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING'))
+        ? 'PROTOBUF format only supports MAP types with STRING keys. See https://github.com/confluentinc/ksql/issues/6177.'
+        : undefined;
     }
   }
 }
@@ -101,7 +103,11 @@ export function checkFormats(def: SourceDef, at: { loc?: SqlErrorPosition }): vo
   if (!def.topic) return;
   for (const role of ['key', 'value'] as const) {
     const format = role === 'key' ? def.keyFormat : def.valueFormat;
-    const reason = formatSchemaProblem(format, def.columns.filter((c) => c.role === role), role);
+    const reason = formatSchemaProblem(
+      format,
+      def.columns.filter((c) => c.role === role),
+      role,
+    );
     if (reason === undefined) continue;
     // The map-key rule is the key serde's own check, made before any format is asked.
     throw new SqlError(reason.startsWith('Map keys') ? reason : serdeError(def, role, reason), at);
@@ -125,7 +131,8 @@ const SUPPORTED_CONFIGS: Partial<Record<FormatName, readonly string[]>> = { JSON
 /** ksqlDB's delimiter rule: one character, or the names TAB and SPACE. */
 function delimiterProblem(text: string): string | undefined {
   // Java's String.trim drops every char up to U+0020 (controls too) and nothing above it.
-  if ([...text].every((ch) => ch.charCodeAt(0) <= 0x20)) return "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'";
+  if ([...text].every((ch) => ch.charCodeAt(0) <= 0x20))
+    return "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'";
   if (text.length === 1 || text === 'TAB' || text === 'SPACE') return undefined;
   return `Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`;
 }

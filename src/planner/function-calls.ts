@@ -13,11 +13,7 @@ import type { Scope } from './scope.js';
 
 function isConstantExpr(e: Expr): boolean {
   return (
-    e.kind === 'NumberLiteral' ||
-    e.kind === 'StringLiteral' ||
-    e.kind === 'BooleanLiteral' ||
-    e.kind === 'NullLiteral' ||
-    (e.kind === 'Unary' && e.op === '-' && e.operand.kind === 'NumberLiteral')
+    e.kind === 'NumberLiteral' || e.kind === 'StringLiteral' || e.kind === 'BooleanLiteral' || e.kind === 'NullLiteral' || (e.kind === 'Unary' && e.op === '-' && e.operand.kind === 'NumberLiteral')
   );
 }
 
@@ -43,7 +39,13 @@ export function planTableFunctionCall(e: FunctionCall, scope: RelationScope, err
   const tf = tableFunction(e.name, scope)!;
   const args = e.args.map((a) => compile(a, scope, errors));
   try {
-    return { impl: tf.resolve(e.args.map((a, i) => argInfo(a, args[i]!)), { properties: new Map(), onError: (m) => errors.sink(m) }), args };
+    return {
+      impl: tf.resolve(
+        e.args.map((a, i) => argInfo(a, args[i]!)),
+        { properties: new Map(), onError: (m) => errors.sink(m) },
+      ),
+      args,
+    };
   } catch (err) {
     if (err instanceof SqlError) throw err;
     throw new SqlError(quoteDeclaredName((err as Error).message, tf.name, scope), e);

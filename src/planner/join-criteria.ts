@@ -87,7 +87,10 @@ export function joinSides(j: Join, leftEntries: readonly ScopeEntry[], rightEntr
     [on.right, b],
   ] as const) {
     if (refs.size !== 1) {
-      throw new SqlError(`Invalid comparison expression '${qualifiedText(side, all)}' in join '${qualifiedText(on, all)}'. Each side of the join comparision must contain references from exactly one source.`, side);
+      throw new SqlError(
+        `Invalid comparison expression '${qualifiedText(side, all)}' in join '${qualifiedText(on, all)}'. Each side of the join comparision must contain references from exactly one source.`,
+        side,
+      );
     }
   }
   const aAlias = [...a][0]!;
@@ -110,10 +113,7 @@ export function checkJoinTypes(j: Join, sides: JoinSides, leftType: SqlType, rig
   if (typesEqual(leftType, rightType)) return;
   const on = j.on as Extract<Expr, { kind: 'Comparison' }>;
   const [lt, rt] = sides.swapped ? [rightType, leftType] : [leftType, rightType];
-  throw new SqlError(
-    `Invalid join condition: types don't match. Got ${qualifiedText(on.left, entries)}{${formatType(lt)}} = ${qualifiedText(on.right, entries)}{${formatType(rt)}}.`,
-    on,
-  );
+  throw new SqlError(`Invalid join condition: types don't match. Got ${qualifiedText(on.left, entries)}{${formatType(lt)}} = ${qualifiedText(on.right, entries)}{${formatType(rt)}}.`, on);
 }
 
 /** The ON clause as ksqlDB prints it in its messages: `A.X = B.Y`, in the order written. */

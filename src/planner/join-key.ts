@@ -98,10 +98,7 @@ export function joinProjectionKey(
   if (persistent) {
     const names = key.viable.map(exprText);
     const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
-    throw new SqlError(
-      `The query used to build \`${sink}\` must include the join expression${names.length === 1 ? '' : 's'} ${list} in its projection (eg, SELECT ${names[0]!}...).`,
-      at,
-    );
+    throw new SqlError(`The query used to build \`${sink}\` must include the join expression${names.length === 1 ? '' : 's'} ${list} in its projection (eg, SELECT ${names[0]!}...).`, at);
   }
   return { keyIdx: [], missing: [{ expr: rowkey, name: 'ROWKEY' }], readsJoinKey: false };
 }

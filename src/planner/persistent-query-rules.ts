@@ -11,7 +11,8 @@ function sourceNames(r: Relation): string[] {
 
 export function checkPersistentQuery(q: Query, catalog: Catalog): void {
   // (Eddy) A SELECT without FROM answers once; a persistent query runs over what a source brings.
-  if (!q.from) throw new SqlError('A persistent query (CREATE … AS SELECT, INSERT INTO … SELECT) needs a FROM clause: it runs over the records of a stream or table, and a SELECT without FROM has none.', q);
+  if (!q.from)
+    throw new SqlError('A persistent query (CREATE … AS SELECT, INSERT INTO … SELECT) needs a FROM clause: it runs over the records of a stream or table, and a SELECT without FROM has none.', q);
   const windowedTable = sourceNames(q.from).some((n) => catalog.get(n)?.kind === 'TABLE' && catalog.get(n)?.windowed !== undefined);
   // ksqlDB analyses the query (its join's window checks included) before this validation, so a
   // join whose windows do not fit is refused for that, by the join planner.

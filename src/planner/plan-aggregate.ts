@@ -31,7 +31,18 @@ export function groupsBySourceKey(groupBy: readonly Expr[], rel: PlannedRelation
   return keys.length > 0 && names.length === keys.length && new Set(names).size === names.length && keys.every((k) => names.includes(k));
 }
 
-export function planAggregate(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, bounded: boolean, properties?: ReadonlyMap<string, string>): PlannedQuery {
+export function planAggregate(
+  q: Query,
+  rel: PlannedRelation,
+  scope: RelationScope,
+  input: PlanNode,
+  columns: SelectColumn[],
+  errors: ErrorRoute,
+  sink: string,
+  persistent: boolean,
+  bounded: boolean,
+  properties?: ReadonlyMap<string, string>,
+): PlannedQuery {
   // (Eddy) A bounded query without GROUP BY aggregates its whole input as one group, as SQL does.
   if (!q.groupBy?.length && !bounded) {
     throw new SqlError('Aggregate functions require a GROUP BY clause in ksqlDB (GROUP BY a column or expression).', q);

@@ -63,7 +63,10 @@ export function planCreateSourceStatement(stmt: CreateSource, text: string, ctx:
   if (problem) throw new SqlError(problem, stmt);
   const info = def.topic ? ctx.topic(def.topic) : undefined;
   if (info && stmt.properties.has('PARTITIONS') && info.partitions !== def.partitions) {
-    throw new SqlError(`A Kafka topic with the name '${def.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${def.partitions} partitions (topic has ${info.partitions}), 1 replication factor (topic has 1).`, stmt);
+    throw new SqlError(
+      `A Kafka topic with the name '${def.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${def.partitions} partitions (topic has ${info.partitions}), 1 replication factor (topic has 1).`,
+      stmt,
+    );
   }
   const placed = info && info.partitions !== def.partitions ? { ...def, partitions: info.partitions } : def;
   return { kind: 'CreateSource', def: placed, ...(existing ? { replaces: existing } : {}) };

@@ -109,7 +109,10 @@ export function schemaMissing(topic: string, role: 'key' | 'value', schemaId: nu
 export function checkFormatProperties(p: Properties, valueColumns: number, at: { loc?: SqlErrorPosition }, valueFormat?: FormatName): void {
   for (const side of ['KEY', 'VALUE']) {
     if (p.has('FORMAT') && p.has(`${side}_FORMAT`)) {
-      throw new SqlError(`Cannot supply both '${side}_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`, at);
+      throw new SqlError(
+        `Cannot supply both '${side}_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`,
+        at,
+      );
     }
   }
   const wrap = p.get('WRAP_SINGLE_VALUE');
@@ -167,7 +170,8 @@ export function schemaProperties(p: Properties, keyFormat: FormatName, valueForm
       // ksqlDB's representations: WRAPPER (google.protobuf wrappers) and OPTIONAL (proto3 optional).
       const how = String(nullable.value).trim().toUpperCase();
       if (how === 'OPTIONAL') throw new SqlError(`${side}_PROTOBUF_NULLABLE_REPRESENTATION 'OPTIONAL' is not supported by Eddy; 'WRAPPER' is.`, nullable);
-      if (how !== 'WRAPPER') throw new SqlError(`Invalid value ${javaTrim(String(nullable.value))} for property ${side}_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER, null`, nullable);
+      if (how !== 'WRAPPER')
+        throw new SqlError(`Invalid value ${javaTrim(String(nullable.value))} for property ${side}_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER, null`, nullable);
       (out as Record<string, unknown>)[side === 'KEY' ? 'keyProtobufWrappers' : 'valueProtobufWrappers'] = true;
     }
     if (id) {
@@ -243,9 +247,15 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     if (seen.has(c.name)) throw new SqlError(`Cannot add column '${c.name}' to schema: column already exists.`, c);
     seen.add(c.name);
     if (stmt.sourceType === 'STREAM' && c.primaryKey)
-      throw new SqlError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c);
+      throw new SqlError(
+        `Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+        c,
+      );
     if (stmt.sourceType === 'TABLE' && c.key && !c.primaryKey)
-      throw new SqlError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c);
+      throw new SqlError(
+        `Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+        c,
+      );
     const type = resolveType(c.type, catalog, c.loc);
     const role = c.key || c.primaryKey ? 'key' : c.header ? 'header' : 'value';
     const headerKey = c.header && 'key' in c.header ? c.header.key : undefined;
@@ -327,7 +337,15 @@ export function parseWindowSize(text: string): number {
 
 /** HEADERS holds every header as ARRAY<STRUCT<KEY STRING, VALUE BYTES>>; HEADER('k') one header's BYTES. */
 function checkHeaderType(type: SqlType, headerKey: string | undefined, loc: SqlErrorPosition): void {
-  const want = headerKey === undefined ? T.array(T.struct([{ name: 'KEY', type: T.STRING }, { name: 'VALUE', type: T.BYTES }])) : T.BYTES;
+  const want =
+    headerKey === undefined
+      ? T.array(
+          T.struct([
+            { name: 'KEY', type: T.STRING },
+            { name: 'VALUE', type: T.BYTES },
+          ]),
+        )
+      : T.BYTES;
   if (formatType(type) === formatType(want)) return;
   const what = headerKey === undefined ? 'HEADERS' : `HEADER('${headerKey}')`;
   throw new SqlError(`Invalid type for ${what} column: expected ${formatType(want)}, got ${formatType(type)}`, loc);

@@ -122,7 +122,8 @@ export function planInsertValues(stmt: InsertValues, catalog: Catalog): InsertVa
 function staticTarget(catalog: Catalog, name: string, stmt: Update | Delete): SourceDef {
   const def = catalog.get(name);
   if (!def) throw new SqlError(`Table ${name} does not exist.`, stmt);
-  if (def.topic) throw new SqlError(`${stmt.kind.toUpperCase()} works on static tables only; ${name} is backed by topic '${def.topic}'. Produce a new row (or a tombstone) to the topic instead.`, stmt);
+  if (def.topic)
+    throw new SqlError(`${stmt.kind.toUpperCase()} works on static tables only; ${name} is backed by topic '${def.topic}'. Produce a new row (or a tombstone) to the topic instead.`, stmt);
   return def;
 }
 

@@ -68,7 +68,10 @@ export function planCreateFunction(stmt: CreateFunction, ctx: StatementContext):
   }
   // A statement that ran before is replayed as it ran (sandboxed, if it was).
   if (ctx.confined && !ctx.functionsAllowed && !ctx.replaying) {
-    throw new SqlError(`CREATE FUNCTION is refused over the network: the server was started without --allow-functions (function bodies from clients then run sandboxed with a time and memory limit).`, stmt);
+    throw new SqlError(
+      `CREATE FUNCTION is refused over the network: the server was started without --allow-functions (function bodies from clients then run sandboxed with a time and memory limit).`,
+      stmt,
+    );
   }
   return { kind: 'CreateFunction', name, params, returns, ...(state ? { state } : {}) };
 }
@@ -85,11 +88,19 @@ export function planDropFunction(stmt: DropFunction, ctx: StatementContext): Dro
   const entry = functions.userFunction(name);
   if (!entry || entry.origin === 'library') {
     if (functions.isBuiltIn(name)) throw new SqlError(`Cannot drop function ${name}: it is a built-in function`, stmt);
-    if (entry) throw new SqlError(`Cannot drop function ${name}: it was registered from the library (registerFunction, registerAggregate, registerTableFunction or registerStateFunction), not by CREATE FUNCTION`, stmt);
+    if (entry)
+      throw new SqlError(
+        `Cannot drop function ${name}: it was registered from the library (registerFunction, registerAggregate, registerTableFunction or registerStateFunction), not by CREATE FUNCTION`,
+        stmt,
+      );
     if (stmt.ifExists) return nothing(`Function ${name} does not exist.`);
     throw new SqlError(`Function ${name} does not exist.`, stmt);
   }
   const users = ctx.replaying ? [] : queriesUsing(ctx, name);
-  if (users.length) throw new SqlError(`Cannot drop function ${name}: the persistent quer${users.length === 1 ? 'y' : 'ies'} ${users.join(', ')} use${users.length === 1 ? 's' : ''} it. Terminate ${users.length === 1 ? 'it' : 'them'} first.`, stmt);
+  if (users.length)
+    throw new SqlError(
+      `Cannot drop function ${name}: the persistent quer${users.length === 1 ? 'y' : 'ies'} ${users.join(', ')} use${users.length === 1 ? 's' : ''} it. Terminate ${users.length === 1 ? 'it' : 'them'} first.`,
+      stmt,
+    );
   return { kind: 'DropFunction', name };
 }

@@ -102,11 +102,14 @@ export function planGroupState(ctx: GroupStateContext): { root: PlanNode; output
   for (const g of groupBy) {
     const hit = columns.findIndex((c, i) => !keySelect.includes(i) && ctx.sameExpr(c.expr, g));
     keySelect.push(hit);
-    keyNames.push(hit >= 0 ? columns[hit]!.name : ctx.columnName(g) ?? `KSQL_COL_${generated++}`);
+    keyNames.push(hit >= 0 ? columns[hit]!.name : (ctx.columnName(g) ?? `KSQL_COL_${generated++}`));
   }
   const strays = columns.filter((c, i) => c !== calls[0] && !keySelect.includes(i));
   if (strays.length) {
-    throw new SqlError(`With state function ${fn.name}, the SELECT list holds the GROUP BY expressions and the call only: ${strays.map((s) => exprText(s.expr)).join(', ')} is neither (select the field of the function's row in another query)`, strays[0]!.loc);
+    throw new SqlError(
+      `With state function ${fn.name}, the SELECT list holds the GROUP BY expressions and the call only: ${strays.map((s) => exprText(s.expr)).join(', ')} is neither (select the field of the function's row in another query)`,
+      strays[0]!.loc,
+    );
   }
   const missing = keySelect.indexOf(-1);
   if (ctx.persistent && missing >= 0) {

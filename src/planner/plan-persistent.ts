@@ -191,7 +191,10 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;
   const wrap = wrapProp !== undefined ? wrapProp.value === true || String(wrapProp.value).toLowerCase() === 'true' : wrapDefault;
-  const external = sinkKind !== undefined && sinkKind !== 'discard' ? externalSink(sinkKind as ExternalSinkDef['kind'], stmt.properties, { name: stmt.name, kind: stmt.sourceType, columns: out.columns, at: stmt }) : undefined;
+  const external =
+    sinkKind !== undefined && sinkKind !== 'discard'
+      ? externalSink(sinkKind as ExternalSinkDef['kind'], stmt.properties, { name: stmt.name, kind: stmt.sourceType, columns: out.columns, at: stmt })
+      : undefined;
   return {
     name: stmt.name,
     kind: stmt.sourceType,

@@ -18,7 +18,17 @@ import type { RelationScope } from './relation-scope.js';
 import type { Binding } from './scope.js';
 import { columnName, type SelectColumn } from './select-list.js';
 
-export function planProjection(q: Query, rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute, sink: string, persistent: boolean, newPlanner = false): PlannedQuery {
+export function planProjection(
+  q: Query,
+  rel: PlannedRelation,
+  scope: RelationScope,
+  input: PlanNode,
+  columns: SelectColumn[],
+  errors: ErrorRoute,
+  sink: string,
+  persistent: boolean,
+  newPlanner = false,
+): PlannedQuery {
   // Which select columns become key columns of the output.
   const keyIdx: number[] = [];
   if ((q.partitionBy?.length ?? 0) > 1 && q.partitionBy!.some((e) => e.kind === 'NullLiteral')) throw new SqlError('Cannot PARTITION BY multiple columns including NULL', q.partitionBy![0]!);
@@ -32,13 +42,18 @@ export function planProjection(q: Query, rel: PlannedRelation, scope: RelationSc
       try {
         compile(pe, scope, errors);
       } catch (e) {
-        if (pe.kind === 'ColumnRef') throw new SqlError(`PARTITION BY column '${pe.name}' cannot be resolved. '${pe.name}' must be a column in the source schema since PARTITION BY is applied on the input.`, pe);
+        if (pe.kind === 'ColumnRef')
+          throw new SqlError(`PARTITION BY column '${pe.name}' cannot be resolved. '${pe.name}' must be a column in the source schema since PARTITION BY is applied on the input.`, pe);
         throw e;
       }
       const hit = columns.findIndex((c) => sameExpr(c.expr, pe, scope));
       if (hit >= 0) keyIdx.push(hit);
-      if (persistent) keyOnceInProjection(columns.filter((c) => sameExpr(c.expr, pe, scope)), q);
-      const name = hit >= 0 ? columns[hit]!.name : columnName(pe, rel) ?? `KSQL_COL_${gen++}`;
+      if (persistent)
+        keyOnceInProjection(
+          columns.filter((c) => sameExpr(c.expr, pe, scope)),
+          q,
+        );
+      const name = hit >= 0 ? columns[hit]!.name : (columnName(pe, rel) ?? `KSQL_COL_${gen++}`);
       return { expr: pe, name };
     });
     const unselected = keyExprs.filter((k) => !columns.some((c) => sameExpr(c.expr, k.expr, scope)));
@@ -47,7 +62,10 @@ export function planProjection(q: Query, rel: PlannedRelation, scope: RelationSc
     if (persistent && unselected.length && (partitionBy.length > 1 || unselected.some((k) => columns.some((c) => c.name === k.name)))) {
       const texts = keyExprs.map((k) => qualifiedText(k.expr, rel));
       const plural = texts.length > 1;
-      throw new SqlError(`The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`, q);
+      throw new SqlError(
+        `The query used to build \`${sink}\` must include the partitioning expression${plural ? 's' : ''} ${texts.join(' and ')} in its projection (eg, SELECT ${texts.join(', ')}...).`,
+        q,
+      );
     }
   } else if (q.partitionBy?.length === 1 && q.partitionBy[0]!.kind === 'NullLiteral') {
     // PARTITION BY NULL: ksqlDB's repartition keeps the value columns only — the result has no
@@ -65,18 +83,26 @@ export function planProjection(q: Query, rel: PlannedRelation, scope: RelationSc
       if (hit >= 0) keyIdx.push(hit);
       // The new planner drops a key the projection leaves out (new-planner-rules.ts).
       else if (!newPlanner) keyExprs.push({ expr: { kind: 'ColumnRef', name: rel.entries[0]!.columns[i]!.name, loc: q.loc }, name: rel.entries[0]!.columns[i]!.name });
-      if (persistent) keyOnceInProjection(columns.filter((c) => bindingIndex(c.expr, scope) === i), q);
+      if (persistent)
+        keyOnceInProjection(
+          columns.filter((c) => bindingIndex(c.expr, scope) === i),
+          q,
+        );
     }
     // A stream's unselected key is carried, unless a value column already takes its name.
     const clash = keyExprs.some((k) => columns.some((c) => c.name === k.name));
     if (keyExprs.length && (rel.isTable || clash) && persistent) {
       const names = keyExprs.map((k) => k.name).join(', ');
-      throw new SqlError(`Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key column${keyExprs.length > 1 ? 's' : ''} ${names} in its projection (eg, SELECT ${names}...).`, q);
+      throw new SqlError(
+        `Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sink}\` must include the key column${keyExprs.length > 1 ? 's' : ''} ${names} in its projection (eg, SELECT ${names}...).`,
+        q,
+      );
     }
   }
 
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
-  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
+  if (hasTableFn && rel.isTable)
+    throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();

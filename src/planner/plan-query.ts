@@ -90,12 +90,16 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
     });
     return { ...planned, relation: rel };
   }
-  const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || (q.having !== undefined);
+  const aggregated = !!q.groupBy?.length || columns.some((c) => containsAggregate(c.expr, relScope)) || q.having !== undefined;
   if (q.window && !aggregated) throw new SqlError('WINDOW clause requires a GROUP BY clause.', q.window);
   const targets = q.orderBy ? orderTargets(q.orderBy.items, columns) : [];
   if (aggregated) {
     const extra = targets.findIndex((t) => t.kind === 'extra');
-    if (extra >= 0) throw new SqlError(`ORDER BY ${exprText(q.orderBy!.items[extra]!.expr)}: an aggregation sorts by a column of its select list; select it, or give its position or name.`, q.orderBy!.items[extra]!);
+    if (extra >= 0)
+      throw new SqlError(
+        `ORDER BY ${exprText(q.orderBy!.items[extra]!.expr)}: an aggregation sorts by a column of its select list; select it, or give its position or name.`,
+        q.orderBy!.items[extra]!,
+      );
     return withOrder(planAggregate(q, rel, relScope, node, columns, errors, sink, persistent, bounded, opts.properties), q, targets);
   }
   if (q.having) throw new SqlError('HAVING requires a GROUP BY clause.', q.having);

@@ -79,11 +79,19 @@ function joinVariant(j: Join, left: PlannedRelation, right: PlannedRelation, lef
   const leftNames = left.entries.map((e) => e.sourceName).join(', ');
   const rightName = right.entries[0]!.sourceName;
   if (!left.isTable && !right.isTable) {
-    if (!j.within) throw new SqlError('Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select', j);
+    if (!j.within)
+      throw new SqlError(
+        'Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select',
+        j,
+      );
     return 'StreamStream';
   }
   if (!left.isTable) {
-    if (j.within) throw new SqlError(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.within);
+    if (j.within)
+      throw new SqlError(
+        `A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`,
+        j.within,
+      );
     if (j.type === 'FULL' || j.type === 'RIGHT') {
       throw new SqlError(`Invalid join type: ${j.type === 'FULL' ? 'full-outer' : 'right'} join not supported for stream-table join. Got ${leftNames} [${j.type}] OUTER JOIN ${rightName}.`, j);
     }
@@ -93,7 +101,11 @@ function joinVariant(j: Join, left: PlannedRelation, right: PlannedRelation, lef
   if (!right.isTable) {
     throw new SqlError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${leftNames} [${j.type}] JOIN ${rightName}.`, j);
   }
-  if (j.within) throw new SqlError(`A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.`, j.within);
+  if (j.within)
+    throw new SqlError(
+      `A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.`,
+      j.within,
+    );
   if (!rightIsKey) throw new SqlError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${criteria}.`, j.on);
   if (leftIsKey) return 'TableTable';
   if (left.isJoin) throw new SqlError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${criteria}.`, j.on);

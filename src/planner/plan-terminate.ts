@@ -4,10 +4,7 @@ import type { Terminate } from '../parser/ast.js';
 import { SqlError } from '../parser/errors.js';
 import type { StatementContext } from './statement-context.js';
 
-export type TerminatePlan =
-  | { readonly kind: 'TerminateAll' }
-  | { readonly kind: 'TerminatePush'; readonly id: string }
-  | { readonly kind: 'TerminatePersistent'; readonly id: string };
+export type TerminatePlan = { readonly kind: 'TerminateAll' } | { readonly kind: 'TerminatePush'; readonly id: string } | { readonly kind: 'TerminatePersistent'; readonly id: string };
 
 export function planTerminate(stmt: Terminate, ctx: StatementContext): TerminatePlan {
   const want = stmt.queryId.toUpperCase();

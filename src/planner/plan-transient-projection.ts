@@ -20,7 +20,8 @@ import type { SelectColumn } from './select-list.js';
 export function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
   const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
-  if (hasTableFn && rel.isTable) throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
+  if (hasTableFn && rel.isTable)
+    throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();

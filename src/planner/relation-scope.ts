@@ -107,7 +107,12 @@ export class RelationScope implements Scope {
     }
     const x = this.extra.get(ref.name);
     if (x) return x;
-    const p = this.pseudo ? pseudoBinding(ref.name, this.entries.some((e) => e.windowed)) : undefined;
+    const p = this.pseudo
+      ? pseudoBinding(
+          ref.name,
+          this.entries.some((e) => e.windowed),
+        )
+      : undefined;
     if (p) return p;
     throw new SqlError(`Column '${ref.name}' cannot be resolved.`, ref);
   }

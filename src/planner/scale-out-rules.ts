@@ -22,11 +22,13 @@ export function scaleOutRefusal(root: PlanNode, log: ScaleOut): string | undefin
   const visit = (n: PlanNode): string | undefined => {
     if ((n.kind === 'Aggregate' || n.kind === 'GroupState') && n.repartition) {
       const ps = split(n.input);
-      if (ps.length) return `Cannot run this query scaled out: GROUP BY ${n.groupBy.map((g) => g.text).join(', ')} is not the key of the source it reads, so a group's records lie in any partition (${what(ps)}). ${why} of a group. GROUP BY the source's key, give the source one partition, or run the query on a server without --service-id.`;
+      if (ps.length)
+        return `Cannot run this query scaled out: GROUP BY ${n.groupBy.map((g) => g.text).join(', ')} is not the key of the source it reads, so a group's records lie in any partition (${what(ps)}). ${why} of a group. GROUP BY the source's key, give the source one partition, or run the query on a server without --service-id.`;
     }
     if (n.kind === 'Join' && n.repartition) {
       const ps = split(n);
-      if (ps.length) return `Cannot run this query scaled out: ${n.text} does not join both inputs on their keys, so they are not co-partitioned (${what(ps)}). ${why} of each side. Join on both sources' keys (repartition one with PARTITION BY first), give both one partition, or run the query on a server without --service-id.`;
+      if (ps.length)
+        return `Cannot run this query scaled out: ${n.text} does not join both inputs on their keys, so they are not co-partitioned (${what(ps)}). ${why} of each side. Join on both sources' keys (repartition one with PARTITION BY first), give both one partition, or run the query on a server without --service-id.`;
     }
     for (const i of inputsOf(n)) {
       const r = visit(i);

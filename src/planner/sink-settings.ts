@@ -31,7 +31,11 @@ export function sinkOwnKeys(kind: string | undefined): readonly string[] {
 
 export function externalSink(kind: ExternalSinkDef['kind'], p: Properties, ctx: SinkContext): ExternalSinkDef {
   for (const secret of ['PASSWORD', 'PASS', 'SECRET', 'TOKEN']) {
-    if (p.has(secret)) throw new SqlError(`A sink takes no '${secret.toLowerCase()}' in WITH: statements are kept in the command log. Name an environment variable that holds it with password_env='VAR' (PostgreSQL also reads PGPASSWORD).`, p.get(secret)!);
+    if (p.has(secret))
+      throw new SqlError(
+        `A sink takes no '${secret.toLowerCase()}' in WITH: statements are kept in the command log. Name an environment variable that holds it with password_env='VAR' (PostgreSQL also reads PGPASSWORD).`,
+        p.get(secret)!,
+      );
   }
   const need = (key: string): string => {
     const v = propString(p, key);
@@ -44,11 +48,17 @@ export function externalSink(kind: ExternalSinkDef['kind'], p: Properties, ctx: 
   };
   switch (kind) {
     case 'file': {
-      if (ctx.kind === 'TABLE') throw new SqlError(`The file sink appends rows (as Spark's file sink does in append mode): write a stream (CREATE STREAM … AS SELECT), or send a table to sink='postgres' or 'sqlite', which upsert by key.`, ctx.at);
+      if (ctx.kind === 'TABLE')
+        throw new SqlError(
+          `The file sink appends rows (as Spark's file sink does in append mode): write a stream (CREATE STREAM … AS SELECT), or send a table to sink='postgres' or 'sqlite', which upsert by key.`,
+          ctx.at,
+        );
       const format = (propString(p, 'FORMAT') ?? 'JSON').toUpperCase();
-      if (format !== 'JSON' && format !== 'CSV' && format !== 'PARQUET') throw new SqlError(`The file sink writes format 'JSON' (JSON lines), 'CSV' or 'PARQUET', not '${format}'.`, p.get('FORMAT') ?? ctx.at);
+      if (format !== 'JSON' && format !== 'CSV' && format !== 'PARQUET')
+        throw new SqlError(`The file sink writes format 'JSON' (JSON lines), 'CSV' or 'PARQUET', not '${format}'.`, p.get('FORMAT') ?? ctx.at);
       const partitionBy = propString(p, 'PARTITION_COLUMN')?.toUpperCase();
-      if (partitionBy !== undefined && !ctx.columns.some((c) => c.name === partitionBy)) throw new SqlError(`The partition column '${partitionBy}' is not a column of ${ctx.name}.`, p.get('PARTITION_COLUMN')!);
+      if (partitionBy !== undefined && !ctx.columns.some((c) => c.name === partitionBy))
+        throw new SqlError(`The partition column '${partitionBy}' is not a column of ${ctx.name}.`, p.get('PARTITION_COLUMN')!);
       return { kind, path: need('PATH'), format: format as FileSinkFormat, ...(partitionBy ? { partitionBy } : {}) };
     }
     case 'postgres': {

@@ -30,7 +30,10 @@ export function keyLookup(q: Query, def: SourceDef): Value[] | undefined {
   const fixed = new Map<string, Value>();
   for (const e of conjuncts(q.where)) {
     if (e.kind !== 'Comparison' || e.op !== '=') continue;
-    for (const [col, other] of [[e.left, e.right], [e.right, e.left]] as const) {
+    for (const [col, other] of [
+      [e.left, e.right],
+      [e.right, e.left],
+    ] as const) {
       const key = col.kind === 'ColumnRef' ? keys.find((k) => k.name === col.name) : undefined;
       const v = key ? keyLiteral(other, key) : undefined;
       if (key && v !== undefined) fixed.set(key.name, v);

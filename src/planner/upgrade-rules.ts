@@ -28,7 +28,8 @@ export function planUpgradeProblem(old: PlanNode, next: PlanNode): string | unde
   const a = enforcingSteps(old);
   if (typeof a === 'string') return a;
   const b = enforcingSteps(next);
-  if (typeof b === 'string') return b.startsWith('Upgrades') ? `Query is not upgradeable. Cannot add a ${b.slice('Upgrades not yet supported for '.length)} step that is not in the original query plan.` : b;
+  if (typeof b === 'string')
+    return b.startsWith('Upgrades') ? `Query is not upgradeable. Cannot add a ${b.slice('Upgrades not yet supported for '.length)} step that is not in the original query plan.` : b;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i];
     const y = b[i];
@@ -103,7 +104,10 @@ function columnText(c: ColumnDef): string {
 }
 
 function schemaText(cols: readonly ColumnDef[]): string {
-  return cols.filter((c) => c.role !== 'header').map(columnText).join(', ');
+  return cols
+    .filter((c) => c.role !== 'header')
+    .map(columnText)
+    .join(', ');
 }
 
 /** Old columns must all still be there, unchanged and in place; new value columns may follow. */

@@ -11,17 +11,7 @@
 //   STRUCT → Struct (plain object, field name → value; field names as declared)
 //   NULL → null
 //
-export type Value =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | Decimal
-  | Value[]
-  | Map<Value, Value>
-  | Struct;
+export type Value = null | boolean | number | bigint | string | Uint8Array | Decimal | Value[] | Map<Value, Value> | Struct;
 
 export interface Struct {
   [field: string]: Value;

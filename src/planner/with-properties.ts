@@ -10,10 +10,26 @@ import type { Properties, PropertyValue } from '../parser/ast.js';
 import { javaDouble } from './expr/java-format.js';
 
 const COMMON = [
-  'KAFKA_TOPIC', 'PARTITIONS', 'REPLICAS', 'RETENTION_MS', 'CLEANUP_POLICY', 'VALUE_FORMAT', 'KEY_FORMAT', 'FORMAT',
-  'TIMESTAMP', 'TIMESTAMP_FORMAT', 'WRAP_SINGLE_VALUE', 'KEY_PROTOBUF_NULLABLE_REPRESENTATION', 'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
-  'VALUE_AVRO_SCHEMA_FULL_NAME', 'KEY_SCHEMA_FULL_NAME', 'VALUE_SCHEMA_FULL_NAME', 'KEY_DELIMITER', 'VALUE_DELIMITER',
-  'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID',
+  'KAFKA_TOPIC',
+  'PARTITIONS',
+  'REPLICAS',
+  'RETENTION_MS',
+  'CLEANUP_POLICY',
+  'VALUE_FORMAT',
+  'KEY_FORMAT',
+  'FORMAT',
+  'TIMESTAMP',
+  'TIMESTAMP_FORMAT',
+  'WRAP_SINGLE_VALUE',
+  'KEY_PROTOBUF_NULLABLE_REPRESENTATION',
+  'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
+  'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'KEY_SCHEMA_FULL_NAME',
+  'VALUE_SCHEMA_FULL_NAME',
+  'KEY_DELIMITER',
+  'VALUE_DELIMITER',
+  'KEY_SCHEMA_ID',
+  'VALUE_SCHEMA_ID',
 ];
 const CREATE_NAMES: ReadonlySet<string> = new Set([...COMMON, 'WINDOW_TYPE', 'WINDOW_SIZE', 'SOURCE_CONNECTOR', 'SOURCED_BY_CONNECTOR']);
 const CREATE_AS_NAMES: ReadonlySet<string> = new Set(COMMON);
@@ -165,7 +181,7 @@ export function checkTopicProperties(p: Properties, kind: 'STREAM' | 'TABLE', wi
   const cleanup = p.get('CLEANUP_POLICY');
   if (cleanup) {
     throw new SqlError(
-      'Invalid config variable in the WITH clause: CLEANUP_POLICY.\nThe CLEANUP_POLICY config is automatically inferred based on the type of source (STREAM or TABLE).\nUsers can\'t set the CLEANUP_POLICY config manually.',
+      "Invalid config variable in the WITH clause: CLEANUP_POLICY.\nThe CLEANUP_POLICY config is automatically inferred based on the type of source (STREAM or TABLE).\nUsers can't set the CLEANUP_POLICY config manually.",
       cleanup,
     );
   }

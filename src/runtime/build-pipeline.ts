@@ -45,7 +45,7 @@ function scopedEnv(env: OperatorEnv, prefix: string, op: OpenInfo): OperatorEnv 
   };
   const scoped: OperatorEnv = {
     ...env,
-    store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => {
+    store: <V>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V): StateStore<V> => {
       note(name);
       return env.store(`${prefix}/${name}`, enc, dec);
     },

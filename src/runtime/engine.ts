@@ -128,7 +128,12 @@ export class Eddy implements Engine {
     const stored = opts.log ? opts.log(db) : opts.kafka ? new KafkaLog(db, opts.kafka) : new SqliteLog(db);
     const log = new GeneratedTopics(stored);
     const registry = opts.schemaRegistry !== undefined ? new HttpSchemaRegistry(typeof opts.schemaRegistry === 'string' ? { url: opts.schemaRegistry } : opts.schemaRegistry) : undefined;
-    this.state = new EngineState(db, log, { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) }, registry);
+    this.state = new EngineState(
+      db,
+      log,
+      { maxRecords: opts.batch?.maxRecords ?? 10_000, intervalMs: opts.batch?.intervalMs ?? 100, ...(opts.batch?.maxMs ? { maxMs: opts.batch.maxMs } : {}) },
+      registry,
+    );
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.state.properties.set(k, v);
     this.autoStart = opts.autoStart ?? true;
     this.state.wake = () => this.wake();
@@ -587,7 +592,17 @@ export class Eddy implements Engine {
       else state.processingLog.write({ queryId: plan.id, topic: null, partition: null, offset: null, reason: m });
     };
     const sources = [...new Set(collectSources(plan))];
-    state.queries.set(plan.id, { id: plan.id, sql: plan.sql, plan, task: restart(), restart, errors, ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}), sources, internal: false });
+    state.queries.set(plan.id, {
+      id: plan.id,
+      sql: plan.sql,
+      plan,
+      task: restart(),
+      restart,
+      errors,
+      ...(plan.sink.kind === 'Source' ? { sink: plan.sink.target.name } : {}),
+      sources,
+      internal: false,
+    });
     this.ensureRunning();
   }
 
@@ -695,7 +710,13 @@ export class Eddy implements Engine {
         try {
           n += c.poll();
         } catch (e) {
-          this.state.processingLog.write({ queryId: null, topic: this.state.catalog.get(name)?.topic ?? null, partition: null, offset: null, reason: `${c.kind} connector for ${name}: ${(e as Error).message}` });
+          this.state.processingLog.write({
+            queryId: null,
+            topic: this.state.catalog.get(name)?.topic ?? null,
+            partition: null,
+            offset: null,
+            reason: `${c.kind} connector for ${name}: ${(e as Error).message}`,
+          });
         }
       }
     } finally {

@@ -33,7 +33,11 @@ export function explainLines(tree: OperatorInfo): ExplainLine[] {
 }
 
 export function explainHeader(p: QueryPlan): string[] {
-  return [`Query ${p.id}: ${p.sql}`, `Output: ${schemaColumns(p.output)}`, 'Micro-batch plan (each batch: read new offsets → decode → operators → emit → commit state, output and offsets in one SQLite transaction):'];
+  return [
+    `Query ${p.id}: ${p.sql}`,
+    `Output: ${schemaColumns(p.output)}`,
+    'Micro-batch plan (each batch: read new offsets → decode → operators → emit → commit state, output and offsets in one SQLite transaction):',
+  ];
 }
 
 export function treeLine(l: ExplainLine): string {

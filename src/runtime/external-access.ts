@@ -25,7 +25,10 @@ export class ExternalAccess {
   /** Limits for SQL-defined functions when confined and allowed; see AccessPolicy.functions. */
   readonly functions: AccessPolicy['functions'];
 
-  private constructor(readonly confined: boolean, policy: AccessPolicy) {
+  private constructor(
+    readonly confined: boolean,
+    policy: AccessPolicy,
+  ) {
     this.functions = policy.functions;
     this.root = policy.fileRoot === undefined ? undefined : realpathSync(policy.fileRoot);
     this.hosts = policy.connect === undefined ? undefined : new Set(policy.connect.map((h) => h.toLowerCase()));

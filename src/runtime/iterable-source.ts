@@ -38,7 +38,8 @@ export function sourceFrom(host: SourceHost, name: string, input: AsyncIterable<
   const def = host.state.catalog.get(name);
   if (!def || !def.topic) throw new Error(`sourceFrom: ${name} is not a stream or changelog table`);
   const chunkRows = opts.chunkRows ?? 500;
-  const reject = (reason: string, line?: number) => host.state.processingLog.write({ queryId: null, topic: def.topic!, partition: null, offset: line ?? null, reason: `sourceFrom ${def.name}: ${reason}` });
+  const reject = (reason: string, line?: number) =>
+    host.state.processingLog.write({ queryId: null, topic: def.topic!, partition: null, offset: line ?? null, reason: `sourceFrom ${def.name}: ${reason}` });
   // Each value is checked against its column's type before it is written (row-values.ts): an
   // 'abc' for an INT key is an error for its row, not a 0 in the topic.
   const check = rowChecker(def);

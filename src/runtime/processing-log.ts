@@ -25,7 +25,9 @@ export class ProcessingLog {
   private readonly unsaved: ProcessingLogEntry[] = [];
 
   constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS "${PROCESSING_LOG_TABLE}" ("ID" INTEGER PRIMARY KEY, "LOGGED_AT" INTEGER, "QUERY_ID" TEXT, "TOPIC" TEXT, "PARTITION" INTEGER, "OFFSET" INTEGER, "REASON" TEXT)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${PROCESSING_LOG_TABLE}" ("ID" INTEGER PRIMARY KEY, "LOGGED_AT" INTEGER, "QUERY_ID" TEXT, "TOPIC" TEXT, "PARTITION" INTEGER, "OFFSET" INTEGER, "REASON" TEXT)`,
+    );
     this.insert = db.prepare(`INSERT INTO "${PROCESSING_LOG_TABLE}"("LOGGED_AT", "QUERY_ID", "TOPIC", "PARTITION", "OFFSET", "REASON") VALUES (?, ?, ?, ?, ?, ?)`);
   }
 

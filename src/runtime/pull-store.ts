@@ -49,7 +49,12 @@ export class PullStore implements WindowRows {
   ) {
     this.home = windowRowsHome(table);
     this.keyCount = table.columns.filter((c) => c.role === 'key').length;
-    this.upsert = new RowBatch(db, 'INSERT INTO materialized(source, k, cols, ts, wstart, wend)', 6, 'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend');
+    this.upsert = new RowBatch(
+      db,
+      'INSERT INTO materialized(source, k, cols, ts, wstart, wend)',
+      6,
+      'ON CONFLICT(source, k) DO UPDATE SET cols = excluded.cols, ts = excluded.ts, wstart = excluded.wstart, wend = excluded.wend',
+    );
     this.upsertWithState = new RowBatch(
       db,
       'INSERT INTO materialized(source, k, cols, ts, wstart, wend, st, st_owner)',

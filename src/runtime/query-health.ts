@@ -75,7 +75,13 @@ export class QuerySupervisor {
       // positions, operator state): the retry runs on a fresh task, as Kafka Streams restarts a failed task.
       q.task.stop();
       h.restartDue = true;
-      this.processingLog.write({ queryId: q.id, topic: null, partition: null, offset: null, reason: `batch failed and rolled back; the query is in ERROR and retries from its committed offsets in ${wait} ms (failure ${h.failures}): ${message}` });
+      this.processingLog.write({
+        queryId: q.id,
+        topic: null,
+        partition: null,
+        offset: null,
+        reason: `batch failed and rolled back; the query is in ERROR and retries from its committed offsets in ${wait} ms (failure ${h.failures}): ${message}`,
+      });
       return 0;
     }
   }

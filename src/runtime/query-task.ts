@@ -132,7 +132,15 @@ export class QueryTask {
     );
     this.output = output;
     this.offsets = opts.persistent ? new OffsetStore(db) : undefined;
-    const inputs = openPartitionInputs(plan, { log: deps.log, registry: deps.registry, startAt: opts.startAt, offsets: this.offsets, entries: this.pipeline.entries, keepStart: scaleOutState, ...(deps.codecFor ? { codecFor: deps.codecFor } : {}) });
+    const inputs = openPartitionInputs(plan, {
+      log: deps.log,
+      registry: deps.registry,
+      startAt: opts.startAt,
+      offsets: this.offsets,
+      entries: this.pipeline.entries,
+      keepStart: scaleOutState,
+      ...(deps.codecFor ? { codecFor: deps.codecFor } : {}),
+    });
     this.channel = deps.log.openChannel(plan.id, { topics: [...new Set(inputs.map((i) => i.topic))], shared });
     const changelog = this.channel.changelog;
     if (scaleOutState && this.stores.length && changelog) {
@@ -140,7 +148,10 @@ export class QueryTask {
       let tasks = 0;
       for (const i of inputs) tasks = Math.max(tasks, i.partition + 1);
       try {
-        changelog.open(this.stores.map((s) => s.storeName), tasks);
+        changelog.open(
+          this.stores.map((s) => s.storeName),
+          tasks,
+        );
       } catch (e) {
         this.channel.close();
         throw e;

@@ -65,7 +65,13 @@ function view(task: QueryTask, fields: Pick<QueryView, 'id' | 'type' | 'sql' | '
   return {
     ...fields,
     sources: [...new Set(sourcesOf(task.plan.root).map((s) => s.source.name))],
-    sourceTopics: [...new Set(sourcesOf(task.plan.root).map((s) => s.source.topic).filter((t): t is string => t !== undefined))],
+    sourceTopics: [
+      ...new Set(
+        sourcesOf(task.plan.root)
+          .map((s) => s.source.topic)
+          .filter((t): t is string => t !== undefined),
+      ),
+    ],
     progress: m.snapshot(),
     batchDurations: { bucketsMs: BATCH_MS_BUCKETS, counts: [...m.batchMsCounts], count: m.batches, sumMs: m.batchMsTotal },
     stateRows: task.stateRows,

@@ -96,7 +96,16 @@ export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCo
     const plain = !r.window && !r.headers.length && !tombstone && !(keyCount && r.key === null);
     const rec: Rec = plain
       ? { cols, ts, partition: r.partition, offset: r.offset }
-      : { cols, ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers.length ? { headers: r.headers } : {}), ...(tombstone ? { tombstone: true } : {}), ...(keyCount && r.key === null ? { keyAbsent: true } : {}) };
+      : {
+          cols,
+          ts,
+          partition: r.partition,
+          offset: r.offset,
+          ...(r.window ? { window: r.window } : {}),
+          ...(r.headers.length ? { headers: r.headers } : {}),
+          ...(tombstone ? { tombstone: true } : {}),
+          ...(keyCount && r.key === null ? { keyAbsent: true } : {}),
+        };
     return { rec };
   };
 

@@ -62,7 +62,12 @@ export const recordFormats: RecordFormats = {
   },
   registryJson(format) {
     const t = schemaTranslator(format);
-    return t && { encode: (j, schema, id, fullName, refs) => t.jsonToBytes(j, schema, id, fullName, refs ? referencedSchemas(refs.registry, refs.schema) : undefined), decode: (bytes, registry) => t.bytesToJson(bytes, registry) };
+    return (
+      t && {
+        encode: (j, schema, id, fullName, refs) => t.jsonToBytes(j, schema, id, fullName, refs ? referencedSchemas(refs.registry, refs.schema) : undefined),
+        decode: (bytes, registry) => t.bytesToJson(bytes, registry),
+      }
+    );
   },
   records: (def, registry) => recordCodec(def, registry),
 };

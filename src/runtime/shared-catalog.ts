@@ -71,7 +71,8 @@ export class SharedCatalog {
       }
       if (until === undefined) return;
       if (this.nextOffset >= until || (!commands.length && fetched >= until)) return;
-      if (Date.now() > deadline) throw new Error(`The shared catalog (${this.topic.name}) could not be read to offset ${until} within ${CATCH_UP_MS} ms (at ${this.nextOffset}): is the broker reachable?`);
+      if (Date.now() > deadline)
+        throw new Error(`The shared catalog (${this.topic.name}) could not be read to offset ${until} within ${CATCH_UP_MS} ms (at ${this.nextOffset}): is the broker reachable?`);
       if (!commands.length) Atomics.wait(pause, 0, 0, 20);
     }
   }

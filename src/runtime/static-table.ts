@@ -91,7 +91,11 @@ export function upsertStaticRows(db: Database.Database, def: SourceDef, rows: re
 }
 
 export function readStaticRows(db: Database.Database, def: SourceDef): Value[][] {
-  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)}`).raw().safeIntegers().all() as unknown[][];
+  const rows = db
+    .prepare(`SELECT * FROM ${staticTableName(def)}`)
+    .raw()
+    .safeIntegers()
+    .all() as unknown[][];
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
@@ -119,7 +123,10 @@ export function* readStaticRowPages(db: Database.Database, def: SourceDef, pageR
   const cursorOf = (row: unknown[]): unknown[] => (rowid ? [row[0]] : keyAt.map((i) => row[i]));
   // Exact integers for the cursor: a key past 2^53 read as a double would skip or repeat rows.
   const first = db.prepare(`${select} ORDER BY ${order} LIMIT ${pageRows}`).raw().safeIntegers(true);
-  const next = db.prepare(`${select} WHERE (${order}) > (${(rowid ? [0] : keyAt).map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ${pageRows}`).raw().safeIntegers(true);
+  const next = db
+    .prepare(`${select} WHERE (${order}) > (${(rowid ? [0] : keyAt).map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ${pageRows}`)
+    .raw()
+    .safeIntegers(true);
   for (let page = first.all() as unknown[][]; page.length; page = next.all(...cursorOf(page[page.length - 1]!)) as unknown[][]) {
     const done = page.length < pageRows;
     for (const raw of page) {
@@ -134,7 +141,11 @@ export function* readStaticRowPages(db: Database.Database, def: SourceDef, pageR
 export function readStaticRowByKey(db: Database.Database, def: SourceDef, key: readonly Value[]): Value[][] {
   const keyCols = def.columns.filter((c) => c.role === 'key');
   const where = keyCols.map((c) => `${quote(c.name)} = ?`).join(' AND ');
-  const rows = db.prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${where}`).raw().safeIntegers().all(...keyCols.map((c, i) => toSqlite(key[i] ?? null, c.type))) as unknown[][];
+  const rows = db
+    .prepare(`SELECT * FROM ${staticTableName(def)} WHERE ${where}`)
+    .raw()
+    .safeIntegers()
+    .all(...keyCols.map((c, i) => toSqlite(key[i] ?? null, c.type))) as unknown[][];
   return rows.map((r) => r.map((v, i) => fromSqlite(v, def.columns[i]!.type)));
 }
 
@@ -160,7 +171,10 @@ export function staticBatchJoin(db: Database.Database, def: SourceDef, stream: s
   const register = db.prepare(`INSERT INTO ${batchTable} (seq, k) VALUES (?, ?)`);
   // The matched flag tells a static row whose columns are all NULL from no match at all: a matched
   // row's key equals b.k, so it is not NULL (not s.rowid: a user column may be named ROWID).
-  const join = db.prepare(`SELECT b.seq, s.${quote(keyCol.name)} IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`).raw().safeIntegers();
+  const join = db
+    .prepare(`SELECT b.seq, s.${quote(keyCol.name)} IS NOT NULL, s.* FROM ${batchTable} b LEFT JOIN ${staticTableName(def)} s ON s.${quote(keyCol.name)} = b.k ORDER BY b.seq`)
+    .raw()
+    .safeIntegers();
   const run = db.transaction((keys: readonly Value[]) => {
     clear.run();
     for (let i = 0; i < keys.length; i++) register.run(i, toSqlite(keys[i] ?? null, keyCol.type));

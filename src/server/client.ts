@@ -84,7 +84,8 @@ function tlsError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   const reason = /SSL routines:[^:]*:([^:]+):/.exec(e.message)?.[1] ?? e.message.split('\n')[0]!;
   let message = reason;
   if (UNTRUSTED.test(code)) message = `TLS: the certificate of the server at ${host}:${port} is not trusted (${reason}): give the CA that signed it (--tls-ca FILE; tls.ca)`;
-  else if (/^ERR_SSL_/.test(code) || /wrong version number|packet length too long|unknown protocol/i.test(e.message)) message = `TLS: the server at ${host}:${port} does not speak TLS (${reason}): is it started with --tls-cert? If not, connect without --tls`;
+  else if (/^ERR_SSL_/.test(code) || /wrong version number|packet length too long|unknown protocol/i.test(e.message))
+    message = `TLS: the server at ${host}:${port} does not speak TLS (${reason}): is it started with --tls-cert? If not, connect without --tls`;
   else if (code === 'ECONNRESET' || /socket disconnected before secure/i.test(e.message)) message = `TLS: the server at ${host}:${port} closed the connection during the TLS handshake (${reason})`;
   const out = new EddyError(message) as EddyError & { code?: string };
   if (e.code) out.code = e.code;
@@ -118,7 +119,14 @@ export class EddyClient {
       // servername: a name is checked against the certificate's DNS names; an IP address against its IP names (no SNI).
       const servername = t?.servername ?? (isIP(host) ? undefined : host);
       const socket: Socket = t
-        ? connectTls({ host, port, minVersion: 'TLSv1.2', ...(t.ca !== undefined ? { ca: t.ca } : {}), ...(t.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}), ...(servername !== undefined ? { servername } : {}) })
+        ? connectTls({
+            host,
+            port,
+            minVersion: 'TLSv1.2',
+            ...(t.ca !== undefined ? { ca: t.ca } : {}),
+            ...(t.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+            ...(servername !== undefined ? { servername } : {}),
+          })
         : connect({ host, port });
       const fail = (e: NodeJS.ErrnoException) => reject(t ? tlsError(e, host, port) : e);
       socket.once('error', fail);

@@ -187,13 +187,16 @@ export class Connection {
       if (req.kind === 'insert') {
         const def = this.eddy.source(req.target);
         if (!def || !def.topic) throw new Error(`${req.target} is not a stream or changelog table.`);
-        this.eddy.insert(def.name, req.rows.map((r, i) => {
-          try {
-            return wireRowToValues(def, r);
-          } catch (e) {
-            throw new Error(`rows[${i}]: ${(e as Error).message}`);
-          }
-        }));
+        this.eddy.insert(
+          def.name,
+          req.rows.map((r, i) => {
+            try {
+              return wireRowToValues(def, r);
+            } catch (e) {
+              throw new Error(`rows[${i}]: ${(e as Error).message}`);
+            }
+          }),
+        );
         this.send({ id, type: 'end', reason: 'completed', rows: new JsonNumber(String(req.rows.length)) });
         return;
       }
@@ -226,7 +229,13 @@ export class Connection {
             await forwardPull(owner, step.text, this.token, this.eddy.pullTimeoutMs ?? 30_000, (reply) => this.send({ ...reply, id }));
             continue;
           }
-          if (!(await this.streamPull(id, this.inSession(() => step.open())))) return;
+          if (
+            !(await this.streamPull(
+              id,
+              this.inSession(() => step.open()),
+            ))
+          )
+            return;
           continue;
         }
         const r = this.inSession(() => step.run());

@@ -18,7 +18,7 @@ import { JsonNumber, parseJson, setField, stringifyJson, type Json } from '../ut
 export type WireRow = Readonly<Record<string, Json>>;
 
 export type Request =
-  | { readonly kind: 'sql'; readonly id: string; readonly sql: string; /** false: answer pull queries here, never forward them to the key's owner (a server forwarding). */ readonly route?: false }
+  | { readonly kind: 'sql'; readonly id: string; readonly sql: string /** false: answer pull queries here, never forward them to the key's owner (a server forwarding). */; readonly route?: false }
   | { readonly kind: 'insert'; readonly id: string; readonly target: string; readonly rows: readonly WireRow[] }
   | { readonly kind: 'cancel'; readonly id: string }
   | { readonly kind: 'auth'; readonly token: string };

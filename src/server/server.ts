@@ -55,7 +55,10 @@ export class EddyServer {
   /** Clients the server cut off, and why (the client may not have read the goodbye). */
   readonly disconnects: { readonly client: string; readonly reason: string; readonly at: number }[] = [];
 
-  constructor(private readonly opts: ServerOptions = {}, eddy?: Eddy) {
+  constructor(
+    private readonly opts: ServerOptions = {},
+    eddy?: Eddy,
+  ) {
     const host = opts.host ?? '127.0.0.1';
     if (opts.token === undefined && !isLoopback(host)) {
       throw new Error(`binding ${host} exposes the server beyond this machine: give it a --token (clients send AUTH <token>), or bind 127.0.0.1`);
@@ -89,13 +92,19 @@ export class EddyServer {
     });
     this.server.maxConnections = 10_000;
     if (opts.pgPort !== undefined) {
-      this.pg = new PgServer(this.eddy, opts.token, {
-        maxMessageBytes: this.limits.maxLineBytes,
-        maxBufferedBytes: this.limits.maxBufferedBytes,
-        authTimeoutMs: this.limits.authTimeoutMs,
-        idleTimeoutMs: this.limits.idleTimeoutMs,
-        maxQueuedMessages: this.limits.maxQueuedRequests,
-      }, opts.onDisconnect, tls);
+      this.pg = new PgServer(
+        this.eddy,
+        opts.token,
+        {
+          maxMessageBytes: this.limits.maxLineBytes,
+          maxBufferedBytes: this.limits.maxBufferedBytes,
+          authTimeoutMs: this.limits.authTimeoutMs,
+          idleTimeoutMs: this.limits.idleTimeoutMs,
+          maxQueuedMessages: this.limits.maxQueuedRequests,
+        },
+        opts.onDisconnect,
+        tls,
+      );
     }
     // An HTTP request's statements run on a Connection of their own, with every client's limits (http/line-session.ts).
     if (opts.httpPort !== undefined) {

@@ -25,8 +25,8 @@ export const HELP = [
   'Statements end with `;` and may span lines. Some to try:',
   '  SHOW STREAMS;  SHOW TABLES;  DESCRIBE <name>;  SHOW FUNCTIONS;',
   '  SELECT … EMIT CHANGES;   (a push query: Ctrl-C cancels it)',
-  '  EXPLAIN SELECT …;   RUN SCRIPT \'file.sql\';   \\? lists the meta-commands (\\d, \\x, \\timing, \\o …)',
-  '  COPY <table> FROM \'file.csv\';   (a bulk load with a progress bar: Ctrl-C stops it)',
+  "  EXPLAIN SELECT …;   RUN SCRIPT 'file.sql';   \\? lists the meta-commands (\\d, \\x, \\timing, \\o …)",
+  "  COPY <table> FROM 'file.csv';   (a bulk load with a progress bar: Ctrl-C stops it)",
   'Keys: Tab completes · ↑/↓ history · Ctrl-R searches it · Ctrl-L clears · Ctrl-C clears or cancels · Ctrl-D leaves.',
 ];
 
@@ -124,7 +124,10 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
   );
 
   const refreshNames = useCallback(() => {
-    void backend.names().then((n) => (names.current = n), () => undefined);
+    void backend.names().then(
+      (n) => (names.current = n),
+      () => undefined,
+    );
   }, [backend]);
   useEffect(refreshNames, [refreshNames]);
 
@@ -140,7 +143,11 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       l.settled = true;
       l.model.apply(l.query.take());
       const lines = l.model.size ? liveTableLines(l.model, look, Math.max(3, height - 8)) : [];
-      print([...(l.query.title ? [l.query.title] : []), ...lines, dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`)]);
+      print([
+        ...(l.query.title ? [l.query.title] : []),
+        ...lines,
+        dim(look, `${how}: ${l.model.rowsSeen} row${l.model.rowsSeen === 1 ? '' : 's'} in ${l.model.batches} batch${l.model.batches === 1 ? '' : 'es'} (${timing(Date.now() - l.started)})`),
+      ]);
       setLive(undefined);
       l.finished();
     },
@@ -216,7 +223,9 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
           const on = m.on ?? !settingsRef.current[m.setting];
           settingsRef.current = { ...settingsRef.current, [m.setting]: on };
           setSettings(settingsRef.current);
-          print([`${SETTING_NAMES[m.setting]} ${m.setting === 'records' ? 'are' : 'is'} ${on ? 'on' : 'off'}.${m.setting === 'pager' && on && !pager ? ' (No terminal to page on: results print as they are.)' : ''}`]);
+          print([
+            `${SETTING_NAMES[m.setting]} ${m.setting === 'records' ? 'are' : 'is'} ${on ? 'on' : 'off'}.${m.setting === 'pager' && on && !pager ? ' (No terminal to page on: results print as they are.)' : ''}`,
+          ]);
           return true;
         }
         case 'output':
@@ -286,7 +295,12 @@ export function App({ backend, history, welcome, size, pager }: AppProps): React
       const kept = split.statements.length ? leftOver(split.rest) : '';
       const ran = split.statements.length && kept ? a.text.slice(0, a.text.length - split.rest.length) : a.text;
       if (!blank) history.add(ran);
-      print(ran.trimEnd().split('\n').map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l));
+      print(
+        ran
+          .trimEnd()
+          .split('\n')
+          .map((l, i) => styleText('cyan', i === 0 ? PROMPT : CONTINUATION) + l),
+      );
       editorRef.current = { text: kept, cursor: kept.length };
       setEditor(editorRef.current);
       if (!statements.length) return;

@@ -80,7 +80,12 @@ async function follow(q: LiveQuery, p: Printer, interrupted: Promise<void> | und
     const rows = q.take();
     // PRINT's guessed formats, said before the rows and again when they narrow (as ksqlDB's PRINT does).
     if (q.title !== undefined && q.title !== title) p.title((title = q.title));
-    if (rows.length) p.rows(q.columns, rows.map((r) => r.values), false);
+    if (rows.length)
+      p.rows(
+        q.columns,
+        rows.map((r) => r.values),
+        false,
+      );
     if (q.ended) return;
     if (stop) return q.cancel();
     await new Promise((r) => setTimeout(r, 50));

@@ -95,7 +95,10 @@ export class EmbeddedBackend implements ShellBackend {
       sources: sources.map((s) => s.name),
       columns: [...new Set(sources.flatMap((s) => s.columns.map((c) => c.name)))],
       functions: this.eddy.functionNames(),
-      queries: this.eddy.queries().filter((q) => q.type === 'PERSISTENT').map((q) => q.id),
+      queries: this.eddy
+        .queries()
+        .filter((q) => q.type === 'PERSISTENT')
+        .map((q) => q.id),
     });
   }
 

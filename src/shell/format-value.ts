@@ -72,7 +72,9 @@ function typedJson(v: unknown, t: SqlType | undefined): string {
     // A STRUCT's fields by name (as the wire or the engine spells them, matched case-insensitively), or a MAP sent as an object.
     const typeOfField = (k: string): SqlType | undefined =>
       t?.kind === 'MAP' ? t.value : t?.kind === 'STRUCT' ? (t.fields.find((f) => f.name === k) ?? t.fields.find((f) => f.name.toUpperCase() === k.toUpperCase()))?.type : undefined;
-    return `{${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}:${typedJson(x, typeOfField(k))}`).join(',')}}`;
+    return `{${Object.entries(v as object)
+      .map(([k, x]) => `${JSON.stringify(k)}:${typedJson(x, typeOfField(k))}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -104,7 +106,10 @@ export function jsonText(v: unknown, column?: CellColumn): string {
   }
   if (Array.isArray(v)) return `[${v.map((x) => jsonText(x)).join(',')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${jsonText(x)}`).join(',')}}`;
-  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+      .join(',')}}`;
   return JSON.stringify(toJsonish(v));
 }
 

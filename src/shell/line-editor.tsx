@@ -47,11 +47,14 @@ export function LineEditor({ state, history, active }: Props): ReactElement {
         const start = offset;
         offset += line.length + 1;
         const col = active && state.cursor >= start && state.cursor <= start + line.length ? state.cursor - start : undefined;
-        return (
-          <Box key={i}>{promptLine(i === 0 ? PROMPT : CONTINUATION, line, col)}</Box>
-        );
+        return <Box key={i}>{promptLine(i === 0 ? PROMPT : CONTINUATION, line, col)}</Box>;
       })}
-      {state.choices && state.choices.length > 0 ? <Text dimColor>{state.choices.slice(0, 40).join('  ')}{state.choices.length > 40 ? '  …' : ''}</Text> : null}
+      {state.choices && state.choices.length > 0 ? (
+        <Text dimColor>
+          {state.choices.slice(0, 40).join('  ')}
+          {state.choices.length > 40 ? '  …' : ''}
+        </Text>
+      ) : null}
     </Box>
   );
 }

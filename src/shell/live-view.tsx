@@ -66,7 +66,11 @@ export function LiveView({ query, model, look, maxRows, onEnd }: Props): ReactEl
     <Box flexDirection="column">
       {query.title ? <Text>{query.title}</Text> : null}
       <Text>{liveTableLines(model, look, maxRows).join('\n')}</Text>
-      {catchingUp ? <Text color="yellow">catching up {progressBar(p.recordsIn, p.recordsIn + p.lag, 30)} {p.lag} behind</Text> : null}
+      {catchingUp ? (
+        <Text color="yellow">
+          catching up {progressBar(p.recordsIn, p.recordsIn + p.lag, 30)} {p.lag} behind
+        </Text>
+      ) : null}
       <Text>
         <Text color="green">{sparkline(model.rateSamples, 30)}</Text> <Text dimColor>{statusLine(model, p)}</Text>
       </Text>

@@ -47,7 +47,12 @@ export async function openBackend(c: BackendChoice): Promise<OpenedBackend> {
   }
   const dir = c.memory ? undefined : resolve(c.dataDir ?? DEFAULT_DATA_DIR);
   const fresh = dir !== undefined && !existsSync(dir);
-  const eddy = Eddy.open({ ...(dir ? { dataDir: dir } : {}), ...(c.kafka ? { kafka: c.kafka } : {}), ...(c.schemaRegistry ? { schemaRegistry: c.schemaRegistry } : {}), ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}) });
+  const eddy = Eddy.open({
+    ...(dir ? { dataDir: dir } : {}),
+    ...(c.kafka ? { kafka: c.kafka } : {}),
+    ...(c.schemaRegistry ? { schemaRegistry: c.schemaRegistry } : {}),
+    ...(c.batchIntervalMs !== undefined ? { batch: { intervalMs: c.batchIntervalMs } } : {}),
+  });
   const createdDemo = !!c.demo && (fresh || (!dir && eddy.sources().length === 0));
   if (createdDemo) eddy.execute(DEMO_STREAM);
   return { backend: new EmbeddedBackend(eddy, dir ? `embedded, data in ${c.dataDir ?? DEFAULT_DATA_DIR}` : 'embedded, in memory'), createdDemo, eddy };

@@ -122,7 +122,8 @@ export class RemoteBackend implements ShellBackend {
       if (out.kind === 'text') return { kind: 'text', text: `${note}${out.text}` };
       return out;
     } catch (e) {
-      if (client.isClosed) throw new ShellError(`The connection to the server at ${this.address.host}:${this.address.port} was lost (${failure(e).message}). The next statement reconnects; \\q leaves.`);
+      if (client.isClosed)
+        throw new ShellError(`The connection to the server at ${this.address.host}:${this.address.port} was lost (${failure(e).message}). The next statement reconnects; \\q leaves.`);
       throw failure(e);
     }
   }

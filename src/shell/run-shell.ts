@@ -35,7 +35,11 @@ export async function runShell(backend: ShellBackend, historyFile: string, creat
   const welcome = [
     `Eddy 0.1.0 — ${backend.description}; history in ${tildePath(historyFile)}`,
     ...(createdDemo
-      ? ['A datagen stream RIDES (RIDE_ID, REGION, FARE) is producing 5 rows a second. Try:', '  SELECT REGION, COUNT(*) AS RIDES, ROUND(AVG(FARE), 2) AS AVG_FARE FROM RIDES', '    WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY REGION EMIT CHANGES;']
+      ? [
+          'A datagen stream RIDES (RIDE_ID, REGION, FARE) is producing 5 rows a second. Try:',
+          '  SELECT REGION, COUNT(*) AS RIDES, ROUND(AVG(FARE), 2) AS AVG_FARE FROM RIDES',
+          '    WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY REGION EMIT CHANGES;',
+        ]
       : ['Try SHOW STREAMS; or SHOW TABLES; to see what is here.']),
     ...HELP,
     '',

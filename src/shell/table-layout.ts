@@ -91,7 +91,16 @@ export function renderTable(t: TableInput): string[] {
     const height = Math.max(...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, k) => `│ ${wrapped.map((w, i) => pad(w[k] ?? '', widths[i]!, !header && numeric[i]!)).join(' │ ')} │`);
   };
-  return [rule('┌', '┬', '┐'), ...line(t.columns.map((c) => c.name), true), rule('├', '┼', '┤'), ...texts.flatMap((r) => line(r, false)), rule('└', '┴', '┘')];
+  return [
+    rule('┌', '┬', '┐'),
+    ...line(
+      t.columns.map((c) => c.name),
+      true,
+    ),
+    rule('├', '┼', '┤'),
+    ...texts.flatMap((r) => line(r, false)),
+    rule('└', '┴', '┘'),
+  ];
 }
 
 function renderRecords(t: TableInput, texts: readonly string[][]): string[] {

@@ -37,7 +37,7 @@ describe("eddy bench's own check of a real path's answer", () => {
     expect(c.rows).toBeGreaterThan(0);
     expect(c.ok).toBe(true);
   });
-  it('a wrong answer is marked wrong: q2 over the log at 10,000 compared with q1\'s loop', () => {
+  it("a wrong answer is marked wrong: q2 over the log at 10,000 compared with q1's loop", () => {
     const q1 = NEXMARK_QUERIES.find((n) => n.name === 'q1')!;
     const q2 = NEXMARK_QUERIES.find((n) => n.name === 'q2')!;
     expect(checkAnswer({ ...q2, name: q1.name }, 10_000, 'log').ok).toBe(false);

@@ -15,9 +15,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 async function eddy(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = await cliScript();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 }, (_e, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout, stderr }),
-    );
+    const child = execFile(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 }, (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
   });
 }
 

@@ -41,13 +41,20 @@ describe('schema ids as the harness numbers them', () => {
       name: 'sink schema by id',
       statements: [
         "CREATE STREAM TRIPS (RIDER STRING KEY, KM DOUBLE, CITY STRING) WITH (kafka_topic='trips', value_format='AVRO', partitions=1);",
-        "CREATE STREAM LONG_TRIPS WITH (value_schema_id=2) AS SELECT RIDER, CITY FROM TRIPS;",
+        'CREATE STREAM LONG_TRIPS WITH (value_schema_id=2) AS SELECT RIDER, CITY FROM TRIPS;',
       ],
       topics: [
         {
           name: 'LONG_TRIPS',
           valueFormat: 'AVRO',
-          valueSchema: { type: 'record', name: 'Long', fields: [{ name: 'CITY', type: 'string' }, { name: 'NOTE', type: ['null', 'string'], default: null }] },
+          valueSchema: {
+            type: 'record',
+            name: 'Long',
+            fields: [
+              { name: 'CITY', type: 'string' },
+              { name: 'NOTE', type: ['null', 'string'], default: null },
+            ],
+          },
         },
       ],
       inputs: [{ topic: 'trips', key: 'ida', value: { KM: 3.5, CITY: 'Bergen' } }],
@@ -66,10 +73,7 @@ describe('output order', () => {
     const second = keys.find((k) => part(k) < part(first))!;
     const outcome = run({
       name: 'order across partitions',
-      statements: [
-        "CREATE STREAM S (K STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON', partitions=8);",
-        'CREATE STREAM O AS SELECT K, N * 2 AS M FROM S;',
-      ],
+      statements: ["CREATE STREAM S (K STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON', partitions=8);", 'CREATE STREAM O AS SELECT K, N * 2 AS M FROM S;'],
       inputs: [
         { topic: 's', key: first, value: { N: 1 }, timestamp: 500 },
         { topic: 's', key: second, value: { N: 2 }, timestamp: 500 },
@@ -87,11 +91,21 @@ describe('a query that fails on a record', () => {
   it('is the exception Kafka Streams throws from that input (id 2: topic p hashes before BIG)', () => {
     const outcome = run({
       name: 'unserializable record',
-      statements: [
-        "CREATE STREAM P (ID STRING KEY, AMOUNT DOUBLE) WITH (kafka_topic='p', value_format='AVRO', partitions=1);",
-        'CREATE STREAM BIG WITH (value_schema_id=2) AS SELECT * FROM P;',
+      statements: ["CREATE STREAM P (ID STRING KEY, AMOUNT DOUBLE) WITH (kafka_topic='p', value_format='AVRO', partitions=1);", 'CREATE STREAM BIG WITH (value_schema_id=2) AS SELECT * FROM P;'],
+      topics: [
+        {
+          name: 'BIG',
+          valueFormat: 'AVRO',
+          valueSchema: {
+            type: 'record',
+            name: 'Big',
+            fields: [
+              { name: 'AMOUNT', type: 'double' },
+              { name: 'CURRENCY', type: 'string' },
+            ],
+          },
+        },
       ],
-      topics: [{ name: 'BIG', valueFormat: 'AVRO', valueSchema: { type: 'record', name: 'Big', fields: [{ name: 'AMOUNT', type: 'double' }, { name: 'CURRENCY', type: 'string' }] } }],
       inputs: [{ topic: 'p', key: 'x', value: { AMOUNT: 2.5 } }],
       expectedException: { type: 'org.apache.kafka.streams.errors.StreamsException', message: 'Exception caught in process' },
     });

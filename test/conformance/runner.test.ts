@@ -30,7 +30,9 @@ describe('conformance runner', () => {
   });
 
   it("eddy test --sql/--input/--output runs a user's own case", () => {
-    const p = spawnSync(process.execPath, [CLI, 'test', '--sql', join(FIX, 'doubled.sql'), '--input', join(FIX, 'doubled-input.json'), '--output', join(FIX, 'doubled-output.json')], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [CLI, 'test', '--sql', join(FIX, 'doubled.sql'), '--input', join(FIX, 'doubled-input.json'), '--output', join(FIX, 'doubled-output.json')], {
+      encoding: 'utf8',
+    });
     expect(p.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(p.status).toBe(0);
   });

@@ -67,7 +67,10 @@ const marked = (what: string) => blocks.filter((b) => mark(b) === what);
 
 describe('docs/*.md code blocks', () => {
   it('each says what it is', () => {
-    expect(blocks.filter((b) => !mark(b)).map((b) => `${b.file}:${b.line}`), 'blocks without a mark').toEqual([]);
+    expect(
+      blocks.filter((b) => !mark(b)).map((b) => `${b.file}:${b.line}`),
+      'blocks without a mark',
+    ).toEqual([]);
     expect(marked('run: transcript').length).toBeGreaterThan(0);
   });
 

@@ -76,7 +76,10 @@ const command = (line: string) => line.replace(/\s+# .*$/, '').trim();
 describe('README.md: blocks that need a server or PostgreSQL, run as written', { timeout: 240_000 }, () => {
   it('needs: server — eddy server on TCP and PostgreSQL ports, the shell and psql connected to it', async () => {
     const block = marked('server');
-    const cmds = block.code.split('\n').filter((l) => l.trim()).map(command);
+    const cmds = block.code
+      .split('\n')
+      .filter((l) => l.trim())
+      .map(command);
     expect(cmds).toEqual([
       'eddy server --port 7878 --data ./eddy-data',
       'eddy shell --connect 127.0.0.1:7878 [--token T]',
@@ -126,7 +129,7 @@ describe('README.md: blocks that need a server or PostgreSQL, run as written', {
     // machine needs longer, so here the pause lasts until both sinks hold every click (at most 90 s).
     expect(block.code).toContain('sleep 10 && ');
     const settled =
-      "for i in $(seq 180); do [ \"$(psql -h 127.0.0.1 -U postgres -Atc 'SELECT coalesce(sum(views), 0) FROM page_views' 2>/dev/null)\" = 5000 ] && [ \"$(cat clicks-out/*/*.json* 2>/dev/null | wc -l)\" = 5000 ] && break; sleep 0.5; done; ";
+      'for i in $(seq 180); do [ "$(psql -h 127.0.0.1 -U postgres -Atc \'SELECT coalesce(sum(views), 0) FROM page_views\' 2>/dev/null)" = 5000 ] && [ "$(cat clicks-out/*/*.json* 2>/dev/null | wc -l)" = 5000 ] && break; sleep 0.5; done; ';
     const r = await sh(block.code.replaceAll('7878', String(port)).replace('sleep 10 && ', settled), dir, { PGPORT: String(pg.port) }, 150_000, 'bash');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stderr).not.toMatch(/ERROR/);

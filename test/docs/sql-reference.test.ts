@@ -23,6 +23,9 @@ describe('docs/sql.md', () => {
 
   it('documents no function that is not registered', () => {
     const registered = new Set(listBuiltIns().map((f) => f.name));
-    expect([...documented].filter((name) => !registered.has(name)), 'unknown functions in docs/sql.md').toEqual([]);
+    expect(
+      [...documented].filter((name) => !registered.has(name)),
+      'unknown functions in docs/sql.md',
+    ).toEqual([]);
   });
 });

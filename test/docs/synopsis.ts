@@ -10,9 +10,25 @@ type Node = { kind: 'text'; text: string } | { kind: 'opt'; alts: Node[][] } | {
 
 /** Placeholders → a value of their kind (whole words, outside quotes). */
 const PLACEHOLDERS: Record<string, string> = {
-  name: 'N1', table: 'T1', source: 'SRC', alias: 'A1', col: 'C1', topic: 'TOPIC1', query_id: 'Q1',
-  expr: 'E1', condition: 'E2', a: 'EA', b: 'EB', select_list: '1', value: '1', type: 'INT', n: '5',
-  unit: 'SECONDS', before: '1 SECOND', after: '2 SECONDS', statement: 'SELECT * FROM SRC',
+  name: 'N1',
+  table: 'T1',
+  source: 'SRC',
+  alias: 'A1',
+  col: 'C1',
+  topic: 'TOPIC1',
+  query_id: 'Q1',
+  expr: 'E1',
+  condition: 'E2',
+  a: 'EA',
+  b: 'EB',
+  select_list: '1',
+  value: '1',
+  type: 'INT',
+  n: '5',
+  unit: 'SECONDS',
+  before: '1 SECOND',
+  after: '2 SECONDS',
+  statement: 'SELECT * FROM SRC',
 };
 
 function tokens(s: string): string[] {
@@ -109,7 +125,10 @@ function concrete(s: string): string {
   let t = out;
   while (t !== prev) {
     prev = t;
-    t = t.replace(/,\s*,/g, ',').replace(/,\s*\)/g, ')').replace(/\(\s*,/g, '(');
+    t = t
+      .replace(/,\s*,/g, ',')
+      .replace(/,\s*\)/g, ')')
+      .replace(/\(\s*,/g, '(');
   }
   return t.replace(/\s+/g, ' ').replace(/\s+;/g, ';').trim();
 }

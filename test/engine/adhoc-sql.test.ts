@@ -24,7 +24,14 @@ describe('SELECT without FROM', () => {
     expect(rows(eddy, "SELECT 1+2 AS x, 'a';")).toEqual([[3, 'a']]);
     expect(rows(eddy, 'SELECT ABS(-3);')).toEqual([[3]]);
     const [r] = eddy.execute("SELECT 1+2 AS x, 'a', ABS(-3.5) AS A;");
-    expect(r).toMatchObject({ kind: 'rows', columns: [{ name: 'X', type: 'INTEGER' }, { name: 'KSQL_COL_0', type: 'STRING' }, { name: 'A', type: 'DECIMAL(2, 1)' }] });
+    expect(r).toMatchObject({
+      kind: 'rows',
+      columns: [
+        { name: 'X', type: 'INTEGER' },
+        { name: 'KSQL_COL_0', type: 'STRING' },
+        { name: 'A', type: 'DECIMAL(2, 1)' },
+      ],
+    });
     // Once: a non-deterministic function gives one row, not one per anything.
     expect(rows(eddy, 'SELECT RANDOM() AS R;')).toHaveLength(1);
   });
@@ -73,20 +80,40 @@ describe('ORDER BY and aggregates over static tables', () => {
   eddy.execute('CREATE TABLE EVENT_COUNTS AS SELECT ID, COUNT(*) AS C FROM EVENTS GROUP BY ID;');
 
   it('sorts after projection, by name, alias, position or expression, with LIMIT after the sort', () => {
-    expect(rows(eddy, 'SELECT ID, N FROM U ORDER BY ID;')).toEqual([[1, 20], [2, null], [3, 30], [4, 20], [5, 10]]);
+    expect(rows(eddy, 'SELECT ID, N FROM U ORDER BY ID;')).toEqual([
+      [1, 20],
+      [2, null],
+      [3, 30],
+      [4, 20],
+      [5, 10],
+    ]);
     expect(rows(eddy, 'SELECT ID FROM U ORDER BY ID DESC LIMIT 2;')).toEqual([[5], [4]]);
     expect(rows(eddy, 'SELECT ID AS K, N FROM U ORDER BY K DESC LIMIT 1;')).toEqual([[5, 10]]);
-    expect(rows(eddy, 'SELECT N, ID FROM U ORDER BY 2 LIMIT 3;')).toEqual([[20, 1], [null, 2], [30, 3]]);
+    expect(rows(eddy, 'SELECT N, ID FROM U ORDER BY 2 LIMIT 3;')).toEqual([
+      [20, 1],
+      [null, 2],
+      [30, 3],
+    ]);
     // An expression of the input that is not selected: computed to sort by, not shown.
     expect(rows(eddy, 'SELECT ID FROM U ORDER BY ID % 3, ID;')).toEqual([[3], [1], [4], [2], [5]]);
     const [r] = eddy.execute('SELECT ID FROM U ORDER BY N * 2 LIMIT 1;');
     expect(r).toMatchObject({ kind: 'rows', columns: [{ name: 'ID' }], rows: [[5]] });
     // Sorting is stable: ties keep the order the rows were read in (the table's key order).
-    expect(rows(eddy, 'SELECT ID, S FROM U ORDER BY S;')).toEqual([[1, 'a'], [2, 'a'], [4, 'b'], [5, 'b'], [3, null]]);
-    expect(rows(eddy, 'SELECT * FROM U WHERE N >= 20 ORDER BY N DESC, ID;')).toEqual([[3, 30, null, null], [1, 20, 'a', null], [4, 20, 'b', null]]);
+    expect(rows(eddy, 'SELECT ID, S FROM U ORDER BY S;')).toEqual([
+      [1, 'a'],
+      [2, 'a'],
+      [4, 'b'],
+      [5, 'b'],
+      [3, null],
+    ]);
+    expect(rows(eddy, 'SELECT * FROM U WHERE N >= 20 ORDER BY N DESC, ID;')).toEqual([
+      [3, 30, null, null],
+      [1, 20, 'a', null],
+      [4, 20, 'b', null],
+    ]);
   });
 
-  it("places NULLs as PostgreSQL does: last ascending, first descending, unless told", () => {
+  it('places NULLs as PostgreSQL does: last ascending, first descending, unless told', () => {
     expect(rows(eddy, 'SELECT ID FROM U ORDER BY N, ID;').flat()).toEqual([5, 1, 4, 3, 2]);
     expect(rows(eddy, 'SELECT ID FROM U ORDER BY N DESC, ID;').flat()).toEqual([2, 3, 1, 4, 5]);
     expect(rows(eddy, 'SELECT ID FROM U ORDER BY N ASC NULLS FIRST, ID;').flat()).toEqual([2, 5, 1, 4, 3]);
@@ -103,8 +130,14 @@ describe('ORDER BY and aggregates over static tables', () => {
   });
 
   it('sorts a GROUP BY by its select columns', () => {
-    expect(rows(eddy, 'SELECT S, COUNT(*) AS C FROM U GROUP BY S ORDER BY C DESC, S;')).toEqual([['a', 2], ['b', 2]]);
-    expect(rows(eddy, 'SELECT S, MIN(N) FROM U GROUP BY S ORDER BY MIN(N) DESC;')).toEqual([['a', 20], ['b', 10]]);
+    expect(rows(eddy, 'SELECT S, COUNT(*) AS C FROM U GROUP BY S ORDER BY C DESC, S;')).toEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
+    expect(rows(eddy, 'SELECT S, MIN(N) FROM U GROUP BY S ORDER BY MIN(N) DESC;')).toEqual([
+      ['a', 20],
+      ['b', 10],
+    ]);
     expect(refusal(eddy, 'SELECT S, COUNT(*) FROM U GROUP BY S ORDER BY MAX(N);').message).toMatch(/ORDER BY MAX\(N\): an aggregation sorts by a column of its select list/);
   });
 

@@ -24,7 +24,13 @@ describe('aggregation changes within a micro-batch', () => {
     eddy = engine(100);
     eddy.execute(S);
     eddy.execute('CREATE TABLE T AS SELECT K, COUNT(*) AS N, SUM(V) AS TOTAL FROM S GROUP BY K;');
-    feed(eddy, [['a', 1, 1], ['a', 2, 2], ['a', 3, 2], ['a', 4, 1], ['a', 5, 5]]);
+    feed(eddy, [
+      ['a', 1, 1],
+      ['a', 2, 2],
+      ['a', 3, 2],
+      ['a', 4, 1],
+      ['a', 5, 5],
+    ]);
     expect(topic(eddy, 'T').map((r) => [r.key, r.value, r.ts])).toEqual([
       ['a', { N: 1, TOTAL: 1 }, 1],
       ['a', { N: 4, TOTAL: 10 }, 2],
@@ -36,7 +42,13 @@ describe('aggregation changes within a micro-batch', () => {
     eddy = engine(100);
     eddy.execute(S);
     eddy.execute('CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;');
-    feed(eddy, [['b', 1, 1], ['a', 1, 1], ['b', 1, 1], ['a', 1, 1], ['a', 1, 1]]);
+    feed(eddy, [
+      ['b', 1, 1],
+      ['a', 1, 1],
+      ['b', 1, 1],
+      ['a', 1, 1],
+      ['a', 1, 1],
+    ]);
     expect(topic(eddy, 'T').map((r) => [r.key, r.value])).toEqual([
       ['b', { N: 1 }],
       ['a', { N: 1 }],
@@ -49,7 +61,12 @@ describe('aggregation changes within a micro-batch', () => {
     eddy = engine(1);
     eddy.execute(S);
     eddy.execute('CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;');
-    feed(eddy, [['a', 1, 1], ['b', 1, 2], ['a', 1, 3], ['a', 1, 4]]);
+    feed(eddy, [
+      ['a', 1, 1],
+      ['b', 1, 2],
+      ['a', 1, 3],
+      ['a', 1, 4],
+    ]);
     expect(topic(eddy, 'T').map((r) => [r.key, r.value])).toEqual([
       ['a', { N: 1 }],
       ['b', { N: 1 }],
@@ -62,7 +79,11 @@ describe('aggregation changes within a micro-batch', () => {
     eddy = engine(100);
     eddy.execute(S);
     eddy.execute('CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 2 SECONDS, ADVANCE BY 1 SECOND) GROUP BY K;');
-    feed(eddy, [['a', 1, 500], ['a', 1, 1500], ['a', 1, 1600]]);
+    feed(eddy, [
+      ['a', 1, 500],
+      ['a', 1, 1500],
+      ['a', 1, 1600],
+    ]);
     expect(topic(eddy, 'T').map((r) => [r.key, r.window?.start, r.value])).toEqual([
       ['a', 0, { N: 3 }],
       ['a', 1000, { N: 2 }],
@@ -78,7 +99,12 @@ describe('aggregation changes within a micro-batch', () => {
       e.runUntilIdle();
       // Row 1 moves x → y (x empties); row 2 appears in z, then moves to y (z appears and empties).
       // Each at its own time: changes of one group at one time would fold into one.
-      for (const [ts, id, g] of [[2, 1, 'y'], [3, 2, 'z'], [4, 2, 'y']] as const) e.execute(`INSERT INTO U (ROWTIME, ID, G) VALUES (${ts}, ${id}, '${g}');`);
+      for (const [ts, id, g] of [
+        [2, 1, 'y'],
+        [3, 2, 'z'],
+        [4, 2, 'y'],
+      ] as const)
+        e.execute(`INSERT INTO U (ROWTIME, ID, G) VALUES (${ts}, ${id}, '${g}');`);
       e.runUntilIdle();
       expect(topic(e, 'PER_G').map((r) => [r.key, r.value])).toEqual([
         ['x', { N: 1 }],
@@ -96,7 +122,13 @@ describe('aggregation changes within a micro-batch', () => {
     eddy = engine(100);
     eddy.execute(S);
     eddy.execute('CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY K EMIT FINAL;');
-    feed(eddy, [['a', 1, 100], ['a', 1, 200], ['b', 1, 300], ['a', 1, 1100], ['a', 1, 2100]]);
+    feed(eddy, [
+      ['a', 1, 100],
+      ['a', 1, 200],
+      ['b', 1, 300],
+      ['a', 1, 1100],
+      ['a', 1, 2100],
+    ]);
     expect(topic(eddy, 'T').map((r) => [r.key, r.window?.start, r.value])).toEqual([
       ['a', 0, { N: 2 }],
       ['b', 0, { N: 1 }],

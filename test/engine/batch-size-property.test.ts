@@ -45,29 +45,66 @@ interface Shape {
 const SHAPES: readonly Shape[] = [
   { name: 'filter and projection', kind: 'stream', sql: ['CREATE STREAM O AS SELECT K, V * 2 AS V2, V IS NULL AS MISSING FROM A WHERE V IS NULL OR V > 3;'] },
   { name: 'stream–stream inner join WITHIN', kind: 'stream', sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, B.V AS BV FROM A JOIN B WITHIN 1 SECOND ON A.K = B.K;'] },
-  { name: 'stream–stream left join WITHIN … GRACE PERIOD', kind: 'stream', sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, B.V AS BV FROM A LEFT JOIN B WITHIN 1 SECOND GRACE PERIOD 500 MILLISECONDS ON A.K = B.K;'] },
-  { name: 'stream–stream left join WITHIN (no grace: eager NULL rows)', kind: 'stream', sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, B.V AS BV FROM A LEFT JOIN B WITHIN 1 SECOND ON A.K = B.K;'] },
-  { name: 'stream–stream full outer join WITHIN (before, after) … GRACE PERIOD', kind: 'stream', sql: ['CREATE STREAM O AS SELECT ROWKEY AS K, A.V AS AV, B.V AS BV FROM A FULL OUTER JOIN B WITHIN (500 MILLISECONDS, 1 SECOND) GRACE PERIOD 300 MILLISECONDS ON A.K = B.K;'] },
+  {
+    name: 'stream–stream left join WITHIN … GRACE PERIOD',
+    kind: 'stream',
+    sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, B.V AS BV FROM A LEFT JOIN B WITHIN 1 SECOND GRACE PERIOD 500 MILLISECONDS ON A.K = B.K;'],
+  },
+  {
+    name: 'stream–stream left join WITHIN (no grace: eager NULL rows)',
+    kind: 'stream',
+    sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, B.V AS BV FROM A LEFT JOIN B WITHIN 1 SECOND ON A.K = B.K;'],
+  },
+  {
+    name: 'stream–stream full outer join WITHIN (before, after) … GRACE PERIOD',
+    kind: 'stream',
+    sql: ['CREATE STREAM O AS SELECT ROWKEY AS K, A.V AS AV, B.V AS BV FROM A FULL OUTER JOIN B WITHIN (500 MILLISECONDS, 1 SECOND) GRACE PERIOD 300 MILLISECONDS ON A.K = B.K;'],
+  },
   { name: 'stream–table inner join', kind: 'stream', sql: ['CREATE STREAM O AS SELECT A.K AS K, A.V AS AV, T.V AS TV FROM A JOIN T ON A.K = T.K;'] },
   { name: 'stream–table left join (stream with a TIMESTAMP column)', kind: 'stream', sql: ['CREATE STREAM O AS SELECT B.K AS K, B.V AS BV, T.V AS TV FROM B LEFT JOIN T ON B.K = T.K;'] },
   { name: 'table–table inner join', kind: 'table', sql: ['CREATE TABLE O AS SELECT T.K AS K, T.V AS TV, U.V AS UV FROM T JOIN U ON T.K = U.K;'] },
   { name: 'table–table full outer join', kind: 'table', sql: ['CREATE TABLE O AS SELECT ROWKEY AS K, T.V AS TV, U.V AS UV FROM T FULL OUTER JOIN U ON T.K = U.K;'] },
-  { name: 'tumbling windowed aggregate', kind: 'table', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S, MAX(V) AS M FROM A WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 500 MILLISECONDS) GROUP BY K;'] },
-  { name: 'hopping windowed aggregate', kind: 'table', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM B WINDOW HOPPING (SIZE 2 SECONDS, ADVANCE BY 500 MILLISECONDS, GRACE PERIOD 1 SECOND) GROUP BY K;'] },
-  { name: 'session windowed aggregate', kind: 'table', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM A WINDOW SESSION (700 MILLISECONDS, GRACE PERIOD 300 MILLISECONDS) GROUP BY K;'] },
+  {
+    name: 'tumbling windowed aggregate',
+    kind: 'table',
+    sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S, MAX(V) AS M FROM A WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 500 MILLISECONDS) GROUP BY K;'],
+  },
+  {
+    name: 'hopping windowed aggregate',
+    kind: 'table',
+    sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM B WINDOW HOPPING (SIZE 2 SECONDS, ADVANCE BY 500 MILLISECONDS, GRACE PERIOD 1 SECOND) GROUP BY K;'],
+  },
+  {
+    name: 'session windowed aggregate',
+    kind: 'table',
+    sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM A WINDOW SESSION (700 MILLISECONDS, GRACE PERIOD 300 MILLISECONDS) GROUP BY K;'],
+  },
   // EMIT FINAL emits each window once: its whole output is compared, as a stream's.
-  { name: 'tumbling EMIT FINAL', kind: 'stream', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM A WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 200 MILLISECONDS) GROUP BY K EMIT FINAL;'] },
+  {
+    name: 'tumbling EMIT FINAL',
+    kind: 'stream',
+    sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S FROM A WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 200 MILLISECONDS) GROUP BY K EMIT FINAL;'],
+  },
   { name: 'session EMIT FINAL', kind: 'stream', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N FROM B WINDOW SESSION (500 MILLISECONDS, GRACE PERIOD 200 MILLISECONDS) GROUP BY K EMIT FINAL;'] },
   { name: 'non-windowed aggregate of a stream', kind: 'table', sql: ['CREATE TABLE O AS SELECT K, COUNT(*) AS N, SUM(V) AS S, MIN(V) AS LO FROM A GROUP BY K;'] },
   { name: 'non-windowed aggregate of a table (retractions)', kind: 'table', sql: ['CREATE TABLE O AS SELECT V, COUNT(*) AS N FROM T GROUP BY V;'] },
-  { name: 'chain: CSAS feeding a CTAS', kind: 'table', sql: ['CREATE STREAM M AS SELECT K, V + 1 AS W FROM A WHERE V IS NOT NULL;', 'CREATE TABLE O AS SELECT K, SUM(W) AS S, COUNT(*) AS N FROM M GROUP BY K;'] },
+  {
+    name: 'chain: CSAS feeding a CTAS',
+    kind: 'table',
+    sql: ['CREATE STREAM M AS SELECT K, V + 1 AS W FROM A WHERE V IS NOT NULL;', 'CREATE TABLE O AS SELECT K, SUM(W) AS S, COUNT(*) AS N FROM M GROUP BY K;'],
+  },
   { name: 'state function: its rows, with event-time timeouts', kind: 'stream', sql: [TALLY, 'CREATE STREAM O AS SELECT K, TALLY(V) AS T FROM B GROUP BY K;'] },
   { name: 'state function: its state per key', kind: 'table', sql: [TALLY, 'CREATE TABLE O AS SELECT K, TALLY(V) AS T FROM A GROUP BY K;'] },
   // Nexmark q7's shape: a stream joined to its own aggregation's changes. In order only: a record
   // out of order changes its group at the group's latest time, which stream records already read
   // have; at one record per batch the join has read them before the change exists, in a larger
   // batch the change is there first (the merge goes by time, and knows no record's cause).
-  { name: 'chain: a stream joined to an aggregation of itself (ROWTIMEs in order)', kind: 'stream', inOrder: true, sql: ['CREATE TABLE MX AS SELECT K, MAX(V) AS M, COUNT(*) AS N FROM A GROUP BY K;', 'CREATE STREAM O AS SELECT A.K AS K, A.V AS V, MX.M AS M, MX.N AS N FROM A JOIN MX ON A.K = MX.K;'] },
+  {
+    name: 'chain: a stream joined to an aggregation of itself (ROWTIMEs in order)',
+    kind: 'stream',
+    inOrder: true,
+    sql: ['CREATE TABLE MX AS SELECT K, MAX(V) AS M, COUNT(*) AS N FROM A GROUP BY K;', 'CREATE STREAM O AS SELECT A.K AS K, A.V AS V, MX.M AS M, MX.N AS N FROM A JOIN MX ON A.K = MX.K;'],
+  },
 ];
 
 interface Input {
@@ -79,27 +116,28 @@ interface Input {
   readonly del: boolean;
 }
 
-const input = (inOrder: boolean) => fc
-  .array(
-    fc.record({
-      src: fc.constantFrom('A', 'B', 'T', 'U'),
-      key: fc.option(fc.constantFrom('a', 'b', 'c'), { freq: 10 }),
-      v: fc.option(fc.integer({ min: -3, max: 9 }), { freq: 6 }),
-      step: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })),
-      // Out of order by up to 3 s: some within the grace periods above, some past them.
-      back: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 5 }),
-      del: fc.boolean(),
-    }),
-    { minLength: 10, maxLength: 50, size: 'max' },
-  )
-  .map((rs) => {
-    let now = 1000;
-    return rs.map((r): Input => {
-      now += r.step;
-      const table = r.src === 'T' || r.src === 'U';
-      return { src: r.src, key: table ? (r.key ?? 'a') : r.key, v: r.v, ts: r.back === null || inOrder ? now : Math.max(0, now - r.back), del: table && r.del && r.v === null };
+const input = (inOrder: boolean) =>
+  fc
+    .array(
+      fc.record({
+        src: fc.constantFrom('A', 'B', 'T', 'U'),
+        key: fc.option(fc.constantFrom('a', 'b', 'c'), { freq: 10 }),
+        v: fc.option(fc.integer({ min: -3, max: 9 }), { freq: 6 }),
+        step: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })),
+        // Out of order by up to 3 s: some within the grace periods above, some past them.
+        back: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 5 }),
+        del: fc.boolean(),
+      }),
+      { minLength: 10, maxLength: 50, size: 'max' },
+    )
+    .map((rs) => {
+      let now = 1000;
+      return rs.map((r): Input => {
+        now += r.step;
+        const table = r.src === 'T' || r.src === 'U';
+        return { src: r.src, key: table ? (r.key ?? 'a') : r.key, v: r.v, ts: r.back === null || inOrder ? now : Math.max(0, now - r.back), del: table && r.del && r.v === null };
+      });
     });
-  });
 
 function produce(eddy: Eddy, inputs: readonly Input[]): void {
   for (const src of ['A', 'B', 'T', 'U'] as const) {

@@ -18,8 +18,14 @@ function run(maxMs: number | undefined): { sinks: Record<string, unknown[]>; cyc
   open.push(eddy);
   eddy.execute(`CREATE STREAM S (ID INT KEY, G STRING, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=2);
     CREATE TABLE T (G STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON', partitions=2);`);
-  eddy.insert('T', [0, 1, 2].map((g) => ({ G: `g${g}`, NAME: `group ${g}` })));
-  eddy.insert('S', Array.from({ length: 1_500 }, (_, i) => ({ ID: i, G: `g${i % 3}`, V: i % 7 === 0 ? 'y' : 'n', ROWTIME: 1_000 * i })));
+  eddy.insert(
+    'T',
+    [0, 1, 2].map((g) => ({ G: `g${g}`, NAME: `group ${g}` })),
+  );
+  eddy.insert(
+    'S',
+    Array.from({ length: 1_500 }, (_, i) => ({ ID: i, G: `g${i % 3}`, V: i % 7 === 0 ? 'y' : 'n', ROWTIME: 1_000 * i })),
+  );
   // The filter is slow on purpose (a 20 kB string per record), so that a 1 ms budget cuts batches.
   eddy.execute(`CREATE STREAM SLOW AS SELECT ID, G, V FROM S WHERE LPAD(V, 20000, 'x') LIKE '%y%';
     CREATE TABLE COUNTS AS SELECT G, COUNT(*) AS N, SUM(ID) AS TOTAL FROM S WHERE LPAD(V, 20000, 'x') LIKE '%x%' GROUP BY G;

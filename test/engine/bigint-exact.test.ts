@@ -67,7 +67,12 @@ describe('BIGINT through the formats', () => {
       [9007199254740995n, -9007199254740995n, 2],
     ]);
     // One past the long range is refused, not wrapped or rounded.
-    expect(e.processingLog().map((x) => x.reason).join('\n')).toMatch(/9223372036854775808 is out of range/);
+    expect(
+      e
+        .processingLog()
+        .map((x) => x.reason)
+        .join('\n'),
+    ).toMatch(/9223372036854775808 is out of range/);
     expect(e.readTopic('O').map((r) => String(r.value))).toEqual(['{"V":9007199254740993,"D":1.5,"X":"a"}', '{"V":-9007199254740995,"D":2.0,"X":"b"}']);
   });
 });

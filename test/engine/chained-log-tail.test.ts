@@ -40,7 +40,13 @@ afterEach(() => {
 
 function open(dataDir?: string): { eddy: Eddy; log: FlakyLog } {
   let log: FlakyLog | undefined;
-  eddy = Eddy.open({ ...(dataDir ? { dataDir } : {}), autoStart: false, batch: { maxRecords: 100 }, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '0' }, log: (db) => (log = new FlakyLog(db)) });
+  eddy = Eddy.open({
+    ...(dataDir ? { dataDir } : {}),
+    autoStart: false,
+    batch: { maxRecords: 100 },
+    properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '0' },
+    log: (db) => (log = new FlakyLog(db)),
+  });
   return { eddy, log: log! };
 }
 

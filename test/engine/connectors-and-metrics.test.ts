@@ -39,7 +39,7 @@ describe('connectors', () => {
     const path = join(dir, 'orders.jsonl');
     writeFileSync(path, '{"ID": 1, "ITEM": "apple"}\n{"ID": 2, "ITEM": "pear"}\n');
     eddy.execute(`CREATE STREAM ORDERS (ID INT KEY, ITEM STRING) WITH (source='file', path='${path}', kafka_topic='orders', value_format='JSON');`);
-    eddy.execute('CREATE STREAM APPLES AS SELECT * FROM ORDERS WHERE ITEM = \'apple\';');
+    eddy.execute("CREATE STREAM APPLES AS SELECT * FROM ORDERS WHERE ITEM = 'apple';");
     await until(() => eddy.readTopic('orders').length === 2);
     appendFileSync(path, '{"ID": 3, "ITEM": "apple"}\nnot json\n{"ID": 4, "ITE');
     await until(() => eddy.readTopic('orders').length === 3);

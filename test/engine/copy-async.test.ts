@@ -60,7 +60,10 @@ describe('copyAsync', () => {
       },
     });
     expect(seen).toHaveLength(2);
-    expect(result).toMatchObject({ kind: 'message', message: 'COPY cancelled: 1999 rows of 5001 copied into ITEMS and committed; the other 3001 were not loaded. 1 line rejected (see the processing log).' });
+    expect(result).toMatchObject({
+      kind: 'message',
+      message: 'COPY cancelled: 1999 rows of 5001 copied into ITEMS and committed; the other 3001 were not loaded. 1 line rejected (see the processing log).',
+    });
     expect(rows(eddy, 'SELECT * FROM ITEMS;')).toHaveLength(1999);
   });
 

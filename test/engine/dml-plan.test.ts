@@ -42,15 +42,15 @@ function written(): [number, number] {
 }
 
 const REFUSED: [string, RegExp][] = [
-  ["INSERT INTO NOPE (ID) VALUES (1);", /unknown stream\/table: `NOPE`/],
-  ["INSERT INTO S (ID, V) VALUES (1);", /Expected number columns and values to match: 2, 1/],
+  ['INSERT INTO NOPE (ID) VALUES (1);', /unknown stream\/table: `NOPE`/],
+  ['INSERT INTO S (ID, V) VALUES (1);', /Expected number columns and values to match: 2, 1/],
   ["INSERT INTO S (ID, W) VALUES (1, 'a');", /Column name W does not exist/],
   ["INSERT INTO S (ID, V) VALUES ('one', 'a');", /Expected type INTEGER for field ID but got STRING/],
-  ["INSERT INTO S (ID, ROWOFFSET) VALUES (1, 2);", /Inserting into column `ROWOFFSET` is not allowed/],
-  ["INSERT INTO ITEMS (COST) VALUES (1.5);", /Value for primary key column\(s\) NAME is required for tables/],
+  ['INSERT INTO S (ID, ROWOFFSET) VALUES (1, 2);', /Inserting into column `ROWOFFSET` is not allowed/],
+  ['INSERT INTO ITEMS (COST) VALUES (1.5);', /Value for primary key column\(s\) NAME is required for tables/],
   ["UPDATE ITEMS SET NAME = 'x';", /Cannot UPDATE primary key column NAME/],
   ["UPDATE ITEMS SET COST = 'dear';", /Expected type DOUBLE for COST but got STRING/],
-  ["UPDATE ITEMS SET PRICE = 1;", /Column PRICE does not exist in ITEMS/],
+  ['UPDATE ITEMS SET PRICE = 1;', /Column PRICE does not exist in ITEMS/],
   ['DELETE FROM S;', /works on static tables only; S is backed by topic 's'/],
   ['DELETE FROM NOPE;', /Table NOPE does not exist/],
 ];

@@ -79,7 +79,7 @@ describe('EXPLAIN CREATE … AS SELECT equals EXPLAIN <query id> after the creat
     expect(text).toContain("StreamSink: T → topic 'T' (DELIMITED/DELIMITED, 3 partitions)");
   });
 
-  it('says where each operator keeps its state: a CTAS window in its table\'s rows, a push query in memory', () => {
+  it("says where each operator keeps its state: a CTAS window in its table's rows, a push query in memory", () => {
     eddy = engine();
     eddy.execute(SOURCES.join('\n'));
     const ctas = explainText('EXPLAIN CREATE TABLE W AS SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID;');

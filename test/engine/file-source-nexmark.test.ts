@@ -15,7 +15,11 @@ const dir = mkdtempSync(join(tmpdir(), 'eddy-file-nexmark-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SOURCES = {
-  AUCTION: { kind: 'STREAM', file: 'auction', columns: 'ID BIGINT KEY, ITEMNAME STRING, DESCRIPTION STRING, INITIALBID BIGINT, RESERVE BIGINT, DATETIME BIGINT, EXPIRES BIGINT, SELLER BIGINT, CATEGORY BIGINT, EXTRA STRING' },
+  AUCTION: {
+    kind: 'STREAM',
+    file: 'auction',
+    columns: 'ID BIGINT KEY, ITEMNAME STRING, DESCRIPTION STRING, INITIALBID BIGINT, RESERVE BIGINT, DATETIME BIGINT, EXPIRES BIGINT, SELLER BIGINT, CATEGORY BIGINT, EXTRA STRING',
+  },
   PERSON: { kind: 'TABLE', file: 'person', columns: 'ID BIGINT PRIMARY KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING' },
   PERSON_STREAM: { kind: 'STREAM', file: 'person', columns: 'ID BIGINT KEY, NAME STRING, EMAILADDRESS STRING, CREDITCARD STRING, CITY STRING, STATE STRING, DATETIME BIGINT, EXTRA STRING' },
 } as const;
@@ -59,7 +63,9 @@ function answer(name: string, via: 'file' | 'log', maxRecords: number, pollBytes
     eddy.execute(sql);
     eddy.runUntilIdle();
     const sink = /^CREATE STREAM (\w+)/.exec(sql)![1]!;
-    return topic(eddy, sink).map((r) => JSON.stringify([r.key, r.value])).sort();
+    return topic(eddy, sink)
+      .map((r) => JSON.stringify([r.key, r.value]))
+      .sort();
   } finally {
     eddy.close();
   }

@@ -112,13 +112,19 @@ describe('AVRO format', () => {
 
   it('gives ksqlDB’s errors: no subject, bad names, non-string map keys, an incompatible sink schema', () => {
     const eddy = engine();
-    expect(() => eddy.execute(`CREATE STREAM X WITH (kafka_topic='none', value_format='AVRO');`)).toThrow(/Schema for message values on topic 'none' does not exist in the Schema Registry.\nSubject: none-value/);
-    expect(() => eddy.execute('CREATE STREAM X (`1a` INT) WITH (kafka_topic=\'x\', value_format=\'AVRO\');')).toThrow('Schema is not compatible with Avro: Illegal initial character: 1a');
+    expect(() => eddy.execute(`CREATE STREAM X WITH (kafka_topic='none', value_format='AVRO');`)).toThrow(
+      /Schema for message values on topic 'none' does not exist in the Schema Registry.\nSubject: none-value/,
+    );
+    expect(() => eddy.execute("CREATE STREAM X (`1a` INT) WITH (kafka_topic='x', value_format='AVRO');")).toThrow('Schema is not compatible with Avro: Illegal initial character: 1a');
     expect(() => eddy.execute(`CREATE STREAM X (M MAP<INT, INT>) WITH (kafka_topic='x', value_format='AVRO');`)).toThrow('Avro only supports MAPs with STRING keys');
-    expect(() => eddy.execute(`CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON', VALUE_AVRO_SCHEMA_FULL_NAME='a.b');`)).toThrow('JSON does not support the following configs: [fullSchemaName]');
+    expect(() => eddy.execute(`CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON', VALUE_AVRO_SCHEMA_FULL_NAME='a.b');`)).toThrow(
+      'JSON does not support the following configs: [fullSchemaName]',
+    );
     eddy.state.registry.register('bad-value', { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'B', fields: [{ name: 'A', type: 'int' }] }) });
     eddy.execute(`CREATE STREAM S (A STRING) WITH (kafka_topic='s', value_format='AVRO');`);
-    expect(() => eddy.execute(`CREATE STREAM BAD WITH (kafka_topic='bad') AS SELECT * FROM S;`)).toThrow(/Could not register schema for topic: Schema being registered is incompatible with an earlier schema for subject "bad-value"/);
+    expect(() => eddy.execute(`CREATE STREAM BAD WITH (kafka_topic='bad') AS SELECT * FROM S;`)).toThrow(
+      /Could not register schema for topic: Schema being registered is incompatible with an earlier schema for subject "bad-value"/,
+    );
     // A record whose id the registry does not know goes to the processing log, and the query goes on.
     eddy.execute(`CREATE STREAM OK AS SELECT * FROM S;`);
     eddy.produce('s', [{ timestamp: 1, key: null, value: Buffer.from([0, 0, 0, 0, 99, 2, 2]), headers: [] }]);

@@ -72,7 +72,10 @@ describe('JSON_SR format', () => {
     expect(rec.value!.subarray(0, 5)).toEqual(Buffer.from([0, ...int32(value.id)]));
     expect(rec.value!.subarray(5).toString()).toBe('{"I":3,"D":1.50}');
     expect(JSON.parse(value.schema)).toMatchObject({ type: 'object', properties: { I: { oneOf: [{ type: 'null' }, { type: 'integer', 'connect.type': 'int32' }] } } });
-    eddy.state.registry.register('j-value', { schemaType: 'JSON', schema: JSON.stringify({ type: 'object', properties: { name: { type: 'string' }, n: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } } }) });
+    eddy.state.registry.register('j-value', {
+      schemaType: 'JSON',
+      schema: JSON.stringify({ type: 'object', properties: { name: { type: 'string' }, n: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } } }),
+    });
     eddy.execute(`CREATE STREAM J WITH (kafka_topic='j', value_format='JSON_SR');`);
     expect(eddy.state.catalog.get('J')!.columns.map((c) => `${c.name} ${c.type.kind}`)).toEqual(['NAME STRING', 'N BIGINT', 'TAGS ARRAY']);
     eddy.close();

@@ -31,7 +31,7 @@ describe('scalar functions', () => {
     expect(evaluate('ROUND(D)', 'ROUND(D, 0)', 'ROUND(1.25E0, 1)', 'ROUND(-1.25E0, 1)', 'ROUND(155E0, -1)')).toEqual([-1, -1, 1.3, -1.2, 160]);
   });
 
-  it('ROUND on DECIMAL: exact at any size, a tie towards positive infinity, ksqlDB\'s result types', () => {
+  it("ROUND on DECIMAL: exact at any size, a tie towards positive infinity, ksqlDB's result types", () => {
     eddy = engine();
     eddy.execute('CREATE TABLE ONE (ID INT PRIMARY KEY, V DECIMAL(33, 16), I INT);');
     eddy.execute('INSERT INTO ONE (ID, V, I) VALUES (1, -12345678987654321.5000000000000000, 7);');
@@ -40,7 +40,17 @@ describe('scalar functions', () => {
     if (r.kind !== 'rows') throw new Error(r.kind);
     expect(r.rows[0]!.map(String)).toEqual(['-12345678987654321', '-12345678987654321.0000000000000000', '12345678987654322', '12345678987654321', '-2', '3', '-1.20', '160.0', '7']);
     // DECIMAL(p, s) → DECIMAL(p − s, 0); with places the source's type; an INT → BIGINT (round(int) is a long).
-    expect(r.columns.map((c) => c.type)).toEqual(['DECIMAL(17, 0)', 'DECIMAL(33, 16)', 'DECIMAL(17, 0)', 'DECIMAL(17, 0)', 'DECIMAL(1, 0)', 'DECIMAL(1, 0)', 'DECIMAL(3, 2)', 'DECIMAL(4, 1)', 'BIGINT']);
+    expect(r.columns.map((c) => c.type)).toEqual([
+      'DECIMAL(17, 0)',
+      'DECIMAL(33, 16)',
+      'DECIMAL(17, 0)',
+      'DECIMAL(17, 0)',
+      'DECIMAL(1, 0)',
+      'DECIMAL(1, 0)',
+      'DECIMAL(3, 2)',
+      'DECIMAL(4, 1)',
+      'BIGINT',
+    ]);
   });
 
   it('SPLIT keeps empty parts, splits BYTES, and an empty string is one empty part', () => {
@@ -56,7 +66,12 @@ describe('scalar functions', () => {
 
   it('SPLIT_TO_MAP skips empty entries and entries without a key/value delimiter', () => {
     const [m, none] = evaluate("SPLIT_TO_MAP('a:1//b:2/c', '/', ':')", "SPLIT_TO_MAP('a:1', '', ':')");
-    expect(m).toEqual(new Map([['a', '1'], ['b', '2']]));
+    expect(m).toEqual(
+      new Map([
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+    );
     expect(none).toBeNull();
   });
 
@@ -67,7 +82,9 @@ describe('scalar functions', () => {
   });
 
   it('GEO_DISTANCE matches Java to the last digit and treats a NULL unit as km', () => {
-    expect(evaluate('GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0)', "GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0, CAST(NULL AS STRING))")).toEqual([8634.659796579544, 8634.659796579544]);
+    expect(evaluate('GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0)', 'GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0, CAST(NULL AS STRING))')).toEqual([
+      8634.659796579544, 8634.659796579544,
+    ]);
   });
 
   it('ARRAY_JOIN prints DOUBLE elements as Java does; CONCAT_WS joins BYTES', () => {
@@ -96,7 +113,12 @@ describe('scalar functions', () => {
 
   it('constructors read literals as the type of the other elements and unite struct fields', () => {
     const [m, a] = evaluate("MAP(S := D, 'k' := '2.5')", 'ARRAY[STRUCT(X := I), STRUCT(Y := B)]');
-    expect(m).toEqual(new Map([['a.b.', -1.5], ['k', 2.5]]));
+    expect(m).toEqual(
+      new Map([
+        ['a.b.', -1.5],
+        ['k', 2.5],
+      ]),
+    );
     expect(a).toEqual([{ X: 3 }, { Y: 7 }]);
   });
 
@@ -146,7 +168,12 @@ describe('aggregate and table functions', () => {
     eddy.execute("CREATE STREAM C (ID INT KEY, A STRING, B STRING) WITH (kafka_topic='c', value_format='JSON', partitions=1);");
     eddy.execute('CREATE STREAM OUT AS SELECT ID, CUBE_EXPLODE(ARRAY[A, B]) AS G FROM C;');
     insert(eddy, 'C', 'ID, A, B', "1, 'x', 'y'", 1);
-    expect(topic(eddy, 'OUT').map((r) => (r.value as { G: Value }).G)).toEqual([[null, null], [null, 'y'], ['x', null], ['x', 'y']]);
+    expect(topic(eddy, 'OUT').map((r) => (r.value as { G: Value }).G)).toEqual([
+      [null, null],
+      [null, 'y'],
+      ['x', null],
+      ['x', 'y'],
+    ]);
   });
 });
 

@@ -54,7 +54,7 @@ describe('stream–table join in larger batches', () => {
     eddy.execute(USERS);
     eddy.execute('CREATE STREAM ENRICHED AS SELECT O.USER_ID, U.NAME FROM ORDERS O JOIN USERS U ON O.USER_ID = U.ID;');
     // Both records wait in their topics and are read in one batch; the stream topic is listed first.
-    eddy.execute("INSERT INTO ORDERS (ROWTIME, ID, USER_ID, AMOUNT) VALUES (5, 1, 7, 1.0);");
+    eddy.execute('INSERT INTO ORDERS (ROWTIME, ID, USER_ID, AMOUNT) VALUES (5, 1, 7, 1.0);');
     eddy.execute("INSERT INTO USERS (ROWTIME, ID, NAME) VALUES (5, 7, 'ada');");
     eddy.runUntilIdle();
     expect(topic(eddy, 'ENRICHED').map((r) => r.value)).toEqual([{ NAME: 'ada' }]);
@@ -141,9 +141,7 @@ describe('join result columns and key', () => {
       'must include the join expressions S.ID, T.ID or U.ID in its projection',
     );
     // The second join is on an expression of S, so only U.ID still equals the key.
-    expect(() => eddy.execute('CREATE STREAM J AS SELECT V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID + 1 = U.ID;')).toThrow(
-      'must include the join expression U.ID in its projection',
-    );
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID + 1 = U.ID;')).toThrow('must include the join expression U.ID in its projection');
     eddy.execute('CREATE STREAM J AS SELECT T.ID AS K, V, W, Z FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID = U.ID;');
     expect(columnsOf(eddy, 'J')).toEqual(['K KEY', 'V', 'W', 'Z']);
   });
@@ -200,9 +198,7 @@ describe('join criteria errors', () => {
     expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID FROM S JOIN T ON S.ID = T.ID JOIN U ON S.ID = T.ID;')).toThrow(
       'A join criteria is expected to reference the source (`U`) in the FROM clause, instead the right source references `T` and the left source references `S`',
     );
-    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S JOIN T ON V = W;')).toThrow(
-      "stream-table joins require to join on the table's primary key. Got S.V = T.W.",
-    );
+    expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S JOIN T ON V = W;')).toThrow("stream-table joins require to join on the table's primary key. Got S.V = T.W.");
     expect(() => eddy.execute('CREATE STREAM J AS SELECT S.ID, W FROM S FULL OUTER JOIN T ON S.ID = T.ID;')).toThrow('full-outer join not supported for stream-table join');
   });
 });
@@ -392,7 +388,11 @@ describe('aggregations over table–table joins', () => {
     insert(eddy, 'PREFS', 'ID, LANG', "1, 'fr'", 5);
     tombstone(eddy, 'prefs', 2, 6);
     // en: ada, then bob (2); ada leaves for fr (1); bob's preference is deleted (0).
-    expect(topic(eddy, 'BY_LANG').filter((r) => r.key === 'en').map((r) => r.value)).toEqual([{ N: 1 }, { N: 2 }, { N: 1 }, { N: 0 }]);
+    expect(
+      topic(eddy, 'BY_LANG')
+        .filter((r) => r.key === 'en')
+        .map((r) => r.value),
+    ).toEqual([{ N: 1 }, { N: 2 }, { N: 1 }, { N: 0 }]);
     expect(last(eddy, 'BY_LANG')).toMatchObject({ '"fr"': { N: 1 } });
   });
 

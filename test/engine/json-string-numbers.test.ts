@@ -21,7 +21,9 @@ describe('numbers in JSON strings', () => {
     const e = scratch.use(engine(100));
     e.execute(`CREATE STREAM S (ID INT KEY, D DOUBLE) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE STREAM T AS SELECT ID, D FROM S;`);
-    e.execute("INSERT INTO S (ID, D) VALUES (1, CAST('NaN' AS DOUBLE)); INSERT INTO S (ID, D) VALUES (2, 1e308 * 10); INSERT INTO S (ID, D) VALUES (3, -1e308 * 10); INSERT INTO S (ID, D) VALUES (4, 1.5);");
+    e.execute(
+      "INSERT INTO S (ID, D) VALUES (1, CAST('NaN' AS DOUBLE)); INSERT INTO S (ID, D) VALUES (2, 1e308 * 10); INSERT INTO S (ID, D) VALUES (3, -1e308 * 10); INSERT INTO S (ID, D) VALUES (4, 1.5);",
+    );
     e.runUntilIdle();
     expect(topic(e, 'T').map((r) => [r.key, (r.value as { D: number }).D])).toEqual([
       [1, NaN],
@@ -39,7 +41,8 @@ describe('numbers in JSON strings', () => {
       CREATE STREAM T AS SELECT D, I, B FROM S;`);
     for (const v of ['{"D":" 2.5 ","I":"+7","B":"-9"}', '{"D":"1.5d","I":"1","B":"998877665544332211"}', '{"D":"-NaN","I":"1","B":"1"}', '{"D":".5e1F","I":"1","B":"1"}']) produce(e, v);
     // Refused: Unicode blanks (String.trim keeps them), hexadecimal, a suffix on Infinity, blanks around an INT.
-    for (const v of ['{"D":"\u00a02.5","I":"1","B":"1"}', '{"D":"0x1p3","I":"1","B":"1"}', '{"D":"Infinityd","I":"1","B":"1"}', '{"D":"1","I":" 5","B":"1"}', '{"D":"1","I":"1","B":"1e3"}']) produce(e, v);
+    for (const v of ['{"D":"\u00a02.5","I":"1","B":"1"}', '{"D":"0x1p3","I":"1","B":"1"}', '{"D":"Infinityd","I":"1","B":"1"}', '{"D":"1","I":" 5","B":"1"}', '{"D":"1","I":"1","B":"1e3"}'])
+      produce(e, v);
     e.runUntilIdle();
     const got = topic(e, 'T').map((r) => r.value as { D: number; I: number; B: number | bigint });
     expect(got).toEqual([

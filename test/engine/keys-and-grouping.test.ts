@@ -166,7 +166,9 @@ describe('persistent query names, key types and sinks', () => {
     eddy = engine();
     eddy.execute("CREATE STREAM M (ID INT KEY, TAGS MAP<STRING, INT>, L ARRAY<INT>) WITH (kafka_topic='m', value_format='JSON', partitions=1);");
     expect(() => eddy.execute('CREATE STREAM S AS SELECT * FROM M PARTITION BY TAGS;')).toThrow('Map keys, including types that contain maps, are not supported');
-    expect(() => eddy.execute('CREATE STREAM S AS SELECT * FROM M PARTITION BY L;')).toThrow("Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`L` ARRAY<INTEGER> KEY], features=[]}\nreason: The 'KAFKA' format does not support type 'ARRAY'");
+    expect(() => eddy.execute('CREATE STREAM S AS SELECT * FROM M PARTITION BY L;')).toThrow(
+      "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`L` ARRAY<INTEGER> KEY], features=[]}\nreason: The 'KAFKA' format does not support type 'ARRAY'",
+    );
   });
 
   it('names sink topics with the output prefix and drops records whose sink timestamp is negative', () => {

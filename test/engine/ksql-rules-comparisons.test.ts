@@ -12,7 +12,16 @@ function outputs(cols: string, row: string, exprs: string[]): unknown[] {
   eddy = engine();
   eddy.execute(`CREATE STREAM S (${cols}) WITH (kafka_topic='s', value_format='JSON', partitions=1);`);
   eddy.execute(`CREATE STREAM O AS SELECT ${exprs.map((x, i) => `${x} AS R${i}`).join(', ')} FROM S;`);
-  insert(eddy, 'S', cols.split(/,(?![^(]*\))/).map((c) => c.trim().split(' ')[0]).join(', '), row, 1);
+  insert(
+    eddy,
+    'S',
+    cols
+      .split(/,(?![^(]*\))/)
+      .map((c) => c.trim().split(' ')[0])
+      .join(', '),
+    row,
+    1,
+  );
   const v = topic(eddy, 'O')[0]!.value as Record<string, unknown>;
   return exprs.map((_, i) => v[`R${i}`]);
 }
@@ -20,7 +29,15 @@ function outputs(cols: string, row: string, exprs: string[]): unknown[] {
 describe('NULL operands', () => {
   it('every comparison operator gives false on a NULL side, for numbers, decimals, strings and temporals', () => {
     const got = outputs('A INT, B INT, D DECIMAL(4,1), T TIME, S STRING', '7, NULL, NULL, NULL, NULL', [
-      'A = B', 'A <> B', 'A < B', 'B >= A', 'D = 1.5', 'D <= D', "T > '00:00:01'", "S < 'x'", 'NOT (A = B)',
+      'A = B',
+      'A <> B',
+      'A < B',
+      'B >= A',
+      'D = 1.5',
+      'D <= D',
+      "T > '00:00:01'",
+      "S < 'x'",
+      'NOT (A = B)',
     ]);
     expect(got).toEqual([false, false, false, false, false, false, false, false, true]);
   });
@@ -36,9 +53,7 @@ describe('NULL operands', () => {
 
 describe('DATE against TIMESTAMP', () => {
   it('a date is its midnight: later than the day before, equal to its own midnight, earlier than noon', () => {
-    const got = outputs('D DATE, T TIMESTAMP', "'2026-12-02', '2026-12-01T23:59:59.999'", [
-      'D > T', "D = CAST('2026-12-02T00:00:00' AS TIMESTAMP)", "D < CAST('2026-12-02T12:00:00' AS TIMESTAMP)",
-    ]);
+    const got = outputs('D DATE, T TIMESTAMP', "'2026-12-02', '2026-12-01T23:59:59.999'", ['D > T', "D = CAST('2026-12-02T00:00:00' AS TIMESTAMP)", "D < CAST('2026-12-02T12:00:00' AS TIMESTAMP)"]);
     expect(got).toEqual([true, true, true]);
   });
 });
@@ -46,7 +61,11 @@ describe('DATE against TIMESTAMP', () => {
 describe('temporal text', () => {
   it('a string met by a TIME is read as a time, in comparisons and BETWEEN bounds', () => {
     const got = outputs('T TIME, D DATE, S STRING', "'00:00:00.010', '2026-12-02', '00:00:00.007'", [
-      "T > '00:00:00.005'", "T BETWEEN '00:00:00.001' AND '00:00:01'", "T NOT BETWEEN '00:00:00.011' AND '00:00:02'", 'S < T', "D BETWEEN '2026-12-01' AND '2026-12-02'",
+      "T > '00:00:00.005'",
+      "T BETWEEN '00:00:00.001' AND '00:00:01'",
+      "T NOT BETWEEN '00:00:00.011' AND '00:00:02'",
+      'S < T',
+      "D BETWEEN '2026-12-01' AND '2026-12-02'",
     ]);
     expect(got).toEqual([true, true, true, true, true]);
   });

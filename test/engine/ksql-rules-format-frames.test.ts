@@ -34,7 +34,7 @@ describe('a format that cannot hold the columns', () => {
   });
 
   it('frames NONE with columns too, the key side being judged first', () => {
-    expect(refusal(stream('K INT KEY, V STRING', "format='NONE'"))).toContain("Key format does not support schema.\nformat: NONE\nschema: Persistence{columns=[`K` INTEGER KEY], features=[]}");
+    expect(refusal(stream('K INT KEY, V STRING', "format='NONE'"))).toContain('Key format does not support schema.\nformat: NONE\nschema: Persistence{columns=[`K` INTEGER KEY], features=[]}');
     expect(refusal(stream('K INT KEY, V STRING', "value_format='NONE'"))).toContain(
       "Value format does not support schema.\nformat: NONE\nschema: Persistence{columns=[`V` STRING], features=[]}\nreason: The 'NONE' format can only be used when no columns are defined. Got: [`V` STRING]",
     );

@@ -42,8 +42,16 @@ describe('scalar functions', () => {
     expect([Number.isNaN(a), Number.isNaN(b), Number.isNaN(c), d]).toEqual([true, true, true, null]);
   });
 
-  it('DOUBLE as text is Java\'s Double.toString', () => {
-    expect(evaluate(...['1.0E10', '4.9E-324', '1.0E0', '0.001E0', '1.0E-4', '1.0E7', '123.25E0'].map((x) => `CAST(${x} AS STRING)`))).toEqual(['1.0E10', '4.9E-324', '1.0', '0.001', '1.0E-4', '1.0E7', '123.25']);
+  it("DOUBLE as text is Java's Double.toString", () => {
+    expect(evaluate(...['1.0E10', '4.9E-324', '1.0E0', '0.001E0', '1.0E-4', '1.0E7', '123.25E0'].map((x) => `CAST(${x} AS STRING)`))).toEqual([
+      '1.0E10',
+      '4.9E-324',
+      '1.0',
+      '0.001',
+      '1.0E-4',
+      '1.0E7',
+      '123.25',
+    ]);
   });
 
   it('charsets as the JVM: ASCII writes ? for what it cannot hold, reads U+FFFD; FROM_BYTES hex is upper case, ENCODE hex lower', () => {

@@ -21,7 +21,9 @@ const schemaOf = (name: string) => eddy.state.catalog.get(name)!.columns.map((c)
 describe('the NONE key format', () => {
   it('asked for with key columns is refused, through KEY_FORMAT or FORMAT, for streams and tables', () => {
     expect(refusal("CREATE STREAM N1 WITH (key_format='none') AS SELECT ID, V FROM SRC;")).toContain("The 'NONE' format can only be used when no columns are defined. Got: [`ID` INTEGER KEY]");
-    expect(refusal("CREATE TABLE N2 WITH (format='NONE') AS SELECT V, COUNT(*) AS C FROM SRC GROUP BY V;")).toContain("The 'NONE' format can only be used when no columns are defined. Got: [`V` STRING KEY]");
+    expect(refusal("CREATE TABLE N2 WITH (format='NONE') AS SELECT V, COUNT(*) AS C FROM SRC GROUP BY V;")).toContain(
+      "The 'NONE' format can only be used when no columns are defined. Got: [`V` STRING KEY]",
+    );
   });
 });
 

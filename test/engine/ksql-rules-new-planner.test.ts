@@ -14,7 +14,11 @@ const setup = () => {
   eddy.execute("SET 'ksql.new.query.planner.enabled' = 'true';");
   eddy.execute("CREATE STREAM S (K1 INT KEY, K2 STRING KEY, NAME STRING, N INT) WITH (kafka_topic='s', format='JSON', partitions=1);");
 };
-const keyColumns = (name: string) => eddy.state.catalog.get(name)!.columns.filter((c) => c.role === 'key').map((c) => c.name);
+const keyColumns = (name: string) =>
+  eddy.state.catalog
+    .get(name)!
+    .columns.filter((c) => c.role === 'key')
+    .map((c) => c.name);
 
 describe('the new query planner', () => {
   it('drops the keys a projection leaves out, so the output has no key', () => {

@@ -10,7 +10,11 @@ let eddy: Eddy;
 afterEach(() => eddy?.close());
 
 const PROTO = 'syntax = "proto3"; package shop; message Other { int32 x = 1; } message Outer { message Inner { string NAME = 1; int32 N = 2; } int32 y = 1; }';
-const valueColumns = (name: string) => eddy.state.catalog.get(name)!.columns.filter((c) => c.role === 'value').map((c) => c.name);
+const valueColumns = (name: string) =>
+  eddy.state.catalog
+    .get(name)!
+    .columns.filter((c) => c.role === 'value')
+    .map((c) => c.name);
 
 describe('SCHEMA_FULL_NAME over a schema of several messages', () => {
   it('reads and writes the nested message it names, with its message indexes', () => {

@@ -12,12 +12,14 @@ afterEach(() => eddy?.close());
 describe('PROTOBUF nullable representation WRAPPER', () => {
   it('registers wrappers and keeps NULLs through a persistent query', () => {
     eddy = engine();
-    eddy.execute("CREATE STREAM S (ID INT KEY, N BIGINT, T STRING, P STRUCT<F DOUBLE>) WITH (kafka_topic='s', value_format='PROTOBUF', value_protobuf_nullable_representation='WRAPPER', partitions=1);");
+    eddy.execute(
+      "CREATE STREAM S (ID INT KEY, N BIGINT, T STRING, P STRUCT<F DOUBLE>) WITH (kafka_topic='s', value_format='PROTOBUF', value_protobuf_nullable_representation='WRAPPER', partitions=1);",
+    );
     eddy.execute("CREATE STREAM O WITH (value_format='PROTOBUF', value_protobuf_nullable_representation='wrapper') AS SELECT * FROM S;");
     const schema = eddy.state.registry.latest('O-value')!.schema;
     expect(schema).toContain('google.protobuf.Int64Value N = 1;');
     expect(schema).toContain('google.protobuf.DoubleValue F = 1;');
-    insert(eddy, 'S', 'ID, N, T, P', "1, NULL, NULL, STRUCT(F := NULL)", 10);
+    insert(eddy, 'S', 'ID, N, T, P', '1, NULL, NULL, STRUCT(F := NULL)', 10);
     insert(eddy, 'S', 'ID, N, T, P', "2, 0, '', STRUCT(F := 0.0)", 20);
     expect(topic(eddy, 'O').map((r) => r.value)).toEqual([
       { N: null, T: null, P: { F: null } },

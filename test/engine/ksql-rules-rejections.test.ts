@@ -24,7 +24,9 @@ describe('joins', () => {
   });
 
   it('names a joined column ALIAS_COLUMN when a WHERE over the join compares unlike types', () => {
-    expect(refusal("CREATE STREAM O5 AS SELECT S.K, S.A FROM S JOIN T ON S.K = T.K WHERE S.A > S.B;")).toContain('Error in WHERE expression: Cannot compare S_A (INTEGER) to S_B (STRING) with GREATER_THAN.');
+    expect(refusal('CREATE STREAM O5 AS SELECT S.K, S.A FROM S JOIN T ON S.K = T.K WHERE S.A > S.B;')).toContain(
+      'Error in WHERE expression: Cannot compare S_A (INTEGER) to S_B (STRING) with GREATER_THAN.',
+    );
   });
 
   it('refuses KAFKA-formatted values in a join or a GROUP BY, naming the sources by alias', () => {
@@ -43,13 +45,19 @@ describe('format settings', () => {
       "Configuration VALUE_DELIMITER is invalid: Invalid delimiter value: '<>'. Delimiter must be a single character or TAB,SPACE",
     );
     expect(refusal("CREATE STREAM D3 (A INT) WITH (kafka_topic='d3', value_format='JSON', value_delimiter='|');")).toContain('JSON does not support the following configs: [delimiter]');
-    expect(refusal("CREATE STREAM D4 (A INT) WITH (kafka_topic='d4', value_format='JSON', value_avro_schema_full_name='x.Y');")).toContain('JSON does not support the following configs: [fullSchemaName]');
+    expect(refusal("CREATE STREAM D4 (A INT) WITH (kafka_topic='d4', value_format='JSON', value_avro_schema_full_name='x.Y');")).toContain(
+      'JSON does not support the following configs: [fullSchemaName]',
+    );
     eddy.execute("CREATE STREAM D5 (A INT, B INT) WITH (kafka_topic='d5', value_format='DELIMITED', value_delimiter='TAB');");
   });
 
   it('refuses WRAP_SINGLE_VALUE where the format cannot honour it', () => {
-    expect(refusal("CREATE STREAM W1 WITH (value_format='DELIMITED', wrap_single_value=true) AS SELECT K, A FROM S;")).toContain("Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
-    expect(refusal("CREATE STREAM W2 (K INT KEY, A INT) WITH (kafka_topic='w2', value_format='KAFKA', wrap_single_value=true);")).toContain("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
+    expect(refusal("CREATE STREAM W1 WITH (value_format='DELIMITED', wrap_single_value=true) AS SELECT K, A FROM S;")).toContain(
+      "Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
+    );
+    expect(refusal("CREATE STREAM W2 (K INT KEY, A INT) WITH (kafka_topic='w2', value_format='KAFKA', wrap_single_value=true);")).toContain(
+      "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
+    );
     expect(refusal("CREATE STREAM W3 WITH (value_format='JSON', wrap_single_value=false) AS SELECT K, A, B FROM S;")).toContain("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
     eddy.execute("CREATE STREAM W4 WITH (value_format='DELIMITED', wrap_single_value=false) AS SELECT K, A FROM S;");
   });
@@ -57,9 +65,13 @@ describe('format settings', () => {
 
 describe('expressions', () => {
   it('refuses constructors whose every element is an untyped NULL', () => {
-    expect(refusal('SELECT ARRAY[NULL, NULL] FROM S EMIT CHANGES;')).toContain('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.');
+    expect(refusal('SELECT ARRAY[NULL, NULL] FROM S EMIT CHANGES;')).toContain(
+      'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+    );
     expect(refusal("SELECT MAP('a' := NULL) FROM S EMIT CHANGES;")).toContain('Cannot construct a map with all NULL values');
-    expect(refusal('SELECT MAP(NULL := 1) FROM S EMIT CHANGES;')).toContain('Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.');
+    expect(refusal('SELECT MAP(NULL := 1) FROM S EMIT CHANGES;')).toContain(
+      'Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.',
+    );
   });
 
   it('refuses comparing an untyped NULL, also with another NULL', () => {
@@ -83,7 +95,9 @@ describe('pull-query WHERE', () => {
   // query's WHERE is then interpreted as `x >= low AND x <= high`, and the interpreter words it.
   it('reports a BETWEEN bound of the wrong type as the interpreter does, the other bound too', () => {
     eddy.execute('CREATE TABLE TV AS SELECT K, A FROM T;');
-    expect(refusal("SELECT * FROM TV WHERE A BETWEEN 1 AND 'ten';")).toMatch(/^line \d+:\d+: Invalid expression: Cannot compare A \(INTEGER\) to 'ten' \(STRING\) with LESS_THAN_OR_EQUAL\.\nStatement: \(A BETWEEN 1 AND 'ten'\)$/);
+    expect(refusal("SELECT * FROM TV WHERE A BETWEEN 1 AND 'ten';")).toMatch(
+      /^line \d+:\d+: Invalid expression: Cannot compare A \(INTEGER\) to 'ten' \(STRING\) with LESS_THAN_OR_EQUAL\.\nStatement: \(A BETWEEN 1 AND 'ten'\)$/,
+    );
     expect(refusal("SELECT * FROM TV WHERE K = 1 AND A NOT BETWEEN 'one' AND 10;")).toContain("Invalid expression: Cannot compare A (INTEGER) to 'one' (STRING) with GREATER_THAN_OR_EQUAL.");
   });
 
@@ -103,7 +117,9 @@ describe('schema ids on formats without schema inference', () => {
     expect(refusal("CREATE TABLE SI2 WITH (kafka_topic='si2', format='DELIMITED', key_schema_id=3, value_schema_id=4);")).toContain(
       'KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is DELIMITED.',
     );
-    expect(refusal("CREATE STREAM SI3 WITH (value_format='JSON', value_schema_id=7) AS SELECT * FROM S;")).toContain('VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON.');
+    expect(refusal("CREATE STREAM SI3 WITH (value_format='JSON', value_schema_id=7) AS SELECT * FROM S;")).toContain(
+      'VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON.',
+    );
   });
 
   it('keeps the format wording when more than the schema id is refused', () => {

@@ -28,7 +28,14 @@ describe('a sink written with a schema id', () => {
     );
     const typed = eddy.state.registry.register('other-value', {
       schemaType: 'AVRO',
-      schema: JSON.stringify({ type: 'record', name: 'Trip2', fields: [{ name: 'KM', type: 'long' }, { name: 'CITY', type: 'string' }] }),
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'Trip2',
+        fields: [
+          { name: 'KM', type: 'long' },
+          { name: 'CITY', type: 'string' },
+        ],
+      }),
     });
     expect(() => eddy.execute(`CREATE STREAM LONG_TRIPS WITH (kafka_topic='long_trips', value_schema_id=${typed}) AS SELECT RIDER, KM, CITY FROM TRIPS;`)).toThrow(
       'The following value columns are changed, missing or reordered: [`KM` DOUBLE]. Schema from schema registry is [`KM` BIGINT, `CITY` STRING]',
@@ -65,7 +72,17 @@ describe('AVRO written with a registered schema', () => {
       fields: [
         { name: 'SKU', type: 'string' },
         { name: 'QTY', type: 'int', default: 1 },
-        { name: 'SHIP', type: { type: 'record', name: 'Ship', fields: [{ name: 'MODE', type: 'string', default: 'ground' }, { name: 'DAYS', type: ['null', 'long'], default: null }] } },
+        {
+          name: 'SHIP',
+          type: {
+            type: 'record',
+            name: 'Ship',
+            fields: [
+              { name: 'MODE', type: 'string', default: 'ground' },
+              { name: 'DAYS', type: ['null', 'long'], default: null },
+            ],
+          },
+        },
       ],
     };
     const id = eddy.state.registry.register('orders-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });

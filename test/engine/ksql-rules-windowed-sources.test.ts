@@ -32,18 +32,24 @@ describe('WINDOW_TYPE and WINDOW_SIZE', () => {
     expect(refusal("CREATE STREAM W3 (K STRING KEY, V INT) WITH (kafka_topic='w3', value_format='JSON', window_type='Session', window_size='1 MINUTE', partitions=1);")).toContain(
       "'WINDOW_SIZE' should not be set for SESSION windows.",
     );
-    expect(refusal("CREATE STREAM W4 (K STRING KEY, V INT) WITH (kafka_topic='w4', value_format='JSON', window_size='1 MINUTE', partitions=1);")).toContain("'WINDOW_SIZE' should not be set for SESSION windows.");
+    expect(refusal("CREATE STREAM W4 (K STRING KEY, V INT) WITH (kafka_topic='w4', value_format='JSON', window_size='1 MINUTE', partitions=1);")).toContain(
+      "'WINDOW_SIZE' should not be set for SESSION windows.",
+    );
   });
 
   it('refuses a windowed source without a key column, and takes one with a key', () => {
-    expect(refusal("CREATE STREAM W5 (V INT) WITH (kafka_topic='w5', value_format='JSON', window_type='TUMBLING', window_size='2 SECONDS', partitions=1);")).toContain('Windowed sources require a key column.');
+    expect(refusal("CREATE STREAM W5 (V INT) WITH (kafka_topic='w5', value_format='JSON', window_type='TUMBLING', window_size='2 SECONDS', partitions=1);")).toContain(
+      'Windowed sources require a key column.',
+    );
     eddy.execute("CREATE STREAM W6 (K STRING KEY, V INT) WITH (kafka_topic='w6', value_format='JSON', window_type='tumbling', window_size='2 SECONDS', partitions=1);");
   });
 });
 
 describe('window bounds in a persistent projection', () => {
   it('must be aliased, even in a windowed aggregation, as every system column', () => {
-    expect(refusal('CREATE TABLE WB1 AS SELECT K, WINDOWEND, COUNT(*) AS N FROM E WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY K;')).toContain('Reserved column name in select: `WINDOWEND`. Please remove or alias the column.');
+    expect(refusal('CREATE TABLE WB1 AS SELECT K, WINDOWEND, COUNT(*) AS N FROM E WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY K;')).toContain(
+      'Reserved column name in select: `WINDOWEND`. Please remove or alias the column.',
+    );
     eddy.execute('CREATE TABLE WB2 AS SELECT K, WINDOWEND AS UNTIL, COUNT(*) AS N FROM E WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY K;');
   });
 });
@@ -59,7 +65,9 @@ describe('joins of windowed sources', () => {
   });
 
   it('says so before refusing a persistent query over windowed tables', () => {
-    expect(refusal('CREATE TABLE J2 AS SELECT BY_SESSION.K, M, N FROM BY_SESSION JOIN BY_TUMBLE ON BY_SESSION.K = BY_TUMBLE.K;')).toContain('Incompatible windowed sources.\nLeft source: SESSION\nRight source: TUMBLING');
+    expect(refusal('CREATE TABLE J2 AS SELECT BY_SESSION.K, M, N FROM BY_SESSION JOIN BY_TUMBLE ON BY_SESSION.K = BY_TUMBLE.K;')).toContain(
+      'Incompatible windowed sources.\nLeft source: SESSION\nRight source: TUMBLING',
+    );
     expect(refusal('CREATE TABLE J3 AS SELECT BY_HOP.K, S, N FROM BY_HOP JOIN BY_TUMBLE ON BY_HOP.K = BY_TUMBLE.K;')).toContain('KSQL does not support persistent queries on windowed tables.');
   });
 });

@@ -15,8 +15,7 @@ beforeEach(() => {
 afterEach(() => eddy?.close());
 
 const refusal = (sql: string): string => refusalOf(eddy, sql);
-const create = (withs: string, kind = 'STREAM'): string =>
-  `CREATE ${kind} S (K INT ${kind === 'TABLE' ? 'PRIMARY KEY' : 'KEY'}, V STRING) WITH (kafka_topic='s', value_format='JSON', ${withs});`;
+const create = (withs: string, kind = 'STREAM'): string => `CREATE ${kind} S (K INT ${kind === 'TABLE' ? 'PRIMARY KEY' : 'KEY'}, V STRING) WITH (kafka_topic='s', value_format='JSON', ${withs});`;
 
 describe('a number property given a literal of another class', () => {
   it('names the class the parser gave it: BigDecimal for 1.5, Double for 1e2, Long past 2^31, Boolean', () => {

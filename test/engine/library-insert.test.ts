@@ -12,7 +12,12 @@ describe('Eddy.insert', () => {
     const e = scratch.use(Eddy.open({ autoStart: false }));
     e.execute("CREATE STREAM S (ID INT KEY, NAME STRING, N BIGINT, P DECIMAL(6, 2), OK BOOLEAN, TAGS ARRAY<STRING>) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
     e.insert('S', [{ id: 1, name: 'a', n: 5n, p: 1.5, ok: true, tags: ['x'], rowtime: 1000, extra: 'ignored' }]);
-    expect(() => e.insert('S', [{ ID: 2, NAME: 'b' }, { ID: 'three', NAME: 'c' }])).toThrow(/^Cannot insert into S: row 2, column ID: three \(string\), not a INTEGER$/);
+    expect(() =>
+      e.insert('S', [
+        { ID: 2, NAME: 'b' },
+        { ID: 'three', NAME: 'c' },
+      ]),
+    ).toThrow(/^Cannot insert into S: row 2, column ID: three \(string\), not a INTEGER$/);
     expect(() => e.insert('S', [{ ID: 4, NAME: 7 }])).toThrow(/column NAME: 7 \(number\), not a STRING/);
     expect(() => e.insert('S', [{ ID: 5, N: 1.5 }])).toThrow(/column N: 1.5 \(number\), not a BIGINT/);
     expect(() => e.insert('S', [{ ID: 6, OK: 'yes' }])).toThrow(/column OK: yes \(string\), not a BOOLEAN/);

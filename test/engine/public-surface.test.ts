@@ -38,21 +38,28 @@ describe('surfaces use only the public surface', () => {
   it('no surface file imports a file under src/runtime', () => {
     const offenders = all
       .filter((f) => !MICRO_BENCHES.has(f))
-      .flatMap((f) => imports(readFileSync(join(ROOT, f), 'utf8')).filter((m) => /(^|\/)runtime\//.test(m)).map((m) => `${f}: ${m}`));
+      .flatMap((f) =>
+        imports(readFileSync(join(ROOT, f), 'utf8'))
+          .filter((m) => /(^|\/)runtime\//.test(m))
+          .map((m) => `${f}: ${m}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it("no surface file reads the engine's internal state", () => {
-    const offenders = all
-      .filter((f) => !MICRO_BENCHES.has(f) && f !== STARTUP_BENCH)
-      .filter((f) => /\b(?:eddy|e|engine|probe)\.state\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const offenders = all.filter((f) => !MICRO_BENCHES.has(f) && f !== STARTUP_BENCH).filter((f) => /\b(?:eddy|e|engine|probe)\.state\b/.test(readFileSync(join(ROOT, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
 
   it('the engine API publishes the facade and model types only, no internals', () => {
     const api = readFileSync(join(ROOT, 'src/engine-api.ts'), 'utf8');
     // Values it exports (type-only exports are the model's and the facade's types).
-    const values = [...api.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type ')));
+    const values = [...api.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) =>
+      m[1]!
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x && !x.startsWith('type ')),
+    );
     // The facade and its push-query handle; Eddy.open's default registry timeout (the cli's help
     // shows it); the Nexmark generator, the benchmarks' data. Record formats, the registry's rules
     // and COPY's line rules are the facade's own narrow functions (Eddy.formats, Eddy.schemaRules,

@@ -13,7 +13,11 @@ afterEach(() => {
 });
 
 const ids = (q: PushQuery) => q.drain().map((r) => r.values[0]);
-const insert = (e: Eddy, from: number, n: number) => e.insert('S', Array.from({ length: n }, (_, k) => ({ ID: from + k, V: from + k })));
+const insert = (e: Eddy, from: number, n: number) =>
+  e.insert(
+    'S',
+    Array.from({ length: n }, (_, k) => ({ ID: from + k, V: from + k })),
+  );
 
 describe('push queries sharing a task', () => {
   it('a query joining a task that lags gets only the rows after its own start', () => {

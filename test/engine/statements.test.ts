@@ -25,7 +25,7 @@ describe('statements', () => {
   it('CREATE STREAM AS SELECT filters and projects into a new topic', () => {
     eddy = engine();
     eddy.execute(ORDERS);
-    eddy.execute("CREATE STREAM BIG AS SELECT ID, ITEM, QTY * PRICE AS TOTAL FROM ORDERS WHERE QTY > 1;");
+    eddy.execute('CREATE STREAM BIG AS SELECT ID, ITEM, QTY * PRICE AS TOTAL FROM ORDERS WHERE QTY > 1;');
     insert(eddy, 'ORDERS', 'ID, ITEM, QTY, PRICE', "1, 'apple', 3, 0.5", 1000);
     insert(eddy, 'ORDERS', 'ID, ITEM, QTY, PRICE', "2, 'pear', 1, 2.0", 2000);
     expect(topic(eddy, 'BIG')).toEqual([{ key: 1, value: { ITEM: 'apple', TOTAL: 1.5 }, ts: 1000 }]);
@@ -146,7 +146,7 @@ describe('errors', () => {
   it('a syntax error names line and column and changes nothing', () => {
     eddy = engine();
     try {
-      eddy.execute('CREATE STREAM S (A INT)\nWITH (kafka_topic=\'s\', value_format=\'JSON\');\nSELECT * FRM S;');
+      eddy.execute("CREATE STREAM S (A INT)\nWITH (kafka_topic='s', value_format='JSON');\nSELECT * FRM S;");
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(SqlError);

@@ -19,7 +19,11 @@ describe('a pull query over a static table', () => {
     open.push(eddy);
     eddy.execute('CREATE TABLE ST (ID STRING PRIMARY KEY, ROWID INT, NAME STRING);');
     const n = 5_000;
-    upsertStaticRows(eddy.state.db, eddy.state.catalog.get('ST')!, Array.from({ length: n }, (_, i) => [`k${String(i).padStart(5, '0')}`, i, `row ${i}`]));
+    upsertStaticRows(
+      eddy.state.db,
+      eddy.state.catalog.get('ST')!,
+      Array.from({ length: n }, (_, i) => [`k${String(i).padStart(5, '0')}`, i, `row ${i}`]),
+    );
     const step = eddy.script('SELECT ID, ROWID, NAME FROM ST;')[0]!;
     if (step.kind !== 'pull') throw new Error('expected a pull');
     const cursor: PullCursor = step.open();

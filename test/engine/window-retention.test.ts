@@ -19,8 +19,7 @@ function open(dir: string): Eddy {
 }
 const click = (e: Eddy, u: string, ts: number) => insert(e, 'CLICKS', 'U, P', `'${u}', '/'`, ts);
 /** The window starts of the query's persisted aggregation state (in the pull store's rows). */
-const persistedWindows = (e: Eddy): number[] =>
-  (e.state.db.prepare('SELECT wstart FROM materialized WHERE st IS NOT NULL').pluck().all() as number[]).sort((a, b) => a - b);
+const persistedWindows = (e: Eddy): number[] => (e.state.db.prepare('SELECT wstart FROM materialized WHERE st IS NOT NULL').pluck().all() as number[]).sort((a, b) => a - b);
 /** The window starts a restart of the query would load (windows still open). */
 const openWindows = (e: Eddy, streamTime: number): number[] =>
   new PullStore(e.state.db, e.state.catalog.get('C')!, 'CTAS_C_0')
@@ -82,7 +81,11 @@ describe('windowed aggregation state retention', () => {
       ['a', 10000, 1],
     ]);
     const pulled = eddy.execute("SELECT U, WINDOWSTART, N FROM C WHERE U = 'a';")[0] as unknown as { rows: [string, number, number][] };
-    expect([...pulled.rows].sort((x, y) => x[1] - y[1])).toEqual([['a', 0, 2], ['a', 5000, 4], ['a', 10000, 1]]);
+    expect([...pulled.rows].sort((x, y) => x[1] - y[1])).toEqual([
+      ['a', 0, 2],
+      ['a', 5000, 4],
+      ['a', 10000, 1],
+    ]);
   });
 
   /**

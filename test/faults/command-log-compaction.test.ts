@@ -17,7 +17,12 @@ function summary(e: Eddy) {
     const r = e.execute(sql)[0]!;
     return r.kind === 'rows' ? r.rows : [];
   };
-  return { sources: e.state.catalog.list().map((s) => `${s.kind} ${s.name} ${s.writtenBy ?? ''}`), queries: [...e.state.queries.keys()], counts: rows('SELECT * FROM COUNTS;'), out: e.readTopic('OUT').length };
+  return {
+    sources: e.state.catalog.list().map((s) => `${s.kind} ${s.name} ${s.writtenBy ?? ''}`),
+    queries: [...e.state.queries.keys()],
+    counts: rows('SELECT * FROM COUNTS;'),
+    out: e.readTopic('OUT').length,
+  };
 }
 
 describe('command-log compaction', () => {
@@ -30,7 +35,10 @@ describe('command-log compaction', () => {
       CREATE STREAM OUT (ID INT KEY, V INT) WITH (kafka_topic='out', value_format='JSON', partitions=1);
       CREATE TABLE COUNTS AS SELECT ID, COUNT(*) AS N FROM INPUT GROUP BY ID;
     `);
-    eddy.insert('INPUT', [{ ID: 1, V: 1 }, { ID: 2, V: 2 }]);
+    eddy.insert('INPUT', [
+      { ID: 1, V: 1 },
+      { ID: 2, V: 2 },
+    ]);
     eddy.runUntilIdle();
     for (let i = 0; i < 20; i++) {
       eddy.execute(`CREATE STREAM TMP AS SELECT * FROM INPUT; DROP STREAM TMP;`);
@@ -68,7 +76,10 @@ describe('command-log compaction', () => {
     expect(r!.kind === 'message' && r.queryId).toBe('INSERTQUERY_43');
     eddy.insert('INPUT', [{ ID: 2, V: 4 }]);
     eddy.runUntilIdle();
-    expect(summary(eddy).counts).toEqual([[1, 2], [2, 2]]);
+    expect(summary(eddy).counts).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
     eddy.close();
   });
 });

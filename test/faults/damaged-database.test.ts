@@ -41,7 +41,10 @@ describe('a damaged database is refused', () => {
     const dir = tempDir();
     const eddy = Eddy.open({ dataDir: dir, autoStart: false });
     eddy.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-    eddy.insert('S', Array.from({ length: 3000 }, (_, i) => ({ ID: i, V: `value ${i} `.repeat(5) })));
+    eddy.insert(
+      'S',
+      Array.from({ length: 3000 }, (_, i) => ({ ID: i, V: `value ${i} `.repeat(5) })),
+    );
     eddy.close();
     const file = join(dir, 'eddy.db');
     const pages = statSync(file).size / 4096;

@@ -66,39 +66,43 @@ function finish(dir: string, c: DdlCase, reset: OffsetReset) {
 const RUNS = [...CASES.map((c) => [c.name, 'earliest', c] as const), ...CASES.filter((c) => c.name.startsWith('CREATE OR REPLACE')).map((c) => [c.name, 'latest', c] as const)];
 
 describe('a crash inside a DDL statement', () => {
-  it.each(RUNS)('%s (auto.offset.reset=%s): killed at each of its steps, the outputs equal an uninterrupted run', async (_, reset, c) => {
-    const base = tempDir();
-    setUp(base, reset);
-    const clean = tempDir();
-    cpSync(base, clean, { recursive: true });
-    const { killed, points } = await runDdl(clean, c, reset, { EDDY_FAULT_TRACE: '1' });
-    await turn();
-    expect(killed).toBe(false);
-    expect(points).toContain('ddl.before-commit');
-    if (c.name !== 'CREATE OR REPLACE STREAM' && c.name !== 'CREATE OR REPLACE TABLE') expect(points).toContain('terminate.offsets-deleted');
-    const expected = finish(clean, c, reset);
-    // Sanity of the uninterrupted run itself: every input counted once.
-    if (c.name !== 'DROP TABLE') expect((expected.table ?? []).length).toBe(3);
-    if (c.name.startsWith('CREATE OR REPLACE')) expect(expected.copied.length).toBe(19);
+  it.each(RUNS)(
+    '%s (auto.offset.reset=%s): killed at each of its steps, the outputs equal an uninterrupted run',
+    async (_, reset, c) => {
+      const base = tempDir();
+      setUp(base, reset);
+      const clean = tempDir();
+      cpSync(base, clean, { recursive: true });
+      const { killed, points } = await runDdl(clean, c, reset, { EDDY_FAULT_TRACE: '1' });
+      await turn();
+      expect(killed).toBe(false);
+      expect(points).toContain('ddl.before-commit');
+      if (c.name !== 'CREATE OR REPLACE STREAM' && c.name !== 'CREATE OR REPLACE TABLE') expect(points).toContain('terminate.offsets-deleted');
+      const expected = finish(clean, c, reset);
+      // Sanity of the uninterrupted run itself: every input counted once.
+      if (c.name !== 'DROP TABLE') expect((expected.table ?? []).length).toBe(3);
+      if (c.name.startsWith('CREATE OR REPLACE')) expect(expected.copied.length).toBe(19);
 
-    const seen = new Map<string, number>();
-    const faults = points.map((p) => {
-      const n = (seen.get(p) ?? 0) + 1;
-      seen.set(p, n);
-      return `${p}#${n}`;
-    });
-    // Two children at a time: each is mostly start-up.
-    for (let i = 0; i < faults.length; i += 2) {
-      const pair = faults.slice(i, i + 2).map((fault) => {
-        const dir = tempDir();
-        cpSync(base, dir, { recursive: true });
-        return { fault, dir, run: runDdl(dir, c, reset, { EDDY_FAULT: fault }) };
+      const seen = new Map<string, number>();
+      const faults = points.map((p) => {
+        const n = (seen.get(p) ?? 0) + 1;
+        seen.set(p, n);
+        return `${p}#${n}`;
       });
-      for (const { fault, dir, run } of pair) {
-        expect((await run).killed, `killed at ${fault}`).toBe(true);
-        await turn();
-        expect(finish(dir, c, reset), `killed at ${fault}`).toEqual(expected);
+      // Two children at a time: each is mostly start-up.
+      for (let i = 0; i < faults.length; i += 2) {
+        const pair = faults.slice(i, i + 2).map((fault) => {
+          const dir = tempDir();
+          cpSync(base, dir, { recursive: true });
+          return { fault, dir, run: runDdl(dir, c, reset, { EDDY_FAULT: fault }) };
+        });
+        for (const { fault, dir, run } of pair) {
+          expect((await run).killed, `killed at ${fault}`).toBe(true);
+          await turn();
+          expect(finish(dir, c, reset), `killed at ${fault}`).toEqual(expected);
+        }
       }
-    }
-  }, 900_000);
+    },
+    900_000,
+  );
 });

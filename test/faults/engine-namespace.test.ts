@@ -25,7 +25,23 @@ const rowsOf = (eddy: Eddy, sql: string) => {
 };
 
 // Engine table names, and names that differ only in case.
-const NAMES = ['"processing_log"', '"PROCESSING_log"', '"commands"', '"state"', '"offsets"', '"log"', '"topics"', '"settings"', '"materialized"', '"kafka_outbox"', 'users', '"users"', '"Users"', '"u^sers"', '"sqlite_master"'];
+const NAMES = [
+  '"processing_log"',
+  '"PROCESSING_log"',
+  '"commands"',
+  '"state"',
+  '"offsets"',
+  '"log"',
+  '"topics"',
+  '"settings"',
+  '"materialized"',
+  '"kafka_outbox"',
+  'users',
+  '"users"',
+  '"Users"',
+  '"u^sers"',
+  '"sqlite_master"',
+];
 
 describe("the engine's storage is out of users' reach", () => {
   it('a static table named like an engine table, or like another in another case, is its own table; dropping it harms nothing', () => {

@@ -26,13 +26,21 @@ function open(): Eddy {
 
 /** Produce raw value bytes (key = index) to a topic; run the queries. */
 function feed(e: Eddy, t: string, values: (string | Buffer)[]): void {
-  e.produce(t, values.map((v, i) => ({ timestamp: i, key: Buffer.from(String(i)), value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v })));
+  e.produce(
+    t,
+    values.map((v, i) => ({ timestamp: i, key: Buffer.from(String(i)), value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v })),
+  );
   e.runUntilIdle();
 }
 
 /** What the query logged: offset → reason. */
 function rejected(e: Eddy, queryId: string): Map<number, string> {
-  return new Map(e.processingLog(1000).filter((r) => r.queryId === queryId && r.offset !== null).map((r) => [r.offset!, r.reason]));
+  return new Map(
+    e
+      .processingLog(1000)
+      .filter((r) => r.queryId === queryId && r.offset !== null)
+      .map((r) => [r.offset!, r.reason]),
+  );
 }
 
 const bad = (before: string, byte: number, after: string): Buffer => Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from([byte]), Buffer.from(after, 'utf8')]);
@@ -42,7 +50,17 @@ describe('bad input is rejected and logged, never altered', () => {
     const e = open();
     e.execute("CREATE STREAM J (ID STRING KEY, V INT, B BIGINT) WITH (kafka_topic='j', value_format='JSON');");
     e.execute('CREATE STREAM JO AS SELECT ID, V, B FROM J;');
-    feed(e, 'j', ['{"V": 99999999999}', '{"V": "99999999999"}', '{"V": 5}', '{"B": 1e20}', '{"V": 2147483647, "B": -9007199254740991}', '{"V": -2147483648}', '{"V": 2147483648}', '{"V": -2147483649, "B": 1}', '{"V": 7.9}']);
+    feed(e, 'j', [
+      '{"V": 99999999999}',
+      '{"V": "99999999999"}',
+      '{"V": 5}',
+      '{"B": 1e20}',
+      '{"V": 2147483647, "B": -9007199254740991}',
+      '{"V": -2147483648}',
+      '{"V": 2147483648}',
+      '{"V": -2147483649, "B": 1}',
+      '{"V": 7.9}',
+    ]);
     expect(topic(e, 'JO').map((r) => [r.key, r.value])).toEqual([
       ['2', { V: 5, B: null }],
       ['4', { V: 2147483647, B: -9007199254740991 }],
@@ -102,9 +120,17 @@ describe('bad input is rejected and logged, never altered', () => {
     ]);
     // An object for the INT column `__proto__`: a conversion error like any other.
     expect(rejected(e, 'CSAS_PO_0').get(2)).toMatch(/requiredType: INTEGER, path: \$\.__proto__/);
-    expect(p[0]!.M).toEqual(new Map([['__proto__', 3], ['a', 1]]));
+    expect(p[0]!.M).toEqual(
+      new Map([
+        ['__proto__', 3],
+        ['a', 1],
+      ]),
+    );
     expect(e.readTopic('PO')[0]!.value!.toString()).toContain('"M":{"__proto__":3,"a":1}');
-    expect(topic(e, 'NO').map((r) => r.value)).toEqual([{ V: null, S: null }, { V: null, S: 'x' }]);
+    expect(topic(e, 'NO').map((r) => r.value)).toEqual([
+      { V: null, S: null },
+      { V: null, S: 'x' },
+    ]);
   });
 
   it('a STRUCT field named __proto__ is an ordinary field: from JSON input, a STRUCT literal, CAST and a static table', () => {
@@ -113,7 +139,10 @@ describe('bad input is rejected and logged, never altered', () => {
     e.execute("CREATE STREAM SPO AS SELECT ID, S->`__proto__` AS P, S->A AS A, STRUCT(`__proto__` := 'lit', B := 2) AS L, CAST(S AS STRUCT<`__proto__` STRING>) AS C, T FROM SP;");
     feed(e, 'sp', ['{"S": {"__proto__": "x", "A": 1}, "T": {"A": 5}}', '{"S": {"A": 2}}']);
     const out = topic(e, 'SPO').map((r) => r.value as Record<string, Record<string, unknown> | unknown>);
-    expect(out.map((v) => [v.P, v.A])).toEqual([['x', 1], [null, 2]]); // an absent __proto__ field is null, not the prototype
+    expect(out.map((v) => [v.P, v.A])).toEqual([
+      ['x', 1],
+      [null, 2],
+    ]); // an absent __proto__ field is null, not the prototype
     const lit = out[0]!.L as Record<string, unknown>;
     expect(Object.getPrototypeOf(lit)).toBe(Object.prototype);
     expect(Object.keys(lit)).toEqual(['__proto__', 'B']);
@@ -133,8 +162,13 @@ describe('bad input is rejected and logged, never altered', () => {
     writeFileSync(path, 'ID,NAME\n1,one\n,nokey\n2,two\n');
     const result = e.execute(`COPY ST FROM '${path}';`)[0]!;
     expect(result).toMatchObject({ kind: 'message' });
-    expect((result as { message: string }).message).toBe("Copied 2 rows into ST. 1 line rejected (see the processing log), first: line 3: Failed to insert values into 'ST'. Value for primary key column(s) ID is required for tables");
-    expect(rows(e, 'SELECT * FROM ST;').sort()).toEqual([[1, 'one'], [2, 'two']]);
+    expect((result as { message: string }).message).toBe(
+      "Copied 2 rows into ST. 1 line rejected (see the processing log), first: line 3: Failed to insert values into 'ST'. Value for primary key column(s) ID is required for tables",
+    );
+    expect(rows(e, 'SELECT * FROM ST;').sort()).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
     expect(() => e.execute("INSERT INTO ST (NAME) VALUES ('x');")).toThrow("Failed to insert values into 'ST'. Value for primary key column(s) ID is required for tables");
     expect(() => e.execute("INSERT INTO ST (ID, NAME) VALUES (NULL, 'x');")).toThrow('is required for tables');
     expect(rows(e, 'SELECT * FROM ST;')).toHaveLength(2);
@@ -157,6 +191,11 @@ describe('bad input is rejected and logged, never altered', () => {
       { ID: 1, RID: 7, V: 'B' },
       { ID: 2, RID: null, V: null },
     ]);
-    expect(topic(e, 'LJ').map((r) => [r.key, r.value])).toEqual([['a', { ID: 0, V: 'A' }], ['b', { ID: 1, V: 'B' }], ['c', { ID: 2, V: null }], ['z', { ID: 3, V: null }]]);
+    expect(topic(e, 'LJ').map((r) => [r.key, r.value])).toEqual([
+      ['a', { ID: 0, V: 'A' }],
+      ['b', { ID: 1, V: 'B' }],
+      ['c', { ID: 2, V: null }],
+      ['z', { ID: 3, V: null }],
+    ]);
   });
 });

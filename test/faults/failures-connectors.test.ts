@@ -29,7 +29,10 @@ describe('the file source', () => {
   it('logs a path that became a directory once, does not crash, and reads the file that replaces it', async () => {
     const run = await runKillableWorker(join(import.meta.dirname, 'failures-file-source.worker.ts'), [tempDir()], undefined);
     expect(run.outcome).toBe('done');
-    const [during, after] = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) as [{ whileDirectory: string[] }, { out: number[] }];
+    const [during, after] = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>) as [{ whileDirectory: string[] }, { out: number[] }];
     expect(during.whileDirectory).toHaveLength(1);
     expect(during.whileDirectory[0]).toMatch(/cannot read '.*in\.jsonl': EISDIR: illegal operation on a directory/);
     expect(after.out).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

@@ -21,7 +21,12 @@ afterEach(() => {
 const BACKOFF = { initial: 300, max: 600 };
 
 function open(dataDir: string): Eddy {
-  eddy = Eddy.open({ dataDir, autoStart: false, batch: { maxRecords: 10 }, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': String(BACKOFF.initial), 'ksql.query.retry.backoff.max.ms': String(BACKOFF.max) } });
+  eddy = Eddy.open({
+    dataDir,
+    autoStart: false,
+    batch: { maxRecords: 10 },
+    properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': String(BACKOFF.initial), 'ksql.query.retry.backoff.max.ms': String(BACKOFF.max) },
+  });
   return eddy;
 }
 
@@ -69,7 +74,9 @@ describe('a query whose batches keep failing', () => {
     expect(described.get('lastError')).toBe('injected fault in CSAS_BAD_1');
     // At least one failure: on a loaded machine the feed may outlast a backoff and see a retry.
     expect(described.get('failures')).toBeGreaterThanOrEqual(1);
-    const source = rows(e, 'DESCRIBE S EXTENDED;').filter((r) => r[0] === 'Read by').map((r) => r[1]);
+    const source = rows(e, 'DESCRIBE S EXTENDED;')
+      .filter((r) => r[0] === 'Read by')
+      .map((r) => r[1]);
     expect(source).toEqual(['CSAS_BEFORE_BAD_0 (RUNNING)', 'CSAS_BAD_1 (ERROR: injected fault in CSAS_BAD_1)']);
     expect(new Map(rows(e, 'DESCRIBE BAD EXTENDED;').map((r) => [r[0], r[1]])).get('Written by')).toBe('CSAS_BAD_1 (ERROR: injected fault in CSAS_BAD_1)');
 
@@ -88,7 +95,11 @@ describe('a query whose batches keep failing', () => {
       await sleep(BACKOFF.max + 10);
       e.step();
     }
-    const waits = e.processingLog(100).filter((r) => r.queryId === 'CSAS_BAD_1').map((r) => Number(/retries from its committed offsets in (\d+) ms/.exec(r.reason)?.[1])).reverse();
+    const waits = e
+      .processingLog(100)
+      .filter((r) => r.queryId === 'CSAS_BAD_1')
+      .map((r) => Number(/retries from its committed offsets in (\d+) ms/.exec(r.reason)?.[1]))
+      .reverse();
     expect(waits.slice(0, 2)).toEqual([300, 600]);
     expect(waits.length).toBeGreaterThanOrEqual(5);
     expect(waits.slice(2).every((w) => w === 600)).toBe(true);

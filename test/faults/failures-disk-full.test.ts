@@ -24,7 +24,10 @@ function dataDir(): string {
 }
 
 function lines(stdout: string): Record<string, unknown>[] {
-  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** The sink of an uninterrupted run: every input id once, in order. */
@@ -41,7 +44,10 @@ async function runWithFileSizeLimit(dir: string): Promise<string> {
     const limit = (soft: string) => spawnSync('prlimit', ['--pid', String(child.pid), `--fsize=${soft}:unlimited`]).status === 0;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      for (const [ask, soft] of [['LIMIT\n', '4096'], ['LIFT\n', 'unlimited']] as const) {
+      for (const [ask, soft] of [
+        ['LIMIT\n', '4096'],
+        ['LIFT\n', 'unlimited'],
+      ] as const) {
         if (d.includes(ask)) {
           if (!limit(soft)) reject(new Error('prlimit failed'));
           child.stdin.write('go\n');
@@ -61,7 +67,11 @@ describe('a full disk', () => {
   it('fails the batch, puts the query in ERROR without crashing, and resumes once space is freed', async () => {
     const run = await runKillableWorker(WORKER, [dataDir(), 'recover'], undefined);
     expect(run.outcome).toBe('done');
-    const [error, still, final] = lines(run.stdout) as [{ error: { status: string; lastError: string }; logged: string[] }, { stillError: { status: string }; lag: number }, { ids: number[]; status: string; log: string[] }];
+    const [error, still, final] = lines(run.stdout) as [
+      { error: { status: string; lastError: string }; logged: string[] },
+      { stillError: { status: string }; lag: number },
+      { ids: number[]; status: string; log: string[] },
+    ];
     expect(error.error).toEqual({ status: 'ERROR', lastError: 'database or disk is full' });
     // Reported while the disk is full: held in memory, shown by the processing log.
     expect(error.logged.some((r) => /batch failed and rolled back.*database or disk is full/.test(r))).toBe(true);

@@ -15,7 +15,11 @@ const [dataDir, mode] = process.argv.slice(2) as [string, 'recover' | 'stall' | 
 const TOTAL = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const eddy = Eddy.open({ dataDir, batch: { maxRecords: 100, intervalMs: 10 }, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '20', 'ksql.query.retry.backoff.max.ms': '100' } });
+const eddy = Eddy.open({
+  dataDir,
+  batch: { maxRecords: 100, intervalMs: 10 },
+  properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '20', 'ksql.query.retry.backoff.max.ms': '100' },
+});
 const say = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
 
 function rowsOf(sql: string): unknown[][] {
@@ -86,7 +90,7 @@ if (mode !== 'resume') {
 }
 await until('every record in OUT', () => outIds().length >= TOTAL);
 await sleep(100); // a doubled record would show up here
-say({ ids: outIds(), status: status().status, log: rowsOf("SELECT REASON FROM PROCESSING_LOG;").map((r) => r[0]) });
+say({ ids: outIds(), status: status().status, log: rowsOf('SELECT REASON FROM PROCESSING_LOG;').map((r) => r[0]) });
 eddy.close();
 process.stdin.destroy(); // nothing more to wait for: let the process end
 process.stdout.write('DONE\n');

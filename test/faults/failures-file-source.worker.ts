@@ -28,7 +28,12 @@ await until('the first lines', () => outN().length === 5);
 rmSync(path);
 mkdirSync(path);
 await sleep(1000); // the source polls every 200 ms: several reads of the directory
-say({ whileDirectory: eddy.processingLog(50).map((e) => e.reason).filter((r) => r.includes(path)) });
+say({
+  whileDirectory: eddy
+    .processingLog(50)
+    .map((e) => e.reason)
+    .filter((r) => r.includes(path)),
+});
 rmSync(path, { recursive: true });
 writeFileSync(path, lines(5, 8)); // a new, shorter file: read from its start
 await until('the new lines', () => outN().length === 8);

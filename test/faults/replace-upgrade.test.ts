@@ -10,7 +10,10 @@ function engine(): Eddy {
     CREATE TABLE COUNTS AS SELECT ID, COUNT(*) AS N FROM INPUT GROUP BY ID;
     CREATE STREAM COPIED AS SELECT ID, V FROM INPUT;
   `);
-  eddy.insert('INPUT', [{ ID: 1, V: 1 }, { ID: 1, V: 2 }]);
+  eddy.insert('INPUT', [
+    { ID: 1, V: 1 },
+    { ID: 1, V: 2 },
+  ]);
   eddy.runUntilIdle();
   return eddy;
 }
@@ -30,12 +33,24 @@ describe('CREATE OR REPLACE', () => {
   });
 
   it.each([
-    ['CREATE OR REPLACE TABLE COUNTS AS SELECT ID, SUM(V) AS N FROM INPUT GROUP BY ID;', "Cannot upgrade data source: DataSource 'COUNTS' has schema = `ID` INTEGER KEY, `N` BIGINT which is not upgradeable to `ID` INTEGER KEY, `N` INTEGER. (The following columns are changed, missing or reordered: [`N` BIGINT])"],
-    ['CREATE OR REPLACE TABLE COUNTS AS SELECT ID, COUNT(*) AS N, SUM(V) AS S FROM INPUT GROUP BY ID;', 'Query is not upgradeable. Plan step of type StreamAggregate must have matching aggregate functions. Values differ: COUNT(*) vs. COUNT(*), SUM(V)'],
-    ['CREATE OR REPLACE STREAM COPIED AS SELECT ID, W, V FROM INPUT;', "Cannot upgrade data source: DataSource 'COPIED' has schema = `ID` INTEGER KEY, `V` INTEGER which is not upgradeable to `ID` INTEGER KEY, `W` STRING, `V` INTEGER. (The following columns are changed, missing or reordered: [`V` INTEGER])"],
+    [
+      'CREATE OR REPLACE TABLE COUNTS AS SELECT ID, SUM(V) AS N FROM INPUT GROUP BY ID;',
+      "Cannot upgrade data source: DataSource 'COUNTS' has schema = `ID` INTEGER KEY, `N` BIGINT which is not upgradeable to `ID` INTEGER KEY, `N` INTEGER. (The following columns are changed, missing or reordered: [`N` BIGINT])",
+    ],
+    [
+      'CREATE OR REPLACE TABLE COUNTS AS SELECT ID, COUNT(*) AS N, SUM(V) AS S FROM INPUT GROUP BY ID;',
+      'Query is not upgradeable. Plan step of type StreamAggregate must have matching aggregate functions. Values differ: COUNT(*) vs. COUNT(*), SUM(V)',
+    ],
+    [
+      'CREATE OR REPLACE STREAM COPIED AS SELECT ID, W, V FROM INPUT;',
+      "Cannot upgrade data source: DataSource 'COPIED' has schema = `ID` INTEGER KEY, `V` INTEGER which is not upgradeable to `ID` INTEGER KEY, `W` STRING, `V` INTEGER. (The following columns are changed, missing or reordered: [`V` INTEGER])",
+    ],
     ['CREATE OR REPLACE STREAM COPIED AS SELECT W AS ID2, V FROM INPUT PARTITION BY W;', 'Key columns must be identical'],
     ["CREATE OR REPLACE STREAM COPIED WITH (kafka_topic='elsewhere') AS SELECT ID, V FROM INPUT;", "DataSource 'COPIED' has topic = COPIED which is not upgradeable to elsewhere"],
-    ['CREATE OR REPLACE TABLE COUNTS AS SELECT ID, COUNT(*) AS N FROM INPUT WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID;', 'Query is not upgradeable. Cannot add a StreamWindowedAggregate step that is not in the original query plan.'],
+    [
+      'CREATE OR REPLACE TABLE COUNTS AS SELECT ID, COUNT(*) AS N FROM INPUT WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID;',
+      'Query is not upgradeable. Cannot add a StreamWindowedAggregate step that is not in the original query plan.',
+    ],
   ])('refuses %s', (sql, message) => {
     const eddy = engine();
     const before = eddy.state.catalog.get(sql.includes('COUNTS') ? 'COUNTS' : 'COPIED')!.sql;

@@ -26,7 +26,7 @@ beforeAll(() => {
   secret = join(base, 'secret.json');
   writeFileSync(secret, '{"ID":1,"V":"top secret"}\n');
   writeFileSync(join(allowed, 'rows.json'), '{"ID":1,"V":"ok"}\n{"ID":2,"V":"fine"}\n');
-  writeFileSync(join(allowed, 'script.sql'), 'CREATE STREAM FROM_SCRIPT (V STRING) WITH (kafka_topic=\'fs\', value_format=\'JSON\', partitions=1);\n');
+  writeFileSync(join(allowed, 'script.sql'), "CREATE STREAM FROM_SCRIPT (V STRING) WITH (kafka_topic='fs', value_format='JSON', partitions=1);\n");
   symlinkSync(secret, join(allowed, 'link.json'));
   symlinkSync(base, join(allowed, 'up'));
 });
@@ -44,12 +44,15 @@ async function server(args: string[] = []): Promise<EddyClient> {
   procs.push(p);
   const c = await EddyClient.connect('127.0.0.1', p.port);
   clients.push(c);
-  await c.execute("CREATE TABLE T (ID INT PRIMARY KEY, V STRING);");
+  await c.execute('CREATE TABLE T (ID INT PRIMARY KEY, V STRING);');
   return c;
 }
 
 async function refusal(c: EddyClient, sql: string): Promise<string> {
-  const err = await c.execute(sql).then(() => undefined, (e: Error) => e.message);
+  const err = await c.execute(sql).then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
   if (err === undefined) throw new Error(`not refused: ${sql}`);
   return err;
 }
@@ -103,7 +106,12 @@ describe('a server started with --allow-files and --allow-connect', () => {
     expect(await refusal(c, "COPY T FROM 'link.json';")).toMatch(/is outside the directory/);
     expect(await refusal(c, "COPY T FROM 'up/secret.json';")).toMatch(/is outside the directory/);
     expect(await refusal(c, "RUN SCRIPT '/etc/passwd';")).toMatch(/is outside the directory/);
-    expect(await rowsOf(c, 'SELECT * FROM T;')).toEqual(expect.arrayContaining([[1, 'ok'], [2, 'fine']]));
+    expect(await rowsOf(c, 'SELECT * FROM T;')).toEqual(
+      expect.arrayContaining([
+        [1, 'ok'],
+        [2, 'fine'],
+      ]),
+    );
     expect((await rowsOf(c, 'SELECT * FROM T;')).some((r) => r[1] === 'top secret')).toBe(false);
   });
 

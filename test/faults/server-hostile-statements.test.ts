@@ -33,14 +33,22 @@ async function boot(data: string, args: string[] = []): Promise<{ proc: ServerPr
   return { proc, hostile, victim };
 }
 
-const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.message);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: Error) => e.message,
+  );
 
 describe('hostile statements over a real socket', () => {
   it('each gets an answer, the server lives, and another client is answered throughout', async () => {
     const { proc, hostile, victim } = await boot(join(dir, 'a'), ['--query-timeout', '1500']);
     await hostile.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
     await hostile.execute("SET 'auto.offset.reset'='earliest';");
-    for (let b = 0; b < 4; b++) await hostile.insert('S', Array.from({ length: 5000 }, (_, i) => ({ ID: b * 5000 + i, V: `${'a'.repeat(60)}!` })));
+    for (let b = 0; b < 4; b++)
+      await hostile.insert(
+        'S',
+        Array.from({ length: 5000 }, (_, i) => ({ ID: b * 5000 + i, V: `${'a'.repeat(60)}!` })),
+      );
     const watch = probe(victim, 'SHOW STREAMS;', 5);
     const t0 = performance.now();
     try {
@@ -61,8 +69,11 @@ describe('hostile statements over a real socket', () => {
       const { hostile } = await boot(data);
       await hostile.execute("SET 'auto.offset.reset'='earliest';");
       await hostile.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-      await hostile.insert('S', Array.from({ length: 50 }, (_, i) => ({ ID: i + 1, V: `${'a'.repeat(60)}!` })));
-      await hostile.execute("CREATE STREAM BIG AS SELECT ID, GENERATE_SERIES(1, ID * 1000000000) AS G FROM S;");
+      await hostile.insert(
+        'S',
+        Array.from({ length: 50 }, (_, i) => ({ ID: i + 1, V: `${'a'.repeat(60)}!` })),
+      );
+      await hostile.execute('CREATE STREAM BIG AS SELECT ID, GENERATE_SERIES(1, ID * 1000000000) AS G FROM S;');
       await hostile.execute("CREATE STREAM RX AS SELECT ID, REGEXP_EXTRACT('(a+)+$', V) AS X, V LIKE '%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%b' AS L FROM S;");
       await waitFor(async () => (await hostile.execute('SELECT * FROM RX;')).rows.length === 50);
       expect((await hostile.execute('SELECT X, L FROM RX WHERE ID = 7;')).rows).toEqual([[null, false]]);
@@ -117,7 +128,9 @@ async function hostileStatements(hostile: EddyClient): Promise<void> {
   expect(await outcome(hostile.execute("SELECT REGEXP_EXTRACT('(a)\\1', V) FROM S;"))).toMatch(/REGEXP_EXTRACT: invalid or unsupported regular expression '\(a\)\\1'.*no backreferences or lookaround/);
   expect(await outcome(hostile.execute("SELECT REGEXP_EXTRACT('(?=a)', V) FROM S;"))).toMatch(/line 1:8: .*unsupported Perl syntax/);
   // Once a freeze (a topic of two billion partitions).
-  expect(await outcome(hostile.execute("CREATE STREAM P (V STRING) WITH (kafka_topic='p', value_format='JSON', partitions=2000000000);"))).toMatch(/Invalid value for PARTITIONS: 2000000000\. A topic has from 1 to 1000 partitions/);
+  expect(await outcome(hostile.execute("CREATE STREAM P (V STRING) WITH (kafka_topic='p', value_format='JSON', partitions=2000000000);"))).toMatch(
+    /Invalid value for PARTITIONS: 2000000000\. A topic has from 1 to 1000 partitions/,
+  );
   expect(await outcome(hostile.execute("CREATE STREAM P0 (V STRING) WITH (kafka_topic='p0', value_format='JSON', partitions=0);"))).toMatch(/from 1 to 1000/);
   // Slow work per row over 20,000 rows: stopped by the time budget, never blocking the others.
   const slow = "SELECT ID FROM S WHERE LPAD(V, 1000000, 'x') LIKE '%y%';";

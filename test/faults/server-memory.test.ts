@@ -46,8 +46,12 @@ async function boot(name: string, args: string[] = []): Promise<{ proc: ServerPr
 /** A stream S of `n` rows of about `width` bytes each. */
 async function fill(c: EddyClient, n: number, width: number): Promise<void> {
   await c.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-  const per = Math.max(1, Math.floor(512 * 1024 / (width + 30)));
-  for (let at = 0; at < n; at += per) await c.insert('S', Array.from({ length: Math.min(per, n - at) }, (_, i) => ({ ID: at + i, V: 'v'.repeat(width) })));
+  const per = Math.max(1, Math.floor((512 * 1024) / (width + 30)));
+  for (let at = 0; at < n; at += per)
+    await c.insert(
+      'S',
+      Array.from({ length: Math.min(per, n - at) }, (_, i) => ({ ID: at + i, V: 'v'.repeat(width) })),
+    );
 }
 
 /** A raw socket that sends lines and never reads what comes back. */
@@ -71,7 +75,10 @@ describe('server memory and turns', () => {
     const port = proc.port;
     const deafs: Socket[] = [];
     for (let i = 0; i < 300; i++) deafs.push(await deaf(port, ['p1 SELECT * FROM S;', 'p2 SELECT * FROM S EMIT CHANGES;']));
-    await client.insert('S', Array.from({ length: 1000 }, (_, i) => ({ ID: 100_000 + i, V: 'w'.repeat(400) })));
+    await client.insert(
+      'S',
+      Array.from({ length: 1000 }, (_, i) => ({ ID: 100_000 + i, V: 'w'.repeat(400) })),
+    );
     await sleep(10_000);
     // The server still answers a reading client, promptly.
     const t = performance.now();
@@ -79,8 +86,13 @@ describe('server memory and turns', () => {
     const replyMs = performance.now() - t;
     const after = rss(proc.child.pid!);
     const grew = (after.peak - before.now) / MiB;
-    const cut = proc.output().split('\n').filter((l) => /^disconnected .*(server-wide cap|client is not reading)/.test(l)).length;
-    console.log(`300 non-reading clients (${cut} cut off by a cap): RSS ${(before.now / MiB).toFixed(0)} MB before, peak ${(after.peak / MiB).toFixed(0)} MB (+${grew.toFixed(0)} MB), now ${(after.now / MiB).toFixed(0)} MB; a reading client's reply took ${replyMs.toFixed(0)} ms`);
+    const cut = proc
+      .output()
+      .split('\n')
+      .filter((l) => /^disconnected .*(server-wide cap|client is not reading)/.test(l)).length;
+    console.log(
+      `300 non-reading clients (${cut} cut off by a cap): RSS ${(before.now / MiB).toFixed(0)} MB before, peak ${(after.peak / MiB).toFixed(0)} MB (+${grew.toFixed(0)} MB), now ${(after.now / MiB).toFixed(0)} MB; a reading client's reply took ${replyMs.toFixed(0)} ms`,
+    );
     // Unbounded, 300 clients × (a 17 MB pull + a 0.4 MB push) would be over 5 GB: each pull
     // waits while its client has 2 MiB unread or all clients 128 MiB, the server-wide cap cuts the
     // largest holder past 256 MiB, and unread replies are held as Buffers (1 byte per byte
@@ -100,7 +112,11 @@ describe('server memory and turns', () => {
     // Push queries: a pull waits for its client (and for the total to fall), a push cannot.
     for (let i = 0; i < 20; i++) await deaf(proc.port, ['p SELECT * FROM S EMIT CHANGES;']);
     await sleep(500);
-    for (let at = 0; at < 40_000; at += 1000) await client.insert('S', Array.from({ length: 1000 }, (_, i) => ({ ID: at + i, V: 'w'.repeat(400) })));
+    for (let at = 0; at < 40_000; at += 1000)
+      await client.insert(
+        'S',
+        Array.from({ length: 1000 }, (_, i) => ({ ID: at + i, V: 'w'.repeat(400) })),
+      );
     const end = Date.now() + 30_000;
     while (!/server-wide cap on unread replies reached \(4194304 bytes over all clients\): this client held the most unread/.test(proc.output())) {
       if (Date.now() > end) throw new Error(`no client was cut off: ${proc.output()}`);
@@ -133,7 +149,10 @@ describe('server memory and turns', () => {
     const { proc, client } = await boot('flood');
     await client.execute("CREATE STREAM F (V STRING) WITH (kafka_topic='f', value_format='JSON', partitions=1);");
     // 20,000 statements in one write, and never a read.
-    const flood = await deaf(proc.port, Array.from({ length: 20_000 }, (_, i) => `f${i} INSERT INTO F (V) VALUES ('${'x'.repeat(40)}');`));
+    const flood = await deaf(
+      proc.port,
+      Array.from({ length: 20_000 }, (_, i) => `f${i} INSERT INTO F (V) VALUES ('${'x'.repeat(40)}');`),
+    );
     let worst = 0;
     for (let i = 0; i < 40; i++) {
       const t = performance.now();

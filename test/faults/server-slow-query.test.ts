@@ -35,7 +35,10 @@ async function slowQuery(name: string, args: string[]): Promise<{ worstMs: numbe
   clients.push(writer!, victim!, reader!);
   await writer!.execute("SET 'auto.offset.reset'='earliest';");
   await writer!.execute("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-  await writer!.insert('S', Array.from({ length: RECORDS }, (_, i) => ({ ID: i, V: i % 7 === 0 ? 'y' : 'n' })));
+  await writer!.insert(
+    'S',
+    Array.from({ length: RECORDS }, (_, i) => ({ ID: i, V: i % 7 === 0 ? 'y' : 'n' })),
+  );
   const watch = probe(victim!, 'SHOW QUERIES;', 5);
   // A megabyte of padding per record, scanned by LIKE: 1.5–3 ms a record on this machine.
   await writer!.execute("CREATE STREAM OUT AS SELECT ID, V FROM S WHERE LPAD(V, 1048576, 'x') LIKE '%y%';");
@@ -52,7 +55,9 @@ describe('a slow persistent query on a real server', () => {
   it('is cut into time-budgeted batches: other clients are answered meanwhile, and the output is that of whole batches', async () => {
     const budget = await slowQuery('budget', []);
     const whole = await slowQuery('whole', ['--batch-max-ms', '0']);
-    console.log(`slow query, 250 ms budget: the other client's slowest answer ${budget.worstMs.toFixed(0)} ms (${budget.answers} answers); without a budget: ${whole.worstMs.toFixed(0)} ms (${whole.answers} answers)`);
+    console.log(
+      `slow query, 250 ms budget: the other client's slowest answer ${budget.worstMs.toFixed(0)} ms (${budget.answers} answers); without a budget: ${whole.worstMs.toFixed(0)} ms (${whole.answers} answers)`,
+    );
     expect(budget.worstMs).toBeLessThan(500);
     expect(whole.worstMs).toBeGreaterThan(1_000); // the failure this guards against: one batch of seconds (2.3 s measured)
     expect(budget.ids).toEqual(expected);

@@ -22,7 +22,11 @@ describe('docs/extending.md', () => {
     const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
     const results = e.execute(sql[0]!.code);
     expect(results.map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message', 'rows', 'rows']);
-    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => r[0])).toEqual(['LABEL', 'TO_FAHRENHEIT']);
+    expect(
+      rows(e, 'SHOW FUNCTIONS;')
+        .filter((r) => r[2] === 'user')
+        .map((r) => r[0]),
+    ).toEqual(['LABEL', 'TO_FAHRENHEIT']);
     e.execute("INSERT INTO READINGS (SENSOR, CELSIUS) VALUES ('s1', 100.0); INSERT INTO READINGS (SENSOR) VALUES ('s2');");
     e.runUntilIdle();
     expect(topic(e, 'READINGS_F').map((r) => r.value)).toEqual([
@@ -36,7 +40,11 @@ describe('docs/extending.md', () => {
     const e = (eddy = Eddy.open({ autoStart: false, properties: { 'auto.offset.reset': 'earliest' } }));
     const results = e.execute(sql[1]!.code);
     expect(results.map((r) => r.kind)).toEqual(['message', 'message', 'message', 'message', 'message', 'message', 'rows']);
-    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => [r[0], r[1]])).toEqual([
+    expect(
+      rows(e, 'SHOW FUNCTIONS;')
+        .filter((r) => r[2] === 'user')
+        .map((r) => [r[0], r[1]]),
+    ).toEqual([
       ['DIGITS', 'TABLE'],
       ['LONGEST', 'AGGREGATE'],
       ['WORDS', 'TABLE'],

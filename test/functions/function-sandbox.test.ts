@@ -17,7 +17,9 @@ describe('SQL functions over the network', () => {
   it('are refused by a server started without --allow-functions', async () => {
     const { port } = await start();
     const c = await EddyClient.connect('127.0.0.1', port);
-    await expect(c.execute('CREATE FUNCTION TWICE(X INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return X * 2; $$;')).rejects.toThrow(/refused over the network: the server was started without --allow-functions/);
+    await expect(c.execute('CREATE FUNCTION TWICE(X INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return X * 2; $$;')).rejects.toThrow(
+      /refused over the network: the server was started without --allow-functions/,
+    );
     c.close();
   });
 
@@ -28,7 +30,9 @@ describe('SQL functions over the network', () => {
     await c.execute('CREATE FUNCTION TWICE(X INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return X * 2; $$;');
     await c.execute('CREATE FUNCTION SPIN(X INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ if (X === 2) { for (;;) {} } return X; $$;');
     await c.execute('CREATE FUNCTION HOG(X INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ if (X === 2) { const a = []; for (;;) a.push(new Array(100000).fill(X)); } return X; $$;');
-    await c.execute("CREATE FUNCTION REACH(X INT) RETURNS STRING LANGUAGE JAVASCRIPT AS $$ return [typeof process, typeof require, typeof Buffer, typeof ArrayBuffer, typeof setTimeout].join(','); $$;");
+    await c.execute(
+      "CREATE FUNCTION REACH(X INT) RETURNS STRING LANGUAGE JAVASCRIPT AS $$ return [typeof process, typeof require, typeof Buffer, typeof ArrayBuffer, typeof setTimeout].join(','); $$;",
+    );
     await c.execute("CREATE FUNCTION EVIL(X INT) RETURNS STRING LANGUAGE JAVASCRIPT AS $$ return String(new Function('return 1')()); $$;");
     await c.execute('CREATE STREAM OUT AS SELECT ID, TWICE(V) AS T, SPIN(V) AS SP, HOG(V) AS H, REACH(V) AS R, EVIL(V) AS E FROM S;');
     await c.execute('INSERT INTO S (ID, V) VALUES (1, 1); INSERT INTO S (ID, V) VALUES (2, 2); INSERT INTO S (ID, V) VALUES (3, 3);');
@@ -88,14 +92,13 @@ describe('SQL functions over the network', () => {
       ]),
     );
     // Node's APIs are out of reach in a table function's body; records 1 and 4 gave their rows.
-    expect(read('FANNED')).toEqual([
-      { F: { V: 1, NODE: 'undefined' } },
-      { F: { V: 10, NODE: 'undefined' } },
-      { F: { V: 4, NODE: 'undefined' } },
-      { F: { V: 40, NODE: 'undefined' } },
-    ]);
+    expect(read('FANNED')).toEqual([{ F: { V: 1, NODE: 'undefined' } }, { F: { V: 10, NODE: 'undefined' } }, { F: { V: 4, NODE: 'undefined' } }, { F: { V: 40, NODE: 'undefined' } }]);
     // The aggregate's state stayed as it was for the stopped rows: 1, then 1 + 4.
-    expect(read('TOTALS').map((r) => r.T).at(-1)).toBe(5);
+    expect(
+      read('TOTALS')
+        .map((r) => r.T)
+        .at(-1),
+    ).toBe(5);
     const shown = await c.execute('SHOW FUNCTIONS;');
     expect(shown.rows.filter((r) => r[2] === 'user').map((r) => [r[0], r[1]])).toEqual([
       ['FAN', 'TABLE'],
@@ -138,7 +141,11 @@ describe('SQL functions over the network', () => {
       await c.execute('CREATE TABLE TOTALS AS SELECT K, TOTAL(V) AS T FROM G GROUP BY K;');
       await c.execute('CREATE STREAM PAIRS AS SELECT K, TWO(V) AS P FROM G;');
       await c.execute("INSERT INTO G (K, V) VALUES ('a', 1); INSERT INTO G (K, V) VALUES ('a', 2);");
-      const last = (e: Eddy, t: string) => e.readTopic(t).map((r) => JSON.parse(String(r.value)) as Record<string, unknown>).at(-1);
+      const last = (e: Eddy, t: string) =>
+        e
+          .readTopic(t)
+          .map((r) => JSON.parse(String(r.value)) as Record<string, unknown>)
+          .at(-1);
       await until(() => last(server.eddy, 'TOTALS')?.T === 3 && server.eddy.readTopic('PAIRS').length === 4, 20_000);
       c.close();
       await stopServers();

@@ -25,7 +25,10 @@ function open(dataDir?: string): Eddy {
 
 const SOURCE = "CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);";
 const values = (e: Eddy, t: string): unknown[] => topic(e, t).map((r) => r.value);
-const userFunctions = (e: Eddy): unknown[] => rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => [r[0], r[1]]);
+const userFunctions = (e: Eddy): unknown[] =>
+  rows(e, 'SHOW FUNCTIONS;')
+    .filter((r) => r[2] === 'user')
+    .map((r) => [r[0], r[1]]);
 
 /** F applied to 1, 2, 3 by a persistent query of `e`, and to 10 by an INSERT … VALUES. */
 function applyF(e: Eddy): unknown[] {
@@ -58,8 +61,15 @@ describe('user functions per engine', () => {
     expect(values(b, 'TOTAL')).toEqual([{ N: 1 }, { N: 2 }, { N: 1000 }]); // V is 1, 2 and B's F(10)
 
     // Each lists and describes its own; the other's name is unknown to it.
-    expect(userFunctions(a)).toEqual([['F', 'SCALAR'], ['K', 'SCALAR'], ['ONLY_A', 'SCALAR']]);
-    expect(userFunctions(b)).toEqual([['F', 'SCALAR'], ['K', 'AGGREGATE']]);
+    expect(userFunctions(a)).toEqual([
+      ['F', 'SCALAR'],
+      ['K', 'SCALAR'],
+      ['ONLY_A', 'SCALAR'],
+    ]);
+    expect(userFunctions(b)).toEqual([
+      ['F', 'SCALAR'],
+      ['K', 'AGGREGATE'],
+    ]);
     expect(rows(a, 'DESCRIBE FUNCTION F;')[1]).toEqual(['LANGUAGE JAVASCRIPT', 'AS $$ return X + 1; $$']);
     expect(rows(b, 'DESCRIBE FUNCTION F;')[1]).toEqual(['LANGUAGE JAVASCRIPT', 'AS $$ return X * 100; $$']);
     expect(() => b.execute('DESCRIBE FUNCTION ONLY_A;')).toThrow(/Can't find any functions with the name 'ONLY_A'/);

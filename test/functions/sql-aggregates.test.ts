@@ -34,7 +34,9 @@ describe('SQL aggregates (CREATE AGGREGATE FUNCTION)', () => {
     expect(created).toMatchObject({ message: 'Created aggregate MEAN_OF(V DOUBLE) → DOUBLE' });
     e.execute(S);
     e.execute('CREATE TABLE M AS SELECT K, MEAN_OF(V) AS AVG_V, COUNT(*) AS N FROM S GROUP BY K;');
-    e.execute("INSERT INTO S (K, V) VALUES ('a', 1.0); INSERT INTO S (K, V) VALUES ('a', 3.0); INSERT INTO S (K, V) VALUES ('b', -5.0); INSERT INTO S (K, V) VALUES ('b', 10.0); INSERT INTO S (K) VALUES ('b');");
+    e.execute(
+      "INSERT INTO S (K, V) VALUES ('a', 1.0); INSERT INTO S (K, V) VALUES ('a', 3.0); INSERT INTO S (K, V) VALUES ('b', -5.0); INSERT INTO S (K, V) VALUES ('b', 10.0); INSERT INTO S (K) VALUES ('b');",
+    );
     e.runUntilIdle();
     expect(e.processingLog().find((p) => p.queryId === 'CTAS_M_0')).toMatchObject({ topic: 's', partition: 0, offset: 2, reason: 'Error computing aggregate MEAN_OF: negative -5' });
     e.close();
@@ -59,7 +61,7 @@ describe('SQL aggregates (CREATE AGGREGATE FUNCTION)', () => {
     const e = open();
     e.execute(MEAN);
     e.execute(S);
-    e.execute("CREATE TABLE SM AS SELECT K, MEAN_OF(V) AS AVG_V FROM S WINDOW SESSION (10 SECONDS) GROUP BY K;");
+    e.execute('CREATE TABLE SM AS SELECT K, MEAN_OF(V) AS AVG_V FROM S WINDOW SESSION (10 SECONDS) GROUP BY K;');
     // Two sessions that the third record bridges into one.
     e.execute("INSERT INTO S (K, V, ROWTIME) VALUES ('a', 2.0, 0); INSERT INTO S (K, V, ROWTIME) VALUES ('a', 4.0, 16000); INSERT INTO S (K, V, ROWTIME) VALUES ('a', 6.0, 8000);");
     e.runUntilIdle();
@@ -69,12 +71,20 @@ describe('SQL aggregates (CREATE AGGREGATE FUNCTION)', () => {
 
   it('checks the body at CREATE time: its syntax, that it returns the methods, and that RETURNS NULL ON NULL INPUT is not for aggregates', () => {
     const e = open();
-    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0 }; $$;')).toThrow(/the body of aggregate A1 must return an object with aggregate\(\) \(it has none\)/);
+    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0 }; $$;')).toThrow(
+      /the body of aggregate A1 must return an object with aggregate\(\) \(it has none\)/,
+    );
     expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return 42; $$;')).toThrow(/must return an object with initialize\(\)/);
     expect(() => e.execute("CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ throw new Error('nope'); $$;")).toThrow(/the body of aggregate A1 failed: nope/);
-    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0, aggregate: (s, V) => s + V, map: 3 }; $$;')).toThrow(/the map of aggregate A1 must be a function, not a number/);
-    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$\n  return { initialize: ( };\n$$;')).toThrow(/^line 2:26: Syntax error in the JavaScript body of A1/);
-    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT RETURNS NULL ON NULL INPUT LANGUAGE JAVASCRIPT AS $$ return {}; $$;')).toThrow(/RETURNS NULL ON NULL INPUT is for scalar and table functions/);
+    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0, aggregate: (s, V) => s + V, map: 3 }; $$;')).toThrow(
+      /the map of aggregate A1 must be a function, not a number/,
+    );
+    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$\n  return { initialize: ( };\n$$;')).toThrow(
+      /^line 2:26: Syntax error in the JavaScript body of A1/,
+    );
+    expect(() => e.execute('CREATE AGGREGATE FUNCTION A1(V INT) RETURNS INT RETURNS NULL ON NULL INPUT LANGUAGE JAVASCRIPT AS $$ return {}; $$;')).toThrow(
+      /RETURNS NULL ON NULL INPUT is for scalar and table functions/,
+    );
     expect(() => e.execute('CREATE AGGREGATE FUNCTION COUNT(V INT) RETURNS INT LANGUAGE JAVASCRIPT AS $$ return {}; $$;')).toThrow(/built-in function has that name/);
     // A state that JSON cannot hold is an error for the row, not a value silently changed.
     e.execute('CREATE AGGREGATE FUNCTION BIG_SUM(V INT) RETURNS BIGINT LANGUAGE JAVASCRIPT AS $$ return { initialize: () => 0, aggregate: (s, V) => (V === 2 ? BigInt(s) : s + V) }; $$;');

@@ -70,17 +70,25 @@ describe('state functions from SQL', () => {
     clicks(e, CLICK_LIST.slice(5, 6)); // a times out: its state is removed
     e.runUntilIdle();
     expect(rows(e, "SELECT * FROM OPEN_SESSIONS WHERE USER_ID = 'a';")).toEqual([]);
-    expect(topic(e, 'OPEN_SESSIONS').filter((r) => r.key === 'a').at(-1)!.value).toBe(null);
+    expect(
+      topic(e, 'OPEN_SESSIONS')
+        .filter((r) => r.key === 'a')
+        .at(-1)!.value,
+    ).toBe(null);
   });
 
   it('is planned and type-checked: arguments, GROUP BY, the select list, the sink', () => {
     const e = open();
     e.execute(CLICKS);
     e.execute(SESSIONS);
-    expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, SESSIONIZE(ROWTIME) AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(/Function 'SESSIONIZE' does not accept parameters \(BIGINT\); it takes \(STRING\)/);
+    expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, SESSIONIZE(ROWTIME) AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(
+      /Function 'SESSIONIZE' does not accept parameters \(BIGINT\); it takes \(STRING\)/,
+    );
     expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, SESSIONIZE(URL) AS S FROM CLICKS;')).toThrow(/needs a GROUP BY/);
     expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, SESSIONIZE(URL)->CLICKS AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(/must be a whole item of the SELECT list/);
-    expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, URL, SESSIONIZE(URL) AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(/the SELECT list holds the GROUP BY expressions and the call only: URL/);
+    expect(() => e.execute('CREATE STREAM X AS SELECT USER_ID, URL, SESSIONIZE(URL) AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(
+      /the SELECT list holds the GROUP BY expressions and the call only: URL/,
+    );
     expect(() => e.execute('CREATE STREAM X AS SELECT SESSIONIZE(URL) AS S FROM CLICKS GROUP BY USER_ID;')).toThrow(/must include the grouping expression USER_ID/);
     e.execute("CREATE TABLE T (ID STRING PRIMARY KEY, URL STRING) WITH (kafka_topic='t', value_format='JSON', partitions=1);");
     expect(() => e.execute('CREATE STREAM X AS SELECT ID, SESSIONIZE(URL) AS S FROM T GROUP BY ID;')).toThrow(/reads a stream/);
@@ -113,7 +121,11 @@ describe('state functions from the library', () => {
     ]);
     await new Promise((r) => setTimeout(r, 80));
     e.runUntilIdle(); // no input: the due timers still run a batch
-    expect(topic(e, 'TOTALS').slice(3).map((r) => [r.key, r.value])).toEqual([
+    expect(
+      topic(e, 'TOTALS')
+        .slice(3)
+        .map((r) => [r.key, r.value]),
+    ).toEqual([
       [1, { T: -1 }],
       [2, { T: -1 }],
     ]);

@@ -37,7 +37,9 @@ describe('library table functions (registerTableFunction)', () => {
     expect(() => e.execute('CREATE STREAM BAD AS SELECT ID, SPLIT_WORDS(N) AS W FROM S;')).toThrow(/^line 1:33: Function 'SPLIT_WORDS' does not accept parameters \(INTEGER\); it takes \(STRING\)/);
     expect(() => e.execute('CREATE STREAM BAD AS SELECT ID, SPLIT_WORDS(T)->WORD AS W FROM S;')).toThrow(/Table function SPLIT_WORDS can only be used on its own in the SELECT list/);
     e.execute('CREATE STREAM OUT AS SELECT ID, SPLIT_WORDS(T) AS W, N FROM S;');
-    e.execute("INSERT INTO S (ID, T, N) VALUES (1, 'a b', 7); INSERT INTO S (ID, T) VALUES (2, 'boom'); INSERT INTO S (ID, N) VALUES (3, 8); INSERT INTO S (ID, T) VALUES (4, 'bad'); INSERT INTO S (ID, T, N) VALUES (5, 'c', 9);");
+    e.execute(
+      "INSERT INTO S (ID, T, N) VALUES (1, 'a b', 7); INSERT INTO S (ID, T) VALUES (2, 'boom'); INSERT INTO S (ID, N) VALUES (3, 8); INSERT INTO S (ID, T) VALUES (4, 'bad'); INSERT INTO S (ID, T, N) VALUES (5, 'c', 9);",
+    );
     e.runUntilIdle();
     expect(topic(e, 'OUT').map((r) => [r.key, r.value])).toEqual([
       [1, { W: { WORD: 'a', POS: 0 }, N: 7 }],
@@ -61,7 +63,13 @@ describe('library table functions (registerTableFunction)', () => {
   it("single values from an array; nullInput 'returnNull' gives no rows without a call; a non-iterable is an error; a table source is refused", () => {
     const e = open();
     let calls = 0;
-    e.registerTableFunction({ name: 'upto', params: [{ name: 'n', type: 'INT' }] as const, returns: 'INT', nullInput: 'returnNull', fn: (n) => (calls++, n! < 0 ? (5 as unknown as number[]) : Array.from({ length: n! }, (_, i) => (i === 1 ? null : i))) });
+    e.registerTableFunction({
+      name: 'upto',
+      params: [{ name: 'n', type: 'INT' }] as const,
+      returns: 'INT',
+      nullInput: 'returnNull',
+      fn: (n) => (calls++, n! < 0 ? (5 as unknown as number[]) : Array.from({ length: n! }, (_, i) => (i === 1 ? null : i))),
+    });
     e.execute(S);
     e.execute('CREATE STREAM OUT AS SELECT ID, UPTO(N) AS I FROM S;');
     e.execute('INSERT INTO S (ID, N) VALUES (1, 3); INSERT INTO S (ID) VALUES (2); INSERT INTO S (ID, N) VALUES (3, -1); INSERT INTO S (ID, N) VALUES (4, 0); INSERT INTO S (ID, N) VALUES (5, 1);');
@@ -90,7 +98,11 @@ describe('library table functions (registerTableFunction)', () => {
       // @ts-expect-error: a STRING argument arrives as string | null, which has no toFixed
       fn: (s) => [s!.toFixed(0).length],
     });
-    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => r[0])).toEqual(['TYPED_ARGS', 'TYPED_ROWS']);
+    expect(
+      rows(e, 'SHOW FUNCTIONS;')
+        .filter((r) => r[2] === 'user')
+        .map((r) => r[0]),
+    ).toEqual(['TYPED_ARGS', 'TYPED_ROWS']);
   });
 });
 
@@ -110,7 +122,11 @@ describe('SQL table functions (RETURNS TABLE / SETOF … LANGUAGE JAVASCRIPT)', 
     e.execute("INSERT INTO S (ID, T, N) VALUES (1, 'to be or not', 2); INSERT INTO S (ID, N) VALUES (2, 1); INSERT INTO S (ID, T) VALUES (3, 'x');");
     e.runUntilIdle();
     expect(values(e, 'W')).toEqual([{ W: { WORD: 'to', LEN: 2 } }, { W: { WORD: 'be', LEN: 2 } }, { W: { WORD: 'or', LEN: 2 } }, { W: { WORD: 'not', LEN: 3 } }]);
-    expect(values(e, 'R')).toEqual([{ I: 0, T: 'to be or not' }, { I: 1, T: 'to be or not' }, { I: 0, T: null }]);
+    expect(values(e, 'R')).toEqual([
+      { I: 0, T: 'to be or not' },
+      { I: 1, T: 'to be or not' },
+      { I: 0, T: null },
+    ]);
     expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user')).toEqual([
       ['RANGE_OF', 'TABLE', 'user'],
       ['WORDS', 'TABLE', 'user'],
@@ -127,7 +143,9 @@ describe('SQL table functions (RETURNS TABLE / SETOF … LANGUAGE JAVASCRIPT)', 
 
   it('a syntax error in a generator body points at its line and column; a row with a field its type lacks, or a return that is no iterable, is an error for its record', () => {
     const e = open();
-    expect(() => e.execute('CREATE FUNCTION BAD(X INT) RETURNS SETOF INT LANGUAGE JAVASCRIPT AS $$\n  yield X +;\n$$;')).toThrow(/^line 2:12: Syntax error in the JavaScript body of BAD: Unexpected token/);
+    expect(() => e.execute('CREATE FUNCTION BAD(X INT) RETURNS SETOF INT LANGUAGE JAVASCRIPT AS $$\n  yield X +;\n$$;')).toThrow(
+      /^line 2:12: Syntax error in the JavaScript body of BAD: Unexpected token/,
+    );
     expect(() => e.execute('CREATE FUNCTION BAD(X INT) RETURNS SETOF INT LANGUAGE JAVASCRIPT AS $$ yield (; $$;')).toThrow(/^line 1:79: Syntax error/);
     expect(() => e.execute('CREATE FUNCTION BAD(X INT) RETURNS TABLE () LANGUAGE JAVASCRIPT AS $$ yield 1; $$;')).toThrow(/RETURNS TABLE needs at least one column/);
     expect(() => e.execute('CREATE FUNCTION BAD(X INT) RETURNS TABLE (A INT, A STRING) LANGUAGE JAVASCRIPT AS $$ yield 1; $$;')).toThrow(/Column A appears twice/);
@@ -138,7 +156,11 @@ describe('SQL table functions (RETURNS TABLE / SETOF … LANGUAGE JAVASCRIPT)', 
     e.execute('INSERT INTO S (ID, N) VALUES (1, 1); INSERT INTO S (ID, N) VALUES (2, 2);');
     e.runUntilIdle();
     expect(values(e, 'OUT')).toEqual([]);
-    const reasons = e.processingLog().filter((p) => p.queryId === 'CSAS_OUT_0').sort((a, b) => a.offset! - b.offset!).map((p) => p.reason);
+    const reasons = e
+      .processingLog()
+      .filter((p) => p.queryId === 'CSAS_OUT_0')
+      .sort((a, b) => a.offset! - b.offset!)
+      .map((p) => p.reason);
     expect(reasons).toEqual([
       "Error computing table function ONE_FIELD: ONE_FIELD returned a field 'B' that STRUCT<`A` INTEGER> does not have",
       'Error computing table function ONE_FIELD: ONE_FIELD returned x (string): a table function yields rows or returns an array of them',
@@ -160,6 +182,10 @@ describe('SQL table functions (RETURNS TABLE / SETOF … LANGUAGE JAVASCRIPT)', 
     e.execute("INSERT INTO S (ID, T) VALUES (2, 'c');");
     e.runUntilIdle();
     expect(values(e, 'OUT')).toEqual([{ C: 'a' }, { C: 'b' }, { C: 'c' }]);
-    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => r.slice(0, 2))).toEqual([['CHARS', 'TABLE']]);
+    expect(
+      rows(e, 'SHOW FUNCTIONS;')
+        .filter((r) => r[2] === 'user')
+        .map((r) => r.slice(0, 2)),
+    ).toEqual([['CHARS', 'TABLE']]);
   });
 });

@@ -60,7 +60,13 @@ describe('library user functions', () => {
   it("nullInput 'returnNull' skips the call for a NULL argument; a result of the wrong type is an error row", () => {
     const e = open();
     let calls = 0;
-    e.registerFunction({ name: 'shout', params: [{ name: 's', type: 'STRING' }] as const, returns: 'STRING', nullInput: 'returnNull', fn: (s) => (calls++, s === 'bad' ? (42 as unknown as string) : `${s!.toUpperCase()}!`) });
+    e.registerFunction({
+      name: 'shout',
+      params: [{ name: 's', type: 'STRING' }] as const,
+      returns: 'STRING',
+      nullInput: 'returnNull',
+      fn: (s) => (calls++, s === 'bad' ? (42 as unknown as string) : `${s!.toUpperCase()}!`),
+    });
     e.execute("CREATE STREAM S (ID INT KEY, T STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
     e.execute('CREATE STREAM OUT AS SELECT ID, SHOUT(T) AS U FROM S;');
     e.execute("INSERT INTO S (ID, T) VALUES (1, 'hi'); INSERT INTO S (ID) VALUES (2); INSERT INTO S (ID, T) VALUES (3, 'bad');");
@@ -116,7 +122,10 @@ describe('SQL user functions (CREATE FUNCTION … LANGUAGE JAVASCRIPT)', () => {
     e.execute('INSERT INTO S (ID, V) VALUES (1, 21); INSERT INTO S (ID) VALUES (2);');
     e.runUntilIdle();
     // NULL reaches the body: null * 2 is 0 in JavaScript, which the body did not guard against.
-    expect(values(e, 'OUT')).toEqual([{ W: 42, W1: 43 }, { W: 0, W1: 1 }]);
+    expect(values(e, 'OUT')).toEqual([
+      { W: 42, W1: 43 },
+      { W: 0, W1: 1 },
+    ]);
     expect(rows(e, 'SHOW FUNCTIONS;').find((r) => r[0] === 'TWICE')).toEqual(['TWICE', 'SCALAR', 'user']);
     expect(rows(e, 'DESCRIBE FUNCTION TWICE;')).toEqual([
       ['TWICE(X INTEGER) → INTEGER', 'user function (SQL, JAVASCRIPT)'],
@@ -172,7 +181,11 @@ describe('SQL user functions (CREATE FUNCTION … LANGUAGE JAVASCRIPT)', () => {
     e.execute('INSERT INTO S (ID, V) VALUES (2, 2);');
     e.runUntilIdle();
     expect(values(e, 'OUT')).toEqual([{ W: 3 }, { W: 6 }]);
-    expect(rows(e, 'SHOW FUNCTIONS;').filter((r) => r[2] === 'user').map((r) => r[0])).toEqual(['TRIPLE']);
+    expect(
+      rows(e, 'SHOW FUNCTIONS;')
+        .filter((r) => r[2] === 'user')
+        .map((r) => r[0]),
+    ).toEqual(['TRIPLE']);
     expect(e.processingLog().filter((p) => /replay/.test(p.reason))).toEqual([]);
   });
 });

@@ -22,9 +22,7 @@ interface Run {
 /** A real process, asynchronously (the test worker must keep answering vitest meanwhile). */
 function run(cmd: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 }, (_e, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout, stderr }),
-    );
+    const child = execFile(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 }, (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
   });
 }
 
@@ -98,28 +96,39 @@ describe('installing the packed package', () => {
   }, 300_000);
 
   it('after close(), a statement gets a clear error, not a TypeError from SQLite', async () => {
-    writeFileSync(join(app, 'closed.mjs'), "import { Eddy } from 'eddy';\nconst e = Eddy.open();\ne.close();\ntry { e.execute('SHOW STREAMS;'); } catch (err) { console.log(err.constructor.name, err.message); }\n");
+    writeFileSync(
+      join(app, 'closed.mjs'),
+      "import { Eddy } from 'eddy';\nconst e = Eddy.open();\ne.close();\ntry { e.execute('SHOW STREAMS;'); } catch (err) { console.log(err.constructor.name, err.message); }\n",
+    );
     expect(await ok(process.execPath, ['closed.mjs'], app)).toBe('Error This Eddy instance is closed; open another with Eddy.open().\n');
   }, 60_000);
 
   it('installs an `eddy` command that runs from any directory (npx, node_modules/.bin)', async () => {
     expect(await ok('npx', ['eddy', '--version'], app)).toBe('0.1.0\n');
-    const out = await ok(join(app, 'node_modules', '.bin', 'eddy'), ['--memory', '-e', 'CREATE TABLE T (ID INT PRIMARY KEY, V STRING); INSERT INTO T (ID, V) VALUES (1, \'a\'); SELECT V FROM T WHERE ID = 1;', '--output', 'csv'], work);
+    const out = await ok(
+      join(app, 'node_modules', '.bin', 'eddy'),
+      ['--memory', '-e', "CREATE TABLE T (ID INT PRIMARY KEY, V STRING); INSERT INTO T (ID, V) VALUES (1, 'a'); SELECT V FROM T WHERE ID = 1;", '--output', 'csv'],
+      work,
+    );
     expect(out).toContain('V\na\n');
   }, 120_000);
 
-  it('npm install -g <tarball> gives a working `eddy` on the PATH', async () => {
-    const prefix = join(work, 'global');
-    // better-sqlite3's native module has no prebuilt binary reachable here, so every install
-    // compiles it (minutes on 2 cores); the local install above already proved that build, so this
-    // one skips install scripts and takes the module the local install compiled. What this test
-    // adds is the global layout: the `eddy` bin link on the PATH and the package resolving there.
-    await ok('npm', ['install', '-g', '--ignore-scripts', '--prefix', prefix, tarball], work, INSTALL_MS);
-    const native = join('node_modules', 'better-sqlite3', 'build');
-    cpSync(join(app, native), join(prefix, 'lib', 'node_modules', 'eddy', native), { recursive: true });
-    const env = `PATH=${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`;
-    const sql = "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1); SHOW STREAMS;";
-    expect(await ok('env', [env, 'eddy', '--memory', '-e', sql, '--output', 'json'], work)).toContain('{"Name":"S","Topic":"s"');
-    expect(await ok('env', [env, 'eddy', 'version'], work)).toBe('0.1.0\n');
-  }, INSTALL_MS);
+  it(
+    'npm install -g <tarball> gives a working `eddy` on the PATH',
+    async () => {
+      const prefix = join(work, 'global');
+      // better-sqlite3's native module has no prebuilt binary reachable here, so every install
+      // compiles it (minutes on 2 cores); the local install above already proved that build, so this
+      // one skips install scripts and takes the module the local install compiled. What this test
+      // adds is the global layout: the `eddy` bin link on the PATH and the package resolving there.
+      await ok('npm', ['install', '-g', '--ignore-scripts', '--prefix', prefix, tarball], work, INSTALL_MS);
+      const native = join('node_modules', 'better-sqlite3', 'build');
+      cpSync(join(app, native), join(prefix, 'lib', 'node_modules', 'eddy', native), { recursive: true });
+      const env = `PATH=${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`;
+      const sql = "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1); SHOW STREAMS;";
+      expect(await ok('env', [env, 'eddy', '--memory', '-e', sql, '--output', 'json'], work)).toContain('{"Name":"S","Topic":"s"');
+      expect(await ok('env', [env, 'eddy', 'version'], work)).toBe('0.1.0\n');
+    },
+    INSTALL_MS,
+  );
 });

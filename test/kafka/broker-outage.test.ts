@@ -73,9 +73,14 @@ describe.skipIf(noBroker)('a Kafka broker outage', () => {
     const serviceId = unique('svc');
     server = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId]);
     const c = await raw(server.port);
-    c.send(JSON.stringify({ id: 'ddl', sql: `SET 'auto.offset.reset' = 'earliest';
+    c.send(
+      JSON.stringify({
+        id: 'ddl',
+        sql: `SET 'auto.offset.reset' = 'earliest';
       CREATE STREAM IN_S (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
-      CREATE STREAM OUT_S WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N FROM IN_S WHERE N % 3 <> 0;` }));
+      CREATE STREAM OUT_S WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N FROM IN_S WHERE N % 3 <> 0;`,
+      }),
+    );
     await until(() => c.lines.some((l) => l.id === 'ddl' && (l.type === 'end' || l.type === 'error')), 60_000);
     expect(c.lines.find((l) => l.type === 'error')).toBeUndefined();
     c.lines.length = 0;

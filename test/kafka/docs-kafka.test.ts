@@ -52,7 +52,9 @@ const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
 describe.skipIf(noBroker)('documents: the blocks that need Kafka', { timeout: 180_000 }, () => {
   it('every needs: kafka block is one of those run here', () => {
-    const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    const docs = readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`);
     const all = ['README.md', ...docs].flatMap(kafkaBlocks);
     expect(all.map((b) => b.file)).toEqual(['README.md', 'docs/scale-out.md']);
   });
@@ -108,7 +110,12 @@ describe.skipIf(noBroker)('documents: the blocks that need Kafka', { timeout: 18
       const group = groups.groups.map((g) => g.groupId).find((g) => g.startsWith(`${service}-`));
       expect(group).toBeDefined();
       // B joins once it has read A's statements from the command topic (it may come after the records).
-      await waitFor('both servers are members of the group', () => admin.describeGroups([group!]).then((d) => d.groups[0]!.members.length), (n) => n === 2, 60_000);
+      await waitFor(
+        'both servers are members of the group',
+        () => admin.describeGroups([group!]).then((d) => d.groups[0]!.members.length),
+        (n) => n === 2,
+        60_000,
+      );
     } finally {
       await admin.disconnect();
     }

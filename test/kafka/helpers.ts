@@ -65,7 +65,16 @@ export async function readTopic(topic: string, done: (seen: SeenRecord[]) => boo
       eachMessage: async ({ partition, message: m }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-        seen.push({ partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, keyBytes: m.key ?? null, value: m.value?.toString('utf8') ?? null, valueBytes: m.value ?? null, timestamp: Number(m.timestamp), headers });
+        seen.push({
+          partition,
+          offset: Number(m.offset),
+          key: m.key?.toString('utf8') ?? null,
+          keyBytes: m.key ?? null,
+          value: m.value?.toString('utf8') ?? null,
+          valueBytes: m.value ?? null,
+          timestamp: Number(m.timestamp),
+          headers,
+        });
       },
     });
     await until(() => done(seen), ms).catch(() => {});

@@ -22,7 +22,11 @@ const readRaw = (topic: string, want: (seen: SeenRecord[]) => boolean, ms = 30_0
 const kafkajsPartition = (() => {
   const pick = Partitioners.DefaultPartitioner();
   return (key: Buffer, partitions: number): number =>
-    pick({ topic: 't', partitionMetadata: Array.from({ length: partitions }, (_, p) => ({ partitionId: p, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })), message: { key, value: null } });
+    pick({
+      topic: 't',
+      partitionMetadata: Array.from({ length: partitions }, (_, p) => ({ partitionId: p, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })),
+      message: { key, value: null },
+    });
 })();
 
 const be64 = (n: number) => {
@@ -99,7 +103,11 @@ describe.skipIf(noBroker)('Kafka wire compatibility', () => {
   it('writes time-windowed keys as key + start on the base key\u2019s partition, and reads them back with WINDOW_SIZE', async () => {
     const input = unique('clicks');
     const output = unique('tumbling');
-    await produce(input, KEYS.map((k, i) => ({ key: k, value: JSON.stringify({ V: 1 }), timestamp: BASE + i * 10_000 + 1_234 })), 3);
+    await produce(
+      input,
+      KEYS.map((k, i) => ({ key: k, value: JSON.stringify({ V: 1 }), timestamp: BASE + i * 10_000 + 1_234 })),
+      3,
+    );
     const e = eddy();
     e.execute(`
       CREATE STREAM CLICKS (K STRING KEY, V INT) WITH (kafka_topic='${input}', value_format='JSON');

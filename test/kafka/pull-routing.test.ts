@@ -54,7 +54,12 @@ describe.skipIf(noBroker)('pull queries across the servers of a service', () => 
     await runSql(ref.port, ddl('r'));
     await runSql(a.port, ddl('s'));
     const group = `${serviceId}-CTAS_COUNTS_0`;
-    await waitFor('both servers share the query', () => admin.describeGroups([group]).then((d) => d.groups[0]!.members.length), (n) => n === 2, 90_000);
+    await waitFor(
+      'both servers share the query',
+      () => admin.describeGroups([group]).then((d) => d.groups[0]!.members.length),
+      (n) => n === 2,
+      90_000,
+    );
 
     const producer = kafka().producer();
     await producer.connect();
@@ -64,7 +69,12 @@ describe.skipIf(noBroker)('pull queries across the servers of a service', () => 
     await producer.disconnect();
     const ends = await admin.fetchTopicOffsets(input);
     for (const g of [group, 'eddy-CTAS_COUNTS_0']) {
-      await waitFor(`${g} committed every input offset`, () => admin.fetchOffsets({ groupId: g, topics: [input] }), ([c]) => ends.every((e) => c!.partitions.some((p) => p.partition === e.partition && p.offset === e.high)), 120_000);
+      await waitFor(
+        `${g} committed every input offset`,
+        () => admin.fetchOffsets({ groupId: g, topics: [input] }),
+        ([c]) => ends.every((e) => c!.partitions.some((p) => p.partition === e.partition && p.offset === e.high)),
+        120_000,
+      );
     }
 
     const expected = new Map<string, [number, number]>();

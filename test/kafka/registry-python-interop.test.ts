@@ -20,7 +20,9 @@ const SCRIPT = join(__dirname, 'fixtures', 'confluent_sr.py');
 
 function pythonClient(): boolean {
   if (process.env.CI === 'true' || spawnSync('python3', ['-c', 'import confluent_kafka.schema_registry.avro, fastavro'], { stdio: 'ignore' }).status === 0) return true;
-  process.stderr.write(`\n${'!'.repeat(78)}\n!! SKIPPED: confluent-kafka is not installed (python3 -m pip install 'confluent-kafka[avro,schemaregistry,json]'); under CI=true this fails instead\n${'!'.repeat(78)}\n`);
+  process.stderr.write(
+    `\n${'!'.repeat(78)}\n!! SKIPPED: confluent-kafka is not installed (python3 -m pip install 'confluent-kafka[avro,schemaregistry,json]'); under CI=true this fails instead\n${'!'.repeat(78)}\n`,
+  );
   return false;
 }
 

@@ -109,7 +109,10 @@ async function scenario(fault: Fault, count: number): Promise<{ lost: number; do
   const send = async (from: number, to: number) => {
     for (let at = from; at < to; at += 500) {
       const end = Math.min(to, at + 500);
-      await producer.send({ topic: input, messages: Array.from({ length: end - at }, (_, i) => ({ key: `k${(at + i) % KEYS}`, value: JSON.stringify({ N: at + i }), timestamp: String(BASE_TS + (at + i) * STEP_MS) })) });
+      await producer.send({
+        topic: input,
+        messages: Array.from({ length: end - at }, (_, i) => ({ key: `k${(at + i) % KEYS}`, value: JSON.stringify({ N: at + i }), timestamp: String(BASE_TS + (at + i) * STEP_MS) })),
+      });
     }
   };
   const drained = () =>

@@ -134,7 +134,10 @@ async function setup(): Promise<Setup & { suffix: string; serviceId: string }> {
     send: async (from, to) => {
       for (let at = from; at < to; at += 500) {
         const end = Math.min(to, at + 500);
-        await producer.send({ topic: input, messages: Array.from({ length: end - at }, (_, i) => ({ key: `k${(at + i) % KEYS}`, value: JSON.stringify({ N: at + i }), timestamp: String(BASE_TS + (at + i) * STEP_MS) })) });
+        await producer.send({
+          topic: input,
+          messages: Array.from({ length: end - at }, (_, i) => ({ key: `k${(at + i) % KEYS}`, value: JSON.stringify({ N: at + i }), timestamp: String(BASE_TS + (at + i) * STEP_MS) })),
+        });
       }
     },
     drained: () =>
@@ -186,7 +189,11 @@ describe.skipIf(noBroker)('scale-out with state: changelog topics', () => {
     const sql = statements(s.input, s.suffix, ...s.shared);
     // On A only: B applies them from the service's command topic.
     await run(a.port, sql);
-    await waitFor('both servers joined both groups', async () => Promise.all(s.groups.slice(0, 2).map(async (g) => (await s.admin.describeGroups([g])).groups[0]!.members.length)), (n) => n.every((m) => m === 2));
+    await waitFor(
+      'both servers joined both groups',
+      async () => Promise.all(s.groups.slice(0, 2).map(async (g) => (await s.admin.describeGroups([g])).groups[0]!.members.length)),
+      (n) => n.every((m) => m === 2),
+    );
     await s.send(0, 3_000);
     await s.drained();
     // Kill A while it works: records are arriving, so batches (and Kafka transactions) are open.
@@ -215,7 +222,11 @@ describe.skipIf(noBroker)('scale-out with state: changelog topics', () => {
     // B catches up with A's statements from the command topic by itself.
     const b = await server(['--service-id', s.serviceId]);
     await more;
-    await waitFor('both servers joined both groups', async () => Promise.all(s.groups.slice(0, 2).map(async (g) => (await s.admin.describeGroups([g])).groups[0]!.members.length)), (n) => n.every((m) => m === 2));
+    await waitFor(
+      'both servers joined both groups',
+      async () => Promise.all(s.groups.slice(0, 2).map(async (g) => (await s.admin.describeGroups([g])).groups[0]!.members.length)),
+      (n) => n.every((m) => m === 2),
+    );
     await s.send(6_000, 8_000);
     await s.drained();
     const got = await check(s, 8_000);
@@ -235,9 +246,12 @@ describe.skipIf(noBroker)('scale-out with state: changelog topics', () => {
     await createTopics(admin, [input, users].map((topic) => ({ topic, numPartitions: 4 })).concat([{ topic: single, numPartitions: 1 }]));
     await admin.disconnect();
     const a = await server(['--service-id', unique('svc')]);
-    await run(a.port, `CREATE STREAM E (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
+    await run(
+      a.port,
+      `CREATE STREAM E (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
       CREATE STREAM E1 (ID STRING KEY, N INT) WITH (kafka_topic='${single}', value_format='JSON');
-      CREATE TABLE U (ID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='${users}', value_format='JSON');`);
+      CREATE TABLE U (ID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='${users}', value_format='JSON');`,
+    );
     /** The error reply's message, with its position as `line L:C: ` in front; '' when the statement ran. */
     const refused = async (sql: string): Promise<string> => {
       const c = await raw(a.port);

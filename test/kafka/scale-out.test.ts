@@ -35,7 +35,6 @@ async function server(serviceId: string, extra: string[]): Promise<ServerProcess
 
 const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
-
 interface Cluster {
   a: ServerProcess;
   b: ServerProcess;
@@ -102,7 +101,9 @@ async function cluster(extra: string[] = []): Promise<Cluster> {
 
 /** The output of inputs 0..to-1, as one uninterrupted run writes it: `N:SQ` for every N not divisible by 5. */
 function expected(to: number): string[] {
-  return Array.from({ length: to }, (_, n) => n).filter((n) => n % 5 !== 0).map((n) => `${n}:${n * n}`);
+  return Array.from({ length: to }, (_, n) => n)
+    .filter((n) => n % 5 !== 0)
+    .map((n) => `${n}:${n * n}`);
 }
 
 /** Everything in the output topic, in N order (read a second longer than needed, so late duplicates show). */

@@ -50,7 +50,11 @@ async function queryIds(port: number): Promise<string[]> {
 
 async function sources(port: number): Promise<string[]> {
   const lines = await ask(port, 'SHOW STREAMS; SHOW TABLES;');
-  return lines.filter((l) => l.type === 'row').map((l) => String((l.values as unknown[])[0])).filter((n) => n !== 'PROCESSING_LOG').sort();
+  return lines
+    .filter((l) => l.type === 'row')
+    .map((l) => String((l.values as unknown[])[0]))
+    .filter((n) => n !== 'PROCESSING_LOG')
+    .sort();
 }
 
 describe.skipIf(noBroker)('a shared catalog through the command topic', () => {
@@ -74,23 +78,37 @@ describe.skipIf(noBroker)('a shared catalog through the command topic', () => {
     const ids = ['CSAS_OUT_0', 'CTAS_COUNTS_1'];
     expect(await queryIds(a.port)).toEqual(ids);
     // B never saw a statement: it read them from the command topic.
-    await waitFor('B runs the same queries', () => queryIds(b.port), (q) => q.join() === ids.join(), 30_000);
+    await waitFor(
+      'B runs the same queries',
+      () => queryIds(b.port),
+      (q) => q.join() === ids.join(),
+      30_000,
+    );
     expect(await sources(b.port)).toEqual(['COUNTS', 'EVENTS', 'OUT']);
     // The same ids name the same consumer groups: the two servers share each query's partitions.
     const members = (g: string) => admin.describeGroups([g]).then((d) => d.groups[0]!.members.length);
-    await waitFor('both servers share both queries', () => Promise.all(ids.map((q) => members(`${serviceId}-${q}`))), (n) => n.every((m) => m === 2));
+    await waitFor(
+      'both servers share both queries',
+      () => Promise.all(ids.map((q) => members(`${serviceId}-${q}`))),
+      (n) => n.every((m) => m === 2),
+    );
     // A statement B cannot run is refused there and reaches nobody's catalog.
-    await expect(ask(b.port, 'CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic=\'x\', value_format=\'JSON\');')).rejects.toThrow(/already exists/);
+    await expect(ask(b.port, "CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='x', value_format='JSON');")).rejects.toThrow(/already exists/);
 
     const producer = kafka().producer();
     await producer.connect();
-    const send = (from: number, to: number) => producer.send({ topic: input, messages: Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % 13}`, value: JSON.stringify({ N: from + i }) })) });
+    const send = (from: number, to: number) =>
+      producer.send({ topic: input, messages: Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % 13}`, value: JSON.stringify({ N: from + i }) })) });
     await send(0, 400);
 
     // C joins later with an empty data directory: it catches up by itself and takes a share.
     const { s: c } = await server(serviceId);
     expect(await queryIds(c.port)).toEqual(ids);
-    await waitFor('three servers share both queries', () => Promise.all(ids.map((q) => members(`${serviceId}-${q}`))), (n) => n.every((m) => m === 3));
+    await waitFor(
+      'three servers share both queries',
+      () => Promise.all(ids.map((q) => members(`${serviceId}-${q}`))),
+      (n) => n.every((m) => m === 3),
+    );
     await send(400, 800);
     const out = await readTopic(output, (seen) => seen.length >= 400, 60_000, 1_000);
     expect(out.map((r) => (JSON.parse(r.value!) as { N: number }).N).sort((x, y) => x - y)).toEqual(Array.from({ length: 400 }, (_, i) => i * 2));
@@ -107,9 +125,20 @@ describe.skipIf(noBroker)('a shared catalog through the command topic', () => {
     // DROP on B: the query writing OUT ends on every server.
     await ask(b2.port, 'DROP STREAM OUT;');
     const left = after.filter((q) => q !== 'CSAS_OUT_0');
-    for (const x of [a, b2, c]) await waitFor('OUT dropped everywhere', () => queryIds(x.port), (q) => q.join() === left.join(), 30_000);
+    for (const x of [a, b2, c])
+      await waitFor(
+        'OUT dropped everywhere',
+        () => queryIds(x.port),
+        (q) => q.join() === left.join(),
+        30_000,
+      );
     for (const x of [a, b2, c]) expect(await sources(x.port)).toEqual(['COUNTS', 'EVENTS', 'ODD']);
-    await waitFor('nobody is left in the dropped query\'s group', () => members(`${serviceId}-CSAS_OUT_0`), (n) => n === 0, 60_000);
+    await waitFor(
+      "nobody is left in the dropped query's group",
+      () => members(`${serviceId}-CSAS_OUT_0`),
+      (n) => n === 0,
+      60_000,
+    );
 
     for (const x of [a, b2, c]) x.child.kill('SIGTERM');
     await Promise.all([a, b2, c].map((x) => x.exited));

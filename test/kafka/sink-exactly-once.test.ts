@@ -31,7 +31,10 @@ describe.skipIf(noBroker)('Kafka sinks across SIGKILL', () => {
     const producer = kafka().producer();
     await producer.connect();
     for (let i = 0; i < rows.length; i += 1000) {
-      await producer.send({ topic: input, messages: rows.slice(i, i + 1000).map((r) => ({ key: r.sensor, value: JSON.stringify({ SEQ: r.seq, V: r.v }), timestamp: String(1_700_000_000_000 + r.seq) })) });
+      await producer.send({
+        topic: input,
+        messages: rows.slice(i, i + 1000).map((r) => ({ key: r.sensor, value: JSON.stringify({ SEQ: r.seq, V: r.v }), timestamp: String(1_700_000_000_000 + r.seq) })),
+      });
     }
     await producer.disconnect();
 
@@ -51,7 +54,10 @@ describe.skipIf(noBroker)('Kafka sinks across SIGKILL', () => {
     console.log(`kafka exactly-once: ${kills} SIGKILLs (seed ${seed})`);
     expect(kills).toBeGreaterThan(0);
 
-    const expectedKept = rows.filter((r) => r.v % 3 !== 0).map((r) => `${r.seq}:${r.v * 2}`).sort();
+    const expectedKept = rows
+      .filter((r) => r.v % 3 !== 0)
+      .map((r) => `${r.seq}:${r.v * 2}`)
+      .sort();
     if (process.env.EDDY_TEST_VERBOSE) console.log('reading sink topics');
     const kept = await readTopic(`${input}_kept`, (s) => s.length >= expectedKept.length, 60_000);
     const seenKept = kept.map((r) => {

@@ -28,15 +28,44 @@ describe('statements', () => {
       UPDATE T SET N = N + 1 WHERE ID = 2; DELETE FROM T WHERE ID = 3; COPY T FROM 'x.csv' WITH (format='CSV');
     `).map((p) => p.statement.kind);
     expect(kinds).toEqual([
-      'CreateSource', 'CreateSource', 'CreateSource', 'CreateAsSelect', 'InsertInto', 'InsertValues', 'Query', 'DropSource',
-      'Show', 'Show', 'Show', 'Show', 'Show', 'Show', 'Show', 'Describe', 'Describe', 'Describe', 'Describe',
-      'Explain', 'Explain', 'Explain', 'Terminate', 'Terminate', 'Set', 'Unset', 'RunScript', 'Print', 'CreateType', 'DropType',
-      'Update', 'Delete', 'Copy',
+      'CreateSource',
+      'CreateSource',
+      'CreateSource',
+      'CreateAsSelect',
+      'InsertInto',
+      'InsertValues',
+      'Query',
+      'DropSource',
+      'Show',
+      'Show',
+      'Show',
+      'Show',
+      'Show',
+      'Show',
+      'Show',
+      'Describe',
+      'Describe',
+      'Describe',
+      'Describe',
+      'Explain',
+      'Explain',
+      'Explain',
+      'Terminate',
+      'Terminate',
+      'Set',
+      'Unset',
+      'RunScript',
+      'Print',
+      'CreateType',
+      'DropType',
+      'Update',
+      'Delete',
+      'Copy',
     ]);
   });
 
   it('keeps each statement text and normalises identifiers', () => {
-    const [a] = parse("select `MixedCase`, plain from s  ;");
+    const [a] = parse('select `MixedCase`, plain from s  ;');
     expect(a!.text).toBe('select `MixedCase`, plain from s');
     const q = a!.statement;
     if (q.kind !== 'Query') throw new Error('not a query');
@@ -98,14 +127,17 @@ describe('errors', () => {
       throw new Error('parsed');
     };
     // ORDER BY goes before EMIT and LIMIT; after them it is still a syntax error, with the hint.
-    expect(err('SELECT * FROM T LIMIT 1 ORDER BY A;')).toMatchObject({ position: { line: 1, column: 25 }, message: expect.stringMatching(/^line 1:25: Syntax Error\n\nStatement: .*\nORDER BY goes before EMIT and LIMIT/) });
+    expect(err('SELECT * FROM T LIMIT 1 ORDER BY A;')).toMatchObject({
+      position: { line: 1, column: 25 },
+      message: expect.stringMatching(/^line 1:25: Syntax Error\n\nStatement: .*\nORDER BY goes before EMIT and LIMIT/),
+    });
     // A misspelt FROM is a missing FROM (as in ksqlDB, whose grammar requires it), not a SELECT without one.
     expect(err('SELECT * FRM S;')).toMatchObject({ position: { line: 1, column: 10 }, message: "line 1:10: Syntax Error\nExpecting {',', 'FROM'}\nStatement: SELECT * FRM S;" });
     expect(err('SELECT A B C FROM S;')).toMatchObject({ position: { line: 1, column: 12 }, message: expect.stringMatching(/Expecting \{',', 'FROM'\}/) });
   });
 
   it('reads a SELECT without FROM (Eddy)', () => {
-    for (const sql of ['SELECT 1;', 'SELECT 1 + 2 AS X, \'a\';', 'SELECT ABS(-3) WHERE TRUE LIMIT 1;']) {
+    for (const sql of ['SELECT 1;', "SELECT 1 + 2 AS X, 'a';", 'SELECT ABS(-3) WHERE TRUE LIMIT 1;']) {
       const q = parseStatement(sql);
       if (q.kind !== 'Query') throw new Error('shape');
       expect(q.from).toBeUndefined();
@@ -132,7 +164,11 @@ describe('errors', () => {
     expect(parseStatement('SELECT 1 AS A ORDER BY A;')).toMatchObject({ orderBy: { items: [{ expr: { kind: 'ColumnRef', name: 'A' } }] } });
     expect(parseStatement('SELECT 1 ORDER BY 1;')).toMatchObject({ select: [{ kind: 'SelectExpr' }], orderBy: { items: [{ expr: { kind: 'NumberLiteral' } }] } });
     expect(parseStatement('SELECT ORDER FROM T ORDER;')).toMatchObject({ select: [{ expr: { name: 'ORDER' } }], from: { alias: 'ORDER' } });
-    expect(parseStatement('SELECT A ORDER FROM T AS ORDER ORDER BY ORDER;')).toMatchObject({ select: [{ alias: 'ORDER' }], from: { alias: 'ORDER' }, orderBy: { items: [{ expr: { name: 'ORDER' } }] } });
+    expect(parseStatement('SELECT A ORDER FROM T AS ORDER ORDER BY ORDER;')).toMatchObject({
+      select: [{ alias: 'ORDER' }],
+      from: { alias: 'ORDER' },
+      orderBy: { items: [{ expr: { name: 'ORDER' } }] },
+    });
   });
 
   it('suggests keywords for completion', () => {
@@ -161,9 +197,55 @@ function neverCrashes(sql: string): void {
 }
 
 describe('property: the parser never crashes', () => {
-  const tokens = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', '(', ')', ',', ';', '*', '+', '=', "'s'", '1', '1.5', 'a', 'b.c', '->', '[', ']', 'CASE', 'WHEN', 'END', 'JOIN', 'ON', 'WINDOW', 'TUMBLING', 'SIZE', 'SECONDS', 'EMIT', 'CHANGES', 'CREATE', 'STREAM', 'WITH', 'AS', 'NULL', 'NOT', 'IN', 'x =>', 'ARRAY', 'MAP', ':='];
+  const tokens = [
+    'SELECT',
+    'FROM',
+    'WHERE',
+    'GROUP',
+    'BY',
+    '(',
+    ')',
+    ',',
+    ';',
+    '*',
+    '+',
+    '=',
+    "'s'",
+    '1',
+    '1.5',
+    'a',
+    'b.c',
+    '->',
+    '[',
+    ']',
+    'CASE',
+    'WHEN',
+    'END',
+    'JOIN',
+    'ON',
+    'WINDOW',
+    'TUMBLING',
+    'SIZE',
+    'SECONDS',
+    'EMIT',
+    'CHANGES',
+    'CREATE',
+    'STREAM',
+    'WITH',
+    'AS',
+    'NULL',
+    'NOT',
+    'IN',
+    'x =>',
+    'ARRAY',
+    'MAP',
+    ':=',
+  ];
   it('on random token soups', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 30 }), (ts) => neverCrashes(ts.join(' '))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 30 }), (ts) => neverCrashes(ts.join(' '))),
+      { numRuns: 500 },
+    );
   });
 
   it('on mutations of valid statements (deleted, inserted and swapped tokens)', () => {
@@ -185,12 +267,29 @@ describe('property: the parser never crashes', () => {
   });
 
   it('on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => neverCrashes(s)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (s) => neverCrashes(s)),
+      { numRuns: 500 },
+    );
   });
 
   it('planning parsed queries gives a plan or a positioned SqlError', () => {
     const catalog = new Catalog();
-    catalog.put({ name: 'S', kind: 'STREAM', columns: [{ name: 'ID', type: T.INTEGER, role: 'key' }, { name: 'V', type: T.STRING, role: 'value' }, { name: 'N', type: T.BIGINT, role: 'value' }], topic: 's', partitions: 1, keyFormat: 'KAFKA', valueFormat: 'JSON', readOnly: false, sql: '' });
+    catalog.put({
+      name: 'S',
+      kind: 'STREAM',
+      columns: [
+        { name: 'ID', type: T.INTEGER, role: 'key' },
+        { name: 'V', type: T.STRING, role: 'value' },
+        { name: 'N', type: T.BIGINT, role: 'value' },
+      ],
+      topic: 's',
+      partitions: 1,
+      keyFormat: 'KAFKA',
+      valueFormat: 'JSON',
+      readOnly: false,
+      sql: '',
+    });
     const exprs = ['ID', 'V', 'N', '1', "'x'", 'N + 1', 'V + 1', 'COUNT(*)', 'SUM(V)', 'ABS(N)', 'NOPE', 'ID = V', 'CAST(V AS INT)', 'ARRAY[1, V]'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...exprs), { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(...exprs)), fc.boolean(), (sel, where, group) => {

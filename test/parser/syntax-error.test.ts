@@ -22,7 +22,12 @@ describe('syntax errors in ksqlDB wording', () => {
 
   it('reads type parameters as ksqlDB does: the base type, parameters dropped', () => {
     const [s] = parse("CREATE STREAM S (A VARCHAR(10), B DECIMAL(4, 2)) WITH (kafka_topic='s', value_format='JSON');");
-    expect(s!.statement).toMatchObject({ columns: [{ name: 'A', type: { kind: 'STRING' } }, { name: 'B', type: { kind: 'DECIMAL', precision: 4, scale: 2 } }] });
+    expect(s!.statement).toMatchObject({
+      columns: [
+        { name: 'A', type: { kind: 'STRING' } },
+        { name: 'B', type: { kind: 'DECIMAL', precision: 4, scale: 2 } },
+      ],
+    });
   });
 
   it('lists what the rule could take next, or nothing when that is more than three tokens', () => {

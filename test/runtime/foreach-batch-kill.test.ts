@@ -27,7 +27,10 @@ describe('foreachBatch under SIGKILL', () => {
     for (let k = 0; k < 6; k++) outcomes.push((await runKillableWorker(WORKER, [join(dir, 'data'), log], 30 + Math.floor(Math.random() * 220))).outcome);
     const last = await runKillableWorker(WORKER, [join(dir, 'data'), log], undefined);
     expect(last.outcome).toBe('done');
-    const seen = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; rows: { ID: number; W: number }[] });
+    const seen = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; rows: { ID: number; W: number }[] });
     const byId = new Map<number, string>();
     let replays = 0;
     for (const b of seen) {

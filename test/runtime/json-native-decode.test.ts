@@ -30,7 +30,11 @@ const numberText = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
   fc.constantFrom('-0', '0.0', '1.50', '1e3', '12345678901234567890', '9007199254740993', '-2147483649', '3.0e-2'),
 );
-const jsonValue = fc.oneof(numberText, fc.string().map((s) => JSON.stringify(s)), fc.constantFrom('true', 'false', 'null', '[1]', '{"a":1}', '"42"', '" 7 "', '"1.5"'));
+const jsonValue = fc.oneof(
+  numberText,
+  fc.string().map((s) => JSON.stringify(s)),
+  fc.constantFrom('true', 'false', 'null', '[1]', '{"a":1}', '"42"', '" 7 "', '"1.5"'),
+);
 
 describe('native JSON decoding of a record value', () => {
   it('equals the lossless decoding whenever it answers', () => {
@@ -47,7 +51,11 @@ describe('native JSON decoding of a record value', () => {
   });
 
   it('answers the common case: numbers for numeric columns, strings for text', () => {
-    const columns: ColumnSchema[] = [{ name: 'WS', type: { kind: 'BIGINT' } as SqlType }, { name: 'NUM', type: { kind: 'BIGINT' } as SqlType }, { name: 'S', type: { kind: 'STRING' } as SqlType }];
+    const columns: ColumnSchema[] = [
+      { name: 'WS', type: { kind: 'BIGINT' } as SqlType },
+      { name: 'NUM', type: { kind: 'BIGINT' } as SqlType },
+      { name: 'S', type: { kind: 'STRING' } as SqlType },
+    ];
     expect(nativeObject('{"WS":1699999992000,"NUM":13,"S":"x"}', columns)).toEqual([1699999992000, 13, 'x']);
     expect(nativeObject('{"WS":1,"NUM":2,"S":3}', columns)).toBeUndefined(); // a number for a STRING keeps its text: lossless path
   });
@@ -72,14 +80,18 @@ describe('JSON values written field by field', () => {
     const names = fc.constantFrom('A', 'b', 'with space', 'é', '"q"', 'ROWTIME');
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.tuple(names, fc.constantFrom(...TYPES.filter((t) => t.kind !== 'DECIMAL'))), { minLength: 1, maxLength: 5, selector: ([n]) => n }).chain((cols) =>
-          fc.tuple(fc.constant(cols), fc.tuple(...cols.map(([, t]) => valueFor(t)))),
-        ),
+        fc
+          .uniqueArray(fc.tuple(names, fc.constantFrom(...TYPES.filter((t) => t.kind !== 'DECIMAL'))), { minLength: 1, maxLength: 5, selector: ([n]) => n })
+          .chain((cols) => fc.tuple(fc.constant(cols), fc.tuple(...cols.map(([, t]) => valueFor(t))))),
         ([cols, values]) => {
           const columns: ColumnSchema[] = cols.map(([name, type]) => ({ name, type }));
           const o: Record<string, Json> = {};
           columns.forEach((c, i) => setField(o, c.name, valueToJson(values[i] as Value, c.type)));
-          expect(createSerde('JSON', columns, { role: 'value' }).serialize(values as Value[])!.toString('utf8')).toBe(stringifyJson(o));
+          expect(
+            createSerde('JSON', columns, { role: 'value' })
+              .serialize(values as Value[])!
+              .toString('utf8'),
+          ).toBe(stringifyJson(o));
         },
       ),
       { numRuns: 2000 },

@@ -39,7 +39,15 @@ describe('sourceFrom', () => {
     // A slow producer's rows are appended as they come, not held back for a full chunk.
     await until(() => e.readTopic('s').length >= 1, 2000);
     expect(await a.done).toBe(3);
-    expect(await e.sourceFrom('S', Readable.from([{ ID: 3, V: 'r3' }, { ID: 4, V: 'r4' }])).done).toBe(2);
+    expect(
+      await e.sourceFrom(
+        'S',
+        Readable.from([
+          { ID: 3, V: 'r3' },
+          { ID: 4, V: 'r4' },
+        ]),
+      ).done,
+    ).toBe(2);
     expect(await e.sourceFrom('S', [{ ID: 5, V: 'a5', ROWTIME: 1234 }]).done).toBe(1);
     const got = topic(e, 's');
     expect(got.map((r) => [r.key, r.value])).toEqual([
@@ -81,17 +89,24 @@ describe('foreachBatch and sinkTo', () => {
   it('hands over numbered batches of a query output; a rejected batch comes again with the same id and rows', async () => {
     const e = open();
     e.execute(S);
-    e.execute("CREATE STREAM OUT AS SELECT ID, UCASE(V) AS U FROM S;");
+    e.execute('CREATE STREAM OUT AS SELECT ID, UCASE(V) AS U FROM S;');
     const calls: [number, BatchRow[]][] = [];
     let failOnce = true;
-    const h = e.foreachBatch('CSAS_OUT_0', (id, rows) => {
-      calls.push([id, rows]);
-      if (id === 1 && failOnce) {
-        failOnce = false;
-        throw new Error('downstream unavailable');
-      }
-    }, { maxRows: 2, intervalMs: 5 });
-    e.insert('S', [1, 2, 3, 4, 5].map((i) => ({ ID: i, V: `v${i}` })));
+    const h = e.foreachBatch(
+      'CSAS_OUT_0',
+      (id, rows) => {
+        calls.push([id, rows]);
+        if (id === 1 && failOnce) {
+          failOnce = false;
+          throw new Error('downstream unavailable');
+        }
+      },
+      { maxRows: 2, intervalMs: 5 },
+    );
+    e.insert(
+      'S',
+      [1, 2, 3, 4, 5].map((i) => ({ ID: i, V: `v${i}` })),
+    );
     await until(() => h.position()[0] === 5, 10_000);
     // Batch 1 came twice, with the same rows; the ids run on without a gap; each row once per id.
     const ids = calls.map(([id]) => id);
@@ -122,14 +137,21 @@ describe('foreachBatch and sinkTo', () => {
     const dir = scratch.dir();
     let e = open(dir);
     e.execute(S);
-    e.insert('S', [1, 2, 3].map((i) => ({ ID: i, V: `v${i}` })));
+    e.insert(
+      'S',
+      [1, 2, 3].map((i) => ({ ID: i, V: `v${i}` })),
+    );
     const first: [number, unknown][] = [];
     let release!: () => void;
     const blocked = new Promise<void>((r) => (release = r));
-    e.foreachBatch('S', async (id, rows) => {
-      first.push([id, rows]);
-      if (id === 1) await blocked; // never finishes before close
-    }, { maxRows: 2, intervalMs: 5 });
+    e.foreachBatch(
+      'S',
+      async (id, rows) => {
+        first.push([id, rows]);
+        if (id === 1) await blocked; // never finishes before close
+      },
+      { maxRows: 2, intervalMs: 5 },
+    );
     await until(() => first.length === 2);
     e.close();
     release();
@@ -145,12 +167,15 @@ describe('foreachBatch and sinkTo', () => {
 });
 
 describe('foreachBatch over several partitions, and sourceFrom.stop', () => {
-  it('hands over every partition\'s records once; a stopped source appends what it read and no more', async () => {
+  it("hands over every partition's records once; a stopped source appends what it read and no more", async () => {
     const e = open();
     e.execute("CREATE STREAM P (ID INT KEY, V STRING) WITH (kafka_topic='p', value_format='JSON', partitions=3);");
     const seen: BatchRow[] = [];
     const h = e.foreachBatch('P', (_id, rows) => void seen.push(...rows), { maxRows: 4, intervalMs: 5 });
-    e.insert('P', Array.from({ length: 20 }, (_, i) => ({ ID: i, V: `v${i}` })));
+    e.insert(
+      'P',
+      Array.from({ length: 20 }, (_, i) => ({ ID: i, V: `v${i}` })),
+    );
     const info = e.state.log.describeTopic('p')!;
     const total = () => Array.from({ length: info.partitions }, (_, p) => e.state.log.endOffset('p', p)).reduce((a, b) => a + b, 0);
     await until(() => h.position().reduce((a, b) => a + b, 0) === total() && total() === 20);
@@ -195,10 +220,22 @@ describe('a connector in one file outside src/', () => {
 
 describe('a connector of one engine (Eddy.open({ connectors }), eddy.registerConnector)', () => {
   // The same kind names a different connector in each engine: here, one that labels its rows.
-  const labelled = (label: string): ConnectorFactory => (ctx, settings) => {
-    const inner = counterConnector({ ...ctx, append: (rows, cp) => ctx.append(rows.map((r) => ({ ...r, values: [r.values[0]!, label] })), cp) }, settings);
-    return inner;
-  };
+  const labelled =
+    (label: string): ConnectorFactory =>
+    (ctx, settings) => {
+      const inner = counterConnector(
+        {
+          ...ctx,
+          append: (rows, cp) =>
+            ctx.append(
+              rows.map((r) => ({ ...r, values: [r.values[0]!, label] })),
+              cp,
+            ),
+        },
+        settings,
+      );
+      return inner;
+    };
 
   it('is seen by its engine only, takes precedence over the process-wide one, and restarts its streams at open', async () => {
     const dir = scratch.dir();

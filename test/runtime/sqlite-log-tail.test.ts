@@ -28,7 +28,16 @@ describe('SqliteLog tail', () => {
     log.createTopic('t', 2);
     const odd: AppendRecord[] = [
       { partition: 0, timestamp: 1, key: null, value: null },
-      { partition: 0, timestamp: 2.5, key: Buffer.alloc(0), value: Buffer.from('x'), headers: [{ key: 'h', value: new Uint8Array([1, 2]) }, { key: 'n', value: null }] },
+      {
+        partition: 0,
+        timestamp: 2.5,
+        key: Buffer.alloc(0),
+        value: Buffer.from('x'),
+        headers: [
+          { key: 'h', value: new Uint8Array([1, 2]) },
+          { key: 'n', value: null },
+        ],
+      },
       { partition: 1, timestamp: 3, key: Buffer.from('k'), value: Buffer.from('v'), window: { start: 10, end: 20 } },
       { partition: 0, timestamp: 4, key: Buffer.from('k'), value: Buffer.from('v'), headers: [] },
     ];
@@ -38,7 +47,14 @@ describe('SqliteLog tail', () => {
     for (const p of [0, 1]) {
       const end = log.endOffset('t', p);
       expect(end).toBe(stored(db, 't', p).length);
-      for (const [from, max] of [[0, 1000], [0, 3], [2, 7], [end - 1, 10], [end, 10], [1, 0]] as const) {
+      for (const [from, max] of [
+        [0, 1000],
+        [0, 3],
+        [2, 7],
+        [end - 1, 10],
+        [end, 10],
+        [1, 0],
+      ] as const) {
         expect(log.read('t', p, from, max)).toEqual(stored(db, 't', p, from, max));
       }
     }
@@ -93,7 +109,10 @@ describe('SqliteLog after a rollback', () => {
     expect(log.endOffset('t', 0)).toBe(3);
     expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
     expect(log.read('t', 0, 3, 100)).toEqual([]);
-    expect(log.append('t', recs(2, 200))).toEqual([{ partition: 0, offset: 3 }, { partition: 0, offset: 4 }]);
+    expect(log.append('t', recs(2, 200))).toEqual([
+      { partition: 0, offset: 3 },
+      { partition: 0, offset: 4 },
+    ]);
     expect(log.read('t', 0, 0, 100).map((r) => r.value!.toString())).toEqual(['v0', 'v1', 'v2', 'v200', 'v201']);
     expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
   });
@@ -123,7 +142,11 @@ describe('SqliteLog after a rollback', () => {
       expect(log.read('t', 0, 0, 100)).toHaveLength(2);
       log.append('t', recs(1, 200));
     })();
-    expect(log.read('t', 0, 0, 100).map((r) => [r.offset, r.value!.toString()])).toEqual([[0, 'v0'], [1, 'v1'], [2, 'v200']]);
+    expect(log.read('t', 0, 0, 100).map((r) => [r.offset, r.value!.toString()])).toEqual([
+      [0, 'v0'],
+      [1, 'v1'],
+      [2, 'v200'],
+    ]);
     expect(log.read('t', 0, 0, 100)).toEqual(stored(db, 't'));
   });
 
@@ -151,7 +174,14 @@ describe('SqliteLog storage', () => {
     const all = log.read('t', 0, 0, -1);
     expect(all.map((r) => r.offset)).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(all.map((r) => r.value!.toString())).toEqual(Array.from({ length: n }, (_, i) => `v${i}`));
-    for (const [from, max] of [[0, 10], [4094, 5], [4095, 20_000], [9000, 20_000], [n - 3, 10]] as const) expect(log.read('t', 0, from, max)).toEqual(stored(db, 't', 0, from, max));
+    for (const [from, max] of [
+      [0, 10],
+      [4094, 5],
+      [4095, 20_000],
+      [9000, 20_000],
+      [n - 3, 10],
+    ] as const)
+      expect(log.read('t', 0, from, max)).toEqual(stored(db, 't', 0, from, max));
   });
 
   it('moves a data directory of the row-per-record layout into chunks, records and all', () => {
@@ -162,7 +192,20 @@ describe('SqliteLog storage', () => {
       INSERT INTO topics VALUES ('a', 2), ('b', 1);`);
     const ins = db.prepare('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     for (let i = 0; i < 5000; i++) ins.run('a', i % 2, Math.floor(i / 2), i, Buffer.from(`k${i}`), i % 7 ? Buffer.from(`v${i}`) : null, null, null, null);
-    ins.run('b', 0, 0, 5, null, Buffer.from('x'), JSON.stringify([['h', Buffer.from('hv').toString('base64')], ['n', null]]), 10, 20);
+    ins.run(
+      'b',
+      0,
+      0,
+      5,
+      null,
+      Buffer.from('x'),
+      JSON.stringify([
+        ['h', Buffer.from('hv').toString('base64')],
+        ['n', null],
+      ]),
+      10,
+      20,
+    );
     const log = new SqliteLog(db);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'log'").get()).toBeUndefined();
     expect(log.endOffset('a', 0)).toBe(2500);
@@ -172,13 +215,25 @@ describe('SqliteLog storage', () => {
       Array.from({ length: 2500 }, (_, j) => [j, 2 * j + 1, `k${2 * j + 1}`, (2 * j + 1) % 7 ? `v${2 * j + 1}` : null]),
     );
     expect(log.read('b', 0, 0, 10)).toEqual([
-      { topic: 'b', partition: 0, offset: 0, timestamp: 5, key: null, value: Buffer.from('x'), headers: [{ key: 'h', value: Buffer.from('hv') }, { key: 'n', value: null }], window: { start: 10, end: 20 } },
+      {
+        topic: 'b',
+        partition: 0,
+        offset: 0,
+        timestamp: 5,
+        key: null,
+        value: Buffer.from('x'),
+        headers: [
+          { key: 'h', value: Buffer.from('hv') },
+          { key: 'n', value: null },
+        ],
+        window: { start: 10, end: 20 },
+      },
     ]);
     expect(log.append('a', [{ partition: 0, timestamp: 1, key: null, value: null }])).toEqual([{ partition: 0, offset: 2500 }]);
   });
 });
 
-describe('SqliteLog.appendValues (a file\'s lines as byte ranges of one buffer)', () => {
+describe("SqliteLog.appendValues (a file's lines as byte ranges of one buffer)", () => {
   /** Lines of `text` as a run: the ranges between '\n's, as the file source hands them over. */
   function run(text: string, timestamp: number): ValueRun {
     const bytes = Buffer.from(text);

@@ -19,7 +19,14 @@ describe('a state store under scale-out', () => {
     const d = db();
     let current: number | undefined = 2;
     const tasks = new Map<string, number>();
-    const s = new StateStore<number>(new StateBacking(d, 'Q'), 'agg', (v) => v, (j) => j as number, false, { current: () => current, tasks });
+    const s = new StateStore<number>(
+      new StateBacking(d, 'Q'),
+      'agg',
+      (v) => v,
+      (j) => j as number,
+      false,
+      { current: () => current, tasks },
+    );
     s.put('a', 1);
     current = 3;
     s.put('b', 5);
@@ -46,7 +53,14 @@ describe('a state store under scale-out', () => {
   it('sends a tombstone per key of a deleted range (a closed window), with the task given at staging', () => {
     const d = db();
     const tasks = new Map<string, number>();
-    const s = new StateStore<number>(new StateBacking(d, 'Q'), 'wagg', (v) => v, (j) => j as number, false, { current: () => undefined, tasks });
+    const s = new StateStore<number>(
+      new StateBacking(d, 'Q'),
+      'wagg',
+      (v) => v,
+      (j) => j as number,
+      false,
+      { current: () => undefined, tasks },
+    );
     s.stage('100/a', 1, 0);
     s.stage('100/b', 1, 1);
     s.stage('200/a', 1, 0);
@@ -63,7 +77,12 @@ describe('a state store under scale-out', () => {
 
   it('without scale-out hands nothing to a changelog', () => {
     const d = db();
-    const s = new StateStore<number>(new StateBacking(d, 'Q'), 'agg', (v) => v, (j) => j as number);
+    const s = new StateStore<number>(
+      new StateBacking(d, 'Q'),
+      'agg',
+      (v) => v,
+      (j) => j as number,
+    );
     s.put('a', 1);
     const out: StateChange[] = [];
     s.flush(out);
@@ -75,7 +94,15 @@ describe('a state store under scale-out', () => {
 describe('folding restored changes', () => {
   it('keeps each key’s latest value in its task, drops deleted keys, and keeps the largest of a store-wide number written by several tasks', () => {
     const c = (task: number, key: string, value: string | null, store = 'agg'): StateChange => ({ store, task, key, value });
-    const folded = foldRestored([c(0, 'a', '{"n":1}'), c(1, 'b', '{"n":1}'), c(0, 'a', '{"n":2}'), c(1, 'b', null), c(0, 'streamTime', '500', 'meta'), c(1, 'streamTime', '900', 'meta'), c(0, 'streamTime', '700', 'meta')]);
+    const folded = foldRestored([
+      c(0, 'a', '{"n":1}'),
+      c(1, 'b', '{"n":1}'),
+      c(0, 'a', '{"n":2}'),
+      c(1, 'b', null),
+      c(0, 'streamTime', '500', 'meta'),
+      c(1, 'streamTime', '900', 'meta'),
+      c(0, 'streamTime', '700', 'meta'),
+    ]);
     expect([...folded.get('agg')!]).toEqual([['a', { task: 0, value: '{"n":2}' }]]);
     expect(folded.get('meta')!.get('streamTime')).toEqual({ task: 1, value: '900' });
   });

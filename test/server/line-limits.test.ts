@@ -86,7 +86,7 @@ describe('line protocol: an endless line', () => {
     expect(await proc.exited).toBe(0);
   }, 30_000);
 
-  it("keeps a UTF-8 character whole when its bytes come in two reads", async () => {
+  it('keeps a UTF-8 character whole when its bytes come in two reads', async () => {
     const { port } = await start();
     const c = await EddyClient.connect('127.0.0.1', port);
     await c.execute(CLICKS);
@@ -216,7 +216,7 @@ describe('HTTP: an endless body or line', () => {
 });
 
 describe('the client: a server that sends an endless line', () => {
-  it('is hung up on once the line passes the client\'s cap, and the pending request fails with why', async () => {
+  it("is hung up on once the line passes the client's cap, and the pending request fails with why", async () => {
     const peers = new Set<Socket>();
     const hostile = createServer((s) => {
       peers.add(s);
@@ -244,7 +244,10 @@ describe('HTTP /inserts-stream: many rows at once', () => {
     const n = 1000;
     const body = ['{"target":"CLICKS"}', ...Array.from({ length: n }, (_, i) => JSON.stringify({ U: `u${i}`, P: '/' }))].join('\n');
     const res = await fetch(`http://127.0.0.1:${http}/inserts-stream`, { method: 'POST', body });
-    const acks = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { status: string; seq: number });
+    const acks = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: string; seq: number });
     expect(acks).toEqual(Array.from({ length: n }, (_, i) => ({ status: 'ok', seq: i })));
     const c = await EddyClient.connect('127.0.0.1', port);
     let count = 0;

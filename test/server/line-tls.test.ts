@@ -98,7 +98,9 @@ describe.skipIf(missing.length > 0)('line protocol over TLS', () => {
 
   it('a wrong CA fails with a clear message; rejectUnauthorized: false connects anyway', async () => {
     const { server, port } = await start({ tls: certs.tls });
-    await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('other-ca.pem')) } })).rejects.toThrow(/TLS: the certificate of the server at 127\.0\.0\.1:\d+ is not trusted \(.*\): give the CA that signed it/);
+    await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('other-ca.pem')) } })).rejects.toThrow(
+      /TLS: the certificate of the server at 127\.0\.0\.1:\d+ is not trusted \(.*\): give the CA that signed it/,
+    );
     // Without a CA the system's are used, and they do not know this one either.
     await expect(EddyClient.connect('127.0.0.1', port, { tls: true })).rejects.toThrow(/is not trusted/);
     // The server sees those two go at once (not after the hello wait), and says so with the client's address.
@@ -131,7 +133,9 @@ describe.skipIf(missing.length > 0)('line protocol over TLS', () => {
 
   it('a TLS client against a plain port says the server does not speak TLS', async () => {
     const { port } = await start();
-    await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('ca.pem')) } })).rejects.toThrow(/TLS: the server at 127\.0\.0\.1:\d+ does not speak TLS \(.*\): is it started with --tls-cert\?/);
+    await expect(EddyClient.connect('127.0.0.1', port, { tls: { ca: readFileSync(certs.file('ca.pem')) } })).rejects.toThrow(
+      /TLS: the server at 127\.0\.0\.1:\d+ does not speak TLS \(.*\): is it started with --tls-cert\?/,
+    );
   });
 
   it('processes: eddy server --tls-cert/--tls-key and eddy shell --connect --tls --tls-ca run a statement; a wrong CA and a plain shell fail clearly', async () => {

@@ -23,24 +23,30 @@ const SCHEMA = [
 ].join(' ');
 
 describe('pg_catalog answers', () => {
-  it.skipIf(!hasPsql)('psql: \\d name, \\d+ name and \\d+', async () => {
-    const { server } = await start({ pgPort: 0 });
-    server.eddy.execute(SCHEMA);
-    const r = await run('psql', ['-X', '-h', '127.0.0.1', '-p', String(server.pgAddress!.port), '-U', 'eddy', '-d', 'eddy', '-c', '\\d prices', '-c', '\\d+ prices', '-c', '\\d+'], 30_000);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Table "public\.PRICES"\n Column +\| +Type +\| Collation \| Nullable \| +Default +\n/);
-    expect(r.stdout).toMatch(/ SKU +\| STRING +\| +\| not null \| PRIMARY KEY\n AMOUNT +\| DOUBLE +\| +\| +\| *\n/);
-    // \d+: storage, compression, stats target and description, each where psql asked for it.
-    expect(r.stdout).toMatch(/ Column +\| +Type +\| Collation \| Nullable \| +Default +\| Storage +\| Compression \| Stats target \| +Description +\n/);
-    expect(r.stdout).toMatch(/ SKU +\| STRING +\| +\| not null \| PRIMARY KEY \| extended \| +\| +\| Eddy primary key column\n AMOUNT +\| DOUBLE +\| +\| +\| +\| plain +\|/);
-    expect(r.stdout).toMatch(/public +\| ORDERS +\| stream/);
-    expect(r.stdout).toMatch(/public +\| PRICES +\| table/);
-  }, 60_000);
+  it.skipIf(!hasPsql)(
+    'psql: \\d name, \\d+ name and \\d+',
+    async () => {
+      const { server } = await start({ pgPort: 0 });
+      server.eddy.execute(SCHEMA);
+      const r = await run('psql', ['-X', '-h', '127.0.0.1', '-p', String(server.pgAddress!.port), '-U', 'eddy', '-d', 'eddy', '-c', '\\d prices', '-c', '\\d+ prices', '-c', '\\d+'], 30_000);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Table "public\.PRICES"\n Column +\| +Type +\| Collation \| Nullable \| +Default +\n/);
+      expect(r.stdout).toMatch(/ SKU +\| STRING +\| +\| not null \| PRIMARY KEY\n AMOUNT +\| DOUBLE +\| +\| +\| *\n/);
+      // \d+: storage, compression, stats target and description, each where psql asked for it.
+      expect(r.stdout).toMatch(/ Column +\| +Type +\| Collation \| Nullable \| +Default +\| Storage +\| Compression \| Stats target \| +Description +\n/);
+      expect(r.stdout).toMatch(/ SKU +\| STRING +\| +\| not null \| PRIMARY KEY \| extended \| +\| +\| Eddy primary key column\n AMOUNT +\| DOUBLE +\| +\| +\| +\| plain +\|/);
+      expect(r.stdout).toMatch(/public +\| ORDERS +\| stream/);
+      expect(r.stdout).toMatch(/public +\| PRICES +\| table/);
+    },
+    60_000,
+  );
 
-  it.runIf(psycopgTestable())('psycopg: TypeInfo.fetch of a type by name', async () => {
-    const { server } = await start({ pgPort: 0 });
-    const script = `
+  it.runIf(psycopgTestable())(
+    'psycopg: TypeInfo.fetch of a type by name',
+    async () => {
+      const { server } = await start({ pgPort: 0 });
+      const script = `
 import sys, psycopg
 from psycopg.types import TypeInfo
 conn = psycopg.connect(host='127.0.0.1', port=int(sys.argv[1]), user='eddy', dbname='eddy', autocommit=True)
@@ -48,22 +54,28 @@ for name in ['numeric', 'integer', 'timestamp', 'json', 'nope']:
     t = TypeInfo.fetch(conn, name)
     print(name, None if t is None else [t.name, t.oid, t.array_oid, t.regtype])
 `;
-    const r = await run('python3', ['-c', script, String(server.pgAddress!.port)], 60_000);
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim().split('\n')).toEqual([
-      "numeric ['numeric', 1700, 1231, 'numeric']",
-      "integer ['int4', 23, 1007, 'integer']",
-      "timestamp ['timestamp', 1114, 1115, 'timestamp without time zone']",
-      "json ['json', 114, 199, 'json']",
-      'nope None',
-    ]);
-  }, 60_000);
+      const r = await run('python3', ['-c', script, String(server.pgAddress!.port)], 60_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual([
+        "numeric ['numeric', 1700, 1231, 'numeric']",
+        "integer ['int4', 23, 1007, 'integer']",
+        "timestamp ['timestamp', 1114, 1115, 'timestamp without time zone']",
+        "json ['json', 114, 199, 'json']",
+        'nope None',
+      ]);
+    },
+    60_000,
+  );
 
-  it.runIf(jdbcTestable())('pgJDBC: getColumns (types from the OIDs and typmods) and getPrimaryKeys', async () => {
-    const { server } = await start({ pgPort: 0 });
-    server.eddy.execute(SCHEMA);
-    const dir = mkdtempSync(join(tmpdir(), 'eddy-jdbc-meta-'));
-    writeFileSync(join(dir, 'Meta.java'), `
+  it.runIf(jdbcTestable())(
+    'pgJDBC: getColumns (types from the OIDs and typmods) and getPrimaryKeys',
+    async () => {
+      const { server } = await start({ pgPort: 0 });
+      server.eddy.execute(SCHEMA);
+      const dir = mkdtempSync(join(tmpdir(), 'eddy-jdbc-meta-'));
+      writeFileSync(
+        join(dir, 'Meta.java'),
+        `
 import java.sql.*;
 public class Meta {
   public static void main(String[] a) throws Exception {
@@ -83,19 +95,22 @@ public class Meta {
     }
   }
 }
-`);
-    const r = await run('java', ['-cp', PGJDBC_JAR, join(dir, 'Meta.java'), String(server.pgAddress!.port)], 120_000);
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim().split('\n')).toEqual([
-      'col ORDERS ID 4 int4 10 0 1 1 KEY',
-      'col ORDERS NAME 12 text 2147483647 0 1 2 null',
-      'col ORDERS N -5 int8 19 0 1 3 null',
-      'col ORDERS PRICE 2 numeric 10 2 1 4 null',
-      'col ORDERS PAID -7 bool 1 0 1 5 null',
-      'col ORDERS AT 93 timestamp 29 6 1 6 null',
-      'col ORDERS TAGS 1111 json 2147483647 0 1 7 null',
-      'like PRICES SKU text 0',
-      'pk PRICES SKU 1 PRICES_pkey',
-    ]);
-  }, 150_000);
+`,
+      );
+      const r = await run('java', ['-cp', PGJDBC_JAR, join(dir, 'Meta.java'), String(server.pgAddress!.port)], 120_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual([
+        'col ORDERS ID 4 int4 10 0 1 1 KEY',
+        'col ORDERS NAME 12 text 2147483647 0 1 2 null',
+        'col ORDERS N -5 int8 19 0 1 3 null',
+        'col ORDERS PRICE 2 numeric 10 2 1 4 null',
+        'col ORDERS PAID -7 bool 1 0 1 5 null',
+        'col ORDERS AT 93 timestamp 29 6 1 6 null',
+        'col ORDERS TAGS 1111 json 2147483647 0 1 7 null',
+        'like PRICES SKU text 0',
+        'pk PRICES SKU 1 PRICES_pkey',
+      ]);
+    },
+    150_000,
+  );
 });

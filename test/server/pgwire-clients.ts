@@ -18,8 +18,7 @@ function testable(name: string, present: () => boolean, install: string): boolea
 
 export const psycopgTestable = (): boolean => testable('psycopg 3', () => spawnSync('python3', ['-c', 'import psycopg'], { stdio: 'ignore' }).status === 0, "python3 -m pip install 'psycopg[binary]'");
 
-export const jdbcTestable = (): boolean =>
-  testable('pgJDBC', () => existsSync(PGJDBC_JAR) && spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0, 'bash scripts/ci-deps.sh');
+export const jdbcTestable = (): boolean => testable('pgJDBC', () => existsSync(PGJDBC_JAR) && spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0, 'bash scripts/ci-deps.sh');
 
 export interface Run {
   readonly code: number | null;

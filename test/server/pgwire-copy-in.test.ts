@@ -28,10 +28,28 @@ function rows(server: { eddy: { execute(sql: string): unknown[] } }, sql: string
 
 describe('COPY FROM STDIN options', () => {
   it("reads PostgreSQL's two option syntaxes, its defaults and its checks", () => {
-    expect(parseCopyFromStdin("COPY c FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')")).toEqual({ target: 'C', columns: undefined, format: 'csv', header: true, delimiter: ';', null: '', quote: '"', escape: '"', forceNotNull: [], forceNull: [] });
+    expect(parseCopyFromStdin("COPY c FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')")).toEqual({
+      target: 'C',
+      columns: undefined,
+      format: 'csv',
+      header: true,
+      delimiter: ';',
+      null: '',
+      quote: '"',
+      escape: '"',
+      forceNotNull: [],
+      forceNull: [],
+    });
     expect(parseCopyFromStdin('COPY  "c" (a, "B") FROM STDIN csv header')).toMatchObject({ target: 'c', columns: ['A', 'B'], format: 'csv', header: true, delimiter: ',' });
     expect(parseCopyFromStdin('COPY c FROM STDIN;')).toMatchObject({ format: 'text', header: false, delimiter: '\t', null: '\\N' });
-    expect(parseCopyFromStdin("COPY c FROM STDIN (FORMAT csv, HEADER match, NULL 'NA', QUOTE '''', ESCAPE '\\', FORCE_NOT_NULL (a), FORCE_NULL *)")).toMatchObject({ header: 'match', null: 'NA', quote: "'", escape: '\\', forceNotNull: ['A'], forceNull: '*' });
+    expect(parseCopyFromStdin("COPY c FROM STDIN (FORMAT csv, HEADER match, NULL 'NA', QUOTE '''', ESCAPE '\\', FORCE_NOT_NULL (a), FORCE_NULL *)")).toMatchObject({
+      header: 'match',
+      null: 'NA',
+      quote: "'",
+      escape: '\\',
+      forceNotNull: ['A'],
+      forceNull: '*',
+    });
     expect(parseCopyFromStdin("COPY c FROM STDIN DELIMITER AS '|' NULL AS '' CSV QUOTE AS '$' FORCE NOT NULL a, b")).toMatchObject({ delimiter: '|', null: '', quote: '$', forceNotNull: ['A', 'B'] });
     expect(parseCopyFromStdin("COPY c FROM 'f.csv'")).toBeUndefined();
     expect(() => parseCopyFromStdin('COPY c FROM STDIN (FORMAT binary)')).toThrow(/FORMAT binary is not supported/);
@@ -49,11 +67,20 @@ describe('COPY FROM STDIN options', () => {
     expect(textFields('5\teve\t\\N\ta\\tb,"c"\t\\101\\x42', text)).toEqual(['5', 'eve', null, 'a\tb,"c"', 'AB']);
     expect(textFields('1|NA|x', { delimiter: '|', null: 'NA' })).toEqual(['1', null, 'x']);
     const csv = { delimiter: ',', quote: '"', escape: '"' };
-    expect(csvFields('1,"a,b",,"","say ""hi"""', csv)).toEqual([{ text: '1', quoted: false }, { text: 'a,b', quoted: true }, { text: '', quoted: false }, { text: '', quoted: true }, { text: 'say "hi"', quoted: true }]);
+    expect(csvFields('1,"a,b",,"","say ""hi"""', csv)).toEqual([
+      { text: '1', quoted: false },
+      { text: 'a,b', quoted: true },
+      { text: '', quoted: false },
+      { text: '', quoted: true },
+      { text: 'say "hi"', quoted: true },
+    ]);
     expect(csvFields('1,"open', csv)).toBeUndefined();
     expect(csvValues(csvFields('1,,""', csv)!, ['A', 'B', 'C'], { null: '', forceNotNull: [], forceNull: [] })).toEqual(['1', null, '']);
     expect(csvValues(csvFields('1,,""', csv)!, ['A', 'B', 'C'], { null: '', forceNotNull: ['B'], forceNull: ['C'] })).toEqual(['1', '', null]);
-    expect(csvFields("'it\\'s',x", { delimiter: ',', quote: "'", escape: '\\' })).toEqual([{ text: "it's", quoted: true }, { text: 'x', quoted: false }]);
+    expect(csvFields("'it\\'s',x", { delimiter: ',', quote: "'", escape: '\\' })).toEqual([
+      { text: "it's", quoted: true },
+      { text: 'x', quoted: false },
+    ]);
     expect(eddyCsvLine(['5', 'eve', null, 'a\tb,"c"', ''])).toBe('5,eve,,"a\tb,""c""",""');
   });
 });
@@ -78,8 +105,18 @@ describe.skipIf(!hasPsql)('COPY FROM STDIN with psql', () => {
     ]);
     expect(r.stderr).toContain('NOTICE:  Copied 3 rows into C. 1 line rejected (see the processing log), first: line 4:');
     server.eddy.execute("SET 'auto.offset.reset'='earliest';");
-    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM C;')).toEqual([[1, 'ada', 1.5], [2, 'bob, jr', 2], [4, 'dee', null], [5, 'eve', null], [6, 'tab\there', 7.5]]);
-    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([[1, 'ada', 1.5], [2, 'bob, jr', 2], [4, 'dee', null]]);
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM C;')).toEqual([
+      [1, 'ada', 1.5],
+      [2, 'bob, jr', 2],
+      [4, 'dee', null],
+      [5, 'eve', null],
+      [6, 'tab\there', 7.5],
+    ]);
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([
+      [1, 'ada', 1.5],
+      [2, 'bob, jr', 2],
+      [4, 'dee', null],
+    ]);
     // An unknown target is an error before any data is asked for.
     const e = await run('psql', ['-X', '-h', '127.0.0.1', '-p', String(server.pgAddress!.port), '-U', 'eddy', '-c', 'COPY NOPE FROM STDIN'], 30_000);
     expect(e.stderr).toContain('ERROR:  NOPE does not exist.');
@@ -108,7 +145,12 @@ describe.skipIf(!hasPsql)('COPY FROM STDIN options with psql', () => {
     expect(r.stderr).toContain('ERROR:  column name mismatch in header line field 1: got "ID", expected "NAME"');
     expect(r.stderr).toContain('ERROR:  COPY FROM STDIN: FORMAT binary is not supported by Eddy');
     expect(r.stdout).toContain('STILL_HERE');
-    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([[1, 'ada', null], [2, null, null], [3, 'multi\nline', null], [4, "it's", null]]);
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([
+      [1, 'ada', null],
+      [2, null, null],
+      [3, 'multi\nline', null],
+      [4, "it's", null],
+    ]);
     server.eddy.execute("SET 'auto.offset.reset'='earliest';");
     expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM C;')).toEqual([[7, 'seven', null]]);
   }, 60_000);
@@ -153,7 +195,11 @@ describe.skipIf(!psycopgTestable())('COPY FROM STDIN with psycopg 3', () => {
     server.eddy.execute("SET 'auto.offset.reset'='earliest';");
     expect(rows(server, 'SELECT ID FROM C;')).toEqual([]);
     expect(out.after).toEqual([['eleven']]);
-    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([[10, 'ten', 1.25], [11, 'eleven', 2], [12, 'twelve,\t"x"\\', null]]);
+    expect(rows(server, 'SELECT ID, NAME, AMOUNT FROM CT;')).toEqual([
+      [10, 'ten', 1.25],
+      [11, 'eleven', 2],
+      [12, 'twelve,\t"x"\\', null],
+    ]);
   }, 60_000);
 });
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EddyServer } from '../../src/server/server.js';
 import { start, until } from './helpers.js';
-import { psycopgTestable, run, spawnPsql, } from './pgwire-clients.js';
+import { psycopgTestable, run, spawnPsql } from './pgwire-clients.js';
 
 const hasPsql = spawnSync('sh', ['-c', 'command -v psql']).status === 0;
 if (!hasPsql) {
@@ -18,7 +18,6 @@ if (!hasPsql) {
   if (process.env.CI === 'true') throw new Error(msg);
   process.stderr.write(msg);
 }
-
 
 // Line-buffered (as on a terminal), so each batch shows as psql prints it.
 const psql = (port: number, args: string[]) => spawnPsql(port, args, { PGSSLMODE: 'disable' }, true);
@@ -28,7 +27,7 @@ const insert = (server: EddyServer, ...ids: number[]) => server.eddy.execute(ids
 const pushQueries = (server: EddyServer): number => server.eddy.state.pushQueries.size;
 
 describe.skipIf(!hasPsql)('cursors with psql', () => {
-  it('\\set FETCH_COUNT: a pull query read through psql\'s cursor; a push query printed a batch at a time as rows come', async () => {
+  it("\\set FETCH_COUNT: a pull query read through psql's cursor; a push query printed a batch at a time as rows come", async () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
     server.eddy.execute(T);
@@ -64,25 +63,28 @@ describe.skipIf(!hasPsql)('cursors with psql', () => {
     await until(() => pushQueries(server) === 0);
   }, 60_000);
 
-  it('BEGIN, DECLARE, FETCH, MOVE, CLOSE, COMMIT by hand, with PostgreSQL\'s errors and statuses', async () => {
+  it("BEGIN, DECLARE, FETCH, MOVE, CLOSE, COMMIT by hand, with PostgreSQL's errors and statuses", async () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
     server.eddy.execute(T);
     insert(server, 1, 2, 3, 4, 5);
-    const r = await psql(port, ['-A', ...c(
-      'DECLARE early CURSOR FOR SELECT ID FROM T;',
-      'BEGIN;',
-      'DECLARE c NO SCROLL CURSOR FOR SELECT ID, NAME FROM T;',
-      'FETCH 2 FROM c;',
-      'MOVE FORWARD 1 IN c;',
-      'FETCH ALL c;',
-      'FETCH NEXT FROM c;',
-      'FETCH BACKWARD 1 FROM c;',
-      'FETCH 1 FROM c;',
-      'ROLLBACK;',
-      'FETCH 1 FROM c;',
-      "BEGIN; INSERT INTO T (ID, NAME) VALUES (6, 'n6'); DECLARE \"Live\" CURSOR FOR SELECT ID FROM T WHERE ID >= 6 EMIT CHANGES; FETCH 5 FROM \"Live\" WITH (timeout = '500ms'); CLOSE \"Live\"; ROLLBACK;",
-    )]).done;
+    const r = await psql(port, [
+      '-A',
+      ...c(
+        'DECLARE early CURSOR FOR SELECT ID FROM T;',
+        'BEGIN;',
+        'DECLARE c NO SCROLL CURSOR FOR SELECT ID, NAME FROM T;',
+        'FETCH 2 FROM c;',
+        'MOVE FORWARD 1 IN c;',
+        'FETCH ALL c;',
+        'FETCH NEXT FROM c;',
+        'FETCH BACKWARD 1 FROM c;',
+        'FETCH 1 FROM c;',
+        'ROLLBACK;',
+        'FETCH 1 FROM c;',
+        'BEGIN; INSERT INTO T (ID, NAME) VALUES (6, \'n6\'); DECLARE "Live" CURSOR FOR SELECT ID FROM T WHERE ID >= 6 EMIT CHANGES; FETCH 5 FROM "Live" WITH (timeout = \'500ms\'); CLOSE "Live"; ROLLBACK;',
+      ),
+    ]).done;
     expect(r.stderr).toContain('ERROR:  DECLARE CURSOR can only be used in transaction blocks');
     // FETCH 2, MOVE 1, FETCH ALL (the other two), FETCH NEXT at the end: no rows.
     expect(r.stdout).toMatch(/DECLARE CURSOR\nID\|NAME\n\d\|n\d\n\d\|n\d\n\(2 rows\)\nMOVE 1\nID\|NAME\n\d\|n\d\n\d\|n\d\n\(2 rows\)\nID\|NAME\n\(0 rows\)/);
@@ -145,8 +147,16 @@ describe.runIf(psycopgTestable())('cursors with psycopg', () => {
     const r = await run('python3', ['-c', SCRIPT, String(server.pgAddress!.port)], 60_000);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(out.description).toEqual([['ID', 23], ['NAME', 25]]);
-    expect(out.rows).toEqual([[2, 'n2'], [3, 'n3'], [4, 'n4'], [5, 'n5']]);
+    expect(out.description).toEqual([
+      ['ID', 23],
+      ['NAME', 25],
+    ]);
+    expect(out.rows).toEqual([
+      [2, 'n2'],
+      [3, 'n3'],
+      [4, 'n4'],
+      [5, 'n5'],
+    ]);
     expect(out.status).toBe('INTRANS');
     expect(out.after_commit).toBe('IDLE');
     expect(out.binary).toEqual([[3, 'n3']]);

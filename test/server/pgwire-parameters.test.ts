@@ -11,7 +11,7 @@ import { Eddy } from '../../src/runtime/engine.js';
 
 describe('pgwire parameters', () => {
   it('replaces placeholders only outside strings, quoted names and comments', () => {
-    const sql = "SELECT '$1', \"$2\", `$3` FROM S -- $4\n WHERE A = $1 /* $5 */ AND B = $2";
+    const sql = 'SELECT \'$1\', "$2", `$3` FROM S -- $4\n WHERE A = $1 /* $5 */ AND B = $2';
     expect(parameterCount(sql)).toBe(2);
     expect(substitute(sql, ["it's", '7'], [])).toBe("SELECT '$1', \"$2\", `$3` FROM S -- $4\n WHERE A = 'it''s' /* $5 */ AND B = 7");
   });
@@ -29,7 +29,7 @@ describe('pgwire parameters', () => {
   it('a hostile string stays one value when Eddy runs the statement', () => {
     const e = Eddy.open();
     try {
-      e.execute("CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);");
+      e.execute('CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING);');
       const evil = "x'); DROP TABLE T; --";
       e.execute(substitute('INSERT INTO T (ID, NAME) VALUES ($1, $2);', ['1', evil], []));
       const r = e.execute('SELECT NAME FROM T WHERE ID = 1;')[0]!;
@@ -73,8 +73,16 @@ describe('pgwire parameters', () => {
     try {
       e.execute("CREATE STREAM S (ID INT KEY, NAME STRING, TAGS ARRAY<STRING>, `at` TIMESTAMP) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
       const targets = parameterTargets('INSERT INTO s (ID, "NAME", TAGS, `at`) VALUES ($1, $2, ARRAY[$3], $3)', (name) => e.source(name));
-      expect([...targets]).toEqual([[1, OID.INT4], [2, OID.TEXT], [3, OID.TIMESTAMP]]);
-      expect([...parameterTargets('INSERT INTO S VALUES ($2, $1, $3)', (name) => e.source(name))]).toEqual([[2, OID.INT4], [1, OID.TEXT], [3, 1009]]);
+      expect([...targets]).toEqual([
+        [1, OID.INT4],
+        [2, OID.TEXT],
+        [3, OID.TIMESTAMP],
+      ]);
+      expect([...parameterTargets('INSERT INTO S VALUES ($2, $1, $3)', (name) => e.source(name))]).toEqual([
+        [2, OID.INT4],
+        [1, OID.TEXT],
+        [3, 1009],
+      ]);
       expect(parameterTargets('SELECT * FROM S WHERE ID = $1', (name) => e.source(name)).size).toBe(0);
     } finally {
       e.close();

@@ -23,7 +23,8 @@ async function client(server: EddyServer, password?: string): Promise<pg.Client>
   return c;
 }
 
-const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), N BIGINT, PAID BOOLEAN, AT TIMESTAMP, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
+const ORDERS =
+  "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), N BIGINT, PAID BOOLEAN, AT TIMESTAMP, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
 
 /** A CancelRequest as psql sends it on Ctrl-C: a new connection carrying the BackendKeyData. */
 function sendCancel(port: number, pid: number, secret: number): Promise<void> {
@@ -54,14 +55,28 @@ describe('pgwire with the pg driver', () => {
     const c = await client(server);
     await c.query(ORDERS);
     const insert = 'INSERT INTO ORDERS (ID, NAME, AMOUNT, PRICE, N, PAID, AT, TAGS, RAW) VALUES ($1, $2, $3, $4, $5, $6, $7, ARRAY[$2, $8], $9)';
-    const r = await c.query({ name: 'ins', text: insert, values: [1, "o'brien'); DROP STREAM ORDERS; --", 2.5, '12.50', '9007199254740993', true, '2026-12-01 10:20:30.120', 'b', Buffer.from([0xff, 0])] });
+    const r = await c.query({
+      name: 'ins',
+      text: insert,
+      values: [1, "o'brien'); DROP STREAM ORDERS; --", 2.5, '12.50', '9007199254740993', true, '2026-12-01 10:20:30.120', 'b', Buffer.from([0xff, 0])],
+    });
     expect(r.command).toBe('INSERT');
     expect(r.rowCount).toBe(1);
     // The same named statement again, other values (and a NULL).
     await c.query({ name: 'ins', text: insert, values: [2, 'bob', -1, '0.01', -5, false, '2026-12-02 00:00:00', null, null] });
     await c.query("SET 'auto.offset.reset'='earliest'");
     const rows = await c.query('SELECT ID, NAME, AMOUNT, PRICE, N, PAID, AT, TAGS, RAW FROM ORDERS WHERE ID >= $1 EMIT CHANGES LIMIT 2', [1]);
-    expect(rows.fields.map((f) => [f.name, f.dataTypeID])).toEqual([['ID', 23], ['NAME', 25], ['AMOUNT', 701], ['PRICE', 1700], ['N', 20], ['PAID', 16], ['AT', 1114], ['TAGS', 114], ['RAW', 17]]);
+    expect(rows.fields.map((f) => [f.name, f.dataTypeID])).toEqual([
+      ['ID', 23],
+      ['NAME', 25],
+      ['AMOUNT', 701],
+      ['PRICE', 1700],
+      ['N', 20],
+      ['PAID', 16],
+      ['AT', 1114],
+      ['TAGS', 114],
+      ['RAW', 17],
+    ]);
     const [a, b] = rows.rows;
     expect(a.ID).toBe(1);
     expect(a.NAME).toBe("o'brien'); DROP STREAM ORDERS; --");

@@ -19,8 +19,10 @@ if (!hasPsql) {
 const psql = spawnPsql;
 const c = (...statements: string[]): string[] => statements.flatMap((s) => ['-c', s]);
 
-const ORDERS = "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), PAID BOOLEAN, AT TIMESTAMP, DAY DATE, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
-const ORDER_1 = "INSERT INTO ORDERS (ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW) VALUES (1, 'ada', 1.5, 12.50, true, '2026-12-01T10:20:30.120', '2026-12-01', ARRAY['x','y'], TO_BYTES('ff00', 'hex'));";
+const ORDERS =
+  "CREATE STREAM ORDERS (ID INT KEY, NAME STRING, AMOUNT DOUBLE, PRICE DECIMAL(10,2), PAID BOOLEAN, AT TIMESTAMP, DAY DATE, TAGS ARRAY<STRING>, RAW BYTES) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
+const ORDER_1 =
+  "INSERT INTO ORDERS (ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW) VALUES (1, 'ada', 1.5, 12.50, true, '2026-12-01T10:20:30.120', '2026-12-01', ARRAY['x','y'], TO_BYTES('ff00', 'hex'));";
 
 const children: ServerProcess[] = [];
 afterAll(() => {
@@ -47,7 +49,17 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
     const r = await psql(port, [
-      ...c(ORDERS, ORDER_1, "SET 'auto.offset.reset'='earliest';", 'SELECT ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW FROM ORDERS EMIT CHANGES LIMIT 1;', 'SELECT version();', 'SHOW server_version;', 'SELEC 1;', '\\dt', '\\d orders'),
+      ...c(
+        ORDERS,
+        ORDER_1,
+        "SET 'auto.offset.reset'='earliest';",
+        'SELECT ID, NAME, AMOUNT, PRICE, PAID, AT, DAY, TAGS, RAW FROM ORDERS EMIT CHANGES LIMIT 1;',
+        'SELECT version();',
+        'SHOW server_version;',
+        'SELEC 1;',
+        '\\dt',
+        '\\d orders',
+      ),
     ]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('CREATE STREAM');
@@ -70,7 +82,7 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     const { server } = await start({ pgPort: 0 });
     const port = server.pgAddress!.port;
     server.eddy.execute(ORDERS);
-    const live = psql(port, ['-A', '-t', ...c("SELECT ID, NAME FROM ORDERS EMIT CHANGES LIMIT 2;")]);
+    const live = psql(port, ['-A', '-t', ...c('SELECT ID, NAME FROM ORDERS EMIT CHANGES LIMIT 2;')]);
     await until(() => pushQueries(server) > 0);
     server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (7, 'grace'); INSERT INTO ORDERS (ID, NAME) VALUES (8, 'linus');");
     const r = await live.done;
@@ -79,12 +91,12 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
 
     // COPY (…) TO STDOUT: psql prints each row as it arrives, before the query has ended (the
     // suite's server reads from the earliest offset, so 7 and 8 come first).
-    const copy = psql(port, ['-A', '-t', ...c("COPY (SELECT ID, NAME FROM ORDERS EMIT CHANGES LIMIT 4) TO STDOUT")], {}, true);
+    const copy = psql(port, ['-A', '-t', ...c('COPY (SELECT ID, NAME FROM ORDERS EMIT CHANGES LIMIT 4) TO STDOUT')], {}, true);
     await until(() => pushQueries(server) > 0);
     server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (9, 'tab\there');");
     await until(() => copy.stdout() === '7\tgrace\n8\tlinus\n9\ttab\\there\n');
     expect(pushQueries(server)).toBe(1);
-    server.eddy.execute("INSERT INTO ORDERS (ID, NAME) VALUES (10, NULL);");
+    server.eddy.execute('INSERT INTO ORDERS (ID, NAME) VALUES (10, NULL);');
     const cr = await copy.done;
     expect(cr.code).toBe(0);
     expect(cr.stdout).toBe('7\tgrace\n8\tlinus\n9\ttab\\there\n10\t\\N\n');

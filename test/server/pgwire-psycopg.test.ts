@@ -108,15 +108,46 @@ describe.skipIf(!psycopgTestable())('pgwire with psycopg 3', () => {
     expect(out.server_version).toBe(150000);
     expect(out.create).toBe('CREATE STREAM');
     expect(out.insert).toEqual(['INSERT 0 1', 1]);
-    expect(out.description).toEqual([['ID', 23], ['NAME', 25], ['N', 20], ['AMOUNT', 701], ['PRICE', 1700], ['PAID', 16], ['AT', 1114], ['TAGS', 114]]);
+    expect(out.description).toEqual([
+      ['ID', 23],
+      ['NAME', 25],
+      ['N', 20],
+      ['AMOUNT', 701],
+      ['PRICE', 1700],
+      ['PAID', 16],
+      ['AT', 1114],
+      ['TAGS', 114],
+    ]);
     expect(out.rows).toEqual([
-      [['int', '1'], ['str', "o'brien'); DROP STREAM ORDERS; --"], ['int', '998877665544332211'], ['float', 2.5], ['Decimal', '12.50'], ['bool', true], ['datetime', '2026-12-01T10:20:30.120000'], ['list', ['x', 'y z', null, '"q"']]],
-      [['int', '2'], ['str', '42'], ['int', '-5'], ['float', -0.25], ['Decimal', '-0.01'], ['bool', false], ['datetime', '2026-12-02T00:00:00'], ['NoneType', null]],
+      [
+        ['int', '1'],
+        ['str', "o'brien'); DROP STREAM ORDERS; --"],
+        ['int', '998877665544332211'],
+        ['float', 2.5],
+        ['Decimal', '12.50'],
+        ['bool', true],
+        ['datetime', '2026-12-01T10:20:30.120000'],
+        ['list', ['x', 'y z', null, '"q"']],
+      ],
+      [
+        ['int', '2'],
+        ['str', '42'],
+        ['int', '-5'],
+        ['float', -0.25],
+        ['Decimal', '-0.01'],
+        ['bool', false],
+        ['datetime', '2026-12-02T00:00:00'],
+        ['NoneType', null],
+      ],
     ]);
     expect(out.binary).toEqual(out.rows);
     expect(out.prepared).toEqual(["o'brien'); DROP STREAM ORDERS; --", '42', 'c', 'd', "o'brien'); DROP STREAM ORDERS; --", '42', 'c']);
     expect(out.error).toEqual(['SyntaxErrorOrAccessRuleViolation', '42000', "Error in WHERE expression: Column 'NOPE' cannot be resolved.", '31']);
-    expect(out.streamed).toEqual([[10, 'live 10'], [11, 'live 11'], [12, 'live 12']]);
+    expect(out.streamed).toEqual([
+      [10, 'live 10'],
+      [11, 'live 11'],
+      [12, 'live 12'],
+    ]);
     expect(out.cancelled).toEqual(['57014', 'canceling statement due to user request']);
     expect(out.after).toEqual([['live 11']]);
     expect(out.cancelled_safe).toBe('57014');

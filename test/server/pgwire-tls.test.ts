@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TlsOptions } from '../../src/server/tls.js';
 import { start, until } from './helpers.js';
 import { makeCerts, missingTools } from './tls-certs.js';
-import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql, } from './pgwire-clients.js';
+import { jdbcTestable, PGJDBC_JAR, psycopgTestable, run, spawnPsql } from './pgwire-clients.js';
 
 const psql = (port: number, args: string[], env: Record<string, string>) => spawnPsql(port, ['-A', '-t', ...args], env);
 
@@ -90,7 +90,11 @@ describe.skipIf(tools.length > 0)('pgwire over TLS', () => {
     const url = `https://127.0.0.1:${server.httpAddress!.port}/ksql`;
     const body = JSON.stringify({ ksql: 'SHOW STREAMS;', streamsProperties: {} });
     for (const version of ['--http1.1', '--http2']) {
-      const r = await run('curl', ['-sS', version, '--cacert', file('ca.pem'), '-u', 'eddy:tk-http', '-H', 'Content-Type: application/vnd.ksql.v1+json', '-w', '\n%{http_version} %{http_code}', '-d', body, url], 30_000);
+      const r = await run(
+        'curl',
+        ['-sS', version, '--cacert', file('ca.pem'), '-u', 'eddy:tk-http', '-H', 'Content-Type: application/vnd.ksql.v1+json', '-w', '\n%{http_version} %{http_code}', '-d', body, url],
+        30_000,
+      );
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('"@type":"streams"');
       expect(r.stdout.trim().split('\n').at(-1)).toBe(version === '--http2' ? '2 200' : '1.1 200');
@@ -102,21 +106,29 @@ describe.skipIf(tools.length > 0)('pgwire over TLS', () => {
     expect(plain.code).not.toBe(0);
   }, 60_000);
 
-  it.runIf(psycopgTestable())('psycopg with sslmode=verify-full', async () => {
-    const { server } = await start({ pgPort: 0, token: 'tk-py', tls: { ...tls, required: true } });
-    const script = `
+  it.runIf(psycopgTestable())(
+    'psycopg with sslmode=verify-full',
+    async () => {
+      const { server } = await start({ pgPort: 0, token: 'tk-py', tls: { ...tls, required: true } });
+      const script = `
 import sys, psycopg
 conn = psycopg.connect(host='127.0.0.1', port=int(sys.argv[1]), user='eddy', dbname='eddy', password='tk-py', sslmode='verify-full', sslrootcert=sys.argv[2], autocommit=True)
 print(conn.pgconn.ssl_in_use, conn.execute('SELECT version()').fetchone()[0])
 `;
-    const r = await run('python3', ['-c', script, String(server.pgAddress!.port), file('ca.pem')], 60_000);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^True PostgreSQL 15\.0 \(Eddy/);
-  }, 60_000);
+      const r = await run('python3', ['-c', script, String(server.pgAddress!.port), file('ca.pem')], 60_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^True PostgreSQL 15\.0 \(Eddy/);
+    },
+    60_000,
+  );
 
-  it.runIf(jdbcTestable())('pgJDBC with sslmode=verify-full and the CA as sslrootcert', async () => {
-    const { server } = await start({ pgPort: 0, token: 'tk-jdbc', tls: { ...tls, required: true } });
-    writeFileSync(file('Tls.java'), `
+  it.runIf(jdbcTestable())(
+    'pgJDBC with sslmode=verify-full and the CA as sslrootcert',
+    async () => {
+      const { server } = await start({ pgPort: 0, token: 'tk-jdbc', tls: { ...tls, required: true } });
+      writeFileSync(
+        file('Tls.java'),
+        `
 import java.sql.*;
 
 public class Tls {
@@ -133,9 +145,12 @@ public class Tls {
     }
   }
 }
-`);
-    const r = await run('java', ['-cp', PGJDBC_JAR, file('Tls.java'), String(server.pgAddress!.port), file('ca.pem')], 120_000);
-    expect(r.stdout).toMatch(/^ok PostgreSQL 15\.0 \(Eddy/);
-    expect(r.stdout).toContain('plain refused 28000 FATAL: this server accepts only TLS connections');
-  }, 150_000);
+`,
+      );
+      const r = await run('java', ['-cp', PGJDBC_JAR, file('Tls.java'), String(server.pgAddress!.port), file('ca.pem')], 120_000);
+      expect(r.stdout).toMatch(/^ok PostgreSQL 15\.0 \(Eddy/);
+      expect(r.stdout).toContain('plain refused 28000 FATAL: this server accepts only TLS connections');
+    },
+    150_000,
+  );
 });

@@ -32,7 +32,7 @@ describe('transaction and cursor statements', () => {
     expect(parse('CLOSE ALL')).toEqual({ kind: 'close', name: undefined });
     expect(parse('/* psql */ CLOSE "x"')).toEqual({ kind: 'close', name: 'x' });
     // Eddy SQL is not theirs.
-    expect(parse("SELECT * FROM T EMIT CHANGES;")).toBeUndefined();
+    expect(parse('SELECT * FROM T EMIT CHANGES;')).toBeUndefined();
     expect(parse("SET 'auto.offset.reset'='earliest';")).toBeUndefined();
   });
 
@@ -50,13 +50,8 @@ describe('transaction and cursor statements', () => {
   });
 
   it('cuts a simple Query at top-level semicolons only', () => {
-    const sql = "BEGIN; INSERT INTO T VALUES ('a;b'); -- x;y\nDECLARE \"c;\" CURSOR FOR SELECT `A;` FROM T /* ; */; FETCH 1 FROM \"c;\"";
-    expect(splitStatements(sql).map((p) => p.text.trim())).toEqual([
-      'BEGIN;',
-      "INSERT INTO T VALUES ('a;b');",
-      '-- x;y\nDECLARE "c;" CURSOR FOR SELECT `A;` FROM T /* ; */;',
-      'FETCH 1 FROM "c;"',
-    ]);
+    const sql = 'BEGIN; INSERT INTO T VALUES (\'a;b\'); -- x;y\nDECLARE "c;" CURSOR FOR SELECT `A;` FROM T /* ; */; FETCH 1 FROM "c;"';
+    expect(splitStatements(sql).map((p) => p.text.trim())).toEqual(['BEGIN;', "INSERT INTO T VALUES ('a;b');", '-- x;y\nDECLARE "c;" CURSOR FOR SELECT `A;` FROM T /* ; */;', 'FETCH 1 FROM "c;"']);
     expect(splitStatements('SELECT 1;  ').map((p) => p.offset)).toEqual([0]);
   });
 });

@@ -87,7 +87,10 @@ describe('push queries sharing their work', () => {
     await until(() => second.rows.length === 1);
     await admin.insert('S', [{ ID: 2, V: 2, NAME: 'b' }]);
     await until(() => first.rows.length === 2 && second.rows.length === 2);
-    expect(second.rows.sort(byId)).toEqual([[1, 1, 'a'], [2, 2, 'b']]);
+    expect(second.rows.sort(byId)).toEqual([
+      [1, 1, 'a'],
+      [2, 2, 'b'],
+    ]);
     expect(new Set([...server.eddy.state.pushQueries.values()].map((p) => p.task)).size).toBe(2);
     admin.close();
   }, 30_000);
@@ -107,7 +110,11 @@ describe('push queries sharing their work', () => {
     // Well past what the kernel's socket buffers take in for the paused client (a few MiB).
     const total = 6000;
     const name = 'x'.repeat(2000);
-    for (let i = 0; i < total; i += 250) await admin.insert('S', Array.from({ length: 250 }, (_, k) => ({ ID: i + k, V: i + k, NAME: name })));
+    for (let i = 0; i < total; i += 250)
+      await admin.insert(
+        'S',
+        Array.from({ length: 250 }, (_, k) => ({ ID: i + k, V: i + k, NAME: name })),
+      );
     await until(() => got.every((g) => g.rows.length >= total), 30_000);
     await until(() => server.disconnects.length === 1);
     expect(server.disconnects[0]!.reason).toMatch(/client is not reading/);

@@ -11,7 +11,11 @@ describe('protocol', () => {
     expect((await c.execute(CLICKS)).messages).toEqual(['Stream created']);
     const live = c.query('SELECT U, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY U EMIT CHANGES;');
     expect((await live.columns).map((x) => x.name)).toEqual(['U', 'N']);
-    await c.insert('CLICKS', [{ U: 'ada', P: '/', ROWTIME: 1000 }, { U: 'ada', P: '/x', ROWTIME: 2000 }, { U: 'bob', P: '/', ROWTIME: 3000 }]);
+    await c.insert('CLICKS', [
+      { U: 'ada', P: '/', ROWTIME: 1000 },
+      { U: 'ada', P: '/x', ROWTIME: 2000 },
+      { U: 'bob', P: '/', ROWTIME: 3000 },
+    ]);
     const seen: unknown[][] = [];
     for await (const r of live) {
       seen.push([...r.values, r.window?.start]);
@@ -22,7 +26,7 @@ describe('protocol', () => {
       ['ada', 2, 0],
       ['bob', 1, 0],
     ]);
-    const pull = await c.execute('SELECT U, P FROM CLICKS WHERE U = \'bob\';');
+    const pull = await c.execute("SELECT U, P FROM CLICKS WHERE U = 'bob';");
     expect(pull.rows).toEqual([['bob', '/']]);
     await expect(c.execute('SELECT * FRM CLICKS;')).rejects.toMatchObject({ line: 1, column: 10 });
     c.close();
@@ -148,7 +152,10 @@ describe('queries that answer once, and queries that end with their client', () 
     const c = await EddyClient.connect('127.0.0.1', port);
     await c.execute(CLICKS);
     const latest = async () => (await c.execute('SELECT U, P FROM latest.CLICKS;')).rows;
-    await c.insert('CLICKS', [{ U: 'ada', P: '/a' }, { U: 'bob', P: '/b' }]);
+    await c.insert('CLICKS', [
+      { U: 'ada', P: '/a' },
+      { U: 'bob', P: '/b' },
+    ]);
     // The rows become the newest batch once a micro-batch has run over them.
     let rows: unknown[][] = [];
     for (const end = Date.now() + 10_000; rows.length === 0 && Date.now() < end; ) rows = await latest();
@@ -231,7 +238,13 @@ describe('shutdown', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     await ended;
     stubborn.destroy();
-    expect(got.trim().split('\n').slice(-2).map((l) => JSON.parse(l) as unknown)).toEqual([
+    expect(
+      got
+        .trim()
+        .split('\n')
+        .slice(-2)
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
       { id: 'q', type: 'end', reason: 'shutdown' },
       { type: 'bye', reason: 'maintenance' },
     ]);
@@ -253,7 +266,10 @@ describe('robustness', () => {
         for await (const _ of q) counts[i]!++;
       }),
     );
-    await admin.insert('CLICKS', Array.from({ length: 20 }, (_, i) => ({ U: `u${i}`, P: '/' })));
+    await admin.insert(
+      'CLICKS',
+      Array.from({ length: 20 }, (_, i) => ({ U: `u${i}`, P: '/' })),
+    );
     await done;
     expect(counts.every((n) => n === 20)).toBe(true);
     for (const c of [admin, ...clients]) c.close();
@@ -277,7 +293,10 @@ describe('robustness', () => {
         for await (const _ of q) if (++got === total) q.cancel();
       })();
       for (let i = 0; i < total; i += 200) {
-        await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `${run}${i + k}`, P: page })));
+        await admin.insert(
+          'CLICKS',
+          Array.from({ length: 200 }, (_, k) => ({ U: `${run}${i + k}`, P: page })),
+        );
       }
       await reading;
       expect(got).toBe(total);

@@ -65,7 +65,7 @@ async function collect(c: EddyClient, sql: string, n: number): Promise<unknown[]
 }
 
 describe('socket source', () => {
-  it("reads JSON lines from host:port; bad lines go to the processing log and the stream goes on", async () => {
+  it('reads JSON lines from host:port; bad lines go to the processing log and the stream goes on', async () => {
     const { port: feedPort } = await lineServer((s) => {
       s.write('{"ID": 1, "ITEM": "apple"}\n{"ID": 2, "ITEM": "pear"}\r\nnot json\n{"ID": 3, "IT');
       setTimeout(() => s.write('EM": "fig"}\n'), 50);

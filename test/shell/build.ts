@@ -40,9 +40,11 @@ export async function ensureBuilt(): Promise<void> {
   try {
     // Not execFileSync: a worker blocked for the build's minute under load misses vitest's replies.
     if (!isFresh()) {
-      await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')]).catch((e: { stdout?: string; message: string }) => {
-        throw new Error(`the build failed: ${e.stdout || e.message}`);
-      });
+      await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')]).catch(
+        (e: { stdout?: string; message: string }) => {
+          throw new Error(`the build failed: ${e.stdout || e.message}`);
+        },
+      );
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

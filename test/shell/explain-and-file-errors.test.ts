@@ -47,7 +47,7 @@ describe('errors located in the file', () => {
   }, 90_000);
 
   it('-e counts lines from the start of the text, and a statement that starts mid-line keeps its column', async () => {
-    const r = await eddy(['--memory', '-e', "SHOW STREAMS;\nSHOW TABLES; SELECT * FROM NOWHERE;"]);
+    const r = await eddy(['--memory', '-e', 'SHOW STREAMS;\nSHOW TABLES; SELECT * FROM NOWHERE;']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ERROR at line 2, column 28: NOWHERE does not exist.\n2 | SHOW TABLES; SELECT * FROM NOWHERE;\n                               ^');
   }, 90_000);

@@ -48,7 +48,7 @@ describe('shell: comments and blank input', () => {
 });
 
 describe('shell: meta-commands', () => {
-  it('lists and describes with \\d, \\dt, \\df and DuckDB\'s .tables and .schema', async () => {
+  it("lists and describes with \\d, \\dt, \\df and DuckDB's .tables and .schema", async () => {
     const s = openSession();
     await run(s, CLICKS);
     await s.waitFor((x) => x.includes('Stream created'));

@@ -63,7 +63,7 @@ describe('shell against a server', () => {
     await s.waitFor((x) => /│ 2026-12-01 +│ 2026-12-01T10:20:30\.123 +│/.test(x));
   });
 
-  it('shows the server\'s query id for a push query', async () => {
+  it("shows the server's query id for a push query", async () => {
     const { port } = await start();
     const backend = await RemoteBackend.connect('127.0.0.1', port);
     const s = openSession({ backend });

@@ -48,7 +48,7 @@ describe('shell: statements and tables', () => {
     await run(s, CLICKS);
     await run(s, 'DESCRIBE CLICKS;');
     await s.waitFor((x) => x.includes('Stream CLICKS') && x.includes('│ USER_ID │ STRING (key) │'));
-    await run(s, "EXPLAIN SELECT C.USER_ID, COUNT(*) FROM CLICKS C JOIN USERS U ON C.USER_ID = U.ID GROUP BY C.USER_ID EMIT CHANGES;");
+    await run(s, 'EXPLAIN SELECT C.USER_ID, COUNT(*) FROM CLICKS C JOIN USERS U ON C.USER_ID = U.ID GROUP BY C.USER_ID EMIT CHANGES;');
     await s.waitFor((x) => x.includes('ERROR'));
     await run(s, "CREATE TABLE USERS (ID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);");
     await run(s, 'EXPLAIN SELECT C.USER_ID, COUNT(*) FROM CLICKS C JOIN USERS U ON C.USER_ID = U.ID GROUP BY C.USER_ID EMIT CHANGES;');
@@ -78,7 +78,7 @@ describe('shell: statements and tables', () => {
 
   it('switches to one field a line when the rows are too wide for the terminal', async () => {
     const s = openSession({ columns: 40 });
-    await run(s, "CREATE TABLE WIDE (ID INT PRIMARY KEY, A STRING, B STRING, C STRING, D STRING, E STRING);");
+    await run(s, 'CREATE TABLE WIDE (ID INT PRIMARY KEY, A STRING, B STRING, C STRING, D STRING, E STRING);');
     await run(s, "INSERT INTO WIDE (ID, A, B, C, D, E) VALUES (1, 'aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc', 'dddddddddddd', 'eeeeeeeeeeee');");
     await run(s, 'SELECT * FROM WIDE;');
     const screen = await s.waitFor((x) => x.includes('1 row'));
@@ -104,7 +104,10 @@ describe('shell: statements and tables', () => {
   it('shows EXPLAIN ANALYZE figures on every operator and its summary', async () => {
     const s = openSession();
     await run(s, CLICKS);
-    s.eddy.insert('CLICKS', [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    s.eddy.insert(
+      'CLICKS',
+      [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })),
+    );
     await run(s, 'EXPLAIN ANALYZE SELECT USER_ID, MS FROM CLICKS WHERE MS > 1 EMIT CHANGES;');
     const screen = await s.waitFor((x) => x.includes('Nothing was written.'));
     // Long lines wrap at the test terminal's width: read the text with its line breaks as spaces.
@@ -147,7 +150,10 @@ describe('shell: live push queries', () => {
     const t = Date.UTC(2026, 0, 1, 10, 0, 0);
     s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/a', MS: 1, ROWTIME: t }]);
     await s.waitFor((x) => /│ ada +│ +1 │/.test(x));
-    s.eddy.insert('CLICKS', [{ USER_ID: 'ada', PAGE: '/b', MS: 2, ROWTIME: t + 1000 }, { USER_ID: 'bob', PAGE: '/c', MS: 3, ROWTIME: t + 2000 }]);
+    s.eddy.insert('CLICKS', [
+      { USER_ID: 'ada', PAGE: '/b', MS: 2, ROWTIME: t + 1000 },
+      { USER_ID: 'bob', PAGE: '/c', MS: 3, ROWTIME: t + 2000 },
+    ]);
     const screen = await s.waitFor((x) => /│ ada +│ +2 │/.test(x) && /│ bob +│ +1 │/.test(x));
     // In place: ada's row changed from 1 to 2 instead of a second ada row scrolling in.
     expect(screen.match(/│ ada /g)).toHaveLength(1);
@@ -178,7 +184,10 @@ describe('shell: live push queries', () => {
   it('scrolls rows of a plain stream and ends by itself at LIMIT', async () => {
     const s = openSession();
     await run(s, CLICKS);
-    s.eddy.insert('CLICKS', [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    s.eddy.insert(
+      'CLICKS',
+      [1, 2, 3].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })),
+    );
     await run(s, 'SELECT * FROM CLICKS EMIT CHANGES LIMIT 3;');
     const screen = await s.waitFor((x) => x.includes('Query ended: 3 rows'));
     expect(screen).toMatch(/│ u3 +│ \/p3 +│ +3 │/);
@@ -193,7 +202,10 @@ describe('shell: live push queries', () => {
     // Typed while the push query waits for rows: nothing shows yet, nothing is lost.
     await run(s, 'SHOW STREAMS;');
     expect(s.screen()).not.toContain('SHOW STREAMS;');
-    s.eddy.insert('CLICKS', [1, 2].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })));
+    s.eddy.insert(
+      'CLICKS',
+      [1, 2].map((i) => ({ USER_ID: `u${i}`, PAGE: `/p${i}`, MS: i })),
+    );
     const after = await s.waitFor((x) => x.includes('Query ended: 2 rows') && /eddy> SHOW STREAMS;/.test(x) && x.includes('CLICKS') && x.trimEnd().endsWith('eddy>'));
     expect(after.indexOf('Query ended: 2 rows')).toBeLessThan(after.indexOf('eddy> SHOW STREAMS;'));
     // Typed ahead, then cancelled: the terminal's rule (an interrupt flushes pending input).
@@ -225,7 +237,10 @@ describe('shell: progress', () => {
   it('shows a progress bar while a push query catches up with a backlog', async () => {
     const s = openSession({ maxRecords: 2 });
     await run(s, CLICKS);
-    s.eddy.insert('CLICKS', Array.from({ length: 3000 }, (_, i) => ({ USER_ID: `u${i % 7}`, PAGE: '/', MS: i })));
+    s.eddy.insert(
+      'CLICKS',
+      Array.from({ length: 3000 }, (_, i) => ({ USER_ID: `u${i % 7}`, PAGE: '/', MS: i })),
+    );
     await run(s, 'SELECT USER_ID, COUNT(*) AS N FROM CLICKS GROUP BY USER_ID EMIT CHANGES;');
     await s.waitFor((x) => /catching up \[[█·]+\] +\d+% \d+ behind/.test(x));
     // Caught up: the bar goes and the counts are complete.
@@ -250,7 +265,11 @@ describe('shell: bulk load progress', () => {
     const s = await startCopy(50_000);
     await s.waitFor((x) => x.includes('Copied 50000 rows into ORDERS.'), 30_000);
     const bar = /COPY ORDERS \[[█·]+\] +(\d+)% (\d+)\/50000 rows · [\d.]+ of [\d.]+ MB/;
-    const percents = s.frames().map((f) => bar.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+    const percents = s
+      .frames()
+      .map((f) => bar.exec(f))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[1]));
     expect(new Set(percents).size).toBeGreaterThan(2);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents.some((p) => p < 100)).toBe(true);

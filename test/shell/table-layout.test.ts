@@ -15,18 +15,29 @@ const cols = [
 
 describe('table layout', () => {
   it('aligns columns, right-aligns numbers and marks NULL', () => {
-    expect(renderTable({ columns: cols, rows: [[1, 'ada'], [100, null]], width: 80, nullMark: '∅' })).toEqual([
-      '┌─────┬──────┐',
-      '│ ID  │ NAME │',
-      '├─────┼──────┤',
-      '│   1 │ ada  │',
-      '│ 100 │ ∅    │',
-      '└─────┴──────┘',
-    ]);
+    expect(
+      renderTable({
+        columns: cols,
+        rows: [
+          [1, 'ada'],
+          [100, null],
+        ],
+        width: 80,
+        nullMark: '∅',
+      }),
+    ).toEqual(['┌─────┬──────┐', '│ ID  │ NAME │', '├─────┼──────┤', '│   1 │ ada  │', '│ 100 │ ∅    │', '└─────┴──────┘']);
   });
 
   it('measures wide characters as the terminal draws them', () => {
-    const lines = renderTable({ columns: cols, rows: [[1, '東京'], [2, 'ab']], width: 80, nullMark: 'NULL' });
+    const lines = renderTable({
+      columns: cols,
+      rows: [
+        [1, '東京'],
+        [2, 'ab'],
+      ],
+      width: 80,
+      nullMark: 'NULL',
+    });
     const widths = new Set(lines.map((l) => stringWidth(l)));
     expect(widths.size).toBe(1);
   });
@@ -40,16 +51,35 @@ describe('table layout', () => {
   });
 
   it('turns rows into records rather than cut a word (a query id) in two', () => {
-    const q = [{ name: 'QUERY_ID', type: 'STRING' }, { name: 'STATUS', type: 'STRING' }, { name: 'SQL', type: 'STRING' }];
-    const lines = renderTable({ columns: q, rows: [['CTAS_CLICKS_PER_USER_0', 'RUNNING', 'CREATE TABLE CLICKS_PER_USER AS SELECT USER_ID, COUNT(*) FROM CLICKS GROUP BY USER_ID']], width: 50, nullMark: 'NULL' });
+    const q = [
+      { name: 'QUERY_ID', type: 'STRING' },
+      { name: 'STATUS', type: 'STRING' },
+      { name: 'SQL', type: 'STRING' },
+    ];
+    const lines = renderTable({
+      columns: q,
+      rows: [['CTAS_CLICKS_PER_USER_0', 'RUNNING', 'CREATE TABLE CLICKS_PER_USER AS SELECT USER_ID, COUNT(*) FROM CLICKS GROUP BY USER_ID']],
+      width: 50,
+      nullMark: 'NULL',
+    });
     expect(lines[0]).toMatch(/^─\[ RECORD 1 \]─+$/);
     expect(lines[1]).toBe('QUERY_ID │ CTAS_CLICKS_PER_USER_0');
   });
 
   it('formats DATE, TIME, TIMESTAMP, DOUBLE and window bounds as ksqlDB shows them', () => {
     const columns = ['DATE', 'TIME', 'TIMESTAMP', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DECIMAL(5, 2)'].map((type, i) => ({ name: `C${i}`, type }));
-    const [, , , row] = renderTable({ columns: [...columns, { name: 'WINDOWSTART', type: 'BIGINT' }], rows: [[13, 3723004, 1796120430123, 1, 1e10, 0.1, Decimal.parse('3.10'), 1796161230000]], width: 200, nullMark: 'NULL' });
-    expect(row!.split('│').slice(1, -1).map((c) => c.trim())).toEqual(['1970-01-14', '01:02:03.004', '2026-12-01T10:20:30.123', '1.0', '1.0E10', '0.1', '3.10', '2026-12-01T21:40:30.000']);
+    const [, , , row] = renderTable({
+      columns: [...columns, { name: 'WINDOWSTART', type: 'BIGINT' }],
+      rows: [[13, 3723004, 1796120430123, 1, 1e10, 0.1, Decimal.parse('3.10'), 1796161230000]],
+      width: 200,
+      nullMark: 'NULL',
+    });
+    expect(
+      row!
+        .split('│')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    ).toEqual(['1970-01-14', '01:02:03.004', '2026-12-01T10:20:30.123', '1.0', '1.0E10', '0.1', '3.10', '2026-12-01T21:40:30.000']);
   });
 
   it('turns rows into records when the columns cannot fit', () => {

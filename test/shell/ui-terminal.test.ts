@@ -61,7 +61,12 @@ describe.skipIf(!hasTmux || !hasChromium)('eddy --ui in a real terminal, its con
     await term.waitFor((s) => s.includes('Inserted 1 row'), 'INSERT');
 
     // The shell's query, as the HTTP API reports it.
-    const queries = async () => ((await (await fetch(`${base}/ksql`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;' }) })).json()) as { queries: { id: string; queryType: string }[] }[])[0]!.queries;
+    const queries = async () =>
+      (
+        (await (await fetch(`${base}/ksql`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;' }) })).json()) as {
+          queries: { id: string; queryType: string }[];
+        }[]
+      )[0]!.queries;
     const ctas = (await queries()).find((q) => q.queryType === 'PERSISTENT' && q.id.startsWith('CTAS_C_'))!;
     expect(ctas).toBeDefined();
     await expect.poll(async () => ((await (await fetch(`${base}/queries/${ctas.id}/progress`, { headers: auth })).json()) as { numInputRows: number }).numInputRows, { timeout: 10_000 }).toBe(1);

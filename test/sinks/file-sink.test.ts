@@ -74,7 +74,8 @@ describe('file sink', () => {
   it.skipIf(!parquetTestable())('writes Parquet that pyarrow reads as the rows the JSON-lines sink writes, each SQL type as its Parquet type', async () => {
     const dir = tempDir();
     const e = Eddy.open({ autoStart: false, batch: { maxRecords: 2 } });
-    const cols = 'ID INT KEY, REGION STRING, B BIGINT, V DOUBLE, D DECIMAL(10,2), BD DECIMAL(30,5), TS TIMESTAMP, DT DATE, TM TIME, OK BOOLEAN, BS BYTES, TAGS ARRAY<STRING>, M MAP<STRING, INT>, ST STRUCT<A INT, B STRING>';
+    const cols =
+      'ID INT KEY, REGION STRING, B BIGINT, V DOUBLE, D DECIMAL(10,2), BD DECIMAL(30,5), TS TIMESTAMP, DT DATE, TM TIME, OK BOOLEAN, BS BYTES, TAGS ARRAY<STRING>, M MAP<STRING, INT>, ST STRUCT<A INT, B STRING>';
     e.execute(`CREATE STREAM S (${cols}) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE STREAM P WITH (sink='file', path='${dir}/p', format='PARQUET') AS SELECT * FROM S;
       CREATE STREAM J WITH (sink='file', path='${dir}/j', format='JSON') AS SELECT * FROM S;
@@ -95,16 +96,40 @@ describe('file sink', () => {
     expect(p.rows).toEqual(j.rows); // the same rows as the JSON-lines sink, value for value
     expect(p.rows.map((r) => r.ID)).toEqual(['1', '2', '3']);
     expect(p.rows[0]).toEqual({
-      ID: '1', REGION: 'eu', B: '998877665544332211', V: '1.5', D: '1.25', BD: '1234567890123456789012.12345', TS: '1700000000123', DT: '19782', TM: '45296789',
-      OK: true, BS: 'AQID', TAGS: ['a', null], M: { k: '1', z: null }, ST: { A: '5', B: 'x' },
+      ID: '1',
+      REGION: 'eu',
+      B: '998877665544332211',
+      V: '1.5',
+      D: '1.25',
+      BD: '1234567890123456789012.12345',
+      TS: '1700000000123',
+      DT: '19782',
+      TM: '45296789',
+      OK: true,
+      BS: 'AQID',
+      TAGS: ['a', null],
+      M: { k: '1', z: null },
+      ST: { A: '5', B: 'x' },
     });
     expect(p.rows[1]).toMatchObject({ ID: '2', REGION: null, B: '-9223372036854775808', V: null, D: null, TS: null, TAGS: null, M: null, ST: null });
     expect(p.rows[2]).toMatchObject({ B: '7', D: '-0.01', BD: '0.00001', TS: '0', DT: '-1', OK: false, TAGS: [], M: {}, ST: { A: null, B: null } });
     // (pyarrow names a map's entries after the column, as it does reading a file it wrote itself.)
     for (const schema of Object.values(p.schemas)) {
       expect(schema).toEqual({
-        ID: 'int32', REGION: 'string', B: 'int64', V: 'double', D: 'decimal128(10, 2)', BD: 'decimal128(30, 5)', TS: 'timestamp[ms, tz=UTC]', DT: 'date32[day]', TM: 'time32[ms]',
-        OK: 'bool', BS: 'binary', TAGS: 'list<element: string>', M: "map<string, int32 ('M')>", ST: 'struct<A: int32, B: string>',
+        ID: 'int32',
+        REGION: 'string',
+        B: 'int64',
+        V: 'double',
+        D: 'decimal128(10, 2)',
+        BD: 'decimal128(30, 5)',
+        TS: 'timestamp[ms, tz=UTC]',
+        DT: 'date32[day]',
+        TM: 'time32[ms]',
+        OK: 'bool',
+        BS: 'binary',
+        TAGS: 'list<element: string>',
+        M: "map<string, int32 ('M')>",
+        ST: 'struct<A: int32, B: string>',
       });
     }
     // Partitioned as the other formats: a directory per value, NULL under __NULL__.
@@ -144,7 +169,13 @@ describe('file sink', () => {
     expect(after).toEqual({ ...before, hidden: [] });
     expect(after.rows.map((r) => r.ID)).toEqual([1, 2, 3, 4]);
     // The SQLite target's _eddy_offsets said batch 2 was in: the redelivery changed nothing.
-    expect(readSqlite(`${dir}/t.db`)).toEqual({ _eddy_offsets: [['CTAS_T_1', 't', 2]], t: [['eu', 2], ['us', 1]] }); // a NULL group key is dropped (ksqlDB)
+    expect(readSqlite(`${dir}/t.db`)).toEqual({
+      _eddy_offsets: [['CTAS_T_1', 't', 2]],
+      t: [
+        ['eu', 2],
+        ['us', 1],
+      ],
+    }); // a NULL group key is dropped (ksqlDB)
     expect(readdirSync(join(dir, 'j')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -23,7 +23,9 @@ export interface PostgresServer {
 function binDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? join(root, versions[0]!, 'bin') : undefined;
 }
 
@@ -65,7 +67,14 @@ export async function startPostgres(): Promise<PostgresServer | undefined> {
     throw new Error(`PostgreSQL did not start: ${err.stderr?.toString() ?? err.message}`);
   }
   // Stops the cluster if this process goes away without calling stop() (a killed test run).
-  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && [ -d '${data}' ]; do sleep 1; done; [ -d '${data}' ] && ${ids ? `su postgres -s /bin/sh -c "${join(bin, 'pg_ctl')} -D '${data}' -m immediate stop"` : `'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate stop`}; rm -rf '${dir}'`], { detached: true, stdio: 'ignore' });
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && [ -d '${data}' ]; do sleep 1; done; [ -d '${data}' ] && ${ids ? `su postgres -s /bin/sh -c "${join(bin, 'pg_ctl')} -D '${data}' -m immediate stop"` : `'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate stop`}; rm -rf '${dir}'`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   watchdog.unref();
   const env = { ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'eddy', PGDATABASE: 'postgres' };
   return {

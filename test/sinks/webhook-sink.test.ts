@@ -67,7 +67,10 @@ describe('webhook sink', () => {
     e.execute(`CREATE STREAM S (ID INT KEY, K STRING, B BIGINT, D DECIMAL(6,2)) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE STREAM W WITH (sink='webhook', url='${hook.url}') AS SELECT * FROM S;`);
     e.execute("INSERT INTO S (ID, K, B, D) VALUES (1, 'a', 998877665544332211, 1.25);");
-    e.insert('S', [{ ID: 2, K: 'b', B: null, D: null }, { ID: 3, K: 'line\nbreak', B: -1, D: '0.10' }]);
+    e.insert('S', [
+      { ID: 2, K: 'b', B: null, D: null },
+      { ID: 3, K: 'line\nbreak', B: -1, D: '0.10' },
+    ]);
     await e.flushSinks(5_000);
     expect(hook.requests.map((q) => q.key)).toEqual(['CSAS_W_0-1', 'CSAS_W_0-2']);
     expect(hook.requests.every((q) => q.headers['content-type'] === 'application/x-ndjson' && q.status === 200)).toBe(true);
@@ -98,7 +101,10 @@ describe('webhook sink', () => {
     const e = engine(100);
     e.execute(`CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE STREAM W WITH (sink='webhook', url='${hook.url}', retries=5) AS SELECT * FROM S;`);
-    e.insert('S', [{ ID: 1, V: 'a' }, { ID: 2, V: 'b' }]);
+    e.insert('S', [
+      { ID: 1, V: 'a' },
+      { ID: 2, V: 'b' },
+    ]);
     await e.flushSinks(10_000);
     expect(hook.requests.map((q) => [q.key, q.status])).toEqual([
       ['CSAS_W_0-1', 503],
@@ -123,7 +129,10 @@ describe('webhook sink', () => {
     const e = engine(2);
     e.execute(`CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE STREAM W WITH (sink='webhook', url='${hook.url}', retries=2) AS SELECT * FROM S;`);
-    e.insert('S', [{ ID: 1, V: 1 }, { ID: 2, V: 2 }]);
+    e.insert('S', [
+      { ID: 1, V: 1 },
+      { ID: 2, V: 2 },
+    ]);
     await expect(e.flushSinks(1_500)).rejects.toThrow(/sinks still delivering/);
     const log = e.processingLog().filter((l) => l.reason.includes('sink webhook'));
     expect(log.length).toBeGreaterThan(0);
@@ -136,7 +145,11 @@ describe('webhook sink', () => {
     expect(new Set(hook.requests.map((q) => q.key))).toEqual(new Set(['CSAS_W_0-1']));
 
     // The query goes on while its target is down: new input becomes batches staged behind batch 1.
-    e.insert('S', [{ ID: 3, V: 3 }, { ID: 4, V: 4 }, { ID: 5, V: 5 }]);
+    e.insert('S', [
+      { ID: 3, V: 3 },
+      { ID: 4, V: 4 },
+      { ID: 5, V: 5 },
+    ]);
     await expect(e.flushSinks(300)).rejects.toThrow(/sinks still delivering/);
     let sinks = e.execute('SHOW SINKS;')[0]!;
     expect(sinks.kind === 'rows' && sinks.rows[0]!.slice(4, 7)).toEqual([3, 0, 3]);

@@ -25,10 +25,13 @@ function comparableParts(a: SqlType, b: SqlType): boolean {
   if (a.kind === 'ARRAY' && b.kind === 'ARRAY') return comparableKinds(a.item, b.item, '=');
   if (a.kind === 'MAP' && b.kind === 'MAP') return comparableKinds(a.key, b.key, '=') && comparableKinds(a.value, b.value, '=');
   if (a.kind === 'STRUCT' && b.kind === 'STRUCT') {
-    return a.fields.length === b.fields.length && a.fields.every((f) => {
-      const g = b.fields.find((x) => x.name === f.name);
-      return g !== undefined && comparableKinds(f.type, g.type, '=');
-    });
+    return (
+      a.fields.length === b.fields.length &&
+      a.fields.every((f) => {
+        const g = b.fields.find((x) => x.name === f.name);
+        return g !== undefined && comparableKinds(f.type, g.type, '=');
+      })
+    );
   }
   return true;
 }

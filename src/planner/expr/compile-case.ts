@@ -13,7 +13,8 @@ export function compileCase(ctx: CompileContext, e: Expr & { kind: 'Case' }): Ex
   const whens = e.whens.map((w) => ({ when: ctx.compile(w.when), then: ctx.compile(w.then), src: w.when }));
   const otherwise = e.else ? ctx.compile(e.else) : undefined;
   if (!operand) {
-    for (const w of whens) if (w.when.type && w.when.type.kind !== 'BOOLEAN') throw new SqlError(`WHEN operand type should be boolean. Type for '${exprText(w.src)}' is ${typeName(w.when.type)}`, w.src);
+    for (const w of whens)
+      if (w.when.type && w.when.type.kind !== 'BOOLEAN') throw new SqlError(`WHEN operand type should be boolean. Type for '${exprText(w.src)}' is ${typeName(w.when.type)}`, w.src);
   }
   const type = unify([...whens.map((w) => w.then.type), otherwise?.type ?? null]);
   if (type === undefined) {

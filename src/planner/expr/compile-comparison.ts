@@ -74,7 +74,8 @@ function temporalOperands(x: MaybeType, y: MaybeType): [(v: Value) => Value, (v:
   const to = kinds.includes('TIME') ? T.TIME : kinds.includes('TIMESTAMP') ? T.TIMESTAMP : kinds.includes('DATE') ? T.DATE : null;
   if (to === null) return [id, id];
   const side = (t: MaybeType): ((v: Value) => Value) => {
-    if (t?.kind === 'STRING') return to.kind === 'TIME' ? (v) => (v === null ? null : castValue(v, T.STRING, T.TIME)) : (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, to));
+    if (t?.kind === 'STRING')
+      return to.kind === 'TIME' ? (v) => (v === null ? null : castValue(v, T.STRING, T.TIME)) : (v) => (v === null ? null : castValue(parseTimestampText(v as string), T.TIMESTAMP, to));
     if (t?.kind === 'DATE' && to.kind === 'TIMESTAMP') return (v) => (v === null ? null : castValue(v, T.DATE, T.TIMESTAMP));
     return id;
   };

@@ -13,7 +13,8 @@ import { setField } from '../../util/lossless-json.js';
 export function compileArray(ctx: CompileContext, e: Expr & { kind: 'ArrayLiteral' }): ExprNode {
   if (e.items.length === 0) throw new SqlError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e);
   const items = constructorItems(ctx, e.items);
-  if (items.every((i) => i.type === null)) throw new SqlError(`Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.`, e);
+  if (items.every((i) => i.type === null))
+    throw new SqlError(`Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.`, e);
   const item = unify(items.map((i) => i.type));
   if (item === undefined) throw new SqlError(`invalid input syntax for type ARRAY: elements have incompatible types (${items.map((i) => typeName(i.type)).join(', ')})`, e);
   const conv = items.map((i) => coercer(i.type, item));
@@ -22,10 +23,18 @@ export function compileArray(ctx: CompileContext, e: Expr & { kind: 'ArrayLitera
 
 export function compileMap(ctx: CompileContext, e: Expr & { kind: 'MapLiteral' }): ExprNode {
   if (e.entries.length === 0) throw new SqlError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e);
-  const keys = constructorItems(ctx, e.entries.map((x) => x.key));
-  const vals = constructorItems(ctx, e.entries.map((x) => x.value));
-  if (keys.every((k) => k.type === null)) throw new SqlError(`Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.`, e);
-  if (vals.every((v) => v.type === null)) throw new SqlError(`Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.`, e);
+  const keys = constructorItems(
+    ctx,
+    e.entries.map((x) => x.key),
+  );
+  const vals = constructorItems(
+    ctx,
+    e.entries.map((x) => x.value),
+  );
+  if (keys.every((k) => k.type === null))
+    throw new SqlError(`Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.`, e);
+  if (vals.every((v) => v.type === null))
+    throw new SqlError(`Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.`, e);
   const kt = unify(keys.map((k) => k.type));
   const vt = unify(vals.map((v) => v.type));
   if (kt === undefined || vt === undefined) throw new SqlError('invalid input syntax for type MAP: keys or values have incompatible types', e);

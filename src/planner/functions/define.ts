@@ -151,13 +151,7 @@ export function ambiguousCall(name: string, args: readonly ArgInfo[]): Error {
   );
 }
 
-export function scalar(
-  name: string,
-  category: ScalarFunction['category'],
-  description: string,
-  overloads: readonly Overload[],
-  extra: Pick<ScalarFunction, 'lambdaParamTypes'> = {},
-): ScalarFunction {
+export function scalar(name: string, category: ScalarFunction['category'], description: string, overloads: readonly Overload[], extra: Pick<ScalarFunction, 'lambdaParamTypes'> = {}): ScalarFunction {
   return {
     name,
     category,
@@ -167,14 +161,24 @@ export function scalar(
     resolve(args: readonly ArgInfo[]): ScalarImpl {
       let bound: Bindings | undefined;
       const o = overloads.find((x) => (bound = matches(x, args)) !== undefined);
-      if (!o || !bound) throw noOverload(name, args, overloads.map((x) => signature(name, x)));
-      const returnType = typeof o.returns === 'function' ? o.returns(args.map((a) => a.type), args, bound) : o.returns;
+      if (!o || !bound)
+        throw noOverload(
+          name,
+          args,
+          overloads.map((x) => signature(name, x)),
+        );
+      const returnType =
+        typeof o.returns === 'function'
+          ? o.returns(
+              args.map((a) => a.type),
+              args,
+              bound,
+            )
+          : o.returns;
       const converters = args.map((_, i) => (o.params[i] ?? o.variadic!).convert);
       const needs = converters.some((c) => c !== undefined);
       const body = o.bind ? o.bind(args.map((a) => a.type)) : o.fn;
-      const fn = needs
-        ? (a: readonly unknown[]) => body(a.map((v, i) => (v === null || v === undefined || !converters[i] ? v : converters[i]!(v))))
-        : (a: readonly unknown[]) => body(a as unknown[]);
+      const fn = needs ? (a: readonly unknown[]) => body(a.map((v, i) => (v === null || v === undefined || !converters[i] ? v : converters[i]!(v)))) : (a: readonly unknown[]) => body(a as unknown[]);
       return { returnType, fn, ...(o.nullTolerant ? { nullTolerant: true } : {}) };
     },
   };

@@ -6,8 +6,19 @@
 // pattern is refused with a reason instead of failing obscurely or matching something else.
 
 const POSIX: Readonly<Record<string, string>> = {
-  Lower: 'lower', Upper: 'upper', ASCII: 'ascii', Alpha: 'alpha', Digit: 'digit', Alnum: 'alnum', Punct: 'punct',
-  Graph: 'graph', Print: 'print', Blank: 'blank', Cntrl: 'cntrl', XDigit: 'xdigit', Space: 'space',
+  Lower: 'lower',
+  Upper: 'upper',
+  ASCII: 'ascii',
+  Alpha: 'alpha',
+  Digit: 'digit',
+  Alnum: 'alnum',
+  Punct: 'punct',
+  Graph: 'graph',
+  Print: 'print',
+  Blank: 'blank',
+  Cntrl: 'cntrl',
+  XDigit: 'xdigit',
+  Space: 'space',
 };
 
 export interface JavaPattern {

@@ -24,7 +24,9 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
     re = RE2JS.compile(java.re2, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (e) {
     const why = e instanceof RE2JSException || e instanceof Error ? e.message : String(e);
-    throw new Error(`${fn}: invalid or unsupported regular expression '${pattern}': ${why} (Eddy matches in linear time with RE2 syntax: no backreferences or lookaround, possessive quantifiers, atomic groups or class intersections)`);
+    throw new Error(
+      `${fn}: invalid or unsupported regular expression '${pattern}': ${why} (Eddy matches in linear time with RE2 syntax: no backreferences or lookaround, possessive quantifiers, atomic groups or class intersections)`,
+    );
   }
   if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(key, re);

@@ -211,7 +211,13 @@ export function userAggregateFunction(def: UserAggregateDef): AggregateFunction 
         },
         add: (state, vs) => {
           try {
-            return jsonState(name, def.aggregate(vs.map((v, i) => widen(def.params[i]!.type, v)), state));
+            return jsonState(
+              name,
+              def.aggregate(
+                vs.map((v, i) => widen(def.params[i]!.type, v)),
+                state,
+              ),
+            );
           } catch (e) {
             // As a failing scalar call: logged with the record, the row leaves the state unchanged.
             report(`Error computing aggregate ${name}: ${(e as Error).message}`);

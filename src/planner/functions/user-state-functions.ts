@@ -113,7 +113,8 @@ export function userStateFunction(def: UserStateDef): StateFunction {
           const prior = stateJson === undefined ? null : (JSON.parse(stateJson) as unknown);
           const answer = def.call({ key, state: prior, records: record ? [record] : [], timedOut: !record, streamTime });
           if (answer === undefined || answer === null) return { stateJson: undefined, stateValue: prior === null ? null : checkState(prior), rows: [] };
-          if (typeof answer !== 'object' || Array.isArray(answer)) throw new Error(`${name} returned ${JSON.stringify(answer)}: a state function returns { state, rows, timeoutAt | timeoutAfterMs } (or nothing)`);
+          if (typeof answer !== 'object' || Array.isArray(answer))
+            throw new Error(`${name} returned ${JSON.stringify(answer)}: a state function returns { state, rows, timeoutAt | timeoutAfterMs } (or nothing)`);
           const a = answer as StateCallResult;
           for (const k of Object.keys(a)) if (!ANSWER_KEYS.has(k)) throw new Error(`${name} returned a field '${k}': a state function's answer has state, rows, timeoutAt and timeoutAfterMs`);
           let json: string | null | undefined;
@@ -140,7 +141,10 @@ export function userStateFunction(def: UserStateDef): StateFunction {
           const at = a.timeoutAt ?? null;
           const after = a.timeoutAfterMs ?? null;
           if (at !== null && after !== null) throw new Error(`${name} set both timeoutAt and timeoutAfterMs: a key has one timeout`);
-          for (const [k, v] of [['timeoutAt', at], ['timeoutAfterMs', after]] as const) {
+          for (const [k, v] of [
+            ['timeoutAt', at],
+            ['timeoutAfterMs', after],
+          ] as const) {
             if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) throw new Error(`${name} returned ${k} ${JSON.stringify(v)}, not a number of milliseconds`);
           }
           // A removed key keeps no timeout: there is nothing left to time out.

@@ -63,7 +63,8 @@ export function startConnector(engine: ConnectorHost, def: SourceDef): Connector
     source: def,
     append: (rows: readonly ConnectorRow[], checkpoint?: string) => {
       if (!rows.length && checkpoint === undefined) return;
-      const encode = (r: ConnectorRow): AppendRecord => (r.value ? { timestamp: r.ts, key: codec.encodeKey(r.values), value: r.value } : codec.encode({ cols: r.values as Value[], ts: r.ts, partition: 0, offset: 0 }));
+      const encode = (r: ConnectorRow): AppendRecord =>
+        r.value ? { timestamp: r.ts, key: codec.encodeKey(r.values), value: r.value } : codec.encode({ cols: r.values as Value[], ts: r.ts, partition: 0, offset: 0 });
       db.transaction(() => {
         if (rows.length) log.append(def.topic!, rows.map(encode));
         if (checkpoint !== undefined) setCp.run(key, checkpoint);

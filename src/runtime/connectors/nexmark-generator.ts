@@ -144,7 +144,8 @@ export class NexmarkGenerator {
   private auction(epoch: number, k: number, ts: number): Auction {
     const id = FIRST_AUCTION_ID + epoch * AUCTION_PROPORTION + k;
     const last = this.lastPersonId(epoch);
-    const seller = this.int(HOT_SELLER_RATIO) > 0 ? Math.floor(last / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : Math.max(FIRST_PERSON_ID, last - this.int(Math.min(NUM_ACTIVE_PEOPLE, last - FIRST_PERSON_ID + 1)));
+    const seller =
+      this.int(HOT_SELLER_RATIO) > 0 ? Math.floor(last / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : Math.max(FIRST_PERSON_ID, last - this.int(Math.min(NUM_ACTIVE_PEOPLE, last - FIRST_PERSON_ID + 1)));
     const initialBid = 1 + this.int(1000);
     return {
       id,
@@ -162,15 +163,9 @@ export class NexmarkGenerator {
 
   private bid(epoch: number, ts: number): Bid {
     const lastAuction = FIRST_AUCTION_ID + epoch * AUCTION_PROPORTION;
-    const auction =
-      this.int(HOT_AUCTION_RATIO) > 0
-        ? Math.floor(lastAuction / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO
-        : Math.max(FIRST_AUCTION_ID, lastAuction - this.int(NUM_IN_FLIGHT_AUCTIONS));
+    const auction = this.int(HOT_AUCTION_RATIO) > 0 ? Math.floor(lastAuction / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : Math.max(FIRST_AUCTION_ID, lastAuction - this.int(NUM_IN_FLIGHT_AUCTIONS));
     const lastPerson = this.lastPersonId(epoch);
-    const bidder =
-      this.int(HOT_BIDDER_RATIO) > 0
-        ? Math.floor(lastPerson / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1
-        : Math.max(FIRST_PERSON_ID, lastPerson - this.int(NUM_ACTIVE_PEOPLE));
+    const bidder = this.int(HOT_BIDDER_RATIO) > 0 ? Math.floor(lastPerson / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : Math.max(FIRST_PERSON_ID, lastPerson - this.int(NUM_ACTIVE_PEOPLE));
     return {
       auction,
       bidder,

@@ -5,7 +5,18 @@
 // write, goes to the wrapped log.
 
 import type { Rec } from '../../planner/record.js';
-import { appendValueRun, type ChannelOptions, type CommandTopic, type LogRecord, type PolledRecords, type QueryChannel, type TopicInfo, type TopicLog, type AppendRecord, type ValueRun } from './topic-log.js';
+import {
+  appendValueRun,
+  type ChannelOptions,
+  type CommandTopic,
+  type LogRecord,
+  type PolledRecords,
+  type QueryChannel,
+  type TopicInfo,
+  type TopicLog,
+  type AppendRecord,
+  type ValueRun,
+} from './topic-log.js';
 
 export interface GeneratedTopic {
   /** One past the last offset that exists now (grows with time for a rate-limited source). */
@@ -118,7 +129,12 @@ export class GeneratedTopics implements TopicLog {
         }
         return polled;
       },
-      stage: (output, positions, changes) => inner.stage(output, positions.filter((p) => !this.generated.has(p.topic)), changes),
+      stage: (output, positions, changes) =>
+        inner.stage(
+          output,
+          positions.filter((p) => !this.generated.has(p.topic)),
+          changes,
+        ),
       ...(inner.changelog ? { changelog: inner.changelog } : {}),
       deliver: () => inner.deliver(),
       settle: () => inner.settle(),

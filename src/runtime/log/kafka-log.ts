@@ -165,7 +165,11 @@ export class KafkaLog implements TopicLog {
     if (!records.length) return [];
     this.dropEnds(topic);
     const partitions = this.describeTopic(topic)!.partitions;
-    return this.bridge.call('produce', records.map((r) => toWire(topic, r, partitions)), ASK_MS);
+    return this.bridge.call(
+      'produce',
+      records.map((r) => toWire(topic, r, partitions)),
+      ASK_MS,
+    );
   }
 
   /** Ad-hoc reads (PRINT, pull queries over streams) go through one private reader per topic. */

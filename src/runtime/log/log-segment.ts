@@ -155,7 +155,9 @@ export class Segment {
     const offset = this.base + i;
     const timestamp = this.ts[i]!;
     const ws = this.win ? this.win[2 * i]! : NaN;
-    return !Number.isNaN(ws) ? { topic, partition, offset, timestamp, key, value, headers, window: { start: ws, end: this.win![2 * i + 1]! } } : { topic, partition, offset, timestamp, key, value, headers };
+    return !Number.isNaN(ws)
+      ? { topic, partition, offset, timestamp, key, value, headers, window: { start: ws, end: this.win![2 * i + 1]! } }
+      : { topic, partition, offset, timestamp, key, value, headers };
   }
 
   /** Records [from, to) (indexes within the segment) in their stored form: views of this segment's memory, to be bound at once. */
@@ -204,7 +206,11 @@ export class Segment {
     s.bytes = at + 24 * n;
     if (c.h) {
       s.headers = new Map();
-      for (const [i, hs] of JSON.parse(c.h) as [number, [string, string | null][]][]) s.headers.set(i, hs.map(([key, v]) => ({ key, value: v === null ? null : Buffer.from(v, 'base64') })));
+      for (const [i, hs] of JSON.parse(c.h) as [number, [string, string | null][]][])
+        s.headers.set(
+          i,
+          hs.map(([key, v]) => ({ key, value: v === null ? null : Buffer.from(v, 'base64') })),
+        );
     }
     return s;
   }

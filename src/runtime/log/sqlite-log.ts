@@ -81,7 +81,9 @@ export class SqliteLog implements TopicLog {
     type OldRow = [string, number, number, number, Buffer | null, Buffer | null, string | null, number | null, number | null];
     this.db.transaction(() => {
       // In pages: a statement cannot run while another's iterator is open on the connection.
-      const page = this.db.prepare('SELECT topic, partition, "offset", ts, k, v, h, ws, we FROM log WHERE (topic, partition, "offset") > (?, ?, ?) ORDER BY topic, partition, "offset" LIMIT 10000').raw(true);
+      const page = this.db
+        .prepare('SELECT topic, partition, "offset", ts, k, v, h, ws, we FROM log WHERE (topic, partition, "offset") > (?, ?, ?) ORDER BY topic, partition, "offset" LIMIT 10000')
+        .raw(true);
       let seg: Segment | undefined;
       let at = { topic: '', partition: -1 };
       const flush = () => {

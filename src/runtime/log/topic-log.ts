@@ -168,7 +168,11 @@ export interface QueryChannel {
    * after it; `partitions[i]` is the input partition output record i came from (its task's);
    * `changes`: the batch's state changes, for the changelog (only with `changelog`).
    */
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[], changes?: readonly StateChange[]): void;
+  stage(
+    output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined,
+    positions: readonly PartitionPosition[],
+    changes?: readonly StateChange[],
+  ): void;
   /** Present when the query's state must follow its tasks between servers (Kafka scale-out). */
   readonly changelog?: StateChangelog | undefined;
   /**

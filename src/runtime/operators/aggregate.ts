@@ -45,11 +45,16 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
       return { key: o.k.map(fromJsonValue), ...(o.w ? { window: o.w } : {}), states: o.s.map((s, i) => aggs[i]!.impl.deserialize(s)), ts: o.t, rows: o.n };
     },
   );
-  const meta = env.store<number>('meta', (v) => v, (j) => j as number);
+  const meta = env.store<number>(
+    'meta',
+    (v) => v,
+    (j) => j as number,
+  );
   let streamTime = meta.get('streamTime') ?? -Infinity;
   const window = node.window;
   const grace = window ? graceOf(window) : 0;
-  const final = node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out, window.kind === 'SESSION' ? undefined : timeWindowRetention(window, grace)) : undefined;
+  const final =
+    node.emitFinal && window ? emitFinalBuffer(env, node.groupBy.length, (w, t) => w.end + grace <= t, out, window.kind === 'SESSION' ? undefined : timeWindowRetention(window, grace)) : undefined;
   // Stream time as the window store sees it: records with a NULL group key never reach it.
   let finalTime = streamTime;
   const emit = final ? final.offer : out;
@@ -100,8 +105,16 @@ export function aggregateOperator(node: AggregateNode, env: OperatorEnv, out: Em
     }
     for (let i = 0; i < aggs.length; i++) {
       const a = aggs[i]!;
-      if (remove && a.impl.undo) e.states[i] = a.impl.undo(e.states[i], a.args.map((x) => x.eval(remove)));
-      if (add) e.states[i] = a.impl.add(e.states[i], a.args.map((x) => x.eval(add)));
+      if (remove && a.impl.undo)
+        e.states[i] = a.impl.undo(
+          e.states[i],
+          a.args.map((x) => x.eval(remove)),
+        );
+      if (add)
+        e.states[i] = a.impl.add(
+          e.states[i],
+          a.args.map((x) => x.eval(add)),
+        );
     }
     e.rows += (add ? 1 : 0) - (remove ? 1 : 0);
     if (base.ts > e.ts) e.ts = base.ts;

@@ -46,7 +46,11 @@ export function emitFinalBuffer(
       return { cols: o.c.map(fromJsonValue), ts: o.t, window: o.w, partition: o.p, offset: o.o };
     },
   );
-  const meta = env.store<number>('final-meta', (v) => v, (j) => j as number);
+  const meta = env.store<number>(
+    'final-meta',
+    (v) => v,
+    (j) => j as number,
+  );
   let suppressTime = meta.get('time') ?? -Infinity;
   // The batch's stream-time advances after which some window may close already out of the store;
   // a window is decided at the first advance that closes it, all of which happen before release.

@@ -62,7 +62,11 @@ export function groupStateOperator(node: GroupStateNode, env: OperatorEnv, out: 
       return { key: o.k.map(fromJsonValue), state: o.s, timeout: o.t, ts: o.ts, partition: o.p, offset: o.o };
     },
   );
-  const meta = env.store<number>('meta', (v) => v, (j) => j as number);
+  const meta = env.store<number>(
+    'meta',
+    (v) => v,
+    (j) => j as number,
+  );
   let streamTime = meta.get('streamTime') ?? -Infinity;
   // Deadlines by kind; an entry whose key's timeout has changed since is skipped when popped.
   const heaps = { event: new MinHeap<string>(), processing: new MinHeap<string>() };

@@ -41,7 +41,17 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
     const project = projector(exprs);
     return (r) => {
       const keyAbsent = passThrough && r.keyAbsent === true;
-      if (r.tombstone) return out({ cols: keysOnly(r), ts: r.ts, partition: r.partition, offset: r.offset, tombstone: true, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(keyAbsent ? { keyAbsent } : {}) });
+      if (r.tombstone)
+        return out({
+          cols: keysOnly(r),
+          ts: r.ts,
+          partition: r.partition,
+          offset: r.offset,
+          tombstone: true,
+          ...(r.window ? { window: r.window } : {}),
+          ...(r.headers ? { headers: r.headers } : {}),
+          ...(keyAbsent ? { keyAbsent } : {}),
+        });
       const rec: Rec = { cols: project(r), ts: r.ts, partition: r.partition, offset: r.offset };
       if (r.window) rec.window = r.window;
       if (r.headers) rec.headers = r.headers;
@@ -53,6 +63,15 @@ export function projectOperator(node: ProjectNode, out: Emit, needPrev = true): 
   return (r) => {
     const cols = r.tombstone ? keysOnly(r) : project(r);
     const prev = !needPrev ? undefined : r.prev ? project({ ...r, cols: r.prev, tombstone: false }) : r.prev;
-    out({ cols, ts: r.ts, partition: r.partition, offset: r.offset, ...(r.window ? { window: r.window } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.tombstone ? { tombstone: true } : {}), ...(prev !== undefined ? { prev } : {}) });
+    out({
+      cols,
+      ts: r.ts,
+      partition: r.partition,
+      offset: r.offset,
+      ...(r.window ? { window: r.window } : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.tombstone ? { tombstone: true } : {}),
+      ...(prev !== undefined ? { prev } : {}),
+    });
   };
 }

@@ -31,7 +31,11 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
       return { key: o.k.map(fromJsonValue), sessions: o.s.map((x) => ({ start: x.a, end: x.b, ts: x.t, states: x.s.map((st, i) => aggs[i]!.impl.deserialize(st)) })) };
     },
   );
-  const meta = env.store<number>('meta', (v) => v, (j) => j as number);
+  const meta = env.store<number>(
+    'meta',
+    (v) => v,
+    (j) => j as number,
+  );
   let streamTime = meta.get('streamTime') ?? -Infinity;
   // A session can still grow until stream time passes its end by the gap plus the grace period.
   const closed = (end: number, time: number) => end + gap + grace < time;
@@ -70,7 +74,12 @@ export function sessionAggregateOperator(node: AggregateNode, env: OperatorEnv, 
       });
       if (s.ts > ts) ts = s.ts;
     }
-    states = states.map((st, i) => aggs[i]!.impl.add(st, aggs[i]!.args.map((x) => x.eval(r))));
+    states = states.map((st, i) =>
+      aggs[i]!.impl.add(
+        st,
+        aggs[i]!.args.map((x) => x.eval(r)),
+      ),
+    );
     // The delete carries the row it removes (Kafka Streams forwards the merged-away session's old
     // value), so a HAVING downstream forwards it whenever that row had passed and was visible.
     for (const s of overlapping) {

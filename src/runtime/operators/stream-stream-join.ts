@@ -30,7 +30,8 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   const eager = w.graceMs === undefined;
   const grace = w.graceMs ?? DEFAULT_GRACE_MS;
   const codec = {
-    enc: (v: Buffered[]) => v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.window ? { w: b.window } : {}), ...(b.sources ? { s: b.sources } : {}) })),
+    enc: (v: Buffered[]) =>
+      v.map((b) => ({ c: b.cols.map(toJsonValue), t: b.ts, p: b.partition, o: b.offset, m: b.matched, ...(b.window ? { w: b.window } : {}), ...(b.sources ? { s: b.sources } : {}) })),
     dec: (j: unknown) =>
       (j as { c: unknown[]; t: number; p: number; o: number; m: boolean; w?: WindowBounds; s?: (SourceMeta | null)[] }[]).map((b) => ({
         cols: b.c.map(fromJsonValue),
@@ -44,7 +45,11 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
   };
   const leftBuf = env.store<Buffered[]>('left', codec.enc, codec.dec);
   const rightBuf = env.store<Buffered[]>('right', codec.enc, codec.dec);
-  const meta = env.store<number>('meta', (v) => v, (j) => j as number);
+  const meta = env.store<number>(
+    'meta',
+    (v) => v,
+    (j) => j as number,
+  );
   let streamTime = meta.get('streamTime') ?? -Infinity;
   const sideTime = { left: meta.get('leftTime') ?? -Infinity, right: meta.get('rightTime') ?? -Infinity };
   const retention = w.beforeMs + w.afterMs + grace;
@@ -81,8 +86,7 @@ export function streamStreamJoinOperator(node: JoinNode, env: OperatorEnv, out: 
    * Whether the end of the previous record's batch would have expired `o` (endBatch's rule): a
    * larger batch keeps it longer, and must not join it then, so the answer is the same at any size.
    */
-  const expired = (o: Buffered, isLeftSide: boolean): boolean =>
-    o.ts < sideTime[isLeftSide ? 'left' : 'right'] - retention && ((o.matched && !doneNow.has(o)) || !(isLeftSide ? keepLeft : keepRight));
+  const expired = (o: Buffered, isLeftSide: boolean): boolean => o.ts < sideTime[isLeftSide ? 'left' : 'right'] - retention && ((o.matched && !doneNow.has(o)) || !(isLeftSide ? keepLeft : keepRight));
 
   const side = (isLeft: boolean) => (r: Rec) => {
     doneNow.clear();

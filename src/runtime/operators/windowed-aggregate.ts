@@ -136,7 +136,14 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
       }
       const seg = segmentFor(start);
       let slot = seg.slots.get(id);
-      if (slot === undefined) slot = seg.add(id, key, aggs.map((a) => a.impl.init()), r.ts, 0);
+      if (slot === undefined)
+        slot = seg.add(
+          id,
+          key,
+          aggs.map((a) => a.impl.init()),
+          r.ts,
+          0,
+        );
       let changes = pendingIn.get(seg);
       if (!changes) pendingIn.set(seg, (changes = new Map()));
       const p = changes.get(slot);

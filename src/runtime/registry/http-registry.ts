@@ -186,7 +186,8 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const code = typeof o.error_code === 'number' ? o.error_code : a.status;
     const message = typeof o.message === 'string' && o.message ? o.message : `HTTP ${a.status}`;
     if (a.status >= 500) throw new RegistryUnavailableError(`Schema registry at ${this.base}, ${doing}: ${message} (HTTP ${a.status})`);
-    if (a.status === 401 || a.status === 403) throw new SchemaRegistryError(`Schema registry at ${this.base} refused ${doing}: ${message} (give the credentials in the URL: http://user:password@host:port)`, code);
+    if (a.status === 401 || a.status === 403)
+      throw new SchemaRegistryError(`Schema registry at ${this.base} refused ${doing}: ${message} (give the credentials in the URL: http://user:password@host:port)`, code);
     throw new SchemaRegistryError(a.status === 409 || a.status === 422 ? message : `Schema registry at ${this.base}, ${doing}: ${message}; error code: ${code}`, code);
   }
 }

@@ -70,7 +70,9 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
   }
 
   private row(sql: string, ...args: unknown[]): SubjectVersion | undefined {
-    const r = this.db.prepare(`SELECT v.subject, v.version, v.id, s.schema_type, s.schema, s.refs FROM registry_versions v JOIN registry_schemas s ON s.id = v.id WHERE v.deleted = 0 AND ${sql}`).get(...args) as VersionRow | undefined;
+    const r = this.db
+      .prepare(`SELECT v.subject, v.version, v.id, s.schema_type, s.schema, s.refs FROM registry_versions v JOIN registry_schemas s ON s.id = v.id WHERE v.deleted = 0 AND ${sql}`)
+      .get(...args) as VersionRow | undefined;
     return r && { subject: r.subject, version: r.version, id: r.id, ...stored(r.schema_type, r.schema, r.refs) };
   }
 
@@ -154,6 +156,10 @@ export class SqliteSchemaRegistry implements SchemaRegistry {
   }
 
   isCompatible(subject: string, schema: RegistrySchema): boolean {
-    return compatible(this.compatibility(subject), schema, this.versions(subject).map((v) => this.version(subject, v)!));
+    return compatible(
+      this.compatibility(subject),
+      schema,
+      this.versions(subject).map((v) => this.version(subject, v)!),
+    );
   }
 }

@@ -55,7 +55,15 @@ function bareType(t: SqlType, path: string): AvroSchema {
     case 'BYTES':
       return 'bytes';
     case 'DECIMAL':
-      return { type: 'bytes', scale: t.scale, precision: t.precision, 'connect.version': 1, 'connect.parameters': { scale: String(t.scale), 'connect.decimal.precision': String(t.precision) }, 'connect.name': 'org.apache.kafka.connect.data.Decimal', logicalType: 'decimal' };
+      return {
+        type: 'bytes',
+        scale: t.scale,
+        precision: t.precision,
+        'connect.version': 1,
+        'connect.parameters': { scale: String(t.scale), 'connect.decimal.precision': String(t.precision) },
+        'connect.name': 'org.apache.kafka.connect.data.Decimal',
+        logicalType: 'decimal',
+      };
     case 'DATE':
       return { type: 'int', 'connect.version': 1, 'connect.name': 'org.apache.kafka.connect.data.Date', logicalType: 'date' };
     case 'TIME':

@@ -75,7 +75,7 @@ function decimalToBytes(d: Decimal, scale: number): Buffer {
   const out: number[] = [];
   for (;;) {
     out.unshift(Number(n & 0xffn));
-    const done = (n >= -128n && n < 128n);
+    const done = n >= -128n && n < 128n;
     n >>= 8n;
     if (done) break;
   }
@@ -149,7 +149,8 @@ function defaultToAvro(d: unknown, schema: AvroSchema, names: AvroNames, path: s
     case 'record': {
       const o: Record<string, unknown> = {};
       const given = d as Record<string, unknown>;
-      for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema; default?: unknown }[]) o[f.name] = defaultToAvro(Object.hasOwn(given, f.name) ? given[f.name] : f.default ?? null, f.type, names, `${path}.${f.name}`);
+      for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema; default?: unknown }[])
+        o[f.name] = defaultToAvro(Object.hasOwn(given, f.name) ? given[f.name] : (f.default ?? null), f.type, names, `${path}.${f.name}`);
       return o;
     }
     case 'array':
@@ -223,7 +224,10 @@ export function valueToAvro(v: Value | undefined, schema: AvroSchema, names: Avr
       for (const f of (s as AvroComplex).fields as { name: string; type: AvroSchema; default?: unknown }[]) {
         const x = Object.hasOwn(v, f.name) ? v[f.name] : upper.get(f.name.toUpperCase());
         // As Kafka Connect's Struct.get: a field left NULL takes the default its schema declares.
-        o[f.name] = (x === null || x === undefined) && f.default !== undefined && f.default !== null ? defaultToAvro(f.default, f.type, names, `${path}.${f.name}`) : valueToAvro(x ?? null, f.type, names, `${path}.${f.name}`);
+        o[f.name] =
+          (x === null || x === undefined) && f.default !== undefined && f.default !== null
+            ? defaultToAvro(f.default, f.type, names, `${path}.${f.name}`)
+            : valueToAvro(x ?? null, f.type, names, `${path}.${f.name}`);
       }
       return o;
     }

@@ -75,7 +75,8 @@ export function nativeObject(text: string, columns: readonly ColumnSchema[]): Va
       const k = c.type.kind;
       if (k === 'DOUBLE') out[i] = x;
       // Past 2^53 the double may not be the digits written: the lossless path keeps them exact.
-      else if (k === 'BIGINT' && Number.isSafeInteger(Math.trunc(x))) out[i] = Math.trunc(x) + 0; // + 0: no -0, as the lossless path gives
+      else if (k === 'BIGINT' && Number.isSafeInteger(Math.trunc(x)))
+        out[i] = Math.trunc(x) + 0; // + 0: no -0, as the lossless path gives
       else if (k === 'INTEGER' && (x | 0) === Math.trunc(x)) out[i] = x | 0;
       else return undefined; // out of range too: the lossless path says why
     } else if (typeof x === 'string' || typeof x === 'boolean') out[i] = jsonToValue(x, c.type, `$.${c.name}`);

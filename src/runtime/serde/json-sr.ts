@@ -34,7 +34,13 @@ function schemaOf(t: SqlType): JsonSchema {
     case 'BYTES':
       return { type: 'string', 'connect.type': 'bytes' };
     case 'DECIMAL':
-      return { type: 'number', title: `${CONNECT}Decimal`, 'connect.version': 1, 'connect.type': 'bytes', 'connect.parameters': { scale: String(t.scale), 'connect.decimal.precision': String(t.precision) } };
+      return {
+        type: 'number',
+        title: `${CONNECT}Decimal`,
+        'connect.version': 1,
+        'connect.type': 'bytes',
+        'connect.parameters': { scale: String(t.scale), 'connect.decimal.precision': String(t.precision) },
+      };
     case 'DATE':
       return { type: 'integer', title: `${CONNECT}Date`, 'connect.version': 1, 'connect.type': 'int32' };
     case 'TIME':

@@ -78,7 +78,11 @@ export function messagePath(text: string, fullName: string | undefined, imports:
     for (let i = 0; i < types.length; i++) {
       const t = types[i]!;
       if (matches(fullNameOf(t))) return [...prefix, i];
-      const nested = walk(t.nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type), [...prefix, i], matches);
+      const nested = walk(
+        t.nestedArray.filter((x): x is protobuf.Type => x instanceof protobuf.Type),
+        [...prefix, i],
+        matches,
+      );
       if (nested) return nested;
     }
     return undefined;
@@ -140,7 +144,7 @@ export function protoSchemaFor(columns: readonly ColumnSchema[], fullName = DEFA
       const t = f.type;
       const wrapper = wrappers ? WRAPPER_OF[t.kind] : undefined;
       if (wrapper) imports.add('google/protobuf/wrappers.proto');
-      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : wrapper ?? typeName(t);
+      const decl = t.kind === 'ARRAY' ? `repeated ${typeName(t.item)}` : t.kind === 'MAP' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : (wrapper ?? typeName(t));
       return `${indent}  ${decl} ${f.name} = ${i + 1};`;
     });
     return `${indent}message ${name} {\n${[...nested, ...lines].join('\n')}\n${indent}}`;

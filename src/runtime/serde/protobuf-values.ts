@@ -58,7 +58,12 @@ export function protoToJson(obj: Record<string, unknown> | null | undefined, typ
       const o: Record<string, Json> = {};
       for (const [k, v] of Object.entries((x ?? {}) as Record<string, unknown>)) setField(o, k, elementToJson(v, f));
       setField(out, f.name, o);
-    } else if (f.repeated) setField(out, f.name, ((x ?? []) as unknown[]).map((v) => elementToJson(v, f)));
+    } else if (f.repeated)
+      setField(
+        out,
+        f.name,
+        ((x ?? []) as unknown[]).map((v) => elementToJson(v, f)),
+      );
     else setField(out, f.name, elementToJson(x, f));
   }
   return out;

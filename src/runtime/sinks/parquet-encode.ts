@@ -59,11 +59,7 @@ function elements(name: string, t: SqlType, repetition: 'OPTIONAL' | 'REQUIRED' 
       return [{ ...e, ...physical, converted_type: 'DECIMAL', precision, scale, logical_type: { type: 'DECIMAL', precision, scale } }];
     }
     case 'ARRAY':
-      return [
-        { ...e, num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } },
-        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-        ...elements('element', t.item),
-      ];
+      return [{ ...e, num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, ...elements('element', t.item)];
     case 'MAP':
       return [
         { ...e, num_children: 1, converted_type: 'MAP', logical_type: { type: 'MAP' } },

@@ -60,7 +60,13 @@ export class PostgresSink implements SinkWriter {
     if (this.ready) return this.ready;
     const s = this.settings;
     const password = s.passwordEnv ? process.env[s.passwordEnv] : undefined;
-    const client = new pg.Client({ ...(s.host ? { host: s.host } : {}), ...(s.port ? { port: s.port } : {}), ...(s.database ? { database: s.database } : {}), ...(s.user ? { user: s.user } : {}), ...(password !== undefined ? { password } : {}) });
+    const client = new pg.Client({
+      ...(s.host ? { host: s.host } : {}),
+      ...(s.port ? { port: s.port } : {}),
+      ...(s.database ? { database: s.database } : {}),
+      ...(s.user ? { user: s.user } : {}),
+      ...(password !== undefined ? { password } : {}),
+    });
     // A connection that dies between deliveries must not crash the process: the next write reconnects.
     client.on('error', () => {
       if (this.client === client) this.close();
@@ -99,7 +105,11 @@ export class PostgresSink implements SinkWriter {
       const fresh = batches.filter((b) => b.id > done);
       if (fresh.length) {
         if (this.shape.isTable) await this.upsert(c, fresh);
-        else await this.append(c, fresh.flatMap((b) => b.rows.filter((r) => !r.delete).map((r) => r.values)));
+        else
+          await this.append(
+            c,
+            fresh.flatMap((b) => b.rows.filter((r) => !r.delete).map((r) => r.values)),
+          );
         await c.query('UPDATE _eddy_offsets SET batch = $3, updated_at = now() WHERE query_id = $1 AND target = $2', [...id, fresh[fresh.length - 1]!.id]);
       }
       await c.query('COMMIT');

@@ -19,7 +19,9 @@ export function jsonText(v: Value): string {
   if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
   if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(k === null ? 'null' : String(k))}:${jsonText(x)}`).join(',')}}`;
-  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+    .join(',')}}`;
 }
 
 /** One CSV field (RFC 4180): NULL is empty; text with a comma, quote or line break is quoted. */

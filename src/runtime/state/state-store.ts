@@ -42,7 +42,14 @@ export class StateStore<V> {
 
   /** A store of JSON text values, written as they are (no parse and stringify again at each flush). */
   static text(backing: StateBacking | undefined, name: string, changelog?: StoreChangelog): StateStore<string> {
-    return new StateStore<string>(backing, name, (s) => s, (j) => j as string, true, changelog);
+    return new StateStore<string>(
+      backing,
+      name,
+      (s) => s,
+      (j) => j as string,
+      true,
+      changelog,
+    );
   }
 
   /** The store's name in its query (its changelog topic is named after it). */

@@ -59,7 +59,11 @@ function serdeFor(def: SourceDef, stmt: Copy, format: string): Serde {
 /** How COPY reads a line for `def`: CSV (DELIMITED) or JSON, over its columns but the headers. */
 export function copySerde(def: SourceDef, format: string, delimiter: string | undefined): Serde {
   const columns = def.columns.filter((c) => c.role !== 'header');
-  return createSerde(format === 'CSV' ? 'DELIMITED' : 'JSON', columns.map((c) => ({ name: c.name, type: c.type })), { role: 'value', ...(delimiter ? { delimiter } : {}) });
+  return createSerde(
+    format === 'CSV' ? 'DELIMITED' : 'JSON',
+    columns.map((c) => ({ name: c.name, type: c.type })),
+    { role: 'value', ...(delimiter ? { delimiter } : {}) },
+  );
 }
 
 /**
@@ -91,7 +95,12 @@ export function copiedMessage(def: SourceDef, copied: number, rejected: readonly
 function write(engine: Engine, def: SourceDef, rows: Value[][]): void {
   if (!rows.length) return;
   if (!def.topic) upsertStaticRows(engine.state.db, def, rows);
-  else appendRows(engine, def, rows.map((cols) => ({ cols, ts: Date.now() })));
+  else
+    appendRows(
+      engine,
+      def,
+      rows.map((cols) => ({ cols, ts: Date.now() })),
+    );
 }
 
 /**

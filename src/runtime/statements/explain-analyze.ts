@@ -26,15 +26,17 @@ function timingProbe(): { probe: PipelineProbe; stats: Map<OperatorInfo, Operato
     if (!s) stats.set(n, (s = { rows: 0, ms: 0 }));
     return s;
   };
-  const timed = <A extends unknown[]>(s: OperatorStats, fn: (...a: A) => void) => (...a: A): void => {
-    const t0 = performance.now();
-    const outer = nested;
-    nested = 0;
-    fn(...a);
-    const elapsed = performance.now() - t0;
-    s.ms += elapsed - nested;
-    nested = outer + elapsed;
-  };
+  const timed =
+    <A extends unknown[]>(s: OperatorStats, fn: (...a: A) => void) =>
+    (...a: A): void => {
+      const t0 = performance.now();
+      const outer = nested;
+      nested = 0;
+      fn(...a);
+      const elapsed = performance.now() - t0;
+      s.ms += elapsed - nested;
+      nested = outer + elapsed;
+    };
   return {
     stats,
     probe: {

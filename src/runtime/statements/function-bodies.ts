@@ -86,8 +86,7 @@ export function stateBody(name: string, body: string, sandbox: FunctionSandbox |
   if (sandbox) {
     define(sandbox, name, STATE_BODY_PARAMS, body);
     const plain = (v: Value): unknown => (Array.isArray(v) ? v.map(plain) : toSandbox(v));
-    return (c) =>
-      sandbox.call(name, [c.state, c.records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))), plain(c.key), c.timedOut, c.streamTime]);
+    return (c) => sandbox.call(name, [c.state, c.records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))), plain(c.key), c.timedOut, c.streamTime]);
   }
   const f = compile(name, () => new Function(...STATE_BODY_PARAMS, body) as (...a: unknown[]) => unknown);
   return (c) => f(c.state, c.records, c.key, c.timedOut, c.streamTime);

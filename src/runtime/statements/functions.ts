@@ -61,7 +61,15 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
         break;
       }
       case 'TABLE': {
-        const def: UserTableDef = { name, params: paramTypes, returns, nullInput: stmt.nullInput, description: `user table function (${how})`, call: tableBody(name, params, stmt.body, sandbox), origin };
+        const def: UserTableDef = {
+          name,
+          params: paramTypes,
+          returns,
+          nullInput: stmt.nullInput,
+          description: `user table function (${how})`,
+          call: tableBody(name, params, stmt.body, sandbox),
+          origin,
+        };
         functions.registerTable(def);
         signature = tableSignatureOf(def);
         break;

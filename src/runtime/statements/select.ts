@@ -113,9 +113,7 @@ function* snapshot(engine: Engine, source: SourceDef, latestOnly: boolean, key?:
   const codec = recordCodec(source, state.registry);
   const info = state.log.describeTopic(source.topic);
   if (!info) return;
-  const ranges = latestOnly
-    ? (state.latest.get(source.name)?.ranges ?? [])
-    : Array.from({ length: info.partitions }, (_, p) => ({ partition: p, from: 0, to: state.log.endOffset(source.topic!, p) }));
+  const ranges = latestOnly ? (state.latest.get(source.name)?.ranges ?? []) : Array.from({ length: info.partitions }, (_, p) => ({ partition: p, from: 0, to: state.log.endOffset(source.topic!, p) }));
   for (const { partition, from, to } of ranges) {
     for (let off = from; off < to; ) {
       const batch = state.log.read(source.topic, partition, off, Math.min(LOG_PAGE_ROWS, to - off));
@@ -159,7 +157,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
   // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
   const latestOnly = main !== undefined && refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
   const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
-  const aggregated = planned.output.isTable && (planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root));
+  const aggregated = planned.output.isTable && planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root);
   const key = main?.keyLookup;
   // A sorted answer is known only once every row is in: LIMIT then applies to the sorted rows.
   const { order } = planned;
@@ -221,7 +219,10 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
 }
 
 function overBudget(ms: number, records: number, at: Query): SqlError {
-  return new SqlError(`Pull query stopped: it ran past its time budget of ${ms} ms after reading ${records} records. Narrow it with WHERE or LIMIT, or raise the budget (eddy server --query-timeout).`, at);
+  return new SqlError(
+    `Pull query stopped: it ran past its time budget of ${ms} ms after reading ${records} records. Narrow it with WHERE or LIMIT, or raise the budget (eddy server --query-timeout).`,
+    at,
+  );
 }
 
 export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {

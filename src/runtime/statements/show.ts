@@ -33,7 +33,19 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
     case 'TABLES': {
       const kind = stmt.what === 'STREAMS' ? 'STREAM' : 'TABLE';
       const rows = state.catalog.list(kind).map(sourceRow);
-      return { kind: 'rows', statement: text, title: stmt.what === 'STREAMS' ? 'Streams' : 'Tables', columns: [{ name: 'Name', type: 'STRING' }, { name: 'Topic', type: 'STRING' }, { name: 'Key Format', type: 'STRING' }, { name: 'Value Format', type: 'STRING' }, { name: 'Windowed', type: 'BOOLEAN' }], rows };
+      return {
+        kind: 'rows',
+        statement: text,
+        title: stmt.what === 'STREAMS' ? 'Streams' : 'Tables',
+        columns: [
+          { name: 'Name', type: 'STRING' },
+          { name: 'Topic', type: 'STRING' },
+          { name: 'Key Format', type: 'STRING' },
+          { name: 'Value Format', type: 'STRING' },
+          { name: 'Windowed', type: 'BOOLEAN' },
+        ],
+        rows,
+      };
     }
     case 'QUERIES': {
       const rows: Value[][] = [];
@@ -41,28 +53,79 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
         if (q.internal) continue;
         const m = q.task.metrics.snapshot();
         const h = state.supervisor.status(q);
-        rows.push(stmt.extended ? [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, h.lastError ?? null] : [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status]);
+        rows.push(
+          stmt.extended
+            ? [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, h.lastError ?? null]
+            : [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status],
+        );
       }
       for (const [id, p] of state.pushQueries) {
         const m = p.task.metrics.snapshot();
-        rows.push(stmt.extended ? [id, 'PUSH', null, p.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null] : [id, 'PUSH', null, p.sql, 'RUNNING']);
+        rows.push(
+          stmt.extended
+            ? [id, 'PUSH', null, p.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null]
+            : [id, 'PUSH', null, p.sql, 'RUNNING'],
+        );
       }
-      const base = [{ name: 'Query ID', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Sink', type: 'STRING' }, { name: 'Query', type: 'STRING' }, { name: 'Status', type: 'STRING' }];
-      const ext = [{ name: 'Batches', type: 'BIGINT' }, { name: 'Records In', type: 'BIGINT' }, { name: 'Rows/s', type: 'BIGINT' }, { name: 'Lag', type: 'BIGINT' }, { name: 'Late Dropped', type: 'BIGINT' }, { name: 'Errors', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
+      const base = [
+        { name: 'Query ID', type: 'STRING' },
+        { name: 'Type', type: 'STRING' },
+        { name: 'Sink', type: 'STRING' },
+        { name: 'Query', type: 'STRING' },
+        { name: 'Status', type: 'STRING' },
+      ];
+      const ext = [
+        { name: 'Batches', type: 'BIGINT' },
+        { name: 'Records In', type: 'BIGINT' },
+        { name: 'Rows/s', type: 'BIGINT' },
+        { name: 'Lag', type: 'BIGINT' },
+        { name: 'Late Dropped', type: 'BIGINT' },
+        { name: 'Errors', type: 'BIGINT' },
+        { name: 'Last Error', type: 'STRING' },
+      ];
       return { kind: 'rows', statement: text, title: 'Queries', columns: stmt.extended ? [...base, ...ext] : base, rows };
     }
     case 'TOPICS': {
       const rows = state.log.listTopics().map((t) => [t.name, t.partitions, Array.from({ length: t.partitions }, (_, p) => state.log.endOffset(t.name, p)).reduce((a, b) => a + b, 0)] as Value[]);
-      return { kind: 'rows', statement: text, title: 'Topics', columns: [{ name: 'Topic', type: 'STRING' }, { name: 'Partitions', type: 'INTEGER' }, { name: 'Records', type: 'BIGINT' }], rows };
+      return {
+        kind: 'rows',
+        statement: text,
+        title: 'Topics',
+        columns: [
+          { name: 'Topic', type: 'STRING' },
+          { name: 'Partitions', type: 'INTEGER' },
+          { name: 'Records', type: 'BIGINT' },
+        ],
+        rows,
+      };
     }
     case 'FUNCTIONS': {
       const rows = state.catalog.functions.list().map((f) => [f.name, f.type, f.category ?? null] as Value[]);
-      return { kind: 'rows', statement: text, title: 'Functions', columns: [{ name: 'Function', type: 'STRING' }, { name: 'Type', type: 'STRING' }, { name: 'Category', type: 'STRING' }], rows };
+      return {
+        kind: 'rows',
+        statement: text,
+        title: 'Functions',
+        columns: [
+          { name: 'Function', type: 'STRING' },
+          { name: 'Type', type: 'STRING' },
+          { name: 'Category', type: 'STRING' },
+        ],
+        rows,
+      };
     }
     case 'PROPERTIES': {
       const rows: Value[][] = [...state.properties].map(([k, v]) => [k, v]);
       rows.push(['eddy.batch.max.records', String(state.batch.maxRecords)], ['eddy.batch.interval.ms', String(state.batch.intervalMs)]);
-      return { kind: 'rows', statement: text, title: 'Properties', columns: [{ name: 'Property', type: 'STRING' }, { name: 'Value', type: 'STRING' }], rows };
+      return {
+        kind: 'rows',
+        statement: text,
+        title: 'Properties',
+        columns: [
+          { name: 'Property', type: 'STRING' },
+          { name: 'Value', type: 'STRING' },
+        ],
+        rows,
+      };
     }
     case 'SINKS': {
       // Each external sink's place: batches staged in Eddy, confirmed by the target, waiting, and the last failure.
@@ -73,12 +136,30 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
         const p = s.position();
         rows.push([q.sink ?? null, q.id, s.writer.target, s.writer.guarantee, p.staged, p.delivered, p.pending, p.error]);
       }
-      const columns = [{ name: 'Sink', type: 'STRING' }, { name: 'Query ID', type: 'STRING' }, { name: 'Target', type: 'STRING' }, { name: 'Guarantee', type: 'STRING' }, { name: 'Batches Staged', type: 'BIGINT' }, { name: 'Batches Delivered', type: 'BIGINT' }, { name: 'Pending', type: 'BIGINT' }, { name: 'Last Error', type: 'STRING' }];
+      const columns = [
+        { name: 'Sink', type: 'STRING' },
+        { name: 'Query ID', type: 'STRING' },
+        { name: 'Target', type: 'STRING' },
+        { name: 'Guarantee', type: 'STRING' },
+        { name: 'Batches Staged', type: 'BIGINT' },
+        { name: 'Batches Delivered', type: 'BIGINT' },
+        { name: 'Pending', type: 'BIGINT' },
+        { name: 'Last Error', type: 'STRING' },
+      ];
       return { kind: 'rows', statement: text, title: 'Sinks', columns, rows };
     }
     case 'TYPES': {
       const rows = [...state.catalog.types].map(([k, t]) => [k, formatType(t)] as Value[]);
-      return { kind: 'rows', statement: text, title: 'Types', columns: [{ name: 'Type Name', type: 'STRING' }, { name: 'Schema', type: 'STRING' }], rows };
+      return {
+        kind: 'rows',
+        statement: text,
+        title: 'Types',
+        columns: [
+          { name: 'Type Name', type: 'STRING' },
+          { name: 'Schema', type: 'STRING' },
+        ],
+        rows,
+      };
     }
   }
 }
@@ -92,7 +173,16 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
     const rows: Value[][] = f.signatures.map((s) => [s, f.description]);
     const body = describeUserFunction(state.catalog.functions, f.name)?.body;
     if (body !== undefined) rows.push(['LANGUAGE JAVASCRIPT', `AS $$${body}$$`]);
-    return { kind: 'rows', statement: text, title: `Function ${f.name}`, columns: [{ name: 'Signature', type: 'STRING' }, { name: 'Description', type: 'STRING' }], rows };
+    return {
+      kind: 'rows',
+      statement: text,
+      title: `Function ${f.name}`,
+      columns: [
+        { name: 'Signature', type: 'STRING' },
+        { name: 'Description', type: 'STRING' },
+      ],
+      rows,
+    };
   }
   if (plan.kind === 'DescribeQuery') {
     const id = plan.id;
@@ -101,7 +191,16 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
     const m = q.task.metrics.snapshot();
     const rows: Value[][] = [['status', h.status], ...Object.entries(m).map(([k, v]): Value[] => [k, typeof v === 'number' ? Math.round(v * 100) / 100 : String(v)])];
     if (h.lastError !== undefined) rows.push(['lastError', h.lastError], ['failures', h.failures], ['retryInMs', h.retryInMs]);
-    return { kind: 'rows', statement: text, title: `Query ${id}`, columns: [{ name: 'Metric', type: 'STRING' }, { name: 'Value', type: 'DOUBLE' }], rows };
+    return {
+      kind: 'rows',
+      statement: text,
+      title: `Query ${id}`,
+      columns: [
+        { name: 'Metric', type: 'STRING' },
+        { name: 'Value', type: 'DOUBLE' },
+      ],
+      rows,
+    };
   }
   const s = plan.def;
   const rows: Value[][] = s.columns.map((c) => [c.name, formatType(c.type) + (c.role === 'key' ? (s.kind === 'TABLE' ? ' (primary key)' : ' (key)') : c.role === 'header' ? ' (header)' : '')]);
@@ -117,7 +216,16 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
     if (s.writtenBy) rows.push(['Written by', writer ? withStatus(writer) : s.writtenBy]);
     for (const q of state.readersOf(s.name)) rows.push(['Read by', withStatus(q)]);
   }
-  return { kind: 'rows', statement: text, title: `${s.kind === 'STREAM' ? 'Stream' : 'Table'} ${s.name}`, columns: [{ name: 'Field', type: 'STRING' }, { name: 'Type', type: 'STRING' }], rows };
+  return {
+    kind: 'rows',
+    statement: text,
+    title: `${s.kind === 'STREAM' ? 'Stream' : 'Table'} ${s.name}`,
+    columns: [
+      { name: 'Field', type: 'STRING' },
+      { name: 'Type', type: 'STRING' },
+    ],
+    rows,
+  };
 }
 
 export function explain(engine: Engine, stmt: Explain, text: string): StatementResult {
@@ -173,7 +281,13 @@ export function print(engine: Engine, stmt: Print, text: string): StatementResul
   const plan = planPrint(stmt, statementContext(engine));
   const info = log.describeTopic(plan.topic.name) ?? log.listTopics().find((t) => t.name === plan.topic.name)!;
   const id = `print_${info.name}_${state.transientCounter++}`;
-  const tail = new PrintTail(id, log, info, { fromBeginning: stmt.fromBeginning, ...(stmt.interval !== undefined ? { interval: stmt.interval } : {}), ...(stmt.limit !== undefined ? { limit: stmt.limit } : {}) }, () => state.prints.delete(id));
+  const tail = new PrintTail(
+    id,
+    log,
+    info,
+    { fromBeginning: stmt.fromBeginning, ...(stmt.interval !== undefined ? { interval: stmt.interval } : {}), ...(stmt.limit !== undefined ? { limit: stmt.limit } : {}) },
+    () => state.prints.delete(id),
+  );
   if (!tail.query.isClosed) state.prints.set(id, tail);
   engine.ensureRunning();
   engine.wake();

@@ -205,7 +205,11 @@ export class BatchReader {
     const { log } = this.deps;
     const inputs = this.inputs.filter((i) => log.hasTopic(i.topic));
     const peek = inputs.map((i) => i.pos < (i.recs ?? i.buffer).length);
-    const polled = this.channel.poll(inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })), maxRecords, peek);
+    const polled = this.channel.poll(
+      inputs.map((i) => ({ topic: i.topic, partition: i.partition, next: i.next })),
+      maxRecords,
+      peek,
+    );
     inputs.forEach((i, n) => {
       const p = polled[n]!;
       if (!p.owned) {

@@ -49,7 +49,7 @@ export function openOperatorEnv(s: TaskEnvSettings, stores: StateStore<unknown>[
     return { current: scaleOut.currentTask, tasks };
   };
   const env: OperatorEnv = {
-    store: <V,>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
+    store: <V>(name: string, enc: (v: V) => unknown, dec: (j: unknown) => V) => {
       const st = new StateStore<V>(backing, name, enc, dec, false, storeLog(name));
       stores.push(st as StateStore<unknown>);
       return st;

@@ -71,7 +71,23 @@ export function openPartitionInputs(plan: QueryPlan, s: InputSettings): Partitio
       if (s.keepStart && !starts.has(key)) offsets?.save(startOwner, topic, p, first);
       const next = savedNext ?? first;
       if (savedNext === undefined) offsets?.save(plan.id, topic, p, next);
-      inputs.push({ node, topic, partition: p, codec, isTable: node.schema.isTable, next, start: first, buffer: [], recs: undefined, pos: 0, head: undefined, more: false, until: Infinity, entry: s.entries.get(node.alias)!, owned: false });
+      inputs.push({
+        node,
+        topic,
+        partition: p,
+        codec,
+        isTable: node.schema.isTable,
+        next,
+        start: first,
+        buffer: [],
+        recs: undefined,
+        pos: 0,
+        head: undefined,
+        more: false,
+        until: Infinity,
+        entry: s.entries.get(node.alias)!,
+        owned: false,
+      });
     }
   }
   return inputs;

@@ -7,7 +7,14 @@
 import type { Eddy } from '../../engine-api.js';
 
 export interface ProcessingLogView {
-  readonly entries: readonly { readonly loggedAt: number; readonly queryId: string | null; readonly topic: string | null; readonly partition: number | null; readonly offset: number | null; readonly reason: string }[];
+  readonly entries: readonly {
+    readonly loggedAt: number;
+    readonly queryId: string | null;
+    readonly topic: string | null;
+    readonly partition: number | null;
+    readonly offset: number | null;
+    readonly reason: string;
+  }[];
 }
 
 export interface TopicsView {

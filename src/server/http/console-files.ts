@@ -27,7 +27,11 @@ function fileTable(): ReadonlyMap<string, string> {
   const require = createRequire(import.meta.url);
   const vendored: [string, string][] = [];
   try {
-    for (const [name, f] of [['uplot.min.js', 'uPlot.iife.min.js'], ['uplot.min.css', 'uPlot.min.css']] as const) vendored.push([name, require.resolve(`uplot/dist/${f}`)]);
+    for (const [name, f] of [
+      ['uplot.min.js', 'uPlot.iife.min.js'],
+      ['uplot.min.css', 'uPlot.min.css'],
+    ] as const)
+      vendored.push([name, require.resolve(`uplot/dist/${f}`)]);
   } catch {
     // uplot not installed (a dependency, so only in a broken install): the page loads without
     // charts and the API is served as ever; the two names answer 404.

@@ -19,7 +19,14 @@ export const KSQL_CONTENT_TYPE = 'application/vnd.ksql.v1+json';
 const n = (x: number) => new JsonNumber(String(x));
 
 export function serverInfo(eddy: Eddy): Json {
-  return { KsqlServerInfo: { version: '0.1.0', kafkaClusterId: eddy.properties.get('eddy.kafka.cluster.id') ?? 'eddy-embedded', ksqlServiceId: eddy.properties.get('ksql.service.id') ?? 'default_', serverStatus: 'RUNNING' } };
+  return {
+    KsqlServerInfo: {
+      version: '0.1.0',
+      kafkaClusterId: eddy.properties.get('eddy.kafka.cluster.id') ?? 'eddy-embedded',
+      ksqlServiceId: eddy.properties.get('ksql.service.id') ?? 'default_',
+      serverStatus: 'RUNNING',
+    },
+  };
 }
 
 export function healthcheck(): Json {
@@ -119,7 +126,13 @@ export class KsqlEndpoint {
       case 'CreateType':
       case 'DropType': {
         const m = messageOf(frames);
-        return { '@type': 'currentStatus', ...base, commandId: this.commandId(s), commandStatus: { status: 'SUCCESS', message: m.message, ...(m.queryId ? { queryId: m.queryId } : {}) }, commandSequenceNumber: n(++this.sequence) };
+        return {
+          '@type': 'currentStatus',
+          ...base,
+          commandId: this.commandId(s),
+          commandStatus: { status: 'SUCCESS', message: m.message, ...(m.queryId ? { queryId: m.queryId } : {}) },
+          commandSequenceNumber: n(++this.sequence),
+        };
       }
       case 'InsertValues':
       case 'Set':
@@ -131,15 +144,44 @@ export class KsqlEndpoint {
           case 'STREAMS':
           case 'TABLES': {
             const table = s.what === 'TABLES';
-            const list = rows.map((r) => ({ type: table ? 'TABLE' : 'STREAM', name: r.Name ?? null, topic: r.Topic ?? null, keyFormat: r['Key Format'] ?? null, valueFormat: r['Value Format'] ?? null, isWindowed: r.Windowed ?? false }));
+            const list = rows.map((r) => ({
+              type: table ? 'TABLE' : 'STREAM',
+              name: r.Name ?? null,
+              topic: r.Topic ?? null,
+              keyFormat: r['Key Format'] ?? null,
+              valueFormat: r['Value Format'] ?? null,
+              isWindowed: r.Windowed ?? false,
+            }));
             return table ? { '@type': 'tables', ...base, tables: list } : { '@type': 'streams', ...base, streams: list };
           }
           case 'QUERIES':
-            return { '@type': 'queries', ...base, queries: rows.map((r) => ({ queryString: r.Query ?? null, sinks: typeof r.Sink === 'string' ? [r.Sink] : [], sinkKafkaTopics: [], id: r['Query ID'] ?? null, statusCount: { [String(r.Status)]: n(1) }, queryType: r.Type ?? null, state: r.Status ?? null })) };
+            return {
+              '@type': 'queries',
+              ...base,
+              queries: rows.map((r) => ({
+                queryString: r.Query ?? null,
+                sinks: typeof r.Sink === 'string' ? [r.Sink] : [],
+                sinkKafkaTopics: [],
+                id: r['Query ID'] ?? null,
+                statusCount: { [String(r.Status)]: n(1) },
+                queryType: r.Type ?? null,
+                state: r.Status ?? null,
+              })),
+            };
           case 'PROPERTIES':
-            return { '@type': 'properties', ...base, properties: rows.map((r) => ({ name: r.Property ?? null, scope: 'KSQL', value: r.Value ?? null })), overwrittenProperties: [], defaultProperties: [] };
+            return {
+              '@type': 'properties',
+              ...base,
+              properties: rows.map((r) => ({ name: r.Property ?? null, scope: 'KSQL', value: r.Value ?? null })),
+              overwrittenProperties: [],
+              defaultProperties: [],
+            };
           case 'TOPICS':
-            return { '@type': 'kafka_topics', ...base, topics: rows.map((r) => ({ name: r.Topic ?? null, replicaInfo: Array.from({ length: r.Partitions instanceof JsonNumber ? Number(r.Partitions.text) : 1 }, () => n(1)) })) };
+            return {
+              '@type': 'kafka_topics',
+              ...base,
+              topics: rows.map((r) => ({ name: r.Topic ?? null, replicaInfo: Array.from({ length: r.Partitions instanceof JsonNumber ? Number(r.Partitions.text) : 1 }, () => n(1)) })),
+            };
           default:
             return { '@type': 'eddy_rows', ...base, rows };
         }
@@ -172,7 +214,13 @@ export class KsqlEndpoint {
     }
     for (const p of parsed) {
       if ((p.statement.kind === 'Query' && !p.statement.emit) || p.statement.kind === 'Print' || (p.statement.kind === 'Query' && p.statement.emit)) {
-        throw new HttpError(400, { '@type': 'statement_error', error_code: n(ErrorCode.QUERY_ENDPOINT), message: 'The following statement types should be issued to the websocket endpoint \'/query\':\n\t* PRINT\n\t* SELECT', statementText: p.text, entities: [] });
+        throw new HttpError(400, {
+          '@type': 'statement_error',
+          error_code: n(ErrorCode.QUERY_ENDPOINT),
+          message: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
+          statementText: p.text,
+          entities: [],
+        });
       }
     }
     // streamsProperties hold for this request only: its session ends with it.

@@ -16,7 +16,10 @@ export type Frame = { readonly [k: string]: Json };
 class MemorySocket extends Duplex {
   readonly remoteAddress: string;
   readonly remotePort = 0;
-  constructor(remote: string, private readonly onWrite: (bytes: Buffer, done: () => void) => void) {
+  constructor(
+    remote: string,
+    private readonly onWrite: (bytes: Buffer, done: () => void) => void,
+  ) {
     super({ allowHalfOpen: false });
     this.remoteAddress = remote;
   }

@@ -71,16 +71,67 @@ export class MetricsExporter {
     const x = new Exposition();
     const qs = labelledQueries(this.eddy).map((q) => ({ ...q, m: q.progress }));
     const per = (f: (q: (typeof qs)[number]) => number) => qs.map((q) => [q.labels, f(q)] as const);
-    x.family('eddy_query_running', 'gauge', 'Whether the query runs (1) or is in ERROR (0), as SHOW QUERIES says.', per((q) => (q.status === 'RUNNING' ? 1 : 0)));
-    x.family('eddy_query_batches_total', 'counter', 'Micro-batches the query has committed.', per((q) => q.m.batches), '');
-    x.family('eddy_query_records_in_total', 'counter', 'Input records consumed (SHOW QUERIES EXTENDED: Records In).', per((q) => q.m.recordsIn));
-    x.family('eddy_query_records_out_total', 'counter', 'Output records emitted.', per((q) => q.m.recordsOut));
-    x.family('eddy_query_lag_records', 'gauge', 'Records waiting on the source partitions after the last batch (SHOW QUERIES EXTENDED: Lag).', per((q) => q.m.lag));
-    x.family('eddy_query_errors_total', 'counter', 'Records that failed processing (SHOW QUERIES EXTENDED: Errors).', per((q) => q.m.errors));
-    x.family('eddy_query_late_dropped_total', 'counter', 'Records dropped as later than the grace period (SHOW QUERIES EXTENDED: Late Dropped).', per((q) => q.m.lateDropped));
-    x.family('eddy_query_state_rows', 'gauge', "Rows held in the query's state stores.", per((q) => q.stateRows));
-    x.family('eddy_query_processed_rows_per_second', 'gauge', 'Records per second of batch processing time (SHOW QUERIES EXTENDED: Rows/s, unrounded).', per((q) => q.m.processedRowsPerSecond));
-    x.family('eddy_query_input_rows_per_second', 'gauge', 'Records per second of wall time arriving at the query.', per((q) => q.m.inputRowsPerSecond));
+    x.family(
+      'eddy_query_running',
+      'gauge',
+      'Whether the query runs (1) or is in ERROR (0), as SHOW QUERIES says.',
+      per((q) => (q.status === 'RUNNING' ? 1 : 0)),
+    );
+    x.family(
+      'eddy_query_batches_total',
+      'counter',
+      'Micro-batches the query has committed.',
+      per((q) => q.m.batches),
+      '',
+    );
+    x.family(
+      'eddy_query_records_in_total',
+      'counter',
+      'Input records consumed (SHOW QUERIES EXTENDED: Records In).',
+      per((q) => q.m.recordsIn),
+    );
+    x.family(
+      'eddy_query_records_out_total',
+      'counter',
+      'Output records emitted.',
+      per((q) => q.m.recordsOut),
+    );
+    x.family(
+      'eddy_query_lag_records',
+      'gauge',
+      'Records waiting on the source partitions after the last batch (SHOW QUERIES EXTENDED: Lag).',
+      per((q) => q.m.lag),
+    );
+    x.family(
+      'eddy_query_errors_total',
+      'counter',
+      'Records that failed processing (SHOW QUERIES EXTENDED: Errors).',
+      per((q) => q.m.errors),
+    );
+    x.family(
+      'eddy_query_late_dropped_total',
+      'counter',
+      'Records dropped as later than the grace period (SHOW QUERIES EXTENDED: Late Dropped).',
+      per((q) => q.m.lateDropped),
+    );
+    x.family(
+      'eddy_query_state_rows',
+      'gauge',
+      "Rows held in the query's state stores.",
+      per((q) => q.stateRows),
+    );
+    x.family(
+      'eddy_query_processed_rows_per_second',
+      'gauge',
+      'Records per second of batch processing time (SHOW QUERIES EXTENDED: Rows/s, unrounded).',
+      per((q) => q.m.processedRowsPerSecond),
+    );
+    x.family(
+      'eddy_query_input_rows_per_second',
+      'gauge',
+      'Records per second of wall time arriving at the query.',
+      per((q) => q.m.inputRowsPerSecond),
+    );
     if (qs.length) {
       const name = 'eddy_query_batch_duration_seconds';
       x.raw(`# HELP ${name} Duration of each committed micro-batch.\n# TYPE ${name} histogram\n`);
@@ -97,18 +148,43 @@ export class MetricsExporter {
     }
     // Per operator: its position in EXPLAIN's pre-order (0 is the sink) and its name, as EXPLAIN prints them.
     const ops = qs.flatMap((q) => q.operators.map((op, i) => ({ l: { ...q.labels, operator_id: String(i), operator: op.operator }, op })));
-    x.family('eddy_operator_records_in_total', 'counter', "Records into the operator since the query started in this process (EXPLAIN's operator tree, by pre-order position).", ops.map((o) => [o.l, o.op.recordsIn] as const));
-    x.family('eddy_operator_records_out_total', 'counter', 'Records the operator emitted to the one it feeds (the sink: records it wrote).', ops.map((o) => [o.l, o.op.recordsOut] as const));
+    x.family(
+      'eddy_operator_records_in_total',
+      'counter',
+      "Records into the operator since the query started in this process (EXPLAIN's operator tree, by pre-order position).",
+      ops.map((o) => [o.l, o.op.recordsIn] as const),
+    );
+    x.family(
+      'eddy_operator_records_out_total',
+      'counter',
+      'Records the operator emitted to the one it feeds (the sink: records it wrote).',
+      ops.map((o) => [o.l, o.op.recordsOut] as const),
+    );
     const topics = this.eddy.topics().map((t) => [{ topic: t.name }, t.endOffsets.reduce((a, b) => a + b, 0)] as const);
-    x.family('eddy_topic_records', 'gauge', 'Records appended to the topic (the sum of its partitions\' end offsets, as SHOW TOPICS).', topics);
+    x.family('eddy_topic_records', 'gauge', "Records appended to the topic (the sum of its partitions' end offsets, as SHOW TOPICS).", topics);
     const sinks: { l: Record<string, string>; p: { staged: number; delivered: number; pending: number } }[] = [];
     for (const q of qs) {
       const s = q.externalSink;
       if (s) sinks.push({ l: { sink: q.sink ?? '', query_id: q.id, target: s.target }, p: s.position });
     }
-    x.family('eddy_sink_batches_staged_total', 'counter', 'Batches staged for the external sink (SHOW SINKS).', sinks.map((s) => [s.l, s.p.staged] as const));
-    x.family('eddy_sink_batches_delivered_total', 'counter', 'Batches the external sink confirmed (SHOW SINKS).', sinks.map((s) => [s.l, s.p.delivered] as const));
-    x.family('eddy_sink_batches_pending', 'gauge', 'Batches waiting for the external sink (SHOW SINKS).', sinks.map((s) => [s.l, s.p.pending] as const));
+    x.family(
+      'eddy_sink_batches_staged_total',
+      'counter',
+      'Batches staged for the external sink (SHOW SINKS).',
+      sinks.map((s) => [s.l, s.p.staged] as const),
+    );
+    x.family(
+      'eddy_sink_batches_delivered_total',
+      'counter',
+      'Batches the external sink confirmed (SHOW SINKS).',
+      sinks.map((s) => [s.l, s.p.delivered] as const),
+    );
+    x.family(
+      'eddy_sink_batches_pending',
+      'gauge',
+      'Batches waiting for the external sink (SHOW SINKS).',
+      sinks.map((s) => [s.l, s.p.pending] as const),
+    );
     const mem = process.memoryUsage();
     x.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [[{}, mem.rss]]);
     x.family('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [[{}, mem.heapUsed]]);

@@ -47,7 +47,11 @@ export async function serveSchemaRegistry(x: Exchange, eddy: Eddy, maxBodyBytes:
     reply = await route(x, eddy.schemaRegistry, maxBodyBytes);
   } catch (e) {
     const err =
-      e instanceof RegistryHttpError ? e : Eddy.schemaRules.errorCode(e) !== undefined ? new RegistryHttpError(Eddy.schemaRules.errorCode(e)!, (e as Error).message) : new RegistryHttpError(50001, (e as Error).message ?? String(e));
+      e instanceof RegistryHttpError
+        ? e
+        : Eddy.schemaRules.errorCode(e) !== undefined
+          ? new RegistryHttpError(Eddy.schemaRules.errorCode(e)!, (e as Error).message)
+          : new RegistryHttpError(50001, (e as Error).message ?? String(e));
     reply = { status: err.status, body: { error_code: err.code, message: err.message } };
   }
   res.statusCode = reply.status ?? 200;
@@ -62,7 +66,10 @@ export async function serveSchemaRegistry(x: Exchange, eddy: Eddy, maxBodyBytes:
 
 async function route(x: Exchange, registry: SchemaRegistry, maxBodyBytes: number): Promise<Reply> {
   const method = x.req.method ?? 'GET';
-  const parts = x.path.split('/').slice(1).map((p) => decodeURIComponent(p));
+  const parts = x.path
+    .split('/')
+    .slice(1)
+    .map((p) => decodeURIComponent(p));
   const [root, a, b, c, d] = parts;
   const n = parts.length;
   const body = async (): Promise<Body> => readJson(x, maxBodyBytes);
@@ -169,7 +176,8 @@ function referencesOf(v: unknown): SchemaReference[] {
   return v.map((r: unknown) => {
     const o = (r ?? {}) as Body;
     const version = Number(o.version);
-    if (typeof o.name !== 'string' || typeof o.subject !== 'string' || !Number.isInteger(version)) throw new RegistryHttpError(42201, `Invalid reference ${JSON.stringify(r)}: it needs name, subject and version`);
+    if (typeof o.name !== 'string' || typeof o.subject !== 'string' || !Number.isInteger(version))
+      throw new RegistryHttpError(42201, `Invalid reference ${JSON.stringify(r)}: it needs name, subject and version`);
     return { name: o.name, subject: o.subject, version };
   });
 }

@@ -60,7 +60,7 @@ function numeric(b: Buffer): string {
     int += int ? String(d).padStart(4, '0') : String(d);
   }
   let frac = '';
-  for (let i = weight + 1; frac.length < dscale; i++) frac += String(i < 0 ? 0 : digits[i] ?? 0).padStart(4, '0');
+  for (let i = weight + 1; frac.length < dscale; i++) frac += String(i < 0 ? 0 : (digits[i] ?? 0)).padStart(4, '0');
   const text = `${int || '0'}${dscale > 0 ? `.${frac.slice(0, dscale)}` : ''}`;
   return sign === 0x4000 ? `-${text}` : text;
 }

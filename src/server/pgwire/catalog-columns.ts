@@ -47,9 +47,20 @@ const PG_TYPES: readonly (readonly [string, number, number, string, number])[] =
 
 /** Other spellings PostgreSQL's type input accepts for these. */
 const TYPE_ALIASES: Record<string, string> = {
-  boolean: 'bool', integer: 'int4', int: 'int4', bigint: 'int8', smallint: 'int2', real: 'float4', 'double precision': 'float8',
-  decimal: 'numeric', character: 'bpchar', 'character varying': 'varchar', 'timestamp without time zone': 'timestamp',
-  'timestamp with time zone': 'timestamptz', 'time without time zone': 'time', '"char"': 'char',
+  boolean: 'bool',
+  integer: 'int4',
+  int: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  real: 'float4',
+  'double precision': 'float8',
+  decimal: 'numeric',
+  character: 'bpchar',
+  'character varying': 'varchar',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  'time without time zone': 'time',
+  '"char"': 'char',
 };
 
 const typlen = (oid: number): number => PG_TYPES.find((t) => t[1] === oid)?.[4] ?? -1;
@@ -93,7 +104,7 @@ function selectList(flat: string): { expr: string; name: string }[] {
   return items.map((expr) => {
     const alias = /\s+as\s+"?([a-z_][a-z0-9_]*)"?$/i.exec(expr)?.[1];
     const last = /([a-z_][a-z0-9_]*)\)?$/i.exec(expr)?.[1];
-    return { expr, name: alias ?? (/^pg_catalog\.format_type/i.test(expr) ? 'format_type' : /col_description/i.test(expr) ? 'col_description' : last ?? '?column?') };
+    return { expr, name: alias ?? (/^pg_catalog\.format_type/i.test(expr) ? 'format_type' : /col_description/i.test(expr) ? 'col_description' : (last ?? '?column?')) };
   });
 }
 
@@ -134,7 +145,8 @@ function literalAfter(flat: string, column: string, op: 'like' | '='): string | 
   return m?.[1]?.replace(/''/g, "'").replace(/\\\\/g, '\\');
 }
 
-const matches = (pattern: string | undefined, name: string, op: 'like' | '='): boolean => pattern === undefined || (op === 'like' ? like(pattern).test(name) : pattern.toUpperCase() === name.toUpperCase());
+const matches = (pattern: string | undefined, name: string, op: 'like' | '='): boolean =>
+  pattern === undefined || (op === 'like' ? like(pattern).test(name) : pattern.toUpperCase() === name.toUpperCase());
 
 export const isJdbcColumns = (flat: string): boolean => /\bjoin pg_catalog\.pg_attribute a on \(a\.attrelid=c\.oid\)/i.test(flat) && /\bas adsrc\b/i.test(flat);
 
@@ -144,9 +156,21 @@ export const isJdbcColumns = (flat: string): boolean => /\bjoin pg_catalog\.pg_a
  */
 export function jdbcColumns(flat: string, relations: readonly Relation[]): ColumnsAnswer {
   const cols: [string, string][] = [
-    ['nspname', 'STRING'], ['relname', 'STRING'], ['attname', 'STRING'], ['atttypid', 'INTEGER'], ['attnotnull', 'BOOLEAN'], ['atttypmod', 'INTEGER'],
-    ['attlen', 'INTEGER'], ['typtypmod', 'INTEGER'], ['attnum', 'INTEGER'], ['attidentity', 'STRING'], ['attgenerated', 'STRING'], ['adsrc', 'STRING'],
-    ['description', 'STRING'], ['typbasetype', 'INTEGER'], ['typtype', 'STRING'],
+    ['nspname', 'STRING'],
+    ['relname', 'STRING'],
+    ['attname', 'STRING'],
+    ['atttypid', 'INTEGER'],
+    ['attnotnull', 'BOOLEAN'],
+    ['atttypmod', 'INTEGER'],
+    ['attlen', 'INTEGER'],
+    ['typtypmod', 'INTEGER'],
+    ['attnum', 'INTEGER'],
+    ['attidentity', 'STRING'],
+    ['attgenerated', 'STRING'],
+    ['adsrc', 'STRING'],
+    ['description', 'STRING'],
+    ['typbasetype', 'INTEGER'],
+    ['typtype', 'STRING'],
   ];
   const schema = literalAfter(flat, 'n.nspname', 'like');
   const table = literalAfter(flat, 'c.relname', 'like');
@@ -186,11 +210,24 @@ export function jdbcPrimaryKeys(flat: string, relations: readonly Relation[]): C
  * is no type here has no row (TypeInfo.fetch returns None).
  */
 export function typeInfo(flat: string): ColumnsAnswer | undefined {
-  const m = /^select typname as name, oid, typarray as array_oid, oid::regtype::text as regtype, typdelim as delimiter from pg_type t where t\.oid = (?:to_regtype\('((?:[^']|'')*)'\)|'((?:[^']|'')*)'::regtype)/i.exec(flat);
+  const m =
+    /^select typname as name, oid, typarray as array_oid, oid::regtype::text as regtype, typdelim as delimiter from pg_type t where t\.oid = (?:to_regtype\('((?:[^']|'')*)'\)|'((?:[^']|'')*)'::regtype)/i.exec(
+      flat,
+    );
   if (!m) return undefined;
-  let name = (m[1] ?? m[2] ?? '').replace(/''/g, "'").trim().toLowerCase().replace(/^pg_catalog\./, '');
+  let name = (m[1] ?? m[2] ?? '')
+    .replace(/''/g, "'")
+    .trim()
+    .toLowerCase()
+    .replace(/^pg_catalog\./, '');
   name = TYPE_ALIASES[name] ?? name;
   const t = PG_TYPES.find((x) => x[0] === name);
-  const columns: ColumnHeader[] = [{ name: 'name', type: 'STRING' }, { name: 'oid', type: 'INTEGER' }, { name: 'array_oid', type: 'INTEGER' }, { name: 'regtype', type: 'STRING' }, { name: 'delimiter', type: 'STRING' }];
+  const columns: ColumnHeader[] = [
+    { name: 'name', type: 'STRING' },
+    { name: 'oid', type: 'INTEGER' },
+    { name: 'array_oid', type: 'INTEGER' },
+    { name: 'regtype', type: 'STRING' },
+    { name: 'delimiter', type: 'STRING' },
+  ];
   return { kind: 'rows', columns, rows: t ? [[t[0], t[1], t[2], t[3], ',']] : [] };
 }

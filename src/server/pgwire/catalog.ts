@@ -10,9 +10,7 @@ import type { Value } from '../../planner/values.js';
 import type { ColumnHeader, Eddy } from '../../engine-api.js';
 import { isJdbcColumns, isJdbcPrimaryKeys, jdbcColumns, jdbcPrimaryKeys, like, psqlColumns, typeInfo } from './catalog-columns.js';
 
-export type CatalogAnswer =
-  | { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] }
-  | { readonly kind: 'tag'; readonly tag: string };
+export type CatalogAnswer = { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] } | { readonly kind: 'tag'; readonly tag: string };
 
 export const EDDY_VERSION = '0.1.0';
 
@@ -52,7 +50,10 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
   if ((m = /^select c\.relchecks, c\.relkind,.* where c\.oid = '(\d+)'/i.exec(flat))) return describeRelation(eddy, Number(m[1]));
   if ((m = /^select a\.attname,.* from pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)'/i.exec(flat))) {
     const oid = Number(m[1]);
-    return psqlColumns(flat, relations(eddy).find((r) => r.oid === oid));
+    return psqlColumns(
+      flat,
+      relations(eddy).find((r) => r.oid === oid),
+    );
   }
   if (isJdbcColumns(flat)) return jdbcColumns(flat, relations(eddy));
   if (isJdbcPrimaryKeys(flat)) return jdbcPrimaryKeys(flat, relations(eddy));
@@ -94,7 +95,23 @@ function describeLookup(eddy: Eddy, pattern: string): CatalogAnswer {
 /** `\d name`, step 2: the relation's flags, as an ordinary table without indexes, rules or triggers. */
 function describeRelation(eddy: Eddy, oid: number): CatalogAnswer {
   const r = relations(eddy).find((x) => x.oid === oid);
-  const names = ['relchecks', 'relkind', 'relhasindex', 'relhasrules', 'relhastriggers', 'relrowsecurity', 'relforcerowsecurity', 'relhasoids', 'relispartition', 'reloptions', 'reltablespace', 'reloftype', 'relpersistence', 'relreplident', 'amname'];
+  const names = [
+    'relchecks',
+    'relkind',
+    'relhasindex',
+    'relhasrules',
+    'relhastriggers',
+    'relrowsecurity',
+    'relforcerowsecurity',
+    'relhasoids',
+    'relispartition',
+    'reloptions',
+    'reltablespace',
+    'reloftype',
+    'relpersistence',
+    'relreplident',
+    'amname',
+  ];
   const row: Value[] = ['0', 'r', 'f', 'f', 'f', 'f', 'f', 'f', 'f', '', '0', '', 'p', 'd', 'heap'];
   return { kind: 'rows', columns: names.map(text), rows: r ? [row] : [] };
 }

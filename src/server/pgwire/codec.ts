@@ -177,7 +177,16 @@ export interface FieldDescription {
 export const rowDescription = (fields: readonly FieldDescription[], formats: readonly number[] = []): Buffer => {
   const m = new MessageBuilder('T').int16(fields.length);
   // table oid 0, column number 0, type modifier -1, format code.
-  fields.forEach((f, i) => m.cstring(f.name).int32(0).int16(0).int32(f.oid).int16(f.size).int32(-1).int16(formats[i] ?? 0));
+  fields.forEach((f, i) =>
+    m
+      .cstring(f.name)
+      .int32(0)
+      .int16(0)
+      .int32(f.oid)
+      .int16(f.size)
+      .int32(-1)
+      .int16(formats[i] ?? 0),
+  );
   return m.build();
 };
 

@@ -166,7 +166,12 @@ const bool = (name: string, v: OptionValue): boolean => {
 export function parseCopyFromStdin(sql: string): CopySpec | undefined {
   const m = COPY_FROM_STDIN.exec(sql);
   if (!m) return undefined;
-  const columns = m[2] ? m[2].slice(1, -1).split(',').map((c) => identifier(c.trim())) : undefined;
+  const columns = m[2]
+    ? m[2]
+        .slice(1, -1)
+        .split(',')
+        .map((c) => identifier(c.trim()))
+    : undefined;
   const rest = m[3]!.trim();
   if (/\bWHERE\b/i.test(rest.replace(/'(?:[^']|'')*'/g, ''))) throw unsupported('COPY … WHERE');
   const s = new OptionScanner(rest.replace(/^WITH\b/i, ''));

@@ -41,7 +41,10 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
     const at = targets.findIndex((c) => c.name.toUpperCase() === name.toUpperCase());
     if (at < 0) {
       const header = def.columns.some((c) => c.name.toUpperCase() === name.toUpperCase());
-      throw new CopyError(header ? `column "${name}" of ${def.name} holds headers, which COPY does not write` : `column "${name}" of relation "${def.name}" does not exist`, header ? '0A000' : '42703');
+      throw new CopyError(
+        header ? `column "${name}" of ${def.name} holds headers, which COPY does not write` : `column "${name}" of relation "${def.name}" does not exist`,
+        header ? '0A000' : '42703',
+      );
     }
     if (all.findIndex((n) => n.toUpperCase() === name.toUpperCase()) !== i) throw new CopyError(`column "${name}" specified more than once`, '42701');
     return at;
@@ -82,7 +85,12 @@ export async function copyIn(ctx: CopyInContext, spec: CopySpec, source: string)
         const bad = names.findIndex((n, i) => (fields[i] ?? '').toUpperCase() !== n.toUpperCase());
         if (bad >= 0 || fields.length !== names.length) {
           const i = bad >= 0 ? bad : Math.min(fields.length, names.length);
-          failure = new CopyError(i < names.length ? `column name mismatch in header line field ${i + 1}: got "${fields[i] ?? ''}", expected "${names[i]}"` : `wrong number of fields in header line: got ${fields.length}, expected ${names.length}`, '22P04');
+          failure = new CopyError(
+            i < names.length
+              ? `column name mismatch in header line field ${i + 1}: got "${fields[i] ?? ''}", expected "${names[i]}"`
+              : `wrong number of fields in header line: got ${fields.length}, expected ${names.length}`,
+            '22P04',
+          );
         }
       }
       return;

@@ -31,7 +31,10 @@ interface BoundPortal {
 
 /** A client-visible error in the extended protocol: sent, then everything to Sync is skipped. */
 class ProtocolError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -86,7 +89,7 @@ export class ExtendedQuery {
           const count = r.int16();
           for (let i = 0; i < count; i++) {
             const len = r.int32();
-            const format = formats.length === 1 ? formats[0] : formats[i] ?? 0;
+            const format = formats.length === 1 ? formats[0] : (formats[i] ?? 0);
             if (len < 0) values.push(null);
             else if (format === 1) {
               const bin = binaryParameter(r.bytes(len), oids[i] ?? 0);
@@ -201,7 +204,13 @@ function describeStatement(eddy: Eddy, sql: string, n: number, info: SessionInfo
   const chore = catalogAnswer(sql, eddy, info);
   if (chore) return chore.kind === 'rows' ? rowDescription(resultShape(chore.columns).fields) : noData();
   try {
-    const steps = eddy.script(substitute(sql, Array.from({ length: n }, () => null), []));
+    const steps = eddy.script(
+      substitute(
+        sql,
+        Array.from({ length: n }, () => null),
+        [],
+      ),
+    );
     const step = steps[0];
     if (steps.length === 1 && step?.kind === 'pull') {
       const cursor = step.open();

@@ -87,10 +87,20 @@ export function literal(text: string | null, oid: number): string {
     case OID.TIMESTAMP:
       // PostgreSQL ignores a zone in a `timestamp` (without time zone) value, so a wall-clock time
       // stays as written: pgJDBC sends its Timestamps with the JVM's offset (`…10:20:30.12+02`).
-      return `CAST(${quote(text.trim().replace(' ', 'T').replace(/(:\d\d(?:\.\d+)?)(?:Z|[+-]\d\d(?::?\d\d)?)$/, '$1'))} AS TIMESTAMP)`;
+      return `CAST(${quote(
+        text
+          .trim()
+          .replace(' ', 'T')
+          .replace(/(:\d\d(?:\.\d+)?)(?:Z|[+-]\d\d(?::?\d\d)?)$/, '$1'),
+      )} AS TIMESTAMP)`;
     case OID.TIMESTAMPTZ:
       // Eddy's TIMESTAMP is UTC: the offset says how to get there (`+01` as `+01:00`).
-      return `CAST(${quote(text.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))} AS TIMESTAMP)`;
+      return `CAST(${quote(
+        text
+          .trim()
+          .replace(' ', 'T')
+          .replace(/([+-]\d\d)$/, '$1:00'),
+      )} AS TIMESTAMP)`;
     case 0:
       // Unspecified (what node-postgres sends): a number reads as a number, `true`/`false` (how
       // JavaScript's booleans print) as a boolean, anything else as a string; CAST($1 AS STRING)
@@ -124,7 +134,7 @@ export function arrayItems(text: string): (string | null)[] {
   let i = 0;
   while (i <= body.length) {
     while (body[i] === ' ') i++;
-    if (body[i] === '{') throw new ParameterError('a multi-dimensional array parameter is not supported: Eddy\'s arrays have one dimension', '0A000');
+    if (body[i] === '{') throw new ParameterError("a multi-dimensional array parameter is not supported: Eddy's arrays have one dimension", '0A000');
     if (body[i] === '"') {
       let v = '';
       i++;

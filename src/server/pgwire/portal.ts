@@ -51,8 +51,6 @@ export type Portal =
 /** A portal that holds rows: what a cursor is DECLAREd over. */
 export type RowPortal = Extract<Portal, { kind: 'rows' | 'pull' | 'push' }>;
 
-
-
 export class QueryCancelled extends Error {
   constructor() {
     super('canceling statement due to user request');
@@ -61,12 +59,18 @@ export class QueryCancelled extends Error {
 
 /** The command tag of a statement that returns no rows, from its first words. */
 export function commandTag(statement: string): string {
-  const words = statement.trim().replace(/^\/\*[\s\S]*?\*\/\s*/, '').split(/\s+/).map((w) => w.toUpperCase().replace(/[^A-Z_]/g, ''));
+  const words = statement
+    .trim()
+    .replace(/^\/\*[\s\S]*?\*\/\s*/, '')
+    .split(/\s+/)
+    .map((w) => w.toUpperCase().replace(/[^A-Z_]/g, ''));
   const [a = '', b = ''] = words;
   if (a === 'INSERT') return 'INSERT 0 1';
   if (['CREATE', 'DROP', 'ALTER', 'SHOW', 'LIST', 'DESCRIBE'].includes(a)) {
     // CREATE OR REPLACE STREAM / CREATE SOURCE TABLE: the object kind is the word that names it.
-    const kind = words.slice(1, 4).find((w) => ['STREAM', 'TABLE', 'TYPE', 'CONNECTOR', 'QUERY', 'QUERIES', 'STREAMS', 'TABLES', 'TOPICS', 'PROPERTIES', 'FUNCTIONS', 'TYPES', 'CONNECTORS'].includes(w));
+    const kind = words
+      .slice(1, 4)
+      .find((w) => ['STREAM', 'TABLE', 'TYPE', 'CONNECTOR', 'QUERY', 'QUERIES', 'STREAMS', 'TABLES', 'TOPICS', 'PROPERTIES', 'FUNCTIONS', 'TYPES', 'CONNECTORS'].includes(w));
     return kind ? `${a} ${kind}` : a;
   }
   return a || b || 'OK';
@@ -92,7 +96,10 @@ export function openStep(ctx: PortalContext, step: ScriptStep): Portal {
     const cursor = ctx.inSession(() => step.open());
     return { kind: 'pull', shape: resultShape(cursor.columns), cursor, pending: [], sent: 0 };
   }
-  return fromResult(ctx.inSession(() => step.run()), ctx);
+  return fromResult(
+    ctx.inSession(() => step.run()),
+    ctx,
+  );
 }
 
 export function openCatalog(answer: CatalogAnswer): Portal {

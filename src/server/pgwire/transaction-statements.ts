@@ -172,7 +172,13 @@ export function parseTransactionStatement(sql: string): TransactionStatement | u
 function declare(s: Scanner): TransactionStatement {
   s.take('DECLARE');
   const name = s.name();
-  if (s.peek() === 'BINARY') throw new PgError({ severity: 'ERROR', code: '0A000', message: 'binary cursors are not supported by Eddy: FETCH through the extended protocol with binary result formats instead', position: s.at + 1 });
+  if (s.peek() === 'BINARY')
+    throw new PgError({
+      severity: 'ERROR',
+      code: '0A000',
+      message: 'binary cursors are not supported by Eddy: FETCH through the extended protocol with binary result formats instead',
+      position: s.at + 1,
+    });
   s.take('ASENSITIVE') || s.take('INSENSITIVE');
   if (s.take('NO')) s.expect('SCROLL');
   else if (s.peek() === 'SCROLL') throw forwardOnly(s.at);

@@ -75,7 +75,11 @@ export class TransactionBlock {
     if (effects === 0) return { tag: 'ROLLBACK' };
     return {
       tag: 'ROLLBACK',
-      warning: { severity: 'WARNING', code: '01000', message: `ROLLBACK undid nothing: Eddy's statements are not transactional, and the ${effects} that ran in this transaction block took effect as each ran` },
+      warning: {
+        severity: 'WARNING',
+        code: '01000',
+        message: `ROLLBACK undid nothing: Eddy's statements are not transactional, and the ${effects} that ran in this transaction block took effect as each ran`,
+      },
     };
   }
 

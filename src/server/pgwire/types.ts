@@ -64,7 +64,19 @@ export const ARRAY_ELEMENT: Readonly<Record<number, number>> = {
 const SIZE: Record<number, number> = { 16: 1, 17: -1, 20: 8, 23: 4, 25: -1, 114: -1, 701: 8, 1082: 4, 1083: 8, 1114: 8, 1700: -1 };
 
 /** PostgreSQL's name of each OID, for catalog answers. */
-export const TYPE_NAME: Record<number, string> = { 16: 'bool', 17: 'bytea', 20: 'int8', 23: 'int4', 25: 'text', 114: 'json', 701: 'float8', 1082: 'date', 1083: 'time', 1114: 'timestamp', 1700: 'numeric' };
+export const TYPE_NAME: Record<number, string> = {
+  16: 'bool',
+  17: 'bytea',
+  20: 'int8',
+  23: 'int4',
+  25: 'text',
+  114: 'json',
+  701: 'float8',
+  1082: 'date',
+  1083: 'time',
+  1114: 'timestamp',
+  1700: 'numeric',
+};
 
 export function oidOf(t: SqlType | undefined): number {
   switch (t?.kind) {
@@ -111,7 +123,9 @@ export function pgTime(ms: number): string {
 
 /** PostgreSQL's `timestamp` text (ISO DateStyle): a space between date and time, no trailing zeros. */
 export function pgTimestamp(ms: number): string {
-  return isoTimestamp(ms).replace('T', ' ').replace(/\.(\d*?)0+$/, (_m, d: string) => (d ? `.${d}` : ''));
+  return isoTimestamp(ms)
+    .replace('T', ' ')
+    .replace(/\.(\d*?)0+$/, (_m, d: string) => (d ? `.${d}` : ''));
 }
 
 function float(v: number): string {
@@ -122,7 +136,10 @@ function float(v: number): string {
 }
 
 function writerFor(t: SqlType | undefined, json: (v: Value) => string): TextWriter {
-  const nullable = (f: (v: Value) => string): TextWriter => (v) => (v === null || v === undefined ? null : f(v));
+  const nullable =
+    (f: (v: Value) => string): TextWriter =>
+    (v) =>
+      v === null || v === undefined ? null : f(v);
   switch (t?.kind) {
     case 'BOOLEAN':
       return nullable((v) => (v === true ? 't' : 'f'));

@@ -55,13 +55,18 @@ describe('@kafkajs/confluent-schema-registry against Eddy', () => {
     const keySchema = { type: 'record', name: 'RideKey', namespace: 'com.example', fields: [{ name: 'car', type: 'string' }] };
     const keyId = (await lib.register({ type: SchemaType.AVRO, schema: JSON.stringify(keySchema) }, { subject: 'rides-key' })).id;
     const keys = await Promise.all(rides.map((r) => lib.encode(keyId, { car: `car-${r.id}` })));
-    eddy.produce('rides', values.map((value, i) => ({ key: keys[i]!, value, timestamp: 1_000 + i })));
+    eddy.produce(
+      'rides',
+      values.map((value, i) => ({ key: keys[i]!, value, timestamp: 1_000 + i })),
+    );
 
     // No columns: they come from the subjects the library registered (a key schema is one column, ROWKEY, as in ksqlDB).
     eddy.execute(`CREATE STREAM RIDES WITH (kafka_topic='rides', key_format='AVRO', value_format='AVRO');`);
     expect(names(eddy, 'RIDES')).toEqual(['ROWKEY STRUCT', 'ID BIGINT', 'RIDER STRING', 'KM DOUBLE', 'TAGS ARRAY']);
     eddy.execute(`SET 'auto.offset.reset' = 'earliest';`);
-    eddy.execute(`CREATE STREAM LONG_RIDES WITH (kafka_topic='long_rides', key_format='AVRO', value_format='AVRO') AS SELECT ROWKEY, ID, UCASE(RIDER) AS RIDER, KM * 1000 AS M, ARRAY_LENGTH(TAGS) AS NTAGS FROM RIDES WHERE KM > 1;`);
+    eddy.execute(
+      `CREATE STREAM LONG_RIDES WITH (kafka_topic='long_rides', key_format='AVRO', value_format='AVRO') AS SELECT ROWKEY, ID, UCASE(RIDER) AS RIDER, KM * 1000 AS M, ARRAY_LENGTH(TAGS) AS NTAGS FROM RIDES WHERE KM > 1;`,
+    );
     const out = await topicSoon(eddy, 'long_rides', 2);
     const decoded = await Promise.all(out.map((r) => lib.decode(r.value!)));
     expect(decoded).toEqual([

@@ -13,7 +13,14 @@ async function ksql(base: string, sql: string): Promise<void> {
   if (!r.ok) throw new Error(`${sql}: ${r.status} ${await r.text()}`);
 }
 
-interface Entry { loggedAt: number; queryId: string | null; topic: string | null; partition: number | null; offset: number | null; reason: string }
+interface Entry {
+  loggedAt: number;
+  queryId: string | null;
+  topic: string | null;
+  partition: number | null;
+  offset: number | null;
+  reason: string;
+}
 
 describe('console data views', () => {
   it('serves the processing log newest first, by query and limit, and topic sizes', async () => {

@@ -88,7 +88,10 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     expect(eddy.readTopic('BIG_JSON').map((r) => r.value!.toString())).toEqual(['{"ITEM":"ink","QTY10":30}']);
     // Another engine on the same registry, given the bytes, infers the columns and fetches the writer's schema by id.
     const other = open();
-    other.produce('big', eddy.readTopic('big').map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp })));
+    other.produce(
+      'big',
+      eddy.readTopic('big').map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp })),
+    );
     other.execute(`CREATE STREAM BIG WITH (kafka_topic='big', value_format='AVRO');`);
     other.execute(`CREATE STREAM OUT WITH (value_format='JSON') AS SELECT ITEM, QTY10 + 1 AS Q FROM BIG;`);
     other.runUntilIdle();
@@ -96,7 +99,14 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
   });
 
   it('infers columns from a subject registered there by someone else', async () => {
-    const schema = JSON.stringify({ type: 'record', name: 'Reading', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }] });
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'Reading',
+      fields: [
+        { name: 'sensor', type: 'string' },
+        { name: 'celsius', type: 'double' },
+      ],
+    });
     const { id } = (await rest('POST', '/subjects/readings-value/versions', { schema })) as { id: number };
     expect(id).toBeGreaterThan(0);
     const eddy = open();
@@ -135,7 +145,17 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     const eddy = open();
     const reg = eddy.state.registry;
     reg.register('strict-value', { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] }) });
-    const bad = { schemaType: 'AVRO' as const, schema: JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }] }) };
+    const bad = {
+      schemaType: 'AVRO' as const,
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'a', type: 'int' },
+          { name: 'b', type: 'string' },
+        ],
+      }),
+    };
     expect(reg.isCompatible('strict-value', bad)).toBe(false);
     expect(() => reg.register('strict-value', bad)).toThrow(expect.objectContaining({ code: 409, message: expect.stringMatching(/incompatible/) }));
     expect(() => reg.register('x-value', { schemaType: 'AVRO', schema: '{"type": "nope"}' })).toThrow(expect.objectContaining({ code: 42201 }));
@@ -167,7 +187,6 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     } finally {
       server.close();
     }
-
   });
 
   it('decodes records of ids it has read while its registry process is down; a record of a new id stops the query until the registry is back', async () => {
@@ -180,7 +199,11 @@ describe('--schema-registry: another Eddy process as the registry', { timeout: 6
     };
     let second = await startRegistry();
     try {
-      const eddy = Eddy.open({ schemaRegistry: { url: `http://127.0.0.1:${port}`, timeoutMs: 2_000 }, autoStart: false, properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '10' } });
+      const eddy = Eddy.open({
+        schemaRegistry: { url: `http://127.0.0.1:${port}`, timeoutMs: 2_000 },
+        autoStart: false,
+        properties: { 'auto.offset.reset': 'earliest', 'ksql.query.retry.backoff.initial.ms': '10' },
+      });
       engines.push(eddy);
       eddy.execute(`CREATE STREAM T (V STRING) WITH (kafka_topic='t', value_format='AVRO', partitions=1);`);
       eddy.execute(`INSERT INTO T (V) VALUES ('kept');`);

@@ -65,7 +65,9 @@ describe('GET /metrics', () => {
     expect(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '3', operator: 'StreamSource' })).toBe(15);
     expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '3', operator: 'StreamSource' })).toBe(15);
     expect(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '2', operator: 'Aggregate' })).toBe(15);
-    expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '2', operator: 'Aggregate' })).toBe(sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '1', operator: 'Project' }));
+    expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '2', operator: 'Aggregate' })).toBe(
+      sample(f, 'eddy_operator_records_in_total', { ...q, operator_id: '1', operator: 'Project' }),
+    );
     expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '0', operator: 'TableSink' })).toBe(sample(f, 'eddy_query_records_out_total', q));
     expect(sample(f, 'eddy_topic_records', { topic: 'clicks' })).toBe(15);
 
@@ -74,7 +76,10 @@ describe('GET /metrics', () => {
     // samples are read from the text itself, checked against the format's rules.
     expect(f.find((x) => x.name === 'eddy_query_batch_duration_seconds')!.type).toBe('HISTOGRAM');
     const text = await (await fetch(`${base}/metrics`)).text();
-    const series = (suffix: string) => [...text.matchAll(new RegExp(`^eddy_query_batch_duration_seconds_${suffix}\\{query_id="CTAS_PER_USER_0",type="PERSISTENT"(?:,le="([^"]+)")?\\} (\\S+)$`, 'gm'))].map((m) => [m[1], Number(m[2])] as const);
+    const series = (suffix: string) =>
+      [...text.matchAll(new RegExp(`^eddy_query_batch_duration_seconds_${suffix}\\{query_id="CTAS_PER_USER_0",type="PERSISTENT"(?:,le="([^"]+)")?\\} (\\S+)$`, 'gm'))].map(
+        (m) => [m[1], Number(m[2])] as const,
+      );
     const buckets = series('bucket');
     expect(buckets.at(-1)).toEqual(['+Inf', show[5]]);
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]![1]).toBeGreaterThanOrEqual(buckets[i - 1]![1]);
@@ -108,7 +113,16 @@ describe('GET /metrics', () => {
     c.send(JSON.stringify({ id: 'p', sql: 'SELECT * FROM CLICKS EMIT CHANGES;' }));
     await until(() => c.lines.some((l) => l.id === 'p' && l.type === 'header'));
     const queryId = c.lines.find((l) => l.id === 'p' && l.type === 'header')!.queryId as string;
-    c.send(JSON.stringify({ id: 'i', insert: 'CLICKS', rows: [{ U: 'a', P: 'x' }, { U: 'b', P: 'y' }] }));
+    c.send(
+      JSON.stringify({
+        id: 'i',
+        insert: 'CLICKS',
+        rows: [
+          { U: 'a', P: 'x' },
+          { U: 'b', P: 'y' },
+        ],
+      }),
+    );
     await until(() => c.lines.filter((l) => l.id === 'p' && l.type === 'row').length === 2);
     const f = await scrape(base);
     expect(sample(f, 'eddy_query_records_in_total', { query_id: queryId, type: 'PUSH' })).toBe(2);

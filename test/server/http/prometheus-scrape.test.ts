@@ -41,7 +41,11 @@ async function freePort(): Promise<number> {
 }
 
 async function ksql(base: string, sql: string): Promise<unknown[]> {
-  const r = await fetch(`${base}/ksql`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }) });
+  const r = await fetch(`${base}/ksql`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }),
+  });
   const body = (await r.json()) as unknown[];
   if (!r.ok) throw new Error(`ksql ${sql}: ${r.status} ${JSON.stringify(body)}`);
   return body;
@@ -115,14 +119,19 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping /metrics', () => {
         '',
       ].join('\n'),
     );
-    prometheus = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prometheus = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     prometheus.stdout!.on('data', (d: Buffer) => (promLog += d.toString()));
     prometheus.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
     const promExit = new Promise<number | null>((r) => prometheus!.once('exit', r));
     const ready = async () => {
       for (const end = Date.now() + 30_000; Date.now() < end; ) {
         if (prometheus!.exitCode !== null) break;
-        const ok = await fetch(`${prom}/-/ready`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${prom}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) return;
         await sleep(200);
       }
@@ -130,7 +139,10 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping /metrics', () => {
     };
     await Promise.race([ready(), promExit.then((c) => Promise.reject(new Error(`prometheus exited (${c}):\n${promLog}`)))]);
 
-    await ksql(base, "CREATE STREAM PAGEVIEWS (USERID STRING KEY, PAGEID STRING) WITH (kafka_topic='pageviews', value_format='JSON', partitions=1); CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID;");
+    await ksql(
+      base,
+      "CREATE STREAM PAGEVIEWS (USERID STRING KEY, PAGEID STRING) WITH (kafka_topic='pageviews', value_format='JSON', partitions=1); CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID;",
+    );
     let n = 0;
     const insert = (k: number) => ksql(base, Array.from({ length: k }, () => `INSERT INTO PAGEVIEWS (USERID, PAGEID) VALUES ('u${n % 4}', 'p${n++}');`).join(' '));
     await insert(10);
@@ -177,7 +189,11 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping /metrics', () => {
       // Lag as Prometheus stored it: 0 once the query caught up (it is a gauge of records waiting).
       expect(await eventually(prom, `eddy_query_lag_records${q}`, (v) => v === 0)).toBe(0);
       // A push query shows up as its own series while it runs.
-      const push = await fetch(`${base}/query-stream`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEWS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }) });
+      const push = await fetch(`${base}/query-stream`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEWS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }),
+      });
       const reader = push.body!.getReader();
       try {
         await reader.read();

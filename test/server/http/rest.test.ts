@@ -19,13 +19,26 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
     expect(JSON.parse(info.body)).toMatchObject({ KsqlServerInfo: { version: expect.any(String), ksqlServiceId: 'default_' } });
     expect(JSON.parse((await curl([`${base}/healthcheck`])).body)).toMatchObject({ isHealthy: true });
 
-    const r = await ksql(base, { ksql: `${STREAM} CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID; SHOW STREAMS; SHOW TABLES; SHOW QUERIES; DESCRIBE PAGEVIEWS;`, streamsProperties: { 'auto.offset.reset': 'earliest' } });
+    const r = await ksql(base, {
+      ksql: `${STREAM} CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID; SHOW STREAMS; SHOW TABLES; SHOW QUERIES; DESCRIBE PAGEVIEWS;`,
+      streamsProperties: { 'auto.offset.reset': 'earliest' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers).toMatch(/content-type: application\/vnd\.ksql\.v1\+json/i);
     const [created, ctas, streams, tables, queries, described] = JSON.parse(r.body) as Record<string, unknown>[];
-    expect(created).toMatchObject({ '@type': 'currentStatus', commandId: 'stream/PAGEVIEWS/create', commandStatus: { status: 'SUCCESS', message: 'Stream created' }, commandSequenceNumber: expect.any(Number) });
+    expect(created).toMatchObject({
+      '@type': 'currentStatus',
+      commandId: 'stream/PAGEVIEWS/create',
+      commandStatus: { status: 'SUCCESS', message: 'Stream created' },
+      commandSequenceNumber: expect.any(Number),
+    });
     expect(ctas).toMatchObject({ '@type': 'currentStatus', commandId: 'table/PER_USER/create', commandStatus: { status: 'SUCCESS', queryId: 'CTAS_PER_USER_0' } });
-    expect(streams).toEqual({ '@type': 'streams', statementText: 'SHOW STREAMS', warnings: [], streams: [{ type: 'STREAM', name: 'PAGEVIEWS', topic: 'pageviews', keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: false }] });
+    expect(streams).toEqual({
+      '@type': 'streams',
+      statementText: 'SHOW STREAMS',
+      warnings: [],
+      streams: [{ type: 'STREAM', name: 'PAGEVIEWS', topic: 'pageviews', keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: false }],
+    });
     expect(tables).toMatchObject({ '@type': 'tables' });
     expect((tables!.tables as { name: string }[]).find((t) => t.name === 'PER_USER')).toMatchObject({ type: 'TABLE', topic: 'PER_USER', isWindowed: false });
     expect(queries).toMatchObject({ '@type': 'queries', queries: [{ id: 'CTAS_PER_USER_0', sinks: ['PER_USER'], queryType: 'PERSISTENT', state: 'RUNNING' }] });
@@ -50,7 +63,13 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
     // A failing statement: 400, ksqlDB's statement_error with the entities run before it.
     const bad = await ksql(base, { ksql: 'SHOW STREAMS; DROP STREAM NOPE;' });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: 'Source NOPE does not exist.', statementText: 'DROP STREAM NOPE', entities: [{ '@type': 'streams' }] });
+    expect(JSON.parse(bad.body)).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: 'Source NOPE does not exist.',
+      statementText: 'DROP STREAM NOPE',
+      entities: [{ '@type': 'streams' }],
+    });
     const syntax = await ksql(base, { ksql: 'CREATE STREAMZ X;' });
     expect(syntax.status).toBe(400);
     expect(JSON.parse(syntax.body)).toMatchObject({ '@type': 'statement_error', error_code: 40001 });
@@ -65,17 +84,33 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
 
     // TERMINATE and DROP, as ksqlDB answers them.
     const term = await ksql(base, { ksql: 'TERMINATE CTAS_PER_USER_0; DROP TABLE PER_USER;' });
-    expect(JSON.parse(term.body)).toMatchObject([{ '@type': 'currentStatus', commandStatus: { status: 'SUCCESS' } }, { '@type': 'currentStatus', commandId: 'table/PER_USER/drop' }]);
+    expect(JSON.parse(term.body)).toMatchObject([
+      { '@type': 'currentStatus', commandStatus: { status: 'SUCCESS' } },
+      { '@type': 'currentStatus', commandId: 'table/PER_USER/drop' },
+    ]);
   }, 30_000);
 
   it('/query-stream: a pull query delimited, a push query as JSON, and a push query closed by /close-query', async () => {
     const { base } = await startHttp();
     await ksql(base, { ksql: `${STREAM} CREATE TABLE PER_USER AS SELECT USERID, COUNT(*) AS N FROM PAGEVIEWS GROUP BY USERID;`, streamsProperties: { 'auto.offset.reset': 'earliest' } });
     // Rows go in through /inserts-stream, one JSON object a line, acked in order.
-    const ins = await curl(['-X', 'POST', `${base}/inserts-stream`, '--data-binary', '{"target":"pageviews"}\n{"USERID":"ada","PAGEID":"home","MS":1}\n{"USERID":"bob","PAGEID":"home","MS":"two"}\n{"USERID":"ada","PAGEID":"faq","MS":3}\n']);
+    const ins = await curl([
+      '-X',
+      'POST',
+      `${base}/inserts-stream`,
+      '--data-binary',
+      '{"target":"pageviews"}\n{"USERID":"ada","PAGEID":"home","MS":1}\n{"USERID":"bob","PAGEID":"home","MS":"two"}\n{"USERID":"ada","PAGEID":"faq","MS":3}\n',
+    ]);
     expect(ins.status).toBe(200);
-    const acks = ins.body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(acks.map((a) => [a.status, a.seq])).toEqual([['ok', 0], ['error', 1], ['ok', 2]]);
+    const acks = ins.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(acks.map((a) => [a.status, a.seq])).toEqual([
+      ['ok', 0],
+      ['error', 1],
+      ['ok', 2],
+    ]);
     expect(acks[1]).toMatchObject({ error_code: 40000, message: expect.stringContaining('MS') });
 
     // The pull sees both of ada's rows once the CTAS has run its batch.
@@ -88,9 +123,22 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
       if (pull.includes('["ada",2]') || Date.now() > end) break;
       await sleep(30);
     }
-    expect(pull.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ columnNames: ['USERID', 'N'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 2]]);
+    expect(
+      pull
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([{ columnNames: ['USERID', 'N'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 2]]);
 
-    const json = await curl(['-X', 'POST', `${base}/query-stream`, '-H', 'Accept: application/json', '-d', JSON.stringify({ sql: 'SELECT PAGEID, MS FROM PAGEVIEWS EMIT CHANGES LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } })]);
+    const json = await curl([
+      '-X',
+      'POST',
+      `${base}/query-stream`,
+      '-H',
+      'Accept: application/json',
+      '-d',
+      JSON.stringify({ sql: 'SELECT PAGEID, MS FROM PAGEVIEWS EMIT CHANGES LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } }),
+    ]);
     expect(json.headers).toMatch(/content-type: application\/json/i);
     const whole = JSON.parse(json.body) as unknown[];
     expect(whole).toEqual([{ queryId: expect.stringMatching(/^transient_/), columnNames: ['PAGEID', 'MS'], columnTypes: ['STRING', 'BIGINT'] }, ['home', 1], ['faq', 3]]);
@@ -138,7 +186,16 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
   it('/query answers chunked, as ksqlDB did before /query-stream', async () => {
     const { base } = await startHttp();
     await ksql(base, { ksql: `${STREAM} INSERT INTO PAGEVIEWS (USERID, PAGEID, MS) VALUES ('ada', 'home', 1); INSERT INTO PAGEVIEWS (USERID, PAGEID, MS) VALUES ('bob', 'faq', 2);` });
-    const r = await curl(['--http1.1', '-X', 'POST', `${base}/query`, '-H', 'Content-Type: application/vnd.ksql.v1+json', '-d', JSON.stringify({ ksql: 'SELECT * FROM PAGEVIEWS EMIT CHANGES LIMIT 2;', streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest', 'auto.offset.reset': 'earliest' } })]);
+    const r = await curl([
+      '--http1.1',
+      '-X',
+      'POST',
+      `${base}/query`,
+      '-H',
+      'Content-Type: application/vnd.ksql.v1+json',
+      '-d',
+      JSON.stringify({ ksql: 'SELECT * FROM PAGEVIEWS EMIT CHANGES LIMIT 2;', streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest', 'auto.offset.reset': 'earliest' } }),
+    ]);
     expect(r.status).toBe(200);
     expect(r.headers).toMatch(/transfer-encoding: chunked/i);
     expect(JSON.parse(r.body)).toEqual([
@@ -166,7 +223,12 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
     const body = JSON.stringify({ sql: 'SELECT USERID, MS FROM PAGEVIEWS EMIT CHANGES LIMIT 1;', properties: { 'auto.offset.reset': 'earliest' } });
     const c = await curl(['--http2-prior-knowledge', '-X', 'POST', `${base}/query-stream`, '-d', body]);
     expect(c.headers).toMatch(/^HTTP\/2 200/);
-    expect(c.body.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ queryId: expect.any(String), columnNames: ['USERID', 'MS'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 1]]);
+    expect(
+      c.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([{ queryId: expect.any(String), columnNames: ['USERID', 'MS'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 1]]);
 
     const session = connectH2(base);
     try {
@@ -182,7 +244,12 @@ describe.skipIf(!hasCurl)('ksqlDB REST over curl', () => {
         req.end(body);
       });
       expect(got.status).toBe(200);
-      expect(got.text.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ queryId: expect.any(String), columnNames: ['USERID', 'MS'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 1]]);
+      expect(
+        got.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual([{ queryId: expect.any(String), columnNames: ['USERID', 'MS'], columnTypes: ['STRING', 'BIGINT'] }, ['ada', 1]]);
     } finally {
       session.close();
     }

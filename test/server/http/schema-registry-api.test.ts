@@ -8,9 +8,23 @@ import { startHttp } from './http-helpers.js';
 
 const CT = 'application/vnd.schemaregistry.v1+json';
 const V1 = JSON.stringify({ type: 'record', name: 'Ride', fields: [{ name: 'id', type: 'long' }] });
-const V2 = JSON.stringify({ type: 'record', name: 'Ride', fields: [{ name: 'id', type: 'long' }, { name: 'km', type: 'double', default: 0 }] });
+const V2 = JSON.stringify({
+  type: 'record',
+  name: 'Ride',
+  fields: [
+    { name: 'id', type: 'long' },
+    { name: 'km', type: 'double', default: 0 },
+  ],
+});
 // A new required field without a default: old records cannot be read with it (not BACKWARD).
-const BAD = JSON.stringify({ type: 'record', name: 'Ride', fields: [{ name: 'id', type: 'long' }, { name: 'who', type: 'string' }] });
+const BAD = JSON.stringify({
+  type: 'record',
+  name: 'Ride',
+  fields: [
+    { name: 'id', type: 'long' },
+    { name: 'who', type: 'string' },
+  ],
+});
 
 async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const r = await fetch(base + path, { method, headers: { 'Content-Type': CT, Accept: CT, ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });

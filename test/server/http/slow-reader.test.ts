@@ -34,12 +34,18 @@ describe('HTTP push query, client not reading', () => {
       for await (const _ of q) if (++seen === total) q.cancel();
     })();
     const page = 'p'.repeat(2000); // 16 MB of rows in all: far past the kernel's buffers and the cap
-    for (let i = 0; i < total; i += 200) await admin.insert('CLICKS', Array.from({ length: 200 }, (_, k) => ({ U: `u${i + k}`, P: page })));
+    for (let i = 0; i < total; i += 200)
+      await admin.insert(
+        'CLICKS',
+        Array.from({ length: 200 }, (_, k) => ({ U: `u${i + k}`, P: page })),
+      );
     await reading;
     expect(seen).toBe(total);
 
     await until(() => server.disconnects.length > 0);
-    expect(server.disconnects).toEqual([expect.objectContaining({ client: expect.stringMatching(/^http 127\.0\.0\.1:\d+$/), reason: expect.stringMatching(/client is not reading: more than 262144 bytes/) })]);
+    expect(server.disconnects).toEqual([
+      expect.objectContaining({ client: expect.stringMatching(/^http 127\.0\.0\.1:\d+$/), reason: expect.stringMatching(/client is not reading: more than 262144 bytes/) }),
+    ]);
     // Its push query is gone (the reading client's has been cancelled), and so is its session:
     // only the two line clients remain.
     await until(() => server.eddy.state.pushQueries.size === 0 && server.clientCount === 2);

@@ -52,17 +52,48 @@ function slice(input: unknown, from: unknown, to: unknown): Value {
 
 export const collectionFunctions: ScalarFunction[] = [
   scalar('ARRAY_LENGTH', 'collection', 'The number of elements of an array.', [{ params: [P.ARRAY], returns: T.INTEGER, fn: (a) => arr(a[0]).length }]),
-  scalar('ARRAY_CONTAINS', 'collection', 'Whether an array holds a value.', [{ params: [G.ARRAY_T, G.T], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => (a[0] === null ? false : contains(arr(a[0]), (a[1] ?? null) as Value)) }]),
-  scalar('ARRAY_DISTINCT', 'collection', 'The distinct elements, in first-seen order.', [{ params: [P.ARRAY], returns: sameArray, fn: (a) => distinct(arr(a[0])) }]),
-  scalar('ARRAY_EXCEPT', 'collection', 'The distinct elements of the first array that are not in the second.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => !contains(arr(a[1]), v))) }]),
-  scalar('ARRAY_INTERSECT', 'collection', 'The distinct elements present in both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => contains(arr(a[1]), v))) }]),
-  scalar('ARRAY_UNION', 'collection', 'The distinct elements of both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct([...arr(a[0]), ...arr(a[1])]) }]),
-  scalar('ARRAY_CONCAT', 'collection', 'The elements of both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : [...(arr(a[0]) ?? []), ...(arr(a[1]) ?? [])]) }]),
-  scalar('ARRAY_REMOVE', 'collection', 'The array without every element equal to a value.', [
-    { params: [G.ARRAY_T, G.T], returns: arrayOfT, nullTolerant: true, fn: (a) => (a[0] === null ? null : arr(a[0]).filter((v) => !(v === null ? a[1] === null || a[1] === undefined : a[1] !== null && a[1] !== undefined && valuesEqual(v, a[1] as Value)))) },
+  scalar('ARRAY_CONTAINS', 'collection', 'Whether an array holds a value.', [
+    { params: [G.ARRAY_T, G.T], returns: T.BOOLEAN, nullTolerant: true, fn: (a) => (a[0] === null ? false : contains(arr(a[0]), (a[1] ?? null) as Value)) },
   ]),
-  scalar('ARRAY_MAX', 'collection', 'The largest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) > 0 ? v : m), null) }]),
-  scalar('ARRAY_MIN', 'collection', 'The smallest non-NULL element.', [{ params: [P.ARRAY], returns: (t) => itemOf(t), fn: (a) => arr(a[0]).filter((v) => v !== null).reduce<Value>((m, v) => (m === null || compareValues(v, m) < 0 ? v : m), null) }]),
+  scalar('ARRAY_DISTINCT', 'collection', 'The distinct elements, in first-seen order.', [{ params: [P.ARRAY], returns: sameArray, fn: (a) => distinct(arr(a[0])) }]),
+  scalar('ARRAY_EXCEPT', 'collection', 'The distinct elements of the first array that are not in the second.', [
+    { params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => !contains(arr(a[1]), v))) },
+  ]),
+  scalar('ARRAY_INTERSECT', 'collection', 'The distinct elements present in both arrays.', [
+    { params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct(arr(a[0]).filter((v) => contains(arr(a[1]), v))) },
+  ]),
+  scalar('ARRAY_UNION', 'collection', 'The distinct elements of both arrays.', [{ params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, fn: (a) => distinct([...arr(a[0]), ...arr(a[1])]) }]),
+  scalar('ARRAY_CONCAT', 'collection', 'The elements of both arrays.', [
+    { params: [G.ARRAY_T, G.ARRAY_T], returns: arrayOfT, nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : [...(arr(a[0]) ?? []), ...(arr(a[1]) ?? [])]) },
+  ]),
+  scalar('ARRAY_REMOVE', 'collection', 'The array without every element equal to a value.', [
+    {
+      params: [G.ARRAY_T, G.T],
+      returns: arrayOfT,
+      nullTolerant: true,
+      fn: (a) => (a[0] === null ? null : arr(a[0]).filter((v) => !(v === null ? a[1] === null || a[1] === undefined : a[1] !== null && a[1] !== undefined && valuesEqual(v, a[1] as Value)))),
+    },
+  ]),
+  scalar('ARRAY_MAX', 'collection', 'The largest non-NULL element.', [
+    {
+      params: [P.ARRAY],
+      returns: (t) => itemOf(t),
+      fn: (a) =>
+        arr(a[0])
+          .filter((v) => v !== null)
+          .reduce<Value>((m, v) => (m === null || compareValues(v, m) > 0 ? v : m), null),
+    },
+  ]),
+  scalar('ARRAY_MIN', 'collection', 'The smallest non-NULL element.', [
+    {
+      params: [P.ARRAY],
+      returns: (t) => itemOf(t),
+      fn: (a) =>
+        arr(a[0])
+          .filter((v) => v !== null)
+          .reduce<Value>((m, v) => (m === null || compareValues(v, m) < 0 ? v : m), null),
+    },
+  ]),
   scalar('ARRAY_SORT', 'collection', "The array sorted ('ASC'/'ASCENDING' by default, or 'DESC'/'DESCENDING'; any other direction gives NULL); NULLs last.", [
     { params: [P.ARRAY], returns: sameArray, fn: (a) => sortArray(arr(a[0]), 'ASC') },
     { params: [P.ARRAY, P.STRING], returns: sameArray, fn: (a) => sortArray(arr(a[0]), String(a[1]).toUpperCase()) },
@@ -83,7 +114,14 @@ export const collectionFunctions: ScalarFunction[] = [
   ]),
   scalar('MAP_KEYS', 'collection', 'The keys of a map.', [{ params: [G.MAP_STRING_V], returns: (t) => T.array((t[0] as { key: SqlType }).key), fn: (a) => [...map(a[0]).keys()] }]),
   scalar('MAP_VALUES', 'collection', 'The values of a map.', [{ params: [G.MAP_STRING_V], returns: (t) => T.array((t[0] as { value: SqlType }).value), fn: (a) => [...map(a[0]).values()] }]),
-  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [{ params: [G.MAP_STRING_V, G.MAP_STRING_V], returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING), nullTolerant: true, fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])) }]),
+  scalar('MAP_UNION', 'collection', 'Two maps merged; the second wins on shared keys.', [
+    {
+      params: [G.MAP_STRING_V, G.MAP_STRING_V],
+      returns: (_t, _a, g) => T.map(g.get('K') ?? T.STRING, g.get('V') ?? T.STRING),
+      nullTolerant: true,
+      fn: (a) => (a[0] === null && a[1] === null ? null : new Map([...(map(a[0]) ?? []), ...(map(a[1]) ?? [])])),
+    },
+  ]),
   // ksqlDB's AS_MAP takes ARRAY<STRING> keys only.
   scalar('AS_MAP', 'collection', 'A map from an array of STRING keys and an array of values (a missing value is NULL).', [
     { params: [STRING_ARRAY, P.ARRAY], returns: (t) => T.map(T.STRING, itemOf(t, 1)), fn: (a) => new Map(arr(a[0]).map((k, i) => [k, arr(a[1])[i] ?? null])) },
@@ -92,7 +130,13 @@ export const collectionFunctions: ScalarFunction[] = [
   scalar('ENTRIES', 'collection', 'The entries of a map (STRING keys; INT, BIGINT, DOUBLE, BOOLEAN or STRING values) as structs {K, V}, optionally sorted by key.', [
     {
       params: [ENTRIES_MAP, P.BOOLEAN],
-      returns: (t) => T.array(T.struct([{ name: 'K', type: (t[0] as { key: SqlType }).key }, { name: 'V', type: (t[0] as { value: SqlType }).value }])),
+      returns: (t) =>
+        T.array(
+          T.struct([
+            { name: 'K', type: (t[0] as { key: SqlType }).key },
+            { name: 'V', type: (t[0] as { value: SqlType }).value },
+          ]),
+        ),
       fn: (a) => {
         const entries = [...map(a[0])];
         if (a[1] === true) entries.sort((x, y) => compareValues(x[0], y[0]));

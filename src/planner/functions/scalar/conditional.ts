@@ -16,7 +16,9 @@ function common(name: string, args: readonly ArgInfo[]): SqlType {
 
 /** Converts each argument to the common type (e.g. INT → DECIMAL) so results are uniform. */
 function widen(args: readonly ArgInfo[], to: SqlType): ((v: Value) => Value)[] {
-  return args.map((a) => (a.type && a.type.kind !== to.kind && (to.kind === 'DECIMAL' || to.kind === 'DOUBLE' || to.kind === 'BIGINT') ? (v: Value) => (v === null ? null : castValue(v, a.type, to)) : (v: Value) => v));
+  return args.map((a) =>
+    a.type && a.type.kind !== to.kind && (to.kind === 'DECIMAL' || to.kind === 'DOUBLE' || to.kind === 'BIGINT') ? (v: Value) => (v === null ? null : castValue(v, a.type, to)) : (v: Value) => v,
+  );
 }
 
 function variadic(name: string, description: string, pick: (vals: Value[]) => Value): ScalarFunction {
@@ -71,10 +73,11 @@ function extremum(name: string, description: string, better: (c: number) => bool
       return {
         returnType: t,
         nullTolerant: true,
-        fn: (a) => a.reduce<Value>((m, v, i) => {
-          const x = conv[i]!((v ?? null) as Value);
-          return x !== null && (m === null || better(compareValues(x, m))) ? x : m;
-        }, null),
+        fn: (a) =>
+          a.reduce<Value>((m, v, i) => {
+            const x = conv[i]!((v ?? null) as Value);
+            return x !== null && (m === null || better(compareValues(x, m))) ? x : m;
+          }, null),
       };
     },
   };
@@ -117,5 +120,7 @@ export const conditionalFunctions: ScalarFunction[] = [
   },
   extremum('GREATEST', 'The largest non-NULL argument.', (c) => c > 0),
   extremum('LEAST', 'The smallest non-NULL argument.', (c) => c < 0),
-  scalar('IF', 'conditional', 'IF(condition, then, else).', [{ params: [P.BOOLEAN, G.T, G.T], returns: (_t, _a, g) => g.get('T') ?? T.STRING, nullTolerant: true, fn: (a) => ((a[0] === true ? a[1] : a[2]) ?? null) as Value }]),
+  scalar('IF', 'conditional', 'IF(condition, then, else).', [
+    { params: [P.BOOLEAN, G.T, G.T], returns: (_t, _a, g) => g.get('T') ?? T.STRING, nullTolerant: true, fn: (a) => ((a[0] === true ? a[1] : a[2]) ?? null) as Value },
+  ]),
 ];

@@ -70,11 +70,17 @@ export const datetimeFunctions: ScalarFunction[] = [
     { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
   ]),
   scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [{ params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
-  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE (a time of day other than midnight is an error).', [{ params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => parseDate(s(a[0]), s(a[1])) }]),
+  scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE (a time of day other than midnight is an error).', [
+    { params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => parseDate(s(a[0]), s(a[1])) },
+  ]),
   scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [{ params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) }]),
-  scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME (a pattern with a date field is an error).', [{ params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => parseTime(s(a[0]), s(a[1])) }]),
+  scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME (a pattern with a date field is an error).', [
+    { params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => parseTime(s(a[0]), s(a[1])) },
+  ]),
   scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [{ params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
-  scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [{ params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) }]),
+  scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [
+    { params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) },
+  ]),
   scalar('FROM_UNIXTIME', 'datetime', 'Epoch milliseconds as a TIMESTAMP.', [{ params: [P.BIGINT], returns: T.TIMESTAMP, fn: (a) => n(a[0]) }]),
   scalar('FROM_DAYS', 'datetime', 'Epoch days as a DATE.', [{ params: [P.INT], returns: T.DATE, fn: (a) => n(a[0]) }]),
   scalar('CONVERT_TZ', 'datetime', 'A TIMESTAMP moved from one time zone to another.', [
@@ -84,6 +90,10 @@ export const datetimeFunctions: ScalarFunction[] = [
   scalar('TIMESTAMPSUB', 'datetime', 'A TIMESTAMP minus a number of units.', [{ params: [P.ANY, P.INT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) - n(a[1]) * unitMs(a[0]) }]),
   scalar('DATEADD', 'datetime', 'A DATE plus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) + Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
   scalar('DATESUB', 'datetime', 'A DATE minus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) - Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
-  scalar('TIMEADD', 'datetime', 'A TIME plus a number of units, wrapping at midnight.', [{ params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) + n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY }]),
-  scalar('TIMESUB', 'datetime', 'A TIME minus a number of units, wrapping at midnight.', [{ params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) - n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY }]),
+  scalar('TIMEADD', 'datetime', 'A TIME plus a number of units, wrapping at midnight.', [
+    { params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) + n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY },
+  ]),
+  scalar('TIMESUB', 'datetime', 'A TIME minus a number of units, wrapping at midnight.', [
+    { params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) - n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY },
+  ]),
 ];

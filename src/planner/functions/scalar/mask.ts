@@ -72,10 +72,15 @@ function partial(name: string, description: string): ScalarFunction {
 export const maskFunctions: ScalarFunction[] = [
   scalar('MASK', 'string', 'Masks upper-case letters (X), lower-case letters (x), digits (n) and other characters (-), or with the mask characters given (NULL: leave that class).', [
     { params: [P.STRING], returns: T.STRING, fn: (a) => maskText(a[0] as string) },
-    { params: [P.STRING, P.STRING, P.STRING, P.STRING, P.STRING], returns: T.STRING, nullTolerant: true, fn: (a) => {
-      const m = masksOf(a, 1);
-      return a[0] === null || a[0] === undefined ? null : maskText(a[0] as string, m);
-    } },
+    {
+      params: [P.STRING, P.STRING, P.STRING, P.STRING, P.STRING],
+      returns: T.STRING,
+      nullTolerant: true,
+      fn: (a) => {
+        const m = masksOf(a, 1);
+        return a[0] === null || a[0] === undefined ? null : maskText(a[0] as string, m);
+      },
+    },
   ]),
   partial('MASK_LEFT', 'Masks the first N characters (optionally with the mask characters given).'),
   partial('MASK_RIGHT', 'Masks the last N characters (optionally with the mask characters given).'),

@@ -85,7 +85,11 @@ export const mathFunctions: ScalarFunction[] = [
     { params: [P.INT], returns: T.BIGINT, fn: (a) => n(a[0]) as Long },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
     // DECIMAL(p, s) → DECIMAL(p − s, 0), ksqlDB's schema for it (the integer digits).
-    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => roundDecimal(d(a[0]), 0) },
+    {
+      params: [P.DECIMAL],
+      returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0),
+      fn: (a) => roundDecimal(d(a[0]), 0),
+    },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => roundDouble(n(a[0]), 0) },
     // ksqlDB declares no (INT, INT) or (BIGINT, INT): an integer widens to DOUBLE and to DECIMAL
     // alike, so its UDF index finds two equal overloads and refuses the call as ambiguous.
@@ -104,7 +108,11 @@ export const mathFunctions: ScalarFunction[] = [
     // ksqlDB's trunc(Integer) returns a Long: TRUNC of an INT is a BIGINT.
     { params: [P.INT], returns: T.BIGINT, fn: (a) => n(a[0]) },
     { params: [P.LONG], returns: T.BIGINT, fn: (a) => a[0] as Long },
-    { params: [P.DECIMAL], returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0), fn: (a) => truncDecimal(d(a[0]), 0) },
+    {
+      params: [P.DECIMAL],
+      returns: (t) => T.decimal(Math.max(1, (t[0] as { precision: number; scale: number }).precision - (t[0] as { scale: number }).scale), 0),
+      fn: (a) => truncDecimal(d(a[0]), 0),
+    },
     { params: [P.DOUBLE], returns: T.BIGINT, fn: (a) => Math.trunc(n(a[0])) },
     { params: [P.DECIMAL, P.INT], returns: same, fn: (a) => truncDecimal(d(a[0]), n(a[1])).rescale(d(a[0]).scale) },
     { params: [P.DOUBLE, P.INT], returns: T.DOUBLE, fn: (a) => truncDecimal(Decimal.parse(String(n(a[0]))), n(a[1])).toNumber() },
@@ -142,7 +150,12 @@ export const mathFunctions: ScalarFunction[] = [
   scalar('GEO_DISTANCE', 'math', "The great-circle distance between two points, in km (or 'mi').", [
     { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE], returns: T.DOUBLE, fn: (a) => geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), 'km') },
     // A NULL unit means kilometres; NULL coordinates give NULL.
-    { params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING], returns: T.DOUBLE, nullTolerant: true, fn: (a) => (a.slice(0, 4).some((x) => x === null || x === undefined) ? null : geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), a[4] === null || a[4] === undefined ? 'km' : String(a[4]))) },
+    {
+      params: [P.DOUBLE, P.DOUBLE, P.DOUBLE, P.DOUBLE, P.STRING],
+      returns: T.DOUBLE,
+      nullTolerant: true,
+      fn: (a) => (a.slice(0, 4).some((x) => x === null || x === undefined) ? null : geoDistance(n(a[0]), n(a[1]), n(a[2]), n(a[3]), a[4] === null || a[4] === undefined ? 'km' : String(a[4]))),
+    },
   ]),
 ];
 
@@ -155,7 +168,8 @@ function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, uni
   // ksqlDB: the unit is trimmed and case-insensitive; blank means kilometres.
   const u = unit.trim().toLowerCase();
   const radius = u === '' || KMS.includes(u) ? 6371 : MILES.includes(u) ? 3959 : NaN;
-  if (Number.isNaN(radius)) throw new Error(`GeoDistance function units parameter must be one of ${[...MILES, ...KMS].slice(0, -1).join(', ')} or ${KMS[KMS.length - 1]}. Values are case-insensitive.`);
+  if (Number.isNaN(radius))
+    throw new Error(`GeoDistance function units parameter must be one of ${[...MILES, ...KMS].slice(0, -1).join(', ')} or ${KMS[KMS.length - 1]}. Values are case-insensitive.`);
   // The haversine formula in the operation order ksqlDB's Java uses, so doubles agree to the last digit.
   const rad = (deg: number) => (deg / 180) * Math.PI;
   const dLat = rad(lat2 - lat1);

@@ -27,7 +27,10 @@ function hasField(t: SqlType, name: string, depth: 1 | 2): boolean {
 function check(name: string, args: readonly ArgInfo[], field: string, depth: 1 | 2, made: string): void {
   const [m, x] = args;
   const ok = args.length === 2 && m?.type && x?.type && hasField(m.type, field, depth) && x.type.kind === 'ARRAY' && NUMERIC.has(x.type.item.kind);
-  if (!ok) throw new Error(`Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}). It takes a model made by ${made} and a feature vector ARRAY<numeric>.`);
+  if (!ok)
+    throw new Error(
+      `Function '${name}' does not accept parameters (${args.map((a) => (a.type ? formatType(a.type) : 'NULL')).join(', ')}). It takes a model made by ${made} and a feature vector ARRAY<numeric>.`,
+    );
 }
 
 /** The features as doubles, or null when the vector or an element is NULL, or its length is not the model's. */
@@ -83,7 +86,12 @@ export const mlPredictFunctions: ScalarFunction[] = [
           const centers = (a[0] as Struct)['CENTERS'] as Value[][] | null;
           if (!centers || centers.length === 0 || centers.some((c) => c === null)) return null;
           const x = features(a[1] as Value, centers[0]!.length);
-          return x === null ? null : nearest(centers.map((c) => c.map((v) => num(v))), x);
+          return x === null
+            ? null
+            : nearest(
+                centers.map((c) => c.map((v) => num(v))),
+                x,
+              );
         },
       };
     },

@@ -150,9 +150,7 @@ export const stringFunctions: ScalarFunction[] = [
   scalar('TRIM', 'string', 'Removes leading and trailing whitespace.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).trim() }]),
   scalar('LTRIM', 'string', 'Removes leading whitespace.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).trimStart() }]),
   scalar('RTRIM', 'string', 'Removes trailing whitespace.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => s(a[0]).trimEnd() }]),
-  scalar('INITCAP', 'string', 'Capitalises the first letter of each word and lower-cases the rest.', [
-    { params: [P.STRING], returns: T.STRING, fn: (a) => initCap(s(a[0])) },
-  ]),
+  scalar('INITCAP', 'string', 'Capitalises the first letter of each word and lower-cases the rest.', [{ params: [P.STRING], returns: T.STRING, fn: (a) => initCap(s(a[0])) }]),
   scalar('SUBSTRING', 'string', 'The part of a string (or bytes) from a 1-based position (negative counts from the end), optionally of a length.', [
     { params: [P.STRING, P.INT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1])) },
     { params: [P.STRING, P.INT, P.INT], returns: T.STRING, fn: (a) => substring(s(a[0]), n(a[1]), n(a[2])) },
@@ -173,7 +171,19 @@ export const stringFunctions: ScalarFunction[] = [
     { params: [], variadic: P.BYTES, returns: T.BYTES, nullTolerant: true, fn: (a) => Buffer.concat(a.filter((x) => x !== null && x !== undefined) as Uint8Array[]) },
   ]),
   scalar('CONCAT_WS', 'string', 'Joins strings with a separator; NULL values are skipped, a NULL separator gives NULL.', [
-    { params: [P.STRING], variadic: P.STRING, returns: T.STRING, nullTolerant: true, fn: (a) => (atLeastTwo(a) && a[0] === null ? null : a.slice(1).filter((x) => x !== null).join(s(a[0]))) },
+    {
+      params: [P.STRING],
+      variadic: P.STRING,
+      returns: T.STRING,
+      nullTolerant: true,
+      fn: (a) =>
+        atLeastTwo(a) && a[0] === null
+          ? null
+          : a
+              .slice(1)
+              .filter((x) => x !== null)
+              .join(s(a[0])),
+    },
     {
       params: [P.BYTES],
       variadic: P.BYTES,
@@ -187,12 +197,20 @@ export const stringFunctions: ScalarFunction[] = [
     },
   ]),
   scalar('ELT', 'string', 'The n-th (1-based) of the strings that follow, NULL when n is out of range or NULL.', [
-    { params: [P.INT], variadic: P.STRING, returns: T.STRING, nullTolerant: true, fn: (a) => (a[0] === null || (a[0] as number) < 1 || (a[0] as number) >= a.length ? null : ((a[a[0] as number] ?? null) as Value)) },
+    {
+      params: [P.INT],
+      variadic: P.STRING,
+      returns: T.STRING,
+      nullTolerant: true,
+      fn: (a) => (a[0] === null || (a[0] as number) < 1 || (a[0] as number) >= a.length ? null : ((a[a[0] as number] ?? null) as Value)),
+    },
   ]),
   scalar('FIELD', 'string', 'The 1-based position of a string among those that follow, 0 when absent or NULL.', [
     { params: [P.STRING], variadic: P.STRING, returns: T.INTEGER, nullTolerant: true, fn: (a) => (a[0] === null ? 0 : a.indexOf(a[0], 1) === -1 ? 0 : a.indexOf(a[0], 1)) },
   ]),
-  scalar('REPLACE', 'string', 'Replaces every occurrence of a substring (an empty one: before every character and at the end, as Java does).', [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).replaceAll(s(a[1]), () => s(a[2])) }]),
+  scalar('REPLACE', 'string', 'Replaces every occurrence of a substring (an empty one: before every character and at the end, as Java does).', [
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => s(a[0]).replaceAll(s(a[1]), () => s(a[2])) },
+  ]),
   // ksqlDB's INSTR returns 0, not NULL, when the string or the substring is NULL.
   scalar('INSTR', 'string', 'The 1-based position of a substring (0 when absent or NULL), from a position (negative: from the end), for an occurrence.', [
     { params: [P.STRING, P.STRING], returns: T.INTEGER, nullTolerant: true, fn: (a) => instr(a[0], a[1], 1, 1) },
@@ -239,8 +257,12 @@ export const stringFunctions: ScalarFunction[] = [
   scalar('REGEXP_REPLACE', 'string', 'Replaces every match of a regular expression.', [
     { params: [P.STRING, P.STRING, P.STRING], returns: checkedPattern('REGEXP_REPLACE', 1, T.STRING), fn: (a) => regexReplace('REGEXP_REPLACE', s(a[1]), s(a[0]), s(a[2])) },
   ]),
-  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [{ params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_SPLIT_TO_ARRAY', 1, T.array(T.STRING)), fn: (a) => regexSplit('REGEXP_SPLIT_TO_ARRAY', s(a[1]), s(a[0])) }]),
-  scalar('ENCODE', 'string', "Re-encodes a string between 'hex', 'utf8', 'ascii' and 'base64'.", [{ params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => encodeText(s(a[0]), s(a[1]), s(a[2])) }]),
+  scalar('REGEXP_SPLIT_TO_ARRAY', 'string', 'Splits a string by a regular expression.', [
+    { params: [P.STRING, P.STRING], returns: checkedPattern('REGEXP_SPLIT_TO_ARRAY', 1, T.array(T.STRING)), fn: (a) => regexSplit('REGEXP_SPLIT_TO_ARRAY', s(a[1]), s(a[0])) },
+  ]),
+  scalar('ENCODE', 'string', "Re-encodes a string between 'hex', 'utf8', 'ascii' and 'base64'.", [
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.STRING, fn: (a) => encodeText(s(a[0]), s(a[1]), s(a[2])) },
+  ]),
   scalar('TO_BYTES', 'conversion', "A string's bytes in an encoding ('hex', 'utf8', 'ascii', 'base64').", [
     {
       params: [P.STRING, P.STRING],
@@ -275,4 +297,3 @@ export const stringFunctions: ScalarFunction[] = [
     { params: [P.STRING], returns: T.STRING, fn: (a) => (s(a[0]).length >= 6 && s(a[0]).startsWith('\\u') ? unescapeJava(s(a[0])) : null) },
   ]),
 ];
-

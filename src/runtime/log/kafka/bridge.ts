@@ -30,7 +30,11 @@ export class KafkaBridge {
     this.worker = existsSync(fileURLToPath(js))
       ? new Worker(js, { workerData, transferList: [port2] })
       : // Under the TypeScript test runner the sources are .ts: register tsx in the worker first.
-        new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`, { eval: true, workerData, transferList: [port2] });
+        new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`, {
+          eval: true,
+          workerData,
+          transferList: [port2],
+        });
     // A worker that died must fail the calls, not the process (an 'error' nobody listens to is thrown).
     this.worker.on('error', (e) => (this.failure = e.message));
     this.worker.unref();

@@ -77,7 +77,8 @@ export class KafkaChangelog implements StateChangelog {
           return !(p.next >= p.end || (!got.records.length && (got.fetched ?? 0) >= p.end));
         });
         if (!pending.length) break;
-        if (Date.now() > deadline) throw new Error(`restoring state from ${pending.map((p) => `${p.topic}[${p.task}]`).join(', ')} timed out at offset ${pending.map((p) => `${p.next} of ${p.end}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`restoring state from ${pending.map((p) => `${p.topic}[${p.task}]`).join(', ')} timed out at offset ${pending.map((p) => `${p.next} of ${p.end}`).join(', ')}`);
         if (!progress) Atomics.wait(pause, 0, 0, 20);
       }
       return out;

@@ -105,7 +105,11 @@ export class KafkaChannel implements QueryChannel {
     });
   }
 
-  stage(output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined, positions: readonly PartitionPosition[], changes?: readonly StateChange[]): void {
+  stage(
+    output: { readonly topic: string; readonly records: readonly AppendRecord[]; readonly partitions?: readonly number[] } | undefined,
+    positions: readonly PartitionPosition[],
+    changes?: readonly StateChange[],
+  ): void {
     if (!this.outbox) throw new Error('this query does not write to Kafka');
     const tasks = new Map<number, { from: Position[]; offsets: Position[]; records: WireAppend[] }>();
     for (const p of positions) {
@@ -129,7 +133,8 @@ export class KafkaChannel implements QueryChannel {
       for (const c of changes) {
         // A change of a task this server no longer reads is stale (its new owner restored the task): never written.
         const t = tasks.get(c.task);
-        if (t) t.records.push({ topic: this.changelog.topic(c.store), partition: c.task, timestamp: now, key: Buffer.from(c.key, 'utf8'), value: c.value === null ? null : Buffer.from(c.value, 'utf8') });
+        if (t)
+          t.records.push({ topic: this.changelog.topic(c.store), partition: c.task, timestamp: now, key: Buffer.from(c.key, 'utf8'), value: c.value === null ? null : Buffer.from(c.value, 'utf8') });
       }
     }
     let staged = false;
@@ -216,5 +221,3 @@ export class KafkaChannel implements QueryChannel {
 export function fromWire(r: { topic: string; partition: number; offset: number; timestamp: number; key: Uint8Array | null; value: Uint8Array | null; headers: LogRecord['headers'] }): LogRecord {
   return { ...r, key: r.key ? Buffer.from(r.key.buffer, r.key.byteOffset, r.key.byteLength) : null, value: r.value ? Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength) : null };
 }
-
-

@@ -38,8 +38,12 @@ export class Outbox {
     db: Database.Database,
     private readonly owner: string,
   ) {
-    db.exec('CREATE TABLE IF NOT EXISTS kafka_task_outbox (owner TEXT NOT NULL, task INTEGER NOT NULL, seq INTEGER NOT NULL, span TEXT NOT NULL, records BLOB NOT NULL, PRIMARY KEY (owner, task, seq)) WITHOUT ROWID');
-    this.insert = db.prepare('INSERT INTO kafka_task_outbox(owner, task, seq, span, records) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM kafka_task_outbox WHERE owner = ? AND task = ?), ?, ?)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS kafka_task_outbox (owner TEXT NOT NULL, task INTEGER NOT NULL, seq INTEGER NOT NULL, span TEXT NOT NULL, records BLOB NOT NULL, PRIMARY KEY (owner, task, seq)) WITHOUT ROWID',
+    );
+    this.insert = db.prepare(
+      'INSERT INTO kafka_task_outbox(owner, task, seq, span, records) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM kafka_task_outbox WHERE owner = ? AND task = ?), ?, ?)',
+    );
     this.pendingRows = db.prepare('SELECT seq, span, records FROM kafka_task_outbox WHERE owner = ? AND task = ? ORDER BY seq LIMIT ?');
     this.spans = db.prepare('SELECT seq, span FROM kafka_task_outbox WHERE owner = ? AND task = ? ORDER BY seq');
     this.remove = db.prepare('DELETE FROM kafka_task_outbox WHERE owner = ? AND task = ? AND seq <= ?');
@@ -93,12 +97,14 @@ export class Outbox {
 
 function fromJson(text: string): WireAppend[] {
   const unb64 = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64'));
-  return (JSON.parse(text) as JsonRecord[]).map(([topic, partition, timestamp, key, value, headers]): WireAppend => ({
-    topic,
-    ...(partition !== null ? { partition } : {}),
-    timestamp,
-    key: unb64(key),
-    value: unb64(value),
-    headers: headers.map(([k, v]): Header => ({ key: k, value: unb64(v) })),
-  }));
+  return (JSON.parse(text) as JsonRecord[]).map(
+    ([topic, partition, timestamp, key, value, headers]): WireAppend => ({
+      topic,
+      ...(partition !== null ? { partition } : {}),
+      timestamp,
+      key: unb64(key),
+      value: unb64(value),
+      headers: headers.map(([k, v]): Header => ({ key: k, value: unb64(v) })),
+    }),
+  );
 }

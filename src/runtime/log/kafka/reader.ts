@@ -75,7 +75,8 @@ export class PrefetchReader {
     });
     c.on(c.events.START_BATCH_PROCESS, (e) => {
       // firstOffset is null when every record lay before the fetch position (compaction): nothing to learn.
-      if (c === this.consumer && e.payload.batchSize === 0 && e.payload.firstOffset !== null) this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
+      if (c === this.consumer && e.payload.batchSize === 0 && e.payload.firstOffset !== null)
+        this.skipEmpty(e.payload.topic, e.payload.partition, Number(e.payload.firstOffset), Number(e.payload.lastOffset));
     });
     // A consumer that gave up fetches nothing ever again: a new one takes its place.
     c.on(c.events.CRASH, (e) => {

@@ -156,12 +156,14 @@ process.on('unhandledRejection', (e) => {
 port.on('message', (req: BridgeRequest) => {
   const handler = handlers[req.method] as (arg: unknown) => Promise<unknown>;
   // The reply's own failure (postMessage) must not go unhandled: `void` says it is seen to.
-  void handler(req.arg).then(
-    (value): BridgeReply => ({ seq: req.seq, ok: true, value }),
-    (e: unknown): BridgeReply => ({ seq: req.seq, ok: false, error: e instanceof Error ? e.message : String(e) }),
-  ).then((reply) => {
-    port.postMessage(reply);
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
-  });
+  void handler(req.arg)
+    .then(
+      (value): BridgeReply => ({ seq: req.seq, ok: true, value }),
+      (e: unknown): BridgeReply => ({ seq: req.seq, ok: false, error: e instanceof Error ? e.message : String(e) }),
+    )
+    .then((reply) => {
+      port.postMessage(reply);
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    });
 });
