@@ -10,8 +10,12 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SURFACES = ['src/shell', 'src/server', 'src/cli', 'src/conformance', 'src/bench', 'bench'];
-/** Measure Eddy's operators alone, and one expression alone (see their headers), so they build them themselves. */
-const MICRO_BENCHES = new Set(['src/bench/nexmark-runner.ts', 'bench/udf-bench.ts']);
+/**
+ * Measure one piece alone (see their headers), so they build or read it themselves: Eddy's
+ * operators, one expression (udf-bench), one table function call (udtf-bench), one record codec
+ * per format (format-decode-bench).
+ */
+const MICRO_BENCHES = new Set(['src/bench/nexmark-runner.ts', 'bench/udf-bench.ts', 'bench/udtf-bench.ts', 'bench/format-decode-bench.ts']);
 const STARTUP_BENCH = 'bench/replay-startup.ts';
 
 function files(dir: string): string[] {
