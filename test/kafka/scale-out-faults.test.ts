@@ -9,22 +9,10 @@
 // every key on a surviving server equals the reference's answer (0 lost, 0 doubled, 0 wrong).
 // EDDY_FAULT_RUNS=n repeats each scenario n times (default 1).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { raw, runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, createTopics, kafka, noBroker, unique, until, waitFor } from './helpers.js';
-
-const servers: ServerProcess[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.child.kill('SIGCONT');
-    s.child.kill('SIGKILL');
-  }
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+import { describe, expect, it } from 'vitest';
+import { committedRecords, countSequences, serverFleet } from './scale-out-helpers.js';
+import { raw, runSql } from '../server/helpers.js';
+import { createTopics, kafka, noBroker, unique, until, waitFor } from './helpers.js';
 
 const RUNS = Number(process.env.EDDY_FAULT_RUNS ?? 1);
 const KEYS = 61;
@@ -33,43 +21,9 @@ const BASE_TS = Date.UTC(2023, 0, 1);
 const STEP_MS = 7;
 const WINDOW_MS = 2_000;
 
-async function server(extra: string[]): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-faults-'));
-  dirs.push(dir);
-  const s = await spawnServer(['--data', dir, '--kafka', brokers, ...extra]);
-  servers.push(s);
-  return s;
-}
-
-interface RawRecord {
-  key: Buffer | null;
-  value: string | null;
-}
-
-async function readAll(topic: string, want: number, ms = 60_000): Promise<RawRecord[]> {
-  const consumer = kafka().consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
-  const seen: RawRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message: m }) => void seen.push({ key: m.key ?? null, value: m.value?.toString('utf8') ?? null }) });
-    await until(() => seen.length >= want, ms).catch(() => {});
-    await new Promise((r) => setTimeout(r, 1_000));
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-function sequences(records: RawRecord[], windowed: boolean): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const r of records) {
-    if (!r.key || r.value === null) continue;
-    const id = windowed ? `${r.key.subarray(0, r.key.length - 8).toString('utf8')}@${r.key.readBigInt64BE(r.key.length - 8)}` : r.key.toString('utf8');
-    out.set(id, [...(out.get(id) ?? []), (JSON.parse(r.value) as { C: number }).C]);
-  }
-  return out;
-}
+const server = serverFleet('eddy-faults');
+const readAll = committedRecords;
+const sequences = countSequences;
 
 const finals = (s: Map<string, number[]>) => [...s].map(([k, v]) => [k, v[v.length - 1]!] as const).sort(([a], [b]) => (a < b ? -1 : 1));
 

@@ -6,71 +6,25 @@
 // value equals the reference's and the count the input implies (0 lost, 0 wrong), and each key's
 // successive values only grow — a per-key count goes exactly 1, 2, …, n (0 doubled).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { raw, runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, unique, until, createTopics, waitFor as waitUntil } from './helpers.js';
-
-const servers: ServerProcess[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const s of servers) s.child.kill('SIGKILL');
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+import { describe, expect, it } from 'vitest';
+import { committedRecords, countSequences, serverFleet } from './scale-out-helpers.js';
+import { raw, runSql } from '../server/helpers.js';
+import { kafka, noBroker, unique, until, createTopics, waitFor as waitUntil } from './helpers.js';
 
 const KEYS = 61;
 const BASE_TS = Date.UTC(2023, 0, 1);
 const STEP_MS = 7;
 const WINDOW_MS = 2_000;
 
-async function server(extra: string[]): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-scale-state-'));
-  dirs.push(dir);
-  const s = await spawnServer(['--data', dir, '--kafka', brokers, ...extra]);
-  servers.push(s);
-  return s;
-}
+const server = serverFleet('eddy-scale-state');
 
 const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
 const waitFor = <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 90_000): Promise<void> => waitUntil(what, get, ok, ms);
 
-interface RawRecord {
-  partition: number;
-  key: Buffer | null;
-  value: string | null;
-}
-
-/** Every committed record of a topic, in partition order, once `want` records were seen (and a second more, so late ones show). */
-async function readAll(topic: string, want: (n: number) => boolean, ms = 60_000): Promise<RawRecord[]> {
-  const consumer = kafka().consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
-  const seen: RawRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ partition, message: m }) => void seen.push({ partition, key: m.key ?? null, value: m.value?.toString('utf8') ?? null }) });
-    await until(() => want(seen.length), ms).catch(() => {});
-    await new Promise((r) => setTimeout(r, 1_000));
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-/** Each key's successive count values, in the order they were committed. */
-function sequences(records: RawRecord[], windowed: boolean): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const r of records) {
-    if (!r.key || r.value === null) continue;
-    const id = windowed ? `${r.key.subarray(0, r.key.length - 8).toString('utf8')}@${r.key.readBigInt64BE(r.key.length - 8)}` : r.key.toString('utf8');
-    const c = (JSON.parse(r.value) as { C: number }).C;
-    out.set(id, [...(out.get(id) ?? []), c]);
-  }
-  return out;
-}
+const readAll = committedRecords;
+const sequences = countSequences;
 
 /** The counts inputs 0..to-1 imply: per key, and per key and window. */
 function expected(to: number): { counts: Map<string, number>; windows: Map<string, number> } {

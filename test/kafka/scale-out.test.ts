@@ -7,31 +7,15 @@
 // many small transactions around the freeze); EDDY_SCALE_DIAG=<path prefix> writes each output's
 // doubled records (partition:offset) and both servers' output to a file.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Admin, Producer } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runSql, spawnServer, type ServerProcess } from '../server/helpers.js';
-import { brokers, kafka, noBroker, readTopic, unique, createTopics, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { serverFleet } from './scale-out-helpers.js';
+import { runSql, type ServerProcess } from '../server/helpers.js';
+import { kafka, noBroker, readTopic, unique, createTopics, waitFor } from './helpers.js';
 
-const servers: ServerProcess[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.child.kill('SIGCONT');
-    s.child.kill('SIGKILL');
-  }
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-async function server(serviceId: string, extra: string[]): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-scale-'));
-  dirs.push(dir);
-  const s = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId, ...extra]);
-  servers.push(s);
-  return s;
-}
+const fleet = serverFleet('eddy-scale');
+const server = (serviceId: string, extra: string[]): Promise<ServerProcess> => fleet(['--service-id', serviceId, ...extra]);
 
 const run = (port: number, sql: string): Promise<void> => runSql(port, sql);
 
