@@ -3,6 +3,7 @@
 // worker (what a network-defined function pays for each record: a synchronous round trip).
 //   node --import tsx bench/udf-bench.ts [--records 200000] [--runs 3] [--sandbox-calls 20000]
 import { Eddy } from '../src/engine-api.js';
+import { timeQuery, type Variant } from './function-bench-run.js';
 import { parseExpression } from '../src/parser/index.js';
 import { compileExpression } from '../src/planner/expr/index.js';
 import type { Rec } from '../src/planner/record.js';
@@ -17,7 +18,7 @@ const RECORDS = Number(arg('records', '200000'));
 const RUNS = Number(arg('runs', '3'));
 const SANDBOX_CALLS = Number(arg('sandbox-calls', '20000'));
 
-const VARIANTS: Record<string, { setup: (e: Eddy) => void; select: string }> = {
+const VARIANTS: Record<string, Variant> = {
   'built-in   (V * 2 + 1)': { setup: () => {}, select: 'V * 2 + 1' },
   'library UDF (TWICE_LIB(V) + 1)': {
     setup: (e) => e.registerFunction({ name: 'TWICE_LIB', params: [{ name: 'X', type: 'INT' }] as const, returns: 'INT', fn: (x) => (x === null ? null : x * 2) }),
@@ -29,32 +30,9 @@ const VARIANTS: Record<string, { setup: (e: Eddy) => void; select: string }> = {
   },
 };
 
-/** An INT key in the KAFKA key format: 4 bytes, big-endian (a decimal string would not decode, and the record would go to the processing log). */
-function intKey(i: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(i);
-  return b;
-}
+const once = (v: Variant): number => timeQuery(v, { records: RECORDS, columns: 'V INT', value: (i) => `{"V":${i % 1000}}`, rowsOut: RECORDS });
 
-function once(variant: { setup: (e: Eddy) => void; select: string }): number {
-  const e = Eddy.open({ autoStart: false, batch: { maxRecords: 10_000 }, properties: { 'auto.offset.reset': 'earliest' } });
-  try {
-    variant.setup(e);
-    e.execute("CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-    const records = Array.from({ length: RECORDS }, (_, i) => ({ timestamp: i, key: intKey(i), value: Buffer.from(`{"V":${i % 1000}}`) }));
-    for (let i = 0; i < records.length; i += 10_000) e.state.log.append('s', records.slice(i, i + 10_000));
-    e.execute(`CREATE STREAM OUT AS SELECT ID, ${variant.select} AS W FROM S;`);
-    const t = performance.now();
-    e.runUntilIdle();
-    const ms = performance.now() - t;
-    if (e.state.log.endOffset('OUT', 0) !== RECORDS) throw new Error(`${variant.select}: ${e.state.log.endOffset('OUT', 0)} rows out of ${RECORDS}`);
-    return ms;
-  } finally {
-    e.close();
-  }
-}
-
-console.log(`end to end: ${RECORDS} records, CREATE STREAM OUT AS SELECT ID, <expr> AS W FROM S (JSON in and out), best of ${RUNS}`);
+console.log(`end to end: ${RECORDS} records, CREATE STREAM OUT AS SELECT ID, <expr> AS X FROM S (JSON in and out), best of ${RUNS}`);
 const best: Record<string, number> = {};
 for (const [name, v] of Object.entries(VARIANTS)) {
   const times = Array.from({ length: RUNS }, () => once(v));

@@ -4,6 +4,7 @@
 // returns the array, and one that yields it from a generator; the same two as SQL functions.
 //   node --import tsx bench/udtf-bench.ts [--records 50000] [--runs 3]
 import { Eddy } from '../src/engine-api.js';
+import { timeQuery, type Variant } from './function-bench-run.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,7 +15,7 @@ const RUNS = Number(arg('runs', '3'));
 const WIDTH = 4;
 
 const BUILT_IN = 'built-in EXPLODE(XS)';
-const VARIANTS: Record<string, { setup: (e: Eddy) => void; select: string }> = {
+const VARIANTS: Record<string, Variant> = {
   [BUILT_IN]: { setup: () => {}, select: 'EXPLODE(XS)' },
   'library UDTF, returns array': {
     setup: (e) => e.registerTableFunction({ name: 'EACH_LIB', params: [{ name: 'XS', type: 'ARRAY<INT>' }] as const, returns: 'INT', fn: (xs) => xs as number[] | null }),
@@ -42,31 +43,8 @@ const VARIANTS: Record<string, { setup: (e: Eddy) => void; select: string }> = {
   },
 };
 
-/** An INT key in the KAFKA key format: 4 bytes, big-endian. */
-function intKey(i: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(i);
-  return b;
-}
-
-function once(variant: { setup: (e: Eddy) => void; select: string }): number {
-  const e = Eddy.open({ autoStart: false, batch: { maxRecords: 10_000 }, properties: { 'auto.offset.reset': 'earliest' } });
-  try {
-    variant.setup(e);
-    e.execute("CREATE STREAM S (ID INT KEY, XS ARRAY<INT>) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
-    const records = Array.from({ length: RECORDS }, (_, i) => ({ timestamp: i, key: intKey(i), value: Buffer.from(`{"XS":[${Array.from({ length: WIDTH }, (_, j) => (i + j) % 1000).join(',')}]}`) }));
-    for (let i = 0; i < records.length; i += 10_000) e.state.log.append('s', records.slice(i, i + 10_000));
-    e.execute(`CREATE STREAM OUT AS SELECT ID, ${variant.select} AS X FROM S;`);
-    const t = performance.now();
-    e.runUntilIdle();
-    const ms = performance.now() - t;
-    const out = e.state.log.endOffset('OUT', 0);
-    if (out !== RECORDS * WIDTH) throw new Error(`${variant.select}: ${out} rows, expected ${RECORDS * WIDTH}`);
-    return ms;
-  } finally {
-    e.close();
-  }
-}
+const once = (v: Variant): number =>
+  timeQuery(v, { records: RECORDS, columns: 'XS ARRAY<INT>', value: (i) => `{"XS":[${Array.from({ length: WIDTH }, (_, j) => (i + j) % 1000).join(',')}]}`, rowsOut: RECORDS * WIDTH });
 
 console.log(`end to end: ${RECORDS} records of ${WIDTH} values → ${RECORDS * WIDTH} rows, CREATE STREAM OUT AS SELECT ID, <fn>(XS) AS X FROM S (JSON in and out), best of ${RUNS}`);
 const best: Record<string, number> = {};

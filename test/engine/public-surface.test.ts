@@ -15,7 +15,7 @@ const SURFACES = ['src/shell', 'src/server', 'src/cli', 'src/conformance', 'src/
  * operators, one expression (udf-bench), one table function call (udtf-bench), one record codec
  * per format (format-decode-bench).
  */
-const MICRO_BENCHES = new Set(['src/bench/nexmark-runner.ts', 'bench/udf-bench.ts', 'bench/udtf-bench.ts', 'bench/format-decode-bench.ts']);
+const MICRO_BENCHES = new Set(['src/bench/nexmark-runner.ts', 'bench/udf-bench.ts', 'bench/udtf-bench.ts', 'bench/function-bench-run.ts', 'bench/format-decode-bench.ts']);
 const STARTUP_BENCH = 'bench/replay-startup.ts';
 
 function files(dir: string): string[] {
