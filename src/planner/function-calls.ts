@@ -51,3 +51,10 @@ export function planTableFunctionCall(e: FunctionCall, scope: RelationScope, err
     throw new SqlError(quoteDeclaredName((err as Error).message, tf.name, scope), e);
   }
 }
+
+/** Whether a select list calls a table function, refused over a table source as ksqlDB refuses it. */
+export function callsTableFunction(columns: readonly { readonly expr: Expr }[], scope: RelationScope, sourceIsTable: boolean): boolean {
+  const call = columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
+  if (call && sourceIsTable) throw new SqlError('Table source is not supported with table functions', call.expr);
+  return call !== undefined;
+}

@@ -7,7 +7,7 @@ import { SqlError } from '../parser/errors.js';
 import type { ColumnDef } from './catalog.js';
 import { compile, compileSelectItem, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
-import { planTableFunctionCall } from './function-calls.js';
+import { callsTableFunction, planTableFunctionCall } from './function-calls.js';
 import { joinProjectionKey } from './join-key.js';
 import type { TableFunctionImpl } from './functions/types.js';
 import type { CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
@@ -100,9 +100,7 @@ export function planProjection(
     }
   }
 
-  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
-  if (hasTableFn && rel.isTable)
-    throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
+  const hasTableFn = callsTableFunction(columns, scope, rel.isTable);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();

@@ -4,7 +4,7 @@ import { SqlError } from '../parser/errors.js';
 import type { ColumnDef } from './catalog.js';
 import { compileSelectItem, tableFunction, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
-import { planTableFunctionCall } from './function-calls.js';
+import { callsTableFunction, planTableFunctionCall } from './function-calls.js';
 import type { TableFunctionImpl } from './functions/types.js';
 import type { CompiledExpr, FlatMapNode, PlanNode, ProjectNode, Schema } from './plan.js';
 import type { PlannedRelation } from './plan-relation.js';
@@ -19,9 +19,7 @@ import type { SelectColumn } from './select-list.js';
  */
 export function planTransientProjection(rel: PlannedRelation, scope: RelationScope, input: PlanNode, columns: SelectColumn[], errors: ErrorRoute): PlannedQuery {
   const keyIndexes = new Set(rel.isTable && !rel.isJoin ? rel.entries[0]!.columns.map((c, i) => (c.role === 'key' ? i : -1)).filter((i) => i >= 0) : []);
-  const hasTableFn = columns.some((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope));
-  if (hasTableFn && rel.isTable)
-    throw new SqlError('Table source is not supported with table functions', columns.find((c) => c.expr.kind === 'FunctionCall' && tableFunction(c.expr.name, scope))!.expr);
+  const hasTableFn = callsTableFunction(columns, scope, rel.isTable);
   const outCols: ColumnDef[] = [];
   const exprs: (CompiledExpr | { tableFunction: TableFunctionImpl; args: CompiledExpr[]; text: string })[] = [];
   const seen = new Set<string>();
