@@ -107,7 +107,8 @@ export const collectionFunctions: ScalarFunction[] = [
     { params: [P.ARRAY, P.INT, P.INT], returns: sameArray, nullTolerant: true, fn: (a) => slice(a[0], a[1], a[2]) },
   ]),
   scalar('GENERATE_SERIES', 'collection', 'The numbers from start to end, inclusive, by a step.', [
-    { params: [P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, 1) },
+    // Without a step ksqlDB counts down when the end is below the start (its int difference, wrapping).
+    { params: [P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, intDirection(a[0] as number, a[1] as number)) },
     { params: [P.INT, P.INT, P.INT], returns: seriesType(T.INTEGER), fn: (a) => series(a[0] as number, a[1] as number, a[2] as number) },
     { params: [P.LONG, P.LONG], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, compareValues(a[1] as Long, a[0] as Long) > 0 ? 1 : -1) },
     { params: [P.LONG, P.LONG, P.INT], returns: seriesType(T.BIGINT), fn: (a) => longSeries(a[0] as Long, a[1] as Long, a[2] as number) },
@@ -154,11 +155,16 @@ function sortArray(a: Value[], dir: string): Value[] | null {
   return [...vals, ...a.filter((v) => v === null)];
 }
 
+/** The step GENERATE_SERIES(start, end) takes: 1 when Java's int `end - start` is positive, else -1. */
+function intDirection(start: number, end: number): number {
+  return ((end - start) | 0) > 0 ? 1 : -1;
+}
+
 /** ARRAY<item>; a series whose bounds are constants is checked against the cap while planning. */
 function seriesType(item: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
   return (_types, infos) => {
     const [a, b, c] = infos.map((i) => (i.isConstant && typeof i.constant === 'number' ? i.constant : undefined));
-    const step = infos.length > 2 ? c : 1;
+    const step = infos.length > 2 ? c : a !== undefined && b !== undefined ? intDirection(a, b) : 1;
     if (a !== undefined && b !== undefined && step !== undefined && step !== 0 && (b - a) * step >= 0) checkElements('GENERATE_SERIES', Math.floor((b - a) / step) + 1);
     return T.array(item);
   };
