@@ -15,7 +15,9 @@ afterEach(() => eddy?.close());
 
 describe('GENERATE_SERIES without a step', () => {
   it('counts down from a start above the end, for INT and BIGINT alike', () => {
-    eddy.execute('CREATE STREAM O AS SELECT K, GENERATE_SERIES(A, B) AS I, GENERATE_SERIES(CAST(A AS BIGINT), CAST(B AS BIGINT)) AS L, GENERATE_SERIES(B, A) AS UP, GENERATE_SERIES(A, A) AS ONE FROM S;');
+    eddy.execute(
+      'CREATE STREAM O AS SELECT K, GENERATE_SERIES(A, B) AS I, GENERATE_SERIES(CAST(A AS BIGINT), CAST(B AS BIGINT)) AS L, GENERATE_SERIES(B, A) AS UP, GENERATE_SERIES(A, A) AS ONE FROM S;',
+    );
     insert(eddy, 'S', 'K, A, B', '1, 5, 2', 1);
     expect(topic(eddy, 'O').map((r) => r.value)).toEqual([{ I: [5, 4, 3, 2], L: [5, 4, 3, 2], UP: [2, 3, 4, 5], ONE: [5] }]);
   });
