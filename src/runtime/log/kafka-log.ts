@@ -98,9 +98,14 @@ export class KafkaLog implements TopicLog {
 
   createTopic(name: string, partitions: number): void {
     if (this.hasTopic(name)) return;
+    // The kept list may predate a topic another client just made: ask the broker before creating.
+    this.refreshTopics(true);
+    if (this.topics.has(name)) return;
     if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`Invalid partition count for topic '${name}': ${partitions}`);
     this.bridge.call('createTopic', { name, partitions });
-    this.topics.set(name, { name, partitions });
+    // Made here or, in a race, by another client with its own partition count: the broker says which.
+    this.refreshTopics(true);
+    if (!this.topics.has(name)) this.topics.set(name, { name, partitions });
   }
 
   hasTopic(name: string): boolean {

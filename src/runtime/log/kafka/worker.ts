@@ -73,11 +73,13 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     const a = client().admin;
     const configEntries = Object.entries(configs ?? {}).map(([k, value]) => ({ name: k, value }));
     // A topic that exists already (another server created the changelog first) is no error: kafkajs answers false.
-    await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, ...(configEntries.length ? { configEntries } : {}) }], waitForLeaders: false });
+    const created = await a.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1, ...(configEntries.length ? { configEntries } : {}) }], waitForLeaders: false });
     // kafkajs's own wait for leaders gives up on a slow broker ("does not host this topic-partition"): wait here instead.
     for (const end = Date.now() + 8_000; ; await new Promise((r) => setTimeout(r, 100))) {
       const meta = await a.fetchTopicMetadata({ topics: [name] }).catch(() => undefined);
-      if (meta?.topics[0]?.partitions.length === partitions && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+      // A topic that existed already keeps its own partition count: wait for its leaders, not for ours.
+      const parts = meta?.topics[0]?.partitions;
+      if (parts && parts.length > 0 && (!created || parts.length === partitions) && parts.every((p) => p.leader >= 0)) break;
       if (Date.now() > end) throw new Error(`topic '${name}' was created but has no leader yet`);
     }
     topicList?.invalidate();
