@@ -45,6 +45,20 @@ interface Partition {
   stored: Segment | undefined;
 }
 
+/**
+ * After an append: marks what is committed (inside a transaction nothing is yet) and lets the
+ * oldest segments go once the tail holds more than its bound (reads below fall back to SQLite).
+ */
+function settleTail(c: Partition, inTransaction: boolean): void {
+  if (inTransaction) c.unconfirmed = c.end - 1;
+  else if (c.unconfirmed < 0) c.committed = c.end;
+  while (c.segments.length > 1 && (c.records > TAIL_RECORDS || c.bytes > TAIL_BYTES)) {
+    const old = c.segments.shift()!;
+    c.records -= old.count;
+    c.bytes -= old.bytes;
+  }
+}
+
 /** A log_chunks row as a raw array: base, n, ts, kl, vl, w, data, h. */
 type ChunkRow = [number, number, Buffer, Buffer, Buffer, Buffer | null, Buffer, string | null];
 
@@ -230,15 +244,7 @@ export class SqliteLog implements TopicLog {
       for (const p of parts.keys()) this.cache.delete(`${topic}\u0000${p}`);
       throw e;
     }
-    for (const c of parts.values()) {
-      if (inTransaction) c.unconfirmed = c.end - 1;
-      else if (c.unconfirmed < 0) c.committed = c.end;
-      while (c.segments.length > 1 && (c.records > TAIL_RECORDS || c.bytes > TAIL_BYTES)) {
-        const old = c.segments.shift()!;
-        c.records -= old.count;
-        c.bytes -= old.bytes;
-      }
-    }
+    for (const c of parts.values()) settleTail(c, inTransaction);
     return out;
   }
 
@@ -278,13 +284,7 @@ export class SqliteLog implements TopicLog {
       this.cache.delete(`${topic}\u00000`);
       throw e;
     }
-    if (inTransaction) c.unconfirmed = c.end - 1;
-    else if (c.unconfirmed < 0) c.committed = c.end;
-    while (c.segments.length > 1 && (c.records > TAIL_RECORDS || c.bytes > TAIL_BYTES)) {
-      const old = c.segments.shift()!;
-      c.records -= old.count;
-      c.bytes -= old.bytes;
-    }
+    settleTail(c, inTransaction);
   }
 
   /** Writes the records a piece of an append put into one tail segment as one row. */

@@ -4,17 +4,10 @@
 // PROCESSING_LOG reads the same table, but a pull query has no ORDER BY. Topics carry what SHOW
 // TOPICS prints (partitions, records), which ksqlDB's kafka_topics entity has no field for.
 
-import type { Eddy } from '../../engine-api.js';
+import type { Eddy, ProcessingLogEntry } from '../../engine-api.js';
 
 export interface ProcessingLogView {
-  readonly entries: readonly {
-    readonly loggedAt: number;
-    readonly queryId: string | null;
-    readonly topic: string | null;
-    readonly partition: number | null;
-    readonly offset: number | null;
-    readonly reason: string;
-  }[];
+  readonly entries: readonly ProcessingLogEntry[];
 }
 
 export interface TopicsView {
