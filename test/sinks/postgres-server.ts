@@ -4,10 +4,11 @@
 // stops it if the test process dies without stopping it. Without the binaries the tests skip
 // with a loud message — except under CI=true, where that fails (.ci/run installs postgresql).
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from '../kafka/broker-setup.js';
 
 export interface PostgresServer {
@@ -52,19 +53,21 @@ export async function startPostgres(): Promise<PostgresServer | undefined> {
   }
   const data = join(dir, 'data');
   const port = await freePort();
-  const run = (cmd: string, args: string[]) => execFileSync(join(bin, cmd), args, { stdio: ['ignore', 'pipe', 'pipe'], ...(ids ?? {}), timeout: 120_000 });
+  // Not execFileSync: initdb takes a minute under load, and a vitest worker blocked that long
+  // misses its runner's replies ("Timeout calling onTaskUpdate") and fails the whole run.
+  const run = (cmd: string, args: string[]) => promisify(execFile)(join(bin, cmd), args, { ...(ids ?? {}), timeout: 120_000 });
   const stop = (): void => {
     spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore', ...(ids ?? {}) });
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    run('initdb', ['-D', data, '-A', 'trust', '-U', 'eddy', '--no-sync', '-E', 'UTF8']);
+    await run('initdb', ['-D', data, '-A', 'trust', '-U', 'eddy', '--no-sync', '-E', 'UTF8']);
     // fsync off: the tests crash Eddy, not the server, and a synced commit costs the shared disk.
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`, 'start']);
+    await run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`, 'start']);
   } catch (e) {
     stop();
-    const err = e as { stderr?: Buffer; message: string };
-    throw new Error(`PostgreSQL did not start: ${err.stderr?.toString() ?? err.message}`);
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`PostgreSQL did not start: ${err.stderr || err.message}`);
   }
   // Stops the cluster if this process goes away without calling stop() (a killed test run).
   const watchdog = spawn(
