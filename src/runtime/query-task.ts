@@ -176,6 +176,7 @@ export class QueryTask {
   get stateRows(): number {
     let n = 0;
     for (const s of this.stores) n += s.size;
+    for (const rows of this.taskEnv.stateCounts) n += rows();
     return n;
   }
 
@@ -314,6 +315,7 @@ export class QueryTask {
     backing.flushWrites();
     // The rebuilt operators open their stores anew, loading the restored state.
     this.stores.length = 0;
+    te.stateCounts.length = 0;
     const output = this.output;
     const counts = countsOf(this.pipeline.tree);
     this.pipeline = buildPipeline(this.plan.root, (r) => output.push(r), te.env, { sink: this.plan.sink });
