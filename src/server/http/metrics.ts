@@ -109,6 +109,12 @@ export class MetricsExporter {
       per((q) => q.m.lag),
     );
     x.family(
+      'eddy_query_source_lag_records',
+      'gauge',
+      "Records waiting on one source topic's partitions (the progress JSON's sources[].lag).",
+      qs.flatMap((q) => q.sourceTopics.map((t) => [{ ...q.labels, topic: t }, q.lagOf(t)] as const)),
+    );
+    x.family(
       'eddy_query_errors_total',
       'counter',
       'Records that failed processing (SHOW QUERIES EXTENDED: Errors).',

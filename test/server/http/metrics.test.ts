@@ -73,6 +73,7 @@ describe('GET /metrics', () => {
     );
     expect(sample(f, 'eddy_operator_records_out_total', { ...q, operator_id: '0', operator: 'TableSink' })).toBe(sample(f, 'eddy_query_records_out_total', q));
     expect(sample(f, 'eddy_topic_records', { topic: 'clicks' })).toBe(15);
+    expect(sample(f, 'eddy_query_source_lag_records', { ...q, topic: 'clicks' })).toBe(0);
 
     // The histogram: the npm parser knows its type, but flattens a labelled histogram's series into
     // one map and drops _count and _sum (its flattenMetrics handles only label-free series), so its
