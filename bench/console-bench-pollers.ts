@@ -1,6 +1,7 @@
 // The console's polling, without a browser: N pollers each making the requests one open console
-// page makes (console/console.js): SHOW QUERIES and every query's progress once a second, SHOW
-// STREAMS/TABLES and a DESCRIBE per source every five seconds. Prints "ready" once every poller
+// page makes (console/console.js): SHOW QUERIES, every query's progress and the newest 500
+// processing-log entries once a second; the topics, SHOW STREAMS/TABLES and a DESCRIBE per source
+// every five seconds. Prints "ready" once every poller
 // has made its first round, then on stdin's end a JSON line of requests made, their latencies and
 // this process's own CPU time per second (the pollers' cost to the machine, not the server's).
 // Run by console-bench.ts: node --import tsx bench/console-bench-pollers.ts <base> <pollers>
@@ -26,14 +27,23 @@ async function progress(id: string): Promise<void> {
   requests++;
 }
 
+async function get(path: string): Promise<void> {
+  const t0 = performance.now();
+  await (await fetch(`${base}${path}`, { headers: { 'X-Requested-With': 'eddy-console' } })).text();
+  latencies.push(performance.now() - t0);
+  requests++;
+}
+
 async function poller(ready: () => void): Promise<void> {
   let sourcesAt = 0;
   let first = true;
   while (!stopping) {
     const [q] = await ksql('SHOW QUERIES;');
     await Promise.all((q?.queries ?? []).map((x) => progress(x.id)));
+    await get('/processing-log?limit=500');
     if (Date.now() - sourcesAt > 5000) {
       sourcesAt = Date.now();
+      await get('/topics');
       const [s, t] = await ksql('SHOW STREAMS; SHOW TABLES;');
       const names = [...(s?.streams ?? []), ...(t?.tables ?? [])].map((x) => x.name);
       if (names.length) await ksql(names.map((x) => `DESCRIBE \`${x}\`;`).join(' '));

@@ -70,6 +70,7 @@ function nodeElement(n) {
     f.append(el('span', 'op-rows-in', `${fmt(n.rowsIn)} in`));
     if (n.rowsOut !== undefined) f.append(el('span', 'op-rows-out', `${fmt(n.rowsOut)} out`));
     f.append(el('span', 'op-ms', `${n.ms} ms`));
+    f.title = 'EXPLAIN ANALYZE: rows in and out, and time in this operator, of one run over what the sources hold';
     box.append(f);
   }
   li.append(box);
@@ -94,7 +95,7 @@ export function showLive(root, operators) {
     let live = box.querySelector('.op-live');
     if (!live) {
       live = el('div', 'op-live');
-      live.title = 'records since the query started (live)';
+      live.title = 'live: records in and out since the query started in this server process';
       live.append(el('span', 'op-live-in'), el('span', 'op-live-out'));
       box.querySelector('.op-detail').after(live);
     }
@@ -112,5 +113,9 @@ export function renderPlan(root, text) {
   for (const r of roots) ul.append(nodeElement(r));
   root.append(ul);
   if (summary) root.append(el('div', 'plan-summary', `EXPLAIN ANALYZE: ${summary}`));
-  root.append(el('div', 'hint', 'Rows flow upward: each operator reads the ones below it.'));
+  const hint = el('div', 'hint', 'Rows flow upward: each operator reads the ones below it. In each box: ');
+  hint.append(el('span', 'legend-live', 'live records in / out since the query started in this server'));
+  if (summary) hint.append(', ', el('span', 'legend-analyze', "EXPLAIN ANALYZE's rows and time"));
+  hint.append('.');
+  root.append(hint);
 }

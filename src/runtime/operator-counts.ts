@@ -37,3 +37,31 @@ export function recordsInOf(op: OperatorInfo): number {
 export function recordsOutOf(op: OperatorInfo, isRoot: boolean): number {
   return isRoot ? recordsInOf(op) : op.counts.recordsOut;
 }
+
+/** Every operator's two counts, in EXPLAIN's pre-order: a mark to go back to (copyCounts). */
+export function countsOf(tree: OperatorInfo, out: number[] = []): number[] {
+  out.length = 0;
+  const walk = (op: OperatorInfo): void => {
+    out.push(op.counts.recordsIn, op.counts.recordsOut);
+    for (const i of op.inputs) walk(i);
+  };
+  walk(tree);
+  return out;
+}
+
+/**
+ * Sets `tree`'s counts to `mark` (countsOf of a tree of the same plan: the same operators in the
+ * same order). A rebuilt pipeline (a scale-out restore, a retry's fresh task) goes on from the
+ * counts of the one it replaces, and a failed batch's records are taken back out, so the counts
+ * cover the committed batches since the query started in this process, as the query's own
+ * figures do (SHOW QUERIES EXTENDED's Records In).
+ */
+export function setCounts(tree: OperatorInfo, mark: readonly number[]): void {
+  let i = 0;
+  const walk = (op: OperatorInfo): void => {
+    op.counts.recordsIn = mark[i++] ?? 0;
+    op.counts.recordsOut = mark[i++] ?? 0;
+    for (const x of op.inputs) walk(x);
+  };
+  walk(tree);
+}

@@ -54,7 +54,9 @@ export class QuerySupervisor {
     if (h.status === 'ERROR' && now < h.retryAt) return 0;
     try {
       if (h.restartDue) {
+        const failed = q.task;
         q.task = q.restart();
+        q.task.continueFrom(failed);
         h.restartDue = false;
       }
       const n = q.task.step(maxRecords, deadline);

@@ -42,6 +42,25 @@ export class QueryMetrics {
   private windowStart = performance.now();
   private windowRecords = 0;
   private inputRate = 0;
+  /** The counters a batch moves before it commits, as they were at its start (markBatch). */
+  private readonly mark = { recordsOut: 0, lateDropped: 0, errors: 0 };
+
+  /** A batch starts: what rollBack goes back to. */
+  markBatch(): void {
+    this.mark.recordsOut = this.recordsOut;
+    this.mark.lateDropped = this.lateDropped;
+    this.mark.errors = this.errors;
+  }
+
+  /**
+   * The batch rolled back (it threw): what it emitted, dropped as late or failed is not counted, as
+   * its output and its processing-log entries went with the transaction; the retry counts them.
+   */
+  rollBack(): void {
+    this.recordsOut = this.mark.recordsOut;
+    this.lateDropped = this.mark.lateDropped;
+    this.errors = this.mark.errors;
+  }
 
   recordBatch(records: number, ms: number, lag: number, lastRowtime?: number): void {
     this.batches++;
@@ -60,6 +79,28 @@ export class QueryMetrics {
       this.windowStart = now;
       this.windowRecords = 0;
     }
+  }
+
+  /**
+   * Goes on from `prev`, the figures of the task this one replaces (a failed batch's retry starts a
+   * fresh task): a query's figures count since it started in this process, not since its last retry.
+   */
+  continueFrom(prev: QueryMetrics): void {
+    this.batches = prev.batches;
+    prev.batchMsCounts.forEach((n, i) => (this.batchMsCounts[i] = n));
+    this.batchMsTotal = prev.batchMsTotal;
+    this.recordsIn = prev.recordsIn;
+    this.recordsOut = prev.recordsOut;
+    this.lateDropped = prev.lateDropped;
+    this.errors = prev.errors;
+    this.restores = prev.restores;
+    this.lastBatchMs = prev.lastBatchMs;
+    this.lag = prev.lag;
+    this.latencyMs = prev.latencyMs;
+    this.busyMs = prev.busyMs;
+    this.windowStart = prev.windowStart;
+    this.windowRecords = prev.windowRecords;
+    this.inputRate = prev.inputRate;
   }
 
   snapshot(): QueryProgress {

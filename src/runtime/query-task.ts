@@ -23,6 +23,7 @@ import { buildPipeline } from './build-pipeline.js';
 import type { QueryChannel, StateChange, StateChangelog, TopicLog } from './log/index.js';
 import type { BuiltPipeline, OperatorInfo } from './operators/operator.js';
 import type { ProcessingLog } from './processing-log.js';
+import { countsOf, setCounts } from './operator-counts.js';
 import { QueryMetrics } from './query-metrics.js';
 import { recordCodec, type RecordCodec } from './record-codec.js';
 import { PullStore } from './pull-store.js';
@@ -74,6 +75,8 @@ export class QueryTask {
   /** WITH (sink='file'|'postgres'|…): the output is staged for that target, not the topic. */
   private readonly external: SinkDelivery | undefined;
   private readonly offsets: OffsetStore | undefined;
+  /** countsOf the operators at the start of the batch in progress (reused: no allocation per batch). */
+  private readonly committedCounts: number[] = [];
   /** Stopped from outside (TERMINATE, cancel): deliver nothing more. */
   private stopped = false;
 
@@ -173,6 +176,7 @@ export class QueryTask {
   get stateRows(): number {
     let n = 0;
     for (const s of this.stores) n += s.size;
+    for (const rows of this.taskEnv.stateCounts) n += rows();
     return n;
   }
 
@@ -189,6 +193,16 @@ export class QueryTask {
   /** Records waiting on one source topic's partitions. */
   lagOf(topic: string): number {
     return this.reader.lagOf(topic);
+  }
+
+  /**
+   * A fresh task in place of `failed` (the supervisor's retry): its figures and operator counts go
+   * on from the failed task's committed ones, so a retry does not reset what SHOW QUERIES EXTENDED,
+   * /metrics and the console show.
+   */
+  continueFrom(failed: QueryTask): void {
+    this.metrics.continueFrom(failed.metrics);
+    setCounts(this.pipeline.tree, countsOf(failed.pipeline.tree));
   }
 
   stop(): void {
@@ -225,8 +239,18 @@ export class QueryTask {
       if (consumed === 0 && !(timed = this.pipeline.timersDue.some((due) => due()))) return;
       this.commitBatch();
     };
-    if (this.opts.persistent) this.deps.db.transaction(run)();
-    else run();
+    // The operator counts and the figures a batch moves, as of the last commit: a batch that
+    // throws has rolled back, and its records come out of them again (the retry counts them).
+    const committed = countsOf(this.pipeline.tree, this.committedCounts);
+    this.metrics.markBatch();
+    try {
+      if (this.opts.persistent) this.deps.db.transaction(run)();
+      else run();
+    } catch (e) {
+      setCounts(this.pipeline.tree, committed);
+      this.metrics.rollBack();
+      throw e;
+    }
     // Nothing to read: wait (briefly) for the output still in flight, as there is nothing else to do.
     if (consumed === 0) this.channel.settle();
     if (consumed > 0 || timed) {
@@ -291,8 +315,12 @@ export class QueryTask {
     backing.flushWrites();
     // The rebuilt operators open their stores anew, loading the restored state.
     this.stores.length = 0;
+    te.stateCounts.length = 0;
     const output = this.output;
+    const counts = countsOf(this.pipeline.tree);
     this.pipeline = buildPipeline(this.plan.root, (r) => output.push(r), te.env, { sink: this.plan.sink });
+    // The rebuilt operators go on counting from the old ones' figures (operator-counts.ts).
+    setCounts(this.pipeline.tree, counts);
     for (const i of this.reader.inputs) i.entry = this.pipeline.entries.get(i.node.alias)!;
     this.metrics.restores++;
     return true;

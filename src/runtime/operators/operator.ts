@@ -27,6 +27,11 @@ export interface OperatorEnv {
   windowRows?: WindowRows;
   /** Where `store` and `textStore` keep their state, as EXPLAIN says it (default: 'memory'). */
   readonly stateHome?: string;
+  /**
+   * Rows of state the operator holds outside its stores (a windowed aggregate's open windows kept
+   * in a CTAS's pull-store rows), counted into the query's state rows with its stores' sizes.
+   */
+  countState?(rows: () => number): void;
 }
 
 /** Windowed aggregation state kept in the rows of the table it produces (runtime/pull-store.ts). */

@@ -95,6 +95,13 @@ export function windowedAggregate(node: AggregateNode, env: OperatorEnv, grace: 
     if (!seg) segments.set(start, (seg = new WindowSegment({ start, end: start + size }, width, aggs.length, expected)));
     return seg;
   };
+  // Under a CTAS the open windows' groups are state the 'wagg' store does not hold: counted here.
+  if (shared)
+    env.countState?.(() => {
+      let n = 0;
+      for (const seg of segments.values()) n += seg.size;
+      return n;
+    });
   const restore = (e: WindowEntry) => segmentFor(e.window.start).add(groupIdOf(e.key), e.key, e.states, e.ts, e.rows);
   if (shared) for (const [j, window] of shared.load(grace, streamTime)) restore({ ...decode(j), window });
   const loaded = store.takeLoaded();

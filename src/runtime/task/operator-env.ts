@@ -31,6 +31,8 @@ export interface TaskEnv {
   readonly env: OperatorEnv;
   /** The stores opened through `env`, in order; emptied by the task before it rebuilds its pipeline. */
   readonly stores: StateStore<unknown>[];
+  /** The operators' state beyond their stores (OperatorEnv.countState); emptied with `stores`. */
+  readonly stateCounts: (() => number)[];
   readonly backing: StateBacking | undefined;
   /** Scale-out: store → key → task, handed to the stores opened next (replaced after each restore). */
   taskSeed: Map<string, Map<string, number>>;
@@ -65,7 +67,9 @@ export function openOperatorEnv(s: TaskEnvSettings, stores: StateStore<unknown>[
     // Scale-out keeps windowed state in its own store, whose changes go to the changelog.
     ...(backing && s.pullStore && !scaleOut ? { windowRows: s.pullStore } : {}),
     stateHome: backing ? PERSISTENT_STATE_HOME : 'memory',
+    countState: (rows) => void stateCounts.push(rows),
   };
-  const te: TaskEnv = { env, stores, backing, taskSeed: new Map() };
+  const stateCounts: (() => number)[] = [];
+  const te: TaskEnv = { env, stores, stateCounts, backing, taskSeed: new Map() };
   return te;
 }

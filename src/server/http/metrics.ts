@@ -59,9 +59,15 @@ export class MetricsExporter {
   private loopDelaySum = 0;
   private loopDelayCount = 0;
 
-  constructor(private readonly eddy: Eddy) {
-    this.loopDelay.enable();
-  }
+  /**
+   * Whether the event-loop monitor runs: from the first scrape on, not from the start. Its timer
+   * wakes the process every 10 ms, which a server with its HTTP port open and no scraper paid for
+   * nothing (small: an idle server's CPU with and without the port differs by less than the noise
+   * of bench/console-bench.ts, a few ms a second, but not nothing).
+   */
+  private monitoring = false;
+
+  constructor(private readonly eddy: Eddy) {}
 
   stop(): void {
     this.loopDelay.disable();
@@ -101,6 +107,12 @@ export class MetricsExporter {
       'gauge',
       'Records waiting on the source partitions after the last batch (SHOW QUERIES EXTENDED: Lag).',
       per((q) => q.m.lag),
+    );
+    x.family(
+      'eddy_query_source_lag_records',
+      'gauge',
+      "Records waiting on one source topic's partitions (the progress JSON's sources[].lag).",
+      qs.flatMap((q) => q.sourceTopics.map((t) => [{ ...q.labels, topic: t }, q.lagOf(t)] as const)),
     );
     x.family(
       'eddy_query_errors_total',
@@ -191,6 +203,10 @@ export class MetricsExporter {
     x.family('nodejs_heap_total_bytes', 'gauge', 'V8 heap allocated, in bytes.', [[{}, mem.heapTotal]]);
     x.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript (buffers, SQLite), in bytes.', [[{}, mem.external]]);
     const d = this.loopDelay;
+    if (!this.monitoring) {
+      this.monitoring = true;
+      d.enable();
+    }
     const s = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000) : 0);
     // A summary (promtool: a quantile label belongs to one): quantiles of the delays since the
     // previous scrape; _sum and _count over every delay measured since the server started.
@@ -199,11 +215,16 @@ export class MetricsExporter {
       this.loopDelayCount += d.count;
     }
     const loop = 'nodejs_eventloop_delay_seconds';
-    x.family(loop, 'summary', 'Event-loop delay (perf_hooks.monitorEventLoopDelay, less its 10 ms timer period): quantiles since the previous scrape, sum and count since start.', [
-      [{ quantile: '0.5' }, s(d.percentile(50))],
-      [{ quantile: '0.99' }, s(d.percentile(99))],
-      [{ quantile: '1' }, s(d.max)],
-    ]);
+    x.family(
+      loop,
+      'summary',
+      'Event-loop delay (perf_hooks.monitorEventLoopDelay, less its 10 ms timer period, measured from the first scrape on): quantiles since the previous scrape, sum and count since the first.',
+      [
+        [{ quantile: '0.5' }, s(d.percentile(50))],
+        [{ quantile: '0.99' }, s(d.percentile(99))],
+        [{ quantile: '1' }, s(d.max)],
+      ],
+    );
     x.raw(`${loop}_sum ${num(this.loopDelaySum)}\n${loop}_count ${this.loopDelayCount}\n`);
     x.family('nodejs_eventloop_delay_mean_seconds', 'gauge', 'Mean event-loop delay since the previous scrape.', [[{}, s(d.mean)]]);
     d.reset();

@@ -13,7 +13,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep, spawnServer, until, type ServerProcess } from '../helpers.js';
+import { raw, sleep, spawnServer, until, type ServerProcess } from '../helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
@@ -76,6 +76,17 @@ async function eventually(prom: string, q: string, ok: (v: number | undefined) =
     if (Date.now() > end) throw new Error(`${q}: still ${last} after ${ms} ms`);
     await sleep(250);
   }
+}
+
+/** SHOW QUERIES EXTENDED's rows: Query ID, Type, Sink, Query, Status, Batches, Records In, Rows/s, Lag, Late Dropped, Errors, Last Error. */
+async function showQueriesExtended(port: number): Promise<unknown[][]> {
+  const c = await raw(port);
+  await until(() => c.lines.length > 0, 10_000); // the server's hello: the token comes next
+  c.send(`AUTH ${TOKEN}`);
+  c.send(JSON.stringify({ id: 'show', sql: 'SHOW QUERIES EXTENDED;' }));
+  await until(() => c.lines.some((l) => l.id === 'show' && (l.type === 'end' || l.type === 'error')), 10_000);
+  c.socket.destroy();
+  return c.lines.filter((l) => l.id === 'show' && l.type === 'row').map((l) => l.values as unknown[]);
 }
 
 describe.skipIf(!hasPrometheus)('a real Prometheus scraping /metrics', () => {
@@ -188,6 +199,17 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping /metrics', () => {
       expect(await value(prom, `increase(eddy_query_records_in_total${q}[30s])`)).toBeGreaterThan(0);
       // Lag as Prometheus stored it: 0 once the query caught up (it is a gauge of records waiting).
       expect(await eventually(prom, `eddy_query_lag_records${q}`, (v) => v === 0)).toBe(0);
+      // What Prometheus stored agrees with SHOW QUERIES EXTENDED (over the line protocol) once
+      // the query is idle: Batches, Records In, Lag, Late Dropped and Errors, and the source
+      // operator's records in (the console's plan box) are Records In.
+      const show = (await showQueriesExtended(eddy.port)).find((r) => r[0] === QUERY)!;
+      expect(show[6]).toBe(35);
+      expect(await eventually(prom, `eddy_query_batches_total${q}`, (v) => v === show[5])).toBe(show[5]);
+      expect(await value(prom, `eddy_query_records_in_total${q}`)).toBe(show[6]);
+      expect(await value(prom, `eddy_query_lag_records${q}`)).toBe(show[8]);
+      expect(await value(prom, `eddy_query_late_dropped_total${q}`)).toBe(show[9]);
+      expect(await value(prom, `eddy_query_errors_total${q}`)).toBe(show[10]);
+      expect(await value(prom, `eddy_operator_records_in_total{job="eddy",query_id="${QUERY}",operator="StreamSource"}`)).toBe(show[6]);
       // A push query shows up as its own series while it runs.
       const push = await fetch(`${base}/query-stream`, {
         method: 'POST',
