@@ -18,6 +18,8 @@ interface ServerFlags {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly tlsRequired?: boolean;
+  readonly tlsClientCa?: string;
+  readonly tlsClientVerify?: 'verify-ca' | 'verify-full';
   readonly allowFiles?: string;
   readonly allowConnect?: string;
   readonly allowFunctions?: boolean;
@@ -48,6 +50,12 @@ export function registerServerCommand(program: Command): void {
     )
     .option('--tls-key <file>', 'with --tls-cert: its PEM private key (unencrypted)')
     .option('--tls-required', 'with --tls-cert: refuse PostgreSQL clients that do not use TLS (sslmode=disable/allow/prefer without TLS)')
+    .option('--tls-client-ca <file>', 'with --tls-cert: PostgreSQL clients must present a certificate this PEM CA signed (implies --tls-required)')
+    .addOption(
+      new Option('--tls-client-verify <mode>', "with --tls-client-ca: verify-ca (the CA signed it) or verify-full (and its CN is the user's name)")
+        .choices(['verify-ca', 'verify-full'])
+        .default('verify-ca'),
+    )
     .option('--allow-files <dir>', "let clients' COPY FROM, RUN SCRIPT and file sources read files inside <dir> (and only there); default: none")
     .option('--allow-connect <host:port,…>', "let clients' socket sources connect to these host:port pairs (host:* for any port); default: none")
     .option('--allow-functions', 'let clients CREATE FUNCTION … LANGUAGE JAVASCRIPT; their bodies run in a sandbox worker with a time and memory limit; default: refused')
@@ -73,6 +81,7 @@ export function registerServerCommand(program: Command): void {
       const token = opts.token ?? process.env.EDDY_TOKEN;
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.tlsRequired && opts.tlsCert === undefined) throw new Error('--tls-required needs --tls-cert and --tls-key');
+      if (opts.tlsClientCa !== undefined && opts.tlsCert === undefined) throw new Error('--tls-client-ca needs --tls-cert and --tls-key');
       const pem = (flag: string, file: string): Buffer => {
         try {
           return readFileSync(file);
@@ -81,7 +90,14 @@ export function registerServerCommand(program: Command): void {
         }
       };
       const tls =
-        opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: pem('--tls-cert', opts.tlsCert), key: pem('--tls-key', opts.tlsKey), required: opts.tlsRequired ?? false } : undefined;
+        opts.tlsCert !== undefined && opts.tlsKey !== undefined
+          ? {
+              cert: pem('--tls-cert', opts.tlsCert),
+              key: pem('--tls-key', opts.tlsKey),
+              required: (opts.tlsRequired ?? false) || opts.tlsClientCa !== undefined,
+              ...(opts.tlsClientCa !== undefined ? { clientCa: pem('--tls-client-ca', opts.tlsClientCa), clientVerify: opts.tlsClientVerify ?? 'verify-ca' } : {}),
+            }
+          : undefined;
       const server = new EddyServer({
         host: opts.host,
         port: opts.port,
@@ -115,7 +131,10 @@ export function registerServerCommand(program: Command): void {
       process.stdout.write(
         `eddy server listening on ${addr.address}:${addr.port}${tls ? ' (TLS)' : ''}${opts.data ? ` (data: ${opts.data})` : ' (in memory)'}${opts.kafka ? ` (kafka: ${opts.kafka})` : ''}${opts.schemaRegistry ? ` (schema registry: ${opts.schemaRegistry.replace(/\/\/[^@/]*@/, '//')})` : ''}\n`,
       );
-      if (server.pgAddress) process.stdout.write(`postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}${tls ? (tls.required ? ' (TLS required)' : ' (TLS offered)') : ''}\n`);
+      if (server.pgAddress)
+        process.stdout.write(
+          `postgresql protocol on ${server.pgAddress.address}:${server.pgAddress.port}${tls ? (tls.clientCa ? ' (TLS and a client certificate required)' : tls.required ? ' (TLS required)' : ' (TLS offered)') : ''}\n`,
+        );
       if (server.httpAddress) process.stdout.write(`eddy ${tls ? 'https' : 'http'} listening on ${server.httpAddress.address}:${server.httpAddress.port}\n`);
       let stopping = false;
       const stop = (signal: string) => {

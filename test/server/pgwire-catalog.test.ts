@@ -36,8 +36,9 @@ describe('pg_catalog answers', () => {
       // \d+: storage, compression, stats target and description, each where psql asked for it.
       expect(r.stdout).toMatch(/ Column +\| +Type +\| Collation \| Nullable \| +Default +\| Storage +\| Compression \| Stats target \| +Description +\n/);
       expect(r.stdout).toMatch(/ SKU +\| STRING +\| +\| not null \| PRIMARY KEY \| extended \| +\| +\| Eddy primary key column\n AMOUNT +\| DOUBLE +\| +\| +\| +\| plain +\|/);
-      expect(r.stdout).toMatch(/public +\| ORDERS +\| stream/);
-      expect(r.stdout).toMatch(/public +\| PRICES +\| table/);
+      // \\d+ lists both as tables (PostgreSQL has no kind for a stream); the description says which.
+      expect(r.stdout).toMatch(/public +\| ORDERS +\| table +\| eddy +\| permanent +\| [^|]+\| [^|]+\| Eddy stream/);
+      expect(r.stdout).toMatch(/public +\| PRICES +\| table +\| eddy +\| permanent +\| [^|]+\| [^|]+\| Eddy table/);
     },
     60_000,
   );

@@ -71,7 +71,8 @@ describe.skipIf(!hasPsql)('pgwire with psql', () => {
     expect(r.stdout).toContain('(1 row)');
     expect(r.stdout).toContain('PostgreSQL 15.0 (Eddy');
     expect(r.stderr).toMatch(/ERROR:  Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'\?\nLINE 1: SELEC 1;\n\s+\^/);
-    expect(r.stdout).toMatch(/Schema \| +Name +\| +Type +\| Owner[\s\S]*public +\| ORDERS +\| stream +\| eddy/);
+    // PostgreSQL has no kind for a stream: \dt lists it as a table (\dt+ describes it as an Eddy stream).
+    expect(r.stdout).toMatch(/Schema \| +Name +\| +Type +\| Owner[\s\S]*public +\| ORDERS +\| table +\| eddy/);
     // \d name: psql's three catalog queries (and its footers' probes, answered with no rows).
     expect(r.stdout).toMatch(/Table "public\.ORDERS"\n Column \| +Type +\| Collation \| Nullable \| Default *\n/);
     expect(r.stdout).toMatch(/ ID +\| INTEGER +\| +\| +\| KEY\n NAME +\| STRING +\|/);

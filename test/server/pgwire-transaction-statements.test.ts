@@ -1,6 +1,6 @@
 // PostgreSQL's transaction and cursor statements as the pgwire front end reads them: the forms
 // psql and psycopg send, PostgreSQL's name folding, Materialize's FETCH timeout, the refusals of
-// what a forward-only cursor cannot do, and a simple Query cut at its top-level semicolons.
+// the directions of a SCROLL cursor's FETCH (the NO SCROLL refusal is cursor-fetch.ts's, at run time), and a simple Query cut at its top-level semicolons.
 
 import { describe, expect, it } from 'vitest';
 import { parseTransactionStatement as parse, splitStatements } from '../../src/server/pgwire/transaction-statements.js';
@@ -21,9 +21,9 @@ describe('transaction and cursor statements', () => {
     expect(parse('END')).toEqual({ kind: 'commit' });
     expect(parse('abort work')).toEqual({ kind: 'rollback' });
     const q = 'DECLARE _psql_cursor NO SCROLL CURSOR FOR\nSELECT ID FROM T';
-    expect(parse(q)).toEqual({ kind: 'declare', name: '_psql_cursor', hold: false, query: 'SELECT ID FROM T', queryOffset: q.indexOf('SELECT') });
+    expect(parse(q)).toEqual({ kind: 'declare', name: '_psql_cursor', hold: false, scroll: false, query: 'SELECT ID FROM T', queryOffset: q.indexOf('SELECT') });
     expect(parse('DECLARE "My Cur" CURSOR WITH HOLD FOR (SELECT 1);')).toMatchObject({ name: 'My Cur', hold: true, query: '(SELECT 1)' });
-    expect(parse('FETCH FORWARD 100 FROM _psql_cursor')).toEqual({ kind: 'fetch', move: false, name: '_psql_cursor', count: 100, timeoutMs: undefined });
+    expect(parse('FETCH FORWARD 100 FROM _psql_cursor')).toEqual({ kind: 'fetch', move: false, name: '_psql_cursor', direction: 'forward', count: 100, timeoutMs: undefined });
     expect(parse('FETCH FORWARD ALL FROM "c"')).toMatchObject({ name: 'c', count: Infinity });
     expect(parse('fetch c')).toMatchObject({ name: 'c', count: 1 });
     expect(parse('MOVE 3 IN C')).toMatchObject({ move: true, name: 'c', count: 3 });
@@ -36,11 +36,22 @@ describe('transaction and cursor statements', () => {
     expect(parse("SET 'auto.offset.reset'='earliest';")).toBeUndefined();
   });
 
-  it("refuses what a forward-only cursor cannot do, with PostgreSQL's SQLSTATEs", () => {
-    expect(code('DECLARE c SCROLL CURSOR FOR SELECT 1')).toBe('55000');
-    expect(code('FETCH BACKWARD 1 FROM c')).toBe('55000');
-    expect(code('FETCH -1 FROM c')).toBe('55000');
-    expect(code('FETCH PRIOR FROM c')).toBe('55000');
+  it('reads every FETCH direction', () => {
+    expect(parse('DECLARE c SCROLL CURSOR FOR SELECT 1')).toMatchObject({ scroll: true });
+    expect(parse('FETCH BACKWARD 2 FROM c')).toMatchObject({ direction: 'backward', count: 2 });
+    expect(parse('FETCH BACKWARD ALL FROM c')).toMatchObject({ direction: 'backward', count: Infinity });
+    expect(parse('FETCH -3 FROM c')).toMatchObject({ direction: 'backward', count: 3 });
+    expect(parse('FETCH BACKWARD -3 FROM c')).toMatchObject({ direction: 'forward', count: 3 });
+    expect(parse('FETCH PRIOR FROM c')).toMatchObject({ direction: 'backward', count: 1 });
+    expect(parse('FETCH FIRST FROM c')).toMatchObject({ direction: 'absolute', count: 1 });
+    expect(parse('FETCH LAST FROM c')).toMatchObject({ direction: 'absolute', count: -1 });
+    expect(parse('MOVE ABSOLUTE -2 IN c')).toMatchObject({ move: true, direction: 'absolute', count: -2 });
+    expect(parse('FETCH RELATIVE 0 c')).toMatchObject({ direction: 'relative', count: 0 });
+    expect(parse('FETCH 0 c')).toMatchObject({ direction: 'forward', count: 0 });
+  });
+
+  it("refuses what Eddy's cursors cannot do, with PostgreSQL's SQLSTATEs", () => {
+    expect(code('FETCH ABSOLUTE FROM c')).toBe('42601');
     expect(code('DECLARE c BINARY CURSOR FOR SELECT 1')).toBe('0A000');
     expect(code('SAVEPOINT a')).toBe('0A000');
     expect(code('ROLLBACK TO SAVEPOINT a')).toBe('0A000');

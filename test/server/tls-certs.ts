@@ -3,7 +3,7 @@
 // 127.0.0.1 and localhost. Without openssl a suite skips loudly; under CI=true it fails.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TlsOptions } from '../../src/server/tls.js';
@@ -21,7 +21,12 @@ export function missingTools(suite: string, tools: string[], install: string): s
 
 export interface TestCerts {
   readonly dir: string;
-  /** A path in the directory: ca.pem, other-ca.pem, server.pem, server.key. */
+  /**
+   * A path in the directory: ca.pem, other-ca.pem, server.pem, server.key, and client
+   * certificates with their keys (mode 0600, as libpq insists): eddy.pem/eddy.key (CN=eddy,
+   * signed by ca), mallory.pem/.key (CN=mallory, signed by ca), stranger.pem/.key (CN=eddy,
+   * signed by other-ca).
+   */
   file(name: string): string;
   /** The server certificate and key, as EddyServer takes them. */
   readonly tls: TlsOptions;
@@ -62,5 +67,14 @@ export function makeCerts(): TestCerts {
   openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
   writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem');
+  const client = (name: string, cn: string, ca: string): void => {
+    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${cn}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+    writeFileSync(file(`${name}.ext`), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+    chmodSync(file(`${name}.key`), 0o600);
+  };
+  client('eddy', 'eddy', 'ca');
+  client('mallory', 'mallory', 'ca');
+  client('stranger', 'eddy', 'other-ca');
   return { dir, file, tls: { cert: readFileSync(file('server.pem')), key: readFileSync(file('server.key')) } };
 }

@@ -21,7 +21,7 @@ export interface Relation {
 }
 
 /** pg_type rows for the types Eddy's columns and parameters use: name, oid, array oid, regtype text, typlen. */
-const PG_TYPES: readonly (readonly [string, number, number, string, number])[] = [
+export const PG_TYPES: readonly (readonly [string, number, number, string, number])[] = [
   ['bool', OID.BOOL, 1000, 'boolean', 1],
   ['bytea', OID.BYTEA, 1001, 'bytea', -1],
   ['char', OID.CHAR, 1002, '"char"', 1],
@@ -64,6 +64,12 @@ const TYPE_ALIASES: Record<string, string> = {
 };
 
 const typlen = (oid: number): number => PG_TYPES.find((t) => t[1] === oid)?.[4] ?? -1;
+
+/** A column's PostgreSQL type: its OID, typmod and typlen (pg_attribute's atttypid, atttypmod, attlen). */
+export function pgTypeOf(c: ColumnDef): { oid: number; typmod: number; len: number } {
+  const t = pgType(c);
+  return { ...t, len: typlen(t.oid) };
+}
 
 function pgType(c: ColumnDef): { oid: number; typmod: number } {
   const t: SqlType = c.type;

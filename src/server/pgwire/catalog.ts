@@ -1,13 +1,15 @@
 // Answers for what PostgreSQL clients ask of any server before or besides their own SQL: the
-// version, `SHOW <parameter>`, the session's database and user, psql's `\dt`/`\d` listing
-// (a pg_catalog.pg_class query), and the SET drivers send at start-up (BEGIN/COMMIT are
-// transaction-statements.ts's). Only a
+// version, `SHOW <parameter>`, the session's database and user, queries over pg_catalog and
+// information_schema (run over their tables, pg-catalog-db.ts; pgJDBC's and psycopg's metadata
+// queries, and psql's that SQLite cannot run, answered here by their shape), and the SET drivers
+// send at start-up (BEGIN/COMMIT are transaction-statements.ts's). Only a
 // whole query that matches one of these is answered here; everything else goes to Eddy, so
 // Eddy's own `SHOW STREAMS`, `SET 'prop'='value'` etc. are untouched.
 
 import type { SourceDef } from '../../planner/catalog.js';
 import type { Value } from '../../planner/values.js';
 import type { ColumnHeader, Eddy } from '../../engine-api.js';
+import { catalogDb, relationOids } from './pg-catalog-db.js';
 import { isJdbcColumns, isJdbcPrimaryKeys, jdbcColumns, jdbcPrimaryKeys, like, psqlColumns, typeInfo } from './catalog-columns.js';
 
 export type CatalogAnswer = { readonly kind: 'rows'; readonly columns: readonly ColumnHeader[]; readonly rows: readonly Value[][] } | { readonly kind: 'tag'; readonly tag: string };
@@ -45,6 +47,18 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
   // PostgreSQL's SET (an unquoted name), not Eddy's SET 'property' = 'value'.
   if (/^set (session |local )?[a-z_][a-z_0-9.]*\s*(=|to)\s*/i.test(flat)) return { kind: 'tag', tag: 'SET' };
   if (/^discard all$/i.test(flat)) return { kind: 'tag', tag: 'DISCARD ALL' };
+  // pgJDBC's and psycopg's metadata queries have answers of their own, with typed columns.
+  if (isJdbcColumns(flat)) return jdbcColumns(flat, relations(eddy));
+  if (isJdbcPrimaryKeys(flat)) return jdbcPrimaryKeys(flat, relations(eddy));
+  const type = typeInfo(flat);
+  if (type) return type;
+  if (/\bfrom pg_catalog\.pg_namespace n, pg_catalog\.pg_class c\b/i.test(flat) && /\bas table_type\b/i.test(flat)) return jdbcTables(eddy, flat);
+  // Any other query over pg_catalog or information_schema runs over their tables (pg-catalog-db.ts).
+  if (/\b(pg_catalog|information_schema)\./i.test(flat) || /^select\b[\s\S]*\bfrom\s+(pg_\w+|information_schema)\b/i.test(flat)) {
+    const rows = catalogDb(eddy).query(q, eddy, session);
+    if (rows) return rows;
+  }
+  // What SQLite cannot run (ARRAY(…), = ANY(…), unnest…): the psql queries below by their shape.
   if (/\bfrom pg_catalog\.pg_class c\b/i.test(flat) && /\bc\.relkind in\b/i.test(flat) && /as "Schema"/i.test(flat)) return relationList(eddy, flat, session.user);
   if ((m = /^select c\.oid, n\.nspname, c\.relname from pg_catalog\.pg_class c .*\bc\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)'/i.exec(flat))) return describeLookup(eddy, m[1]!);
   if ((m = /^select c\.relchecks, c\.relkind,.* where c\.oid = '(\d+)'/i.exec(flat))) return describeRelation(eddy, Number(m[1]));
@@ -55,11 +69,6 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
       relations(eddy).find((r) => r.oid === oid),
     );
   }
-  if (isJdbcColumns(flat)) return jdbcColumns(flat, relations(eddy));
-  if (isJdbcPrimaryKeys(flat)) return jdbcPrimaryKeys(flat, relations(eddy));
-  const type = typeInfo(flat);
-  if (type) return type;
-  if (/\bfrom pg_catalog\.pg_namespace n, pg_catalog\.pg_class c\b/i.test(flat) && /\bas table_type\b/i.test(flat)) return jdbcTables(eddy, flat);
   // Eddy has no pg_catalog schema, so such a query is a client's catalog probe, never Eddy SQL:
   // what is not answered above has no rows (psql's \d footers: indexes, policies, publications…).
   if (/\bpg_catalog\./i.test(flat) || /\binformation_schema\./i.test(flat)) return { kind: 'rows', columns: [], rows: [] };
@@ -68,10 +77,7 @@ export function catalogAnswer(sql: string, eddy: Eddy, session: SessionInfo): Ca
 
 /** Eddy's sources in a fixed order, each with an oid psql can ask about. */
 function relations(eddy: Eddy): { oid: number; def: SourceDef }[] {
-  return eddy
-    .sources()
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((def, i) => ({ oid: 16384 + i, def }));
+  return relationOids(eddy);
 }
 
 function regex(pattern: string | undefined): RegExp | undefined {
@@ -138,7 +144,7 @@ function relationList(eddy: Eddy, flat: string, owner: string): CatalogAnswer {
     .sources()
     .filter((s) => !re || re.test(s.name))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s): Value[] => ['public', s.name, s.kind === 'TABLE' ? 'table' : 'stream', owner]);
+    .map((s): Value[] => ['public', s.name, 'table', owner]);
   return { kind: 'rows', columns: [text('Schema'), text('Name'), text('Type'), text('Owner')], rows };
 }
 

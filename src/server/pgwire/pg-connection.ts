@@ -6,7 +6,7 @@
 
 import type { Socket } from 'node:net';
 import type { Eddy, PushQuery } from '../../engine-api.js';
-import { TLSSocket } from 'node:tls';
+import { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { ServerTls } from '../tls.js';
 import { SessionProperties } from '../session-properties.js';
 import { EDDY_VERSION, type SessionInfo } from './catalog.js';
@@ -100,9 +100,26 @@ export class PgConnection implements CopyInContext, TransactionContext {
   private startTls(tls: ServerTls): void {
     this.tcp.off('data', this.onSocketData);
     this.tcp.write(Buffer.from('S'));
-    const secure = new TLSSocket(this.tcp, { isServer: true, secureContext: tls.context });
-    this.socket = secure;
-    this.listen(secure);
+    // A tls.Server that never listens takes the socket: unlike a bare TLSSocket, it checks the
+    // client's certificate after the handshake (authorized / authorizationError). With a client CA
+    // it asks for one but does not fail the handshake without it: the StartupMessage that follows
+    // is refused with PostgreSQL's FATAL, which the client can read (a handshake alert would only
+    // tell it the connection broke).
+    // (It builds its context from the PEMs: it does not take a secureContext.)
+    const acceptor = new TlsServer({
+      cert: tls.cert,
+      key: tls.key,
+      minVersion: 'TLSv1.2',
+      ...(tls.client && tls.clientCa !== undefined ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+    });
+    acceptor.once('secureConnection', (secure: TLSSocket) => {
+      if (this.ended) return void secure.destroy();
+      this.socket = secure;
+      this.listen(secure);
+    });
+    // A failed handshake (a client that does not trust the certificate): the TCP socket closes.
+    acceptor.once('tlsClientError', () => this.tcp.destroy());
+    acceptor.emit('connection', this.tcp);
   }
 
   get eddy(): Eddy {
@@ -256,8 +273,10 @@ export class PgConnection implements CopyInContext, TransactionContext {
           if (this.host.tls?.required && !this.encrypted) {
             return this.fatal('28000', 'this server accepts only TLS connections (--tls-required): connect with sslmode=require, verify-ca or verify-full');
           }
-          this.reader.startTyped();
           const user = first.params.get('user') ?? '';
+          const refusal = this.clientCertRefusal(user);
+          if (refusal) return this.fatal('28000', refusal);
+          this.reader.startTyped();
           const params = new Map(serverParameters(EDDY_VERSION));
           params.set('application_name', first.params.get('application_name') ?? '');
           this.info = { user, database: first.params.get('database') ?? user, parameters: params };
@@ -287,6 +306,22 @@ export class PgConnection implements CopyInContext, TransactionContext {
     } catch (e) {
       this.fatal('28000', (e as Error).message);
     }
+  }
+
+  /**
+   * Why this client's certificate is not admitted (undefined: it is, or none is asked for): none
+   * sent, one that does not chain to the client CA, or (verify-full) one named for another user.
+   */
+  private clientCertRefusal(user: string): string | undefined {
+    const check = this.host.tls?.client;
+    if (!check || !(this.socket instanceof TLSSocket)) return undefined;
+    const s = this.socket;
+    const cert = s.getPeerCertificate();
+    if (!cert || Object.keys(cert).length === 0) return 'connection requires a valid client certificate';
+    if (!s.authorized) return `connection requires a valid client certificate: ${String(s.authorizationError)}`;
+    const cn = cert.subject?.CN;
+    if (check.verify === 'verify-full' && cn !== user) return `certificate authentication failed for user "${user}": the client certificate's common name is "${cn ?? ''}"`;
+    return undefined;
   }
 
   private ready(): void {

@@ -27,13 +27,13 @@ export function transactionPortal(ctx: TransactionContext, info: SessionInfo, st
       tx.close(st.name);
       return { kind: 'tag', tag: st.name === undefined ? 'CLOSE CURSOR ALL' : 'CLOSE CURSOR' };
     case 'declare': {
-      tx.declare(st.name, openQuery(ctx, info, st.query, st.queryOffset), st.hold);
+      tx.declare(st.name, openQuery(ctx, info, st.query, st.queryOffset), st.hold, st.scroll);
       return { kind: 'tag', tag: 'DECLARE CURSOR' };
     }
     case 'fetch': {
       const cursor = tx.cursor(st.name);
       const shape = cursor.portal.shape;
-      const fetch = { cursor, move: st.move, count: st.count, timeoutMs: st.timeoutMs };
+      const fetch = { cursor, move: st.move, direction: st.direction, count: st.count, timeoutMs: st.timeoutMs };
       return { kind: 'command', shape: st.move ? undefined : shape, send: (format) => fetchFromCursor(ctx, shape, fetch, format) };
     }
   }

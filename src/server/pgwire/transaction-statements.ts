@@ -3,10 +3,12 @@
 // FETCH, MOVE and CLOSE (psql's FETCH_COUNT, psycopg's named cursors, Materialize-style
 // subscriptions). This file only reads them; transaction.ts and cursor-fetch.ts carry them out.
 //
-// Eddy's cursors scan forward only (NO SCROLL, PostgreSQL's default for a query that could not
-// scroll cheaply): FETCH/MOVE take NEXT, FORWARD [n|ALL], n and ALL. `WITH (timeout = '…')`
+// A cursor is NO SCROLL unless DECLAREd SCROLL (PostgreSQL's default for a query that could not
+// scroll cheaply): FETCH/MOVE take every direction — NEXT, PRIOR, FIRST, LAST, ABSOLUTE n,
+// RELATIVE n, n, ALL, FORWARD [n|ALL], BACKWARD [n|ALL] — and one that would go back on a NO
+// SCROLL cursor fails when it runs, as PostgreSQL's does (cursor-fetch.ts). `WITH (timeout = '…')`
 // after the cursor name is Materialize's: a FETCH from a push query returns what has arrived
-// when it runs out (see cursor-fetch.ts).
+// when it runs out.
 
 import { statementSpans } from '../../parser/function-statements.js';
 import { PgError } from './pg-error.js';
@@ -15,9 +17,20 @@ export type TransactionStatement =
   | { readonly kind: 'begin' }
   | { readonly kind: 'commit' }
   | { readonly kind: 'rollback' }
-  | { readonly kind: 'declare'; readonly name: string; readonly hold: boolean; readonly query: string; readonly queryOffset: number }
-  | { readonly kind: 'fetch'; readonly move: boolean; readonly name: string; readonly count: number; readonly timeoutMs: number | undefined }
+  | { readonly kind: 'declare'; readonly name: string; readonly hold: boolean; readonly scroll: boolean; readonly query: string; readonly queryOffset: number }
+  | {
+      readonly kind: 'fetch';
+      readonly move: boolean;
+      readonly name: string;
+      readonly direction: FetchDirection;
+      /** forward/backward: rows (Infinity: ALL; 0: the current row again); absolute/relative: the row. */
+      readonly count: number;
+      readonly timeoutMs: number | undefined;
+    }
   | { readonly kind: 'close'; readonly name: string | undefined };
+
+/** PostgreSQL's four kinds of FETCH: NEXT, PRIOR, FIRST and LAST are ±1 of one of them. */
+export type FetchDirection = 'forward' | 'backward' | 'absolute' | 'relative';
 
 const syntax = (message: string, at: number): PgError => new PgError({ severity: 'ERROR', code: '42601', message, position: at + 1 });
 
@@ -102,9 +115,6 @@ class Scanner {
   }
 }
 
-const forwardOnly = (at: number): PgError =>
-  new PgError({ severity: 'ERROR', code: '55000', message: 'cursor can only scan forward', hint: "Eddy's cursors read each row once: FETCH NEXT, FORWARD n, n or ALL.", position: at + 1 });
-
 /**
  * A simple Query's text cut at its top-level semicolons (the parser's statement spans: outside
  * quotes, comments, `$$` bodies and brackets), each piece with its `;` and where it starts; a last
@@ -180,8 +190,9 @@ function declare(s: Scanner): TransactionStatement {
       position: s.at + 1,
     });
   s.take('ASENSITIVE') || s.take('INSENSITIVE');
+  let scroll = false;
   if (s.take('NO')) s.expect('SCROLL');
-  else if (s.peek() === 'SCROLL') throw forwardOnly(s.at);
+  else scroll = s.take('SCROLL');
   s.expect('CURSOR');
   let hold = false;
   if (s.take('WITH')) {
@@ -193,31 +204,52 @@ function declare(s: Scanner): TransactionStatement {
   const lead = /^\s*/.exec(rest)![0].length;
   const query = rest.slice(lead).replace(/;\s*$/, '');
   if (!/^(\(\s*)*(SELECT|WITH|VALUES|TABLE)\b/i.test(query)) throw syntax('DECLARE CURSOR takes a query: DECLARE name CURSOR FOR SELECT …', s.at + lead);
-  return { kind: 'declare', name, hold, query, queryOffset: s.at + lead };
+  return { kind: 'declare', name, hold, scroll, query, queryOffset: s.at + lead };
 }
 
-/** FETCH / MOVE [NEXT | FORWARD [n | ALL] | n | ALL] [FROM | IN] name [WITH (timeout = 'interval')] */
+/**
+ * FETCH / MOVE [NEXT | PRIOR | FIRST | LAST | ABSOLUTE n | RELATIVE n | n | ALL | FORWARD [n | ALL] |
+ * BACKWARD [n | ALL]] [FROM | IN] name [WITH (timeout = 'interval')]
+ */
 function fetch(s: Scanner, move: boolean): TransactionStatement {
   s.take(move ? 'MOVE' : 'FETCH');
+  let direction: FetchDirection = 'forward';
   let count = 1;
-  const at = s.at;
+  const signed = (): number => {
+    const n = s.number();
+    if (n === undefined) throw syntax(`syntax error: expected a row count at or near "${s.sql.slice(s.at, s.at + 20).split(/\s/)[0]}"`, s.at);
+    return n;
+  };
   const word = s.peek();
-  if (word === 'NEXT') s.take('NEXT');
-  else if (word === 'ALL') {
-    s.take('ALL');
+  if (word === 'NEXT') s.take(word);
+  else if (word === 'PRIOR') {
+    s.take(word);
+    direction = 'backward';
+  } else if (word === 'FIRST' || word === 'LAST') {
+    s.take(word);
+    direction = 'absolute';
+    count = word === 'FIRST' ? 1 : -1;
+  } else if (word === 'ABSOLUTE' || word === 'RELATIVE') {
+    s.take(word);
+    direction = word === 'ABSOLUTE' ? 'absolute' : 'relative';
+    count = signed();
+  } else if (word === 'ALL') {
+    s.take(word);
     count = Infinity;
-  } else if (word === 'FORWARD') {
-    s.take('FORWARD');
+  } else if (word === 'FORWARD' || word === 'BACKWARD') {
+    s.take(word);
+    direction = word === 'FORWARD' ? 'forward' : 'backward';
     if (s.take('ALL')) count = Infinity;
     else count = s.number() ?? 1;
-  } else if (word === 'PRIOR' || word === 'FIRST' || word === 'LAST' || word === 'ABSOLUTE' || word === 'RELATIVE' || word === 'BACKWARD') {
-    throw forwardOnly(at);
   } else {
     const n = s.number();
     if (n !== undefined) count = n;
   }
-  if (count < 0) throw forwardOnly(at);
-  if (count === 0) throw new PgError({ severity: 'ERROR', code: '0A000', message: 'FETCH 0 (the current row again) is not supported by Eddy: its cursors read each row once', position: at + 1 });
+  // FETCH -n is FETCH BACKWARD n (and BACKWARD -n is FORWARD n), as in PostgreSQL.
+  if ((direction === 'forward' || direction === 'backward') && count < 0) {
+    direction = direction === 'forward' ? 'backward' : 'forward';
+    count = -count;
+  }
   s.take('FROM') || s.take('IN');
   const name = s.name();
   let timeoutMs: number | undefined;
@@ -232,7 +264,7 @@ function fetch(s: Scanner, move: boolean): TransactionStatement {
     if (!s.punct(')')) throw syntax('syntax error: expected )', s.at);
   }
   s.end();
-  return { kind: 'fetch', move, name, count, timeoutMs };
+  return { kind: 'fetch', move, name, direction, count, timeoutMs };
 }
 
 /** A timeout such as '1s', '250ms', '2 seconds', '0' (seconds, as Materialize reads a bare number). */

@@ -21,6 +21,16 @@ export interface Cursor {
   committed: boolean;
   /** A push query's next row, asked for by a FETCH whose timeout ran out first: the next FETCH takes it. */
   pending: Promise<IteratorResult<PushRow>> | undefined;
+  /** DECLAREd SCROLL: it keeps the rows it has read, so FETCH can go back over them. */
+  readonly scroll: boolean;
+  /** Where it stands, as PostgreSQL counts: 0 before the first row, n on the nth, read + 1 after the last. */
+  position: number;
+  /** Rows read from its query so far. */
+  read: number;
+  /** Its query has no more rows. */
+  ended: boolean;
+  /** With scroll: the rows read, as text cells. */
+  readonly kept: (string | null)[][];
 }
 
 /** What a portal needs to take part in the connection's transaction block. */
@@ -83,7 +93,7 @@ export class TransactionBlock {
     };
   }
 
-  declare(name: string, portal: RowPortal, hold: boolean): void {
+  declare(name: string, portal: RowPortal, hold: boolean, scroll = false): void {
     if (this.state === 'I' && !hold) {
       closePortal(portal);
       throw new PgError({ severity: 'ERROR', code: '25P01', message: 'DECLARE CURSOR can only be used in transaction blocks' });
@@ -93,7 +103,7 @@ export class TransactionBlock {
       throw new PgError({ severity: 'ERROR', code: '42P03', message: `cursor "${name}" already exists` });
     }
     // Declared outside a block (WITH HOLD), there is no block to commit: it lives until CLOSE.
-    this.cursors.set(name, { name, portal, hold, committed: this.state === 'I', pending: undefined });
+    this.cursors.set(name, { name, portal, hold, committed: this.state === 'I', pending: undefined, scroll, position: 0, read: 0, ended: false, kept: [] });
   }
 
   cursor(name: string): Cursor {
