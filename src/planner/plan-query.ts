@@ -12,6 +12,7 @@ import { compileClause, type ErrorRoute } from './compile.js';
 import { exprText } from './expr-text.js';
 import type { PlanNode } from './plan.js';
 import { planRelation, type PlannedRelation } from './plan-relation.js';
+import { columnUse } from './source-reads.js';
 import { checkEmitFinal, checkPersistentQuery } from './persistent-query-rules.js';
 import { RelationScope } from './relation-scope.js';
 import { checkWithoutFrom, isBoundedQuery } from './adhoc-query-rules.js';
@@ -56,7 +57,8 @@ export function planQuery(q: Query, catalog: Catalog, errors: ErrorRoute, opts: 
   checkEmitFinal(q);
   const newPlanner = !opts.pull && q.from !== undefined && newPlannerEnabled(opts.properties);
   if (newPlanner) checkNewPlannerQuery(q, catalog);
-  const rel = withKeyLookup(planRelation(q.from, catalog, errors), q, persistent);
+  // A persistent query's sources decode only the columns it reads (source-reads.ts).
+  const rel = withKeyLookup(planRelation(q.from, catalog, errors, persistent ? columnUse(q) : undefined), q, persistent);
   const extra = new Map<string, Binding>();
   if (rel.joinKey) extra.set('ROWKEY', rel.joinKey);
   const relScope = new RelationScope(rel.entries, catalog.functions, { pseudoColumns: true, extra });

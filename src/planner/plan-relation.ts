@@ -11,6 +11,7 @@ import { checkJoinKeyType, foreignKeyJoinKey, primaryKeyJoinKey, type JoinKeyInf
 import type { JoinNode, PlanNode, Schema, SourceNode } from './plan.js';
 import { RelationScope, type ScopeEntry } from './relation-scope.js';
 import type { Binding } from './scope.js';
+import { sourceReads, type ColumnUse } from './source-reads.js';
 
 export interface PlannedRelation {
   readonly node: PlanNode;
@@ -24,7 +25,8 @@ export interface PlannedRelation {
   readonly joinKeyInfo?: JoinKeyInfo;
 }
 
-export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
+/** `use`: the columns a persistent query mentions (source-reads.ts), so its sources decode only those. */
+export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute, use?: ColumnUse): PlannedRelation {
   const source = catalog.get(ref.name);
   if (!source) {
     throw new SqlError(`${ref.name} does not exist.`, ref);
@@ -41,7 +43,8 @@ export function planSource(ref: SourceRef, catalog: Catalog, errors: ErrorRoute)
     const scope = new RelationScope([entry], catalog.functions);
     timestamp = compile({ kind: 'ColumnRef', name: source.timestampColumn, loc: ref.loc }, scope, errors);
   }
-  const node: SourceNode = { kind: 'Source', source, alias, schema, ...(timestamp ? { timestamp } : {}) };
+  const reads = sourceReads(source, alias, use);
+  const node: SourceNode = { kind: 'Source', source, alias, schema, ...(timestamp ? { timestamp } : {}), ...(reads ? { reads } : {}) };
   return { node, entries: [entry], isTable: source.kind === 'TABLE', windowed: !!source.windowed, isJoin: false };
 }
 
@@ -64,15 +67,15 @@ function checkJoinValueFormats(rel: PlannedRelation, catalog: Catalog, at: Join)
 /** No FROM (Eddy): one row of no columns, nothing to resolve a column in. */
 const SINGLE_ROW: PlannedRelation = { node: { kind: 'SingleRow', schema: { columns: [], isTable: false } }, entries: [], isTable: false, windowed: false, isJoin: false };
 
-export function planRelation(rel: Relation | undefined, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
+export function planRelation(rel: Relation | undefined, catalog: Catalog, errors: ErrorRoute, use?: ColumnUse): PlannedRelation {
   if (!rel) return SINGLE_ROW;
-  const planned = planRelationTree(rel, catalog, errors);
+  const planned = planRelationTree(rel, catalog, errors, use);
   if (rel.kind === 'Join') checkJoinValueFormats(planned, catalog, rel);
   return planned;
 }
 
-function planRelationTree(rel: Relation, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
-  return rel.kind === 'SourceRef' ? planSource(rel, catalog, errors) : planJoin(rel, catalog, errors);
+function planRelationTree(rel: Relation, catalog: Catalog, errors: ErrorRoute, use: ColumnUse | undefined): PlannedRelation {
+  return rel.kind === 'SourceRef' ? planSource(rel, catalog, errors, use) : planJoin(rel, catalog, errors, use);
 }
 
 function joinVariant(j: Join, left: PlannedRelation, right: PlannedRelation, leftIsKey: boolean, rightIsKey: boolean, criteria: string): JoinNode['variant'] {
@@ -117,9 +120,9 @@ function windowText(r: PlannedRelation): string {
   return w ? `${w.kind} windowed` : 'not windowed';
 }
 
-function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute): PlannedRelation {
-  const left = planRelationTree(j.left, catalog, errors);
-  const right = planSource(j.right, catalog, errors);
+function planJoin(j: Join, catalog: Catalog, errors: ErrorRoute, use: ColumnUse | undefined): PlannedRelation {
+  const left = planRelationTree(j.left, catalog, errors, use);
+  const right = planSource(j.right, catalog, errors, use);
   const leftWidth = left.entries.reduce((n, e) => n + e.columns.length, 0);
   const rightEntry = right.entries[0]!;
   // ksqlDB refuses the same source twice in one FROM clause, whatever its aliases.

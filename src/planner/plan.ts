@@ -32,6 +32,12 @@ export interface SourceNode {
   readonly timestamp?: CompiledExpr;
   /** A pull query over a static table that fixes its whole primary key reads this one key through the index (static-key-lookup.ts). */
   readonly keyLookup?: readonly Value[];
+  /**
+   * The columns (indexes into source.columns) the query reads, when it reads fewer than all and
+   * its records are not kept whole in state (source-reads.ts): the source's decoder may leave the
+   * others null. Absent: every column.
+   */
+  readonly reads?: readonly number[];
 }
 
 /**

@@ -22,7 +22,19 @@ export interface RecordCodec {
   encodeKey(cols: readonly Value[]): Buffer | null;
 }
 
-function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistry | undefined): Serde {
+/** The positions among def's value columns of the read ones, its TIMESTAMP column always among them (decode reads it). */
+function valuePositions(def: SourceDef, reads: readonly number[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  def.columns.forEach((c, i) => {
+    if (c.role !== 'value') return;
+    if (reads.includes(i) || c.name === def.timestampColumn) out.push(at);
+    at++;
+  });
+  return out;
+}
+
+function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistry | undefined, readColumns?: readonly number[]): Serde {
   const cols = def.columns.filter((c) => c.role === role).map((c) => ({ name: c.name, type: c.type }));
   const format = role === 'key' ? def.keyFormat : def.valueFormat;
   const delimiter = role === 'key' ? def.keyDelimiter : def.valueDelimiter;
@@ -30,6 +42,7 @@ function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistr
     role,
     ...(role === 'value' && def.wrapSingleValue !== undefined ? { wrapSingleValue: def.wrapSingleValue } : {}),
     ...(delimiter ? { delimiter } : {}),
+    ...(readColumns ? { readColumns } : {}),
     ...(registry ? { registry } : {}),
     ...(def.topic ? { topic: def.topic } : {}),
     sourceName: def.name,
@@ -39,10 +52,14 @@ function serdeFor(def: SourceDef, role: 'key' | 'value', registry: SchemaRegistr
   });
 }
 
-/** `registry`: where AVRO, PROTOBUF and JSON_SR schemas live (the engine's; without one those formats fail). */
-export function recordCodec(def: SourceDef, registry?: SchemaRegistry): RecordCodec {
+/**
+ * `registry`: where AVRO, PROTOBUF and JSON_SR schemas live (the engine's; without one those formats fail).
+ * `reads`: the columns (indexes into def.columns) a query reads, as its plan's SourceNode says;
+ * the value format may then leave the other value columns null. Absent: every column.
+ */
+export function recordCodec(def: SourceDef, registry?: SchemaRegistry, reads?: readonly number[]): RecordCodec {
   const keySerde = serdeFor(def, 'key', registry);
-  const valueSerde = serdeFor(def, 'value', registry);
+  const valueSerde = serdeFor(def, 'value', registry, reads && valuePositions(def, reads));
   const keyCount = def.columns.filter((c) => c.role === 'key').length;
   const valueCount = def.columns.filter((c) => c.role === 'value').length;
   const headerCols = def.columns.filter((c) => c.role === 'header');

@@ -12,6 +12,7 @@ import type { FormatName } from '../../planner/catalog.js';
 import { formatSchemaProblem } from '../../planner/format-rules.js';
 import type { ColumnSchema, Serde, SerdeOptions } from './serde-types.js';
 import { avroSerde } from './avro.js';
+import { projectingJsonDecoder } from './json-projection.js';
 import { jsonSrSerde } from './json-sr.js';
 import { protobufSerde } from './protobuf.js';
 
@@ -112,6 +113,14 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
   const names = columns.map((c) => c.name);
   // The object's text written directly, field after field, where stringifyJson would write the same:
   // no name an array index (an object lists those first), no `__proto__` (setField's special case).
+  // Only the columns the query reads, where the planner said which (json-projection.ts).
+  const projected =
+    native && opts.readColumns
+      ? projectingJsonDecoder(
+          columns,
+          columns.map((_, i) => opts.readColumns!.includes(i)),
+        )
+      : undefined;
   const direct = native && columns.length > 0 && names.every((n) => !/^(0|[1-9]\d*)$/.test(n) && n !== '__proto__') ? names.map((n, i) => `${i ? ',' : '{'}${JSON.stringify(n)}:`) : undefined;
   return {
     serialize(values) {
@@ -134,6 +143,10 @@ function jsonSerde(columns: readonly ColumnSchema[], opts: SerdeOptions): Serde 
         text = utf8Text(bytes);
       } catch (e) {
         throw new DecodeError(`Failed to deserialize ${opts.role} as JSON: ${(e as Error).message}`);
+      }
+      if (projected) {
+        const row = projected(text);
+        if (row !== undefined) return row;
       }
       if (native) {
         const fast = nativeObject(text, columns);

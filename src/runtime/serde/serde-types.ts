@@ -19,4 +19,9 @@ export interface SerdeOptions extends RegistryContext {
   readonly role: 'key' | 'value';
   readonly wrapSingleValue?: boolean;
   readonly delimiter?: string;
+  /**
+   * The positions (among these columns) of the ones a query reads, when the planner knows it
+   * (SourceNode.reads): a format may leave the others null. Absent: every column.
+   */
+  readonly readColumns?: readonly number[];
 }

@@ -63,7 +63,7 @@ export function openPartitionInputs(plan: QueryPlan, s: InputSettings): Partitio
     if (!topic) continue; // static tables are looked up, not read
     const info = s.log.describeTopic(topic);
     const partitions = info?.partitions ?? node.source.partitions;
-    const codec = s.codecFor ? s.codecFor(node.source) : recordCodec(node.source, s.registry);
+    const codec = s.codecFor ? s.codecFor(node.source) : recordCodec(node.source, s.registry, node.reads);
     for (let p = 0; p < partitions; p++) {
       const key = `${topic}:${p}`;
       const savedNext = saved.get(key);
