@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
 import type { Value } from '../../src/planner/values.js';
-import { engine, rows } from './helpers.js';
+import { engine, insert, rows } from './helpers.js';
 
 let eddy: Eddy;
 afterEach(() => eddy?.close());
@@ -162,5 +162,18 @@ describe('DATEADD and DATESUB', () => {
   it('truncate the moved milliseconds to days toward zero, as TimeUnit.toDays does', () => {
     // DATE '1969-12-30' + 25 hours is -82,800,000 ms: 0 days, not -1.
     expect(evaluate('DATEADD(HOURS, 25, FROM_DAYS(-2))', 'DATESUB(HOURS, 1, FROM_DAYS(0))', 'DATEADD(HOURS, 47, FROM_DAYS(3))', 'DATEADD(DAYS, NULL, FROM_DAYS(3))')).toEqual([0, 0, 4, null]);
+  });
+});
+
+describe('the processing log', () => {
+  it("says why in ksqlDB's words: the UDF's 'Failed to …' sentence, then java.time's", () => {
+    eddy = engine();
+    eddy.execute("CREATE STREAM S (K INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
+    eddy.execute("CREATE STREAM O AS SELECT K, PARSE_TIMESTAMP(V, 'yyyy-MM-dd') AS T, FORMAT_TIMESTAMP(FROM_UNIXTIME(1500), V, 'PST') AS F, CONVERT_TZ(FROM_UNIXTIME(0), 'UTC', V) AS C FROM S;");
+    insert(eddy, 'S', 'K, V', "1, '2021-02-32'", 1);
+    const reasons = eddy.processingLog().map((r) => r.reason);
+    expect(reasons.some((r) => r.includes("Failed to parse timestamp '2021-02-32' at timezone 'GMT' with formatter 'yyyy-MM-dd': Invalid value for DayOfMonth"))).toBe(true);
+    expect(reasons.some((r) => r.includes("Failed to format timestamp 1970-01-01 00:00:01.5 at timeZone 'PST' with formatter '2021-02-32': Unknown time-zone ID: PST"))).toBe(true);
+    expect(reasons.some((r) => r.includes('Invalid time zone: Invalid ID for region-based ZoneId, invalid format: 2021-02-32'))).toBe(true);
   });
 });
