@@ -49,3 +49,17 @@ describe('EXTRACTJSONFIELD paths', () => {
     expect(evaluate("EXTRACTJSONFIELD(J, '$.a[''n'']')", "EXTRACTJSONFIELD(J, '$.l[-1]')", "EXTRACTJSONFIELD(J, 'a.n')", "EXTRACTJSONFIELD(J, '$.a.b-c')")).toEqual([null, null, null, null]);
   });
 });
+
+describe('JSON_ARRAY_CONTAINS', () => {
+  it('reads the array as a stream: elements whole before the text stops being JSON still count', () => {
+    expect(
+      evaluate(
+        "JSON_ARRAY_CONTAINS('[1, 2, oops', 2)",
+        "JSON_ARRAY_CONTAINS('[1, 2, oops', 3)",
+        `JSON_ARRAY_CONTAINS('["a,b", {"x": ]', 'a,b')`,
+        "JSON_ARRAY_CONTAINS('[1, 2]x', 2)",
+        `JSON_ARRAY_CONTAINS('{"a":1}', 1)`,
+      ),
+    ).toEqual([true, false, true, true, false]);
+  });
+});

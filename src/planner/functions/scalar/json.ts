@@ -138,6 +138,46 @@ function isoTimestamp(ms: number): string {
   return `${year}${d.toISOString().slice(d.toISOString().indexOf('-', 1), 23)}`;
 }
 
+/**
+ * The top-level elements of a JSON array as Jackson's streaming parser meets them (ksqlDB's
+ * JSON_ARRAY_CONTAINS): the elements whole before the text stops being JSON count, so
+ * `[1, 2, oops` holds 1 and 2. Undefined when the text does not open an array.
+ */
+function arrayElements(text: string): Json[] | undefined {
+  if (text.trimStart()[0] !== '[') return undefined;
+  let at: number;
+  try {
+    const j = parseJson(text, { allowTrailing: true });
+    return Array.isArray(j) ? j : undefined;
+  } catch (e) {
+    const m = /Invalid JSON at (\d+)/.exec((e as Error).message);
+    if (!m) return [];
+    at = Number(m[1]);
+  }
+  const cuts = [at];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < at && i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) cuts.push(i);
+  }
+  for (const cut of [cuts[0]!, ...cuts.slice(1).reverse()]) {
+    try {
+      const j = parseJson(`${text.slice(0, cut)}]`);
+      if (Array.isArray(j)) return j;
+    } catch {
+      // an element cut in two: try the comma before
+    }
+  }
+  return [];
+}
+
 function jsonElementIs(x: Json, want: Value, kind: string | undefined): boolean {
   if (x === null) return want === null;
   if (want === null) return false;
@@ -188,8 +228,8 @@ export const jsonFunctions: ScalarFunction[] = [
       fn: () => false,
       bind: (types) => (a) => {
         if (a[0] === null) return false;
-        const j = tryParse(s(a[0]));
-        if (!Array.isArray(j)) return false;
+        const j = arrayElements(s(a[0]));
+        if (!j) return false;
         const want = (a[1] ?? null) as Value;
         const kind = types[1]?.kind;
         return j.some((x) => jsonElementIs(x, want, kind));
