@@ -18,12 +18,18 @@ export function propString(props: Properties, key: string): string | undefined {
 /** Partitions a topic may have: each one is read every cycle, so a huge count freezes the engine. */
 export const MAX_PARTITIONS = 1000;
 
-/** PARTITIONS=…, if given: a whole number from 1 to MAX_PARTITIONS. */
-export function propPartitions(props: Properties): number | undefined {
+/**
+ * PARTITIONS=…, if given: a whole number from 1 to MAX_PARTITIONS. ksqlDB passes the number to
+ * Kafka's createTopics unchecked: -1 there is the broker's default (one partition here), any other
+ * number below 1 the broker's refusal, which ksqlDB reports as failing to make the topic.
+ */
+export function propPartitions(props: Properties, topic?: string): number | undefined {
   const v = props.get('PARTITIONS');
   if (v === undefined) return undefined;
   const n = Number(v.value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) throw new SqlError(`Invalid value for PARTITIONS: ${v.text}. A topic has from 1 to ${MAX_PARTITIONS} partitions.`, v);
+  if (n === -1) return 1;
+  if (Number.isInteger(n) && n < 1) throw new SqlError(`Failed to guarantee existence of topic ${topic ?? ''}: Number of partitions must be larger than 0.`.replace('topic :', 'topic:'), v);
+  if (!Number.isInteger(n) || n > MAX_PARTITIONS) throw new SqlError(`Invalid value for PARTITIONS: ${v.text}. A topic has from 1 to ${MAX_PARTITIONS} partitions.`, v);
   return n;
 }
 
@@ -300,7 +306,7 @@ export function planCreateSource(stmt: CreateSource, sql: string, catalog: Catal
     kind: stmt.sourceType,
     columns: ordered,
     ...(isStatic ? {} : { topic: topic ?? stmt.name }),
-    partitions: propPartitions(p) ?? 1,
+    partitions: propPartitions(p, topic ?? stmt.name) ?? 1,
     keyFormat: ordered.some((c) => c.role === 'key') ? keyFormat : keyFormat === 'KAFKA' ? 'NONE' : keyFormat,
     valueFormat,
     ...(propBool(p, 'WRAP_SINGLE_VALUE') !== undefined ? { wrapSingleValue: propBool(p, 'WRAP_SINGLE_VALUE')! } : {}),

@@ -186,7 +186,7 @@ function sinkDefinition(stmt: CreateAsSelect, planned: PlannedQuery, text: strin
   checkFormatConfigs(p, keyFormat, valueFormat);
   checkFormatProperties(p, valueColumns, stmt, valueFormat);
   const ts = propString(p, 'TIMESTAMP');
-  const partitions = propPartitions(p);
+  const partitions = propPartitions(p, propString(p, 'KAFKA_TOPIC') ?? `${topicPrefix}${stmt.name}`);
   const wrapProp = p.get('WRAP_SINGLE_VALUE');
   // ksql.persistence.wrap.single.values sets the default for a sink with one value column.
   const wrapDefault = valueColumns === 1 && properties.get('ksql.persistence.wrap.single.values')?.toLowerCase() === 'false' ? false : undefined;

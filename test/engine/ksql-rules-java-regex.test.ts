@@ -46,3 +46,11 @@ describe('Java constructs RE2 cannot run', () => {
     expect(topic(eddy, 'O').map((r) => r.value)).toEqual([{ A: 'a+b', B: 'b}', C: '+' }]);
   });
 });
+
+describe('a brace that opens no repetition', () => {
+  it("is Java's 'Illegal repetition', which fails each row (NULL), though RE2 would read it as literal text", () => {
+    eddy.execute("CREATE STREAM O AS SELECT K, REGEXP_EXTRACT('a{,3}', V) AS A, REGEXP_REPLACE(V, '{', '-') AS B, REGEXP_EXTRACT('x{2}', V) AS C, REGEXP_EXTRACT('\\x{41}\\p{L}{2,}', V) AS D FROM S;");
+    insert(eddy, 'S', 'K, V', "1, 'a{,3}{xxABc'", 1);
+    expect(topic(eddy, 'O').map((r) => r.value)).toEqual([{ A: null, B: null, C: 'xx', D: 'ABc' }]);
+  });
+});

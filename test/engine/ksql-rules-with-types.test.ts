@@ -96,3 +96,12 @@ describe('CREATE … AS SELECT topic settings', () => {
     expect(refusal("CREATE STREAM C2 WITH (cleanup_policy='delete') AS SELECT * FROM S;")).toContain('Invalid config variable in the WITH clause: CLEANUP_POLICY.');
   });
 });
+
+describe('PARTITIONS below 1', () => {
+  it("is Kafka's refusal to create the topic, in ksqlDB's words; -1 asks for the broker's default", () => {
+    expect(refusal(create('partitions=0'))).toContain('Failed to guarantee existence of topic s: Number of partitions must be larger than 0.');
+    expect(refusal(create('partitions=-3'))).toContain('Failed to guarantee existence of topic s: Number of partitions must be larger than 0.');
+    eddy.execute(create('partitions=-1'));
+    expect(eddy.state.catalog.get('S')?.partitions).toBe(1);
+  });
+});

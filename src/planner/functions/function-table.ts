@@ -7,6 +7,7 @@ import { aggregateFunctions } from './aggregate/index.js';
 import { scalarFunctions } from './scalar/index.js';
 import { tableFunctions } from './table/index.js';
 import type { AggregateFunction, ScalarFunction, TableFunction } from './types.js';
+import { ksqlCategory } from './ksql-categories.js';
 import { signatureOf, userAggregateFunction, userScalarFunction, type UserAggregateDef, type UserOrigin, type UserScalarDef } from './user-functions.js';
 import { stateSignatureOf, userStateFunction, type StateFunction, type UserStateDef } from './user-state-functions.js';
 import { tableSignatureOf, userTableFunction, type UserTableDef } from './user-table-functions.js';
@@ -39,14 +40,15 @@ export interface FunctionInfo {
 /** Every built-in function, by name (what any engine's table lists before its user functions). */
 export function listBuiltIns(): FunctionInfo[] {
   return [
-    ...[...builtInScalars.values()].map((f) => ({ name: f.name, type: 'SCALAR' as const, category: f.category, description: f.description, signatures: f.signatures })),
-    ...[...builtInAggregates.values()].map((f) => ({ name: f.name, type: 'AGGREGATE' as const, category: 'aggregate', description: f.description, signatures: f.signatures })),
-    ...[...builtInTables.values()].map((f) => ({ name: f.name, type: 'TABLE' as const, category: 'table', description: f.description, signatures: f.signatures })),
+    ...[...builtInScalars.values()].map((f) => ({ name: f.name, type: 'SCALAR' as const, category: ksqlCategory(f.name, f.category), description: f.description, signatures: f.signatures })),
+    ...[...builtInAggregates.values()].map((f) => ({ name: f.name, type: 'AGGREGATE' as const, category: 'AGGREGATE', description: f.description, signatures: f.signatures })),
+    ...[...builtInTables.values()].map((f) => ({ name: f.name, type: 'TABLE' as const, category: 'TABLE', description: f.description, signatures: f.signatures })),
   ].sort(byName);
 }
 
+/** By name as Java's String.compareTo orders them (ksqlDB's listing): by UTF-16 unit, '_' after letters. */
 function byName(a: FunctionInfo, b: FunctionInfo): number {
-  return a.name.localeCompare(b.name);
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 export class FunctionTable {

@@ -26,6 +26,12 @@ export interface JavaPattern {
   readonly re2: string;
   /** A construct Java has and RE2 lacks, described for a message, if the pattern uses one. */
   readonly unsupported?: string;
+  /**
+   * Why java.util.regex refuses the pattern where RE2 takes it, if it does: a `{` that opens no
+   * repetition `{n}`, `{n,}`, `{n,m}` (`a{,3}`, `{x}`) is Java's "Illegal repetition" but RE2's
+   * literal text.
+   */
+  readonly invalid?: string;
 }
 
 /** Read a Java pattern: rewrite what RE2 spells differently, name the first construct it lacks. */
@@ -33,6 +39,7 @@ export function readJavaPattern(pattern: string): JavaPattern {
   let out = '';
   let classDepth = 0;
   let unsupported: string | undefined;
+  let invalid: string | undefined;
   const note = (what: string): void => {
     unsupported ??= what;
   };
@@ -59,6 +66,14 @@ export function readJavaPattern(pattern: string): JavaPattern {
           continue;
         }
         if (name.startsWith('java')) note(`the Java character class \\${n}{${name}}`);
+      }
+      if ('pPxN'.includes(n) && n !== '' && pattern[i + 2] === '{') {
+        // \p{L}, \x{263A}, \N{name}: the braces belong to the escape.
+        const close = pattern.indexOf('}', i + 3);
+        const stop = close < 0 ? pattern.length : close + 1;
+        out += pattern.slice(i, stop);
+        i = stop - 1;
+        continue;
       }
       if (/[1-9]/.test(n) && classDepth === 0) note(`a backreference \\${n}`);
       if (n === 'k' && pattern[i + 2] === '<') note('a named backreference \\k<…>');
@@ -88,9 +103,10 @@ export function readJavaPattern(pattern: string): JavaPattern {
       else if (rest.startsWith('=') || rest.startsWith('!') || rest === '<=' || rest === '<!') note('a lookaround group');
     }
     if (c === '+' && isQuantifierEnd(pattern, i - 1)) note(`a possessive quantifier (${pattern[i - 1]}+)`);
+    if (c === '{' && (i === 0 || !/^\{\d+(,\d*)?\}/.test(pattern.slice(i)))) invalid ??= `Illegal repetition near index ${i}`;
     out += c;
   }
-  return unsupported === undefined ? { re2: out } : { re2: out, unsupported };
+  return { re2: out, ...(unsupported === undefined ? {} : { unsupported }), ...(invalid === undefined ? {} : { invalid }) };
 }
 
 /** Whether the char at `at` ends a quantifier: an unescaped * + ? or the } of {n}, {n,} or {n,m}. */

@@ -19,6 +19,8 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
   if (hit) return hit;
   const java = readJavaPattern(pattern);
   let re: RE2JS;
+  // java.util.regex's refusal: each call fails (the row's value is NULL), as ksqlDB compiles per call.
+  if (java.invalid) throw new Error(`${java.invalid}\n${pattern}`);
   try {
     if (java.unsupported) throw new Error(`it uses ${java.unsupported}, which Java's regular expressions have and RE2 does not`);
     re = RE2JS.compile(java.re2, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
@@ -44,7 +46,7 @@ export function linearRegex(fn: string, pattern: string, ignoreCase = false): RE
 export function checkedPattern(fn: string, patternArg: number, returns: SqlType): (types: readonly unknown[], infos: readonly ArgInfo[]) => SqlType {
   return (_types, infos) => {
     const a = infos[patternArg];
-    if (a?.isConstant && typeof a.constant === 'string' && (isRegexSyntax(a.constant) || readJavaPattern(a.constant).unsupported)) linearRegex(fn, a.constant);
+    if (a?.isConstant && typeof a.constant === 'string' && !readJavaPattern(a.constant).invalid && (isRegexSyntax(a.constant) || readJavaPattern(a.constant).unsupported)) linearRegex(fn, a.constant);
     return returns;
   };
 }

@@ -3,7 +3,8 @@
 import { T } from '../../../parser/sql-type.js';
 import { P, scalar } from '../define.js';
 import type { ScalarFunction } from '../types.js';
-import { formatMillis, parseMillis, zoneOffsetMinutes } from './java-time-format.js';
+import { formatEpochDay, formatMillis, formatTimeOfDay, parseEpochDay, parseMillis, parseTimeOfDay, zoneOffsetMs } from './java-time-format.js';
+import { parseSimpleDate } from './simple-date-format.js';
 
 const DAY = 86_400_000;
 const n = (v: unknown) => v as number;
@@ -28,21 +29,55 @@ function unitMs(u: unknown): number {
   return ms;
 }
 
-/** ksqlDB's PARSE_DATE: the parsed instant must fall on a midnight (UTC). */
+/** ksqlDB's PARSE_DATE (FastDateFormat in GMT): the parsed instant must fall on a midnight. */
 function parseDate(text: string, pattern: string): number {
-  const ms = parseMillis(text, pattern, 'UTC', true);
+  const ms = parseSimpleDate(text, pattern);
   if (ms % DAY !== 0) throw new Error('Date format contains time field.');
   return ms / DAY;
 }
 
-/** Pattern letters (outside quotes) of date-based fields: year, month, day, week, era, quarter. */
-const DATE_LETTERS = /[GuyDMLdQqYwWEecF]/;
-
-/** ksqlDB's PARSE_TIME: a pattern that parses a date-based field is an error. */
-function parseTime(text: string, pattern: string): number {
-  if (DATE_LETTERS.test(pattern.replace(/'[^']*'/g, ''))) throw new Error('Time format contains date field.');
-  return ((parseMillis(text, pattern) % DAY) + DAY) % DAY;
+/**
+ * DATEADD/DATESUB: TimeUnit.MILLISECONDS.toDays of the date's milliseconds moved by the interval —
+ * a truncation toward zero, so before 1970 a part day moves the date forward.
+ */
+function shiftDate(epochDay: number, ms: number): number {
+  return Math.trunc((epochDay * DAY + ms) / DAY) + 0; // + 0: no -0 day
 }
+
+/** Runs `f`; its error takes ksqlDB's words: the UDF's "Failed to …" sentence, then java.time's. */
+function failing<R>(what: string, f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+}
+
+const two = (v: number) => String(v).padStart(2, '0');
+
+/** java.sql.Timestamp.toString at UTC: yyyy-mm-dd hh:mm:ss.f (the fraction without trailing zeros). */
+function sqlTimestampText(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const frac =
+    String(((ms % 1000) + 1000) % 1000)
+      .padStart(3, '0')
+      .replace(/0+$/, '') || '0';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${frac}`;
+}
+
+const sqlDateText = (days: number) => new Date(days * DAY).toISOString().slice(0, 10);
+
+/** LocalTime.toString: HH:mm, then :ss and a fraction only when not zero. */
+function localTimeText(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  const frac = ms % 1000;
+  return `${two(Math.floor(sec / 3600))}:${two(Math.floor(sec / 60) % 60)}${sec % 60 || frac ? `:${two(sec % 60)}` : ''}${frac ? `.${String(frac).padStart(3, '0')}` : ''}`;
+}
+
+const formatTs = (ms: number, pattern: string, zone: string) =>
+  failing(`Failed to format timestamp ${sqlTimestampText(ms)} at timeZone '${zone}' with formatter '${pattern}'`, () => formatMillis(ms, pattern, zone));
+const parseTs = (text: string, pattern: string, zone: string) =>
+  failing(`Failed to parse timestamp '${text}' at timezone '${zone}' with formatter '${pattern}'`, () => parseMillis(text, pattern, zone));
 
 export const datetimeFunctions: ScalarFunction[] = [
   scalar('UNIX_TIMESTAMP', 'datetime', 'Milliseconds since the epoch: now, or of a TIMESTAMP.', [
@@ -54,42 +89,52 @@ export const datetimeFunctions: ScalarFunction[] = [
     { params: [P.DATE], returns: T.INTEGER, fn: (a) => n(a[0]) },
   ]),
   scalar('TIMESTAMPTOSTRING', 'datetime', 'Epoch milliseconds formatted with a Java pattern, in a time zone (UTC by default).', [
-    { params: [P.BIGINT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) },
-    { params: [P.BIGINT, P.STRING, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1]), s(a[2])) },
+    { params: [P.BIGINT, P.STRING], returns: T.STRING, fn: (a) => failing(`Failed to format timestamp ${n(a[0])} with formatter '${s(a[1])}'`, () => formatMillis(n(a[0]), s(a[1]))) },
+    {
+      params: [P.BIGINT, P.STRING, P.STRING],
+      returns: T.STRING,
+      fn: (a) => failing(`Failed to format timestamp ${n(a[0])} at timeZone '${s(a[2])}' with formatter '${s(a[1])}'`, () => formatMillis(n(a[0]), s(a[1]), s(a[2]))),
+    },
   ]),
   scalar('STRINGTOTIMESTAMP', 'datetime', 'Text parsed with a Java pattern to epoch milliseconds, in a time zone (UTC by default).', [
-    { params: [P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => parseMillis(s(a[0]), s(a[1])) },
-    { params: [P.STRING, P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
+    { params: [P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => failing(`Failed to parse timestamp '${s(a[0])}' with formatter '${s(a[1])}'`, () => parseMillis(s(a[0]), s(a[1]))) },
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.BIGINT, fn: (a) => parseTs(s(a[0]), s(a[1]), s(a[2])) },
   ]),
   scalar('FORMAT_TIMESTAMP', 'datetime', 'A TIMESTAMP formatted with a Java pattern.', [
-    { params: [P.TIMESTAMP, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) },
-    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1]), s(a[2])) },
+    { params: [P.TIMESTAMP, P.STRING], returns: T.STRING, fn: (a) => formatTs(n(a[0]), s(a[1]), 'GMT') },
+    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.STRING, fn: (a) => formatTs(n(a[0]), s(a[1]), s(a[2])) },
   ]),
   scalar('PARSE_TIMESTAMP', 'datetime', 'Text parsed with a Java pattern to a TIMESTAMP.', [
-    { params: [P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1])) },
-    { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseMillis(s(a[0]), s(a[1]), s(a[2])) },
+    { params: [P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseTs(s(a[0]), s(a[1]), 'GMT') },
+    { params: [P.STRING, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => parseTs(s(a[0]), s(a[1]), s(a[2])) },
   ]),
-  scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [{ params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
+  scalar('FORMAT_DATE', 'datetime', 'A DATE formatted with a Java pattern.', [
+    { params: [P.DATE, P.STRING], returns: T.STRING, fn: (a) => failing(`Failed to format date ${sqlDateText(n(a[0]))} with formatter '${s(a[1])}'`, () => formatEpochDay(n(a[0]), s(a[1]))) },
+  ]),
   scalar('PARSE_DATE', 'datetime', 'Text parsed with a Java pattern to a DATE (a time of day other than midnight is an error).', [
-    { params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => parseDate(s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING], returns: T.DATE, fn: (a) => failing(`Failed to parse date '${s(a[0])}' with formatter '${s(a[1])}'`, () => parseDate(s(a[0]), s(a[1]))) },
   ]),
-  scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [{ params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]), s(a[1])) }]),
+  scalar('FORMAT_TIME', 'datetime', 'A TIME formatted with a Java pattern.', [
+    { params: [P.TIME, P.STRING], returns: T.STRING, fn: (a) => failing(`Failed to format time ${localTimeText(n(a[0]))} with formatter '${s(a[1])}'`, () => formatTimeOfDay(n(a[0]), s(a[1]))) },
+  ]),
   scalar('PARSE_TIME', 'datetime', 'Text parsed with a Java pattern to a TIME (a pattern with a date field is an error).', [
-    { params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => parseTime(s(a[0]), s(a[1])) },
+    { params: [P.STRING, P.STRING], returns: T.TIME, fn: (a) => failing(`Failed to parse time '${s(a[0])}' with formatter '${s(a[1])}'`, () => parseTimeOfDay(s(a[0]), s(a[1]))) },
   ]),
-  scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [{ params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => formatMillis(n(a[0]) * DAY, s(a[1])) }]),
+  scalar('DATETOSTRING', 'datetime', 'Epoch days formatted with a Java pattern.', [
+    { params: [P.INT, P.STRING], returns: T.STRING, fn: (a) => failing(`Failed to format date ${n(a[0])} with formatter '${s(a[1])}'`, () => formatEpochDay(n(a[0]), s(a[1]))) },
+  ]),
   scalar('STRINGTODATE', 'datetime', 'Text parsed with a Java pattern to epoch days.', [
-    { params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => Math.floor(parseMillis(s(a[0]), s(a[1]), 'UTC', true) / DAY) },
+    { params: [P.STRING, P.STRING], returns: T.INTEGER, fn: (a) => failing(`Failed to parse date '${s(a[0])}' with formatter '${s(a[1])}'`, () => parseEpochDay(s(a[0]), s(a[1]))) },
   ]),
   scalar('FROM_UNIXTIME', 'datetime', 'Epoch milliseconds as a TIMESTAMP.', [{ params: [P.BIGINT], returns: T.TIMESTAMP, fn: (a) => n(a[0]) }]),
   scalar('FROM_DAYS', 'datetime', 'Epoch days as a DATE.', [{ params: [P.INT], returns: T.DATE, fn: (a) => n(a[0]) }]),
   scalar('CONVERT_TZ', 'datetime', 'A TIMESTAMP moved from one time zone to another.', [
-    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => n(a[0]) - zoneOffsetMinutes(s(a[1]), n(a[0])) * 60_000 + zoneOffsetMinutes(s(a[2]), n(a[0])) * 60_000 },
+    { params: [P.TIMESTAMP, P.STRING, P.STRING], returns: T.TIMESTAMP, fn: (a) => failing('Invalid time zone', () => n(a[0]) + zoneOffsetMs(s(a[2]), n(a[0])) - zoneOffsetMs(s(a[1]), n(a[0]))) },
   ]),
   scalar('TIMESTAMPADD', 'datetime', 'A TIMESTAMP plus a number of units.', [{ params: [P.ANY, P.INT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) + n(a[1]) * unitMs(a[0]) }]),
   scalar('TIMESTAMPSUB', 'datetime', 'A TIMESTAMP minus a number of units.', [{ params: [P.ANY, P.INT, P.TIMESTAMP], returns: T.TIMESTAMP, fn: (a) => n(a[2]) - n(a[1]) * unitMs(a[0]) }]),
-  scalar('DATEADD', 'datetime', 'A DATE plus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) + Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
-  scalar('DATESUB', 'datetime', 'A DATE minus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => n(a[2]) - Math.trunc((n(a[1]) * unitMs(a[0])) / DAY) }]),
+  scalar('DATEADD', 'datetime', 'A DATE plus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => shiftDate(n(a[2]), n(a[1]) * unitMs(a[0])) }]),
+  scalar('DATESUB', 'datetime', 'A DATE minus a number of units (whole days).', [{ params: [P.ANY, P.INT, P.DATE], returns: T.DATE, fn: (a) => shiftDate(n(a[2]), -n(a[1]) * unitMs(a[0])) }]),
   scalar('TIMEADD', 'datetime', 'A TIME plus a number of units, wrapping at midnight.', [
     { params: [P.ANY, P.INT, P.TIME], returns: T.TIME, fn: (a) => (((n(a[2]) + n(a[1]) * unitMs(a[0])) % DAY) + DAY) % DAY },
   ]),

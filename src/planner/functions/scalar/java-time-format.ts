@@ -1,267 +1,69 @@
-// java.time / SimpleDateFormat patterns (yyyy-MM-dd HH:mm:ss.SSS, 'literals', a, E, X, Z…):
-// formatting and parsing epoch milliseconds in a time zone, with Node's ICU for zone offsets.
+// What ksqlDB's date/time functions do with java.time: DateTimeFormatter.ofPattern patterns
+// printing a LocalDate, a LocalTime or a ZonedDateTime, parsing through ksqlDB's
+// StringToTimestampParser, and zones through ZoneId.of.
 
-import { linearRegex } from '../linear-regex.js';
+import { compilePattern } from './java-date-pattern.js';
+import { parseLocalDateText, parseLocalTimeText, parseTimestampText } from './java-date-parse.js';
+import { printTemporal, ymd } from './java-date-print.js';
+import { javaZone } from './java-zone.js';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-type Token = { kind: 'lit'; text: string } | { kind: 'field'; ch: string; n: number };
-
-const cache = new Map<string, Token[]>();
-
-function tokenize(pattern: string): Token[] {
-  const hit = cache.get(pattern);
-  if (hit) return hit;
-  const out: Token[] = [];
-  for (let i = 0; i < pattern.length; ) {
-    const c = pattern[i]!;
-    if (c === "'") {
-      if (pattern[i + 1] === "'") {
-        out.push({ kind: 'lit', text: "'" });
-        i += 2;
-        continue;
-      }
-      const j = pattern.indexOf("'", i + 1);
-      // As java.time's DateTimeFormatterBuilder.appendPattern refuses it.
-      if (j < 0) throw new Error(`Pattern ends with an incomplete string literal: ${pattern}`);
-      out.push({ kind: 'lit', text: pattern.slice(i + 1, j < 0 ? undefined : j) });
-      i = j < 0 ? pattern.length : j + 1;
-      continue;
-    }
-    if (/[A-Za-z]/.test(c)) {
-      let n = 1;
-      while (pattern[i + n] === c) n++;
-      if (!/[GyuYMLdDEeaHhKkmsSnAXxZzVO]/.test(c)) throw new Error(`Unknown pattern letter: ${c}`);
-      out.push({ kind: 'field', ch: c, n });
-      i += n;
-      continue;
-    }
-    out.push({ kind: 'lit', text: c });
-    i++;
-  }
-  cache.set(pattern, out);
-  return out;
-}
+const DAY_MS = 86_400_000;
 
 /** Throws java.time's words when DateTimeFormatter.ofPattern would refuse the pattern. */
 export function checkJavaPattern(pattern: string): void {
-  tokenize(pattern);
+  compilePattern(pattern);
 }
 
-/** Offset of a zone from UTC at an instant, in minutes. */
-export function zoneOffsetMinutes(zone: string, ms: number): number {
-  const z = zone.trim();
-  if (/^(UTC|GMT|Z)$/i.test(z)) return 0;
-  const fixed = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(z);
-  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0));
-  let f: Intl.DateTimeFormat;
-  try {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: z, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  } catch {
-    throw new Error(`Unknown time zone: ${zone}`);
-  }
-  const parts = Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
-  return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+const two = (v: number) => String(v).padStart(2, '0');
+
+function isoDate(epochDay: number): string {
+  const { y, m, d } = ymd(epochDay);
+  return `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}`;
 }
 
-function pad(v: number, n: number): string {
-  const s = String(Math.abs(v)).padStart(n, '0');
-  return v < 0 ? `-${s}` : s;
+function isoTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const frac = ms % 1000;
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}${s % 60 || frac ? `:${two(s % 60)}` : ''}${frac ? `.${String(frac).padStart(3, '0')}` : ''}`;
 }
 
-function offsetText(min: number, ch: string, n: number): string {
-  if (min === 0 && (ch === 'X' || (ch === 'Z' && n >= 4))) return ch === 'X' ? 'Z' : 'GMT';
-  const sign = min < 0 ? '-' : '+';
-  const h = pad(Math.floor(Math.abs(min) / 60), 2);
-  const m = pad(Math.abs(min) % 60, 2);
-  if (ch === 'X' || ch === 'x') return n === 1 ? `${sign}${h}${m === '00' ? '' : m}` : n === 2 ? `${sign}${h}${m}` : `${sign}${h}:${m}`;
-  return `${sign}${h}${m}`;
-}
-
-/** The zone's name at an instant ('PDT', 'Pacific Daylight Time'), as the platform's locale data has it. */
-function zoneName(zone: string, ms: number, style: 'short' | 'long'): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: style }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value;
-  } catch {
-    return undefined;
-  }
-}
-
+/** Epoch milliseconds printed at a zone (ZonedDateTime.format). */
 export function formatMillis(ms: number, pattern: string, zone = 'UTC'): string {
-  const off = zoneOffsetMinutes(zone, ms);
-  const d = new Date(ms + off * 60_000);
-  const Y = d.getUTCFullYear();
-  let out = '';
-  for (const t of tokenize(pattern)) {
-    if (t.kind === 'lit') {
-      out += t.text;
-      continue;
-    }
-    const { ch, n } = t;
-    switch (ch) {
-      case 'y':
-      case 'u':
-      case 'Y':
-        out += n === 2 ? pad(Y % 100, 2) : pad(Y, n);
-        break;
-      case 'M':
-      case 'L':
-        out += n >= 4 ? MONTHS[d.getUTCMonth()]! : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1, n);
-        break;
-      case 'd':
-        out += pad(d.getUTCDate(), n);
-        break;
-      case 'D': {
-        const start = Date.UTC(Y, 0, 1);
-        out += pad(Math.floor((d.getTime() - start) / 86_400_000) + 1, n);
-        break;
-      }
-      case 'E':
-      case 'e':
-        out += n >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
-        break;
-      case 'a':
-        out += d.getUTCHours() < 12 ? 'AM' : 'PM';
-        break;
-      case 'H':
-        out += pad(d.getUTCHours(), n);
-        break;
-      case 'k':
-        out += pad(d.getUTCHours() || 24, n);
-        break;
-      case 'h':
-        out += pad(d.getUTCHours() % 12 || 12, n);
-        break;
-      case 'K':
-        out += pad(d.getUTCHours() % 12, n);
-        break;
-      case 'm':
-        out += pad(d.getUTCMinutes(), n);
-        break;
-      case 's':
-        out += pad(d.getUTCSeconds(), n);
-        break;
-      case 'S':
-        out += pad(d.getUTCMilliseconds(), 3).padEnd(n, '0').slice(0, n);
-        break;
-      case 'n':
-        out += String(d.getUTCMilliseconds() * 1_000_000);
-        break;
-      case 'X':
-      case 'x':
-      case 'Z':
-        out += offsetText(off, ch, n);
-        break;
-      case 'z':
-        out += zoneName(zone, ms, n >= 4 ? 'long' : 'short') ?? (off === 0 ? 'UTC' : zone);
-        break;
-      case 'V':
-      case 'O':
-        out += off === 0 ? (ch === 'V' ? zone : 'UTC') : zone;
-        break;
-      default:
-        out += ch.repeat(n);
-    }
-  }
-  return out;
+  const els = compilePattern(pattern);
+  const z = javaZone(zone);
+  const offset = z.offsetAt(ms);
+  const local = ms + offset * 1000;
+  const epochDay = Math.floor(local / DAY_MS);
+  const msOfDay = local - epochDay * DAY_MS;
+  return printTemporal(els, { epochDay, nanoOfDay: msOfDay * 1e6, zone: z, offset, text: `${isoDate(epochDay)}T${isoTime(msOfDay)}` });
 }
 
-/**
- * Parse text in a pattern to epoch millis; missing fields default to 1970-01-01T00:00:00. Case is
- * ignored (ksqlDB's formatters parse case-insensitively); `allowTrailing` accepts text after the
- * pattern, as PARSE_DATE's java.text parser does.
- */
-export function parseMillis(text: string, pattern: string, zone = 'UTC', allowTrailing = false): number {
-  const tokens = tokenize(pattern);
-  let re = '';
-  const fields: { ch: string; n: number }[] = [];
-  for (const t of tokens) {
-    if (t.kind === 'lit') re += t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else {
-      fields.push(t);
-      const { ch, n } = t;
-      if (ch === 'M' && n >= 3) re += '([A-Za-z]+)';
-      else if (ch === 'E' || ch === 'e') re += '([A-Za-z]+)';
-      else if (ch === 'a') re += '(AM|PM|am|pm)';
-      else if (ch === 'X' || ch === 'x' || ch === 'Z') re += '(Z|[+-]\\d{2}(?::?\\d{2})?)';
-      else if (ch === 'z' || ch === 'V' || ch === 'O') re += '([A-Za-z_/+\\-0-9:]+)';
-      else if (ch === 'S') re += `(\\d{1,${Math.max(n, 9)}})`;
-      else if (ch === 'y' || ch === 'u' || ch === 'Y') re += n === 2 ? '(\\d{2})' : '([+-]?\\d{4,9})';
-      else re += n === 1 ? '(\\d{1,9})' : `(\\d{${n}})`;
-    }
-  }
-  const m = linearRegex('a datetime pattern', `^${re}${allowTrailing ? '' : '$'}`, true).exec(text) as (string | undefined)[] | null;
-  if (!m) throw new Error(`Text '${text}' could not be parsed with pattern '${pattern}'`);
-  let y = 1970;
-  let mo = 1;
-  let day = 1;
-  let doy: number | undefined;
-  let h = 0;
-  let mi = 0;
-  let s = 0;
-  let ms = 0;
-  let pm: boolean | undefined;
-  let offset: number | undefined;
-  let parsedZone: string | undefined;
-  fields.forEach((f, i) => {
-    const g = m[i + 1]!;
-    switch (f.ch) {
-      case 'y':
-      case 'u':
-      case 'Y':
-        y = f.n === 2 ? 2000 + Number(g) : Number(g);
-        break;
-      case 'M':
-      case 'L':
-        mo = f.n >= 3 ? MONTHS.findIndex((x) => x.toLowerCase().startsWith(g.toLowerCase().slice(0, 3))) + 1 : Number(g);
-        break;
-      case 'd':
-        day = Number(g);
-        break;
-      case 'D':
-        doy = Number(g);
-        break;
-      case 'H':
-      case 'k':
-        h = Number(g) % 24;
-        break;
-      case 'h':
-      case 'K':
-        h = Number(g) % 12;
-        break;
-      case 'a':
-        pm = g.toUpperCase() === 'PM';
-        break;
-      case 'm':
-        mi = Number(g);
-        break;
-      case 's':
-        s = Number(g);
-        break;
-      case 'S':
-        ms = Number(g.padEnd(3, '0').slice(0, 3));
-        break;
-      case 'X':
-      case 'x':
-      case 'Z':
-        offset = g.toUpperCase() === 'Z' ? 0 : zoneOffsetMinutes(g, 0);
-        break;
-      case 'z':
-      case 'V':
-      case 'O':
-        parsedZone = g;
-        break;
-    }
-  });
-  if (pm !== undefined) h = (h % 12) + (pm ? 12 : 0);
-  if (mo < 1 || mo > 12 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 59) throw new Error(`Text '${text}' could not be parsed: field out of range`);
-  const local = doy !== undefined ? Date.UTC(y, 0, 1) + (doy - 1) * 86_400_000 + ((h * 60 + mi) * 60 + s) * 1000 + ms : Date.UTC(y, mo - 1, day, h, mi, s, ms);
-  if (offset !== undefined) return local - offset * 60_000;
-  const z = parsedZone ?? zone;
-  // Resolve the local time in the zone: apply the offset at the guessed instant, then correct once.
-  let guess = local - zoneOffsetMinutes(z, local) * 60_000;
-  guess = local - zoneOffsetMinutes(z, guess) * 60_000;
-  return guess;
+/** Epoch days printed as a LocalDate: a time or zone field is an error. */
+export function formatEpochDay(epochDay: number, pattern: string): string {
+  return printTemporal(compilePattern(pattern), { epochDay, text: isoDate(epochDay) });
+}
+
+/** Milliseconds of the day printed as a LocalTime: a date or zone field is an error. */
+export function formatTimeOfDay(ms: number, pattern: string): string {
+  return printTemporal(compilePattern(pattern), { nanoOfDay: ms * 1e6, text: isoTime(ms) });
+}
+
+/** ksqlDB's StringToTimestampParser: text to epoch milliseconds, at the text's zone else `zone`. */
+export function parseMillis(text: string, pattern: string, zone = 'UTC'): number {
+  return parseTimestampText(compilePattern(pattern), text, zone);
+}
+
+/** LocalDate.parse: text to epoch days. */
+export function parseEpochDay(text: string, pattern: string): number {
+  return parseLocalDateText(compilePattern(pattern), text);
+}
+
+/** ksqlDB's PARSE_TIME: text to milliseconds of the day. */
+export function parseTimeOfDay(text: string, pattern: string): number {
+  return parseLocalTimeText(compilePattern(pattern), text);
+}
+
+/** TimeZone.getTimeZone(ZoneId.of(zone)).getOffset(ms), in milliseconds. */
+export function zoneOffsetMs(zone: string, ms: number): number {
+  return javaZone(zone).offsetAt(ms) * 1000;
 }

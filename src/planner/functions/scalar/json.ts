@@ -5,6 +5,7 @@ import { Decimal, isStruct, type Value } from '../../values.js';
 import { JsonNumber, parseJson, stringifyJson, type Json } from '../../../util/lossless-json.js';
 import { noOverload, P, scalar } from '../define.js';
 import type { ScalarFunction } from '../types.js';
+import { javaDouble } from '../../expr/java-format.js';
 
 const s = (v: unknown) => v as string;
 
@@ -29,21 +30,66 @@ function parseOrFail(text: string): Json | undefined {
   return j;
 }
 
-/** $.a.b[0]['c'] → steps */
-function pathSteps(path: string): (string | number)[] {
-  if (!path.startsWith('$')) throw new Error(`Invalid JSON path: ${path}`);
-  const steps: (string | number)[] = [];
-  const re = /\.([^.[\]]+)|\[(-?\d+)\]|\[['"]([^'"]+)['"]\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path.slice(1)))) steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]!));
+const isLetterOrDigit = (c: string) => /[\p{L}\p{Nd}]/u.test(c);
+const isSubscriptChar = (c: string) => c === '_' || isLetterOrDigit(c);
+
+const pathCache = new Map<string, string[]>();
+
+/**
+ * ksqlDB's JsonPathTokenizer: `$`, then `.name` (letters, digits, `_`, `:`, `@`), `[name]`
+ * (letters, digits, `_`) or `["quoted"]` (only `\"` and `\\` escaped); anything else, a single
+ * quote included, is an invalid path, which fails the row. Each step is a name: an array takes
+ * it as an index.
+ */
+function pathSteps(path: string): string[] {
+  const hit = pathCache.get(path);
+  if (hit) return hit;
+  const bad = () => new Error(`Invalid JSON path: '${path}'`);
+  if (path[0] !== '$') throw bad();
+  const steps: string[] = [];
+  let i = 1;
+  const run = (ok: (c: string) => boolean): string => {
+    const start = i;
+    while (i < path.length && ok(path[i]!)) i++;
+    if (i === start) throw bad();
+    return path.slice(start, i);
+  };
+  while (i < path.length) {
+    const c = path[i++];
+    if (c === '.') steps.push(run((ch) => ch === ':' || ch === '@' || isSubscriptChar(ch)));
+    else if (c === '[') {
+      if (path[i] === '"') {
+        i++;
+        let token = '';
+        for (;;) {
+          if (i >= path.length) throw bad();
+          const ch = path[i++]!;
+          if (ch === '"') break;
+          if (ch === '\\') {
+            const e = path[i++];
+            if (e !== '"' && e !== '\\') throw bad();
+            token += e;
+          } else token += ch;
+        }
+        steps.push(token);
+      } else steps.push(run(isSubscriptChar));
+      if (path[i++] !== ']') throw bad();
+    } else throw bad();
+  }
+  if (pathCache.size > 1000) pathCache.clear();
+  pathCache.set(path, steps);
   return steps;
 }
 
-function walk(j: Json, steps: (string | number)[]): Json | undefined {
+function walk(j: Json, steps: string[]): Json | undefined {
   let cur: Json | undefined = j;
   for (const st of steps) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || cur instanceof JsonNumber) return undefined;
-    cur = Array.isArray(cur) ? (typeof st === 'number' ? cur[st] : undefined) : (cur as Record<string, Json>)[String(st)];
+    if (Array.isArray(cur)) {
+      // Integer.parseInt of the step: a name that is no int is no element.
+      if (!/^\d+$/.test(st) || Number(st) > 2147483647) return undefined;
+      cur = cur[Number(st)];
+    } else cur = Object.hasOwn(cur, st) ? (cur as Record<string, Json>)[st] : undefined;
   }
   return cur;
 }
@@ -53,19 +99,83 @@ export function toJsonText(v: Value, t: SqlType | null): string {
   return stringifyJson(toJson(v, t));
 }
 
+const two = (v: number) => String(v).padStart(2, '0');
+
+/** LocalTime.ofSecondOfDay(s).toString(): HH:mm, with :ss only when the seconds are not zero. */
+function localTimeText(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  const s = sec % 60;
+  return `${two(Math.floor(sec / 3600))}:${two(Math.floor(sec / 60) % 60)}${s ? `:${two(s)}` : ''}`;
+}
+
+/** Sorted by key, as ksqlDB's TreeMap of a struct's fields and of a map's keys. */
+const sorted = (entries: [string, Json][]): Record<string, Json> => Object.fromEntries(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+
 function toJson(v: Value, t: SqlType | null): Json {
   if (v === null) return null;
-  // java.sql.Time prints as HH:mm:ss (without millis); DATE and TIMESTAMP stay numbers.
-  if (typeof v === 'number' && t?.kind === 'TIME') return new Date(v).toISOString().slice(11, 19);
-  if (typeof v === 'number') return new JsonNumber(t?.kind === 'DOUBLE' && Number.isInteger(v) ? v.toFixed(1) : String(v));
+  // As ksqlDB's SqlTimeTypes: a TIME its LocalTime text (no millis), a DATE yyyy-MM-dd, a
+  // TIMESTAMP yyyy-MM-dd'T'HH:mm:ss.SSS in UTC.
+  if (typeof v === 'number' && t?.kind === 'TIME') return localTimeText(v);
+  if (typeof v === 'number' && t?.kind === 'DATE') return new Date(v * 86_400_000).toISOString().slice(0, 10);
+  if (typeof v === 'number' && t?.kind === 'TIMESTAMP') return isoTimestamp(v);
+  if (typeof v === 'number' && t?.kind === 'DOUBLE') return new JsonNumber(javaDouble(v));
+  if (typeof v === 'number') return new JsonNumber(String(v));
   if (typeof v === 'bigint') return new JsonNumber(String(v));
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof Decimal) return new JsonNumber(v.toString());
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return v.map((x) => toJson(x, t?.kind === 'ARRAY' ? t.item : null));
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, t?.kind === 'MAP' ? t.value : null)]));
-  if (isStruct(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x, t?.kind === 'STRUCT' ? (t.fields.find((f) => f.name === k)?.type ?? null) : null)]));
+  if (v instanceof Map) return sorted([...v].map(([k, x]) => [String(k), toJson(x, t?.kind === 'MAP' ? t.value : null)]));
+  if (isStruct(v)) return sorted(Object.entries(v).map(([k, x]) => [k, toJson(x, t?.kind === 'STRUCT' ? (t.fields.find((f) => f.name === k)?.type ?? null) : null)]));
   return null;
+}
+
+/** DateTimeFormatter yyyy-MM-dd'T'HH:mm:ss.SSS at UTC; years past 9999 signed, as java.time pads them. */
+function isoTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const year = y > 9999 ? `+${y}` : y < 0 ? `-${String(-y).padStart(4, '0')}` : String(y).padStart(4, '0');
+  return `${year}${d.toISOString().slice(d.toISOString().indexOf('-', 1), 23)}`;
+}
+
+/**
+ * The top-level elements of a JSON array as Jackson's streaming parser meets them (ksqlDB's
+ * JSON_ARRAY_CONTAINS): the elements whole before the text stops being JSON count, so
+ * `[1, 2, oops` holds 1 and 2. Undefined when the text does not open an array.
+ */
+function arrayElements(text: string): Json[] | undefined {
+  if (text.trimStart()[0] !== '[') return undefined;
+  let at: number;
+  try {
+    const j = parseJson(text, { allowTrailing: true });
+    return Array.isArray(j) ? j : undefined;
+  } catch (e) {
+    const m = /Invalid JSON at (\d+)/.exec((e as Error).message);
+    if (!m) return [];
+    at = Number(m[1]);
+  }
+  const cuts = [at];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < at && i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) cuts.push(i);
+  }
+  for (const cut of [cuts[0]!, ...cuts.slice(1).reverse()]) {
+    try {
+      const j = parseJson(`${text.slice(0, cut)}]`);
+      if (Array.isArray(j)) return j;
+    } catch {
+      // an element cut in two: try the comma before
+    }
+  }
+  return [];
 }
 
 function jsonElementIs(x: Json, want: Value, kind: string | undefined): boolean {
@@ -118,8 +228,8 @@ export const jsonFunctions: ScalarFunction[] = [
       fn: () => false,
       bind: (types) => (a) => {
         if (a[0] === null) return false;
-        const j = tryParse(s(a[0]));
-        if (!Array.isArray(j)) return false;
+        const j = arrayElements(s(a[0]));
+        if (!j) return false;
         const want = (a[1] ?? null) as Value;
         const kind = types[1]?.kind;
         return j.some((x) => jsonElementIs(x, want, kind));
