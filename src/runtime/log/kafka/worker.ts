@@ -11,6 +11,7 @@ import { CommandWriter } from './command-writer.js';
 import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
 import { Refreshed } from './refreshed.js';
+import { writtenEnds } from './tasks.js';
 import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
@@ -107,7 +108,11 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     ends.delete(name);
   },
   async endOffsets({ topic, fresh }) {
-    return fresh ? endsOf(topic).refresh() : endsOf(topic).get();
+    if (!fresh) return endsOf(topic).get();
+    // A fresh ask (a restore's): at least as far as this server's own committed writes reach (see tasks.ts writtenEnds).
+    const listed = await endsOf(topic).refresh();
+    const own = writtenEnds(topic);
+    return own ? listed.map((end, p) => Math.max(end, own[p] ?? 0)) : listed;
   },
   async produce(records) {
     for (const r of records) ends.get(r.topic)?.invalidate();
