@@ -57,7 +57,11 @@ async function scenario(fault: Fault, count: number): Promise<{ lost: number; do
   await runSql(shared[0]!.port, ddl(suffix, topics.c, topics.w));
   const groups = [`${serviceId}-CTAS_COUNTS_${suffix}_0`, `${serviceId}-CTAS_WCOUNTS_${suffix}_1`];
   const members = () => Promise.all(groups.map(async (g) => (await admin.describeGroups([g])).groups[0]!.members.length));
-  await waitFor(`all ${count} servers joined both groups`, members, (n) => n.every((m) => m === count), 120_000);
+  await waitFor(`all ${count} servers joined both groups`, members, (n) => n.every((m) => m === count), 120_000).catch(async (e: Error) => {
+    // What the servers said, to tell a slow machine from a server that never joined.
+    const said = shared.map((s, i) => `server ${i}: ${s.output().slice(-1_500)}`).join('\n');
+    throw new Error(`${e.message} (members: ${JSON.stringify(await members().catch(() => null))})\n${said}`);
+  });
   const producer = kafka().producer();
   await producer.connect();
   const send = async (from: number, to: number) => {
