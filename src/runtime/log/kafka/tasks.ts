@@ -31,6 +31,8 @@ export class TaskProducers {
   private assigned = new Set<string>();
   private epochs = 0;
   private closed = false;
+  /** Task → the topics its producer wrote to explicit partitions (see writtenEnds). */
+  private readonly wroteTo = new Map<number, Set<string>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -73,7 +75,9 @@ export class TaskProducers {
       for (const o of last.values()) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: String(o.next) }]);
       if (topics.size) await txn.sendOffsets({ consumerGroupId: this.group, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
       await txn.commit();
-      noteWritten(topicMessages, sent);
+      let wrote = this.wroteTo.get(n);
+      if (!wrote) this.wroteTo.set(n, (wrote = new Set()));
+      for (const topic of noteWritten(topicMessages, sent)) wrote.add(topic);
       return 'delivered';
     } catch (e) {
       await txn.abort().catch(() => {});
@@ -131,6 +135,9 @@ export class TaskProducers {
   private release(n: number): void {
     const t = this.tasks.get(n);
     this.tasks.delete(n);
+    // Whoever restores the task next fences this producer first, which makes the broker's end right.
+    for (const topic of this.wroteTo.get(n) ?? []) forgetWritten(topic, n);
+    this.wroteTo.delete(n);
     void t?.producer?.disconnect().catch(() => {});
   }
 
@@ -158,7 +165,18 @@ export function writtenEnds(topic: string): readonly number[] | undefined {
   return written.get(topic);
 }
 
-function noteWritten(topicMessages: readonly { topic: string; messages: readonly { partition?: number }[] }[], sent: readonly RecordMetadata[]): void {
+/** Forget what was written to `topic` (deleted), or only to its partition n (task n left this server). */
+export function forgetWritten(topic: string, n?: number): void {
+  if (n === undefined) written.delete(topic);
+  else {
+    const ends = written.get(topic);
+    if (ends) delete ends[n];
+  }
+}
+
+/** Note a committed transaction's writes; the topics noted. */
+function noteWritten(topicMessages: readonly { topic: string; messages: readonly { partition?: number }[] }[], sent: readonly RecordMetadata[]): string[] {
+  const topics: string[] = [];
   for (const m of sent) {
     if (m.baseOffset === undefined || Number(m.baseOffset) < 0) continue;
     const count = topicMessages.find((t) => t.topic === m.topicName)?.messages.filter((x) => x.partition === m.partition).length ?? 0;
@@ -167,7 +185,9 @@ function noteWritten(topicMessages: readonly { topic: string; messages: readonly
     let ends = written.get(m.topicName);
     if (!ends) written.set(m.topicName, (ends = []));
     ends[m.partition] = Math.max(ends[m.partition] ?? 0, Number(m.baseOffset) + count);
+    topics.push(m.topicName);
   }
+  return topics;
 }
 
 /** The broker says another producer took the task's transactional id. */
