@@ -7,6 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import type { SourceDef } from '../planner/catalog.js';
+import type { StateChange } from './log/topic-log.js';
 import type { Rec, WindowBounds } from '../planner/record.js';
 import type { Value } from '../planner/values.js';
 import { colsJson, materializedKey, windowedKey } from './materialized-row.js';
@@ -37,6 +38,7 @@ export class PullStore implements WindowRows {
   private readonly deleteRow: Database.Statement;
   private readonly hideRow: Database.Statement;
   private readonly loadState: Database.Statement;
+  private readonly clearRows: Database.Statement;
   private readonly keyCount: number;
   /** Windowed state staged in this batch, one per (group, window), in the order of their outputs. */
   private staged: StagedState[] = [];
@@ -65,6 +67,30 @@ export class PullStore implements WindowRows {
     this.deleteRow = db.prepare('DELETE FROM materialized WHERE source = ? AND k = ? AND st IS NULL');
     this.hideRow = db.prepare("UPDATE materialized SET cols = 'null' WHERE source = ? AND k = ?");
     this.loadState = db.prepare('SELECT st, wstart, wend FROM materialized WHERE source = ? AND st_owner = ? AND wend + ? > ?');
+    this.clearRows = db.prepare('DELETE FROM materialized WHERE source = ?');
+  }
+
+  /**
+   * Scale-out: the rows this batch writes, as changes of the changelog store `store` — each of the
+   * task (input partition) its record came from; a deleted row's value is null. A task's new
+   * owner rebuilds the rows pull queries read from them (`restore`), as it rebuilds the state.
+   */
+  changes(out: readonly Rec[], store: string, into: StateChange[]): void {
+    // A key's last change in the batch is its row (as `write` keeps it).
+    const last = new Map<string, Rec>();
+    for (const r of out) if (r.partition >= 0) last.set(materializedKey(r, this.keyCount), r);
+    for (const [key, r] of last) into.push({ store, task: r.partition, key, value: r.tombstone ? null : JSON.stringify([colsJson(r.cols), r.ts, r.window?.start ?? null, r.window?.end ?? null]) });
+  }
+
+  /** Scale-out: the table's rows are exactly these (key → a value `changes` wrote), those of the tasks this server now owns. */
+  restore(rows: ReadonlyMap<string, string>): void {
+    const name = this.table.name;
+    this.clearRows.run(name);
+    for (const [k, v] of rows) {
+      const [cols, ts, wstart, wend] = JSON.parse(v) as [string, number, number | null, number | null];
+      this.upsert.add(name, k, cols, ts, wstart, wend);
+    }
+    this.upsert.flush();
   }
 
   load(grace: number, streamTime: number): [unknown, WindowBounds][] {

@@ -36,6 +36,9 @@ import { openOperatorEnv, type TaskEnv } from './task/operator-env.js';
 import { openPartitionInputs } from './task/partition-input.js';
 import { TaskOutput } from './task/task-output.js';
 
+/** The changelog store of a scale-out CTAS's pull-query rows (no operator store has this name: theirs hold a '/'). */
+const PULL_ROWS = 'pull-rows';
+
 export interface TaskDeps {
   readonly db: Database.Database;
   readonly log: TopicLog;
@@ -72,6 +75,8 @@ export class QueryTask {
   private readonly stores: StateStore<unknown>[];
   /** Kafka scale-out with state: the stores' changes go to their tasks' changelogs, and a gained task's state is restored from them. */
   private readonly stateLog: StateChangelog | undefined;
+  /** Scale-out with state: the table's pull store, whose rows are restored with the state. */
+  private readonly pullStore: PullStore | undefined;
   /** WITH (sink='file'|'postgres'|…): the output is staged for that target, not the topic. */
   private readonly external: SinkDelivery | undefined;
   private readonly offsets: OffsetStore | undefined;
@@ -119,6 +124,8 @@ export class QueryTask {
       this.external = new SinkDelivery({ db, owner: plan.id, writer, report, ...(deps.wake ? { wake: deps.wake } : {}) });
     }
     const discard = sink.kind === 'Source' && sink.target.discard === true;
+    // Scale-out with state: the rows pull queries read follow their tasks too (a changelog store of their own).
+    this.pullStore = scaleOutState ? pullStore : undefined;
     const output = new TaskOutput(
       plan,
       {
@@ -126,6 +133,7 @@ export class QueryTask {
         external: this.external,
         pullStore,
         subscribed: opts.onRow !== undefined,
+        pullChangelog: this.pullStore ? PULL_ROWS : undefined,
         discard,
         dropOutput: discard && !opts.materialize && !opts.onRow,
       },
@@ -151,10 +159,7 @@ export class QueryTask {
       let tasks = 0;
       for (const i of inputs) tasks = Math.max(tasks, i.partition + 1);
       try {
-        changelog.open(
-          this.stores.map((s) => s.storeName),
-          tasks,
-        );
+        changelog.open(this.changelogStores(), tasks);
       } catch (e) {
         this.channel.close();
         throw e;
@@ -279,6 +284,13 @@ export class QueryTask {
     if (offsets) for (const i of this.reader.inputs) offsets.save(this.plan.id, i.topic, i.partition, i.next);
   }
 
+  /** The changelog stores: the operators' stores, and the pull store's rows when the query has one. */
+  private changelogStores(): string[] {
+    // Read before the pipeline is rebuilt, while `stores` lists the stores the operators opened.
+    const names = this.stores.map((s) => s.storeName);
+    return this.pullStore ? [...names, PULL_ROWS] : names;
+  }
+
   /**
    * Scale-out: make the local state the changelogs' of the tasks this server now owns, and rebuild
    * the operators over it. Runs before the batch reads anything, once the output of earlier batches
@@ -291,7 +303,7 @@ export class QueryTask {
     // delivered: until then, restore nothing (the batch reads nothing and asks again).
     if (!this.channel.settle()) return false;
     const tasks = [...new Set(this.reader.inputs.filter((i) => i.owned).map((i) => i.partition))].sort((a, b) => a - b);
-    const names = this.stores.map((s) => s.storeName);
+    const names = this.changelogStores();
     let changes: StateChange[];
     try {
       changes = log.restore(names, tasks);
@@ -300,6 +312,12 @@ export class QueryTask {
       return false;
     }
     const restored = foldRestored(changes);
+    if (this.pullStore) {
+      const rows = new Map<string, string>();
+      for (const [k, { value }] of restored.get(PULL_ROWS) ?? []) rows.set(k, value);
+      this.pullStore.restore(rows);
+      restored.delete(PULL_ROWS);
+    }
     const te = this.taskEnv;
     const backing = te.backing!;
     backing.clear();

@@ -213,6 +213,8 @@ export class BatchReader {
     inputs.forEach((i, n) => {
       const p = polled[n]!;
       if (!p.owned) {
+        // Lost (scale-out with state): its state and pull rows go too, at the restore, which keeps only the owned tasks'.
+        if (i.owned && this.restore) this.restorePending = true;
         i.owned = false;
         setBuffer(i, []); // another instance has it now: records not yet consumed are theirs
         return;

@@ -19,6 +19,8 @@ export interface OutputTargets {
   /** WITH (sink='file'|'postgres'|…): the output is staged for that target, not the topic. */
   readonly external: SinkDelivery | undefined;
   readonly pullStore: PullStore | undefined;
+  /** Scale-out with state: the changelog store the pull store's rows go to (restored with the state). */
+  readonly pullChangelog?: string | undefined;
   /** A push query's subscriber: then rows are kept until they are delivered after the commit. */
   readonly subscribed: boolean;
   /** Records that can go nowhere: the sink drops them (WITH (sink='discard')) and nothing else reads them. */
@@ -85,6 +87,7 @@ export class TaskOutput {
     const target = sink.target;
     const { sinkCodec, external, pullStore } = this.targets;
     const out = this.pending;
+    if (changes && pullStore && this.targets.pullChangelog) pullStore.changes(out, this.targets.pullChangelog, changes);
     if (external) {
       const shape = sinkShape(target);
       const rows: SinkRow[] = [];

@@ -53,8 +53,10 @@ export class KafkaChangelog implements StateChangelog {
     let pending: { store: string; topic: string; task: number; next: number; end: number }[] = [];
     stores.forEach((store, n) => {
       const topic = topics[n]!;
-      // High watermarks asked now, after the tasks were acquired: nothing of theirs is written past them but by this server.
-      const ends = this.bridge.call('endOffsets', { topic, fresh: true }, ASK_MS);
+      // Asked now, after the tasks were acquired (a moved task's former owner is fenced, its transaction complete):
+      // the broker's read_committed end, or further if this server's own last commits reach further (their markers
+      // may not be written yet: see tasks.ts writtenEnds).
+      const ends = this.bridge.call('endOffsets', { topic, fresh: true, ownWrites: true }, ASK_MS);
       for (const task of tasks) if ((ends[task] ?? 0) > 0) pending.push({ store, topic, task, next: 0, end: ends[task]! });
     });
     if (!pending.length) return out;

@@ -6,7 +6,7 @@
 // read, so no pending transaction can be read around. Every acquisition gets a new epoch: the
 // engine side re-checks its staged output against the committed offsets of that acquisition.
 
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { DeliverOutcome, OutputBatch, Position } from './wire.js';
 import { byTopic } from './messages.js';
@@ -31,6 +31,8 @@ export class TaskProducers {
   private assigned = new Set<string>();
   private epochs = 0;
   private closed = false;
+  /** Task → the topics its producer wrote to explicit partitions (see writtenEnds). */
+  private readonly wroteTo = new Map<number, Set<string>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -66,13 +68,16 @@ export class TaskProducers {
     const txn = await t.producer.transaction();
     try {
       const topicMessages = byTopic(batches.flatMap((b) => unpackRecords(b.records)));
-      if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
+      const sent = topicMessages.length ? await txn.sendBatch({ topicMessages, acks: -1 }) : [];
       const last = new Map<string, Position>();
       for (const b of batches) for (const o of b.offsets) last.set(`${o.topic}:${o.partition}`, o);
       const topics = new Map<string, { partition: number; offset: string }[]>();
       for (const o of last.values()) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: String(o.next) }]);
       if (topics.size) await txn.sendOffsets({ consumerGroupId: this.group, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
       await txn.commit();
+      let wrote = this.wroteTo.get(n);
+      if (!wrote) this.wroteTo.set(n, (wrote = new Set()));
+      for (const topic of noteWritten(topicMessages, sent)) wrote.add(topic);
       return 'delivered';
     } catch (e) {
       await txn.abort().catch(() => {});
@@ -130,6 +135,9 @@ export class TaskProducers {
   private release(n: number): void {
     const t = this.tasks.get(n);
     this.tasks.delete(n);
+    // Whoever restores the task next fences this producer first, which makes the broker's end right.
+    for (const topic of this.wroteTo.get(n) ?? []) forgetWritten(topic, n);
+    this.wroteTo.delete(n);
     void t?.producer?.disconnect().catch(() => {});
   }
 
@@ -139,6 +147,47 @@ export class TaskProducers {
     this.tasks.clear();
     await Promise.allSettled(producers.map((p) => p?.disconnect()));
   }
+}
+
+/**
+ * `topic` → partition → the offset after the last record this process's task producers wrote there
+ * in a committed transaction. A changelog partition is written by its task's producer alone, and
+ * a restore asks how far it reaches right after that producer's last commit: the end offsets the
+ * admin client lists are read_committed ones (the last stable offset), which stay before a
+ * committed transaction until its markers are written — a moment after the commit returns. A task
+ * kept through a rebalance restored to that end lost its last batches' state (while its input
+ * position stayed after them): counts went back and records were lost. What this server wrote
+ * itself is known here, exactly, so a restore reads at least that far (see worker.ts endOffsets).
+ */
+const written = new Map<string, number[]>();
+
+export function writtenEnds(topic: string): readonly number[] | undefined {
+  return written.get(topic);
+}
+
+/** Forget what was written to `topic` (deleted), or only to its partition n (task n left this server). */
+export function forgetWritten(topic: string, n?: number): void {
+  if (n === undefined) written.delete(topic);
+  else {
+    const ends = written.get(topic);
+    if (ends) delete ends[n];
+  }
+}
+
+/** Note a committed transaction's writes; the topics noted. */
+function noteWritten(topicMessages: readonly { topic: string; messages: readonly { partition?: number }[] }[], sent: readonly RecordMetadata[]): string[] {
+  const topics: string[] = [];
+  for (const m of sent) {
+    if (m.baseOffset === undefined || Number(m.baseOffset) < 0) continue;
+    const count = topicMessages.find((t) => t.topic === m.topicName)?.messages.filter((x) => x.partition === m.partition).length ?? 0;
+    // Only records sent to an explicit partition (changelog records) are counted; others are not needed.
+    if (!count) continue;
+    let ends = written.get(m.topicName);
+    if (!ends) written.set(m.topicName, (ends = []));
+    ends[m.partition] = Math.max(ends[m.partition] ?? 0, Number(m.baseOffset) + count);
+    topics.push(m.topicName);
+  }
+  return topics;
 }
 
 /** The broker says another producer took the task's transactional id. */

@@ -73,7 +73,8 @@ export interface BridgeApi {
   /** `configs`: topic configs (a changelog's cleanup.policy=compact). A topic that exists already is no error. */
   createTopic: [{ name: string; partitions: number; configs?: Record<string, string> }, void];
   deleteTopic: [string, void];
-  endOffsets: [{ topic: string; fresh: boolean }, number[]];
+  /** `ownWrites` (a changelog restore's, with `fresh`): at least as far as this server's task producers committed there (tasks.ts writtenEnds). */
+  endOffsets: [{ topic: string; fresh: boolean; ownWrites?: boolean }, number[]];
   produce: [WireAppend[], { partition: number; offset: number }[]];
   openReader: [{ id: string; topics: string[]; group: string | null }, void];
   /** `peek`: only report ownership of these positions (their records are still buffered on the engine side). */

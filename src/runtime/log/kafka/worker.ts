@@ -11,6 +11,7 @@ import { CommandWriter } from './command-writer.js';
 import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
 import { Refreshed } from './refreshed.js';
+import { forgetWritten, writtenEnds } from './tasks.js';
 import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
@@ -105,9 +106,14 @@ const handlers: { [M in BridgeMethod]: (arg: BridgeApi[M][0]) => Promise<BridgeA
     await client().admin.deleteTopics({ topics: [name] });
     topicList?.invalidate();
     ends.delete(name);
+    forgetWritten(name);
   },
-  async endOffsets({ topic, fresh }) {
-    return fresh ? endsOf(topic).refresh() : endsOf(topic).get();
+  async endOffsets({ topic, fresh, ownWrites }) {
+    if (!fresh) return endsOf(topic).get();
+    const listed = await endsOf(topic).refresh();
+    // A changelog restore's: at least as far as this server's own committed writes reach (see tasks.ts writtenEnds).
+    const own = ownWrites ? writtenEnds(topic) : undefined;
+    return own ? listed.map((end, p) => Math.max(end, own[p] ?? 0)) : listed;
   },
   async produce(records) {
     for (const r of records) ends.get(r.topic)?.invalidate();
