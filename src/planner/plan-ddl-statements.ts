@@ -24,6 +24,8 @@ export interface CreateSourcePlan {
 export interface DropSourcePlan {
   readonly kind: 'DropSource';
   readonly def: SourceDef;
+  /** DELETE TOPIC: the source's topic goes too. */
+  readonly deleteTopic: boolean;
 }
 
 export interface CreateTypePlan {
@@ -88,7 +90,7 @@ export function planDropSource(stmt: DropSource, ctx: StatementContext): DropSou
     const names = readers.map((q) => q.sink ?? q.id).join(', ');
     throw new SqlError(`Cannot drop ${def.name}.\nThe following streams and/or tables read from this source: [${names}].\nYou need to drop them before dropping ${def.name}.`, stmt);
   }
-  return { kind: 'DropSource', def };
+  return { kind: 'DropSource', def, deleteTopic: stmt.deleteTopic };
 }
 
 export function planCreateType(stmt: CreateType, ctx: StatementContext): CreateTypePlan | NothingToDo {

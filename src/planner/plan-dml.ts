@@ -8,6 +8,7 @@ import { SqlError } from '../parser/errors.js';
 import { formatType, isNumeric, typesEqual, type SqlType } from '../parser/sql-type.js';
 import type { Catalog, SourceDef } from './catalog.js';
 import { compile, newErrorRoute } from './compile.js';
+import { propString } from './plan-ddl.js';
 import type { FunctionTable } from './functions/function-table.js';
 import type { CompiledExpr } from './plan.js';
 import type { Rec } from './record.js';
@@ -159,4 +160,25 @@ export function planCopyTarget(stmt: Copy, catalog: Catalog): SourceDef {
   const def = catalog.get(stmt.target);
   if (!def) throw new SqlError(`${stmt.target} does not exist.`, stmt);
   return def;
+}
+
+/** COPY <target> FROM 'file' WITH (FORMAT, HEADER, DELIMITER): the target and how the file's lines read. */
+export interface CopyPlan {
+  readonly kind: 'Copy';
+  readonly statement: Copy;
+  readonly target: SourceDef;
+  readonly path: string;
+  /** CSV (read as DELIMITED), else JSON: FORMAT=…, or the file's extension. */
+  readonly format: string;
+  /** The first line names the columns and is not loaded (CSV's default). */
+  readonly header: boolean;
+  readonly delimiter?: string;
+}
+
+export function planCopy(stmt: Copy, catalog: Catalog): CopyPlan {
+  const target = planCopyTarget(stmt, catalog);
+  const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
+  const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
+  const delimiter = propString(stmt.properties, 'DELIMITER');
+  return { kind: 'Copy', statement: stmt, target, path: stmt.path, format, header, ...(delimiter ? { delimiter } : {}) };
 }

@@ -13,6 +13,8 @@ import { nothing, type NothingToDo, type StatementContext } from './statement-co
 
 export interface CreateFunctionPlan {
   readonly kind: 'CreateFunction';
+  /** The statement: its kind, parameter names, body and NULL handling, for the runtime to compile the body by. */
+  readonly statement: CreateFunction;
   /** Upper-cased, as the function table keys it. */
   readonly name: string;
   readonly params: readonly { readonly name: string; readonly type: SqlType }[];
@@ -73,7 +75,7 @@ export function planCreateFunction(stmt: CreateFunction, ctx: StatementContext):
       stmt,
     );
   }
-  return { kind: 'CreateFunction', name, params, returns, ...(state ? { state } : {}) };
+  return { kind: 'CreateFunction', statement: stmt, name, params, returns, ...(state ? { state } : {}) };
 }
 
 /** Persistent queries whose SQL calls the function (a textual check of their statements). */

@@ -1,18 +1,27 @@
-// The planning door by statement kind: every statement whose meaning the planner checks goes
-// through one of these, so its refusals come from planning and nothing has changed when they do.
-// The runtime's handlers call the planner of their kind directly (they know it); this door is
-// for whoever holds any statement — EXPLAIN-like tools, tests — and lists what is planned.
+// The planning door: every statement is planned here, by its kind, with every rule of meaning
+// checked, and the engine executes what this returns (runtime/engine.ts executePlan: one
+// executor per plan kind, none of which decides what a statement means). Refusals therefore
+// come from planning, before anything has changed; EXPLAIN plans its statement through the same
+// planners (plan-explain.ts), so it shows what would run and refuses what would not.
 
-import type { Statement } from '../parser/ast.js';
+import type { AssertSchema, AssertTopic, Statement } from '../parser/ast.js';
 import { planCreateSourceStatement, planCreateType, planDropSource, planDropType, type CreateSourcePlan, type CreateTypePlan, type DropSourcePlan, type DropTypePlan } from './plan-ddl-statements.js';
 import { planDescribe, planPrint, type DescribePlan, type PrintPlan } from './plan-describe.js';
-import { planCopyTarget, planDelete, planInsertValues, planUpdate, type DeletePlan, type InsertValuesPlan, type UpdatePlan } from './plan-dml.js';
+import { planCopy, planDelete, planInsertValues, planUpdate, type CopyPlan, type DeletePlan, type InsertValuesPlan, type UpdatePlan } from './plan-dml.js';
 import { planExplain, type ExplainPlan } from './plan-explain.js';
 import { planCreateFunction, planDropFunction, type CreateFunctionPlan, type DropFunctionPlan } from './plan-function-statements.js';
 import { planPersistentQuery, type PersistentQueryPlan, type SinkExists } from './plan-persistent.js';
+import { planPullQuery, planPushQuery, type PullQueryPlan, type PushQueryPlan } from './plan-select.js';
 import { planTerminate, type TerminatePlan } from './plan-terminate.js';
-import type { SourceDef } from './catalog.js';
 import type { NothingToDo, StatementContext } from './statement-context.js';
+
+/** SHOW: what to list (its rows are read when it runs). */
+export interface ShowPlan {
+  readonly kind: 'Show';
+  readonly what: ShowWhat;
+  readonly extended: boolean;
+}
+type ShowWhat = Extract<Statement, { kind: 'Show' }>['what'];
 
 export type StatementPlan =
   | CreateSourcePlan
@@ -26,14 +35,22 @@ export type StatementPlan =
   | InsertValuesPlan
   | UpdatePlan
   | DeletePlan
-  | { readonly kind: 'Copy'; readonly target: SourceDef }
+  | CopyPlan
+  | PushQueryPlan
+  | PullQueryPlan
+  | ShowPlan
   | DescribePlan
   | PrintPlan
   | ExplainPlan
   | TerminatePlan
   | NothingToDo
-  /** A statement with no rule of meaning beyond its syntax (SHOW, SET, …), or one the runtime checks against the world (ASSERT, RUN SCRIPT). */
-  | { readonly kind: 'Unplanned' };
+  | { readonly kind: 'Set'; readonly name: string; readonly value: string }
+  | { readonly kind: 'Unset'; readonly name: string }
+  /** The script's statements are planned one by one as it runs (each may depend on the one before). */
+  | { readonly kind: 'RunScript'; readonly statement: Extract<Statement, { kind: 'RunScript' }> }
+  /** An assertion about the world (a topic, a registry schema): checked when it runs, against what is there then. */
+  | { readonly kind: 'AssertTopic'; readonly statement: AssertTopic }
+  | { readonly kind: 'AssertSchema'; readonly statement: AssertSchema };
 
 export function planStatement(stmt: Statement, text: string, ctx: StatementContext): StatementPlan {
   switch (stmt.kind) {
@@ -59,7 +76,11 @@ export function planStatement(stmt: Statement, text: string, ctx: StatementConte
     case 'Delete':
       return planDelete(stmt, ctx.catalog);
     case 'Copy':
-      return { kind: 'Copy', target: planCopyTarget(stmt, ctx.catalog) };
+      return planCopy(stmt, ctx.catalog);
+    case 'Query':
+      return stmt.emit ? planPushQuery(stmt, text, ctx) : planPullQuery(stmt, text, ctx);
+    case 'Show':
+      return { kind: 'Show', what: stmt.what, extended: stmt.extended };
     case 'Describe':
       return planDescribe(stmt, ctx);
     case 'Print':
@@ -68,7 +89,15 @@ export function planStatement(stmt: Statement, text: string, ctx: StatementConte
       return planExplain(stmt, text, ctx);
     case 'Terminate':
       return planTerminate(stmt, ctx);
-    default:
-      return { kind: 'Unplanned' };
+    case 'Set':
+      return { kind: 'Set', name: stmt.name, value: stmt.value };
+    case 'Unset':
+      return { kind: 'Unset', name: stmt.name };
+    case 'RunScript':
+      return { kind: 'RunScript', statement: stmt };
+    case 'AssertTopic':
+      return { kind: 'AssertTopic', statement: stmt };
+    case 'AssertSchema':
+      return { kind: 'AssertSchema', statement: stmt };
   }
 }

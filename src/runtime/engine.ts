@@ -10,7 +10,7 @@ import { SqlError } from '../parser/errors.js';
 import type { SourceDef } from '../planner/catalog.js';
 import type { ErrorRoute } from '../planner/compile.js';
 import { inputsOf, type QueryPlan } from '../planner/plan.js';
-import { planDelete, planInsertValues, planUpdate } from '../planner/plan-dml.js';
+import { planStatement, type StatementPlan } from '../planner/plan-statement.js';
 import { connectorKind, startConnector } from './connectors/index.js';
 import type { ConnectorFactory } from './connectors/connector.js';
 import { Checkpointer } from './checkpointer.js';
@@ -45,6 +45,7 @@ import { recordFormats, schemaRules, type RecordFormats, type SchemaRules } from
 import { deleteRows, insertValues, update } from './statements/dml.js';
 import { newErrorRoute, persistentQuery, terminate } from './statements/persistent.js';
 import { openPull, runPullQuery, startPushQuery, type PullCursor } from './statements/select.js';
+import { statementContext } from './statements/context.js';
 import { closeEngineFunctions, createFunction, dropFunction } from './statements/functions.js';
 import { claimName } from '../planner/plan-function-statements.js';
 import { rowChecker } from './row-values.js';
@@ -316,7 +317,16 @@ export class Eddy implements Engine {
     const parsed = parse(sql);
     const stmt = parsed[0]?.statement;
     if (parsed.length !== 1 || stmt?.kind !== 'Copy') throw new SqlError('copyAsync() takes exactly one COPY statement.');
-    return copyAsync(this, stmt, parsed[0]!.text, opts);
+    const { text } = parsed[0]!;
+    let plan: StatementPlan;
+    try {
+      plan = this.plan(stmt, text);
+    } catch (e) {
+      // A refusal of the statement rejects the promise, as its load's failures do.
+      return Promise.reject(e);
+    }
+    if (plan.kind !== 'Copy') throw new Error(`COPY planned as ${plan.kind}`);
+    return copyAsync(this, plan, text, opts);
   }
 
   /**
@@ -327,7 +337,15 @@ export class Eddy implements Engine {
   script(sql: string): ScriptStep[] {
     return parse(sql).map((p) => {
       const s = p.statement;
-      if (s.kind === 'Query' && !s.emit) return { kind: 'pull', text: p.text, open: () => openPull(this, s, p.text, this.pullTimeoutMs), owner: () => pullOwner(this.state, s, this.advertised) };
+      if (s.kind === 'Query' && !s.emit) {
+        // Planned when opened: the statements before it in the script may create what it reads.
+        const open = (): PullCursor => {
+          const plan = this.plan(s, p.text);
+          if (plan.kind !== 'PullQuery') throw new Error(`a pull query planned as ${plan.kind}`);
+          return openPull(this, plan, p.text, this.pullTimeoutMs);
+        };
+        return { kind: 'pull', text: p.text, open, owner: () => pullOwner(this.state, s, this.advertised) };
+      }
       return { kind: 'statement', run: () => this.executeStatement(s, p.text) };
     });
   }
@@ -339,67 +357,100 @@ export class Eddy implements Engine {
     if (parsed.length !== 1 || parsed[0]!.statement.kind !== 'Query') throw new SqlError('query() takes exactly one SELECT statement.');
     const stmt = parsed[0]!.statement;
     if (!stmt.emit) throw new SqlError('query() runs push queries: add EMIT CHANGES (or use execute() for a pull query).', stmt);
-    return startPushQuery(this, stmt, parsed[0]!.text);
+    const { text } = parsed[0]!;
+    const plan = this.plan(stmt, text);
+    if (plan.kind !== 'PushQuery') throw new Error(`a push query planned as ${plan.kind}`);
+    return startPushQuery(this, plan, text);
   }
 
+  /**
+   * Plan one statement (planner/plan-statement.ts) against what this engine holds now, read-only:
+   * every error of meaning is raised here, before anything changes.
+   */
+  private plan(s: Statement, text: string): StatementPlan {
+    return planStatement(s, text, statementContext(this));
+  }
+
+  /** A statement: through the shared catalog when servers share one, else planned and its plan executed. */
   private executeStatement(s: Statement, text: string): StatementResult {
     if (this.shared && !this.state.replaying && this.applying === undefined && sharedStatement(s, this.state)) return this.throughCommandTopic(text);
-    switch (s.kind) {
+    return this.executePlan(this.plan(s, text), text);
+  }
+
+  /**
+   * Execute a plan: one executor per plan kind (runtime/statements/), none of which decides what
+   * the statement means. A catalog change commits as one transaction (catalogChange).
+   */
+  private executePlan(plan: StatementPlan, text: string): StatementResult {
+    switch (plan.kind) {
+      case 'Nothing':
+      case 'SinkExists':
+        return { kind: 'message', statement: text, message: plan.message };
       case 'CreateSource':
-        return this.catalogChange(() => createSource(this, s, text));
-      case 'CreateAsSelect':
-      case 'InsertInto':
-        return this.catalogChange(() => persistentQuery(this, s, text));
+        return this.catalogChange(() => createSource(this, plan, text));
+      case 'PersistentQuery':
+        return this.catalogChange(() => persistentQuery(this, plan));
       case 'InsertValues':
-        return insertValues(this, planInsertValues(s, this.state.catalog), text);
-      case 'Query':
-        if (s.emit) return { kind: 'push', statement: text, query: startPushQuery(this, s, text) };
-        return runPullQuery(this, s, text);
+        return insertValues(this, plan, text);
+      case 'PushQuery':
+        return { kind: 'push', statement: text, query: startPushQuery(this, plan, text) };
+      case 'PullQuery':
+        return runPullQuery(this, plan, text);
       case 'DropSource':
-        return this.catalogChange(() => dropSource(this, s, text));
+        return this.catalogChange(() => dropSource(this, plan, text));
       case 'CreateType':
-        return this.catalogChange(() => createType(this, s, text));
+        return this.catalogChange(() => createType(this, plan, text));
       case 'DropType':
-        return this.catalogChange(() => dropType(this, s, text));
+        return this.catalogChange(() => dropType(this, plan, text));
       case 'Show':
-        return show(this, s, text);
-      case 'Describe':
-        return describe(this, s, text);
-      case 'Explain':
-        return explain(this, s, text);
-      case 'Terminate':
-        return this.catalogChange(() => terminate(this, s, text));
+        return show(this, plan, text);
+      case 'DescribeAll':
+      case 'DescribeFunction':
+      case 'DescribeQuery':
+      case 'DescribeSource':
+        return describe(this, plan, text);
+      case 'ExplainRunning':
+      case 'ExplainPlanned':
+        return explain(this, plan, text);
+      case 'TerminateAll':
+      case 'TerminatePush':
+      case 'TerminatePersistent':
+        return this.catalogChange(() => terminate(this, plan, text));
       case 'Set':
-        return setProperty(this, s, text);
+        return setProperty(this, plan, text);
       case 'Unset':
-        return unsetProperty(this, s, text);
-      case 'RunScript': {
-        let body: string;
-        try {
-          body = readFileSync(this.access.file(s.path, 'RUN SCRIPT'), 'utf8');
-        } catch (e) {
-          throw new SqlError(`Cannot read script '${s.path}': ${(e as Error).message}`, s);
-        }
-        const results = this.execute(body);
-        return { kind: 'message', statement: text, message: `Ran ${results.length} statement${results.length === 1 ? '' : 's'} from ${s.path}.` };
-      }
+        return unsetProperty(this, plan, text);
+      case 'RunScript':
+        return this.runScript(plan.statement, text);
       case 'Print':
-        return print(this, s, text);
+        return print(this, plan, text);
       case 'Update':
-        return update(this, planUpdate(s, this.state.catalog), text);
+        return update(this, plan, text);
       case 'Delete':
-        return deleteRows(this, planDelete(s, this.state.catalog), text);
+        return deleteRows(this, plan, text);
       case 'Copy':
-        return copy(this, s, text);
+        return copy(this, plan, text);
       case 'CreateFunction':
-        return this.catalogChange(() => createFunction(this, s, text));
+        return this.catalogChange(() => createFunction(this, plan, text));
       case 'DropFunction':
-        return this.catalogChange(() => dropFunction(this, s, text));
+        return this.catalogChange(() => dropFunction(this, plan, text));
       case 'AssertTopic':
-        return assertTopic(this, s, text);
+        return assertTopic(this, plan.statement, text);
       case 'AssertSchema':
-        return assertSchema(this, s, text);
+        return assertSchema(this, plan.statement, text);
     }
+  }
+
+  /** RUN SCRIPT: the file's statements, each planned and executed in turn (one may create what the next reads). */
+  private runScript(s: Extract<Statement, { kind: 'RunScript' }>, text: string): StatementResult {
+    let body: string;
+    try {
+      body = readFileSync(this.access.file(s.path, 'RUN SCRIPT'), 'utf8');
+    } catch (e) {
+      throw new SqlError(`Cannot read script '${s.path}': ${(e as Error).message}`, s);
+    }
+    const results = this.execute(body);
+    return { kind: 'message', statement: text, message: `Ran ${results.length} statement${results.length === 1 ? '' : 's'} from ${s.path}.` };
   }
 
   /**

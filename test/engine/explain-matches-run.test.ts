@@ -1,6 +1,7 @@
-// EXPLAIN CREATE … AS SELECT must describe the very query CREATE starts: both go through the
-// planner's one door (planner/plan-persistent.ts), so after the create, EXPLAIN <query id> prints
-// the same plan, line for line, save the header that names the query.
+// EXPLAIN of a statement must describe the very query the statement starts: both go through the
+// planner's one door (planner/plan-statement.ts), so after CREATE … AS SELECT, or once a push
+// query runs, EXPLAIN <query id> prints the same plan, line for line, save the header that names
+// the query; and what the statement refuses, EXPLAIN refuses with the same message.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Eddy } from '../../src/runtime/engine.js';
@@ -46,6 +47,43 @@ const CASES: [string, string][] = [
   ['join then GROUP BY', 'CREATE TABLE O AS SELECT S.V, COUNT(*) AS C FROM SJ S JOIN TT T ON S.ID = T.ID GROUP BY S.V;'],
   ['INSERT INTO … SELECT', 'INSERT INTO OUTI SELECT * FROM SJ;'],
 ];
+
+/** name → push query: the same matrix, as transient queries (their tasks' operators keep state in memory). */
+const PUSH_CASES: [string, string][] = [
+  ['JSON, one key, WHERE', 'SELECT * FROM SJ WHERE N > 1 EMIT CHANGES;'],
+  ['DELIMITED key and value, 3 partitions', 'SELECT ID, V FROM SD EMIT CHANGES;'],
+  ['KAFKA value, BIGINT key', 'SELECT ID, UCASE(V) AS U FROM SK EMIT CHANGES;'],
+  ['no key', 'SELECT V, N * 2 AS M FROM SN EMIT CHANGES;'],
+  ['two keys', 'SELECT A, B, N FROM SM EMIT CHANGES;'],
+  ['LIMIT, a task others may share', 'SELECT ID, V FROM SJ EMIT CHANGES LIMIT 3;'],
+  ['LIMIT, a task of its own', 'SELECT V, COUNT(*) AS C FROM SJ GROUP BY V EMIT CHANGES LIMIT 2;'],
+  ['PARTITION BY', 'SELECT V, ID, N FROM SD PARTITION BY V EMIT CHANGES;'],
+  ['GROUP BY', 'SELECT V, COUNT(*) AS C FROM SJ GROUP BY V EMIT CHANGES;'],
+  ['tumbling window', 'SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID EMIT CHANGES;'],
+  ['hopping window over DELIMITED', 'SELECT ID, SUM(N) AS S FROM SD WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY 10 SECONDS) GROUP BY ID EMIT CHANGES;'],
+  ['session window', 'SELECT ID, COUNT(*) AS C FROM SJ WINDOW SESSION (30 SECONDS) GROUP BY ID EMIT CHANGES;'],
+  ['tumbling window, EMIT FINAL', 'SELECT ID, COUNT(*) AS C FROM SJ WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY ID EMIT FINAL;'],
+  ['a table', 'SELECT * FROM TT EMIT CHANGES;'],
+  ['stream–table join', 'SELECT S.ID, S.V, T.NAME FROM SJ S JOIN TT T ON S.ID = T.ID EMIT CHANGES;'],
+  ['stream–stream join', 'SELECT A.ID, A.V, B.W FROM SJ A JOIN S2 B WITHIN 1 HOUR ON A.ID = B.ID EMIT CHANGES;'],
+  ['stream–static join', 'SELECT S.ID, S.V, X.TIER FROM SJ S LEFT JOIN ST X ON S.ID = X.ID EMIT CHANGES;'],
+  ['table–table join', 'SELECT T.ID, T.NAME, U.X FROM TT T JOIN TU U ON T.ID = U.ID EMIT CHANGES;'],
+  ['join then GROUP BY', 'SELECT S.V, COUNT(*) AS C FROM SJ S JOIN TT T ON S.ID = T.ID GROUP BY S.V EMIT CHANGES;'],
+];
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+/** An error of `sql` as EXPLAIN reports it: the same, its column shifted past `EXPLAIN `. */
+function shifted(message: string): string {
+  return message.replace(/line 1:(\d+)/, (_m, c: string) => `line 1:${Number(c) + 'EXPLAIN '.length}`);
+}
 
 function explainText(sql: string): string {
   const r: StatementResult = eddy.execute(sql).at(-1)!;
@@ -104,17 +142,47 @@ describe('EXPLAIN CREATE … AS SELECT equals EXPLAIN <query id> after the creat
     eddy = engine();
     eddy.execute(SOURCES.join('\n'));
     const sql = 'CREATE STREAM U AS SELECT ID, ID AS ID2, V FROM SD;';
-    const error = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    };
-    const create = error(() => eddy.execute(sql));
+    const create = errorOf(() => eddy.execute(sql));
     expect(create).toMatch(/key/i);
-    expect(error(() => eddy.execute(`EXPLAIN ${sql}`))).toBe(create.replace(/line 1:(\d+)/, (_m, c: string) => `line 1:${Number(c) + 'EXPLAIN '.length}`));
+    expect(errorOf(() => eddy.execute(`EXPLAIN ${sql}`))).toBe(shifted(create));
     expect(eddy.state.catalog.get('U')).toBeUndefined();
+  });
+});
+
+describe('EXPLAIN SELECT … EMIT equals EXPLAIN <query id> of the push query it starts', () => {
+  it.each(PUSH_CASES)('%s', (_name, sql) => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const before = explainText(`EXPLAIN ${sql}`);
+    const started = eddy.execute(sql).at(-1)!;
+    if (started.kind !== 'push') throw new Error(`expected a push query from ${sql}`);
+    const after = explainText(`EXPLAIN ${started.query.id};`);
+    started.query.close();
+    expect(before.split('\n')[0]).toMatch(/^Query \(not started\): /);
+    expect(after.split('\n')[0]).toMatch(new RegExp(`^Query ${started.query.id}: `));
+    expect(body(before)).toBe(body(after));
+  });
+
+  it('plans under the session properties the query runs with: what the query refuses, EXPLAIN refuses', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    eddy.execute("SET 'ksql.new.query.planner.enabled'='true';");
+    const sql = 'SELECT ID, V FROM SJ WHERE N > 1 EMIT CHANGES;';
+    const run = errorOf(() => eddy.execute(sql));
+    expect(run).toMatch(/New query planner does not support WHERE/);
+    expect(errorOf(() => eddy.execute(`EXPLAIN ${sql}`))).toBe(shifted(run));
+    expect(eddy.queries()).toEqual([]);
+  });
+
+  it('plans a pull query as a pull query: what it refuses, EXPLAIN refuses; its rows go to the caller, with no sink', () => {
+    eddy = engine();
+    eddy.execute(SOURCES.join('\n'));
+    const join = 'SELECT S.ID, B.W FROM SJ S JOIN S2 B WITHIN 1 HOUR ON S.ID = B.ID;';
+    const run = errorOf(() => eddy.execute(join));
+    expect(run).toMatch(/Pull queries don't support JOIN clauses/);
+    expect(errorOf(() => eddy.execute(`EXPLAIN ${join}`))).toBe(shifted(run));
+    const text = explainText('EXPLAIN SELECT * FROM ST WHERE ID = 1;');
+    expect(text.split('\n').at(3)).toMatch(/^Output: to the caller/);
+    expect(text).not.toContain('PushSink');
   });
 });

@@ -9,11 +9,9 @@
 // load keeps every chunk already committed and reads no further.
 
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import type { Copy } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { SourceDef } from '../../planner/catalog.js';
-import { propString } from '../../planner/plan-ddl.js';
-import { missingKeyColumns, missingKeyMessage, planCopyTarget } from '../../planner/plan-dml.js';
+import { missingKeyColumns, missingKeyMessage, type CopyPlan } from '../../planner/plan-dml.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
@@ -50,10 +48,6 @@ export interface CopyOptions {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function serdeFor(def: SourceDef, stmt: Copy, format: string): Serde {
-  return copySerde(def, format, propString(stmt.properties, 'DELIMITER'));
 }
 
 /** How COPY reads a line for `def`: CSV (DELIMITED) or JSON, over its columns but the headers. */
@@ -147,21 +141,19 @@ function countDataLines(fd: number, header: boolean): number {
   return n;
 }
 
-/** The load, chunk by chunk: yields after each chunk is committed, returns the final result. */
-export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows: number): Generator<CopyProgress, StatementResult, void> {
-  const def = planCopyTarget(stmt, engine.state.catalog);
+/** The planned load (planner/plan-dml.ts planCopy), chunk by chunk: yields after each chunk is committed, returns the final result. */
+export function* copyChunks(engine: Engine, plan: CopyPlan, text: string, chunkRows: number): Generator<CopyProgress, StatementResult, void> {
+  const { target: def, statement: stmt, header } = plan;
   let fd: number;
   let size: number;
   try {
-    fd = openSync(engine.access.file(stmt.path, 'COPY'), 'r');
+    fd = openSync(engine.access.file(plan.path, 'COPY'), 'r');
     size = fstatSync(fd).size;
   } catch (e) {
-    throw new SqlError(`Cannot read '${stmt.path}': ${(e as Error).message}`, stmt);
+    throw new SqlError(`Cannot read '${plan.path}': ${(e as Error).message}`, stmt);
   }
   try {
-    const format = (propString(stmt.properties, 'FORMAT') ?? (/\.csv$/i.test(stmt.path) ? 'CSV' : 'JSON')).toUpperCase();
-    const header = String(propString(stmt.properties, 'HEADER') ?? (format === 'CSV' ? 'true' : 'false')).toLowerCase() === 'true';
-    const serde = serdeFor(def, stmt, format);
+    const serde = copySerde(def, plan.format, plan.delimiter);
     const rowsTotal = countDataLines(fd, header);
     let rowsDone = 0;
     let bytesDone = 0;
@@ -178,7 +170,7 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
     const onLine = (line: Buffer, at: number) => {
       lineNo++;
       if (!hasContent(line) || (header && at === 0)) return;
-      piece.push({ vals: copyLine(engine, def, serde, line, lineNo, stmt.path, rejected), end: at + line.length + 1 });
+      piece.push({ vals: copyLine(engine, def, serde, line, lineNo, plan.path, rejected), end: at + line.length + 1 });
     };
     for (let pos = 0; pos < size; ) {
       const read = reader.read(fd, pos, onLine, true);
@@ -210,8 +202,8 @@ export function* copyChunks(engine: Engine, stmt: Copy, text: string, chunkRows:
 }
 
 /** COPY for `execute`: in transactions of EXECUTE_CHUNK_ROWS rows, so memory stays bounded whatever the file's size. */
-export function copy(engine: Engine, stmt: Copy, text: string): StatementResult {
-  const chunks = copyChunks(engine, stmt, text, EXECUTE_CHUNK_ROWS);
+export function copy(engine: Engine, plan: CopyPlan, text: string): StatementResult {
+  const chunks = copyChunks(engine, plan, text, EXECUTE_CHUNK_ROWS);
   for (;;) {
     const step = chunks.next();
     if (step.done) return step.value;
@@ -224,8 +216,8 @@ function cancelledMessage(p: CopyProgress): string {
 }
 
 /** COPY in chunks, yielding to the event loop between them (setImmediate); see the file comment. */
-export async function copyAsync(engine: Engine, stmt: Copy, text: string, opts: CopyOptions = {}): Promise<StatementResult> {
-  const chunks = copyChunks(engine, stmt, text, Math.max(1, opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
+export async function copyAsync(engine: Engine, plan: CopyPlan, text: string, opts: CopyOptions = {}): Promise<StatementResult> {
+  const chunks = copyChunks(engine, plan, text, Math.max(1, opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
   for (;;) {
     const step = chunks.next();
     if (step.done) return step.value;

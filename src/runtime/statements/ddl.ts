@@ -1,18 +1,14 @@
 // CREATE STREAM/TABLE, DROP, CREATE/DROP TYPE: what the plan (planner/plan-ddl-statements.ts)
 // says, done — topics, static tables, connectors, materialisers, the catalog, the command log.
 
-import type { CreateSource, CreateType, DropSource, DropType } from '../../parser/ast.js';
-import { planCreateSourceStatement, planCreateType, planDropSource, planDropType } from '../../planner/plan-ddl-statements.js';
+import type { CreateSourcePlan, CreateTypePlan, DropSourcePlan, DropTypePlan } from '../../planner/plan-ddl-statements.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { createStaticTable, dropStaticTable } from '../static-table.js';
-import { statementContext } from './context.js';
 import { registerOrFail } from './persistent.js';
 
-export function createSource(engine: Engine, stmt: CreateSource, text: string): StatementResult {
+export function createSource(engine: Engine, plan: CreateSourcePlan, text: string): StatementResult {
   const { state } = engine;
-  const plan = planCreateSourceStatement(stmt, text, statementContext(engine));
-  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
   const { def, replaces: existing } = plan;
   if (!state.replaying) registerOrFail(state.registry, def, false, text);
   if (def.topic) state.ensureTopic(def);
@@ -26,10 +22,8 @@ export function createSource(engine: Engine, stmt: CreateSource, text: string): 
   return { kind: 'message', statement: text, message: `${def.kind === 'STREAM' ? 'Stream' : 'Table'} created` };
 }
 
-export function dropSource(engine: Engine, stmt: DropSource, text: string): StatementResult {
+export function dropSource(engine: Engine, plan: DropSourcePlan, text: string): StatementResult {
   const { state } = engine;
-  const plan = planDropSource(stmt, statementContext(engine));
-  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
   const { def } = plan;
   for (const q of state.writersOf(def.name)) engine.terminate(q.id);
   engine.stopMaterializer(def.name);
@@ -39,7 +33,7 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   if (!state.replaying) {
     state.db.prepare('DELETE FROM materialized WHERE source = ?').run(def.name);
     if (!def.topic) dropStaticTable(state.db, def);
-    if (stmt.deleteTopic && def.topic) {
+    if (plan.deleteTopic && def.topic) {
       const topic = def.topic;
       // A Kafka topic does not come back if the DROP rolls back or the process dies before it
       // commits: it goes once the DROP committed. A crash in between leaves an orphan topic, which a
@@ -52,18 +46,14 @@ export function dropSource(engine: Engine, stmt: DropSource, text: string): Stat
   return { kind: 'message', statement: text, message: `Source \`${def.name}\` (topic: ${def.topic ?? '-'}) was dropped.` };
 }
 
-export function createType(engine: Engine, stmt: CreateType, text: string): StatementResult {
-  const plan = planCreateType(stmt, statementContext(engine));
-  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
+export function createType(engine: Engine, plan: CreateTypePlan, text: string): StatementResult {
   engine.state.catalog.types.set(plan.name, plan.type);
   engine.recordCommand(text);
-  return { kind: 'message', statement: text, message: `Registered custom type with name '${stmt.name}'` };
+  return { kind: 'message', statement: text, message: `Registered custom type with name '${plan.name}'` };
 }
 
-export function dropType(engine: Engine, stmt: DropType, text: string): StatementResult {
-  const plan = planDropType(stmt, statementContext(engine));
-  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
+export function dropType(engine: Engine, plan: DropTypePlan, text: string): StatementResult {
   engine.state.catalog.types.delete(plan.name);
   engine.recordCommand(text);
-  return { kind: 'message', statement: text, message: `Dropped type '${stmt.name}'` };
+  return { kind: 'message', statement: text, message: `Dropped type '${plan.name}'` };
 }

@@ -79,13 +79,14 @@ function readInput(engine: Engine, plan: QueryPlan): { alias: string; rec: Rec }
   return out.sort((a, b) => a.rec.ts - b.rec.ts);
 }
 
-export function explainAnalyze(engine: Engine, plan: QueryPlan): { text: string; lines: ExplainLine[]; summary: string } {
+/** `pull`: the rows go to the caller, as a pull query's do, with no sink operator. */
+export function explainAnalyze(engine: Engine, plan: QueryPlan, pull = false): { text: string; lines: ExplainLine[]; summary: string } {
   const decodeStarted = performance.now();
   const input = readInput(engine, plan);
   const decodeMs = performance.now() - decodeStarted;
   const { probe, stats } = timingProbe();
   let emitted = 0;
-  const pipeline = buildPipeline(plan.root, () => emitted++, memoryEnv(engine), { sink: plan.sink, probe });
+  const pipeline = buildPipeline(plan.root, () => emitted++, memoryEnv(engine), pull ? { probe } : { sink: plan.sink, probe });
   const size = engine.state.batch.maxRecords;
   const started = performance.now();
   let batches = 0;

@@ -8,16 +8,15 @@
 // after a restart (a settings row remembers it). Every function lives in its engine's function
 // table (the catalog's): another engine in the process never sees it.
 
-import type { CreateFunction, DropFunction } from '../../parser/ast.js';
+import type { CreateFunction } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import type { FunctionTable } from '../../planner/functions/function-table.js';
 import { signatureOf, type UserAggregateDef, type UserScalarDef } from '../../planner/functions/user-functions.js';
 import { stateSignatureOf, type UserStateDef } from '../../planner/functions/user-state-functions.js';
 import { tableSignatureOf, type UserTableDef } from '../../planner/functions/user-table-functions.js';
-import { planCreateFunction, planDropFunction } from '../../planner/plan-function-statements.js';
+import type { CreateFunctionPlan, DropFunctionPlan } from '../../planner/plan-function-statements.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
-import { statementContext } from './context.js';
 import { FunctionSandbox } from '../sandbox/function-sandbox.js';
 import { aggregateBody, BodyError, scalarBody, stateBody, tableBody } from './function-bodies.js';
 
@@ -41,10 +40,10 @@ const SANDBOX_KEY = (name: string) => `function.sandboxed.${name}`;
 
 const KIND_TEXT: Record<CreateFunction['functionKind'], string> = { SCALAR: 'function', TABLE: 'table function', AGGREGATE: 'aggregate', STATE: 'state function' };
 
-export function createFunction(engine: Engine, stmt: CreateFunction, text: string): StatementResult {
+export function createFunction(engine: Engine, plan: CreateFunctionPlan, text: string): StatementResult {
   const { state } = engine;
   const functions = state.catalog.functions;
-  const { name, params: paramTypes, returns, state: stateType } = planCreateFunction(stmt, statementContext(engine));
+  const { statement: stmt, name, params: paramTypes, returns, state: stateType } = plan;
   const wasSandboxed = state.replaying && state.db.prepare('SELECT value FROM settings WHERE name = ?').pluck().get(SANDBOX_KEY(name)) !== undefined;
   const sandboxed = engine.access.confined || wasSandboxed;
   const sandbox = sandboxed ? sandboxOf(engine) : undefined;
@@ -96,9 +95,7 @@ export function createFunction(engine: Engine, stmt: CreateFunction, text: strin
   return { kind: 'message', statement: text, message: `Created ${KIND_TEXT[stmt.functionKind]} ${signature}` };
 }
 
-export function dropFunction(engine: Engine, stmt: DropFunction, text: string): StatementResult {
-  const plan = planDropFunction(stmt, statementContext(engine));
-  if (plan.kind === 'Nothing') return { kind: 'message', statement: text, message: plan.message };
+export function dropFunction(engine: Engine, plan: DropFunctionPlan, text: string): StatementResult {
   const { name } = plan;
   const functions = engine.state.catalog.functions;
   functions.unregister(name);

@@ -1,16 +1,14 @@
 // Persistent queries: CREATE STREAM|TABLE … AS SELECT, INSERT INTO … SELECT, TERMINATE. The
 // planner's door (planner/plan-persistent.ts) decides what runs; this file names it and runs it.
 
-import type { CreateAsSelect, InsertInto, Terminate } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
-import { namedQueryPlan, planPersistentQuery, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
-import { planTerminate } from '../../planner/plan-terminate.js';
+import { namedQueryPlan, type PersistentQueryKind, type PersistentQueryPlan } from '../../planner/plan-persistent.js';
+import type { TerminatePlan } from '../../planner/plan-terminate.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Engine } from '../engine-context.js';
 import type { StatementResult } from '../results.js';
 import { registerSourceSchemas } from '../registry/source-schemas.js';
-import { statementContext } from './context.js';
 import type { SchemaRegistry } from '../registry/schema-registry.js';
 
 /** Register a source's schemas; the registry's refusal is the statement's error. */
@@ -33,8 +31,8 @@ export function materializedTable(plan: QueryPlan): SourceDef | undefined {
   return plan.sink.kind === 'Source' && plan.sink.target.kind === 'TABLE' ? plan.sink.target : undefined;
 }
 
-/** Start a planned persistent query: name it, register its sink, run it. */
-function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
+/** CREATE STREAM|TABLE … AS SELECT and INSERT INTO … SELECT, planned: name it, register its sink, run it. */
+export function persistentQuery(engine: Engine, p: PersistentQueryPlan): StatementResult {
   const { state } = engine;
   const id = p.replaces ?? queryIdFor(engine, p.queryKind, p.target.name);
   // CREATE OR REPLACE upgrades in place: same id, so the new plan resumes from the old one's state and offsets.
@@ -52,16 +50,8 @@ function startPlanned(engine: Engine, p: PersistentQueryPlan): StatementResult {
   return { kind: 'message', statement: p.sql, message: `Created query with ID ${id}`, queryId: id };
 }
 
-/** CREATE STREAM|TABLE … AS SELECT and INSERT INTO … SELECT. */
-export function persistentQuery(engine: Engine, stmt: CreateAsSelect | InsertInto, text: string): StatementResult {
-  const p = planPersistentQuery(stmt, text, statementContext(engine));
-  if (p.kind === 'SinkExists') return { kind: 'message', statement: text, message: p.message };
-  return startPlanned(engine, p);
-}
-
-export function terminate(engine: Engine, stmt: Terminate, text: string): StatementResult {
+export function terminate(engine: Engine, plan: TerminatePlan, text: string): StatementResult {
   const { state } = engine;
-  const plan = planTerminate(stmt, statementContext(engine));
   switch (plan.kind) {
     case 'TerminateAll':
       for (const q of [...state.queries.values()]) if (!q.internal) engine.terminate(q.id);

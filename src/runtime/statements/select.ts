@@ -1,14 +1,14 @@
-// SELECT: push queries (EMIT CHANGES / EMIT FINAL) run as transient tasks; pull queries run
-// the same operator plan once over a snapshot — a table's materialised rows, a static table,
-// a stream's retained log, or `latest.<stream>` (the stream's newest micro-batch).
+// SELECT, as planned (planner/plan-select.ts): push queries (EMIT CHANGES / EMIT FINAL) run as
+// transient tasks; pull queries run the same operator plan once over a snapshot — a table's
+// materialised rows, a static table, a stream's retained log, or `latest.<stream>` (the
+// stream's newest micro-batch). No rule of meaning lives here.
 
-import type { Query, Relation, SourceRef } from '../../parser/ast.js';
+import type { Query } from '../../parser/ast.js';
 import { SqlError } from '../../parser/errors.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
-import { planQuery } from '../../planner/plan-query.js';
-import { inputsOf, SINGLE_ROW_ENTRY, sourcesOf, type QueryPlan, type SourceNode } from '../../planner/plan.js';
-import { checkPullQuery } from '../../planner/pull-query-rules.js';
+import { SINGLE_ROW_ENTRY, sourcesOf, type QueryPlan } from '../../planner/plan.js';
+import type { PullQueryPlan, PushQueryPlan } from '../../planner/plan-select.js';
 import type { Rec } from '../../planner/record.js';
 import type { Value } from '../../planner/values.js';
 import { buildPipeline } from '../build-pipeline.js';
@@ -23,27 +23,23 @@ import type { ColumnHeader, StatementResult } from '../results.js';
 import { StateStore } from '../state/state-store.js';
 import { fromJsonValue, keyString } from '../../planner/value-json.js';
 import { readStaticRowByKey, readStaticRowPages, staticBatchJoin } from '../static-table.js';
-import { newErrorRoute } from './persistent.js';
 import { sortRows } from '../sort-rows.js';
 
 export function headerOf(plan: { output: { columns: readonly { name: string; type: Parameters<typeof formatType>[0]; role: string }[] } }): ColumnHeader[] {
   return plan.output.columns.map((c) => ({ name: c.name, type: formatType(c.type), ...(c.role === 'key' ? { key: true } : {}) }));
 }
 
-export function startPushQuery(engine: Engine, q: Query, text: string): PushQuery {
+export function startPushQuery(engine: Engine, planned: PushQueryPlan, text: string): PushQuery {
   const { state } = engine;
-  const errors = newErrorRoute();
-  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, statementText: text });
+  const { errors } = planned;
   const id = `transient_${sourcesOf(planned.root)[0]!.source.name}_${state.transientCounter++}`;
   const startAt = state.startAt();
-  // What planning depended on beside the plan: the session's properties and the user functions' versions.
-  const context = JSON.stringify([[...state.properties].sort(), state.catalog.functions.changes]);
-  const key = pushShareKey(planned.root, context);
+  const key = shareKeyOf(engine, planned.root);
   const start = key === undefined ? undefined : startOffsets(engine, planned.root, startAt);
   let group = start && [...state.pushGroups].find((g) => g.canJoin(key, start));
   if (!group) {
     // A shared task has no LIMIT of its own: each subscriber's is counted by the group.
-    const limit = key === undefined ? q.limit : undefined;
+    const limit = key === undefined ? planned.limit : undefined;
     const plan: QueryPlan = { id, sql: text, root: planned.root, sink: { kind: 'Push', ...(limit !== undefined ? { limit } : {}) }, output: planned.output };
     let made: PushGroup | undefined;
     const task = new QueryTask(plan, { ...state.taskDeps(), codecFor: (def) => state.sharedDecodes.codecFor(def) }, { persistent: false, startAt, onRow: (r) => made!.deliver(r) });
@@ -60,10 +56,18 @@ export function startPushQuery(engine: Engine, q: Query, text: string): PushQuer
       state.pushGroups.delete(g);
     }
   });
-  g.add(query, start ?? g.task.nextOffsets(), q.limit);
+  g.add(query, start ?? g.task.nextOffsets(), planned.limit);
   state.pushQueries.set(id, { task: g.task, query, sql: text });
   engine.ensureRunning();
   return query;
+}
+
+/** What a push task of `root` is shared by (push-group.ts), or undefined when it runs alone. */
+export function shareKeyOf(engine: Engine, root: QueryPlan['root']): string | undefined {
+  const { state } = engine;
+  // What planning depended on beside the plan: the session's properties and the user functions' versions.
+  const context = JSON.stringify([[...state.properties].sort(), state.catalog.functions.changes]);
+  return pushShareKey(root, context);
 }
 
 /** Where a push query starting now reads each partition of its plan's source from (`topic:partition` → offset), as its own task would. */
@@ -143,25 +147,10 @@ export interface PullCursor {
   readonly chunks: Generator<Value[][], void, void>;
 }
 
-/** Plans a pull query now (errors are thrown here) and returns its rows as a cursor. */
-export function openPull(engine: Engine, q: Query, text: string, timeoutMs: number | undefined): PullCursor {
-  const { state } = engine;
-  const errors = newErrorRoute();
-  checkPullQuery(q, state.catalog, { tableScanEnabled: state.properties.get('ksql.query.pull.table.scan.enabled') !== 'false' });
-  const refs = q.from ? sourceRefs(q.from) : [];
-  const planned = planQuery(q, state.catalog, errors, { properties: state.properties, pull: true, statementText: text });
-  const sources = sourcesOf(planned.root);
-  const driving = sources.filter((s) => s.source.topic);
-  // No source: a SELECT without FROM, whose plan reads one row of no columns.
-  const main: SourceNode | undefined = driving[0] ?? sources[0];
-  // latest.<stream> may stand anywhere in FROM (e.g. joined with a static table): it narrows the driving stream.
-  const latestOnly = main !== undefined && refs.some((r) => r.schema === 'LATEST' && r.name.toUpperCase() === main.source.name.toUpperCase());
-  const keyCount = planned.output.columns.filter((c) => c.role === 'key').length;
-  const aggregated = planned.output.isTable && planned.root.kind === 'Project' && planned.root.input.kind !== 'Source' && containsAggregate(planned.root);
-  const key = main?.keyLookup;
-  // A sorted answer is known only once every row is in: LIMIT then applies to the sorted rows.
-  const { order } = planned;
-  const columns = headerOf({ output: planned.output });
+/** Runs a planned pull query: its rows as a cursor, a slice of work per chunk. */
+export function openPull(engine: Engine, planned: PullQueryPlan, text: string, timeoutMs: number | undefined): PullCursor {
+  const { main, latestOnly, keyCount, aggregated, key, order, limit, query: q } = planned;
+  const columns = headerOf(planned);
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   function* chunks(): Generator<Value[][], void, void> {
     let pending: Value[][] = [];
@@ -180,7 +169,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
         }
         if (r.tombstone) return;
         pending.push(r.cols);
-        if (q.limit !== undefined && !order && emitted + pending.length >= q.limit) done = true;
+        if (limit !== undefined && !order && emitted + pending.length >= limit) done = true;
       },
       memoryEnv(engine),
     );
@@ -212,7 +201,7 @@ export function openPull(engine: Engine, q: Query, text: string, timeoutMs: numb
     if (aggregated) pending.push(...latestByKey.values());
     yield limited(order ? sortRows(pending, order) : pending);
     function limited(rows: Value[][]): Value[][] {
-      return q.limit !== undefined && emitted + rows.length > q.limit ? rows.slice(0, Math.max(0, q.limit - emitted)) : rows;
+      return limit !== undefined && emitted + rows.length > limit ? rows.slice(0, Math.max(0, limit - emitted)) : rows;
     }
   }
   return { statement: text, columns, chunks: chunks() };
@@ -225,17 +214,9 @@ function overBudget(ms: number, records: number, at: Query): SqlError {
   );
 }
 
-export function runPullQuery(engine: Engine, q: Query, text: string): StatementResult {
-  const cursor = openPull(engine, q, text, engine.pullTimeoutMs);
+export function runPullQuery(engine: Engine, planned: PullQueryPlan, text: string): StatementResult {
+  const cursor = openPull(engine, planned, text, engine.pullTimeoutMs);
   const rows: Value[][] = [];
   for (const chunk of cursor.chunks) for (const r of chunk) rows.push(r);
   return { kind: 'rows', statement: text, columns: cursor.columns, rows };
-}
-
-function sourceRefs(r: Relation): SourceRef[] {
-  return r.kind === 'SourceRef' ? [r] : [...sourceRefs(r.left), r.right];
-}
-
-function containsAggregate(n: QueryPlan['root']): boolean {
-  return n.kind === 'Aggregate' || inputsOf(n).some(containsAggregate);
 }

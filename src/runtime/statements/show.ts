@@ -1,11 +1,12 @@
-// SHOW, DESCRIBE, EXPLAIN, SET/UNSET, PRINT: statements that report and do not change data.
+// SHOW, DESCRIBE, EXPLAIN, SET/UNSET, PRINT, as planned (planner/plan-statement.ts): statements
+// that report and do not change data. What they name was found by planning; these read it.
 
-import type { Describe, Explain, Print, SetProperty, Show, UnsetProperty } from '../../parser/ast.js';
 import { formatType } from '../../parser/sql-type.js';
 import type { SourceDef } from '../../planner/catalog.js';
 import { describeUserFunction } from './functions.js';
-import { planDescribe, planPrint } from '../../planner/plan-describe.js';
-import { planExplain } from '../../planner/plan-explain.js';
+import type { DescribePlan, PrintPlan } from '../../planner/plan-describe.js';
+import type { ExplainPlan } from '../../planner/plan-explain.js';
+import type { ShowPlan } from '../../planner/plan-statement.js';
 import type { QueryPlan } from '../../planner/plan.js';
 import type { Value } from '../../planner/values.js';
 import type { Engine } from '../engine-context.js';
@@ -18,25 +19,24 @@ import { explainLines, explainText } from '../explain.js';
 import type { OperatorEnv, OperatorInfo } from '../operators/operator.js';
 import { windowRowsHome } from '../pull-store.js';
 import { PERSISTENT_STATE_HOME } from '../state/state-store.js';
-import { statementContext } from './context.js';
 import { materializedTable } from './persistent.js';
-import { memoryEnv } from './select.js';
+import { memoryEnv, shareKeyOf } from './select.js';
 
 function sourceRow(s: SourceDef): Value[] {
   return [s.name, s.topic ?? '(static)', s.keyFormat, s.valueFormat, !!s.windowed];
 }
 
-export function show(engine: Engine, stmt: Show, text: string): StatementResult {
+export function show(engine: Engine, plan: ShowPlan, text: string): StatementResult {
   const { state } = engine;
-  switch (stmt.what) {
+  switch (plan.what) {
     case 'STREAMS':
     case 'TABLES': {
-      const kind = stmt.what === 'STREAMS' ? 'STREAM' : 'TABLE';
+      const kind = plan.what === 'STREAMS' ? 'STREAM' : 'TABLE';
       const rows = state.catalog.list(kind).map(sourceRow);
       return {
         kind: 'rows',
         statement: text,
-        title: stmt.what === 'STREAMS' ? 'Streams' : 'Tables',
+        title: plan.what === 'STREAMS' ? 'Streams' : 'Tables',
         columns: [
           { name: 'Name', type: 'STRING' },
           { name: 'Topic', type: 'STRING' },
@@ -54,7 +54,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
         const m = q.task.metrics.snapshot();
         const h = state.supervisor.status(q);
         rows.push(
-          stmt.extended
+          plan.extended
             ? [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status, m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, h.lastError ?? null]
             : [q.id, 'PERSISTENT', q.sink ?? null, q.sql, h.status],
         );
@@ -62,7 +62,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
       for (const [id, p] of state.pushQueries) {
         const m = p.task.metrics.snapshot();
         rows.push(
-          stmt.extended
+          plan.extended
             ? [id, 'PUSH', null, p.sql, 'RUNNING', m.batches, m.recordsIn, Math.round(m.processedRowsPerSecond), m.lag, m.lateDropped, m.errors, null]
             : [id, 'PUSH', null, p.sql, 'RUNNING'],
         );
@@ -83,7 +83,7 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
         { name: 'Errors', type: 'BIGINT' },
         { name: 'Last Error', type: 'STRING' },
       ];
-      return { kind: 'rows', statement: text, title: 'Queries', columns: stmt.extended ? [...base, ...ext] : base, rows };
+      return { kind: 'rows', statement: text, title: 'Queries', columns: plan.extended ? [...base, ...ext] : base, rows };
     }
     case 'TOPICS': {
       const rows = state.log.listTopics().map((t) => [t.name, t.partitions, Array.from({ length: t.partitions }, (_, p) => state.log.endOffset(t.name, p)).reduce((a, b) => a + b, 0)] as Value[]);
@@ -164,10 +164,9 @@ export function show(engine: Engine, stmt: Show, text: string): StatementResult 
   }
 }
 
-export function describe(engine: Engine, stmt: Describe, text: string): StatementResult {
+export function describe(engine: Engine, plan: DescribePlan, text: string): StatementResult {
   const { state } = engine;
-  const plan = planDescribe(stmt, statementContext(engine));
-  if (plan.kind === 'DescribeAll') return show(engine, { kind: 'Show', what: plan.what, extended: stmt.extended, loc: stmt.loc }, text);
+  if (plan.kind === 'DescribeAll') return show(engine, { kind: 'Show', what: plan.what, extended: plan.extended }, text);
   if (plan.kind === 'DescribeFunction') {
     const f = plan.fn;
     const rows: Value[][] = f.signatures.map((s) => [s, f.description]);
@@ -204,7 +203,7 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   }
   const s = plan.def;
   const rows: Value[][] = s.columns.map((c) => [c.name, formatType(c.type) + (c.role === 'key' ? (s.kind === 'TABLE' ? ' (primary key)' : ' (key)') : c.role === 'header' ? ' (header)' : '')]);
-  if (stmt.extended) {
+  if (plan.extended) {
     rows.push(['--', '--'], ['Type', s.kind], ['Topic', s.topic ?? '(static table)'], ['Key format', s.keyFormat], ['Value format', s.valueFormat], ['Partitions', String(s.partitions)]);
     if (s.timestampColumn) rows.push(['Timestamp column', s.timestampColumn]);
     if (s.windowed) rows.push(['Window', s.windowed.kind]);
@@ -228,9 +227,8 @@ export function describe(engine: Engine, stmt: Describe, text: string): Statemen
   };
 }
 
-export function explain(engine: Engine, stmt: Explain, text: string): StatementResult {
+export function explain(engine: Engine, planned: ExplainPlan, text: string): StatementResult {
   const { state } = engine;
-  const planned = planExplain(stmt, text, statementContext(engine));
   if (planned.kind === 'Nothing') return { kind: 'message', statement: text, message: planned.message };
   let plan: QueryPlan;
   // A running query's operators are the ones its task built; a planned one's are built here, in memory.
@@ -247,45 +245,48 @@ export function explain(engine: Engine, stmt: Explain, text: string): StatementR
       running = q.task.operators;
     }
   } else {
-    plan = planned.plan;
+    // A push query whose task may be shared has no LIMIT in its sink: its group counts each subscriber's (select.ts).
+    const shared = !planned.pull && planned.plan.sink.kind === 'Push' && shareKeyOf(engine, planned.plan.root) !== undefined;
+    plan = shared ? { ...planned.plan, sink: { kind: 'Push' } } : planned.plan;
   }
-  if (stmt.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan) };
-  const lines = explainLines(running ?? plannedOperators(engine, plan));
+  // A pull query's rows go to the caller: no sink operator is built for it.
+  const pull = planned.kind === 'ExplainPlanned' && planned.pull;
+  if (planned.analyze) return { kind: 'explain', statement: text, ...explainAnalyze(engine, plan, pull) };
+  const lines = explainLines(running ?? plannedOperators(engine, plan, pull));
   return { kind: 'explain', statement: text, text: explainText(plan, lines), lines };
 }
 
 /** The operators `plan` builds when started: built in memory, their state laid out as its task's will be. */
-function plannedOperators(engine: Engine, plan: QueryPlan): OperatorInfo {
+function plannedOperators(engine: Engine, plan: QueryPlan, pull: boolean): OperatorInfo {
   const table = materializedTable(plan);
   const env: OperatorEnv = {
     ...memoryEnv(engine),
     ...(plan.sink.kind === 'Source' ? { stateHome: PERSISTENT_STATE_HOME } : {}),
     ...(table ? { windowRows: { home: windowRowsHome(table), load: () => [], stage: () => {} } } : {}),
   };
-  return buildPipeline(plan.root, () => {}, env, { sink: plan.sink }).tree;
+  return buildPipeline(plan.root, () => {}, env, pull ? {} : { sink: plan.sink }).tree;
 }
 
-export function setProperty(engine: Engine, stmt: SetProperty, text: string): StatementResult {
-  engine.setProperty(stmt.name, stmt.value);
-  return { kind: 'message', statement: text, message: `Successfully changed local property '${stmt.name}' to '${stmt.value}'.` };
+export function setProperty(engine: Engine, plan: { readonly name: string; readonly value: string }, text: string): StatementResult {
+  engine.setProperty(plan.name, plan.value);
+  return { kind: 'message', statement: text, message: `Successfully changed local property '${plan.name}' to '${plan.value}'.` };
 }
 
-export function unsetProperty(engine: Engine, stmt: UnsetProperty, text: string): StatementResult {
-  engine.state.properties.delete(stmt.name);
-  return { kind: 'message', statement: text, message: `Successfully unset local property '${stmt.name}'.` };
+export function unsetProperty(engine: Engine, plan: { readonly name: string }, text: string): StatementResult {
+  engine.state.properties.delete(plan.name);
+  return { kind: 'message', statement: text, message: `Successfully unset local property '${plan.name}'.` };
 }
 
-export function print(engine: Engine, stmt: Print, text: string): StatementResult {
+export function print(engine: Engine, plan: PrintPlan, text: string): StatementResult {
   const { state } = engine;
   const { log } = state;
-  const plan = planPrint(stmt, statementContext(engine));
   const info = log.describeTopic(plan.topic.name) ?? log.listTopics().find((t) => t.name === plan.topic.name)!;
   const id = `print_${info.name}_${state.transientCounter++}`;
   const tail = new PrintTail(
     id,
     log,
     info,
-    { fromBeginning: stmt.fromBeginning, ...(stmt.interval !== undefined ? { interval: stmt.interval } : {}), ...(stmt.limit !== undefined ? { limit: stmt.limit } : {}) },
+    { fromBeginning: plan.fromBeginning, ...(plan.interval !== undefined ? { interval: plan.interval } : {}), ...(plan.limit !== undefined ? { limit: plan.limit } : {}) },
     () => state.prints.delete(id),
   );
   if (!tail.query.isClosed) state.prints.set(id, tail);
