@@ -1,14 +1,15 @@
-// A broker restart under a stateful persistent query: a real `eddy server --kafka --service-id`
-// (so its state goes to changelog topics) keeps a per-key COUNT/SUM and a tumbling-window COUNT
+// A broker restart under a stateful persistent query: real `eddy server --kafka --service-id`
+// processes, one or two (their state goes to changelog topics; two share the tasks), keep a per-key COUNT/SUM and a tumbling-window COUNT
 // over a 4-partition stream on a broker of this file's own (stopping it harms no other suite).
 // The broker is stopped while input is being processed, kept down longer than kafkajs's retries of
 // any one call, and started again; more input follows. The output topics, as a read_committed
 // consumer sees them, must be an undisturbed run's: each key's count goes exactly 1, 2, …, n (0
 // lost, 0 doubled), each key's sum and each window's final count are those the input implies, and
-// a lookup of every key on the server answers its final values.
+// a lookup of every key on each server answers its final values.
 
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +17,6 @@ import '../../src/runtime/log/kafka/aborted-filter.js'; // before kafkajs (see t
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { raw, runSql, spawnServer, until, type ServerProcess } from '../server/helpers.js';
-import { freePort } from './broker-setup.js';
 import { KEEP_RECORDS, noBroker, unique } from './helpers.js';
 import { countSequences, type RawRecord } from './scale-out-helpers.js';
 
@@ -24,9 +24,9 @@ const SCRIPT = join(__dirname, '..', '..', 'scripts', 'kafka.sh');
 const kafkaDir = mkdtempSync(join(tmpdir(), 'eddy-restart-broker-'));
 const env = { ...process.env, EDDY_KAFKA_DIR: kafkaDir, EDDY_KAFKA_WATCH_PID: String(process.pid) };
 const dirs: string[] = [kafkaDir];
-let server: ServerProcess | undefined;
+const servers: ServerProcess[] = [];
 afterAll(() => {
-  server?.child.kill('SIGKILL');
+  for (const x of servers) x.child.kill('SIGKILL');
   spawnSync('bash', [SCRIPT, 'stop'], { env, stdio: 'inherit' });
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
@@ -45,6 +45,28 @@ const broker = {
   },
 };
 
+/**
+ * A free port below the kernel's ephemeral range. While the broker is down its ports are free,
+ * and one picked from that range can be given to any outgoing connection meanwhile (the servers
+ * reconnecting, other suites): the restart then fails. Seen once ("broker exited during
+ * start-up"), its log not kept; this cause is suspected, not confirmed.
+ */
+async function restartablePort(): Promise<number> {
+  let low = 32_768; // Linux's default start, where the kernel does not say
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {}
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (Math.min(low, 32_768) - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -54,8 +76,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** How many times each scenario runs (EDDY_FAULT_RUNS, as the other fault tests). */
-const RUNS = Number(process.env.EDDY_FAULT_RUNS ?? 1);
+/** EDDY_FAULT_RUNS=n (as the other fault tests): every scenario n times; unset, two of them once. */
+const RUNS = process.env.EDDY_FAULT_RUNS === undefined ? undefined : Number(process.env.EDDY_FAULT_RUNS);
 
 const KEYS = 61;
 const BASE_TS = Date.UTC(2023, 0, 1);
@@ -84,19 +106,24 @@ const last = <V>(m: Map<string, V[]>) => new Map([...m].map(([k, v]) => [k, v[v.
 
 // Each run takes the broker down a little later after the last input: a different moment of the
 // server's cycle (reading, staging, a delivery's transaction under way).
-const scenarios = [
-  { how: 'stopped (SIGTERM)', down: () => broker.stop(), first: 0 },
-  { how: 'killed (SIGKILL)', down: () => broker.kill(), first: 300 },
-].flatMap((s) => Array.from({ length: RUNS }, (_, n) => ({ ...s, run: n + 1, delayMs: (s.first + n * 450) % 1_500 })));
+// With two servers the queries' tasks are shared, and the outage ends in a rebalance: tasks restore
+// from the changelogs on whichever server gains them.
+const all = [
+  { how: 'stopped (SIGTERM)', down: () => broker.stop(), servers: 1, first: 0 },
+  { how: 'killed (SIGKILL)', down: () => broker.kill(), servers: 2, first: 300 },
+  { how: 'stopped (SIGTERM)', down: () => broker.stop(), servers: 2, first: 600 },
+  { how: 'killed (SIGKILL)', down: () => broker.kill(), servers: 1, first: 900 },
+];
+const scenarios = (RUNS === undefined ? all.slice(0, 2) : all).flatMap((s) => Array.from({ length: RUNS ?? 1 }, (_, n) => ({ ...s, run: n + 1, delayMs: (s.first + n * 450) % 1_500 })));
 
 describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
   let ports: [number, number] | undefined;
   it.each(scenarios)(
-    'the broker $how mid-stream and started again (run $run): every output topic equals an undisturbed run (0 lost, 0 doubled)',
+    'the broker $how mid-stream under $servers server(s), and started again (run $run): every output topic equals an undisturbed run (0 lost, 0 doubled)',
     { timeout: 600_000 },
-    async ({ how, down, delayMs }) => {
+    async ({ how, down, servers: n, delayMs }) => {
       // One broker for the file, on the same ports throughout (a restart keeps its address).
-      ports ??= [await freePort(), await freePort()];
+      ports ??= [await restartablePort(), await restartablePort()];
       const [port, controller] = ports;
       await broker.start(port, controller);
       const brokers = `127.0.0.1:${port}`;
@@ -106,10 +133,17 @@ describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
       const input = unique('restart_in');
       const [counts, windows] = [unique('restart_counts'), unique('restart_wcounts')];
       await admin.createTopics({ topics: [{ topic: input, numPartitions: 4, configEntries: KEEP_RECORDS }], waitForLeaders: true });
-      const dir = mkdtempSync(join(tmpdir(), 'eddy-restart-'));
-      dirs.push(dir);
       const serviceId = unique('svc');
-      server = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId]);
+      const fleet: ServerProcess[] = [];
+      for (let i = 0; i < n; i++) {
+        const dir = mkdtempSync(join(tmpdir(), 'eddy-restart-'));
+        dirs.push(dir);
+        const x = await spawnServer(['--data', dir, '--kafka', brokers, '--service-id', serviceId]);
+        servers.push(x);
+        fleet.push(x);
+      }
+      const server = fleet[0]!;
+      // On the first server; the second applies them from the service's command topic.
       await runSql(
         server.port,
         `SET 'auto.offset.reset' = 'earliest';
@@ -118,6 +152,14 @@ describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
        CREATE TABLE WCOUNTS WITH (kafka_topic='${windows}', partitions=3) AS SELECT ID, COUNT(*) AS C FROM EVENTS WINDOW TUMBLING (SIZE ${WINDOW_MS / 1000} SECONDS, GRACE PERIOD 1 HOUR) GROUP BY ID;`,
       );
       const groups = [`${serviceId}-CTAS_COUNTS_0`, `${serviceId}-CTAS_WCOUNTS_1`];
+      const members = async () => Promise.all(groups.map((g) => admin.describeGroups([g]).then((d) => d.groups[0]!.members.length)));
+      const shared = async (what: string) => {
+        for (const end = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 250))) {
+          if ((await members().catch(() => [])).every((m) => m === n)) return;
+          if (Date.now() > end) throw new Error(`${what}: not every server is a member of both groups`);
+        }
+      };
+      await shared('before the input');
 
       const send = async (from: number, to: number) => {
         // Idempotent: a retry across the broker's restart must not write an input record twice.
@@ -143,7 +185,7 @@ describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
             return true;
           })().catch(() => false);
           if (done) return;
-          if (Date.now() > end) throw new Error(`the groups never committed every input offset; server output: ${server!.output()}`);
+          if (Date.now() > end) throw new Error(`the groups never committed every input offset; servers' output: ${fleet.map((x) => x.output()).join(' | ')}`);
         }
       };
 
@@ -163,7 +205,8 @@ describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
       await admin.connect();
       await send(3_500, TOTAL);
       await drained(180_000);
-      expect(server.child.exitCode).toBeNull(); // still running
+      for (const x of fleet) expect(x.child.exitCode).toBeNull(); // still running
+      await shared('after the outage');
 
       const readAll = async (topic: string, enough: (n: number) => boolean): Promise<RawRecord[]> => {
         const consumer = k.consumer({ groupId: unique('check'), readUncommitted: false, maxWaitTimeInMs: 100 });
@@ -197,21 +240,21 @@ describe.skipIf(noBroker)('a broker restart under a stateful query', () => {
       const badW = [...seqW].filter(([, v]) => v.some((c, i) => i > 0 && c <= v[i - 1]!));
       expect(badW.slice(0, 3)).toEqual([]);
 
-      // The server's own answer for every key is the final one too.
-      const c = await raw(server.port);
-      for (let i = 0; i < KEYS; i++) {
-        const id = `k${i}`;
-        c.send(JSON.stringify({ id, sql: `SELECT C, S FROM COUNTS WHERE ID = '${id}';` }));
+      // Each server's answer for every key (a lookup another server's task keeps is forwarded there) is the final one too.
+      const finalRows = sorted(new Map([...want.counts].map(([key, c]) => [key, `${c}/${want.sums.get(key)}`])));
+      for (const x of fleet) {
+        const c = await raw(x.port);
+        for (let i = 0; i < KEYS; i++) c.send(JSON.stringify({ id: `k${i}`, sql: `SELECT C, S FROM COUNTS WHERE ID = 'k${i}';` }));
+        await until(() => c.lines.filter((l) => l.type === 'end' || l.type === 'error').length >= KEYS, 60_000);
+        c.socket.destroy();
+        const answers = new Map(c.lines.filter((l) => l.type === 'row').map((l) => [String(l.id), (l.values as number[]).join('/')]));
+        const errors = c.lines.filter((l) => l.type === 'error').map((l) => `${String(l.id)}: ${String(l.message)}`);
+        expect({ server: fleet.indexOf(x), errors: errors.slice(0, 3), answers: sorted(answers) }).toEqual({ server: fleet.indexOf(x), errors: [], answers: finalRows });
       }
-      await until(() => c.lines.filter((l) => l.type === 'end' || l.type === 'error').length >= KEYS, 60_000);
-      c.socket.destroy();
-      const answers = new Map(c.lines.filter((l) => l.type === 'row').map((l) => [String(l.id), (l.values as number[]).join('/')]));
-      expect(sorted(answers)).toEqual(sorted(new Map([...want.counts].map(([key, n]) => [key, `${n}/${want.sums.get(key)}`]))));
 
       await admin.disconnect();
-      server.child.kill('SIGTERM');
-      await server.exited;
-      server = undefined;
+      for (const x of fleet) x.child.kill('SIGTERM');
+      await Promise.all(fleet.map((x) => x.exited));
     },
   );
 });
