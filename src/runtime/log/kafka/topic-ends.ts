@@ -29,6 +29,9 @@ export async function topicEnds(admin: Admin, topic: string): Promise<number[]> 
 
 function passing(e: unknown): boolean {
   if (e instanceof TypeError) return true;
-  // kafkajs marks a protocol error the broker may stop giving (a leader being elected) retriable.
-  return typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
+  // A broker's answer that passes (a leader being elected): kafkajs marks such protocol errors
+  // retriable. Not a lost connection: kafkajs retried that already, and a broker that is away
+  // stays away longer than a few asks.
+  if (!(e instanceof Error) || e.name !== 'KafkaJSProtocolError') return false;
+  return (e as { retriable?: unknown }).retriable === true;
 }
