@@ -57,7 +57,81 @@ async function sources(port: number): Promise<string[]> {
     .sort();
 }
 
+/** The partition count DESCRIBE … EXTENDED gives for a source. */
+async function describedPartitions(port: number, name: string): Promise<string | undefined> {
+  const lines = await ask(port, `DESCRIBE ${name} EXTENDED;`);
+  const row = lines.find((l) => l.type === 'row' && (l.values as unknown[])[0] === 'Partitions');
+  return row ? String((row.values as unknown[])[1]) : undefined;
+}
+
 describe.skipIf(noBroker)('a shared catalog through the command topic', () => {
+  it('a server started while the command topic exists but is still empty applies the commands written after it started', { timeout: 240_000 }, async () => {
+    const serviceId = unique('svc');
+    const admin = kafka().admin();
+    await admin.connect();
+    const commandTopic = `_eddy-${serviceId}_command_topic`;
+    // A first: it makes the command topic, and nothing is written to it yet.
+    const { s: a } = await server(serviceId);
+    expect(await admin.listTopics()).toContain(commandTopic);
+    expect((await admin.fetchTopicOffsets(commandTopic))[0]!.high).toBe('0');
+    // B then, as a user starts a second server: the topic exists and is empty.
+    const { s: b } = await server(serviceId);
+    // The input is made after both are up (as docs/scale-out.md's reader would).
+    const input = unique('lateevents');
+    const output = unique('lateout');
+    const counts = unique('latecounts');
+    await createTopics(admin, [{ topic: input, numPartitions: 4 }]);
+    await ask(
+      a.port,
+      `SET 'auto.offset.reset' = 'earliest';
+       CREATE STREAM EVENTS (ID STRING KEY, N INT) WITH (kafka_topic='${input}', value_format='JSON');
+       CREATE STREAM OUT WITH (kafka_topic='${output}', partitions=2) AS SELECT ID, N FROM EVENTS WHERE N % 2 = 0;
+       CREATE TABLE COUNTS WITH (kafka_topic='${counts}', partitions=2) AS SELECT ID, COUNT(*) AS C FROM EVENTS GROUP BY ID;`,
+    );
+    const ids = ['CSAS_OUT_0', 'CTAS_COUNTS_1'];
+    expect(await queryIds(a.port)).toEqual(ids);
+    const why = async (e: Error): Promise<never> => {
+      const log = await ask(b.port, 'SELECT * FROM PROCESSING_LOG;').catch((x: Error) => [{ error: x.message }]);
+      throw new Error(`${e.message}; B's processing log: ${JSON.stringify(log.filter((l) => l.type === 'row'))}; B's output: ${b.output()}`);
+    };
+    await waitFor(
+      'B runs the queries A wrote to the command topic',
+      () => queryIds(b.port),
+      (q) => q.join() === ids.join(),
+      30_000,
+    ).catch(why);
+    expect(await sources(b.port)).toEqual(['COUNTS', 'EVENTS', 'OUT']);
+    // Both took the topic as it is: made after they started, it has 4 partitions (not a default 1).
+    for (const x of [a, b]) expect(await describedPartitions(x.port, 'EVENTS')).toBe('4');
+    // So both refuse what 4 partitions cannot run scaled out (1 would be one task, and accepted).
+    await expect(ask(a.port, 'CREATE TABLE BYN AS SELECT N, COUNT(*) AS C FROM EVENTS GROUP BY N;')).rejects.toThrow(/repartition/);
+    const members = (g: string) => admin.describeGroups([g]).then((d) => d.groups[0]!.members.length);
+    await waitFor(
+      'both servers share both queries',
+      () => Promise.all(ids.map((q) => members(`${serviceId}-${q}`))),
+      (n) => n.every((m) => m === 2),
+    ).catch(why);
+
+    // The work is shared and each record's result is there once; B answers a lookup of every key.
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({ topic: input, messages: Array.from({ length: 260 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ N: i }) })) });
+    await producer.disconnect();
+    const out = await readTopic(output, (seen) => seen.length >= 130, 60_000, 1_000);
+    expect(out.map((r) => (JSON.parse(r.value!) as { N: number }).N).sort((x, y) => x - y)).toEqual(Array.from({ length: 130 }, (_, i) => i * 2));
+    for (let k = 0; k < 13; k++)
+      await waitFor(
+        `B answers the count of k${k}`,
+        () => ask(b.port, `SELECT C FROM COUNTS WHERE ID = 'k${k}';`),
+        (lines) => lines.some((l) => l.type === 'row' && (l.values as unknown[])[0] === 20),
+        30_000,
+      );
+
+    for (const x of [a, b]) x.child.kill('SIGTERM');
+    await Promise.all([a, b].map((x) => x.exited));
+    await admin.disconnect();
+  });
+
   it('DDL on A runs on B under the same ids; C started later catches up; DROP on B terminates everywhere; a restarted server applies what it missed', { timeout: 300_000 }, async () => {
     const serviceId = unique('svc');
     const input = unique('cevents');

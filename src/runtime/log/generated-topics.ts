@@ -74,6 +74,10 @@ export class GeneratedTopics implements TopicLog {
     return this.inner.describeTopic(name);
   }
 
+  lookUpTopic(name: string): TopicInfo | undefined {
+    return this.inner.lookUpTopic ? this.inner.lookUpTopic(name) : this.inner.describeTopic(name);
+  }
+
   listTopics(): TopicInfo[] {
     return this.inner.listTopics();
   }

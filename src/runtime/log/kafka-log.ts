@@ -117,6 +117,20 @@ export class KafkaLog implements TopicLog {
     return this.topics.get(name);
   }
 
+  /**
+   * The kept list answers for the topics it has. A name it lacks is asked of the broker: the list
+   * can be as old as the server's last look (an idle server's, from its start), and a statement
+   * planned on "no such topic" would take a default partition count for a topic another client
+   * made since — a server of a service then holds another catalog than the one that wrote the
+   * command (a 1-partition source where the others see 4, and refusals that differ).
+   */
+  lookUpTopic(name: string): TopicInfo | undefined {
+    const kept = this.describeTopic(name);
+    if (kept) return kept;
+    this.refreshTopics(true);
+    return this.topics.get(name);
+  }
+
   listTopics(): TopicInfo[] {
     this.refreshTopics(true);
     return [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name));

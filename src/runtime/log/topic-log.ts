@@ -68,6 +68,12 @@ export interface TopicLog {
   createTopic(name: string, partitions: number): void;
   hasTopic(name: string): boolean;
   describeTopic(name: string): TopicInfo | undefined;
+  /**
+   * describeTopic for a statement: where topics live outside this process (Kafka) and the kept
+   * list lacks the name, the broker is asked (another client may have made it since the list was
+   * taken). Optional: without it, describeTopic is the answer.
+   */
+  lookUpTopic?(name: string): TopicInfo | undefined;
   listTopics(): TopicInfo[];
   deleteTopic(name: string): void;
   /** Appends in order; the caller owns the transaction. */

@@ -5,6 +5,7 @@
 // and this server's next append but by a server that fenced this one, whose append then fails.
 
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { topicEnds } from './topic-ends.js';
 
 export class CommandWriter {
   private producer: Producer | undefined;
@@ -31,8 +32,8 @@ export class CommandWriter {
     // The first transaction sends InitProducerId with the service's id: this is the fence.
     await (await p.transaction()).abort();
     this.producer = p;
-    const [end] = await this.admin.fetchTopicOffsets(this.topic);
-    return Number(end?.high ?? 0);
+    const [end] = await topicEnds(this.admin, this.topic);
+    return end ?? 0;
   }
 
   /** Append the commands in one transaction; the offset of the last. Fails when another server began since. */

@@ -12,6 +12,7 @@ import { byTopic } from './messages.js';
 import { PrefetchReader } from './reader.js';
 import { Refreshed } from './refreshed.js';
 import { forgetWritten, writtenEnds } from './tasks.js';
+import { topicEnds } from './topic-ends.js';
 import type { BridgeApi, BridgeMethod, BridgeReply, BridgeRequest, KafkaConnection } from './wire.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
@@ -29,31 +30,10 @@ const ends = new Map<string, Refreshed<number[]>>();
 /** How old a kept answer may be before a background refresh is started. */
 const MAX_AGE_MS = 200;
 
-/**
- * A topic's end offsets. kafkajs asks each partition's leader twice (high, then low) from its
- * cached metadata; when that metadata changes between the two asks (a topic another client just
- * made, a leader moving) the second answer is empty and kafkajs fails with a TypeError
- * ("Cannot destructure property 'partitions' of 'low.pop(...)'"). Such a miss is asked again
- * (kafkajs refreshes stale metadata on each ask) a few times before it is reported.
- */
-async function topicEnds(topic: string): Promise<number[]> {
-  const { admin: a } = client();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const out: number[] = [];
-      for (const o of await a.fetchTopicOffsets(topic)) out[o.partition] = Number(o.high);
-      return out;
-    } catch (e) {
-      if (!(e instanceof TypeError) || attempt >= 4) throw e;
-      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-    }
-  }
-}
-
 function endsOf(topic: string): Refreshed<number[]> {
   let r = ends.get(topic);
   if (!r) {
-    r = new Refreshed(() => topicEnds(topic), MAX_AGE_MS);
+    r = new Refreshed(() => topicEnds(client().admin, topic), MAX_AGE_MS);
     ends.set(topic, r);
   }
   return r;
