@@ -36,7 +36,7 @@ async function run(protocol: (typeof PROTOCOLS)[number], clients: number): Promi
     child.on('exit', (code) => code !== 0 && reject(new Error(`${protocol} subscribers exited with ${code}`)));
   });
   // Every subscriber's push query is running before the first row goes in.
-  while (server.eddy.state.pushQueries.size < clients) await new Promise((r) => setTimeout(r, 20));
+  while (server.eddy.queries().filter((q) => q.type === 'PUSH').length < clients) await new Promise((r) => setTimeout(r, 20));
   const admin = await EddyClient.connect('127.0.0.1', port);
   const started = now();
   for (let i = 0; i < ROWS; i += CHUNK) {

@@ -35,7 +35,11 @@ describe('state functions under SIGKILL', () => {
 
     const dir = scratch();
     const outcomes: string[] = [];
-    for (let k = 0; k < 6; k++) outcomes.push((await runKillableWorker(WORKER, [dir], 20 + Math.floor(Math.random() * 300))).outcome);
+    // Kill moments inside the time an uninterrupted run took after READY: fixed delays (20-320 ms)
+    // outlasted the whole run on a quiet machine, so no run was killed and the test failed.
+    const took = Number(/TOOK (\d+)/.exec(clean.stdout)?.[1]);
+    expect(took).toBeGreaterThan(0);
+    for (let k = 0; k < 6; k++) outcomes.push((await runKillableWorker(WORKER, [dir], 1 + Math.floor(Math.random() * took * 0.7))).outcome);
     const last = await runKillableWorker(WORKER, [dir], undefined);
     expect(last.outcome).toBe('done');
     console.log(`state-function kill test: runs ${outcomes.join(', ')}, done; ${want.out.length} rows, ${want.state.length} keys with state`);
