@@ -57,6 +57,13 @@ describe.skipIf(!hasPsql)('cursors with psql', () => {
     // Without a LIMIT the FETCH waits on; Ctrl-C (psql's CancelRequest) stops it.
     const endless = psql(port, ['-A', '-t', ...c('\\set FETCH_COUNT 2', 'SELECT ID FROM T WHERE ID > 20 EMIT CHANGES;')]);
     await until(() => pushQueries(server) > 0);
+    // Ctrl-C while a FETCH waits. The push query exists once psql's DECLARE ran, but psql may not
+    // have sent its first FETCH yet; a Ctrl-C then finds nothing running on the server (PostgreSQL
+    // ignores such a cancel too) and psql just leaves its loop. So: one batch printed, and psql's
+    // next FETCH, sent at once, is the one waiting.
+    insert(server, 21, 22);
+    await until(() => endless.stdout() === '21\n22');
+    await new Promise((r) => setTimeout(r, 300));
     endless.interrupt();
     const e = await endless.done;
     expect(e.stderr).toContain('ERROR:  canceling statement due to user request');
